@@ -1,1 +1,2 @@
-export {};
+export { parsePmml, type ParsePmmlOptions } from "./parse.ts";
+export { MODEL_ELEMENTS } from "./models/index.ts";

@@ -1,0 +1,196 @@
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { isPortaError, type Value } from "@porta/ir";
+import { modelFromText, type Model } from "@porta/runtime";
+
+/** One case of a PMML conformance manifest (see the corpus README for the fields). */
+export interface PmmlCase {
+  id: string;
+  model: string;
+  input: string;
+  expected: string;
+  modelTypes: string[];
+  topModelTypes?: string[];
+  tolerance: { precision: number; zeroThreshold: number };
+  ignoreFields?: string[];
+  renameExpected?: Record<string, string>;
+  compareOnly?: string[];
+  preprocess?: string[];
+  csv?: { naTokens?: string[] };
+}
+
+export interface CaseReport {
+  id: string;
+  modelTypes: string[];
+  passed: boolean;
+  rows: number;
+  mismatches: number;
+  error?: string;
+  /** The first differing cell, to start debugging from. */
+  firstMismatch?: string;
+}
+
+export interface ConformanceReport {
+  format: "pmml" | "pfa";
+  total: number;
+  passed: number;
+  failed: number;
+  cases: CaseReport[];
+}
+
+export type ScoreBackend = (text: string) => Model;
+
+/** Reads a manifest from a directory (manifest.json inside) or from the file itself. */
+export function readManifest(path: string): { dir: string; cases: PmmlCase[] } {
+  const isDir = statSync(path).isDirectory();
+  const file = isDir ? join(path, "manifest.json") : path;
+  const dir = isDir ? path : join(path, "..");
+  const cases = JSON.parse(readFileSync(file, "utf8")) as PmmlCase[];
+  if (!Array.isArray(cases)) throw new Error(`${file} is not a JSON array of cases`);
+  return { dir, cases };
+}
+
+/**
+ * The upstream harness's CSV dialect: split on ",", no quoting, stop at the first blank line,
+ * strip "\r"; NA and N/A are missing, an empty cell is the empty string.
+ */
+export function readHarnessCsv(text: string, naTokens: readonly string[] = ["NA", "N/A"]): { header: string[]; rows: (string | null)[][] } {
+  const lines = text.split("\n");
+  const header = (lines[0] ?? "").replace(/\r$/, "").split(",");
+  const rows: (string | null)[][] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i].replace(/\r$/, "");
+    if (line === "") break;
+    rows.push(line.split(",").map((c) => (naTokens.includes(c) ? null : c)));
+  }
+  return { header, rows };
+}
+
+/** jpmml PMMLEquivalence: relative tolerance, with a "both are zero" threshold. */
+export function numbersEquivalent(expected: number, actual: number, precision: number, zeroThreshold: number): boolean {
+  if (Math.abs(expected) <= zeroThreshold && Math.abs(actual) <= zeroThreshold) return true;
+  if (Number.isNaN(expected) || Number.isNaN(actual)) return Number.isNaN(expected) && Number.isNaN(actual);
+  if (expected >= 0) return expected * (1 - precision) <= actual && actual <= expected * (1 + precision);
+  return expected * (1 + precision) <= actual && actual <= expected * (1 - precision);
+}
+
+function valueMatches(expected: string | null, actual: unknown, c: PmmlCase): boolean {
+  if (expected === null) return actual === null || actual === undefined;
+  if (actual === null || actual === undefined) return false;
+  if (typeof actual === "number") {
+    const e = Number(expected);
+    return expected.trim() !== "" && numbersEquivalent(e, actual, c.tolerance.precision, c.tolerance.zeroThreshold);
+  }
+  return String(actual) === expected;
+}
+
+/** The upstream test's document rewrite for SAS exports (see the corpus README). */
+export function preprocessDocument(text: string, steps: readonly string[] = []): string {
+  let out = text;
+  for (const step of steps) {
+    if (step === "sas-fmtwidth") out = out.replace(/<Constant>\s*FMTWIDTH\s*<\/Constant>/g, '<FieldRef field="FMTWIDTH"/>');
+    else throw new Error(`unknown preprocess step "${step}"`);
+  }
+  return out;
+}
+
+export function runCase(dir: string, c: PmmlCase, backend: ScoreBackend = (t) => modelFromText(t, "pmml")): CaseReport {
+  const report: CaseReport = { id: c.id, modelTypes: c.modelTypes, passed: false, rows: 0, mismatches: 0 };
+  try {
+    const naTokens = c.csv?.naTokens ?? ["NA", "N/A"];
+    const model = backend(preprocessDocument(readFileSync(join(dir, c.model), "utf8"), c.preprocess));
+    const input = readHarnessCsv(readFileSync(join(dir, c.input), "utf8"), naTokens);
+    const expected = readHarnessCsv(readFileSync(join(dir, c.expected), "utf8"), naTokens);
+    report.rows = expected.rows.length;
+    if (input.rows.length !== expected.rows.length) throw new Error(`input has ${input.rows.length} rows, expected output ${expected.rows.length}`);
+    const ignore = new Set(c.ignoreFields ?? []);
+    const rename = c.renameExpected ?? {};
+    for (let r = 0; r < input.rows.length; r++) {
+      const row: Record<string, string | null> = {};
+      input.header.forEach((h, i) => { row[h] = input.rows[r][i] ?? null; });
+      let actual: Record<string, unknown>;
+      try {
+        actual = model.score(row) as Record<string, Value>;
+      } catch (e) {
+        report.mismatches++;
+        report.firstMismatch ??= `row ${r + 1}: ${isPortaError(e) ? e.toOneLine() : String(e)}`;
+        continue;
+      }
+      const want = new Map<string, string | null>();
+      expected.header.forEach((h, i) => { want.set(rename[h] ?? h, expected.rows[r][i] ?? null); });
+      let keys: string[];
+      let actualKeys: string[];
+      if (c.compareOnly) {
+        keys = c.compareOnly;
+        actualKeys = c.compareOnly;
+      } else {
+        keys = [...want.keys()].filter((k) => !ignore.has(k));
+        actualKeys = Object.keys(actual).filter((k) => !ignore.has(k));
+      }
+      const missing = keys.filter((k) => !(k in actual));
+      const extra = actualKeys.filter((k) => !want.has(k));
+      let bad: string | undefined;
+      if (missing.length || extra.length) bad = `row ${r + 1}: result keys differ (missing ${JSON.stringify(missing)}, extra ${JSON.stringify(extra)})`;
+      else {
+        for (const k of keys) {
+          if (!valueMatches(want.get(k) ?? null, actual[k], c)) {
+            bad = `row ${r + 1}: ${k} expected ${JSON.stringify(want.get(k))}, got ${JSON.stringify(actual[k])}`;
+            break;
+          }
+        }
+      }
+      if (bad) {
+        report.mismatches++;
+        report.firstMismatch ??= bad;
+      }
+    }
+    report.passed = report.mismatches === 0;
+  } catch (e) {
+    report.error = isPortaError(e) ? e.toOneLine() : e instanceof Error ? e.message : String(e);
+  }
+  return report;
+}
+
+export function runPmmlConformance(path: string, backend?: ScoreBackend, filter?: string): ConformanceReport {
+  const { dir, cases } = readManifest(path);
+  const selected = filter ? cases.filter((c) => c.id.includes(filter)) : cases;
+  const reports = selected.map((c) => runCase(dir, c, backend));
+  const passed = reports.filter((r) => r.passed).length;
+  return { format: "pmml", total: reports.length, passed, failed: reports.length - passed, cases: reports };
+}
+
+/** Pass counts per source (knime/…) and per model family, as text tables. */
+export function formatPmmlTables(report: ConformanceReport): string {
+  const bySource = new Map<string, [number, number]>();
+  const byFamily = new Map<string, [number, number]>();
+  for (const c of report.cases) {
+    const source = c.id.split("/")[0];
+    bump(bySource, source, c.passed);
+    for (const f of new Set(c.modelTypes)) bump(byFamily, f, c.passed);
+  }
+  const lines: string[] = [];
+  lines.push(table("source", bySource));
+  lines.push(table("model family (cases containing it)", byFamily));
+  const failures = report.cases.filter((c) => !c.passed);
+  if (failures.length) {
+    lines.push("failed cases:");
+    for (const f of failures) lines.push(`  ${f.id}: ${f.error ?? `${f.mismatches}/${f.rows} rows differ; ${f.firstMismatch ?? ""}`}`);
+  }
+  lines.push(`PMML conformance: ${report.passed}/${report.total} cases passed (${report.failed} failed)`);
+  return lines.join("\n");
+}
+
+function bump(m: Map<string, [number, number]>, key: string, passed: boolean): void {
+  const v = m.get(key) ?? [0, 0];
+  v[0] += passed ? 1 : 0;
+  v[1] += 1;
+  m.set(key, v);
+}
+
+function table(title: string, m: Map<string, [number, number]>): string {
+  const rows = [...m.entries()].sort((a, b) => a[0].localeCompare(b[0]));
+  const width = Math.max(title.length, ...rows.map(([k]) => k.length));
+  const out = [`${title.padEnd(width)}  passed/total`];
+  for (const [k, [p, t]] of rows) out.push(`${k.padEnd(width)}  ${String(p).padStart(6)}/${t}`);
+  return out.join("\n");
+}

@@ -1,0 +1,41 @@
+import type { ModelNode, ModelResult } from "../model.ts";
+import type { Value } from "../values.ts";
+import { ModelScope, PipelineScope, type Scope } from "./scope.ts";
+import { applyTargets, targetInfo, type TargetInfo } from "./target.ts";
+import { computeOutputs } from "./output.ts";
+import { evaluateTree } from "./tree.ts";
+import { evaluateRegression } from "./regression.ts";
+
+/** Everything one model element produced: its result after Targets, and its OutputFields. */
+export interface ModelRun {
+  model: ModelNode;
+  scope: ModelScope;
+  target: TargetInfo;
+  result: ModelResult;
+  outputs: Map<string, Value>;
+}
+
+/** The family's own evaluation, before Targets and Output. */
+export function evaluateFamily(model: ModelNode, scope: ModelScope, target: TargetInfo): ModelResult {
+  switch (model.kind) {
+    case "tree":
+      return evaluateTree(model, scope, target);
+    case "regression":
+      return evaluateRegression(model, scope, target);
+    default: {
+      const never: never = model;
+      return never;
+    }
+  }
+}
+
+/** Evaluates a model element in a new scope under `parent`: family, Targets, then Output. */
+export function runModel(model: ModelNode, parent: Scope, root: PipelineScope): ModelRun {
+  const scope = new ModelScope(model, parent, root);
+  const explicitTarget = model.kind === "regression" ? model.targetFieldName : undefined;
+  const target = targetInfo(model, scope, explicitTarget);
+  const raw = evaluateFamily(model, scope, target);
+  const result = applyTargets(model, raw, target);
+  const outputs = computeOutputs(model, result, target, scope);
+  return { model, scope, target, result, outputs };
+}

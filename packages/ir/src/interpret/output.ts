@@ -1,0 +1,98 @@
+import type { ModelBase, ModelResult, OutputField } from "../model.ts";
+import { EvaluationError, UnsupportedFeatureError } from "../errors.ts";
+import { formatValue, toDataType, valuesEqual, type Value } from "../values.ts";
+import { evaluateExpr } from "./expression.ts";
+import type { ModelScope } from "./scope.ts";
+import { toCategory, type TargetInfo } from "./target.ts";
+
+/**
+ * Computes the model's OutputFields in document order (§Output). Each value is defined in the
+ * scope as it is computed, so later OutputFields (and later segments) can refer to it.
+ */
+export function computeOutputs(model: ModelBase, result: ModelResult, target: TargetInfo, scope: ModelScope): Map<string, Value> {
+  const out = new Map<string, Value>();
+  for (const field of model.output) {
+    if (field.segmentId !== undefined) continue; // MiningModel resolves these from its segments.
+    const raw = outputValue(field, result, target, scope);
+    const value = castOutput(field, raw);
+    out.set(field.name, value);
+    scope.define(field.name, value);
+  }
+  return out;
+}
+
+function castOutput(field: OutputField, value: Value): Value {
+  if (value === null || !field.dataType) return value;
+  const typed = toDataType(value, field.dataType);
+  return typed === undefined ? value : typed;
+}
+
+function categoryValue(field: OutputField, result: ModelResult, target: TargetInfo, map: Map<Value, number> | undefined): Value {
+  if (!map) return null;
+  if (field.value === undefined) {
+    if (result.value === null) return null;
+    return lookup(map, result.value);
+  }
+  return lookup(map, toCategory(field.value, target)) ?? map.get(field.value) ?? 0;
+}
+
+function lookup(map: Map<Value, number>, key: Value): number | null {
+  const direct = map.get(key);
+  if (direct !== undefined) return direct;
+  for (const [k, v] of map) if (valuesEqual(k, key)) return v;
+  return null;
+}
+
+export function outputValue(field: OutputField, result: ModelResult, target: TargetInfo, scope: ModelScope): Value {
+  switch (field.feature) {
+    case "predictedValue":
+      return result.value;
+    case "predictedDisplayValue":
+      if (result.value === null) return null;
+      return result.displayValue ?? formatValue(result.value);
+    case "probability":
+      return categoryValue(field, result, target, result.probabilities);
+    case "confidence":
+      return categoryValue(field, result, target, result.confidences ?? result.probabilities);
+    case "affinity":
+    case "entityAffinity":
+    case "clusterAffinity": {
+      if (!result.affinities) return null;
+      const key = field.value ?? result.entityId ?? (result.value === null ? null : formatValue(result.value));
+      if (key === null) return null;
+      return lookup(result.affinities, key) ?? lookup(result.affinities, toCategory(key, target));
+    }
+    case "entityId":
+    case "clusterId":
+      return result.entityId ?? null;
+    case "transformedValue":
+    case "decision":
+      if (!field.expr) {
+        // No expression: the value of the named target's prediction (PMML 4.4 §OutputField).
+        return result.value;
+      }
+      return evaluateExpr(field.expr, scope);
+    case "reasonCode":
+      return result.reasonCodes?.[field.rank - 1] ?? null;
+    case "residual": {
+      if (target.name === null || result.value === null) return null;
+      const actual = scope.root.resolve(target.name);
+      if (actual === null) return null;
+      if (typeof actual === "number" && typeof result.value === "number") return actual - result.value;
+      const p = categoryValue({ ...field, value: undefined }, { ...result, value: actual }, target, result.probabilities);
+      return p === null ? null : 1 - Number(p);
+    }
+    case "warning":
+      return null;
+    default: {
+      const extra = result.extras?.[field.feature];
+      if (typeof extra === "function") return (extra as (f: OutputField) => Value)(field);
+      throw new UnsupportedFeatureError(`OutputField[@feature=${field.feature}]`, undefined, { path: field.path });
+    }
+  }
+}
+
+export function requireNumber(v: Value, what: string): number {
+  if (typeof v !== "number") throw new EvaluationError("PMML_NOT_A_NUMBER", `${what} is not a number`, { value: v });
+  return v;
+}

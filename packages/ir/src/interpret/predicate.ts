@@ -1,0 +1,114 @@
+import type { Predicate, SimplePredicate, SimpleSetPredicate, Truth } from "../predicate.ts";
+import { SchemaError } from "../errors.ts";
+import { compareValues, toDataType, valuesEqual, type Value } from "../values.ts";
+import type { Scope } from "./scope.ts";
+
+/** Three-valued evaluation of a PMML predicate (§Predicates): null means UNKNOWN. */
+export function evaluatePredicate(p: Predicate, scope: Scope): Truth {
+  switch (p.kind) {
+    case "true":
+      return true;
+    case "false":
+      return false;
+    case "simple":
+      return evaluateSimple(p, scope);
+    case "simpleSet":
+      return evaluateSimpleSet(p, scope);
+    case "compound":
+      return evaluateCompound(p.booleanOperator, p.predicates, scope);
+    default: {
+      const never: never = p;
+      throw new SchemaError("PMML_UNKNOWN_PREDICATE", "unknown predicate", { value: never });
+    }
+  }
+}
+
+/** Converts a predicate's literal to the type of the value it is compared with. */
+export function coerceLiteral(literal: string, like: Value, scope: Scope, field: string): Value {
+  const declared = scope.typeOf(field);
+  if (declared) {
+    const typed = toDataType(literal, declared);
+    if (typed !== undefined && typed !== null) return typed;
+  }
+  if (typeof like === "number") {
+    const n = toDataType(literal, "double");
+    return n === undefined ? literal : n;
+  }
+  if (typeof like === "boolean") {
+    const b = toDataType(literal, "boolean");
+    return b === undefined ? literal : b;
+  }
+  return literal;
+}
+
+function evaluateSimple(p: SimplePredicate, scope: Scope): Truth {
+  const v = scope.resolve(p.field);
+  if (p.operator === "isMissing") return v === null;
+  if (p.operator === "isNotMissing") return v !== null;
+  if (v === null) return null;
+  if (p.value === undefined) {
+    throw new SchemaError("PMML_PREDICATE_VALUE", `SimplePredicate "${p.operator}" needs a value`, { path: p.path, value: p.operator });
+  }
+  const lit = coerceLiteral(p.value, v, scope, p.field);
+  switch (p.operator) {
+    case "equal":
+      return valuesEqual(v, lit);
+    case "notEqual":
+      return !valuesEqual(v, lit);
+    case "lessThan":
+      return compareValues(v, lit) < 0;
+    case "lessOrEqual":
+      return compareValues(v, lit) <= 0;
+    case "greaterThan":
+      return compareValues(v, lit) > 0;
+    case "greaterOrEqual":
+      return compareValues(v, lit) >= 0;
+  }
+}
+
+function evaluateSimpleSet(p: SimpleSetPredicate, scope: Scope): Truth {
+  const v = scope.resolve(p.field);
+  if (v === null) return null;
+  const found = p.values.some((text) => valuesEqual(v, coerceLiteral(text, v, scope, p.field)));
+  return p.booleanOperator === "isIn" ? found : !found;
+}
+
+function evaluateCompound(op: "and" | "or" | "xor" | "surrogate", predicates: Predicate[], scope: Scope): Truth {
+  switch (op) {
+    case "and": {
+      let unknown = false;
+      for (const q of predicates) {
+        const t = evaluatePredicate(q, scope);
+        if (t === false) return false;
+        if (t === null) unknown = true;
+      }
+      return unknown ? null : true;
+    }
+    case "or": {
+      let unknown = false;
+      for (const q of predicates) {
+        const t = evaluatePredicate(q, scope);
+        if (t === true) return true;
+        if (t === null) unknown = true;
+      }
+      return unknown ? null : false;
+    }
+    case "xor": {
+      let acc = false;
+      for (const q of predicates) {
+        const t = evaluatePredicate(q, scope);
+        if (t === null) return null;
+        acc = acc !== t;
+      }
+      return acc;
+    }
+    case "surrogate": {
+      // The first predicate that is not UNKNOWN decides (§CompoundPredicate surrogate).
+      for (const q of predicates) {
+        const t = evaluatePredicate(q, scope);
+        if (t !== null) return t;
+      }
+      return null;
+    }
+  }
+}

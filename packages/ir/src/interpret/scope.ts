@@ -1,0 +1,293 @@
+import type { DataField, DefineFunction, DerivedField, MiningField } from "../fields.ts";
+import type { ModelBase } from "../model.ts";
+import type { Pipeline } from "../pipeline.ts";
+import { EvaluationError, SchemaError } from "../errors.ts";
+import { toDataType, valuesEqual, type DataType, type Value } from "../values.ts";
+import { evaluateExpr } from "./expression.ts";
+
+/** A raw input row: field name → value as given (strings from CSV, JSON scalars, ...). */
+export type InputRow = Readonly<Record<string, unknown>>;
+
+/**
+ * Field resolution during one evaluation. Scopes nest like the document does: the pipeline
+ * (data fields, TransformationDictionary), then one scope per model element (its MiningSchema
+ * treatments and LocalTransformations), with segment models nested in their MiningModel.
+ */
+export interface Scope {
+  /** Value of a field visible here; throws SchemaError for an unknown name. */
+  resolve(name: string): Value;
+  /** Declared type of a visible field, when known. */
+  typeOf(name: string): DataType | undefined;
+  /** The user function of this name, when defined. */
+  lookupFunction(name: string): DefineFunction | undefined;
+  readonly pipeline: Pipeline;
+}
+
+const IN_PROGRESS = Symbol("in-progress");
+
+/** Raw data fields and global derived fields. */
+export class PipelineScope implements Scope {
+  private readonly cache = new Map<string, Value | typeof IN_PROGRESS>();
+  readonly dataFields: Map<string, DataField>;
+  readonly derived: Map<string, DerivedField>;
+  readonly functions: Map<string, DefineFunction>;
+  /** The top-level model's mining fields: global transformations see treated inputs. */
+  private topMiningFields = new Map<string, MiningField>();
+
+  constructor(readonly pipeline: Pipeline, private readonly row: InputRow, index: PipelineIndex = indexPipeline(pipeline)) {
+    this.dataFields = index.dataFields;
+    this.derived = index.derived;
+    this.functions = index.functions;
+  }
+
+  setTopModel(model: ModelBase): void {
+    this.topMiningFields = new Map(model.miningSchema.map((f) => [f.name, f]));
+  }
+
+  lookupFunction(name: string): DefineFunction | undefined {
+    return this.functions.get(name);
+  }
+
+  typeOf(name: string): DataType | undefined {
+    return this.dataFields.get(name)?.dataType ?? this.derived.get(name)?.dataType;
+  }
+
+  /** A data field's value as given, before any treatment. */
+  rawInput(name: string): unknown {
+    return this.row[name];
+  }
+
+  resolve(name: string): Value {
+    const cached = this.cache.get(name);
+    if (cached === IN_PROGRESS) {
+      throw new SchemaError("PMML_CYCLIC_FIELD", `field "${name}" is defined in terms of itself`, { value: name });
+    }
+    if (cached !== undefined) return cached;
+    let value: Value;
+    const dataField = this.dataFields.get(name);
+    if (dataField) {
+      value = prepareInput(dataField, this.topMiningFields.get(name), this.row[name]);
+    } else {
+      const derived = this.derived.get(name);
+      if (!derived) throw new SchemaError("PMML_UNKNOWN_FIELD", `field "${name}" is not defined`, { value: name });
+      this.cache.set(name, IN_PROGRESS);
+      try {
+        value = castDerived(derived, evaluateExpr(derived.expr, this));
+      } finally {
+        this.cache.delete(name);
+      }
+    }
+    this.cache.set(name, value);
+    return value;
+  }
+}
+
+export interface PipelineIndex {
+  dataFields: Map<string, DataField>;
+  derived: Map<string, DerivedField>;
+  functions: Map<string, DefineFunction>;
+}
+
+export function indexPipeline(pipeline: Pipeline): PipelineIndex {
+  return {
+    dataFields: new Map(pipeline.dataFields.map((f) => [f.name, f])),
+    derived: new Map(pipeline.transformations.map((f) => [f.name, f])),
+    functions: new Map(pipeline.functions.map((f) => [f.name, f])),
+  };
+}
+
+/** One model element: MiningSchema treatments, LocalTransformations, and defined values (outputs). */
+export class ModelScope implements Scope {
+  private readonly cache = new Map<string, Value | typeof IN_PROGRESS>();
+  private readonly miningFields: Map<string, MiningField>;
+  private readonly local: Map<string, DerivedField>;
+  readonly pipeline: Pipeline;
+
+  constructor(readonly model: ModelBase, readonly parent: Scope, readonly root: PipelineScope) {
+    this.pipeline = root.pipeline;
+    this.miningFields = new Map(model.miningSchema.map((f) => [f.name, f]));
+    this.local = new Map(model.localTransformations.map((f) => [f.name, f]));
+  }
+
+  lookupFunction(name: string): DefineFunction | undefined {
+    return this.root.lookupFunction(name);
+  }
+
+  typeOf(name: string): DataType | undefined {
+    return this.local.get(name)?.dataType ?? this.parent.typeOf(name);
+  }
+
+  /** Makes a value visible by name in this scope (output fields, segment results). */
+  define(name: string, value: Value): void {
+    this.cache.set(name, value);
+  }
+
+  has(name: string): boolean {
+    const v = this.cache.get(name);
+    return v !== undefined && v !== IN_PROGRESS;
+  }
+
+  resolve(name: string): Value {
+    const cached = this.cache.get(name);
+    if (cached === IN_PROGRESS) {
+      throw new SchemaError("PMML_CYCLIC_FIELD", `field "${name}" is defined in terms of itself`, { value: name });
+    }
+    if (cached !== undefined) return cached;
+    let value: Value;
+    const derived = this.local.get(name);
+    if (derived) {
+      this.cache.set(name, IN_PROGRESS);
+      try {
+        value = castDerived(derived, evaluateExpr(derived.expr, this));
+      } finally {
+        this.cache.delete(name);
+      }
+    } else {
+      const miningField = this.miningFields.get(name);
+      const dataField = this.root.dataFields.get(name);
+      if (miningField && dataField && this.parent === this.root) {
+        // Top-level model: the root applies this model's treatments already.
+        value = this.root.resolve(name);
+      } else if (miningField && dataField) {
+        // Nested model: its own MiningField treats the raw input again (JPMML does the same).
+        value = prepareInput(dataField, miningField, this.root.rawInput(name));
+      } else if (miningField) {
+        value = treatNonDataField(miningField, this.parent.resolve(name));
+      } else {
+        value = this.parent.resolve(name);
+      }
+    }
+    this.cache.set(name, value);
+    return value;
+  }
+}
+
+/** Function parameters only: PMML DefineFunction bodies see nothing else. */
+export class FunctionScope implements Scope {
+  constructor(
+    private readonly fn: DefineFunction,
+    private readonly args: Map<string, Value>,
+    private readonly outer: Scope,
+  ) {}
+
+  get pipeline(): Pipeline {
+    return this.outer.pipeline;
+  }
+
+  lookupFunction(name: string): DefineFunction | undefined {
+    return this.outer.lookupFunction(name);
+  }
+
+  typeOf(name: string): DataType | undefined {
+    return this.fn.params.find((p) => p.name === name)?.dataType;
+  }
+
+  resolve(name: string): Value {
+    if (this.args.has(name)) return this.args.get(name) ?? null;
+    throw new SchemaError("PMML_UNKNOWN_FIELD", `function "${this.fn.name}" has no parameter "${name}"`, { value: name });
+  }
+}
+
+function castDerived(field: DerivedField, value: Value): Value {
+  if (value === null) return null;
+  const typed = toDataType(value, field.dataType);
+  if (typed === undefined) {
+    throw new EvaluationError("PMML_INVALID_DERIVED_VALUE", `derived field "${field.name}" cannot hold ${JSON.stringify(String(value))} as ${field.dataType}`, { value });
+  }
+  return typed;
+}
+
+export type Validity = "valid" | "invalid" | "missing";
+
+/** Classifies a raw input against its DataField (PMML "Values" and "Interval" semantics). */
+export function classifyInput(field: DataField, raw: unknown): { validity: Validity; value: Value } {
+  if (raw === null || raw === undefined) return { validity: "missing", value: null };
+  if (typeof raw === "number" && Number.isNaN(raw)) return { validity: "missing", value: null };
+  const rawValue = raw as Value;
+  for (const m of field.missingValues) {
+    if (sameRaw(m, rawValue, field.dataType)) return { validity: "missing", value: null };
+  }
+  const typed = toDataType(rawValue, field.dataType);
+  if (typed === undefined || typed === null) return { validity: "invalid", value: rawValue };
+  for (const inv of field.invalidValues) {
+    if (valuesEqual(inv, typed)) return { validity: "invalid", value: typed };
+  }
+  if (field.opType === "continuous" && typeof typed === "number") {
+    if (field.intervals.length > 0 && !field.intervals.some((iv) => inInterval(iv, typed))) {
+      // Declared valid values extend the intervals.
+      if (!field.validValues.some((v) => valuesEqual(v, typed))) return { validity: "invalid", value: typed };
+    }
+    return { validity: "valid", value: typed };
+  }
+  if (field.validValues.length > 0 && field.opType !== "continuous" && !field.validValues.some((v) => valuesEqual(v, typed))) {
+    return { validity: "invalid", value: typed };
+  }
+  return { validity: "valid", value: typed };
+}
+
+function sameRaw(declared: Value, raw: Value, dataType: DataType): boolean {
+  if (valuesEqual(declared, raw)) return true;
+  if (typeof raw === "string" && typeof declared === "string") return declared === raw;
+  const typed = toDataType(raw, dataType);
+  return typed !== undefined && typed !== null && valuesEqual(declared, typed);
+}
+
+export function inInterval(iv: { closure: string; left?: number; right?: number }, x: number): boolean {
+  if (iv.left !== undefined) {
+    if (iv.closure.startsWith("closed") ? x < iv.left : x <= iv.left) return false;
+  }
+  if (iv.right !== undefined) {
+    if (iv.closure.endsWith("Closed") ? x > iv.right : x >= iv.right) return false;
+  }
+  return true;
+}
+
+/** MiningField treatments of one input: missing replacement, invalid treatment, outliers. */
+export function prepareInput(field: DataField, mining: MiningField | undefined, raw: unknown): Value {
+  const { validity, value } = classifyInput(field, raw);
+  switch (validity) {
+    case "missing":
+      return treatMissing(field.name, field.dataType, mining);
+    case "invalid":
+      switch (mining?.invalidValueTreatment ?? "returnInvalid") {
+        case "returnInvalid":
+          throw new EvaluationError("PMML_INVALID_VALUE", `field "${field.name}" has an invalid value`, { value: raw });
+        case "asIs":
+          return value;
+        case "asMissing":
+          return treatMissing(field.name, field.dataType, mining);
+        case "asValue":
+          return mining?.invalidValueReplacement ?? null;
+      }
+      break;
+    case "valid":
+      return mining ? treatOutlier(mining, value) : value;
+  }
+  return value;
+}
+
+function treatMissing(name: string, dataType: DataType, mining: MiningField | undefined): Value {
+  if (mining?.missingValueReplacement !== undefined && mining.missingValueReplacement !== null) {
+    const v = toDataType(mining.missingValueReplacement, dataType);
+    return v === undefined ? mining.missingValueReplacement : v;
+  }
+  if (mining?.missingValueTreatment === "returnInvalid") {
+    throw new EvaluationError("PMML_MISSING_VALUE", `field "${name}" is missing and its MiningField says returnInvalid`, { value: null });
+  }
+  return null;
+}
+
+function treatOutlier(mining: MiningField, value: Value): Value {
+  if (typeof value !== "number" || mining.outliers === "asIs") return value;
+  const low = mining.lowValue, high = mining.highValue;
+  const isLow = low !== undefined && value < low;
+  const isHigh = high !== undefined && value > high;
+  if (!isLow && !isHigh) return value;
+  if (mining.outliers === "asMissingValues") return mining.missingValueReplacement ?? null;
+  return isLow ? low! : high!;
+}
+
+function treatNonDataField(mining: MiningField, value: Value): Value {
+  if (value === null) return mining.missingValueReplacement ?? null;
+  return treatOutlier(mining, value);
+}

@@ -1,0 +1,100 @@
+import type { DerivedField, MiningField } from "./fields.ts";
+import type { Expr } from "./expr.ts";
+import type { Value } from "./values.ts";
+import type { TreeModel } from "./models/tree.ts";
+import type { RegressionModel } from "./models/regression.ts";
+
+export type MiningFunction =
+  | "regression" | "classification" | "clustering" | "associationRules" | "sequences"
+  | "timeSeries" | "mixed";
+
+/** Target: post-processing of a model's prediction (PMML Targets/Target). */
+export interface Target {
+  field?: string;
+  opType?: "categorical" | "ordinal" | "continuous";
+  castInteger?: "round" | "ceiling" | "floor";
+  min?: number;
+  max?: number;
+  rescaleFactor: number;
+  rescaleConstant: number;
+  values: TargetValue[];
+}
+
+export interface TargetValue {
+  value?: string;
+  displayValue?: string;
+  priorProbability?: number;
+  defaultValue?: number;
+}
+
+export type ResultFeature =
+  | "predictedValue" | "predictedDisplayValue" | "transformedValue" | "decision" | "probability"
+  | "affinity" | "residual" | "standardError" | "standardDeviation" | "clusterId"
+  | "clusterAffinity" | "entityId" | "entityAffinity" | "warning" | "ruleValue" | "reasonCode"
+  | "antecedent" | "consequent" | "rule" | "ruleId" | "confidence" | "support" | "lift"
+  | "leverage" | "confidenceIntervalLower" | "confidenceIntervalUpper";
+
+/** OutputField: one named result of a model. */
+export interface OutputField {
+  name: string;
+  displayName?: string;
+  dataType?: import("./values.ts").DataType;
+  opType?: "categorical" | "ordinal" | "continuous";
+  targetField?: string;
+  feature: ResultFeature;
+  /** Category for probability/affinity/confidence, as text. */
+  value?: string;
+  rank: number;
+  rankOrder?: "descending" | "ascending";
+  rankBasis?: string;
+  segmentId?: string;
+  isFinalResult: boolean;
+  isMultiValued?: boolean;
+  /** transformedValue / decision expression. */
+  expr?: Expr;
+  ruleFeature?: string;
+  algorithm?: string;
+  path?: string;
+}
+
+/** What every model element has. */
+export interface ModelBase {
+  modelName?: string;
+  functionName: MiningFunction;
+  algorithmName?: string;
+  isScorable: boolean;
+  miningSchema: MiningField[];
+  localTransformations: DerivedField[];
+  targets: Target[];
+  output: OutputField[];
+  /** Document path of the model element, e.g. /PMML/MiningModel/Segmentation/Segment[2]/TreeModel. */
+  path: string;
+}
+
+/**
+ * Model nodes by family. Adding a family: add its interface in models/<family>.ts, add it here,
+ * and the compiler lists every switch to extend.
+ */
+export type ModelNode = TreeModel | RegressionModel;
+
+export type ModelKind = ModelNode["kind"];
+
+/** The value-level result every family produces, before targets and outputs. */
+export interface ModelResult {
+  /** Predicted value of the target (category for classification); null when missing. */
+  value: Value;
+  /** Classification: probability per category, in category order. */
+  probabilities?: Map<Value, number>;
+  /** Confidence per category (tree ScoreDistribution confidence, rule confidence). */
+  confidences?: Map<Value, number>;
+  /** Identifier of the winning entity: tree node, cluster, rule, segment. */
+  entityId?: string | null;
+  /** Affinity (distance or similarity) per entity id / category. */
+  affinities?: Map<Value, number>;
+  /** Display value of the prediction, when the model or Targets give one. */
+  displayValue?: string;
+  /** Ranked reason codes (Scorecard). */
+  reasonCodes?: string[];
+  /** Values that further outputs of this family need (rule tables, etc.). */
+  extras?: Record<string, unknown>;
+}

@@ -1,0 +1,90 @@
+import { SchemaError, parseNumber } from "@porta/ir";
+import type { XmlElement } from "./xml.ts";
+
+/** Typed attribute access with errors that name the element path and the offending value. */
+export function requiredAttr(el: XmlElement, name: string): string {
+  const v = el.attr(name);
+  if (v === undefined) {
+    throw new SchemaError("PMML_MISSING_ATTRIBUTE", `${el.name} needs the attribute "${name}"`, { path: el.path, value: name });
+  }
+  return v;
+}
+
+export function numberAttr(el: XmlElement, name: string): number | undefined;
+export function numberAttr(el: XmlElement, name: string, fallback: number): number;
+export function numberAttr(el: XmlElement, name: string, fallback?: number): number | undefined {
+  const v = el.attr(name);
+  if (v === undefined) return fallback;
+  const n = parseNumber(v);
+  if (n === undefined) {
+    throw new SchemaError("PMML_BAD_NUMBER", `${el.name}/@${name} is not a number`, { path: `${el.path}/@${name}`, value: v });
+  }
+  return n;
+}
+
+export function requiredNumberAttr(el: XmlElement, name: string): number {
+  const n = numberAttr(el, name);
+  if (n === undefined) return parseNumber(requiredAttr(el, name)) ?? NaN;
+  return n;
+}
+
+export function enumAttr<T extends string>(el: XmlElement, name: string, allowed: readonly T[], fallback: T): T;
+export function enumAttr<T extends string>(el: XmlElement, name: string, allowed: readonly T[]): T | undefined;
+export function enumAttr<T extends string>(el: XmlElement, name: string, allowed: readonly T[], fallback?: T): T | undefined {
+  const v = el.attr(name);
+  if (v === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(v)) {
+    throw new SchemaError("PMML_BAD_ATTRIBUTE", `${el.name}/@${name} must be one of ${allowed.join(", ")}`, { path: `${el.path}/@${name}`, value: v });
+  }
+  return v as T;
+}
+
+export function booleanAttr(el: XmlElement, name: string, fallback: boolean): boolean {
+  const v = el.attr(name);
+  if (v === undefined) return fallback;
+  if (v === "true" || v === "1") return true;
+  if (v === "false" || v === "0") return false;
+  throw new SchemaError("PMML_BAD_ATTRIBUTE", `${el.name}/@${name} must be true or false`, { path: `${el.path}/@${name}`, value: v });
+}
+
+/**
+ * Splits the content of a PMML Array (§Array): whitespace separated, string items may be
+ * double-quoted with `\"` escapes.
+ */
+export function parseArrayContent(text: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    while (i < n && /\s/.test(text[i])) i++;
+    if (i >= n) break;
+    if (text[i] === '"') {
+      let s = "";
+      i++;
+      while (i < n && text[i] !== '"') {
+        if (text[i] === "\\" && i + 1 < n) { s += text[i + 1]; i += 2; continue; }
+        s += text[i++];
+      }
+      i++;
+      out.push(s);
+    } else {
+      let j = i;
+      while (j < n && !/\s/.test(text[j])) j++;
+      out.push(text.slice(i, j));
+      i = j;
+    }
+  }
+  return out;
+}
+
+export function arrayValues(el: XmlElement): string[] {
+  return parseArrayContent(el.text());
+}
+
+export function numberArray(el: XmlElement): number[] {
+  return arrayValues(el).map((s) => {
+    const n = parseNumber(s);
+    if (n === undefined) throw new SchemaError("PMML_BAD_NUMBER", "Array item is not a number", { path: el.path, value: s });
+    return n;
+  });
+}

@@ -1,0 +1,168 @@
+import {
+  SchemaError,
+  type MiningField, type MiningFunction, type ModelBase, type OutputField, type Predicate,
+  type ResultFeature, type SimpleOperator, type Target, type UsageType, parseNumber,
+} from "@porta/ir";
+import { arrayValues, booleanAttr, enumAttr, numberAttr, requiredAttr } from "./attributes.ts";
+import { OP_TYPES, dataTypeAttr, optionalExpressionChild, parseDerivedField, unsupported } from "./dictionary.ts";
+import { parseExpression } from "./expressions.ts";
+import type { XmlElement } from "./xml.ts";
+
+const MINING_FUNCTIONS: readonly MiningFunction[] = ["regression", "classification", "clustering", "associationRules", "sequences", "timeSeries", "mixed"];
+const USAGE_TYPES: readonly UsageType[] = ["active", "predicted", "target", "supplementary", "group", "order", "frequencyWeight", "analysisWeight"];
+const RESULT_FEATURES: readonly ResultFeature[] = [
+  "predictedValue", "predictedDisplayValue", "transformedValue", "decision", "probability", "affinity",
+  "residual", "standardError", "standardDeviation", "clusterId", "clusterAffinity", "entityId",
+  "entityAffinity", "warning", "ruleValue", "reasonCode", "antecedent", "consequent", "rule", "ruleId",
+  "confidence", "support", "lift", "leverage", "confidenceIntervalLower", "confidenceIntervalUpper",
+];
+
+/** The parts every model element shares: MiningSchema, LocalTransformations, Targets, Output. */
+export function parseModelBase(el: XmlElement): ModelBase {
+  const miningSchema = el.child("MiningSchema");
+  if (!miningSchema) {
+    throw new SchemaError("PMML_MISSING_ELEMENT", `${el.name} needs a MiningSchema`, { path: el.path, value: "MiningSchema" });
+  }
+  const local = el.child("LocalTransformations");
+  return {
+    modelName: el.attr("modelName"),
+    functionName: enumAttr(el, "functionName", MINING_FUNCTIONS) ?? missingFunctionName(el),
+    algorithmName: el.attr("algorithmName"),
+    isScorable: booleanAttr(el, "isScorable", true),
+    miningSchema: miningSchema.children("MiningField").map(parseMiningField),
+    localTransformations: local ? local.children("DerivedField").map(parseDerivedField) : [],
+    targets: parseTargets(el.child("Targets")),
+    output: parseOutput(el.child("Output")),
+    path: el.path,
+  };
+}
+
+function missingFunctionName(el: XmlElement): never {
+  throw new SchemaError("PMML_MISSING_ATTRIBUTE", `${el.name} needs the attribute "functionName"`, { path: el.path, value: "functionName" });
+}
+
+function parseMiningField(el: XmlElement): MiningField {
+  // PMML 3.x spelled these differently; JPMML accepts both.
+  const usage = el.attr("usageType");
+  return {
+    name: requiredAttr(el, "name"),
+    usageType: usage === undefined ? "active" : enumAttr(el, "usageType", USAGE_TYPES, "active"),
+    opType: enumAttr(el, "optype", OP_TYPES),
+    missingValueReplacement: literal(el.attr("missingValueReplacement")),
+    missingValueTreatment: enumAttr(el, "missingValueTreatment", ["asIs", "asMean", "asMode", "asMedian", "asValue", "returnInvalid"] as const),
+    invalidValueTreatment: enumAttr(el, "invalidValueTreatment", ["returnInvalid", "asIs", "asMissing", "asValue"] as const, "returnInvalid"),
+    invalidValueReplacement: literal(el.attr("invalidValueReplacement")),
+    outliers: enumAttr(el, "outliers", ["asIs", "asMissingValues", "asExtremeValues"] as const, "asIs"),
+    lowValue: numberAttr(el, "lowValue"),
+    highValue: numberAttr(el, "highValue"),
+    importance: numberAttr(el, "importance"),
+  };
+}
+
+function literal(text: string | undefined) {
+  return text === undefined ? undefined : text;
+}
+
+function parseTargets(el: XmlElement | undefined): Target[] {
+  if (!el) return [];
+  return el.children("Target").map((t) => ({
+    field: t.attr("field"),
+    opType: enumAttr(t, "optype", OP_TYPES),
+    castInteger: enumAttr(t, "castInteger", ["round", "ceiling", "floor"] as const),
+    min: numberAttr(t, "min"),
+    max: numberAttr(t, "max"),
+    rescaleFactor: numberAttr(t, "rescaleFactor", 1),
+    rescaleConstant: numberAttr(t, "rescaleConstant", 0),
+    values: t.children("TargetValue").map((tv) => ({
+      value: tv.attr("value"),
+      displayValue: tv.attr("displayValue"),
+      priorProbability: numberAttr(tv, "priorProbability"),
+      defaultValue: numberAttr(tv, "defaultValue"),
+    })),
+  }));
+}
+
+function parseOutput(el: XmlElement | undefined): OutputField[] {
+  if (!el) return [];
+  return el.children("OutputField").map((f): OutputField => {
+    const exprEl = optionalExpressionChild(f);
+    return {
+      name: requiredAttr(f, "name"),
+      displayName: f.attr("displayName"),
+      dataType: dataTypeAttr(f),
+      opType: enumAttr(f, "optype", OP_TYPES),
+      targetField: f.attr("targetField"),
+      feature: enumAttr(f, "feature", RESULT_FEATURES, "predictedValue"),
+      value: f.attr("value"),
+      rank: numberAttr(f, "rank", 1),
+      rankOrder: enumAttr(f, "rankOrder", ["descending", "ascending"] as const),
+      rankBasis: f.attr("rankBasis"),
+      segmentId: f.attr("segmentId"),
+      isFinalResult: booleanAttr(f, "isFinalResult", true),
+      isMultiValued: f.attr("isMultiValued") === "1" || f.attr("isMultiValued") === "true",
+      expr: exprEl ? parseExpression(exprEl) : undefined,
+      ruleFeature: f.attr("ruleFeature"),
+      algorithm: f.attr("algorithm"),
+      path: f.path,
+    };
+  });
+}
+
+const SIMPLE_OPERATORS: readonly SimpleOperator[] = ["equal", "notEqual", "lessThan", "lessOrEqual", "greaterThan", "greaterOrEqual", "isMissing", "isNotMissing"];
+const PREDICATE_ELEMENTS = new Set(["SimplePredicate", "CompoundPredicate", "SimpleSetPredicate", "True", "False"]);
+
+export function isPredicateElement(el: XmlElement): boolean {
+  return PREDICATE_ELEMENTS.has(el.name);
+}
+
+/** The predicate child of a Node/SimpleRule/Segment/Attribute. */
+export function predicateChild(el: XmlElement): Predicate {
+  const p = el.children().find(isPredicateElement);
+  if (!p) {
+    throw new SchemaError("PMML_MISSING_PREDICATE", `${el.name} needs a predicate`, { path: el.path, value: el.name });
+  }
+  return parsePredicate(p);
+}
+
+export function parsePredicate(el: XmlElement): Predicate {
+  switch (el.name) {
+    case "True":
+      return { kind: "true", path: el.path };
+    case "False":
+      return { kind: "false", path: el.path };
+    case "SimplePredicate":
+      return {
+        kind: "simple",
+        field: requiredAttr(el, "field"),
+        operator: enumAttr(el, "operator", SIMPLE_OPERATORS) ?? (requiredAttr(el, "operator") as never),
+        value: el.attr("value"),
+        path: el.path,
+      };
+    case "SimpleSetPredicate": {
+      const array = el.child("Array");
+      if (!array) throw new SchemaError("PMML_MISSING_ELEMENT", "SimpleSetPredicate needs an Array", { path: el.path, value: "Array" });
+      return {
+        kind: "simpleSet",
+        field: requiredAttr(el, "field"),
+        booleanOperator: enumAttr(el, "booleanOperator", ["isIn", "isNotIn"] as const) ?? (requiredAttr(el, "booleanOperator") as never),
+        values: arrayValues(array),
+        path: el.path,
+      };
+    }
+    case "CompoundPredicate":
+      return {
+        kind: "compound",
+        booleanOperator: enumAttr(el, "booleanOperator", ["and", "or", "xor", "surrogate"] as const) ?? (requiredAttr(el, "booleanOperator") as never),
+        predicates: el.children().filter(isPredicateElement).map(parsePredicate),
+        path: el.path,
+      };
+    default:
+      return unsupported(el);
+  }
+}
+
+export function numberText(el: XmlElement, text: string): number {
+  const n = parseNumber(text);
+  if (n === undefined) throw new SchemaError("PMML_BAD_NUMBER", `${el.name} holds a non-number`, { path: el.path, value: text });
+  return n;
+}

@@ -1,0 +1,32 @@
+import { UnsupportedFeatureError, type ModelBase, type ModelNode } from "@porta/ir";
+import type { XmlElement } from "../xml.ts";
+import { parseModelBase } from "../model-common.ts";
+import { parseTreeModel } from "./tree.ts";
+import { parseRegressionModel } from "./regression.ts";
+
+/** Every PMML 4.4 model element; those without a parser here are reported as unsupported. */
+export const MODEL_ELEMENTS = [
+  "AnomalyDetectionModel", "AssociationModel", "BayesianNetworkModel", "BaselineModel", "ClusteringModel",
+  "GaussianProcessModel", "GeneralRegressionModel", "MiningModel", "NaiveBayesModel",
+  "NearestNeighborModel", "NeuralNetwork", "RegressionModel", "RuleSetModel", "SequenceModel",
+  "Scorecard", "SupportVectorMachineModel", "TextModel", "TimeSeriesModel", "TreeModel",
+] as const;
+
+export type ModelParser = (el: XmlElement, base: ModelBase) => ModelNode;
+
+/** One parser per family, registered by element name (one module per family). */
+const PARSERS: Record<string, ModelParser> = {
+  TreeModel: parseTreeModel,
+  RegressionModel: parseRegressionModel,
+};
+
+export function isModelElement(el: XmlElement): boolean {
+  return (MODEL_ELEMENTS as readonly string[]).includes(el.name);
+}
+
+/** Parses any model element (top-level or nested in a Segment). */
+export function parseModel(el: XmlElement): ModelNode {
+  const parser = PARSERS[el.name];
+  if (!parser) throw new UnsupportedFeatureError(el.name, `${el.name} is not supported yet`, { path: el.path });
+  return parser(el, parseModelBase(el));
+}

@@ -1,0 +1,46 @@
+import type { ModelBase, ScoreDistribution, TreeModel, TreeNode } from "@porta/ir";
+import { enumAttr, numberAttr, requiredNumberAttr, requiredAttr } from "../attributes.ts";
+import { unsupported } from "../dictionary.ts";
+import { predicateChild } from "../model-common.ts";
+import type { XmlElement } from "../xml.ts";
+import { SchemaError } from "@porta/ir";
+
+/** TreeModel (PMML 4.4 §TreeModel). */
+export function parseTreeModel(el: XmlElement, base: ModelBase): TreeModel {
+  const rootEl = el.child("Node");
+  if (!rootEl) throw new SchemaError("PMML_MISSING_ELEMENT", "TreeModel needs a root Node", { path: el.path, value: "Node" });
+  return {
+    ...base,
+    kind: "tree",
+    missingValueStrategy: enumAttr(el, "missingValueStrategy", ["lastPrediction", "nullPrediction", "defaultChild", "weightedConfidence", "aggregateNodes", "none"] as const, "none"),
+    missingValuePenalty: numberAttr(el, "missingValuePenalty", 1),
+    noTrueChildStrategy: enumAttr(el, "noTrueChildStrategy", ["returnNullPrediction", "returnLastPrediction"] as const, "returnNullPrediction"),
+    splitCharacteristic: enumAttr(el, "splitCharacteristic", ["binarySplit", "multiSplit"] as const, "multiSplit"),
+    root: parseNode(rootEl),
+  };
+}
+
+export function parseNode(el: XmlElement): TreeNode {
+  if (el.child("Partition") === undefined && (el.child("Regression") || el.child("DecisionTree"))) {
+    unsupported(el, "Node with an embedded model");
+  }
+  return {
+    id: el.attr("id"),
+    score: el.attr("score"),
+    recordCount: numberAttr(el, "recordCount"),
+    defaultChild: el.attr("defaultChild"),
+    predicate: predicateChild(el),
+    scoreDistributions: el.children("ScoreDistribution").map(parseScoreDistribution),
+    children: el.children("Node").map(parseNode),
+    path: el.path,
+  };
+}
+
+function parseScoreDistribution(el: XmlElement): ScoreDistribution {
+  return {
+    value: requiredAttr(el, "value"),
+    recordCount: requiredNumberAttr(el, "recordCount"),
+    confidence: numberAttr(el, "confidence"),
+    probability: numberAttr(el, "probability"),
+  };
+}

@@ -1,0 +1,52 @@
+import { ParseError, SchemaError, UnsupportedFeatureError, type Pipeline } from "@porta/ir";
+import { parseXml, type XmlLimits } from "./xml.ts";
+import { parseDataDictionary, parseTransformations } from "./dictionary.ts";
+import { isModelElement, parseModel } from "./models/index.ts";
+import { checkFieldReferences } from "./references.ts";
+
+export interface ParsePmmlOptions {
+  limits?: Partial<XmlLimits>;
+}
+
+/**
+ * Parses a PMML 3.0–4.4 document straight into the pipeline IR. Namespaces are ignored (PMML
+ * files in the wild carry 3_1 namespaces on 3.2 documents and the like); the version is kept.
+ */
+export function parsePmml(text: string, options: ParsePmmlOptions = {}): Pipeline {
+  const root = parseXml(text, { maxChars: 512 * 1024 * 1024, maxDepth: 4096, ...options.limits });
+  if (root.name !== "PMML") {
+    throw new ParseError("PMML_NOT_PMML", `the root element is <${root.name}>, not <PMML>`, { path: root.path, value: root.name });
+  }
+  const version = root.attr("version") ?? "";
+  if (!/^[34]\.\d+$/.test(version)) {
+    throw new UnsupportedFeatureError("PMML@version", `PMML version "${version}" is not supported (3.0–4.4 are)`, { path: `${root.path}/@version`, value: version });
+  }
+  const dictionary = root.child("DataDictionary");
+  if (!dictionary) {
+    throw new SchemaError("PMML_MISSING_ELEMENT", "PMML needs a DataDictionary", { path: root.path, value: "DataDictionary" });
+  }
+  const header = root.child("Header");
+  const application = header?.child("Application");
+  const { derived, functions } = parseTransformations(root.child("TransformationDictionary"));
+  const models = root.children().filter(isModelElement);
+  if (models.length === 0) {
+    throw new SchemaError("PMML_NO_MODEL", "the document holds no model element", { path: root.path, value: null });
+  }
+  const scorable = models.find((m) => m.attr("isScorable") !== "false") ?? models[0];
+  const pipeline: Pipeline = {
+    format: "pmml",
+    version,
+    header: {
+      application: application?.attr("name"),
+      applicationVersion: application?.attr("version"),
+      description: header?.attr("description"),
+      copyright: header?.attr("copyright"),
+    },
+    dataFields: parseDataDictionary(dictionary),
+    transformations: derived,
+    functions,
+    model: parseModel(scorable),
+  };
+  checkFieldReferences(pipeline);
+  return pipeline;
+}

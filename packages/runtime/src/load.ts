@@ -1,0 +1,56 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { ParseError } from "@porta/ir";
+import { parsePmml } from "@porta/pmml";
+import type { Model } from "./model.ts";
+import { PmmlModel } from "./pmml-model.ts";
+
+export type ModelFormat = "pmml" | "pfa";
+
+export interface LoadOptions {
+  /** Skip content sniffing. */
+  format?: ModelFormat;
+}
+
+/** Largest model document read from disk (bytes). */
+const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
+
+/** Detects the format from the content: XML is PMML, JSON or YAML is PFA. */
+export function detectFormat(text: string): ModelFormat {
+  const start = text.replace(/^\uFEFF/, "").trimStart();
+  if (start.startsWith("<")) return "pmml";
+  return "pfa";
+}
+
+/** Reads a model document from a path, or takes the text itself when it looks like a document. */
+export function readModelSource(pathOrText: string): { text: string; origin: string } {
+  const looksLikeText = /[<{\n]/.test(pathOrText.slice(0, 4096));
+  if (looksLikeText && !existsSync(pathOrText)) return { text: pathOrText, origin: "<string>" };
+  if (!existsSync(pathOrText)) {
+    throw new ParseError("MODEL_NOT_FOUND", `no model file at ${pathOrText}`, { value: pathOrText });
+  }
+  const size = statSync(pathOrText).size;
+  if (size > MAX_DOCUMENT_BYTES) {
+    throw new ParseError("MODEL_TOO_LARGE", `model file is ${size} bytes, more than ${MAX_DOCUMENT_BYTES}`, { value: size });
+  }
+  const buf = readFileSync(pathOrText);
+  return { text: buf.toString("utf8"), origin: pathOrText };
+}
+
+/** Loads a PMML or PFA model from a path or from the document text. */
+export async function loadModel(pathOrText: string, options: LoadOptions = {}): Promise<Model> {
+  return loadModelSync(pathOrText, options);
+}
+
+export function loadModelSync(pathOrText: string, options: LoadOptions = {}): Model {
+  const { text } = readModelSource(pathOrText);
+  return modelFromText(text, options.format ?? detectFormat(text));
+}
+
+export function modelFromText(text: string, format: ModelFormat): Model {
+  if (format === "pmml") return new PmmlModel(parsePmml(text));
+  return loadPfaModel(text);
+}
+
+function loadPfaModel(_text: string): Model {
+  throw new ParseError("PFA_NOT_AVAILABLE", "PFA support is not wired into the runtime yet", { value: "pfa" });
+}

@@ -1,0 +1,85 @@
+import {
+  interpret, isPortaError, preparePipeline,
+  type ModelNode, type Pipeline, type PreparedPipeline,
+} from "@porta/ir";
+import type { BatchResult, FieldInfo, Model, RowErrorPolicy, ScoreResult } from "./model.ts";
+
+/** Element names of the IR's model kinds, for `modelTypes`. */
+const ELEMENT_OF_KIND: Record<string, string> = {
+  tree: "TreeModel",
+  regression: "RegressionModel",
+  mining: "MiningModel",
+  generalRegression: "GeneralRegressionModel",
+  neuralNetwork: "NeuralNetwork",
+  svm: "SupportVectorMachineModel",
+  clustering: "ClusteringModel",
+  ruleSet: "RuleSetModel",
+  naiveBayes: "NaiveBayesModel",
+  nearestNeighbor: "NearestNeighborModel",
+  scorecard: "Scorecard",
+  association: "AssociationModel",
+};
+
+export function modelTypesOf(model: ModelNode): string[] {
+  const out: string[] = [];
+  const visit = (m: ModelNode): void => {
+    const name = ELEMENT_OF_KIND[m.kind] ?? m.kind;
+    if (!out.includes(name)) out.push(name);
+    const segments = (m as unknown as { segments?: { model: ModelNode }[] }).segments;
+    if (segments) for (const s of segments) visit(s.model);
+  };
+  visit(model);
+  return out;
+}
+
+/** A PMML model scored by the reference interpreter. */
+export class PmmlModel implements Model {
+  readonly format = "pmml" as const;
+  readonly modelTypes: string[];
+  readonly inputFields: FieldInfo[];
+  readonly outputFields: FieldInfo[];
+  private readonly prepared: PreparedPipeline;
+  private readonly finalNames: string[];
+
+  constructor(readonly pipeline: Pipeline) {
+    this.prepared = preparePipeline(pipeline);
+    const model = pipeline.model;
+    this.modelTypes = modelTypesOf(model);
+    const byName = new Map(pipeline.dataFields.map((f) => [f.name, f]));
+    const info = (name: string): FieldInfo => {
+      const f = byName.get(name);
+      return f ? { name, dataType: f.dataType, opType: f.opType, values: f.validValues.length ? f.validValues : undefined } : { name, dataType: "string" };
+    };
+    this.inputFields = model.miningSchema.filter((f) => f.usageType !== "predicted" && f.usageType !== "target").map((f) => info(f.name));
+    const targets = model.miningSchema.filter((f) => f.usageType === "predicted" || f.usageType === "target").map((f) => info(f.name));
+    const outputs = model.output.filter((o) => o.isFinalResult).map((o): FieldInfo => ({ name: o.name, dataType: o.dataType ?? "string", opType: o.opType }));
+    this.outputFields = [...targets.slice(0, 1), ...outputs];
+    this.finalNames = this.outputFields.map((f) => f.name);
+  }
+
+  score(row: Readonly<Record<string, unknown>>): ScoreResult {
+    const all = interpret(this.prepared, row);
+    const result: ScoreResult = {};
+    for (const name of this.finalNames) if (name in all) result[name] = all[name];
+    return result;
+  }
+
+  scoreBatch(rows: readonly Readonly<Record<string, unknown>>[], options: { onError?: RowErrorPolicy } = {}): BatchResult {
+    const policy = options.onError ?? "throw";
+    const results: (ScoreResult | null)[] = new Array(rows.length);
+    const errors: BatchResult["errors"] = [];
+    for (let i = 0; i < rows.length; i++) {
+      if (policy === "throw") {
+        results[i] = this.score(rows[i]);
+        continue;
+      }
+      try {
+        results[i] = this.score(rows[i]);
+      } catch (e) {
+        results[i] = null;
+        errors.push({ row: i, code: isPortaError(e) ? e.code : "INTERNAL", message: isPortaError(e) ? e.toOneLine() : String(e) });
+      }
+    }
+    return { results, errors };
+  }
+}
