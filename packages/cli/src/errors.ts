@@ -1,0 +1,45 @@
+import { isPortaError, type PortaError } from "@porta/ir";
+
+/** Exit codes: one per error kind, so scripts can tell a bad file from a bad row. */
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 64,
+  parse: 65,
+  schema: 66,
+  unsupported: 67,
+  evaluation: 68,
+  deploy: 69,
+  internal: 70,
+} as const;
+
+export function exitCodeOf(e: PortaError): number {
+  switch (e.kind) {
+    case "parse": return EXIT.parse;
+    case "schema": return EXIT.schema;
+    case "unsupported": return EXIT.unsupported;
+    case "evaluation": return EXIT.evaluation;
+    case "deploy": return EXIT.deploy;
+    default: return EXIT.failure;
+  }
+}
+
+/** Prints one line for a typed error (the stack only with --debug) and returns the exit code. */
+export function reportError(e: unknown, debug: boolean): number {
+  if (isPortaError(e)) {
+    process.stderr.write(`porta: ${e.toOneLine()}\n`);
+    if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    return exitCodeOf(e);
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") {
+    process.stderr.write(`porta: ${err.message}\n`);
+    return EXIT.failure;
+  }
+  if (code === "commander.helpDisplayed" || code === "commander.version") return EXIT.ok;
+  if (typeof code === "string" && code.startsWith("commander.")) return EXIT.usage;
+  process.stderr.write(`porta: internal error: ${err.message}\n`);
+  if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+  return EXIT.internal;
+}

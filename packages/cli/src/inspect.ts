@@ -1,0 +1,89 @@
+import type { ModelNode, Pipeline, TreeNode } from "@porta/ir";
+import type { Model } from "@porta/runtime";
+
+export interface ModelSummary {
+  format: string;
+  version?: string;
+  application?: string;
+  modelTypes: string[];
+  inputs: { name: string; dataType: string; opType?: string; values?: unknown[] }[];
+  outputs: { name: string; dataType: string; opType?: string }[];
+  derivedFields?: number;
+  families: Record<string, unknown>[];
+  documentBytes?: number;
+}
+
+/** Facts about a loaded model for `porta inspect`: interface, families and their sizes. */
+export function summarize(model: Model, documentBytes?: number): ModelSummary {
+  const pipeline = (model as { pipeline?: Pipeline }).pipeline;
+  const families: Record<string, unknown>[] = [];
+  if (pipeline) walkModels(pipeline.model, (m, level) => families.push({ level, ...familySummary(m) }));
+  return {
+    format: model.format,
+    version: pipeline?.version,
+    application: pipeline ? [pipeline.header.application, pipeline.header.applicationVersion].filter(Boolean).join(" ") : undefined,
+    modelTypes: model.modelTypes,
+    inputs: model.inputFields.map((f) => ({ name: f.name, dataType: String(f.dataType), opType: f.opType, values: f.values })),
+    outputs: model.outputFields.map((f) => ({ name: f.name, dataType: String(f.dataType), opType: f.opType })),
+    derivedFields: pipeline?.transformations.length,
+    families,
+    documentBytes,
+  };
+}
+
+function walkModels(model: ModelNode, visit: (m: ModelNode, depth: number) => void, depth = 0): void {
+  visit(model, depth);
+  const segments = (model as unknown as { segments?: { model: ModelNode }[] }).segments;
+  if (segments) for (const s of segments) walkModels(s.model, visit, depth + 1);
+}
+
+function familySummary(m: ModelNode): Record<string, unknown> {
+  const base = { kind: m.kind, functionName: m.functionName, modelName: m.modelName, path: m.path };
+  switch (m.kind) {
+    case "tree": {
+      const { nodes, depth, leaves } = treeStats(m.root);
+      return { ...base, nodes, leaves, depth, missingValueStrategy: m.missingValueStrategy };
+    }
+    case "regression":
+      return { ...base, tables: m.tables.length, normalizationMethod: m.normalizationMethod };
+    default: {
+      const rec = m as unknown as Record<string, unknown>;
+      const sizes: Record<string, number> = {};
+      for (const k in rec) if (Array.isArray(rec[k]) && !["miningSchema", "output", "targets", "localTransformations"].includes(k)) sizes[k] = (rec[k] as unknown[]).length;
+      return { ...base, ...sizes };
+    }
+  }
+}
+
+/** Node count, leaf count and depth, iteratively (trees can be deep). */
+export function treeStats(root: TreeNode): { nodes: number; leaves: number; depth: number } {
+  let nodes = 0, leaves = 0, depth = 0;
+  const stack: [TreeNode, number][] = [[root, 1]];
+  while (stack.length) {
+    const [n, d] = stack.pop()!;
+    nodes++;
+    if (d > depth) depth = d;
+    if (n.children.length === 0) leaves++;
+    for (const c of n.children) stack.push([c, d + 1]);
+  }
+  return { nodes, leaves, depth };
+}
+
+export function formatSummary(s: ModelSummary): string {
+  const lines: string[] = [];
+  lines.push(`format: ${s.format}${s.version ? ` ${s.version}` : ""}${s.application ? ` (${s.application})` : ""}`);
+  if (s.documentBytes !== undefined) lines.push(`document: ${s.documentBytes} bytes`);
+  lines.push(`model types: ${s.modelTypes.join(", ")}`);
+  lines.push(`inputs (${s.inputs.length}):`);
+  for (const f of s.inputs) lines.push(`  ${f.name}: ${f.dataType}${f.opType ? ` ${f.opType}` : ""}${f.values ? ` {${f.values.join(", ")}}` : ""}`);
+  lines.push(`outputs (${s.outputs.length}):`);
+  for (const f of s.outputs) lines.push(`  ${f.name}: ${f.dataType}${f.opType ? ` ${f.opType}` : ""}`);
+  if (s.derivedFields) lines.push(`derived fields: ${s.derivedFields}`);
+  lines.push("models:");
+  for (const f of s.families) {
+    const { level, kind, path: _path, ...rest } = f as { level: number; kind: string; path: string };
+    const facts = Object.entries(rest).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${String(v)}`).join(" ");
+    lines.push(`${"  ".repeat(level + 1)}${kind} ${facts}`);
+  }
+  return lines.join("\n");
+}

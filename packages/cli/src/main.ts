@@ -1,0 +1,103 @@
+import { statSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { loadModelSync, readModelSource, type Model } from "@porta/runtime";
+import { EXIT, reportError } from "./errors.ts";
+import { formatOfPath, readRows, writeRows, type DataFormat } from "./io.ts";
+import { formatSummary, summarize } from "./inspect.ts";
+import { formatPmmlTables, runPmmlConformance } from "./conformance/pmml.ts";
+import { formatPfaTables, runPfaConformanceReport } from "./conformance/pfa.ts";
+
+/** Entry point of the `porta` command; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes("--debug");
+  let exitCode: number = EXIT.ok;
+  const program = new Command("porta")
+    .description("Score PMML and PFA models: the same answers as JPMML and Titus, with nothing but Node.")
+    .option("--debug", "print stack traces with errors")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command("score")
+    .description("score rows from a CSV, JSON or NDJSON file")
+    .argument("<model>", "PMML (.pmml/.xml) or PFA (.pfa/.json/.yaml) document")
+    .requiredOption("-i, --input <file>", "input rows: .csv, .json (array of objects) or .ndjson")
+    .option("-o, --output <file>", "write results here (format from the extension); default stdout")
+    .option("--format <format>", "output format when writing to stdout: csv, json or ndjson")
+    .option("--on-error <policy>", "what to do with a failing row: fail (default) or skip (write an empty result, report on stderr)", "fail")
+    .option("--verbose", "print timings on stderr")
+    .action((modelPath: string, opts: { input: string; output?: string; format?: string; onError: string; verbose?: boolean }) => {
+      const t0 = performance.now();
+      const model = loadModelSync(modelPath);
+      const t1 = performance.now();
+      const rows = readRows(opts.input);
+      const { results, errors } = model.scoreBatch(rows, { onError: opts.onError === "skip" ? "collect" : "throw" });
+      const t2 = performance.now();
+      for (const e of errors) process.stderr.write(`porta: row ${e.row + 1}: ${e.message}\n`);
+      const columns = model.outputFields.map((f) => f.name);
+      const format: DataFormat = opts.output ? formatOfPath(opts.output) : ((opts.format as DataFormat | undefined) ?? formatOfPath(opts.input));
+      writeRows(results.map((r) => r ?? {}), columns, format, opts.output);
+      if (opts.verbose) {
+        process.stderr.write(`porta: load+compile ${(t1 - t0).toFixed(1)} ms, scored ${rows.length} rows in ${(t2 - t1).toFixed(1)} ms\n`);
+      }
+      if (errors.length) exitCode = EXIT.evaluation;
+    });
+
+  program
+    .command("inspect")
+    .description("print a model's fields, families and sizes")
+    .argument("<model>", "model document")
+    .option("--json", "print JSON")
+    .action((modelPath: string, opts: { json?: boolean }) => {
+      const model = loadModelSync(modelPath);
+      const summary = summarize(model, sizeOf(modelPath));
+      process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
+    });
+
+  program
+    .command("validate")
+    .description("check that a model loads: exit 0, or one line naming the problem and a non-zero exit")
+    .argument("<model>", "model document")
+    .action((modelPath: string) => {
+      const model: Model = loadModelSync(modelPath);
+      process.stdout.write(`ok: ${model.format} ${model.modelTypes.join(", ")}, ${model.inputFields.length} inputs, ${model.outputFields.length} outputs\n`);
+    });
+
+  program
+    .command("conformance")
+    .description("run a conformance corpus and print pass counts")
+    .argument("<format>", "pmml or pfa")
+    .argument("<path>", "pmml: a directory with manifest.json (or the manifest); pfa: pfa-tests.json")
+    .option("--json", "print one JSON object on stdout")
+    .option("--filter <text>", "only cases whose id contains this text")
+    .action(async (format: string, path: string, opts: { json?: boolean; filter?: string }) => {
+      if (format === "pmml") {
+        const report = runPmmlConformance(path, undefined, opts.filter);
+        process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : `${formatPmmlTables(report)}\n`);
+      } else if (format === "pfa") {
+        const report = await runPfaConformanceReport(path, opts.filter);
+        process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : `${formatPfaTables(report)}\n`);
+      } else {
+        throw new CommanderError(EXIT.usage, "porta.format", `porta: unknown format "${format}" (pmml or pfa)`);
+      }
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "porta.format") process.stderr.write(`${e.message}\n`);
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    return reportError(e, debug);
+  }
+  return exitCode;
+}
+
+function sizeOf(pathOrText: string): number | undefined {
+  try {
+    return statSync(pathOrText).size;
+  } catch {
+    return readModelSource(pathOrText).text.length;
+  }
+}
