@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import { normalCdf } from "@porta/ir";
+import { pmmlDocument, scorer } from "../testing.ts";
+
+const FIELDS = `
+  <DataField name="x" optype="continuous" dataType="double"/>
+  <DataField name="z" optype="continuous" dataType="double"/>
+  <DataField name="c" optype="categorical" dataType="string"><Value value="u"/><Value value="v"/></DataField>
+  <DataField name="y" optype="continuous" dataType="double"/>
+  <DataField name="k" optype="categorical" dataType="string"><Value value="A"/><Value value="B"/><Value value="C"/></DataField>`;
+
+function regression(norm: string, table: string, targets = ""): (row: Record<string, unknown>) => Record<string, unknown> {
+  return scorer(pmmlDocument(FIELDS, `
+    <RegressionModel functionName="regression" normalizationMethod="${norm}">
+      <MiningSchema><MiningField name="x"/><MiningField name="z"/><MiningField name="c"/><MiningField name="y" usageType="target"/></MiningSchema>
+      ${targets}
+      ${table}
+    </RegressionModel>`));
+}
+
+const TABLE = `<RegressionTable intercept="1.5">
+  <NumericPredictor name="x" coefficient="2"/>
+  <NumericPredictor name="z" exponent="2" coefficient="0.5"/>
+  <CategoricalPredictor name="c" value="u" coefficient="10"/>
+  <CategoricalPredictor name="c" value="v" coefficient="-10"/>
+  <PredictorTerm coefficient="3"><FieldRef field="x"/><FieldRef field="z"/></PredictorTerm>
+</RegressionTable>`;
+
+describe("RegressionModel (PMML 4.4 §Regression)", () => {
+  it("y = intercept + Σ coef·x^exponent + categorical coefficients + Σ coef·Πterms", () => {
+    const score = regression("none", TABLE);
+    // 1.5 + 2*2 + 0.5*3^2 + 10 + 3*2*3 = 38
+    expect(score({ x: 2, z: 3, c: "u" })).toEqual({ y: 38 });
+  });
+
+  it("a missing predictor makes the prediction missing", () => {
+    expect(regression("none", TABLE)({ x: null, z: 3, c: "u" })).toEqual({ y: null });
+  });
+
+  it("normalizationMethod exp and logit/softmax on a regression result", () => {
+    const t = '<RegressionTable intercept="0.25"/>';
+    expect(regression("exp", t)({}).y).toBe(Math.exp(0.25));
+    expect(regression("logit", t)({}).y).toBe(1 / (1 + Math.exp(-0.25)));
+    expect(regression("softmax", t)({}).y).toBe(1 / (1 + Math.exp(-0.25)));
+  });
+
+  it("Targets: min/max clamp, then rescaleFactor and rescaleConstant, then castInteger", () => {
+    const t = '<RegressionTable intercept="0"><NumericPredictor name="x" coefficient="1"/></RegressionTable>';
+    const targets = '<Targets><Target field="y" min="-1" max="4" rescaleFactor="2" rescaleConstant="0.5" castInteger="floor"/></Targets>';
+    const score = regression("none", t, targets);
+    expect(score({ x: 1.2 }).y).toBe(Math.floor(1.2 * 2 + 0.5));
+    expect(score({ x: 100 }).y).toBe(8);
+    expect(score({ x: -7 }).y).toBe(-2);
+  });
+
+  it("Targets: TargetValue defaultValue replaces a missing prediction", () => {
+    const t = '<RegressionTable intercept="0"><NumericPredictor name="x" coefficient="1"/></RegressionTable>';
+    const score = regression("none", t, '<Targets><Target field="y"><TargetValue defaultValue="42"/></Target></Targets>');
+    expect(score({ x: null }).y).toBe(42);
+  });
+});
+
+function classifier(norm: string, tables: string, output = ""): (row: Record<string, unknown>) => Record<string, unknown> {
+  return scorer(pmmlDocument(FIELDS, `
+    <RegressionModel functionName="classification" normalizationMethod="${norm}">
+      <MiningSchema><MiningField name="x"/><MiningField name="k" usageType="target"/></MiningSchema>
+      <Output>
+        <OutputField name="pA" feature="probability" value="A"/><OutputField name="pB" feature="probability" value="B"/>
+        <OutputField name="pC" feature="probability" value="C"/><OutputField name="p" feature="probability"/>
+        ${output}
+      </Output>
+      ${tables}
+    </RegressionModel>`));
+}
+
+const THREE = `
+  <RegressionTable intercept="1" targetCategory="A"><NumericPredictor name="x" coefficient="1"/></RegressionTable>
+  <RegressionTable intercept="2" targetCategory="B"><NumericPredictor name="x" coefficient="-1"/></RegressionTable>
+  <RegressionTable intercept="0" targetCategory="C"/>`;
+
+describe("RegressionModel classification normalisations", () => {
+  it("softmax: exp(y_k) / Σ exp(y_j); the prediction is the most probable category", () => {
+    const r = classifier("softmax", THREE)({ x: 3 });
+    const ys = [4, -1, 0].map(Math.exp);
+    const sum = ys[0] + ys[1] + ys[2];
+    expect(r.pA).toBeCloseTo(ys[0] / sum, 15);
+    expect(r.pB).toBeCloseTo(ys[1] / sum, 15);
+    expect(r.k).toBe("A");
+    expect(r.p).toBe(r.pA);
+  });
+
+  it("simplemax: y_k / Σ y_j", () => {
+    const r = classifier("simplemax", THREE)({ x: 1 });
+    expect(r.pA).toBeCloseTo(2 / 3, 15);
+    expect(r.pB).toBeCloseTo(1 / 3, 15);
+    expect(r.pC).toBe(0);
+  });
+
+  it("none: the table values are the probabilities", () => {
+    const r = classifier("none", THREE)({ x: 0.5 });
+    expect(r).toMatchObject({ pA: 1.5, pB: 1.5, pC: 0, k: "A" });
+  });
+
+  const TWO = `
+    <RegressionTable intercept="0.3" targetCategory="A"><NumericPredictor name="x" coefficient="1"/></RegressionTable>
+    <RegressionTable intercept="0" targetCategory="B"/>`;
+  const link: Record<string, (y: number) => number> = {
+    logit: (y) => 1 / (1 + Math.exp(-y)),
+    probit: (y) => normalCdf(y),
+    cloglog: (y) => 1 - Math.exp(-Math.exp(y)),
+    loglog: (y) => Math.exp(-Math.exp(-y)),
+    cauchit: (y) => 0.5 + Math.atan(y) / Math.PI,
+  };
+  for (const [method, inv] of Object.entries(link)) {
+    it(`binary ${method}: P(first) = link⁻¹(y₀), P(second) = 1 − P(first)`, () => {
+      const r = classifier(method, TWO)({ x: 0.2 });
+      expect(r.pA).toBeCloseTo(inv(0.5), 14);
+      expect(r.pB).toBeCloseTo(1 - inv(0.5), 14);
+    });
+  }
+
+  it("probit uses an accurate normal CDF", () => {
+    expect(normalCdf(0)).toBe(0.5);
+    expect(normalCdf(1.959963984540054)).toBeCloseTo(0.975, 15);
+    expect(normalCdf(-8)).toBeCloseTo(6.22096057427178e-16, 28);
+  });
+
+  it("Targets priors give the prediction when a classifier cannot score", () => {
+    const tables = '<RegressionTable intercept="0" targetCategory="A"><NumericPredictor name="x" coefficient="1"/></RegressionTable><RegressionTable intercept="0" targetCategory="B"/>';
+    const score = scorer(pmmlDocument(FIELDS, `
+      <RegressionModel functionName="classification" normalizationMethod="softmax">
+        <MiningSchema><MiningField name="x"/><MiningField name="k" usageType="target"/></MiningSchema>
+        <Output><OutputField name="pB" feature="probability" value="B"/><OutputField name="label" feature="predictedDisplayValue"/></Output>
+        <Targets><Target field="k"><TargetValue value="A" priorProbability="0.3" displayValue="Alpha"/><TargetValue value="B" priorProbability="0.7" displayValue="Beta"/></Target></Targets>
+        ${tables}
+      </RegressionModel>`));
+    expect(score({ x: null })).toEqual({ k: "B", pB: 0.7, label: "Beta" });
+    expect(score({ x: 5 }).label).toBe("Alpha");
+  });
+});
