@@ -69,8 +69,8 @@ function membership(name: string, negate: boolean): BuiltinFunction {
   return {
     name, minArgs: 2, maxArgs: Infinity, handlesMissing: true, resultType: "boolean",
     fn: (args) => {
-      const [value, ...set] = args;
-      const found = set.some((member) => pmmlEquals(value, member));
+      let found = false;
+      for (let i = 1; i < args.length && !found; i++) found = pmmlEquals(args[0], args[i]);
       return negate ? !found : found;
     },
   };

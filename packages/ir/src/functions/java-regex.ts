@@ -36,19 +36,21 @@ export interface TranslatedRegex {
 
 const cache = new Map<string, RegExp>();
 
-/** A compiled, cached JS RegExp equivalent to the Java pattern (flags: `u` plus inline ones). */
-export function compileJavaRegex(fn: string, pattern: string, extraFlags = ""): RegExp {
-  const key = `${extraFlags}\u0000${pattern}`;
-  let re = cache.get(key);
+/**
+ * A compiled, cached JS RegExp equivalent to the Java pattern (flags: `gu` plus inline ones),
+ * with lastIndex reset so `test` and `replace` both start at 0.
+ */
+export function compileJavaRegex(fn: string, pattern: string): RegExp {
+  let re = cache.get(pattern);
   if (re === undefined) {
     const { source, flags } = translateJavaRegex(fn, pattern);
     try {
-      re = new RegExp(source, flags + extraFlags);
+      re = new RegExp(source, `g${flags}`);
     } catch (e) {
       throw argumentError(fn, `invalid regular expression: ${(e as Error).message}`, pattern);
     }
     if (cache.size > 1000) cache.clear();
-    cache.set(key, re);
+    cache.set(pattern, re);
   }
   re.lastIndex = 0;
   return re;
@@ -215,16 +217,22 @@ function translateEscape(
   }
 }
 
-/**
- * Java Matcher.replaceAll replacement text: "$n" / "${name}" insert a group (an unmatched
- * group inserts nothing), "\x" is a literal x. "$n" takes the longest digit run that still
- * names an existing group, as Java does.
- */
-export function javaReplaceAll(fn: string, input: string, re: RegExp, replacement: string): string {
-  const global = new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
-  const groupCount = new RegExp(`(?:${re.source})|`, re.flags).exec("")!.length - 1;
-  type Part = string | number | { name: string };
-  const parts: Part[] = [];
+type ReplacementPart = string | number | { name: string };
+
+const groupCounts = new WeakMap<RegExp, number>();
+
+function groupCount(re: RegExp): number {
+  let n = groupCounts.get(re);
+  if (n === undefined) {
+    n = new RegExp(`(?:${re.source})|`, re.flags.replace("g", "")).exec("")!.length - 1;
+    groupCounts.set(re, n);
+  }
+  return n;
+}
+
+/** Parses Java replacement syntax against a pattern with `groups` capturing groups. */
+function parseReplacement(fn: string, replacement: string, groups: number): ReplacementPart[] {
+  const parts: ReplacementPart[] = [];
   let lit = "";
   for (let i = 0; i < replacement.length; i++) {
     const ch = replacement[i];
@@ -245,10 +253,10 @@ export function javaReplaceAll(fn: string, input: string, re: RegExp, replacemen
       }
       if (!/[0-9]/.test(replacement[i])) throw argumentError(fn, "illegal group reference", replacement);
       let ref = Number(replacement[i]);
-      if (ref > groupCount) throw argumentError(fn, `no group ${ref}`, replacement);
+      if (ref > groups) throw argumentError(fn, `no group ${ref}`, replacement);
       while (i + 1 < replacement.length && /[0-9]/.test(replacement[i + 1])) {
         const longer = ref * 10 + Number(replacement[i + 1]);
-        if (longer > groupCount) break;
+        if (longer > groups) break;
         ref = longer;
         i++;
       }
@@ -259,11 +267,35 @@ export function javaReplaceAll(fn: string, input: string, re: RegExp, replacemen
     }
   }
   if (lit) parts.push(lit);
-  return input.replace(global, (...m: unknown[]) => {
+  return parts;
+}
+
+const replacementCache = new Map<string, ReplacementPart[]>();
+
+/**
+ * Java Matcher.replaceAll replacement text: "$n" / "${name}" insert a group (an unmatched
+ * group inserts nothing), "\x" is a literal x. "$n" takes the longest digit run that still
+ * names an existing group, as Java does.
+ */
+export function javaReplaceAll(fn: string, input: string, re: RegExp, replacement: string): string {
+  const groups = groupCount(re);
+  const key = `${groups}\u0000${replacement}`;
+  let parts = replacementCache.get(key);
+  if (parts === undefined) {
+    parts = parseReplacement(fn, replacement, groups);
+    if (replacementCache.size > 1000) replacementCache.clear();
+    replacementCache.set(key, parts);
+  }
+  if (parts.length === 1 && typeof parts[0] === "string") {
+    const text = parts[0];
+    return input.replace(re, () => text);
+  }
+  const compiled = parts;
+  return input.replace(re, (...m: unknown[]) => {
     const hasNamed = typeof m[m.length - 1] === "object";
     const groups = (hasNamed ? m[m.length - 1] : undefined) as Record<string, string | undefined> | undefined;
     let s = "";
-    for (const part of parts) {
+    for (const part of compiled) {
       if (typeof part === "string") s += part;
       else if (typeof part === "number") s += (m[part] as string | undefined) ?? "";
       else {

@@ -18,11 +18,19 @@ export const logicFunctions: BuiltinFunction[] = [
   {
     name: "and", minArgs: 2, maxArgs: Infinity, resultType: "boolean",
     // Every argument is converted (a non-boolean is an error even after a false), as in JPMML.
-    fn: (args) => args.map((a) => asBoolean("and", a)).every(Boolean),
+    fn: (args) => {
+      let result = true;
+      for (const a of args) result = asBoolean("and", a) && result;
+      return result;
+    },
   },
   {
     name: "or", minArgs: 2, maxArgs: Infinity, resultType: "boolean",
-    fn: (args) => args.map((a) => asBoolean("or", a)).some(Boolean),
+    fn: (args) => {
+      let result = false;
+      for (const a of args) result = asBoolean("or", a) || result;
+      return result;
+    },
   },
   { name: "not", minArgs: 1, maxArgs: 1, resultType: "boolean", fn: (args) => !asBoolean("not", args[0]) },
   {

@@ -135,6 +135,11 @@ describe("PMML 4.4 matches(input, pattern): true if any substring matches", () =
     expect(() => call("matches", "a", "[a-z&&[^b]]")).toThrow(/class/);
     expect(() => call("matches", "a", "a(?i)b")).toThrow(/inline flags/);
   });
+  it("repeated calls with one cached pattern give the same answer (no lastIndex carry-over)", () => {
+    for (let i = 0; i < 3; i++) expect(call("matches", "xab", "ab")).toBe(true);
+    expect(call("replace", "aXbX", "X", "-")).toBe("a-b-");
+    expect(call("matches", "ab", "X")).toBe(false);
+  });
   it("an invalid pattern is an error", () => {
     expect(() => call("matches", "a", "(a")).toThrow(/invalid regular expression/);
   });
