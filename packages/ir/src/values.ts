@@ -157,7 +157,7 @@ const DATETIME_RE = /^(-?\d{4,})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d
 export function parseTemporalText(s: string): Temporal | undefined {
   let m = DATE_RE.exec(s);
   if (m) {
-    const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    const ms = utcMillis(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 0, 0, 0);
     return validDate(ms, m) ? new Temporal("date", Math.round(ms / 86400000)) : undefined;
   }
   m = TIME_RE.exec(s);
@@ -168,16 +168,23 @@ export function parseTemporalText(s: string): Temporal | undefined {
   }
   m = DATETIME_RE.exec(s);
   if (m) {
-    const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+    const ms = utcMillis(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
     return validDate(ms, m) ? new Temporal("dateTime", Math.floor(ms / 1000)) : undefined;
   }
   return undefined;
 }
 
+/** Date.UTC without its mapping of years 0..99 to 1900..1999. */
+function utcMillis(year: number, month: number, day: number, h: number, mi: number, s: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month, day);
+  d.setUTCHours(h, mi, s, 0);
+  return d.getTime();
+}
+
 function validDate(ms: number, m: RegExpExecArray): boolean {
   if (!Number.isFinite(ms)) return false;
   const d = new Date(ms);
-  // Date.UTC treats years 0..99 as 1900+; such years are rare in models and rejected here.
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 

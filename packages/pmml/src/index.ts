@@ -1,2 +1,2 @@
 export { parsePmml, type ParsePmmlOptions } from "./parse.ts";
-export { MODEL_ELEMENTS } from "./models/index.ts";
+export { MODEL_ELEMENTS, supportedModelElements } from "./models/index.ts";

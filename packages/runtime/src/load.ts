@@ -14,11 +14,14 @@ export interface LoadOptions {
 /** Largest model document read from disk (bytes). */
 const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
 
-/** Detects the format from the content: XML is PMML, JSON or YAML is PFA. */
+/** Detects the format from the content: XML is PMML, a JSON object or YAML mapping is PFA. */
 export function detectFormat(text: string): ModelFormat {
-  const start = text.replace(/^\uFEFF/, "").trimStart();
-  if (start.startsWith("<")) return "pmml";
-  return "pfa";
+  const head = text.slice(0, 4096).replace(/^\uFEFF/, "").trimStart();
+  if (head.startsWith("<")) return "pmml";
+  if (head.startsWith("{")) return "pfa";
+  // YAML PFA: a document marker, a comment, or a `key:` mapping line first.
+  if (/^(---|#|[A-Za-z_"'][\w"' -]*:(\s|$))/.test(head)) return "pfa";
+  throw new ParseError("UNKNOWN_FORMAT", "not a model document: expected PMML (XML) or PFA (JSON or YAML)", { path: "/", value: head.slice(0, 40) });
 }
 
 /** Reads a model document from a path, or takes the text itself when it looks like a document. */

@@ -20,6 +20,11 @@ const PARSERS: Record<string, ModelParser> = {
   RegressionModel: parseRegressionModel,
 };
 
+/** Model elements this build can parse. */
+export function supportedModelElements(): string[] {
+  return Object.keys(PARSERS);
+}
+
 export function isModelElement(el: XmlElement): boolean {
   return (MODEL_ELEMENTS as readonly string[]).includes(el.name);
 }

@@ -1,0 +1,54 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { numbersEquivalent, readHarnessCsv, runPmmlConformance } from "../packages/cli/src/conformance/pmml.ts";
+import { supportedModelElements } from "@porta/pmml";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const CORPUS = resolve(ROOT, process.env.PORTA_CONFORMANCE_DIR ?? "../shared/conformance");
+const PMML_CORPUS = join(CORPUS, "pmml");
+
+describe("the conformance runner itself", () => {
+  it("implements jpmml PMMLEquivalence (relative, inclusive, zero threshold both sides)", () => {
+    expect(numbersEquivalent(100, 100 + 1e-12, 1e-15, 1e-15)).toBe(false);
+    expect(numbersEquivalent(100, 100 * (1 + 1e-15), 1e-15, 1e-15)).toBe(true);
+    expect(numbersEquivalent(0, 1e-16, 1e-15, 1e-15)).toBe(true);
+    expect(numbersEquivalent(0, 2e-15, 1e-15, 1e-15)).toBe(false);
+    expect(numbersEquivalent(-2, -2.0000001, 1e-5, 1e-5)).toBe(true);
+  });
+
+  it("reads the harness CSV dialect: NA is missing, empty is the empty string, stops at a blank line", () => {
+    const { header, rows } = readHarnessCsv("a,b\r\n1,NA\r\n,x\r\n\r\n9,9\r\n");
+    expect(header).toEqual(["a", "b"]);
+    expect(rows).toEqual([["1", null], ["", "x"]]);
+  });
+
+  it("passes the bundled fixture manifest", () => {
+    const report = runPmmlConformance(join(ROOT, "fixtures", "conformance", "pmml"));
+    expect(report.cases[0]).toMatchObject({ id: "porta/IrisTree", passed: true, rows: 8, mismatches: 0 });
+  });
+});
+
+if (!existsSync(join(PMML_CORPUS, "manifest.json"))) {
+  console.warn(`\n${"!".repeat(78)}\n!! PMML conformance corpus NOT FOUND at ${PMML_CORPUS}\n!! Set PORTA_CONFORMANCE_DIR; the corpus checks did not run.\n${"!".repeat(78)}\n`);
+} else {
+  describe(`PMML conformance corpus (${PMML_CORPUS})`, () => {
+    const report = runPmmlConformance(PMML_CORPUS);
+    const supported = new Set(supportedModelElements());
+    for (const c of report.cases) {
+      const unsupported = c.modelTypes.filter((t) => !supported.has(t));
+      if (unsupported.length === 0) {
+        it(`${c.id} matches the reference results`, () => {
+          expect({ error: c.error, firstMismatch: c.firstMismatch, mismatches: c.mismatches }).toEqual({ error: undefined, firstMismatch: undefined, mismatches: 0 });
+          expect(c.passed).toBe(true);
+        });
+      } else {
+        it(`${c.id} fails with UnsupportedFeatureError naming ${unsupported.join(", ")}`, () => {
+          expect(c.passed).toBe(false);
+          expect(c.error).toMatch(/^UnsupportedFeatureError UNSUPPORTED_FEATURE/);
+          expect(unsupported.some((t) => c.error?.includes(t))).toBe(true);
+        });
+      }
+    }
+  });
+}
