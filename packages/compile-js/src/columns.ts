@@ -1,0 +1,90 @@
+import {
+  isNumericType, prepareInput, EvaluationError, isPortaError, formatValue,
+  type DataField, type MiningField, type Value,
+} from "@porta/ir";
+import { NotCompilable } from "./unsupported.ts";
+
+/**
+ * Column layout of a compiled model. Numeric fields are Float64Array with NaN for missing;
+ * string fields are dictionary codes in an Int32Array: -1 missing, -2 a value outside the
+ * dictionary (valid but equal to no category the model mentions).
+ */
+export type ColumnKind = "number" | "category";
+
+export const MISSING_CODE = -1;
+export const OTHER_CODE = -2;
+
+export interface InputColumn {
+  name: string;
+  kind: ColumnKind;
+  field: DataField;
+  mining?: MiningField;
+  /** Category → code, for category columns. Grows while compiling as predicates name literals. */
+  dictionary: Map<string, number>;
+  categories: string[];
+}
+
+export function columnKindOf(field: DataField): ColumnKind {
+  if (isNumericType(field.dataType) && !field.dataType.startsWith("date") && field.dataType !== "timeSeconds") return "number";
+  if (field.dataType === "boolean") return "number";
+  if (field.dataType === "string") return "category";
+  throw new NotCompilable(`DataField of dataType ${field.dataType}`);
+}
+
+export function makeInputColumn(field: DataField, mining: MiningField | undefined): InputColumn {
+  const col: InputColumn = { name: field.name, kind: columnKindOf(field), field, mining, dictionary: new Map(), categories: [] };
+  if (col.kind === "category") for (const v of field.validValues) codeOf(col, formatValue(v));
+  return col;
+}
+
+/** Code of a category, adding it to the dictionary when new. */
+export function codeOf(col: InputColumn, category: string): number {
+  let code = col.dictionary.get(category);
+  if (code === undefined) {
+    code = col.categories.length;
+    col.categories.push(category);
+    col.dictionary.set(category, code);
+  }
+  return code;
+}
+
+/**
+ * Encodes raw rows (CSV strings, JSON scalars) into columns, applying the MiningField
+ * treatments through the same `prepareInput` the interpreter uses, so both backends see the
+ * same values. A row whose input is invalid under returnInvalid gets its error recorded.
+ */
+export function encodeRows(
+  columns: readonly InputColumn[],
+  rows: readonly Readonly<Record<string, unknown>>[],
+  errors: (EvaluationError | undefined)[],
+): (Float64Array | Int32Array)[] {
+  const n = rows.length;
+  return columns.map((col) => {
+    if (col.kind === "number") {
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = prepareSafely(col, rows[i][col.name], errors, i);
+        out[i] = v === null ? NaN : typeof v === "number" ? v : typeof v === "boolean" ? (v ? 1 : 0) : NaN;
+      }
+      return out;
+    }
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = prepareSafely(col, rows[i][col.name], errors, i);
+      out[i] = v === null ? MISSING_CODE : col.dictionary.get(typeof v === "string" ? v : formatValue(v)) ?? OTHER_CODE;
+    }
+    return out;
+  });
+}
+
+function prepareSafely(col: InputColumn, raw: unknown, errors: (EvaluationError | undefined)[], row: number): Value {
+  try {
+    return prepareInput(col.field, col.mining, raw);
+  } catch (e) {
+    if (isPortaError(e) && e instanceof EvaluationError) {
+      errors[row] ??= e;
+      return null;
+    }
+    throw e;
+  }
+}

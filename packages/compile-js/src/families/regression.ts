@@ -1,0 +1,138 @@
+import type { RegressionModel, RegressionNormalization, Value } from "@porta/ir";
+import { toDataType } from "@porta/ir";
+import { _, join, type Code, type Name } from "../codegen.ts";
+import { codeOf, MISSING_CODE } from "../columns.ts";
+import { declareLocals, type FamilyRow, type KernelContext } from "../kernel.ts";
+import { NotCompilable } from "../unsupported.ts";
+import type { TargetFacts } from "../targets.ts";
+
+/**
+ * RegressionModel as straight-line code per row: the same summation order as the interpreter
+ * (intercept, numeric, categorical, terms), so results are bit-identical.
+ */
+export function compileRegression(model: RegressionModel, ctx: KernelContext, target: TargetFacts): FamilyRow {
+  const missing = ctx.names.name("miss");
+  const tableValues = model.tables.map(() => ctx.names.name("y"));
+  const statements: Code[] = [_`let ${missing} = false;`];
+  model.tables.forEach((table, t) => {
+    const y = tableValues[t];
+    statements.push(_`let ${y} = ${table.intercept};`);
+    for (const p of table.numericPredictors) {
+      const col = ctx.column(p.field);
+      if (col.kind !== "number") throw new NotCompilable(`NumericPredictor on categorical field`);
+      const x = ctx.names.name("x");
+      const term = p.exponent === 1 ? x : _`Math.pow(${x}, ${p.exponent})`;
+      statements.push(_`const ${x} = ${col.array}[i]; if (${x} !== ${x}) ${missing} = true; ${y} += ${p.coefficient} * ${term};`);
+    }
+    for (const p of table.categoricalPredictors) {
+      const col = ctx.column(p.field);
+      const c = ctx.names.name("x");
+      if (col.kind === "category") {
+        const code = codeOf(col.input!, p.value);
+        statements.push(_`const ${c} = ${col.array}[i]; if (${c} === ${MISSING_CODE}) ${missing} = true; else if (${c} === ${code}) ${y} += ${p.coefficient};`);
+      } else {
+        const v = toDataType(p.value, "double");
+        if (typeof v !== "number") throw new NotCompilable("CategoricalPredictor with a non-numeric value on a numeric field");
+        statements.push(_`const ${c} = ${col.array}[i]; if (${c} !== ${c}) ${missing} = true; else if (${c} === ${v}) ${y} += ${p.coefficient};`);
+      }
+    }
+    for (const term of table.predictorTerms) {
+      const product = ctx.names.name("prod");
+      statements.push(_`let ${product} = ${term.coefficient};`);
+      for (const f of term.fields) {
+        const col = ctx.column(f);
+        if (col.kind !== "number") throw new NotCompilable("PredictorTerm on a categorical field");
+        const x = ctx.names.name("x");
+        statements.push(_`const ${x} = ${col.array}[i]; if (${x} !== ${x}) ${missing} = true; ${product} *= ${x};`);
+      }
+      statements.push(_`${y} += ${product};`);
+    }
+  });
+
+  if (model.functionName === "regression") {
+    if (model.tables.length !== 1) throw new NotCompilable("regression RegressionModel with several tables");
+    const value = ctx.names.name("value");
+    statements.push(_`const ${value} = ${missing} ? NaN : ${regressionLink(model.normalizationMethod, tableValues[0], ctx)};`);
+    return { body: join(statements, "\n"), value, kind: "number" };
+  }
+  if (model.functionName !== "classification") throw new NotCompilable(`RegressionModel ${model.functionName}`);
+
+  const categories: Value[] = [];
+  const codes = model.tables.map((t) => {
+    if (t.targetCategory === undefined) throw new NotCompilable("RegressionTable without targetCategory");
+    const c = target.category(t.targetCategory);
+    const existing = categories.findIndex((x) => x === c);
+    if (existing >= 0) throw new NotCompilable("two RegressionTables for one category");
+    categories.push(c);
+    return categories.length - 1;
+  });
+  const probabilities = model.tables.map(() => ctx.names.name("p"));
+  statements.push(declareLocals(probabilities));
+  const value = ctx.names.name("value");
+  statements.push(_`let ${value} = ${MISSING_CODE};`);
+  statements.push(_`if (!${missing}) {`);
+  statements.push(normalize(model.normalizationMethod, tableValues, probabilities, ctx));
+  // argmax with strict ">" in table order, as the interpreter.
+  const best = ctx.names.name("best");
+  statements.push(_`let ${best} = -Infinity;`);
+  probabilities.forEach((p, k) => statements.push(_`if (${p} > ${best}) { ${best} = ${p}; ${value} = ${codes[k]}; }`));
+  statements.push(_`}`);
+  return { body: join(statements, "\n"), value, kind: "category", categories, probabilities };
+}
+
+function regressionLink(method: RegressionNormalization, y: Name, ctx: KernelContext): Code {
+  switch (method) {
+    case "none": return y;
+    case "softmax":
+    case "logit": return _`1 / (1 + Math.exp(-${y}))`;
+    case "exp": return _`Math.exp(${y})`;
+    default: return inverseLink(method, y, ctx);
+  }
+}
+
+function inverseLink(method: RegressionNormalization, y: Code, ctx: KernelContext): Code {
+  switch (method) {
+    case "none":
+    case "simplemax": return y;
+    case "logit":
+    case "softmax": return _`1 / (1 + Math.exp(-${y}))`;
+    case "probit": return _`${ctx.helper("normalCdf")}(${y})`;
+    case "cloglog": return _`1 - Math.exp(-Math.exp(${y}))`;
+    case "loglog": return _`Math.exp(-Math.exp(-${y}))`;
+    case "cauchit": return _`0.5 + Math.atan(${y}) / Math.PI`;
+    case "exp": return _`Math.exp(${y})`;
+  }
+}
+
+/** The interpreter's normalizeClassification, unrolled. */
+function normalize(method: RegressionNormalization, ys: Name[], ps: Name[], ctx: KernelContext): Code {
+  const out: Code[] = [];
+  const binaryLink = ["none", "logit", "probit", "cloglog", "loglog", "cauchit"].includes(method);
+  if (ys.length === 2 && binaryLink) {
+    out.push(_`${ps[0]} = ${inverseLink(method, ys[0], ctx)}; ${ps[1]} = 1 - ${ps[0]};`);
+    return join(out, "\n");
+  }
+  switch (method) {
+    case "softmax": {
+      const max = ctx.names.name("max");
+      const sum = ctx.names.name("sum");
+      out.push(_`const ${max} = Math.max(${join(ys, ", ")});`);
+      ys.forEach((y, k) => out.push(_`${ps[k]} = Math.exp(${y} - ${max});`));
+      out.push(_`const ${sum} = 0 + ${join(ps, " + ")};`);
+      ps.forEach((p) => out.push(_`${p} = ${p} / ${sum};`));
+      break;
+    }
+    case "simplemax": {
+      const sum = ctx.names.name("sum");
+      out.push(_`const ${sum} = 0 + ${join(ys, " + ")};`);
+      ys.forEach((y, k) => out.push(_`${ps[k]} = ${y} / ${sum};`));
+      break;
+    }
+    case "none":
+      ys.forEach((y, k) => out.push(_`${ps[k]} = ${y};`));
+      break;
+    default:
+      ys.forEach((y, k) => out.push(_`${ps[k]} = ${inverseLink(method, y, ctx)};`));
+  }
+  return join(out, "\n");
+}
