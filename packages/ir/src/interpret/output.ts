@@ -4,21 +4,27 @@ import { formatValue, toDataType, valuesEqual, type Value } from "../values.ts";
 import { evaluateExpr } from "./expression.ts";
 import type { ModelScope } from "./scope.ts";
 import { toCategory, type TargetInfo } from "./target.ts";
+import type { SegmentationExtras } from "./mining.ts";
 
 /**
  * Computes the model's OutputFields in document order (§Output). Each value is defined in the
  * scope as it is computed, so later OutputFields (and later segments) can refer to it.
  */
 export function computeOutputs(model: ModelBase, result: ModelResult, target: TargetInfo, scope: ModelScope): Map<string, Value> {
-  const out = new Map<string, Value>();
+  const out = new Map<string, Value>(segmentation(result)?.segmentOutputs ?? []);
   for (const field of model.output) {
-    if (field.segmentId !== undefined) continue; // MiningModel resolves these from its segments.
-    const raw = outputValue(field, result, target, scope);
+    // OutputField/@segmentId: the feature of that segment's result; missing when it did not run.
+    const seg = field.segmentId === undefined ? undefined : segmentation(result)?.segmentRuns.get(field.segmentId) ?? null;
+    const raw = seg === undefined ? outputValue(field, result, target, scope) : seg && outputValue(field, seg.result, seg.target, seg.scope);
     const value = castOutput(field, raw);
     out.set(field.name, value);
     scope.define(field.name, value);
   }
   return out;
+}
+
+function segmentation(result: ModelResult): SegmentationExtras | undefined {
+  return result.extras?.segmentRuns instanceof Map ? (result.extras as unknown as SegmentationExtras) : undefined;
 }
 
 function castOutput(field: OutputField, value: Value): Value {
