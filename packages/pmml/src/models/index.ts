@@ -4,6 +4,7 @@ import { parseModelBase } from "../model-common.ts";
 import { parseTreeModel } from "./tree.ts";
 import { parseRegressionModel } from "./regression.ts";
 import { parseMiningModel } from "./mining.ts";
+import { parseScorecard } from "./scorecard.ts";
 
 /** Every PMML 4.4 model element; those without a parser here are reported as unsupported. */
 export const MODEL_ELEMENTS = [
@@ -20,6 +21,7 @@ const PARSERS: Record<string, ModelParser> = {
   TreeModel: parseTreeModel,
   RegressionModel: parseRegressionModel,
   MiningModel: parseMiningModel,
+  Scorecard: parseScorecard,
 };
 
 export function isModelElement(el: XmlElement): boolean {
