@@ -279,8 +279,9 @@ describe("MiningModel fields, outputs and nesting", () => {
     const output = `
       <OutputField name="first" segmentId="one" feature="predictedValue" dataType="double"/>
       <OutputField name="second" segmentId="two" feature="predictedValue" dataType="double"/>
-      <OutputField name="third" segmentId="3" feature="predictedValue" dataType="double"/>`;
-    expect(score(doc(mining("regression", "sum", segs, { output })))).toEqual({ y: 4, first: 1, second: null, third: 3 });
+      <OutputField name="third" segmentId="3" feature="predictedValue" dataType="double"/>
+      <OutputField name="firstTarget" segmentId="one" feature="transformedValue" value="y" dataType="double"/>`;
+    expect(score(doc(mining("regression", "sum", segs, { output })))).toEqual({ y: 4, first: 1, second: null, third: 3, firstTarget: 1 });
   });
 
   it("Segmentation LocalTransformations (PMML 4.4) are visible to every segment", () => {

@@ -5,6 +5,7 @@ import { formatValue, toNumber, type Value } from "../values.ts";
 import { evaluatePredicate } from "./predicate.ts";
 import type { ModelScope } from "./scope.ts";
 import { runModel, type ModelRun } from "./model.ts";
+import { outputValue } from "./output.ts";
 import { toCategory, type TargetInfo } from "./target.ts";
 
 /**
@@ -411,6 +412,23 @@ function averageOf(dists: Map<string, number>[], categories: Map<string, Value>)
     out.set(key, s / dists.length);
   }
   return out;
+}
+
+/**
+ * An OutputField with segmentId: the feature of that segment's result. transformedValue and
+ * decision name a field of the segment's result in `value` instead (as JPMML reads them).
+ */
+export function segmentOutputValue(field: OutputField, run: ModelRun): Value {
+  if (field.feature === "transformedValue" || field.feature === "decision") {
+    if (field.value === undefined) {
+      throw new SchemaError("PMML_MISSING_ATTRIBUTE", "an OutputField with segmentId and a transformedValue/decision feature names the segment's field in value", { path: field.path, value: "value" });
+    }
+    if (run.outputs.has(field.value)) return run.outputs.get(field.value)!;
+    return run.target.name === field.value ? run.result.value : null;
+  }
+  // "If the target value is missing, then the result delivered by this OutputField is missing."
+  if (run.result.value === null && field.feature !== "entityId" && field.feature !== "clusterId") return null;
+  return outputValue(field, run.result, run.target, run.scope);
 }
 
 /**
