@@ -11,6 +11,7 @@ export * from "./models/tree.ts";
 export * from "./models/regression.ts";
 export * from "./models/mining.ts";
 export * from "./models/scorecard.ts";
+export * from "./models/association.ts";
 export { resultOutputFields } from "./interpret/mining.ts";
 export { interpret, preparePipeline, runModel, evaluateFamily, evaluateExpr, evaluatePredicate, ModelScope, PipelineScope, classifyInput, prepareInput } from "./interpret/index.ts";
 export type { InputRow, PreparedPipeline, ModelRun } from "./interpret/index.ts";

@@ -7,6 +7,7 @@ import { evaluateTree } from "./tree.ts";
 import { evaluateRegression } from "./regression.ts";
 import { evaluateMining } from "./mining.ts";
 import { evaluateScorecard } from "./scorecard.ts";
+import { evaluateAssociation } from "./association.ts";
 
 /** Everything one model element produced: its result after Targets, and its OutputFields. */
 export interface ModelRun {
@@ -28,6 +29,8 @@ export function evaluateFamily(model: ModelNode, scope: ModelScope, target: Targ
       return evaluateMining(model, scope, target);
     case "scorecard":
       return evaluateScorecard(model, scope, target);
+    case "association":
+      return evaluateAssociation(model, scope, target);
     default: {
       const never: never = model;
       return never;

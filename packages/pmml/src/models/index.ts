@@ -5,6 +5,7 @@ import { parseTreeModel } from "./tree.ts";
 import { parseRegressionModel } from "./regression.ts";
 import { parseMiningModel } from "./mining.ts";
 import { parseScorecard } from "./scorecard.ts";
+import { parseAssociationModel } from "./association.ts";
 
 /** Every PMML 4.4 model element; those without a parser here are reported as unsupported. */
 export const MODEL_ELEMENTS = [
@@ -22,6 +23,7 @@ const PARSERS: Record<string, ModelParser> = {
   RegressionModel: parseRegressionModel,
   MiningModel: parseMiningModel,
   Scorecard: parseScorecard,
+  AssociationModel: parseAssociationModel,
 };
 
 export function isModelElement(el: XmlElement): boolean {
