@@ -1,5 +1,5 @@
 import {
-  interpret, isPortaError, preparePipeline,
+  interpret, isPortaError, preparePipeline, resultOutputFields,
   type ModelNode, type Pipeline, type PreparedPipeline,
 } from "@porta/ir";
 import type { BatchResult, FieldInfo, Model, RowErrorPolicy, ScoreResult } from "./model.ts";
@@ -52,7 +52,7 @@ export class PmmlModel implements Model {
     };
     this.inputFields = model.miningSchema.filter((f) => f.usageType !== "predicted" && f.usageType !== "target").map((f) => info(f.name));
     const targets = model.miningSchema.filter((f) => f.usageType === "predicted" || f.usageType === "target").map((f) => info(f.name));
-    const outputs = model.output.filter((o) => o.isFinalResult).map((o): FieldInfo => ({ name: o.name, dataType: o.dataType ?? "string", opType: o.opType }));
+    const outputs = resultOutputFields(model).filter((o) => o.isFinalResult).map((o): FieldInfo => ({ name: o.name, dataType: o.dataType ?? "string", opType: o.opType }));
     this.outputFields = [...targets.slice(0, 1), ...outputs];
     this.finalNames = this.outputFields.map((f) => f.name);
   }

@@ -5,6 +5,9 @@ import { applyTargets, targetInfo, type TargetInfo } from "./target.ts";
 import { computeOutputs } from "./output.ts";
 import { evaluateTree } from "./tree.ts";
 import { evaluateRegression } from "./regression.ts";
+import { evaluateMining } from "./mining.ts";
+import { evaluateScorecard } from "./scorecard.ts";
+import { evaluateAssociation } from "./association.ts";
 
 /** Everything one model element produced: its result after Targets, and its OutputFields. */
 export interface ModelRun {
@@ -22,6 +25,12 @@ export function evaluateFamily(model: ModelNode, scope: ModelScope, target: Targ
       return evaluateTree(model, scope, target);
     case "regression":
       return evaluateRegression(model, scope, target);
+    case "mining":
+      return evaluateMining(model, scope, target);
+    case "scorecard":
+      return evaluateScorecard(model, scope, target);
+    case "association":
+      return evaluateAssociation(model, scope, target);
     default: {
       const never: never = model;
       return never;
@@ -35,7 +44,8 @@ export function runModel(model: ModelNode, parent: Scope, root: PipelineScope): 
   const explicitTarget = model.kind === "regression" ? model.targetFieldName : undefined;
   const target = targetInfo(model, scope, explicitTarget);
   const raw = evaluateFamily(model, scope, target);
-  const result = applyTargets(model, raw, target);
+  // A MiningModel passing a segment's result through (selectFirst, modelChain) skips its own Targets, as JPMML.
+  const result = raw.extras?.passThrough === true ? raw : applyTargets(model, raw, target);
   const outputs = computeOutputs(model, result, target, scope);
   return { model, scope, target, result, outputs };
 }

@@ -4,16 +4,18 @@ import { formatValue, toDataType, valuesEqual, type Value } from "../values.ts";
 import { evaluateExpr } from "./expression.ts";
 import type { ModelScope } from "./scope.ts";
 import { toCategory, type TargetInfo } from "./target.ts";
+import { segmentOutputValue, type SegmentationExtras } from "./mining.ts";
 
 /**
  * Computes the model's OutputFields in document order (§Output). Each value is defined in the
  * scope as it is computed, so later OutputFields (and later segments) can refer to it.
  */
 export function computeOutputs(model: ModelBase, result: ModelResult, target: TargetInfo, scope: ModelScope): Map<string, Value> {
-  const out = new Map<string, Value>();
+  const out = new Map<string, Value>(segmentation(result)?.segmentOutputs ?? []);
   for (const field of model.output) {
-    if (field.segmentId !== undefined) continue; // MiningModel resolves these from its segments.
-    const raw = outputValue(field, result, target, scope);
+    // OutputField/@segmentId: the feature of that segment's result; missing when it did not run.
+    const seg = field.segmentId === undefined ? undefined : segmentation(result)?.segmentRuns.get(field.segmentId) ?? null;
+    const raw = seg === undefined ? outputValue(field, result, target, scope) : seg && segmentOutputValue(field, seg);
     const value = castOutput(field, raw);
     out.set(field.name, value);
     scope.define(field.name, value);
@@ -21,8 +23,13 @@ export function computeOutputs(model: ModelBase, result: ModelResult, target: Ta
   return out;
 }
 
+function segmentation(result: ModelResult): SegmentationExtras | undefined {
+  return result.extras?.segmentRuns instanceof Map ? (result.extras as unknown as SegmentationExtras) : undefined;
+}
+
 function castOutput(field: OutputField, value: Value): Value {
-  if (value === null || !field.dataType) return value;
+  // Multi-valued results (rule antecedents, selectAll) stay lists.
+  if (value === null || !field.dataType || Array.isArray(value)) return value;
   const typed = toDataType(value, field.dataType);
   return typed === undefined ? value : typed;
 }
@@ -44,6 +51,9 @@ function lookup(map: Map<Value, number>, key: Value): number | null {
 }
 
 export function outputValue(field: OutputField, result: ModelResult, target: TargetInfo, scope: ModelScope): Value {
+  // A family may answer a feature itself (association rules answer confidence and entityId).
+  const hook = result.extras?.[field.feature];
+  if (typeof hook === "function") return (hook as (f: OutputField) => Value)(field);
   switch (field.feature) {
     case "predictedValue":
       return result.value;

@@ -3,6 +3,9 @@ import type { XmlElement } from "../xml.ts";
 import { parseModelBase } from "../model-common.ts";
 import { parseTreeModel } from "./tree.ts";
 import { parseRegressionModel } from "./regression.ts";
+import { parseMiningModel } from "./mining.ts";
+import { parseScorecard } from "./scorecard.ts";
+import { parseAssociationModel } from "./association.ts";
 
 /** Every PMML 4.4 model element; those without a parser here are reported as unsupported. */
 export const MODEL_ELEMENTS = [
@@ -18,6 +21,9 @@ export type ModelParser = (el: XmlElement, base: ModelBase) => ModelNode;
 const PARSERS: Record<string, ModelParser> = {
   TreeModel: parseTreeModel,
   RegressionModel: parseRegressionModel,
+  MiningModel: parseMiningModel,
+  Scorecard: parseScorecard,
+  AssociationModel: parseAssociationModel,
 };
 
 /** Model elements this build can parse. */
