@@ -3,6 +3,7 @@ import type { Expr } from "./expr.ts";
 import type { Value } from "./values.ts";
 import type { TreeModel } from "./models/tree.ts";
 import type { RegressionModel } from "./models/regression.ts";
+import type { GeneralRegressionModel } from "./models/general-regression.ts";
 
 export type MiningFunction =
   | "regression" | "classification" | "clustering" | "associationRules" | "sequences"
@@ -75,7 +76,7 @@ export interface ModelBase {
  * Model nodes by family. Adding a family: add its interface in models/<family>.ts, add it here,
  * and the compiler lists every switch to extend.
  */
-export type ModelNode = TreeModel | RegressionModel;
+export type ModelNode = TreeModel | RegressionModel | GeneralRegressionModel;
 
 export type ModelKind = ModelNode["kind"];
 
