@@ -4,6 +4,7 @@ import type { Value } from "./values.ts";
 import type { TreeModel } from "./models/tree.ts";
 import type { RegressionModel } from "./models/regression.ts";
 import type { GeneralRegressionModel } from "./models/general-regression.ts";
+import type { NeuralNetwork } from "./models/neural-network.ts";
 
 export type MiningFunction =
   | "regression" | "classification" | "clustering" | "associationRules" | "sequences"
@@ -76,7 +77,7 @@ export interface ModelBase {
  * Model nodes by family. Adding a family: add its interface in models/<family>.ts, add it here,
  * and the compiler lists every switch to extend.
  */
-export type ModelNode = TreeModel | RegressionModel | GeneralRegressionModel;
+export type ModelNode = TreeModel | RegressionModel | GeneralRegressionModel | NeuralNetwork;
 
 export type ModelKind = ModelNode["kind"];
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
 import { EvaluationError, SchemaError, interpret } from "@porta/ir";
+import { exp } from "./exp.ts";
 
 const DICT = `
   <DataDictionary>
@@ -66,14 +67,14 @@ describe("GeneralRegressionModel (PMML 4.4 §GeneralRegression)", () => {
   it("generalizedLinear: μ = link⁻¹(η + offset) × trials", () => {
     const p = parsePmml(linear("", `modelType="generalizedLinear" linkFunction="log" offsetValue="0.25" trialsValue="3"`));
     const eta = 1.5 + 2 * 1 - 3 + 0.5 * 2;
-    expect(interpret(p, { x: "1", z: "2", c: "b" }).y).toBe(Math.exp(eta + 0.25) * 3);
+    expect(interpret(p, { x: "1", z: "2", c: "b" }).y).toBe(exp(eta + 0.25) * 3);
   });
 
   it("generalizedLinear power link uses linkParameter (μ = η^(1/d)), and d = 0 means log", () => {
     const power = parsePmml(linear("", `modelType="generalizedLinear" linkFunction="power" linkParameter="0.5"`));
     expect(interpret(power, { x: "1", z: "2", c: "a" }).y).toBe(Math.pow(3.5, 2));
     const zero = parsePmml(linear("", `modelType="generalizedLinear" linkFunction="power" linkParameter="0"`));
-    expect(interpret(zero, { x: "1", z: "2", c: "a" }).y).toBe(Math.exp(3.5));
+    expect(interpret(zero, { x: "1", z: "2", c: "a" }).y).toBe(exp(3.5));
     expect(() => interpret(parsePmml(linear("", `modelType="generalizedLinear" linkFunction="power"`)), { x: "1", z: "2", c: "a" })).toThrow(SchemaError);
   });
 
@@ -104,7 +105,7 @@ describe("GeneralRegressionModel (PMML 4.4 §GeneralRegression)", () => {
 
   it("multinomialLogistic: P(j) = exp(η_j) / Σ exp(η), the reference category has η = 0", () => {
     const r = interpret(parsePmml(multinomial()), { x: "0.3" });
-    const e = [Math.exp(1 - 0.6), Math.exp(0.5 + 0.3), 1];
+    const e = [exp(1 - 0.6), exp(0.5 + 0.3), 1];
     const s = e[0] + e[1] + e[2];
     expect(r.P_lo).toBe(e[0] / s);
     expect(r.P_mid).toBe(e[1] / s);
@@ -142,8 +143,8 @@ describe("GeneralRegressionModel (PMML 4.4 §GeneralRegression)", () => {
     </ParamMatrix>
   </GeneralRegressionModel>`));
     const r = interpret(p, { x: "1" });
-    const c1 = 1 / (1 + Math.exp(-(-1 + 0.5)));
-    const c2 = 1 / (1 + Math.exp(-(1 + 0.5)));
+    const c1 = 1 / (1 + exp(-(-1 + 0.5)));
+    const c2 = 1 / (1 + exp(-(1 + 0.5)));
     expect(r.P_lo).toBe(c1);
     expect(r.P_mid).toBe(c2 - c1);
     expect(r.P_hi).toBe(1 - c2);
@@ -178,7 +179,7 @@ describe("GeneralRegressionModel (PMML 4.4 §GeneralRegression)", () => {
       <BaselineCell time="5" cumHazard="0.4"/>
     </BaseCumHazardTables>
   </GeneralRegressionModel>`));
-    expect(interpret(p, { x: "3", z: "6" }).y).toBe(Math.exp(1.5 - 1) * 0.4);
+    expect(interpret(p, { x: "3", z: "6" }).y).toBe(exp(1.5 - 1) * 0.4);
     expect(interpret(p, { x: "3", z: "0.5" }).y).toBe(0);
     expect(interpret(p, { x: "3", z: "11" }).y).toBeNull();
   });

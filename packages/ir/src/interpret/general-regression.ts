@@ -8,6 +8,7 @@ import { coerceLiteral } from "./predicate.ts";
 import type { ModelScope } from "./scope.ts";
 import { toCategory, type TargetInfo } from "./target.ts";
 import { normalCdf } from "./normal.ts";
+import { exp } from "./exp.ts";
 
 /** A factor cell of a PPMatrix row: a category indicator, or a contrast-matrix lookup. */
 interface FactorTerm {
@@ -173,12 +174,12 @@ function evaluateClassification(model: GeneralRegressionModel, p: PreparedGrm, s
       const eta = dotProduct(cells, rows, scope);
       if (eta === null) return { value: null };
       if (type === "generalizedLinear") value = computeLink(model, eta, scope);
-      else if (type === "multinomialLogistic") value = Math.exp(eta);
+      else if (type === "multinomialLogistic") value = exp(eta);
       else value = computeCumulativeLink(model, eta, scope);
     } else {
       if (type === "generalizedLinear") value = previousLink === null ? 1 : 1 - previousLink;
       // "By convention, the vector of Parameter estimates for the last category is 0."
-      else if (type === "multinomialLogistic") value = Math.exp(0);
+      else if (type === "multinomialLogistic") value = exp(0);
       else value = 1;
     }
     if (type === "generalizedLinear") {
@@ -338,24 +339,24 @@ function computeLink(model: GeneralRegressionModel, eta: number, scope: ModelSco
 
 function inverseLink(model: GeneralRegressionModel, link: GeneralRegressionLink, y: number): number {
   switch (link) {
-    case "cloglog": return 1 - Math.exp(-Math.exp(y));
+    case "cloglog": return 1 - exp(-exp(y));
     case "identity": return y;
-    case "log": return Math.exp(y);
-    case "logc": return 1 - Math.exp(y);
-    case "logit": return 1 / (1 + Math.exp(-y));
-    case "loglog": return Math.exp(-Math.exp(-y));
+    case "log": return exp(y);
+    case "logc": return 1 - exp(y);
+    case "logit": return 1 / (1 + exp(-y));
+    case "loglog": return exp(-exp(-y));
     case "probit": return normalCdf(y);
     case "negbin": {
       const c = requireParameter(model, model.distParameter, "distParameter");
-      return 1 / (c * (Math.exp(-y) - 1));
+      return 1 / (c * (exp(-y) - 1));
     }
     case "oddspower": {
       const d = requireParameter(model, model.linkParameter, "linkParameter");
-      return d !== 0 ? 1 / (1 + Math.pow(1 + d * y, -(1 / d))) : 1 / (1 + Math.exp(-y));
+      return d !== 0 ? 1 / (1 + Math.pow(1 + d * y, -(1 / d))) : 1 / (1 + exp(-y));
     }
     case "power": {
       const d = requireParameter(model, model.linkParameter, "linkParameter");
-      return d !== 0 ? Math.pow(y, 1 / d) : Math.exp(y);
+      return d !== 0 ? Math.pow(y, 1 / d) : exp(y);
     }
   }
 }
@@ -377,10 +378,10 @@ function computeCumulativeLink(model: GeneralRegressionModel, eta: number, scope
   const a = offset(model, scope);
   if (a !== undefined) y += a;
   switch (link) {
-    case "logit": return 1 / (1 + Math.exp(-y));
+    case "logit": return 1 / (1 + exp(-y));
     case "probit": return normalCdf(y);
-    case "cloglog": return 1 - Math.exp(-Math.exp(y));
-    case "loglog": return Math.exp(-Math.exp(-y));
+    case "cloglog": return 1 - exp(-exp(y));
+    case "loglog": return exp(-exp(-y));
     case "cauchit": return 0.5 + (1 / Math.PI) * Math.atan(y);
   }
 }
@@ -430,5 +431,5 @@ function evaluateCox(model: GeneralRegressionModel, p: PreparedGrm, scope: Model
     s = (s ?? 0) + cell.beta * parameter.referencePoint;
   }
   if (r === null || s === null) return { value: null };
-  return { value: Math.exp(r - s) * chosen.cumHazard };
+  return { value: exp(r - s) * chosen.cumHazard };
 }
