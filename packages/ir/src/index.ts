@@ -11,6 +11,7 @@ export * from "./models/tree.ts";
 export * from "./models/regression.ts";
 export * from "./models/general-regression.ts";
 export * from "./models/neural-network.ts";
+export * from "./models/support-vector-machine.ts";
 export { interpret, preparePipeline, runModel, evaluateFamily, evaluateExpr, evaluatePredicate, ModelScope, PipelineScope, classifyInput, prepareInput } from "./interpret/index.ts";
 export type { InputRow, PreparedPipeline, ModelRun } from "./interpret/index.ts";
 export { normalCdf, erf, erfc } from "./interpret/normal.ts";

@@ -5,6 +5,7 @@ import type { TreeModel } from "./models/tree.ts";
 import type { RegressionModel } from "./models/regression.ts";
 import type { GeneralRegressionModel } from "./models/general-regression.ts";
 import type { NeuralNetwork } from "./models/neural-network.ts";
+import type { SupportVectorMachineModel } from "./models/support-vector-machine.ts";
 
 export type MiningFunction =
   | "regression" | "classification" | "clustering" | "associationRules" | "sequences"
@@ -77,7 +78,7 @@ export interface ModelBase {
  * Model nodes by family. Adding a family: add its interface in models/<family>.ts, add it here,
  * and the compiler lists every switch to extend.
  */
-export type ModelNode = TreeModel | RegressionModel | GeneralRegressionModel | NeuralNetwork;
+export type ModelNode = TreeModel | RegressionModel | GeneralRegressionModel | NeuralNetwork | SupportVectorMachineModel;
 
 export type ModelKind = ModelNode["kind"];
 

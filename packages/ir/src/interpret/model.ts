@@ -7,6 +7,7 @@ import { evaluateTree } from "./tree.ts";
 import { evaluateRegression } from "./regression.ts";
 import { evaluateGeneralRegression } from "./general-regression.ts";
 import { evaluateNeuralNetwork } from "./neural-network.ts";
+import { evaluateSvm } from "./support-vector-machine.ts";
 
 /** Everything one model element produced: its result after Targets, and its OutputFields. */
 export interface ModelRun {
@@ -28,6 +29,8 @@ export function evaluateFamily(model: ModelNode, scope: ModelScope, target: Targ
       return evaluateGeneralRegression(model, scope, target);
     case "neuralNetwork":
       return evaluateNeuralNetwork(model, scope, target);
+    case "svm":
+      return evaluateSvm(model, scope, target);
     default: {
       const never: never = model;
       return never;

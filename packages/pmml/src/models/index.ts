@@ -5,6 +5,7 @@ import { parseTreeModel } from "./tree.ts";
 import { parseRegressionModel } from "./regression.ts";
 import { parseGeneralRegressionModel } from "./general-regression.ts";
 import { parseNeuralNetwork } from "./neural-network.ts";
+import { parseSupportVectorMachineModel } from "./support-vector-machine.ts";
 
 /** Every PMML 4.4 model element; those without a parser here are reported as unsupported. */
 export const MODEL_ELEMENTS = [
@@ -22,6 +23,7 @@ const PARSERS: Record<string, ModelParser> = {
   RegressionModel: parseRegressionModel,
   GeneralRegressionModel: parseGeneralRegressionModel,
   NeuralNetwork: parseNeuralNetwork,
+  SupportVectorMachineModel: parseSupportVectorMachineModel,
 };
 
 export function isModelElement(el: XmlElement): boolean {
