@@ -41,7 +41,7 @@ export function evaluateFamily(model: ModelNode, scope: ModelScope, target: Targ
 /** Evaluates a model element in a new scope under `parent`: family, Targets, then Output. */
 export function runModel(model: ModelNode, parent: Scope, root: PipelineScope): ModelRun {
   const scope = new ModelScope(model, parent, root);
-  const explicitTarget = model.kind === "regression" ? model.targetFieldName : undefined;
+  const explicitTarget = model.kind === "regression" ? model.targetFieldName : model.kind === "generalRegression" ? model.targetVariableName : undefined;
   const target = targetInfo(model, scope, explicitTarget);
   const raw = evaluateFamily(model, scope, target);
   const result = applyTargets(model, raw, target);

@@ -17,6 +17,9 @@ export function evaluateNeuralNetwork(model: NeuralNetwork, scope: ModelScope, t
   const values = evaluateNeurons(model, scope);
   if (values === null) return { value: null };
   const outputs = targetOutputs(model, scope, target);
+  if (outputs.length === 0) {
+    throw new SchemaError("PMML_NN_OUTPUTS", `no NeuralOutput maps to the target "${target.name ?? ""}"`, { path: model.path, value: target.name });
+  }
   if (model.functionName === "classification") {
     const probabilities = new Map<Value, number>();
     let best: Value = null, bestP = -Infinity, bestNeuron: string | null = null;
