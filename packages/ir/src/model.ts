@@ -6,6 +6,9 @@ import type { RegressionModel } from "./models/regression.ts";
 import type { MiningModel } from "./models/mining.ts";
 import type { Scorecard } from "./models/scorecard.ts";
 import type { AssociationModel } from "./models/association.ts";
+import type { GeneralRegressionModel } from "./models/general-regression.ts";
+import type { NeuralNetwork } from "./models/neural-network.ts";
+import type { SupportVectorMachineModel } from "./models/support-vector-machine.ts";
 
 export type MiningFunction =
   | "regression" | "classification" | "clustering" | "associationRules" | "sequences"
@@ -78,7 +81,15 @@ export interface ModelBase {
  * Model nodes by family. Adding a family: add its interface in models/<family>.ts, add it here,
  * and the compiler lists every switch to extend.
  */
-export type ModelNode = TreeModel | RegressionModel | MiningModel | Scorecard | AssociationModel;
+export type ModelNode =
+  | TreeModel
+  | RegressionModel
+  | MiningModel
+  | Scorecard
+  | AssociationModel
+  | GeneralRegressionModel
+  | NeuralNetwork
+  | SupportVectorMachineModel;
 
 export type ModelKind = ModelNode["kind"];
 

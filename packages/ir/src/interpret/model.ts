@@ -8,6 +8,9 @@ import { evaluateRegression } from "./regression.ts";
 import { evaluateMining } from "./mining.ts";
 import { evaluateScorecard } from "./scorecard.ts";
 import { evaluateAssociation } from "./association.ts";
+import { evaluateGeneralRegression } from "./general-regression.ts";
+import { evaluateNeuralNetwork } from "./neural-network.ts";
+import { evaluateSvm } from "./support-vector-machine.ts";
 
 /** Everything one model element produced: its result after Targets, and its OutputFields. */
 export interface ModelRun {
@@ -31,6 +34,12 @@ export function evaluateFamily(model: ModelNode, scope: ModelScope, target: Targ
       return evaluateScorecard(model, scope, target);
     case "association":
       return evaluateAssociation(model, scope, target);
+    case "generalRegression":
+      return evaluateGeneralRegression(model, scope, target);
+    case "neuralNetwork":
+      return evaluateNeuralNetwork(model, scope, target);
+    case "svm":
+      return evaluateSvm(model, scope, target);
     default: {
       const never: never = model;
       return never;
@@ -41,7 +50,7 @@ export function evaluateFamily(model: ModelNode, scope: ModelScope, target: Targ
 /** Evaluates a model element in a new scope under `parent`: family, Targets, then Output. */
 export function runModel(model: ModelNode, parent: Scope, root: PipelineScope): ModelRun {
   const scope = new ModelScope(model, parent, root);
-  const explicitTarget = model.kind === "regression" ? model.targetFieldName : undefined;
+  const explicitTarget = model.kind === "regression" ? model.targetFieldName : model.kind === "generalRegression" ? model.targetVariableName : undefined;
   const target = targetInfo(model, scope, explicitTarget);
   const raw = evaluateFamily(model, scope, target);
   // A MiningModel passing a segment's result through (selectFirst, modelChain) skips its own Targets, as JPMML.

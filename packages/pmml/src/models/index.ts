@@ -6,6 +6,9 @@ import { parseRegressionModel } from "./regression.ts";
 import { parseMiningModel } from "./mining.ts";
 import { parseScorecard } from "./scorecard.ts";
 import { parseAssociationModel } from "./association.ts";
+import { parseGeneralRegressionModel } from "./general-regression.ts";
+import { parseNeuralNetwork } from "./neural-network.ts";
+import { parseSupportVectorMachineModel } from "./support-vector-machine.ts";
 
 /** Every PMML 4.4 model element; those without a parser here are reported as unsupported. */
 export const MODEL_ELEMENTS = [
@@ -24,6 +27,9 @@ const PARSERS: Record<string, ModelParser> = {
   MiningModel: parseMiningModel,
   Scorecard: parseScorecard,
   AssociationModel: parseAssociationModel,
+  GeneralRegressionModel: parseGeneralRegressionModel,
+  NeuralNetwork: parseNeuralNetwork,
+  SupportVectorMachineModel: parseSupportVectorMachineModel,
 };
 
 /** Model elements this build can parse. */
