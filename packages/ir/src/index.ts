@@ -9,6 +9,8 @@ export * from "./model.ts";
 export * from "./pipeline.ts";
 export * from "./models/tree.ts";
 export * from "./models/regression.ts";
+export * from "./models/comparison-measure.ts";
+export * from "./models/clustering.ts";
 export { interpret, preparePipeline, runModel, evaluateFamily, evaluateExpr, evaluatePredicate, ModelScope, PipelineScope, classifyInput, prepareInput } from "./interpret/index.ts";
 export type { InputRow, PreparedPipeline, ModelRun } from "./interpret/index.ts";
 export { normalCdf, erf, erfc } from "./interpret/normal.ts";

@@ -3,6 +3,7 @@ import type { Expr } from "./expr.ts";
 import type { Value } from "./values.ts";
 import type { TreeModel } from "./models/tree.ts";
 import type { RegressionModel } from "./models/regression.ts";
+import type { ClusteringModel } from "./models/clustering.ts";
 
 export type MiningFunction =
   | "regression" | "classification" | "clustering" | "associationRules" | "sequences"
@@ -75,7 +76,7 @@ export interface ModelBase {
  * Model nodes by family. Adding a family: add its interface in models/<family>.ts, add it here,
  * and the compiler lists every switch to extend.
  */
-export type ModelNode = TreeModel | RegressionModel;
+export type ModelNode = TreeModel | RegressionModel | ClusteringModel;
 
 export type ModelKind = ModelNode["kind"];
 
@@ -93,6 +94,8 @@ export interface ModelResult {
   affinities?: Map<Value, number>;
   /** Display value of the prediction, when the model or Targets give one. */
   displayValue?: string;
+  /** Entities best first with their affinity: OutputField entityId/affinity with rank > 1. */
+  entityRanking?: { id: string; affinity: number }[];
   /** Ranked reason codes (Scorecard). */
   reasonCodes?: string[];
   /** Values that further outputs of this family need (rule tables, etc.). */

@@ -5,6 +5,7 @@ import { applyTargets, targetInfo, type TargetInfo } from "./target.ts";
 import { computeOutputs } from "./output.ts";
 import { evaluateTree } from "./tree.ts";
 import { evaluateRegression } from "./regression.ts";
+import { evaluateClustering } from "./clustering.ts";
 
 /** Everything one model element produced: its result after Targets, and its OutputFields. */
 export interface ModelRun {
@@ -22,6 +23,8 @@ export function evaluateFamily(model: ModelNode, scope: ModelScope, target: Targ
       return evaluateTree(model, scope, target);
     case "regression":
       return evaluateRegression(model, scope, target);
+    case "clustering":
+      return evaluateClustering(model, scope, target);
     default: {
       const never: never = model;
       return never;

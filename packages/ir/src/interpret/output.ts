@@ -57,6 +57,7 @@ export function outputValue(field: OutputField, result: ModelResult, target: Tar
     case "affinity":
     case "entityAffinity":
     case "clusterAffinity": {
+      if (field.rank > 1 && result.entityRanking) return rankedEntity(result.entityRanking, field)?.affinity ?? null;
       if (!result.affinities) return null;
       const key = field.value ?? result.entityId ?? (result.value === null ? null : formatValue(result.value));
       if (key === null) return null;
@@ -64,6 +65,7 @@ export function outputValue(field: OutputField, result: ModelResult, target: Tar
     }
     case "entityId":
     case "clusterId":
+      if (field.rank > 1 && result.entityRanking) return rankedEntity(result.entityRanking, field)?.id ?? null;
       return result.entityId ?? null;
     case "transformedValue":
     case "decision":
@@ -90,6 +92,11 @@ export function outputValue(field: OutputField, result: ModelResult, target: Tar
       throw new UnsupportedFeatureError(`OutputField[@feature=${field.feature}]`, undefined, { path: field.path });
     }
   }
+}
+
+/** The rank-th entity (1-based) in the field's rankOrder; the ranking is best first. */
+function rankedEntity<T>(ranking: T[], field: OutputField): T | undefined {
+  return field.rankOrder === "ascending" ? ranking[ranking.length - field.rank] : ranking[field.rank - 1];
 }
 
 export function requireNumber(v: Value, what: string): number {

@@ -3,6 +3,7 @@ import type { XmlElement } from "../xml.ts";
 import { parseModelBase } from "../model-common.ts";
 import { parseTreeModel } from "./tree.ts";
 import { parseRegressionModel } from "./regression.ts";
+import { parseClusteringModel } from "./clustering.ts";
 
 /** Every PMML 4.4 model element; those without a parser here are reported as unsupported. */
 export const MODEL_ELEMENTS = [
@@ -18,6 +19,7 @@ export type ModelParser = (el: XmlElement, base: ModelBase) => ModelNode;
 const PARSERS: Record<string, ModelParser> = {
   TreeModel: parseTreeModel,
   RegressionModel: parseRegressionModel,
+  ClusteringModel: parseClusteringModel,
 };
 
 export function isModelElement(el: XmlElement): boolean {
