@@ -4,6 +4,7 @@ import type { Value } from "./values.ts";
 import type { TreeModel } from "./models/tree.ts";
 import type { RegressionModel } from "./models/regression.ts";
 import type { ClusteringModel } from "./models/clustering.ts";
+import type { RuleSetModel } from "./models/rule-set.ts";
 
 export type MiningFunction =
   | "regression" | "classification" | "clustering" | "associationRules" | "sequences"
@@ -76,7 +77,7 @@ export interface ModelBase {
  * Model nodes by family. Adding a family: add its interface in models/<family>.ts, add it here,
  * and the compiler lists every switch to extend.
  */
-export type ModelNode = TreeModel | RegressionModel | ClusteringModel;
+export type ModelNode = TreeModel | RegressionModel | ClusteringModel | RuleSetModel;
 
 export type ModelKind = ModelNode["kind"];
 

@@ -6,6 +6,7 @@ import { computeOutputs } from "./output.ts";
 import { evaluateTree } from "./tree.ts";
 import { evaluateRegression } from "./regression.ts";
 import { evaluateClustering } from "./clustering.ts";
+import { evaluateRuleSet } from "./rule-set.ts";
 
 /** Everything one model element produced: its result after Targets, and its OutputFields. */
 export interface ModelRun {
@@ -25,6 +26,8 @@ export function evaluateFamily(model: ModelNode, scope: ModelScope, target: Targ
       return evaluateRegression(model, scope, target);
     case "clustering":
       return evaluateClustering(model, scope, target);
+    case "ruleSet":
+      return evaluateRuleSet(model, scope, target);
     default: {
       const never: never = model;
       return never;

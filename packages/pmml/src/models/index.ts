@@ -4,6 +4,7 @@ import { parseModelBase } from "../model-common.ts";
 import { parseTreeModel } from "./tree.ts";
 import { parseRegressionModel } from "./regression.ts";
 import { parseClusteringModel } from "./clustering.ts";
+import { parseRuleSetModel } from "./rule-set.ts";
 
 /** Every PMML 4.4 model element; those without a parser here are reported as unsupported. */
 export const MODEL_ELEMENTS = [
@@ -20,6 +21,7 @@ const PARSERS: Record<string, ModelParser> = {
   TreeModel: parseTreeModel,
   RegressionModel: parseRegressionModel,
   ClusteringModel: parseClusteringModel,
+  RuleSetModel: parseRuleSetModel,
 };
 
 export function isModelElement(el: XmlElement): boolean {
