@@ -12,6 +12,7 @@ export * from "./models/regression.ts";
 export * from "./models/comparison-measure.ts";
 export * from "./models/clustering.ts";
 export * from "./models/rule-set.ts";
+export * from "./models/naive-bayes.ts";
 export { interpret, preparePipeline, runModel, evaluateFamily, evaluateExpr, evaluatePredicate, ModelScope, PipelineScope, classifyInput, prepareInput } from "./interpret/index.ts";
 export type { InputRow, PreparedPipeline, ModelRun } from "./interpret/index.ts";
 export { normalCdf, erf, erfc } from "./interpret/normal.ts";

@@ -7,6 +7,7 @@ import { evaluateTree } from "./tree.ts";
 import { evaluateRegression } from "./regression.ts";
 import { evaluateClustering } from "./clustering.ts";
 import { evaluateRuleSet } from "./rule-set.ts";
+import { evaluateNaiveBayes } from "./naive-bayes.ts";
 
 /** Everything one model element produced: its result after Targets, and its OutputFields. */
 export interface ModelRun {
@@ -28,6 +29,8 @@ export function evaluateFamily(model: ModelNode, scope: ModelScope, target: Targ
       return evaluateClustering(model, scope, target);
     case "ruleSet":
       return evaluateRuleSet(model, scope, target);
+    case "naiveBayes":
+      return evaluateNaiveBayes(model, scope, target);
     default: {
       const never: never = model;
       return never;

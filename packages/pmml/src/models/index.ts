@@ -5,6 +5,7 @@ import { parseTreeModel } from "./tree.ts";
 import { parseRegressionModel } from "./regression.ts";
 import { parseClusteringModel } from "./clustering.ts";
 import { parseRuleSetModel } from "./rule-set.ts";
+import { parseNaiveBayesModel } from "./naive-bayes.ts";
 
 /** Every PMML 4.4 model element; those without a parser here are reported as unsupported. */
 export const MODEL_ELEMENTS = [
@@ -22,6 +23,7 @@ const PARSERS: Record<string, ModelParser> = {
   RegressionModel: parseRegressionModel,
   ClusteringModel: parseClusteringModel,
   RuleSetModel: parseRuleSetModel,
+  NaiveBayesModel: parseNaiveBayesModel,
 };
 
 export function isModelElement(el: XmlElement): boolean {
