@@ -6,6 +6,7 @@ import type { RegressionModel } from "./models/regression.ts";
 import type { ClusteringModel } from "./models/clustering.ts";
 import type { RuleSetModel } from "./models/rule-set.ts";
 import type { NaiveBayesModel } from "./models/naive-bayes.ts";
+import type { NearestNeighborModel } from "./models/nearest-neighbor.ts";
 
 export type MiningFunction =
   | "regression" | "classification" | "clustering" | "associationRules" | "sequences"
@@ -78,7 +79,7 @@ export interface ModelBase {
  * Model nodes by family. Adding a family: add its interface in models/<family>.ts, add it here,
  * and the compiler lists every switch to extend.
  */
-export type ModelNode = TreeModel | RegressionModel | ClusteringModel | RuleSetModel | NaiveBayesModel;
+export type ModelNode = TreeModel | RegressionModel | ClusteringModel | RuleSetModel | NaiveBayesModel | NearestNeighborModel;
 
 export type ModelKind = ModelNode["kind"];
 

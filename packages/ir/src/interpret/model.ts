@@ -8,6 +8,7 @@ import { evaluateRegression } from "./regression.ts";
 import { evaluateClustering } from "./clustering.ts";
 import { evaluateRuleSet } from "./rule-set.ts";
 import { evaluateNaiveBayes } from "./naive-bayes.ts";
+import { evaluateNearestNeighbor } from "./nearest-neighbor.ts";
 
 /** Everything one model element produced: its result after Targets, and its OutputFields. */
 export interface ModelRun {
@@ -31,6 +32,8 @@ export function evaluateFamily(model: ModelNode, scope: ModelScope, target: Targ
       return evaluateRuleSet(model, scope, target);
     case "naiveBayes":
       return evaluateNaiveBayes(model, scope, target);
+    case "nearestNeighbor":
+      return evaluateNearestNeighbor(model, scope, target);
     default: {
       const never: never = model;
       return never;

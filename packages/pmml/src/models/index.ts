@@ -6,6 +6,7 @@ import { parseRegressionModel } from "./regression.ts";
 import { parseClusteringModel } from "./clustering.ts";
 import { parseRuleSetModel } from "./rule-set.ts";
 import { parseNaiveBayesModel } from "./naive-bayes.ts";
+import { parseNearestNeighborModel } from "./nearest-neighbor.ts";
 
 /** Every PMML 4.4 model element; those without a parser here are reported as unsupported. */
 export const MODEL_ELEMENTS = [
@@ -24,6 +25,7 @@ const PARSERS: Record<string, ModelParser> = {
   ClusteringModel: parseClusteringModel,
   RuleSetModel: parseRuleSetModel,
   NaiveBayesModel: parseNaiveBayesModel,
+  NearestNeighborModel: parseNearestNeighborModel,
 };
 
 export function isModelElement(el: XmlElement): boolean {
