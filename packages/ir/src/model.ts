@@ -95,8 +95,8 @@ export interface ModelResult {
   entityId?: string | null;
   /** Affinity (distance or similarity) per entity id / category. */
   affinities?: Map<Value, number>;
-  /** Display value of the prediction, when the model or Targets give one. */
-  displayValue?: string;
+  /** Display value of the prediction, when the model or Targets give one; null: the model has none (an unnamed cluster). */
+  displayValue?: string | null;
   /** Entities best first with their affinity: OutputField entityId/affinity with rank > 1. */
   entityRanking?: { id: string; affinity: number }[];
   /** Ranked reason codes (Scorecard). */

@@ -47,8 +47,8 @@ describe("ClusteringModel (PMML 4.4 §ClusteringModel)", () => {
     const clusters = `<Cluster><Array n="2" type="real">0 0</Array></Cluster><Cluster name="second"><Array n="2" type="real">5 5</Array></Cluster>`;
     const p = parsePmml(clusteringDoc(measure("<euclidean/>") + xyFields + clusters));
     expect(interpret(p, { x: 4, y: 4 })).toMatchObject({ id: "2", predicted: "2", display: "second" });
-    // No name: the display value falls back to the predicted value.
-    expect(interpret(p, { x: 0, y: 1 })).toMatchObject({ id: "1", display: "1" });
+    // No name: no display value (JPMML's ClusterAffinityDistribution gives the name only).
+    expect(interpret(p, { x: 0, y: 1 })).toMatchObject({ id: "1", display: null });
   });
 
   it("§Distance measures: euclidean, cityBlock, chebychev and minkowski combine absDiff per field", () => {

@@ -46,7 +46,8 @@ export function evaluateClustering(model: ClusteringModel, scope: ModelScope, _t
   return {
     value: winner.id,
     entityId: winner.id,
-    displayValue: winner.name,
+    // JPMML's display value is the cluster name, missing for an unnamed cluster.
+    displayValue: winner.name ?? null,
     affinities,
     entityRanking: ranking,
   };

@@ -48,7 +48,7 @@ export function outputValue(field: OutputField, result: ModelResult, target: Tar
     case "predictedValue":
       return result.value;
     case "predictedDisplayValue":
-      if (result.value === null) return null;
+      if (result.value === null || result.displayValue === null) return null;
       return result.displayValue ?? formatValue(result.value);
     case "probability":
       return categoryValue(field, result, target, result.probabilities);
