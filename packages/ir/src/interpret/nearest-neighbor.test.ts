@@ -115,6 +115,8 @@ describe("NearestNeighborModel (PMML 4.4 §NearestNeighborModel)", () => {
     expect(() => interpret(parsePmml(knnDoc({ k: 1, rows, attrs: `categoricalScoringMethod="weightedMajorityVote"`, measure: `<ComparisonMeasure kind="similarity"><jaccard/></ComparisonMeasure>` })), { x: 1, y: 0 })).toThrow(SchemaError);
     expect(sim).toContain("jaccard");
     expect(() => parsePmml(knnDoc({ k: 9 }))).toThrow(SchemaError);
+    expect(() => parsePmml(knnDoc().replace(`<MiningField name="class" usageType="target"/>`, `<MiningField name="class" usageType="target"/><MiningField name="value" usageType="target"/>`)))
+      .toThrow(/several target fields/);
     expect(() => parsePmml(knnDoc().replace(/<InlineTable>[\s\S]*<\/InlineTable>/, `<TableLocator/>`))).toThrow(UnsupportedFeatureError);
   });
 

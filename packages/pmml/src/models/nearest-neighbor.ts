@@ -6,6 +6,8 @@ import { parseComparisonField, parseComparisonMeasure } from "./comparison-measu
 
 /** NearestNeighborModel (PMML 4.4 §NearestNeighborModel). */
 export function parseNearestNeighborModel(el: XmlElement, base: ModelBase): NearestNeighborModel {
+  const targets = base.miningSchema.filter((f) => f.usageType === "predicted" || f.usageType === "target");
+  if (targets.length > 1) unsupported(el, "NearestNeighborModel with several target fields");
   const training = required(el, "TrainingInstances");
   const instanceFields = required(training, "InstanceFields").children("InstanceField").map((f) => {
     const field = requiredAttr(f, "field");
