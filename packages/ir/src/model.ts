@@ -9,6 +9,10 @@ import type { AssociationModel } from "./models/association.ts";
 import type { GeneralRegressionModel } from "./models/general-regression.ts";
 import type { NeuralNetwork } from "./models/neural-network.ts";
 import type { SupportVectorMachineModel } from "./models/support-vector-machine.ts";
+import type { ClusteringModel } from "./models/clustering.ts";
+import type { RuleSetModel } from "./models/rule-set.ts";
+import type { NaiveBayesModel } from "./models/naive-bayes.ts";
+import type { NearestNeighborModel } from "./models/nearest-neighbor.ts";
 
 export type MiningFunction =
   | "regression" | "classification" | "clustering" | "associationRules" | "sequences"
@@ -89,7 +93,11 @@ export type ModelNode =
   | AssociationModel
   | GeneralRegressionModel
   | NeuralNetwork
-  | SupportVectorMachineModel;
+  | SupportVectorMachineModel
+  | ClusteringModel
+  | RuleSetModel
+  | NaiveBayesModel
+  | NearestNeighborModel;
 
 export type ModelKind = ModelNode["kind"];
 
@@ -105,8 +113,10 @@ export interface ModelResult {
   entityId?: string | null;
   /** Affinity (distance or similarity) per entity id / category. */
   affinities?: Map<Value, number>;
-  /** Display value of the prediction, when the model or Targets give one. */
-  displayValue?: string;
+  /** Display value of the prediction, when the model or Targets give one; null: the model has none (an unnamed cluster). */
+  displayValue?: string | null;
+  /** Entities best first with their affinity: OutputField entityId/affinity with rank > 1. */
+  entityRanking?: { id: string; affinity: number }[];
   /** Ranked reason codes (Scorecard). */
   reasonCodes?: string[];
   /** Values that further outputs of this family need (rule tables, etc.). */

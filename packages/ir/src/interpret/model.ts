@@ -11,6 +11,10 @@ import { evaluateAssociation } from "./association.ts";
 import { evaluateGeneralRegression } from "./general-regression.ts";
 import { evaluateNeuralNetwork } from "./neural-network.ts";
 import { evaluateSvm } from "./support-vector-machine.ts";
+import { evaluateClustering } from "./clustering.ts";
+import { evaluateRuleSet } from "./rule-set.ts";
+import { evaluateNaiveBayes } from "./naive-bayes.ts";
+import { evaluateNearestNeighbor } from "./nearest-neighbor.ts";
 
 /** Everything one model element produced: its result after Targets, and its OutputFields. */
 export interface ModelRun {
@@ -40,6 +44,14 @@ export function evaluateFamily(model: ModelNode, scope: ModelScope, target: Targ
       return evaluateNeuralNetwork(model, scope, target);
     case "svm":
       return evaluateSvm(model, scope, target);
+    case "clustering":
+      return evaluateClustering(model, scope, target);
+    case "ruleSet":
+      return evaluateRuleSet(model, scope, target);
+    case "naiveBayes":
+      return evaluateNaiveBayes(model, scope, target);
+    case "nearestNeighbor":
+      return evaluateNearestNeighbor(model, scope, target);
     default: {
       const never: never = model;
       return never;

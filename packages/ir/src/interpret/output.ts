@@ -58,7 +58,7 @@ export function outputValue(field: OutputField, result: ModelResult, target: Tar
     case "predictedValue":
       return result.value;
     case "predictedDisplayValue":
-      if (result.value === null) return null;
+      if (result.value === null || result.displayValue === null) return null;
       return result.displayValue ?? formatValue(result.value);
     case "probability":
       return categoryValue(field, result, target, result.probabilities);
@@ -67,6 +67,7 @@ export function outputValue(field: OutputField, result: ModelResult, target: Tar
     case "affinity":
     case "entityAffinity":
     case "clusterAffinity": {
+      if (field.rank > 1 && result.entityRanking) return rankedEntity(result.entityRanking, field)?.affinity ?? null;
       if (!result.affinities) return null;
       const key = field.value ?? result.entityId ?? (result.value === null ? null : formatValue(result.value));
       if (key === null) return null;
@@ -74,6 +75,7 @@ export function outputValue(field: OutputField, result: ModelResult, target: Tar
     }
     case "entityId":
     case "clusterId":
+      if (field.rank > 1 && result.entityRanking) return rankedEntity(result.entityRanking, field)?.id ?? null;
       return result.entityId ?? null;
     case "transformedValue":
     case "decision":
@@ -100,6 +102,11 @@ export function outputValue(field: OutputField, result: ModelResult, target: Tar
       throw new UnsupportedFeatureError(`OutputField[@feature=${field.feature}]`, undefined, { path: field.path });
     }
   }
+}
+
+/** The rank-th entity (1-based) in the field's rankOrder; the ranking is best first. */
+function rankedEntity<T>(ranking: T[], field: OutputField): T | undefined {
+  return field.rankOrder === "ascending" ? ranking[ranking.length - field.rank] : ranking[field.rank - 1];
 }
 
 export function requireNumber(v: Value, what: string): number {

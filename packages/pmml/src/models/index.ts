@@ -9,6 +9,10 @@ import { parseAssociationModel } from "./association.ts";
 import { parseGeneralRegressionModel } from "./general-regression.ts";
 import { parseNeuralNetwork } from "./neural-network.ts";
 import { parseSupportVectorMachineModel } from "./support-vector-machine.ts";
+import { parseClusteringModel } from "./clustering.ts";
+import { parseRuleSetModel } from "./rule-set.ts";
+import { parseNaiveBayesModel } from "./naive-bayes.ts";
+import { parseNearestNeighborModel } from "./nearest-neighbor.ts";
 
 /** Every PMML 4.4 model element; those without a parser here are reported as unsupported. */
 export const MODEL_ELEMENTS = [
@@ -30,6 +34,10 @@ const PARSERS: Record<string, ModelParser> = {
   GeneralRegressionModel: parseGeneralRegressionModel,
   NeuralNetwork: parseNeuralNetwork,
   SupportVectorMachineModel: parseSupportVectorMachineModel,
+  ClusteringModel: parseClusteringModel,
+  RuleSetModel: parseRuleSetModel,
+  NaiveBayesModel: parseNaiveBayesModel,
+  NearestNeighborModel: parseNearestNeighborModel,
 };
 
 /** Model elements this build can parse. */
