@@ -4,7 +4,12 @@
  */
 import type { LibImpl, LibModule } from "./site.ts";
 import { core } from "./core.ts";
+import { a } from "./a.ts";
+import { map } from "./map.ts";
+import { m } from "./m.ts";
+import { s } from "./s.ts";
+import { cast } from "./cast.ts";
 
-const MODULES: readonly LibModule[] = [core];
+const MODULES: readonly LibModule[] = [core, a, map, m, s, cast];
 
 export const LIBRARY: Readonly<Record<string, LibImpl>> = Object.assign({}, ...MODULES);
