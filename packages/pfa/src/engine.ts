@@ -44,6 +44,7 @@ const DEFAULT_LOOP_LIMIT = 10_000_000;
 
 export function compilePfa(doc: PfaDocument, options: PfaEngineOptions = {}): PfaEngine {
   const registry = new TypeRegistry();
+  registry.preregister([doc.input, doc.output, doc.cells, doc.pools, doc.fcns, doc.begin, doc.action, doc.end]);
   const inputType = registry.parse(doc.input, "/input");
   const outputType = registry.parse(doc.output, "/output");
   const loopLimit = options.loopLimit ?? DEFAULT_LOOP_LIMIT;

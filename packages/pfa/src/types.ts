@@ -146,6 +146,37 @@ export class TypeRegistry {
     }
   }
 
+  /**
+   * Register every named type defined anywhere in `json` (a whole document): PFA lets a type be
+   * used by name before the place that defines it. Definitions that depend on others not yet
+   * known are retried until nothing more resolves; the rest are reported when used.
+   */
+  preregister(json: unknown): void {
+    const candidates: unknown[] = [];
+    const walk = (v: unknown) => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v !== null && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if ((o.type === "record" || o.type === "enum" || o.type === "fixed") && typeof o.name === "string") candidates.push(o);
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(json);
+    let pending = candidates;
+    for (;;) {
+      const next: unknown[] = [];
+      for (const c of pending) {
+        try {
+          this.parse(c, "");
+        } catch (e) {
+          if (e instanceof SchemaError && e.code === "PFA_UNKNOWN_TYPE") next.push(c);
+        }
+      }
+      if (next.length === 0 || next.length === pending.length) return;
+      pending = next;
+    }
+  }
+
   private names(o: Record<string, unknown>, path: string, namespace?: string) {
     if (typeof o.name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(o.name)) {
       throw new SchemaError("PFA_BAD_TYPE", "named type needs a valid name", { path, value: o.name });

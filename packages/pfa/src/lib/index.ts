@@ -9,7 +9,12 @@ import { map } from "./map.ts";
 import { m } from "./m.ts";
 import { s } from "./s.ts";
 import { cast } from "./cast.ts";
+import { impute, enumLib, fixed } from "./impute.ts";
+import { bytes } from "./bytes.ts";
+import { parse } from "./parse.ts";
+import { rand } from "./rand.ts";
+import { time } from "./time.ts";
 
-const MODULES: readonly LibModule[] = [core, a, map, m, s, cast];
+const MODULES: readonly LibModule[] = [core, a, map, m, s, cast, impute, enumLib, fixed, bytes, parse, rand, time];
 
 export const LIBRARY: Readonly<Record<string, LibImpl>> = Object.assign({}, ...MODULES);
