@@ -14,7 +14,8 @@ import { bytes } from "./bytes.ts";
 import { parse } from "./parse.ts";
 import { rand } from "./rand.ts";
 import { time } from "./time.ts";
+import { reLib } from "./re.ts";
 
-const MODULES: readonly LibModule[] = [core, a, map, m, s, cast, impute, enumLib, fixed, bytes, parse, rand, time];
+const MODULES: readonly LibModule[] = [core, a, map, m, s, cast, impute, enumLib, fixed, bytes, parse, rand, time, reLib];
 
 export const LIBRARY: Readonly<Record<string, LibImpl>> = Object.assign({}, ...MODULES);
