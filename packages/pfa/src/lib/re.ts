@@ -15,11 +15,7 @@ function compile(p: string, code: number): RegExp {
     try {
       r = new RegExp(p, "gdu");
     } catch {
-      try {
-        r = new RegExp(p, "gd");
-      } catch {
-        r = null;
-      }
+      r = null;
     }
     cache.set(p, r);
   }
@@ -91,7 +87,7 @@ export const reLib: LibModule = {
       pos = m.index + m[0].length;
     }
     parts.push(h.slice(pos));
-    return parts.filter((p) => p !== "").map(out);
+    return parts.map(out);
   }),
   "re.replaceall": re(35140, (h, r, [repl], out) => out(replace(h, r, repl!, "all"))),
 };
