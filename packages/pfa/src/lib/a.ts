@@ -198,7 +198,7 @@ export const a: LibModule = {
   },
   "a.insert": () => (x: Arr, index: number, item: unknown) => {
     const i = index < 0 ? x.length + index : index;
-    if (i < 0 || i > x.length) throw pfaError(15160, "index out of range");
+    if (i < 0 || i >= x.length) throw pfaError(15160, "index out of range");
     return [...x.slice(0, i), item, ...x.slice(i)];
   },
   "a.replace": () => (x: Arr, index: number, item: unknown) => {
