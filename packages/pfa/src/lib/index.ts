@@ -15,7 +15,8 @@ import { parse } from "./parse.ts";
 import { rand } from "./rand.ts";
 import { time } from "./time.ts";
 import { reLib } from "./re.ts";
+import { la } from "./la.ts";
 
-const MODULES: readonly LibModule[] = [core, a, map, m, s, cast, impute, enumLib, fixed, bytes, parse, rand, time, reLib];
+const MODULES: readonly LibModule[] = [core, a, map, m, s, cast, impute, enumLib, fixed, bytes, parse, rand, time, reLib, la];
 
 export const LIBRARY: Readonly<Record<string, LibImpl>> = Object.assign({}, ...MODULES);
