@@ -66,12 +66,14 @@ function elementwise(code: number, op: (a: number, b: number) => number): LibImp
   };
 }
 function sparseZip(x: MMat, y: MMat, op: (a: number, b: number) => number): MMat {
+  // the result is dense over all row keys and all column keys of either matrix
   const out = newMap() as MMat;
+  const cols = new Set([...mapKeys(x).cols, ...mapKeys(y).cols]);
   for (const r of new Set([...Object.keys(x), ...Object.keys(y)])) {
     const row = newMap() as Record<string, number>;
     const xr = x[r] ?? {};
     const yr = y[r] ?? {};
-    for (const c of new Set([...Object.keys(xr), ...Object.keys(yr)])) row[c] = op(xr[c] ?? 0, yr[c] ?? 0);
+    for (const c of cols) row[c] = op(xr[c] ?? 0, yr[c] ?? 0);
     out[r] = row;
   }
   return out;
@@ -239,14 +241,13 @@ export const la: LibModule = {
   "la.dot": (site) => {
     const finite = (m: Mat) => m.every((r) => r.every(Number.isFinite));
     const check = (x: Mat, y: Mat) => {
+      if (!finite(x) || !finite(y)) throw pfaError(24052, "contains non-finite value");
       if (x.length < 1 || x[0]!.length < 1 || y.length < 1 || y[0]!.length < 1) throw pfaError(24051, "too few rows/cols");
       if (x.some((r) => r.length !== x[0]!.length) || y.some((r) => r.length !== y[0]!.length) || x[0]!.length !== y.length) throw pfaError(24050, "misaligned matrices");
-      if (!finite(x) || !finite(y)) throw pfaError(24052, "contains non-finite value");
     };
     switch (site.sigIndex) {
       case 0: return (x: Mat, y: number[]) => {
         const ym = y.map((v) => [v]);
-        if (y.length < 1) throw pfaError(24051, "too few rows/cols");
         check(x, ym);
         return matmul(x, ym).map((r) => r[0]!);
       };
@@ -305,7 +306,7 @@ export const la: LibModule = {
     };
   },
   "la.symmetric": (site) => {
-    const sym = (x: Mat, tol: number) => x.every((r, i) => r.every((v, j) => Math.abs(v - x[j]![i]!) < tol || v === x[j]![i]));
+    const sym = (x: Mat, tol: number) => x.every((r, i) => r.every((v, j) => Math.abs(v - x[j]![i]!) < tol));
     if (site.sigIndex === 0) return (x: Mat, tol: number) => {
       checkMatrix(x, 24100, 24101);
       if (x.length !== x[0]!.length) throw pfaError(24102, "non-square matrix");
