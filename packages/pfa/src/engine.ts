@@ -1,0 +1,127 @@
+/**
+ * A PFA engine: a compiled document plus its runtime state (cells, pools, random generator,
+ * fold tally). map engines return one output per input, emit engines call `emit` any number of
+ * times, fold engines return the running tally (spec §2.3).
+ */
+import { SchemaError } from "@porta/ir";
+import { Compiler, type CellInfo, type RuntimeState } from "./compiler.ts";
+import type { PfaDocument, PfaMethod } from "./document.ts";
+import { Rng } from "./lib/rng.ts";
+import { accepts, TypeRegistry, typeName, type AvroType } from "./types.ts";
+import { decodeAvroJson } from "./values.ts";
+
+export interface PfaEngineOptions {
+  /** Maximum loop iterations per call (begin, action or end) before a PFA_TIMEOUT error. Default 10,000,000. */
+  loopLimit?: number;
+  /** Wall-clock limit per call in milliseconds (also read from the document's `options.timeout`). */
+  timeoutMs?: number;
+  /** Overrides the document's randseed. */
+  randseed?: number;
+  /** Receives `{"log": ...}` output; default: ignore. */
+  log?: (values: unknown[], namespace: string | undefined) => void;
+  /** Receives values emitted by an emit engine. */
+  emit?: (value: unknown) => void;
+}
+
+/** A compiled, runnable PFA document. Values are runtime values (see `decodeAvroJson`). */
+export interface PfaEngine {
+  readonly method: PfaMethod;
+  readonly inputType: AvroType;
+  readonly outputType: AvroType;
+  /** Run the action on one input. map: the output; fold: the new tally; emit: null. */
+  action(input: unknown): unknown;
+  begin(): void;
+  end(): void;
+  /** Current cell values (for inspection and tests). */
+  readonly cells: Readonly<Record<string, unknown>>;
+  /** Current pool contents. */
+  readonly pools: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Set the receiver of emitted values. */
+  onEmit(callback: (value: unknown) => void): void;
+}
+
+const DEFAULT_LOOP_LIMIT = 10_000_000;
+
+export function compilePfa(doc: PfaDocument, options: PfaEngineOptions = {}): PfaEngine {
+  const registry = new TypeRegistry();
+  registry.preregister([doc.input, doc.output, doc.cells, doc.pools, doc.fcns, doc.begin, doc.action, doc.end]);
+  const inputType = registry.parse(doc.input, "/input");
+  const outputType = registry.parse(doc.output, "/output");
+  const loopLimit = options.loopLimit ?? DEFAULT_LOOP_LIMIT;
+  const docTimeout = typeof doc.options.timeout === "number" ? doc.options.timeout : undefined;
+  const timeoutMs = options.timeoutMs ?? docTimeout;
+  const seed = options.randseed ?? doc.randseed;
+
+  let emitTo = options.emit ?? (() => undefined);
+  const rt: RuntimeState = {
+    rng: new Rng(seed),
+    cells: Object.create(null),
+    pools: Object.create(null),
+    budget: loopLimit,
+    loopLimit,
+    deadline: Infinity,
+    log: options.log ?? (() => undefined),
+    emit: (v) => emitTo(v),
+  };
+
+  const cellInfo = new Map<string, CellInfo>();
+  for (const [name, c] of Object.entries(doc.cells)) {
+    const t = registry.parse(c.type, `${c.path}/type`);
+    cellInfo.set(`cell:${name}`, { type: t, pool: false });
+    rt.cells[name] = decodeAvroJson(t, c.init, `${c.path}/init`);
+  }
+  for (const [name, p] of Object.entries(doc.pools)) {
+    const t = registry.parse(p.type, `${p.path}/type`);
+    cellInfo.set(`pool:${name}`, { type: t, pool: true });
+    const init = decodeAvroJson({ kind: "map", values: t }, p.init ?? {}, `${p.path}/init`) as Record<string, unknown>;
+    rt.pools[name] = init;
+  }
+
+  const compiler = new Compiler({ registry, fcns: doc.fcns, cells: cellInfo, rt, outputType, method: doc.method });
+  const symbols: Record<string, AvroType> = { input: inputType };
+  let tally: unknown;
+  if (doc.method === "fold") {
+    symbols.tally = outputType;
+    tally = decodeAvroJson(outputType, doc.zero, "/zero");
+  }
+  const action = compiler.compileBody(doc.action, symbols, "/action");
+  if (doc.method !== "emit" && !accepts(outputType, action.type)) {
+    throw new SchemaError("PFA_TYPE_MISMATCH", `action returns ${typeName(action.type)} but output is ${typeName(outputType)}`, { path: "/action" });
+  }
+  const endSymbols: Record<string, AvroType> = doc.method === "fold" ? { tally: outputType } : {};
+  const begin = doc.begin.length ? compiler.compileBody(doc.begin, {}, "/begin") : null;
+  const end = doc.end.length ? compiler.compileBody(doc.end, endSymbols, "/end") : null;
+
+  const arm = () => {
+    rt.budget = loopLimit;
+    rt.deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
+  };
+
+  return {
+    method: doc.method,
+    inputType,
+    outputType,
+    cells: rt.cells,
+    pools: rt.pools,
+    onEmit(cb) {
+      emitTo = cb;
+    },
+    action(input: unknown): unknown {
+      arm();
+      if (doc.method === "fold") {
+        tally = action.run([input, tally]);
+        return tally;
+      }
+      const out = action.run([input]);
+      return doc.method === "emit" ? null : out;
+    },
+    begin() {
+      arm();
+      begin?.run([]);
+    },
+    end() {
+      arm();
+      end?.run(doc.method === "fold" ? [tally] : []);
+    },
+  };
+}

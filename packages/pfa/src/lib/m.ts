@@ -1,0 +1,176 @@
+/**
+ * `m.*`, `m.special.*`, `m.link.*`, `m.kernel.*`: basic and special math functions, link
+ * functions and kernels (spec §7, "Basic and special math").
+ */
+import { checkInt, doubleToLong, INT_MIN, longSub, newMap, pfaError, toBig, toNumber } from "../values.ts";
+import type { LibImpl, LibModule } from "./site.ts";
+
+const d1 = (f: (x: number) => number): LibImpl => () => f;
+
+// Numerical Recipes' erfc (fractional error below 1.2e-7 everywhere)
+export function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? r : 2 - r;
+}
+export function erf(x: number): number {
+  if (Math.abs(x) < 1e-3) return (2 / Math.sqrt(Math.PI)) * (x - (x * x * x) / 3);
+  return 1 - erfc(x);
+}
+
+const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+
+/** ln |Γ(x)| by the Lanczos approximation (g = 7), reflected below 1/2. */
+export function lnGamma(x: number): number {
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);
+  x -= 1;
+  let a = LANCZOS[0]!;
+  const t = x + 7.5;
+  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** Round half to even. */
+function rint(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  const f = Math.floor(x);
+  const d = x - f;
+  if (d > 0.5) return f + 1;
+  if (d < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+function link(f: (x: number) => number): LibImpl {
+  return (site) => {
+    switch (site.sigIndex) {
+      case 0: return f;
+      case 1: return (a: number[]) => a.map(f);
+      default: return (m: Record<string, number>) => {
+        const out = newMap();
+        for (const k of Object.keys(m)) out[k] = f(m[k]!);
+        return out;
+      };
+    }
+  };
+}
+
+function dot(x: number[], y: number[], code: number): number {
+  if (x.length !== y.length) throw pfaError(code, "arrays must have same length");
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i]! * y[i]!;
+  return s;
+}
+
+export const m: LibModule = {
+  "m.pi": () => () => Math.PI,
+  "m.e": () => () => Math.E,
+  "m.abs": (site) => {
+    switch (site.retType.kind) {
+      case "int": return (x: number) => { if (x === INT_MIN) throw pfaError(27020, "int overflow"); return Math.abs(x); };
+      case "long": return (x: unknown) => (toBig(x) < 0n ? longSub(0, x, 27021) : x);
+      default: return Math.abs;
+    }
+  },
+  "m.acos": d1(Math.acos),
+  "m.asin": d1(Math.asin),
+  "m.atan": d1(Math.atan),
+  "m.atan2": () => Math.atan2,
+  "m.ceil": d1(Math.ceil),
+  "m.copysign": (site) => {
+    const k = site.retType.kind;
+    if (k === "int" || k === "long") {
+      return (mag: unknown, sign: unknown) => {
+        const a = toBig(mag) < 0n ? -toBig(mag) : toBig(mag);
+        const r = toBig(sign) < 0n ? -a : a;
+        return k === "int" ? checkInt(Number(r), 27020) : (Number.isSafeInteger(Number(r)) ? Number(r) : r);
+      };
+    }
+    return (mag: number, sign: number) => (sign < 0 || Object.is(sign, -0) ? -Math.abs(mag) : Math.abs(mag));
+  },
+  "m.cos": d1(Math.cos),
+  "m.cosh": d1(Math.cosh),
+  "m.exp": d1(Math.exp),
+  "m.expm1": d1(Math.expm1),
+  "m.floor": d1(Math.floor),
+  "m.hypot": () => Math.hypot,
+  "m.ln": d1(Math.log),
+  "m.log10": d1(Math.log10),
+  "m.log": () => (x: number, base: number) => {
+    if (base <= 0) throw pfaError(27170, "base must be positive");
+    return Math.log(x) / Math.log(base);
+  },
+  "m.ln1p": d1(Math.log1p),
+  "m.round": (site) => {
+    if (site.retType.kind === "int") {
+      return (x: number) => {
+        const r = Math.floor(x + 0.5);
+        if (!Number.isFinite(r) || r > 2147483647 || r < -2147483648) throw pfaError(27190, "int overflow");
+        return r;
+      };
+    }
+    return (x: number) => doubleToLong(Math.floor(x + 0.5), 27191);
+  },
+  "m.rint": d1(rint),
+  "m.signum": d1((x) => (x > 0 ? 1 : x < 0 ? -1 : 0)),
+  "m.sin": d1(Math.sin),
+  "m.sinh": d1(Math.sinh),
+  "m.sqrt": d1(Math.sqrt),
+  "m.tan": d1(Math.tan),
+  "m.tanh": d1(Math.tanh),
+
+  "m.special.nChooseK": () => (n: number, k: number) => {
+    if (k < 0 || n <= 0 || k > n) throw pfaError(36000, "domain error");
+    let r = 1;
+    for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
+    return checkInt(Math.round(r), 36000);
+  },
+  "m.special.lnBeta": () => (a: number, b: number) => {
+    if (a <= 0 || b <= 0) throw pfaError(36010, "domain error");
+    return lnGamma(a) + lnGamma(b) - lnGamma(a + b);
+  },
+  "m.special.erf": d1(erf),
+  "m.special.erfc": d1(erfc),
+  "m.special.lnGamma": () => (x: number) => {
+    if (x <= 0) throw pfaError(36050, "domain error");
+    return lnGamma(x);
+  },
+
+  "m.link.softmax": (site) => {
+    const soft = (xs: number[]): number[] => {
+      const mx = Math.max(...xs);
+      const e = xs.map((v) => Math.exp(v - mx));
+      const s = e.reduce((p, v) => p + v, 0);
+      return e.map((v) => v / s);
+    };
+    if (site.sigIndex === 0) return (x: number[]) => { if (x.length === 0) throw pfaError(25000, "empty input"); return soft(x); };
+    return (x: Record<string, number>) => {
+      const keys = Object.keys(x);
+      if (keys.length === 0) throw pfaError(25000, "empty input");
+      const vals = soft(keys.map((k) => x[k]!));
+      const out = newMap();
+      keys.forEach((k, i) => (out[k] = vals[i]));
+      return out;
+    };
+  },
+  "m.link.logit": link((x) => 1 / (1 + Math.exp(-x))),
+  "m.link.probit": link((x) => (erf(x / Math.SQRT2) + 1) / 2),
+  "m.link.cloglog": link((x) => 1 - Math.exp(-Math.exp(x))),
+  "m.link.loglog": link((x) => Math.exp(-Math.exp(x))),
+  "m.link.cauchit": link((x) => 0.5 + Math.atan(x) / Math.PI),
+  "m.link.softplus": link((x) => Math.log1p(Math.exp(x))),
+  "m.link.relu": link((x) => (x > 0 ? x : 0)),
+  "m.link.tanh": link(Math.tanh),
+
+  "m.kernel.linear": () => (x: number[], y: number[]) => dot(x, y, 23000),
+  "m.kernel.rbf": () => (x: number[], y: number[], gamma: number) => {
+    if (x.length !== y.length) throw pfaError(23010, "arrays must have same length");
+    let s = 0;
+    for (let i = 0; i < x.length; i++) s += (x[i]! - y[i]!) ** 2;
+    return Math.exp(-gamma * s);
+  },
+  "m.kernel.poly": () => (x: number[], y: number[], gamma: number, intercept: number, degree: number) => Math.pow(gamma * dot(x, y, 23020) + intercept, degree),
+  "m.kernel.sigmoid": () => (x: number[], y: number[], gamma: number, intercept: number) => Math.tanh(gamma * dot(x, y, 23030) + intercept),
+};
+
+export { toNumber };

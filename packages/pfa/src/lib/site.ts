@@ -1,0 +1,36 @@
+/**
+ * What a library function implementation sees: the call site, resolved once at compile time
+ * (chosen signature, bound generic types), and the engine runtime (random generator, ...).
+ * An implementation is a factory returning the JS function that runs per call.
+ */
+import type { AvroType, ExprType } from "../types.ts";
+import type { Bindings } from "../signatures.ts";
+import type { Rng } from "./rng.ts";
+
+export interface EngineRuntime {
+  rng: Rng;
+}
+
+export interface CallSite {
+  readonly name: string;
+  readonly sigIndex: number;
+  readonly argTypes: readonly ExprType[];
+  readonly paramTypes: readonly ExprType[];
+  readonly retType: AvroType;
+  readonly bindings: Bindings;
+  readonly rt: EngineRuntime;
+}
+
+export type LibImpl = (site: CallSite) => (...args: any[]) => any;
+export type LibModule = Readonly<Record<string, LibImpl>>;
+
+/** An implementation that does not depend on the call site. */
+export const pure = (f: (...args: any[]) => any): LibImpl => () => f;
+
+/** Python-style slice bounds (negative counts from the end, clamped). */
+export function sliceBounds(len: number, start: number, end: number): [number, number] {
+  let s = start < 0 ? Math.max(len + start, 0) : Math.min(start, len);
+  let e = end < 0 ? Math.max(len + end, 0) : Math.min(end, len);
+  if (e < s) e = s;
+  return [s, e];
+}
