@@ -3,6 +3,7 @@ import { ParseError } from "@porta/ir";
 import { parsePmml } from "@porta/pmml";
 import type { Model } from "./model.ts";
 import { PmmlModel } from "./pmml-model.ts";
+import { PfaModel } from "./pfa-model.ts";
 
 export type ModelFormat = "pmml" | "pfa";
 
@@ -51,9 +52,5 @@ export function loadModelSync(pathOrText: string, options: LoadOptions = {}): Mo
 
 export function modelFromText(text: string, format: ModelFormat): Model {
   if (format === "pmml") return new PmmlModel(parsePmml(text));
-  return loadPfaModel(text);
-}
-
-function loadPfaModel(_text: string): Model {
-  throw new ParseError("PFA_NOT_AVAILABLE", "PFA support is not wired into the runtime yet", { value: "pfa" });
+  return new PfaModel(text);
 }

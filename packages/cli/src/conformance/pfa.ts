@@ -1,21 +1,22 @@
-import { UnsupportedFeatureError } from "@porta/ir";
-import type { ConformanceReport } from "./pmml.ts";
+import { runPfaConformance, type PfaConformanceReport } from "@porta/pfa";
 
-export interface PfaReport extends ConformanceReport {
-  byPrefix?: Record<string, { total: number; passed: number }>;
-}
+export type PfaReport = PfaConformanceReport;
 
 /** Runs the PFA function-trial corpus through packages/pfa (totals count trials). */
-export async function runPfaConformanceReport(path: string, filter?: string): Promise<PfaReport> {
-  const pfa = (await import("@porta/pfa")) as { runPfaConformance?: (file: string, opts?: { filter?: string }) => Promise<PfaReport> };
-  if (!pfa.runPfaConformance) throw new UnsupportedFeatureError("PFA", "the PFA engine is not available in this build");
-  return pfa.runPfaConformance(path, { filter });
+export function runPfaConformanceReport(path: string, filter?: string): Promise<PfaReport> {
+  return runPfaConformance(path, { filter });
 }
 
 export function formatPfaTables(report: PfaReport): string {
   const lines = ["prefix                trials passed/total"];
-  for (const [prefix, { passed, total }] of Object.entries(report.byPrefix ?? {}).sort((a, b) => a[0].localeCompare(b[0]))) {
+  for (const [prefix, { passed, total }] of Object.entries(report.byPrefix).sort((a, b) => a[0].localeCompare(b[0]))) {
     lines.push(`${prefix.padEnd(22)}${String(passed).padStart(8)}/${total}`);
+  }
+  const failing = new Map<string, number>();
+  for (const c of report.cases) if (c.mismatches > 0) failing.set(c.function, (failing.get(c.function) ?? 0) + c.mismatches);
+  if (failing.size) {
+    lines.push(`functions with failing trials (${failing.size}):`);
+    lines.push(`  ${[...failing.entries()].sort((a, b) => b[1] - a[1]).map(([f, n]) => `${f} ${n}`).join(", ")}`);
   }
   const pct = report.total ? ((100 * report.passed) / report.total).toFixed(2) : "0";
   lines.push(`PFA conformance: ${report.passed}/${report.total} trials passed (${pct}%)`);
