@@ -3,6 +3,8 @@ import type { Model } from "@porta/runtime";
 
 export interface ModelSummary {
   format: string;
+  backend: string;
+  notices: string[];
   version?: string;
   application?: string;
   modelTypes: string[];
@@ -20,6 +22,8 @@ export function summarize(model: Model, documentBytes?: number): ModelSummary {
   if (pipeline) walkModels(pipeline.model, (m, level) => families.push({ level, ...familySummary(m) }));
   return {
     format: model.format,
+    backend: model.backend,
+    notices: model.notices,
     version: pipeline?.version,
     application: pipeline ? [pipeline.header.application, pipeline.header.applicationVersion].filter(Boolean).join(" ") : undefined,
     modelTypes: model.modelTypes,
@@ -73,6 +77,8 @@ export function formatSummary(s: ModelSummary): string {
   const lines: string[] = [];
   lines.push(`format: ${s.format}${s.version ? ` ${s.version}` : ""}${s.application ? ` (${s.application})` : ""}`);
   if (s.documentBytes !== undefined) lines.push(`document: ${s.documentBytes} bytes`);
+  lines.push(`backend: ${s.backend}`);
+  for (const n of s.notices) lines.push(`notice: ${n}`);
   lines.push(`model types: ${s.modelTypes.join(", ")}`);
   lines.push(`inputs (${s.inputs.length}):`);
   for (const f of s.inputs) lines.push(`  ${f.name}: ${f.dataType}${f.opType ? ` ${f.opType}` : ""}${f.values ? ` {${f.values.join(", ")}}` : ""}`);

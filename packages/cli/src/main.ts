@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { loadModelSync, readModelSource, type Model } from "@porta/runtime";
+import { loadModelSync, modelFromText, readModelSource, type Backend, type Model } from "@porta/runtime";
 import { EXIT, reportError } from "./errors.ts";
 import { formatOfPath, readRows, writeRows, type DataFormat } from "./io.ts";
 import { formatSummary, summarize } from "./inspect.ts";
@@ -26,9 +26,10 @@ export async function main(argv: string[]): Promise<number> {
     .option("--format <format>", "output format when writing to stdout: csv, json or ndjson")
     .option("--on-error <policy>", "what to do with a failing row: fail (default) or skip (write an empty result, report on stderr)", "fail")
     .option("--verbose", "print timings on stderr")
-    .action((modelPath: string, opts: { input: string; output?: string; format?: string; onError: string; verbose?: boolean }) => {
+    .option("--backend <backend>", "auto (fastest available), js (compiled) or interp (reference interpreter)", "auto")
+    .action((modelPath: string, opts: { input: string; output?: string; format?: string; onError: string; verbose?: boolean; backend: string }) => {
       const t0 = performance.now();
-      const model = loadModelSync(modelPath);
+      const model = loadModelSync(modelPath, { backend: backendOption(opts.backend) });
       const t1 = performance.now();
       const rows = readRows(opts.input);
       const { results, errors } = model.scoreBatch(rows, { onError: opts.onError === "skip" ? "collect" : "throw" });
@@ -38,7 +39,8 @@ export async function main(argv: string[]): Promise<number> {
       const format: DataFormat = opts.output ? formatOfPath(opts.output) : ((opts.format as DataFormat | undefined) ?? formatOfPath(opts.input));
       writeRows(results.map((r) => r ?? {}), columns, format, opts.output);
       if (opts.verbose) {
-        process.stderr.write(`porta: load+compile ${(t1 - t0).toFixed(1)} ms, scored ${rows.length} rows in ${(t2 - t1).toFixed(1)} ms\n`);
+        for (const notice of model.notices) process.stderr.write(`porta: ${notice}\n`);
+        process.stderr.write(`porta: backend ${model.backend}; load+compile ${(t1 - t0).toFixed(1)} ms, scored ${rows.length} rows in ${(t2 - t1).toFixed(1)} ms\n`);
       }
       if (errors.length) exitCode = EXIT.evaluation;
     });
@@ -70,9 +72,11 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<path>", "pmml: a directory with manifest.json (or the manifest); pfa: pfa-tests.json")
     .option("--json", "print one JSON object on stdout")
     .option("--filter <text>", "only cases whose id contains this text")
-    .action(async (format: string, path: string, opts: { json?: boolean; filter?: string }) => {
+    .option("--backend <backend>", "pmml: auto (fastest available), js or interp", "auto")
+    .action(async (format: string, path: string, opts: { json?: boolean; filter?: string; backend: string }) => {
       if (format === "pmml") {
-        const report = runPmmlConformance(path, undefined, opts.filter);
+        const backend = backendOption(opts.backend);
+        const report = runPmmlConformance(path, (text) => modelFromText(text, "pmml", backend), opts.filter);
         process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : `${formatPmmlTables(report)}\n`);
       } else if (format === "pfa") {
         const report = await runPfaConformanceReport(path, opts.filter);
@@ -86,12 +90,17 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === "porta.format") process.stderr.write(`${e.message}\n`);
+      if (e.code.startsWith("porta.")) process.stderr.write(`${e.message}\n`);
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     return reportError(e, debug);
   }
   return exitCode;
+}
+
+function backendOption(value: string): Backend {
+  if (value === "auto" || value === "js" || value === "interp") return value;
+  throw new CommanderError(EXIT.usage, "porta.backend", `porta: unknown backend "${value}" (auto, js or interp)`);
 }
 
 function sizeOf(pathOrText: string): number | undefined {

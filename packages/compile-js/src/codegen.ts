@@ -85,7 +85,7 @@ function interpolate(v: unknown): string {
 
 /** Joins code fragments with a separator (itself code, e.g. ", " or newlines). */
 export function join(parts: readonly Code[], separator: string): Code {
-  if (!/^[\s,;+*|&-]*$/.test(separator)) throw new Error("codegen: separator must be punctuation or whitespace");
+  if (!/^(\s*[,;+*|&-]*\s*|\s+else\s+)$/.test(separator)) throw new Error("codegen: separator must be punctuation, whitespace or else");
   return new Code(parts.map((p) => p.text).join(separator));
 }
 

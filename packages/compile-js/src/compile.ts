@@ -7,6 +7,7 @@ import { codeOf, makeInputColumn, MISSING_CODE, type InputColumn } from "./colum
 import type { ColumnRef, FamilyRow, KernelContext } from "./kernel.ts";
 import { compileRegression } from "./families/regression.ts";
 import { compileTree } from "./families/tree.ts";
+import { compileMining } from "./families/mining.ts";
 import { displayValueOf, targetFacts, type TargetFacts } from "./targets.ts";
 import { NotCompilable } from "./unsupported.ts";
 
@@ -95,7 +96,7 @@ class PipelineCompiler implements KernelContext {
       if (!ref) {
         const col = makeInputColumn(dataField, mining);
         this.inputs.push(col);
-        ref = { array: this.names.name("in"), kind: col.kind, input: col };
+        ref = { array: this.names.name("col"), kind: col.kind, input: col };
         this.inputRefs.set(field, ref);
       }
       return ref;
@@ -207,6 +208,9 @@ class PipelineCompiler implements KernelContext {
       case "regression":
         row = compileRegression(model, this, target);
         break;
+      case "mining":
+        row = compileMining(model, this, target, this.pipeline);
+        break;
       default:
         throw new NotCompilable(`${(model as { kind: string }).kind} model`);
     }
@@ -223,6 +227,7 @@ return function kernel(n, inputs, outputs) {
 ${join(inputNames.map((name, k) => _`${name} = inputs[${k}];`), "\n")}
 ${join(this.derivedOrder.map((d) => _`${d.ref.array} = new Float64Array(n); for (let i = 0; i < n; i++) ${d.ref.array}[i] = ${d.code};`), "\n")}
 ${join(outNames.map((name, k) => _`const ${name} = outputs[${k}];`), "\n")}
+${row.prepass ?? _``}
 for (let i = 0; i < n; i++) {
 ${row.body}
 ${post}

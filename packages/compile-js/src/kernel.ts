@@ -30,6 +30,8 @@ export interface KernelContext {
  * for missing; category codes use -1.
  */
 export interface FamilyRow {
+  /** Statements run once per batch before the row loop (`n` rows), e.g. tree-major ensemble loops. */
+  prepass?: Code;
   /** Per-row statements; they assign the locals below. `i` is the row index variable. */
   body: Code;
   /** Predicted value: a number (regression) or a category code (classification). */

@@ -1,4 +1,5 @@
-export { loadModel, loadModelSync, modelFromText, detectFormat, readModelSource, type LoadOptions, type ModelFormat } from "./load.ts";
+export { loadModel, loadModelSync, modelFromText, pmmlModel, detectFormat, readModelSource, type LoadOptions, type ModelFormat, type Backend } from "./load.ts";
+export { CompiledPmmlModel } from "./compiled-model.ts";
 export type { Model, FieldInfo, ScoreResult, BatchResult, RowErrorPolicy } from "./model.ts";
 export { PmmlModel, modelTypesOf } from "./pmml-model.ts";
 export { PfaModel } from "./pfa-model.ts";

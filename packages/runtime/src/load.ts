@@ -1,5 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { ParseError } from "@porta/ir";
+import { ParseError, type Pipeline } from "@porta/ir";
+import { compilePipeline, NotCompilable } from "@porta/compile-js";
+import { CompiledPmmlModel } from "./compiled-model.ts";
 import { parsePmml } from "@porta/pmml";
 import type { Model } from "./model.ts";
 import { PmmlModel } from "./pmml-model.ts";
@@ -7,9 +9,16 @@ import { PfaModel } from "./pfa-model.ts";
 
 export type ModelFormat = "pmml" | "pfa";
 
+export type Backend = "auto" | "js" | "interp";
+
 export interface LoadOptions {
   /** Skip content sniffing. */
   format?: ModelFormat;
+  /**
+   * PMML scoring backend: "js" (compiled) or "interp" (the reference interpreter). "auto" and
+   * "js" compile and fall back to the interpreter, with a notice, for what compile-js lacks.
+   */
+  backend?: Backend;
 }
 
 /** Largest model document read from disk (bytes). */
@@ -47,10 +56,23 @@ export async function loadModel(pathOrText: string, options: LoadOptions = {}): 
 
 export function loadModelSync(pathOrText: string, options: LoadOptions = {}): Model {
   const { text } = readModelSource(pathOrText);
-  return modelFromText(text, options.format ?? detectFormat(text));
+  return modelFromText(text, options.format ?? detectFormat(text), options.backend);
 }
 
-export function modelFromText(text: string, format: ModelFormat): Model {
-  if (format === "pmml") return new PmmlModel(parsePmml(text));
-  return new PfaModel(text);
+export function modelFromText(text: string, format: ModelFormat, backend: Backend = "auto"): Model {
+  if (format === "pfa") return new PfaModel(text);
+  return pmmlModel(parsePmml(text), backend);
+}
+
+/** The fastest backend that can score the pipeline; the interpreter says why when it is chosen. */
+export function pmmlModel(pipeline: Pipeline, backend: Backend = "auto"): Model {
+  const reference = new PmmlModel(pipeline);
+  if (backend === "interp") return reference;
+  try {
+    return new CompiledPmmlModel(pipeline, compilePipeline(pipeline), reference);
+  } catch (e) {
+    if (!(e instanceof NotCompilable)) throw e;
+    reference.notices.push(`compile-js: ${e.message}; scoring with the interpreter`);
+    return reference;
+  }
 }

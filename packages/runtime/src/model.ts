@@ -23,6 +23,10 @@ export interface BatchResult {
 /** A loaded model: the public interface every backend implements. */
 export interface Model {
   readonly format: "pmml" | "pfa";
+  /** Which backend scores: "js" (compile-js), "interp" (reference interpreter), "pfa-compiled". */
+  readonly backend: string;
+  /** One-line notices, e.g. why the interpreter scores instead of compiled code. */
+  readonly notices: string[];
   /** Model families present, top-level first (e.g. ["MiningModel", "TreeModel"]). */
   readonly modelTypes: string[];
   readonly inputFields: FieldInfo[];

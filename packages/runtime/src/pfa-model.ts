@@ -18,6 +18,8 @@ function typeLabel(t: AvroType): string {
  */
 export class PfaModel implements Model {
   readonly format = "pfa" as const;
+  readonly backend = "pfa-compiled" as const;
+  readonly notices: string[] = [];
   readonly modelTypes: string[];
   readonly inputFields: FieldInfo[];
   readonly outputFields: FieldInfo[];

@@ -35,6 +35,8 @@ export function modelTypesOf(model: ModelNode): string[] {
 /** A PMML model scored by the reference interpreter. */
 export class PmmlModel implements Model {
   readonly format = "pmml" as const;
+  readonly backend = "interp" as const;
+  readonly notices: string[] = [];
   readonly modelTypes: string[];
   readonly inputFields: FieldInfo[];
   readonly outputFields: FieldInfo[];

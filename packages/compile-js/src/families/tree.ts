@@ -144,7 +144,7 @@ export function predicateCode(p: Predicate, ctx: KernelContext): Code {
 }
 
 /** Lookup tables of a tree's nodes for the output stage. */
-export function treeTables(nodes: TreeNode[], model: TreeModel, target: TargetFacts): {
+export function treeTables(nodes: TreeNode[], model: TreeModel, target: TargetFacts, shared?: Value[]): {
   scores?: Float64Array; categories?: Value[]; predicted?: Int32Array; probabilities?: Float64Array; confidences?: Float64Array; ids: (string | null)[];
 } {
   const ids = nodes.map((n) => n.id ?? null);
@@ -157,7 +157,7 @@ export function treeTables(nodes: TreeNode[], model: TreeModel, target: TargetFa
     return { scores, ids };
   }
   if (model.functionName !== "classification") throw new NotCompilable(`TreeModel ${model.functionName}`);
-  const categories: Value[] = [...target.categories];
+  const categories: Value[] = shared ?? [...target.categories];
   const slot = (c: Value): number => {
     let k = categories.findIndex((x) => x === c);
     if (k < 0) { categories.push(c); k = categories.length - 1; }

@@ -1,0 +1,128 @@
+import type { MiningField, MiningModel, Pipeline, TreeModel, Value } from "@porta/ir";
+import { _, join, type Code } from "../codegen.ts";
+import { MISSING_CODE } from "../columns.ts";
+import { declareLocals, type FamilyRow, type KernelContext } from "../kernel.ts";
+import { NotCompilable } from "../unsupported.ts";
+import type { TargetFacts } from "../targets.ts";
+import { compileTreeFunction, predicateCode, treeTables } from "./tree.ts";
+
+/** The treatment a MiningField effectively applies (attributes that cannot take effect left out). */
+function effectiveTreatment(f: MiningField): string {
+  return JSON.stringify([
+    f.missingValueReplacement ?? null,
+    f.missingValueTreatment === "returnInvalid",
+    f.invalidValueTreatment,
+    f.invalidValueTreatment === "asValue" ? f.invalidValueReplacement ?? null : null,
+    f.outliers,
+    f.outliers === "asIs" ? null : [f.lowValue ?? null, f.highValue ?? null],
+  ]);
+}
+
+function sameTreatment(a: MiningField | undefined, b: MiningField): boolean {
+  return a !== undefined && effectiveTreatment(a) === effectiveTreatment(b);
+}
+
+/**
+ * Tree ensembles (MiningModel of TreeModels) compiled tree-major: each tree runs over the whole
+ * batch while its code is hot, accumulating into per-row arrays; the row loop then combines.
+ * Segment order of accumulation is the interpreter's, so sums are bit-identical.
+ */
+export function compileMining(model: MiningModel, ctx: KernelContext, target: TargetFacts, pipeline: Pipeline): FamilyRow {
+  if (model.missingThreshold !== 1) throw new NotCompilable("Segmentation missingThreshold");
+  if (model.missingPredictionTreatment === "skipSegment") throw new NotCompilable("Segmentation missingPredictionTreatment=skipSegment");
+  const trees: { tree: TreeModel; weight: number; predicate: Code | null }[] = [];
+  for (const segment of model.segments) {
+    const m = segment.model;
+    if (m.kind !== "tree") throw new NotCompilable(`MiningModel segment of kind ${m.kind}`);
+    if (m.functionName !== model.functionName) throw new NotCompilable("MiningModel segment of another functionName");
+    if (m.localTransformations.length > 0 || m.targets.length > 0) throw new NotCompilable("segment with LocalTransformations or Targets");
+    for (const f of m.miningSchema) {
+      if (f.usageType === "target" || f.usageType === "predicted") continue;
+      const isData = pipeline.dataFields.some((d) => d.name === f.name);
+      if (isData && !sameTreatment(model.miningSchema.find((t) => t.name === f.name), f)) {
+        throw new NotCompilable("segment MiningField treatments that differ from the MiningModel's");
+      }
+    }
+    const predicate = segment.predicate.kind === "true" ? null : predicateCode(segment.predicate, ctx);
+    trees.push({ tree: m, weight: segment.weight, predicate });
+  }
+  if (model.functionName === "regression") return regressionEnsemble(model, trees, ctx);
+  if (model.functionName === "classification") return voteEnsemble(model, trees, ctx, target);
+  throw new NotCompilable(`MiningModel ${model.functionName}`);
+}
+
+type CompiledSegment = { tree: TreeModel; weight: number; predicate: Code | null };
+
+function regressionEnsemble(model: MiningModel, segments: CompiledSegment[], ctx: KernelContext): FamilyRow {
+  const method = model.multipleModelMethod;
+  if (!["sum", "average", "weightedSum", "weightedAverage"].includes(method)) throw new NotCompilable(`regression multipleModelMethod=${method}`);
+  const weightedValues = method === "weightedSum" || method === "weightedAverage";
+  const acc = ctx.names.name("acc");
+  const count = ctx.names.name("count");
+  const pre: Code[] = [_`const ${acc} = new Float64Array(n); const ${count} = new Float64Array(n);`];
+  for (const s of segments) {
+    if (s.weight < 0) throw new NotCompilable("negative Segment weight");
+    const { fn, nodes } = compileTreeFunction(s.tree, ctx);
+    const scores = ctx.pool.add(treeTables(nodes, s.tree, undefined as never).scores!, "scores");
+    const node = ctx.names.name("node");
+    const x = weightedValues && s.weight !== 1 ? _`${s.weight} * (${node} < 0 ? NaN : ${scores}[${node}])` : _`(${node} < 0 ? NaN : ${scores}[${node}])`;
+    const inc = method === "weightedAverage" ? _`${s.weight}` : _`1`;
+    const guard = s.predicate ? _`if (${s.predicate} !== 1) continue;` : _``;
+    pre.push(_`for (let i = 0; i < n; i++) { ${guard} const ${node} = ${fn}(i); ${acc}[i] += ${x}; ${count}[i] += ${inc}; }`);
+  }
+  const value = ctx.names.name("value");
+  let combine: Code;
+  switch (method) {
+    case "sum":
+    case "weightedSum":
+      combine = _`${acc}[i]`;
+      break;
+    default:
+      combine = _`${acc}[i] / ${count}[i]`;
+  }
+  // No segment ran: the interpreter's prediction is missing.
+  const body = _`const ${value} = ${count}[i] === 0 ? NaN : ${combine};`;
+  return { prepass: join(pre, "\n"), body, value, kind: "number" };
+}
+
+function voteEnsemble(model: MiningModel, segments: CompiledSegment[], ctx: KernelContext, target: TargetFacts): FamilyRow {
+  const method = model.multipleModelMethod;
+  if (method !== "majorityVote" && method !== "weightedMajorityVote") throw new NotCompilable(`classification multipleModelMethod=${method}`);
+  const categories: Value[] = [...target.categories];
+  const compiled = segments.map((s) => {
+    const { fn, nodes } = compileTreeFunction(s.tree, ctx);
+    const tables = treeTables(nodes, s.tree, target, categories);
+    return { ...s, fn, predicted: tables.predicted! };
+  });
+  const K = Math.max(categories.length, 1);
+  const votes = ctx.names.name("votes");
+  const order = ctx.names.name("order");
+  const seq = ctx.names.name("seq");
+  const missingVotes = ctx.names.name("missingVotes");
+  const ran = ctx.names.name("ran");
+  const pre: Code[] = [_`const ${votes} = new Float64Array(n * ${K}); const ${order} = new Int32Array(n * ${K}); const ${seq} = new Int32Array(n); const ${missingVotes} = new Float64Array(n); const ${ran} = new Uint8Array(n);`];
+  for (const s of compiled) {
+    const pred = ctx.pool.add(s.predicted, "pred");
+    const node = ctx.names.name("node");
+    const c = ctx.names.name("c");
+    const w = method === "weightedMajorityVote" ? s.weight : 1;
+    const guard = s.predicate ? _`if (${s.predicate} !== 1) continue;` : _``;
+    pre.push(_`for (let i = 0; i < n; i++) { ${guard} ${ran}[i] = 1; const ${node} = ${s.fn}(i); const ${c} = ${node} < 0 ? -1 : ${pred}[${node}];
+  if (${c} < 0) { ${missingVotes}[i] += ${w}; } else { const j = i * ${K} + ${c}; if (${order}[j] === 0) ${order}[j] = ++${seq}[i]; ${votes}[j] += ${w}; } }`);
+  }
+  const value = ctx.names.name("value");
+  const probabilities = categories.map(() => ctx.names.name("p"));
+  const best = ctx.names.name("best");
+  const total = ctx.names.name("total");
+  // Winner: the first category, in first-vote order, with strictly more votes than those before.
+  const body = _`let ${value} = ${MISSING_CODE}; ${declareLocals(probabilities)}
+if (${ran}[i] === 1 && ${seq}[i] > 0) {
+  let ${best} = -1, ${total} = 0;
+  for (let s = 1; s <= ${seq}[i]; s++) for (let c = 0; c < ${K}; c++) if (${order}[i * ${K} + c] === s) { const v = ${votes}[i * ${K} + c]; ${total} += v; if (${best} < 0 || v > ${votes}[i * ${K} + ${best}]) ${best} = c; }
+  if (!(${missingVotes}[i] > ${votes}[i * ${K} + ${best}])) {
+    ${value} = ${best};
+    ${join(probabilities.map((p, k) => _`${p} = ${order}[i * ${K} + ${k}] === 0 ? 0 : ${votes}[i * ${K} + ${k}] / ${total};`), "\n    ")}
+  }
+}`;
+  return { prepass: join(pre, "\n"), body, value, kind: "category", categories, probabilities };
+}

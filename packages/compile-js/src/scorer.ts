@@ -1,0 +1,51 @@
+import { EvaluationError, formatValue, toDataType, type Value } from "@porta/ir";
+import type { CompiledPipeline, OutputColumn } from "./compile.ts";
+import { encodeRows } from "./columns.ts";
+
+export type OutputArrays = (Float64Array | Int32Array)[];
+
+/** Runs a compiled pipeline over row objects or ready columns, and decodes results. */
+export class CompiledScorer {
+  constructor(readonly compiled: CompiledPipeline) {}
+
+  /** Scores rows; `errors[i]` is set for a row whose input was invalid (its result is null). */
+  scoreRows(rows: readonly Readonly<Record<string, unknown>>[]): { results: (Record<string, Value> | null)[]; errors: (EvaluationError | undefined)[] } {
+    const errors: (EvaluationError | undefined)[] = new Array(rows.length);
+    const inputs = encodeRows(this.compiled.inputs, rows, errors);
+    const outputs = this.run(rows.length, inputs);
+    const results: (Record<string, Value> | null)[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) results[i] = errors[i] ? null : this.decodeRow(outputs, i);
+    return { results, errors };
+  }
+
+  /** Runs the kernel on encoded input columns (see InputColumn for the layout). */
+  run(n: number, inputs: readonly (Float64Array | Int32Array)[]): OutputArrays {
+    const outputs = this.compiled.outputs.map((o) => (o.storage === "f64" ? new Float64Array(n) : new Int32Array(n)));
+    this.compiled.kernel(n, inputs, outputs);
+    return outputs;
+  }
+
+  decodeRow(outputs: OutputArrays, i: number): Record<string, Value> {
+    const row: Record<string, Value> = {};
+    this.compiled.outputs.forEach((o, k) => { row[o.name] = decodeCell(o, outputs[k][i]); });
+    return row;
+  }
+}
+
+function decodeCell(o: OutputColumn, cell: number): Value {
+  let v: Value;
+  switch (o.decode.kind) {
+    case "number":
+      v = cell !== cell ? null : cell;
+      break;
+    case "text":
+      v = cell !== cell ? null : formatValue(cell);
+      break;
+    case "table":
+      v = cell < 0 ? null : o.decode.table[cell] ?? null;
+      break;
+  }
+  if (v === null || !o.dataType) return v;
+  const typed = toDataType(v, o.dataType);
+  return typed === undefined ? v : typed;
+}

@@ -1,0 +1,48 @@
+import { isPortaError, type Pipeline } from "@porta/ir";
+import { CompiledScorer, type CompiledPipeline } from "@porta/compile-js";
+import type { BatchResult, FieldInfo, Model, RowErrorPolicy, ScoreResult } from "./model.ts";
+import { PmmlModel } from "./pmml-model.ts";
+
+/**
+ * A PMML model scored by compile-js's generated kernel. Interface facts (fields, model types)
+ * come from the reference PmmlModel, so both backends describe the model identically.
+ */
+export class CompiledPmmlModel implements Model {
+  readonly format = "pmml" as const;
+  readonly backend = "js" as const;
+  readonly modelTypes: string[];
+  readonly inputFields: FieldInfo[];
+  readonly outputFields: FieldInfo[];
+  readonly notices: string[] = [];
+  private readonly scorer: CompiledScorer;
+
+  constructor(readonly pipeline: Pipeline, readonly compiled: CompiledPipeline, reference: PmmlModel = new PmmlModel(pipeline)) {
+    this.scorer = new CompiledScorer(compiled);
+    this.modelTypes = reference.modelTypes;
+    this.inputFields = reference.inputFields;
+    this.outputFields = reference.outputFields;
+  }
+
+  score(row: Readonly<Record<string, unknown>>): ScoreResult {
+    const { results, errors } = this.scorer.scoreRows([row]);
+    if (errors[0]) throw errors[0];
+    return results[0]!;
+  }
+
+  scoreBatch(rows: readonly Readonly<Record<string, unknown>>[], options: { onError?: RowErrorPolicy } = {}): BatchResult {
+    const { results, errors } = this.scorer.scoreRows(rows);
+    const collected: BatchResult["errors"] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const e = errors[i];
+      if (!e) continue;
+      if (options.onError !== "collect") throw e;
+      collected.push({ row: i, code: isPortaError(e) ? e.code : "INTERNAL", message: e.toOneLine() });
+    }
+    return { results, errors: collected };
+  }
+
+  /** Scores ready columns (Float64Array per numeric input, dictionary codes per string input). */
+  scoreColumns(n: number, inputs: readonly (Float64Array | Int32Array)[]): (Float64Array | Int32Array)[] {
+    return this.scorer.run(n, inputs);
+  }
+}
