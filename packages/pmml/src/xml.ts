@@ -13,6 +13,8 @@ export const DEFAULT_XML_LIMITS: XmlLimits = { maxChars: 512 * 1024 * 1024, maxD
 
 type RawNode = Record<string, unknown>;
 
+const XML_WHITESPACE_ONLY = /^[ \t\r\n]*$/;
+
 /**
  * A read-only view of one element of fast-xml-parser's order-preserving output. Views are made
  * on demand while the document is converted to IR, so no second tree is ever built.
@@ -96,11 +98,14 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_XML_LIMITS): 
     removeNSPrefix: true,
     parseTagValue: false,
     parseAttributeValue: false,
-    trimValues: true,
+    // Attribute values are data ("  a" is not "a"); only whitespace-only text between elements is dropped.
+    trimValues: false,
+    tagValueProcessor: (_tag: string, value: string) => (XML_WHITESPACE_ONLY.test(value) ? "" : value),
     ignoreDeclaration: true,
     ignorePiTags: true,
     processEntities: true,
-    htmlEntities: false,
+    // Needed for numeric character references (&#10;, &#x41;); fast-xml-parser ties them to this flag.
+    htmlEntities: true,
     commentPropName: false,
   });
   const nodes = parser.parse(text) as RawNode[];
