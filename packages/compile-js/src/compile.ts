@@ -7,7 +7,7 @@ import { codeOf, makeInputColumn, MISSING_CODE, type InputColumn } from "./colum
 import type { ColumnRef, FamilyRow, KernelContext } from "./kernel.ts";
 import { compileRegression } from "./families/regression.ts";
 import { compileTree } from "./families/tree.ts";
-import { compileMining } from "./families/mining.ts";
+import { compileMining, type TreeLayout } from "./families/mining.ts";
 import { displayValueOf, targetFacts, type TargetFacts } from "./targets.ts";
 import { NotCompilable } from "./unsupported.ts";
 
@@ -32,9 +32,14 @@ export interface CompiledPipeline {
   source: string;
 }
 
+export interface CompileOptions {
+  /** Tree ensembles as generated branches, a walked node table, or chosen by size ("auto"). */
+  treeLayout?: TreeLayout;
+}
+
 /** Compiles the pipeline, or throws NotCompilable naming the first construct it cannot compile. */
-export function compilePipeline(pipeline: Pipeline): CompiledPipeline {
-  return new PipelineCompiler(pipeline).compile();
+export function compilePipeline(pipeline: Pipeline, options: CompileOptions = {}): CompiledPipeline {
+  return new PipelineCompiler(pipeline, options).compile();
 }
 
 class PipelineCompiler implements KernelContext {
@@ -51,7 +56,7 @@ class PipelineCompiler implements KernelContext {
   private readonly local: Map<string, DerivedField>;
   private readonly global: Map<string, DerivedField>;
 
-  constructor(private readonly pipeline: Pipeline) {
+  constructor(private readonly pipeline: Pipeline, private readonly options: CompileOptions) {
     this.model = pipeline.model;
     this.local = new Map(this.model.localTransformations.map((f) => [f.name, f]));
     this.global = new Map(pipeline.transformations.map((f) => [f.name, f]));
@@ -209,7 +214,7 @@ class PipelineCompiler implements KernelContext {
         row = compileRegression(model, this, target);
         break;
       case "mining":
-        row = compileMining(model, this, target, this.pipeline);
+        row = compileMining(model, this, target, this.pipeline, this.options.treeLayout);
         break;
       default:
         throw new NotCompilable(`${(model as { kind: string }).kind} model`);

@@ -5,6 +5,34 @@ import { declareLocals, type FamilyRow, type KernelContext } from "../kernel.ts"
 import { NotCompilable } from "../unsupported.ts";
 import type { TargetFacts } from "../targets.ts";
 import { compileTreeFunction, predicateCode, treeTables } from "./tree.ts";
+import { buildNodeTable, walkTreeBatch, type NodeTable } from "./node-table.ts";
+
+/**
+ * Forests with at least this many nodes are walked from a node table rather than compiled to
+ * branches (measured by `npm run bench -- families`: generated code wins on small trees, the
+ * table on large forests, where megabytes of generated code cost more than they save).
+ */
+export const NODE_TABLE_MIN_NODES = 4096;
+
+export type TreeLayout = "auto" | "branches" | "table";
+
+/** The node table for the segments' trees, when every segment is unconditional and qualifies. */
+function nodeTableFor(segments: CompiledSegment[], ctx: KernelContext, layout: TreeLayout): { table: NodeTable; cols: Code } | null {
+  if (layout === "branches" || segments.some((s) => s.predicate !== null)) return null;
+  const slots: string[] = [];
+  const table = buildNodeTable(
+    segments.map((s) => s.tree),
+    (field) => ctx.column(field).kind === "number",
+    (field) => {
+      let k = slots.indexOf(field);
+      if (k < 0) { slots.push(field); k = slots.length - 1; }
+      return k;
+    },
+  );
+  if (!table) return null;
+  if (layout === "auto" && table.nodes.length < NODE_TABLE_MIN_NODES) return null;
+  return { table, cols: _`[${join(slots.map((f) => ctx.column(f).array), ", ")}]` };
+}
 
 /** The treatment a MiningField effectively applies (attributes that cannot take effect left out). */
 function effectiveTreatment(f: MiningField): string {
@@ -27,7 +55,7 @@ function sameTreatment(a: MiningField | undefined, b: MiningField): boolean {
  * batch while its code is hot, accumulating into per-row arrays; the row loop then combines.
  * Segment order of accumulation is the interpreter's, so sums are bit-identical.
  */
-export function compileMining(model: MiningModel, ctx: KernelContext, target: TargetFacts, pipeline: Pipeline): FamilyRow {
+export function compileMining(model: MiningModel, ctx: KernelContext, target: TargetFacts, pipeline: Pipeline, layout: TreeLayout = "auto"): FamilyRow {
   if (model.missingThreshold !== 1) throw new NotCompilable("Segmentation missingThreshold");
   if (model.missingPredictionTreatment === "skipSegment") throw new NotCompilable("Segmentation missingPredictionTreatment=skipSegment");
   const trees: { tree: TreeModel; weight: number; predicate: Code | null }[] = [];
@@ -46,21 +74,39 @@ export function compileMining(model: MiningModel, ctx: KernelContext, target: Ta
     const predicate = segment.predicate.kind === "true" ? null : predicateCode(segment.predicate, ctx);
     trees.push({ tree: m, weight: segment.weight, predicate });
   }
-  if (model.functionName === "regression") return regressionEnsemble(model, trees, ctx);
-  if (model.functionName === "classification") return voteEnsemble(model, trees, ctx, target);
+  if (model.functionName === "regression") return regressionEnsemble(model, trees, ctx, layout);
+  if (model.functionName === "classification") return voteEnsemble(model, trees, ctx, target, layout);
   throw new NotCompilable(`MiningModel ${model.functionName}`);
 }
 
 type CompiledSegment = { tree: TreeModel; weight: number; predicate: Code | null };
 
-function regressionEnsemble(model: MiningModel, segments: CompiledSegment[], ctx: KernelContext): FamilyRow {
+function regressionEnsemble(model: MiningModel, segments: CompiledSegment[], ctx: KernelContext, layout: TreeLayout): FamilyRow {
   const method = model.multipleModelMethod;
   if (!["sum", "average", "weightedSum", "weightedAverage"].includes(method)) throw new NotCompilable(`regression multipleModelMethod=${method}`);
   const weightedValues = method === "weightedSum" || method === "weightedAverage";
   const acc = ctx.names.name("acc");
   const count = ctx.names.name("count");
   const pre: Code[] = [_`const ${acc} = new Float64Array(n); const ${count} = new Float64Array(n);`];
-  for (const s of segments) {
+  if (segments.some((s) => s.weight < 0)) throw new NotCompilable("negative Segment weight");
+  const soa = nodeTableFor(segments, ctx, layout);
+  if (soa) {
+    const table = ctx.pool.add(soa.table, "table");
+    const walk = ctx.pool.add(walkTreeBatch, "walkTreeBatch");
+    const scores = ctx.pool.add(treeTables(soa.table.nodes, segments[0].tree, undefined as never).scores!, "scores");
+    const weights = ctx.pool.add(Float64Array.from(segments, (s) => (weightedValues ? s.weight : 1)), "weights");
+    const increments = ctx.pool.add(Float64Array.from(segments, (s) => (method === "weightedAverage" ? s.weight : 1)), "increments");
+    const nodes = ctx.names.name("nodes");
+    const cols = ctx.names.name("tcols");
+    pre.push(_`const ${nodes} = new Int32Array(n); const ${cols} = ${soa.cols};
+for (let t = 0; t < ${segments.length}; t++) {
+  ${walk}(${table}, t, n, ${cols}, ${nodes});
+  const w = ${weights}[t], inc = ${increments}[t];
+  if (w === 1) { for (let i = 0; i < n; i++) { const k = ${nodes}[i]; ${acc}[i] += k < 0 ? NaN : ${scores}[k]; ${count}[i] += inc; } }
+  else { for (let i = 0; i < n; i++) { const k = ${nodes}[i]; ${acc}[i] += w * (k < 0 ? NaN : ${scores}[k]); ${count}[i] += inc; } }
+}`);
+  }
+  for (const s of soa ? [] : segments) {
     if (s.weight < 0) throw new NotCompilable("negative Segment weight");
     const { fn, nodes } = compileTreeFunction(s.tree, ctx);
     const scores = ctx.pool.add(treeTables(nodes, s.tree, undefined as never).scores!, "scores");
@@ -85,11 +131,15 @@ function regressionEnsemble(model: MiningModel, segments: CompiledSegment[], ctx
   return { prepass: join(pre, "\n"), body, value, kind: "number" };
 }
 
-function voteEnsemble(model: MiningModel, segments: CompiledSegment[], ctx: KernelContext, target: TargetFacts): FamilyRow {
+function voteEnsemble(model: MiningModel, segments: CompiledSegment[], ctx: KernelContext, target: TargetFacts, layout: TreeLayout): FamilyRow {
   const method = model.multipleModelMethod;
   if (method !== "majorityVote" && method !== "weightedMajorityVote") throw new NotCompilable(`classification multipleModelMethod=${method}`);
   const categories: Value[] = [...target.categories];
-  const compiled = segments.map((s) => {
+  const weightOf = (s: CompiledSegment) => (method === "weightedMajorityVote" ? s.weight : 1);
+  // Build every tree's tables first: they extend the shared category list.
+  const soa = nodeTableFor(segments, ctx, layout);
+  const soaPredicted = soa ? treeTables(soa.table.nodes, segments[0].tree, target, categories).predicted! : undefined;
+  const compiled = soa ? [] : segments.map((s) => {
     const { fn, nodes } = compileTreeFunction(s.tree, ctx);
     const tables = treeTables(nodes, s.tree, target, categories);
     return { ...s, fn, predicted: tables.predicted! };
@@ -101,14 +151,28 @@ function voteEnsemble(model: MiningModel, segments: CompiledSegment[], ctx: Kern
   const missingVotes = ctx.names.name("missingVotes");
   const ran = ctx.names.name("ran");
   const pre: Code[] = [_`const ${votes} = new Float64Array(n * ${K}); const ${order} = new Int32Array(n * ${K}); const ${seq} = new Int32Array(n); const ${missingVotes} = new Float64Array(n); const ${ran} = new Uint8Array(n);`];
+  // One vote of weight w for category code c (c < 0: a missing prediction, its own pseudo-category).
+  const vote = (c: Code, w: Code) => _`if (${c} < 0) { ${missingVotes}[i] += ${w}; } else { const j = i * ${K} + ${c}; if (${order}[j] === 0) ${order}[j] = ++${seq}[i]; ${votes}[j] += ${w}; }`;
+  if (soa) {
+    const table = ctx.pool.add(soa.table, "table");
+    const walk = ctx.pool.add(walkTreeBatch, "walkTreeBatch");
+    const pred = ctx.pool.add(soaPredicted!, "pred");
+    const weights = ctx.pool.add(Float64Array.from(segments, weightOf), "weights");
+    const nodes = ctx.names.name("nodes");
+    const cols = ctx.names.name("tcols");
+    pre.push(_`const ${nodes} = new Int32Array(n); const ${cols} = ${soa.cols}; ${ran}.fill(1);
+for (let t = 0; t < ${segments.length}; t++) {
+  ${walk}(${table}, t, n, ${cols}, ${nodes});
+  const w = ${weights}[t];
+  for (let i = 0; i < n; i++) { const k = ${nodes}[i]; const c = k < 0 ? -1 : ${pred}[k]; ${vote(_`c`, _`w`)} }
+}`);
+  }
   for (const s of compiled) {
     const pred = ctx.pool.add(s.predicted, "pred");
     const node = ctx.names.name("node");
     const c = ctx.names.name("c");
-    const w = method === "weightedMajorityVote" ? s.weight : 1;
     const guard = s.predicate ? _`if (${s.predicate} !== 1) continue;` : _``;
-    pre.push(_`for (let i = 0; i < n; i++) { ${guard} ${ran}[i] = 1; const ${node} = ${s.fn}(i); const ${c} = ${node} < 0 ? -1 : ${pred}[${node}];
-  if (${c} < 0) { ${missingVotes}[i] += ${w}; } else { const j = i * ${K} + ${c}; if (${order}[j] === 0) ${order}[j] = ++${seq}[i]; ${votes}[j] += ${w}; } }`);
+    pre.push(_`for (let i = 0; i < n; i++) { ${guard} ${ran}[i] = 1; const ${node} = ${s.fn}(i); const ${c} = ${node} < 0 ? -1 : ${pred}[${node}]; ${vote(c, _`${weightOf(s)}`)} }`);
   }
   const value = ctx.names.name("value");
   const probabilities = categories.map(() => ctx.names.name("p"));

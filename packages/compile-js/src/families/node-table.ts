@@ -1,0 +1,137 @@
+import type { Predicate, SimplePredicate, TreeModel, TreeNode } from "@porta/ir";
+import { toDataType } from "@porta/ir";
+
+/**
+ * Trees as a struct-of-arrays node table, walked by one hand-written loop. Large forests run
+ * faster this way than as generated branches (no megabytes of code for V8 to parse and
+ * optimise), so big ensembles of binary numeric splits use it; see bench "families".
+ *
+ * A node qualifies when it has no children (a leaf) or exactly two, the first splitting one
+ * numeric field against a constant and the second being TRUE or the exact complement.
+ */
+export interface NodeTable {
+  /** Column slot of the split field (index into the walker's column list). */
+  feature: Int32Array;
+  op: Uint8Array;
+  threshold: Float64Array;
+  /** First child (taken when the split is TRUE); -1 for a leaf. */
+  left: Int32Array;
+  /** Second child. */
+  right: Int32Array;
+  /** 1 when the second child's predicate is TRUE (so it also catches a missing value). */
+  rightAlways: Uint8Array;
+  /** Default child for missingValueStrategy=defaultChild, else -1. */
+  defaultChild: Int32Array;
+  /** Per tree: root node, missing-value mode and whether "no true child" returns null. */
+  roots: Int32Array;
+  missingMode: Uint8Array;
+  noTrueChildNull: Uint8Array;
+  /** Nodes in table order, for the leaf tables. */
+  nodes: TreeNode[];
+}
+
+const OPS = { lessOrEqual: 0, lessThan: 1, greaterOrEqual: 2, greaterThan: 3, equal: 4, notEqual: 5 } as const;
+const COMPLEMENT: Record<string, string> = {
+  lessOrEqual: "greaterThan", lessThan: "greaterOrEqual", greaterOrEqual: "lessThan",
+  greaterThan: "lessOrEqual", equal: "notEqual", notEqual: "equal",
+};
+const MODES = { none: 0, lastPrediction: 1, nullPrediction: 2, defaultChild: 3 } as const;
+
+function numericSplit(p: Predicate, isNumeric: (field: string) => boolean): { p: SimplePredicate; value: number } | null {
+  if (p.kind !== "simple" || !(p.operator in OPS) || p.value === undefined || !isNumeric(p.field)) return null;
+  const v = toDataType(p.value, "double");
+  return typeof v === "number" ? { p, value: v } : null;
+}
+
+/** Builds one table for all trees, or null when some node does not qualify. */
+export function buildNodeTable(trees: readonly TreeModel[], isNumeric: (field: string) => boolean, slotOf: (field: string) => number): NodeTable | null {
+  const nodes: TreeNode[] = [];
+  const feature: number[] = [], op: number[] = [], threshold: number[] = [], left: number[] = [], right: number[] = [];
+  const rightAlways: number[] = [], defaultChild: number[] = [];
+  const roots: number[] = [], missingMode: number[] = [], noTrueChildNull: number[] = [];
+  for (const tree of trees) {
+    if (!(tree.missingValueStrategy in MODES)) return null;
+    if (tree.missingValueStrategy === "defaultChild" && tree.missingValuePenalty !== 1) return null;
+    if (tree.root.predicate.kind !== "true") return null;
+    roots.push(nodes.length);
+    missingMode.push(MODES[tree.missingValueStrategy as keyof typeof MODES]);
+    noTrueChildNull.push(tree.noTrueChildStrategy === "returnNullPrediction" ? 1 : 0);
+    // Iterative pre-order numbering; children are patched once their index is known.
+    const stack: { node: TreeNode; parent: number; slot: 0 | 1 | -1 }[] = [{ node: tree.root, parent: -1, slot: -1 }];
+    while (stack.length) {
+      const { node, parent, slot } = stack.pop()!;
+      const k = nodes.length;
+      nodes.push(node);
+      if (parent >= 0) (slot === 0 ? left : right)[parent] = k;
+      feature.push(-1); op.push(0); threshold.push(0); left.push(-1); right.push(-1); rightAlways.push(0); defaultChild.push(-1);
+      if (node.children.length === 0) continue;
+      if (node.children.length !== 2) return null;
+      const [a, b] = node.children;
+      const split = numericSplit(a.predicate, isNumeric);
+      if (!split) return null;
+      if (b.predicate.kind === "true") {
+        rightAlways[k] = 1;
+      } else {
+        const other = numericSplit(b.predicate, isNumeric);
+        if (!other || other.p.field !== split.p.field || other.value !== split.value || other.p.operator !== COMPLEMENT[split.p.operator]) return null;
+      }
+      feature[k] = slotOf(split.p.field);
+      op[k] = OPS[split.p.operator as keyof typeof OPS];
+      threshold[k] = split.value;
+      if (tree.missingValueStrategy === "defaultChild") {
+        const d = node.children.findIndex((c) => c.id !== undefined && c.id === node.defaultChild);
+        if (d < 0) return null;
+        defaultChild[k] = -2 - d; // patched below to the child's index
+      }
+      stack.push({ node: b, parent: k, slot: 1 }, { node: a, parent: k, slot: 0 });
+    }
+  }
+  for (let k = 0; k < nodes.length; k++) {
+    if (defaultChild[k] <= -2) defaultChild[k] = defaultChild[k] === -2 ? left[k] : right[k];
+  }
+  return {
+    feature: Int32Array.from(feature), op: Uint8Array.from(op), threshold: Float64Array.from(threshold),
+    left: Int32Array.from(left), right: Int32Array.from(right), rightAlways: Uint8Array.from(rightAlways),
+    defaultChild: Int32Array.from(defaultChild), roots: Int32Array.from(roots),
+    missingMode: Uint8Array.from(missingMode), noTrueChildNull: Uint8Array.from(noTrueChildNull), nodes,
+  };
+}
+
+/**
+ * Walks tree `t` for rows 0..n-1 and writes each row's final node (or -1: null prediction).
+ * Mirrors the interpreter: a missing split value is UNKNOWN, handled by the tree's strategy.
+ */
+export function walkTreeBatch(table: NodeTable, t: number, n: number, cols: readonly Float64Array[], out: Int32Array): void {
+  const { feature, op, threshold, left, right, rightAlways, defaultChild } = table;
+  const root = table.roots[t];
+  const mode = table.missingMode[t];
+  const nullIfNoChild = table.noTrueChildNull[t] === 1;
+  for (let i = 0; i < n; i++) {
+    let k = root;
+    for (;;) {
+      const l = left[k];
+      if (l < 0) break;
+      const x = cols[feature[k]][i];
+      if (x !== x) {
+        if (mode === 3) { k = defaultChild[k]; continue; }
+        if (mode === 1) break;
+        if (mode === 2) { k = -1; break; }
+        // none: UNKNOWN counts as FALSE for both children unless the second is TRUE.
+        if (rightAlways[k] === 1) { k = right[k]; continue; }
+        if (nullIfNoChild) k = -1;
+        break;
+      }
+      let goLeft: boolean;
+      switch (op[k]) {
+        case 0: goLeft = x <= threshold[k]; break;
+        case 1: goLeft = x < threshold[k]; break;
+        case 2: goLeft = x >= threshold[k]; break;
+        case 3: goLeft = x > threshold[k]; break;
+        case 4: goLeft = x === threshold[k]; break;
+        default: goLeft = x !== threshold[k]; break;
+      }
+      k = goLeft ? l : right[k];
+    }
+    out[i] = k;
+  }
+}
