@@ -18,6 +18,27 @@ describe("canonicalRowKey", () => {
     expect(canonicalRowKey({ a: Infinity })).not.toBe(canonicalRowKey({ a: -Infinity }));
   });
 
+  it("gives every double its own key, and keys that survive UTF-8 (Redis) unchanged", () => {
+    const values = [0.5, 1.5, 2 ** 31, -(2 ** 31), 2 ** 31 - 1, 2 ** 53, Number.MIN_VALUE, -Number.MAX_VALUE, 1e-300, 123.456];
+    for (let i = 0; i < 1000; i++) values.push((Math.random() - 0.5) * 10 ** Math.floor(Math.random() * 40 - 20));
+    const keys = new Map<string, number>();
+    for (const v of values) {
+      const key = canonicalRowKey({ v })!;
+      if (keys.has(key)) expect(keys.get(key)).toBe(v);
+      keys.set(key, v);
+      expect(Buffer.from(key, "utf8").toString("utf8")).toBe(key);
+    }
+    expect(new Set(values).size).toBe(keys.size);
+    expect(canonicalRowKey({ v: 1 })).toBe(canonicalRowKey({ v: 1.0 }));
+    expect(canonicalRowKey({ v: 3 })).toBe(canonicalRowKey({ v: 6 / 2 }));
+  });
+
+  it("reuses the sorted order of a shape without mixing up shapes", () => {
+    expect(canonicalRowKey({ b: 1, a: 2 })).toBe(canonicalRowKey({ a: 2, b: 1 }));
+    expect(canonicalRowKey({ b: 1, c: 2 })).toBe(canonicalRowKey({ c: 2, b: 1 }));
+    expect(canonicalRowKey({ b: 1, a: 2 })).not.toBe(canonicalRowKey({ b: 1, c: 2 }));
+  });
+
   it("cannot be forged by delimiters inside strings", () => {
     // Without length prefixes, these two rows would spell the same text.
     expect(canonicalRowKey({ a: "x", b: "y" })).not.toBe(canonicalRowKey({ a: 'x"b:"y' }));
