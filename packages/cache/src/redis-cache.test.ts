@@ -1,20 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { startRedisServer, type RedisServerHandle } from "./testing/redis-server.ts";
 import { RedisResultCache } from "./redis-cache.ts";
 import { memoize } from "./memoize.ts";
 
 // These tests need a real redis-server (Debian package). Without it, startRedisServer throws
-// and every test here fails: a missing server must never look like a pass.
+// and every test here fails with its message: a missing server must never look like a pass or
+// a skip (a throwing beforeAll would report the tests as skipped).
 let server: RedisServerHandle;
 let raw: Redis;
+let startError: unknown;
 const caches: { close(): Promise<void> }[] = [];
 
 beforeAll(async () => {
-  server = await startRedisServer();
+  try {
+    server = await startRedisServer();
+  } catch (e) {
+    startError = e;
+    return;
+  }
   raw = new Redis(server.url, { lazyConnect: true, enableOfflineQueue: true });
   raw.on("error", () => undefined);
   await raw.connect();
+});
+
+beforeEach(() => {
+  if (startError) throw startError;
 });
 
 afterAll(async () => {
