@@ -48,7 +48,7 @@ export async function runSuite(name: string, options: RunOptions = {}): Promise<
   const size = options.size ?? "full";
   const started = Date.now();
   const report = await suite.run(createContext(size, options.log));
-  const output: BenchOutput = { bench: name, ratios: report.ratios, results: report.results };
+  const output: BenchOutput = { bench: name, ratios: report.ratios, results: report.results.map(roundResult) };
   const outDir = options.outDir ?? RESULTS_DIR;
   mkdirSync(outDir, { recursive: true });
   const record = {
@@ -63,6 +63,15 @@ export async function runSuite(name: string, options: RunOptions = {}): Promise<
   const files = [writeAtomic(join(outDir, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`)];
   if (report.chart) files.push(writeAtomic(join(outDir, `${name}.svg`), renderChart(report.chart)));
   return { output, report, files };
+}
+
+/** Four significant digits: more would only print the noise. */
+function roundResult(result: BenchResult): BenchResult {
+  const rounded: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(result)) {
+    rounded[key] = typeof value === "number" && key !== "n" && key !== "samples" ? Number(value.toPrecision(4)) : value;
+  }
+  return rounded as unknown as BenchResult;
 }
 
 function writeAtomic(path: string, content: string): string {

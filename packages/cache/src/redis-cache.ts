@@ -248,7 +248,10 @@ export class RedisResultCache<T extends {}> implements ResultCache<T> {
 
   /** Closes the connection when this cache opened it. */
   async close(): Promise<void> {
-    if (!this.#ownsClient) return;
+    if (!this.#ownsClient) {
+      this.#client.off("error", ignoreClientError);
+      return;
+    }
     await this.#client.quit().catch(() => this.#client.disconnect());
   }
 
