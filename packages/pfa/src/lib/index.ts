@@ -16,7 +16,9 @@ import { rand } from "./rand.ts";
 import { time } from "./time.ts";
 import { reLib } from "./re.ts";
 import { la } from "./la.ts";
+import { interp } from "./interp.ts";
+import { metric } from "./metric.ts";
 
-const MODULES: readonly LibModule[] = [core, a, map, m, s, cast, impute, enumLib, fixed, bytes, parse, rand, time, reLib, la];
+const MODULES: readonly LibModule[] = [core, a, map, m, s, cast, impute, enumLib, fixed, bytes, parse, rand, time, reLib, la, interp, metric];
 
 export const LIBRARY: Readonly<Record<string, LibImpl>> = Object.assign({}, ...MODULES);
