@@ -18,7 +18,10 @@ import { reLib } from "./re.ts";
 import { la } from "./la.ts";
 import { interp } from "./interp.ts";
 import { metric } from "./metric.ts";
+import { prob } from "./prob.ts";
+import { stat } from "./stat.ts";
+import { model } from "./model.ts";
 
-const MODULES: readonly LibModule[] = [core, a, map, m, s, cast, impute, enumLib, fixed, bytes, parse, rand, time, reLib, la, interp, metric];
+const MODULES: readonly LibModule[] = [core, a, map, m, s, cast, impute, enumLib, fixed, bytes, parse, rand, time, reLib, la, interp, metric, prob, stat, model];
 
 export const LIBRARY: Readonly<Record<string, LibImpl>> = Object.assign({}, ...MODULES);
