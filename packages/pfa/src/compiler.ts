@@ -111,6 +111,8 @@ export interface CompilerInput {
 export class Compiler {
   private readonly userFcns = new Map<string, UserFcn>();
   private readonly lib = signatureTable();
+  /** Library functions the document calls or passes by reference (for `describePfa`). */
+  readonly usedFunctions = new Set<string>();
 
   constructor(private readonly inp: CompilerInput) {
     for (const [name, def] of Object.entries(inp.fcns)) {
@@ -822,6 +824,7 @@ export class Compiler {
     }
     const entry = this.lib.get(name);
     if (!entry || !LIBRARY[name]) throw schemaError("PFA_UNKNOWN_FUNCTION", `unknown function ${JSON.stringify(name)}`, `${path}/fcn`, name);
+    this.usedFunctions.add(name);
     let chosen: { make: (f: Frame) => (...a: any[]) => any } | null = null;
     const rt = this.inp.rt;
     const libArg: LibFcnArg = {
@@ -874,6 +877,7 @@ export class Compiler {
     const entry = this.lib.get(name);
     const impl = LIBRARY[name];
     if (!entry || !impl) throw schemaError("PFA_UNKNOWN_FUNCTION", `unknown function ${JSON.stringify(name)}`, path, name);
+    this.usedFunctions.add(name);
 
     type Arg = { fn?: ReturnType<Compiler["compileFcnArg"]>; value?: Compiled };
     const compiledArgs: Arg[] = args.map((a, i) => (isFunctionArg(a) ? { fn: this.compileFcnArg(a, scope, argPath(i)) } : { value: this.compile(a, scope, argPath(i)) }));

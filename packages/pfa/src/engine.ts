@@ -42,6 +42,15 @@ export interface PfaEngine {
 
 const DEFAULT_LOOP_LIMIT = 10_000_000;
 
+/** What `describePfa` reports, gathered while compiling (kept off the engine's public surface). */
+export interface EngineFacts {
+  readonly doc: PfaDocument;
+  readonly cellTypes: ReadonlyMap<string, AvroType>;
+  readonly poolTypes: ReadonlyMap<string, AvroType>;
+  readonly functions: ReadonlySet<string>;
+}
+export const ENGINE_FACTS = new WeakMap<PfaEngine, EngineFacts>();
+
 export function compilePfa(doc: PfaDocument, options: PfaEngineOptions = {}): PfaEngine {
   const registry = new TypeRegistry();
   registry.preregister([doc.input, doc.output, doc.cells, doc.pools, doc.fcns, doc.begin, doc.action, doc.end]);
@@ -65,14 +74,18 @@ export function compilePfa(doc: PfaDocument, options: PfaEngineOptions = {}): Pf
   };
 
   const cellInfo = new Map<string, CellInfo>();
+  const cellTypes = new Map<string, AvroType>();
+  const poolTypes = new Map<string, AvroType>();
   for (const [name, c] of Object.entries(doc.cells)) {
     const t = registry.parse(c.type, `${c.path}/type`);
     cellInfo.set(`cell:${name}`, { type: t, pool: false });
+    cellTypes.set(name, t);
     rt.cells[name] = decodeAvroJson(t, c.init, `${c.path}/init`);
   }
   for (const [name, p] of Object.entries(doc.pools)) {
     const t = registry.parse(p.type, `${p.path}/type`);
     cellInfo.set(`pool:${name}`, { type: t, pool: true });
+    poolTypes.set(name, t);
     const init = decodeAvroJson({ kind: "map", values: t }, p.init ?? {}, `${p.path}/init`) as Record<string, unknown>;
     rt.pools[name] = init;
   }
@@ -97,7 +110,7 @@ export function compilePfa(doc: PfaDocument, options: PfaEngineOptions = {}): Pf
     rt.deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
   };
 
-  return {
+  const engine: PfaEngine = {
     method: doc.method,
     inputType,
     outputType,
@@ -124,4 +137,6 @@ export function compilePfa(doc: PfaDocument, options: PfaEngineOptions = {}): Pf
       end?.run(doc.method === "fold" ? [tally] : []);
     },
   };
+  ENGINE_FACTS.set(engine, { doc, cellTypes, poolTypes, functions: compiler.usedFunctions });
+  return engine;
 }

@@ -119,18 +119,24 @@ export class TypeRegistry {
         // register first so that the record may refer to itself
         if (!before) this.named.set(fullName, rec);
         const seen = new Set<string>();
-        rec.fields = o.fields.map((f, i) => {
-          const fp = `${path}/fields/${i}`;
-          if (f === null || typeof f !== "object" || typeof (f as { name?: unknown }).name !== "string") {
-            throw new SchemaError("PFA_BAD_TYPE", "record field needs a name", { path: fp, value: f });
-          }
-          const fo = f as Record<string, unknown>;
-          const fname = fo.name as string;
-          if (seen.has(fname)) throw new SchemaError("PFA_BAD_TYPE", `duplicate field ${fname}`, { path: fp, value: fname });
-          seen.add(fname);
-          if (!("type" in fo)) throw new SchemaError("PFA_BAD_TYPE", `field ${fname} needs a type`, { path: fp, value: f });
-          return { name: fname, type: this.parse(fo.type, `${fp}/type`, ns), default: fo.default, order: typeof fo.order === "string" ? fo.order : undefined };
-        });
+        try {
+          rec.fields = o.fields.map((f, i) => {
+            const fp = `${path}/fields/${i}`;
+            if (f === null || typeof f !== "object" || typeof (f as { name?: unknown }).name !== "string") {
+              throw new SchemaError("PFA_BAD_TYPE", "record field needs a name", { path: fp, value: f });
+            }
+            const fo = f as Record<string, unknown>;
+            const fname = fo.name as string;
+            if (seen.has(fname)) throw new SchemaError("PFA_BAD_TYPE", `duplicate field ${fname}`, { path: fp, value: fname });
+            seen.add(fname);
+            if (!("type" in fo)) throw new SchemaError("PFA_BAD_TYPE", `field ${fname} needs a type`, { path: fp, value: f });
+            return { name: fname, type: this.parse(fo.type, `${fp}/type`, ns), default: fo.default, order: typeof fo.order === "string" ? fo.order : undefined };
+          });
+        } catch (e) {
+          // a field names a type defined later in the document: forget the provisional entry so a retry starts clean
+          if (!before && this.named.get(fullName) === rec) this.named.delete(fullName);
+          throw e;
+        }
         if (before) {
           if (!typeEquals(before, rec)) throw new SchemaError("PFA_TYPE_REDEFINED", `named type ${fullName} is defined twice with different shapes`, { path, value: fullName });
           return before;

@@ -327,9 +327,10 @@ export const a: LibModule = {
   "a.distinct": () => (x: Arr) => distinct(x),
   "a.seteq": () => (x: Arr, y: Arr) => x.every((v) => member(y, v)) && y.every((v) => member(x, v)),
   "a.union": () => (x: Arr, y: Arr) => distinct([...x, ...y]),
-  "a.intersection": () => (x: Arr, y: Arr) => distinct(x).filter((v) => member(y, v)),
-  "a.diff": () => (x: Arr, y: Arr) => distinct(x).filter((v) => !member(y, v)),
-  "a.symdiff": () => (x: Arr, y: Arr) => [...distinct(x).filter((v) => !member(y, v)), ...distinct(y).filter((v) => !member(x, v))],
+  // as Titus: duplicates are kept, and the intersection lists the common items of a, then of b
+  "a.intersection": () => (x: Arr, y: Arr) => [...x.filter((v) => member(y, v)), ...y.filter((v) => member(x, v))],
+  "a.diff": () => (x: Arr, y: Arr) => x.filter((v) => !member(y, v)),
+  "a.symdiff": () => (x: Arr, y: Arr) => [...x.filter((v) => !member(y, v)), ...y.filter((v) => !member(x, v))],
   "a.subset": () => (x: Arr, y: Arr) => x.every((v) => member(y, v)),
   "a.disjoint": () => (x: Arr, y: Arr) => !x.some((v) => member(y, v)),
   "a.map": () => (x: Arr, f: Fn) => x.map((v) => f(v)),

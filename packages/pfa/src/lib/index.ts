@@ -16,7 +16,13 @@ import { rand } from "./rand.ts";
 import { time } from "./time.ts";
 import { reLib } from "./re.ts";
 import { la } from "./la.ts";
+import { interp } from "./interp.ts";
+import { metric } from "./metric.ts";
+import { prob } from "./prob.ts";
+import { stat } from "./stat.ts";
+import { model } from "./model.ts";
+import { tree } from "./tree.ts";
 
-const MODULES: readonly LibModule[] = [core, a, map, m, s, cast, impute, enumLib, fixed, bytes, parse, rand, time, reLib, la];
+const MODULES: readonly LibModule[] = [core, a, map, m, s, cast, impute, enumLib, fixed, bytes, parse, rand, time, reLib, la, interp, metric, prob, stat, model, tree];
 
 export const LIBRARY: Readonly<Record<string, LibImpl>> = Object.assign({}, ...MODULES);

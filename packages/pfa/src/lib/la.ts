@@ -239,10 +239,19 @@ export const la: LibModule = {
   "la.add": elementwise(24030, (a, b) => a + b),
   "la.sub": elementwise(24040, (a, b) => a - b),
   "la.dot": (site) => {
+    // sparse operands, in Titus's order: no rows (or a matrix y without columns), then non-finite
+    // entries, then an empty inner dimension (x's columns together with y's rows or keys)
+    const finiteRows = (m: MMat) => Object.values(m).every((r) => Object.values(r).every(Number.isFinite));
+    const checkSparse = (x: MMat, y: MMat | null, yv: Record<string, number> | null) => {
+      if (Object.keys(x).length === 0 || (y && (Object.keys(y).length === 0 || Object.values(y).every((r) => Object.keys(r).length === 0)))) throw pfaError(24051, "too few rows/cols");
+      if (!finiteRows(x) || (y && !finiteRows(y)) || (yv && !Object.values(yv).every(Number.isFinite))) throw pfaError(24052, "contains non-finite value");
+      const inner = Object.values(x).some((r) => Object.keys(r).length > 0) || Object.keys(y ?? yv ?? {}).length > 0;
+      if (!inner) throw pfaError(24051, "too few rows/cols");
+    };
     const finite = (m: Mat) => m.every((r) => r.every(Number.isFinite));
     const check = (x: Mat, y: Mat) => {
-      if (!finite(x) || !finite(y)) throw pfaError(24052, "contains non-finite value");
       if (x.length < 1 || x[0]!.length < 1 || y.length < 1 || y[0]!.length < 1) throw pfaError(24051, "too few rows/cols");
+      if (!finite(x) || !finite(y)) throw pfaError(24052, "contains non-finite value");
       if (x.some((r) => r.length !== x[0]!.length) || y.some((r) => r.length !== y[0]!.length) || x[0]!.length !== y.length) throw pfaError(24050, "misaligned matrices");
     };
     switch (site.sigIndex) {
@@ -253,6 +262,7 @@ export const la: LibModule = {
       };
       case 2: return (x: Mat, y: Mat) => { check(x, y); return matmul(x, y); };
       case 1: return (x: MMat, y: Record<string, number>) => {
+        checkSparse(x, null, y);
         const out = newMap();
         for (const r of Object.keys(x)) {
           let s = 0;
@@ -262,6 +272,7 @@ export const la: LibModule = {
         return out;
       };
       default: return (x: MMat, y: MMat) => {
+        checkSparse(x, y, null);
         const { cols } = mapKeys(y);
         const out = newMap() as MMat;
         for (const r of Object.keys(x)) {

@@ -84,8 +84,9 @@ export const s: LibModule = {
     };
     if (site.sigIndex === 0) return hex;
     return (x: unknown, width: number, zeroPad: boolean) => {
+      const body = hex(x); // a negative number is reported before a bad width
       if (width < 0 && zeroPad) throw pfaError(39110, "negative width cannot be used with zero-padding");
-      return pad(hex(x), width, zeroPad, false);
+      return width === 0 ? "" : pad(body, width, zeroPad, false); // Titus formats width 0 as ""
     };
   },
   "s.int": (site) => {
@@ -93,6 +94,7 @@ export const s: LibModule = {
     return (x: unknown, width: number, zeroPad: boolean) => {
       if (width < 0 && zeroPad) throw pfaError(39240, "negative width cannot be used with zero-padding");
       const v = toBig(x);
+      if (width === 0) return ""; // as Titus
       return pad((v < 0n ? -v : v).toString(), width, zeroPad, v < 0n);
     };
   },

@@ -34,3 +34,14 @@ export function sliceBounds(len: number, start: number, end: number): [number, n
   if (e < s) e = s;
   return [s, e];
 }
+
+/** A copy of record `rec` with some fields replaced (library functions never mutate their inputs). */
+export function withFields<T extends object>(rec: T, fields: Record<string, unknown>): T {
+  return Object.assign(Object.create(null) as T, rec, fields);
+}
+
+/** The type of field `name` of a record type, if it has one. */
+export function fieldType(t: ExprType | undefined, name: string): AvroType | undefined {
+  if (!t || t.kind !== "record") return undefined;
+  return t.fields.find((f) => f.name === name)?.type;
+}
