@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { loadModelSync, modelFromText, readModelSource, type Backend, type Model } from "@porta/runtime";
+import { ArtifactCache, loadModelSync, modelFromText, readModelSource, type Backend, type Model } from "@porta/runtime";
 import { EXIT, reportError } from "./errors.ts";
 import { formatOfPath, readRows, writeRows, type DataFormat } from "./io.ts";
 import { formatSummary, summarize } from "./inspect.ts";
@@ -27,9 +27,10 @@ export async function main(argv: string[]): Promise<number> {
     .option("--on-error <policy>", "what to do with a failing row: fail (default) or skip (write an empty result, report on stderr)", "fail")
     .option("--verbose", "print timings on stderr")
     .option("--backend <backend>", "auto (fastest available), js (compiled) or interp (reference interpreter)", "auto")
-    .action((modelPath: string, opts: { input: string; output?: string; format?: string; onError: string; verbose?: boolean; backend: string }) => {
+    .option("--no-cache", "do not use the compiled-artifact cache (PORTA_CACHE_DIR, default ~/.cache/porta)")
+    .action((modelPath: string, opts: { input: string; output?: string; format?: string; onError: string; verbose?: boolean; backend: string; cache: boolean }) => {
       const t0 = performance.now();
-      const model = loadModelSync(modelPath, { backend: backendOption(opts.backend) });
+      const model = loadModelSync(modelPath, { backend: backendOption(opts.backend), cache: opts.cache });
       const t1 = performance.now();
       const rows = readRows(opts.input);
       const { results, errors } = model.scoreBatch(rows, { onError: opts.onError === "skip" ? "collect" : "throw" });
@@ -40,6 +41,10 @@ export async function main(argv: string[]): Promise<number> {
       writeRows(results.map((r) => r ?? {}), columns, format, opts.output);
       if (opts.verbose) {
         for (const notice of model.notices) process.stderr.write(`porta: ${notice}\n`);
+        const artifact = model.loadInfo?.artifactCache;
+        if (artifact) {
+          process.stderr.write(`porta: artifact cache ${artifact.hit ? "hit" : "miss"} (${artifact.key.slice(0, 12)}): parse+compile ${artifact.compileMs.toFixed(1)} ms, cache ${artifact.cacheMs.toFixed(1)} ms\n`);
+        }
         process.stderr.write(`porta: backend ${model.backend}; load+compile ${(t1 - t0).toFixed(1)} ms, scored ${rows.length} rows in ${(t2 - t1).toFixed(1)} ms\n`);
       }
       if (errors.length) exitCode = EXIT.evaluation;
@@ -63,6 +68,30 @@ export async function main(argv: string[]): Promise<number> {
     .action((modelPath: string) => {
       const model: Model = loadModelSync(modelPath);
       process.stdout.write(`ok: ${model.format} ${model.modelTypes.join(", ")}, ${model.inputFields.length} inputs, ${model.outputFields.length} outputs\n`);
+    });
+
+  const cacheCommand = program.command("cache").description("the compiled-artifact cache (PORTA_CACHE_DIR, default ~/.cache/porta)");
+  cacheCommand
+    .command("ls")
+    .description("list cached artifacts")
+    .option("--json", "print JSON")
+    .action((opts: { json?: boolean }) => {
+      const cache = new ArtifactCache();
+      const entries = cache.list();
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ dir: cache.dir, entries })}\n`);
+        return;
+      }
+      process.stdout.write(`${cache.dir}: ${entries.length} artifacts, ${entries.reduce((s, e) => s + e.bytes, 0)} bytes\n`);
+      for (const e of entries) process.stdout.write(`  ${e.key}  ${String(e.bytes).padStart(10)}  ${e.modifiedAt.toISOString()}\n`);
+    });
+  cacheCommand
+    .command("clear")
+    .description("delete every cached artifact")
+    .action(() => {
+      const cache = new ArtifactCache();
+      const { removed, bytes } = cache.clear();
+      process.stdout.write(`removed ${removed} artifacts (${bytes} bytes) from ${cache.dir}\n`);
     });
 
   program

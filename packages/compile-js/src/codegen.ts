@@ -105,6 +105,15 @@ export function instantiate<T>(body: Code, constants: readonly unknown[]): T {
   return factory(constants);
 }
 
+/**
+ * Instantiates generated source read back from the artifact cache. The text was produced by
+ * this module and is protected by the cache's checksum; it still runs through the same single
+ * `new Function` above.
+ */
+export function instantiateCached<T>(source: string, constants: readonly unknown[]): T {
+  return instantiate<T>(new Code(source), constants);
+}
+
 /** Collects constants (typed arrays, tables) into the pool and hands back the code that reads them. */
 export class ConstantPool {
   readonly values: unknown[] = [];

@@ -30,6 +30,8 @@ export interface CompiledPipeline {
   kernel: Kernel;
   /** The generated module, for the artifact cache and for audit. */
   source: string;
+  /** The constant pool the module reads as `C` (typed arrays, tables, runtime helpers). */
+  constants: readonly unknown[];
 }
 
 export interface CompileOptions {
@@ -241,7 +243,7 @@ ${join(statements.map((s, k) => _`${outNames[k]}[i] = ${s};`), "\n")}
 };`;
     for (const finish of this.finalizers) finish();
     const kernel = instantiate<Kernel>(body, this.pool.values);
-    return { inputs: this.inputs, outputs, kernel, source: body.text };
+    return { inputs: this.inputs, outputs, kernel, source: body.text, constants: this.pool.values };
   }
 
   /** Targets post-processing, mirroring the interpreter's applyTargets. */

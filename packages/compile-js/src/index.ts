@@ -4,3 +4,5 @@ export { CompiledScorer, type OutputArrays } from "./scorer.ts";
 export { NotCompilable } from "./unsupported.ts";
 export type { InputColumn, ColumnKind } from "./columns.ts";
 export { MISSING_CODE, OTHER_CODE } from "./columns.ts";
+export { serializeCompiled, deserializeCompiled } from "./serialize.ts";
+export { registerRuntimeHelper } from "./helpers.ts";

@@ -3,6 +3,13 @@ import { CompiledScorer, type CompiledPipeline } from "@porta/compile-js";
 import type { BatchResult, FieldInfo, Model, RowErrorPolicy, ScoreResult } from "./model.ts";
 import { PmmlModel } from "./pmml-model.ts";
 
+/** What a model says about itself: families and fields. */
+export interface ModelFacts {
+  modelTypes: string[];
+  inputFields: FieldInfo[];
+  outputFields: FieldInfo[];
+}
+
 /**
  * A PMML model scored by compile-js's generated kernel. Interface facts (fields, model types)
  * come from the reference PmmlModel, so both backends describe the model identically.
@@ -16,11 +23,15 @@ export class CompiledPmmlModel implements Model {
   readonly notices: string[] = [];
   private readonly scorer: CompiledScorer;
 
-  constructor(readonly pipeline: Pipeline, readonly compiled: CompiledPipeline, reference: PmmlModel = new PmmlModel(pipeline)) {
+  /**
+   * @param facts the model's interface, normally the reference PmmlModel itself; a model loaded
+   *   from the artifact cache gets them from the artifact and has no `pipeline`.
+   */
+  constructor(readonly pipeline: Pipeline | undefined, readonly compiled: CompiledPipeline, facts: ModelFacts = new PmmlModel(pipeline!)) {
     this.scorer = new CompiledScorer(compiled);
-    this.modelTypes = reference.modelTypes;
-    this.inputFields = reference.inputFields;
-    this.outputFields = reference.outputFields;
+    this.modelTypes = facts.modelTypes;
+    this.inputFields = facts.inputFields;
+    this.outputFields = facts.outputFields;
   }
 
   score(row: Readonly<Record<string, unknown>>): ScoreResult {

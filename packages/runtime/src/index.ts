@@ -3,3 +3,5 @@ export { CompiledPmmlModel } from "./compiled-model.ts";
 export type { Model, FieldInfo, ScoreResult, BatchResult, RowErrorPolicy } from "./model.ts";
 export { PmmlModel, modelTypesOf } from "./pmml-model.ts";
 export { PfaModel } from "./pfa-model.ts";
+export { loadPmmlWithArtifacts, PORTA_VERSION, type ArtifactLoad } from "./artifacts.ts";
+export { ArtifactCache } from "@porta/cache";

@@ -2,6 +2,8 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { ParseError, type Pipeline } from "@porta/ir";
 import { compilePipeline, NotCompilable } from "@porta/compile-js";
 import { CompiledPmmlModel } from "./compiled-model.ts";
+import { ArtifactCache } from "@porta/cache";
+import { loadPmmlWithArtifacts } from "./artifacts.ts";
 import { parsePmml } from "@porta/pmml";
 import type { Model } from "./model.ts";
 import { PmmlModel } from "./pmml-model.ts";
@@ -19,6 +21,11 @@ export interface LoadOptions {
    * "js" compile and fall back to the interpreter, with a notice, for what compile-js lacks.
    */
   backend?: Backend;
+  /**
+   * Compiled-artifact cache: true for the default directory (PORTA_CACHE_DIR or
+   * ~/.cache/porta), or a cache instance. A hit skips parsing and compiling. Default: off.
+   */
+  cache?: boolean | ArtifactCache;
 }
 
 /** Largest model document read from disk (bytes). */
@@ -56,7 +63,14 @@ export async function loadModel(pathOrText: string, options: LoadOptions = {}): 
 
 export function loadModelSync(pathOrText: string, options: LoadOptions = {}): Model {
   const { text } = readModelSource(pathOrText);
-  return modelFromText(text, options.format ?? detectFormat(text), options.backend);
+  const format = options.format ?? detectFormat(text);
+  if (format === "pmml" && options.cache && options.backend !== "interp") {
+    const cache = options.cache === true ? new ArtifactCache() : options.cache;
+    const { model, load } = loadPmmlWithArtifacts(text, cache);
+    (model as { loadInfo?: Model["loadInfo"] }).loadInfo = { artifactCache: load };
+    return model;
+  }
+  return modelFromText(text, format, options.backend);
 }
 
 export function modelFromText(text: string, format: ModelFormat, backend: Backend = "auto"): Model {

@@ -27,6 +27,8 @@ export interface Model {
   readonly backend: string;
   /** One-line notices, e.g. why the interpreter scores instead of compiled code. */
   readonly notices: string[];
+  /** How the model was loaded (artifact cache hit or miss, timings), when a cache was used. */
+  readonly loadInfo?: { artifactCache?: import("./artifacts.ts").ArtifactLoad };
   /** Model families present, top-level first (e.g. ["MiningModel", "TreeModel"]). */
   readonly modelTypes: string[];
   readonly inputFields: FieldInfo[];

@@ -16,6 +16,12 @@ export const NODE_TABLE_MIN_NODES = 4096;
 
 export type TreeLayout = "auto" | "branches" | "table";
 
+/** The table without its IR nodes (only the compiler needs those; the artifact stays small). */
+function walkable(table: NodeTable): Omit<NodeTable, "nodes"> {
+  const { nodes: _nodes, ...rest } = table;
+  return rest;
+}
+
 /** The node table for the segments' trees, when every segment is unconditional and qualifies. */
 function nodeTableFor(segments: CompiledSegment[], ctx: KernelContext, layout: TreeLayout): { table: NodeTable; cols: Code } | null {
   if (layout === "branches" || segments.some((s) => s.predicate !== null)) return null;
@@ -91,7 +97,7 @@ function regressionEnsemble(model: MiningModel, segments: CompiledSegment[], ctx
   if (segments.some((s) => s.weight < 0)) throw new NotCompilable("negative Segment weight");
   const soa = nodeTableFor(segments, ctx, layout);
   if (soa) {
-    const table = ctx.pool.add(soa.table, "table");
+    const table = ctx.pool.add(walkable(soa.table), "table");
     const walk = ctx.pool.add(walkTreeBatch, "walkTreeBatch");
     const scores = ctx.pool.add(treeTables(soa.table.nodes, segments[0].tree, undefined as never).scores!, "scores");
     const weights = ctx.pool.add(Float64Array.from(segments, (s) => (weightedValues ? s.weight : 1)), "weights");
@@ -154,7 +160,7 @@ function voteEnsemble(model: MiningModel, segments: CompiledSegment[], ctx: Kern
   // One vote of weight w for category code c (c < 0: a missing prediction, its own pseudo-category).
   const vote = (c: Code, w: Code) => _`if (${c} < 0) { ${missingVotes}[i] += ${w}; } else { const j = i * ${K} + ${c}; if (${order}[j] === 0) ${order}[j] = ++${seq}[i]; ${votes}[j] += ${w}; }`;
   if (soa) {
-    const table = ctx.pool.add(soa.table, "table");
+    const table = ctx.pool.add(walkable(soa.table), "table");
     const walk = ctx.pool.add(walkTreeBatch, "walkTreeBatch");
     const pred = ctx.pool.add(soaPredicted!, "pred");
     const weights = ctx.pool.add(Float64Array.from(segments, weightOf), "weights");

@@ -101,7 +101,7 @@ export function buildNodeTable(trees: readonly TreeModel[], isNumeric: (field: s
  * Walks tree `t` for rows 0..n-1 and writes each row's final node (or -1: null prediction).
  * Mirrors the interpreter: a missing split value is UNKNOWN, handled by the tree's strategy.
  */
-export function walkTreeBatch(table: NodeTable, t: number, n: number, cols: readonly Float64Array[], out: Int32Array): void {
+export function walkTreeBatch(table: Omit<NodeTable, "nodes">, t: number, n: number, cols: readonly Float64Array[], out: Int32Array): void {
   const { feature, op, threshold, left, right, rightAlways, defaultChild } = table;
   const root = table.roots[t];
   const mode = table.missingMode[t];

@@ -1,0 +1,25 @@
+import { correctlyRoundedExp, normalCdf } from "@porta/ir";
+import { walkTreeBatch } from "./families/node-table.ts";
+
+/**
+ * Functions generated kernels may call, by a stable name: a cached artifact stores the name,
+ * never the function, and gets the same function back when it is loaded.
+ */
+const HELPERS = new Map<string, (...args: never[]) => unknown>([
+  ["walkTreeBatch", walkTreeBatch as (...args: never[]) => unknown],
+  ["normalCdf", normalCdf],
+  ["exp", correctlyRoundedExp],
+]);
+
+export function registerRuntimeHelper(name: string, fn: (...args: never[]) => unknown): void {
+  HELPERS.set(name, fn);
+}
+
+export function helperByName(name: string): ((...args: never[]) => unknown) | undefined {
+  return HELPERS.get(name);
+}
+
+export function helperName(fn: unknown): string | undefined {
+  for (const [name, f] of HELPERS) if (f === fn) return name;
+  return undefined;
+}
