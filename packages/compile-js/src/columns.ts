@@ -1,5 +1,5 @@
 import {
-  isNumericType, prepareInput, EvaluationError, isPortaError, formatValue,
+  isNumericType, prepareInput, parseNumber, EvaluationError, isPortaError, formatValue,
   type DataField, type MiningField, type Value,
 } from "@porta/ir";
 import { NotCompilable } from "./unsupported.ts";
@@ -62,8 +62,16 @@ export function encodeRows(
   return columns.map((col) => {
     if (col.kind === "number") {
       const out = new Float64Array(n);
+      const fast = plainNumber(col);
       for (let i = 0; i < n; i++) {
-        const v = prepareSafely(col, rows[i][col.name], errors, i);
+        const raw = rows[i][col.name];
+        if (fast !== undefined) {
+          // Common case first: a plain double with nothing to check; anything else takes the
+          // same prepareInput path as the interpreter.
+          const x = typeof raw === "number" ? raw : typeof raw === "string" ? parseNumber(raw) : undefined;
+          if (x !== undefined && x === x) { out[i] = fast === "float" ? Math.fround(x) : x; continue; }
+        }
+        const v = prepareSafely(col, raw, errors, i);
         out[i] = v === null ? NaN : typeof v === "number" ? v : typeof v === "boolean" ? (v ? 1 : 0) : NaN;
       }
       return out;
@@ -75,6 +83,18 @@ export function encodeRows(
     }
     return out;
   });
+}
+
+/**
+ * "double"/"float" when a valid value of this column needs no check beyond parsing (no declared
+ * values or intervals, no outlier treatment), else undefined.
+ */
+function plainNumber(col: InputColumn): "double" | "float" | undefined {
+  const f = col.field;
+  if (f.dataType !== "double" && f.dataType !== "float") return undefined;
+  if (f.validValues.length || f.invalidValues.length || f.missingValues.length || f.intervals.length) return undefined;
+  if (col.mining && col.mining.outliers !== "asIs") return undefined;
+  return f.dataType;
 }
 
 function prepareSafely(col: InputColumn, raw: unknown, errors: (EvaluationError | undefined)[], row: number): Value {
