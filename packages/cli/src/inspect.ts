@@ -1,5 +1,6 @@
 import type { ModelNode, Pipeline, TreeNode } from "@porta/ir";
 import type { Model } from "@porta/runtime";
+import { describePfa, type PfaDescription, type PfaEngine } from "@porta/pfa";
 
 export interface ModelSummary {
   format: string;
@@ -13,6 +14,8 @@ export interface ModelSummary {
   derivedFields?: number;
   families: Record<string, unknown>[];
   documentBytes?: number;
+  /** PFA documents: method, Avro types, cells/pools and the library functions used. */
+  pfa?: PfaDescription;
 }
 
 /** Facts about a loaded model for `porta inspect`: interface, families and their sizes. */
@@ -32,6 +35,7 @@ export function summarize(model: Model, documentBytes?: number): ModelSummary {
     derivedFields: pipeline?.transformations.length,
     families,
     documentBytes,
+    pfa: model.format === "pfa" ? describePfa((model as unknown as { engine: PfaEngine }).engine) : undefined,
   };
 }
 
@@ -85,6 +89,18 @@ export function formatSummary(s: ModelSummary): string {
   lines.push(`outputs (${s.outputs.length}):`);
   for (const f of s.outputs) lines.push(`  ${f.name}: ${f.dataType}${f.opType ? ` ${f.opType}` : ""}`);
   if (s.derivedFields) lines.push(`derived fields: ${s.derivedFields}`);
+  if (s.pfa) {
+    const p = s.pfa;
+    lines.push(`pfa: ${p.name ?? "(unnamed)"}, method ${p.method}`);
+    lines.push(`  input type: ${JSON.stringify(p.input)}`);
+    lines.push(`  output type: ${JSON.stringify(p.output)}`);
+    for (const [kind, list] of [["cell", p.cells], ["pool", p.pools]] as const) {
+      for (const c of list) lines.push(`  ${kind} ${c.name}: ${JSON.stringify(c.type)}${c.shared ? " shared" : ""}${c.rollback ? " rollback" : ""}`);
+    }
+    lines.push(`  functions (${p.functions.length}): ${p.functions.join(", ")}`);
+    if (p.userFunctions.length) lines.push(`  user functions: ${p.userFunctions.join(", ")}`);
+    return lines.join("\n");
+  }
   lines.push("models:");
   for (const f of s.families) {
     const { level, kind, path: _path, ...rest } = f as { level: number; kind: string; path: string };

@@ -14,8 +14,15 @@ export function formatOfPath(path: string): DataFormat {
   return "csv";
 }
 
+export interface ReadOptions {
+  /** JSON values that are not objects become `{ input: value }` (PFA engines with non-record input). */
+  wrapNonObjects?: boolean;
+  /** JSON parser; PFA passes a lossless one so longs beyond 2^53 stay exact. */
+  parseJson?: (text: string) => unknown;
+}
+
 /** Reads input rows. CSV cells are strings; empty cells, NA and N/A are missing. */
-export function readRows(path: string, format: DataFormat = formatOfPath(path)): Row[] {
+export function readRows(path: string, format: DataFormat = formatOfPath(path), options: ReadOptions = {}): Row[] {
   const text = readFileSync(path, "utf8");
   switch (format) {
     case "csv": {
@@ -31,24 +38,25 @@ export function readRows(path: string, format: DataFormat = formatOfPath(path)):
       }
     }
     case "json": {
-      const data = parseJson(text, path, 1);
+      const data = parseJson(text, path, 1, options.parseJson);
       if (!Array.isArray(data)) throw new ParseError("INPUT_JSON_NOT_ARRAY", `${path} must hold a JSON array of row objects`, { path, value: typeof data });
-      return data.map((r, i) => asRow(r, path, i + 1));
+      return data.map((r, i) => asRow(r, path, i + 1, options.wrapNonObjects));
     }
     case "ndjson":
-      return text.split("\n").flatMap((line, i) => (line.trim() === "" ? [] : [asRow(parseJson(line, path, i + 1), path, i + 1)]));
+      return text.split("\n").flatMap((line, i) => (line.trim() === "" ? [] : [asRow(parseJson(line, path, i + 1, options.parseJson), path, i + 1, options.wrapNonObjects)]));
   }
 }
 
-function parseJson(text: string, path: string, line: number): unknown {
+function parseJson(text: string, path: string, line: number, parser: (text: string) => unknown = JSON.parse): unknown {
   try {
-    return JSON.parse(text);
+    return parser(text);
   } catch (e) {
     throw new ParseError("INPUT_JSON_MALFORMED", `cannot read ${path} (line ${line}) as JSON: ${(e as Error).message}`, { path: `${path}:${line}`, value: text.slice(0, 80) });
   }
 }
 
-function asRow(value: unknown, path: string, n: number): Row {
+function asRow(value: unknown, path: string, n: number, wrapNonObjects = false): Row {
+  if (wrapNonObjects && (value === null || typeof value !== "object" || Array.isArray(value))) return { input: value };
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new ParseError("INPUT_ROW_NOT_OBJECT", `row ${n} of ${path} is not an object`, { path: `${path}:${n}`, value });
   }
@@ -62,17 +70,17 @@ function cell(v: unknown): string {
 }
 
 /** Writes result rows as CSV, JSON or NDJSON, to a file or (path undefined) to stdout. */
-export function writeRows(rows: Row[], columns: string[], format: DataFormat, path?: string): void {
+export function writeRows(rows: Row[], columns: string[], format: DataFormat, path?: string, stringify: (v: unknown) => string = (v) => JSON.stringify(v, jsonReplacer)): void {
   let text: string;
   switch (format) {
     case "csv":
       text = stringifyCsv(rows.map((r) => columns.map((c) => cell(r[c]))), { header: true, columns });
       break;
     case "json":
-      text = `${JSON.stringify(rows, jsonReplacer, 2)}\n`;
+      text = `[${rows.map((r) => stringify(r)).join(",\n")}]\n`;
       break;
     case "ndjson":
-      text = rows.map((r) => JSON.stringify(r, jsonReplacer)).join("\n") + (rows.length ? "\n" : "");
+      text = rows.map((r) => stringify(r)).join("\n") + (rows.length ? "\n" : "");
       break;
   }
   if (path) writeFileSync(path, text);

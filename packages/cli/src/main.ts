@@ -6,6 +6,7 @@ import { formatOfPath, readRows, writeRows, type DataFormat } from "./io.ts";
 import { formatSummary, summarize } from "./inspect.ts";
 import { formatPmmlTables, runPmmlConformance } from "./conformance/pmml.ts";
 import { formatPfaTables, runPfaConformanceReport } from "./conformance/pfa.ts";
+import { parseJsonLossless, stringifyJson } from "@porta/pfa";
 
 /** Entry point of the `porta` command; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -32,13 +33,15 @@ export async function main(argv: string[]): Promise<number> {
       const t0 = performance.now();
       const model = loadModelSync(modelPath, { backend: backendOption(opts.backend), cache: opts.cache });
       const t1 = performance.now();
-      const rows = readRows(opts.input);
+      const pfa = model.format === "pfa";
+      const rows = readRows(opts.input, undefined, pfa ? { wrapNonObjects: true, parseJson: parseJsonLossless } : {});
       const { results, errors } = model.scoreBatch(rows, { onError: opts.onError === "skip" ? "collect" : "throw" });
       const t2 = performance.now();
       for (const e of errors) process.stderr.write(`porta: row ${e.row + 1}: ${e.message}\n`);
       const columns = model.outputFields.map((f) => f.name);
       const format: DataFormat = opts.output ? formatOfPath(opts.output) : ((opts.format as DataFormat | undefined) ?? formatOfPath(opts.input));
-      writeRows(results.map((r) => r ?? {}), columns, format, opts.output);
+      const unwrap = pfa && columns.length === 1 && columns[0] === "output";
+      writeRows(results.map((r) => (unwrap ? (r?.output as Record<string, unknown>) : r) ?? {}), columns, format, opts.output, pfa ? stringifyJson : undefined);
       if (opts.verbose) {
         for (const notice of model.notices) process.stderr.write(`porta: ${notice}\n`);
         const artifact = model.loadInfo?.artifactCache;

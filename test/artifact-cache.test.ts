@@ -1,0 +1,64 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { ArtifactCache, loadModelSync } from "@porta/runtime";
+import { forestRows, forestText } from "../fixtures/gen/forest.ts";
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, "..");
+const PORTA = join(ROOT, "packages", "cli", "bin", "porta.mjs");
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), "porta-artifacts-"));
+  const model = join(dir, "forest.pmml");
+  writeFileSync(model, forestText({ trees: 12, depth: 6, features: 8, task: "classification", seed: 4 }));
+  return { dir, model, cache: new ArtifactCache({ dir: join(dir, "cache") }) };
+}
+
+describe("compiled-artifact cache (runtime)", () => {
+  it("a second load hits the cache and scores exactly like the first and like the interpreter", () => {
+    const { model, cache } = setup();
+    const rows = forestRows(8, 200, 9).map((r, i) => (i % 7 === 0 ? { ...r, x2: null } : r));
+    const first = loadModelSync(model, { cache });
+    const second = loadModelSync(model, { cache });
+    expect(first.loadInfo?.artifactCache?.hit).toBe(false);
+    expect(second.loadInfo?.artifactCache?.hit).toBe(true);
+    expect(second.backend).toBe("js");
+    const reference = loadModelSync(model, { backend: "interp" }).scoreBatch(rows).results;
+    expect(first.scoreBatch(rows).results).toEqual(reference);
+    expect(second.scoreBatch(rows).results).toEqual(reference);
+    expect(second.outputFields).toEqual(first.outputFields);
+  });
+
+  it("a corrupt entry is detected, rebuilt, and never fails the load", () => {
+    const { model, cache } = setup();
+    loadModelSync(model, { cache });
+    const dir = cache.dir;
+    const [file] = readdirSync(dir);
+    const path = join(dir, file);
+    const text = readFileSync(path);
+    writeFileSync(path, text.subarray(0, Math.floor(text.length / 2)));
+    const reloaded = loadModelSync(model, { cache });
+    expect(reloaded.loadInfo?.artifactCache?.hit).toBe(false);
+    expect(loadModelSync(model, { cache }).loadInfo?.artifactCache?.hit).toBe(true);
+  });
+
+  it("porta score reports the miss, then the hit, with --verbose", async () => {
+    const { dir, model } = setup();
+    const input = join(dir, "rows.json");
+    writeFileSync(input, JSON.stringify(forestRows(8, 5, 1)));
+    const env = { ...process.env, PORTA_CACHE_DIR: join(dir, "cli-cache") };
+    const a = await run(process.execPath, [PORTA, "score", model, "--input", input, "--verbose"], { env });
+    const b = await run(process.execPath, [PORTA, "score", model, "--input", input, "--verbose"], { env });
+    expect(a.stderr).toMatch(/artifact cache miss/);
+    expect(b.stderr).toMatch(/artifact cache hit/);
+    expect(b.stdout).toBe(a.stdout);
+    const ls = await run(process.execPath, [PORTA, "cache", "ls"], { env });
+    expect(ls.stdout).toMatch(/1 artifacts/);
+    const clear = await run(process.execPath, [PORTA, "cache", "clear"], { env });
+    expect(clear.stdout).toMatch(/removed 1 artifacts/);
+  });
+});
