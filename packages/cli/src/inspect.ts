@@ -54,6 +54,10 @@ function familySummary(m: ModelNode): Record<string, unknown> {
     }
     case "regression":
       return { ...base, tables: m.tables.length, normalizationMethod: m.normalizationMethod };
+    case "neuralNetwork":
+      return { ...base, layerSizes: [m.inputs.length, ...m.layers.map((l) => l.neurons.length)].join("-"), activationFunction: m.activationFunction, normalizationMethod: m.normalizationMethod };
+    case "mining":
+      return { ...base, segments: m.segments.length, multipleModelMethod: m.multipleModelMethod };
     default: {
       const rec = m as unknown as Record<string, unknown>;
       const sizes: Record<string, number> = {};
