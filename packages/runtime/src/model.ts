@@ -1,4 +1,4 @@
-import type { DataType, OpType, Value } from "@porta/ir";
+import { isPortaError, type DataType, type OpType, type Value } from "@porta/ir";
 
 /** One field of a model's interface. */
 export interface FieldInfo {
@@ -38,4 +38,27 @@ export interface Model {
   score(row: Readonly<Record<string, unknown>>): ScoreResult;
   /** Scores many rows; with policy "collect", a failing row yields null and an entry in `errors`. */
   scoreBatch(rows: readonly Readonly<Record<string, unknown>>[], options?: { onError?: RowErrorPolicy }): BatchResult;
+}
+
+/** Scores rows one by one under a row-error policy (the shared body of the row-wise scoreBatch). */
+export function scoreEachRow(
+  rows: readonly Readonly<Record<string, unknown>>[],
+  score: (row: Readonly<Record<string, unknown>>) => ScoreResult,
+  policy: RowErrorPolicy = "throw",
+): BatchResult {
+  const results: (ScoreResult | null)[] = new Array(rows.length);
+  const errors: BatchResult["errors"] = [];
+  for (let i = 0; i < rows.length; i++) {
+    if (policy === "throw") {
+      results[i] = score(rows[i]);
+      continue;
+    }
+    try {
+      results[i] = score(rows[i]);
+    } catch (e) {
+      results[i] = null;
+      errors.push({ row: i, code: isPortaError(e) ? e.code : "INTERNAL", message: isPortaError(e) ? e.toOneLine() : String(e) });
+    }
+  }
+  return { results, errors };
 }

@@ -1,6 +1,6 @@
 import { EvaluationError, isPortaError } from "@porta/ir";
 import { compilePfa, decodeInput, encodeOutput, parsePfa, type AvroType, type PfaEngine } from "@porta/pfa";
-import type { BatchResult, FieldInfo, Model, RowErrorPolicy, ScoreResult } from "./model.ts";
+import { scoreEachRow, type BatchResult, type FieldInfo, type Model, type RowErrorPolicy, type ScoreResult } from "./model.ts";
 
 function typeLabel(t: AvroType): string {
   switch (t.kind) {
@@ -49,20 +49,6 @@ export class PfaModel implements Model {
   }
 
   scoreBatch(rows: readonly Readonly<Record<string, unknown>>[], options: { onError?: RowErrorPolicy } = {}): BatchResult {
-    const results: (ScoreResult | null)[] = [];
-    const errors: BatchResult["errors"] = [];
-    rows.forEach((row, i) => {
-      if (options.onError !== "collect") {
-        results.push(this.score(row));
-        return;
-      }
-      try {
-        results.push(this.score(row));
-      } catch (e) {
-        results.push(null);
-        errors.push({ row: i, code: isPortaError(e) ? e.code : "INTERNAL", message: isPortaError(e) ? e.toOneLine() : String(e) });
-      }
-    });
-    return { results, errors };
+    return scoreEachRow(rows, (row) => this.score(row), options.onError);
   }
 }

@@ -2,7 +2,7 @@ import {
   interpret, isPortaError, preparePipeline, resultOutputFields,
   type ModelNode, type Pipeline, type PreparedPipeline,
 } from "@porta/ir";
-import type { BatchResult, FieldInfo, Model, RowErrorPolicy, ScoreResult } from "./model.ts";
+import { scoreEachRow, type BatchResult, type FieldInfo, type Model, type RowErrorPolicy, type ScoreResult } from "./model.ts";
 
 /** Element names of the IR's model kinds, for `modelTypes`. */
 const ELEMENT_OF_KIND: Record<string, string> = {
@@ -67,21 +67,6 @@ export class PmmlModel implements Model {
   }
 
   scoreBatch(rows: readonly Readonly<Record<string, unknown>>[], options: { onError?: RowErrorPolicy } = {}): BatchResult {
-    const policy = options.onError ?? "throw";
-    const results: (ScoreResult | null)[] = new Array(rows.length);
-    const errors: BatchResult["errors"] = [];
-    for (let i = 0; i < rows.length; i++) {
-      if (policy === "throw") {
-        results[i] = this.score(rows[i]);
-        continue;
-      }
-      try {
-        results[i] = this.score(rows[i]);
-      } catch (e) {
-        results[i] = null;
-        errors.push({ row: i, code: isPortaError(e) ? e.code : "INTERNAL", message: isPortaError(e) ? e.toOneLine() : String(e) });
-      }
-    }
-    return { results, errors };
+    return scoreEachRow(rows, (row) => this.score(row), options.onError);
   }
 }

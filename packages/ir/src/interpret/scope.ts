@@ -25,6 +25,26 @@ export interface Scope {
 
 const IN_PROGRESS = Symbol("in-progress");
 
+type FieldCache = Map<string, Value | typeof IN_PROGRESS>;
+
+/** Memoised field resolution that reports a field defined in terms of itself. */
+function memoised(cache: FieldCache, name: string, compute: () => Value): Value {
+  const cached = cache.get(name);
+  if (cached === IN_PROGRESS) {
+    throw new SchemaError("PMML_CYCLIC_FIELD", `field "${name}" is defined in terms of itself`, { value: name });
+  }
+  if (cached !== undefined) return cached;
+  cache.set(name, IN_PROGRESS);
+  let value: Value;
+  try {
+    value = compute();
+  } finally {
+    cache.delete(name);
+  }
+  cache.set(name, value);
+  return value;
+}
+
 /** Raw data fields and global derived fields. */
 export class PipelineScope implements Scope {
   private readonly cache = new Map<string, Value | typeof IN_PROGRESS>();
@@ -58,27 +78,13 @@ export class PipelineScope implements Scope {
   }
 
   resolve(name: string): Value {
-    const cached = this.cache.get(name);
-    if (cached === IN_PROGRESS) {
-      throw new SchemaError("PMML_CYCLIC_FIELD", `field "${name}" is defined in terms of itself`, { value: name });
-    }
-    if (cached !== undefined) return cached;
-    let value: Value;
-    const dataField = this.dataFields.get(name);
-    if (dataField) {
-      value = prepareInput(dataField, this.topMiningFields.get(name), this.row[name]);
-    } else {
+    return memoised(this.cache, name, () => {
+      const dataField = this.dataFields.get(name);
+      if (dataField) return prepareInput(dataField, this.topMiningFields.get(name), this.row[name]);
       const derived = this.derived.get(name);
       if (!derived) throw new SchemaError("PMML_UNKNOWN_FIELD", `field "${name}" is not defined`, { value: name });
-      this.cache.set(name, IN_PROGRESS);
-      try {
-        value = castDerived(derived, evaluateExpr(derived.expr, this));
-      } finally {
-        this.cache.delete(name);
-      }
-    }
-    this.cache.set(name, value);
-    return value;
+      return castDerived(derived, evaluateExpr(derived.expr, this));
+    });
   }
 }
 
@@ -128,37 +134,18 @@ export class ModelScope implements Scope {
   }
 
   resolve(name: string): Value {
-    const cached = this.cache.get(name);
-    if (cached === IN_PROGRESS) {
-      throw new SchemaError("PMML_CYCLIC_FIELD", `field "${name}" is defined in terms of itself`, { value: name });
-    }
-    if (cached !== undefined) return cached;
-    let value: Value;
-    const derived = this.local.get(name);
-    if (derived) {
-      this.cache.set(name, IN_PROGRESS);
-      try {
-        value = castDerived(derived, evaluateExpr(derived.expr, this));
-      } finally {
-        this.cache.delete(name);
-      }
-    } else {
+    return memoised(this.cache, name, () => {
+      const derived = this.local.get(name);
+      if (derived) return castDerived(derived, evaluateExpr(derived.expr, this));
       const miningField = this.miningFields.get(name);
       const dataField = this.root.dataFields.get(name);
-      if (miningField && dataField && this.parent === this.root) {
-        // Top-level model: the root applies this model's treatments already.
-        value = this.root.resolve(name);
-      } else if (miningField && dataField) {
-        // Nested model: its own MiningField treats the raw input again (JPMML does the same).
-        value = prepareInput(dataField, miningField, this.root.rawInput(name));
-      } else if (miningField) {
-        value = treatNonDataField(miningField, this.parent.resolve(name));
-      } else {
-        value = this.parent.resolve(name);
-      }
-    }
-    this.cache.set(name, value);
-    return value;
+      // Top-level model: the root applies this model's treatments already.
+      if (miningField && dataField && this.parent === this.root) return this.root.resolve(name);
+      // Nested model: its own MiningField treats the raw input again (JPMML does the same).
+      if (miningField && dataField) return prepareInput(dataField, miningField, this.root.rawInput(name));
+      if (miningField) return treatNonDataField(miningField, this.parent.resolve(name));
+      return this.parent.resolve(name);
+    });
   }
 }
 
