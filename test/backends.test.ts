@@ -43,7 +43,7 @@ describe("compile-js gives the interpreter's answers", () => {
  * families are compiled.
  */
 const MUST_COMPILE = new Set([
-  "knime/DecisionTreeIris", "knime/DecisionTreeEnsembleIris", "knime/NeuralNetworkIris", "knime/DecisionTreeAudit",
+  "knime/DecisionTreeIris", "knime/DecisionTreeEnsembleIris", "knime/NeuralNetworkIris", "knime/ModelEnsembleIris", "knime/SupportVectorMachineIris", "knime/DecisionTreeAudit",
   "knime/DecisionTreeEnsembleAudit", "knime/DecisionTreeAuto", "knime/GBTAuto", "knime/PolynomialRegressionAuto",
   "rapidminer/DecisionTreeIris", "rapidminer/NeuralNetworkIris", "rapidminer/DecisionTreeAudit", "rapidminer/RegressionAuto",
   "sas/LogisticRegressionIris", "bigml/ModelIris", "bigml/ModelAudit", "bigml/ModelGrades",

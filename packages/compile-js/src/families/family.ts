@@ -6,6 +6,7 @@ import { compileTree } from "./tree.ts";
 import { compileRegression } from "./regression.ts";
 import { compileMining } from "./mining.ts";
 import { compileNeuralNetwork } from "./neural-network.ts";
+import { compileSvm } from "./support-vector-machine.ts";
 
 /** Compiles one model element's own evaluation (before Targets and Output) in its scope `ctx`. */
 export function compileFamily(model: ModelNode, ctx: KernelContext, target: TargetFacts): FamilyRow {
@@ -18,8 +19,9 @@ export function compileFamily(model: ModelNode, ctx: KernelContext, target: Targ
       return compileMining(model, ctx, target);
     case "neuralNetwork":
       return compileNeuralNetwork(model, ctx, target);
-    case "generalRegression":
     case "svm":
+      return compileSvm(model, ctx, target);
+    case "generalRegression":
     case "clustering":
     case "ruleSet":
     case "naiveBayes":
