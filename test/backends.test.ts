@@ -45,6 +45,7 @@ describe("compile-js gives the interpreter's answers", () => {
 const MUST_COMPILE = new Set([
   "knime/DecisionTreeIris", "knime/DecisionTreeEnsembleIris", "knime/NeuralNetworkIris", "knime/ModelEnsembleIris", "knime/SupportVectorMachineIris", "knime/DecisionTreeAudit",
   "knime/DecisionTreeEnsembleAudit", "knime/DecisionTreeAuto", "knime/GBTAuto", "knime/PolynomialRegressionAuto",
+  "knime/GeneralRegressionIris", "knime/GeneralRegressionAudit", "knime/GeneralRegressionAuto", "knime/ModelEnsembleAuto", "knime/RegressionEnsembleAuto",
   "rapidminer/DecisionTreeIris", "rapidminer/NeuralNetworkIris", "rapidminer/DecisionTreeAudit", "rapidminer/RegressionAuto",
   "sas/LogisticRegressionIris", "bigml/ModelIris", "bigml/ModelAudit", "bigml/ModelGrades",
 ]);

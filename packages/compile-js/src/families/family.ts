@@ -7,6 +7,7 @@ import { compileRegression } from "./regression.ts";
 import { compileMining } from "./mining.ts";
 import { compileNeuralNetwork } from "./neural-network.ts";
 import { compileSvm } from "./support-vector-machine.ts";
+import { compileGeneralRegression } from "./general-regression.ts";
 
 /** Compiles one model element's own evaluation (before Targets and Output) in its scope `ctx`. */
 export function compileFamily(model: ModelNode, ctx: KernelContext, target: TargetFacts): FamilyRow {
@@ -22,6 +23,7 @@ export function compileFamily(model: ModelNode, ctx: KernelContext, target: Targ
     case "svm":
       return compileSvm(model, ctx, target);
     case "generalRegression":
+      return compileGeneralRegression(model, ctx, target);
     case "clustering":
     case "ruleSet":
     case "naiveBayes":
