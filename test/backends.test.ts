@@ -48,6 +48,7 @@ const MUST_COMPILE = new Set([
   "knime/GeneralRegressionIris", "knime/GeneralRegressionAudit", "knime/GeneralRegressionAuto", "knime/ModelEnsembleAuto", "knime/RegressionEnsembleAuto",
   "rapidminer/DecisionTreeIris", "rapidminer/NeuralNetworkIris", "rapidminer/DecisionTreeAudit", "rapidminer/RegressionAuto",
   "sas/LogisticRegressionIris", "bigml/ModelIris", "bigml/ModelAudit", "bigml/ModelGrades",
+  "knime/KMeansIris", "knime/KMeansEnsembleIris", "rapidminer/KMeansIris", "bigml/ClusterDiabetes",
 ]);
 
 if (!existsSync(join(CORPUS, "manifest.json"))) {

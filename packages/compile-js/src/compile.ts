@@ -20,13 +20,26 @@ export interface OutputColumn {
   dataType?: DataType;
 }
 
-export type Kernel = (n: number, inputs: readonly (Float64Array | Int32Array)[], outputs: readonly (Float64Array | Int32Array)[]) => void;
+/**
+ * The batch kernel. `rowErrors[i]` becomes k + 1 when row i meets the k-th of `rowErrorKinds`
+ * (an evaluation error the interpreter would throw for that row; its result is then null).
+ */
+export type Kernel = (n: number, inputs: readonly (Float64Array | Int32Array)[], outputs: readonly (Float64Array | Int32Array)[], rowErrors: Int32Array) => void;
+
+/** An evaluation error a compiled kernel can record for a row. */
+export interface RowErrorKind {
+  code: string;
+  message: string;
+  path?: string;
+}
 
 /** A pipeline compiled to one batch kernel over columns. */
 export interface CompiledPipeline {
   inputs: InputColumn[];
   outputs: OutputColumn[];
   kernel: Kernel;
+  /** The errors `rowErrors` codes refer to (code k + 1 is entry k). */
+  rowErrorKinds: RowErrorKind[];
   /** The generated module, for the artifact cache and for audit. */
   source: string;
 }
@@ -55,6 +68,8 @@ class PipelineCompiler {
   readonly global: Map<string, DerivedField>;
   readonly topMining: Map<string, MiningField>;
   readonly root: ModelContext;
+  readonly rowErrorKinds: RowErrorKind[] = [];
+  readonly rowErrors = this.names.name("rowErrors");
 
   constructor(readonly pipeline: Pipeline, readonly options: CompileOptions) {
     this.global = new Map(pipeline.transformations.map((f) => [f.name, f]));
@@ -72,6 +87,13 @@ class PipelineCompiler {
       this.inputRefs.set(field.name, ref);
     }
     return ref;
+  }
+
+  /** Code that records, for row `i`, the error (the first one recorded for the row wins). */
+  fail(kind: RowErrorKind): Code {
+    let k = this.rowErrorKinds.findIndex((e) => e.code === kind.code && e.message === kind.message && e.path === kind.path);
+    if (k < 0) { this.rowErrorKinds.push(kind); k = this.rowErrorKinds.length - 1; }
+    return _`if (${this.rowErrors}[i] === 0) ${this.rowErrors}[i] = ${k + 1};`;
   }
 
   helper(key: HelperKey): Name {
@@ -150,8 +172,10 @@ class PipelineCompiler {
     const outNames = outputs.map(() => this.names.name("out"));
     const body = _`${this.pool.prelude()}
 ${inputNames.length ? _`let ${join(inputNames, ", ")};` : _``}
+let ${this.rowErrors};
 ${join(this.declarations, "\n")}
-return function kernel(n, inputs, outputs) {
+return function kernel(n, inputs, outputs, rowErrorsOut) {
+${this.rowErrors} = rowErrorsOut;
 ${join(inputNames.map((name, k) => _`${name} = inputs[${k}];`), "\n")}
 ${join(this.steps, "\n")}
 ${join(outNames.map((name, k) => _`const ${name} = outputs[${k}];`), "\n")}
@@ -164,7 +188,7 @@ ${join(statements.map((s, k) => _`${outNames[k]}[i] = ${s};`), "\n")}
 };`;
     for (const finish of this.finalizers) finish();
     const kernel = instantiate<Kernel>(body, this.pool.values);
-    return { inputs: this.inputs, outputs, kernel, source: body.text };
+    return { inputs: this.inputs, outputs, kernel, rowErrorKinds: this.rowErrorKinds, source: body.text };
   }
 
   /** The result columns, in the order PmmlModel reports them: target, then final OutputFields. */
@@ -204,7 +228,8 @@ ${join(statements.map((s, k) => _`${outNames[k]}[i] = ${s};`), "\n")}
           const table: Value[] = [];
           outputs.push({ name: f.name, storage: "i32", decode: { kind: "table", table }, dataType: f.dataType });
           statements.push(_`${row.value}`);
-          this.finalizers.push(() => { for (const c of cats) table.push(displayValueOf(target, c) ?? formatValue(c)); });
+          const own = row.displayValues;
+          this.finalizers.push(() => { cats.forEach((c, k) => table.push(own ? own[k] : displayValueOf(target, c) ?? formatValue(c))); });
         }
         return;
       case "probability":
@@ -274,6 +299,10 @@ class ModelContext implements KernelContext {
 
   step(code: Code): void {
     this.compiler.steps.push(code);
+  }
+
+  fail(kind: RowErrorKind): Code {
+    return this.compiler.fail(kind);
   }
 
   helper(key: HelperKey): Name {

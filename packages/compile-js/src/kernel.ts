@@ -28,6 +28,8 @@ export interface KernelContext {
   declare(code: Code): void;
   /** A batch-level statement (`n` rows), run after the steps declared before it. */
   step(code: Code): void;
+  /** Code recording an evaluation error for row `i` (the interpreter would throw it for that row). */
+  fail(kind: { code: string; message: string; path?: string }): Code;
   /** A runtime helper function (normalCdf, the correctly rounded exp, ...) by its fixed key. */
   helper(key: "normalCdf" | "exp"): Name;
   /** Three-valued logic helper (1/0/-1 operands) for a CompoundPredicate operator. */
@@ -64,6 +66,8 @@ export interface FamilyRow {
    * neural outputs); segment combinations that depend on map order require it.
    */
   staticProbabilities?: boolean;
+  /** Display value per category position (null: none), when the family decides it (cluster names). */
+  displayValues?: (string | null)[];
   /** Per-entity affinity locals (clusters, SVM machines), with the entity ids by position. */
   affinities?: { locals: Name[]; ids: string[] };
   /** Entity (tree node) index local and the entity ids by index. */

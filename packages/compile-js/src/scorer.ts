@@ -12,7 +12,12 @@ export class CompiledScorer {
   scoreRows(rows: readonly Readonly<Record<string, unknown>>[]): { results: (Record<string, Value> | null)[]; errors: (EvaluationError | undefined)[] } {
     const errors: (EvaluationError | undefined)[] = new Array(rows.length);
     const inputs = encodeRows(this.compiled.inputs, rows, errors);
-    const outputs = this.run(rows.length, inputs);
+    const { outputs, rowErrors } = this.runWithErrors(rows.length, inputs);
+    for (let i = 0; i < rows.length; i++) {
+      if (rowErrors[i] === 0 || errors[i]) continue;
+      const kind = this.compiled.rowErrorKinds[rowErrors[i] - 1];
+      errors[i] = new EvaluationError(kind.code, kind.message, { path: kind.path });
+    }
     const results: (Record<string, Value> | null)[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) results[i] = errors[i] ? null : this.decodeRow(outputs, i);
     return { results, errors };
@@ -20,9 +25,15 @@ export class CompiledScorer {
 
   /** Runs the kernel on encoded input columns (see InputColumn for the layout). */
   run(n: number, inputs: readonly (Float64Array | Int32Array)[]): OutputArrays {
+    return this.runWithErrors(n, inputs).outputs;
+  }
+
+  /** Runs the kernel; `rowErrors[i]` is k + 1 for a row that met `compiled.rowErrorKinds[k]`. */
+  runWithErrors(n: number, inputs: readonly (Float64Array | Int32Array)[]): { outputs: OutputArrays; rowErrors: Int32Array } {
     const outputs = this.compiled.outputs.map((o) => (o.storage === "f64" ? new Float64Array(n) : new Int32Array(n)));
-    this.compiled.kernel(n, inputs, outputs);
-    return outputs;
+    const rowErrors = new Int32Array(n);
+    this.compiled.kernel(n, inputs, outputs, rowErrors);
+    return { outputs, rowErrors };
   }
 
   decodeRow(outputs: OutputArrays, i: number): Record<string, Value> {

@@ -8,6 +8,7 @@ import { compileMining } from "./mining.ts";
 import { compileNeuralNetwork } from "./neural-network.ts";
 import { compileSvm } from "./support-vector-machine.ts";
 import { compileGeneralRegression } from "./general-regression.ts";
+import { compileClustering } from "./clustering.ts";
 
 /** Compiles one model element's own evaluation (before Targets and Output) in its scope `ctx`. */
 export function compileFamily(model: ModelNode, ctx: KernelContext, target: TargetFacts): FamilyRow {
@@ -25,6 +26,7 @@ export function compileFamily(model: ModelNode, ctx: KernelContext, target: Targ
     case "generalRegression":
       return compileGeneralRegression(model, ctx, target);
     case "clustering":
+      return compileClustering(model, ctx, target);
     case "ruleSet":
     case "naiveBayes":
     case "nearestNeighbor":
