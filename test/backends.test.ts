@@ -49,6 +49,7 @@ const MUST_COMPILE = new Set([
   "rapidminer/DecisionTreeIris", "rapidminer/NeuralNetworkIris", "rapidminer/DecisionTreeAudit", "rapidminer/RegressionAuto",
   "sas/LogisticRegressionIris", "bigml/ModelIris", "bigml/ModelAudit", "bigml/ModelGrades",
   "knime/KMeansIris", "knime/KMeansEnsembleIris", "rapidminer/KMeansIris", "bigml/ClusterDiabetes",
+  "knime/RuleSetIris", "knime/RuleSetAudit", "rapidminer/RuleSetIris", "rapidminer/RuleSetAudit",
 ]);
 
 if (!existsSync(join(CORPUS, "manifest.json"))) {

@@ -9,6 +9,7 @@ import { compileNeuralNetwork } from "./neural-network.ts";
 import { compileSvm } from "./support-vector-machine.ts";
 import { compileGeneralRegression } from "./general-regression.ts";
 import { compileClustering } from "./clustering.ts";
+import { compileRuleSet } from "./rule-set.ts";
 
 /** Compiles one model element's own evaluation (before Targets and Output) in its scope `ctx`. */
 export function compileFamily(model: ModelNode, ctx: KernelContext, target: TargetFacts): FamilyRow {
@@ -28,6 +29,7 @@ export function compileFamily(model: ModelNode, ctx: KernelContext, target: Targ
     case "clustering":
       return compileClustering(model, ctx, target);
     case "ruleSet":
+      return compileRuleSet(model, ctx, target);
     case "naiveBayes":
     case "nearestNeighbor":
     case "scorecard":
