@@ -1,15 +1,15 @@
 import {
-  normalCdf, formatValue, toDataType,
-  type DataType, type Expr, type ModelNode, type OutputField, type Pipeline, type Value, type DerivedField,
+  formatValue, toDataType,
+  type DataField, type DataType, type Expr, type MiningField, type ModelNode, type OutputField, type Pipeline, type Value, type DerivedField,
 } from "@porta/ir";
 import { ConstantPool, NameScope, _, instantiate, join, type Code, type Name } from "./codegen.ts";
 import { codeOf, makeInputColumn, MISSING_CODE, type InputColumn } from "./columns.ts";
 import type { ColumnRef, FamilyRow, KernelContext } from "./kernel.ts";
-import { compileRegression } from "./families/regression.ts";
-import { compileTree } from "./families/tree.ts";
-import { compileMining, type TreeLayout } from "./families/mining.ts";
-import { displayValueOf, targetFacts, type TargetFacts } from "./targets.ts";
+import { compileFamily } from "./families/family.ts";
+import { sameTreatment, type TreeLayout } from "./families/mining.ts";
+import { displayValueOf, targetFacts, targetsCode, type TargetFacts } from "./targets.ts";
 import { NotCompilable } from "./unsupported.ts";
+import { helperByName } from "./helpers.ts";
 
 /** How an output column is stored and turned back into values. */
 export interface OutputColumn {
@@ -21,13 +21,26 @@ export interface OutputColumn {
   dataType?: DataType;
 }
 
-export type Kernel = (n: number, inputs: readonly (Float64Array | Int32Array)[], outputs: readonly (Float64Array | Int32Array)[]) => void;
+/**
+ * The batch kernel. `rowErrors[i]` becomes k + 1 when row i meets the k-th of `rowErrorKinds`
+ * (an evaluation error the interpreter would throw for that row; its result is then null).
+ */
+export type Kernel = (n: number, inputs: readonly (Float64Array | Int32Array)[], outputs: readonly (Float64Array | Int32Array)[], rowErrors: Int32Array) => void;
+
+/** An evaluation error a compiled kernel can record for a row. */
+export interface RowErrorKind {
+  code: string;
+  message: string;
+  path?: string;
+}
 
 /** A pipeline compiled to one batch kernel over columns. */
 export interface CompiledPipeline {
   inputs: InputColumn[];
   outputs: OutputColumn[];
   kernel: Kernel;
+  /** The errors `rowErrors` codes refer to (code k + 1 is entry k). */
+  rowErrorKinds: RowErrorKind[];
   /** The generated module, for the artifact cache and for audit. */
   source: string;
   /** The constant pool the module reads as `C` (typed arrays, tables, runtime helpers). */
@@ -44,34 +57,52 @@ export function compilePipeline(pipeline: Pipeline, options: CompileOptions = {}
   return new PipelineCompiler(pipeline, options).compile();
 }
 
-class PipelineCompiler implements KernelContext {
+class PipelineCompiler {
   readonly names = new NameScope();
   readonly pool = new ConstantPool(this.names);
-  private readonly declarations: Code[] = [];
-  private readonly helpers = new Map<string, Name>();
-  private readonly inputs: InputColumn[] = [];
-  private readonly inputRefs = new Map<string, ColumnRef>();
-  private readonly derivedRefs = new Map<string, ColumnRef>();
-  private readonly derivedOrder: { ref: ColumnRef; code: Code }[] = [];
-  private readonly inProgress = new Set<string>();
-  private readonly model: ModelNode;
-  private readonly local: Map<string, DerivedField>;
-  private readonly global: Map<string, DerivedField>;
+  readonly declarations: Code[] = [];
+  /** Batch-level statements in dependency order: derived columns, segment loops. */
+  readonly steps: Code[] = [];
+  readonly helpers = new Map<string, Name>();
+  readonly inputs: InputColumn[] = [];
+  readonly inputRefs = new Map<string, ColumnRef>();
+  readonly derivedRefs = new Map<string, ColumnRef>();
+  readonly inProgress = new Set<string>();
+  readonly global: Map<string, DerivedField>;
+  readonly topMining: Map<string, MiningField>;
+  readonly root: ModelContext;
+  readonly rowErrorKinds: RowErrorKind[] = [];
+  readonly rowErrors = this.names.name("rowErrors");
 
-  constructor(private readonly pipeline: Pipeline, private readonly options: CompileOptions) {
-    this.model = pipeline.model;
-    this.local = new Map(this.model.localTransformations.map((f) => [f.name, f]));
+  constructor(readonly pipeline: Pipeline, readonly options: CompileOptions) {
     this.global = new Map(pipeline.transformations.map((f) => [f.name, f]));
+    this.topMining = new Map(pipeline.model.miningSchema.map((f) => [f.name, f]));
+    this.root = new ModelContext(this, pipeline.model, null);
   }
 
-  declare(code: Code): void {
-    this.declarations.push(code);
+  /** An input column (treated with the top-level model's MiningField, as the interpreter's root scope). */
+  input(field: DataField): ColumnRef {
+    let ref = this.inputRefs.get(field.name);
+    if (!ref) {
+      const col = makeInputColumn(field, this.topMining.get(field.name));
+      this.inputs.push(col);
+      ref = { array: this.names.name("col"), kind: col.kind, input: col };
+      this.inputRefs.set(field.name, ref);
+    }
+    return ref;
   }
 
-  helper(key: "normalCdf"): Name {
+  /** Code that records, for row `i`, the error (the first one recorded for the row wins). */
+  fail(kind: RowErrorKind): Code {
+    let k = this.rowErrorKinds.findIndex((e) => e.code === kind.code && e.message === kind.message && e.path === kind.path);
+    if (k < 0) { this.rowErrorKinds.push(kind); k = this.rowErrorKinds.length - 1; }
+    return _`if (${this.rowErrors}[i] === 0) ${this.rowErrors}[i] = ${k + 1};`;
+  }
+
+  helper(key: HelperKey): Name {
     let n = this.helpers.get(key);
     if (!n) {
-      n = this.pool.add(normalCdf, "normalCdf");
+      n = this.pool.add(helperByName(key), key);
       this.helpers.set(key, n);
     }
     return n;
@@ -88,105 +119,34 @@ class PipelineCompiler implements KernelContext {
       xor: _`return a === -1 || b === -1 ? -1 : a !== b ? 1 : 0;`,
       surrogate: _`return a !== -1 ? a : b;`,
     }[op];
-    this.declare(_`function ${n}(a, b) { ${body} }`);
+    this.declarations.push(_`function ${n}(a, b) { ${body} }`);
     return n;
   }
 
-  /** Field resolution in the interpreter's order: local derived, mining field, global derived. */
-  column(field: string): ColumnRef {
-    const local = this.local.get(field);
-    if (local) return this.derived(local, "local");
-    const mining = this.model.miningSchema.find((f) => f.name === field);
-    const dataField = this.pipeline.dataFields.find((f) => f.name === field);
-    if (dataField) {
-      let ref = this.inputRefs.get(field);
-      if (!ref) {
-        const col = makeInputColumn(dataField, mining);
-        this.inputs.push(col);
-        ref = { array: this.names.name("col"), kind: col.kind, input: col };
-        this.inputRefs.set(field, ref);
-      }
-      return ref;
-    }
-    const global = this.global.get(field);
-    if (global) return this.derived(global, "global");
-    throw new NotCompilable(`reference to field "${field}" outside the model's scope`);
-  }
-
-  private derived(field: DerivedField, where: string): ColumnRef {
-    const key = `${where}:${field.name}`;
+  /** A derived field as a scratch column computed once per batch (key: its scope and name). */
+  derived(field: DerivedField, key: string, ctx: ModelContext): ColumnRef {
     const existing = this.derivedRefs.get(key);
     if (existing) return existing;
     if (this.inProgress.has(key)) throw new NotCompilable(`cyclic derived field "${field.name}"`);
     if (field.dataType !== "double" && field.dataType !== "float") throw new NotCompilable(`DerivedField of dataType ${field.dataType}`);
     this.inProgress.add(key);
-    const value = this.expr(field.expr);
+    const value = ctx.expr(field.expr);
     this.inProgress.delete(key);
     const ref: ColumnRef = { array: this.names.name("d"), kind: "number" };
     const cast = field.dataType === "float" ? _`Math.fround(${value})` : value;
-    this.derivedOrder.push({ ref, code: cast });
+    this.declarations.push(_`let ${ref.array};`);
+    this.steps.push(_`${ref.array} = new Float64Array(n); for (let i = 0; i < n; i++) ${ref.array}[i] = ${cast};`);
     this.derivedRefs.set(key, ref);
     return ref;
   }
 
-  /** A numeric expression (NaN = missing) over row `i`. */
-  private expr(e: Expr): Code {
-    switch (e.kind) {
-      case "constant":
-        if (typeof e.value !== "number") throw new NotCompilable("non-numeric Constant");
-        return _`${e.value}`;
-      case "fieldRef": {
-        const col = this.column(e.field);
-        if (col.kind !== "number") throw new NotCompilable("FieldRef to a string field in a numeric expression");
-        if (e.mapMissingTo === undefined) return _`${col.array}[i]`;
-        if (typeof e.mapMissingTo !== "number") throw new NotCompilable("non-numeric mapMissingTo");
-        return _`(${col.array}[i] !== ${col.array}[i] ? ${e.mapMissingTo} : ${col.array}[i])`;
-      }
-      case "normContinuous": {
-        const col = this.column(e.field);
-        if (col.kind !== "number" || e.points.length < 2) throw new NotCompilable("NormContinuous on a string field");
-        const pts = this.pool.add(Float64Array.from(e.points.flatMap((p) => [p.orig, p.norm])), "norm");
-        const fn = this.normContinuousHelper();
-        const outliers = { asIs: 0, asMissingValues: 1, asExtremeValues: 2 }[e.outliers];
-        const missing = e.mapMissingTo ?? NaN;
-        return _`${fn}(${col.array}[i], ${pts}, ${outliers}, ${missing})`;
-      }
-      case "normDiscrete": {
-        const col = this.column(e.field);
-        const missing = e.mapMissingTo ?? NaN;
-        if (col.kind === "category") {
-          const code = codeOf(col.input!, e.value);
-          return _`(${col.array}[i] === ${MISSING_CODE} ? ${missing} : ${col.array}[i] === ${code} ? 1 : 0)`;
-        }
-        const v = toDataType(e.value, "double");
-        if (typeof v !== "number") throw new NotCompilable("NormDiscrete with text on a numeric field");
-        return _`(${col.array}[i] !== ${col.array}[i] ? ${missing} : ${col.array}[i] === ${v} ? 1 : 0)`;
-      }
-      case "apply": {
-        // Only operations that cannot produce PMML "invalid" from valid numbers are compiled.
-        const ops: Record<string, Code> = { "+": _`+`, "-": _`-`, "*": _`*` };
-        const op = ops[e.function];
-        if (!op || e.args.length !== 2 || e.defaultValue !== undefined) throw new NotCompilable(`Apply function="${e.function}"`);
-        const [a, b] = e.args.map((x) => this.expr(x));
-        const combined = _`(${a} ${op} ${b})`;
-        if (e.mapMissingTo === undefined) return combined;
-        if (typeof e.mapMissingTo !== "number") throw new NotCompilable("non-numeric mapMissingTo");
-        const t = this.names.name("m");
-        this.declare(_`let ${t} = 0;`);
-        return _`((${t} = ${combined}) !== ${t} ? ${e.mapMissingTo} : ${t})`;
-      }
-      default:
-        throw new NotCompilable(`${e.kind} expression`);
-    }
-  }
-
-  private normContinuousHelper(): Name {
+  normContinuousHelper(): Name {
     let n = this.helpers.get("normContinuous");
     if (n) return n;
     n = this.names.name("normContinuous");
     this.helpers.set("normContinuous", n);
     // Same arithmetic as the interpreter's evaluateNormContinuous.
-    this.declare(_`function ${n}(x, pts, outliers, missing) {
+    this.declarations.push(_`function ${n}(x, pts, outliers, missing) {
   if (x !== x) return missing;
   const m = pts.length / 2;
   if (x < pts[0] || x > pts[2 * m - 2]) {
@@ -205,34 +165,22 @@ class PipelineCompiler implements KernelContext {
   }
 
   compile(): CompiledPipeline {
-    const model = this.model;
-    const target = targetFacts(model, this.pipeline, model.kind === "regression" ? model.targetFieldName : undefined);
-    let row: FamilyRow;
-    switch (model.kind) {
-      case "tree":
-        row = compileTree(model, this, target);
-        break;
-      case "regression":
-        row = compileRegression(model, this, target);
-        break;
-      case "mining":
-        row = compileMining(model, this, target, this.pipeline, this.options.treeLayout);
-        break;
-      default:
-        throw new NotCompilable(`${(model as { kind: string }).kind} model`);
-    }
-    const post = this.targets(model, row, target);
+    const model = this.pipeline.model;
+    const ctx = this.root;
+    const target = ctx.targetOf(model);
+    const row = compileFamily(model, ctx, target);
+    const post = targetsCode(model, row, target, this.names);
     const { statements, outputs } = this.outputs(model, row, target);
     const inputNames = this.inputs.map((c) => this.inputRefs.get(c.name)!.array);
     const outNames = outputs.map(() => this.names.name("out"));
-    const derivedNames = this.derivedOrder.map((d) => d.ref.array);
     const body = _`${this.pool.prelude()}
 ${inputNames.length ? _`let ${join(inputNames, ", ")};` : _``}
-${derivedNames.length ? _`let ${join(derivedNames, ", ")};` : _``}
+let ${this.rowErrors};
 ${join(this.declarations, "\n")}
-return function kernel(n, inputs, outputs) {
+return function kernel(n, inputs, outputs, rowErrorsOut) {
+${this.rowErrors} = rowErrorsOut;
 ${join(inputNames.map((name, k) => _`${name} = inputs[${k}];`), "\n")}
-${join(this.derivedOrder.map((d) => _`${d.ref.array} = new Float64Array(n); for (let i = 0; i < n; i++) ${d.ref.array}[i] = ${d.code};`), "\n")}
+${join(this.steps, "\n")}
 ${join(outNames.map((name, k) => _`const ${name} = outputs[${k}];`), "\n")}
 ${row.prepass ?? _``}
 for (let i = 0; i < n; i++) {
@@ -243,50 +191,7 @@ ${join(statements.map((s, k) => _`${outNames[k]}[i] = ${s};`), "\n")}
 };`;
     for (const finish of this.finalizers) finish();
     const kernel = instantiate<Kernel>(body, this.pool.values);
-    return { inputs: this.inputs, outputs, kernel, source: body.text, constants: this.pool.values };
-  }
-
-  /** Targets post-processing, mirroring the interpreter's applyTargets. */
-  private targets(model: ModelNode, row: FamilyRow, target: TargetFacts): Code {
-    const t = target.target;
-    if (!t) return _``;
-    if (model.functionName === "regression") {
-      if (row.kind !== "number") throw new NotCompilable("Targets on a categorical regression");
-      const v = row.value;
-      const out: Code[] = [];
-      const dflt = t.values.find((tv) => tv.defaultValue !== undefined)?.defaultValue;
-      const x = this.names.name("tv");
-      out.push(_`let ${x} = ${v};`);
-      if (dflt !== undefined) out.push(_`if (${x} !== ${x}) ${x} = ${dflt};`);
-      const steps: Code[] = [];
-      if (t.min !== undefined) steps.push(_`if (${x} < ${t.min}) ${x} = ${t.min};`);
-      if (t.max !== undefined) steps.push(_`if (${x} > ${t.max}) ${x} = ${t.max};`);
-      steps.push(_`${x} = ${x} * ${t.rescaleFactor} + ${t.rescaleConstant};`);
-      if (t.castInteger) steps.push(_`${x} = ${{ round: _`Math.round`, ceiling: _`Math.ceil`, floor: _`Math.floor` }[t.castInteger]}(${x});`);
-      out.push(_`if (${x} === ${x}) { ${join(steps, " ")} }`);
-      row.value = x;
-      return join(out, "\n");
-    }
-    if (model.functionName === "classification") {
-      const priors = t.values.filter((tv) => tv.priorProbability !== undefined && tv.value !== undefined);
-      if (priors.length === 0 || row.kind !== "category") return _``;
-      const categories = row.categories!;
-      const probs = row.probabilities ?? [];
-      const slot = (c: Value): number => {
-        let k = categories.findIndex((x) => x === c);
-        if (k < 0) { categories.push(c); probs.push(this.names.name("p")); k = categories.length - 1; }
-        return k;
-      };
-      const priorSlots = priors.map((tv) => ({ k: slot(target.category(tv.value!)), p: tv.priorProbability! }));
-      row.probabilities = probs;
-      let best = -1, bestP = -Infinity;
-      for (const { k, p } of priorSlots) if (p > bestP) { best = k; bestP = p; }
-      const assigns = probs.map((p, k) => _`${p} = ${priorSlots.find((s) => s.k === k)?.p ?? 0};`);
-      const extra = probs.slice(row.probabilities.length);
-      return _`${extra.length ? _`let ${join(extra.map((p) => _`${p} = NaN`), ", ")};` : _``}
-if (${row.value} === ${MISSING_CODE}) { ${row.value} = ${best}; ${join(assigns, " ")} }`;
-    }
-    return _``;
+    return { inputs: this.inputs, outputs, kernel, rowErrorKinds: this.rowErrorKinds, source: body.text, constants: this.pool.values };
   }
 
   /** The result columns, in the order PmmlModel reports them: target, then final OutputFields. */
@@ -326,7 +231,8 @@ if (${row.value} === ${MISSING_CODE}) { ${row.value} = ${best}; ${join(assigns, 
           const table: Value[] = [];
           outputs.push({ name: f.name, storage: "i32", decode: { kind: "table", table }, dataType: f.dataType });
           statements.push(_`${row.value}`);
-          this.finalizers.push(() => { for (const c of cats) table.push(displayValueOf(target, c) ?? formatValue(c)); });
+          const own = row.displayValues;
+          this.finalizers.push(() => { cats.forEach((c, k) => table.push(own ? own[k] : displayValueOf(target, c) ?? formatValue(c))); });
         }
         return;
       case "probability":
@@ -355,4 +261,148 @@ if (${row.value} === ${MISSING_CODE}) { ${row.value} = ${best}; ${join(assigns, 
   }
 
   private readonly finalizers: (() => void)[] = [];
+}
+
+/** Runtime functions generated code calls through the constant pool (see helpers.ts). */
+type HelperKey = "normalCdf" | "exp";
+
+/**
+ * One model element's field scope, as the interpreter's ModelScope: local derived fields, then
+ * MiningFields, then the enclosing scope (a MiningModel for a segment, the pipeline at the top).
+ */
+class ModelContext implements KernelContext {
+  readonly names: NameScope;
+  readonly pool: ConstantPool;
+  private readonly local: Map<string, DerivedField>;
+  private readonly mining: Map<string, MiningField>;
+  /** Values defined in this scope by name (modelChain segment OutputFields). */
+  private readonly defined = new Map<string, ColumnRef>();
+  private static nextId = 0;
+  private readonly id = ModelContext.nextId++;
+
+  constructor(readonly compiler: PipelineCompiler, readonly model: ModelNode, readonly parent: ModelContext | null) {
+    this.names = compiler.names;
+    this.pool = compiler.pool;
+    this.local = new Map(model.localTransformations.map((f) => [f.name, f]));
+    this.mining = new Map(model.miningSchema.map((f) => [f.name, f]));
+  }
+
+  get pipeline(): Pipeline {
+    return this.compiler.pipeline;
+  }
+
+  get treeLayout(): TreeLayout {
+    return this.compiler.options.treeLayout ?? "auto";
+  }
+
+  declare(code: Code): void {
+    this.compiler.declarations.push(code);
+  }
+
+  step(code: Code): void {
+    this.compiler.steps.push(code);
+  }
+
+  fail(kind: RowErrorKind): Code {
+    return this.compiler.fail(kind);
+  }
+
+  helper(key: HelperKey): Name {
+    return this.compiler.helper(key);
+  }
+
+  logic(op: "and" | "or" | "xor" | "surrogate"): Name {
+    return this.compiler.logic(op);
+  }
+
+  nested(model: ModelNode): KernelContext {
+    return new ModelContext(this.compiler, model, this);
+  }
+
+  define(field: string, ref: ColumnRef): void {
+    this.defined.set(field, ref);
+  }
+
+  targetOf(model: ModelNode): TargetFacts {
+    const explicit = model.kind === "regression" ? model.targetFieldName : model.kind === "generalRegression" ? model.targetVariableName : undefined;
+    return targetFacts(model, this.pipeline, explicit);
+  }
+
+  /** Field resolution in the interpreter's order (ModelScope.resolve). */
+  column(field: string): ColumnRef {
+    const defined = this.defined.get(field);
+    if (defined) return defined;
+    const local = this.local.get(field);
+    if (local) return this.compiler.derived(local, `local${this.id}:${field}`, this);
+    const mining = this.mining.get(field);
+    const dataField = this.pipeline.dataFields.find((f) => f.name === field);
+    if (mining && dataField && this.parent !== null) {
+      // A nested model treats the raw input with its own MiningField; the batch holds the input
+      // treated by the top-level model's, so the two must agree.
+      if (!sameTreatment(this.compiler.topMining.get(field), mining)) throw new NotCompilable("segment MiningField treatments that differ from the top-level model's");
+      return this.compiler.input(dataField);
+    }
+    if (mining && !dataField && !isPassThrough(mining)) throw new NotCompilable("MiningField treatment of a derived field");
+    if (this.parent) return this.parent.column(field);
+    if (dataField) return this.compiler.input(dataField);
+    const global = this.compiler.global.get(field);
+    if (global) return this.compiler.derived(global, `global:${field}`, this.compiler.root);
+    throw new NotCompilable(`reference to field "${field}" outside the model's scope`);
+  }
+
+  expr(e: Expr): Code {
+    switch (e.kind) {
+      case "constant":
+        if (typeof e.value !== "number") throw new NotCompilable("non-numeric Constant");
+        return _`${e.value}`;
+      case "fieldRef": {
+        const col = this.column(e.field);
+        if (col.kind !== "number") throw new NotCompilable("FieldRef to a string field in a numeric expression");
+        if (e.mapMissingTo === undefined) return _`${col.array}[i]`;
+        if (typeof e.mapMissingTo !== "number") throw new NotCompilable("non-numeric mapMissingTo");
+        return _`(${col.array}[i] !== ${col.array}[i] ? ${e.mapMissingTo} : ${col.array}[i])`;
+      }
+      case "normContinuous": {
+        const col = this.column(e.field);
+        if (col.kind !== "number" || e.points.length < 2) throw new NotCompilable("NormContinuous on a string field");
+        const pts = this.pool.add(Float64Array.from(e.points.flatMap((p) => [p.orig, p.norm])), "norm");
+        const fn = this.compiler.normContinuousHelper();
+        const outliers = { asIs: 0, asMissingValues: 1, asExtremeValues: 2 }[e.outliers];
+        const missing = e.mapMissingTo ?? NaN;
+        return _`${fn}(${col.array}[i], ${pts}, ${outliers}, ${missing})`;
+      }
+      case "normDiscrete": {
+        const col = this.column(e.field);
+        const missing = e.mapMissingTo ?? NaN;
+        if (col.kind === "category") {
+          const code = codeOf(col.input!, e.value);
+          return _`(${col.array}[i] === ${MISSING_CODE} ? ${missing} : ${col.array}[i] === ${code} ? 1 : 0)`;
+        }
+        const v = toDataType(e.value, "double");
+        if (typeof v !== "number") throw new NotCompilable("NormDiscrete with text on a numeric field");
+        return _`(${col.array}[i] !== ${col.array}[i] ? ${missing} : ${col.array}[i] === ${v} ? 1 : 0)`;
+      }
+      case "apply": {
+        // Only operations that cannot produce PMML "invalid" from valid numbers are compiled.
+        const ops: Record<string, Code> = { "+": _`+`, "-": _`-`, "*": _`*` };
+        const op = ops[e.function];
+        if (!op || e.args.length !== 2 || e.defaultValue !== undefined) throw new NotCompilable(`Apply function="${e.function}"`);
+        const [a, b] = e.args.map((x) => this.expr(x));
+        const combined = _`(${a} ${op} ${b})`;
+        if (e.mapMissingTo === undefined) return combined;
+        if (typeof e.mapMissingTo !== "number") throw new NotCompilable("non-numeric mapMissingTo");
+        const t = this.names.name("m");
+        this.declare(_`let ${t} = 0;`);
+        return _`((${t} = ${combined}) !== ${t} ? ${e.mapMissingTo} : ${t})`;
+      }
+      default:
+        throw new NotCompilable(`${e.kind} expression`);
+    }
+  }
+
+}
+
+/** A MiningField on a non-data field that leaves its value as it is. */
+function isPassThrough(f: MiningField): boolean {
+  return f.missingValueReplacement === undefined && f.outliers === "asIs";
 }

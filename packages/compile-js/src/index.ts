@@ -1,4 +1,4 @@
-export { compilePipeline, type CompiledPipeline, type CompileOptions, type OutputColumn, type Kernel } from "./compile.ts";
+export { compilePipeline, type CompiledPipeline, type CompileOptions, type OutputColumn, type Kernel, type RowErrorKind } from "./compile.ts";
 export { NODE_TABLE_MIN_NODES, type TreeLayout } from "./families/mining.ts";
 export { CompiledScorer, type OutputArrays } from "./scorer.ts";
 export { NotCompilable } from "./unsupported.ts";

@@ -1,4 +1,5 @@
-import type { Value } from "@porta/ir";
+import type { Expr, ModelNode, Pipeline, Value } from "@porta/ir";
+import type { TargetFacts } from "./targets.ts";
 import { _, join, type Code, type ConstantPool, type Name, type NameScope } from "./codegen.ts";
 import type { InputColumn } from "./columns.ts";
 
@@ -11,18 +12,34 @@ export interface ColumnRef {
   input?: InputColumn;
 }
 
-/** What family compilers get: name minting, the constant pool and field resolution. */
+/** What family compilers get: name minting, the constant pool and field resolution in one model's scope. */
 export interface KernelContext {
   names: NameScope;
   pool: ConstantPool;
-  /** Resolves a field visible to the model (local/global derived field or mining field). */
+  readonly model: ModelNode;
+  readonly pipeline: Pipeline;
+  /** Tree ensemble layout option of the compile. */
+  readonly treeLayout: "auto" | "branches" | "table";
+  /** A numeric expression over row `i` in this scope (NaN: missing). */
+  expr(e: Expr): Code;
+  /** Resolves a field visible to the model (local/global derived field, mining field, defined value). */
   column(field: string): ColumnRef;
   /** Module-level declarations (functions, tables) the family needs. */
   declare(code: Code): void;
-  /** A runtime helper function (normalCdf, ...) by its fixed key. */
-  helper(key: "normalCdf"): Name;
+  /** A batch-level statement (`n` rows), run after the steps declared before it. */
+  step(code: Code): void;
+  /** Code recording an evaluation error for row `i` (the interpreter would throw it for that row). */
+  fail(kind: { code: string; message: string; path?: string }): Code;
+  /** A runtime helper function (normalCdf, the correctly rounded exp, ...) by its fixed key. */
+  helper(key: "normalCdf" | "exp"): Name;
   /** Three-valued logic helper (1/0/-1 operands) for a CompoundPredicate operator. */
   logic(op: "and" | "or" | "xor" | "surrogate"): Name;
+  /** The scope of a model nested in this one (a segment). */
+  nested(model: ModelNode): KernelContext;
+  /** Makes a column visible by name in this scope (modelChain: a segment's OutputFields). */
+  define(field: string, ref: ColumnRef): void;
+  /** The target facts of a model element, as the interpreter's targetInfo. */
+  targetOf(model: ModelNode): TargetFacts;
 }
 
 /**
@@ -43,6 +60,16 @@ export interface FamilyRow {
   probabilities?: Name[];
   /** Per-category confidence locals, when the family has them. */
   confidences?: Name[];
+  /**
+   * True when, whenever the value is not missing, every probability local holds a number and the
+   * interpreter's probability map has exactly `categories`, in that order (regression tables,
+   * neural outputs); segment combinations that depend on map order require it.
+   */
+  staticProbabilities?: boolean;
+  /** Display value per category position (null: none), when the family decides it (cluster names). */
+  displayValues?: (string | null)[];
+  /** Per-entity affinity locals (clusters, SVM machines), with the entity ids by position. */
+  affinities?: { locals: Name[]; ids: string[] };
   /** Entity (tree node) index local and the entity ids by index. */
   entity?: { index: Name; ids: (string | null)[] };
 }

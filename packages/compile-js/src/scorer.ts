@@ -12,17 +12,33 @@ export class CompiledScorer {
   scoreRows(rows: readonly Readonly<Record<string, unknown>>[]): { results: (Record<string, Value> | null)[]; errors: (EvaluationError | undefined)[] } {
     const errors: (EvaluationError | undefined)[] = new Array(rows.length);
     const inputs = encodeRows(this.compiled.inputs, rows, errors);
-    const outputs = this.run(rows.length, inputs);
+    const { outputs, rowErrors } = this.runWithErrors(rows.length, inputs);
+    for (let i = 0; i < rows.length; i++) {
+      if (rowErrors[i] === 0 || errors[i]) continue;
+      errors[i] = this.rowError(rowErrors[i], i);
+    }
     const results: (Record<string, Value> | null)[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) results[i] = errors[i] ? null : this.decodeRow(outputs, i);
     return { results, errors };
   }
 
+  /** The typed error of a row the kernel flagged with `flag` (k + 1 for the k-th error kind). */
+  rowError(flag: number, row: number): EvaluationError {
+    const kind = this.compiled.rowErrorKinds[flag - 1];
+    return new EvaluationError(kind.code, kind.message, { path: kind.path, value: { row } });
+  }
+
   /** Runs the kernel on encoded input columns (see InputColumn for the layout). */
   run(n: number, inputs: readonly (Float64Array | Int32Array)[]): OutputArrays {
+    return this.runWithErrors(n, inputs).outputs;
+  }
+
+  /** Runs the kernel; `rowErrors[i]` is k + 1 for a row that met `compiled.rowErrorKinds[k]`. */
+  runWithErrors(n: number, inputs: readonly (Float64Array | Int32Array)[]): { outputs: OutputArrays; rowErrors: Int32Array } {
     const outputs = this.compiled.outputs.map((o) => (o.storage === "f64" ? new Float64Array(n) : new Int32Array(n)));
-    this.compiled.kernel(n, inputs, outputs);
-    return outputs;
+    const rowErrors = new Int32Array(n);
+    this.compiled.kernel(n, inputs, outputs, rowErrors);
+    return { outputs, rowErrors };
   }
 
   decodeRow(outputs: OutputArrays, i: number): Record<string, Value> {

@@ -95,14 +95,15 @@ export function serializeCompiled(compiled: CompiledPipeline): { code: string; m
       constants,
       inputs: compiled.inputs.map(encodeInput),
       outputs: JSON.parse(JSON.stringify(compiled.outputs)) as Json,
+      rowErrorKinds: JSON.parse(JSON.stringify(compiled.rowErrorKinds)) as Json,
     },
   };
 }
 
 /** Rebuilds a compiled pipeline from a cache artifact (checked by the cache's checksum). */
 export function deserializeCompiled(artifact: { code: string; meta: { [key: string]: unknown } }): CompiledPipeline {
-  const meta = artifact.meta as { constants: Json[]; inputs: Json[]; outputs: OutputColumn[] };
+  const meta = artifact.meta as { constants: Json[]; inputs: Json[]; outputs: OutputColumn[]; rowErrorKinds: CompiledPipeline["rowErrorKinds"] };
   const constants = meta.constants.map(decodeConstant);
   const kernel = instantiateCached<Kernel>(artifact.code, constants);
-  return { inputs: meta.inputs.map(decodeInput), outputs: meta.outputs, kernel, source: artifact.code, constants };
+  return { inputs: meta.inputs.map(decodeInput), outputs: meta.outputs, rowErrorKinds: meta.rowErrorKinds, kernel, source: artifact.code, constants };
 }

@@ -1,4 +1,8 @@
 import { formatValue, toDataType, type ModelBase, type Target, type Value, type DataField, type Pipeline } from "@porta/ir";
+import { _, join, type Code, type NameScope } from "./codegen.ts";
+import { MISSING_CODE } from "./columns.ts";
+import type { FamilyRow } from "./kernel.ts";
+import { NotCompilable } from "./unsupported.ts";
 
 /** What compile-time code needs to know of the model's target field. */
 export interface TargetFacts {
@@ -39,3 +43,49 @@ export function displayValueOf(facts: TargetFacts, category: Value): string | un
   const fromTarget = t?.values.find((tv) => tv.value !== undefined && tv.displayValue !== undefined && facts.category(tv.value) === category)?.displayValue;
   return fromTarget ?? facts.displayValues?.get(formatValue(category));
 }
+
+/** Targets post-processing, mirroring the interpreter's applyTargets; may replace row.value. */
+export function targetsCode(model: ModelBase, row: FamilyRow, target: TargetFacts, names: NameScope): Code {
+  const t = target.target;
+  if (!t) return _``;
+  if (model.functionName === "regression") {
+    if (row.kind !== "number") throw new NotCompilable("Targets on a categorical regression");
+    const v = row.value;
+    const out: Code[] = [];
+    const dflt = t.values.find((tv) => tv.defaultValue !== undefined)?.defaultValue;
+    const x = names.name("tv");
+    out.push(_`let ${x} = ${v};`);
+    if (dflt !== undefined) out.push(_`if (${x} !== ${x}) ${x} = ${dflt};`);
+    const steps: Code[] = [];
+    if (t.min !== undefined) steps.push(_`if (${x} < ${t.min}) ${x} = ${t.min};`);
+    if (t.max !== undefined) steps.push(_`if (${x} > ${t.max}) ${x} = ${t.max};`);
+    steps.push(_`${x} = ${x} * ${t.rescaleFactor} + ${t.rescaleConstant};`);
+    if (t.castInteger) steps.push(_`${x} = ${{ round: _`Math.round`, ceiling: _`Math.ceil`, floor: _`Math.floor` }[t.castInteger]}(${x});`);
+    out.push(_`if (${x} === ${x}) { ${join(steps, " ")} }`);
+    row.value = x;
+    return join(out, "\n");
+  }
+  if (model.functionName === "classification") {
+    const priors = t.values.filter((tv) => tv.priorProbability !== undefined && tv.value !== undefined);
+    if (priors.length === 0 || row.kind !== "category") return _``;
+    const categories = row.categories!;
+    const probs = row.probabilities ?? [];
+    const declared = probs.length;
+    const slot = (c: Value): number => {
+      let k = categories.findIndex((x) => x === c);
+      if (k < 0) { categories.push(c); probs.push(names.name("p")); k = categories.length - 1; }
+      return k;
+    };
+    const priorSlots = priors.map((tv) => ({ k: slot(target.category(tv.value!)), p: tv.priorProbability! }));
+    row.probabilities = probs;
+    let best = -1, bestP = -Infinity;
+    for (const { k, p } of priorSlots) if (p > bestP) { best = k; bestP = p; }
+    const assigns = probs.map((p, k) => _`${p} = ${priorSlots.find((s) => s.k === k)?.p ?? 0};`);
+    const extra = probs.slice(declared);
+    if (extra.length) row.staticProbabilities = false;
+    return _`${extra.length ? _`let ${join(extra.map((p) => _`${p} = NaN`), ", ")};` : _``}
+if (${row.value} === ${MISSING_CODE}) { ${row.value} = ${best}; ${join(assigns, " ")} }`;
+  }
+  return _``;
+}
+

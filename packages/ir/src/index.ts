@@ -24,4 +24,4 @@ export * from "./models/nearest-neighbor.ts";
 export { interpret, preparePipeline, runModel, evaluateFamily, evaluateExpr, evaluatePredicate, ModelScope, PipelineScope, classifyInput, prepareInput } from "./interpret/index.ts";
 export type { InputRow, PreparedPipeline, ModelRun } from "./interpret/index.ts";
 export { normalCdf, erf, erfc } from "./interpret/normal.ts";
-export { exp as correctlyRoundedExp } from "./interpret/exp.ts";
+export { exp as correctlyRoundedExp, exp as exactExp } from "./interpret/exp.ts";

@@ -52,8 +52,20 @@ export class CompiledPmmlModel implements Model {
     return { results, errors: collected };
   }
 
-  /** Scores ready columns (Float64Array per numeric input, dictionary codes per string input). */
+  /**
+   * Scores ready columns (Float64Array per numeric input, dictionary codes per string input;
+   * `compiled.inputs` gives the order). Throws the first row's evaluation error, if any row has
+   * one; `scoreColumnsWithErrors` reports them per row instead.
+   */
   scoreColumns(n: number, inputs: readonly (Float64Array | Int32Array)[]): (Float64Array | Int32Array)[] {
-    return this.scorer.run(n, inputs);
+    const { outputs, rowErrors } = this.scorer.runWithErrors(n, inputs);
+    const bad = rowErrors.findIndex((k) => k !== 0);
+    if (bad >= 0) throw this.scorer.rowError(rowErrors[bad], bad);
+    return outputs;
+  }
+
+  /** Like scoreColumns; `rowErrors[i]` is non-zero for a row that failed (see `rowError`). */
+  scoreColumnsWithErrors(n: number, inputs: readonly (Float64Array | Int32Array)[]): { outputs: (Float64Array | Int32Array)[]; rowErrors: Int32Array } {
+    return this.scorer.runWithErrors(n, inputs);
   }
 }

@@ -6,6 +6,7 @@ import { NotCompilable } from "../unsupported.ts";
 import type { TargetFacts } from "../targets.ts";
 import { compileTreeFunction, predicateCode, treeTables } from "./tree.ts";
 import { buildNodeTable, walkTreeBatch, type NodeTable } from "./node-table.ts";
+import { compileSegmentation } from "./segmentation.ts";
 
 /**
  * Forests with at least this many nodes are walked from a node table rather than compiled to
@@ -52,7 +53,7 @@ function effectiveTreatment(f: MiningField): string {
   ]);
 }
 
-function sameTreatment(a: MiningField | undefined, b: MiningField): boolean {
+export function sameTreatment(a: MiningField | undefined, b: MiningField): boolean {
   return a !== undefined && effectiveTreatment(a) === effectiveTreatment(b);
 }
 
@@ -61,8 +62,11 @@ function sameTreatment(a: MiningField | undefined, b: MiningField): boolean {
  * batch while its code is hot, accumulating into per-row arrays; the row loop then combines.
  * Segment order of accumulation is the interpreter's, so sums are bit-identical.
  */
-export function compileMining(model: MiningModel, ctx: KernelContext, target: TargetFacts, pipeline: Pipeline, layout: TreeLayout = "auto"): FamilyRow {
+export function compileMining(model: MiningModel, ctx: KernelContext, target: TargetFacts): FamilyRow {
+  const pipeline = ctx.pipeline;
+  const layout = ctx.treeLayout;
   if (model.missingThreshold !== 1) throw new NotCompilable("Segmentation missingThreshold");
+  if (!isTreeForest(model, pipeline)) return compileSegmentation(model, ctx, target);
   if (model.missingPredictionTreatment === "skipSegment") throw new NotCompilable("Segmentation missingPredictionTreatment=skipSegment");
   const trees: { tree: TreeModel; weight: number; predicate: Code | null }[] = [];
   for (const segment of model.segments) {
@@ -84,6 +88,24 @@ export function compileMining(model: MiningModel, ctx: KernelContext, target: Ta
   if (model.functionName === "classification") return voteEnsemble(model, trees, ctx, target, layout);
   throw new NotCompilable(`MiningModel ${model.functionName}`);
 }
+
+/** Tree-major fast path: every segment a plain TreeModel of the same function, treated alike. */
+function isTreeForest(model: MiningModel, pipeline: Pipeline): boolean {
+  if (ctxFreeMethods[model.functionName]?.includes(model.multipleModelMethod) !== true) return false;
+  if (model.missingPredictionTreatment !== "continue" && model.missingPredictionTreatment !== "returnMissing") return false;
+  if (model.missingPredictionTreatment === "returnMissing") return false;
+  return model.segments.every((s) => {
+    const m = s.model;
+    if (m.kind !== "tree" || m.functionName !== model.functionName) return false;
+    if (m.localTransformations.length > 0 || m.targets.length > 0 || m.output.length > 0) return false;
+    return m.miningSchema.every((f) => f.usageType === "target" || f.usageType === "predicted" || !pipeline.dataFields.some((d) => d.name === f.name) || sameTreatment(model.miningSchema.find((t) => t.name === f.name), f));
+  });
+}
+
+const ctxFreeMethods: Record<string, string[]> = {
+  regression: ["sum", "average", "weightedSum", "weightedAverage"],
+  classification: ["majorityVote", "weightedMajorityVote"],
+};
 
 type CompiledSegment = { tree: TreeModel; weight: number; predicate: Code | null };
 

@@ -1,0 +1,43 @@
+import type { ModelNode } from "@porta/ir";
+import type { FamilyRow, KernelContext } from "../kernel.ts";
+import type { TargetFacts } from "../targets.ts";
+import { NotCompilable } from "../unsupported.ts";
+import { compileTree } from "./tree.ts";
+import { compileRegression } from "./regression.ts";
+import { compileMining } from "./mining.ts";
+import { compileNeuralNetwork } from "./neural-network.ts";
+import { compileSvm } from "./support-vector-machine.ts";
+import { compileGeneralRegression } from "./general-regression.ts";
+import { compileClustering } from "./clustering.ts";
+import { compileRuleSet } from "./rule-set.ts";
+
+/** Compiles one model element's own evaluation (before Targets and Output) in its scope `ctx`. */
+export function compileFamily(model: ModelNode, ctx: KernelContext, target: TargetFacts): FamilyRow {
+  switch (model.kind) {
+    case "tree":
+      return compileTree(model, ctx, target);
+    case "regression":
+      return compileRegression(model, ctx, target);
+    case "mining":
+      return compileMining(model, ctx, target);
+    case "neuralNetwork":
+      return compileNeuralNetwork(model, ctx, target);
+    case "svm":
+      return compileSvm(model, ctx, target);
+    case "generalRegression":
+      return compileGeneralRegression(model, ctx, target);
+    case "clustering":
+      return compileClustering(model, ctx, target);
+    case "ruleSet":
+      return compileRuleSet(model, ctx, target);
+    case "naiveBayes":
+    case "nearestNeighbor":
+    case "scorecard":
+    case "association":
+      throw new NotCompilable(`${model.kind} model`);
+    default: {
+      const never: never = model;
+      throw new NotCompilable(`${(never as { kind: string }).kind} model`);
+    }
+  }
+}

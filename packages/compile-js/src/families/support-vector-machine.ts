@@ -1,0 +1,160 @@
+import { toDataType, type SupportVectorMachineModel, type SvmKernel, type Value } from "@porta/ir";
+import { _, join, type Code, type Name } from "../codegen.ts";
+import { codeOf, MISSING_CODE } from "../columns.ts";
+import { declareLocals, type FamilyRow, type KernelContext } from "../kernel.ts";
+import type { TargetFacts } from "../targets.ts";
+import { NotCompilable } from "../unsupported.ts";
+
+/**
+ * SupportVectorMachineModel as the interpreter's evaluateSvm: the row's vector in a reused
+ * module-level Float64Array, support vectors in one dense table, f(x) = Σ αᵢ K(x, xᵢ) + b summed
+ * in document order with the interpreter's kernel arithmetic (its correctly rounded exp).
+ */
+export function compileSvm(model: SupportVectorMachineModel, ctx: KernelContext, target: TargetFacts): FamilyRow {
+  const F = model.vectorFields.length;
+  const x = ctx.names.name("xv");
+  ctx.declare(_`const ${x} = new Float64Array(${Math.max(F, 1)});`);
+  const missing = ctx.names.name("miss");
+  const head: Code[] = [_`let ${missing} = false;`];
+  model.vectorFields.forEach((vf, q) => {
+    const col = ctx.column(vf.field);
+    if (vf.kind === "fieldRef") {
+      if (col.kind !== "number") throw new NotCompilable("SVM VectorField FieldRef to a string field");
+      head.push(_`${x}[${q}] = ${col.array}[i]; if (${x}[${q}] !== ${x}[${q}]) ${missing} = true;`);
+    } else if (col.kind === "category") {
+      const code = codeOf(col.input!, vf.value);
+      head.push(_`if (${col.array}[i] === ${MISSING_CODE}) ${missing} = true; ${x}[${q}] = ${col.array}[i] === ${code} ? 1 : 0;`);
+    } else {
+      const v = toDataType(vf.value, "double");
+      if (typeof v !== "number") throw new NotCompilable("SVM CategoricalPredictor with text on a numeric field");
+      head.push(_`if (${col.array}[i] !== ${col.array}[i]) ${missing} = true; ${x}[${q}] = ${col.array}[i] === ${v} ? 1 : 0;`);
+    }
+  });
+  const machine = machineFunction(model, ctx, x, F);
+  const fs = model.machines.map(() => ctx.names.name("f"));
+  const machinesCode = join(fs.map((f, m) => _`const ${f} = ${machine}(${m});`), "\n");
+
+  if (model.functionName === "regression") {
+    if (model.machines.length !== 1) throw new NotCompilable("regression SupportVectorMachineModel with several machines");
+    const value = ctx.names.name("value");
+    return { body: _`${join(head, "\n")}\nlet ${value} = NaN;\nif (!${missing}) { ${machinesCode}\n${value} = ${fs[0]}; }`, value, kind: "number" };
+  }
+  if (model.functionName !== "classification") throw new NotCompilable(`SupportVectorMachineModel ${model.functionName}`);
+  const method = model.classificationMethod ?? (model.alternateBinaryTargetCategory !== undefined || model.machines[0]?.alternateTargetCategory !== undefined ? "OneAgainstOne" : "OneAgainstAll");
+  const categoryOf = (text: string | undefined): Value => {
+    if (text === undefined) throw new NotCompilable("SupportVectorMachine without targetCategory");
+    return target.category(text);
+  };
+  const categories: Value[] = [];
+  const slot = (c: Value): number => {
+    let k = categories.findIndex((y) => y === c);
+    if (k < 0) { categories.push(c); k = categories.length - 1; }
+    return k;
+  };
+  const value = ctx.names.name("value");
+  if (method === "OneAgainstAll") {
+    const cats = model.machines.map((m) => slot(categoryOf(m.targetCategory)));
+    if (new Set(cats).size !== cats.length) throw new NotCompilable("two one-against-all SupportVectorMachines for one category");
+    const best = ctx.names.name("bestF");
+    const better = (f: Name) => (model.maxWins ? _`${f} > ${best}` : _`${f} < ${best}`);
+    const body = _`${join(head, "\n")}
+let ${value} = ${MISSING_CODE};
+${declareLocals(fs)}
+if (!${missing}) {
+  let ${best} = 0;
+  ${join(model.machines.map((_m, k) => _`${fs[k]} = ${machine}(${k}); if (${k === 0 ? _`true` : better(fs[k])}) { ${value} = ${cats[k]}; ${best} = ${fs[k]}; }`), "\n  ")}
+}`;
+    return { body, value, kind: "category", categories, affinities: { locals: fs, ids: cats.map((k) => String(categories[k])) } };
+  }
+  if (model.alternateBinaryTargetCategory !== undefined) throw new NotCompilable("SupportVectorMachineModel alternateBinaryTargetCategory");
+  const pairs = model.machines.map((m) => {
+    if (m.alternateTargetCategory === undefined) throw new NotCompilable("one-against-one SupportVectorMachine without alternateTargetCategory");
+    return { first: slot(categoryOf(m.targetCategory)), second: slot(categoryOf(m.alternateTargetCategory)), threshold: m.threshold ?? model.threshold };
+  });
+  const K = categories.length;
+  const votes = ctx.names.name("votes");
+  const order = ctx.names.name("order");
+  ctx.declare(_`const ${votes} = new Float64Array(${K}); const ${order} = new Int32Array(${K});`);
+  const seq = ctx.names.name("seq");
+  const probabilities = categories.map(() => ctx.names.name("p"));
+  const vote = (c: Code) => _`{ const c = ${c}; if (${order}[c] === 0) ${order}[c] = ++${seq}; ${votes}[c] += 1; }`;
+  const body = _`${join(head, "\n")}
+let ${value} = ${MISSING_CODE}; ${declareLocals(probabilities)}
+if (!${missing}) {
+  ${votes}.fill(0); ${order}.fill(0); let ${seq} = 0;
+  ${join(pairs.map((p, k) => _`{ const f = ${machine}(${k}); ${vote(_`(${model.maxWins ? _`f > ${p.threshold}` : _`f < ${p.threshold}`}) ? ${p.first} : ${p.second}`)} }`), "\n  ")}
+  let total = 0, bestVotes = -1;
+  for (let s = 1; s <= ${seq}; s++) for (let c = 0; c < ${K}; c++) if (${order}[c] === s) { total += ${votes}[c]; if (${votes}[c] > bestVotes) { bestVotes = ${votes}[c]; ${value} = c; } }
+  ${join(probabilities.map((p, k) => _`${p} = ${order}[${k}] === 0 ? 0 : ${votes}[${k}] / total;`), "\n  ")}
+}`;
+  return { body, value, kind: "category", categories, probabilities };
+}
+
+/** `machine(m)`: f(x) of the m-th SupportVectorMachine over the row vector `x`. */
+function machineFunction(model: SupportVectorMachineModel, ctx: KernelContext, x: Name, F: number): Name {
+  const fn = ctx.names.name("machine");
+  const absolute = ctx.pool.add(Float64Array.from(model.machines, (m) => m.absoluteValue), "b");
+  const starts = new Int32Array(model.machines.length + 1);
+  const coefficients: number[] = [];
+  const vectorIndex: number[] = [];
+  if (model.representation === "Coefficients") {
+    model.machines.forEach((m, k) => {
+      if (m.coefficients.length !== F) throw new NotCompilable("SVM Coefficients of another length than VectorFields");
+      coefficients.push(...m.coefficients);
+      starts[k + 1] = coefficients.length;
+    });
+    const coef = ctx.pool.add(Float64Array.from(coefficients), "alpha");
+    ctx.declare(_`function ${fn}(m) { let r = 0; const o = m * ${F}; for (let q = 0; q < ${F}; q++) r += ${coef}[o + q] * ${x}[q]; return r + ${absolute}[m]; }`);
+    return fn;
+  }
+  const ids = Object.keys(model.vectors);
+  const table = new Float64Array(Math.max(ids.length * F, 1));
+  ids.forEach((id, v) => {
+    const values = model.vectors[id];
+    if (values.length !== F) throw new NotCompilable("SVM vector of another length than VectorFields");
+    table.set(values, v * F);
+  });
+  model.machines.forEach((m, k) => {
+    if (m.coefficients.length !== m.supportVectors.length) throw new NotCompilable("SVM coefficients that do not match the support vectors");
+    m.supportVectors.forEach((id, j) => {
+      const v = ids.indexOf(id);
+      if (v < 0) throw new NotCompilable("SupportVector not in the VectorDictionary");
+      vectorIndex.push(v * F);
+      coefficients.push(m.coefficients[j]);
+    });
+    starts[k + 1] = coefficients.length;
+  });
+  const vectors = ctx.pool.add(table, "vectors");
+  const offsets = ctx.pool.add(Int32Array.from(vectorIndex), "sv");
+  const coef = ctx.pool.add(Float64Array.from(coefficients), "alpha");
+  const st = ctx.pool.add(starts, "svStart");
+  ctx.declare(_`function ${fn}(m) {
+  let r = 0;
+  for (let j = ${st}[m], e = ${st}[m + 1]; j < e; j++) { const o = ${offsets}[j]; r += ${coef}[j] * ${kernelCode(model.kernel, ctx, x, vectors, F)}; }
+  return r + ${absolute}[m];
+}`);
+  return fn;
+}
+
+/** The kernel K(x, y) with y at offset `o` of the vector table, in the interpreter's order of operations. */
+function kernelCode(k: SvmKernel, ctx: KernelContext, x: Name, vectors: Name, F: number): Code {
+  const helper = ctx.names.name("kernel");
+  const dot = _`let d = 0; for (let q = 0; q < ${F}; q++) d += ${x}[q] * ${vectors}[o + q];`;
+  let body: Code;
+  switch (k.kind) {
+    case "linear":
+      body = _`${dot} return d;`;
+      break;
+    case "polynomial":
+      body = _`${dot} return Math.pow(d * ${k.gamma} + ${k.coef0}, ${k.degree});`;
+      break;
+    case "radialBasis":
+      body = _`let s = 0; for (let q = 0; q < ${F}; q++) { const d = ${x}[q] - ${vectors}[o + q]; s += d * d; } return ${ctx.helper("exp")}(-s * ${k.gamma});`;
+      break;
+    case "sigmoid":
+      body = _`${dot} return Math.tanh(d * ${k.gamma} + ${k.coef0});`;
+      break;
+  }
+  ctx.declare(_`function ${helper}(o) { ${body} }`);
+  return _`${helper}(o)`;
+}
