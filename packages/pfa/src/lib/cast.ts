@@ -5,7 +5,7 @@
 import { avroBinary } from "../avro-binary.ts";
 import { checkLong, doubleToLong, encodeAvroJson, normLong, pfaError, stringifyJson, toBig, toNumber } from "../values.ts";
 import type { AvroType } from "../types.ts";
-import type { CallSite, LibImpl, LibModule } from "./site.ts";
+import { sized, type CallSite, type LibImpl, type LibModule } from "./site.ts";
 
 /** Python's round(): to nearest, ties to even (the reference implementation rounds this way). */
 function roundHalfEven(x: number): number {
@@ -30,6 +30,7 @@ function fanout(one: unknown, zero: unknown, code: number): LibImpl {
       };
       default: return (x: number, min: number, max: number, outOfRange: boolean) => {
         const n = Math.max(max - min, 0);
+        sized(site, n + 1);
         const out = new Array(n).fill(zero);
         const inRange = x >= min && x < max;
         if (inRange) out[x - min] = one;

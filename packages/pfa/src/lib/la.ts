@@ -3,7 +3,7 @@
  * missing entries are zero) (spec §7, "Linear algebra").
  */
 import { newMap, pfaError } from "../values.ts";
-import type { LibImpl, LibModule } from "./site.ts";
+import { sized, type LibImpl, type LibModule } from "./site.ts";
 
 type Mat = number[][];
 type MMat = Record<string, Record<string, number>>;
@@ -260,7 +260,7 @@ export const la: LibModule = {
         check(x, ym);
         return matmul(x, ym).map((r) => r[0]!);
       };
-      case 2: return (x: Mat, y: Mat) => { check(x, y); return matmul(x, y); };
+      case 2: return (x: Mat, y: Mat) => { check(x, y); sized(site, x.length * y[0]!.length); return matmul(x, y); };
       case 1: return (x: MMat, y: Record<string, number>) => {
         checkSparse(x, null, y);
         const out = newMap();
