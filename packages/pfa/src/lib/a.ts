@@ -27,12 +27,19 @@ function indexOfSeq(h: Arr, n: Arr, from: number): number {
   return -1;
 }
 
+/**
+ * Whether a search takes its needle as a subsequence: signature 0, and also signature 1 when the
+ * needle is itself an array (nested arrays): the reference implementation then searches for the
+ * needle's items, not for the needle as one item.
+ */
+const bySubsequence = (site: CallSite) => site.sigIndex === 0 || (site.sigIndex === 1 && site.argTypes[1]!.kind === "array");
+
 /** a.contains / count / index / rindex: signature 0 is a subsequence, 1 an element, 2 a predicate. */
 function search(kind: "contains" | "count" | "index" | "rindex"): LibImpl {
   return (site) => {
     const sig = site.sigIndex;
     const pred = (needle: unknown): ((x: unknown) => boolean) => (sig === 2 ? (needle as Fn) : (x) => valueEquals(x, needle));
-    if (sig === 0) {
+    if (bySubsequence(site)) {
       return (h: Arr, n: Arr) => {
         switch (kind) {
           case "contains": return indexOfSeq(h, n, 0) >= 0;
@@ -198,11 +205,11 @@ export const a: LibModule = {
   "a.index": search("index"),
   "a.rindex": search("rindex"),
   "a.startswith": (site) => (h: Arr, n: unknown) => {
-    const needle = site.sigIndex === 0 ? (n as Arr) : [n];
+    const needle = bySubsequence(site) ? (n as Arr) : [n];
     return needle.length <= h.length && needle.every((x, i) => valueEquals(h[i], x));
   },
   "a.endswith": (site) => (h: Arr, n: unknown) => {
-    const needle = site.sigIndex === 0 ? (n as Arr) : [n];
+    const needle = bySubsequence(site) ? (n as Arr) : [n];
     const off = h.length - needle.length;
     return off >= 0 && needle.every((x, i) => valueEquals(h[off + i], x));
   },
