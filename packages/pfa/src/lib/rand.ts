@@ -45,8 +45,11 @@ export const rand: LibModule = {
   },
   "rand.histogram": (site) => {
     const pick = (w: number[]): number => {
-      for (const x of w) if (!Number.isFinite(x)) throw pfaError(34071, "distribution must be finite");
-      for (const x of w) if (x < 0) throw pfaError(34072, "distribution must be non-negative");
+      // element by element, as the reference: the first bad entry decides the error
+      for (const x of w) {
+        if (!Number.isFinite(x)) throw pfaError(34071, "distribution must be finite");
+        if (x < 0) throw pfaError(34072, "distribution must be non-negative");
+      }
       const total = w.reduce((s, x) => s + x, 0);
       if (total === 0) throw pfaError(34070, "distribution must be non-empty");
       let r = site.rt.rng.random() * total;
