@@ -11,7 +11,8 @@ import { EvaluationError, SchemaError } from "@porta/ir";
 import { fcnDef, type PfaFcnDef } from "./document.ts";
 import { matchSignature, noMatchError, signatureTable, type ArgType, type LibFcnArg } from "./signatures.ts";
 import { accepts, broadestType, T, TypeRegistry, typeName, type AvroType, type ExprType, type FcnType, type RecordType, type UnionType } from "./types.ts";
-import { base64ToBytes, decodeAvroJson, newMap, pfaError, unionBranchIndex } from "./values.ts";
+import { base64ToBytes, decodeAvroJson, newMap, pfaError, unionBranchIndex, type DecodeLimits } from "./values.ts";
+import { checkArrayLength, LIMIT_CODES } from "./limits.ts";
 import { LIBRARY } from "./lib/index.ts";
 import type { CallSite, EngineRuntime } from "./lib/site.ts";
 
@@ -106,6 +107,7 @@ export interface CompilerInput {
   readonly rt: RuntimeState;
   readonly outputType: AvroType;
   readonly method: "map" | "emit" | "fold";
+  readonly limits: DecodeLimits;
 }
 
 export class Compiler {
@@ -221,7 +223,7 @@ export class Compiler {
     if (has("int") || has("long") || has("float") || has("double") || has("string") || has("base64")) return this.compileLiteral(o, path);
     if (has("type") && has("value")) {
       const t = this.inp.registry.parse(o.type, `${path}/type`);
-      const v = decodeAvroJson(t, o.value, `${path}/value`);
+      const v = decodeAvroJson(t, o.value, `${path}/value`, this.inp.limits);
       return { type: t, code: () => v };
     }
     if (has("new")) return this.compileNew(o, scope, path);
@@ -327,6 +329,7 @@ export class Compiler {
     const n = o.new;
     if (t.kind === "array") {
       if (!Array.isArray(n)) throw schemaError("PFA_BAD_NEW", "new array needs a JSON array", `${path}/new`, n);
+      checkArrayLength(this.inp.limits, n.length, "new array", `${path}/new`);
       const items = n.map((e, i) => this.checked(e, t.items, scope, `${path}/new/${i}`));
       return { type: t, code: (f) => items.map((c) => c(f)) };
     }
@@ -656,7 +659,7 @@ export class Compiler {
         try {
           return bc(f);
         } catch (e) {
-          if (!(e instanceof EvaluationError) || e.code === "PFA_TIMEOUT") throw e;
+          if (!(e instanceof EvaluationError) || LIMIT_CODES.has(e.code)) throw e;
           if (filter && !filter.some((x) => x === e.message || x === e.pfaCode)) throw e;
           return null;
         }

@@ -6,6 +6,7 @@
 import yaml from "js-yaml";
 import { ParseError, SchemaError } from "@porta/ir";
 import { parseJsonLossless } from "./values.ts";
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_DOCUMENT_BYTES } from "./limits.ts";
 
 export type PfaMethod = "map" | "emit" | "fold";
 
@@ -49,24 +50,137 @@ const TOP_KEYS = new Set(["name", "method", "input", "output", "begin", "action"
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const FCN_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
-/** Parse PFA text: JSON when it looks like JSON, YAML (safe schema) otherwise. */
-export function parsePfa(text: string): PfaDocument {
+/** Limits of the reader (see `parsePfa`). */
+export interface PfaParseOptions {
+  /** Largest document in UTF-8 bytes. Default 256 MiB. Beyond: ParseError PFA_DOCUMENT_TOO_LARGE. */
+  maxBytes?: number;
+  /** Deepest nesting of JSON arrays/objects (YAML sequences/mappings). Default 1000. Beyond: ParseError PFA_DOCUMENT_TOO_DEEP. */
+  maxDepth?: number;
+  /**
+   * YAML aliases are allowed, but the nodes they add when expanded (a "billion laughs" document
+   * adds billions) are capped. Default 1,000,000; 0 rejects every alias. Beyond: ParseError PFA_YAML_ALIAS_LIMIT.
+   */
+  maxAliasExpansion?: number;
+}
+
+const DEFAULT_MAX_ALIAS_EXPANSION = 1_000_000;
+
+/** Where in `text` a reader stopped: 1-based line and column, 0-based offset. */
+export interface TextPosition {
+  readonly line: number;
+  readonly column: number;
+  readonly offset: number;
+}
+
+function positionAt(text: string, offset: number): TextPosition {
+  const o = Math.max(0, Math.min(offset, text.length));
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < o; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: o - lineStart + 1, offset: o };
+}
+
+/**
+ * Parse PFA text: JSON when it looks like JSON, YAML (safe JSON schema) otherwise. Malformed
+ * text is a ParseError whose `value` is the position `{line, column, offset}`; size, nesting and
+ * YAML alias expansion are limited (see `PfaParseOptions`).
+ */
+export function parsePfa(text: string, options: PfaParseOptions = {}): PfaDocument {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text, "utf8") > maxBytes)) {
+    throw new ParseError("PFA_DOCUMENT_TOO_LARGE", `PFA document is larger than ${maxBytes} bytes`, { path: "", value: text.length });
+  }
   const trimmed = text.trimStart();
   let json: unknown;
+  const tooDeep = (cause?: unknown) =>
+    new ParseError("PFA_DOCUMENT_TOO_DEEP", `PFA document nests deeper than ${maxDepth} levels`, { path: "", value: maxDepth, cause });
   if (trimmed.startsWith("{")) {
     try {
       json = parseJsonLossless(text);
     } catch (e) {
-      throw new ParseError("PFA_JSON_MALFORMED", `PFA document is not valid JSON: ${(e as Error).message}`, { path: "", cause: e });
+      if (e instanceof RangeError) throw tooDeep(e);
+      const msg = (e as Error).message;
+      const m = /position (\d+)/.exec(msg);
+      const pos = positionAt(text, m ? Number(m[1]) : text.length);
+      throw new ParseError("PFA_JSON_MALFORMED", `PFA document is not valid JSON at line ${pos.line}, column ${pos.column}: ${msg}`, { path: "", value: pos, cause: e });
     }
+    checkStructure(json, maxDepth, null, tooDeep);
   } else {
     try {
-      json = yaml.load(text, { schema: yaml.JSON_SCHEMA });
+      // js-yaml has its own nesting limit (default 100), which throws a YAMLException
+      json = yaml.load(text, { schema: yaml.JSON_SCHEMA, maxDepth } as yaml.LoadOptions);
     } catch (e) {
-      throw new ParseError("PFA_YAML_MALFORMED", `PFA document is not valid YAML: ${(e as Error).message}`, { path: "", cause: e });
+      if (e instanceof RangeError || /nesting exceeded maxDepth/.test((e as Error).message)) throw tooDeep(e);
+      const mark = (e as { mark?: { line: number; column: number; position: number } }).mark;
+      const pos: TextPosition = mark ? { line: mark.line + 1, column: mark.column + 1, offset: mark.position } : positionAt(text, text.length);
+      const reason = (e as { reason?: string }).reason ?? (e as Error).message;
+      throw new ParseError("PFA_YAML_MALFORMED", `PFA document is not valid YAML at line ${pos.line}, column ${pos.column}: ${reason}`, { path: "", value: pos, cause: e });
     }
+    checkStructure(json, maxDepth, options.maxAliasExpansion ?? DEFAULT_MAX_ALIAS_EXPANSION, tooDeep);
   }
   return validatePfa(json);
+}
+
+/**
+ * Check nesting depth without recursion; with `maxAliasExpansion` (YAML), also count the nodes
+ * that shared subtrees (aliases) add when expanded, and reject cycles.
+ */
+function checkStructure(root: unknown, maxDepth: number, maxAliasExpansion: number | null, tooDeep: () => Error): void {
+  if (root === null || typeof root !== "object") return;
+  interface Fr { node: object; kids: unknown[]; i: number; size: number; height: number }
+  const aliases = maxAliasExpansion !== null;
+  const done = aliases ? new Map<object, { size: number; height: number }>() : null;
+  const active = aliases ? new Set<object>() : null;
+  let distinct = 0;
+  const stack: Fr[] = [];
+  const push = (node: object) => {
+    if (stack.length >= maxDepth) throw tooDeep();
+    active?.add(node);
+    distinct++;
+    stack.push({ node, kids: Array.isArray(node) ? node : Object.values(node), i: 0, size: 1, height: 1 });
+  };
+  const aliasError = (why: string) => new ParseError("PFA_YAML_ALIAS_LIMIT", `YAML aliases ${why}`, { path: "", value: maxAliasExpansion });
+  push(root);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.i < top.kids.length) {
+      const k = top.kids[top.i++];
+      if (k === null || typeof k !== "object") {
+        top.size++;
+        distinct++;
+        continue;
+      }
+      if (done) {
+        const d = done.get(k);
+        if (d) {
+          if (maxAliasExpansion === 0) throw aliasError("are not allowed here (maxAliasExpansion is 0)");
+          if (stack.length + d.height > maxDepth) throw tooDeep();
+          top.size += d.size;
+          top.height = Math.max(top.height, d.height + 1);
+          continue;
+        }
+        if (active!.has(k)) throw aliasError("form a cycle");
+      }
+      push(k);
+      continue;
+    }
+    stack.pop();
+    if (done) {
+      active!.delete(top.node);
+      done.set(top.node, { size: top.size, height: top.height });
+      const parent = stack[stack.length - 1];
+      if (parent) {
+        parent.size += top.size;
+        parent.height = Math.max(parent.height, top.height + 1);
+      } else if (top.size - distinct > maxAliasExpansion!) {
+        throw aliasError(`expand the document by ${top.size - distinct} nodes, more than ${maxAliasExpansion}`);
+      }
+    }
+  }
 }
 
 function expressions(v: unknown, path: string): unknown[] {

@@ -3,18 +3,29 @@
  * fold tally). map engines return one output per input, emit engines call `emit` any number of
  * times, fold engines return the running tally (spec §2.3).
  */
-import { SchemaError } from "@porta/ir";
+import { EvaluationError, isPortaError, SchemaError } from "@porta/ir";
 import { Compiler, type CellInfo, type RuntimeState } from "./compiler.ts";
 import type { PfaDocument, PfaMethod } from "./document.ts";
 import { Rng } from "./lib/rng.ts";
 import { accepts, TypeRegistry, typeName, type AvroType } from "./types.ts";
-import { decodeAvroJson } from "./values.ts";
+import { decodeAvroJson, type DecodeLimits } from "./values.ts";
+import { DEFAULT_MAX_ARRAY_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STRING_LENGTH } from "./limits.ts";
 
 export interface PfaEngineOptions {
   /** Maximum loop iterations per call (begin, action or end) before a PFA_TIMEOUT error. Default 10,000,000. */
   loopLimit?: number;
-  /** Wall-clock limit per call in milliseconds (also read from the document's `options.timeout`). */
+  /** Wall-clock limit per call in milliseconds (also read from the document's `options.timeout`). Default: none. */
   timeoutMs?: number;
+  /**
+   * Most elements in one array: decoded inputs, literals and `new` in the document, cell and
+   * pool inits, and arrays built by library functions (`a.concat`, `a.append`, `cast.fanout*`,
+   * `rand.choices`, ...). Beyond it: EvaluationError PFA_ARRAY_TOO_LONG. Default 10,000,000.
+   */
+  maxArrayLength?: number;
+  /** Most characters/bytes in a string or bytes built from a count (`s.repeat`, `rand.string`, padding widths). Default 100,000,000. */
+  maxStringLength?: number;
+  /** Most nesting levels of a decoded input value (recursive types). Default 1000. */
+  maxDepth?: number;
   /** Overrides the document's randseed. */
   randseed?: number;
   /** Receives `{"log": ...}` output; default: ignore. */
@@ -48,10 +59,37 @@ export interface EngineFacts {
   readonly cellTypes: ReadonlyMap<string, AvroType>;
   readonly poolTypes: ReadonlyMap<string, AvroType>;
   readonly functions: ReadonlySet<string>;
+  /** The limits `decodeInput` applies. */
+  readonly limits: DecodeLimits;
 }
 export const ENGINE_FACTS = new WeakMap<PfaEngine, EngineFacts>();
 
 export function compilePfa(doc: PfaDocument, options: PfaEngineOptions = {}): PfaEngine {
+  try {
+    return compileEngine(doc, options);
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new SchemaError("PFA_TOO_DEEP", "expressions nest too deeply to compile", { path: "", cause: e });
+    }
+    throw e;
+  }
+}
+
+/**
+ * Non-Porta errors escaping compiled code become typed EvaluationErrors: a stack overflow (deep
+ * recursion between user functions), a JS array or string beyond the engine's reach, or a bug.
+ */
+function typedRuntimeError(e: unknown): unknown {
+  if (isPortaError(e)) return e;
+  if (e instanceof RangeError) {
+    if (/call stack/i.test(e.message)) return new EvaluationError("PFA_STACK_OVERFLOW", "call stack exhausted (recursion too deep)", { cause: e });
+    if (/string length/i.test(e.message)) return new EvaluationError("PFA_STRING_TOO_LONG", `string too long: ${e.message}`, { cause: e });
+    if (/array length|allocation/i.test(e.message)) return new EvaluationError("PFA_ARRAY_TOO_LONG", `array too long: ${e.message}`, { cause: e });
+  }
+  return new EvaluationError("PFA_INTERNAL_ERROR", `internal error: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+}
+
+function compileEngine(doc: PfaDocument, options: PfaEngineOptions): PfaEngine {
   const registry = new TypeRegistry();
   registry.preregister([doc.input, doc.output, doc.cells, doc.pools, doc.fcns, doc.begin, doc.action, doc.end]);
   const inputType = registry.parse(doc.input, "/input");
@@ -60,6 +98,11 @@ export function compilePfa(doc: PfaDocument, options: PfaEngineOptions = {}): Pf
   const docTimeout = typeof doc.options.timeout === "number" ? doc.options.timeout : undefined;
   const timeoutMs = options.timeoutMs ?? docTimeout;
   const seed = options.randseed ?? doc.randseed;
+  const limits: DecodeLimits = {
+    maxArrayLength: options.maxArrayLength ?? DEFAULT_MAX_ARRAY_LENGTH,
+    maxStringLength: options.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH,
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+  };
 
   let emitTo = options.emit ?? (() => undefined);
   const rt: RuntimeState = {
@@ -71,6 +114,8 @@ export function compilePfa(doc: PfaDocument, options: PfaEngineOptions = {}): Pf
     deadline: Infinity,
     log: options.log ?? (() => undefined),
     emit: (v) => emitTo(v),
+    maxArrayLength: limits.maxArrayLength,
+    maxStringLength: limits.maxStringLength,
   };
 
   const cellInfo = new Map<string, CellInfo>();
@@ -80,22 +125,22 @@ export function compilePfa(doc: PfaDocument, options: PfaEngineOptions = {}): Pf
     const t = registry.parse(c.type, `${c.path}/type`);
     cellInfo.set(`cell:${name}`, { type: t, pool: false });
     cellTypes.set(name, t);
-    rt.cells[name] = decodeAvroJson(t, c.init, `${c.path}/init`);
+    rt.cells[name] = decodeAvroJson(t, c.init, `${c.path}/init`, limits);
   }
   for (const [name, p] of Object.entries(doc.pools)) {
     const t = registry.parse(p.type, `${p.path}/type`);
     cellInfo.set(`pool:${name}`, { type: t, pool: true });
     poolTypes.set(name, t);
-    const init = decodeAvroJson({ kind: "map", values: t }, p.init ?? {}, `${p.path}/init`) as Record<string, unknown>;
+    const init = decodeAvroJson({ kind: "map", values: t }, p.init ?? {}, `${p.path}/init`, limits) as Record<string, unknown>;
     rt.pools[name] = init;
   }
 
-  const compiler = new Compiler({ registry, fcns: doc.fcns, cells: cellInfo, rt, outputType, method: doc.method });
+  const compiler = new Compiler({ registry, fcns: doc.fcns, cells: cellInfo, rt, outputType, method: doc.method, limits });
   const symbols: Record<string, AvroType> = { input: inputType };
   let tally: unknown;
   if (doc.method === "fold") {
     symbols.tally = outputType;
-    tally = decodeAvroJson(outputType, doc.zero, "/zero");
+    tally = decodeAvroJson(outputType, doc.zero, "/zero", limits);
   }
   const action = compiler.compileBody(doc.action, symbols, "/action");
   if (doc.method !== "emit" && !accepts(outputType, action.type)) {
@@ -121,22 +166,34 @@ export function compilePfa(doc: PfaDocument, options: PfaEngineOptions = {}): Pf
     },
     action(input: unknown): unknown {
       arm();
-      if (doc.method === "fold") {
-        tally = action.run([input, tally]);
-        return tally;
+      try {
+        if (doc.method === "fold") {
+          tally = action.run([input, tally]);
+          return tally;
+        }
+        const out = action.run([input]);
+        return doc.method === "emit" ? null : out;
+      } catch (e) {
+        throw typedRuntimeError(e);
       }
-      const out = action.run([input]);
-      return doc.method === "emit" ? null : out;
     },
     begin() {
       arm();
-      begin?.run([]);
+      try {
+        begin?.run([]);
+      } catch (e) {
+        throw typedRuntimeError(e);
+      }
     },
     end() {
       arm();
-      end?.run(doc.method === "fold" ? [tally] : []);
+      try {
+        end?.run(doc.method === "fold" ? [tally] : []);
+      } catch (e) {
+        throw typedRuntimeError(e);
+      }
     },
   };
-  ENGINE_FACTS.set(engine, { doc, cellTypes, poolTypes, functions: compiler.usedFunctions });
+  ENGINE_FACTS.set(engine, { doc, cellTypes, poolTypes, functions: compiler.usedFunctions, limits });
   return engine;
 }

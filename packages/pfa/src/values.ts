@@ -8,6 +8,7 @@
  */
 import { EvaluationError, SchemaError } from "@porta/ir";
 import type { AvroType, ExprType, RecordType } from "./types.ts";
+import { checkArrayLength, DEFAULT_MAX_ARRAY_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STRING_LENGTH } from "./limits.ts";
 
 export type PfaValue = unknown;
 
@@ -267,7 +268,20 @@ function branchName(t: AvroType): string {
  * Decode a value from Avro's JSON encoding (tagged unions, base64 bytes and fixed, the strings
  * "inf", "-inf" and "nan" for non-finite floats, bigint for longs beyond 2^53) to a runtime value.
  */
-export function decodeAvroJson(t: AvroType, json: unknown, path = ""): PfaValue {
+export function decodeAvroJson(t: AvroType, json: unknown, path = "", limits?: DecodeLimits): PfaValue {
+  return decode(t, json, path, limits ?? NO_LIMITS, 0);
+}
+
+/** Limits applied while decoding (see `PfaEngineOptions`). */
+export interface DecodeLimits {
+  readonly maxArrayLength: number;
+  readonly maxStringLength: number;
+  readonly maxDepth: number;
+}
+const NO_LIMITS: DecodeLimits = { maxArrayLength: DEFAULT_MAX_ARRAY_LENGTH, maxStringLength: DEFAULT_MAX_STRING_LENGTH, maxDepth: DEFAULT_MAX_DEPTH };
+
+function decode(t: AvroType, json: unknown, path: string, lim: DecodeLimits, depth: number): PfaValue {
+  if (depth > lim.maxDepth) throw new EvaluationError("PFA_VALUE_TOO_DEEP", `value nests deeper than maxDepth (${lim.maxDepth})`, { path });
   const bad = (why: string) => new SchemaError("PFA_BAD_VALUE", `value does not match type ${t.kind}: ${why}`, { path, value: json });
   switch (t.kind) {
     case "null": if (json !== null) throw bad("expected null"); return null;
@@ -304,14 +318,15 @@ export function decodeAvroJson(t: AvroType, json: unknown, path = ""): PfaValue 
       return json;
     case "array":
       if (!Array.isArray(json)) throw bad("expected array");
-      return json.map((x, i) => decodeAvroJson(t.items, x, `${path}/${i}`));
+      if (json.length > lim.maxArrayLength) checkArrayLength(lim, json.length, "array value", path);
+      return json.map((x, i) => decode(t.items, x, `${path}/${i}`, lim, depth + 1));
     case "map": {
       if (json === null || typeof json !== "object" || Array.isArray(json)) throw bad("expected object");
       const out = newMap();
-      for (const [k, v] of Object.entries(json)) out[k] = decodeAvroJson(t.values, v, `${path}/${k}`);
+      for (const [k, v] of Object.entries(json)) out[k] = decode(t.values, v, `${path}/${k}`, lim, depth + 1);
       return out;
     }
-    case "record": return decodeRecord(t, json, path, bad);
+    case "record": return decodeRecord(t, json, path, bad, lim, depth);
     case "union": {
       if (json === null) {
         if (!t.types.some((b) => b.kind === "null")) throw bad("null is not a branch");
@@ -321,16 +336,16 @@ export function decodeAvroJson(t: AvroType, json: unknown, path = ""): PfaValue 
         const keys = Object.keys(json as object);
         if (keys.length === 1) {
           const br = t.types.find((b) => branchName(b) === keys[0] || (isNamedBranch(b) && b.name === keys[0]));
-          if (br) return decodeAvroJson(br, (json as Record<string, unknown>)[keys[0]!], `${path}/${keys[0]}`);
+          if (br) return decode(br, (json as Record<string, unknown>)[keys[0]!], `${path}/${keys[0]}`, lim, depth + 1);
         }
       }
       // untagged: the first branch that decodes
       for (const br of t.types) {
         if (br.kind === "null") continue;
         try {
-          return decodeAvroJson(br, json, path);
-        } catch {
-          /* try the next branch */
+          return decode(br, json, path, lim, depth);
+        } catch (e) {
+          if (e instanceof EvaluationError) throw e; // a limit, not a mismatch
         }
       }
       throw bad("no union branch matches");
@@ -342,13 +357,13 @@ function isNamedBranch(t: AvroType): t is RecordType | Extract<AvroType, { kind:
   return t.kind === "record" || t.kind === "enum" || t.kind === "fixed";
 }
 
-function decodeRecord(t: RecordType, json: unknown, path: string, bad: (w: string) => Error): PfaValue {
+function decodeRecord(t: RecordType, json: unknown, path: string, bad: (w: string) => Error, lim: DecodeLimits, depth: number): PfaValue {
   if (json === null || typeof json !== "object" || Array.isArray(json)) throw bad("expected object");
   const o = json as Record<string, unknown>;
   const out = newMap();
   for (const f of t.fields) {
-    if (f.name in o) out[f.name] = decodeAvroJson(f.type, o[f.name], `${path}/${f.name}`);
-    else if (f.default !== undefined) out[f.name] = decodeAvroJson(f.type, f.default, `${path}/${f.name}`);
+    if (f.name in o) out[f.name] = decode(f.type, o[f.name], `${path}/${f.name}`, lim, depth + 1);
+    else if (f.default !== undefined) out[f.name] = decode(f.type, f.default, `${path}/${f.name}`, lim, depth + 1);
     else throw bad(`missing field ${f.name}`);
   }
   return out;

@@ -3,7 +3,7 @@
  * Generic functions order values by the Avro sort order of their bound item type.
  */
 import { checkInt, checkLong, comparator, pfaError, toBig, valueEquals, type Comparator } from "../values.ts";
-import { sliceBounds, type CallSite, type LibImpl, type LibModule } from "./site.ts";
+import { sized, sliceBounds, type CallSite, type LibImpl, type LibModule } from "./site.ts";
 
 type Fn = (...a: any[]) => any;
 type Arr = unknown[];
@@ -27,12 +27,19 @@ function indexOfSeq(h: Arr, n: Arr, from: number): number {
   return -1;
 }
 
+/**
+ * Whether a search takes its needle as a subsequence: signature 0, and also signature 1 when the
+ * needle is itself an array (nested arrays): the reference implementation then searches for the
+ * needle's items, not for the needle as one item.
+ */
+const bySubsequence = (site: CallSite) => site.sigIndex === 0 || (site.sigIndex === 1 && site.argTypes[1]!.kind === "array");
+
 /** a.contains / count / index / rindex: signature 0 is a subsequence, 1 an element, 2 a predicate. */
 function search(kind: "contains" | "count" | "index" | "rindex"): LibImpl {
   return (site) => {
     const sig = site.sigIndex;
     const pred = (needle: unknown): ((x: unknown) => boolean) => (sig === 2 ? (needle as Fn) : (x) => valueEquals(x, needle));
-    if (sig === 0) {
+    if (bySubsequence(site)) {
       return (h: Arr, n: Arr) => {
         switch (kind) {
           case "contains": return indexOfSeq(h, n, 0) >= 0;
@@ -157,6 +164,22 @@ function zipmap(code: number, withIndex: boolean): LibImpl {
   };
 }
 
+/** Concatenate arrays, checking the total length first. */
+function flatten(site: CallSite, parts: Arr[]): Arr {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  sized(site, n);
+  return parts.flat();
+}
+
+/** C(n, k), saturating at Infinity. */
+function binomial(n: number, k: number): number {
+  if (k > n) return 0;
+  let c = 1;
+  for (let i = 1; i <= Math.min(k, n - k); i++) c = (c * (n - k + i)) / i;
+  return Math.round(c);
+}
+
 function median(a: Arr, cmp: Comparator, floating: boolean): unknown {
   const s = sortedCopy(a, cmp);
   const n = s.length;
@@ -172,8 +195,9 @@ export const a: LibModule = {
   "a.tail": () => (x: Arr) => { nonEmpty(x, 15030); return x.slice(1); },
   "a.last": () => (x: Arr) => { nonEmpty(x, 15040); return x[x.length - 1]; },
   "a.init": () => (x: Arr) => { nonEmpty(x, 15050); return x.slice(0, -1); },
-  "a.subseqto": () => (x: Arr, s: number, e: number, r: Arr) => {
+  "a.subseqto": (site) => (x: Arr, s: number, e: number, r: Arr) => {
     const [i, j] = sliceBounds(x.length, s, e);
+    sized(site, x.length - (j - i) + r.length);
     return [...x.slice(0, i), ...r, ...x.slice(j)];
   },
   "a.contains": search("contains"),
@@ -181,22 +205,23 @@ export const a: LibModule = {
   "a.index": search("index"),
   "a.rindex": search("rindex"),
   "a.startswith": (site) => (h: Arr, n: unknown) => {
-    const needle = site.sigIndex === 0 ? (n as Arr) : [n];
+    const needle = bySubsequence(site) ? (n as Arr) : [n];
     return needle.length <= h.length && needle.every((x, i) => valueEquals(h[i], x));
   },
   "a.endswith": (site) => (h: Arr, n: unknown) => {
-    const needle = site.sigIndex === 0 ? (n as Arr) : [n];
+    const needle = bySubsequence(site) ? (n as Arr) : [n];
     const off = h.length - needle.length;
     return off >= 0 && needle.every((x, i) => valueEquals(h[off + i], x));
   },
-  "a.concat": () => (x: Arr, y: Arr) => x.concat(y),
-  "a.append": () => (x: Arr, item: unknown) => [...x, item],
+  "a.concat": (site) => (x: Arr, y: Arr) => { sized(site, x.length + y.length); return x.concat(y); },
+  "a.append": (site) => (x: Arr, item: unknown) => { sized(site, x.length + 1); return [...x, item]; },
   "a.cycle": () => (x: Arr, item: unknown, max: number) => {
     if (max < 0) throw pfaError(15150, "maxLength out of range");
     const out = [...x, item];
     return out.slice(Math.max(0, out.length - max));
   },
-  "a.insert": () => (x: Arr, index: number, item: unknown) => {
+  "a.insert": (site) => (x: Arr, index: number, item: unknown) => {
+    sized(site, x.length + 1);
     const i = index < 0 ? x.length + index : index;
     if (i < 0 || i >= x.length) throw pfaError(15160, "index out of range");
     return [...x.slice(0, i), item, ...x.slice(i)];
@@ -326,11 +351,11 @@ export const a: LibModule = {
   },
   "a.distinct": () => (x: Arr) => distinct(x),
   "a.seteq": () => (x: Arr, y: Arr) => x.every((v) => member(y, v)) && y.every((v) => member(x, v)),
-  "a.union": () => (x: Arr, y: Arr) => distinct([...x, ...y]),
+  "a.union": (site) => (x: Arr, y: Arr) => { sized(site, x.length + y.length); return distinct([...x, ...y]); },
   // as Titus: duplicates are kept, and the intersection lists the common items of a, then of b
-  "a.intersection": () => (x: Arr, y: Arr) => [...x.filter((v) => member(y, v)), ...y.filter((v) => member(x, v))],
+  "a.intersection": (site) => (x: Arr, y: Arr) => { sized(site, x.length + y.length); return [...x.filter((v) => member(y, v)), ...y.filter((v) => member(x, v))]; },
   "a.diff": () => (x: Arr, y: Arr) => x.filter((v) => !member(y, v)),
-  "a.symdiff": () => (x: Arr, y: Arr) => [...x.filter((v) => !member(y, v)), ...y.filter((v) => !member(x, v))],
+  "a.symdiff": (site) => (x: Arr, y: Arr) => { sized(site, x.length + y.length); return [...x.filter((v) => !member(y, v)), ...y.filter((v) => !member(x, v))]; },
   "a.subset": () => (x: Arr, y: Arr) => x.every((v) => member(y, v)),
   "a.disjoint": () => (x: Arr, y: Arr) => !x.some((v) => member(y, v)),
   "a.map": () => (x: Arr, f: Fn) => x.map((v) => f(v)),
@@ -339,8 +364,8 @@ export const a: LibModule = {
   "a.filterWithIndex": () => (x: Arr, f: Fn) => x.filter((v, i) => f(i, v)),
   "a.filterMap": () => (x: Arr, f: Fn) => { const out: Arr = []; for (const v of x) { const r = f(v); if (r !== null) out.push(r); } return out; },
   "a.filterMapWithIndex": () => (x: Arr, f: Fn) => { const out: Arr = []; x.forEach((v, i) => { const r = f(i, v); if (r !== null) out.push(r); }); return out; },
-  "a.flatMap": () => (x: Arr, f: Fn) => x.flatMap((v) => f(v) as Arr),
-  "a.flatMapWithIndex": () => (x: Arr, f: Fn) => x.flatMap((v, i) => f(i, v) as Arr),
+  "a.flatMap": (site) => (x: Arr, f: Fn) => flatten(site, x.map((v) => f(v) as Arr)),
+  "a.flatMapWithIndex": (site) => (x: Arr, f: Fn) => flatten(site, x.map((v, i) => f(i, v) as Arr)),
   "a.zipmap": zipmap(15650, false),
   "a.zipmapWithIndex": zipmap(15660, true),
   "a.reduce": () => (x: Arr, f: Fn) => {
@@ -363,19 +388,26 @@ export const a: LibModule = {
   "a.all": () => (x: Arr, f: Fn) => x.every((v) => f(v)),
   "a.corresponds": () => (x: Arr, y: Arr, f: Fn) => x.length === y.length && x.every((v, i) => f(v, y[i])),
   "a.correspondsWithIndex": () => (x: Arr, y: Arr, f: Fn) => x.length === y.length && x.every((v, i) => f(i, v, y[i])),
-  "a.slidingWindow": () => (x: Arr, size: number, step: number) => {
+  "a.slidingWindow": (site) => (x: Arr, size: number, step: number) => {
     if (size < 1) throw pfaError(15770, "size < 1");
     if (step < 1) throw pfaError(15771, "step < 1");
+    if (x.length >= size) sized(site, (Math.floor((x.length - size) / step) + 1) * size);
     const out: Arr[] = [];
     for (let i = 0; i + size <= x.length; i += step) out.push(x.slice(i, i + size));
     return out;
   },
-  "a.combinations": () => (x: Arr, size: number) => {
+  "a.combinations": (site) => (x: Arr, size: number) => {
     if (size < 1) throw pfaError(15780, "size < 1");
+    sized(site, binomial(x.length, size) * size);
     return combinations(x, size);
   },
-  "a.permutations": () => (x: Arr) => permutations(x),
-  "a.flatten": () => (x: Arr[]) => x.flat(),
+  "a.permutations": (site) => (x: Arr) => {
+    let count = 1;
+    for (let k = 2; k <= x.length && count <= site.rt.maxArrayLength; k++) count *= k;
+    sized(site, count * x.length);
+    return permutations(x);
+  },
+  "a.flatten": (site) => (x: Arr[]) => flatten(site, x),
   "a.groupby": () => (x: Arr, f: Fn) => {
     const out: Record<string, Arr> = Object.create(null);
     for (const v of x) (out[f(v) as string] ??= []).push(v);

@@ -5,14 +5,12 @@
 import { avroBinary } from "../avro-binary.ts";
 import { checkLong, doubleToLong, encodeAvroJson, normLong, pfaError, stringifyJson, toBig, toNumber } from "../values.ts";
 import type { AvroType } from "../types.ts";
-import type { CallSite, LibImpl, LibModule } from "./site.ts";
+import { sized, type CallSite, type LibImpl, type LibModule } from "./site.ts";
 
-/** Python's round(): to nearest, ties to even (the reference implementation rounds this way). */
-function roundHalfEven(x: number): number {
+/** Round half up, as the reference implementation does (`floor(x + 0.5)`: 0.5 → 1, -0.5 → 0). */
+function roundHalfUp(x: number): number {
   if (!Number.isFinite(x)) return x;
-  const f = Math.floor(x);
-  const d = x - f;
-  return d > 0.5 ? f + 1 : d < 0.5 ? f : f % 2 === 0 ? f : f + 1;
+  return Math.floor(x + 0.5);
 }
 
 function fanout(one: unknown, zero: unknown, code: number): LibImpl {
@@ -30,6 +28,7 @@ function fanout(one: unknown, zero: unknown, code: number): LibImpl {
       };
       default: return (x: number, min: number, max: number, outOfRange: boolean) => {
         const n = Math.max(max - min, 0);
+        sized(site, n + 1);
         const out = new Array(n).fill(zero);
         const inRange = x >= min && x < max;
         if (inRange) out[x - min] = one;
@@ -53,7 +52,7 @@ export const cast: LibModule = {
     const k = site.argTypes[0]!.kind;
     if (k === "int") return (x: number) => x;
     return (x: unknown) => {
-      const v = typeof x === "bigint" ? x : roundHalfEven(x as number);
+      const v = typeof x === "bigint" ? x : roundHalfUp(x as number);
       if (typeof v === "number" && !Number.isFinite(v)) throw pfaError(17020, "int overflow");
       if (v > 2147483647 || v < -2147483648) throw pfaError(17020, "int overflow");
       return Number(v);
@@ -62,7 +61,7 @@ export const cast: LibModule = {
   "cast.long": (site) => {
     const k = site.argTypes[0]!.kind;
     if (k === "int" || k === "long") return (x: unknown) => x;
-    return (x: number) => doubleToLong(roundHalfEven(x), 17030);
+    return (x: number) => doubleToLong(roundHalfUp(x), 17030);
   },
   "cast.float": () => (x: unknown) => toNumber(x),
   "cast.double": () => (x: unknown) => toNumber(x),

@@ -3,7 +3,7 @@
  * missing entries are zero) (spec §7, "Linear algebra").
  */
 import { newMap, pfaError } from "../values.ts";
-import type { LibImpl, LibModule } from "./site.ts";
+import { sized, type LibImpl, type LibModule } from "./site.ts";
 
 type Mat = number[][];
 type MMat = Record<string, Record<string, number>>;
@@ -131,6 +131,8 @@ function pinv(x: Mat): Mat {
   return inv ? matmul(t, inv) : nan();
 }
 function det(x: Mat): number {
+  // the reference returns NaN for any non-finite entry
+  if (x.some((r) => r.some((v) => !Number.isFinite(v)))) return NaN;
   const n = x.length;
   const a = x.map((r) => r.slice());
   let d = 1;
@@ -260,7 +262,7 @@ export const la: LibModule = {
         check(x, ym);
         return matmul(x, ym).map((r) => r[0]!);
       };
-      case 2: return (x: Mat, y: Mat) => { check(x, y); return matmul(x, y); };
+      case 2: return (x: Mat, y: Mat) => { check(x, y); sized(site, x.length * y[0]!.length); return matmul(x, y); };
       case 1: return (x: MMat, y: Record<string, number>) => {
         checkSparse(x, null, y);
         const out = newMap();
@@ -289,6 +291,11 @@ export const la: LibModule = {
     }
   },
   "la.transpose": matrixFn(24060, 24061, transpose, (x) => {
+    // as the reference: every row must have the same column keys
+    const rows = Object.values(x);
+    const first = Object.keys(rows[0] ?? {});
+    const same = (r: Record<string, number>) => Object.keys(r).length === first.length && first.every((c) => c in r);
+    if (!rows.every(same)) throw pfaError(24061, "ragged columns");
     const out = newMap() as MMat;
     for (const r of Object.keys(x)) for (const c of Object.keys(x[r]!)) ((out[c] ??= newMap() as Record<string, number>)[r] = x[r]![c]!);
     return out;
@@ -317,7 +324,8 @@ export const la: LibModule = {
     };
   },
   "la.symmetric": (site) => {
-    const sym = (x: Mat, tol: number) => x.every((r, i) => r.every((v, j) => Math.abs(v - x[j]![i]!) < tol));
+    // the diagonal is not compared (so a non-finite diagonal entry does not matter)
+    const sym = (x: Mat, tol: number) => x.every((r, i) => r.every((v, j) => i === j || Math.abs(v - x[j]![i]!) < tol));
     if (site.sigIndex === 0) return (x: Mat, tol: number) => {
       checkMatrix(x, 24100, 24101);
       if (x.length !== x[0]!.length) throw pfaError(24102, "non-square matrix");

@@ -21,7 +21,32 @@ function code(f: () => unknown): number | undefined {
 }
 const A = { type: "array", items: "int" };
 
+describe("reference rounding and edge cases", () => {
+  it("cast.int and cast.long round half up", () => {
+    expect(call("cast.int", [0.5], "int")).toBe(1);
+    expect(call("cast.int", [-0.5], "int")).toBe(0);
+    expect(call("cast.long", [2.5], "long")).toBe(3);
+  });
+  it("la.symmetric ignores the diagonal; la.det is NaN with non-finite entries", () => {
+    const M = { type: "array", items: { type: "array", items: "double" } };
+    expect(call("la.symmetric", [lit(M, [[1, 2], [2, "inf"]]), 0.01], "boolean")).toBe(true);
+    expect(call("la.det", [lit(M, [[1, 2], [3, "inf"]])], "double")).toBe("nan");
+  });
+  it("rand.histogram reports the first bad entry", () => {
+    expect(code(() => call("rand.histogram", [arr("double", [1, -1, "inf"])], "int"))).toBe(34072);
+    expect(code(() => call("rand.histogram", [arr("double", [1, "nan", -1])], "int"))).toBe(34071);
+  });
+});
+
 describe("a.* (array manipulation)", () => {
+  it("searches nested arrays for an array needle as a subsequence, as the reference", () => {
+    const AA = { type: "array", items: "string" };
+    const hay = arr(AA, [[""], ["o", "hello"]]);
+    expect(call("a.contains", [hay, arr("string", [""])], "boolean")).toBe(false);
+    expect(call("a.contains", [hay, arr("string", [])], "boolean")).toBe(true);
+    expect(call("a.startswith", [hay, arr("string", [])], "boolean")).toBe(true);
+    expect(call("a.count", [hay, arr("string", [""])], "int")).toBe(0);
+  });
   it("slices like Python and errors on empty arrays", () => {
     expect(call("a.subseq", [arr("int", [1, 2, 3, 4]), -3, -1], A)).toEqual([2, 3]);
     expect(code(() => call("a.head", [arr("int", [])], "int"))).toBe(15020);

@@ -1,6 +1,7 @@
 /** `rand.*`: pseudorandom draws from the engine's seeded generator (spec §7, "Random numbers"). */
 import { normLong, pfaError, toBig } from "../values.ts";
-import type { LibModule } from "./site.ts";
+import { sized, type LibModule } from "./site.ts";
+import { checkStringLength } from "../limits.ts";
 
 function checkRange(code: number, low: number | bigint, high: number | bigint) {
   if (high <= low) throw pfaError(code, "high must be greater than low");
@@ -29,6 +30,7 @@ export const rand: LibModule = {
   },
   "rand.choices": (site) => (size: number, pop: unknown[]) => {
     if (pop.length === 0) throw pfaError(34050, "population must not be empty");
+    sized(site, size);
     return Array.from({ length: Math.max(size, 0) }, () => pop[site.rt.rng.int(0, pop.length)]);
   },
   "rand.sample": (site) => (size: number, pop: unknown[]) => {
@@ -43,8 +45,11 @@ export const rand: LibModule = {
   },
   "rand.histogram": (site) => {
     const pick = (w: number[]): number => {
-      for (const x of w) if (!Number.isFinite(x)) throw pfaError(34071, "distribution must be finite");
-      for (const x of w) if (x < 0) throw pfaError(34072, "distribution must be non-negative");
+      // element by element, as the reference: the first bad entry decides the error
+      for (const x of w) {
+        if (!Number.isFinite(x)) throw pfaError(34071, "distribution must be finite");
+        if (x < 0) throw pfaError(34072, "distribution must be non-negative");
+      }
       const total = w.reduce((s, x) => s + x, 0);
       if (total === 0) throw pfaError(34070, "distribution must be non-empty");
       let r = site.rt.rng.random() * total;
@@ -59,7 +64,7 @@ export const rand: LibModule = {
   },
   "rand.string": (site) => {
     const rng = site.rt.rng;
-    const size = (n: number) => { if (n <= 0) throw pfaError(34080, "size must be positive"); };
+    const size = (n: number) => { if (n <= 0) throw pfaError(34080, "size must be positive"); checkStringLength(site.rt, n, site.name); };
     switch (site.sigIndex) {
       case 0: return (n: number) => { size(n); return Array.from({ length: n }, () => String.fromCodePoint(rng.int(1, 0xd800))).join(""); };
       case 1: return (n: number, pop: string) => {
@@ -78,7 +83,7 @@ export const rand: LibModule = {
   },
   "rand.bytes": (site) => {
     const rng = site.rt.rng;
-    const size = (n: number) => { if (n <= 0) throw pfaError(34090, "size must be positive"); };
+    const size = (n: number) => { if (n <= 0) throw pfaError(34090, "size must be positive"); checkStringLength(site.rt, n, site.name); };
     switch (site.sigIndex) {
       case 0: return (n: number) => { size(n); return Uint8Array.from({ length: n }, () => rng.int(0, 256)); };
       case 1: return (n: number, pop: Uint8Array) => {

@@ -4,6 +4,7 @@
  */
 import { pfaError, toBig } from "../values.ts";
 import { sliceBounds, type LibModule } from "./site.ts";
+import { checkStringLength } from "../limits.ts";
 
 const ASTRAL = /[\uD800-\uDFFF]/;
 /** code points of s (only split when s has surrogates; otherwise UTF-16 units are code points) */
@@ -86,6 +87,7 @@ export const s: LibModule = {
     return (x: unknown, width: number, zeroPad: boolean) => {
       const body = hex(x); // a negative number is reported before a bad width
       if (width < 0 && zeroPad) throw pfaError(39110, "negative width cannot be used with zero-padding");
+      checkStringLength(site.rt, Math.abs(width), site.name);
       return width === 0 ? "" : pad(body, width, zeroPad, false); // Titus formats width 0 as ""
     };
   },
@@ -93,6 +95,7 @@ export const s: LibModule = {
     if (site.sigIndex === 0) return (x: unknown) => toBig(x).toString();
     return (x: unknown, width: number, zeroPad: boolean) => {
       if (width < 0 && zeroPad) throw pfaError(39240, "negative width cannot be used with zero-padding");
+      checkStringLength(site.rt, Math.abs(width), site.name);
       const v = toBig(x);
       if (width === 0) return ""; // as Titus
       return pad((v < 0n ? -v : v).toString(), width, zeroPad, v < 0n);
@@ -103,15 +106,20 @@ export const s: LibModule = {
       case 0: return (x: unknown) => toBig(x).toString();
       case 1: return (x: unknown, width: number, zeroPad: boolean) => {
         if (width < 0 && zeroPad) throw pfaError(39120, "negative width cannot be used with zero-padding");
+        checkStringLength(site.rt, Math.abs(width), site.name);
         const v = toBig(x);
         return pad((v < 0n ? -v : v).toString(), width, zeroPad, v < 0n);
       };
-      case 2: return (x: number, w: number | null, p: number | null) => formatNumber(x, w, p);
-      default: return (x: number, w: number | null, p: number | null, lo: number, hi: number) => formatNumber(x, w, p, lo, hi);
+      case 2: return (x: number, w: number | null, p: number | null) => { checkStringLength(site.rt, Math.abs(w ?? 0) + Math.abs(p ?? 0), site.name); return formatNumber(x, w, p); };
+      default: return (x: number, w: number | null, p: number | null, lo: number, hi: number) => { checkStringLength(site.rt, Math.abs(w ?? 0) + Math.abs(p ?? 0), site.name); return formatNumber(x, w, p, lo, hi); };
     }
   },
   "s.concat": () => (x: string, y: string) => x + y,
-  "s.repeat": () => (x: string, n: number) => (n > 0 ? x.repeat(n) : ""),
+  "s.repeat": (site) => (x: string, n: number) => {
+    if (n <= 0) return "";
+    checkStringLength(site.rt, x.length * n, site.name);
+    return x.repeat(n);
+  },
   "s.lower": () => (x: string) => x.toLowerCase(),
   "s.upper": () => (x: string) => x.toUpperCase(),
   "s.lstrip": () => (x: string, chars: string) => {

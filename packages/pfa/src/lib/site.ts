@@ -6,9 +6,15 @@
 import type { AvroType, ExprType } from "../types.ts";
 import type { Bindings } from "../signatures.ts";
 import type { Rng } from "./rng.ts";
+import { checkArrayLength, type SizeLimits } from "../limits.ts";
 
-export interface EngineRuntime {
+export interface EngineRuntime extends SizeLimits {
   rng: Rng;
+}
+
+/** The result of a library call that builds `n` elements: checked against `maxArrayLength`. */
+export function sized(site: CallSite, n: number): void {
+  if (n > site.rt.maxArrayLength) checkArrayLength(site.rt, n, site.name);
 }
 
 export interface CallSite {

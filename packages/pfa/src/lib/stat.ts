@@ -6,7 +6,7 @@
 import { SchemaError } from "@porta/ir";
 import { newMap, pfaError } from "../values.ts";
 import { statTestShared } from "./model.ts";
-import { fieldType, withFields, type LibModule } from "./site.ts";
+import { fieldType, sized, withFields, type LibModule } from "./site.ts";
 import type { AvroType, ExprType } from "../types.ts";
 
 type Rec = Record<string, any>;
@@ -208,6 +208,7 @@ export const stat: LibModule = {
   "stat.sample.forecastHoltWinters": (site) => {
     const periodic = has(site.argTypes[1], "cycle");
     return (n: number, st: Rec) => {
+      sized(site, n);
       const out: number[] = [];
       if (!periodic) {
         for (let i = 1; i <= n; i++) out.push(st.level + i * st.trend);
@@ -272,6 +273,7 @@ export const stat: LibModule = {
           nv[index] = nv[index]! + w;
           return finish(h, w, nv, null);
         }
+        sized(site, index + 1);
         const nv = values.concat(new Array<number>(index - values.length).fill(0), [w]);
         return finish(h, w, nv, null);
       };
