@@ -16,6 +16,7 @@ export type { PfaEngine, PfaEngineOptions };
 export type { AvroType } from "./types.ts";
 export { runPfaConformance } from "./conformance.ts";
 export { describePfa } from "./describe.ts";
+export { walkPfa, type PfaWalker } from "./walker/index.ts";
 export type { PfaDescription, PfaStateDescription } from "./describe.ts";
 export type { PfaConformanceReport, PfaConformanceCase } from "./conformance.ts";
 export { decodeAvroJson, encodeAvroJson, parseJsonLossless, stringifyJson };
