@@ -19,6 +19,7 @@ export type { PfaParseOptions } from "./document.ts";
 export { DEFAULT_MAX_ARRAY_LENGTH, DEFAULT_MAX_STRING_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_DOCUMENT_BYTES } from "./limits.ts";
 export { runPfaConformance } from "./conformance.ts";
 export { describePfa } from "./describe.ts";
+export { walkPfa, type PfaWalker } from "./walker/index.ts";
 export type { PfaDescription, PfaStateDescription } from "./describe.ts";
 export type { PfaConformanceReport, PfaConformanceCase } from "./conformance.ts";
 export { decodeAvroJson, encodeAvroJson, parseJsonLossless, stringifyJson };

@@ -1,0 +1,38 @@
+/**
+ * One measurement of the load suite, in a process of its own so that nothing (V8's eval cache,
+ * an already-grown heap) carries over from the run before. Prints one JSON object on stdout.
+ *
+ *   node --expose-gc --import tsx bench/load-child.ts load <model.pmml> [cacheDir]   (cold without cacheDir)
+ *   node --expose-gc --import tsx bench/load-child.ts parse <model.pmml>
+ */
+import { readFileSync } from "node:fs";
+import { parsePmml } from "@porta/pmml";
+import { ArtifactCache, loadModelSync } from "@porta/runtime";
+
+const [mode, path, cacheDir] = process.argv.slice(2);
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
+if (mode === "load") {
+  const t0 = performance.now();
+  const model = loadModelSync(path!, cacheDir ? { cache: new ArtifactCache({ dir: cacheDir }), backend: "js" } : { backend: "js" });
+  const ms = performance.now() - t0;
+  process.stdout.write(`${JSON.stringify({ ms, backend: model.backend, hit: model.loadInfo?.artifactCache?.hit ?? null })}\n`);
+} else if (mode === "parse") {
+  const text = readFileSync(path!, "utf8");
+  gc();
+  const before = process.memoryUsage();
+  const t0 = performance.now();
+  const pipeline = parsePmml(text);
+  const ms = performance.now() - t0;
+  const after = process.memoryUsage();
+  gc();
+  const retained = process.memoryUsage();
+  const segments = (pipeline.model as { segments?: unknown[] }).segments?.length ?? 0;
+  process.stdout.write(`${JSON.stringify({
+    ms, bytes: Buffer.byteLength(text), segments,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    rssBeforeBytes: before.rss, heapAfterParseBytes: after.heapUsed, heapRetainedBytes: retained.heapUsed,
+  })}\n`);
+} else {
+  throw new Error(`load-child: unknown mode ${mode}`);
+}

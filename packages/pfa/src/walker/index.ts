@@ -1,0 +1,1 @@
+export { walkPfa, type PfaWalker } from "./walker.ts";
