@@ -15,6 +15,8 @@
  * cond, while, library and user-function calls, inline functions as arguments). Anything else
  * is refused while preparing with PFA_WALKER_UNSUPPORTED.
  */
+import type { EngineRuntime } from "../lib/site.ts";
+import { DEFAULT_MAX_ARRAY_LENGTH, DEFAULT_MAX_STRING_LENGTH } from "../limits.ts";
 import { EvaluationError, SchemaError } from "@porta/ir";
 import type { PfaDocument, PfaFcnDef } from "../document.ts";
 import { fcnDef } from "../document.ts";
@@ -118,7 +120,7 @@ export function walkPfa(doc: PfaDocument, options: { randseed?: number } = {}): 
   registry.preregister([doc.input, doc.output, doc.cells, doc.fcns, doc.action]);
   const inputType = registry.parse(doc.input, "/input");
   const outputType = registry.parse(doc.output, "/output");
-  const rt = { rng: new Rng(options.randseed ?? doc.randseed) };
+  const rt: EngineRuntime = { rng: new Rng(options.randseed ?? doc.randseed), maxArrayLength: DEFAULT_MAX_ARRAY_LENGTH, maxStringLength: DEFAULT_MAX_STRING_LENGTH };
   const cells: Record<string, unknown> = Object.create(null);
   const cellTypes = new Map<string, AvroType>();
   for (const [name, c] of Object.entries(doc.cells)) {
@@ -158,7 +160,7 @@ class Preparer {
     private readonly registry: TypeRegistry,
     private readonly cellTypes: ReadonlyMap<string, AvroType>,
     private readonly fcns: Readonly<Record<string, PfaFcnDef>>,
-    private readonly rt: { rng: Rng },
+    private readonly rt: EngineRuntime,
   ) {
     for (const [name, def] of Object.entries(fcns)) {
       const params = def.params.map((p, i) => registry.parse(p.type, `${def.path}/params/${i}`));
