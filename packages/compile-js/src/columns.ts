@@ -1,5 +1,5 @@
 import {
-  isNumericType, prepareInput, parseNumber, EvaluationError, isPortaError, formatValue,
+  isNumericType, prepareInput, parseNumber, inInterval, EvaluationError, isPortaError, formatValue,
   type DataField, type MiningField, type Value,
 } from "@porta/ir";
 import { NotCompilable } from "./unsupported.ts";
@@ -63,13 +63,17 @@ export function encodeRows(
     if (col.kind === "number") {
       const out = new Float64Array(n);
       const fast = plainNumber(col);
+      const intervals = col.field.intervals;
       for (let i = 0; i < n; i++) {
         const raw = rows[i][col.name];
         if (fast !== undefined) {
-          // Common case first: a plain double with nothing to check; anything else takes the
-          // same prepareInput path as the interpreter.
+          // Common case first: a double inside the declared intervals, nothing else to check;
+          // anything else takes the same prepareInput path as the interpreter.
           const x = typeof raw === "number" ? raw : typeof raw === "string" ? parseNumber(raw) : undefined;
-          if (x !== undefined && x === x) { out[i] = fast === "float" ? Math.fround(x) : x; continue; }
+          if (x !== undefined && x === x && (intervals.length === 0 || intervals.some((iv) => inInterval(iv, x)))) {
+            out[i] = fast === "float" ? Math.fround(x) : x;
+            continue;
+          }
         }
         const v = prepareSafely(col, raw, errors, i);
         out[i] = v === null ? NaN : typeof v === "number" ? v : typeof v === "boolean" ? (v ? 1 : 0) : NaN;
@@ -86,13 +90,13 @@ export function encodeRows(
 }
 
 /**
- * "double"/"float" when a valid value of this column needs no check beyond parsing (no declared
- * values or intervals, no outlier treatment), else undefined.
+ * "double"/"float" when a valid value of this continuous column needs no check beyond parsing
+ * and its Intervals (no declared values, no outlier treatment), else undefined.
  */
 function plainNumber(col: InputColumn): "double" | "float" | undefined {
   const f = col.field;
   if (f.dataType !== "double" && f.dataType !== "float") return undefined;
-  if (f.validValues.length || f.invalidValues.length || f.missingValues.length || f.intervals.length) return undefined;
+  if (f.validValues.length || f.invalidValues.length || f.missingValues.length || f.opType !== "continuous") return undefined;
   if (col.mining && col.mining.outliers !== "asIs") return undefined;
   return f.dataType;
 }

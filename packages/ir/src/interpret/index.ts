@@ -5,7 +5,7 @@ import { runModel } from "./model.ts";
 
 export type { InputRow } from "./scope.ts";
 export { runModel, evaluateFamily, type ModelRun } from "./model.ts";
-export { ModelScope, PipelineScope, classifyInput, prepareInput } from "./scope.ts";
+export { ModelScope, PipelineScope, classifyInput, prepareInput, inInterval } from "./scope.ts";
 export { evaluateExpr } from "./expression.ts";
 export { evaluatePredicate } from "./predicate.ts";
 
