@@ -22,18 +22,18 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
       if (col.kind !== "number") throw new NotCompilable(`NumericPredictor on categorical field`);
       const x = ctx.names.name("x");
       const term = p.exponent === 1 ? x : _`Math.pow(${x}, ${p.exponent})`;
-      statements.push(_`const ${x} = ${col.array}[i]; if (${x} !== ${x}) ${missing} = true; ${y} += ${p.coefficient} * ${term};`);
+      statements.push(_`const ${x} = ${col.at}; if (${x} !== ${x}) ${missing} = true; ${y} += ${p.coefficient} * ${term};`);
     }
     for (const p of table.categoricalPredictors) {
       const col = ctx.column(p.field);
       const c = ctx.names.name("x");
       if (col.kind === "category") {
         const code = codeOf(col.input!, p.value);
-        statements.push(_`const ${c} = ${col.array}[i]; if (${c} === ${MISSING_CODE}) ${missing} = true; else if (${c} === ${code}) ${y} += ${p.coefficient};`);
+        statements.push(_`const ${c} = ${col.at}; if (${c} === ${MISSING_CODE}) ${missing} = true; else if (${c} === ${code}) ${y} += ${p.coefficient};`);
       } else {
         const v = toDataType(p.value, "double");
         if (typeof v !== "number") throw new NotCompilable("CategoricalPredictor with a non-numeric value on a numeric field");
-        statements.push(_`const ${c} = ${col.array}[i]; if (${c} !== ${c}) ${missing} = true; else if (${c} === ${v}) ${y} += ${p.coefficient};`);
+        statements.push(_`const ${c} = ${col.at}; if (${c} !== ${c}) ${missing} = true; else if (${c} === ${v}) ${y} += ${p.coefficient};`);
       }
     }
     for (const term of table.predictorTerms) {
@@ -43,7 +43,7 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
         const col = ctx.column(f);
         if (col.kind !== "number") throw new NotCompilable("PredictorTerm on a categorical field");
         const x = ctx.names.name("x");
-        statements.push(_`const ${x} = ${col.array}[i]; if (${x} !== ${x}) ${missing} = true; ${product} *= ${x};`);
+        statements.push(_`const ${x} = ${col.at}; if (${x} !== ${x}) ${missing} = true; ${product} *= ${x};`);
       }
       statements.push(_`${y} += ${product};`);
     }
