@@ -138,7 +138,13 @@ export function predicateCode(p: Predicate, ctx: KernelContext): Code {
     case "compound": {
       const parts = p.predicates.map((q) => predicateCode(q, ctx));
       const helper = ctx.logic(p.booleanOperator);
-      return parts.slice(1).reduce((acc, q) => _`${helper}(${acc}, ${q})`, parts[0] ?? _`1`);
+      // Left to right, stopping where the interpreter stops (and: at false, or: at true, xor: at
+      // unknown, surrogate: at the first known): a later predicate may read a derived field whose
+      // evaluation fails, which must count only when the interpreter evaluates it.
+      const t = ctx.names.name("cp");
+      ctx.declare(_`let ${t} = 0;`);
+      const stop = { and: _`${t} === 0 ? 0`, or: _`${t} === 1 ? 1`, xor: _`${t} === -1 ? -1`, surrogate: _`${t} !== -1 ? ${t}` }[p.booleanOperator];
+      return parts.slice(1).reduce((acc, q) => _`((${t} = ${acc}), ${stop} : ${helper}(${t}, ${q}))`, parts[0] ?? _`1`);
     }
   }
 }
