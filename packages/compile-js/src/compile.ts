@@ -1,5 +1,5 @@
 import {
-  formatValue, toDataType,
+  formatValue, getBuiltin, toDataType,
   type DataField, type DataType, type Expr, type MiningField, type ModelNode, type OutputField, type Pipeline, type Value, type DerivedField,
 } from "@porta/ir";
 import { ConstantPool, NameScope, _, instantiate, join, type Code, type Name } from "./codegen.ts";
@@ -290,7 +290,7 @@ for (let i = 0; i < n; i++) { let ${err} = 0; ${row.s} ${cast} ${array}[i] = ${v
     const target = ctx.targetOf(model);
     const row = compileFamily(model, ctx, target);
     const post = targetsCode(model, row, target, this.names);
-    const { statements, outputs } = this.outputs(model, row, target);
+    const { statements, outputs, before, trailing } = this.outputs(model, row, target);
     const inputNames = this.inputs.map((c) => this.inputRefs.get(c.name)!.array);
     const outNames = outputs.map(() => this.names.name("out"));
     const body = _`${this.pool.prelude()}
@@ -307,7 +307,8 @@ ${row.prepass ?? _``}
 for (let i = 0; i < n; i++) {
 ${row.body}
 ${post}
-${join(statements.map((s, k) => _`${outNames[k]}[i] = ${s};`), "\n")}
+${join(statements.map((s, k) => _`${before[k] ?? []}${outNames[k]}[i] = ${s};`), "\n")}
+${trailing}
 }
 };`;
     for (const finish of this.finalizers) finish();
@@ -315,10 +316,17 @@ ${join(statements.map((s, k) => _`${outNames[k]}[i] = ${s};`), "\n")}
     return { inputs: this.inputs, outputs, kernel, rowErrorKinds: this.rowErrorKinds, source: body.text, constants: this.pool.values };
   }
 
-  /** The result columns, in the order PmmlModel reports them: target, then final OutputFields. */
-  private outputs(model: ModelNode, row: FamilyRow, target: TargetFacts): { statements: Code[]; outputs: OutputColumn[] } {
+  /**
+   * The result columns, in the order PmmlModel reports them: target, then final OutputFields.
+   * As the interpreter's computeOutputs, every OutputField is computed in document order and a
+   * transformedValue/decision expression can read earlier OutputFields by name (kept in scratch
+   * columns); expressions of non-final fields are still evaluated, for their errors.
+   */
+  private outputs(model: ModelNode, row: FamilyRow, target: TargetFacts): { statements: Code[]; outputs: OutputColumn[]; before: Code[][]; trailing: Code[] } {
     const statements: Code[] = [];
     const outputs: OutputColumn[] = [];
+    const before: Code[][] = [];
+    const pending: Code[] = [];
     const categoryTable = (): Value[] => row.categories ?? [];
     const valueColumn = (name: string, dataType?: DataType) => {
       if (row.kind === "number") {
@@ -329,12 +337,44 @@ ${join(statements.map((s, k) => _`${outNames[k]}[i] = ${s};`), "\n")}
       statements.push(_`${row.value}`);
     };
     if (target.name !== null) valueColumn(target.name);
+    const referenced = new Set<string>();
+    for (const f of model.output) if (f.expr) for (const name of fieldsRead(f.expr)) referenced.add(name);
     for (const f of model.output) {
+      const foreign = f.segmentId !== undefined || (f.targetField !== undefined && f.targetField !== target.name);
+      const isExpr = (f.feature === "transformedValue" || f.feature === "decision") && f.expr !== undefined;
+      if (foreign) {
+        if (f.isFinalResult || referenced.has(f.name) || isExpr) throw new NotCompilable("OutputField of another target or segment");
+        continue;
+      }
+      let value: Code | null = isExpr ? this.root.expr(f.expr!) : null;
+      let dataType = f.dataType;
+      if (isExpr && dataType === undefined && booleanValued(f.expr!, this.pipeline, model)) dataType = "boolean";
+      if (referenced.has(f.name)) {
+        const v = value ?? ((f.feature === "predictedValue" || f.feature === "transformedValue" || f.feature === "decision") && row.kind === "number" ? _`${row.value}` : null);
+        if (v === null) throw new NotCompilable(`an OutputField expression reading OutputField feature=${f.feature}`);
+        // castOutput: the value later fields see is the one cast to the field's dataType.
+        const cast = f.dataType === undefined || f.dataType === "double" || f.dataType === "integer" ? v : f.dataType === "float" ? _`Math.fround(${v})` : null;
+        if (cast === null) throw new NotCompilable(`an OutputField expression reading an OutputField of dataType ${f.dataType}`);
+        const scratch = this.names.name("o");
+        this.declarations.push(_`let ${scratch};`);
+        this.steps.push(_`${scratch} = new Float64Array(n);`);
+        pending.push(_`${scratch}[i] = ${cast};`);
+        this.root.define(f.name, { array: scratch, kind: "number", at: _`${scratch}[i]` });
+        value = _`${scratch}[i]`;
+      } else if (isExpr && !f.isFinalResult) {
+        pending.push(_`${value};`);
+      }
       if (!f.isFinalResult) continue;
-      if (f.segmentId !== undefined || (f.targetField !== undefined && f.targetField !== target.name)) throw new NotCompilable("OutputField of another target or segment");
-      this.outputField(f, row, target, statements, outputs, valueColumn);
+      const first = statements.length;
+      if (isExpr) {
+        outputs.push({ name: f.name, storage: "f64", decode: { kind: "number" }, dataType });
+        statements.push(value!);
+      } else {
+        this.outputField(f, row, target, statements, outputs, valueColumn);
+      }
+      if (statements.length > first) before[first] = pending.splice(0);
     }
-    return { statements, outputs };
+    return { statements, outputs, before, trailing: pending };
   }
 
   private outputField(f: OutputField, row: FamilyRow, target: TargetFacts, statements: Code[], outputs: OutputColumn[], valueColumn: (name: string, dataType?: DataType) => void): void {
@@ -371,6 +411,11 @@ ${join(statements.map((s, k) => _`${outNames[k]}[i] = ${s};`), "\n")}
         }
         return;
       }
+      case "transformedValue":
+      case "decision":
+        // Without an expression: the value of the target's prediction (PMML 4.4 §OutputField).
+        valueColumn(f.name, f.dataType);
+        return;
       case "entityId":
         if (!row.entity) throw new NotCompilable("entityId of this model");
         outputs.push({ name: f.name, storage: "i32", decode: { kind: "table", table: row.entity.ids }, dataType: f.dataType });
@@ -499,6 +544,27 @@ class ModelContext implements KernelContext, ExpressionHost {
     const rowErrors = this.compiler.rowErrors;
     this.declare(_`function ${fn}(i) { let ${err} = 0; ${row.s} ${rc.fallible ? _`if (${err} !== 0 && ${rowErrors}[i] === 0) ${rowErrors}[i] = ${err};` : _``} return ${row.v}; }`);
     return _`${fn}(i)`;
+  }
+}
+
+/**
+ * Whether the interpreter's value of this expression is a boolean (compiled code holds 1/0, so
+ * the output column decodes it as boolean).
+ */
+function booleanValued(e: Expr, pipeline: Pipeline, model: ModelNode): boolean {
+  switch (e.kind) {
+    case "constant": return typeof e.value === "boolean";
+    case "fieldRef": {
+      const f = model.localTransformations.find((d) => d.name === e.field) ?? pipeline.transformations.find((d) => d.name === e.field) ?? pipeline.dataFields.find((d) => d.name === e.field);
+      return f?.dataType === "boolean";
+    }
+    case "apply": {
+      const user = pipeline.functions.find((f) => f.name === e.function);
+      if (user) return user.dataType === "boolean";
+      if (e.function === "if") return e.args.slice(1).every((a) => booleanValued(a, pipeline, model));
+      return getBuiltin(e.function)?.resultType === "boolean";
+    }
+    default: return false;
   }
 }
 
