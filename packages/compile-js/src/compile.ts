@@ -416,6 +416,13 @@ ${trailing}
         // Without an expression: the value of the target's prediction (PMML 4.4 §OutputField).
         valueColumn(f.name, f.dataType);
         return;
+      case "reasonCode": {
+        if (!row.reasonCodes) throw new NotCompilable("reasonCode of this model");
+        const { ranked, count, codes } = row.reasonCodes;
+        outputs.push({ name: f.name, storage: "i32", decode: { kind: "table", table: codes }, dataType: f.dataType });
+        statements.push(_`(${f.rank} <= ${count} ? ${ranked}[${f.rank - 1}] : -1)`);
+        return;
+      }
       case "entityId":
         if (!row.entity) throw new NotCompilable("entityId of this model");
         outputs.push({ name: f.name, storage: "i32", decode: { kind: "table", table: row.entity.ids }, dataType: f.dataType });

@@ -83,6 +83,8 @@ export interface FamilyRow {
   displayValues?: (string | null)[];
   /** Per-entity affinity locals (clusters, SVM machines), with the entity ids by position. */
   affinities?: { locals: Name[]; ids: string[] };
+  /** Ranked reason codes: `ranked[0..count)` indices into `codes` (Scorecard). */
+  reasonCodes?: { ranked: Name; count: Name; codes: string[] };
   /** Entity (tree node) index local and the entity ids by index. */
   entity?: { index: Name; ids: (string | null)[] };
 }
