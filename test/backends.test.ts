@@ -47,7 +47,7 @@ const MUST_COMPILE = new Set([
   "knime/DecisionTreeEnsembleAudit", "knime/DecisionTreeAuto", "knime/GBTAuto", "knime/PolynomialRegressionAuto",
   "knime/GeneralRegressionIris", "knime/GeneralRegressionAudit", "knime/GeneralRegressionAuto", "knime/ModelEnsembleAuto", "knime/RegressionEnsembleAuto",
   "rapidminer/DecisionTreeIris", "rapidminer/NeuralNetworkIris", "rapidminer/DecisionTreeAudit", "rapidminer/RegressionAuto",
-  "sas/LogisticRegressionIris", "bigml/ModelIris", "bigml/ModelAudit", "bigml/ModelGrades",
+  "sas/LogisticRegressionIris", "sas/LogisticRegressionAudit", "sas/ProbitRegressionAudit", "bigml/ModelIris", "bigml/ModelAudit", "bigml/ModelGrades",
   "knime/KMeansIris", "knime/KMeansEnsembleIris", "rapidminer/KMeansIris", "bigml/ClusterDiabetes",
   "knime/RuleSetIris", "knime/RuleSetAudit", "rapidminer/RuleSetIris", "rapidminer/RuleSetAudit",
 ]);

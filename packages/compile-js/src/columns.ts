@@ -22,6 +22,12 @@ export interface InputColumn {
   /** Category → code, for category columns. Grows while compiling as predicates name literals. */
   dictionary: Map<string, number>;
   categories: string[];
+  /**
+   * Expressions read this column's text (string functions, MapValues, ...): a value outside the
+   * dictionary gets a batch code (categories.length + j, its text in the batch's `texts[j]`)
+   * instead of OTHER_CODE.
+   */
+  text?: boolean;
 }
 
 export function columnKindOf(field: DataField): ColumnKind {
@@ -38,7 +44,7 @@ export function makeInputColumn(field: DataField, mining: MiningField | undefine
 }
 
 /** Code of a category, adding it to the dictionary when new. */
-export function codeOf(col: InputColumn, category: string): number {
+export function codeOf(col: Pick<InputColumn, "dictionary" | "categories">, category: string): number {
   let code = col.dictionary.get(category);
   if (code === undefined) {
     code = col.categories.length;
@@ -57,9 +63,10 @@ export function encodeRows(
   columns: readonly InputColumn[],
   rows: readonly Readonly<Record<string, unknown>>[],
   errors: (EvaluationError | undefined)[],
+  texts?: (string[] | undefined)[],
 ): (Float64Array | Int32Array)[] {
   const n = rows.length;
-  return columns.map((col) => {
+  return columns.map((col, k) => {
     if (col.kind === "number") {
       const out = new Float64Array(n);
       const fast = plainNumber(col);
@@ -81,10 +88,19 @@ export function encodeRows(
       return out;
     }
     const out = new Int32Array(n);
+    const extra = col.text && texts ? new Map<string, number>() : undefined;
     for (let i = 0; i < n; i++) {
       const v = prepareSafely(col, rows[i][col.name], errors, i);
-      out[i] = v === null ? MISSING_CODE : col.dictionary.get(typeof v === "string" ? v : formatValue(v)) ?? OTHER_CODE;
+      if (v === null) { out[i] = MISSING_CODE; continue; }
+      const text = typeof v === "string" ? v : formatValue(v);
+      let code = col.dictionary.get(text);
+      if (code === undefined && extra) {
+        code = extra.get(text);
+        if (code === undefined) { code = col.categories.length + extra.size; extra.set(text, code); }
+      }
+      out[i] = code ?? OTHER_CODE;
     }
+    if (extra && texts) texts[k] = [...extra.keys()];
     return out;
   });
 }

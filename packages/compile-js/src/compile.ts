@@ -1,5 +1,5 @@
 import {
-  formatValue, toDataType,
+  formatValue, getBuiltin, toDataType,
   type DataField, type DataType, type Expr, type MiningField, type ModelNode, type OutputField, type Pipeline, type Value, type DerivedField,
 } from "@porta/ir";
 import { ConstantPool, NameScope, _, instantiate, join, type Code, type Name } from "./codegen.ts";
@@ -10,6 +10,8 @@ import { sameTreatment, type TreeLayout } from "./families/mining.ts";
 import { displayValueOf, targetFacts, targetsCode, type TargetFacts } from "./targets.ts";
 import { NotCompilable } from "./unsupported.ts";
 import { helperByName } from "./helpers.ts";
+import { fieldsRead, RowExpressionCompiler, type ExpressionHost } from "./expressions.ts";
+import type { CategoryDictionary } from "./kernel.ts";
 
 /** How an output column is stored and turned back into values. */
 export interface OutputColumn {
@@ -25,7 +27,11 @@ export interface OutputColumn {
  * The batch kernel. `rowErrors[i]` becomes k + 1 when row i meets the k-th of `rowErrorKinds`
  * (an evaluation error the interpreter would throw for that row; its result is then null).
  */
-export type Kernel = (n: number, inputs: readonly (Float64Array | Int32Array)[], outputs: readonly (Float64Array | Int32Array)[], rowErrors: Int32Array) => void;
+export type Kernel = (
+  n: number, inputs: readonly (Float64Array | Int32Array)[], outputs: readonly (Float64Array | Int32Array)[], rowErrors: Int32Array,
+  /** Per input column marked `text`: the texts of its codes past the dictionary (see encodeRows). */
+  texts?: readonly (readonly string[] | undefined)[],
+) => void;
 
 /** An evaluation error a compiled kernel can record for a row. */
 export interface RowErrorKind {
@@ -86,7 +92,8 @@ class PipelineCompiler {
     if (!ref) {
       const col = makeInputColumn(field, this.topMining.get(field.name));
       this.inputs.push(col);
-      ref = { array: this.names.name("col"), kind: col.kind, input: col };
+      const array = this.names.name("col");
+      ref = { array, at: _`${array}[i]`, kind: col.kind, input: col };
       this.inputRefs.set(field.name, ref);
     }
     return ref;
@@ -94,9 +101,66 @@ class PipelineCompiler {
 
   /** Code that records, for row `i`, the error (the first one recorded for the row wins). */
   fail(kind: RowErrorKind): Code {
+    return _`if (${this.rowErrors}[i] === 0) ${this.rowErrors}[i] = ${this.errorIndex(kind)};`;
+  }
+
+  /** k + 1 for the k-th row error kind (registered on first use). */
+  errorIndex(kind: RowErrorKind): number {
     let k = this.rowErrorKinds.findIndex((e) => e.code === kind.code && e.message === kind.message && e.path === kind.path);
     if (k < 0) { this.rowErrorKinds.push(kind); k = this.rowErrorKinds.length - 1; }
-    return _`if (${this.rowErrors}[i] === 0) ${this.rowErrors}[i] = ${k + 1};`;
+    return k + 1;
+  }
+
+  /** Kernel statements computing the batch texts of input columns that expressions read. */
+  readonly inputTexts: Code[] = [];
+  readonly textsParam = this.names.name("texts");
+
+  textsOf(col: ColumnRef): Name {
+    if (col.texts) return col.texts;
+    const input = col.input as InputColumn | undefined;
+    const k = input ? this.inputs.indexOf(input) : -1;
+    if (!input || k < 0) throw new NotCompilable("texts of a category column that has none");
+    input.text = true;
+    const tx = this.names.name("tx");
+    const cats = this.pool.add(input.categories, "cats");
+    this.declarations.push(_`let ${tx};`);
+    this.inputTexts.push(_`${tx} = ${this.helper("batchTexts")}(${cats}, ${this.textsParam} === undefined ? undefined : ${this.textsParam}[${k}]);`);
+    col.texts = tx;
+    return tx;
+  }
+
+  /** Shared generated functions, declared once. */
+  shared(key: "rint" | "median" | "normContinuous" | "readFlagged"): Name {
+    if (key === "normContinuous") return this.normContinuousHelper();
+    let n = this.helpers.get(key);
+    if (n) return n;
+    n = this.names.name(key);
+    this.helpers.set(key, n);
+    const body = {
+      // Java Math.rint (ties to even, keeps -0), as the interpreter's rint.
+      rint: _`function ${n}(x) {
+  if (!Number.isFinite(x) || Number.isInteger(x)) return x;
+  const r = Math.round(x);
+  const result = r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  return result === 0 && x < 0 ? -0 : result;
+}`,
+      // Commons Math median of b[0..n): a stable sort by a - b (as the interpreter's sort), then
+      // lower + 0.5 * (upper - lower).
+      median: _`function ${n}(b, n) {
+  for (let j = 1; j < n; j++) { const x = b[j]; let k = j - 1; while (k >= 0 && b[k] > x) { b[k + 1] = b[k]; k--; } b[k + 1] = x; }
+  if (n % 2 === 1) return b[(n - 1) / 2];
+  const lo = b[n / 2 - 1], hi = b[n / 2];
+  return lo + 0.5 * (hi - lo);
+}`,
+      // Reads a derived column that can fail: its error counts for the row only when read.
+      readFlagged: _`function ${n}(a, e, i) {
+  const k = e[i];
+  if (k !== 0 && ${this.rowErrors}[i] === 0) ${this.rowErrors}[i] = k;
+  return a[i];
+}`,
+    }[key];
+    this.declarations.push(body);
+    return n;
   }
 
   helper(key: HelperKey): Name {
@@ -123,19 +187,75 @@ class PipelineCompiler {
     return n;
   }
 
-  /** A derived field as a scratch column computed once per batch (key: its scope and name). */
+  /**
+   * A derived field as a scratch column computed once per batch (key: its scope and name), in a
+   * function of its own (generated functions stay small however many fields a model derives).
+   *
+   * Laziness: the interpreter evaluates a derived field only when something reads it, so an
+   * evaluation error (ln(-1) under returnInvalid, a bad substring argument) fails only the rows
+   * where the field is read. Columns are still computed eagerly, for every row (vectorised,
+   * and the node-table walker and segment loops need whole columns), but they never fail the
+   * row themselves: a field whose evaluation can fail gets per-row error flags next to its
+   * values, and every read goes through `ColumnRef.at`, which records the flag at the read.
+   * Fields reading such a field propagate its flag only where their own evaluation reads it
+   * (`if` branches, tables' `reads`), so the first error a row records is the one the
+   * interpreter would throw first.
+   */
   derived(field: DerivedField, key: string, ctx: ModelContext): ColumnRef {
     const existing = this.derivedRefs.get(key);
     if (existing) return existing;
     if (this.inProgress.has(key)) throw new NotCompilable(`cyclic derived field "${field.name}"`);
-    if (field.dataType !== "double" && field.dataType !== "float") throw new NotCompilable(`DerivedField of dataType ${field.dataType}`);
+    const numeric = field.dataType === "double" || field.dataType === "float" || field.dataType === "integer" || field.dataType === "boolean";
+    if (!numeric && field.dataType !== "string") throw new NotCompilable(`DerivedField of dataType ${field.dataType}`);
     this.inProgress.add(key);
-    const value = ctx.expr(field.expr);
+    const refs = fieldsRead(field.expr);
+    const source = refs.size === 1 ? ctx.column([...refs][0]) : null;
+    const array = this.names.name("d");
+    const fill = this.names.name("fill");
+    const dict: CategoryDictionary | undefined = numeric ? undefined : { dictionary: new Map(), categories: [] };
+    const err = this.names.name("err");
+    const rc = new RowExpressionCompiler(ctx, err);
+    let ref: ColumnRef;
+    if (source && source.kind === "category") {
+      // One category column in, whatever comes out: evaluated per dictionary entry.
+      const row = rc.table(field.expr, source, numeric ? "number" : "category", field.dataType, dict ?? null);
+      const errors = this.names.name("de");
+      ref = { array, kind: numeric ? "number" : "category", errors, at: _`${this.shared("readFlagged")}(${array}, ${errors}, i)`, input: dict };
+      if (dict) ref.texts = this.names.name("tx");
+      this.declarations.push(_`let ${array}, ${errors}${ref.texts ? _`, ${ref.texts}` : _``};`);
+      this.declarations.push(_`function ${fill}(n) {
+${array} = new ${numeric ? _`Float64Array` : _`Int32Array`}(n); ${errors} = new Int32Array(n);
+${ref.texts ? _`${ref.texts} = ${row.table}.texts;` : _``}
+for (let i = 0; i < n; i++) { let ${err} = 0; ${row.s} ${array}[i] = ${row.v}; ${errors}[i] = ${err}; }
+}`);
+    } else {
+      const row = numeric ? rc.number(field.expr) : rc.category(field.expr, dict!);
+      const v = this.names.name("v");
+      const invalidCast = () => {
+        rc.fallible = true;
+        return _`if (${err} === 0) ${err} = ${this.errorIndex({ code: "PMML_INVALID_DERIVED_VALUE", message: `derived field "${field.name}" cannot hold the value as ${field.dataType}` })};`;
+      };
+      // castDerived: integer and boolean fields reject other numbers.
+      const cast = {
+        double: _`const ${v} = ${row.v};`,
+        float: _`const ${v} = Math.fround(${row.v});`,
+        integer: _`const ${v} = ${row.v}; if (${v} === ${v} && !Number.isInteger(${v})) { ${invalidCast()} }`,
+        boolean: _`const ${v} = ${row.v}; if (${v} === ${v} && ${v} !== 0 && ${v} !== 1) { ${invalidCast()} }`,
+        string: _`const ${v} = ${row.v};`,
+      }[field.dataType as "double"];
+      const errors = rc.fallible ? this.names.name("de") : undefined;
+      ref = errors
+        ? { array, kind: numeric ? "number" : "category", errors, at: _`${this.shared("readFlagged")}(${array}, ${errors}, i)`, input: dict }
+        : { array, kind: numeric ? "number" : "category", at: _`${array}[i]`, input: dict };
+      if (dict) ref.texts = this.pool.add(dict.categories, "cats");
+      this.declarations.push(_`let ${array}${errors ? _`, ${errors}` : _``};`);
+      this.declarations.push(_`function ${fill}(n) {
+${array} = new ${numeric ? _`Float64Array` : _`Int32Array`}(n);${errors ? _` ${errors} = new Int32Array(n);` : _``}
+for (let i = 0; i < n; i++) { let ${err} = 0; ${row.s} ${cast} ${array}[i] = ${v};${errors ? _` ${errors}[i] = ${err};` : _``} }
+}`);
+    }
     this.inProgress.delete(key);
-    const ref: ColumnRef = { array: this.names.name("d"), kind: "number" };
-    const cast = field.dataType === "float" ? _`Math.fround(${value})` : value;
-    this.declarations.push(_`let ${ref.array};`);
-    this.steps.push(_`${ref.array} = new Float64Array(n); for (let i = 0; i < n; i++) ${ref.array}[i] = ${cast};`);
+    this.steps.push(_`${fill}(n);`);
     this.derivedRefs.set(key, ref);
     return ref;
   }
@@ -170,23 +290,25 @@ class PipelineCompiler {
     const target = ctx.targetOf(model);
     const row = compileFamily(model, ctx, target);
     const post = targetsCode(model, row, target, this.names);
-    const { statements, outputs } = this.outputs(model, row, target);
+    const { statements, outputs, before, trailing } = this.outputs(model, row, target);
     const inputNames = this.inputs.map((c) => this.inputRefs.get(c.name)!.array);
     const outNames = outputs.map(() => this.names.name("out"));
     const body = _`${this.pool.prelude()}
 ${inputNames.length ? _`let ${join(inputNames, ", ")};` : _``}
 let ${this.rowErrors};
 ${join(this.declarations, "\n")}
-return function kernel(n, inputs, outputs, rowErrorsOut) {
+return function kernel(n, inputs, outputs, rowErrorsOut, ${this.textsParam}) {
 ${this.rowErrors} = rowErrorsOut;
 ${join(inputNames.map((name, k) => _`${name} = inputs[${k}];`), "\n")}
+${join(this.inputTexts, "\n")}
 ${join(this.steps, "\n")}
 ${join(outNames.map((name, k) => _`const ${name} = outputs[${k}];`), "\n")}
 ${row.prepass ?? _``}
 for (let i = 0; i < n; i++) {
 ${row.body}
 ${post}
-${join(statements.map((s, k) => _`${outNames[k]}[i] = ${s};`), "\n")}
+${join(statements.map((s, k) => _`${before[k] ?? []}${outNames[k]}[i] = ${s};`), "\n")}
+${trailing}
 }
 };`;
     for (const finish of this.finalizers) finish();
@@ -194,10 +316,17 @@ ${join(statements.map((s, k) => _`${outNames[k]}[i] = ${s};`), "\n")}
     return { inputs: this.inputs, outputs, kernel, rowErrorKinds: this.rowErrorKinds, source: body.text, constants: this.pool.values };
   }
 
-  /** The result columns, in the order PmmlModel reports them: target, then final OutputFields. */
-  private outputs(model: ModelNode, row: FamilyRow, target: TargetFacts): { statements: Code[]; outputs: OutputColumn[] } {
+  /**
+   * The result columns, in the order PmmlModel reports them: target, then final OutputFields.
+   * As the interpreter's computeOutputs, every OutputField is computed in document order and a
+   * transformedValue/decision expression can read earlier OutputFields by name (kept in scratch
+   * columns); expressions of non-final fields are still evaluated, for their errors.
+   */
+  private outputs(model: ModelNode, row: FamilyRow, target: TargetFacts): { statements: Code[]; outputs: OutputColumn[]; before: Code[][]; trailing: Code[] } {
     const statements: Code[] = [];
     const outputs: OutputColumn[] = [];
+    const before: Code[][] = [];
+    const pending: Code[] = [];
     const categoryTable = (): Value[] => row.categories ?? [];
     const valueColumn = (name: string, dataType?: DataType) => {
       if (row.kind === "number") {
@@ -208,12 +337,44 @@ ${join(statements.map((s, k) => _`${outNames[k]}[i] = ${s};`), "\n")}
       statements.push(_`${row.value}`);
     };
     if (target.name !== null) valueColumn(target.name);
+    const referenced = new Set<string>();
+    for (const f of model.output) if (f.expr) for (const name of fieldsRead(f.expr)) referenced.add(name);
     for (const f of model.output) {
+      const foreign = f.segmentId !== undefined || (f.targetField !== undefined && f.targetField !== target.name);
+      const isExpr = (f.feature === "transformedValue" || f.feature === "decision") && f.expr !== undefined;
+      if (foreign) {
+        if (f.isFinalResult || referenced.has(f.name) || isExpr) throw new NotCompilable("OutputField of another target or segment");
+        continue;
+      }
+      let value: Code | null = isExpr ? this.root.expr(f.expr!) : null;
+      let dataType = f.dataType;
+      if (isExpr && dataType === undefined && booleanValued(f.expr!, this.pipeline, model)) dataType = "boolean";
+      if (referenced.has(f.name)) {
+        const v = value ?? ((f.feature === "predictedValue" || f.feature === "transformedValue" || f.feature === "decision") && row.kind === "number" ? _`${row.value}` : null);
+        if (v === null) throw new NotCompilable(`an OutputField expression reading OutputField feature=${f.feature}`);
+        // castOutput: the value later fields see is the one cast to the field's dataType.
+        const cast = f.dataType === undefined || f.dataType === "double" || f.dataType === "integer" ? v : f.dataType === "float" ? _`Math.fround(${v})` : null;
+        if (cast === null) throw new NotCompilable(`an OutputField expression reading an OutputField of dataType ${f.dataType}`);
+        const scratch = this.names.name("o");
+        this.declarations.push(_`let ${scratch};`);
+        this.steps.push(_`${scratch} = new Float64Array(n);`);
+        pending.push(_`${scratch}[i] = ${cast};`);
+        this.root.define(f.name, { array: scratch, kind: "number", at: _`${scratch}[i]` });
+        value = _`${scratch}[i]`;
+      } else if (isExpr && !f.isFinalResult) {
+        pending.push(_`${value};`);
+      }
       if (!f.isFinalResult) continue;
-      if (f.segmentId !== undefined || (f.targetField !== undefined && f.targetField !== target.name)) throw new NotCompilable("OutputField of another target or segment");
-      this.outputField(f, row, target, statements, outputs, valueColumn);
+      const first = statements.length;
+      if (isExpr) {
+        outputs.push({ name: f.name, storage: "f64", decode: { kind: "number" }, dataType });
+        statements.push(value!);
+      } else {
+        this.outputField(f, row, target, statements, outputs, valueColumn);
+      }
+      if (statements.length > first) before[first] = pending.splice(0);
     }
-    return { statements, outputs };
+    return { statements, outputs, before, trailing: pending };
   }
 
   private outputField(f: OutputField, row: FamilyRow, target: TargetFacts, statements: Code[], outputs: OutputColumn[], valueColumn: (name: string, dataType?: DataType) => void): void {
@@ -250,6 +411,18 @@ ${join(statements.map((s, k) => _`${outNames[k]}[i] = ${s};`), "\n")}
         }
         return;
       }
+      case "transformedValue":
+      case "decision":
+        // Without an expression: the value of the target's prediction (PMML 4.4 §OutputField).
+        valueColumn(f.name, f.dataType);
+        return;
+      case "reasonCode": {
+        if (!row.reasonCodes) throw new NotCompilable("reasonCode of this model");
+        const { ranked, count, codes } = row.reasonCodes;
+        outputs.push({ name: f.name, storage: "i32", decode: { kind: "table", table: codes }, dataType: f.dataType });
+        statements.push(_`(${f.rank} <= ${count} ? ${ranked}[${f.rank - 1}] : -1)`);
+        return;
+      }
       case "entityId":
         if (!row.entity) throw new NotCompilable("entityId of this model");
         outputs.push({ name: f.name, storage: "i32", decode: { kind: "table", table: row.entity.ids }, dataType: f.dataType });
@@ -264,13 +437,13 @@ ${join(statements.map((s, k) => _`${outNames[k]}[i] = ${s};`), "\n")}
 }
 
 /** Runtime functions generated code calls through the constant pool (see helpers.ts). */
-type HelperKey = "normalCdf" | "exp";
+type HelperKey = "normalCdf" | "exp" | "tabulateCategoryExpr" | "batchTexts";
 
 /**
  * One model element's field scope, as the interpreter's ModelScope: local derived fields, then
  * MiningFields, then the enclosing scope (a MiningModel for a segment, the pipeline at the top).
  */
-class ModelContext implements KernelContext {
+class ModelContext implements KernelContext, ExpressionHost {
   readonly names: NameScope;
   readonly pool: ConstantPool;
   private readonly local: Map<string, DerivedField>;
@@ -315,6 +488,22 @@ class ModelContext implements KernelContext {
     return this.compiler.logic(op);
   }
 
+  errorIndex(kind: RowErrorKind): number {
+    return this.compiler.errorIndex(kind);
+  }
+
+  runtime(key: "tabulateCategoryExpr"): Name {
+    return this.compiler.helper(key);
+  }
+
+  textsOf(col: ColumnRef): Name {
+    return this.compiler.textsOf(col);
+  }
+
+  shared(key: "rint" | "median" | "normContinuous"): Name {
+    return this.compiler.shared(key);
+  }
+
   nested(model: ModelNode): KernelContext {
     return new ModelContext(this.compiler, model, this);
   }
@@ -350,56 +539,40 @@ class ModelContext implements KernelContext {
     throw new NotCompilable(`reference to field "${field}" outside the model's scope`);
   }
 
+  /**
+   * A numeric expression evaluated for row `i` where the family reads it, as a function of its
+   * own; its evaluation errors fail the row.
+   */
   expr(e: Expr): Code {
-    switch (e.kind) {
-      case "constant":
-        if (typeof e.value !== "number") throw new NotCompilable("non-numeric Constant");
-        return _`${e.value}`;
-      case "fieldRef": {
-        const col = this.column(e.field);
-        if (col.kind !== "number") throw new NotCompilable("FieldRef to a string field in a numeric expression");
-        if (e.mapMissingTo === undefined) return _`${col.array}[i]`;
-        if (typeof e.mapMissingTo !== "number") throw new NotCompilable("non-numeric mapMissingTo");
-        return _`(${col.array}[i] !== ${col.array}[i] ? ${e.mapMissingTo} : ${col.array}[i])`;
-      }
-      case "normContinuous": {
-        const col = this.column(e.field);
-        if (col.kind !== "number" || e.points.length < 2) throw new NotCompilable("NormContinuous on a string field");
-        const pts = this.pool.add(Float64Array.from(e.points.flatMap((p) => [p.orig, p.norm])), "norm");
-        const fn = this.compiler.normContinuousHelper();
-        const outliers = { asIs: 0, asMissingValues: 1, asExtremeValues: 2 }[e.outliers];
-        const missing = e.mapMissingTo ?? NaN;
-        return _`${fn}(${col.array}[i], ${pts}, ${outliers}, ${missing})`;
-      }
-      case "normDiscrete": {
-        const col = this.column(e.field);
-        const missing = e.mapMissingTo ?? NaN;
-        if (col.kind === "category") {
-          const code = codeOf(col.input!, e.value);
-          return _`(${col.array}[i] === ${MISSING_CODE} ? ${missing} : ${col.array}[i] === ${code} ? 1 : 0)`;
-        }
-        const v = toDataType(e.value, "double");
-        if (typeof v !== "number") throw new NotCompilable("NormDiscrete with text on a numeric field");
-        return _`(${col.array}[i] !== ${col.array}[i] ? ${missing} : ${col.array}[i] === ${v} ? 1 : 0)`;
-      }
-      case "apply": {
-        // Only operations that cannot produce PMML "invalid" from valid numbers are compiled.
-        const ops: Record<string, Code> = { "+": _`+`, "-": _`-`, "*": _`*` };
-        const op = ops[e.function];
-        if (!op || e.args.length !== 2 || e.defaultValue !== undefined) throw new NotCompilable(`Apply function="${e.function}"`);
-        const [a, b] = e.args.map((x) => this.expr(x));
-        const combined = _`(${a} ${op} ${b})`;
-        if (e.mapMissingTo === undefined) return combined;
-        if (typeof e.mapMissingTo !== "number") throw new NotCompilable("non-numeric mapMissingTo");
-        const t = this.names.name("m");
-        this.declare(_`let ${t} = 0;`);
-        return _`((${t} = ${combined}) !== ${t} ? ${e.mapMissingTo} : ${t})`;
-      }
-      default:
-        throw new NotCompilable(`${e.kind} expression`);
-    }
+    const err = this.names.name("err");
+    const rc = new RowExpressionCompiler(this, err);
+    const row = rc.number(e);
+    const fn = this.names.name("x");
+    const rowErrors = this.compiler.rowErrors;
+    this.declare(_`function ${fn}(i) { let ${err} = 0; ${row.s} ${rc.fallible ? _`if (${err} !== 0 && ${rowErrors}[i] === 0) ${rowErrors}[i] = ${err};` : _``} return ${row.v}; }`);
+    return _`${fn}(i)`;
   }
+}
 
+/**
+ * Whether the interpreter's value of this expression is a boolean (compiled code holds 1/0, so
+ * the output column decodes it as boolean).
+ */
+function booleanValued(e: Expr, pipeline: Pipeline, model: ModelNode): boolean {
+  switch (e.kind) {
+    case "constant": return typeof e.value === "boolean";
+    case "fieldRef": {
+      const f = model.localTransformations.find((d) => d.name === e.field) ?? pipeline.transformations.find((d) => d.name === e.field) ?? pipeline.dataFields.find((d) => d.name === e.field);
+      return f?.dataType === "boolean";
+    }
+    case "apply": {
+      const user = pipeline.functions.find((f) => f.name === e.function);
+      if (user) return user.dataType === "boolean";
+      if (e.function === "if") return e.args.slice(1).every((a) => booleanValued(a, pipeline, model));
+      return getBuiltin(e.function)?.resultType === "boolean";
+    }
+    default: return false;
+  }
 }
 
 /** A MiningField on a non-data field that leaves its value as it is. */

@@ -1,5 +1,6 @@
 import { correctlyRoundedExp, normalCdf } from "@porta/ir";
 import { walkTreeBatch } from "./families/node-table.ts";
+import { batchTexts, tabulateCategoryExpr } from "./category-tables.ts";
 
 /**
  * Functions generated kernels may call, by a stable name: a cached artifact stores the name,
@@ -9,6 +10,8 @@ const HELPERS = new Map<string, (...args: never[]) => unknown>([
   ["walkTreeBatch", walkTreeBatch as (...args: never[]) => unknown],
   ["normalCdf", normalCdf],
   ["exp", correctlyRoundedExp],
+  ["tabulateCategoryExpr", tabulateCategoryExpr as (...args: never[]) => unknown],
+  ["batchTexts", batchTexts as (...args: never[]) => unknown],
 ]);
 
 export function registerRuntimeHelper(name: string, fn: (...args: never[]) => unknown): void {

@@ -8,9 +8,22 @@ export interface ColumnRef {
   /** The module-level variable holding the typed array. */
   array: Name;
   kind: "number" | "category";
-  /** For category columns: the input column (its dictionary grows as literals are compiled). */
-  input?: InputColumn;
+  /**
+   * Reads row `i`. For a derived column whose evaluation can fail this also records the row's
+   * error (the interpreter evaluates derived fields on first read, so a failure counts only
+   * where the field is read); otherwise it is `array[i]`.
+   */
+  at: Code;
+  /** Per-row error flags of a derived column that can fail (0: none, k + 1: rowErrorKinds[k]). */
+  errors?: Name;
+  /** For category columns: the dictionary (an input column's, or a derived string field's own). */
+  input?: CategoryDictionary;
+  /** For category columns: a module-level variable holding, per batch, the text of every code. */
+  texts?: Name;
 }
+
+/** Category ↔ code of a category column; grows while compiling as literals are met. */
+export type CategoryDictionary = Pick<InputColumn, "dictionary" | "categories">;
 
 /** What family compilers get: name minting, the constant pool and field resolution in one model's scope. */
 export interface KernelContext {
@@ -70,6 +83,8 @@ export interface FamilyRow {
   displayValues?: (string | null)[];
   /** Per-entity affinity locals (clusters, SVM machines), with the entity ids by position. */
   affinities?: { locals: Name[]; ids: string[] };
+  /** Ranked reason codes: `ranked[0..count)` indices into `codes` (Scorecard). */
+  reasonCodes?: { ranked: Name; count: Name; codes: string[] };
   /** Entity (tree node) index local and the entity ids by index. */
   entity?: { index: Name; ids: (string | null)[] };
 }

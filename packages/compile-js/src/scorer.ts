@@ -11,8 +11,9 @@ export class CompiledScorer {
   /** Scores rows; `errors[i]` is set for a row whose input was invalid (its result is null). */
   scoreRows(rows: readonly Readonly<Record<string, unknown>>[]): { results: (Record<string, Value> | null)[]; errors: (EvaluationError | undefined)[] } {
     const errors: (EvaluationError | undefined)[] = new Array(rows.length);
-    const inputs = encodeRows(this.compiled.inputs, rows, errors);
-    const { outputs, rowErrors } = this.runWithErrors(rows.length, inputs);
+    const texts: (string[] | undefined)[] = new Array(this.compiled.inputs.length);
+    const inputs = encodeRows(this.compiled.inputs, rows, errors, texts);
+    const { outputs, rowErrors } = this.runWithErrors(rows.length, inputs, texts);
     for (let i = 0; i < rows.length; i++) {
       if (rowErrors[i] === 0 || errors[i]) continue;
       errors[i] = this.rowError(rowErrors[i], i);
@@ -33,11 +34,15 @@ export class CompiledScorer {
     return this.runWithErrors(n, inputs).outputs;
   }
 
-  /** Runs the kernel; `rowErrors[i]` is k + 1 for a row that met `compiled.rowErrorKinds[k]`. */
-  runWithErrors(n: number, inputs: readonly (Float64Array | Int32Array)[]): { outputs: OutputArrays; rowErrors: Int32Array } {
+  /**
+   * Runs the kernel; `rowErrors[i]` is k + 1 for a row that met `compiled.rowErrorKinds[k]`.
+   * `texts[k]`: for an input column marked `text`, the texts of its codes past the dictionary
+   * (see encodeRows); without them such a code is an error for the rows that have it.
+   */
+  runWithErrors(n: number, inputs: readonly (Float64Array | Int32Array)[], texts?: readonly (readonly string[] | undefined)[]): { outputs: OutputArrays; rowErrors: Int32Array } {
     const outputs = this.compiled.outputs.map((o) => (o.storage === "f64" ? new Float64Array(n) : new Int32Array(n)));
     const rowErrors = new Int32Array(n);
-    this.compiled.kernel(n, inputs, outputs, rowErrors);
+    this.compiled.kernel(n, inputs, outputs, rowErrors, texts);
     return { outputs, rowErrors };
   }
 

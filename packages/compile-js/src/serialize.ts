@@ -72,13 +72,13 @@ function decodeConstant(j: Json): unknown {
 
 function encodeInput(c: InputColumn): Json {
   const field = { ...c.field, displayValues: c.field.displayValues ? [...c.field.displayValues] : undefined };
-  return JSON.parse(JSON.stringify({ name: c.name, kind: c.kind, field, mining: c.mining ?? null, categories: c.categories })) as Json;
+  return JSON.parse(JSON.stringify({ name: c.name, kind: c.kind, field, mining: c.mining ?? null, categories: c.categories, text: c.text ?? false })) as Json;
 }
 
 function decodeInput(j: Json): InputColumn {
-  const o = j as unknown as { name: string; kind: "number" | "category"; field: InputColumn["field"] & { displayValues?: [string, string][] }; mining: InputColumn["mining"] | null; categories: string[] };
+  const o = j as unknown as { name: string; kind: "number" | "category"; field: InputColumn["field"] & { displayValues?: [string, string][] }; mining: InputColumn["mining"] | null; categories: string[]; text?: boolean };
   const field = { ...o.field, displayValues: o.field.displayValues ? new Map(o.field.displayValues) : undefined };
-  return { name: o.name, kind: o.kind, field, mining: o.mining ?? undefined, categories: o.categories, dictionary: new Map(o.categories.map((c, k) => [c, k])) };
+  return { name: o.name, kind: o.kind, field, mining: o.mining ?? undefined, categories: o.categories, dictionary: new Map(o.categories.map((c, k) => [c, k])), ...(o.text ? { text: true } : {}) };
 }
 
 /** The compiled pipeline as a cache artifact, or undefined when a constant cannot be stored. */

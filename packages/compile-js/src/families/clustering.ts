@@ -38,7 +38,7 @@ export function compileClustering(model: ClusteringModel, ctx: KernelContext, _t
   const present = ctx.names.name("present");
   const adjustment = ctx.names.name("adj");
   const statements: Code[] = [_`let ${present} = 0;`];
-  fields.forEach((_f, q) => statements.push(_`if (${xs[q].array}[i] === ${xs[q].array}[i]) ${present} += ${weights ? weights[q] : 1};`));
+  fields.forEach((_f, q) => statements.push(_`if (${xs[q].at} === ${xs[q].at}) ${present} += ${weights ? weights[q] : 1};`));
   statements.push(_`if (${present} === 0) { ${ctx.fail({ code: "PMML_UNDEFINED_DISTANCE", message: "every field of the comparison is missing (or has a zero missing-value weight)", path: model.path })} }`);
   statements.push(_`const ${adjustment} = ${total} / ${present};`);
   const ids = model.clusters.map((c) => c.id);
@@ -48,7 +48,7 @@ export function compileClustering(model: ClusteringModel, ctx: KernelContext, _t
     const terms = fields.map((f, q) => {
       const y = parseNumber(cluster.center[q]);
       if (y === undefined) throw new NotCompilable("non-numeric Cluster center");
-      const x = _`${xs[q].array}[i]`;
+      const x = _`${xs[q].at}`;
       const fn = f.compareFunction ?? cm.compareFunction;
       let c: Code;
       switch (fn) {

@@ -10,6 +10,7 @@ import { compileSvm } from "./support-vector-machine.ts";
 import { compileGeneralRegression } from "./general-regression.ts";
 import { compileClustering } from "./clustering.ts";
 import { compileRuleSet } from "./rule-set.ts";
+import { compileScorecard } from "./scorecard.ts";
 
 /** Compiles one model element's own evaluation (before Targets and Output) in its scope `ctx`. */
 export function compileFamily(model: ModelNode, ctx: KernelContext, target: TargetFacts): FamilyRow {
@@ -30,9 +31,10 @@ export function compileFamily(model: ModelNode, ctx: KernelContext, target: Targ
       return compileClustering(model, ctx, target);
     case "ruleSet":
       return compileRuleSet(model, ctx, target);
+    case "scorecard":
+      return compileScorecard(model, ctx, target);
     case "naiveBayes":
     case "nearestNeighbor":
-    case "scorecard":
     case "association":
       throw new NotCompilable(`${model.kind} model`);
     default: {

@@ -148,11 +148,11 @@ function rowCode(row: PPRow, x: Name, ctx: KernelContext): Code {
     const col = ctx.column(f.field);
     if (col.kind === "category") {
       const code = codeOf(col.input!, f.category);
-      out.push(_`if (${col.array}[i] === ${MISSING_CODE}) return NaN; if (${col.array}[i] !== ${code}) ${x} = ${x} * 0;`);
+      out.push(_`if (${col.at} === ${MISSING_CODE}) return NaN; if (${col.at} !== ${code}) ${x} = ${x} * 0;`);
     } else {
       const lit = toDataType(f.category, "double");
       if (typeof lit !== "number") throw new NotCompilable("GeneralRegressionModel factor level with text on a numeric field");
-      out.push(_`if (${col.array}[i] !== ${col.array}[i]) return NaN; if (${col.array}[i] !== ${lit}) ${x} = ${x} * 0;`);
+      out.push(_`if (${col.at} !== ${col.at}) return NaN; if (${col.at} !== ${lit}) ${x} = ${x} * 0;`);
     }
   }
   if (row.covariates.length === 0) return join(out, "\n");
@@ -160,7 +160,7 @@ function rowCode(row: PPRow, x: Name, ctx: KernelContext): Code {
   for (const c of row.covariates) {
     const col = ctx.column(c.field);
     if (col.kind !== "number") throw new NotCompilable("GeneralRegressionModel covariate on a string field");
-    const v = _`${col.array}[i]`;
+    const v = _`${col.at}`;
     cov.push(_`if (${v} !== ${v}) return NaN; ${x} = ${c.exponent === undefined ? _`${x} * ${v}` : _`${x} * Math.pow(${v}, ${c.exponent})`};`);
   }
   // A zero factor product decides the row: covariates are not looked at (JPMML).

@@ -29,7 +29,9 @@ function nodeTableFor(segments: CompiledSegment[], ctx: KernelContext, layout: T
   const slots: string[] = [];
   const table = buildNodeTable(
     segments.map((s) => s.tree),
-    (field) => ctx.column(field).kind === "number",
+    // The walker reads the arrays directly: a derived column that can fail must be read through
+    // its flagging accessor, so such trees keep the branches layout.
+    (field) => ctx.column(field).kind === "number" && ctx.column(field).errors === undefined,
     (field) => {
       let k = slots.indexOf(field);
       if (k < 0) { slots.push(field); k = slots.length - 1; }

@@ -29,9 +29,14 @@ export function compileNeuralNetwork(model: NeuralNetwork, ctx: KernelContext, t
   const exp = ctx.helper("exp");
   const vals = ctx.names.name("neurons");
   const statements: Code[] = [];
+  const ok = ctx.names.name("ok");
   const inputCode = model.inputs.map((input, k) => {
     const x = ctx.expr(input.expr);
-    return _`${vals}[${k}] = ${input.dataType === "float" ? _`Math.fround(${x})` : x};`;
+    const set = _`${vals}[${k}] = ${input.dataType === "float" ? _`Math.fround(${x})` : x};`;
+    // The interpreter stops at the first missing input: later ones (whose evaluation may fail)
+    // are evaluated only while all before them are present.
+    const present = _`${ok} = ${vals}[${k}] === ${vals}[${k}];`;
+    return k === 0 ? _`let ${ok}; ${set} ${present}` : _`if (${ok}) { ${set} ${present} } else ${vals}[${k}] = NaN;`;
   });
   for (const layer of model.layers) {
     const base = slots.size;

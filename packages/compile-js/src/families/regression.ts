@@ -2,7 +2,7 @@ import type { RegressionModel, RegressionNormalization, Value } from "@porta/ir"
 import { toDataType } from "@porta/ir";
 import { _, join, type Code, type Name } from "../codegen.ts";
 import { codeOf, MISSING_CODE } from "../columns.ts";
-import { declareLocals, type FamilyRow, type KernelContext } from "../kernel.ts";
+import { declareLocals, type ColumnRef, type FamilyRow, type KernelContext } from "../kernel.ts";
 import { NotCompilable } from "../unsupported.ts";
 import type { TargetFacts } from "../targets.ts";
 
@@ -14,6 +14,9 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
   const missing = ctx.names.name("miss");
   const tableValues = model.tables.map(() => ctx.names.name("y"));
   const statements: Code[] = [_`let ${missing} = false;`];
+  // The interpreter stops at the first missing predictor: a derived field that can fail is read
+  // (and its error recorded) only while nothing is missing yet.
+  const read = (col: ColumnRef): Code => (col.errors ? _`(${missing} ? ${col.array}[i] : ${col.at})` : col.at);
   model.tables.forEach((table, t) => {
     const y = tableValues[t];
     statements.push(_`let ${y} = ${table.intercept};`);
@@ -22,18 +25,18 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
       if (col.kind !== "number") throw new NotCompilable(`NumericPredictor on categorical field`);
       const x = ctx.names.name("x");
       const term = p.exponent === 1 ? x : _`Math.pow(${x}, ${p.exponent})`;
-      statements.push(_`const ${x} = ${col.array}[i]; if (${x} !== ${x}) ${missing} = true; ${y} += ${p.coefficient} * ${term};`);
+      statements.push(_`const ${x} = ${read(col)}; if (${x} !== ${x}) ${missing} = true; ${y} += ${p.coefficient} * ${term};`);
     }
     for (const p of table.categoricalPredictors) {
       const col = ctx.column(p.field);
       const c = ctx.names.name("x");
       if (col.kind === "category") {
         const code = codeOf(col.input!, p.value);
-        statements.push(_`const ${c} = ${col.array}[i]; if (${c} === ${MISSING_CODE}) ${missing} = true; else if (${c} === ${code}) ${y} += ${p.coefficient};`);
+        statements.push(_`const ${c} = ${read(col)}; if (${c} === ${MISSING_CODE}) ${missing} = true; else if (${c} === ${code}) ${y} += ${p.coefficient};`);
       } else {
         const v = toDataType(p.value, "double");
         if (typeof v !== "number") throw new NotCompilable("CategoricalPredictor with a non-numeric value on a numeric field");
-        statements.push(_`const ${c} = ${col.array}[i]; if (${c} !== ${c}) ${missing} = true; else if (${c} === ${v}) ${y} += ${p.coefficient};`);
+        statements.push(_`const ${c} = ${read(col)}; if (${c} !== ${c}) ${missing} = true; else if (${c} === ${v}) ${y} += ${p.coefficient};`);
       }
     }
     for (const term of table.predictorTerms) {
@@ -43,7 +46,7 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
         const col = ctx.column(f);
         if (col.kind !== "number") throw new NotCompilable("PredictorTerm on a categorical field");
         const x = ctx.names.name("x");
-        statements.push(_`const ${x} = ${col.array}[i]; if (${x} !== ${x}) ${missing} = true; ${product} *= ${x};`);
+        statements.push(_`const ${x} = ${read(col)}; if (${x} !== ${x}) ${missing} = true; ${product} *= ${x};`);
       }
       statements.push(_`${y} += ${product};`);
     }

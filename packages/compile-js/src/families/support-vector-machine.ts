@@ -18,16 +18,19 @@ export function compileSvm(model: SupportVectorMachineModel, ctx: KernelContext,
   const head: Code[] = [_`let ${missing} = false;`];
   model.vectorFields.forEach((vf, q) => {
     const col = ctx.column(vf.field);
+    // The interpreter stops at the first missing field; a later derived field that can fail is
+    // read only while none is missing.
+    if (col.errors) head.push(_`if (!${missing})`);
     if (vf.kind === "fieldRef") {
       if (col.kind !== "number") throw new NotCompilable("SVM VectorField FieldRef to a string field");
-      head.push(_`${x}[${q}] = ${col.array}[i]; if (${x}[${q}] !== ${x}[${q}]) ${missing} = true;`);
+      head.push(_`{ ${x}[${q}] = ${col.at}; if (${x}[${q}] !== ${x}[${q}]) ${missing} = true; }`);
     } else if (col.kind === "category") {
       const code = codeOf(col.input!, vf.value);
-      head.push(_`if (${col.array}[i] === ${MISSING_CODE}) ${missing} = true; ${x}[${q}] = ${col.array}[i] === ${code} ? 1 : 0;`);
+      head.push(_`{ if (${col.at} === ${MISSING_CODE}) ${missing} = true; ${x}[${q}] = ${col.at} === ${code} ? 1 : 0; }`);
     } else {
       const v = toDataType(vf.value, "double");
       if (typeof v !== "number") throw new NotCompilable("SVM CategoricalPredictor with text on a numeric field");
-      head.push(_`if (${col.array}[i] !== ${col.array}[i]) ${missing} = true; ${x}[${q}] = ${col.array}[i] === ${v} ? 1 : 0;`);
+      head.push(_`{ if (${col.at} !== ${col.at}) ${missing} = true; ${x}[${q}] = ${col.at} === ${v} ? 1 : 0; }`);
     }
   });
   const machine = machineFunction(model, ctx, x, F);

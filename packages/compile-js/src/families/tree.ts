@@ -103,20 +103,20 @@ export function predicateCode(p: Predicate, ctx: KernelContext): Code {
     case "false": return _`0`;
     case "simple": {
       const col = ctx.column(p.field);
-      if (p.operator === "isMissing") return col.kind === "number" ? _`(${col.array}[i] !== ${col.array}[i] ? 1 : 0)` : _`(${col.array}[i] === ${MISSING_CODE} ? 1 : 0)`;
-      if (p.operator === "isNotMissing") return col.kind === "number" ? _`(${col.array}[i] !== ${col.array}[i] ? 0 : 1)` : _`(${col.array}[i] === ${MISSING_CODE} ? 0 : 1)`;
+      if (p.operator === "isMissing") return col.kind === "number" ? _`(${col.at} !== ${col.at} ? 1 : 0)` : _`(${col.at} === ${MISSING_CODE} ? 1 : 0)`;
+      if (p.operator === "isNotMissing") return col.kind === "number" ? _`(${col.at} !== ${col.at} ? 0 : 1)` : _`(${col.at} === ${MISSING_CODE} ? 0 : 1)`;
       if (p.value === undefined) throw new NotCompilable("SimplePredicate without value");
       if (col.kind === "number") {
         const v = toDataType(p.value, "double");
         if (typeof v !== "number") throw new NotCompilable("SimplePredicate comparing a number with text");
-        const a = col.array;
-        return _`(${a}[i] !== ${a}[i] ? -1 : ${a}[i] ${COMPARISONS[p.operator]} ${v} ? 1 : 0)`;
+        const a = col.at;
+        return _`(${a} !== ${a} ? -1 : ${a} ${COMPARISONS[p.operator]} ${v} ? 1 : 0)`;
       }
       if (p.operator !== "equal" && p.operator !== "notEqual") throw new NotCompilable(`SimplePredicate ${p.operator} on a string field`);
       const code = codeOf(col.input!, p.value);
       return p.operator === "equal"
-        ? _`(${col.array}[i] === ${MISSING_CODE} ? -1 : ${col.array}[i] === ${code} ? 1 : 0)`
-        : _`(${col.array}[i] === ${MISSING_CODE} ? -1 : ${col.array}[i] === ${code} ? 0 : 1)`;
+        ? _`(${col.at} === ${MISSING_CODE} ? -1 : ${col.at} === ${code} ? 1 : 0)`
+        : _`(${col.at} === ${MISSING_CODE} ? -1 : ${col.at} === ${code} ? 0 : 1)`;
     }
     case "simpleSet": {
       const col = ctx.column(p.field);
@@ -125,12 +125,12 @@ export function predicateCode(p: Predicate, ctx: KernelContext): Code {
         members = p.values.map((text) => {
           const v = toDataType(text, "double");
           if (typeof v !== "number") throw new NotCompilable("SimpleSetPredicate with text on a numeric field");
-          return _`${col.array}[i] === ${v}`;
+          return _`${col.at} === ${v}`;
         });
       } else {
-        members = p.values.map((text) => _`${col.array}[i] === ${codeOf(col.input!, text)}`);
+        members = p.values.map((text) => _`${col.at} === ${codeOf(col.input!, text)}`);
       }
-      const missing = col.kind === "number" ? _`${col.array}[i] !== ${col.array}[i]` : _`${col.array}[i] === ${MISSING_CODE}`;
+      const missing = col.kind === "number" ? _`${col.at} !== ${col.at}` : _`${col.at} === ${MISSING_CODE}`;
       const found = members.length ? join(members, " || ") : _`false`;
       const [yes, no] = p.booleanOperator === "isIn" ? [1, 0] : [0, 1];
       return _`(${missing} ? -1 : (${found}) ? ${yes} : ${no})`;
@@ -138,7 +138,13 @@ export function predicateCode(p: Predicate, ctx: KernelContext): Code {
     case "compound": {
       const parts = p.predicates.map((q) => predicateCode(q, ctx));
       const helper = ctx.logic(p.booleanOperator);
-      return parts.slice(1).reduce((acc, q) => _`${helper}(${acc}, ${q})`, parts[0] ?? _`1`);
+      // Left to right, stopping where the interpreter stops (and: at false, or: at true, xor: at
+      // unknown, surrogate: at the first known): a later predicate may read a derived field whose
+      // evaluation fails, which must count only when the interpreter evaluates it.
+      const t = ctx.names.name("cp");
+      ctx.declare(_`let ${t} = 0;`);
+      const stop = { and: _`${t} === 0 ? 0`, or: _`${t} === 1 ? 1`, xor: _`${t} === -1 ? -1`, surrogate: _`${t} !== -1 ? ${t}` }[p.booleanOperator];
+      return parts.slice(1).reduce((acc, q) => _`((${t} = ${acc}), ${stop} : ${helper}(${t}, ${q}))`, parts[0] ?? _`1`);
     }
   }
 }

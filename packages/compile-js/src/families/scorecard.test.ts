@@ -1,0 +1,39 @@
+import { describe, it } from "vitest";
+import { expectSameAnswers, pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+
+const mining = `<MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="z"/><MiningField name="r" usageType="target"/></MiningSchema>`;
+const output = `<Output><OutputField name="score" feature="predictedValue"/>
+<OutputField name="rc1" feature="reasonCode" rank="1"/><OutputField name="rc2" feature="reasonCode" rank="2"/><OutputField name="rc3" feature="reasonCode" rank="3"/></Output>`;
+
+function scorecard(algorithm: string, complete: boolean): string {
+  return pmml(xyFields, `<Scorecard functionName="regression" initialScore="10" useReasonCodes="true" reasonCodeAlgorithm="${algorithm}" baselineScore="2">${mining}${output}
+<Characteristics>
+  <Characteristic name="cx" reasonCode="RX" baselineScore="1">
+    <Attribute partialScore="-2"><SimplePredicate field="x" operator="lessThan" value="0"/></Attribute>
+    <Attribute partialScore="1"><SimplePredicate field="x" operator="lessOrEqual" value="2"/></Attribute>
+    <Attribute reasonCode="RXbig"><SimplePredicate field="x" operator="greaterThan" value="2"/>
+      <ComplexPartialScore><Apply function="*"><FieldRef field="y"/><Constant>0.5</Constant></Apply></ComplexPartialScore></Attribute>
+    ${complete ? `<Attribute partialScore="0"><True/></Attribute>` : ""}
+  </Characteristic>
+  <Characteristic name="cz" reasonCode="RZ">
+    <Attribute partialScore="3"><SimplePredicate field="z" operator="equal" value="a"/></Attribute>
+    <Attribute partialScore="1" reasonCode="RX"><SimpleSetPredicate field="z" booleanOperator="isIn"><Array type="string">b c</Array></SimpleSetPredicate></Attribute>
+    <Attribute partialScore="2"><True/></Attribute>
+  </Characteristic>
+  <Characteristic name="cy" reasonCode="RY" baselineScore="0">
+    <Attribute partialScore="2"><SimplePredicate field="y" operator="greaterThan" value="1"/></Attribute>
+    <Attribute partialScore="-1"><True/></Attribute>
+  </Characteristic>
+</Characteristics></Scorecard>`);
+}
+
+describe("compiled Scorecard gives the interpreter's answers (§Scorecard, reason codes)", () => {
+  for (const algorithm of ["pointsBelow", "pointsAbove"]) {
+    it(`${algorithm}: ranks, ties by first appearance, negative totals dropped, complex partial scores`, () => {
+      expectSameAnswers(scorecard(algorithm, true), xyRows);
+    });
+  }
+  it("no TRUE Attribute is an error for that row; a missing complex partial score a missing score", () => {
+    expectSameAnswers(scorecard("pointsBelow", false), [...xyRows, { x: 3, y: null, z: "a" }]);
+  });
+});

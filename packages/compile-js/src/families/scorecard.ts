@@ -1,0 +1,81 @@
+import type { Scorecard } from "@porta/ir";
+import { _, join, type Code } from "../codegen.ts";
+import type { FamilyRow, KernelContext } from "../kernel.ts";
+import type { TargetFacts } from "../targets.ts";
+import { NotCompilable } from "../unsupported.ts";
+import { predicateCode } from "./tree.ts";
+
+/**
+ * Scorecard as the interpreter's evaluateScorecard: initialScore plus, per Characteristic, the
+ * partial score of its first TRUE Attribute (none TRUE: an evaluation error; a missing
+ * ComplexPartialScore: a missing score, and nothing after it is evaluated). With reason codes,
+ * each partial score adds (baseline − partial) [pointsBelow] or (partial − baseline)
+ * [pointsAbove] to its code's points in evaluation order; codes with negative totals are
+ * dropped and the rest ranked by points, descending, ties by first appearance.
+ *
+ * One function per scorecard returns the score; the ranking is left in module-level typed arrays
+ * (`ranked[0..count)` code indices), no allocation per row.
+ */
+export function compileScorecard(model: Scorecard, ctx: KernelContext, _target: TargetFacts): FamilyRow {
+  if (model.functionName !== "regression") throw new NotCompilable(`Scorecard functionName=${model.functionName}`);
+  const codes: string[] = [];
+  const codeIndex = (code: string): number => {
+    let k = codes.indexOf(code);
+    if (k < 0) { codes.push(code); k = codes.length - 1; }
+    return k;
+  };
+  const fn = ctx.names.name("scorecard");
+  const score = ctx.names.name("score");
+  const points = ctx.names.name("points");
+  const seen = ctx.names.name("seen");
+  const order = ctx.names.name("order");
+  const ranked = ctx.names.name("ranked");
+  const count = ctx.names.name("rcount");
+  const characteristics = model.characteristics.map((ch) => {
+    const attrs = ch.attributes.map((a) => {
+      const p = predicateCode(a.predicate, ctx);
+      let partial: Code;
+      let head: Code = _``;
+      if (a.complexPartialScore) {
+        const v = ctx.names.name("part");
+        head = _`const ${v} = ${ctx.expr(a.complexPartialScore)}; if (${v} !== ${v}) return NaN;`;
+        partial = v;
+      } else if (a.partialScore !== undefined) {
+        partial = _`${a.partialScore}`;
+      } else {
+        throw new NotCompilable("Attribute without partialScore or ComplexPartialScore");
+      }
+      let reason: Code = _``;
+      if (model.useReasonCodes) {
+        const code = a.reasonCode ?? ch.reasonCode;
+        if (code === undefined) throw new NotCompilable("Attribute without a reasonCode under useReasonCodes");
+        const k = codeIndex(code);
+        const baseline = ch.baselineScore ?? model.baselineScore ?? NaN;
+        const difference = model.reasonCodeAlgorithm === "pointsAbove" ? _`(${partial} - ${baseline})` : _`(${baseline} - ${partial})`;
+        reason = _`if (${seen}[${k}] === 0) { ${seen}[${k}] = 1; ${order}[${count}++] = ${k}; } ${points}[${k}] += ${difference};`;
+      }
+      return _`if (${p} === 1) { ${head} ${score} += ${partial}; ${reason} break ch; }`;
+    });
+    const fail = ctx.fail({ code: "PMML_SCORECARD_NO_ATTRIBUTE", message: `no Attribute of Characteristic ${ch.name ?? ""} is TRUE`, path: ch.path });
+    return _`ch: { ${attrs} ${fail} return NaN; }`;
+  });
+  const K = Math.max(codes.length, 1);
+  ctx.declare(_`const ${points} = new Float64Array(${K}), ${seen} = new Int32Array(${K}), ${order} = new Int32Array(${K}), ${ranked} = new Int32Array(${K});
+let ${count} = 0, ${score} = 0;
+function ${fn}(i) {
+${score} = ${model.initialScore};
+${count} = 0; ${points}.fill(0); ${seen}.fill(0);
+${join(characteristics, "\n")}
+return ${score};
+}`);
+  const value = ctx.names.name("value");
+  const n = ctx.names.name("ranks");
+  // Stable insertion of non-negative codes in appearance order, by points descending.
+  const rank = model.useReasonCodes ? _`${n} = 0;
+if (${value} === ${value}) for (let j = 0; j < ${count}; j++) {
+  const c = ${order}[j]; const p = ${points}[c]; if (!(p >= 0)) continue;
+  let k = ${n}++; while (k > 0 && ${points}[${ranked}[k - 1]] < p) { ${ranked}[k] = ${ranked}[k - 1]; k--; } ${ranked}[k] = c;
+}` : _``;
+  const body = _`const ${value} = ${fn}(i); let ${n} = 0; ${rank}`;
+  return { body, value, kind: "number", reasonCodes: { ranked, count: n, codes } };
+}
