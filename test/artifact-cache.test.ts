@@ -62,3 +62,31 @@ describe("compiled-artifact cache (runtime)", () => {
     expect(clear.stdout).toMatch(/removed 1 artifacts/);
   });
 });
+
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { parsePmml } from "@porta/pmml";
+import { CompiledScorer, compilePipeline, deserializeCompiled, serializeCompiled } from "@porta/compile-js";
+import { preprocessDocument, readHarnessCsv, readManifest } from "../packages/cli/src/conformance/pmml.ts";
+
+const CORPUS = resolve(ROOT, process.env.PORTA_CONFORMANCE_DIR ?? "../shared/conformance", "pmml");
+
+if (existsSync(join(CORPUS, "manifest.json"))) {
+  describe("every compiled corpus model survives the artifact round trip", () => {
+    const { dir, cases } = readManifest(CORPUS);
+    for (const c of cases) {
+      it(c.id, () => {
+        const compiled = compilePipeline(parsePmml(preprocessDocument(readFileSync(join(dir, c.model), "utf8"), c.preprocess)));
+        const stored = serializeCompiled(compiled);
+        expect(stored, "the artifact is serialisable").toBeDefined();
+        const restored = deserializeCompiled(JSON.parse(JSON.stringify(stored)) as typeof stored & object);
+        const input = readHarnessCsv(readFileSync(join(dir, c.input), "utf8"));
+        const rows = input.rows.map((r) => Object.fromEntries(input.header.map((h, i) => [h, r[i]])));
+        const a = new CompiledScorer(compiled).scoreRows(rows);
+        const b = new CompiledScorer(restored).scoreRows(rows);
+        expect(b.results).toEqual(a.results);
+        expect(b.errors.map((e) => e?.code)).toEqual(a.errors.map((e) => e?.code));
+      });
+    }
+  });
+}

@@ -33,7 +33,12 @@ function encodeConstant(v: unknown): Json | undefined {
     }
     return out;
   }
-  if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+  if (v instanceof Map) {
+    const entries = encodeConstant([...v.entries()]);
+    return entries === undefined ? undefined : { $map: entries };
+  }
+  const proto = typeof v === "object" ? Object.getPrototypeOf(v) : undefined;
+  if (typeof v === "object" && (proto === Object.prototype || proto === null)) {
     const out: { [k: string]: Json } = {};
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
       if (x === undefined) continue;
@@ -62,9 +67,14 @@ function decodeConstant(j: Json): unknown {
     copy.set(bytes);
     return new ctor(copy.buffer, 0, copy.byteLength / ctor.BYTES_PER_ELEMENT);
   }
+  if ("$map" in j) return new Map(decodeConstant(j.$map) as [unknown, unknown][]);
   if ("$object" in j) {
+    // defineProperty, not assignment: a key such as "__proto__" (a column of a document's
+    // InlineTable) must stay a plain property.
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(j.$object as Record<string, Json>)) out[k] = decodeConstant(x);
+    for (const [k, x] of Object.entries(j.$object as Record<string, Json>)) {
+      Object.defineProperty(out, k, { value: decodeConstant(x), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
   throw new Error("malformed constant");
