@@ -18,8 +18,10 @@ export interface NodeTable {
   left: Int32Array;
   /** Second child. */
   right: Int32Array;
-  /** 1 when the second child's predicate is TRUE (so it also catches a missing value). */
+  /** 1 when the second child's predicate is TRUE for a missing value (`True`, or `x ⊙ v or isMissing(x)`). */
   rightAlways: Uint8Array;
+  /** 1 when the first child is `x ⊙ v or isMissing(x)`: a missing value goes left whatever the strategy. */
+  missingLeft: Uint8Array;
   /** Default child for missingValueStrategy=defaultChild, else -1. */
   defaultChild: Int32Array;
   /** Per tree: root node, missing-value mode and whether "no true child" returns null. */
@@ -37,6 +39,22 @@ const COMPLEMENT: Record<string, string> = {
 };
 const MODES = { none: 0, lastPrediction: 1, nullPrediction: 2, defaultChild: 3 } as const;
 
+/**
+ * `x ⊙ v`, or `x ⊙ v or isMissing(x)` (how KNIME and XGBoost-style exporters send missing
+ * values down one branch): the split, and whether a missing value makes it TRUE.
+ */
+function splitWithMissing(p: Predicate, isNumeric: (field: string) => boolean): { split: { p: SimplePredicate; value: number }; missingTrue: boolean } | null {
+  if (p.kind === "compound" && p.booleanOperator === "or" && p.predicates.length === 2) {
+    const [a, b] = p.predicates;
+    const [cmp, miss] = a.kind === "simple" && a.operator === "isMissing" ? [b, a] : [a, b];
+    if (miss.kind !== "simple" || miss.operator !== "isMissing") return null;
+    const split = numericSplit(cmp, isNumeric);
+    return split && split.p.field === miss.field ? { split, missingTrue: true } : null;
+  }
+  const split = numericSplit(p, isNumeric);
+  return split ? { split, missingTrue: false } : null;
+}
+
 function numericSplit(p: Predicate, isNumeric: (field: string) => boolean): { p: SimplePredicate; value: number } | null {
   if (p.kind !== "simple" || !(p.operator in OPS) || p.value === undefined || !isNumeric(p.field)) return null;
   const v = toDataType(p.value, "double");
@@ -47,7 +65,7 @@ function numericSplit(p: Predicate, isNumeric: (field: string) => boolean): { p:
 export function buildNodeTable(trees: readonly TreeModel[], isNumeric: (field: string) => boolean, slotOf: (field: string) => number): NodeTable | null {
   const nodes: TreeNode[] = [];
   const feature: number[] = [], op: number[] = [], threshold: number[] = [], left: number[] = [], right: number[] = [];
-  const rightAlways: number[] = [], defaultChild: number[] = [];
+  const rightAlways: number[] = [], missingLeft: number[] = [], defaultChild: number[] = [];
   const roots: number[] = [], missingMode: number[] = [], noTrueChildNull: number[] = [];
   for (const tree of trees) {
     if (!(tree.missingValueStrategy in MODES)) return null;
@@ -63,17 +81,22 @@ export function buildNodeTable(trees: readonly TreeModel[], isNumeric: (field: s
       const k = nodes.length;
       nodes.push(node);
       if (parent >= 0) (slot === 0 ? left : right)[parent] = k;
-      feature.push(-1); op.push(0); threshold.push(0); left.push(-1); right.push(-1); rightAlways.push(0); defaultChild.push(-1);
+      feature.push(-1); op.push(0); threshold.push(0); left.push(-1); right.push(-1); rightAlways.push(0); missingLeft.push(0); defaultChild.push(-1);
       if (node.children.length === 0) continue;
       if (node.children.length !== 2) return null;
       const [a, b] = node.children;
-      const split = numericSplit(a.predicate, isNumeric);
-      if (!split) return null;
+      const first = splitWithMissing(a.predicate, isNumeric);
+      if (!first) return null;
+      const split = first.split;
+      missingLeft[k] = first.missingTrue ? 1 : 0;
       if (b.predicate.kind === "true") {
         rightAlways[k] = 1;
       } else {
-        const other = numericSplit(b.predicate, isNumeric);
+        const second = splitWithMissing(b.predicate, isNumeric);
+        const other = second?.split;
         if (!other || other.p.field !== split.p.field || other.value !== split.value || other.p.operator !== COMPLEMENT[split.p.operator]) return null;
+        if (second.missingTrue && first.missingTrue) return null;
+        rightAlways[k] = second.missingTrue ? 1 : 0;
       }
       feature[k] = slotOf(split.p.field);
       op[k] = OPS[split.p.operator as keyof typeof OPS];
@@ -91,7 +114,7 @@ export function buildNodeTable(trees: readonly TreeModel[], isNumeric: (field: s
   }
   return {
     feature: Int32Array.from(feature), op: Uint8Array.from(op), threshold: Float64Array.from(threshold),
-    left: Int32Array.from(left), right: Int32Array.from(right), rightAlways: Uint8Array.from(rightAlways),
+    left: Int32Array.from(left), right: Int32Array.from(right), rightAlways: Uint8Array.from(rightAlways), missingLeft: Uint8Array.from(missingLeft),
     defaultChild: Int32Array.from(defaultChild), roots: Int32Array.from(roots),
     missingMode: Uint8Array.from(missingMode), noTrueChildNull: Uint8Array.from(noTrueChildNull), nodes,
   };
@@ -102,7 +125,7 @@ export function buildNodeTable(trees: readonly TreeModel[], isNumeric: (field: s
  * Mirrors the interpreter: a missing split value is UNKNOWN, handled by the tree's strategy.
  */
 export function walkTreeBatch(table: Omit<NodeTable, "nodes">, t: number, n: number, cols: readonly Float64Array[], out: Int32Array): void {
-  const { feature, op, threshold, left, right, rightAlways, defaultChild } = table;
+  const { feature, op, threshold, left, right, rightAlways, missingLeft, defaultChild } = table;
   const root = table.roots[t];
   const mode = table.missingMode[t];
   const nullIfNoChild = table.noTrueChildNull[t] === 1;
@@ -113,6 +136,7 @@ export function walkTreeBatch(table: Omit<NodeTable, "nodes">, t: number, n: num
       if (l < 0) break;
       const x = cols[feature[k]][i];
       if (x !== x) {
+        if (missingLeft[k] === 1) { k = l; continue; }
         if (mode === 3) { k = defaultChild[k]; continue; }
         if (mode === 1) break;
         if (mode === 2) { k = -1; break; }
