@@ -15,23 +15,16 @@ import { spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { forestPmml, type ForestSpec } from "../../fixtures/gen/forest.ts";
+import { writeForest, type ForestSpec } from "../../fixtures/gen/forest.ts";
 import { defineSuite, type BenchResult } from "../harness.ts";
 import { measurementOf } from "../timing.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
-async function writeForest(path: string, spec: ForestSpec): Promise<number> {
+async function writeForestFile(path: string, spec: ForestSpec): Promise<number> {
   const out = createWriteStream(path);
-  let buffer = "";
-  for (const chunk of forestPmml(spec)) {
-    buffer += chunk;
-    if (buffer.length > 1 << 20) {
-      if (!out.write(buffer)) await new Promise<void>((r) => out.once("drain", () => r()));
-      buffer = "";
-    }
-  }
-  await new Promise<void>((resolve, reject) => out.end(buffer, () => resolve()).once("error", reject));
+  await writeForest(out, spec);
+  await new Promise<void>((resolve, reject) => out.end(() => resolve()).once("error", reject));
   return statSync(path).size;
 }
 
@@ -53,7 +46,7 @@ export default defineSuite({
       const results: BenchResult[] = [];
       const spec: ForestSpec = { trees: full ? 60 : 3, depth: full ? 8 : 4, features: 30, task: "regression", seed: 1 };
       const forestPath = join(tmp, "forest.pmml");
-      const size = await writeForest(forestPath, spec);
+      const size = await writeForestFile(forestPath, spec);
       const runs = full ? 5 : 1;
       ctx.log(`load: ${mb(size)} MB forest, ${runs} cold and ${runs} warm loads, each in its own process`);
       const cold: number[] = [];
@@ -79,7 +72,7 @@ export default defineSuite({
       const big: ForestSpec = { trees: full ? 1200 : 10, depth: 8, features: 50, task: "regression", seed: 2 };
       const bigPath = join(tmp, "ensemble.pmml");
       ctx.log(`load: writing the large ensemble (${big.trees} trees × depth ${big.depth})`);
-      const bigSize = await writeForest(bigPath, big);
+      const bigSize = await writeForestFile(bigPath, big);
       ctx.log(`load: parsing ${mb(bigSize)} MB in a child process`);
       const p = child(["parse", bigPath]);
       const mp = measurementOf([p.ms as number]);
