@@ -5,3 +5,5 @@ export { PmmlModel, modelTypesOf } from "./pmml-model.ts";
 export { PfaModel } from "./pfa-model.ts";
 export { loadPmmlWithArtifacts, PORTA_VERSION, type ArtifactLoad } from "./artifacts.ts";
 export { ArtifactCache } from "@porta/cache";
+export { withResultCache } from "./memoized-model.ts";
+export { LocalResultCache } from "@porta/cache";

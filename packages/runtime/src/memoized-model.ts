@@ -1,0 +1,18 @@
+import { memoize, type SyncResultCache } from "@porta/cache";
+import { scoreEachRow, type BatchResult, type Model, type RowErrorPolicy, type ScoreResult } from "./model.ts";
+
+/**
+ * A model whose `score` answers repeated rows from a result cache (keyed by the canonical row
+ * encoding). Use one cache per model. Errors are never cached. Results are shared objects:
+ * treat them as read-only.
+ */
+export function withResultCache(model: Model, cache: SyncResultCache<ScoreResult>): Model {
+  const score = memoize((row: Readonly<Record<string, unknown>>) => model.score(row), cache);
+  return Object.create(model, {
+    score: { value: score },
+    scoreBatch: {
+      value: (rows: readonly Readonly<Record<string, unknown>>[], options: { onError?: RowErrorPolicy } = {}): BatchResult =>
+        scoreEachRow(rows, score, options.onError),
+    },
+  }) as Model;
+}
