@@ -68,7 +68,7 @@ if (!${missing}) {
   let ${best} = 0;
   ${join(model.machines.map((_m, k) => _`${fs[k]} = ${machine}(${k}); if (${k === 0 ? _`true` : better(fs[k])}) { ${value} = ${cats[k]}; ${best} = ${fs[k]}; }`), "\n  ")}
 }`;
-    return { body, value, kind: "category", categories, affinities: { locals: fs, ids: cats.map((k) => String(categories[k])) } };
+    return { body, value, kind: "category", categories, affinities: { locals: fs, ids: cats.map((k) => String(categories[k])), keys: cats.map((k) => categories[k]) } };
   }
   if (model.alternateBinaryTargetCategory !== undefined) throw new NotCompilable("SupportVectorMachineModel alternateBinaryTargetCategory");
   const pairs = model.machines.map((m) => {
