@@ -1,5 +1,5 @@
 import {
-  formatValue, getBuiltin, toDataType,
+  formatValue, getBuiltin, toDataType, valuesEqual,
   type DataField, type DataType, type Expr, type MiningField, type ModelNode, type OutputField, type Pipeline, type Value, type DerivedField,
 } from "@porta/ir";
 import { ConstantPool, NameScope, _, instantiate, join, type Code, type Name } from "./codegen.ts";
@@ -423,14 +423,63 @@ ${trailing}
         statements.push(_`(${f.rank} <= ${count} ? ${ranked}[${f.rank - 1}] : -1)`);
         return;
       }
+      case "affinity":
+      case "entityAffinity":
+      case "clusterAffinity": {
+        outputs.push({ name: f.name, storage: "f64", decode: { kind: "number" }, dataType: f.dataType });
+        statements.push(this.affinity(f, row, target));
+        return;
+      }
       case "entityId":
-        if (!row.entity) throw new NotCompilable("entityId of this model");
+      case "clusterId":
+        if (!row.entity) throw new NotCompilable(`${f.feature} of this model`);
+        // rank > 1 reads the family's sorted entity ranking (clusters), which compile-js does not build.
+        if (f.rank !== 1 && row.affinities) throw new NotCompilable(`${f.feature} rank=${f.rank}`);
         outputs.push({ name: f.name, storage: "i32", decode: { kind: "table", table: row.entity.ids }, dataType: f.dataType });
         statements.push(_`${row.entity.index}`);
         return;
       default:
         throw new NotCompilable(`OutputField feature=${f.feature}`);
     }
+  }
+
+  /**
+   * OutputField affinity of rank 1, as the interpreter's outputValue: the key is the field's
+   * value, else the winning entity's id, else the predicted value's text; it is looked up in the
+   * affinity map by key, by valuesEqual, then as a target category. Every possible key is known
+   * when compiling, so the lookup is resolved to a local per predicted code.
+   */
+  private affinity(f: OutputField, row: FamilyRow, target: TargetFacts): Code {
+    const aff = row.affinities;
+    // Ranked entities (rank > 1) need the family's sorted ranking, which compile-js does not build.
+    if (!aff || f.rank !== 1 || row.kind !== "category") throw new NotCompilable(`OutputField feature=${f.feature}${f.rank !== 1 ? ` rank=${f.rank}` : ""} of this model`);
+    const keys = aff.keys ?? aff.ids;
+    // Map.set keeps the last value of a repeated key.
+    const map = new Map<Value, number>();
+    keys.forEach((k, j) => map.set(k, j));
+    const find = (key: Value): number | undefined => {
+      const get = (k: Value) => {
+        const direct = map.get(k);
+        if (direct !== undefined) return direct;
+        for (const [mk, j] of map) if (valuesEqual(mk, k)) return j;
+        return undefined;
+      };
+      return get(key) ?? (typeof key === "string" ? get(target.category(key)) : undefined);
+    };
+    const local = (j: number | undefined): Code => (j === undefined ? _`NaN` : _`${aff.locals[j]}`);
+    if (f.value !== undefined) return _`(${row.value} === ${MISSING_CODE} ? NaN : ${local(find(f.value))})`;
+    const cats = row.categories ?? [];
+    let keyOf: (code: number) => Value;
+    if (row.entity) {
+      // The winning entity's id is the key; compile-js knows it per code where the entity is the prediction.
+      if (row.entity.index !== row.value) throw new NotCompilable(`OutputField feature=${f.feature} of this model`);
+      const ids = row.entity.ids;
+      keyOf = (code) => ids[code] ?? formatValue(cats[code]);
+    } else {
+      keyOf = (code) => formatValue(cats[code]);
+    }
+    const chain = cats.reduceRight<Code>((acc, _c, code) => _`${row.value} === ${code} ? ${local(find(keyOf(code)))} : ${acc}`, _`NaN`);
+    return _`(${chain})`;
   }
 
   private readonly finalizers: (() => void)[] = [];

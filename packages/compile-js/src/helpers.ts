@@ -1,4 +1,5 @@
-import { correctlyRoundedExp, normalCdf } from "@porta/ir";
+import { normalCdf } from "@porta/ir";
+import { exactExp } from "./exact-exp.ts";
 import { walkTreeBatch } from "./families/node-table.ts";
 import { batchTexts, tabulateCategoryExpr } from "./category-tables.ts";
 
@@ -9,7 +10,8 @@ import { batchTexts, tabulateCategoryExpr } from "./category-tables.ts";
 const HELPERS = new Map<string, (...args: never[]) => unknown>([
   ["walkTreeBatch", walkTreeBatch as (...args: never[]) => unknown],
   ["normalCdf", normalCdf],
-  ["exp", correctlyRoundedExp],
+  // The interpreter's correctly rounded exp, bit for bit, with a fast path (exact-exp.ts).
+  ["exp", exactExp],
   ["tabulateCategoryExpr", tabulateCategoryExpr as (...args: never[]) => unknown],
   ["batchTexts", batchTexts as (...args: never[]) => unknown],
 ]);

@@ -81,8 +81,11 @@ export interface FamilyRow {
   staticProbabilities?: boolean;
   /** Display value per category position (null: none), when the family decides it (cluster names). */
   displayValues?: (string | null)[];
-  /** Per-entity affinity locals (clusters, SVM machines), with the entity ids by position. */
-  affinities?: { locals: Name[]; ids: string[] };
+  /**
+   * Per-entity affinity locals (clusters, SVM machines), with the entity ids by position and the
+   * keys of the interpreter's affinity map (typed: SVM categories), when they differ from the ids.
+   */
+  affinities?: { locals: Name[]; ids: string[]; keys?: Value[] };
   /** Ranked reason codes: `ranked[0..count)` indices into `codes` (Scorecard). */
   reasonCodes?: { ranked: Name; count: Name; codes: string[] };
   /** Entity (tree node) index local and the entity ids by index. */

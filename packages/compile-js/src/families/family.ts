@@ -11,6 +11,7 @@ import { compileGeneralRegression } from "./general-regression.ts";
 import { compileClustering } from "./clustering.ts";
 import { compileRuleSet } from "./rule-set.ts";
 import { compileScorecard } from "./scorecard.ts";
+import { compileNaiveBayes } from "./naive-bayes.ts";
 
 /** Compiles one model element's own evaluation (before Targets and Output) in its scope `ctx`. */
 export function compileFamily(model: ModelNode, ctx: KernelContext, target: TargetFacts): FamilyRow {
@@ -34,6 +35,7 @@ export function compileFamily(model: ModelNode, ctx: KernelContext, target: Targ
     case "scorecard":
       return compileScorecard(model, ctx, target);
     case "naiveBayes":
+      return compileNaiveBayes(model, ctx, target);
     case "nearestNeighbor":
     case "association":
       throw new NotCompilable(`${model.kind} model`);

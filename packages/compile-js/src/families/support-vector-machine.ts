@@ -33,14 +33,14 @@ export function compileSvm(model: SupportVectorMachineModel, ctx: KernelContext,
       head.push(_`{ if (${col.at} !== ${col.at}) ${missing} = true; ${x}[${q}] = ${col.at} === ${v} ? 1 : 0; }`);
     }
   });
-  const machine = machineFunction(model, ctx, x, F);
+  const { fn: machine, prepare } = machineFunction(model, ctx, x, F);
   const fs = model.machines.map(() => ctx.names.name("f"));
   const machinesCode = join(fs.map((f, m) => _`const ${f} = ${machine}(${m});`), "\n");
 
   if (model.functionName === "regression") {
     if (model.machines.length !== 1) throw new NotCompilable("regression SupportVectorMachineModel with several machines");
     const value = ctx.names.name("value");
-    return { body: _`${join(head, "\n")}\nlet ${value} = NaN;\nif (!${missing}) { ${machinesCode}\n${value} = ${fs[0]}; }`, value, kind: "number" };
+    return { body: _`${join(head, "\n")}\nlet ${value} = NaN;\nif (!${missing}) { ${prepare} ${machinesCode}\n${value} = ${fs[0]}; }`, value, kind: "number" };
   }
   if (model.functionName !== "classification") throw new NotCompilable(`SupportVectorMachineModel ${model.functionName}`);
   const method = model.classificationMethod ?? (model.alternateBinaryTargetCategory !== undefined || model.machines[0]?.alternateTargetCategory !== undefined ? "OneAgainstOne" : "OneAgainstAll");
@@ -64,10 +64,11 @@ export function compileSvm(model: SupportVectorMachineModel, ctx: KernelContext,
 let ${value} = ${MISSING_CODE};
 ${declareLocals(fs)}
 if (!${missing}) {
+  ${prepare}
   let ${best} = 0;
   ${join(model.machines.map((_m, k) => _`${fs[k]} = ${machine}(${k}); if (${k === 0 ? _`true` : better(fs[k])}) { ${value} = ${cats[k]}; ${best} = ${fs[k]}; }`), "\n  ")}
 }`;
-    return { body, value, kind: "category", categories, affinities: { locals: fs, ids: cats.map((k) => String(categories[k])) } };
+    return { body, value, kind: "category", categories, affinities: { locals: fs, ids: cats.map((k) => String(categories[k])), keys: cats.map((k) => categories[k]) } };
   }
   if (model.alternateBinaryTargetCategory !== undefined) throw new NotCompilable("SupportVectorMachineModel alternateBinaryTargetCategory");
   const pairs = model.machines.map((m) => {
@@ -84,6 +85,7 @@ if (!${missing}) {
   const body = _`${join(head, "\n")}
 let ${value} = ${MISSING_CODE}; ${declareLocals(probabilities)}
 if (!${missing}) {
+  ${prepare}
   ${votes}.fill(0); ${order}.fill(0); let ${seq} = 0;
   ${join(pairs.map((p, k) => _`{ const f = ${machine}(${k}); ${vote(_`(${model.maxWins ? _`f > ${p.threshold}` : _`f < ${p.threshold}`}) ? ${p.first} : ${p.second}`)} }`), "\n  ")}
   let total = 0, bestVotes = -1;
@@ -93,8 +95,13 @@ if (!${missing}) {
   return { body, value, kind: "category", categories, probabilities };
 }
 
-/** `machine(m)`: f(x) of the m-th SupportVectorMachine over the row vector `x`. */
-function machineFunction(model: SupportVectorMachineModel, ctx: KernelContext, x: Name, F: number): Name {
+/**
+ * `machine(m)`: f(x) of the m-th SupportVectorMachine over the row vector `x`, once `prepare` ran
+ * for the row. With a VectorDictionary, K(x, xᵥ) is computed once per row and support vector
+ * (`prepare`) and shared by every machine that uses xᵥ (one-against-one models share most of
+ * them); the machines' sums read those values in document order, so the results are the same.
+ */
+function machineFunction(model: SupportVectorMachineModel, ctx: KernelContext, x: Name, F: number): { fn: Name; prepare: Code } {
   const fn = ctx.names.name("machine");
   const absolute = ctx.pool.add(Float64Array.from(model.machines, (m) => m.absoluteValue), "b");
   const starts = new Int32Array(model.machines.length + 1);
@@ -108,7 +115,7 @@ function machineFunction(model: SupportVectorMachineModel, ctx: KernelContext, x
     });
     const coef = ctx.pool.add(Float64Array.from(coefficients), "alpha");
     ctx.declare(_`function ${fn}(m) { let r = 0; const o = m * ${F}; for (let q = 0; q < ${F}; q++) r += ${coef}[o + q] * ${x}[q]; return r + ${absolute}[m]; }`);
-    return fn;
+    return { fn, prepare: _`` };
   }
   const ids = Object.keys(model.vectors);
   const table = new Float64Array(Math.max(ids.length * F, 1));
@@ -122,21 +129,29 @@ function machineFunction(model: SupportVectorMachineModel, ctx: KernelContext, x
     m.supportVectors.forEach((id, j) => {
       const v = ids.indexOf(id);
       if (v < 0) throw new NotCompilable("SupportVector not in the VectorDictionary");
-      vectorIndex.push(v * F);
+      vectorIndex.push(v);
       coefficients.push(m.coefficients[j]);
     });
     starts[k + 1] = coefficients.length;
   });
   const vectors = ctx.pool.add(table, "vectors");
-  const offsets = ctx.pool.add(Int32Array.from(vectorIndex), "sv");
+  const used = [...new Set(vectorIndex)].sort((a, b) => a - b);
+  const usedVectors = ctx.pool.add(Int32Array.from(used), "svUsed");
+  const kv = ctx.names.name("kv");
+  const fill = ctx.names.name("kernels");
+  ctx.declare(_`const ${kv} = new Float64Array(${Math.max(ids.length, 1)});`);
+  ctx.declare(_`function ${fill}() {
+  for (let u = 0; u < ${used.length}; u++) { const v = ${usedVectors}[u], o = v * ${F}; ${kv}[v] = ${kernelCode(model.kernel, ctx, x, vectors, F)}; }
+}`);
+  const sv = ctx.pool.add(Int32Array.from(vectorIndex), "sv");
   const coef = ctx.pool.add(Float64Array.from(coefficients), "alpha");
   const st = ctx.pool.add(starts, "svStart");
   ctx.declare(_`function ${fn}(m) {
   let r = 0;
-  for (let j = ${st}[m], e = ${st}[m + 1]; j < e; j++) { const o = ${offsets}[j]; r += ${coef}[j] * ${kernelCode(model.kernel, ctx, x, vectors, F)}; }
+  for (let j = ${st}[m], e = ${st}[m + 1]; j < e; j++) r += ${coef}[j] * ${kv}[${sv}[j]];
   return r + ${absolute}[m];
 }`);
-  return fn;
+  return { fn, prepare: _`${fill}();` };
 }
 
 /** The kernel K(x, y) with y at offset `o` of the vector table, in the interpreter's order of operations. */
