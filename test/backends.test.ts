@@ -38,6 +38,50 @@ describe("compile-js gives the interpreter's answers", () => {
   }
 });
 
+describe("compile-js gives the interpreter's answers on RegressionModel classification (JPMML's normalisations)", () => {
+  const doc = (method: string, tables: string) => `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/>
+    <DataDictionary>
+      <DataField name="x" optype="continuous" dataType="double"/>
+      <DataField name="c" optype="categorical" dataType="string"><Value value="u"/><Value value="v"/></DataField>
+      <DataField name="k" optype="categorical" dataType="string"><Value value="A"/><Value value="B"/><Value value="C"/></DataField>
+    </DataDictionary>
+    <RegressionModel functionName="classification" normalizationMethod="${method}">
+      <MiningSchema><MiningField name="x"/><MiningField name="c"/><MiningField name="k" usageType="target"/></MiningSchema>
+      <Output><OutputField name="pA" feature="probability" value="A"/><OutputField name="pB" feature="probability" value="B"/></Output>
+      ${tables}
+    </RegressionModel></PMML>`;
+  const A = `<RegressionTable intercept="0.1" targetCategory="A"><NumericPredictor name="x" coefficient="1"/><CategoricalPredictor name="c" value="u" coefficient="0.5"/></RegressionTable>`;
+  const rows = [-3, -0.2, 0, 0.4, 0.9, 2, 40].flatMap((x) => [{ x, c: "u" }, { x, c: "v" }, { x, c: null }, { x: null, c: "u" }]);
+  for (const [method, tables] of [
+    ["none", A + `<RegressionTable intercept="0.2" targetCategory="B"/>`],
+    ["none", A + `<RegressionTable intercept="0.2" targetCategory="B"/><RegressionTable intercept="0.1" targetCategory="C"/>`],
+    ["softmax", A + `<RegressionTable intercept="0" targetCategory="B"/>`],
+    ["softmax", A + `<RegressionTable intercept="0.3" targetCategory="B"/>`],
+    ["logit", A + `<RegressionTable intercept="0" targetCategory="B"/>`],
+  ]) {
+    it(`${method} over ${tables.split("<RegressionTable").length - 1} tables, missing categorical inputs ignored`, () => {
+      expect(expectSameAnswers(doc(method, tables), rows).compiled).toBe(true);
+    });
+  }
+});
+
+describe("mathContext=\"float\" models are the interpreter's", () => {
+  it("compile-js declines them (NotCompilable) and the answers are the interpreter's", () => {
+    const text = `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/>
+      <DataDictionary><DataField name="x" optype="continuous" dataType="float"/><DataField name="y" optype="continuous" dataType="float"/></DataDictionary>
+      <MiningModel functionName="regression" mathContext="float">
+        <MiningSchema><MiningField name="x"/><MiningField name="y" usageType="target"/></MiningSchema>
+        <Segmentation multipleModelMethod="sum">
+          <Segment><True/><TreeModel functionName="regression" mathContext="float"><MiningSchema><MiningField name="x"/></MiningSchema>
+            <Node score="0.1"><True/><Node score="0.7"><SimplePredicate field="x" operator="lessThan" value="1"/></Node></Node></TreeModel></Segment>
+          <Segment><True/><TreeModel functionName="regression" mathContext="float"><MiningSchema><MiningField name="x"/></MiningSchema>
+            <Node score="0.2"><True/></Node></TreeModel></Segment>
+        </Segmentation>
+      </MiningModel></PMML>`;
+    expect(expectSameAnswers(text, [{ x: 0 }, { x: 2 }, { x: null }]).compiled).toBe(false);
+  });
+});
+
 /**
  * Corpus cases compile-js must compile (no silent fallback to the interpreter). Grow it as
  * families are compiled.

@@ -73,6 +73,12 @@ export interface ModelBase {
   functionName: MiningFunction;
   algorithmName?: string;
   isScorable: boolean;
+  /**
+   * PMML 4.4 mathContext (JPMML's x-mathContext before it): "float" makes the model compute in
+   * single precision, each operation rounded to float as JPMML's FloatValue does (XGBoost and
+   * LightGBM exports). Absent means double.
+   */
+  mathContext?: "float" | "double";
   miningSchema: MiningField[];
   localTransformations: DerivedField[];
   targets: Target[];

@@ -67,8 +67,8 @@ export function parseExpression(el: XmlElement): Expr {
       if (!table) unsupported(el, el.child("TableLocator") ? "MapValues/TableLocator" : "MapValues without InlineTable");
       return {
         kind: "mapValues",
-        inputs: el.children("FieldColumnPair").map((p) => ({ field: requiredAttr(p, "field"), column: requiredAttr(p, "column") })),
-        outputColumn: requiredAttr(el, "outputColumn"),
+        inputs: el.children("FieldColumnPair").map((p) => ({ field: requiredAttr(p, "field"), column: columnName(requiredAttr(p, "column")) })),
+        outputColumn: columnName(requiredAttr(el, "outputColumn")),
         rows: table.children("row").map((r) => {
           const row: Record<string, string> = Object.create(null) as Record<string, string>;
           for (const cell of r.children()) row[cell.name] = cell.text();
@@ -83,6 +83,16 @@ export function parseExpression(el: XmlElement): Expr {
     default:
       return unsupported(el);
   }
+}
+
+/**
+ * An InlineTable column as the rows name it. Cells are elements of any namespace (JPMML-based
+ * converters write <data:input> with xmlns:data="http://jpmml.org/jpmml-model/InlineTable") and
+ * the XML reader keeps their local names, so a prefixed column="data:input" names "input".
+ */
+function columnName(column: string): string {
+  const colon = column.indexOf(":");
+  return colon < 0 ? column : column.slice(colon + 1);
 }
 
 function typedAttr(el: XmlElement, name: string, dataType: DataType | undefined) {

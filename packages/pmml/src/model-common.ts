@@ -29,12 +29,22 @@ export function parseModelBase(el: XmlElement): ModelBase {
     functionName: enumAttr(el, "functionName", MINING_FUNCTIONS) ?? missingFunctionName(el),
     algorithmName: el.attr("algorithmName"),
     isScorable: booleanAttr(el, "isScorable", true),
+    mathContext: mathContextAttr(el),
     miningSchema: miningSchema.children("MiningField").map(parseMiningField),
     localTransformations: local ? local.children("DerivedField").map(parseDerivedField) : [],
     targets: parseTargets(el.child("Targets")),
     output: parseOutput(el.child("Output")),
     path: el.path,
   };
+}
+
+/**
+ * PMML 4.4 mathContext; converters built on JPMML wrote it as x-mathContext before 4.4 was final
+ * (jpmml-xgboost, jpmml-lightgbm), and JPMML reads both.
+ */
+function mathContextAttr(el: XmlElement): "float" | "double" | undefined {
+  const name = el.attr("mathContext") !== undefined ? "mathContext" : "x-mathContext";
+  return enumAttr(el, name, ["float", "double"] as const);
 }
 
 function missingFunctionName(el: XmlElement): never {

@@ -115,3 +115,19 @@ describe("Transformations (PMML 4.4 §Transformations)", () => {
     expect(f({ x: null })).toBe(11);
   });
 });
+
+describe("MapValues (PMML 4.4 §MapValues) with namespaced InlineTable cells", () => {
+  it("column=\"data:input\" names the <data:input> cells (JPMML converters' InlineTable namespace)", () => {
+    const f = derive(`<DerivedField name="d" optype="continuous" dataType="double">
+      <MapValues outputColumn="data:output" dataType="double" xmlns:data="http://jpmml.org/jpmml-model/InlineTable">
+        <FieldColumnPair field="c" column="data:input"/>
+        <InlineTable>
+          <Extension name="note" value="an extension among the rows"/>
+          <row><data:input>a</data:input><data:output>1.5</data:output></row>
+          <row><data:input>b</data:input><data:output>2.5</data:output></row>
+        </InlineTable>
+      </MapValues></DerivedField>`);
+    expect(f({ x: 1, c: "a" })).toBe(1.5);
+    expect(f({ x: 1, c: "b" })).toBe(2.5);
+  });
+});

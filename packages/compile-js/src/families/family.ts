@@ -15,6 +15,8 @@ import { compileNaiveBayes } from "./naive-bayes.ts";
 
 /** Compiles one model element's own evaluation (before Targets and Output) in its scope `ctx`. */
 export function compileFamily(model: ModelNode, ctx: KernelContext, target: TargetFacts): FamilyRow {
+  // Float arithmetic (each operation rounded to float) is the interpreter's alone for now.
+  if (model.mathContext === "float") throw new NotCompilable(`${model.kind} model with mathContext="float"`);
   switch (model.kind) {
     case "tree":
       return compileTree(model, ctx, target);

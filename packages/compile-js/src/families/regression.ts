@@ -1,5 +1,5 @@
 import type { RegressionModel, RegressionNormalization, Value } from "@porta/ir";
-import { toDataType } from "@porta/ir";
+import { binarySoftmaxAsLogit, toDataType } from "@porta/ir";
 import { _, join, type Code, type Name } from "../codegen.ts";
 import { codeOf, MISSING_CODE } from "../columns.ts";
 import { declareLocals, type ColumnRef, type FamilyRow, type KernelContext } from "../kernel.ts";
@@ -32,11 +32,11 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
       const c = ctx.names.name("x");
       if (col.kind === "category") {
         const code = codeOf(col.input!, p.value);
-        statements.push(_`const ${c} = ${read(col)}; if (${c} === ${MISSING_CODE}) ${missing} = true; else if (${c} === ${code}) ${y} += ${p.coefficient};`);
+        statements.push(_`const ${c} = ${read(col)}; if (${c} === ${code}) ${y} += ${p.coefficient};`);
       } else {
         const v = toDataType(p.value, "double");
         if (typeof v !== "number") throw new NotCompilable("CategoricalPredictor with a non-numeric value on a numeric field");
-        statements.push(_`const ${c} = ${read(col)}; if (${c} !== ${c}) ${missing} = true; else if (${c} === ${v}) ${y} += ${p.coefficient};`);
+        statements.push(_`const ${c} = ${read(col)}; if (${c} === ${v}) ${y} += ${p.coefficient};`);
       }
     }
     for (const term of table.predictorTerms) {
@@ -74,7 +74,7 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
   const value = ctx.names.name("value");
   statements.push(_`let ${value} = ${MISSING_CODE};`);
   statements.push(_`if (!${missing}) {`);
-  statements.push(normalize(model.normalizationMethod, tableValues, probabilities, ctx));
+  statements.push(normalize(binarySoftmaxAsLogit(model.normalizationMethod, model.tables), tableValues, probabilities, ctx));
   // argmax with strict ">" in table order, as the interpreter.
   const best = ctx.names.name("best");
   statements.push(_`let ${best} = -Infinity;`);
@@ -112,7 +112,8 @@ function normalize(method: RegressionNormalization, ys: Name[], ps: Name[], ctx:
   const out: Code[] = [];
   const binaryLink = ["none", "logit", "probit", "cloglog", "loglog", "cauchit"].includes(method);
   if (ys.length === 2 && binaryLink) {
-    out.push(_`${ps[0]} = ${inverseLink(method, ys[0], ctx)}; ${ps[1]} = 1 - ${ps[0]};`);
+    const p0 = method === "none" ? _`Math.min(Math.max(${ys[0]}, 0), 1)` : inverseLink(method, ys[0], ctx);
+    out.push(_`${ps[0]} = ${p0}; ${ps[1]} = 1 - ${ps[0]};`);
     return join(out, "\n");
   }
   switch (method) {
@@ -131,9 +132,13 @@ function normalize(method: RegressionNormalization, ys: Name[], ps: Name[], ctx:
       ys.forEach((y, k) => out.push(_`${ps[k]} = ${y} / ${sum};`));
       break;
     }
-    case "none":
+    case "none": {
+      const sum = ctx.names.name("sum");
       ys.forEach((y, k) => out.push(_`${ps[k]} = ${y};`));
+      out.push(_`const ${sum} = 0 + ${join(ys.slice(0, -1), " + ")};`);
+      out.push(_`${ps[ps.length - 1]} = 1 - ${sum};`);
       break;
+    }
     default:
       ys.forEach((y, k) => out.push(_`${ps[k]} = ${inverseLink(method, y, ctx)};`));
   }

@@ -235,9 +235,12 @@ describe("MiningModel selectFirst, selectAll and modelChain", () => {
 });
 
 describe("MiningModel missingPredictionTreatment", () => {
+  // The third segment's prediction is missing when color is (a missing NumericPredictor input;
+  // a missing CategoricalPredictor input would only be ignored).
   const segs = [segment(regressor(1)), segment(regressor(2)), segment(`<RegressionModel functionName="regression">
       <MiningSchema><MiningField name="color"/><MiningField name="y" usageType="target"/></MiningSchema>
-      <RegressionTable intercept="10"><CategoricalPredictor name="color" value="red" coefficient="1"/></RegressionTable>
+      <LocalTransformations><DerivedField name="isRed" dataType="double" optype="continuous"><NormDiscrete field="color" value="red"/></DerivedField></LocalTransformations>
+      <RegressionTable intercept="10"><NumericPredictor name="isRed" coefficient="1"/></RegressionTable>
     </RegressionModel>`)];
 
   it("continue (default): a missing segment prediction makes an average missing", () => {
@@ -249,6 +252,13 @@ describe("MiningModel missingPredictionTreatment", () => {
     const skip = doc(mining("regression", "average", segs, { segmentationAttrs: 'missingPredictionTreatment="skipSegment"' }));
     expect(score(skip, { x: 1, color: null }).y).toBe(1.5);
     const strict = doc(mining("regression", "average", segs, { segmentationAttrs: 'missingPredictionTreatment="skipSegment" missingThreshold="0.3"' }));
+    expect(score(strict, { x: 1, color: null }).y).toBeNull();
+  });
+
+  it("x-missingPredictionTreatment / x-missingThreshold: JPMML's pre-4.4 spellings are read as the 4.4 attributes", () => {
+    const skip = doc(mining("regression", "average", segs, { segmentationAttrs: 'x-missingPredictionTreatment="skipSegment"' }));
+    expect(score(skip, { x: 1, color: null }).y).toBe(1.5);
+    const strict = doc(mining("regression", "average", segs, { segmentationAttrs: 'x-missingPredictionTreatment="skipSegment" x-missingThreshold="0.3"' }));
     expect(score(strict, { x: 1, color: null }).y).toBeNull();
   });
 

@@ -7,6 +7,7 @@ import type { ModelScope } from "./scope.ts";
 import { runModel, type ModelRun } from "./model.ts";
 import { outputValue } from "./output.ts";
 import { toCategory, type TargetInfo } from "./target.ts";
+import { addFloat, divideFloat, multiplyFloat, sumFloat } from "./single-precision.ts";
 
 /**
  * What a MiningModel leaves in `ModelResult.extras` for Output (see interpret/output.ts):
@@ -200,6 +201,7 @@ function aggregateValues(model: MiningModel, outcomes: SegmentOutcome[]): number
     weights.push(o.segment.weight);
   }
   if (values.length === 0) return null;
+  if (model.mathContext === "float") return aggregateFloat(model, values, weights);
   switch (method) {
     case "sum":
       return sum(values);
@@ -218,6 +220,33 @@ function aggregateValues(model: MiningModel, outcomes: SegmentOutcome[]): number
       return weightedMedian(values, weights);
     default:
       throw new SchemaError("PMML_SEGMENTATION_METHOD", `multipleModelMethod "${method}" cannot combine regression segments`, { path: model.path, value: method });
+  }
+}
+
+/**
+ * mathContext="float": JPMML aggregates into a float vector; every segment value is a float and
+ * each sum, product and quotient is rounded to float.
+ */
+function aggregateFloat(model: MiningModel, values: number[], weights: number[]): number {
+  switch (model.multipleModelMethod) {
+    case "sum":
+      return sumFloat(values);
+    case "weightedSum":
+      return sumFloat(values.map((x, i) => multiplyFloat(weights[i], x)));
+    case "average":
+      return divideFloat(sumFloat(values), values.length);
+    case "weightedAverage": {
+      let w = 0;
+      for (const x of weights) w = addFloat(w, x);
+      if (w === 0) throw new EvaluationError("PMML_UNDEFINED_RESULT", "segment weights sum to zero", { path: model.path, value: w });
+      return divideFloat(sumFloat(values.map((x, i) => multiplyFloat(weights[i], x))), w);
+    }
+    case "median":
+      return Math.fround(median(values.map(Math.fround)));
+    case "weightedMedian":
+      return Math.fround(weightedMedian(values.map(Math.fround), weights));
+    default:
+      throw new SchemaError("PMML_SEGMENTATION_METHOD", `multipleModelMethod "${model.multipleModelMethod}" cannot combine regression segments`, { path: model.path, value: model.multipleModelMethod });
   }
 }
 

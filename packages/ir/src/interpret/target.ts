@@ -1,6 +1,7 @@
 import type { ModelBase, ModelResult, Target } from "../model.ts";
 import { formatValue, toDataType, valuesEqual, type DataType, type Value } from "../values.ts";
 import type { ModelScope } from "./scope.ts";
+import { addFloat, multiplyFloat } from "./single-precision.ts";
 
 /** The model's target field as the evaluator needs it: name, type and categories. */
 export interface TargetInfo {
@@ -46,9 +47,18 @@ export function applyTargets(model: ModelBase, result: ModelResult, target: Targ
     }
     if (typeof v !== "number") return result;
     let x = v;
-    if (t.min !== undefined && x < t.min) x = t.min;
-    if (t.max !== undefined && x > t.max) x = t.max;
-    x = x * t.rescaleFactor + t.rescaleConstant;
+    if (model.mathContext === "float") {
+      // FloatValue: restrict, multiply and add, each on floats and rounded to float.
+      x = Math.fround(x);
+      if (t.min !== undefined && x < Math.fround(t.min)) x = Math.fround(t.min);
+      if (t.max !== undefined && x > Math.fround(t.max)) x = Math.fround(t.max);
+      if (t.rescaleFactor !== 1) x = multiplyFloat(x, t.rescaleFactor);
+      if (t.rescaleConstant !== 0) x = addFloat(x, t.rescaleConstant);
+    } else {
+      if (t.min !== undefined && x < t.min) x = t.min;
+      if (t.max !== undefined && x > t.max) x = t.max;
+      x = x * t.rescaleFactor + t.rescaleConstant;
+    }
     switch (t.castInteger) {
       case "round": x = Math.round(x); break;
       case "ceiling": x = Math.ceil(x); break;

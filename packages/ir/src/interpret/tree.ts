@@ -62,7 +62,8 @@ export function evaluateTree(model: TreeModel, scope: ModelScope, target: Target
 function nodeResult(model: TreeModel, node: TreeNode, target: TargetInfo, penalty: number): ModelResult {
   if (model.functionName === "regression") {
     if (node.score === undefined) return { value: null, entityId: node.id ?? null };
-    const v = toDataType(node.score, "double");
+    // mathContext="float": the score is a float (JPMML's FloatValue), as XGBoost/LightGBM leaves are.
+    const v = toDataType(node.score, model.mathContext === "float" ? "float" : "double");
     return { value: v === undefined ? null : v, entityId: node.id ?? null };
   }
   const probabilities = new Map<Value, number>();

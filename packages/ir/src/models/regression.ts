@@ -35,3 +35,15 @@ export interface RegressionModel extends ModelBase {
   targetFieldName?: string;
   tables: RegressionTable[];
 }
+
+/**
+ * JPMML's non-standard reading of softmax over two tables whose second is the zero default
+ * table (intercept 0, no predictors; how binary logistic regressions are exported): the binary
+ * logit, P(first) = 1/(1+e^−y₀) and P(second) = 1 − P(first).
+ */
+export function binarySoftmaxAsLogit(method: RegressionNormalization, tables: readonly RegressionTable[]): RegressionNormalization {
+  if (method !== "softmax" || tables.length !== 2) return method;
+  const t = tables[1];
+  const isDefault = t.numericPredictors.length === 0 && t.categoricalPredictors.length === 0 && t.predictorTerms.length === 0 && t.intercept === 0;
+  return isDefault ? "logit" : method;
+}

@@ -33,7 +33,7 @@ export function parseMiningModel(el: XmlElement, base: ModelBase): MiningModel {
   if (!multipleModelMethod) {
     throw new SchemaError("PMML_MISSING_ATTRIBUTE", `Segmentation needs the attribute "multipleModelMethod"`, { path: segmentation.path, value: "multipleModelMethod" });
   }
-  const missingThreshold = numberAttr(segmentation, "missingThreshold", 1);
+  const missingThreshold = numberAttr(segmentation, legacyName(segmentation, "missingThreshold"), 1);
   if (!(missingThreshold >= 0 && missingThreshold <= 1)) {
     throw new SchemaError("PMML_BAD_ATTRIBUTE", "Segmentation/@missingThreshold must be between 0 and 1", { path: `${segmentation.path}/@missingThreshold`, value: missingThreshold });
   }
@@ -48,10 +48,18 @@ export function parseMiningModel(el: XmlElement, base: ModelBase): MiningModel {
     // Segmentation-level LocalTransformations (PMML 4.4) live in the MiningModel's scope.
     localTransformations: [...base.localTransformations, ...(local ? local.children("DerivedField").map(parseDerivedField) : [])],
     multipleModelMethod,
-    missingPredictionTreatment: enumAttr(segmentation, "missingPredictionTreatment", TREATMENTS, "continue"),
+    missingPredictionTreatment: enumAttr(segmentation, legacyName(segmentation, "missingPredictionTreatment"), TREATMENTS, "continue"),
     missingThreshold,
     segments,
   };
+}
+
+/**
+ * PMML 4.4 attributes that JPMML-based converters wrote with an "x-" prefix before 4.4 was final
+ * (e.g. x-missingPredictionTreatment); the unprefixed name wins when both are present.
+ */
+function legacyName(el: XmlElement, name: string): string {
+  return el.attr(name) === undefined && el.attr(`x-${name}`) !== undefined ? `x-${name}` : name;
 }
 
 function parseSegment(el: XmlElement): Segment {

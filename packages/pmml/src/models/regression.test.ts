@@ -37,6 +37,11 @@ describe("RegressionModel (PMML 4.4 §Regression)", () => {
     expect(regression("none", TABLE)({ x: null, z: 3, c: "u" })).toEqual({ y: null });
   });
 
+  it("'If the input value is missing, then the categorical field is ignored' (CategoricalPredictor)", () => {
+    // 1.5 + 2*2 + 0.5*3^2 + 3*2*3 = 28: neither color coefficient applies.
+    expect(regression("none", TABLE)({ x: 2, z: 3, c: null })).toEqual({ y: 28 });
+  });
+
   it("normalizationMethod exp and logit/softmax on a regression result", () => {
     const t = '<RegressionTable intercept="0.25"/>';
     expect(regression("exp", t)({}).y).toBe(Math.exp(0.25));
@@ -96,9 +101,23 @@ describe("RegressionModel classification normalisations", () => {
     expect(r.pC).toBe(0);
   });
 
-  it("none: the table values are the probabilities", () => {
+  it("none: the table values are the probabilities, the last category takes 1 − Σ of the others (JPMML)", () => {
     const r = classifier("none", THREE)({ x: 0.5 });
-    expect(r).toMatchObject({ pA: 1.5, pB: 1.5, pC: 0, k: "A" });
+    expect(r).toMatchObject({ pA: 1.5, pB: 1.5, pC: -2, k: "A" });
+  });
+
+  it("none over two tables: the first value is restricted to [0, 1], the second is its complement (JPMML)", () => {
+    const two = `<RegressionTable intercept="0" targetCategory="A"><NumericPredictor name="x" coefficient="1"/></RegressionTable><RegressionTable intercept="5" targetCategory="B"/>`;
+    expect(classifier("none", two)({ x: 1.5 })).toMatchObject({ pA: 1, pB: 0, k: "A" });
+    expect(classifier("none", two)({ x: 0.25 })).toMatchObject({ pA: 0.25, pB: 0.75, k: "B" });
+  });
+
+  it("softmax over two tables whose second is the zero default table is the binary logit (JPMML)", () => {
+    const two = `<RegressionTable intercept="0" targetCategory="A"><NumericPredictor name="x" coefficient="1"/></RegressionTable><RegressionTable intercept="0" targetCategory="B"/>`;
+    const r = classifier("softmax", two)({ x: 40 });
+    const p = 1 / (1 + Math.exp(-40));
+    expect(r.pA).toBe(p);
+    expect(r.pB).toBe(1 - p);
   });
 
   const TWO = `
