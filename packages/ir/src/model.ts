@@ -13,6 +13,7 @@ import type { ClusteringModel } from "./models/clustering.ts";
 import type { RuleSetModel } from "./models/rule-set.ts";
 import type { NaiveBayesModel } from "./models/naive-bayes.ts";
 import type { NearestNeighborModel } from "./models/nearest-neighbor.ts";
+import type { AnomalyDetectionModel } from "./models/anomaly-detection.ts";
 
 export type MiningFunction =
   | "regression" | "classification" | "clustering" | "associationRules" | "sequences"
@@ -97,7 +98,8 @@ export type ModelNode =
   | ClusteringModel
   | RuleSetModel
   | NaiveBayesModel
-  | NearestNeighborModel;
+  | NearestNeighborModel
+  | AnomalyDetectionModel;
 
 export type ModelKind = ModelNode["kind"];
 

@@ -13,6 +13,7 @@ import { parseClusteringModel } from "./clustering.ts";
 import { parseRuleSetModel } from "./rule-set.ts";
 import { parseNaiveBayesModel } from "./naive-bayes.ts";
 import { parseNearestNeighborModel } from "./nearest-neighbor.ts";
+import { parseAnomalyDetectionModel } from "./anomaly-detection.ts";
 
 /** Every PMML 4.4 model element; those without a parser here are reported as unsupported. */
 export const MODEL_ELEMENTS = [
@@ -38,6 +39,7 @@ const PARSERS: Record<string, ModelParser> = {
   RuleSetModel: parseRuleSetModel,
   NaiveBayesModel: parseNaiveBayesModel,
   NearestNeighborModel: parseNearestNeighborModel,
+  AnomalyDetectionModel: parseAnomalyDetectionModel,
 };
 
 /** Model elements this build can parse. */
