@@ -13,6 +13,7 @@ import type { ClusteringModel } from "./models/clustering.ts";
 import type { RuleSetModel } from "./models/rule-set.ts";
 import type { NaiveBayesModel } from "./models/naive-bayes.ts";
 import type { NearestNeighborModel } from "./models/nearest-neighbor.ts";
+import type { TimeSeriesModel } from "./models/time-series.ts";
 import type { AnomalyDetectionModel } from "./models/anomaly-detection.ts";
 
 export type MiningFunction =
@@ -99,6 +100,7 @@ export type ModelNode =
   | RuleSetModel
   | NaiveBayesModel
   | NearestNeighborModel
+  | TimeSeriesModel
   | AnomalyDetectionModel;
 
 export type ModelKind = ModelNode["kind"];

@@ -13,6 +13,7 @@ import { parseClusteringModel } from "./clustering.ts";
 import { parseRuleSetModel } from "./rule-set.ts";
 import { parseNaiveBayesModel } from "./naive-bayes.ts";
 import { parseNearestNeighborModel } from "./nearest-neighbor.ts";
+import { parseTimeSeriesModel } from "./time-series.ts";
 import { parseAnomalyDetectionModel } from "./anomaly-detection.ts";
 
 /** Every PMML 4.4 model element; those without a parser here are reported as unsupported. */
@@ -39,6 +40,7 @@ const PARSERS: Record<string, ModelParser> = {
   RuleSetModel: parseRuleSetModel,
   NaiveBayesModel: parseNaiveBayesModel,
   NearestNeighborModel: parseNearestNeighborModel,
+  TimeSeriesModel: parseTimeSeriesModel,
   AnomalyDetectionModel: parseAnomalyDetectionModel,
 };
 
