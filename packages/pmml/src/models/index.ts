@@ -13,6 +13,7 @@ import { parseClusteringModel } from "./clustering.ts";
 import { parseRuleSetModel } from "./rule-set.ts";
 import { parseNaiveBayesModel } from "./naive-bayes.ts";
 import { parseNearestNeighborModel } from "./nearest-neighbor.ts";
+import { parseBaselineModel } from "./baseline.ts";
 import { parseTimeSeriesModel } from "./time-series.ts";
 import { parseAnomalyDetectionModel } from "./anomaly-detection.ts";
 
@@ -40,6 +41,7 @@ const PARSERS: Record<string, ModelParser> = {
   RuleSetModel: parseRuleSetModel,
   NaiveBayesModel: parseNaiveBayesModel,
   NearestNeighborModel: parseNearestNeighborModel,
+  BaselineModel: parseBaselineModel,
   TimeSeriesModel: parseTimeSeriesModel,
   AnomalyDetectionModel: parseAnomalyDetectionModel,
 };
