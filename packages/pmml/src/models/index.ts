@@ -13,6 +13,7 @@ import { parseClusteringModel } from "./clustering.ts";
 import { parseRuleSetModel } from "./rule-set.ts";
 import { parseNaiveBayesModel } from "./naive-bayes.ts";
 import { parseNearestNeighborModel } from "./nearest-neighbor.ts";
+import { parseGaussianProcessModel } from "./gaussian-process.ts";
 import { parseBaselineModel } from "./baseline.ts";
 import { parseTimeSeriesModel } from "./time-series.ts";
 import { parseAnomalyDetectionModel } from "./anomaly-detection.ts";
@@ -41,6 +42,7 @@ const PARSERS: Record<string, ModelParser> = {
   RuleSetModel: parseRuleSetModel,
   NaiveBayesModel: parseNaiveBayesModel,
   NearestNeighborModel: parseNearestNeighborModel,
+  GaussianProcessModel: parseGaussianProcessModel,
   BaselineModel: parseBaselineModel,
   TimeSeriesModel: parseTimeSeriesModel,
   AnomalyDetectionModel: parseAnomalyDetectionModel,
