@@ -55,6 +55,28 @@ const arimaDoc = `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4">
   </TimeSeriesModel>
 </PMML>`;
 
+const baselineDoc = `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4">
+  <Header/>
+  <DataDictionary><DataField name="x" optype="continuous" dataType="double"/><DataField name="z" optype="continuous" dataType="double"/></DataDictionary>
+  <BaselineModel functionName="regression">
+    <MiningSchema><MiningField name="x"/><MiningField name="z" usageType="predicted"/></MiningSchema>
+    <TestDistributions field="x" testStatistic="zValue"><Baseline><GaussianDistribution mean="1" variance="4"/></Baseline></TestDistributions>
+  </BaselineModel>
+</PMML>`;
+
+const gpDoc = `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4">
+  <Header/>
+  <DataDictionary><DataField name="x" optype="continuous" dataType="double"/><DataField name="y" optype="continuous" dataType="double"/></DataDictionary>
+  <GaussianProcessModel functionName="regression">
+    <MiningSchema><MiningField name="x"/><MiningField name="y" usageType="predicted"/></MiningSchema>
+    <RadialBasisKernel gamma="1" noiseVariance="1" lambda="1"/>
+    <TrainingInstances>
+      <InstanceFields><InstanceField field="x"/><InstanceField field="y"/></InstanceFields>
+      <InlineTable><row><x>0</x><y>2</y></row></InlineTable>
+    </TrainingInstances>
+  </GaussianProcessModel>
+</PMML>`;
+
 describe("loadModel(backend auto) on families scored by the interpreter", () => {
   it("AnomalyDetectionModel (iforest): c(2) = 1, so the score is 2^(−path length)", async () => {
     const model = await loadModel(anomalyDoc, { backend: "auto" });
@@ -73,5 +95,15 @@ describe("loadModel(backend auto) on families scored by the interpreter", () => 
     expect(model.score({ h: "1" })).toEqual({ ts_value: 5, Predicted_ts_value: 5 });
     expect(model.score({ h: "2" }).Predicted_ts_value).toBe(5.5);
     expect(model.score({ h: null }).Predicted_ts_value).toBe(5);
+  });
+
+  it("BaselineModel (zValue) and GaussianProcessModel", async () => {
+    const baseline = await loadModel(baselineDoc, { backend: "auto" });
+    expect(baseline.backend).toBe("interp");
+    expect(baseline.score({ x: "5" })).toEqual({ z: 2 });
+    const gp = await loadModel(gpDoc, { backend: "auto" });
+    expect(gp.backend).toBe("interp");
+    // one instance at its own input: k = 1, K + σ² = 2 → μ = 2/2
+    expect(gp.score({ x: 0 }).y).toBeCloseTo(1, 12);
   });
 });
