@@ -21,6 +21,7 @@ export * from "./models/clustering.ts";
 export * from "./models/rule-set.ts";
 export * from "./models/naive-bayes.ts";
 export * from "./models/nearest-neighbor.ts";
+export * from "./models/bayesian-network.ts";
 export * from "./models/gaussian-process.ts";
 export * from "./models/baseline.ts";
 export * from "./models/time-series.ts";

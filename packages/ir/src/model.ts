@@ -13,6 +13,7 @@ import type { ClusteringModel } from "./models/clustering.ts";
 import type { RuleSetModel } from "./models/rule-set.ts";
 import type { NaiveBayesModel } from "./models/naive-bayes.ts";
 import type { NearestNeighborModel } from "./models/nearest-neighbor.ts";
+import type { BayesianNetworkModel } from "./models/bayesian-network.ts";
 import type { GaussianProcessModel } from "./models/gaussian-process.ts";
 import type { BaselineModel } from "./models/baseline.ts";
 import type { TimeSeriesModel } from "./models/time-series.ts";
@@ -102,6 +103,7 @@ export type ModelNode =
   | RuleSetModel
   | NaiveBayesModel
   | NearestNeighborModel
+  | BayesianNetworkModel
   | GaussianProcessModel
   | BaselineModel
   | TimeSeriesModel

@@ -18,6 +18,7 @@ const ELEMENT_OF_KIND: Record<string, string> = {
   nearestNeighbor: "NearestNeighborModel",
   scorecard: "Scorecard",
   association: "AssociationModel",
+  bayesianNetwork: "BayesianNetworkModel",
   gaussianProcess: "GaussianProcessModel",
   baseline: "BaselineModel",
   timeSeries: "TimeSeriesModel",

@@ -36,6 +36,7 @@ export function compileFamily(model: ModelNode, ctx: KernelContext, target: Targ
     case "naiveBayes":
     case "nearestNeighbor":
     case "association":
+    case "bayesianNetwork":
     case "gaussianProcess":
     case "baseline":
     case "timeSeries":

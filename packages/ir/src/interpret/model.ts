@@ -15,6 +15,7 @@ import { evaluateClustering } from "./clustering.ts";
 import { evaluateRuleSet } from "./rule-set.ts";
 import { evaluateNaiveBayes } from "./naive-bayes.ts";
 import { evaluateNearestNeighbor } from "./nearest-neighbor.ts";
+import { evaluateBayesianNetwork } from "./bayesian-network.ts";
 import { evaluateGaussianProcess } from "./gaussian-process.ts";
 import { evaluateBaseline } from "./baseline.ts";
 import { evaluateTimeSeries } from "./time-series.ts";
@@ -56,6 +57,8 @@ export function evaluateFamily(model: ModelNode, scope: ModelScope, target: Targ
       return evaluateNaiveBayes(model, scope, target);
     case "nearestNeighbor":
       return evaluateNearestNeighbor(model, scope, target);
+    case "bayesianNetwork":
+      return evaluateBayesianNetwork(model, scope, target);
     case "gaussianProcess":
       return evaluateGaussianProcess(model, scope, target);
     case "baseline":

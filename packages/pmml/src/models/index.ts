@@ -13,6 +13,7 @@ import { parseClusteringModel } from "./clustering.ts";
 import { parseRuleSetModel } from "./rule-set.ts";
 import { parseNaiveBayesModel } from "./naive-bayes.ts";
 import { parseNearestNeighborModel } from "./nearest-neighbor.ts";
+import { parseBayesianNetworkModel } from "./bayesian-network.ts";
 import { parseGaussianProcessModel } from "./gaussian-process.ts";
 import { parseBaselineModel } from "./baseline.ts";
 import { parseTimeSeriesModel } from "./time-series.ts";
@@ -42,6 +43,7 @@ const PARSERS: Record<string, ModelParser> = {
   RuleSetModel: parseRuleSetModel,
   NaiveBayesModel: parseNaiveBayesModel,
   NearestNeighborModel: parseNearestNeighborModel,
+  BayesianNetworkModel: parseBayesianNetworkModel,
   GaussianProcessModel: parseGaussianProcessModel,
   BaselineModel: parseBaselineModel,
   TimeSeriesModel: parseTimeSeriesModel,
