@@ -144,6 +144,31 @@ describe("TimeSeriesModel (PMML 4.4 §TimeSeriesModel)", () => {
       expect(r.hi80).toBeCloseTo(7 + 1.2815515655446004 * 4, 8);
     });
 
+    it("OutputFields with Extension dataType=json (R pmml) answer the path 1 … h as a JSON array", () => {
+      const output = `<OutputField name="path" feature="predictedValue" dataType="string"><Extension extender="ADAPA" name="dataType" value="json"/></OutputField>
+        <OutputField name="se" feature="standardError" dataType="string"><Extension extender="ADAPA" name="dataType" value="json"/></OutputField>`;
+      const xml = arima(``, `<NonseasonalComponent p="0" d="1" q="0"/>`, [3, 7], output);
+      const r = score(xml, 3);
+      expect(r.y).toBe(7);
+      expect(r.Predicted_y).toBe(7);
+      expect(r.path).toBe("[7,7,7]");
+      expect(JSON.parse(r.se as string)).toEqual([2, 2 * Math.SQRT2, 2 * Math.sqrt(3)]);
+    });
+
+    it("exactLeastSquares continues from the KalmanState (R pmml): y(k) = Z·T^(k−1)·x + constantTerm", () => {
+      const xml = doc(`<ARIMA RMSE="1" constantTerm="100" predictionMethod="exactLeastSquares">
+          <NonseasonalComponent p="1" d="0" q="0"><AR><Array n="1" type="real">0.5</Array></AR></NonseasonalComponent>
+          <MaximumLikelihoodStat method="kalman" periodDeficit="0"><KalmanState>
+            <FinalOmega><Matrix kind="symmetric" nbRows="1" nbCols="1"><Array type="real" n="1">0</Array></Matrix></FinalOmega>
+            <FinalStateVector><Array type="real" n="1">8</Array></FinalStateVector>
+            <TransitionMatrix><Matrix nbRows="1" nbCols="1"><Array type="real">0.5</Array></Matrix></TransitionMatrix>
+            <MeasurementMatrix><Matrix nbRows="1" nbCols="1"><Array type="real">1</Array></Matrix></MeasurementMatrix>
+          </KalmanState></MaximumLikelihoodStat>
+        </ARIMA>`, { bestFit: "ARIMA" });
+      expect(score(xml, 1).y).toBe(108);
+      expect(score(xml, 3).y).toBe(102);
+    });
+
     it("exactLeastSquares without a Kalman state to continue from is unsupported", () => {
       const xml = arima(``, `<NonseasonalComponent p="0" d="1" q="0"/>`, [3, 7]).replace(`predictionMethod="conditionalLeastSquares"`, `predictionMethod="exactLeastSquares"`);
       expect(() => parsePmml(xml)).toThrow(UnsupportedFeatureError);

@@ -23,28 +23,40 @@ export interface SeriesForecast {
  * model stores. h is the value of the model's one supplementary MiningField, 1 when it has none or
  * the value is missing (JPMML-Evaluator's getForecastHorizon). The predicted value is the forecast
  * h steps ahead; standardError and confidenceIntervalLower/Upper (OutputField/@value = the level in
- * percent, default 95) describe that same step.
+ * percent, default 95) describe that same step. OutputFields carrying R pmml's (Zementis')
+ * Extension name="dataType" value="json" answer the whole path 1 … h as a JSON array instead.
  */
 export function evaluateTimeSeries(model: TimeSeriesModel, scope: ModelScope, _target: TargetInfo): ModelResult {
   const h = forecastHorizon(model, scope);
   const forecast = forecastSeries(model, h);
   const step = h - 1;
+  // A JSON-series OutputField gets steps 1 … h; any other gets step h.
+  const answer = (field: OutputField, at: (k: number) => number): Value =>
+    model.seriesOutputs.includes(field.name) ? JSON.stringify(Array.from({ length: h }, (_, k) => at(k))) : at(step);
   const se = (field: OutputField): Value => {
-    if (!forecast.standardErrors) throw intervalsUnsupported(model, field);
-    return forecast.standardErrors[step];
+    const errors = forecast.standardErrors;
+    if (!errors) throw intervalsUnsupported(model, field);
+    return answer(field, (k) => errors[k]);
   };
   const bound = (sign: -1 | 1) => (field: OutputField): Value => {
-    if (!forecast.standardErrors) throw intervalsUnsupported(model, field);
+    const errors = forecast.standardErrors;
+    if (!errors) throw intervalsUnsupported(model, field);
     const level = field.value === undefined ? 95 : Number(field.value);
     if (!(level > 0 && level < 100)) {
       throw new SchemaError("PMML_BAD_VALUE", "a confidence interval's level must lie between 0 and 100 (percent)", { path: field.path, value: field.value });
     }
     const z = stdNormalQuantile(0.5 + level / 200);
-    return untransform(forecast.transformed[step] + sign * z * forecast.standardErrors[step], forecast.transformation);
+    return answer(field, (k) => untransform(forecast.transformed[k] + sign * z * errors[k], forecast.transformation));
   };
   return {
     value: forecast.values[step],
-    extras: { standardError: se, confidenceIntervalLower: bound(-1), confidenceIntervalUpper: bound(1), forecast: forecast.values },
+    extras: {
+      // Only with JSON-series fields: otherwise predictedValue is the result after Targets.
+      ...(model.seriesOutputs.length > 0 ? { predictedValue: (field: OutputField) => answer(field, (k) => forecast.values[k]) } : {}),
+      standardError: se,
+      confidenceIntervalLower: bound(-1),
+      confidenceIntervalUpper: bound(1),
+    },
   };
 }
 

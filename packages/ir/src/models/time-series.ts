@@ -75,4 +75,9 @@ export interface TimeSeriesModel extends ModelBase {
   forecaster: TimeSeriesForecaster;
   /** The MiningField with usageType="supplementary" giving the forecast horizon (as JPMML); absent: 1. */
   horizonField?: string;
+  /**
+   * OutputFields marked with Extension name="dataType" value="json" (R's pmml, Zementis): their
+   * value is the whole path 1 … h as a JSON array instead of step h alone.
+   */
+  seriesOutputs: string[];
 }

@@ -36,7 +36,14 @@ export function parseTimeSeriesModel(el: XmlElement, base: ModelBase): TimeSerie
     default:
       throw new UnsupportedFeatureError(bestFit, `TimeSeriesModel algorithm ${bestFit} is not supported`, { path: algorithmEl.path });
   }
-  return { ...base, kind: "timeSeries", bestFit, forecaster, horizonField: supplementary[0]?.name };
+  return { ...base, kind: "timeSeries", bestFit, forecaster, horizonField: supplementary[0]?.name, seriesOutputs: seriesOutputs(el) };
+}
+
+/** Names of OutputFields that ask for the forecast path as JSON (R's pmml: Extension dataType=json). */
+function seriesOutputs(el: XmlElement): string[] {
+  return (el.child("Output")?.children("OutputField") ?? [])
+    .filter((f) => f.children("Extension").some((e) => e.attr("name") === "dataType" && e.attr("value") === "json"))
+    .map((f) => f.attr("name") ?? "");
 }
 
 function transformationAttr(el: XmlElement): SeriesTransformation {
