@@ -13,6 +13,11 @@ import type { ClusteringModel } from "./models/clustering.ts";
 import type { RuleSetModel } from "./models/rule-set.ts";
 import type { NaiveBayesModel } from "./models/naive-bayes.ts";
 import type { NearestNeighborModel } from "./models/nearest-neighbor.ts";
+import type { BayesianNetworkModel } from "./models/bayesian-network.ts";
+import type { GaussianProcessModel } from "./models/gaussian-process.ts";
+import type { BaselineModel } from "./models/baseline.ts";
+import type { TimeSeriesModel } from "./models/time-series.ts";
+import type { AnomalyDetectionModel } from "./models/anomaly-detection.ts";
 
 export type MiningFunction =
   | "regression" | "classification" | "clustering" | "associationRules" | "sequences"
@@ -103,7 +108,12 @@ export type ModelNode =
   | ClusteringModel
   | RuleSetModel
   | NaiveBayesModel
-  | NearestNeighborModel;
+  | NearestNeighborModel
+  | BayesianNetworkModel
+  | GaussianProcessModel
+  | BaselineModel
+  | TimeSeriesModel
+  | AnomalyDetectionModel;
 
 export type ModelKind = ModelNode["kind"];
 

@@ -18,6 +18,11 @@ const ELEMENT_OF_KIND: Record<string, string> = {
   nearestNeighbor: "NearestNeighborModel",
   scorecard: "Scorecard",
   association: "AssociationModel",
+  bayesianNetwork: "BayesianNetworkModel",
+  gaussianProcess: "GaussianProcessModel",
+  baseline: "BaselineModel",
+  timeSeries: "TimeSeriesModel",
+  anomalyDetection: "AnomalyDetectionModel",
 };
 
 export function modelTypesOf(model: ModelNode): string[] {
@@ -27,6 +32,8 @@ export function modelTypesOf(model: ModelNode): string[] {
     if (!out.includes(name)) out.push(name);
     const segments = (m as unknown as { segments?: { model: ModelNode }[] }).segments;
     if (segments) for (const s of segments) visit(s.model);
+    const embedded = (m as unknown as { model?: ModelNode }).model; // AnomalyDetectionModel's model
+    if (embedded) visit(embedded);
   };
   visit(model);
   return out;

@@ -40,6 +40,11 @@ export function compileFamily(model: ModelNode, ctx: KernelContext, target: Targ
       return compileNaiveBayes(model, ctx, target);
     case "nearestNeighbor":
     case "association":
+    case "bayesianNetwork":
+    case "gaussianProcess":
+    case "baseline":
+    case "timeSeries":
+    case "anomalyDetection":
       throw new NotCompilable(`${model.kind} model`);
     default: {
       const never: never = model;

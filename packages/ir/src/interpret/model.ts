@@ -15,6 +15,11 @@ import { evaluateClustering } from "./clustering.ts";
 import { evaluateRuleSet } from "./rule-set.ts";
 import { evaluateNaiveBayes } from "./naive-bayes.ts";
 import { evaluateNearestNeighbor } from "./nearest-neighbor.ts";
+import { evaluateBayesianNetwork } from "./bayesian-network.ts";
+import { evaluateGaussianProcess } from "./gaussian-process.ts";
+import { evaluateBaseline } from "./baseline.ts";
+import { evaluateTimeSeries } from "./time-series.ts";
+import { evaluateAnomalyDetection } from "./anomaly-detection.ts";
 
 /** Everything one model element produced: its result after Targets, and its OutputFields. */
 export interface ModelRun {
@@ -52,6 +57,16 @@ export function evaluateFamily(model: ModelNode, scope: ModelScope, target: Targ
       return evaluateNaiveBayes(model, scope, target);
     case "nearestNeighbor":
       return evaluateNearestNeighbor(model, scope, target);
+    case "bayesianNetwork":
+      return evaluateBayesianNetwork(model, scope, target);
+    case "gaussianProcess":
+      return evaluateGaussianProcess(model, scope, target);
+    case "baseline":
+      return evaluateBaseline(model, scope, target);
+    case "timeSeries":
+      return evaluateTimeSeries(model, scope, target);
+    case "anomalyDetection":
+      return evaluateAnomalyDetection(model, scope, target);
     default: {
       const never: never = model;
       return never;

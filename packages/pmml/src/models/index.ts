@@ -13,6 +13,11 @@ import { parseClusteringModel } from "./clustering.ts";
 import { parseRuleSetModel } from "./rule-set.ts";
 import { parseNaiveBayesModel } from "./naive-bayes.ts";
 import { parseNearestNeighborModel } from "./nearest-neighbor.ts";
+import { parseBayesianNetworkModel } from "./bayesian-network.ts";
+import { parseGaussianProcessModel } from "./gaussian-process.ts";
+import { parseBaselineModel } from "./baseline.ts";
+import { parseTimeSeriesModel } from "./time-series.ts";
+import { parseAnomalyDetectionModel } from "./anomaly-detection.ts";
 
 /** Every PMML 4.4 model element; those without a parser here are reported as unsupported. */
 export const MODEL_ELEMENTS = [
@@ -38,6 +43,11 @@ const PARSERS: Record<string, ModelParser> = {
   RuleSetModel: parseRuleSetModel,
   NaiveBayesModel: parseNaiveBayesModel,
   NearestNeighborModel: parseNearestNeighborModel,
+  BayesianNetworkModel: parseBayesianNetworkModel,
+  GaussianProcessModel: parseGaussianProcessModel,
+  BaselineModel: parseBaselineModel,
+  TimeSeriesModel: parseTimeSeriesModel,
+  AnomalyDetectionModel: parseAnomalyDetectionModel,
 };
 
 /** Model elements this build can parse. */
