@@ -14,6 +14,8 @@ export interface TargetFacts {
   category(text: string): Value;
   displayValues?: Map<string, string>;
   target?: Target;
+  /** The MiningField's optype, else the DataField's (or DerivedField's), as the interpreter. */
+  opType?: DataField["opType"];
 }
 
 export function targetFacts(model: ModelBase, pipeline: Pipeline, explicitName?: string): TargetFacts {
@@ -31,6 +33,7 @@ export function targetFacts(model: ModelBase, pipeline: Pipeline, explicitName?:
       return typed === undefined || typed === null ? text : typed;
     },
     displayValues: field?.displayValues,
+    opType: mining?.opType ?? field?.opType ?? derived?.opType,
     target: model.targets.find((t) => t.field === undefined || t.field === name),
   };
   return facts;

@@ -1,5 +1,5 @@
-import type { RegressionModel, RegressionNormalization, Value } from "@porta/ir";
-import { binarySoftmaxAsLogit, toDataType } from "@porta/ir";
+import type { ClassificationScheme, RegressionLink, RegressionModel, RegressionNormalization, Value } from "@porta/ir";
+import { classificationScheme, toDataType } from "@porta/ir";
 import { _, join, type Code, type Name } from "../codegen.ts";
 import { codeOf, MISSING_CODE } from "../columns.ts";
 import { declareLocals, type ColumnRef, type FamilyRow, type KernelContext } from "../kernel.ts";
@@ -8,7 +8,8 @@ import type { TargetFacts } from "../targets.ts";
 
 /**
  * RegressionModel as straight-line code per row: the same summation order as the interpreter
- * (intercept, numeric, categorical, terms), so results are bit-identical.
+ * (from 0: numeric, categorical, terms, then the intercept last, as JPMML), so results are
+ * bit-identical.
  */
 export function compileRegression(model: RegressionModel, ctx: KernelContext, target: TargetFacts): FamilyRow {
   const missing = ctx.names.name("miss");
@@ -19,7 +20,7 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
   const read = (col: ColumnRef): Code => (col.errors ? _`(${missing} ? ${col.array}[i] : ${col.at})` : col.at);
   model.tables.forEach((table, t) => {
     const y = tableValues[t];
-    statements.push(_`let ${y} = ${table.intercept};`);
+    statements.push(_`let ${y} = 0;`);
     for (const p of table.numericPredictors) {
       const col = ctx.column(p.field);
       if (col.kind !== "number") throw new NotCompilable(`NumericPredictor on categorical field`);
@@ -50,15 +51,21 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
       }
       statements.push(_`${y} += ${product};`);
     }
+    statements.push(_`${y} += ${table.intercept};`);
   });
 
   if (model.functionName === "regression") {
     if (model.tables.length !== 1) throw new NotCompilable("regression RegressionModel with several tables");
+    // JPMML refuses it; the interpreter throws its SchemaError.
+    if (model.normalizationMethod === "simplemax") throw new NotCompilable("regression RegressionModel with normalizationMethod simplemax");
     const value = ctx.names.name("value");
     statements.push(_`const ${value} = ${missing} ? NaN : ${regressionLink(model.normalizationMethod, tableValues[0], ctx)};`);
     return { body: join(statements, "\n"), value, kind: "number" };
   }
   if (model.functionName !== "classification") throw new NotCompilable(`RegressionModel ${model.functionName}`);
+  const scheme = classificationScheme(model.normalizationMethod, target.opType, model.tables);
+  // A combination JPMML refuses: the interpreter fails the rows that reach the normalisation.
+  if (scheme.kind === "refused") throw new NotCompilable(scheme.reason);
 
   const categories: Value[] = [];
   const codes = model.tables.map((t) => {
@@ -74,7 +81,7 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
   const value = ctx.names.name("value");
   statements.push(_`let ${value} = ${MISSING_CODE};`);
   statements.push(_`if (!${missing}) {`);
-  statements.push(normalize(binarySoftmaxAsLogit(model.normalizationMethod, model.tables), tableValues, probabilities, ctx));
+  statements.push(normalize(scheme, tableValues, probabilities, ctx));
   // argmax with strict ">" in table order, as the interpreter.
   const best = ctx.names.name("best");
   statements.push(_`let ${best} = -Infinity;`);
@@ -102,21 +109,33 @@ function inverseLink(method: RegressionNormalization, y: Code, ctx: KernelContex
     case "probit": return _`${ctx.helper("normalCdf")}(${y})`;
     case "cloglog": return _`1 - Math.exp(-Math.exp(${y}))`;
     case "loglog": return _`Math.exp(-Math.exp(-${y}))`;
-    case "cauchit": return _`0.5 + Math.atan(${y}) / Math.PI`;
+    case "cauchit": return _`0.5 + (1 / Math.PI) * Math.atan(${y})`;
     case "exp": return _`Math.exp(${y})`;
   }
 }
 
 /** The interpreter's normalizeClassification, unrolled. */
-function normalize(method: RegressionNormalization, ys: Name[], ps: Name[], ctx: KernelContext): Code {
+function normalize(scheme: Exclude<ClassificationScheme, { kind: "refused" }>, ys: Name[], ps: Name[], ctx: KernelContext): Code {
   const out: Code[] = [];
-  const binaryLink = ["none", "logit", "probit", "cloglog", "loglog", "cauchit"].includes(method);
-  if (ys.length === 2 && binaryLink) {
-    const p0 = method === "none" ? _`Math.min(Math.max(${ys[0]}, 0), 1)` : inverseLink(method, ys[0], ctx);
-    out.push(_`${ps[0]} = ${p0}; ${ps[1]} = 1 - ${ps[0]};`);
-    return join(out, "\n");
+  const link = (method: RegressionLink, y: Code): Code => (method === "none" ? _`Math.min(Math.max(${y}, 0), 1)` : inverseLink(method, y, ctx));
+  switch (scheme.kind) {
+    case "binomial":
+      out.push(_`${ps[0]} = ${link(scheme.link, ys[0])}; ${ps[1]} = 1 - ${ps[0]};`);
+      return join(out, "\n");
+    case "ordinal": {
+      const sum = ctx.names.name("sum");
+      const last = ys.length - 1;
+      for (let k = 0; k < last; k++) {
+        if (k === 0) out.push(_`${ps[0]} = ${link(scheme.link, ys[0])}; let ${sum} = ${ps[0]};`);
+        else out.push(_`${ps[k]} = ${link(scheme.link, ys[k])} - ${sum}; ${sum} = ${sum} + ${ps[k]};`);
+      }
+      out.push(_`${ps[last]} = 1 - ${sum};`);
+      return join(out, "\n");
+    }
+    case "multinomial":
+      break;
   }
-  switch (method) {
+  switch (scheme.method) {
     case "softmax": {
       const max = ctx.names.name("max");
       const sum = ctx.names.name("sum");
@@ -126,10 +145,13 @@ function normalize(method: RegressionNormalization, ys: Name[], ps: Name[], ctx:
       ps.forEach((p) => out.push(_`${p} = ${p} / ${sum};`));
       break;
     }
+    case "logit":
     case "simplemax": {
       const sum = ctx.names.name("sum");
-      out.push(_`const ${sum} = 0 + ${join(ys, " + ")};`);
-      ys.forEach((y, k) => out.push(_`${ps[k]} = ${y} / ${sum};`));
+      if (scheme.method === "logit") ys.forEach((y, k) => out.push(_`${ps[k]} = ${inverseLink("logit", y, ctx)};`));
+      else ys.forEach((y, k) => out.push(_`${ps[k]} = ${y};`));
+      out.push(_`const ${sum} = 0 + ${join(ps, " + ")};`);
+      ps.forEach((p) => out.push(_`${p} = ${p} / ${sum};`));
       break;
     }
     case "none": {
@@ -139,8 +161,6 @@ function normalize(method: RegressionNormalization, ys: Name[], ps: Name[], ctx:
       out.push(_`${ps[ps.length - 1]} = 1 - ${sum};`);
       break;
     }
-    default:
-      ys.forEach((y, k) => out.push(_`${ps[k]} = ${inverseLink(method, y, ctx)};`));
   }
   return join(out, "\n");
 }

@@ -1,5 +1,5 @@
 import type { ModelBase, ModelResult, Target } from "../model.ts";
-import { formatValue, toDataType, valuesEqual, type DataType, type Value } from "../values.ts";
+import { formatValue, toDataType, valuesEqual, type DataType, type OpType, type Value } from "../values.ts";
 import type { ModelScope } from "./scope.ts";
 import { addFloat, multiplyFloat } from "./single-precision.ts";
 
@@ -9,6 +9,8 @@ export interface TargetInfo {
   dataType: DataType;
   categories: Value[];
   displayValues?: Map<string, string>;
+  /** The MiningField's optype, else the DataField's (or DerivedField's). */
+  opType?: OpType;
 }
 
 /** First MiningField with usageType predicted/target (PMML 4.x), and its DataField's facts. */
@@ -18,10 +20,10 @@ export function targetInfo(model: ModelBase, scope: ModelScope, explicitName?: s
   if (name === null) return { name: null, dataType: "string", categories: [] };
   const dataField = scope.root.dataFields.get(name);
   if (dataField) {
-    return { name, dataType: dataField.dataType, categories: dataField.validValues, displayValues: dataField.displayValues };
+    return { name, dataType: dataField.dataType, categories: dataField.validValues, displayValues: dataField.displayValues, opType: mining?.opType ?? dataField.opType };
   }
   const derived = scope.root.derived.get(name);
-  return { name, dataType: derived?.dataType ?? scope.typeOf(name) ?? "string", categories: derived?.values ?? [] };
+  return { name, dataType: derived?.dataType ?? scope.typeOf(name) ?? "string", categories: derived?.values ?? [], opType: mining?.opType ?? derived?.opType };
 }
 
 /** Converts a category written in the document to the target's type. */

@@ -36,6 +36,44 @@ export interface RegressionModel extends ModelBase {
   tables: RegressionTable[];
 }
 
+/** A link normalisation that maps one table value to a probability (PMML 4.4 §Regression). */
+export type RegressionLink = "none" | "logit" | "probit" | "cloglog" | "loglog" | "cauchit";
+
+/**
+ * How a classification RegressionModel turns its table values into probabilities, as
+ * JPMML-Evaluator (1.6/1.7, RegressionTableUtil) decides it from normalizationMethod, the
+ * target's optype and the number of tables:
+ * - `binomial`: P(first) = link⁻¹(y₀) (none: y₀ restricted to [0, 1]), P(second) = 1 − P(first);
+ * - `multinomial`: softmax/simplemax over all tables; none: the last category takes 1 − Σ of
+ *   the others; logit (JPMML's non-standard reading): 1/(1+e^−yₖ) per table, then divided by
+ *   their sum;
+ * - `ordinal`: cumulative link, P(≤k) = link⁻¹(yₖ) for all but the last table, each category
+ *   the difference of consecutive cumulative probabilities, the last 1 − P(≤ second last);
+ * - `refused`: a combination JPMML rejects (InvalidAttributeException on normalizationMethod).
+ */
+export type ClassificationScheme =
+  | { kind: "binomial"; link: RegressionLink }
+  | { kind: "multinomial"; method: "none" | "softmax" | "simplemax" | "logit" }
+  | { kind: "ordinal"; link: RegressionLink }
+  | { kind: "refused"; reason: string };
+
+const LINKS: readonly RegressionNormalization[] = ["none", "logit", "probit", "cloglog", "loglog", "cauchit"];
+
+export function classificationScheme(method: RegressionNormalization, opType: "categorical" | "ordinal" | "continuous" | undefined, tables: readonly RegressionTable[]): ClassificationScheme {
+  const link = LINKS.includes(method) ? (method as RegressionLink) : undefined;
+  if (opType === "ordinal") {
+    return link ? { kind: "ordinal", link } : { kind: "refused", reason: `normalizationMethod "${method}" cannot normalise an ordinal target` };
+  }
+  if (tables.length === 2) {
+    if (link) return { kind: "binomial", link };
+    if (binarySoftmaxAsLogit(method, tables) === "logit") return { kind: "binomial", link: "logit" };
+    if (method === "softmax" || method === "simplemax") return { kind: "multinomial", method };
+    return { kind: "refused", reason: `normalizationMethod "${method}" cannot normalise a classification` };
+  }
+  if (method === "none" || method === "softmax" || method === "simplemax" || method === "logit") return { kind: "multinomial", method };
+  return { kind: "refused", reason: `normalizationMethod "${method}" cannot normalise more than two categorical RegressionTables` };
+}
+
 /**
  * JPMML's non-standard reading of softmax over two tables whose second is the zero default
  * table (intercept 0, no predictors; how binary logistic regressions are exported): the binary
