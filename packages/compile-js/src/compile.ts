@@ -4,7 +4,7 @@ import {
 } from "@porta/ir";
 import { ConstantPool, NameScope, _, instantiate, join, type Code, type Name } from "./codegen.ts";
 import { codeOf, makeInputColumn, MISSING_CODE, type InputColumn } from "./columns.ts";
-import type { ColumnRef, FamilyRow, KernelContext } from "./kernel.ts";
+import type { ColumnRef, ComputedOutput, FamilyRow, KernelContext, ModelOutputs } from "./kernel.ts";
 import { compileFamily } from "./families/family.ts";
 import { sameTreatment, type TreeLayout } from "./families/mining.ts";
 import { displayValueOf, targetFacts, targetsCode, type TargetFacts } from "./targets.ts";
@@ -21,6 +21,13 @@ export interface OutputColumn {
   decode: { kind: "number" } | { kind: "table"; table: Value[] } | { kind: "text" };
   /** OutputField dataType the interpreter casts to. */
   dataType?: DataType;
+  /**
+   * Index of a hidden column saying (1/0) whether the row has this field at all: a MiningModel
+   * reports a passed-through segment's OutputFields only for rows where that segment gave the result.
+   */
+  presence?: number;
+  /** Bookkeeping column (presence flags), not a result field. */
+  hidden?: boolean;
 }
 
 /**
@@ -290,7 +297,12 @@ for (let i = 0; i < n; i++) { let ${err} = 0; ${row.s} ${cast} ${array}[i] = ${v
     const target = ctx.targetOf(model);
     const row = compileFamily(model, ctx, target);
     const post = targetsCode(model, row, target, this.names);
-    const { statements, outputs, before, trailing } = this.outputs(model, row, target);
+    const { statements, outputs, before, trailing } = this.outputs(model, row, target, ctx, false);
+    this.passThroughColumns(model, row, target, statements, outputs);
+    if (this.passShift) {
+      const { at, count } = this.passShift;
+      for (let k = before.length - 1; k >= at; k--) { if (before[k]) { before[k + count] = before[k]; delete before[k]; } }
+    }
     const inputNames = this.inputs.map((c) => this.inputRefs.get(c.name)!.array);
     const outNames = outputs.map(() => this.names.name("out"));
     const body = _`${this.pool.prelude()}
@@ -322,7 +334,8 @@ ${trailing}
    * transformedValue/decision expression can read earlier OutputFields by name (kept in scratch
    * columns); expressions of non-final fields are still evaluated, for their errors.
    */
-  private outputs(model: ModelNode, row: FamilyRow, target: TargetFacts): { statements: Code[]; outputs: OutputColumn[]; before: Code[][]; trailing: Code[] } {
+  outputs(model: ModelNode, row: FamilyRow, target: TargetFacts, ctx: ModelContext, all: boolean): { statements: Code[]; outputs: OutputColumn[]; before: Code[][]; trailing: Code[]; fields: OutputField[] } {
+    const fields: OutputField[] = [];
     const statements: Code[] = [];
     const outputs: OutputColumn[] = [];
     const before: Code[][] = [];
@@ -336,17 +349,17 @@ ${trailing}
       }
       statements.push(_`${row.value}`);
     };
-    if (target.name !== null) valueColumn(target.name);
+    if (target.name !== null && !all) valueColumn(target.name);
     const referenced = new Set<string>();
     for (const f of model.output) if (f.expr) for (const name of fieldsRead(f.expr)) referenced.add(name);
     for (const f of model.output) {
       const foreign = f.segmentId !== undefined || (f.targetField !== undefined && f.targetField !== target.name);
       const isExpr = (f.feature === "transformedValue" || f.feature === "decision") && f.expr !== undefined;
       if (foreign) {
-        if (f.isFinalResult || referenced.has(f.name) || isExpr) throw new NotCompilable("OutputField of another target or segment");
+        if (all || f.isFinalResult || referenced.has(f.name) || isExpr) throw new NotCompilable("OutputField of another target or segment");
         continue;
       }
-      let value: Code | null = isExpr ? this.root.expr(f.expr!) : null;
+      let value: Code | null = isExpr ? ctx.expr(f.expr!) : null;
       let dataType = f.dataType;
       if (isExpr && dataType === undefined && booleanValued(f.expr!, this.pipeline, model)) dataType = "boolean";
       if (referenced.has(f.name)) {
@@ -359,12 +372,13 @@ ${trailing}
         this.declarations.push(_`let ${scratch};`);
         this.steps.push(_`${scratch} = new Float64Array(n);`);
         pending.push(_`${scratch}[i] = ${cast};`);
-        this.root.define(f.name, { array: scratch, kind: "number", at: _`${scratch}[i]` });
+        ctx.define(f.name, { array: scratch, kind: "number", at: _`${scratch}[i]` });
         value = _`${scratch}[i]`;
-      } else if (isExpr && !f.isFinalResult) {
+      } else if (isExpr && !f.isFinalResult && !all) {
         pending.push(_`${value};`);
       }
-      if (!f.isFinalResult) continue;
+      if (!f.isFinalResult && !all) continue;
+      fields.push(f);
       const first = statements.length;
       if (isExpr) {
         outputs.push({ name: f.name, storage: "f64", decode: { kind: "number" }, dataType });
@@ -374,8 +388,79 @@ ${trailing}
       }
       if (statements.length > first) before[first] = pending.splice(0);
     }
-    return { statements, outputs, before, trailing: pending };
+    return { statements, outputs, before, trailing: pending, fields };
   }
+
+  /**
+   * Every OutputField of a (segment) model computed per row into batch arrays, as the
+   * interpreter's run.outputs: for a MiningModel passing the segment's OutputFields through and
+   * for modelChain segments whose OutputFields later segments read.
+   */
+  modelOutputs(ctx: ModelContext, model: ModelNode, row: FamilyRow, target: TargetFacts): ModelOutputs {
+    if (row.passThrough && row.passThrough.length > 0) throw new NotCompilable("OutputFields passed through two MiningModels");
+    const { statements, outputs, before, trailing, fields } = this.outputs(model, row, target, ctx, true);
+    const code: Code[] = [];
+    const computed: ComputedOutput[] = fields.map((field, k) => {
+      const column = outputs[k];
+      const array = this.names.name("so");
+      this.declarations.push(_`let ${array};`);
+      this.steps.push(column.storage === "f64" ? _`${array} = new Float64Array(n).fill(NaN);` : _`${array} = new Int32Array(n).fill(${MISSING_CODE});`);
+      code.push(_`${before[k] ?? []}${array}[i] = ${statements[k]};`);
+      return { field, array, column, ref: (unknown) => this.outputRef(field, array, column, unknown) };
+    });
+    code.push(...trailing);
+    return { code: join(code, "\n"), fields: computed };
+  }
+
+  /**
+   * A segment's OutputField read by name (modelChain), as the interpreter's scope.define of the
+   * cast value. `unknown` holds the row error of a read where the segment did not define it.
+   */
+  private outputRef(field: OutputField, array: Name, column: OutputColumn, unknown: Name): ColumnRef {
+    const at = _`${this.shared("readFlagged")}(${array}, ${unknown}, i)`;
+    if (column.decode.kind === "number") {
+      const dt = column.dataType;
+      // The array holds the uncast value; castOutput to another type is not compiled for reads.
+      if (dt !== undefined && dt !== "double") throw new NotCompilable(`reading an OutputField of dataType ${dt}`);
+      return { array, kind: "number", errors: unknown, at };
+    }
+    if (column.decode.kind === "table" && (column.dataType === undefined || column.dataType === "string")) {
+      const table = column.decode.table;
+      if (table.every((v) => typeof v === "string") && new Set(table).size === table.length) {
+        const categories = [...(table as string[])];
+        const input: CategoryDictionary = { dictionary: new Map(categories.map((c, k) => [c, k])), categories };
+        return { array, kind: "category", errors: unknown, at, input, texts: this.pool.add(categories, "cats") };
+      }
+    }
+    throw new NotCompilable(`reading OutputField feature=${field.feature} as a field`);
+  }
+
+  /**
+   * The OutputFields of the segment a MiningModel passes through (resultOutputFields: nested
+   * before its own), each present only on rows where its segment gave the result.
+   */
+  private passThroughColumns(model: ModelNode, row: FamilyRow, target: TargetFacts, statements: Code[], outputs: OutputColumn[]): void {
+    const own = new Set(model.output.map((f) => f.name));
+    for (const p of row.passThrough ?? []) {
+      if (own.has(p.name) || outputs.some((o) => o.name === p.name)) throw new NotCompilable("a passed-through segment OutputField named like another result field");
+    }
+    const pass = row.passThrough ?? [];
+    if (pass.length === 0) return;
+    // Passed-through fields come before the MiningModel's own (after the target column).
+    const at = target.name !== null ? 1 : 0;
+    const columns = pass.map((p) => ({ ...p.column, name: p.name }));
+    outputs.splice(at, 0, ...columns);
+    statements.splice(at, 0, ...pass.map((p) => p.value));
+    this.passShift = { at, count: pass.length };
+    for (const [k, p] of pass.entries()) {
+      columns[k].presence = outputs.length;
+      outputs.push({ name: "", storage: "i32", decode: { kind: "number" }, hidden: true });
+      statements.push(_`(${p.present} ? 1 : 0)`);
+    }
+  }
+
+  /** Where passThroughColumns inserted statements (their `before` code moves with them). */
+  passShift: { at: number; count: number } | null = null;
 
   private outputField(f: OutputField, row: FamilyRow, target: TargetFacts, statements: Code[], outputs: OutputColumn[], valueColumn: (name: string, dataType?: DataType) => void): void {
     switch (f.feature) {
@@ -498,7 +583,7 @@ class ModelContext implements KernelContext, ExpressionHost {
   private readonly local: Map<string, DerivedField>;
   private readonly mining: Map<string, MiningField>;
   /** Values defined in this scope by name (modelChain segment OutputFields). */
-  private readonly defined = new Map<string, ColumnRef>();
+  private readonly defined = new Map<string, ColumnRef | (() => ColumnRef)>();
   private static nextId = 0;
   private readonly id = ModelContext.nextId++;
 
@@ -557,8 +642,12 @@ class ModelContext implements KernelContext, ExpressionHost {
     return new ModelContext(this.compiler, model, this);
   }
 
-  define(field: string, ref: ColumnRef): void {
+  define(field: string, ref: ColumnRef | (() => ColumnRef)): void {
     this.defined.set(field, ref);
+  }
+
+  modelOutputs(model: ModelNode, row: FamilyRow, target: TargetFacts): ModelOutputs {
+    return this.compiler.modelOutputs(this, model, row, target);
   }
 
   targetOf(model: ModelNode): TargetFacts {
@@ -569,6 +658,11 @@ class ModelContext implements KernelContext, ExpressionHost {
   /** Field resolution in the interpreter's order (ModelScope.resolve). */
   column(field: string): ColumnRef {
     const defined = this.defined.get(field);
+    if (typeof defined === "function") {
+      const ref = defined();
+      this.defined.set(field, ref);
+      return ref;
+    }
     if (defined) return defined;
     const local = this.local.get(field);
     if (local) return this.compiler.derived(local, `local${this.id}:${field}`, this);

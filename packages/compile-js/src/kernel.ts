@@ -1,4 +1,5 @@
-import type { Expr, ModelNode, Pipeline, Value } from "@porta/ir";
+import type { Expr, ModelNode, OutputField, Pipeline, Value } from "@porta/ir";
+import type { OutputColumn } from "./compile.ts";
 import type { TargetFacts } from "./targets.ts";
 import { _, join, type Code, type ConstantPool, type Name, type NameScope } from "./codegen.ts";
 import type { InputColumn } from "./columns.ts";
@@ -41,6 +42,8 @@ export interface KernelContext {
   declare(code: Code): void;
   /** A batch-level statement (`n` rows), run after the steps declared before it. */
   step(code: Code): void;
+  /** k + 1 for an evaluation error kind (the value `rowErrors` and error flag arrays hold). */
+  errorIndex(kind: { code: string; message: string; path?: string }): number;
   /** Code recording an evaluation error for row `i` (the interpreter would throw it for that row). */
   fail(kind: { code: string; message: string; path?: string }): Code;
   /** A runtime helper function (normalCdf, the correctly rounded exp, ...) by its fixed key. */
@@ -49,8 +52,10 @@ export interface KernelContext {
   logic(op: "and" | "or" | "xor" | "surrogate"): Name;
   /** The scope of a model nested in this one (a segment). */
   nested(model: ModelNode): KernelContext;
-  /** Makes a column visible by name in this scope (modelChain: a segment's OutputFields). */
-  define(field: string, ref: ColumnRef): void;
+  /** Makes a column visible by name in this scope (modelChain: a segment's OutputFields), built on first read. */
+  define(field: string, ref: ColumnRef | (() => ColumnRef)): void;
+  /** Every OutputField of a (segment) model, computed per row into batch arrays (run.outputs). */
+  modelOutputs(model: ModelNode, row: FamilyRow, target: TargetFacts): ModelOutputs;
   /** The target facts of a model element, as the interpreter's targetInfo. */
   targetOf(model: ModelNode): TargetFacts;
 }
@@ -90,6 +95,30 @@ export interface FamilyRow {
   reasonCodes?: { ranked: Name; count: Name; codes: string[] };
   /** Entity (tree node) index local and the entity ids by index. */
   entity?: { index: Name; ids: (string | null)[] };
+  /**
+   * OutputFields of the segment a MiningModel passes through (selectFirst, modelChain): row code
+   * for the value, and whether the row has the field at all.
+   */
+  passThrough?: { name: string; column: OutputColumn; value: Code; present: Code }[];
+}
+
+/** A model's OutputFields computed per row: `code` writes them (after the family's row and Targets). */
+export interface ModelOutputs {
+  code: Code;
+  fields: ComputedOutput[];
+}
+
+export interface ComputedOutput {
+  field: OutputField;
+  /** Module-level batch array of the value (NaN or -1 where missing or not computed). */
+  array: Name;
+  /** How the value is stored and decoded, as a result column. */
+  column: OutputColumn;
+  /**
+   * The field as a column read by name; `unknown[i]` is 0 where the field exists for the row,
+   * else the row error a read records (the interpreter finds no such field).
+   */
+  ref(unknown: Name): ColumnRef;
 }
 
 /** `const t0 = NaN, t1 = NaN;` for a list of locals. */

@@ -48,7 +48,10 @@ export class CompiledScorer {
 
   decodeRow(outputs: OutputArrays, i: number): Record<string, Value> {
     const row: Record<string, Value> = {};
-    this.compiled.outputs.forEach((o, k) => { row[o.name] = decodeCell(o, outputs[k][i]); });
+    this.compiled.outputs.forEach((o, k) => {
+      if (o.hidden || (o.presence !== undefined && outputs[o.presence][i] === 0)) return;
+      row[o.name] = decodeCell(o, outputs[k][i]);
+    });
     return row;
   }
 }

@@ -67,9 +67,7 @@ export function sameTreatment(a: MiningField | undefined, b: MiningField): boole
 export function compileMining(model: MiningModel, ctx: KernelContext, target: TargetFacts): FamilyRow {
   const pipeline = ctx.pipeline;
   const layout = ctx.treeLayout;
-  if (model.missingThreshold !== 1) throw new NotCompilable("Segmentation missingThreshold");
   if (!isTreeForest(model, pipeline)) return compileSegmentation(model, ctx, target);
-  if (model.missingPredictionTreatment === "skipSegment") throw new NotCompilable("Segmentation missingPredictionTreatment=skipSegment");
   const trees: { tree: TreeModel; weight: number; predicate: Code | null }[] = [];
   for (const segment of model.segments) {
     const m = segment.model;
@@ -96,6 +94,8 @@ function isTreeForest(model: MiningModel, pipeline: Pipeline): boolean {
   if (ctxFreeMethods[model.functionName]?.includes(model.multipleModelMethod) !== true) return false;
   if (model.missingPredictionTreatment !== "continue" && model.missingPredictionTreatment !== "returnMissing") return false;
   if (model.missingPredictionTreatment === "returnMissing") return false;
+  // A missing weight fraction can exceed a threshold below 1 (MissingFraction).
+  if (model.missingThreshold < 1) return false;
   return model.segments.every((s) => {
     const m = s.model;
     if (m.kind !== "tree" || m.functionName !== model.functionName) return false;
