@@ -48,6 +48,9 @@ describe("compiled NaiveBayesModel gives the interpreter's answers", () => {
   <TargetValueStat value="no"><PoissonDistribution mean="10"/></TargetValueStat>
 </TargetValueStats></BayesInput>`), rows);
   });
+  it("softmax with the correctly rounded exp: counts where V8's Math.exp would differ in the last bit", () => {
+    expectSameAnswers(nb(`<BayesInput fieldName="color">${pair("red", 1, 5, 1)}${pair("blue", 29, 65, 29)}</BayesInput>`), rows);
+  });
   it("§Scoring ties: equal posteriors keep the first BayesOutput category; a text field with TargetValueStats fails the row", () => {
     expectSameAnswers(nb(`<BayesInput fieldName="shape">${pair("round", 5, 5, 5)}</BayesInput>`, `<TargetValueCount value="no" count="10"/><TargetValueCount value="yes" count="10"/><TargetValueCount value="maybe" count="10"/>`), rows);
     expectSameAnswers(nb(`<BayesInput fieldName="color"><TargetValueStats><TargetValueStat value="yes"><GaussianDistribution mean="1" variance="2"/></TargetValueStat></TargetValueStats></BayesInput>`), rows);

@@ -11,7 +11,7 @@ const ZERO_COUNT = 1.1102230246251565e-16;
 /**
  * NaiveBayesModel as the interpreter's evaluateNaiveBayes: per target category a log sum,
  * started from ln(count) of the BayesOutput and grown input by input in document order, then
- * the max-shifted softmax with Math.exp. Everything a discrete input adds is known when
+ * the max-shifted softmax with the correctly rounded exp (as the interpreter). Everything a discrete input adds is known when
  * compiling (ln of count / Σ counts, or of the threshold), so each PairCounts becomes a run of
  * (category, ln p) pairs in typed arrays; continuous inputs evaluate their density per row with
  * the interpreter's arithmetic.
@@ -97,11 +97,12 @@ export function compileNaiveBayes(model: NaiveBayesModel, ctx: KernelContext, ta
   const max = ctx.names.name("nbMax");
   const sum = ctx.names.name("nbSum");
   const best = ctx.names.name("nbBest");
+  const exp = ctx.helper("exp");
   const body = _`${join(statements, "\n")}
 let ${max} = ${logs}[0];
 for (let k = 1; k < ${K}; k++) if (${logs}[k] > ${max}) ${max} = ${logs}[k];
 let ${sum} = 0;
-for (let k = 0; k < ${K}; k++) { ${logs}[k] = Math.exp(${logs}[k] - ${max}); ${sum} += ${logs}[k]; }
+for (let k = 0; k < ${K}; k++) { ${logs}[k] = ${exp}(${logs}[k] - ${max}); ${sum} += ${logs}[k]; }
 if (${sum} !== 1) for (let k = 0; k < ${K}; k++) ${logs}[k] = ${logs}[k] / ${sum};
 let ${value} = 0, ${best} = ${logs}[0];
 for (let k = 1; k < ${K}; k++) if (${logs}[k] > ${best}) { ${value} = k; ${best} = ${logs}[k]; }

@@ -47,6 +47,15 @@ function normalise(yes: number, no: number): { pYes: number; pNo: number } {
 }
 
 describe("NaiveBayesModel (PMML 4.4 §NaiveBayesModel)", () => {
+  it("softmax over the log sums uses the correctly rounded exp (JPMML: java.lang.Math.exp), not V8's Math.exp", () => {
+    // red: ln 30 + ln(1/30) vs ln 70 + ln(5/70); exp(ln 1 − ln 5) rounds differently in V8's
+    // fdlibm exp, which would give pYes = 0.16666666666666663 instead of 0.16666666666666666.
+    const p = parsePmml(nbDoc(`<BayesInput fieldName="color">${pair("red", 1, 5)}${pair("blue", 29, 65)}</BayesInput>`));
+    const r = interpret(p, { color: "red" });
+    expect(r.pYes).toBe(0.16666666666666666);
+    expect(r.pNo).toBe(0.8333333333333334);
+  });
+
   it("§Scoring: P(Tk) · Π count(Ij,Tk)/count(Tk), normalised; the most probable class wins", () => {
     const p = parsePmml(nbDoc(colorInput + shapeInput));
     const r = interpret(p, { color: "red", shape: "round" });

@@ -5,6 +5,7 @@ import { formatValue, parseNumber, toDataType, type Value } from "../values.ts";
 import { evaluateExpr } from "./expression.ts";
 import type { ModelScope } from "./scope.ts";
 import { toCategory, type TargetInfo } from "./target.ts";
+import { exp } from "./exp.ts";
 
 /**
  * NaiveBayesModel (PMML 4.4 §NaiveBayesModel): P(Tk | inputs) ∝ count(Tk) · Π P(Ij | Tk).
@@ -79,7 +80,10 @@ function softmaxResult(logs: Map<Value, number>): ModelResult {
   const probabilities = new Map<Value, number>();
   let sum = 0;
   for (const [k, v] of logs) {
-    const e = Math.exp(v - max);
+    // JPMML's ValueUtil.normalizeSoftMax calls java.lang.Math.exp (HotSpot's intrinsic, correctly
+    // rounded in practice); V8's Math.exp is off by one ulp on about 1 input in 10, so the
+    // correctly rounded exp is used, as in NeuralNetwork, GeneralRegression and SVM.
+    const e = exp(v - max);
     probabilities.set(k, e);
     sum += e;
   }
