@@ -1,20 +1,20 @@
 /**
  * Focused benchmark for the correctly rounded exp behind compiled NeuralNetwork and SVM models:
- * the interpreter's double-double exp against compile-js's exactExp (and V8's Math.exp, which is
+ * @porta/ir's double-double slow path (expReference) against its exp (fast path + certificate, the
+ * one every site uses) (and V8's Math.exp, which is
  * not correctly rounded, for scale), then whole models compiled with each, in the same process.
  *
  *   npx tsx packages/compile-js/bench/exact-exp.bench.ts
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { correctlyRoundedExp } from "@porta/ir";
+import { exactExp, expReference } from "@porta/ir";
 import { parsePmml } from "@porta/pmml";
 import { CompiledPmmlModel, pmmlModel } from "@porta/runtime";
 import { uniformRows } from "../../../fixtures/gen/document.ts";
 import { neuralText } from "../../../fixtures/gen/neural.ts";
 import { svmText } from "../../../fixtures/gen/svm.ts";
 import { corpusDir, encodeColumns, readCorpusRows, repeatRows } from "../../../bench/pmml-scoring.ts";
-import { exactExp } from "../src/exact-exp.ts";
 import { registerRuntimeHelper } from "../src/helpers.ts";
 
 let sink = 0;
@@ -36,7 +36,7 @@ const N = 1_000_000;
 const xs = new Float64Array(N);
 for (let i = 0; i < N; i++) xs[i] = (Math.sin(i * 12.9898) * 43758.5453 % 1) * 30; // logistic/softmax range
 const perCall = (f: (x: number) => number) => (median(() => { let s = 0; for (let i = 0; i < N; i++) s += f(xs[i]); sink += s; }) / N) * 1e6;
-const slowNs = perCall(correctlyRoundedExp);
+const slowNs = perCall(expReference);
 const fastNs = perCall(exactExp);
 const mathNs = perCall(Math.exp);
 console.log(`exp per call (1M args in ±30): double-double ${slowNs.toFixed(1)} ns, exactExp ${fastNs.toFixed(1)} ns (${(slowNs / fastNs).toFixed(1)}×), Math.exp ${mathNs.toFixed(1)} ns`);
@@ -60,7 +60,7 @@ for (const c of cases) {
   const ti = median(() => { sink += interp.scoreBatch(sub, { onError: "collect" }).results.length; }, 3) / sub.length;
   const timed: number[] = [];
   const answers: unknown[] = [];
-  for (const exp of [correctlyRoundedExp, exactExp]) {
+  for (const exp of [expReference, exactExp]) {
     registerRuntimeHelper("exp", exp);
     const model = pmmlModel(pipeline, "js") as CompiledPmmlModel;
     if (model.backend !== "js") throw new Error(`${c.name} not compiled`);

@@ -1,5 +1,4 @@
-import { normalCdf } from "@porta/ir";
-import { exactExp } from "./exact-exp.ts";
+import { correctlyRoundedExp, normalCdf } from "@porta/ir";
 import { walkTreeBatch } from "./families/node-table.ts";
 import { batchTexts, tabulateCategoryExpr } from "./category-tables.ts";
 
@@ -10,8 +9,9 @@ import { batchTexts, tabulateCategoryExpr } from "./category-tables.ts";
 const HELPERS = new Map<string, (...args: never[]) => unknown>([
   ["walkTreeBatch", walkTreeBatch as (...args: never[]) => unknown],
   ["normalCdf", normalCdf],
-  // The interpreter's correctly rounded exp, bit for bit, with a fast path (exact-exp.ts).
-  ["exp", exactExp],
+  // The interpreter's correctly rounded exp (@porta/ir interpret/exp.ts): the same function, so
+  // the same bits. The name stays "exp" so cached artifacts keep loading.
+  ["exp", correctlyRoundedExp],
   ["tabulateCategoryExpr", tabulateCategoryExpr as (...args: never[]) => unknown],
   ["batchTexts", batchTexts as (...args: never[]) => unknown],
 ]);
