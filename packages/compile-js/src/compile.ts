@@ -626,7 +626,7 @@ class ModelContext implements KernelContext, ExpressionHost {
     return this.compiler.errorIndex(kind);
   }
 
-  runtime(key: "tabulateCategoryExpr"): Name {
+  runtime(key: "tabulateCategoryExpr" | "exp"): Name {
     return this.compiler.helper(key);
   }
 

@@ -42,7 +42,7 @@ export interface ExpressionHost {
   /** k + 1 for an evaluation error a row can meet. */
   errorIndex(kind: { code: string; message: string; path?: string }): number;
   /** A runtime helper from the registry (helpers.ts), through the constant pool. */
-  runtime(key: "tabulateCategoryExpr"): Name;
+  runtime(key: "tabulateCategoryExpr" | "exp"): Name;
   /** The per-batch texts of a category column (marks an input column as `text`). */
   textsOf(col: ColumnRef): Name;
   /** A shared generated function (rint, median, normContinuous) by key. */
@@ -58,8 +58,13 @@ const NEVER_INVALID = new Set([
   "isIn", "isNotIn", "and", "or", "not", "isMissing", "isNotMissing", "isValid", "isNotValid",
 ]);
 
+/**
+ * JPMML's java.lang.Math calls; `exp` is not here: it is the correctly rounded runtime helper
+ * (HotSpot's Math.exp is correctly rounded, V8's is not), as the interpreter's built-in. The
+ * others stay V8's (no correctly rounded log etc. yet).
+ */
 const UNARY_MATH: Record<string, Code> = {
-  log10: _`Math.log10`, ln: _`Math.log`, sqrt: _`Math.sqrt`, abs: _`Math.abs`, exp: _`Math.exp`,
+  log10: _`Math.log10`, ln: _`Math.log`, sqrt: _`Math.sqrt`, abs: _`Math.abs`,
   expm1: _`Math.expm1`, ln1p: _`Math.log1p`, sin: _`Math.sin`, cos: _`Math.cos`, tan: _`Math.tan`,
   asin: _`Math.asin`, acos: _`Math.acos`, atan: _`Math.atan`, sinh: _`Math.sinh`, cosh: _`Math.cosh`, tanh: _`Math.tanh`,
 };
@@ -315,6 +320,7 @@ else { ${srcError} if (${this.err} === 0) ${this.err} = ${tb}.errors[${c}]; ${t}
     const argError = (fn: string) => this.fail({ code: "PMML_FUNCTION_ARGUMENT", message: `${fn}: expected a boolean`, path: e.path });
     if (ARITHMETIC[name]) return _`${r} = ${a} ${ARITHMETIC[name]} ${b}; ${check}`;
     if (UNARY_MATH[name]) return _`${r} = ${UNARY_MATH[name]}(${a}); ${check}`;
+    if (name === "exp") return _`${r} = ${this.host.runtime("exp")}(${a}); ${check}`;
     if (BINARY_MATH[name]) return _`${r} = ${BINARY_MATH[name]}(${a}, ${b}); ${check}`;
     if (COMPARISON[name]) return _`${r} = ${a} ${COMPARISON[name]} ${b} ? 1 : 0;`;
     if (ROUNDING[name]) {

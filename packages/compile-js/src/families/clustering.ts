@@ -56,7 +56,7 @@ export function compileClustering(model: ClusteringModel, ctx: KernelContext, _t
         case "gaussSim": {
           const s = f.similarityScale;
           if (s === undefined) throw new NotCompilable("gaussSim without similarityScale");
-          c = _`Math.exp((-Math.log(2) * (${x} - ${y}) * (${x} - ${y})) / (${s} * ${s}))`;
+          c = _`${ctx.helper("exp")}((-Math.log(2) * (${x} - ${y}) * (${x} - ${y})) / (${s} * ${s}))`;
           break;
         }
         case "delta": c = _`(${x} === ${y} ? 0 : 1)`; break;
@@ -71,7 +71,7 @@ export function compileClustering(model: ClusteringModel, ctx: KernelContext, _t
       statements.push(_`let ${d} = -Infinity; ${join(terms.map(({ x, term }) => _`if (${x} === ${x}) { const t = ${term}; if (t > ${d} || t !== t) ${d} = t; }`), " ")} ${d} = ${d} * ${adjustment};`);
     } else {
       const adjusted = _`${d} * ${adjustment}`;
-      const root = outer === 1 ? adjusted : outer === 0 ? _`Math.exp(${adjusted})` : _`Math.pow(${adjusted}, 1 / ${outer})`;
+      const root = outer === 1 ? adjusted : outer === 0 ? _`${ctx.helper("exp")}(${adjusted})` : _`Math.pow(${adjusted}, 1 / ${outer})`;
       statements.push(_`let ${d} = 0; ${join(terms.map(({ x, term }) => _`if (${x} === ${x}) ${d} += ${term};`), " ")} ${d} = ${root};`);
     }
   });

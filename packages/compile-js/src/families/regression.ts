@@ -94,23 +94,25 @@ function regressionLink(method: RegressionNormalization, y: Name, ctx: KernelCon
   switch (method) {
     case "none": return y;
     case "softmax":
-    case "logit": return _`1 / (1 + Math.exp(-${y}))`;
-    case "exp": return _`Math.exp(${y})`;
+    case "logit": return _`1 / (1 + ${ctx.helper("exp")}(-${y}))`;
+    case "exp": return _`${ctx.helper("exp")}(${y})`;
     default: return inverseLink(method, y, ctx);
   }
 }
 
+/** JPMML's DoubleValue links; every exp is the correctly rounded one (JPMML: java.lang.Math.exp). */
 function inverseLink(method: RegressionNormalization, y: Code, ctx: KernelContext): Code {
+  const exp = (): Name => ctx.helper("exp"); // pooled only where used
   switch (method) {
     case "none":
     case "simplemax": return y;
     case "logit":
-    case "softmax": return _`1 / (1 + Math.exp(-${y}))`;
+    case "softmax": return _`1 / (1 + ${exp()}(-${y}))`;
     case "probit": return _`${ctx.helper("normalCdf")}(${y})`;
-    case "cloglog": return _`1 - Math.exp(-Math.exp(${y}))`;
-    case "loglog": return _`Math.exp(-Math.exp(-${y}))`;
+    case "cloglog": return _`1 - ${exp()}(-${exp()}(${y}))`;
+    case "loglog": return _`${exp()}(-${exp()}(-${y}))`;
     case "cauchit": return _`0.5 + (1 / Math.PI) * Math.atan(${y})`;
-    case "exp": return _`Math.exp(${y})`;
+    case "exp": return _`${exp()}(${y})`;
   }
 }
 
@@ -140,7 +142,8 @@ function normalize(scheme: Exclude<ClassificationScheme, { kind: "refused" }>, y
       const max = ctx.names.name("max");
       const sum = ctx.names.name("sum");
       out.push(_`const ${max} = Math.max(${join(ys, ", ")});`);
-      ys.forEach((y, k) => out.push(_`${ps[k]} = Math.exp(${y} - ${max});`));
+      const exp = ctx.helper("exp");
+      ys.forEach((y, k) => out.push(_`${ps[k]} = ${exp}(${y} - ${max});`));
       out.push(_`const ${sum} = 0 + ${join(ps, " + ")};`);
       ps.forEach((p) => out.push(_`${p} = ${p} / ${sum};`));
       break;

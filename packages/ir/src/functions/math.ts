@@ -1,6 +1,7 @@
 import { EvaluationError } from "../errors.ts";
 import { asNumber, isJavaInt } from "./arguments.ts";
 import { registerBuiltins, type BuiltinFunction } from "./index.ts";
+import { exp } from "../interpret/exp.ts";
 
 /**
  * PMML 4.4 "log10, ln, sqrt, abs, exp, pow, threshold, floor, ceil, round", the 4.4 additions
@@ -60,7 +61,8 @@ export const mathFunctions: BuiltinFunction[] = [
   unary("ln", Math.log),
   unary("sqrt", Math.sqrt),
   unary("abs", Math.abs),
-  unary("exp", Math.exp),
+  // JPMML: java.lang.Math.exp (correctly rounded on HotSpot); expm1 stays V8's (JPMML calls Math.expm1).
+  unary("exp", exp),
   unary("expm1", Math.expm1),
   unary("ln1p", Math.log1p),
   binaryMath("pow", Math.pow),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
-import { EvaluationError, SchemaError, UnsupportedFeatureError, interpret } from "@porta/ir";
+import { correctlyRoundedExp, EvaluationError, SchemaError, UnsupportedFeatureError, interpret } from "@porta/ir";
 
 /** A ClusteringModel document over numeric fields x, y (and whatever `extraFields` declares). */
 function clusteringDoc(body: string, opts: { fields?: string; mining?: string; output?: string; modelAttrs?: string } = {}): string {
@@ -100,7 +100,7 @@ describe("ClusteringModel (PMML 4.4 §ClusteringModel)", () => {
   it("§Comparison functions: gaussSim uses similarityScale; delta and equal compare categories", () => {
     const gauss = `<ClusteringField field="x" compareFunction="gaussSim" similarityScale="2"/><ClusteringField field="y"/>`;
     const p = parsePmml(clusteringDoc(measure("<cityBlock/>") + gauss + twoClusters));
-    expect(interpret(p, { x: 1, y: 0 }).affinity).toBe(Math.exp((-Math.log(2) * 1) / 4));
+    expect(interpret(p, { x: 1, y: 0 }).affinity).toBe(correctlyRoundedExp((-Math.log(2) * 1) / 4));
 
     const fields = `<DataField name="color" optype="categorical" dataType="string"><Value value="red"/><Value value="blue"/></DataField>
       <DataField name="size" optype="continuous" dataType="double"/>`;

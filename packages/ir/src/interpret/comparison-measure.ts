@@ -3,6 +3,7 @@ import { EvaluationError, SchemaError, UnsupportedFeatureError } from "../errors
 import { formatValue, parseNumber, valuesEqual, type Value } from "../values.ts";
 import { coerceLiteral } from "./predicate.ts";
 import type { ModelScope } from "./scope.ts";
+import { exp } from "./exp.ts";
 
 /**
  * The comparison measures of PMML 4.4 §ClusteringModel, shared by ClusteringModel and
@@ -82,7 +83,7 @@ export function distance(
   }
   const adjusted = sum * adjustment;
   // JPMML's inversePower: x^(1/p), and e^x for p = 0.
-  return outer === 1 ? adjusted : outer === 0 ? Math.exp(adjusted) : Math.pow(adjusted, 1 / outer);
+  return outer === 1 ? adjusted : outer === 0 ? exp(adjusted) : Math.pow(adjusted, 1 / outer);
 }
 
 /** weight · c(x, y)^power for one field (§Comparison functions). */
@@ -99,7 +100,7 @@ function innerTerm(cm: ComparisonMeasure, field: ComparisonField, x: Value, y: V
         throw new SchemaError("PMML_MISSING_ATTRIBUTE", "compareFunction gaussSim needs similarityScale", { path: field.path, value: "similarityScale" });
       }
       const z = numeric(x, field) - numeric(y, field);
-      c = Math.exp((-Math.log(2) * z * z) / (s * s));
+      c = exp((-Math.log(2) * z * z) / (s * s));
       break;
     }
     case "delta":

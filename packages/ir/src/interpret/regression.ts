@@ -6,6 +6,7 @@ import { coerceLiteral } from "./predicate.ts";
 import type { ModelScope } from "./scope.ts";
 import { toCategory, type TargetInfo } from "./target.ts";
 import { normalCdf } from "./normal.ts";
+import { exp } from "./exp.ts";
 import { addFloat, divideFloat, inverseLinkFloat, multiplyFloat } from "./single-precision.ts";
 
 /** JPMML's refusals (InvalidAttributeException on normalizationMethod) as a typed error. */
@@ -150,7 +151,7 @@ function normalizeClassificationFloat(scheme: Exclude<ClassificationScheme, { ki
     case "softmax":
     case "simplemax":
     case "logit": {
-      const es = ys.map((y) => (scheme.method === "softmax" ? Math.fround(Math.exp(Math.fround(y))) : scheme.method === "logit" ? inverseLinkFloat("logit", y) : Math.fround(y)));
+      const es = ys.map((y) => (scheme.method === "softmax" ? Math.fround(exp(Math.fround(y))) : scheme.method === "logit" ? inverseLinkFloat("logit", y) : Math.fround(y)));
       let sum = 0;
       for (const e of es) sum = addFloat(sum, e);
       return es.map((e) => divideFloat(e, sum));
@@ -169,8 +170,8 @@ function normalizeRegression(method: RegressionNormalization, y: number): number
   switch (method) {
     case "none": return y;
     case "softmax":
-    case "logit": return 1 / (1 + Math.exp(-y));
-    case "exp": return Math.exp(y);
+    case "logit": return 1 / (1 + exp(-y));
+    case "exp": return exp(y);
     default: return inverseLink(method, y);
   }
 }
@@ -179,13 +180,13 @@ function normalizeRegression(method: RegressionNormalization, y: number): number
 export function inverseLink(method: RegressionNormalization, y: number): number {
   switch (method) {
     case "none": return y;
-    case "logit": return 1 / (1 + Math.exp(-y));
+    case "logit": return 1 / (1 + exp(-y));
     case "probit": return normalCdf(y);
-    case "cloglog": return 1 - Math.exp(-Math.exp(y));
-    case "loglog": return Math.exp(-Math.exp(-y));
+    case "cloglog": return 1 - exp(-exp(y));
+    case "loglog": return exp(-exp(-y));
     case "cauchit": return 0.5 + (1 / Math.PI) * Math.atan(y); // JPMML's DoubleValue.inverseCauchit
-    case "exp": return Math.exp(y);
-    case "softmax": return 1 / (1 + Math.exp(-y));
+    case "exp": return exp(y);
+    case "softmax": return 1 / (1 + exp(-y));
     case "simplemax": return y;
   }
 }
@@ -218,7 +219,7 @@ export function normalizeClassification(scheme: Exclude<ClassificationScheme, { 
   switch (scheme.method) {
     case "softmax": {
       const max = Math.max(...ys);
-      const es = ys.map((y) => Math.exp(y - max));
+      const es = ys.map((y) => exp(y - max));
       const sum = es.reduce((a, b) => a + b, 0);
       return es.map((e) => e / sum);
     }

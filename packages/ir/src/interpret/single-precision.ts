@@ -1,5 +1,6 @@
 import type { RegressionNormalization } from "../models/regression.ts";
 import { normalCdf } from "./normal.ts";
+import { exp } from "./exp.ts";
 
 /**
  * Arithmetic of models with mathContext="float", as JPMML's FloatValue does it: operands are
@@ -43,15 +44,15 @@ export function inverseLinkFloat(method: RegressionNormalization, y: number): nu
       return x;
     case "logit":
     case "softmax":
-      return f(1 / f(1 + f(Math.exp(-x))));
+      return f(1 / f(1 + f(exp(-x))));
     case "exp":
-      return f(Math.exp(x));
+      return f(exp(x));
     case "probit":
       return f(normalCdf(x));
     case "cloglog":
-      return f(1 - f(Math.exp(-f(Math.exp(x)))));
+      return f(1 - f(exp(-f(exp(x)))));
     case "loglog":
-      return f(Math.exp(-f(Math.exp(-x))));
+      return f(exp(-f(exp(-x))));
     case "cauchit":
       return f(0.5 + f(f(1 / f(Math.PI)) * f(Math.atan(x))));
   }
