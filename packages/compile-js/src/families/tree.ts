@@ -191,8 +191,10 @@ export function treeTables(nodes: TreeNode[], model: TreeModel, target: TargetFa
       const c = slot(target.category(d.value));
       const p = shares === null ? 0 : shares[j];
       probabilities[k * K + c] = p;
-      // Without stated confidences the interpreter reports the probabilities.
-      confidences[k * K + c] = stated ? d.confidence ?? NaN : p;
+      // Without stated confidences the interpreter reports the probabilities; an entry without
+      // one (when others have it) is absent from its map, which answers 0 for a named category.
+      if (!stated) confidences[k * K + c] = p;
+      else if (d.confidence !== undefined) confidences[k * K + c] = d.confidence;
       if (p > bestP) { best = c; bestP = p; }
     });
     predicted[k] = n.score !== undefined ? slot(target.category(n.score)) : best;
