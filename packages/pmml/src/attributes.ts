@@ -51,34 +51,44 @@ export function booleanAttr(el: XmlElement, name: string, fallback: boolean): bo
  * Splits the content of a PMML Array (§Array): whitespace separated, string items may be
  * double-quoted with `\"` escapes.
  */
-export function parseArrayContent(text: string): string[] {
+export function parseArrayContent(text: string, quoting = true): string[] {
+  // JPMML's tokenizer (jpmml-model ArrayUtil): whitespace separates tokens; in a string Array a
+  // double quote opens a quoted run, inside which only \" is an escape (any other backslash is
+  // kept as written); a token that starts and ends with a quote loses those two quotes.
+  // int and real Arrays give quotes no meaning.
   const out: string[] = [];
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    while (i < n && /\s/.test(text[i])) i++;
-    if (i >= n) break;
-    if (text[i] === '"') {
-      let s = "";
-      i++;
-      while (i < n && text[i] !== '"') {
-        if (text[i] === "\\" && i + 1 < n) { s += text[i + 1]; i += 2; continue; }
-        s += text[i++];
+  let token = "";
+  let quoted = false;
+  const flush = (): void => {
+    const strip = quoting && token.length > 1 && token[0] === '"' && token[token.length - 1] === '"';
+    out.push(strip ? token.slice(1, -1) : token);
+    token = "";
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === "\\" && i < text.length - 1) {
+        if (text[i + 1] === '"') { token += '"'; i++; } else token += "\\";
+        continue;
       }
-      i++;
-      out.push(s);
+      token += c;
+      if (c === '"') { flush(); quoted = false; }
+    } else if (c === '"' && quoting) {
+      token += c;
+      quoted = true;
+    } else if (/\s/.test(c)) {
+      if (token.length > 0) flush();
     } else {
-      let j = i;
-      while (j < n && !/\s/.test(text[j])) j++;
-      out.push(text.slice(i, j));
-      i = j;
+      token += c;
     }
   }
+  if (token.length > 0) flush();
   return out;
 }
 
 export function arrayValues(el: XmlElement): string[] {
-  return parseArrayContent(el.text());
+  const type = el.attr("type");
+  return parseArrayContent(el.text(), type !== "int" && type !== "real");
 }
 
 export function numberArray(el: XmlElement): number[] {

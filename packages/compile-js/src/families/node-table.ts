@@ -69,7 +69,7 @@ export function buildNodeTable(trees: readonly TreeModel[], isNumeric: (field: s
   const roots: number[] = [], missingMode: number[] = [], noTrueChildNull: number[] = [];
   for (const tree of trees) {
     if (!(tree.missingValueStrategy in MODES)) return null;
-    if (tree.missingValueStrategy === "defaultChild" && tree.missingValuePenalty !== 1) return null;
+    if (tree.functionName === "classification" && tree.missingValuePenalty !== 1) return null;
     if (tree.root.predicate.kind !== "true") return null;
     roots.push(nodes.length);
     missingMode.push(MODES[tree.missingValueStrategy as keyof typeof MODES]);
@@ -84,6 +84,8 @@ export function buildNodeTable(trees: readonly TreeModel[], isNumeric: (field: s
       feature.push(-1); op.push(0); threshold.push(0); left.push(-1); right.push(-1); rightAlways.push(0); missingLeft.push(0); defaultChild.push(-1);
       if (node.children.length === 0) continue;
       if (node.children.length !== 2) return null;
+      // returnLastPrediction answers null at an inner node without a score; the walk cannot tell.
+      if (tree.noTrueChildStrategy === "returnLastPrediction" && node.score === undefined) return null;
       const [a, b] = node.children;
       const first = splitWithMissing(a.predicate, isNumeric);
       if (!first) return null;

@@ -1,5 +1,5 @@
 import type { Predicate, TreeModel, TreeNode, Value } from "@porta/ir";
-import { toDataType } from "@porta/ir";
+import { scoreDistributionProbabilities, toDataType } from "@porta/ir";
 import { _, join, type Code, type Name } from "../codegen.ts";
 import { codeOf, MISSING_CODE } from "../columns.ts";
 import { declareLocals, type FamilyRow, type KernelContext } from "../kernel.ts";
@@ -24,7 +24,8 @@ export interface CompiledTree {
 export function compileTreeFunction(model: TreeModel, ctx: KernelContext): CompiledTree {
   const strategy = model.missingValueStrategy;
   if (strategy === "weightedConfidence" || strategy === "aggregateNodes") throw new NotCompilable(`TreeModel missingValueStrategy=${strategy}`);
-  if (strategy === "defaultChild" && model.missingValuePenalty !== 1) throw new NotCompilable("TreeModel missingValuePenalty");
+  // The penalty depends on the path taken (defaultChild steps, surrogate alternatives); the node tables cannot carry it.
+  if (model.functionName === "classification" && model.missingValuePenalty !== 1) throw new NotCompilable("TreeModel missingValuePenalty");
 
   const nodes: TreeNode[] = [];
   const index = new Map<TreeNode, number>();
@@ -58,7 +59,8 @@ export function compileTreeFunction(model: TreeModel, ctx: KernelContext): Compi
 
 function nodeCode(node: TreeNode, self: number, model: TreeModel, ctx: KernelContext, code: Map<TreeNode, Code>, t: Name, s: Name): Code {
   if (node.children.length === 0) return _`return ${self};`;
-  const noTrueChild = model.noTrueChildStrategy === "returnLastPrediction" ? _`return ${self};` : _`return -1;`;
+  // "Return the parent Node only if it specifies a score attribute" (JPMML).
+  const noTrueChild = model.noTrueChildStrategy === "returnLastPrediction" && node.score !== undefined ? _`return ${self};` : _`return -1;`;
   let defaultSlot = -1;
   if (model.missingValueStrategy === "defaultChild") {
     defaultSlot = node.children.findIndex((c) => c.id !== undefined && c.id === node.defaultChild);
@@ -182,15 +184,19 @@ export function treeTables(nodes: TreeNode[], model: TreeModel, target: TargetFa
       probabilities.fill(0, k * K, (k + 1) * K);
       confidences.fill(0, k * K, (k + 1) * K);
     }
-    const total = n.scoreDistributions.reduce((sum, d) => sum + d.recordCount, 0);
+    const shares = scoreDistributionProbabilities(n.scoreDistributions);
+    const stated = n.scoreDistributions.some((d) => d.confidence !== undefined);
     let best = MISSING_CODE, bestP = -Infinity;
-    for (const d of n.scoreDistributions) {
+    n.scoreDistributions.forEach((d, j) => {
       const c = slot(target.category(d.value));
-      const p = d.probability ?? (total > 0 ? d.recordCount / total : 0);
+      const p = shares === null ? 0 : shares[j];
       probabilities[k * K + c] = p;
-      confidences[k * K + c] = d.confidence ?? p;
+      // Without stated confidences the interpreter reports the probabilities; an entry without
+      // one (when others have it) is absent from its map, which answers 0 for a named category.
+      if (!stated) confidences[k * K + c] = p;
+      else if (d.confidence !== undefined) confidences[k * K + c] = d.confidence;
       if (p > bestP) { best = c; bestP = p; }
-    }
+    });
     predicted[k] = n.score !== undefined ? slot(target.category(n.score)) : best;
   });
   return { categories, predicted, probabilities, confidences, ids };

@@ -1,8 +1,10 @@
-import type { TreeModel, TreeNode } from "../models/tree.ts";
+import { scoreDistributionProbabilities, type TreeModel, type TreeNode } from "../models/tree.ts";
+import type { Predicate } from "../predicate.ts";
 import type { ModelResult } from "../model.ts";
 import { SchemaError } from "../errors.ts";
 import { toDataType, type Value } from "../values.ts";
 import { evaluatePredicate } from "./predicate.ts";
+import type { Scope } from "./scope.ts";
 import type { ModelScope } from "./scope.ts";
 import { toCategory, type TargetInfo } from "./target.ts";
 
@@ -16,14 +18,20 @@ export function evaluateTree(model: TreeModel, scope: ModelScope, target: Target
   if (model.missingValueStrategy === "weightedConfidence" || model.missingValueStrategy === "aggregateNodes") {
     return evaluateAggregating(model, scope, target);
   }
+  // JPMML counts a "missing level" for each defaultChild step and for each Node whose top-level
+  // surrogate CompoundPredicate was decided by an alternative (not its first) predicate.
+  const trail = { missingLevels: 0 };
+  if (model.root.predicate.kind === "compound" && model.root.predicate.booleanOperator === "surrogate") {
+    // The root was already evaluated TRUE above; count its surrogate step the same way.
+    nodeTruth(model.root.predicate, scope, trail);
+  }
   let node = model.root;
-  let missingLevels = 0;
   for (;;) {
     if (node.children.length === 0) break;
     let next: TreeNode | undefined;
     let stop = false;
     for (const child of node.children) {
-      const truth = evaluatePredicate(child.predicate, scope);
+      const truth = nodeTruth(child.predicate, scope, trail);
       if (truth === true) { next = child; break; }
       if (truth === false) continue;
       // UNKNOWN
@@ -34,12 +42,13 @@ export function evaluateTree(model: TreeModel, scope: ModelScope, target: Target
           stop = true;
           break;
         case "defaultChild": {
+          // The default child's own predicate is not evaluated.
           const dflt = node.children.find((c) => c.id !== undefined && c.id === node.defaultChild);
           if (!dflt) {
             throw new SchemaError("PMML_TREE_DEFAULT_CHILD", `Node ${node.id ?? ""} has no defaultChild to follow`, { path: node.path, value: node.defaultChild });
           }
           next = dflt;
-          missingLevels++;
+          trail.missingLevels++;
           break;
         }
         case "none":
@@ -52,11 +61,26 @@ export function evaluateTree(model: TreeModel, scope: ModelScope, target: Target
     if (stop) break;
     if (!next) {
       if (model.noTrueChildStrategy === "returnNullPrediction") return { value: null };
+      // "Return the parent Node only if it specifies a score attribute" (JPMML).
+      if (node.score === undefined) return { value: null };
       break;
     }
     node = next;
   }
-  return nodeResult(model, node, target, Math.pow(model.missingValuePenalty, missingLevels));
+  return nodeResult(model, node, target, trail.missingLevels > 0 ? Math.pow(model.missingValuePenalty, trail.missingLevels) : 1);
+}
+
+/** A node's predicate, counting a missing level when a surrogate alternative decided it. */
+function nodeTruth(p: Predicate, scope: Scope, trail: { missingLevels: number }): boolean | null {
+  if (p.kind !== "compound" || p.booleanOperator !== "surrogate") return evaluatePredicate(p, scope);
+  for (let k = 0; k < p.predicates.length; k++) {
+    const t = evaluatePredicate(p.predicates[k], scope);
+    if (t !== null) {
+      if (k > 0) trail.missingLevels++;
+      return t;
+    }
+  }
+  return null;
 }
 
 function nodeResult(model: TreeModel, node: TreeNode, target: TargetInfo, penalty: number): ModelResult {
@@ -68,13 +92,13 @@ function nodeResult(model: TreeModel, node: TreeNode, target: TargetInfo, penalt
   }
   const probabilities = new Map<Value, number>();
   const confidences = new Map<Value, number>();
-  const total = node.scoreDistributions.reduce((s, d) => s + d.recordCount, 0);
-  for (const d of node.scoreDistributions) {
+  const shares = scoreDistributionProbabilities(node.scoreDistributions);
+  node.scoreDistributions.forEach((d, k) => {
     const c = toCategory(d.value, target);
-    const p = d.probability ?? (total > 0 ? d.recordCount / total : 0);
-    probabilities.set(c, p * penalty);
-    confidences.set(c, (d.confidence ?? p) * penalty);
-  }
+    probabilities.set(c, shares === null ? 0 : shares[k]);
+    // missingValuePenalty scales the stated confidences only; probabilities stay as they are (JPMML).
+    if (d.confidence !== undefined) confidences.set(c, d.confidence * penalty);
+  });
   let value: Value = node.score === undefined ? null : toCategory(node.score, target);
   if (value === null) value = argmax(probabilities);
   return {

@@ -64,13 +64,44 @@ describe("TreeModel (PMML 4.4 §TreeModel)", () => {
     expect(last({ x: null, c: "a" })).toMatchObject({ y: "yes", node: "r" });
   });
 
-  it("missingValueStrategy=defaultChild follows defaultChild and applies missingValuePenalty per step", () => {
-    const nodes = NODES.replace('<Node id="r" score="yes" recordCount="10">', '<Node id="r" score="yes" recordCount="10" defaultChild="n2">');
-    const score = scorer(tree('missingValueStrategy="defaultChild" missingValuePenalty="0.8"', nodes, OUT));
+  it("missingValueStrategy=defaultChild follows defaultChild; missingValuePenalty scales stated confidences, not probabilities", () => {
+    const nodes = NODES.replace('<Node id="r" score="yes" recordCount="10">', '<Node id="r" score="yes" recordCount="10" defaultChild="n2">')
+      .replace('<ScoreDistribution value="yes" recordCount="1"/><ScoreDistribution value="no" recordCount="3"/>',
+        '<ScoreDistribution value="yes" recordCount="1" confidence="0.3"/><ScoreDistribution value="no" recordCount="3" confidence="0.7"/>');
+    const out = OUT.replace("</Output>", '<OutputField name="c_no" feature="confidence" value="no" dataType="double"/></Output>');
+    const score = scorer(tree('missingValueStrategy="defaultChild" missingValuePenalty="0.8"', nodes, out));
     const r = score({ x: null, c: "a" });
-    expect(r.y).toBe("no");
-    expect(r.node).toBe("n2");
-    expect(r.p_yes).toBeCloseTo(0.25 * 0.8, 15);
+    expect(r).toEqual({ y: "no", node: "n2", p_yes: 0.25, c_no: 0.7 * 0.8 });
+    expect(score({ x: 9, c: "a" }).c_no).toBe(0.7);
+  });
+
+  it("a surrogate CompoundPredicate decided by an alternative predicate counts one missing level (R rpart)", () => {
+    // rpart: primary split on x, surrogate on c; the complementary sibling repeats the surrogate.
+    const nodes = `
+      <Node id="1" score="yes" recordCount="10" defaultChild="2"><True/>${SD(6, 4)}
+        <Node id="2" score="yes" recordCount="6">
+          <CompoundPredicate booleanOperator="surrogate">
+            <SimplePredicate field="x" operator="lessThan" value="5"/><SimplePredicate field="c" operator="equal" value="a"/><True/>
+          </CompoundPredicate>
+          <ScoreDistribution value="yes" recordCount="5" confidence="0.9"/><ScoreDistribution value="no" recordCount="1" confidence="0.1"/></Node>
+        <Node id="3" score="no" recordCount="4">
+          <CompoundPredicate booleanOperator="surrogate">
+            <SimplePredicate field="x" operator="greaterOrEqual" value="5"/><SimplePredicate field="c" operator="notEqual" value="a"/><False/>
+          </CompoundPredicate>
+          <ScoreDistribution value="yes" recordCount="1" confidence="0.2"/><ScoreDistribution value="no" recordCount="3" confidence="0.8"/></Node>
+      </Node>`;
+    const out = OUT.replace("</Output>", '<OutputField name="c_yes" feature="confidence" value="yes" dataType="double"/></Output>');
+    const score = scorer(tree('missingValueStrategy="defaultChild" noTrueChildStrategy="returnLastPrediction" missingValuePenalty="0.5"', nodes, out));
+    expect(score({ x: 1, c: "b" })).toEqual({ y: "yes", node: "2", p_yes: 5 / 6, c_yes: 0.9 });
+    // x missing: node 2's surrogate c=a is FALSE (one level), node 3's c!=a TRUE (a second level).
+    expect(score({ x: null, c: "b" })).toEqual({ y: "no", node: "3", p_yes: 0.25, c_yes: 0.2 * 0.25 });
+    // Both missing: the trailing True decides node 2 (one level).
+    expect(score({ x: null, c: null })).toEqual({ y: "yes", node: "2", p_yes: 5 / 6, c_yes: 0.9 * 0.5 });
+  });
+
+  it("ScoreDistribution@probability is used when the first entry has it, normalised to sum 1", () => {
+    const nodes = `<Node id="r" score="no"><True/><ScoreDistribution value="yes" recordCount="9" probability="0.2"/><ScoreDistribution value="no" recordCount="1" probability="0.6"/></Node>`;
+    expect(scorer(tree("", nodes, OUT))({ x: 1, c: "a" }).p_yes).toBe(0.2 / 0.8);
   });
 
   it("missingValueStrategy=aggregateNodes sums the record counts of every reachable leaf", () => {
@@ -93,6 +124,11 @@ describe("TreeModel (PMML 4.4 §TreeModel)", () => {
     const nodes = `<Node id="r" score="yes"><True/>${SD(1, 1)}<Node id="k" score="no"><False/>${SD(0, 1)}</Node></Node>`;
     expect(scorer(tree("", nodes, OUT))({ x: 1, c: "a" }).y).toBeNull();
     expect(scorer(tree('noTrueChildStrategy="returnLastPrediction"', nodes, OUT))({ x: 1, c: "a" }).node).toBe("r");
+  });
+
+  it("noTrueChildStrategy=returnLastPrediction returns the parent only if it has a score attribute", () => {
+    const nodes = `<Node id="r"><True/>${SD(1, 1)}<Node id="k" score="no"><False/>${SD(0, 1)}</Node></Node>`;
+    expect(scorer(tree('noTrueChildStrategy="returnLastPrediction"', nodes, OUT))({ x: 1, c: "a" })).toEqual({ y: null, p_yes: null, node: null });
   });
 
   it("a node without score predicts the category with the highest probability", () => {
