@@ -1,4 +1,4 @@
-import type { ModelNode, Pipeline, TreeNode } from "@porta/ir";
+import { nestedModels, type ModelNode, type Pipeline, type TreeNode } from "@porta/ir";
 import type { Model } from "@porta/runtime";
 import { describePfa, type PfaDescription, type PfaEngine } from "@porta/pfa";
 
@@ -41,8 +41,7 @@ export function summarize(model: Model, documentBytes?: number): ModelSummary {
 
 function walkModels(model: ModelNode, visit: (m: ModelNode, depth: number) => void, depth = 0): void {
   visit(model, depth);
-  const segments = (model as unknown as { segments?: { model: ModelNode }[] }).segments;
-  if (segments) for (const s of segments) walkModels(s.model, visit, depth + 1);
+  for (const inner of nestedModels(model)) walkModels(inner, visit, depth + 1);
 }
 
 function familySummary(m: ModelNode): Record<string, unknown> {

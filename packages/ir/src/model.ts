@@ -138,3 +138,15 @@ export interface ModelResult {
   /** Values that further outputs of this family need (rule tables, etc.). */
   extras?: Record<string, unknown>;
 }
+
+/** The model elements directly inside a model: segment models, an anomaly detector's model. */
+export function nestedModels(model: ModelNode): ModelNode[] {
+  switch (model.kind) {
+    case "mining":
+      return model.segments.map((s) => s.model);
+    case "anomalyDetection":
+      return [model.model];
+    default:
+      return [];
+  }
+}

@@ -1,5 +1,5 @@
 import {
-  interpret, isPortaError, preparePipeline, resultOutputFields,
+  nestedModels, interpret, isPortaError, preparePipeline, resultOutputFields,
   type ModelNode, type Pipeline, type PreparedPipeline,
 } from "@porta/ir";
 import { scoreEachRow, type BatchResult, type FieldInfo, type Model, type RowErrorPolicy, type ScoreResult } from "./model.ts";
@@ -30,10 +30,7 @@ export function modelTypesOf(model: ModelNode): string[] {
   const visit = (m: ModelNode): void => {
     const name = ELEMENT_OF_KIND[m.kind] ?? m.kind;
     if (!out.includes(name)) out.push(name);
-    const segments = (m as unknown as { segments?: { model: ModelNode }[] }).segments;
-    if (segments) for (const s of segments) visit(s.model);
-    const embedded = (m as unknown as { model?: ModelNode }).model; // AnomalyDetectionModel's model
-    if (embedded) visit(embedded);
+    for (const inner of nestedModels(m)) visit(inner);
   };
   visit(model);
   return out;
