@@ -65,8 +65,8 @@ describe("compile-js gives the interpreter's answers on RegressionModel classifi
   }
 });
 
-describe("mathContext=\"float\" models are the interpreter's", () => {
-  it("compile-js declines them (NotCompilable) and the answers are the interpreter's", () => {
+describe("mathContext=\"float\" models", () => {
+  it("compile-js compiles them, bit for bit the interpreter's (float inputs, leaves and sums)", () => {
     const text = `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/>
       <DataDictionary><DataField name="x" optype="continuous" dataType="float"/><DataField name="y" optype="continuous" dataType="float"/></DataDictionary>
       <MiningModel functionName="regression" mathContext="float">
@@ -78,8 +78,24 @@ describe("mathContext=\"float\" models are the interpreter's", () => {
             <Node score="0.2"><True/></Node></TreeModel></Segment>
         </Segmentation>
       </MiningModel></PMML>`;
-    expect(expectSameAnswers(text, [{ x: 0 }, { x: 2 }, { x: null }]).compiled).toBe(false);
+    expect(expectSameAnswers(text, [{ x: 0 }, { x: 2 }, { x: null }, { x: 1.0000000001 }, { x: 0.99999999 }]).compiled).toBe(true);
   });
+
+  for (const layout of ["branches", "table"] as TreeLayout[]) {
+    it(`synthetic boosted forests in float (jpmml-xgboost's shape) as ${layout}, with missing inputs`, () => {
+      for (const seed of [1, 2]) {
+        const text = forestText({ trees: 7, depth: 5, features: 6, task: "regression", seed, boosting: { baseScore: 0.5 } })
+          .replace(`<MiningModel functionName="regression">`, `<MiningModel functionName="regression" mathContext="float">`)
+          .replace(/<TreeModel functionName="regression"/g, `<TreeModel functionName="regression" mathContext="float"`)
+          .replace(/dataType="double"/g, `dataType="float"`);
+        const pipeline = parsePmml(text);
+        const rows = forestRows(6, 300, seed).map((r, i) => (i % 5 === 0 ? { ...r, x1: null, x3: null } : r));
+        const reference = new PmmlModel(pipeline);
+        const compiled = new CompiledPmmlModel(pipeline, compilePipeline(pipeline, { treeLayout: layout }), reference);
+        expect(compiled.scoreBatch(rows).results).toEqual(reference.scoreBatch(rows).results);
+      }
+    });
+  }
 });
 
 /**

@@ -406,6 +406,15 @@ ${trailing}
       this.declarations.push(_`let ${array};`);
       this.steps.push(column.storage === "f64" ? _`${array} = new Float64Array(n).fill(NaN);` : _`${array} = new Int32Array(n).fill(${MISSING_CODE});`);
       code.push(_`${before[k] ?? []}${array}[i] = ${statements[k]};`);
+      if (column.decode.kind === "number" && column.dataType === "float") {
+        // castOutput: later fields read the value cast to float (jpmml-xgboost's xgbValue), kept
+        // in an array of its own so that every read (direct array reads included) sees the cast.
+        const cast = this.names.name("sof");
+        this.declarations.push(_`let ${cast};`);
+        this.steps.push(_`${cast} = new Float64Array(n).fill(NaN);`);
+        code.push(_`${cast}[i] = Math.fround(${array}[i]);`);
+        return { field, array, column, ref: (unknown) => this.outputRef(field, cast, { ...column, dataType: "double" }, unknown) };
+      }
       return { field, array, column, ref: (unknown) => this.outputRef(field, array, column, unknown) };
     });
     code.push(...trailing);
@@ -653,6 +662,26 @@ class ModelContext implements KernelContext, ExpressionHost {
   targetOf(model: ModelNode): TargetFacts {
     const explicit = model.kind === "regression" ? model.targetFieldName : model.kind === "generalRegression" ? model.targetVariableName : undefined;
     return targetFacts(model, this.pipeline, explicit);
+  }
+
+  /** The declared dataType of a field, as the interpreter's ModelScope.typeOf (local, then enclosing, then data/global fields). */
+  typeOf(field: string): DataType | undefined {
+    const local = this.local.get(field);
+    if (local) return local.dataType;
+    if (this.parent) return this.parent.typeOf(field);
+    return this.pipeline.dataFields.find((f) => f.name === field)?.dataType ?? this.compiler.global.get(field)?.dataType;
+  }
+
+  numericLiteral(field: string, text: string): number | undefined {
+    const declared = this.typeOf(field);
+    if (declared !== undefined) {
+      const typed = toDataType(text, declared);
+      // (A boolean field's column holds 1/0: its literals keep the double reading.)
+      if (typeof typed === "number") return typed;
+      if (typed !== undefined && typed !== null && typeof typed !== "boolean") return undefined;
+    }
+    const v = toDataType(text, "double");
+    return typeof v === "number" ? v : undefined;
   }
 
   /** Field resolution in the interpreter's order (ModelScope.resolve). */

@@ -38,6 +38,12 @@ export interface KernelContext {
   expr(e: Expr): Code;
   /** Resolves a field visible to the model (local/global derived field, mining field, defined value). */
   column(field: string): ColumnRef;
+  /**
+   * A document literal compared with numeric field `field`, as the interpreter's coerceLiteral:
+   * typed as the field is declared (a float field compares with the float of the literal),
+   * else as a double; undefined when it is no number.
+   */
+  numericLiteral(field: string, text: string): number | undefined;
   /** Module-level declarations (functions, tables) the family needs. */
   declare(code: Code): void;
   /** A batch-level statement (`n` rows), run after the steps declared before it. */

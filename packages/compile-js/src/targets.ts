@@ -60,9 +60,19 @@ export function targetsCode(model: ModelBase, row: FamilyRow, target: TargetFact
     out.push(_`let ${x} = ${v};`);
     if (dflt !== undefined) out.push(_`if (${x} !== ${x}) ${x} = ${dflt};`);
     const steps: Code[] = [];
-    if (t.min !== undefined) steps.push(_`if (${x} < ${t.min}) ${x} = ${t.min};`);
-    if (t.max !== undefined) steps.push(_`if (${x} > ${t.max}) ${x} = ${t.max};`);
-    steps.push(_`${x} = ${x} * ${t.rescaleFactor} + ${t.rescaleConstant};`);
+    if (model.mathContext === "float") {
+      // FloatValue (the interpreter's applyTargets): restrict, multiply and add, each on floats and rounded to float.
+      const f = Math.fround;
+      steps.push(_`${x} = Math.fround(${x});`);
+      if (t.min !== undefined) steps.push(_`if (${x} < ${f(t.min)}) ${x} = ${f(t.min)};`);
+      if (t.max !== undefined) steps.push(_`if (${x} > ${f(t.max)}) ${x} = ${f(t.max)};`);
+      if (t.rescaleFactor !== 1) steps.push(_`${x} = Math.fround(${x} * ${f(t.rescaleFactor)});`);
+      if (t.rescaleConstant !== 0) steps.push(_`${x} = Math.fround(${x} + ${f(t.rescaleConstant)});`);
+    } else {
+      if (t.min !== undefined) steps.push(_`if (${x} < ${t.min}) ${x} = ${t.min};`);
+      if (t.max !== undefined) steps.push(_`if (${x} > ${t.max}) ${x} = ${t.max};`);
+      steps.push(_`${x} = ${x} * ${t.rescaleFactor} + ${t.rescaleConstant};`);
+    }
     if (t.castInteger) steps.push(_`${x} = ${{ round: _`Math.round`, ceiling: _`Math.ceil`, floor: _`Math.floor` }[t.castInteger]}(${x});`);
     out.push(_`if (${x} === ${x}) { ${join(steps, " ")} }`);
     row.value = x;

@@ -15,8 +15,10 @@ import { compileNaiveBayes } from "./naive-bayes.ts";
 
 /** Compiles one model element's own evaluation (before Targets and Output) in its scope `ctx`. */
 export function compileFamily(model: ModelNode, ctx: KernelContext, target: TargetFacts): FamilyRow {
-  // Float arithmetic (each operation rounded to float) is the interpreter's alone for now.
-  if (model.mathContext === "float") throw new NotCompilable(`${model.kind} model with mathContext="float"`);
+  // mathContext="float" (JPMML's FloatValue): the tree leaves, regression tables and links,
+  // regression MiningModel aggregation and Targets round every operation to float, exactly where
+  // the interpreter does (each family reads model.mathContext); the interpreter computes the
+  // other families in double whatever the attribute says, and so do their compiled forms.
   switch (model.kind) {
     case "tree":
       return compileTree(model, ctx, target);

@@ -150,8 +150,8 @@ function rowCode(row: PPRow, x: Name, ctx: KernelContext): Code {
       const code = codeOf(col.input!, f.category);
       out.push(_`if (${col.at} === ${MISSING_CODE}) return NaN; if (${col.at} !== ${code}) ${x} = ${x} * 0;`);
     } else {
-      const lit = toDataType(f.category, "double");
-      if (typeof lit !== "number") throw new NotCompilable("GeneralRegressionModel factor level with text on a numeric field");
+      const lit = ctx.numericLiteral(f.field, f.category);
+      if (lit === undefined) throw new NotCompilable("GeneralRegressionModel factor level with text on a numeric field");
       out.push(_`if (${col.at} !== ${col.at}) return NaN; if (${col.at} !== ${lit}) ${x} = ${x} * 0;`);
     }
   }

@@ -31,7 +31,7 @@ function nodeTableFor(segments: CompiledSegment[], ctx: KernelContext, layout: T
     segments.map((s) => s.tree),
     // The walker reads the arrays directly: a derived column that can fail must be read through
     // its flagging accessor, so such trees keep the branches layout.
-    (field) => ctx.column(field).kind === "number" && ctx.column(field).errors === undefined,
+    (field, text) => (ctx.column(field).kind === "number" && ctx.column(field).errors === undefined ? ctx.numericLiteral(field, text) : undefined),
     (field) => {
       let k = slots.indexOf(field);
       if (k < 0) { slots.push(field); k = slots.length - 1; }
@@ -111,40 +111,73 @@ const ctxFreeMethods: Record<string, string[]> = {
 
 type CompiledSegment = { tree: TreeModel; weight: number; predicate: Code | null };
 
+/**
+ * Leaf scores of the node table's trees (each tree's nodes are contiguous from its root), each
+ * as its own TreeModel types it (float under its mathContext="float").
+ */
+function forestScores(table: NodeTable, trees: readonly TreeModel[]): Float64Array {
+  const scores = new Float64Array(table.nodes.length);
+  trees.forEach((tree, t) => {
+    const from = table.roots[t];
+    const to = t + 1 < trees.length ? table.roots[t + 1] : table.nodes.length;
+    scores.set(treeTables(table.nodes.slice(from, to), tree, undefined as never).scores!, from);
+  });
+  return scores;
+}
+
+/**
+ * Regression forests: sum, average, weightedSum, weightedAverage. Under the MiningModel's
+ * mathContext="float" (the interpreter's aggregateFloat, JPMML's float vector) every segment
+ * value and weight is a float and each sum, product and quotient is rounded with Math.fround:
+ * the leaf tables then hold fround(score) and the weights fround(weight).
+ */
 function regressionEnsemble(model: MiningModel, segments: CompiledSegment[], ctx: KernelContext, layout: TreeLayout): FamilyRow {
   const method = model.multipleModelMethod;
   if (!["sum", "average", "weightedSum", "weightedAverage"].includes(method)) throw new NotCompilable(`regression multipleModelMethod=${method}`);
+  const float = model.mathContext === "float";
+  const f = (x: number): number => (float ? Math.fround(x) : x);
+  const fa = (x: Float64Array): Float64Array => (float ? x.map(Math.fround) : x);
   const weightedValues = method === "weightedSum" || method === "weightedAverage";
   const acc = ctx.names.name("acc");
   const count = ctx.names.name("count");
   const pre: Code[] = [_`const ${acc} = new Float64Array(n); const ${count} = new Float64Array(n);`];
   if (segments.some((s) => s.weight < 0)) throw new NotCompilable("negative Segment weight");
+  // A row whose segments weigh 0 in all is an error the interpreter reports.
+  if (method === "weightedAverage" && segments.some((s) => s.weight === 0)) throw new NotCompilable("weightedAverage with a zero Segment weight");
+  // One accumulation of value x (already a float under float) weighted w (a literal or local).
+  const add = (x: Code, w: Code | null, inc: Code): Code => {
+    const term = w === null ? x : float ? _`Math.fround(${w} * ${x})` : _`${w} * ${x}`;
+    return float
+      ? _`${acc}[i] = Math.fround(${acc}[i] + ${term}); ${count}[i] = Math.fround(${count}[i] + ${inc});`
+      : _`${acc}[i] += ${term}; ${count}[i] += ${inc};`;
+  };
   const soa = nodeTableFor(segments, ctx, layout);
   if (soa) {
     const table = ctx.pool.add(walkable(soa.table), "table");
     const walk = ctx.pool.add(walkTreeBatch, "walkTreeBatch");
-    const scores = ctx.pool.add(treeTables(soa.table.nodes, segments[0].tree, undefined as never).scores!, "scores");
-    const weights = ctx.pool.add(Float64Array.from(segments, (s) => (weightedValues ? s.weight : 1)), "weights");
-    const increments = ctx.pool.add(Float64Array.from(segments, (s) => (method === "weightedAverage" ? s.weight : 1)), "increments");
+    const scores = ctx.pool.add(fa(forestScores(soa.table, segments.map((s) => s.tree))), "scores");
+    const weights = ctx.pool.add(Float64Array.from(segments, (s) => f(weightedValues ? s.weight : 1)), "weights");
+    const increments = ctx.pool.add(Float64Array.from(segments, (s) => f(method === "weightedAverage" ? s.weight : 1)), "increments");
     const nodes = ctx.names.name("nodes");
     const cols = ctx.names.name("tcols");
+    const x = _`(k < 0 ? NaN : ${scores}[k])`;
     pre.push(_`const ${nodes} = new Int32Array(n); const ${cols} = ${soa.cols};
 for (let t = 0; t < ${segments.length}; t++) {
   ${walk}(${table}, t, n, ${cols}, ${nodes});
   const w = ${weights}[t], inc = ${increments}[t];
-  if (w === 1) { for (let i = 0; i < n; i++) { const k = ${nodes}[i]; ${acc}[i] += k < 0 ? NaN : ${scores}[k]; ${count}[i] += inc; } }
-  else { for (let i = 0; i < n; i++) { const k = ${nodes}[i]; ${acc}[i] += w * (k < 0 ? NaN : ${scores}[k]); ${count}[i] += inc; } }
+  if (w === 1) { for (let i = 0; i < n; i++) { const k = ${nodes}[i]; ${add(x, null, _`inc`)} } }
+  else { for (let i = 0; i < n; i++) { const k = ${nodes}[i]; ${add(x, _`w`, _`inc`)} } }
 }`);
   }
   for (const s of soa ? [] : segments) {
-    if (s.weight < 0) throw new NotCompilable("negative Segment weight");
     const { fn, nodes } = compileTreeFunction(s.tree, ctx);
-    const scores = ctx.pool.add(treeTables(nodes, s.tree, undefined as never).scores!, "scores");
+    const scores = ctx.pool.add(fa(treeTables(nodes, s.tree, undefined as never).scores!), "scores");
     const node = ctx.names.name("node");
-    const x = weightedValues && s.weight !== 1 ? _`${s.weight} * (${node} < 0 ? NaN : ${scores}[${node}])` : _`(${node} < 0 ? NaN : ${scores}[${node}])`;
-    const inc = method === "weightedAverage" ? _`${s.weight}` : _`1`;
+    const x = _`(${node} < 0 ? NaN : ${scores}[${node}])`;
+    const w = weightedValues && s.weight !== 1 ? _`${f(s.weight)}` : null;
+    const inc = method === "weightedAverage" ? _`${f(s.weight)}` : _`1`;
     const guard = s.predicate ? _`if (${s.predicate} !== 1) continue;` : _``;
-    pre.push(_`for (let i = 0; i < n; i++) { ${guard} const ${node} = ${fn}(i); ${acc}[i] += ${x}; ${count}[i] += ${inc}; }`);
+    pre.push(_`for (let i = 0; i < n; i++) { ${guard} const ${node} = ${fn}(i); ${add(x, w, inc)} }`);
   }
   const value = ctx.names.name("value");
   let combine: Code;
@@ -154,7 +187,7 @@ for (let t = 0; t < ${segments.length}; t++) {
       combine = _`${acc}[i]`;
       break;
     default:
-      combine = _`${acc}[i] / ${count}[i]`;
+      combine = float ? _`Math.fround(${acc}[i] / ${count}[i])` : _`${acc}[i] / ${count}[i]`;
   }
   // No segment ran: the interpreter's prediction is missing.
   const body = _`const ${value} = ${count}[i] === 0 ? NaN : ${combine};`;

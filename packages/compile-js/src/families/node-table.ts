@@ -1,5 +1,4 @@
 import type { Predicate, SimplePredicate, TreeModel, TreeNode } from "@porta/ir";
-import { toDataType } from "@porta/ir";
 
 /**
  * Trees as a struct-of-arrays node table, walked by one hand-written loop. Large forests run
@@ -43,26 +42,26 @@ const MODES = { none: 0, lastPrediction: 1, nullPrediction: 2, defaultChild: 3 }
  * `x ⊙ v`, or `x ⊙ v or isMissing(x)` (how KNIME and XGBoost-style exporters send missing
  * values down one branch): the split, and whether a missing value makes it TRUE.
  */
-function splitWithMissing(p: Predicate, isNumeric: (field: string) => boolean): { split: { p: SimplePredicate; value: number }; missingTrue: boolean } | null {
+function splitWithMissing(p: Predicate, literalOf: (field: string, text: string) => number | undefined): { split: { p: SimplePredicate; value: number }; missingTrue: boolean } | null {
   if (p.kind === "compound" && p.booleanOperator === "or" && p.predicates.length === 2) {
     const [a, b] = p.predicates;
     const [cmp, miss] = a.kind === "simple" && a.operator === "isMissing" ? [b, a] : [a, b];
     if (miss.kind !== "simple" || miss.operator !== "isMissing") return null;
-    const split = numericSplit(cmp, isNumeric);
+    const split = numericSplit(cmp, literalOf);
     return split && split.p.field === miss.field ? { split, missingTrue: true } : null;
   }
-  const split = numericSplit(p, isNumeric);
+  const split = numericSplit(p, literalOf);
   return split ? { split, missingTrue: false } : null;
 }
 
-function numericSplit(p: Predicate, isNumeric: (field: string) => boolean): { p: SimplePredicate; value: number } | null {
-  if (p.kind !== "simple" || !(p.operator in OPS) || p.value === undefined || !isNumeric(p.field)) return null;
-  const v = toDataType(p.value, "double");
-  return typeof v === "number" ? { p, value: v } : null;
+function numericSplit(p: Predicate, literalOf: (field: string, text: string) => number | undefined): { p: SimplePredicate; value: number } | null {
+  if (p.kind !== "simple" || !(p.operator in OPS) || p.value === undefined) return null;
+  const v = literalOf(p.field, p.value);
+  return v !== undefined ? { p, value: v } : null;
 }
 
 /** Builds one table for all trees, or null when some node does not qualify. */
-export function buildNodeTable(trees: readonly TreeModel[], isNumeric: (field: string) => boolean, slotOf: (field: string) => number): NodeTable | null {
+export function buildNodeTable(trees: readonly TreeModel[], literalOf: (field: string, text: string) => number | undefined, slotOf: (field: string) => number): NodeTable | null {
   const nodes: TreeNode[] = [];
   const feature: number[] = [], op: number[] = [], threshold: number[] = [], left: number[] = [], right: number[] = [];
   const rightAlways: number[] = [], missingLeft: number[] = [], defaultChild: number[] = [];
@@ -87,14 +86,14 @@ export function buildNodeTable(trees: readonly TreeModel[], isNumeric: (field: s
       // returnLastPrediction answers null at an inner node without a score; the walk cannot tell.
       if (tree.noTrueChildStrategy === "returnLastPrediction" && node.score === undefined) return null;
       const [a, b] = node.children;
-      const first = splitWithMissing(a.predicate, isNumeric);
+      const first = splitWithMissing(a.predicate, literalOf);
       if (!first) return null;
       const split = first.split;
       missingLeft[k] = first.missingTrue ? 1 : 0;
       if (b.predicate.kind === "true") {
         rightAlways[k] = 1;
       } else {
-        const second = splitWithMissing(b.predicate, isNumeric);
+        const second = splitWithMissing(b.predicate, literalOf);
         const other = second?.split;
         if (!other || other.p.field !== split.p.field || other.value !== split.value || other.p.operator !== COMPLEMENT[split.p.operator]) return null;
         if (second.missingTrue && first.missingTrue) return null;

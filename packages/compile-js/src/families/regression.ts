@@ -18,6 +18,11 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
   // The interpreter stops at the first missing predictor: a derived field that can fail is read
   // (and its error recorded) only while nothing is missing yet.
   const read = (col: ColumnRef): Code => (col.errors ? _`(${missing} ? ${col.array}[i] : ${col.at})` : col.at);
+  // mathContext="float" (the interpreter's tableValueFloat, JPMML's FloatValue): inputs and
+  // coefficients are floats and every product and sum is rounded with Math.fround.
+  const float = model.mathContext === "float";
+  const f = (x: number): number => (float ? Math.fround(x) : x);
+  const addTo = (y: Name, term: Code): Code => (float ? _`${y} = Math.fround(${y} + ${term});` : _`${y} += ${term};`);
   model.tables.forEach((table, t) => {
     const y = tableValues[t];
     statements.push(_`let ${y} = 0;`);
@@ -25,6 +30,11 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
       const col = ctx.column(p.field);
       if (col.kind !== "number") throw new NotCompilable(`NumericPredictor on categorical field`);
       const x = ctx.names.name("x");
+      if (float) {
+        const xf = p.exponent === 1 ? _`Math.fround(${x})` : _`Math.fround(Math.pow(Math.fround(${x}), ${p.exponent}))`;
+        statements.push(_`const ${x} = ${read(col)}; if (${x} !== ${x}) ${missing} = true; ${addTo(y, _`Math.fround(${xf} * ${f(p.coefficient)})`)}`);
+        continue;
+      }
       const term = p.exponent === 1 ? x : _`Math.pow(${x}, ${p.exponent})`;
       statements.push(_`const ${x} = ${read(col)}; if (${x} !== ${x}) ${missing} = true; ${y} += ${p.coefficient} * ${term};`);
     }
@@ -33,25 +43,26 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
       const c = ctx.names.name("x");
       if (col.kind === "category") {
         const code = codeOf(col.input!, p.value);
-        statements.push(_`const ${c} = ${read(col)}; if (${c} === ${code}) ${y} += ${p.coefficient};`);
+        statements.push(_`const ${c} = ${read(col)}; if (${c} === ${code}) ${addTo(y, _`${f(p.coefficient)}`)}`);
       } else {
-        const v = toDataType(p.value, "double");
-        if (typeof v !== "number") throw new NotCompilable("CategoricalPredictor with a non-numeric value on a numeric field");
-        statements.push(_`const ${c} = ${read(col)}; if (${c} === ${v}) ${y} += ${p.coefficient};`);
+        const v = ctx.numericLiteral(p.field, p.value);
+        if (v === undefined) throw new NotCompilable("CategoricalPredictor with a non-numeric value on a numeric field");
+        statements.push(_`const ${c} = ${read(col)}; if (${c} === ${v}) ${addTo(y, _`${f(p.coefficient)}`)}`);
       }
     }
     for (const term of table.predictorTerms) {
       const product = ctx.names.name("prod");
-      statements.push(_`let ${product} = ${term.coefficient};`);
-      for (const f of term.fields) {
-        const col = ctx.column(f);
+      statements.push(_`let ${product} = ${f(term.coefficient)};`);
+      for (const fieldName of term.fields) {
+        const col = ctx.column(fieldName);
         if (col.kind !== "number") throw new NotCompilable("PredictorTerm on a categorical field");
         const x = ctx.names.name("x");
-        statements.push(_`const ${x} = ${read(col)}; if (${x} !== ${x}) ${missing} = true; ${product} *= ${x};`);
+        const times = float ? _`${product} = Math.fround(${product} * Math.fround(${x}));` : _`${product} *= ${x};`;
+        statements.push(_`const ${x} = ${read(col)}; if (${x} !== ${x}) ${missing} = true; ${times}`);
       }
-      statements.push(_`${y} += ${product};`);
+      statements.push(addTo(y, product));
     }
-    statements.push(_`${y} += ${table.intercept};`);
+    statements.push(addTo(y, _`${f(table.intercept)}`));
   });
 
   if (model.functionName === "regression") {
@@ -59,7 +70,8 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
     // JPMML refuses it; the interpreter throws its SchemaError.
     if (model.normalizationMethod === "simplemax") throw new NotCompilable("regression RegressionModel with normalizationMethod simplemax");
     const value = ctx.names.name("value");
-    statements.push(_`const ${value} = ${missing} ? NaN : ${regressionLink(model.normalizationMethod, tableValues[0], ctx)};`);
+    const link = float ? inverseLinkFloat(model.normalizationMethod, tableValues[0], ctx) : regressionLink(model.normalizationMethod, tableValues[0], ctx);
+    statements.push(_`const ${value} = ${missing} ? NaN : ${link};`);
     return { body: join(statements, "\n"), value, kind: "number" };
   }
   if (model.functionName !== "classification") throw new NotCompilable(`RegressionModel ${model.functionName}`);
@@ -81,7 +93,7 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
   const value = ctx.names.name("value");
   statements.push(_`let ${value} = ${MISSING_CODE};`);
   statements.push(_`if (!${missing}) {`);
-  statements.push(normalize(scheme, tableValues, probabilities, ctx));
+  statements.push(float ? normalizeFloat(scheme, tableValues, probabilities, ctx) : normalize(scheme, tableValues, probabilities, ctx));
   // argmax with strict ">" in table order, as the interpreter.
   const best = ctx.names.name("best");
   statements.push(_`let ${best} = -Infinity;`);
@@ -162,6 +174,70 @@ function normalize(scheme: Exclude<ClassificationScheme, { kind: "refused" }>, y
       ys.forEach((y, k) => out.push(_`${ps[k]} = ${y};`));
       out.push(_`const ${sum} = 0 + ${join(ys.slice(0, -1), " + ")};`);
       out.push(_`${ps[ps.length - 1]} = 1 - ${sum};`);
+      break;
+    }
+  }
+  return join(out, "\n");
+}
+
+/**
+ * FloatValue's inverse links (the interpreter's inverseLinkFloat): Math functions run in double
+ * on the float operand, their result is rounded to float, and the arithmetic around is float.
+ * `y` must already hold a float.
+ */
+function inverseLinkFloat(method: RegressionNormalization, y: Code, ctx: KernelContext): Code {
+  const exp = (): Name => ctx.helper("exp");
+  switch (method) {
+    case "none":
+    case "simplemax": return y;
+    case "logit":
+    case "softmax": return _`Math.fround(1 / Math.fround(1 + Math.fround(${exp()}(-${y}))))`;
+    case "exp": return _`Math.fround(${exp()}(${y}))`;
+    case "probit": return _`Math.fround(${ctx.helper("normalCdf")}(${y}))`;
+    case "cloglog": return _`Math.fround(1 - Math.fround(${exp()}(-Math.fround(${exp()}(${y})))))`;
+    case "loglog": return _`Math.fround(${exp()}(-Math.fround(${exp()}(-${y}))))`;
+    case "cauchit": return _`Math.fround(0.5 + Math.fround(${Math.fround(1 / Math.fround(Math.PI))} * Math.fround(Math.atan(${y}))))`;
+  }
+}
+
+/** The interpreter's normalizeClassificationFloat, unrolled (table values already floats). */
+function normalizeFloat(scheme: Exclude<ClassificationScheme, { kind: "refused" }>, ys: Name[], ps: Name[], ctx: KernelContext): Code {
+  const out: Code[] = [];
+  const link = (method: RegressionLink, y: Code): Code => (method === "none" ? _`Math.min(Math.max(${y}, 0), 1)` : inverseLinkFloat(method, y, ctx));
+  switch (scheme.kind) {
+    case "binomial":
+      out.push(_`${ps[0]} = ${link(scheme.link, ys[0])}; ${ps[1]} = Math.fround(1 - ${ps[0]});`);
+      return join(out, "\n");
+    case "ordinal": {
+      const sum = ctx.names.name("sum");
+      const last = ys.length - 1;
+      for (let k = 0; k < last; k++) {
+        if (k === 0) out.push(_`${ps[0]} = ${link(scheme.link, ys[0])}; let ${sum} = ${ps[0]};`);
+        else out.push(_`${ps[k]} = Math.fround(${link(scheme.link, ys[k])} - ${sum}); ${sum} = Math.fround(${sum} + ${ps[k]});`);
+      }
+      out.push(_`${ps[last]} = Math.fround(1 - ${sum});`);
+      return join(out, "\n");
+    }
+    case "multinomial":
+      break;
+  }
+  const sum = ctx.names.name("sum");
+  switch (scheme.method) {
+    case "softmax":
+    case "logit":
+    case "simplemax": {
+      ys.forEach((y, k) => {
+        const e = scheme.method === "softmax" ? _`Math.fround(${ctx.helper("exp")}(${y}))` : scheme.method === "logit" ? inverseLinkFloat("logit", y, ctx) : y;
+        out.push(_`${ps[k]} = ${e};`);
+      });
+      out.push(_`let ${sum} = 0; ${join(ps.map((p) => _`${sum} = Math.fround(${sum} + ${p});`), " ")}`);
+      ps.forEach((p) => out.push(_`${p} = Math.fround(${p} / ${sum});`));
+      break;
+    }
+    case "none": {
+      ys.forEach((y, k) => out.push(_`${ps[k]} = ${y};`));
+      out.push(_`let ${sum} = 0; ${join(ps.slice(0, -1).map((p) => _`${sum} = Math.fround(${sum} + ${p});`), " ")}`);
+      out.push(_`${ps[ps.length - 1]} = Math.fround(1 - ${sum});`);
       break;
     }
   }

@@ -161,11 +161,19 @@ function combineValues(model: MiningModel, segments: SegmentRow[], ctx: KernelCo
     ["values", listed ? _`new Float64Array(n * ${S})` : _`null`],
     ["weights", method === "weightedMedian" ? _`new Float64Array(n * ${S})` : _`null`],
   ]);
+  // mathContext="float" (the interpreter's aggregateFloat): every value and weight a float, each
+  // sum, product and quotient rounded to float; medians of the fround values, rounded.
+  const float = model.mathContext === "float";
   runSegments(segments, ctx, alloc, ran, (s) => {
-    const v = s.row.value;
+    const v = float ? _`Math.fround(${s.row.value})` : s.row.value;
     const w = s.segment.weight;
     let add: Code;
-    switch (method) {
+    if (float && method !== "median" && method !== "weightedMedian") {
+      const fw = Math.fround(w);
+      const term = method === "weightedSum" || method === "weightedAverage" ? _`Math.fround(${fw} * ${v})` : v;
+      const inc = method === "weightedAverage" ? fw : 1;
+      add = _`${acc}[i] = Math.fround(${acc}[i] + ${term}); ${count}[i] = Math.fround(${count}[i] + ${inc});`;
+    } else switch (method) {
       case "sum":
       case "average":
         add = _`${acc}[i] += ${v}; ${count}[i] += 1;`;
@@ -208,6 +216,7 @@ function combineValues(model: MiningModel, segments: SegmentRow[], ctx: KernelCo
     default:
       combined = _`${acc}[i] / ${count}[i]`;
   }
+  if (float) combined = _`Math.fround(${combined})`;
   return { body: _`const ${value} = ${ran}[i] === 0 || ${kept}[i] === 0 || ${nulled(tracking)} ? NaN : ${combined};`, value, kind: "number" };
 }
 

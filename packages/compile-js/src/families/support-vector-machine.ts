@@ -28,8 +28,8 @@ export function compileSvm(model: SupportVectorMachineModel, ctx: KernelContext,
       const code = codeOf(col.input!, vf.value);
       head.push(_`{ if (${col.at} === ${MISSING_CODE}) ${missing} = true; ${x}[${q}] = ${col.at} === ${code} ? 1 : 0; }`);
     } else {
-      const v = toDataType(vf.value, "double");
-      if (typeof v !== "number") throw new NotCompilable("SVM CategoricalPredictor with text on a numeric field");
+      const v = ctx.numericLiteral(vf.field, vf.value);
+      if (v === undefined) throw new NotCompilable("SVM CategoricalPredictor with text on a numeric field");
       head.push(_`{ if (${col.at} !== ${col.at}) ${missing} = true; ${x}[${q}] = ${col.at} === ${v} ? 1 : 0; }`);
     }
   });

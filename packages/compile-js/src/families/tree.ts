@@ -109,8 +109,8 @@ export function predicateCode(p: Predicate, ctx: KernelContext): Code {
       if (p.operator === "isNotMissing") return col.kind === "number" ? _`(${col.at} !== ${col.at} ? 0 : 1)` : _`(${col.at} === ${MISSING_CODE} ? 0 : 1)`;
       if (p.value === undefined) throw new NotCompilable("SimplePredicate without value");
       if (col.kind === "number") {
-        const v = toDataType(p.value, "double");
-        if (typeof v !== "number") throw new NotCompilable("SimplePredicate comparing a number with text");
+        const v = ctx.numericLiteral(p.field, p.value);
+        if (v === undefined) throw new NotCompilable("SimplePredicate comparing a number with text");
         const a = col.at;
         return _`(${a} !== ${a} ? -1 : ${a} ${COMPARISONS[p.operator]} ${v} ? 1 : 0)`;
       }
@@ -125,8 +125,8 @@ export function predicateCode(p: Predicate, ctx: KernelContext): Code {
       let members: Code[];
       if (col.kind === "number") {
         members = p.values.map((text) => {
-          const v = toDataType(text, "double");
-          if (typeof v !== "number") throw new NotCompilable("SimpleSetPredicate with text on a numeric field");
+          const v = ctx.numericLiteral(p.field, text);
+          if (v === undefined) throw new NotCompilable("SimpleSetPredicate with text on a numeric field");
           return _`${col.at} === ${v}`;
         });
       } else {
@@ -158,8 +158,10 @@ export function treeTables(nodes: TreeNode[], model: TreeModel, target: TargetFa
   const ids = nodes.map((n) => n.id ?? null);
   if (model.functionName === "regression") {
     const scores = new Float64Array(nodes.length);
+    // mathContext="float": the score is a float (JPMML's FloatValue), as the interpreter's nodeResult.
+    const type = model.mathContext === "float" ? "float" : "double";
     nodes.forEach((n, k) => {
-      const v = n.score === undefined ? undefined : toDataType(n.score, "double");
+      const v = n.score === undefined ? undefined : toDataType(n.score, type);
       scores[k] = typeof v === "number" ? v : NaN;
     });
     return { scores, ids };
