@@ -359,7 +359,10 @@ ${trailing}
         if (all || f.isFinalResult || referenced.has(f.name) || isExpr) throw new NotCompilable("OutputField of another target or segment");
         continue;
       }
-      let value: Code | null = isExpr ? ctx.expr(f.expr!) : null;
+      // As the interpreter's computeOutputs: a missing prediction makes every OutputField missing,
+      // and the expression is then not evaluated (no row error either).
+      const missing = row.kind === "number" ? _`${row.value} !== ${row.value}` : _`${row.value} === ${MISSING_CODE}`;
+      let value: Code | null = isExpr ? _`(${missing} ? NaN : ${ctx.expr(f.expr!)})` : null;
       let dataType = f.dataType;
       if (isExpr && dataType === undefined && booleanValued(f.expr!, this.pipeline, model)) dataType = "boolean";
       if (referenced.has(f.name)) {
@@ -385,6 +388,11 @@ ${trailing}
         statements.push(value!);
       } else {
         this.outputField(f, row, target, statements, outputs, valueColumn);
+        if (!(model.kind === "mining" && f.feature === "entityId")) {
+          for (let k = first; k < statements.length; k++) {
+            statements[k] = _`(${missing} ? ${outputs[k].storage === "f64" ? _`NaN` : _`${MISSING_CODE}`} : ${statements[k]})`;
+          }
+        }
       }
       if (statements.length > first) before[first] = pending.splice(0);
     }

@@ -172,6 +172,8 @@ function rowCode(row: PPRow, x: Name, ctx: KernelContext): Code {
 function linkCode(model: GeneralRegressionModel, eta: Code, ctx: KernelContext, exp: Name): Code {
   const link = model.linkFunction;
   if (link === undefined) throw new NotCompilable("generalizedLinear without linkFunction");
+  const misplaced = (model.distParameter !== undefined) !== (link === "negbin") || (model.linkParameter !== undefined) !== (link === "oddspower" || link === "power");
+  if (misplaced) throw new NotCompilable("distParameter/linkParameter that the linkFunction refuses or needs");
   const y = model.offsetValue !== undefined ? _`(${eta} + ${model.offsetValue})` : eta;
   const mu = inverseLink(model, link, y, ctx, exp);
   return model.trialsValue !== undefined ? _`(${mu}) * ${model.trialsValue}` : mu;
@@ -217,27 +219,15 @@ function cumulativeCode(model: GeneralRegressionModel, eta: Code, ctx: KernelCon
   }
 }
 
-/** The interpreter's orderedCategories: declared (or ParamMatrix) categories, the reference category last. */
+/** The interpreter's orderedCategories: the declared categories, the reference category last. */
 function orderedCategories(model: GeneralRegressionModel, paramCells: Map<string, PCell[]>, target: TargetFacts): Value[] {
   const categories = target.categories.slice();
-  if (categories.length === 0) {
-    const seen = new Set<string>();
-    for (const cell of model.paramMatrix) {
-      if (cell.targetCategory === undefined) continue;
-      const c = target.category(cell.targetCategory);
-      const k = formatValue(c);
-      if (!seen.has(k)) { seen.add(k); categories.push(c); }
-    }
-    if (model.targetReferenceCategory !== undefined && !seen.has(formatValue(target.category(model.targetReferenceCategory)))) {
-      categories.push(target.category(model.targetReferenceCategory));
-    }
-  }
   if (categories.length < 2) throw new NotCompilable("classification GeneralRegressionModel with fewer than two categories");
   let reference: Value | undefined = model.targetReferenceCategory === undefined ? undefined : target.category(model.targetReferenceCategory);
   if (reference === undefined && model.modelType !== "ordinalMultinomial") {
     const absent = categories.filter((c) => !paramCells.has(formatValue(c)));
     if (absent.length === 1) reference = absent[0];
-    else if (!(categories.length === 2 && paramCells.has(DEFAULT))) throw new NotCompilable("GeneralRegressionModel without a reference category");
+    else throw new NotCompilable("GeneralRegressionModel without a reference category");
   }
   if (reference !== undefined) {
     const idx = categories.findIndex((c) => valuesEqual(c, reference!));

@@ -42,8 +42,12 @@ return -1;
   const entity = ctx.names.name("ruleIndex");
   // Entity ids by index: the rules, then the default (no id).
   const ids: (string | null)[] = [...simple.map((r) => r.id), null];
+  // Without both defaults, a row no rule fires for is refused (as the interpreter, as JPMML).
+  const missingDefault = model.defaultScore === undefined ? "defaultScore" : model.defaultConfidence === undefined ? "defaultConfidence" : null;
+  const refuse = missingDefault === null ? _`` : _`if (${rule} < 0) { ${ctx.fail({ code: "PMML_MISSING_ATTRIBUTE", message: `no rule fired, and the RuleSet has no ${missingDefault}`, path: `${model.path}/RuleSet` })} }
+`;
   const body = _`const ${rule} = ${fn}(i);
-let ${value} = ${rule} < 0 ? ${fallback} : ${table}[${rule}];
+${refuse}let ${value} = ${rule} < 0 ? ${fallback} : ${table}[${rule}];
 const ${entity} = ${rule} < 0 ? ${model.defaultScore === undefined ? MISSING_CODE : simple.length} : ${rule};`;
   return { body, value, kind: "category", categories, entity: { index: entity, ids } };
 }

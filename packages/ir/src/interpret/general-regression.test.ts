@@ -184,6 +184,32 @@ describe("GeneralRegressionModel (PMML 4.4 §GeneralRegression)", () => {
     expect(interpret(p, { x: "3", z: "11" }).y).toBeNull();
   });
 
+  it("JPMML's computeLink: distParameter only beside negbin, linkParameter only beside oddspower/power", () => {
+    const row = { x: "1", z: "2", c: "a" };
+    for (const attrs of [`linkFunction="log" distParameter="2"`, `linkFunction="logit" linkParameter="1"`, `linkFunction="negbin" distParameter="2" linkParameter="1"`, `linkFunction="power" linkParameter="1" distParameter="2"`, `linkFunction="negbin"`]) {
+      expect(() => interpret(parsePmml(linear("", `modelType="generalizedLinear" ${attrs}`)), row)).toThrow(SchemaError);
+    }
+    // A missing prediction never reaches the link.
+    expect(interpret(parsePmml(linear("", `modelType="generalizedLinear" linkFunction="log" distParameter="2"`)), { ...row, x: null }).y).toBeNull();
+  });
+
+  it("classification takes the target field's categories only (two at least), and exactly one must be absent from the ParamMatrix without targetReferenceCategory", () => {
+    // A target field without Values: JPMML does not read categories off the ParamMatrix.
+    const noValues = multinomial().replace(`<DataField name="k" optype="categorical" dataType="string"><Value value="lo"/><Value value="mid"/><Value value="hi"/></DataField>`, `<DataField name="k" optype="categorical" dataType="string"/>`);
+    expect(noValues).not.toBe(multinomial());
+    expect(() => interpret(parsePmml(noValues), { x: "1" })).toThrow(SchemaError);
+    // Binomial PCells without targetCategory and no targetReferenceCategory: both categories are absent.
+    const binomial = doc(`
+  <GeneralRegressionModel modelType="multinomialLogistic" functionName="classification">
+    <MiningSchema><MiningField name="x"/><MiningField name="c" usageType="target"/></MiningSchema>
+    <ParameterList><Parameter name="p0"/></ParameterList>
+    <PPMatrix/>
+    <ParamMatrix><PCell parameterName="p0" beta="1"/></ParamMatrix>
+  </GeneralRegressionModel>`).replace(`<Value value="c"/></DataField>`, `</DataField>`);
+    expect(() => interpret(parsePmml(binomial), { x: "1" })).toThrow(SchemaError);
+    expect(interpret(parsePmml(binomial.replace(`functionName="classification">`, `functionName="classification" targetReferenceCategory="b">`)), { x: "1" }).c).toBe("a");
+  });
+
   it("a PPCell naming a field in neither list is a SchemaError", () => {
     const bad = linear().replace(`predictorName="z" parameterName="p3"`, `predictorName="y" parameterName="p3"`);
     expect(() => interpret(parsePmml(bad), { x: "1", z: "1", c: "b" })).toThrow(SchemaError);

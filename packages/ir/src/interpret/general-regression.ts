@@ -212,30 +212,19 @@ function normalizeSimpleMax(values: number[]): void {
 
 /** Target categories with the reference category moved last (§GeneralRegression targetReferenceCategory). */
 function orderedCategories(model: GeneralRegressionModel, p: PreparedGrm, target: TargetInfo): Value[] {
-  let categories = target.categories.slice();
-  if (categories.length === 0) {
-    // No declared categories: the ParamMatrix names them, plus the reference category.
-    const seen = new Set<string>();
-    for (const cell of model.paramMatrix) {
-      if (cell.targetCategory === undefined) continue;
-      const c = toCategory(cell.targetCategory, target);
-      const k = formatValue(c);
-      if (!seen.has(k)) { seen.add(k); categories.push(c); }
-    }
-    if (model.targetReferenceCategory !== undefined && !seen.has(formatValue(toCategory(model.targetReferenceCategory, target)))) {
-      categories.push(toCategory(model.targetReferenceCategory, target));
-    }
-  }
+  // JPMML takes the categories of the target field only (its Values), and needs two at least.
+  const categories = target.categories.slice();
   if (categories.length < 2) {
-    throw new SchemaError("PMML_GRM_CATEGORIES", "a classification GeneralRegressionModel needs at least two target categories", { path: model.path, value: categories.map(formatValue) });
+    throw new SchemaError("PMML_GRM_CATEGORIES", "a classification GeneralRegressionModel needs a target field with at least two categories (Values)", { path: model.path, value: categories.map(formatValue) });
   }
   let reference: Value | undefined = model.targetReferenceCategory === undefined ? undefined : toCategory(model.targetReferenceCategory, target);
   if (reference === undefined && model.modelType !== "ordinalMultinomial") {
     // "The reference category is the one from DataDictionary that does not appear in the ParamMatrix."
     const absent = categories.filter((c) => !p.paramCells.has(formatValue(c)));
+    // Exactly one category must be absent: binomial PCells without targetCategory do not tell it.
     if (absent.length === 1) {
       reference = absent[0];
-    } else if (!(categories.length === 2 && p.paramCells.has(DEFAULT))) {
+    } else {
       throw new SchemaError("PMML_GRM_REFERENCE_CATEGORY", "cannot tell the reference category: give targetReferenceCategory", { path: `${model.path}/ParamMatrix`, value: absent.map(formatValue) });
     }
   }
@@ -328,6 +317,7 @@ function computeLink(model: GeneralRegressionModel, eta: number, scope: ModelSco
   if (link === undefined) {
     throw new SchemaError("PMML_MISSING_ATTRIBUTE", "generalizedLinear needs a linkFunction", { path: model.path, value: "linkFunction" });
   }
+  checkLinkParameters(model, link);
   let y = eta;
   const a = offset(model, scope);
   if (a !== undefined) y += a;
@@ -335,6 +325,23 @@ function computeLink(model: GeneralRegressionModel, eta: number, scope: ModelSco
   const b = trials(model, scope);
   if (b !== undefined) y *= b;
   return y;
+}
+
+/**
+ * JPMML's computeLink refuses a distParameter beside any link but negbin and a linkParameter
+ * beside any but oddspower and power (MisplacedAttributeException), and needs them there.
+ */
+export function checkLinkParameters(model: GeneralRegressionModel, link: GeneralRegressionLink): void {
+  const needsDist = link === "negbin";
+  const needsLink = link === "oddspower" || link === "power";
+  for (const [name, v, needed] of [["distParameter", model.distParameter, needsDist], ["linkParameter", model.linkParameter, needsLink]] as const) {
+    if (v !== undefined && !needed) {
+      throw new SchemaError("PMML_MISPLACED_ATTRIBUTE", `${name} does not apply to linkFunction "${link}"`, { path: `${model.path}/@${name}`, value: v });
+    }
+    if (v === undefined && needed) {
+      throw new SchemaError("PMML_MISSING_ATTRIBUTE", `linkFunction "${link}" needs ${name}`, { path: model.path, value: name });
+    }
+  }
 }
 
 function inverseLink(model: GeneralRegressionModel, link: GeneralRegressionLink, y: number): number {

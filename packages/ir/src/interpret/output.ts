@@ -1,4 +1,4 @@
-import type { ModelBase, ModelResult, OutputField } from "../model.ts";
+import type { ModelNode, ModelResult, OutputField } from "../model.ts";
 import { EvaluationError, UnsupportedFeatureError } from "../errors.ts";
 import { formatValue, toDataType, valuesEqual, type Value } from "../values.ts";
 import { evaluateExpr } from "./expression.ts";
@@ -10,12 +10,20 @@ import { segmentOutputValue, type SegmentationExtras } from "./mining.ts";
  * Computes the model's OutputFields in document order (§Output). Each value is defined in the
  * scope as it is computed, so later OutputFields (and later segments) can refer to it.
  */
-export function computeOutputs(model: ModelBase, result: ModelResult, target: TargetInfo, scope: ModelScope): Map<string, Value> {
+export function computeOutputs(model: ModelNode, result: ModelResult, target: TargetInfo, scope: ModelScope): Map<string, Value> {
   const out = new Map<string, Value>(segmentation(result)?.segmentOutputs ?? []);
+  // "If the target value is missing, then the result delivered by this OutputField is missing"
+  // (JPMML's OutputUtil): every feature, transformedValue and decision included, whose
+  // expressions are then not evaluated. An AssociationModel and a clustering NearestNeighborModel
+  // have no target value to miss (JPMML keys their result object under no target), and a
+  // MiningModel answers entityId from its segmentation whatever its prediction.
+  const targetless = model.kind === "association" || (model.kind === "nearestNeighbor" && model.functionName === "clustering");
+  const targetMissing = result.value === null && !targetless;
   for (const field of model.output) {
     // OutputField/@segmentId: the feature of that segment's result; missing when it did not run.
     const seg = field.segmentId === undefined ? undefined : segmentation(result)?.segmentRuns.get(field.segmentId) ?? null;
-    const raw = seg === undefined ? outputValue(field, result, target, scope) : seg && segmentOutputValue(field, seg);
+    const skip = seg === undefined && targetMissing && !(model.kind === "mining" && field.feature === "entityId");
+    const raw = skip ? null : seg === undefined ? outputValue(field, result, target, scope) : seg && segmentOutputValue(field, seg);
     const value = castOutput(field, raw);
     out.set(field.name, value);
     scope.define(field.name, value);

@@ -47,8 +47,12 @@ describe("RuleSetModel (PMML 4.4 §RuleSetModel)", () => {
   it("§RuleSet defaultScore/defaultConfidence apply when no rule fires", () => {
     const none = `<SimpleRule score="A"><SimplePredicate field="x" operator="greaterThan" value="100"/></SimpleRule>`;
     expect(interpret(parsePmml(ruleSetDoc(none)), { x: 1, color: "red" })).toEqual({ class: "C", predicted: "C", confidence: 0.1, rule: null });
-    // Without a defaultScore there is no prediction.
-    expect(interpret(parsePmml(ruleSetDoc(none, { ruleSetAttrs: "" })), { x: 1, color: "red" })).toMatchObject({ class: null });
+    // JPMML refuses a row no rule fires for when the RuleSet lacks defaultScore or defaultConfidence.
+    for (const attrs of ["", `defaultScore="C"`, `defaultConfidence="0.1"`]) {
+      const doc = parsePmml(ruleSetDoc(none, { ruleSetAttrs: attrs }));
+      expect(() => interpret(doc, { x: 1, color: "red" })).toThrow(SchemaError);
+      expect(interpret(doc, { x: 200, color: "red" })).toMatchObject({ class: "A" });
+    }
   });
 
   it("§weightedSum: per score Σ weight / number of fired rules; the best score wins with its heaviest rule", () => {

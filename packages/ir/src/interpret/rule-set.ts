@@ -1,6 +1,6 @@
 import type { Rule, RuleSetModel, SimpleRule } from "../models/rule-set.ts";
 import type { ModelResult, OutputField } from "../model.ts";
-import { UnsupportedFeatureError } from "../errors.ts";
+import { SchemaError, UnsupportedFeatureError } from "../errors.ts";
 import type { Value } from "../values.ts";
 import { evaluatePredicate } from "./predicate.ts";
 import type { ModelScope } from "./scope.ts";
@@ -14,15 +14,21 @@ import { toCategory, type TargetInfo } from "./target.ts";
  * - weightedSum: per score, Σ weight / (number of fired rules); the best score wins.
  * - weightedMax: per score, the rule of highest weight (the first on ties) gives its confidence;
  *   the score whose rule has the best confidence wins (JPMML's reading, which the corpus follows).
- * No fired rule: RuleSet/@defaultScore with @defaultConfidence, or no prediction without them.
+ * No fired rule: RuleSet/@defaultScore with @defaultConfidence; JPMML refuses the row without them.
  */
 export function evaluateRuleSet(model: RuleSetModel, scope: ModelScope, target: TargetInfo): ModelResult {
   const fired: SimpleRule[] = [];
   collectFired(model.rules, scope, fired);
   if (fired.length === 0) {
-    if (model.defaultScore === undefined) return { value: null };
-    const value = toCategory(model.defaultScore, target);
-    const confidences = model.defaultConfidence === undefined ? undefined : new Map<Value, number>([[value, model.defaultConfidence]]);
+    // JPMML answers the default prediction only from both attributes and refuses the row without
+    // them (MissingAttributeException on RuleSet), rather than predicting nothing.
+    for (const [name, v] of [["defaultScore", model.defaultScore], ["defaultConfidence", model.defaultConfidence]] as const) {
+      if (v === undefined) {
+        throw new SchemaError("PMML_MISSING_ATTRIBUTE", `no rule fired, and the RuleSet has no ${name}`, { path: `${model.path}/RuleSet`, value: name });
+      }
+    }
+    const value = toCategory(model.defaultScore!, target);
+    const confidences = new Map<Value, number>([[value, model.defaultConfidence!]]);
     return { value, confidences, entityId: null };
   }
   // Fired rules grouped by score, in the order each score first fired.
