@@ -36,6 +36,11 @@ describe("porta score and inspect on PFA model documents", () => {
     expect(stdout).toMatch(/model\.cluster\.closest/);
   });
 
+  it("CSV input is typed by the PFA input record (double fields get numbers)", async () => {
+    const { stdout } = await run(process.execPath, [PORTA, "score", join(ROOT, "fixtures", "pfa", "add.pfa.yaml"), "--input", join(ROOT, "fixtures", "pfa", "add-rows.csv")]);
+    expect(stdout.trim().split("\n")).toEqual(["z,big", "3,false", "11.5,true"]);
+  });
+
   it("a YAML document scores too", async () => {
     const { stdout } = await run(process.execPath, [PORTA, "score", join(ROOT, "fixtures", "pfa", "add.pfa.yaml"), "--input", join(ROOT, "fixtures", "pfa", "add-rows.ndjson")]);
     expect(stdout.trim().split("\n").map((l) => JSON.parse(l) as unknown)).toEqual([{ z: 3, big: false }, { z: 11.5, big: true }]);

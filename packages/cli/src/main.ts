@@ -34,7 +34,8 @@ export async function main(argv: string[]): Promise<number> {
       const model = loadModelSync(modelPath, { backend: backendOption(opts.backend), cache: opts.cache });
       const t1 = performance.now();
       const pfa = model.format === "pfa";
-      const rows = readRows(opts.input, undefined, pfa ? { wrapNonObjects: true, parseJson: parseJsonLossless } : {});
+      let rows = readRows(opts.input, undefined, pfa ? { wrapNonObjects: true, parseJson: parseJsonLossless } : {});
+      if (pfa && formatOfPath(opts.input) === "csv") rows = rows.map((row) => typedCsvRow(row, model));
       const { results, errors } = model.scoreBatch(rows, { onError: opts.onError === "skip" ? "collect" : "throw" });
       const t2 = performance.now();
       for (const e of errors) process.stderr.write(`porta: row ${e.row + 1}: ${e.message}\n`);
@@ -128,6 +129,22 @@ export async function main(argv: string[]): Promise<number> {
     return reportError(e, debug);
   }
   return exitCode;
+}
+
+/** CSV cells are text; a PFA input record wants its Avro types (PMML parses by DataField itself). */
+function typedCsvRow(row: Record<string, unknown>, model: Model): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...row };
+  for (const f of model.inputFields) {
+    const v = row[f.name];
+    if (typeof v !== "string") continue;
+    if (["int", "long", "float", "double"].includes(String(f.dataType))) {
+      const n = Number(v);
+      out[f.name] = v.trim() !== "" && !Number.isNaN(n) ? n : v;
+    } else if (f.dataType === "boolean" && (v === "true" || v === "false")) {
+      out[f.name] = v === "true";
+    }
+  }
+  return out;
 }
 
 function backendOption(value: string): Backend {
