@@ -197,4 +197,10 @@ describe("ClusteringModel (PMML 4.4 §ClusteringModel)", () => {
     const sim = parsePmml(clusteringDoc(measure("<jaccard/>") + xyFields + twoClusters.replace(/10 10/, "1 1"), { output: `<OutputField name="u" feature="affinity" value="zzz"/>` }));
     expect(interpret(sim, { x: 1, y: 0 })).toEqual({ u: 0 });
   });
+
+  it("document refusals as JPMML: Targets are misplaced, functionName must be clustering", () => {
+    const doc = clusteringDoc(measure("<euclidean/>") + xyFields + twoClusters);
+    expect(() => parsePmml(doc.replace("<Output>", "<Targets><Target field=\"x\"/></Targets><Output>"))).toThrow(SchemaError);
+    expect(() => parsePmml(doc.replace('functionName="clustering"', 'functionName="regression"'))).toThrow(SchemaError);
+  });
 });
