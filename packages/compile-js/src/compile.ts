@@ -568,7 +568,8 @@ ${trailing}
       };
       return get(key) ?? (typeof key === "string" ? get(target.category(key)) : undefined);
     };
-    const local = (j: number | undefined): Code => (j === undefined ? _`NaN` : _`${aff.locals[j]}`);
+    const missing = aff.missing === "Infinity" ? _`Infinity` : aff.missing === "0" ? _`0` : _`NaN`;
+    const local = (j: number | undefined): Code => (j === undefined ? missing : _`${aff.locals[j]}`);
     if (f.value !== undefined) return _`(${row.value} === ${MISSING_CODE} ? NaN : ${local(find(f.value))})`;
     const cats = row.categories ?? [];
     let keyOf: (code: number) => Value;

@@ -96,7 +96,8 @@ export interface FamilyRow {
    * Per-entity affinity locals (clusters, SVM machines), with the entity ids by position and the
    * keys of the interpreter's affinity map (typed: SVM categories), when they differ from the ids.
    */
-  affinities?: { locals: Name[]; ids: string[]; keys?: Value[] };
+  /** missing: the affinity of an entity the model does not hold (the interpreter's affinityType default); NaN unless given. */
+  affinities?: { locals: Name[]; ids: string[]; keys?: Value[]; missing?: "Infinity" | "0" };
   /** Ranked reason codes: `ranked[0..count)` indices into `codes` (Scorecard). */
   reasonCodes?: { ranked: Name; count: Name; codes: string[] };
   /** Entity (tree node) index local and the entity ids by index. */

@@ -131,6 +131,12 @@ export interface ModelResult {
   affinities?: Map<Value, number>;
   /** Display value of the prediction, when the model or Targets give one; null: the model has none (an unnamed cluster). */
   displayValue?: string | null;
+  /**
+   * How affinities order (ClusteringModel, NearestNeighborModel): OutputField affinity of an
+   * entity the result does not hold answers the least optimal value, +Infinity for a distance and
+   * 0 for a similarity (as JPMML's Classification.Type default values).
+   */
+  affinityType?: "distance" | "similarity";
   /** Entities best first with their affinity: OutputField entityId/affinity with rank > 1. */
   entityRanking?: { id: string; affinity: number }[];
   /** Ranked reason codes (Scorecard). */

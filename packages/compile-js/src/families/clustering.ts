@@ -39,7 +39,10 @@ export function compileClustering(model: ClusteringModel, ctx: KernelContext, _t
   const adjustment = ctx.names.name("adj");
   const statements: Code[] = [_`let ${present} = 0;`];
   fields.forEach((_f, q) => statements.push(_`if (${xs[q].at} === ${xs[q].at}) ${present} += ${weights ? weights[q] : 1};`));
-  statements.push(_`if (${present} === 0) { ${ctx.fail({ code: "PMML_UNDEFINED_DISTANCE", message: "every field of the comparison is missing (or has a zero missing-value weight)", path: model.path })} }`);
+  if (m.kind === "chebychev") {
+    const seen = xs.map((x) => _`${x.at} === ${x.at}`);
+    statements.push(_`if (!(${join(seen, " || ")})) { ${ctx.fail({ code: "PMML_UNDEFINED_DISTANCE", message: "chebychev: every field of the comparison is missing", path: cm.path })} }`);
+  }
   statements.push(_`const ${adjustment} = ${total} / ${present};`);
   const ids = model.clusters.map((c) => c.id);
   const distances = model.clusters.map(() => ctx.names.name("dist"));
@@ -86,6 +89,6 @@ ${join(distances.map((d, k) => _`if (${k === 0 ? _`true` : _`${d} < ${best}`}) {
     body, value, kind: "category", categories,
     entity: { index: value, ids },
     displayValues: model.clusters.map((c) => c.name ?? null),
-    affinities: { locals: distances, ids },
+    affinities: { locals: distances, ids, missing: "Infinity" },
   };
 }

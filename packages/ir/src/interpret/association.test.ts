@@ -37,10 +37,10 @@ describe("AssociationModel", () => {
   it("recommendation: rules whose antecedent is in the input, ranked by confidence (default), descending", () => {
     const text = transactional([
       field("first", 'feature="ruleValue" ruleFeature="ruleId" algorithm="recommendation" rank="1"'),
-      field("second", 'feature="ruleValue" ruleFeature="ruleId" rank="2"'),
-      field("third", 'feature="ruleValue" ruleFeature="ruleId" rank="3"'),
-      field("fourth", 'feature="ruleValue" ruleFeature="ruleId" rank="4"'),
-      field("consequent", 'feature="ruleValue" rank="1"'),
+      field("second", 'feature="ruleValue" algorithm="recommendation" ruleFeature="ruleId" rank="2"'),
+      field("third", 'feature="ruleValue" algorithm="recommendation" ruleFeature="ruleId" rank="3"'),
+      field("fourth", 'feature="ruleValue" algorithm="recommendation" ruleFeature="ruleId" rank="4"'),
+      field("consequent", 'algorithm="recommendation" feature="ruleValue" rank="1"'),
     ].join(""));
     expect(interpret(parsePmml(text), basket)).toEqual({ first: "R1", second: "R3", third: "R2", fourth: null, consequent: ["Coke"] });
   });
@@ -50,6 +50,20 @@ describe("AssociationModel", () => {
     expect(interpret(parsePmml(text), basket).ids).toEqual(["R1", "R2"]);
   });
 
+  it("OutputField/@algorithm defaults to exclusiveRecommendation (PMML 4.4 schema default, as JPMML)", () => {
+    const text = transactional(field("ids", 'feature="ruleValue" ruleFeature="ruleId" isMultiValued="1" rank="0"'));
+    expect(interpret(parsePmml(text), basket).ids).toEqual(["R1", "R2"]);
+  });
+
+  it("transactional Items with a field need a category; an AssociationModel refuses target fields", () => {
+    const noCategory = transactional(field("ids", 'feature="ruleId" isMultiValued="1" rank="0"')).replace('<Item id="1" value="Cracker"/>', '<Item id="1" value="Cracker" field="item"/>');
+    expect(() => interpret(parsePmml(noCategory), basket)).toThrow(SchemaError);
+    const withCategory = transactional(field("ids", 'feature="ruleId" isMultiValued="1" rank="0"')).replace('<Item id="1" value="Cracker"/>', '<Item id="1" value="Crackers" field="item" category="Cracker"/>');
+    expect(interpret(parsePmml(withCategory), basket).ids).toEqual(["R1", "R2"]);
+    const target = transactional(field("ids", 'feature="ruleId"')).replace('<MiningField name="item"/>', '<MiningField name="item"/><MiningField name="y" usageType="target"/>').replace("</DataDictionary>", '<DataField name="y" optype="continuous" dataType="double"/></DataDictionary>');
+    expect(() => parsePmml(target)).toThrow(SchemaError);
+  });
+
   it("ruleAssociation keeps rules whose antecedent and consequent are both in the input", () => {
     const text = transactional(field("rule", 'feature="ruleValue" ruleFeature="rule" algorithm="ruleAssociation"'));
     expect(interpret(parsePmml(text), basket).rule).toBe("{Water}->{Cracker}");
@@ -57,9 +71,9 @@ describe("AssociationModel", () => {
 
   it("rankBasis and rankOrder choose the ordering; isMultiValued with rank n returns the first n", () => {
     const text = transactional([
-      field("bySupport", 'feature="ruleValue" ruleFeature="ruleId" rankBasis="support" isMultiValued="1" rank="2"'),
-      field("leastLift", 'feature="ruleValue" ruleFeature="lift" rankBasis="lift" rankOrder="ascending"'),
-      field("antecedent", 'feature="ruleValue" ruleFeature="antecedent" rankBasis="leverage" rankOrder="ascending"'),
+      field("bySupport", 'feature="ruleValue" ruleFeature="ruleId" algorithm="recommendation" rankBasis="support" isMultiValued="1" rank="2"'),
+      field("leastLift", 'feature="ruleValue" ruleFeature="lift" algorithm="recommendation" rankBasis="lift" rankOrder="ascending"'),
+      field("antecedent", 'feature="ruleValue" ruleFeature="antecedent" algorithm="recommendation" rankBasis="leverage" rankOrder="ascending"'),
     ].join(""));
     expect(interpret(parsePmml(text), basket)).toEqual({ bySupport: ["R3", "R1"], leastLift: 1.1, antecedent: ["Cracker", "Water"] });
   });
@@ -92,6 +106,20 @@ describe("AssociationModel", () => {
       </AssociationModel></PMML>`;
     expect(interpret(parsePmml(text), { Cracker: "true", Water: "true", Coke: "false", Banana: null }).id).toBe("R3");
     expect(interpret(parsePmml(text), { Cracker: "true", Water: "false", Coke: "true", Banana: "false" }).id).toBe("R1");
+  });
+
+  it("tabular input: field=category Items compare the category as a value of the field's type", () => {
+    const text = `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/>
+      <DataDictionary><DataField name="n" optype="categorical" dataType="double"/><DataField name="c" optype="categorical" dataType="string"/></DataDictionary>
+      <AssociationModel functionName="associationRules">
+        <MiningSchema><MiningField name="n"/><MiningField name="c"/></MiningSchema>
+        <Output>${field("id", 'feature="ruleId" algorithm="recommendation"')}</Output>
+        <Item id="1" value="n=1.0"/><Item id="2" value="c=a"/>
+        <Itemset id="1"><ItemRef itemRef="1"/></Itemset><Itemset id="2"><ItemRef itemRef="2"/></Itemset>
+        <AssociationRule id="R1" antecedent="1" consequent="2" support="0.5" confidence="0.9"/>
+      </AssociationModel></PMML>`;
+    expect(interpret(parsePmml(text), { n: 1, c: "b" }).id).toBe("R1");
+    expect(interpret(parsePmml(text), { n: 2, c: "b" }).id).toBeNull();
   });
 
   it("document errors: an ItemRef must name an Item; a rule needs support and confidence", () => {

@@ -1,7 +1,8 @@
 import type { AssociationModel, AssociationRule } from "../models/association.ts";
 import type { ModelResult, OutputField, ResultFeature } from "../model.ts";
 import { EvaluationError, SchemaError, UnsupportedFeatureError } from "../errors.ts";
-import { formatValue, type Value } from "../values.ts";
+import { formatValue, valuesEqual, type Value } from "../values.ts";
+import { coerceLiteral } from "./predicate.ts";
 import type { ModelScope } from "./scope.ts";
 import type { TargetInfo } from "./target.ts";
 
@@ -29,7 +30,8 @@ export function evaluateAssociation(model: AssociationModel, scope: ModelScope, 
   const consequent = model.rules.map((r) => flag(r, "consequent"));
   const ruleValue = (field: OutputField, feature: RuleFeature): Value => {
     const selected = model.rules.map((rule, i) => ({ rule, i })).filter(({ i }) => {
-      switch (field.algorithm ?? "recommendation") {
+      // OutputField/@algorithm defaults to exclusiveRecommendation (PMML 4.4 schema, as JPMML).
+      switch (field.algorithm ?? "exclusiveRecommendation") {
         case "recommendation": return antecedent[i];
         case "exclusiveRecommendation": return antecedent[i] && !consequent[i];
         case "ruleAssociation": return antecedent[i] && consequent[i];
@@ -112,11 +114,22 @@ function activeItemIds(model: AssociationModel, scope: ModelScope): Set<string> 
   const result = new Set<string>();
   if (groups.length === 1) {
     if (actives.length !== 1) throw new SchemaError("PMML_MINING_SCHEMA", "transactional AssociationModel input needs exactly one active field", { path: model.path, value: actives.length });
-    const name = actives[0].name;
-    const raw = scope.root.rawInput(name);
-    if (raw === null || raw === undefined) throw new EvaluationError("PMML_MISSING_VALUE", `the transaction field "${name}" is missing`, { value: null });
-    const items = new Set((Array.isArray(raw) || raw instanceof Set ? [...raw] : [raw]).map((x) => formatValue(x as Value)));
-    for (const item of model.items) if (items.has(item.field !== undefined && item.category !== undefined ? item.category : item.value)) result.add(item.id);
+    const exploded = new Map<string, Set<string>>();
+    for (const item of model.items) {
+      // An Item naming a field needs its category (as JPMML); otherwise its value is the category of the active field.
+      if (item.field !== undefined && item.category === undefined) {
+        throw new SchemaError("PMML_MISSING_ATTRIBUTE", "an Item with a field needs a category", { path: model.path, value: item.id });
+      }
+      const name = item.field ?? actives[0].name;
+      let items = exploded.get(name);
+      if (!items) {
+        const raw = scope.root.rawInput(name);
+        if (raw === null || raw === undefined) throw new EvaluationError("PMML_MISSING_VALUE", `the transaction field "${name}" is missing`, { value: null });
+        items = new Set((Array.isArray(raw) || raw instanceof Set ? [...raw] : [raw]).map((x) => formatValue(x as Value)));
+        exploded.set(name, items);
+      }
+      if (items.has(item.category ?? item.value)) result.add(item.id);
+    }
     return result;
   }
   for (const item of model.items) {
@@ -139,7 +152,8 @@ function activeItemIds(model: AssociationModel, scope: ModelScope): Set<string> 
     const v = scope.resolve(field);
     if (v === null) continue;
     if (category !== undefined) {
-      if (formatValue(v) === category) result.add(item.id);
+      // JPMML compares the category as a value of the field's type (1.0 matches a double field's 1).
+      if (formatValue(v) === category || valuesEqual(v, coerceLiteral(category, v, scope, field))) result.add(item.id);
       continue;
     }
     // "The item values are based on field names when the field has only true/false values."

@@ -78,9 +78,13 @@ describe("ClusteringModel (PMML 4.4 §ClusteringModel)", () => {
     expect(interpret(p, { x: null, y: 2 }).affinity).toBe(2 * (4 / 3));
   });
 
-  it("a record with every field missing has no distance: EvaluationError", () => {
+  it("a record with every field missing is scored as JPMML: adjustment n/0, every distance NaN, the first cluster wins; chebychev has no maximum", () => {
     const p = parsePmml(clusteringDoc(measure("<euclidean/>") + xyFields + twoClusters));
-    expect(() => interpret(p, { x: null, y: null })).toThrow(EvaluationError);
+    const r = interpret(p, { x: null, y: null });
+    expect(r.id).toBe("a");
+    expect(r.affinity).toBeNull(); // JPMML's NaN, answered as missing
+    const c = parsePmml(clusteringDoc(measure("<chebychev/>") + xyFields + twoClusters));
+    expect(() => interpret(c, { x: null, y: null })).toThrow(EvaluationError);
   });
 
   it("invalid input under the default invalidValueTreatment returnInvalid is an EvaluationError; asMissing skips it", () => {
@@ -177,5 +181,26 @@ describe("ClusteringModel (PMML 4.4 §ClusteringModel)", () => {
   it("an unknown measure element or missing ComparisonMeasure is a SchemaError", () => {
     expect(() => parsePmml(clusteringDoc(`<ComparisonMeasure kind="distance"><manhattan/></ComparisonMeasure>` + xyFields + twoClusters))).toThrow(SchemaError);
     expect(() => parsePmml(clusteringDoc(xyFields + twoClusters))).toThrow(SchemaError);
+  });
+
+  it("OutputField affinity/entityId rules as JPMML's OutputUtil: positive ranks, descending only, unknown entities least optimal", () => {
+    const out = (xml: string) => parsePmml(clusteringDoc(measure("<squaredEuclidean/>") + xyFields + twoClusters, { output: xml }));
+    const r = interpret(out(`
+      <OutputField name="cid2" feature="clusterId" rank="2"/>
+      <OutputField name="win2" feature="clusterAffinity" rank="2"/>
+      <OutputField name="second" feature="clusterAffinity" value="a" rank="2"/>
+      <OutputField name="unknown" feature="affinity" value="zzz"/>
+      <OutputField name="id2" feature="entityId" rank="2"/>`), { x: 1, y: 2 });
+    expect(r).toEqual({ cid2: "a", win2: 5, second: 145, unknown: Infinity, id2: "b" });
+    expect(() => interpret(out(`<OutputField name="e" feature="entityId" rank="0"/>`), { x: 1, y: 2 })).toThrow(SchemaError);
+    expect(() => interpret(out(`<OutputField name="e" feature="affinity" rank="2" rankOrder="ascending"/>`), { x: 1, y: 2 })).toThrow(UnsupportedFeatureError);
+    const sim = parsePmml(clusteringDoc(measure("<jaccard/>") + xyFields + twoClusters.replace(/10 10/, "1 1"), { output: `<OutputField name="u" feature="affinity" value="zzz"/>` }));
+    expect(interpret(sim, { x: 1, y: 0 })).toEqual({ u: 0 });
+  });
+
+  it("document refusals as JPMML: Targets are misplaced, functionName must be clustering", () => {
+    const doc = clusteringDoc(measure("<euclidean/>") + xyFields + twoClusters);
+    expect(() => parsePmml(doc.replace("<Output>", "<Targets><Target field=\"x\"/></Targets><Output>"))).toThrow(SchemaError);
+    expect(() => parsePmml(doc.replace('functionName="clustering"', 'functionName="regression"'))).toThrow(SchemaError);
   });
 });

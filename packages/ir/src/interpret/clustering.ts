@@ -49,6 +49,7 @@ export function evaluateClustering(model: ClusteringModel, scope: ModelScope, _t
     // JPMML's display value is the cluster name, missing for an unnamed cluster.
     displayValue: winner.name ?? null,
     affinities,
+    affinityType: similar ? "similarity" : "distance",
     entityRanking: ranking,
   };
 }

@@ -35,19 +35,18 @@ export function referenceValues(fields: readonly ComparisonField[], texts: reado
 }
 
 /**
- * §MissingValueWeights: adjustment = Σ qᵢ / Σ qᵢ·[xᵢ present] (qᵢ = 1 without weights). A record
- * with every compared field missing has no defined distance.
+ * §MissingValueWeights: adjustment = Σ qᵢ / Σ qᵢ·[xᵢ present] (qᵢ = 1 without weights). As JPMML
+ * (MeasureUtil.calculateAdjustment), a record with every compared field missing is not refused:
+ * the adjustment is then +Infinity (NaN with zero weights), so every distance is NaN and the first
+ * cluster / training instances win.
  */
-export function missingValueAdjustment(inputs: readonly Value[], weights: readonly number[] | undefined, path: string): number {
+export function missingValueAdjustment(inputs: readonly Value[], weights: readonly number[] | undefined, _path: string): number {
   let sum = 0;
   let present = 0;
   for (let i = 0; i < inputs.length; i++) {
     const q = weights ? weights[i] : 1;
     sum += q;
     if (inputs[i] !== null) present += q;
-  }
-  if (present === 0) {
-    throw new EvaluationError("PMML_UNDEFINED_DISTANCE", "every field of the comparison is missing (or has a zero missing-value weight)", { path, value: null });
   }
   return sum / present;
 }
@@ -69,11 +68,15 @@ export function distance(
   }
   if (measure.kind === "chebychev") {
     let max = -Infinity;
+    let any = false;
     for (let i = 0; i < fields.length; i++) {
       if (inputs[i] === null) continue;
+      any = true;
       const d = innerTerm(cm, fields[i], inputs[i], reference[i], inner, scope);
       if (d > max || Number.isNaN(d)) max = d;
     }
+    // JPMML takes the maximum of no distances: an error (NoSuchElementException).
+    if (!any) throw new EvaluationError("PMML_UNDEFINED_DISTANCE", "chebychev: every field of the comparison is missing", { path: cm.path, value: null });
     return max * adjustment;
   }
   let sum = 0;

@@ -97,7 +97,8 @@ describe("NearestNeighborModel (PMML 4.4 §NearestNeighborModel)", () => {
     const output = `<OutputField name="d" feature="entityAffinity" dataType="double"/>`;
     const p = parsePmml(knnDoc({ output, measure: `<ComparisonMeasure kind="distance"><squaredEuclidean/></ComparisonMeasure>` }));
     expect(interpret(p, { x: 6, y: null })).toEqual({ class: "b", d: 0 });
-    expect(() => interpret(p, { x: null, y: null })).toThrow(EvaluationError);
+    // All missing (as JPMML): every distance is NaN, so the first k training rows are the neighbours.
+    expect(interpret(p, { x: null, y: null })).toEqual({ class: "a", d: null });
     expect(() => interpret(p, { x: "far", y: 1 })).toThrow(EvaluationError);
   });
 
@@ -134,5 +135,12 @@ describe("NearestNeighborModel (PMML 4.4 §NearestNeighborModel)", () => {
     const rows = `<row><id>s1</id><x>1</x><y>0</y><class>a</class><value>1</value></row><row><id>s2</id><x>0</x><y>1</y><class>b</class><value>1</value></row>`;
     const p = parsePmml(knnDoc({ k: 1, rows, measure: `<ComparisonMeasure kind="similarity"><simpleMatching/></ComparisonMeasure>` }));
     expect(interpret(p, { x: 0, y: 1 })).toEqual({ class: "b", nearest: "s2" });
+  });
+
+  it("affinity without @value looks up the predicted value among instance ids (JPMML): +Infinity for a distance; clustering needs instanceIdVariable", () => {
+    const output = `<OutputField name="a" feature="affinity"/><OutputField name="p1" feature="affinity" value="p1"/>`;
+    const p = parsePmml(knnDoc({ output }));
+    expect(interpret(p, { x: 0, y: 0 })).toEqual({ class: "a", a: Infinity, p1: 0 });
+    expect(() => parsePmml(knnDoc({ fn: "clustering", attrs: "" }))).toThrow(SchemaError);
   });
 });

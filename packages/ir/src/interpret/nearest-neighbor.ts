@@ -42,6 +42,7 @@ export function evaluateNearestNeighbor(model: NearestNeighborModel, scope: Mode
   const base = {
     entityId: ranked.length > 0 ? ranked[0].instance.id : null,
     affinities,
+    affinityType: similar ? "similarity" as const : "distance" as const,
     entityRanking: ranked.map((s) => ({ id: s.instance.id, affinity: s.affinity })),
   };
   if (model.functionName === "clustering" || target.name === null) return { value: null, ...base };

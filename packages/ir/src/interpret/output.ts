@@ -1,5 +1,5 @@
 import type { ModelNode, ModelResult, OutputField } from "../model.ts";
-import { EvaluationError, UnsupportedFeatureError } from "../errors.ts";
+import { EvaluationError, SchemaError, UnsupportedFeatureError } from "../errors.ts";
 import { formatValue, toDataType, valuesEqual, type Value } from "../values.ts";
 import { evaluateExpr } from "./expression.ts";
 import type { ModelScope } from "./scope.ts";
@@ -75,6 +75,7 @@ export function outputValue(field: OutputField, result: ModelResult, target: Tar
     case "affinity":
     case "entityAffinity":
     case "clusterAffinity": {
+      if (result.affinityType !== undefined) return entityAffinity(field, result);
       if (field.rank > 1 && result.entityRanking) return rankedEntity(result.entityRanking, field)?.affinity ?? null;
       if (!result.affinities) return null;
       const key = field.value ?? result.entityId ?? (result.value === null ? null : formatValue(result.value));
@@ -82,8 +83,11 @@ export function outputValue(field: OutputField, result: ModelResult, target: Tar
       return lookup(result.affinities, key) ?? lookup(result.affinities, toCategory(key, target));
     }
     case "entityId":
-    case "clusterId":
+      if (field.rank <= 0) throw new SchemaError("PMML_BAD_ATTRIBUTE", "OutputField/@rank must be positive", { path: field.path, value: field.rank });
       if (field.rank > 1 && result.entityRanking) return rankedEntity(result.entityRanking, field)?.id ?? null;
+      return result.entityId ?? null;
+    case "clusterId":
+      // clusterId is the winning entity whatever the rank (JPMML's getClusterId).
       return result.entityId ?? null;
     case "transformedValue":
     case "decision":
@@ -112,9 +116,44 @@ export function outputValue(field: OutputField, result: ModelResult, target: Tar
   }
 }
 
-/** The rank-th entity (1-based) in the field's rankOrder; the ranking is best first. */
+/**
+ * The rank-th entity (1-based) of a ranking that is best first. JPMML ranks entities in
+ * descending order only (UnsupportedAttributeException for rankOrder="ascending").
+ */
 function rankedEntity<T>(ranking: T[], field: OutputField): T | undefined {
-  return field.rankOrder === "ascending" ? ranking[ranking.length - field.rank] : ranking[field.rank - 1];
+  if (field.rankOrder === "ascending") {
+    throw new UnsupportedFeatureError("OutputField@rankOrder=ascending", `feature="${field.feature}" ranks entities in descending order only`, { path: field.path });
+  }
+  return ranking[field.rank - 1];
+}
+
+/**
+ * Affinities of ClusteringModel and NearestNeighborModel entities, as JPMML's OutputUtil:
+ * - affinity, and clusterAffinity/entityAffinity naming an entity (@value): rank must be positive;
+ *   rank > 1 reads the ranking (descending only); rank 1 looks up @value, else the predicted value
+ *   (a KNN prediction is rarely an instance id); an entity not in the result answers the least
+ *   optimal affinity (+Infinity for distances, 0 for similarities);
+ * - clusterAffinity/entityAffinity without @value: the winning entity's affinity, whatever the rank.
+ */
+function entityAffinity(field: OutputField, result: ModelResult): Value {
+  const a = entityAffinityOf(field, result);
+  // A NaN affinity (every compared input missing: JPMML's NaN) is answered as missing, as the compiled backend stores it.
+  return typeof a === "number" && Number.isNaN(a) ? null : a;
+}
+
+function entityAffinityOf(field: OutputField, result: ModelResult): Value {
+  const fallback = result.affinityType === "distance" ? Infinity : 0;
+  const find = (key: string): number => (result.affinities ? lookup(result.affinities, key) : null) ?? fallback;
+  if (field.feature !== "affinity" && field.value === undefined) {
+    return result.entityId === null || result.entityId === undefined ? fallback : find(result.entityId);
+  }
+  if (field.rank <= 0) throw new SchemaError("PMML_BAD_ATTRIBUTE", "OutputField/@rank must be positive", { path: field.path, value: field.rank });
+  if (field.rank > 1) return rankedEntity(result.entityRanking ?? [], field)?.affinity ?? null;
+  if (field.value !== undefined) return find(field.value);
+  if (result.value === null) {
+    throw new EvaluationError("PMML_MISSING_VALUE", `OutputField "${field.name}" (feature="affinity") needs @value: the model predicts no value`, { path: field.path, value: null });
+  }
+  return find(formatValue(result.value));
 }
 
 export function requireNumber(v: Value, what: string): number {

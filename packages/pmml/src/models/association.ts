@@ -6,6 +6,9 @@ import type { XmlElement } from "../xml.ts";
 export function parseAssociationModel(el: XmlElement, base: ModelBase): AssociationModel {
   const targets = el.child("Targets");
   if (targets) throw new SchemaError("PMML_MISPLACED_ELEMENT", "an AssociationModel has no Targets", { path: targets.path, value: "Targets" });
+  // JPMML: "Expected 0 target fields" (an AssociationModel predicts no field).
+  const target = base.miningSchema.find((f) => f.usageType === "predicted" || f.usageType === "target");
+  if (target) throw new SchemaError("PMML_MINING_SCHEMA", "an AssociationModel has no target fields", { path: el.path, value: target.name });
   const items = el.children("Item").map((i) => ({
     id: requiredAttr(i, "id"),
     value: requiredAttr(i, "value"),

@@ -11,6 +11,10 @@ export function parseClusteringModel(el: XmlElement, base: ModelBase): Clusterin
     // The spec gives no scoring procedure for distribution-based clusters (nor does JPMML score them).
     unsupported(el, "ClusteringModel[@modelClass=distributionBased]");
   }
+  // As JPMML's ClusteringModelEvaluator: no Targets (MisplacedElementException), functionName clustering only.
+  const targets = el.child("Targets");
+  if (targets) throw new SchemaError("PMML_MISPLACED_ELEMENT", "a ClusteringModel has no Targets", { path: targets.path, value: "Targets" });
+  if (base.functionName !== "clustering") throw new SchemaError("PMML_BAD_ATTRIBUTE", "a ClusteringModel's functionName must be clustering", { path: `${el.path}/@functionName`, value: base.functionName });
   const centerFields = el.child("CenterFields");
   if (centerFields) unsupported(centerFields);
   const measureEl = el.child("ComparisonMeasure");

@@ -23,6 +23,10 @@ export function parseNearestNeighborModel(el: XmlElement, base: ModelBase): Near
   });
   const inputs = required(el, "KNNInputs").children("KNNInput").map((i) => parseComparisonField(i, "field"));
   if (inputs.length === 0) throw new SchemaError("PMML_MISSING_ELEMENT", "KNNInputs needs KNNInput elements", { path: el.path, value: "KNNInput" });
+  if (base.functionName === "clustering" && el.attr("instanceIdVariable") === undefined) {
+    // JPMML identifies clustering instances by this variable only (MissingAttributeException).
+    throw new SchemaError("PMML_MISSING_ATTRIBUTE", "a clustering NearestNeighborModel needs instanceIdVariable", { path: el.path, value: "instanceIdVariable" });
+  }
   const k = requiredNumberAttr(el, "numberOfNeighbors");
   if (!Number.isInteger(k) || k < 1 || k > rows.length) {
     throw new SchemaError("PMML_BAD_ATTRIBUTE", `numberOfNeighbors must be between 1 and the ${rows.length} training instances`, { path: `${el.path}/@numberOfNeighbors`, value: k });
