@@ -25,4 +25,7 @@ describe("compiled OutputFields give the interpreter's answers (PMML 4.4 §Outpu
 <OutputField name="pred" feature="predictedValue"/>
 <OutputField name="safe" feature="transformedValue"><Apply function="if"><Apply function="greaterThan"><FieldRef field="pred"/><Constant>0</Constant></Apply><Apply function="ln"><FieldRef field="pred"/></Apply><Constant>-1</Constant></Apply></OutputField>`), rows);
   });
+  it("§OutputField dataType: a value the type cannot hold fails the row (JPMML TypeCheckException), as in the interpreter", () => {
+    expectSameAnswers(regressionWith(`<OutputField name="i" feature="predictedValue" dataType="integer"/><OutputField name="s" feature="predictedValue" dataType="string"/>`), rows);
+  });
 });
