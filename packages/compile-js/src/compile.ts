@@ -296,7 +296,7 @@ for (let i = 0; i < n; i++) { let ${err} = 0; ${row.s} ${cast} ${array}[i] = ${v
     const ctx = this.root;
     const target = ctx.targetOf(model);
     const row = compileFamily(model, ctx, target);
-    const post = targetsCode(model, row, target, this.names);
+    const post = targetsCode(model, row, target, this.names, (kind) => ctx.fail(kind));
     const { statements, outputs, before, trailing } = this.outputs(model, row, target, ctx, false);
     this.passThroughColumns(model, row, target, statements, outputs);
     if (this.passShift) {
