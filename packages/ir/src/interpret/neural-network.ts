@@ -122,7 +122,8 @@ function evaluateNeurons(model: NeuralNetwork, scope: ModelScope): Map<string, n
         if (width === undefined) {
           throw new SchemaError("PMML_MISSING_ATTRIBUTE", "radialBasis activation needs a width", { path: layer.path, value: "width" });
         }
-        const altitude = neuron.altitude ?? layer.altitude ?? model.altitude;
+        // JPMML reads altitude from the layer, else the network: a Neuron's own altitude is not used.
+        const altitude = layer.altitude ?? model.altitude;
         // exp(f·ln(altitude) − Σ(x − w)² / (2·width²)), f = number of connections; bias is not used.
         z /= width * width * -2;
         if (altitude !== 1) z += Math.log(altitude) * neuron.connections.length;
