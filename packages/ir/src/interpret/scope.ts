@@ -200,11 +200,15 @@ export function classifyInput(field: DataField, raw: unknown): { validity: Valid
     if (valuesEqual(inv, typed)) return { validity: "invalid", value: typed };
   }
   if (field.opType === "continuous" && typeof typed === "number") {
-    if (field.intervals.length > 0 && !field.intervals.some((iv) => inInterval(iv, typed))) {
-      // Declared valid values extend the intervals.
-      if (!field.validValues.some((v) => valuesEqual(v, typed))) return { validity: "invalid", value: typed };
+    // Declared valid values extend the intervals; without intervals they are the whole valid
+    // space ("If a field contains at least one Value element where the value of property is
+    // valid, then the set of Value elements completely defines the set of valid values"), as
+    // JPMML's InputFieldUtil reads it for continuous fields too.
+    if (field.validValues.some((v) => valuesEqual(v, typed))) return { validity: "valid", value: typed };
+    if (field.intervals.length > 0) {
+      return { validity: field.intervals.some((iv) => inInterval(iv, typed)) ? "valid" : "invalid", value: typed };
     }
-    return { validity: "valid", value: typed };
+    return { validity: field.validValues.length > 0 ? "invalid" : "valid", value: typed };
   }
   if (field.validValues.length > 0 && field.opType !== "continuous" && !field.validValues.some((v) => valuesEqual(v, typed))) {
     return { validity: "invalid", value: typed };
@@ -240,17 +244,25 @@ export function prepareInput(field: DataField, mining: MiningField | undefined, 
         case "returnInvalid":
           throw new EvaluationError("PMML_INVALID_VALUE", `field "${field.name}" has an invalid value`, { value: raw });
         case "asIs":
+          // JPMML's (pre-4.4) reading: asIs with an invalidValueReplacement replaces, like asValue.
+          if (mining?.invalidValueReplacement !== undefined && mining.invalidValueReplacement !== null) return invalidReplacement(field, mining.invalidValueReplacement);
           return value;
         case "asMissing":
           return treatMissing(field.name, field.dataType, mining);
         case "asValue":
-          return mining?.invalidValueReplacement ?? null;
+          return mining?.invalidValueReplacement === undefined || mining.invalidValueReplacement === null ? null : invalidReplacement(field, mining.invalidValueReplacement);
       }
       break;
     case "valid":
       return mining ? treatOutlier(mining, value) : value;
   }
   return value;
+}
+
+/** The invalidValueReplacement as the field's dataType (JPMML's createInputValue). */
+function invalidReplacement(field: DataField, replacement: Value): Value {
+  const v = toDataType(replacement, field.dataType);
+  return v === undefined ? replacement : v;
 }
 
 function treatMissing(name: string, dataType: DataType, mining: MiningField | undefined): Value {
