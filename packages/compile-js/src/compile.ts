@@ -680,6 +680,16 @@ class ModelContext implements KernelContext, ExpressionHost {
     return this.pipeline.dataFields.find((f) => f.name === field)?.dataType ?? this.compiler.global.get(field)?.dataType;
   }
 
+  ordered(field: string): boolean {
+    const local = this.local.get(field);
+    if (local) return local.opType === "ordinal" && (local.values?.length ?? 0) > 0;
+    if (this.parent) return this.parent.ordered(field);
+    const dataField = this.pipeline.dataFields.find((f) => f.name === field);
+    if (dataField) return (this.compiler.topMining.get(field)?.opType ?? dataField.opType) === "ordinal" && dataField.validValues.length > 0;
+    const derived = this.compiler.global.get(field);
+    return derived?.opType === "ordinal" && (derived.values?.length ?? 0) > 0;
+  }
+
   numericLiteral(field: string, text: string): number | undefined {
     const declared = this.typeOf(field);
     if (declared !== undefined) {

@@ -20,6 +20,11 @@ export interface Scope {
   typeOf(name: string): DataType | undefined;
   /** The user function of this name, when defined. */
   lookupFunction(name: string): DefineFunction | undefined;
+  /**
+   * The ordering of an ordinal field's values (its valid Values in document order), when it has
+   * one: comparisons then follow it (JPMML's OrdinalValue).
+   */
+  orderingOf?(name: string): Value[] | undefined;
   readonly pipeline: Pipeline;
 }
 
@@ -72,6 +77,16 @@ export class PipelineScope implements Scope {
     return this.dataFields.get(name)?.dataType ?? this.derived.get(name)?.dataType;
   }
 
+  orderingOf(name: string): Value[] | undefined {
+    const dataField = this.dataFields.get(name);
+    if (dataField) {
+      const opType = this.topMiningFields.get(name)?.opType ?? dataField.opType;
+      return opType === "ordinal" && dataField.validValues.length > 0 ? dataField.validValues : undefined;
+    }
+    const derived = this.derived.get(name);
+    return derived?.opType === "ordinal" && derived.values && derived.values.length > 0 ? derived.values : undefined;
+  }
+
   /** A data field's value as given, before any treatment. */
   rawInput(name: string): unknown {
     return this.row[name];
@@ -121,6 +136,12 @@ export class ModelScope implements Scope {
 
   typeOf(name: string): DataType | undefined {
     return this.local.get(name)?.dataType ?? this.parent.typeOf(name);
+  }
+
+  orderingOf(name: string): Value[] | undefined {
+    const local = this.local.get(name);
+    if (local) return local.opType === "ordinal" && local.values && local.values.length > 0 ? local.values : undefined;
+    return this.parent.orderingOf?.(name);
   }
 
   /** Makes a value visible by name in this scope (output fields, segment results). */
