@@ -486,7 +486,7 @@ ${trailing}
         return;
       case "predictedDisplayValue":
         if (row.kind === "number") {
-          outputs.push({ name: f.name, storage: "f64", decode: { kind: "text" }, dataType: f.dataType });
+          outputs.push({ name: f.name, storage: "f64", decode: { kind: "number" }, dataType: f.dataType });
           statements.push(_`${row.value}`);
         } else {
           const cats = row.categories!;
@@ -495,7 +495,7 @@ ${trailing}
           outputs.push({ name: f.name, storage: "i32", decode: { kind: "table", table }, dataType: f.dataType });
           statements.push(_`${row.value}`);
           const own = row.displayValues;
-          this.finalizers.push(() => { cats.forEach((c, k) => table.push(own ? own[k] : displayValueOf(target, c) ?? formatValue(c))); });
+          this.finalizers.push(() => { cats.forEach((c, k) => table.push(own ? own[k] : displayValueOf(target, c) ?? c)); });
         }
         return;
       case "probability":

@@ -28,4 +28,7 @@ describe("compiled OutputFields give the interpreter's answers (PMML 4.4 §Outpu
   it("§OutputField dataType: a value the type cannot hold fails the row (JPMML TypeCheckException), as in the interpreter", () => {
     expectSameAnswers(regressionWith(`<OutputField name="i" feature="predictedValue" dataType="integer"/><OutputField name="s" feature="predictedValue" dataType="string"/>`), rows);
   });
+  it("§OutputField predictedDisplayValue without a display value: the raw prediction, converted to the OutputField's dataType", () => {
+    expectSameAnswers(regressionWith(`<OutputField name="d" feature="predictedDisplayValue"/><OutputField name="s" feature="predictedDisplayValue" dataType="string"/>`), rows);
+  });
 });

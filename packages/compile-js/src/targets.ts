@@ -44,7 +44,7 @@ export function displayValueOf(facts: TargetFacts, category: Value): string | un
   if (category === null) return undefined;
   const t = facts.target;
   const fromTarget = t?.values.find((tv) => tv.value !== undefined && tv.displayValue !== undefined && facts.category(tv.value) === category)?.displayValue;
-  return fromTarget ?? facts.displayValues?.get(formatValue(category));
+  return fromTarget ?? (facts.opType === "continuous" ? undefined : facts.displayValues?.get(formatValue(category)));
 }
 
 /** Targets post-processing, mirroring the interpreter's applyTargets; may replace row.value. */

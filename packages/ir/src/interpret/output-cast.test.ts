@@ -32,3 +32,26 @@ describe("OutputField dataType (PMML 4.4 §OutputField, JPMML FieldValueUtil.cre
   });
 
 });
+
+describe("OutputField predictedDisplayValue (JPMML OutputUtil.getPredictedDisplayValue)", () => {
+  const labelled = (optype: string, dataType: string) => `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/>
+<DataDictionary>
+  <DataField name="x" optype="continuous" dataType="double"/>
+  <DataField name="y" optype="${optype}" dataType="double"><Value value="3" displayValue="three"/></DataField>
+</DataDictionary>
+<RegressionModel functionName="regression">
+  <MiningSchema><MiningField name="x"/><MiningField name="y" usageType="target"/></MiningSchema>
+  <Output><OutputField name="d" feature="predictedDisplayValue"${dataType}/></Output>
+  <RegressionTable intercept="1"><NumericPredictor name="x" coefficient="2"/></RegressionTable>
+</RegressionModel>
+</PMML>`;
+
+  it("without a display value it is the raw predicted value, converted to the OutputField's dataType", () => {
+    expect(interpret(parsePmml(labelled("continuous", "")), { x: 1 }).d).toBe(3);
+    expect(interpret(parsePmml(labelled("continuous", ` dataType="string"`)), { x: 1 }).d).toBe("3");
+  });
+
+  it("a continuous target does not read its DataField Value displayValues", () => {
+    expect(interpret(parsePmml(labelled("continuous", ` dataType="string"`)), { x: 1 }).d).toBe("3");
+  });
+});

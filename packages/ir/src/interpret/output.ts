@@ -74,7 +74,9 @@ export function outputValue(field: OutputField, result: ModelResult, target: Tar
       return result.value;
     case "predictedDisplayValue":
       if (result.value === null || result.displayValue === null) return null;
-      return result.displayValue ?? formatValue(result.value);
+      // Without a display value, "the raw predicted value is used" (JPMML: the value itself, then
+      // converted to the OutputField's dataType).
+      return result.displayValue ?? result.value;
     case "probability":
       return categoryValue(field, result, target, result.probabilities);
     case "confidence":

@@ -129,6 +129,7 @@ function withDisplayValue(result: ModelResult, target: TargetInfo, t: Target | u
   const key = formatValue(result.value);
   const fromTarget = t?.values.find((tv) => tv.value !== undefined && tv.displayValue !== undefined &&
     valuesEqual(toCategory(tv.value, target), result.value))?.displayValue;
-  const display = fromTarget ?? target.displayValues?.get(key);
+  // DataField Value displayValues label categories: a continuous target does not read them (JPMML).
+  const display = fromTarget ?? (target.opType === "continuous" ? undefined : target.displayValues?.get(key));
   return display === undefined ? result : { ...result, displayValue: display };
 }
