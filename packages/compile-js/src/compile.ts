@@ -375,12 +375,23 @@ ${trailing}
         this.declarations.push(_`let ${scratch};`);
         this.steps.push(_`${scratch} = new Float64Array(n);`);
         pending.push(_`${scratch}[i] = ${cast};`);
+        // castOutput: a value an integer field cannot hold fails the row (JPMML TypeCheckException).
+        if (f.dataType === "integer") pending.push(_`if (${scratch}[i] === ${scratch}[i] && !Number.isInteger(${scratch}[i])) { ${ctx.fail({ code: "PMML_TYPE_CHECK", message: `OutputField "${f.name}" cannot hold the value as integer`, path: model.path })} }`);
         ctx.define(f.name, { array: scratch, kind: "number", at: _`${scratch}[i]` });
         value = _`${scratch}[i]`;
       } else if (isExpr && !f.isFinalResult && !all) {
         pending.push(_`${value};`);
       }
-      if (!f.isFinalResult && !all) continue;
+      if (!f.isFinalResult && !all) {
+        // A non-final OutputField is computed (and cast) by the interpreter even though nobody reads
+        // it: a cast that can fail there is left to the interpreter.
+        const numericFeature = ["probability", "confidence", "affinity", "entityAffinity", "clusterAffinity", "residual", "standardError", "support", "lift", "leverage"].includes(f.feature)
+          || ((f.feature === "predictedValue" || f.feature === "transformedValue" || f.feature === "decision") && (isExpr || row.kind === "number"));
+        if (!referenced.has(f.name) && f.dataType !== undefined && f.dataType !== "string" && !((f.dataType === "double" || f.dataType === "float") && numericFeature)) {
+          throw new NotCompilable(`a non-final OutputField of dataType ${f.dataType} whose cast can fail`);
+        }
+        continue;
+      }
       fields.push(f);
       const first = statements.length;
       if (isExpr) {
