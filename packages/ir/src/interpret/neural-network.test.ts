@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
-import { SchemaError, UnsupportedFeatureError, interpret } from "@porta/ir";
+import { SchemaError, interpret } from "@porta/ir";
 import { activate } from "./neural-network.ts";
 import { exp } from "./exp.ts";
 
@@ -106,9 +106,9 @@ describe("NeuralNetwork (PMML 4.4 §NeuralNetwork)", () => {
     expect(r.Pu).toBe(h0 / (h0 + h1));
   });
 
-  it("a classification output that is not NormDiscrete is unsupported", () => {
+  it("a classification output that is not NormDiscrete is misplaced (a SchemaError, as JPMML's MisplacedElementException)", () => {
     const bad = classification("none").replace(`<NormDiscrete field="k" value="u"/>`, `<FieldRef field="k"/>`);
-    expect(() => interpret(parsePmml(bad), { a: "1", b: "1" })).toThrow(UnsupportedFeatureError);
+    expect(() => interpret(parsePmml(bad), { a: "1", b: "1" })).toThrow(expect.objectContaining({ code: "PMML_MISPLACED_ELEMENT" }));
   });
 
   it("a connection from an unknown neuron is a SchemaError", () => {
