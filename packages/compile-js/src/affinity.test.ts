@@ -15,13 +15,14 @@ describe("compiled OutputField affinity gives the interpreter's answers", () => 
 </ClusteringModel>`), xyRows);
   });
   it("§OutputField affinity of a one-against-all SVM: the machine of the predicted or named category", () => {
-    expectSameAnswers(pmml(xyFields, `<SupportVectorMachineModel functionName="classification" classificationMethod="OneAgainstAll" svmRepresentation="Coefficients">
+    expectSameAnswers(pmml(xyFields, `<SupportVectorMachineModel functionName="classification" classificationMethod="OneAgainstAll">
   <MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="t" usageType="target"/></MiningSchema>
   <Output><OutputField name="a" feature="affinity"/><OutputField name="aNo" feature="affinity" value="no"/><OutputField name="v" feature="predictedValue"/></Output>
   <LinearKernelType/>
-  <VectorDictionary numberOfVectors="0"><VectorFields numberOfFields="2"><FieldRef field="x"/><FieldRef field="y"/></VectorFields></VectorDictionary>
-  <SupportVectorMachine targetCategory="yes"><Coefficients absoluteValue="0.5" numberOfCoefficients="2"><Coefficient value="1"/><Coefficient value="-1"/></Coefficients></SupportVectorMachine>
-  <SupportVectorMachine targetCategory="no"><Coefficients absoluteValue="-0.25" numberOfCoefficients="2"><Coefficient value="-0.5"/><Coefficient value="2"/></Coefficients></SupportVectorMachine>
+  <VectorDictionary numberOfVectors="2"><VectorFields numberOfFields="2"><FieldRef field="x"/><FieldRef field="y"/></VectorFields>
+    <VectorInstance id="1"><Array n="2" type="real">1 -1</Array></VectorInstance><VectorInstance id="2"><Array n="2" type="real">-0.5 2</Array></VectorInstance></VectorDictionary>
+  <SupportVectorMachine targetCategory="yes"><SupportVectors><SupportVector vectorId="1"/></SupportVectors><Coefficients absoluteValue="0.5"><Coefficient value="1"/></Coefficients></SupportVectorMachine>
+  <SupportVectorMachine targetCategory="no"><SupportVectors><SupportVector vectorId="2"/></SupportVectors><Coefficients absoluteValue="-0.25"><Coefficient value="1"/></Coefficients></SupportVectorMachine>
 </SupportVectorMachineModel>`), xyRows);
   });
 });

@@ -296,7 +296,7 @@ for (let i = 0; i < n; i++) { let ${err} = 0; ${row.s} ${cast} ${array}[i] = ${v
     const ctx = this.root;
     const target = ctx.targetOf(model);
     const row = compileFamily(model, ctx, target);
-    const post = targetsCode(model, row, target, this.names);
+    const post = targetsCode(model, row, target, this.names, (kind) => ctx.fail(kind));
     const { statements, outputs, before, trailing } = this.outputs(model, row, target, ctx, false);
     this.passThroughColumns(model, row, target, statements, outputs);
     if (this.passShift) {
@@ -375,12 +375,23 @@ ${trailing}
         this.declarations.push(_`let ${scratch};`);
         this.steps.push(_`${scratch} = new Float64Array(n);`);
         pending.push(_`${scratch}[i] = ${cast};`);
+        // castOutput: a value an integer field cannot hold fails the row (JPMML TypeCheckException).
+        if (f.dataType === "integer") pending.push(_`if (${scratch}[i] === ${scratch}[i] && !Number.isInteger(${scratch}[i])) { ${ctx.fail({ code: "PMML_TYPE_CHECK", message: `OutputField "${f.name}" cannot hold the value as integer`, path: model.path })} }`);
         ctx.define(f.name, { array: scratch, kind: "number", at: _`${scratch}[i]` });
         value = _`${scratch}[i]`;
       } else if (isExpr && !f.isFinalResult && !all) {
         pending.push(_`${value};`);
       }
-      if (!f.isFinalResult && !all) continue;
+      if (!f.isFinalResult && !all) {
+        // A non-final OutputField is computed (and cast) by the interpreter even though nobody reads
+        // it: a cast that can fail there is left to the interpreter.
+        const numericFeature = ["probability", "confidence", "affinity", "entityAffinity", "clusterAffinity", "residual", "standardError", "support", "lift", "leverage"].includes(f.feature)
+          || ((f.feature === "predictedValue" || f.feature === "transformedValue" || f.feature === "decision") && (isExpr || row.kind === "number"));
+        if (!referenced.has(f.name) && f.dataType !== undefined && f.dataType !== "string" && !((f.dataType === "double" || f.dataType === "float") && numericFeature)) {
+          throw new NotCompilable(`a non-final OutputField of dataType ${f.dataType} whose cast can fail`);
+        }
+        continue;
+      }
       fields.push(f);
       const first = statements.length;
       if (isExpr) {
@@ -486,7 +497,7 @@ ${trailing}
         return;
       case "predictedDisplayValue":
         if (row.kind === "number") {
-          outputs.push({ name: f.name, storage: "f64", decode: { kind: "text" }, dataType: f.dataType });
+          outputs.push({ name: f.name, storage: "f64", decode: { kind: "number" }, dataType: f.dataType });
           statements.push(_`${row.value}`);
         } else {
           const cats = row.categories!;
@@ -495,7 +506,7 @@ ${trailing}
           outputs.push({ name: f.name, storage: "i32", decode: { kind: "table", table }, dataType: f.dataType });
           statements.push(_`${row.value}`);
           const own = row.displayValues;
-          this.finalizers.push(() => { cats.forEach((c, k) => table.push(own ? own[k] : displayValueOf(target, c) ?? formatValue(c))); });
+          this.finalizers.push(() => { cats.forEach((c, k) => table.push(own ? own[k] : displayValueOf(target, c) ?? c)); });
         }
         return;
       case "probability":
@@ -679,6 +690,16 @@ class ModelContext implements KernelContext, ExpressionHost {
     if (local) return local.dataType;
     if (this.parent) return this.parent.typeOf(field);
     return this.pipeline.dataFields.find((f) => f.name === field)?.dataType ?? this.compiler.global.get(field)?.dataType;
+  }
+
+  ordered(field: string): boolean {
+    const local = this.local.get(field);
+    if (local) return local.opType === "ordinal" && (local.values?.length ?? 0) > 0;
+    if (this.parent) return this.parent.ordered(field);
+    const dataField = this.pipeline.dataFields.find((f) => f.name === field);
+    if (dataField) return (this.compiler.topMining.get(field)?.opType ?? dataField.opType) === "ordinal" && dataField.validValues.length > 0;
+    const derived = this.compiler.global.get(field);
+    return derived?.opType === "ordinal" && (derived.values?.length ?? 0) > 0;
   }
 
   numericLiteral(field: string, text: string): number | undefined {

@@ -44,6 +44,8 @@ export interface KernelContext {
    * else as a double; undefined when it is no number.
    */
   numericLiteral(field: string, text: string): number | undefined;
+  /** Whether `field` is ordinal with declared values: the interpreter then orders comparisons by them (Scope.orderingOf). */
+  ordered(field: string): boolean;
   /** Module-level declarations (functions, tables) the family needs. */
   declare(code: Code): void;
   /** A batch-level statement (`n` rows), run after the steps declared before it. */

@@ -19,7 +19,17 @@ export class CompiledScorer {
       errors[i] = this.rowError(rowErrors[i], i);
     }
     const results: (Record<string, Value> | null)[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) results[i] = errors[i] ? null : this.decodeRow(outputs, i);
+    for (let i = 0; i < rows.length; i++) {
+      if (errors[i]) { results[i] = null; continue; }
+      try {
+        results[i] = this.decodeRow(outputs, i);
+      } catch (e) {
+        // An OutputField value its dataType cannot hold fails the row, as in the interpreter.
+        if (!(e instanceof EvaluationError)) throw e;
+        errors[i] = e;
+        results[i] = null;
+      }
+    }
     return { results, errors };
   }
 
@@ -71,5 +81,8 @@ function decodeCell(o: OutputColumn, cell: number): Value {
   }
   if (v === null || !o.dataType) return v;
   const typed = toDataType(v, o.dataType);
-  return typed === undefined ? v : typed;
+  if (typed === undefined) {
+    throw new EvaluationError("PMML_TYPE_CHECK", `OutputField "${o.name}" cannot hold ${JSON.stringify(formatValue(v))} as ${o.dataType}`, { value: formatValue(v) });
+  }
+  return typed;
 }

@@ -1,4 +1,4 @@
-import { formatValue, toDataType, type ModelBase, type Target, type Value, type DataField, type Pipeline } from "@porta/ir";
+import { EvaluationError, SchemaError, formatValue, targetDefaultValue, targetPriors, toDataType, type ModelBase, type Target, type Value, type DataField, type Pipeline } from "@porta/ir";
 import { _, join, type Code, type NameScope } from "./codegen.ts";
 import { MISSING_CODE } from "./columns.ts";
 import type { FamilyRow } from "./kernel.ts";
@@ -44,21 +44,33 @@ export function displayValueOf(facts: TargetFacts, category: Value): string | un
   if (category === null) return undefined;
   const t = facts.target;
   const fromTarget = t?.values.find((tv) => tv.value !== undefined && tv.displayValue !== undefined && facts.category(tv.value) === category)?.displayValue;
-  return fromTarget ?? facts.displayValues?.get(formatValue(category));
+  return fromTarget ?? (facts.opType === "continuous" ? undefined : facts.displayValues?.get(formatValue(category)));
 }
 
 /** Targets post-processing, mirroring the interpreter's applyTargets; may replace row.value. */
-export function targetsCode(model: ModelBase, row: FamilyRow, target: TargetFacts, names: NameScope): Code {
+export function targetsCode(model: ModelBase, row: FamilyRow, target: TargetFacts, names: NameScope, fail?: (kind: { code: string; message: string; path?: string }) => Code): Code {
   const t = target.target;
   if (!t) return _``;
+  /** Targets the interpreter refuses once a prediction is missing: the row fails then, with its code. */
+  const refused = <T>(f: () => T): { ok: T } | { failure: Code } => {
+    try {
+      return { ok: f() };
+    } catch (e) {
+      if (!(e instanceof SchemaError || e instanceof EvaluationError)) throw e;
+      if (!fail) throw new NotCompilable(`Targets the interpreter refuses for a missing prediction: ${e.message}`);
+      return { failure: fail({ code: e.code, message: e.message, path: model.path }) };
+    }
+  };
   if (model.functionName === "regression") {
     if (row.kind !== "number") throw new NotCompilable("Targets on a categorical regression");
     const v = row.value;
     const out: Code[] = [];
-    const dflt = t.values.find((tv) => tv.defaultValue !== undefined)?.defaultValue;
+    const d = refused(() => targetDefaultValue(t));
+    const dflt = "ok" in d ? d.ok : null;
     const x = names.name("tv");
     out.push(_`let ${x} = ${v};`);
-    if (dflt !== undefined) out.push(_`if (${x} !== ${x}) ${x} = ${dflt};`);
+    if (dflt !== null) out.push(_`if (${x} !== ${x}) ${x} = ${dflt};`);
+    if ("failure" in d) out.push(_`if (${x} !== ${x}) { ${d.failure} }`);
     const steps: Code[] = [];
     if (model.mathContext === "float") {
       // FloatValue (the interpreter's applyTargets): restrict, multiply and add, each on floats and rounded to float.
@@ -79,7 +91,12 @@ export function targetsCode(model: ModelBase, row: FamilyRow, target: TargetFact
     return join(out, "\n");
   }
   if (model.functionName === "classification") {
-    const priors = t.values.filter((tv) => tv.priorProbability !== undefined && tv.value !== undefined);
+    const d = refused(() => targetPriors(t));
+    if ("failure" in d) {
+      if (row.kind !== "category") throw new NotCompilable("Targets the interpreter refuses for a missing prediction, on a non-categorical row");
+      return _`if (${row.value} === ${MISSING_CODE}) { ${d.failure} }`;
+    }
+    const priors = d.ok ?? [];
     if (priors.length === 0 || row.kind !== "category") return _``;
     const categories = row.categories!;
     const probs = row.probabilities ?? [];
@@ -89,11 +106,13 @@ export function targetsCode(model: ModelBase, row: FamilyRow, target: TargetFact
       if (k < 0) { categories.push(c); probs.push(names.name("p")); k = categories.length - 1; }
       return k;
     };
-    const priorSlots = priors.map((tv) => ({ k: slot(target.category(tv.value!)), p: tv.priorProbability! }));
+    // A category written twice keeps its first place and its last prior, as the interpreter's map.
+    const prior = new Map<number, number>();
+    for (const tv of priors) prior.set(slot(target.category(tv.value)), tv.probability);
     row.probabilities = probs;
     let best = -1, bestP = -Infinity;
-    for (const { k, p } of priorSlots) if (p > bestP) { best = k; bestP = p; }
-    const assigns = probs.map((p, k) => _`${p} = ${priorSlots.find((s) => s.k === k)?.p ?? 0};`);
+    for (const [k, p] of prior) if (p > bestP) { best = k; bestP = p; }
+    const assigns = probs.map((p, k) => _`${p} = ${prior.get(k) ?? 0};`);
     const extra = probs.slice(declared);
     if (extra.length) row.staticProbabilities = false;
     return _`${extra.length ? _`let ${join(extra.map((p) => _`${p} = NaN`), ", ")};` : _``}

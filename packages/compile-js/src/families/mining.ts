@@ -31,7 +31,7 @@ function nodeTableFor(segments: CompiledSegment[], ctx: KernelContext, layout: T
     segments.map((s) => s.tree),
     // The walker reads the arrays directly: a derived column that can fail must be read through
     // its flagging accessor, so such trees keep the branches layout.
-    (field, text) => (ctx.column(field).kind === "number" && ctx.column(field).errors === undefined ? ctx.numericLiteral(field, text) : undefined),
+    (field, text) => (ctx.column(field).kind === "number" && ctx.column(field).errors === undefined && !ctx.ordered(field) ? ctx.numericLiteral(field, text) : undefined),
     (field) => {
       let k = slots.indexOf(field);
       if (k < 0) { slots.push(field); k = slots.length - 1; }

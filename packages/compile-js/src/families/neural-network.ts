@@ -56,7 +56,7 @@ export function compileNeuralNetwork(model: NeuralNetwork, ctx: KernelContext, t
     if (activation === "radialBasis") {
       const widths = layer.neurons.map((n) => n.width ?? layer.width ?? model.width);
       if (widths.some((x) => x === undefined)) throw new NotCompilable("radialBasis NeuralLayer without a width");
-      const altitudes = layer.neurons.map((n) => n.altitude ?? layer.altitude ?? model.altitude);
+      const altitudes = layer.neurons.map(() => layer.altitude ?? model.altitude);
       const wd = ctx.pool.add(Float64Array.from(widths as number[]), "width");
       const al = ctx.pool.add(Float64Array.from(altitudes), "altitude");
       statements.push(_`for (let u = 0; u < ${U}; u++) {

@@ -109,7 +109,7 @@ export function compileSegment(segment: Segment, ctx: KernelContext): SegmentRow
   const sctx = ctx.nested(m);
   const st = sctx.targetOf(m);
   const row = compileFamily(m, sctx, st);
-  const post = targetsCode(m, row, st, ctx.names);
+  const post = targetsCode(m, row, st, ctx.names, (kind) => ctx.fail(kind));
   const predicate = segment.predicate.kind === "true" ? null : predicateCode(segment.predicate, ctx);
   return { segment, row, post, predicate, sctx, target: st };
 }

@@ -33,6 +33,8 @@ export function compileSvm(model: SupportVectorMachineModel, ctx: KernelContext,
       head.push(_`{ if (${col.at} !== ${col.at}) ${missing} = true; ${x}[${q}] = ${col.at} === ${v} ? 1 : 0; }`);
     }
   });
+  // A missing vector field fails the row (JPMML's MissingValueException), as in the interpreter.
+  head.push(_`if (${missing}) { ${ctx.fail({ code: "PMML_MISSING_VALUE", message: "a VectorFields field is missing", path: model.path })} }`);
   const { fn: machine, prepare } = machineFunction(model, ctx, x, F);
   const fs = model.machines.map(() => ctx.names.name("f"));
   const machinesCode = join(fs.map((f, m) => _`const ${f} = ${machine}(${m});`), "\n");
@@ -44,6 +46,11 @@ export function compileSvm(model: SupportVectorMachineModel, ctx: KernelContext,
   }
   if (model.functionName !== "classification") throw new NotCompilable(`SupportVectorMachineModel ${model.functionName}`);
   const method = model.classificationMethod ?? (model.alternateBinaryTargetCategory !== undefined || model.machines[0]?.alternateTargetCategory !== undefined ? "OneAgainstOne" : "OneAgainstAll");
+  // Documents the interpreter refuses (misplaced alternateTargetCategory, a binary model of several
+  // machines, a machine without targetCategory) are left to it.
+  if (method === "OneAgainstAll" && model.machines.some((m) => m.alternateTargetCategory !== undefined)) throw new NotCompilable("one-against-all SupportVectorMachine with alternateTargetCategory");
+  if (model.alternateBinaryTargetCategory !== undefined) throw new NotCompilable("SupportVectorMachineModel alternateBinaryTargetCategory");
+  if (model.machines.some((m) => m.targetCategory === undefined)) throw new NotCompilable("SupportVectorMachine without targetCategory");
   const categoryOf = (text: string | undefined): Value => {
     if (text === undefined) throw new NotCompilable("SupportVectorMachine without targetCategory");
     return target.category(text);

@@ -108,6 +108,7 @@ export function predicateCode(p: Predicate, ctx: KernelContext): Code {
       if (p.operator === "isMissing") return col.kind === "number" ? _`(${col.at} !== ${col.at} ? 1 : 0)` : _`(${col.at} === ${MISSING_CODE} ? 1 : 0)`;
       if (p.operator === "isNotMissing") return col.kind === "number" ? _`(${col.at} !== ${col.at} ? 0 : 1)` : _`(${col.at} === ${MISSING_CODE} ? 0 : 1)`;
       if (p.value === undefined) throw new NotCompilable("SimplePredicate without value");
+      if (p.operator !== "equal" && p.operator !== "notEqual" && ctx.ordered(p.field)) throw new NotCompilable("SimplePredicate ordering an ordinal field by its declared values");
       if (col.kind === "number") {
         const v = ctx.numericLiteral(p.field, p.value);
         if (v === undefined) throw new NotCompilable("SimplePredicate comparing a number with text");

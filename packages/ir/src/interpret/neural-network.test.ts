@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
-import { SchemaError, UnsupportedFeatureError, interpret } from "@porta/ir";
+import { SchemaError, interpret } from "@porta/ir";
 import { activate } from "./neural-network.ts";
 import { exp } from "./exp.ts";
 
@@ -106,9 +106,9 @@ describe("NeuralNetwork (PMML 4.4 §NeuralNetwork)", () => {
     expect(r.Pu).toBe(h0 / (h0 + h1));
   });
 
-  it("a classification output that is not NormDiscrete is unsupported", () => {
+  it("a classification output that is not NormDiscrete is misplaced (a SchemaError, as JPMML's MisplacedElementException)", () => {
     const bad = classification("none").replace(`<NormDiscrete field="k" value="u"/>`, `<FieldRef field="k"/>`);
-    expect(() => interpret(parsePmml(bad), { a: "1", b: "1" })).toThrow(UnsupportedFeatureError);
+    expect(() => interpret(parsePmml(bad), { a: "1", b: "1" })).toThrow(expect.objectContaining({ code: "PMML_MISPLACED_ELEMENT" }));
   });
 
   it("a connection from an unknown neuron is a SchemaError", () => {
@@ -116,7 +116,7 @@ describe("NeuralNetwork (PMML 4.4 §NeuralNetwork)", () => {
     expect(() => interpret(parsePmml(bad), { a: "1", b: "1" })).toThrow(SchemaError);
   });
 
-  it("radialBasis: exp(f·ln(altitude) − Σ(x − w)²/(2·width²)), neuron width overrides the network's", () => {
+  it("radialBasis: exp(f·ln(altitude) − Σ(x − w)²/(2·width²)), neuron width overrides the network's; a Neuron's altitude is not read (JPMML: layer, else network)", () => {
     const p = parsePmml(doc(`
   <NeuralNetwork functionName="regression" activationFunction="radialBasis" width="2" altitude="1.5">
     <MiningSchema><MiningField name="a"/><MiningField name="b"/><MiningField name="y" usageType="target"/></MiningSchema>
@@ -126,7 +126,7 @@ describe("NeuralNetwork (PMML 4.4 §NeuralNetwork)", () => {
     </NeuralInputs>
     <NeuralLayer>
       <Neuron id="r0" bias="99"><Con from="i0" weight="1"/><Con from="i1" weight="2"/></Neuron>
-      <Neuron id="r1" width="0.5"><Con from="i0" weight="0"/><Con from="i1" weight="0"/></Neuron>
+      <Neuron id="r1" width="0.5" altitude="7"><Con from="i0" weight="0"/><Con from="i1" weight="0"/></Neuron>
     </NeuralLayer>
     <NeuralLayer activationFunction="identity"><Neuron id="o"><Con from="r0" weight="1"/><Con from="r1" weight="10"/></Neuron></NeuralLayer>
     <NeuralOutputs><NeuralOutput outputNeuron="o"><DerivedField optype="continuous" dataType="double"><FieldRef field="y"/></DerivedField></NeuralOutput></NeuralOutputs>

@@ -1,7 +1,7 @@
 import type { ActivationFunction, NeuralLayer, NeuralNetwork, NeuralNormalization, NeuralOutput } from "../models/neural-network.ts";
 import type { ModelResult } from "../model.ts";
 import type { Expr, NormContinuousExpr } from "../expr.ts";
-import { SchemaError, UnsupportedFeatureError } from "../errors.ts";
+import { SchemaError } from "../errors.ts";
 import { toDataType, toNumber, type Value } from "../values.ts";
 import { evaluateExpr } from "./expression.ts";
 import type { ModelScope } from "./scope.ts";
@@ -25,7 +25,8 @@ export function evaluateNeuralNetwork(model: NeuralNetwork, scope: ModelScope, t
     let best: Value = null, bestP = -Infinity, bestNeuron: string | null = null;
     for (const { output, expr } of outputs) {
       if (expr.kind !== "normDiscrete") {
-        throw new UnsupportedFeatureError(`NeuralOutput/DerivedField/${exprElement(expr)}`, `a classification NeuralOutput must map its neuron through NormDiscrete, not ${exprElement(expr)}`, { path: output.path });
+        // JPMML: MisplacedElementException, a document error rather than a missing feature.
+        throw new SchemaError("PMML_MISPLACED_ELEMENT", `a classification NeuralOutput must map its neuron through NormDiscrete, not ${exprElement(expr)}`, { path: output.path, value: exprElement(expr) });
       }
       const p = neuronValue(values, output);
       const category = toCategory(expr.value, target);
@@ -46,7 +47,7 @@ export function evaluateNeuralNetwork(model: NeuralNetwork, scope: ModelScope, t
       case "normContinuous":
         return { value: denormalize(expr, y) };
       default:
-        throw new UnsupportedFeatureError(`NeuralOutput/DerivedField/${exprElement(expr)}`, `a regression NeuralOutput must use FieldRef or NormContinuous, not ${exprElement(expr)}`, { path: output.path });
+        throw new SchemaError("PMML_MISPLACED_ELEMENT", `a regression NeuralOutput must use FieldRef or NormContinuous, not ${exprElement(expr)}`, { path: output.path, value: exprElement(expr) });
     }
   }
   throw new SchemaError("PMML_FUNCTION_NAME", `NeuralNetwork cannot do ${model.functionName}`, { path: model.path, value: model.functionName });
@@ -80,7 +81,7 @@ function targetOutputs(model: NeuralNetwork, scope: ModelScope, target: TargetIn
     }
     const field = expr.kind === "fieldRef" || expr.kind === "normContinuous" || expr.kind === "normDiscrete" ? expr.field : undefined;
     if (field === undefined) {
-      throw new UnsupportedFeatureError(`NeuralOutput/DerivedField/${exprElement(expr)}`, undefined, { path: output.path });
+      throw new SchemaError("PMML_MISPLACED_ELEMENT", `a NeuralOutput must map its neuron through FieldRef, NormContinuous or NormDiscrete, not ${exprElement(expr)}`, { path: output.path, value: exprElement(expr) });
     }
     if (target.name === null || field === target.name) result.push({ output, expr });
   }
@@ -122,7 +123,8 @@ function evaluateNeurons(model: NeuralNetwork, scope: ModelScope): Map<string, n
         if (width === undefined) {
           throw new SchemaError("PMML_MISSING_ATTRIBUTE", "radialBasis activation needs a width", { path: layer.path, value: "width" });
         }
-        const altitude = neuron.altitude ?? layer.altitude ?? model.altitude;
+        // JPMML reads altitude from the layer, else the network: a Neuron's own altitude is not used.
+        const altitude = layer.altitude ?? model.altitude;
         // exp(f·ln(altitude) − Σ(x − w)² / (2·width²)), f = number of connections; bias is not used.
         z /= width * width * -2;
         if (altitude !== 1) z += Math.log(altitude) * neuron.connections.length;

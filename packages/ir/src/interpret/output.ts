@@ -35,11 +35,18 @@ function segmentation(result: ModelResult): SegmentationExtras | undefined {
   return result.extras?.segmentRuns instanceof Map ? (result.extras as unknown as SegmentationExtras) : undefined;
 }
 
-function castOutput(field: OutputField, value: Value): Value {
+/**
+ * The value as the OutputField's dataType. A value that dataType cannot hold (2.5 as integer,
+ * "A" as double) is an error, as JPMML's FieldValueUtil.create (TypeCheckException), not the raw value.
+ */
+export function castOutput(field: Pick<OutputField, "name" | "dataType">, value: Value): Value {
   // Multi-valued results (rule antecedents, selectAll) stay lists.
   if (value === null || !field.dataType || Array.isArray(value)) return value;
   const typed = toDataType(value, field.dataType);
-  return typed === undefined ? value : typed;
+  if (typed === undefined) {
+    throw new EvaluationError("PMML_TYPE_CHECK", `OutputField "${field.name}" cannot hold ${JSON.stringify(formatValue(value))} as ${field.dataType}`, { value: formatValue(value) });
+  }
+  return typed;
 }
 
 function categoryValue(field: OutputField, result: ModelResult, target: TargetInfo, map: Map<Value, number> | undefined): Value {
@@ -67,7 +74,9 @@ export function outputValue(field: OutputField, result: ModelResult, target: Tar
       return result.value;
     case "predictedDisplayValue":
       if (result.value === null || result.displayValue === null) return null;
-      return result.displayValue ?? formatValue(result.value);
+      // Without a display value, "the raw predicted value is used" (JPMML: the value itself, then
+      // converted to the OutputField's dataType).
+      return result.displayValue ?? result.value;
     case "probability":
       return categoryValue(field, result, target, result.probabilities);
     case "confidence":

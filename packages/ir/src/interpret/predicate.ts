@@ -1,5 +1,5 @@
 import type { Predicate, SimplePredicate, SimpleSetPredicate, Truth } from "../predicate.ts";
-import { SchemaError } from "../errors.ts";
+import { EvaluationError, SchemaError } from "../errors.ts";
 import { compareValues, toDataType, valuesEqual, type Value } from "../values.ts";
 import type { Scope } from "./scope.ts";
 
@@ -56,14 +56,30 @@ function evaluateSimple(p: SimplePredicate, scope: Scope): Truth {
     case "notEqual":
       return !valuesEqual(v, lit);
     case "lessThan":
-      return compareValues(v, lit) < 0;
+      return compare(v, lit, scope, p.field) < 0;
     case "lessOrEqual":
-      return compareValues(v, lit) <= 0;
+      return compare(v, lit, scope, p.field) <= 0;
     case "greaterThan":
-      return compareValues(v, lit) > 0;
+      return compare(v, lit, scope, p.field) > 0;
     case "greaterOrEqual":
-      return compareValues(v, lit) >= 0;
+      return compare(v, lit, scope, p.field) >= 0;
   }
+}
+
+/**
+ * Order of a field's value against a literal: by position in the ordinal field's declared
+ * values where it has them (a value outside them cannot be ordered: JPMML's OrdinalValue
+ * throws), else natural order.
+ */
+function compare(v: Value, lit: Value, scope: Scope, field: string): number {
+  const ordering = scope.orderingOf?.(field);
+  if (!ordering) return compareValues(v, lit);
+  const left = ordering.findIndex((o) => valuesEqual(o, v));
+  const right = ordering.findIndex((o) => valuesEqual(o, lit));
+  if (left < 0 || right < 0) {
+    throw new EvaluationError("PMML_ORDINAL_ORDER", `values ${JSON.stringify(String(v))} and ${JSON.stringify(String(lit))} of ordinal field "${field}" cannot be ordered`, { value: left < 0 ? v : lit });
+  }
+  return left - right;
 }
 
 function evaluateSimpleSet(p: SimpleSetPredicate, scope: Scope): Truth {

@@ -20,6 +20,11 @@ export interface Scope {
   typeOf(name: string): DataType | undefined;
   /** The user function of this name, when defined. */
   lookupFunction(name: string): DefineFunction | undefined;
+  /**
+   * The ordering of an ordinal field's values (its valid Values in document order), when it has
+   * one: comparisons then follow it (JPMML's OrdinalValue).
+   */
+  orderingOf?(name: string): Value[] | undefined;
   readonly pipeline: Pipeline;
 }
 
@@ -72,6 +77,16 @@ export class PipelineScope implements Scope {
     return this.dataFields.get(name)?.dataType ?? this.derived.get(name)?.dataType;
   }
 
+  orderingOf(name: string): Value[] | undefined {
+    const dataField = this.dataFields.get(name);
+    if (dataField) {
+      const opType = this.topMiningFields.get(name)?.opType ?? dataField.opType;
+      return opType === "ordinal" && dataField.validValues.length > 0 ? dataField.validValues : undefined;
+    }
+    const derived = this.derived.get(name);
+    return derived?.opType === "ordinal" && derived.values && derived.values.length > 0 ? derived.values : undefined;
+  }
+
   /** A data field's value as given, before any treatment. */
   rawInput(name: string): unknown {
     return this.row[name];
@@ -121,6 +136,12 @@ export class ModelScope implements Scope {
 
   typeOf(name: string): DataType | undefined {
     return this.local.get(name)?.dataType ?? this.parent.typeOf(name);
+  }
+
+  orderingOf(name: string): Value[] | undefined {
+    const local = this.local.get(name);
+    if (local) return local.opType === "ordinal" && local.values && local.values.length > 0 ? local.values : undefined;
+    return this.parent.orderingOf?.(name);
   }
 
   /** Makes a value visible by name in this scope (output fields, segment results). */
@@ -200,11 +221,15 @@ export function classifyInput(field: DataField, raw: unknown): { validity: Valid
     if (valuesEqual(inv, typed)) return { validity: "invalid", value: typed };
   }
   if (field.opType === "continuous" && typeof typed === "number") {
-    if (field.intervals.length > 0 && !field.intervals.some((iv) => inInterval(iv, typed))) {
-      // Declared valid values extend the intervals.
-      if (!field.validValues.some((v) => valuesEqual(v, typed))) return { validity: "invalid", value: typed };
+    // Declared valid values extend the intervals; without intervals they are the whole valid
+    // space ("If a field contains at least one Value element where the value of property is
+    // valid, then the set of Value elements completely defines the set of valid values"), as
+    // JPMML's InputFieldUtil reads it for continuous fields too.
+    if (field.validValues.some((v) => valuesEqual(v, typed))) return { validity: "valid", value: typed };
+    if (field.intervals.length > 0) {
+      return { validity: field.intervals.some((iv) => inInterval(iv, typed)) ? "valid" : "invalid", value: typed };
     }
-    return { validity: "valid", value: typed };
+    return { validity: field.validValues.length > 0 ? "invalid" : "valid", value: typed };
   }
   if (field.validValues.length > 0 && field.opType !== "continuous" && !field.validValues.some((v) => valuesEqual(v, typed))) {
     return { validity: "invalid", value: typed };
@@ -240,17 +265,25 @@ export function prepareInput(field: DataField, mining: MiningField | undefined, 
         case "returnInvalid":
           throw new EvaluationError("PMML_INVALID_VALUE", `field "${field.name}" has an invalid value`, { value: raw });
         case "asIs":
+          // JPMML's (pre-4.4) reading: asIs with an invalidValueReplacement replaces, like asValue.
+          if (mining?.invalidValueReplacement !== undefined && mining.invalidValueReplacement !== null) return invalidReplacement(field, mining.invalidValueReplacement);
           return value;
         case "asMissing":
           return treatMissing(field.name, field.dataType, mining);
         case "asValue":
-          return mining?.invalidValueReplacement ?? null;
+          return mining?.invalidValueReplacement === undefined || mining.invalidValueReplacement === null ? null : invalidReplacement(field, mining.invalidValueReplacement);
       }
       break;
     case "valid":
       return mining ? treatOutlier(mining, value) : value;
   }
   return value;
+}
+
+/** The invalidValueReplacement as the field's dataType (JPMML's createInputValue). */
+function invalidReplacement(field: DataField, replacement: Value): Value {
+  const v = toDataType(replacement, field.dataType);
+  return v === undefined ? replacement : v;
 }
 
 function treatMissing(name: string, dataType: DataType, mining: MiningField | undefined): Value {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
-import { EvaluationError, SchemaError, interpret } from "@porta/ir";
+import { EvaluationError, SchemaError, UnsupportedFeatureError, interpret } from "@porta/ir";
 import { kernel } from "./support-vector-machine.ts";
 import { exp } from "./exp.ts";
 
@@ -45,7 +45,24 @@ describe("SupportVectorMachineModel (PMML 4.4 §SupportVectorMachine)", () => {
     const x = [0.2, 0.4];
     const k = { kind: "radialBasis", gamma: 0.5 } as const;
     expect(interpret(p, { a: "0.2", b: "0.4" }).y).toBe(2 * kernel(k, x, [...S.s1]) + -1 * kernel(k, x, [...S.s2]) + 0.25);
-    expect(interpret(p, { a: null, b: "0.4" }).y).toBeNull();
+  });
+
+  it("a missing VectorFields input is an error, not a missing prediction (JPMML: MissingValueException)", () => {
+    const p = parsePmml(doc(`
+  <SupportVectorMachineModel functionName="regression">
+    <MiningSchema><MiningField name="a"/><MiningField name="b"/><MiningField name="y" usageType="target"/></MiningSchema>
+    <LinearKernelType/>${VECTORS}
+    ${machine("", ["s1"], [1], 0)}
+  </SupportVectorMachineModel>`));
+    expect(() => interpret(p, { a: null, b: "0.4" })).toThrow(expect.objectContaining({ code: "PMML_MISSING_VALUE" }));
+    // A MiningField replacement is not missing.
+    const replaced = parsePmml(doc(`
+  <SupportVectorMachineModel functionName="regression">
+    <MiningSchema><MiningField name="a" missingValueReplacement="1"/><MiningField name="b"/><MiningField name="y" usageType="target"/></MiningSchema>
+    <LinearKernelType/>${VECTORS}
+    ${machine("", ["s1"], [1], 0)}
+  </SupportVectorMachineModel>`));
+    expect(interpret(replaced, { a: null, b: "2" }).y).toBe(5);
   });
 
   it("kernels: linear x·y, polynomial (γ x·y + c)^d, radial basis exp(−γ‖x−y‖²), sigmoid tanh(γ x·y + c)", () => {
@@ -65,10 +82,33 @@ describe("SupportVectorMachineModel (PMML 4.4 §SupportVectorMachine)", () => {
     ${machine(`targetCategory="w"`, ["s3"], [1], 0)}
   </SupportVectorMachineModel>`);
 
-  it("OneAgainstAll: the machine with the smallest value wins, or the largest with maxWins=\"true\"", () => {
+  it("OneAgainstAll: the machine with the smallest value wins", () => {
     // f_u = a + 2b, f_v = −b, f_w = 0.5a + 0.5b
     expect(interpret(parsePmml(ova()), { a: "1", b: "1" }).k).toBe("v");
-    expect(interpret(parsePmml(ova(` maxWins="true"`)), { a: "1", b: "1" }).k).toBe("u");
+  });
+
+  it("maxWins=\"true\" and svmRepresentation=\"Coefficients\" are refused when the document is read, as JPMML's evaluator does", () => {
+    expect(() => parsePmml(ova(` maxWins="true"`))).toThrow(UnsupportedFeatureError);
+    expect(() => parsePmml(ova(` svmRepresentation="Coefficients"`))).toThrow(UnsupportedFeatureError);
+    expect(() => parsePmml(ova(` maxWins="false" svmRepresentation="SupportVectors"`))).not.toThrow();
+  });
+
+  it("alternateTargetCategory is misplaced in a one-against-all model and next to alternateBinaryTargetCategory", () => {
+    const bad = ova().replace(`targetCategory="w"`, `targetCategory="w" alternateTargetCategory="u"`);
+    expect(() => interpret(parsePmml(bad), { a: "1", b: "1" })).toThrow(expect.objectContaining({ code: "PMML_MISPLACED_ATTRIBUTE" }));
+  });
+
+  it("classificationMethod inferred from the machines: alternateBinaryTargetCategory needs exactly one machine; the first machine needs targetCategory", () => {
+    const two = doc(`
+  <SupportVectorMachineModel functionName="classification" alternateBinaryTargetCategory="v">
+    <MiningSchema><MiningField name="a"/><MiningField name="b"/><MiningField name="k" usageType="target"/></MiningSchema>
+    <LinearKernelType/>${VECTORS}
+    ${machine(`targetCategory="u"`, ["s3"], [1], 0)}
+    ${machine(`targetCategory="w"`, ["s3"], [1], 0)}
+  </SupportVectorMachineModel>`);
+    expect(() => interpret(parsePmml(two), { a: "1", b: "1" })).toThrow(SchemaError);
+    const nameless = ova().replace(`targetCategory="u"`, "").replace(` classificationMethod="OneAgainstAll"`, "");
+    expect(() => interpret(parsePmml(nameless), { a: "1", b: "1" })).toThrow(expect.objectContaining({ code: "PMML_MISSING_ATTRIBUTE" }));
   });
 
   const ovo = (attrs = "", m1 = `targetCategory="u" alternateTargetCategory="v"`) => doc(`
@@ -112,11 +152,12 @@ describe("SupportVectorMachineModel (PMML 4.4 §SupportVectorMachine)", () => {
 
   it("CategoricalPredictor vector fields are 1 when the value matches the category, else 0", () => {
     const p = parsePmml(doc(`
-  <SupportVectorMachineModel functionName="regression" svmRepresentation="Coefficients">
+  <SupportVectorMachineModel functionName="regression">
     <MiningSchema><MiningField name="a"/><MiningField name="c"/><MiningField name="y" usageType="target"/></MiningSchema>
     <LinearKernelType/>
-    <VectorDictionary><VectorFields><FieldRef field="a"/><CategoricalPredictor name="c" value="q" coefficient="1"/></VectorFields></VectorDictionary>
-    <SupportVectorMachine><Coefficients absoluteValue="1"><Coefficient value="2"/><Coefficient value="10"/></Coefficients></SupportVectorMachine>
+    <VectorDictionary><VectorFields><FieldRef field="a"/><CategoricalPredictor name="c" value="q" coefficient="1"/></VectorFields>
+      <VectorInstance id="w"><Array type="real">2 10</Array></VectorInstance></VectorDictionary>
+    <SupportVectorMachine><SupportVectors><SupportVector vectorId="w"/></SupportVectors><Coefficients absoluteValue="1"><Coefficient value="1"/></Coefficients></SupportVectorMachine>
   </SupportVectorMachineModel>`));
     expect(interpret(p, { a: "3", c: "q" }).y).toBe(17);
     expect(interpret(p, { a: "3", c: "p" }).y).toBe(7);

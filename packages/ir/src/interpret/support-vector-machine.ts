@@ -14,7 +14,6 @@ import { exp } from "./exp.ts";
  */
 export function evaluateSvm(model: SupportVectorMachineModel, scope: ModelScope, target: TargetInfo): ModelResult {
   const x = inputVector(model, scope);
-  if (x === null) return { value: null };
   if (model.functionName === "regression") {
     if (model.machines.length !== 1) {
       throw new SchemaError("PMML_SVM_MACHINES", "a regression SupportVectorMachineModel needs exactly one SupportVectorMachine", { path: model.path, value: model.machines.length });
@@ -33,10 +32,23 @@ export function evaluateSvm(model: SupportVectorMachineModel, scope: ModelScope,
  */
 function classificationMethod(model: SupportVectorMachineModel): "OneAgainstAll" | "OneAgainstOne" {
   if (model.classificationMethod) return model.classificationMethod;
-  if (model.alternateBinaryTargetCategory !== undefined) return "OneAgainstOne";
   const first = model.machines[0];
   if (!first) throw new SchemaError("PMML_SVM_MACHINES", "SupportVectorMachineModel has no SupportVectorMachine", { path: model.path, value: 0 });
+  // The evidence JPMML accepts: a binary model is exactly one machine with a targetCategory; otherwise
+  // the first machine's targetCategory (required) with or without alternateTargetCategory.
+  if (model.alternateBinaryTargetCategory !== undefined && model.machines.length !== 1) {
+    throw new SchemaError("PMML_SVM_MACHINES", `alternateBinaryTargetCategory needs exactly one SupportVectorMachine, found ${model.machines.length}`, { path: model.path, value: model.machines.length });
+  }
+  requireCategory(first);
+  if (model.alternateBinaryTargetCategory !== undefined) return "OneAgainstOne";
   return first.alternateTargetCategory !== undefined ? "OneAgainstOne" : "OneAgainstAll";
+}
+
+/** alternateTargetCategory where the method has no use for it: JPMML's MisplacedAttributeException. */
+function refuseAlternate(m: SupportVectorMachine, why: string): void {
+  if (m.alternateTargetCategory !== undefined) {
+    throw new SchemaError("PMML_MISPLACED_ATTRIBUTE", `SupportVectorMachine@alternateTargetCategory is not allowed ${why}`, { path: `${m.path}/@alternateTargetCategory`, value: m.alternateTargetCategory });
+  }
 }
 
 function requireCategory(m: SupportVectorMachine): string {
@@ -51,6 +63,7 @@ function oneAgainstAll(model: SupportVectorMachineModel, x: number[], target: Ta
   let best: Value = null, bestF = 0;
   for (const m of model.machines) {
     const category = toCategory(requireCategory(m), target);
+    refuseAlternate(m, "in a one-against-all model");
     const f = machineValue(model, m, x);
     affinities.set(category, f);
     // Ties keep the first machine.
@@ -62,9 +75,11 @@ function oneAgainstAll(model: SupportVectorMachineModel, x: number[], target: Ta
 function oneAgainstOne(model: SupportVectorMachineModel, x: number[], target: TargetInfo): ModelResult {
   const votes = new Map<string, { category: Value; votes: number }>();
   for (const m of model.machines) {
+    requireCategory(m);
     const f = machineValue(model, m, x);
     let label: string;
     if (model.alternateBinaryTargetCategory !== undefined) {
+      refuseAlternate(m, "next to the model's alternateBinaryTargetCategory");
       // "A rounded value of 1 corresponds to targetCategory, 0 to alternateBinaryTargetCategory."
       const rounded = Math.floor(f + 0.5);
       if (rounded === 1) label = requireCategory(m);
@@ -96,12 +111,14 @@ function oneAgainstOne(model: SupportVectorMachineModel, x: number[], target: Ta
   return { value: best, probabilities };
 }
 
-/** The VectorFields of the row; null when one is missing. */
-function inputVector(model: SupportVectorMachineModel, scope: ModelScope): number[] | null {
+/** The VectorFields of the row; a missing one is an error (JPMML's MissingValueException), not a missing prediction. */
+function inputVector(model: SupportVectorMachineModel, scope: ModelScope): number[] {
   const x: number[] = [];
   for (const vf of model.vectorFields) {
     const v = scope.resolve(vf.field);
-    if (v === null) return null;
+    if (v === null) {
+      throw new EvaluationError("PMML_MISSING_VALUE", `VectorFields field "${vf.field}" is missing`, { path: model.path, value: vf.field });
+    }
     if (vf.kind === "fieldRef") {
       x.push(toNumber(v));
     } else {

@@ -1,4 +1,5 @@
 import type { ModelBase, ModelResult, Target } from "../model.ts";
+import { EvaluationError, SchemaError } from "../errors.ts";
 import { formatValue, toDataType, valuesEqual, type DataType, type OpType, type Value } from "../values.ts";
 import type { ModelScope } from "./scope.ts";
 import { addFloat, multiplyFloat } from "./single-precision.ts";
@@ -43,8 +44,8 @@ export function applyTargets(model: ModelBase, result: ModelResult, target: Targ
   if (model.functionName === "regression") {
     let v = result.value;
     if (v === null) {
-      const dflt = t.values.find((tv) => tv.defaultValue !== undefined)?.defaultValue;
-      if (dflt === undefined) return result;
+      const dflt = targetDefaultValue(t, model.path);
+      if (dflt === null) return result;
       v = dflt;
     }
     if (typeof v !== "number") return result;
@@ -70,19 +71,57 @@ export function applyTargets(model: ModelBase, result: ModelResult, target: Targ
     return { ...result, value: x };
   }
   if (model.functionName === "classification" && result.value === null) {
-    const priors = t.values.filter((tv) => tv.priorProbability !== undefined && tv.value !== undefined);
-    if (priors.length > 0) {
+    const priors = targetPriors(t, model.path);
+    if (priors !== null) {
       const probabilities = new Map<Value, number>();
+      for (const { value, probability } of priors) probabilities.set(toCategory(value, target), probability);
       let best: Value = null, bestP = -Infinity;
-      for (const tv of priors) {
-        const c = toCategory(tv.value!, target);
-        probabilities.set(c, tv.priorProbability!);
-        if (tv.priorProbability! > bestP) { best = c; bestP = tv.priorProbability!; }
-      }
+      for (const [c, p] of probabilities) if (p > bestP) { best = c; bestP = p; }
       return withDisplayValue({ ...result, value: best, probabilities }, target, t);
     }
   }
   return withDisplayValue(result, target, t);
+}
+
+/**
+ * The default of a regression whose prediction is missing (JPMML's TargetUtil.getDefaultValue):
+ * null without TargetValues or without defaultValue; a Target with several TargetValues, or
+ * whose TargetValue has value or priorProbability (categorical attributes), is refused.
+ */
+export function targetDefaultValue(t: Target, path?: string): number | null {
+  if (t.values.length === 0) return null;
+  if (t.values.length !== 1) {
+    throw new SchemaError("PMML_TARGET_VALUES", `a continuous Target holds one TargetValue, found ${t.values.length}`, { path, value: t.values.length });
+  }
+  const tv = t.values[0];
+  if (tv.value !== undefined || tv.priorProbability !== undefined) {
+    throw new SchemaError("PMML_TARGET_VALUES", "the TargetValue of a continuous Target cannot have value or priorProbability", { path, value: tv.value ?? tv.priorProbability });
+  }
+  return tv.defaultValue ?? null;
+}
+
+/**
+ * The prior distribution of a classification whose prediction is missing (JPMML's
+ * TargetUtil.getPriorProbabilities): null without TargetValues; otherwise every TargetValue needs
+ * value and priorProbability and no defaultValue, and the priors are divided by their sum unless
+ * it is exactly 1 (a zero sum is undefined).
+ */
+export function targetPriors(t: Target, path?: string): { value: string; probability: number }[] | null {
+  if (t.values.length === 0) return null;
+  const out: { value: string; probability: number }[] = [];
+  let sum = 0;
+  for (const tv of t.values) {
+    if (tv.value === undefined) throw new SchemaError("PMML_MISSING_ATTRIBUTE", "TargetValue needs value", { path, value: "value" });
+    if (tv.priorProbability === undefined) throw new SchemaError("PMML_MISSING_ATTRIBUTE", `TargetValue "${tv.value}" needs priorProbability`, { path, value: "priorProbability" });
+    if (tv.defaultValue !== undefined) throw new SchemaError("PMML_TARGET_VALUES", `TargetValue "${tv.value}" of a categorical Target cannot have defaultValue`, { path, value: tv.defaultValue });
+    out.push({ value: tv.value, probability: tv.priorProbability });
+    sum += tv.priorProbability;
+  }
+  if (sum !== 1) {
+    if (sum === 0) throw new EvaluationError("PMML_UNDEFINED_RESULT", "the prior probabilities sum to 0", { path, value: 0 });
+    for (const e of out) e.probability /= sum;
+  }
+  return out;
 }
 
 function withDisplayValue(result: ModelResult, target: TargetInfo, t: Target | undefined): ModelResult {
@@ -90,6 +129,7 @@ function withDisplayValue(result: ModelResult, target: TargetInfo, t: Target | u
   const key = formatValue(result.value);
   const fromTarget = t?.values.find((tv) => tv.value !== undefined && tv.displayValue !== undefined &&
     valuesEqual(toCategory(tv.value, target), result.value))?.displayValue;
-  const display = fromTarget ?? target.displayValues?.get(key);
+  // DataField Value displayValues label categories: a continuous target does not read them (JPMML).
+  const display = fromTarget ?? (target.opType === "continuous" ? undefined : target.displayValues?.get(key));
   return display === undefined ? result : { ...result, displayValue: display };
 }

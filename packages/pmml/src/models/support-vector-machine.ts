@@ -1,5 +1,5 @@
 import {
-  SchemaError,
+  SchemaError, UnsupportedFeatureError,
   type ModelBase, type SupportVectorMachineModel, type SvmKernel, type SvmVectorField,
 } from "@porta/ir";
 import { booleanAttr, enumAttr, numberArray, numberAttr, requiredAttr, requiredNumberAttr } from "../attributes.ts";
@@ -33,10 +33,16 @@ export function parseSupportVectorMachineModel(el: XmlElement, base: ModelBase):
     vectors[id] = values;
   }
   const representation = enumAttr(el, "svmRepresentation", ["SupportVectors", "Coefficients"] as const, "SupportVectors");
-  const kernel = parseKernel(el);
-  if (representation === "Coefficients" && kernel.kind !== "linear") {
-    throw new SchemaError("PMML_SVM_REPRESENTATION", "svmRepresentation=\"Coefficients\" needs a LinearKernelType", { path: el.path, value: kernel.kind });
+  // JPMML's evaluator refuses both when it is built, before any row: maxWins, and the
+  // Coefficients representation (one coefficient per vector field, linear kernels only).
+  const maxWins = booleanAttr(el, "maxWins", false);
+  if (maxWins) {
+    throw new UnsupportedFeatureError("SupportVectorMachineModel@maxWins=true", "SupportVectorMachineModel@maxWins=true is not supported (JPMML refuses it)", { path: `${el.path}/@maxWins` });
   }
+  if (representation === "Coefficients") {
+    throw new UnsupportedFeatureError("SupportVectorMachineModel@svmRepresentation=Coefficients", "SupportVectorMachineModel@svmRepresentation=Coefficients is not supported (JPMML refuses it)", { path: `${el.path}/@svmRepresentation` });
+  }
+  const kernel = parseKernel(el);
   const machines = el.children("SupportVectorMachine").map((m) => {
     const coefficients = m.child("Coefficients");
     if (!coefficients) throw missing(m, "Coefficients");
@@ -58,7 +64,7 @@ export function parseSupportVectorMachineModel(el: XmlElement, base: ModelBase):
     representation,
     classificationMethod: enumAttr(el, "classificationMethod", ["OneAgainstAll", "OneAgainstOne"] as const),
     threshold: numberAttr(el, "threshold", 0),
-    maxWins: booleanAttr(el, "maxWins", false),
+    maxWins,
     alternateBinaryTargetCategory: el.attr("alternateBinaryTargetCategory"),
     vectorFields,
     vectors,
