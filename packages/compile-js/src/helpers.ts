@@ -1,6 +1,7 @@
 import { correctlyRoundedExp, normalCdf } from "@porta/ir";
 import { walkTreeBatch } from "./families/node-table.ts";
 import { batchTexts, tabulateCategoryExpr } from "./category-tables.ts";
+import { knnRank } from "./families/nearest-neighbor.ts";
 
 /**
  * Functions generated kernels may call, by a stable name: a cached artifact stores the name,
@@ -14,6 +15,7 @@ const HELPERS = new Map<string, (...args: never[]) => unknown>([
   ["exp", correctlyRoundedExp],
   ["tabulateCategoryExpr", tabulateCategoryExpr as (...args: never[]) => unknown],
   ["batchTexts", batchTexts as (...args: never[]) => unknown],
+  ["knnRank", knnRank as (...args: never[]) => unknown],
 ]);
 
 export function registerRuntimeHelper(name: string, fn: (...args: never[]) => unknown): void {

@@ -12,6 +12,7 @@ import { compileClustering } from "./clustering.ts";
 import { compileRuleSet } from "./rule-set.ts";
 import { compileScorecard } from "./scorecard.ts";
 import { compileNaiveBayes } from "./naive-bayes.ts";
+import { compileNearestNeighbor } from "./nearest-neighbor.ts";
 
 /** Compiles one model element's own evaluation (before Targets and Output) in its scope `ctx`. */
 export function compileFamily(model: ModelNode, ctx: KernelContext, target: TargetFacts): FamilyRow {
@@ -41,6 +42,7 @@ export function compileFamily(model: ModelNode, ctx: KernelContext, target: Targ
     case "naiveBayes":
       return compileNaiveBayes(model, ctx, target);
     case "nearestNeighbor":
+      return compileNearestNeighbor(model, ctx, target);
     case "association":
     case "bayesianNetwork":
     case "gaussianProcess":

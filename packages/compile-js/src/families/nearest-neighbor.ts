@@ -1,0 +1,228 @@
+import { compareValues, isSimilarityMeasure, parseNumber, type NearestNeighborModel, type Value } from "@porta/ir";
+import { _, join, type Code } from "../codegen.ts";
+import { MISSING_CODE } from "../columns.ts";
+import { type FamilyRow, type KernelContext } from "../kernel.ts";
+import type { TargetFacts } from "../targets.ts";
+import { NotCompilable } from "../unsupported.ts";
+
+let rankDistances: Float64Array = new Float64Array(0);
+const rankScratch: number[] = [];
+const ascending = (a: number, b: number): number => (rankDistances[a] - rankDistances[b]) || a - b;
+
+/**
+ * The interpreter's ranking of training instances: `scored.slice().sort(...)` by affinity, then
+ * index. The same comparator over the same initial order (Array.prototype.sort, a plain array)
+ * gives the same permutation, NaN distances included. Writes the first `out.length` ranks.
+ */
+export function knnRank(d: Float64Array, n: number, out: Int32Array): void {
+  rankDistances = d;
+  rankScratch.length = n;
+  for (let i = 0; i < n; i++) rankScratch[i] = i;
+  rankScratch.sort(ascending);
+  for (let i = 0; i < out.length; i++) out[i] = rankScratch[i];
+}
+
+/**
+ * NearestNeighborModel with a distance measure over numeric double inputs, as the interpreter's
+ * evaluateNearestNeighbor: per training instance the distance of comparison-measure.ts step by
+ * step, ranked by knnRank (the interpreter's stable sort), the k nearest scored by
+ * average/median/weightedAverage or (weighted) majority vote with the interpreter's tie rules.
+ */
+export function compileNearestNeighbor(model: NearestNeighborModel, ctx: KernelContext, target: TargetFacts): FamilyRow {
+  const cm = model.measure;
+  const m = cm.measure;
+  if (isSimilarityMeasure(m)) throw new NotCompilable(`NearestNeighborModel similarity measure ${m.kind}`);
+  if (model.targets.length > 0) throw new NotCompilable("NearestNeighborModel with Targets");
+  let inner: number, outer: number;
+  switch (m.kind) {
+    case "euclidean": inner = outer = 2; break;
+    case "squaredEuclidean": inner = 2; outer = 1; break;
+    case "chebychev": case "cityBlock": inner = outer = 1; break;
+    case "minkowski":
+      if (!(m.p >= 0)) throw new NotCompilable("minkowski with a negative p");
+      inner = outer = m.p;
+      break;
+  }
+  const pipeline = ctx.pipeline;
+  const plainDouble = (name: string): void => {
+    const df = pipeline.dataFields.find((f) => f.name === name);
+    const mf = model.miningSchema.find((f) => f.name === name);
+    if (!df || df.dataType !== "double" || df.validValues.length > 0 || df.invalidValues.length > 0 || df.intervals.length > 0) {
+      throw new NotCompilable(`KNN field "${name}" that is not a plain double DataField`);
+    }
+    if (!mf || mf.missingValueReplacement !== undefined || mf.outliers !== "asIs") throw new NotCompilable(`KNN field "${name}" with MiningField treatments`);
+  };
+  const column = (name: string): string => {
+    const f = model.instanceFields.find((x) => x.field === name);
+    if (!f) throw new NotCompilable(`KNN field "${name}" not in the InstanceFields`);
+    return f.column;
+  };
+  const fields = model.inputs;
+  const F = fields.length;
+  const N = model.rows.length;
+  if (N === 0) throw new NotCompilable("NearestNeighborModel without training instances");
+  const xs = fields.map((f) => {
+    plainDouble(f.field);
+    const col = ctx.column(f.field);
+    if (col.kind !== "number") throw new NotCompilable("KNNInput on a string field");
+    return col;
+  });
+  const train = new Float64Array(N * F);
+  fields.forEach((f, q) => {
+    const c = column(f.field);
+    model.rows.forEach((row, r) => {
+      const y = row[c] === undefined ? undefined : parseNumber(row[c]);
+      if (y === undefined || Number.isNaN(y)) throw new NotCompilable("missing or non-numeric training value");
+      train[r * F + q] = y;
+    });
+  });
+  const idColumn = model.instanceIdVariable === undefined ? undefined : model.instanceFields.find((f) => f.field === model.instanceIdVariable)?.column;
+  const ids = model.rows.map((row, r) => (idColumn !== undefined && row[idColumn] !== undefined ? row[idColumn] : String(r + 1)));
+
+  // Outputs this family answers: entityId of rank 1 and the prediction's own features.
+  for (const o of model.output) {
+    if (o.segmentId !== undefined) throw new NotCompilable("OutputField segmentId on NearestNeighborModel");
+    if ((o.feature === "entityId" || o.feature === "clusterId") && o.rank !== 1) throw new NotCompilable(`${o.feature} rank=${o.rank} of NearestNeighborModel`);
+    if (o.feature === "affinity" || o.feature === "entityAffinity" || o.feature === "clusterAffinity") throw new NotCompilable(`${o.feature} of NearestNeighborModel`);
+  }
+
+  const clustering = model.functionName === "clustering" || target.name === null;
+  let continuous: boolean;
+  if (clustering) continuous = false;
+  else if (model.functionName === "regression") continuous = true;
+  else if (model.functionName === "classification") continuous = false;
+  else throw new NotCompilable(`NearestNeighborModel functionName=${model.functionName}`);
+
+  const K = Math.min(model.numberOfNeighbors, N);
+  if (model.numberOfNeighbors > N) throw new NotCompilable("numberOfNeighbors above the training instances");
+  if (!(K >= 1)) throw new NotCompilable("numberOfNeighbors below 1");
+  const pool = ctx.pool;
+  const T = pool.add(train, "knnTrain");
+  const D = pool.add(new Float64Array(N), "knnDist");
+  const R = pool.add(new Int32Array(K), "knnRank");
+  const rank = pool.add(knnRank, "knnRankFn");
+
+  const present = ctx.names.name("present");
+  const adjustment = ctx.names.name("adj");
+  const j = ctx.names.name("j");
+  const d = ctx.names.name("d");
+  const statements: Code[] = [_`let ${present} = 0;`];
+  xs.forEach((x) => statements.push(_`if (${x.at} === ${x.at}) ${present} += 1;`));
+  if (m.kind === "chebychev") {
+    const seen = xs.map((x) => _`${x.at} === ${x.at}`);
+    statements.push(_`if (!(${join(seen, " || ")})) { ${ctx.fail({ code: "PMML_UNDEFINED_DISTANCE", message: "chebychev: every field of the comparison is missing", path: cm.path })} }`);
+  }
+  statements.push(_`const ${adjustment} = ${F} / ${present};`);
+  const xv = xs.map(() => ctx.names.name("x"));
+  statements.push(_`${join(xs.map((x, q) => _`const ${xv[q]} = ${x.at};`), "\n")}`);
+  const terms = fields.map((f, q) => {
+    const x = xv[q];
+    const y = _`${T}[${j} * ${F} + ${q}]`;
+    const fn = f.compareFunction ?? cm.compareFunction;
+    let c: Code;
+    switch (fn) {
+      case "absDiff": c = _`Math.abs(${x} - ${y})`; break;
+      case "gaussSim": {
+        const s = f.similarityScale;
+        if (s === undefined) throw new NotCompilable("gaussSim without similarityScale");
+        c = _`${ctx.helper("exp")}((-Math.log(2) * (${x} - ${y}) * (${x} - ${y})) / (${s} * ${s}))`;
+        break;
+      }
+      case "delta": c = _`(${x} === ${y} ? 0 : 1)`; break;
+      case "equal": c = _`(${x} === ${y} ? 1 : 0)`; break;
+      default: throw new NotCompilable(`compareFunction=${fn}`);
+    }
+    const powered = _`Math.pow(${c}, ${inner})`;
+    return { x, term: f.fieldWeight === 1 ? powered : _`${powered} * ${f.fieldWeight}` };
+  });
+  let perInstance: Code;
+  if (m.kind === "chebychev") {
+    perInstance = _`let ${d} = -Infinity; ${join(terms.map(({ x, term }) => _`if (${x} === ${x}) { const t = ${term}; if (t > ${d} || t !== t) ${d} = t; }`), " ")} ${D}[${j}] = ${d} * ${adjustment};`;
+  } else {
+    const adjusted = _`${d} * ${adjustment}`;
+    const root = outer === 1 ? adjusted : outer === 0 ? _`${ctx.helper("exp")}(${adjusted})` : _`Math.pow(${adjusted}, 1 / ${outer})`;
+    perInstance = _`let ${d} = 0; ${join(terms.map(({ x, term }) => _`if (${x} === ${x}) ${d} += ${term};`), " ")} ${D}[${j}] = ${root};`;
+  }
+  statements.push(_`for (let ${j} = 0; ${j} < ${N}; ${j}++) { ${perInstance} }`);
+  statements.push(_`${rank}(${D}, ${N}, ${R});`);
+  const entity = ctx.names.name("entity");
+  statements.push(_`const ${entity} = ${R}[0];`);
+
+  const value = ctx.names.name("value");
+  const s = ctx.names.name("s");
+  const weight = (dist: Code): Code => _`(1 / (${dist} + ${model.threshold}))`;
+  if (clustering) {
+    // No prediction: compiled only with outputs that read the entity (see the check above).
+    for (const o of model.output) {
+      if (o.feature !== "entityId" && o.feature !== "clusterId") throw new NotCompilable(`OutputField feature=${o.feature} of a clustering NearestNeighborModel`);
+    }
+    const body = _`let ${value} = ${MISSING_CODE};\n${join(statements, "\n")}\n${value} = ${entity};`;
+    return { body, value, kind: "category", categories: ids, entity: { index: value, ids } };
+  }
+  const targetColumn = column(target.name!);
+  if (continuous) {
+    plainDouble(target.name!);
+    const ys = new Float64Array(N);
+    model.rows.forEach((row, r) => {
+      const y = row[targetColumn] === undefined ? undefined : parseNumber(row[targetColumn]);
+      if (y === undefined || !Number.isFinite(y) || Object.is(y, -0)) throw new NotCompilable("missing, infinite or negative-zero training target");
+      ys[r] = y;
+    });
+    const Y = pool.add(ys, "knnY");
+    let score: Code;
+    switch (model.continuousScoringMethod) {
+      case "average":
+        score = _`let ${s} = 0; for (let ${j} = 0; ${j} < ${K}; ${j}++) ${s} += ${Y}[${R}[${j}]]; ${value} = ${s} / ${K};`;
+        break;
+      case "median": {
+        const S = pool.add(new Float64Array(K), "knnSorted");
+        const h = K >> 1;
+        const pick = K % 2 === 1 ? _`${S}[${h}]` : _`(${S}[${h - 1}] + ${S}[${h}]) / 2`;
+        score = _`for (let ${j} = 0; ${j} < ${K}; ${j}++) { const v = ${Y}[${R}[${j}]]; let p = ${j}; while (p > 0 && ${S}[p - 1] > v) { ${S}[p] = ${S}[p - 1]; p--; } ${S}[p] = v; } ${value} = ${pick};`;
+        break;
+      }
+      case "weightedAverage":
+        // 0/0 (every neighbour at an infinite or NaN distance) is a present NaN in the
+        // interpreter's result, which a compiled number column cannot tell from missing.
+        throw new NotCompilable("NearestNeighborModel continuousScoringMethod=weightedAverage");
+    }
+    const body = _`let ${value} = NaN;\n${join(statements, "\n")}\n${score}`;
+    return { body, value, kind: "number", entity: { index: entity, ids } };
+  }
+  // Categorical target: string DataField without treatments.
+  const df = pipeline.dataFields.find((f) => f.name === target.name);
+  const mf = model.miningSchema.find((f) => f.name === target.name);
+  if (!df || df.dataType !== "string" || df.invalidValues.length > 0) throw new NotCompilable("KNN categorical target that is not a string DataField");
+  if (!mf || mf.missingValueReplacement !== undefined) throw new NotCompilable("KNN target with MiningField treatments");
+  const categories: Value[] = [];
+  const codes = new Int32Array(N);
+  const counts: number[] = [];
+  model.rows.forEach((row, r) => {
+    const y = row[targetColumn];
+    if (y === undefined) throw new NotCompilable("training instance without a target value");
+    if (df.validValues.length > 0 && !df.validValues.includes(y)) throw new NotCompilable("training target outside the declared values");
+    let k = categories.indexOf(y);
+    if (k < 0) { k = categories.length; categories.push(y); counts.push(0); }
+    counts[k]++;
+    codes[r] = k;
+  });
+  const C = categories.length;
+  // Tie priority: most training cases, then the smallest value (compareValues).
+  const order = categories.map((_c, k) => k).sort((a, b) => (counts[b] - counts[a]) || compareValues(categories[a], categories[b]));
+  const priority = new Int32Array(C);
+  order.forEach((k, p) => { priority[k] = p; });
+  const Yc = pool.add(codes, "knnClass");
+  const P = pool.add(priority, "knnPriority");
+  const V = pool.add(new Float64Array(C), "knnVotes");
+  const seen = pool.add(new Uint8Array(C), "knnSeen");
+  const weighted = model.categoricalScoringMethod === "weightedMajorityVote";
+  const max = ctx.names.name("max");
+  const best = ctx.names.name("bestPriority");
+  const score = _`${V}.fill(0); ${seen}.fill(0);
+for (let ${j} = 0; ${j} < ${K}; ${j}++) { const c = ${Yc}[${R}[${j}]]; ${V}[c] += ${weighted ? weight(_`${D}[${R}[${j}]]`) : 1}; ${seen}[c] = 1; }
+let ${max} = -Infinity; for (let ${j} = 0; ${j} < ${C}; ${j}++) if (${seen}[${j}] === 1 && ${V}[${j}] > ${max}) ${max} = ${V}[${j}];
+let ${best} = ${C}; for (let ${j} = 0; ${j} < ${C}; ${j}++) if (${seen}[${j}] === 1 && ${V}[${j}] === ${max} && ${P}[${j}] < ${best}) { ${best} = ${P}[${j}]; ${value} = ${j}; }
+if (${best} === ${C}) { ${ctx.fail({ code: "INTERNAL", message: "no category has a number of votes (NaN weights): the interpreter fails here with a TypeError", path: model.path })} }`;
+  const body = _`let ${value} = ${MISSING_CODE};\n${join(statements, "\n")}\n${score}`;
+  return { body, value, kind: "category", categories, entity: { index: entity, ids } };
+}
