@@ -222,7 +222,7 @@ export function compileNearestNeighbor(model: NearestNeighborModel, ctx: KernelC
 for (let ${j} = 0; ${j} < ${K}; ${j}++) { const c = ${Yc}[${R}[${j}]]; ${V}[c] += ${weighted ? weight(_`${D}[${R}[${j}]]`) : 1}; ${seen}[c] = 1; }
 let ${max} = -Infinity; for (let ${j} = 0; ${j} < ${C}; ${j}++) if (${seen}[${j}] === 1 && ${V}[${j}] > ${max}) ${max} = ${V}[${j}];
 let ${best} = ${C}; for (let ${j} = 0; ${j} < ${C}; ${j}++) if (${seen}[${j}] === 1 && ${V}[${j}] === ${max} && ${P}[${j}] < ${best}) { ${best} = ${P}[${j}]; ${value} = ${j}; }
-if (${best} === ${C}) { ${ctx.fail({ code: "INTERNAL", message: "no category has a number of votes (NaN weights): the interpreter fails here with a TypeError", path: model.path })} }`;
+if (${best} === ${C}) { ${ctx.fail({ code: "PMML_UNDEFINED_RESULT", message: "no neighbour has a usable vote weight", path: model.path })} }`;
   const body = _`let ${value} = ${MISSING_CODE};\n${join(statements, "\n")}\n${score}`;
   return { body, value, kind: "category", categories, entity: { index: entity, ids } };
 }

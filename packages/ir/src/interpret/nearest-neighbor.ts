@@ -92,6 +92,10 @@ export function evaluateNearestNeighbor(model: NearestNeighborModel, scope: Mode
     else votes.set(key, { value: y, votes: w });
   }
   let winners = topVoted([...votes.values()]);
+  if (winners.length === 0) {
+    // Every neighbour's weight is NaN (e.g. all inputs missing): no vote can be counted.
+    throw new EvaluationError("PMML_UNDEFINED_RESULT", "no neighbour has a usable vote weight", { path: model.path, value: null });
+  }
   if (winners.length > 1) {
     // Tie: the category with most training cases, then the smallest value.
     const counts = new Map<string, number>();
