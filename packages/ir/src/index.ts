@@ -1,4 +1,5 @@
 export * from "./errors.ts";
+export * from "./limits.ts";
 export * from "./values.ts";
 export * from "./fields.ts";
 export * from "./expr.ts";
