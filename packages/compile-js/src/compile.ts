@@ -1,5 +1,5 @@
 import {
-  formatValue, getBuiltin, toDataType, valuesEqual,
+  formatValue, getBuiltin, isPlainMiningField, toDataType, valuesEqual,
   type DataField, type DataType, type Expr, type MiningField, type ModelNode, type OutputField, type Pipeline, type Value, type DerivedField,
 } from "@porta/ir";
 import { ConstantPool, NameScope, _, instantiate, join, type Code, type Name } from "./codegen.ts";
@@ -728,8 +728,10 @@ class ModelContext implements KernelContext, ExpressionHost {
     const mining = this.mining.get(field);
     const dataField = this.pipeline.dataFields.find((f) => f.name === field);
     if (mining && dataField && this.parent !== null) {
-      // A nested model treats the raw input with its own MiningField; the batch holds the input
-      // treated by the top-level model's, so the two must agree.
+      // A nested model sees its parent's value (the batch holds the input treated by the
+      // top-level model) and treats it again with its own MiningField: a plain one passes it on,
+      // the top-level model's own treatment applied twice is applied once; others differ.
+      if (isPlainMiningField(mining)) return this.parent.column(field);
       if (!sameTreatment(this.compiler.topMining.get(field), mining)) throw new NotCompilable("segment MiningField treatments that differ from the top-level model's");
       return this.compiler.input(dataField);
     }

@@ -48,6 +48,12 @@ export interface MiningField {
   importance?: number;
 }
 
+/** A MiningField that treats nothing: a nested model's value is then its parent's as it is. */
+export function isPlainMiningField(f: MiningField): boolean {
+  return f.missingValueReplacement === undefined && (f.missingValueTreatment === undefined || f.missingValueTreatment === "asIs") &&
+    f.invalidValueTreatment === "returnInvalid" && f.invalidValueReplacement === undefined && f.outliers === "asIs";
+}
+
 /** DerivedField from a TransformationDictionary or LocalTransformations. */
 export interface DerivedField {
   name: string;

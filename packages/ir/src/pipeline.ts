@@ -18,4 +18,9 @@ export interface Pipeline {
   transformations: DerivedField[];
   functions: DefineFunction[];
   model: ModelNode;
+  /**
+   * What the reader accepted on trust or tolerated from a producer's habit (an unknown version,
+   * a repeated MiningField), one line each, for `porta inspect` and `--verbose`.
+   */
+  notices?: string[];
 }

@@ -7,6 +7,7 @@ import { arrayValues, booleanAttr, enumAttr, numberAttr, requiredAttr } from "./
 import { OP_TYPES, dataTypeAttr, optionalExpressionChild, parseDerivedField, unsupported } from "./dictionary.ts";
 import { parseExpression } from "./expressions.ts";
 import type { XmlElement } from "./xml.ts";
+import { notice } from "./notices.ts";
 
 const MINING_FUNCTIONS: readonly MiningFunction[] = ["regression", "classification", "clustering", "associationRules", "sequences", "timeSeries", "mixed"];
 const USAGE_TYPES: readonly UsageType[] = ["active", "predicted", "target", "supplementary", "group", "order", "frequencyWeight", "analysisWeight"];
@@ -30,7 +31,7 @@ export function parseModelBase(el: XmlElement): ModelBase {
     algorithmName: el.attr("algorithmName"),
     isScorable: booleanAttr(el, "isScorable", true),
     mathContext: mathContextAttr(el),
-    miningSchema: miningSchema.children("MiningField").map(parseMiningField),
+    miningSchema: parseMiningSchema(miningSchema),
     localTransformations: local ? local.children("DerivedField").map(parseDerivedField) : [],
     targets: parseTargets(el.child("Targets")),
     output: parseOutput(el.child("Output")),
@@ -49,6 +50,52 @@ function mathContextAttr(el: XmlElement): "float" | "double" | undefined {
 
 function missingFunctionName(el: XmlElement): never {
   throw new SchemaError("PMML_MISSING_ATTRIBUTE", `${el.name} needs the attribute "functionName"`, { path: el.path, value: "functionName" });
+}
+
+/**
+ * The MiningFields, one per name. A name written more than once is merged (producer habit:
+ * nyoka's DataFrameMapper writes an imputed string column once with its missingValueReplacement
+ * and again plain): each attribute comes from the first occurrence that writes it, and optype
+ * overrides that disagree cancel out, so the DataField's optype applies. Occurrences with
+ * different usageTypes cannot be reconciled and are refused.
+ */
+function parseMiningSchema(schema: XmlElement): MiningField[] {
+  const byName = new Map<string, XmlElement[]>();
+  for (const el of schema.children("MiningField")) {
+    const name = requiredAttr(el, "name");
+    const same = byName.get(name);
+    if (same) same.push(el);
+    else byName.set(name, [el]);
+  }
+  return [...byName.entries()].map(([name, els]) => (els.length === 1 ? parseMiningField(els[0]) : mergeRepeatedMiningField(name, els, schema)));
+}
+
+function mergeRepeatedMiningField(name: string, els: XmlElement[], schema: XmlElement): MiningField {
+  const fields = els.map(parseMiningField);
+  const usages = new Set(fields.map((f) => f.usageType));
+  if (usages.size > 1) {
+    throw new SchemaError("PMML_DUPLICATE_FIELD", `MiningField "${name}" is written ${els.length} times with different usageTypes (${[...usages].join(", ")})`, { path: els[1].path, value: name });
+  }
+  /** The parsed value of the first occurrence that writes `attr`, else the first's (its default). */
+  const first = <K extends keyof MiningField>(attr: string, key: K): MiningField[K] => {
+    const i = els.findIndex((el) => el.attr(attr) !== undefined);
+    return fields[Math.max(i, 0)][key];
+  };
+  const opTypes = new Set(fields.map((f) => f.opType).filter((t) => t !== undefined));
+  notice(`MiningField "${name}" is written ${els.length} times in ${schema.path}; merged into one${opTypes.size > 1 ? ` (its optype overrides ${[...opTypes].join("/")} disagree and are ignored)` : ""}`);
+  return {
+    name,
+    usageType: fields[0].usageType,
+    opType: opTypes.size === 1 ? [...opTypes][0] : undefined,
+    missingValueReplacement: first("missingValueReplacement", "missingValueReplacement"),
+    missingValueTreatment: first("missingValueTreatment", "missingValueTreatment"),
+    invalidValueTreatment: first("invalidValueTreatment", "invalidValueTreatment"),
+    invalidValueReplacement: first("invalidValueReplacement", "invalidValueReplacement"),
+    outliers: first("outliers", "outliers"),
+    lowValue: first("lowValue", "lowValue"),
+    highValue: first("highValue", "highValue"),
+    importance: first("importance", "importance"),
+  };
 }
 
 function parseMiningField(el: XmlElement): MiningField {

@@ -1,4 +1,6 @@
-import { ParseError, SchemaError, UnsupportedFeatureError, type Pipeline } from "@porta/ir";
+import { ParseError, SchemaError, type Pipeline } from "@porta/ir";
+import { readPmmlVersion } from "./version.ts";
+import { collectNotices } from "./notices.ts";
 import { parseXml, type XmlLimits } from "./xml.ts";
 import { parseDataDictionary, parseTransformations } from "./dictionary.ts";
 import { isModelElement, parseModel } from "./models/index.ts";
@@ -9,18 +11,22 @@ export interface ParsePmmlOptions {
 }
 
 /**
- * Parses a PMML 3.0–4.4 document straight into the pipeline IR. Namespaces are ignored (PMML
- * files in the wild carry 3_1 namespaces on 3.2 documents and the like); the version is kept.
+ * Parses a PMML 3.0–4.4.x document straight into the pipeline IR. Namespaces are ignored (PMML
+ * files in the wild carry 3_1 namespaces on 3.2 documents and the like); the version is kept, and
+ * one Porta does not know is read as the newest it knows, with a notice (see version.ts).
  */
 export function parsePmml(text: string, options: ParsePmmlOptions = {}): Pipeline {
+  const { result, notices } = collectNotices(() => readPmml(text, options));
+  if (notices.length > 0) result.notices = [...(result.notices ?? []), ...notices];
+  return result;
+}
+
+function readPmml(text: string, options: ParsePmmlOptions): Pipeline {
   const root = parseXml(text, { maxChars: 512 * 1024 * 1024, maxDepth: 4096, ...options.limits });
   if (root.name !== "PMML") {
     throw new ParseError("PMML_NOT_PMML", `the root element is <${root.name}>, not <PMML>`, { path: root.path, value: root.name });
   }
-  const version = root.attr("version") ?? "";
-  if (!/^[34]\.\d+$/.test(version)) {
-    throw new UnsupportedFeatureError("PMML@version", `PMML version "${version}" is not supported (3.0–4.4 are)`, { path: `${root.path}/@version`, value: version });
-  }
+  const { version, notices } = readPmmlVersion(root, text);
   const dictionary = root.child("DataDictionary");
   if (!dictionary) {
     throw new SchemaError("PMML_MISSING_ELEMENT", "PMML needs a DataDictionary", { path: root.path, value: "DataDictionary" });
@@ -46,6 +52,7 @@ export function parsePmml(text: string, options: ParsePmmlOptions = {}): Pipelin
     transformations: derived,
     functions,
     model: parseModel(scorable),
+    notices,
   };
   checkFieldReferences(pipeline);
   return pipeline;

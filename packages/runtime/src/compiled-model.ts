@@ -8,6 +8,8 @@ export interface ModelFacts {
   modelTypes: string[];
   inputFields: FieldInfo[];
   outputFields: FieldInfo[];
+  /** The document's notices (pipeline.notices), kept with a cached artifact. */
+  notices?: string[];
 }
 
 /**
@@ -32,6 +34,7 @@ export class CompiledPmmlModel implements Model {
     this.modelTypes = facts.modelTypes;
     this.inputFields = facts.inputFields;
     this.outputFields = facts.outputFields;
+    this.notices.push(...(facts.notices ?? []));
   }
 
   score(row: Readonly<Record<string, unknown>>): ScoreResult {

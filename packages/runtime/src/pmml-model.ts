@@ -48,6 +48,7 @@ export class PmmlModel implements Model {
   private readonly finalNames: string[];
 
   constructor(readonly pipeline: Pipeline) {
+    this.notices.push(...(pipeline.notices ?? []));
     this.prepared = preparePipeline(pipeline);
     const model = pipeline.model;
     this.modelTypes = modelTypesOf(model);

@@ -28,6 +28,8 @@ export interface CaseReport {
   error?: string;
   /** The first differing cell, to start debugging from. */
   firstMismatch?: string;
+  /** The backend that scored the case ("js" compiled, "interp"), when the model loaded. */
+  backend?: string;
 }
 
 export interface ConformanceReport {
@@ -99,6 +101,7 @@ export function runCase(dir: string, c: PmmlCase, backend: ScoreBackend = (t) =>
   try {
     const naTokens = c.csv?.naTokens ?? ["NA", "N/A"];
     const model = backend(preprocessDocument(readFileSync(join(dir, c.model), "utf8"), c.preprocess));
+    report.backend = model.backend;
     const input = readHarnessCsv(readFileSync(join(dir, c.input), "utf8"), naTokens);
     const expected = readHarnessCsv(readFileSync(join(dir, c.expected), "utf8"), naTokens);
     report.rows = expected.rows.length;
@@ -176,6 +179,9 @@ export function formatPmmlTables(report: ConformanceReport): string {
     lines.push("failed cases:");
     for (const f of failures) lines.push(`  ${f.id}: ${f.error ?? `${f.mismatches}/${f.rows} rows differ; ${f.firstMismatch ?? ""}`}`);
   }
+  const loaded = report.cases.filter((c) => c.backend !== undefined);
+  const compiled = loaded.filter((c) => c.backend === "js").length;
+  lines.push(`scored by compiled code (compile-js): ${compiled}/${loaded.length} loaded cases`);
   lines.push(`PMML conformance: ${report.passed}/${report.total} cases passed (${report.failed} failed)`);
   return lines.join("\n");
 }

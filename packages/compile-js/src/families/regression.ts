@@ -169,6 +169,9 @@ function normalize(scheme: Exclude<ClassificationScheme, { kind: "refused" }>, y
       ps.forEach((p) => out.push(_`${p} = ${p} / ${sum};`));
       break;
     }
+    case "identity":
+      ys.forEach((y, k) => out.push(_`${ps[k]} = ${y};`));
+      break;
     case "none": {
       const sum = ctx.names.name("sum");
       ys.forEach((y, k) => out.push(_`${ps[k]} = ${y};`));
@@ -234,6 +237,9 @@ function normalizeFloat(scheme: Exclude<ClassificationScheme, { kind: "refused" 
       ps.forEach((p) => out.push(_`${p} = Math.fround(${p} / ${sum});`));
       break;
     }
+    case "identity":
+      ys.forEach((y, k) => out.push(_`${ps[k]} = ${y};`));
+      break;
     case "none": {
       ys.forEach((y, k) => out.push(_`${ps[k]} = ${y};`));
       out.push(_`let ${sum} = 0; ${join(ps.slice(0, -1).map((p) => _`${sum} = Math.fround(${sum} + ${p});`), " ")}`);

@@ -6,6 +6,7 @@ import { evaluatePredicate } from "./predicate.ts";
 import type { ModelScope } from "./scope.ts";
 import { runModel, type ModelRun } from "./model.ts";
 import { outputValue } from "./output.ts";
+import { evaluateExpr } from "./expression.ts";
 import { toCategory, type TargetInfo } from "./target.ts";
 import { addFloat, divideFloat, multiplyFloat, sumFloat } from "./single-precision.ts";
 
@@ -445,12 +446,16 @@ function averageOf(dists: Map<string, number>[], categories: Map<string, Value>)
 
 /**
  * An OutputField with segmentId: the feature of that segment's result. transformedValue and
- * decision name a field of the segment's result in `value` instead (as JPMML reads them).
+ * decision either name a field of the segment's result in `value` (as JPMML reads them) or carry
+ * an expression, which is evaluated where the segment was scored, so it sees that segment's
+ * fields and OutputFields (§Output: with segmentId the feature "is computed for the specified
+ * segment"; R pmml's gbm multinomial writes `<FieldRef>` to a segment's OutputField this way).
  */
 export function segmentOutputValue(field: OutputField, run: ModelRun): Value {
   if (field.feature === "transformedValue" || field.feature === "decision") {
     if (field.value === undefined) {
-      throw new SchemaError("PMML_MISSING_ATTRIBUTE", "an OutputField with segmentId and a transformedValue/decision feature names the segment's field in value", { path: field.path, value: "value" });
+      if (field.expr !== undefined) return evaluateExpr(field.expr, run.scope);
+      throw new SchemaError("PMML_MISSING_ATTRIBUTE", "an OutputField with segmentId and a transformedValue/decision feature names the segment's field in value or holds an expression", { path: field.path, value: "value" });
     }
     if (run.outputs.has(field.value)) return run.outputs.get(field.value)!;
     return run.target.name === field.value ? run.result.value : null;

@@ -156,6 +156,8 @@ function normalizeClassificationFloat(scheme: Exclude<ClassificationScheme, { ki
       for (const e of es) sum = addFloat(sum, e);
       return es.map((e) => divideFloat(e, sum));
     }
+    case "identity":
+      return ys.map(Math.fround);
     case "none": {
       const ps = ys.map(Math.fround);
       let sum = 0;
@@ -230,6 +232,8 @@ export function normalizeClassification(scheme: Exclude<ClassificationScheme, { 
       const sum = vs.reduce((a, b) => a + b, 0);
       return vs.map((y) => y / sum);
     }
+    case "identity":
+      return ys.slice();
     case "none": {
       // JPMML: the last category gets the residual 1 − Σ of the others, not its own table.
       const ps = ys.slice();

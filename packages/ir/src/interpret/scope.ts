@@ -1,4 +1,4 @@
-import type { DataField, DefineFunction, DerivedField, MiningField } from "../fields.ts";
+import { isPlainMiningField, type DataField, type DefineFunction, type DerivedField, type MiningField } from "../fields.ts";
 import type { ModelBase } from "../model.ts";
 import type { Pipeline } from "../pipeline.ts";
 import { EvaluationError, SchemaError } from "../errors.ts";
@@ -162,8 +162,14 @@ export class ModelScope implements Scope {
       const dataField = this.root.dataFields.get(name);
       // Top-level model: the root applies this model's treatments already.
       if (miningField && dataField && this.parent === this.root) return this.root.resolve(name);
-      // Nested model: its own MiningField treats the raw input again (JPMML does the same).
-      if (miningField && dataField) return prepareInput(dataField, miningField, this.root.rawInput(name));
+      // Nested model: the value its parent model sees, treated again by its own MiningField
+      // (JPMML's ModelEvaluationContext: parent.evaluate, then the value treatment; a MiningField
+      // without treatments passes it on). So an imputation written on the top-level MiningSchema
+      // only (nyoka, sklearn2pmml ensembles) reaches every segment.
+      if (miningField && dataField) {
+        const inherited = this.parent.resolve(name);
+        return isPlainMiningField(miningField) ? inherited : prepareInput(dataField, miningField, inherited);
+      }
       if (miningField) return treatNonDataField(miningField, this.parent.resolve(name));
       return this.parent.resolve(name);
     });

@@ -45,15 +45,18 @@ export type RegressionLink = "none" | "logit" | "probit" | "cloglog" | "loglog" 
  * target's optype and the number of tables:
  * - `binomial`: P(first) = link⁻¹(y₀) (none: y₀ restricted to [0, 1]), P(second) = 1 − P(first);
  * - `multinomial`: softmax/simplemax over all tables; none: the last category takes 1 − Σ of
- *   the others; logit (JPMML's non-standard reading): 1/(1+e^−yₖ) per table, then divided by
- *   their sum;
+ *   the others when its table is a reference table (no predictors; JPMML's residual), while a
+ *   last table with predictors of its own is its own score (`identity`: every table's value as it
+ *   is, the winner the largest; nyoka's one-vs-rest LinearSVC chains write their decision values
+ *   so, and a residual would throw the last table away); logit (JPMML's non-standard reading):
+ *   1/(1+e^−yₖ) per table, then divided by their sum;
  * - `ordinal`: cumulative link, P(≤k) = link⁻¹(yₖ) for all but the last table, each category
  *   the difference of consecutive cumulative probabilities, the last 1 − P(≤ second last);
  * - `refused`: a combination JPMML rejects (InvalidAttributeException on normalizationMethod).
  */
 export type ClassificationScheme =
   | { kind: "binomial"; link: RegressionLink }
-  | { kind: "multinomial"; method: "none" | "softmax" | "simplemax" | "logit" }
+  | { kind: "multinomial"; method: "none" | "identity" | "softmax" | "simplemax" | "logit" }
   | { kind: "ordinal"; link: RegressionLink }
   | { kind: "refused"; reason: string };
 
@@ -70,7 +73,8 @@ export function classificationScheme(method: RegressionNormalization, opType: "c
     if (method === "softmax" || method === "simplemax") return { kind: "multinomial", method };
     return { kind: "refused", reason: `normalizationMethod "${method}" cannot normalise a classification` };
   }
-  if (method === "none" || method === "softmax" || method === "simplemax" || method === "logit") return { kind: "multinomial", method };
+  if (method === "none") return { kind: "multinomial", method: isReferenceTable(tables[tables.length - 1]) ? "none" : "identity" };
+  if (method === "softmax" || method === "simplemax" || method === "logit") return { kind: "multinomial", method };
   return { kind: "refused", reason: `normalizationMethod "${method}" cannot normalise more than two categorical RegressionTables` };
 }
 
@@ -82,6 +86,10 @@ export function classificationScheme(method: RegressionNormalization, opType: "c
 export function binarySoftmaxAsLogit(method: RegressionNormalization, tables: readonly RegressionTable[]): RegressionNormalization {
   if (method !== "softmax" || tables.length !== 2) return method;
   const t = tables[1];
-  const isDefault = t.numericPredictors.length === 0 && t.categoricalPredictors.length === 0 && t.predictorTerms.length === 0 && t.intercept === 0;
-  return isDefault ? "logit" : method;
+  return isReferenceTable(t) && t.intercept === 0 ? "logit" : method;
+}
+
+/** A table without predictors: a category whose value the others' define (intercept aside). */
+function isReferenceTable(t: RegressionTable | undefined): boolean {
+  return t !== undefined && t.numericPredictors.length === 0 && t.categoricalPredictors.length === 0 && t.predictorTerms.length === 0;
 }
