@@ -64,6 +64,14 @@ describe("a nested model sees its parent's treated value (JPMML ModelEvaluationC
     expect(scoreBoth(forest(""), [{ x: 1 }, { x: 9 }, { x: null }])).toEqual([{ y: 2 }, { y: 4 }, { y: 4 }]);
   });
 
+  it("R randomForest: segments with invalidValueTreatment=asIs under a returnInvalid top compile, and an invalid value fails the row on both backends", () => {
+    const text = forest(` invalidValueTreatment="asIs"`).replace('<DataField name="x" optype="continuous" dataType="double"/>', '<DataField name="x" optype="continuous" dataType="double"><Interval closure="closedClosed" leftMargin="0" rightMargin="100"/></DataField>');
+    const { interp, js } = bothBackends(text);
+    expect(js.backend).toBe("js");
+    expect(scoreBoth(text, [{ x: 1 }, { x: null }])).toEqual([{ y: 2 }, { y: 4 }]);
+    for (const m of [interp, js]) expect(() => m.score({ x: 1000 })).toThrow(/PMML_INVALID_VALUE|invalid/);
+  });
+
   it("a segment MiningField with the top-level model's own treatment agrees", () => {
     expect(scoreBoth(forest(` missingValueReplacement="7" missingValueTreatment="asMean"`), [{ x: null }])).toEqual([{ y: 4 }]);
   });

@@ -731,7 +731,7 @@ class ModelContext implements KernelContext, ExpressionHost {
       // A nested model sees its parent's value (the batch holds the input treated by the
       // top-level model) and treats it again with its own MiningField: a plain one passes it on,
       // the top-level model's own treatment applied twice is applied once; others differ.
-      if (isPlainMiningField(mining)) return this.parent.column(field);
+      if (isPlainMiningField(mining) || (treatsInvalidOnly(mining) && this.compiler.topMining.get(field)?.invalidValueTreatment === "returnInvalid")) return this.parent.column(field);
       if (!sameTreatment(this.compiler.topMining.get(field), mining)) throw new NotCompilable("segment MiningField treatments that differ from the top-level model's");
       return this.compiler.input(dataField);
     }
@@ -777,6 +777,15 @@ function booleanValued(e: Expr, pipeline: Pipeline, model: ModelNode): boolean {
     }
     default: return false;
   }
+}
+
+/**
+ * A MiningField whose only treatment is of invalid values. Under a top-level returnInvalid no
+ * invalid value reaches a nested model (the row fails first), so it passes its parent's value on
+ * (R randomForest segments write invalidValueTreatment="asIs" under a returnInvalid top).
+ */
+function treatsInvalidOnly(f: MiningField): boolean {
+  return f.missingValueReplacement === undefined && (f.missingValueTreatment === undefined || f.missingValueTreatment === "asIs") && f.outliers === "asIs";
 }
 
 /** A MiningField on a non-data field that leaves its value as it is. */
