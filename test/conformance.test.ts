@@ -21,6 +21,8 @@ describe("the conformance runner itself", () => {
     const { header, rows } = readHarnessCsv("a,b\r\n1,NA\r\n,x\r\n\r\n9,9\r\n");
     expect(header).toEqual(["a", "b"]);
     expect(rows).toEqual([["1", null], ["", "x"]]);
+    // A manifest's csv.emptyIsMissing adds the empty cell to the missing tokens.
+    expect(readHarnessCsv("a,b\n1,\n", ["NA", ""]).rows).toEqual([["1", null]]);
   });
 
   it("passes the bundled fixture manifest", () => {

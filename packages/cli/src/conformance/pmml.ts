@@ -16,7 +16,10 @@ export interface PmmlCase {
   renameExpected?: Record<string, string>;
   compareOnly?: string[];
   preprocess?: string[];
-  csv?: { naTokens?: string[] };
+  /** CSV dialect; `emptyIsMissing: true` makes an empty cell missing too (default: the empty string). */
+  csv?: { naTokens?: string[]; emptyIsMissing?: boolean };
+  /** Missing-value tokens the CSVs contain (used when `csv.naTokens` is absent). */
+  missingTokens?: string[];
 }
 
 export interface CaseReport {
@@ -99,7 +102,7 @@ export function preprocessDocument(text: string, steps: readonly string[] = []):
 export function runCase(dir: string, c: PmmlCase, backend: ScoreBackend = (t) => modelFromText(t, "pmml")): CaseReport {
   const report: CaseReport = { id: c.id, modelTypes: c.modelTypes, passed: false, rows: 0, mismatches: 0 };
   try {
-    const naTokens = c.csv?.naTokens ?? ["NA", "N/A"];
+    const naTokens = [...(c.csv?.naTokens ?? c.missingTokens ?? ["NA", "N/A"]), ...(c.csv?.emptyIsMissing ? [""] : [])];
     const model = backend(preprocessDocument(readFileSync(join(dir, c.model), "utf8"), c.preprocess));
     report.backend = model.backend;
     const input = readHarnessCsv(readFileSync(join(dir, c.input), "utf8"), naTokens);
