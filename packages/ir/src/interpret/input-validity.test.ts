@@ -40,3 +40,21 @@ describe("DataField valid space of an input (PMML 4.4 §DataDictionary, JPMML In
     expect(interpret(asIs, { x: 3 }).y).toBe(7);
   });
 });
+
+describe("missing values from outliers and NaN (PMML 4.4 §MiningSchema outliers; JPMML performMissingValueTreatment)", () => {
+  const field = `<DataField name="x" optype="continuous" dataType="double"/>`;
+
+  it("an outlier under asMissingValues is missing, then replaced by missingValueReplacement as the field's dataType", () => {
+    const p = parsePmml(doc(field, `outliers="asMissingValues" lowValue="-1" highValue="1" missingValueReplacement="0.5"`));
+    expect(interpret(p, { x: 7 }).y).toBe(2);
+    expect(interpret(p, { x: 0.25 }).y).toBe(1.5);
+    const strict = parsePmml(doc(field, `outliers="asMissingValues" lowValue="-1" highValue="1" missingValueTreatment="returnInvalid"`));
+    expect(() => interpret(strict, { x: 7 })).toThrow(expect.objectContaining({ code: "PMML_MISSING_VALUE" }));
+  });
+
+  it("a NaN input, as a number or as the text NaN, is a missing value", () => {
+    const p = parsePmml(doc(field, `missingValueReplacement="3"`));
+    expect(interpret(p, { x: NaN }).y).toBe(7);
+    expect(interpret(p, { x: "NaN" }).y).toBe(7);
+  });
+});

@@ -223,6 +223,9 @@ export function classifyInput(field: DataField, raw: unknown): { validity: Valid
   }
   const typed = toDataType(rawValue, field.dataType);
   if (typed === undefined || typed === null) return { validity: "invalid", value: rawValue };
+  // Text that parses to NaN ("NaN", as numpy and Java write a missing double) is missing, as a NaN
+  // number is: NaN is no value a numeric field or a comparison can use.
+  if (typeof typed === "number" && Number.isNaN(typed)) return { validity: "missing", value: null };
   for (const inv of field.invalidValues) {
     if (valuesEqual(inv, typed)) return { validity: "invalid", value: typed };
   }
@@ -281,7 +284,10 @@ export function prepareInput(field: DataField, mining: MiningField | undefined, 
       }
       break;
     case "valid":
-      return mining ? treatOutlier(mining, value) : value;
+      if (!mining) return value;
+      // An outlier under asMissingValues is a missing value, then treated as one (JPMML's
+      // performMissingValueTreatment): the replacement as the field's dataType.
+      return isMissingOutlier(mining, value) ? treatMissing(field.name, field.dataType, mining) : treatOutlier(mining, value);
   }
   return value;
 }
@@ -301,6 +307,11 @@ function treatMissing(name: string, dataType: DataType, mining: MiningField | un
     throw new EvaluationError("PMML_MISSING_VALUE", `field "${name}" is missing and its MiningField says returnInvalid`, { value: null });
   }
   return null;
+}
+
+function isMissingOutlier(mining: MiningField, value: Value): boolean {
+  if (typeof value !== "number" || mining.outliers !== "asMissingValues") return false;
+  return (mining.lowValue !== undefined && value < mining.lowValue) || (mining.highValue !== undefined && value > mining.highValue);
 }
 
 function treatOutlier(mining: MiningField, value: Value): Value {
