@@ -1,0 +1,320 @@
+/**
+ * Regular expressions that cannot run away: the one place where PMML `matches` / `replace` and
+ * PFA `re.*` execute a pattern.
+ *
+ * A pattern from a model document (or from an input row, for PFA) executed by V8's backtracking
+ * engine can take exponential time — `(a+)+$` on 30 `a`s and a `b` — and a synchronous
+ * `RegExp#exec` cannot be interrupted, so one row could stall the process. Every pattern is
+ * therefore compiled for RE2JS (a pure-JS port of RE2: linear in the input, no native code, no
+ * WebAssembly start-up) whenever it can express it. The few features a linear engine cannot
+ * express — back references, lookahead, lookbehind with captures, `\S` inside a class,
+ * multi-line `$` — are not refused, because documents use them (the PFA conformance corpus
+ * matches `(.)\1`): they run on V8's own engine inside a `vm` context whose timeout interrupts
+ * the match, and a match that runs out ends in `EvaluationError` `REGEX_BUDGET`.
+ *
+ * Patterns are written in JavaScript `u`-mode syntax (the PMML layer translates Java syntax to it
+ * first) and V8 alone decides whether one is valid. Before RE2 sees a pattern, the places where
+ * RE2 reads that syntax differently are rewritten to their JavaScript meaning (`.`, `\s`, `\S`,
+ * multi-line `^`), so the engine that runs a pattern does not change its answer — with one
+ * exception: a group inside a repetition that took no part in the last iteration keeps its
+ * earlier capture in RE2 (as in Java and Perl) where V8 resets it. Offsets are UTF-16 code units.
+ */
+import vm from "node:vm";
+import { RE2JS, RE2JSException } from "re2js";
+import { EvaluationError } from "./errors.ts";
+import { DEFAULT_LIMITS } from "./limits.ts";
+
+/** One match: group g spans `[spans[2g], spans[2g + 1])`; both are -1 for a group that took no part. */
+export interface RegexMatch {
+  readonly spans: readonly number[];
+}
+
+/** A compiled pattern; `steps` is the caller's `regexSteps` limit for the call. */
+export interface SafeRegex {
+  /** "linear": RE2JS, no budget needed; "backtracking": V8 under the time allowance of `steps`. */
+  readonly engine: "linear" | "backtracking";
+  /** Capturing groups in the pattern (group 0, the whole match, not counted). */
+  readonly groupCount: number;
+  /** Named capturing groups → their group number. */
+  readonly groupNames: ReadonlyMap<string, number>;
+  /** Whether some substring of `input` matches. */
+  test(input: string, steps?: number): boolean;
+  /** The leftmost match, or null. */
+  first(input: string, steps?: number): RegexMatch | null;
+  /**
+   * Every non-overlapping match from left to right. After an empty match the search resumes one
+   * character further on, as JavaScript's `replace` and Java's `Matcher.find` do.
+   */
+  all(input: string, steps?: number): RegexMatch[];
+}
+
+/**
+ * How many budget steps the backtracking engine is granted per millisecond. V8 cannot count
+ * backtracking steps, so the `regexSteps` limit becomes a wall-clock allowance: irregexp
+ * explores well over a million backtracking steps a millisecond on this class of machine, so at
+ * 100 000 a millisecond a match that a step-counting engine would finish within the budget
+ * always finishes within its allowance (10 000 000 steps, the default, is 100 ms).
+ */
+export const REGEX_STEPS_PER_MS = 100_000;
+
+const cache = new Map<string, SafeRegex | SyntaxError>();
+const CACHE_SIZE = 1000;
+
+/**
+ * The pattern compiled once (cached by source and flags). `flags` may hold `i`, `s` and `m`.
+ * Throws the SyntaxError JavaScript gives for an invalid pattern, for the caller to turn into its
+ * own typed error.
+ */
+export function compileSafeRegex(source: string, flags = ""): SafeRegex {
+  const key = `${flags}\u0000${source}`;
+  let re = cache.get(key);
+  if (re === undefined) {
+    try {
+      re = compileUncached(source, flags);
+    } catch (e) {
+      if (!(e instanceof SyntaxError)) throw e;
+      re = e;
+    }
+    if (cache.size >= CACHE_SIZE) cache.clear();
+    cache.set(key, re);
+  }
+  if (re instanceof SyntaxError) throw re;
+  return re;
+}
+
+function compileUncached(source: string, flags: string): SafeRegex {
+  // V8 is the judge of syntax for both engines, so that validity never depends on the engine.
+  const native = new RegExp(source, `gdu${flags}`);
+  const groups = scanGroups(source);
+  const linear = toLinear(source, flags);
+  return linear ? new LinearRegex(linear, groups) : new BacktrackingRegex(native, groups);
+}
+
+interface GroupInfo {
+  count: number;
+  names: Map<string, number>;
+}
+
+/** Capturing groups in order, with their names (u-mode syntax: no nested classes, escapes are `\` + one character onwards). */
+function scanGroups(source: string): GroupInfo {
+  const names = new Map<string, number>();
+  let count = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === "\\") { i++; continue; }
+    if (inClass) { if (ch === "]") inClass = false; continue; }
+    if (ch === "[") { inClass = true; continue; }
+    if (ch !== "(") continue;
+    if (source[i + 1] !== "?") { count++; continue; }
+    if (source[i + 2] === "<" && source[i + 3] !== "=" && source[i + 3] !== "!") {
+      count++;
+      names.set(source.slice(i + 3, source.indexOf(">", i + 3)), count);
+    }
+  }
+  return { count, names };
+}
+
+/**
+ * JavaScript's white space and line terminators (ECMA-262 WhiteSpace and LineTerminator), the
+ * set `\s` stands for: RE2's `\s` is ASCII only.
+ */
+const JS_SPACE = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+/** What `.` excludes without the `s` flag; RE2's `.` excludes `\n` alone. */
+const JS_LINE_END = "\\n\\r\\u2028\\u2029";
+
+/**
+ * The pattern rewritten so that RE2 gives it its JavaScript meaning, then in RE2 syntax and
+ * compiled; null when RE2 cannot express it (the caller falls back to the bounded engine).
+ */
+function toLinear(source: string, flags: string): RE2JS | null {
+  const multiline = flags.includes("m");
+  const ignoreCase = flags.includes("i");
+  let out = "";
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === "\\") {
+      const c = source[i + 1];
+      if (c === "s") out += `[${JS_SPACE}]`;
+      else if (c === "S") out += `[^${JS_SPACE}]`;
+      else if (c === "k") return null; // a named back reference (RE2JS's translation would read it as the text "k<name>")
+      else if (c === "P" && ignoreCase) return null; // V8 folds case after negating: /\P{Lu}/iu matches every letter
+      else out += `\\${c}`;
+      i++;
+      continue;
+    }
+    // The Java translation writes \A and \z as "no character before/after"; RE2 has them as ^ and $.
+    if (!multiline && source.startsWith(NOTHING_BEFORE, i)) { out += "^"; i += NOTHING_BEFORE.length - 1; continue; }
+    if (!multiline && source.startsWith(NOTHING_AFTER, i)) { out += "$"; i += NOTHING_AFTER.length - 1; continue; }
+    switch (ch) {
+      case "[": {
+        const end = classEnd(source, i);
+        const body = linearClass(source.slice(i, end + 1), ignoreCase);
+        if (body === null) return null;
+        out += body;
+        i = end;
+        continue;
+      }
+      case ".":
+        out += flags.includes("s") ? "." : `[^${JS_LINE_END}]`;
+        continue;
+      case "^":
+        // Multi-line ^ also follows \r, U+2028 and U+2029 in JavaScript; RE2's follows \n only.
+        out += multiline ? `(?<![^${JS_LINE_END}])` : "^";
+        continue;
+      case "$":
+        if (multiline) return null; // the same for $ would need a lookahead
+        out += "$";
+        continue;
+      default:
+        out += ch;
+    }
+  }
+  return compileRe2(out, flags.replace("m", ""));
+}
+
+const NOTHING_BEFORE = "(?<![\\s\\S])";
+const NOTHING_AFTER = "(?![\\s\\S])";
+
+/** Index of the `]` closing the class that opens at `start` (u mode: the first unescaped `]`). */
+function classEnd(source: string, start: number): number {
+  for (let i = start + 1; i < source.length; i++) {
+    if (source[i] === "\\") i++;
+    else if (source[i] === "]") return i;
+  }
+  return source.length - 1; // unreachable: V8 has already accepted the pattern
+}
+
+/** A character class with JavaScript's `\s`; null when RE2 cannot say it. */
+function linearClass(text: string, ignoreCase: boolean): string | null {
+  // "Any character": the Java translation's [\s\S], and JavaScript's [^].
+  if (text === "[\\s\\S]" || text === "[\\S\\s]" || text === "[^]") return "[\\u0000-\\u{10ffff}]";
+  if (text === "[]") return null; // matches nothing; RE2 has no empty class
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== "\\") { out += text[i]; continue; }
+    const c = text[++i];
+    if (c === "s") out += JS_SPACE;
+    else if (c === "S") return null; // a negated set inside a class
+    else if (c === "P" && ignoreCase) return null;
+    else out += `\\${c}`;
+  }
+  return out;
+}
+
+function compileRe2(jsSource: string, flags: string): RE2JS | null {
+  try {
+    const translated = RE2JS.translateRegExp(new RegExp(jsSource, `u${flags}`));
+    const lookbehind = /\(\?<[=!]/.test(translated);
+    return RE2JS.compile(translated, lookbehind ? RE2JS.LOOKBEHINDS : 0);
+  } catch (e) {
+    if (e instanceof RE2JSException || e instanceof SyntaxError) return null;
+    throw e;
+  }
+}
+
+class LinearRegex implements SafeRegex {
+  readonly engine = "linear";
+  readonly groupCount: number;
+  readonly groupNames: ReadonlyMap<string, number>;
+  constructor(private readonly re: RE2JS, groups: GroupInfo) {
+    this.groupCount = groups.count;
+    this.groupNames = groups.names;
+  }
+
+  test(input: string): boolean {
+    return this.re.test(input);
+  }
+
+  first(input: string): RegexMatch | null {
+    const m = this.re.matcher(input);
+    return m.find() ? this.spans(m) : null;
+  }
+
+  all(input: string): RegexMatch[] {
+    const m = this.re.matcher(input);
+    const out: RegexMatch[] = [];
+    while (m.find()) out.push(this.spans(m));
+    return out;
+  }
+
+  private spans(m: ReturnType<RE2JS["matcher"]>): RegexMatch {
+    const spans = new Array<number>(2 * (this.groupCount + 1));
+    for (let g = 0; g <= this.groupCount; g++) {
+      spans[2 * g] = m.start(g);
+      spans[2 * g + 1] = m.end(g);
+    }
+    return { spans };
+  }
+}
+
+/** Runs `job` in a context whose timeout interrupts V8's matcher (a plain call could not be stopped). */
+const sandbox = vm.createContext(Object.create(null) as object);
+const runJob = new vm.Script("job()");
+
+type Indices = (readonly [number, number] | undefined)[];
+
+class BacktrackingRegex implements SafeRegex {
+  readonly engine = "backtracking";
+  readonly groupCount: number;
+  readonly groupNames: ReadonlyMap<string, number>;
+  constructor(private readonly re: RegExp, groups: GroupInfo) {
+    this.groupCount = groups.count;
+    this.groupNames = groups.names;
+  }
+
+  test(input: string, steps?: number): boolean {
+    return this.first(input, steps) !== null;
+  }
+
+  first(input: string, steps?: number): RegexMatch | null {
+    return this.bounded(steps, () => {
+      this.re.lastIndex = 0;
+      const m = this.re.exec(input);
+      return m ? toMatch(m) : null;
+    });
+  }
+
+  all(input: string, steps?: number): RegexMatch[] {
+    return this.bounded(steps, () => {
+      const out: RegexMatch[] = [];
+      const re = this.re;
+      re.lastIndex = 0;
+      for (let m = re.exec(input); m !== null; m = re.exec(input)) {
+        out.push(toMatch(m));
+        // An empty match moves on one code point, as String#replace does in u mode.
+        if (m[0] === "") re.lastIndex += (input.codePointAt(re.lastIndex) ?? 0) > 0xffff ? 2 : 1;
+      }
+      return out;
+    });
+  }
+
+  /** The whole search runs in one `vm` call: each call starts a watchdog thread. */
+  private bounded<T>(steps: number | undefined, job: () => T): T {
+    const budget = steps ?? DEFAULT_LIMITS.regexSteps;
+    const ms = Math.max(1, Math.ceil(budget / REGEX_STEPS_PER_MS));
+    const context = sandbox as { job?: () => T };
+    context.job = job;
+    try {
+      return runJob.runInContext(sandbox, { timeout: ms }) as T;
+    } catch (e) {
+      if ((e as { code?: unknown }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
+        throw new EvaluationError("REGEX_BUDGET", `regular expression /${this.re.source}/ ran past its budget of ${budget} steps (${ms} ms for the backtracking engine)`, { value: this.re.source });
+      }
+      throw e;
+    } finally {
+      context.job = undefined;
+    }
+  }
+}
+
+function toMatch(m: RegExpExecArray): RegexMatch {
+  const indices = (m as RegExpExecArray & { indices: Indices }).indices;
+  const spans = new Array<number>(2 * indices.length);
+  for (let g = 0; g < indices.length; g++) {
+    const span = indices[g];
+    spans[2 * g] = span ? span[0] : -1;
+    spans[2 * g + 1] = span ? span[1] : -1;
+  }
+  return { spans };
+}
