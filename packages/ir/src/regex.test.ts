@@ -27,6 +27,30 @@ describe("safe regular expressions: a linear engine, a bounded fallback (issue 1
     expect(performance.now() - t).toBeLessThan(2000);
   });
 
+  it("never gives V8 an exponential pattern, even with an unlimited budget (no fast-path shape)", () => {
+    for (const [source, input] of [
+      ["(a+)+$", catastrophic], ["(a|a)*$", catastrophic], ["(a?)*$", catastrophic], ["(?:a*)*$", catastrophic],
+      ["(a?){30}a{30}", "a".repeat(30)], ["(?:a{1,30}){1,30}$", catastrophic], ["(\\w+\\s?)+$", "word ".repeat(20) + "!"],
+    ]) {
+      const t = performance.now();
+      compileSafeRegex(source!).all(input!, Infinity);
+      expect(performance.now() - t, source).toBeLessThan(2000);
+    }
+  });
+
+  it("the V8 fast path and RE2JS give the same matches (a budget of 0 steps forces RE2JS)", () => {
+    const patterns = ["\\d{4}-\\d{2}", "[0-9]+", "(\\w+)-(\\d+)", "^cust", "ll", "a*", "(?:ab)+c", "x?y{2,3}", "(a)?b", "\\bw+\\b", "é+", "", "(?<n>\\d+)x", "[^]*?z", "\\u{1F600}*", "\\s+|,"];
+    const inputs = ["customer-12 on 2024-01-05", "baaac", "ab abab abc", "xyyy yy", "ab b", "w ww", "ééé", "😀😀a", "a, b\u00a0c"];
+    for (const source of patterns) {
+      const re = compileSafeRegex(source);
+      for (const input of inputs) {
+        expect(re.all(input), `/${source}/ on ${input}`).toEqual(re.all(input, 0));
+        expect(re.first(input), `/${source}/ on ${input}`).toEqual(re.first(input, 0));
+        expect(re.test(input), `/${source}/ on ${input}`).toBe(re.test(input, 0));
+      }
+    }
+  });
+
   it("ends a runaway back-reference pattern (backtracking engine) with EvaluationError REGEX_BUDGET", () => {
     const re = compileSafeRegex("(a+)+\\1$");
     expect(re.engine).toBe("backtracking");

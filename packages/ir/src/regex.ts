@@ -87,7 +87,163 @@ function compileUncached(source: string, flags: string): SafeRegex {
   const native = new RegExp(source, `gdu${flags}`);
   const groups = scanGroups(source);
   const linear = toLinear(source, flags);
-  return linear ? new LinearRegex(linear, groups) : new BacktrackingRegex(native, groups);
+  if (!linear) return new BacktrackingRegex(native, groups);
+  const shape = new ShapeParser(source).parse();
+  const fast = shape && shape.paths <= MAX_PATHS && shape.unbounded <= MAX_UNBOUNDED
+    ? { shape, size: source.length, plain: new RegExp(source, `gu${flags}`), indexed: native }
+    : null;
+  return new LinearRegex(linear, groups, fast);
+}
+
+/**
+ * The fast path. RE2JS is some ten times slower than V8 on the short strings models see, so a
+ * pattern whose backtracking cost has a polynomial bound runs on V8 whenever that bound, for the
+ * input at hand, fits the call's `regexSteps`: (n + 1) start positions × at most
+ * `paths · (n + 1)^unbounded` ways to match from each × at most `min(width, n) + size` steps
+ * per way. The bound is exact about what matters — exponential patterns such as `(a+)+`,
+ * `(a|a)*` or `(a?)*` have no shape at all and always run on RE2JS — and generous elsewhere,
+ * so a long input simply moves to RE2JS. Either engine gives the same answer (the one
+ * difference, repeated groups' captures, has no shape either).
+ */
+interface Shape {
+  /** Upper bound on the ways to match from one position, apart from the unbounded quantifiers' (n + 1) each. */
+  paths: number;
+  /** Unbounded quantifiers (`*`, `+`, `{n,}`), each over a rigid atom. */
+  unbounded: number;
+  /** Most code units one match can span (Infinity with an unbounded quantifier). */
+  width: number;
+  /** Matches in exactly one way (no alternation, no optional or variable count). */
+  rigid: boolean;
+  /** Holds a capturing group. */
+  captures: boolean;
+}
+
+const MAX_PATHS = 1e6;
+const MAX_UNBOUNDED = 3;
+const ZERO_WIDTH: Shape = { paths: 1, unbounded: 0, width: 0, rigid: true, captures: false };
+const ONE_CHAR: Shape = { paths: 1, unbounded: 0, width: 2, rigid: true, captures: false };
+
+/** Whether V8 may run the pattern on `n` code units within `steps`. */
+function fitsBudget(shape: Shape, size: number, n: number, steps: number): boolean {
+  const cost = (n + 1) * shape.paths * (n + 1) ** shape.unbounded * (Math.min(shape.width, n) + size);
+  return cost <= steps;
+}
+
+/** The shape of a u-mode pattern that V8 accepted; null where no polynomial bound is known (back references, lookaround, nested repetition). */
+class ShapeParser {
+  private i = 0;
+  constructor(private readonly s: string) {}
+
+  parse(): Shape | null {
+    const shape = this.alternation();
+    return shape && this.i === this.s.length ? shape : null;
+  }
+
+  private alternation(): Shape | null {
+    const branches: Shape[] = [];
+    for (;;) {
+      const branch = this.sequence();
+      if (!branch) return null;
+      branches.push(branch);
+      if (this.s[this.i] !== "|") break;
+      this.i++;
+    }
+    if (branches.length === 1) return branches[0]!;
+    return {
+      paths: branches.reduce((t, b) => t + b.paths, 0),
+      unbounded: Math.max(...branches.map((b) => b.unbounded)),
+      width: Math.max(...branches.map((b) => b.width)),
+      rigid: false,
+      captures: branches.some((b) => b.captures),
+    };
+  }
+
+  private sequence(): Shape | null {
+    let acc: Shape = ZERO_WIDTH;
+    while (this.i < this.s.length && this.s[this.i] !== "|" && this.s[this.i] !== ")") {
+      const atom = this.atom();
+      const item = atom && this.quantified(atom);
+      if (!item) return null;
+      acc = {
+        paths: acc.paths * item.paths,
+        unbounded: acc.unbounded + item.unbounded,
+        width: acc.width + item.width,
+        rigid: acc.rigid && item.rigid,
+        captures: acc.captures || item.captures,
+      };
+    }
+    return acc;
+  }
+
+  private atom(): Shape | null {
+    const s = this.s;
+    switch (s[this.i]) {
+      case "(": {
+        let capture = true;
+        if (s[this.i + 1] !== "?") this.i++;
+        else if (s[this.i + 2] === ":") { this.i += 3; capture = false; }
+        else if (s[this.i + 2] === "<" && s[this.i + 3] !== "=" && s[this.i + 3] !== "!") this.i = s.indexOf(">", this.i) + 1;
+        else return null; // lookaround
+        const inner = this.alternation();
+        if (!inner || s[this.i] !== ")") return null;
+        this.i++;
+        return { ...inner, captures: inner.captures || capture };
+      }
+      case "[":
+        this.i = classEnd(s, this.i) + 1;
+        return ONE_CHAR;
+      case "^": case "$":
+        this.i++;
+        return ZERO_WIDTH;
+      case "\\": {
+        const c = s[this.i + 1]!;
+        if ((c >= "1" && c <= "9") || c === "k") return null; // a back reference
+        if (c === "b" || c === "B") { this.i += 2; return ZERO_WIDTH; }
+        if ((c === "u" && s[this.i + 2] === "{") || c === "p" || c === "P") this.i = s.indexOf("}", this.i) + 1;
+        else this.i += c === "u" ? 6 : c === "x" ? 4 : c === "c" ? 3 : 2;
+        return ONE_CHAR;
+      }
+      default:
+        this.i += (s.codePointAt(this.i) ?? 0) > 0xffff ? 2 : 1;
+        return ONE_CHAR;
+    }
+  }
+
+  private quantified(x: Shape): Shape | null {
+    const s = this.s;
+    let min: number, max: number;
+    const count = /^\{(\d+)(,(\d*))?\}/.exec(s.slice(this.i, this.i + 24));
+    switch (s[this.i]) {
+      case "*": min = 0; max = Infinity; this.i++; break;
+      case "+": min = 1; max = Infinity; this.i++; break;
+      case "?": min = 0; max = 1; this.i++; break;
+      case "{":
+        if (!count) return x;
+        min = Number(count[1]);
+        max = count[2] === undefined ? min : count[3] === "" ? Infinity : Number(count[3]);
+        this.i += count[0].length;
+        break;
+      default:
+        return x;
+    }
+    if (s[this.i] === "?") this.i++; // lazy: the same ways, tried in another order
+    // V8 resets the captures of a repeated group each time round, RE2 keeps the last one: only a
+    // rigid group (it captures on every iteration) means the same on both.
+    if (x.captures && !x.rigid) return null;
+    if (max === Infinity) {
+      // A repetition of anything that can match in more than one way is exponential: (a+)+, (a|b)*.
+      if (!x.rigid || x.width === 0) return null;
+      return { paths: 1, unbounded: 1, width: Infinity, rigid: false, captures: x.captures };
+    }
+    if (max > 1000) return null;
+    return {
+      paths: (max - min + 1) * x.paths ** max,
+      unbounded: x.unbounded * max,
+      width: x.width * max,
+      rigid: x.rigid && min === max,
+      captures: x.captures,
+    };
+  }
 }
 
 interface GroupInfo {
@@ -213,25 +369,52 @@ function compileRe2(jsSource: string, flags: string): RE2JS | null {
   }
 }
 
+/** V8 copies of a pattern with a shape: `plain` for tests, `indexed` (the `d` flag) for spans. */
+interface FastPath {
+  shape: Shape;
+  size: number;
+  plain: RegExp;
+  indexed: RegExp;
+}
+
 class LinearRegex implements SafeRegex {
   readonly engine = "linear";
   readonly groupCount: number;
   readonly groupNames: ReadonlyMap<string, number>;
-  constructor(private readonly re: RE2JS, groups: GroupInfo) {
+  constructor(private readonly re: RE2JS, groups: GroupInfo, private readonly fast: FastPath | null) {
     this.groupCount = groups.count;
     this.groupNames = groups.names;
   }
 
-  test(input: string): boolean {
+  /** Whether V8 runs this call: its worst case on `input` fits the budget. */
+  private native(input: string, steps: number | undefined): FastPath | null {
+    const fast = this.fast;
+    return fast && fitsBudget(fast.shape, fast.size, input.length, steps ?? DEFAULT_LIMITS.regexSteps) ? fast : null;
+  }
+
+  test(input: string, steps?: number): boolean {
+    const fast = this.native(input, steps);
+    if (fast) {
+      fast.plain.lastIndex = 0;
+      return fast.plain.test(input);
+    }
     return this.re.test(input);
   }
 
-  first(input: string): RegexMatch | null {
+  first(input: string, steps?: number): RegexMatch | null {
+    const fast = this.native(input, steps);
+    if (fast) {
+      fast.indexed.lastIndex = 0;
+      const m = fast.indexed.exec(input);
+      return m ? toMatch(m) : null;
+    }
     const m = this.re.matcher(input);
     return m.find() ? this.spans(m) : null;
   }
 
-  all(input: string): RegexMatch[] {
+  all(input: string, steps?: number): RegexMatch[] {
+    const fast = this.native(input, steps);
+    if (fast) return nativeAll(fast.indexed, input);
     const m = this.re.matcher(input);
     const out: RegexMatch[] = [];
     while (m.find()) out.push(this.spans(m));
@@ -276,17 +459,7 @@ class BacktrackingRegex implements SafeRegex {
   }
 
   all(input: string, steps?: number): RegexMatch[] {
-    return this.bounded(steps, () => {
-      const out: RegexMatch[] = [];
-      const re = this.re;
-      re.lastIndex = 0;
-      for (let m = re.exec(input); m !== null; m = re.exec(input)) {
-        out.push(toMatch(m));
-        // An empty match moves on one code point, as String#replace does in u mode.
-        if (m[0] === "") re.lastIndex += (input.codePointAt(re.lastIndex) ?? 0) > 0xffff ? 2 : 1;
-      }
-      return out;
-    });
+    return this.bounded(steps, () => nativeAll(this.re, input));
   }
 
   /** The whole search runs in one `vm` call: each call starts a watchdog thread. */
@@ -306,6 +479,17 @@ class BacktrackingRegex implements SafeRegex {
       context.job = undefined;
     }
   }
+}
+
+/** Every match of a `gd` RegExp; an empty match moves on one code point, as String#replace does in u mode. */
+function nativeAll(re: RegExp, input: string): RegexMatch[] {
+  const out: RegexMatch[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(input); m !== null; m = re.exec(input)) {
+    out.push(toMatch(m));
+    if (m[0] === "") re.lastIndex += (input.codePointAt(re.lastIndex) ?? 0) > 0xffff ? 2 : 1;
+  }
+  return out;
 }
 
 function toMatch(m: RegExpExecArray): RegexMatch {
