@@ -89,8 +89,9 @@ function compileUncached(source: string, flags: string): SafeRegex {
   const linear = toLinear(source, flags);
   if (!linear) return new BacktrackingRegex(native, groups);
   const shape = new ShapeParser(source).parse();
+  const plain = new RegExp(source, `gu${flags}`);
   const fast = shape && shape.paths <= MAX_PATHS && shape.unbounded <= MAX_UNBOUNDED
-    ? { shape, size: source.length, plain: new RegExp(source, `gu${flags}`), indexed: native }
+    ? { shape, size: source.length, plain, indexed: groups.count === 0 ? plain : native }
     : null;
   return new LinearRegex(linear, groups, fast);
 }
@@ -369,7 +370,10 @@ function compileRe2(jsSource: string, flags: string): RE2JS | null {
   }
 }
 
-/** V8 copies of a pattern with a shape: `plain` for tests, `indexed` (the `d` flag) for spans. */
+/**
+ * V8 copies of a pattern with a shape: `plain` for tests, `indexed` for spans (the `d` flag,
+ * which costs an array per group and match, only where there are groups).
+ */
 interface FastPath {
   shape: Shape;
   size: number;
@@ -481,7 +485,7 @@ class BacktrackingRegex implements SafeRegex {
   }
 }
 
-/** Every match of a `gd` RegExp; an empty match moves on one code point, as String#replace does in u mode. */
+/** Every match of a `g` RegExp (`d` where it has groups); an empty match moves on one code point, as String#replace does in u mode. */
 function nativeAll(re: RegExp, input: string): RegexMatch[] {
   const out: RegexMatch[] = [];
   re.lastIndex = 0;
@@ -493,7 +497,8 @@ function nativeAll(re: RegExp, input: string): RegexMatch[] {
 }
 
 function toMatch(m: RegExpExecArray): RegexMatch {
-  const indices = (m as RegExpExecArray & { indices: Indices }).indices;
+  const indices = (m as RegExpExecArray & { indices?: Indices }).indices;
+  if (indices === undefined) return { spans: [m.index, m.index + m[0].length] }; // no groups, no `d` flag
   const spans = new Array<number>(2 * indices.length);
   for (let g = 0; g < indices.length; g++) {
     const span = indices[g];
