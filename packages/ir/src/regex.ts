@@ -6,11 +6,13 @@
  * engine can take exponential time — `(a+)+$` on 30 `a`s and a `b` — and a synchronous
  * `RegExp#exec` cannot be interrupted, so one row could stall the process. Every pattern is
  * therefore compiled for RE2JS (a pure-JS port of RE2: linear in the input, no native code, no
- * WebAssembly start-up) whenever it can express it. The few features a linear engine cannot
+ * WebAssembly start-up) whenever it can express it; V8 still runs such a pattern when its
+ * backtracking cost on the input at hand provably fits `regexSteps` (the fast path below), as
+ * RE2JS is several times slower on short strings. The few features a linear engine cannot
  * express — back references, lookahead, lookbehind with captures, `\S` inside a class,
- * multi-line `$` — are not refused, because documents use them (the PFA conformance corpus
- * matches `(.)\1`): they run on V8's own engine inside a `vm` context whose timeout interrupts
- * the match, and a match that runs out ends in `EvaluationError` `REGEX_BUDGET`.
+ * multi-line `$`, counts above 1000 — are not refused, because documents use them (the PFA
+ * conformance corpus matches `(.)\1`): they run on V8 inside a `vm` context whose timeout
+ * interrupts the match, and a match that runs out ends in `EvaluationError` `REGEX_BUDGET`.
  *
  * Patterns are written in JavaScript `u`-mode syntax (the PMML layer translates Java syntax to it
  * first) and V8 alone decides whether one is valid. Before RE2 sees a pattern, the places where
@@ -31,7 +33,10 @@ export interface RegexMatch {
 
 /** A compiled pattern; `steps` is the caller's `regexSteps` limit for the call. */
 export interface SafeRegex {
-  /** "linear": RE2JS, no budget needed; "backtracking": V8 under the time allowance of `steps`. */
+  /**
+   * "linear": RE2JS, or V8 where the pattern's bound for the input fits `steps`; never fails on
+   * the budget. "backtracking": V8 under the time allowance of `steps` (REGEX_BUDGET past it).
+   */
   readonly engine: "linear" | "backtracking";
   /** Capturing groups in the pattern (group 0, the whole match, not counted). */
   readonly groupCount: number;
@@ -101,10 +106,11 @@ function compileUncached(source: string, flags: string): SafeRegex {
  * pattern whose backtracking cost has a polynomial bound runs on V8 whenever that bound, for the
  * input at hand, fits the call's `regexSteps`: (n + 1) start positions × at most
  * `paths · (n + 1)^unbounded` ways to match from each × at most `min(width, n) + size` steps
- * per way. The bound is exact about what matters — exponential patterns such as `(a+)+`,
- * `(a|a)*` or `(a?)*` have no shape at all and always run on RE2JS — and generous elsewhere,
- * so a long input simply moves to RE2JS. Either engine gives the same answer (the one
- * difference, repeated groups' captures, has no shape either).
+ * per way. The analysis is conservative: a repetition of anything that can match in more than
+ * one way (`(a+)+`, `(a|a)*`, `(a?)*` — the exponential shapes) has no shape and always runs on
+ * RE2JS, and the bound overestimates the rest, so a long input simply moves to RE2JS. Either
+ * engine gives the same answer: the one difference, captures of a repeated group that can match
+ * in more than one way, has no shape either.
  */
 interface Shape {
   /** Upper bound on the ways to match from one position, apart from the unbounded quantifiers' (n + 1) each. */
