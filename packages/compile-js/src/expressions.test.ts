@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
+import { pmmlModel } from "@porta/runtime";
 import { compilePipeline } from "./compile.ts";
 import { CompiledScorer } from "./scorer.ts";
 import { deserializeCompiled, serializeCompiled } from "./serialize.ts";
@@ -153,6 +154,24 @@ describe("compiled derived-field expressions give the interpreter's answers (PMM
   it("a failing string function fails only the rows whose category fails (substring start 0)", () => {
     const doc = withDerived([{ expr: apply("if", apply("equal", z, c("a")), apply("stringLength", apply("substring", z, c(0), c(1))), c(1)) }]);
     expectSameAnswers(doc, rows);
+  });
+
+  it("matches/replace cannot run away on either backend (issue 11): same answers, same REGEX_BUDGET rows", () => {
+    const long = "a".repeat(30) + "b";
+    const open = [...rows, { x: 1, y: 1, z: long }, { x: 2, y: 2, z: "a".repeat(100_000) + "b" }, { x: 3, y: 3, z: "xaa" }];
+    const asIs = (doc: string) => doc.replace(`<MiningField name="z"/>`, `<MiningField name="z" invalidValueTreatment="asIs"/>`);
+    // (a+)+$ runs on the linear engine: an answer for every row, at once.
+    const t = performance.now();
+    expectSameAnswers(asIs(withDerived([
+      { expr: apply("if", apply("matches", z, c("(a+)+$")), c(1), c(2)) },
+      { expr: apply("stringLength", apply("replace", z, c("(a+)+b$"), c("$1"))) },
+    ])), open);
+    expect(performance.now() - t).toBeLessThan(4000);
+    // A back reference needs the bounded engine: the runaway rows fail with REGEX_BUDGET, the others answer.
+    const doc = asIs(withDerived([{ expr: apply("if", apply("matches", z, c("(a+)+\\1$")), c(1), c(2)) }]));
+    expectSameAnswers(doc, open);
+    const errors = pmmlModel(parsePmml(doc), "js").scoreBatch(open, { onError: "collect" }).errors;
+    expect(errors.map((e) => [e.row, e.code])).toEqual([[open.length - 3, "REGEX_BUDGET"], [open.length - 2, "REGEX_BUDGET"]]);
   });
 
   it("an artifact using category tables and shared functions round-trips through serialisation", () => {

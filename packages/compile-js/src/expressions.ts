@@ -49,8 +49,12 @@ export interface ExpressionHost {
   shared(key: "rint" | "median" | "normContinuous"): Name;
 }
 
-/** Error codes an expression evaluated by the interpreter may record for a row. */
-export const TABLE_ERROR_CODES = ["PMML_INVALID_RESULT", "PMML_FUNCTION_ARGUMENT", "PMML_INVALID_DERIVED_VALUE", "PMML_FUNCTION_OVERFLOW"] as const;
+/**
+ * Error codes an expression evaluated by the interpreter may record for a row (a category-table
+ * entry's error fails only the rows of that category, as the interpreter fails only those rows).
+ * REGEX_BUDGET: a matches/replace pattern on the bounded regex engine that ran out on this text.
+ */
+export const TABLE_ERROR_CODES = ["PMML_INVALID_RESULT", "PMML_FUNCTION_ARGUMENT", "PMML_INVALID_DERIVED_VALUE", "PMML_FUNCTION_OVERFLOW", "REGEX_BUDGET"] as const;
 
 /** Numeric built-ins that never give NaN for non-missing, non-NaN arguments. */
 const NEVER_INVALID = new Set([

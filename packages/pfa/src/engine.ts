@@ -3,7 +3,7 @@
  * fold tally). map engines return one output per input, emit engines call `emit` any number of
  * times, fold engines return the running tally (spec §2.3).
  */
-import { EvaluationError, isPortaError, SchemaError } from "@porta/ir";
+import { DEFAULT_LIMITS, EvaluationError, isPortaError, SchemaError } from "@porta/ir";
 import { Compiler, type CellInfo, type RuntimeState } from "./compiler.ts";
 import type { PfaDocument, PfaMethod } from "./document.ts";
 import { Rng } from "./lib/rng.ts";
@@ -26,6 +26,11 @@ export interface PfaEngineOptions {
   maxStringLength?: number;
   /** Most nesting levels of a decoded input value (recursive types). Default 1000. */
   maxDepth?: number;
+  /**
+   * Budget of one `re.*` call that needs the backtracking engine (back references, lookaround):
+   * past it, EvaluationError REGEX_BUDGET. Default: DEFAULT_LIMITS.regexSteps.
+   */
+  regexSteps?: number;
   /** Overrides the document's randseed. */
   randseed?: number;
   /** Receives `{"log": ...}` output; default: ignore. */
@@ -116,6 +121,7 @@ function compileEngine(doc: PfaDocument, options: PfaEngineOptions): PfaEngine {
     emit: (v) => emitTo(v),
     maxArrayLength: limits.maxArrayLength,
     maxStringLength: limits.maxStringLength,
+    regexSteps: options.regexSteps ?? DEFAULT_LIMITS.regexSteps,
   };
 
   const cellInfo = new Map<string, CellInfo>();

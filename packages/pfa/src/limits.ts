@@ -20,7 +20,7 @@ export const DEFAULT_MAX_DEPTH = 1000;
 export const DEFAULT_MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
 
 /** Error codes of resource-limit errors; `try` lets them through. */
-export const LIMIT_CODES: ReadonlySet<string> = new Set(["PFA_TIMEOUT", "PFA_ARRAY_TOO_LONG", "PFA_STRING_TOO_LONG", "PFA_STACK_OVERFLOW", "PFA_VALUE_TOO_DEEP"]);
+export const LIMIT_CODES: ReadonlySet<string> = new Set(["PFA_TIMEOUT", "PFA_ARRAY_TOO_LONG", "PFA_STRING_TOO_LONG", "PFA_STACK_OVERFLOW", "PFA_VALUE_TOO_DEEP", "REGEX_BUDGET"]);
 
 export interface SizeLimits {
   maxArrayLength: number;

@@ -1,4 +1,5 @@
 import { argumentError } from "./arguments.ts";
+import { compileSafeRegex, type SafeRegex } from "../regex.ts";
 
 /**
  * java.util.regex → JS RegExp translation, for PMML "matches" and "replace" (JPMML compiles
@@ -34,25 +35,24 @@ export interface TranslatedRegex {
   flags: string;
 }
 
-const cache = new Map<string, RegExp>();
+const cache = new Map<string, SafeRegex>();
 
 /**
- * A compiled, cached JS RegExp equivalent to the Java pattern (flags: `gu` plus inline ones),
- * with lastIndex reset so `test` and `replace` both start at 0.
+ * The Java pattern translated and compiled once (cached by the Java text): on RE2JS when a linear
+ * engine can run it, else on V8 under the `regexSteps` budget (see ../regex.ts).
  */
-export function compileJavaRegex(fn: string, pattern: string): RegExp {
+export function compileJavaRegex(fn: string, pattern: string): SafeRegex {
   let re = cache.get(pattern);
   if (re === undefined) {
     const { source, flags } = translateJavaRegex(fn, pattern);
     try {
-      re = new RegExp(source, `g${flags}`);
+      re = compileSafeRegex(source, flags.replace("u", ""));
     } catch (e) {
       throw argumentError(fn, `invalid regular expression: ${(e as Error).message}`, pattern);
     }
     if (cache.size > 1000) cache.clear();
     cache.set(pattern, re);
   }
-  re.lastIndex = 0;
   return re;
 }
 
@@ -219,17 +219,6 @@ function translateEscape(
 
 type ReplacementPart = string | number | { name: string };
 
-const groupCounts = new WeakMap<RegExp, number>();
-
-function groupCount(re: RegExp): number {
-  let n = groupCounts.get(re);
-  if (n === undefined) {
-    n = new RegExp(`(?:${re.source})|`, re.flags.replace("g", "")).exec("")!.length - 1;
-    groupCounts.set(re, n);
-  }
-  return n;
-}
-
 /** Parses Java replacement syntax against a pattern with `groups` capturing groups. */
 function parseReplacement(fn: string, replacement: string, groups: number): ReplacementPart[] {
   const parts: ReplacementPart[] = [];
@@ -275,10 +264,10 @@ const replacementCache = new Map<string, ReplacementPart[]>();
 /**
  * Java Matcher.replaceAll replacement text: "$n" / "${name}" insert a group (an unmatched
  * group inserts nothing), "\x" is a literal x. "$n" takes the longest digit run that still
- * names an existing group, as Java does.
+ * names an existing group, as Java does. `steps`: the regexSteps budget of this call.
  */
-export function javaReplaceAll(fn: string, input: string, re: RegExp, replacement: string): string {
-  const groups = groupCount(re);
+export function javaReplaceAll(fn: string, input: string, re: SafeRegex, replacement: string, steps?: number): string {
+  const groups = re.groupCount;
   const key = `${groups}\u0000${replacement}`;
   let parts = replacementCache.get(key);
   if (parts === undefined) {
@@ -286,23 +275,23 @@ export function javaReplaceAll(fn: string, input: string, re: RegExp, replacemen
     if (replacementCache.size > 1000) replacementCache.clear();
     replacementCache.set(key, parts);
   }
-  if (parts.length === 1 && typeof parts[0] === "string") {
-    const text = parts[0];
-    return input.replace(re, () => text);
-  }
-  const compiled = parts;
-  return input.replace(re, (...m: unknown[]) => {
-    const hasNamed = typeof m[m.length - 1] === "object";
-    const groups = (hasNamed ? m[m.length - 1] : undefined) as Record<string, string | undefined> | undefined;
-    let s = "";
-    for (const part of compiled) {
-      if (typeof part === "string") s += part;
-      else if (typeof part === "number") s += (m[part] as string | undefined) ?? "";
-      else {
-        if (!groups || !(part.name in groups)) throw argumentError(fn, `no group with name {${part.name}}`, replacement);
-        s += groups[part.name] ?? "";
-      }
+  const matches = re.all(input, steps);
+  // As Java's appendReplacement, an unknown group name fails only where something matched.
+  if (matches.length > 0) {
+    for (const part of parts) {
+      if (typeof part === "object" && !re.groupNames.has(part.name)) throw argumentError(fn, `no group with name {${part.name}}`, replacement);
     }
-    return s;
-  });
+  }
+  let out = "";
+  let pos = 0;
+  for (const { spans } of matches) {
+    out += input.slice(pos, spans[0]);
+    for (const part of parts) {
+      const g = typeof part === "string" ? -1 : typeof part === "number" ? part : re.groupNames.get(part.name)!;
+      if (g < 0) out += part as string;
+      else if (spans[2 * g] >= 0) out += input.slice(spans[2 * g], spans[2 * g + 1]);
+    }
+    pos = spans[1];
+  }
+  return out + input.slice(pos);
 }

@@ -3,6 +3,7 @@ import "./all.ts";
 import { getBuiltin } from "./index.ts";
 import { translateJavaRegex } from "./java-regex.ts";
 import type { Value } from "../values.ts";
+import { DEFAULT_LIMITS } from "../limits.ts";
 
 const call = (name: string, ...args: Value[]) => getBuiltin(name)!.fn(args);
 
@@ -145,6 +146,47 @@ describe("PMML 4.4 matches(input, pattern): true if any substring matches", () =
   });
   it("translation keeps ordinary syntax as is", () => {
     expect(translateJavaRegex("t", "^(a|b){2,3}?[^x-z]$").source).toBe("^(a|b){2,3}?[^x-z]$");
+  });
+});
+
+describe("PMML matches / replace cannot run away (issue 11): RE2JS, else V8 under regexSteps", () => {
+  const steps = (regexSteps: number) => ({ ...DEFAULT_LIMITS, regexSteps });
+  const within2s = <T>(f: () => T): T => {
+    const t = performance.now();
+    const v = f();
+    expect(performance.now() - t).toBeLessThan(2000);
+    return v;
+  };
+  for (const n of [30, 100_000]) {
+    const input = "a".repeat(n) + "b";
+    it(`(a+)+$ on 'a'×${n}+'b': matches is false and replace leaves the text, at once`, () => {
+      expect(within2s(() => call("matches", input, "(a+)+$"))).toBe(false);
+      expect(within2s(() => call("replace", input, "(a+)+$", "x"))).toBe(input);
+      expect(within2s(() => call("replace", input, "(a+)+b$", "[$1]"))).toBe(`[${"a".repeat(n)}]`); // greedy: group 1 is the whole run, as Java
+    });
+  }
+  it("a runaway back reference ends in EvaluationError REGEX_BUDGET, for matches and replace", () => {
+    const input = "a".repeat(30) + "b";
+    for (const [fn, args] of [["matches", [input, "(a+)+\\1$"]], ["replace", [input, "(a+)+\\1$", "x"]]] as const) {
+      const t = performance.now();
+      expect(() => getBuiltin(fn)!.fn([...args], steps(1_000_000)), fn).toThrow(expect.objectContaining({ name: "EvaluationError", code: "REGEX_BUDGET" }));
+      expect(performance.now() - t).toBeLessThan(2000);
+    }
+  });
+  it("back references and lookahead keep working within the budget (Java semantics)", () => {
+    expect(call("matches", "hello", "(.)\\1")).toBe(true);
+    expect(call("replace", "aa bb cd", "(\\w)\\1", "<$1>")).toBe("<a> <b> cd");
+    expect(call("replace", "price: 10USD", "\\d+(?=USD)", "#")).toBe("price: #USD");
+    expect(call("matches", "ab\n", "ab\\Z")).toBe(true);
+  });
+  it("ordinary patterns keep Java's answers on the linear engine", () => {
+    expect(call("replace", "2024-05-06", "(\\d+)-(\\d+)-(\\d+)", "$3.$2.$1")).toBe("06.05.2024");
+    expect(call("replace", "a.b.c", "\\.", "")).toBe("abc");
+    expect(call("replace", "x\r\ny", ".", "_")).toBe("_\r\n_");
+    expect(call("replace", "a \u00a0b", "\\s", "_")).toBe("a_\u00a0b");
+    expect(call("matches", "line1\nline2", "(?m)^line2$")).toBe(true);
+    expect(call("matches", "CamelCase", "^\\p{Upper}\\p{Lower}+\\p{Upper}")).toBe(true);
+    expect(call("replace", "ab", "(?:(a)|b)+", "[$1]")).toBe("[a]"); // Java keeps a repeated group's last capture
   });
 });
 

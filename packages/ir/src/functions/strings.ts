@@ -53,15 +53,15 @@ export const stringFunctions: BuiltinFunction[] = [
     // "replace(input, pattern, replacement)": every match of the Java regex is replaced;
     // "$1" in the replacement inserts group 1.
     name: "replace", minArgs: 3, maxArgs: 3, resultType: "string",
-    fn: (a) => {
+    fn: (a, limits) => {
       const re = compileJavaRegex("replace", stringArg("replace", a[1], "pattern"));
-      return javaReplaceAll("replace", asString(a[0]), re, asString(a[2]));
+      return javaReplaceAll("replace", asString(a[0]), re, asString(a[2]), limits?.regexSteps);
     },
   },
   {
     // "The string is considered to match the pattern if any substring matches the pattern."
     name: "matches", minArgs: 2, maxArgs: 2, resultType: "boolean",
-    fn: (a) => compileJavaRegex("matches", stringArg("matches", a[1], "pattern")).test(asString(a[0])),
+    fn: (a, limits) => compileJavaRegex("matches", stringArg("matches", a[1], "pattern")).test(asString(a[0]), limits?.regexSteps),
   },
   {
     name: "formatNumber", minArgs: 2, maxArgs: 2, resultType: "string",

@@ -1,4 +1,5 @@
 import type { DataType, Value } from "../values.ts";
+import type { Limits } from "../limits.ts";
 
 /**
  * A PMML built-in function implementation. Arguments arrive already evaluated and (for
@@ -18,7 +19,8 @@ export interface BuiltinFunction {
   handlesMissing?: boolean;
   /** Declared result type, when fixed (used by inspect, compile-js and type checks). */
   resultType?: DataType;
-  fn: (args: Value[]) => Value;
+  /** `limits`: the evaluation's resource limits (`matches` and `replace` read `regexSteps`); the defaults when absent. */
+  fn: (args: Value[], limits?: Readonly<Limits>) => Value;
 }
 
 /** Thrown by a built-in whose result is invalid for the given arguments. */

@@ -99,7 +99,7 @@ function callFunction(expr: ApplyExpr, args: Value[], scope: Scope): Value {
     throw new SchemaError("PMML_FUNCTION_ARITY", `function "${expr.function}" takes ${arity(builtin.minArgs, builtin.maxArgs)} arguments, got ${args.length}`, { path: expr.path, value: args.length });
   }
   if (!builtin.handlesMissing && args.some((a) => a === null)) return null;
-  return builtin.fn(args);
+  return builtin.fn(args, scope.limits);
 }
 
 function arity(min: number, max: number): string {

@@ -1,5 +1,6 @@
 import type { Pipeline } from "../pipeline.ts";
 import type { Value } from "../values.ts";
+import { DEFAULT_LIMITS, type Limits } from "../limits.ts";
 import { PipelineScope, indexPipeline, type InputRow, type PipelineIndex } from "./scope.ts";
 import { runModel } from "./model.ts";
 
@@ -13,10 +14,12 @@ export { evaluatePredicate } from "./predicate.ts";
 export interface PreparedPipeline {
   pipeline: Pipeline;
   index: PipelineIndex;
+  /** What scoring one row may spend (regexSteps for PMML matches/replace). */
+  limits: Readonly<Limits>;
 }
 
-export function preparePipeline(pipeline: Pipeline): PreparedPipeline {
-  return { pipeline, index: indexPipeline(pipeline) };
+export function preparePipeline(pipeline: Pipeline, limits: Readonly<Limits> = DEFAULT_LIMITS): PreparedPipeline {
+  return { pipeline, index: indexPipeline(pipeline), limits };
 }
 
 /**
@@ -25,7 +28,7 @@ export function preparePipeline(pipeline: Pipeline): PreparedPipeline {
  */
 export function interpret(pipeline: Pipeline | PreparedPipeline, row: InputRow): Record<string, Value> {
   const prepared = "index" in pipeline ? pipeline : preparePipeline(pipeline);
-  const root = new PipelineScope(prepared.pipeline, row, prepared.index);
+  const root = new PipelineScope(prepared.pipeline, row, prepared.index, prepared.limits);
   root.setTopModel(prepared.pipeline.model);
   const run = runModel(prepared.pipeline.model, root, root);
   const result: Record<string, Value> = {};

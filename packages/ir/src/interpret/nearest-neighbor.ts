@@ -154,7 +154,7 @@ function trainingInstances(model: NearestNeighborModel, scope: ModelScope, targe
       if (root.dataFields.has(f.field)) raw[f.field] = cell;
       else derivedCells.push([f.field, cell]);
     }
-    const rowRoot = new PipelineScope(root.pipeline, raw);
+    const rowRoot = new PipelineScope(root.pipeline, raw, undefined, root.limits);
     rowRoot.setTopModel(model);
     const rowScope = new ModelScope(model, rowRoot, rowRoot);
     for (const [name, cell] of derivedCells) {

@@ -2,6 +2,7 @@ import { isPlainMiningField, type DataField, type DefineFunction, type DerivedFi
 import type { ModelBase } from "../model.ts";
 import type { Pipeline } from "../pipeline.ts";
 import { EvaluationError, SchemaError } from "../errors.ts";
+import { DEFAULT_LIMITS, type Limits } from "../limits.ts";
 import { toDataType, valuesEqual, type DataType, type Value } from "../values.ts";
 import { evaluateExpr } from "./expression.ts";
 
@@ -26,6 +27,8 @@ export interface Scope {
    */
   orderingOf?(name: string): Value[] | undefined;
   readonly pipeline: Pipeline;
+  /** What one evaluation may spend (built-ins read `regexSteps`); DEFAULT_LIMITS when absent. */
+  readonly limits?: Readonly<Limits>;
 }
 
 const IN_PROGRESS = Symbol("in-progress");
@@ -59,7 +62,12 @@ export class PipelineScope implements Scope {
   /** The top-level model's mining fields: global transformations see treated inputs. */
   private topMiningFields = new Map<string, MiningField>();
 
-  constructor(readonly pipeline: Pipeline, private readonly row: InputRow, index: PipelineIndex = indexPipeline(pipeline)) {
+  constructor(
+    readonly pipeline: Pipeline,
+    private readonly row: InputRow,
+    index: PipelineIndex = indexPipeline(pipeline),
+    readonly limits: Readonly<Limits> = DEFAULT_LIMITS,
+  ) {
     this.dataFields = index.dataFields;
     this.derived = index.derived;
     this.functions = index.functions;
@@ -130,6 +138,10 @@ export class ModelScope implements Scope {
     this.local = new Map(model.localTransformations.map((f) => [f.name, f]));
   }
 
+  get limits(): Readonly<Limits> | undefined {
+    return this.parent.limits;
+  }
+
   lookupFunction(name: string): DefineFunction | undefined {
     return this.root.lookupFunction(name);
   }
@@ -186,6 +198,10 @@ export class FunctionScope implements Scope {
 
   get pipeline(): Pipeline {
     return this.outer.pipeline;
+  }
+
+  get limits(): Readonly<Limits> | undefined {
+    return this.outer.limits;
   }
 
   lookupFunction(name: string): DefineFunction | undefined {

@@ -10,6 +10,8 @@ import { checkArrayLength, type SizeLimits } from "../limits.ts";
 
 export interface EngineRuntime extends SizeLimits {
   rng: Rng;
+  /** The `regexSteps` budget of one `re.*` call (see @porta/ir's compileSafeRegex). */
+  regexSteps: number;
 }
 
 /** The result of a library call that builds `n` elements: checked against `maxArrayLength`. */

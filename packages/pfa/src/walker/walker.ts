@@ -17,7 +17,7 @@
  */
 import type { EngineRuntime } from "../lib/site.ts";
 import { DEFAULT_MAX_ARRAY_LENGTH, DEFAULT_MAX_STRING_LENGTH } from "../limits.ts";
-import { EvaluationError, SchemaError } from "@porta/ir";
+import { DEFAULT_LIMITS, EvaluationError, SchemaError } from "@porta/ir";
 import type { PfaDocument, PfaFcnDef } from "../document.ts";
 import { fcnDef } from "../document.ts";
 import { LIBRARY } from "../lib/index.ts";
@@ -112,7 +112,7 @@ function literalString(pe: unknown): string | undefined {
   return undefined;
 }
 
-export function walkPfa(doc: PfaDocument, options: { randseed?: number } = {}): PfaWalker {
+export function walkPfa(doc: PfaDocument, options: { randseed?: number; regexSteps?: number } = {}): PfaWalker {
   if (doc.method !== "map") throw unsupported(`${doc.method} engines`, "/method");
   if (doc.begin.length || doc.end.length) throw unsupported("begin/end", "/begin");
   if (Object.keys(doc.pools).length) throw unsupported("pools", "/pools");
@@ -120,7 +120,7 @@ export function walkPfa(doc: PfaDocument, options: { randseed?: number } = {}): 
   registry.preregister([doc.input, doc.output, doc.cells, doc.fcns, doc.action]);
   const inputType = registry.parse(doc.input, "/input");
   const outputType = registry.parse(doc.output, "/output");
-  const rt: EngineRuntime = { rng: new Rng(options.randseed ?? doc.randseed), maxArrayLength: DEFAULT_MAX_ARRAY_LENGTH, maxStringLength: DEFAULT_MAX_STRING_LENGTH };
+  const rt: EngineRuntime = { rng: new Rng(options.randseed ?? doc.randseed), maxArrayLength: DEFAULT_MAX_ARRAY_LENGTH, maxStringLength: DEFAULT_MAX_STRING_LENGTH, regexSteps: options.regexSteps ?? DEFAULT_LIMITS.regexSteps };
   const cells: Record<string, unknown> = Object.create(null);
   const cellTypes = new Map<string, AvroType>();
   for (const [name, c] of Object.entries(doc.cells)) {
