@@ -122,8 +122,14 @@ export function parsePfa(text: string, options: PfaParseOptions = {}): PfaDocume
     }
     checkStructure(json, maxDepth, options.maxAliasExpansion ?? DEFAULT_MAX_ALIAS_EXPANSION, tooDeep);
   }
-  return validatePfa(json);
+  return validateDocument(json, MAY_HOLD_AT.test(text));
 }
+
+/**
+ * Whether text can hold an `"@"` key: an `@`, or an escape that decodes to one (JSON `\u0040`,
+ * YAML also `\x40` and `\U00000040`). Without one, the annotation pass is skipped.
+ */
+const MAY_HOLD_AT = /@|\\(?:u0040|x40|U00000040)/i;
 
 /**
  * Check nesting depth without recursion; with `maxAliasExpansion` (YAML), also count the nodes
@@ -195,9 +201,62 @@ function obj(v: unknown, path: string, what: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-/** Validate an already-parsed PFA document (a JSON value). */
+/**
+ * The JSON value without its `"@"` keys. Titus and Hadrian read `"@"` as an annotation (Titus's
+ * producers and PrettyPFA write source lines there; Titus's YAML reader adds one to every
+ * mapping) and drop it from every JSON object of the document: the top level, expressions and
+ * special forms, function definitions, cells and pools, types, and embedded JSON data (`value`,
+ * cell and pool `init`, `zero`, `options`), which both read with the key stripped. Its value may
+ * be any JSON. Subtrees without an `"@"` are returned as they are (no copy); the caller's value
+ * is never changed.
+ */
+export function stripAnnotations(root: unknown): unknown {
+  if (root === null || typeof root !== "object") return root;
+  // An explicit stack, not recursion: a document may nest as deep as its reader allows, and
+  // the compiler, not this pass, is what reports an expression nested too deeply.
+  // `out` is built only from the first child that changes (most objects have none).
+  interface Frame { src: Record<string, unknown> | unknown[]; keys: string[] | null; i: number; out: unknown[] | null }
+  const frame = (src: object): Frame =>
+    Array.isArray(src) ? { src, keys: null, i: 0, out: null } : { src: src as Record<string, unknown>, keys: Object.keys(src), i: 0, out: null };
+  const prefix = (f: Frame): unknown[] =>
+    f.keys ? f.keys.slice(0, f.i).map((k) => [k, (f.src as Record<string, unknown>)[k]]) : (f.src as unknown[]).slice(0, f.i);
+  /** Takes the (possibly new) value of the frame's current child and moves on. */
+  const accept = (f: Frame, value: unknown) => {
+    const key = f.keys ? f.keys[f.i]! : f.i;
+    if (f.out === null && value !== (f.src as Record<string | number, unknown>)[key]) f.out = prefix(f);
+    if (f.out !== null) f.out.push(f.keys ? [key, value] : value);
+    f.i++;
+  };
+  const stack: Frame[] = [frame(root)];
+  for (;;) {
+    const f = stack[stack.length - 1]!;
+    const n = f.keys ? f.keys.length : (f.src as unknown[]).length;
+    if (f.i < n) {
+      if (f.keys && f.keys[f.i] === "@") {
+        f.out ??= prefix(f);
+        f.i++;
+        continue;
+      }
+      const child = (f.src as Record<string | number, unknown>)[f.keys ? f.keys[f.i]! : f.i];
+      if (child !== null && typeof child === "object") stack.push(frame(child));
+      else accept(f, child);
+      continue;
+    }
+    stack.pop();
+    // fromEntries defines own properties, so a key such as "__proto__" stays an ordinary key
+    const value = f.out === null ? f.src : f.keys ? Object.fromEntries(f.out as [string, unknown][]) : f.out;
+    if (stack.length === 0) return value;
+    accept(stack[stack.length - 1]!, value);
+  }
+}
+
+/** Validate an already-parsed PFA document (a JSON value); `"@"` annotations are ignored (see `stripAnnotations`). */
 export function validatePfa(json: unknown): PfaDocument {
-  const top = obj(json, "", "a PFA document");
+  return validateDocument(json, true);
+}
+
+function validateDocument(json: unknown, annotated: boolean): PfaDocument {
+  const top = obj(annotated ? stripAnnotations(json) : json, "", "a PFA document");
   for (const k of Object.keys(top)) {
     if (!TOP_KEYS.has(k)) throw new SchemaError("PFA_UNKNOWN_SECTION", `unknown top-level field ${JSON.stringify(k)}`, { path: `/${k}`, value: k });
   }
