@@ -108,7 +108,14 @@ export function parsePfa(text: string, options: PfaParseOptions = {}): PfaDocume
       const pos = positionAt(text, m ? Number(m[1]) : text.length);
       throw new ParseError("PFA_JSON_MALFORMED", `PFA document is not valid JSON at line ${pos.line}, column ${pos.column}: ${msg}`, { path: "", value: pos, cause: e });
     }
-    checkStructure(json, maxDepth, null, tooDeep);
+    const members = checkStructure(json, maxDepth, null, tooDeep);
+    // JSON.parse keeps the last of duplicate keys silently; a duplicate shows as fewer members
+    // in the parsed objects than name/value separators in the text, and only then is the text
+    // tokenized to find which key it is (both passes are linear)
+    if (members !== countMemberSeparators(text)) {
+      const dup = findDuplicateKey(text);
+      if (dup) throw duplicateKeyError(dup.path, dup.key, positionAt(text, dup.offset));
+    }
   } else {
     try {
       // js-yaml has its own nesting limit (default 100), which throws a YAMLException
@@ -118,6 +125,9 @@ export function parsePfa(text: string, options: PfaParseOptions = {}): PfaDocume
       const mark = (e as { mark?: { line: number; column: number; position: number } }).mark;
       const pos: TextPosition = mark ? { line: mark.line + 1, column: mark.column + 1, offset: mark.position } : positionAt(text, text.length);
       const reason = (e as { reason?: string }).reason ?? (e as Error).message;
+      // js-yaml refuses duplicate keys itself (its `json` option would make them last-wins);
+      // its mark is where the repeated key starts, so the key is read from there
+      if (reason === "duplicated mapping key") throw duplicateKeyError(undefined, yamlKeyAt(text, pos.offset), pos, e);
       throw new ParseError("PFA_YAML_MALFORMED", `PFA document is not valid YAML at line ${pos.line}, column ${pos.column}: ${reason}`, { path: "", value: pos, cause: e });
     }
     checkStructure(json, maxDepth, options.maxAliasExpansion ?? DEFAULT_MAX_ALIAS_EXPANSION, tooDeep);
@@ -132,11 +142,116 @@ export function parsePfa(text: string, options: PfaParseOptions = {}): PfaDocume
 const MAY_HOLD_AT = /@|\\(?:u0040|x40|U00000040)/i;
 
 /**
- * Check nesting depth without recursion; with `maxAliasExpansion` (YAML), also count the nodes
- * that shared subtrees (aliases) add when expanded, and reject cycles.
+ * A duplicate key: ParseError PFA_DUPLICATE_KEY. `path` is the JSON path of the repeated member
+ * (JSON documents; for YAML only the position is known), `value` the key.
  */
-function checkStructure(root: unknown, maxDepth: number, maxAliasExpansion: number | null, tooDeep: () => Error): void {
-  if (root === null || typeof root !== "object") return;
+function duplicateKeyError(path: string | undefined, key: string | undefined, pos: TextPosition, cause?: unknown): ParseError {
+  const where = path === undefined ? "" : `${path}, `;
+  return new ParseError(
+    "PFA_DUPLICATE_KEY",
+    `PFA document repeats ${key === undefined ? "a key" : `the key ${JSON.stringify(key)}`} in one object (at ${where}line ${pos.line}, column ${pos.column})`,
+    { path: path ?? "", value: key, cause },
+  );
+}
+
+/** Name/value separators (`:` outside strings) in JSON text: one per object member. */
+function countMemberSeparators(text: string): number {
+  let n = 0;
+  const len = text.length;
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3a) n++;
+    else if (c === 0x22) {
+      // skip the string; a backslash escapes the next character
+      for (i++; i < len; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    }
+  }
+  return n;
+}
+
+/**
+ * The first repeated key of valid JSON text (JSON.parse has accepted it): its JSON path, the key
+ * and its offset. `"@"` may repeat: annotations are dropped (see `stripAnnotations`), so which
+ * one is kept does not matter.
+ */
+function findDuplicateKey(text: string): { path: string; key: string; offset: number } | null {
+  interface Frame { readonly path: string; readonly keys: Set<string> | null; index: number; key: string; expectKey: boolean }
+  const stack: Frame[] = [];
+  const childPath = () => {
+    const top = stack[stack.length - 1];
+    if (!top) return "";
+    return top.keys ? `${top.path}/${top.key}` : `${top.path}/${top.index}`;
+  };
+  const len = text.length;
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    switch (c) {
+      case 0x7b: // {
+        stack.push({ path: childPath(), keys: new Set(), index: 0, key: "", expectKey: true });
+        break;
+      case 0x5b: // [
+        stack.push({ path: childPath(), keys: null, index: 0, key: "", expectKey: false });
+        break;
+      case 0x7d: case 0x5d: // } ]
+        stack.pop();
+        break;
+      case 0x2c: { // ,
+        const top = stack[stack.length - 1]!;
+        if (top.keys) top.expectKey = true;
+        else top.index++;
+        break;
+      }
+      case 0x3a: // :
+        stack[stack.length - 1]!.expectKey = false;
+        break;
+      case 0x22: { // "
+        const start = i;
+        let escaped = false;
+        for (i++; i < len; i++) {
+          const d = text.charCodeAt(i);
+          if (d === 0x5c) {
+            escaped = true;
+            i++;
+          } else if (d === 0x22) break;
+        }
+        const top = stack[stack.length - 1];
+        if (top?.keys && top.expectKey) {
+          const key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
+          if (top.keys.has(key) && key !== "@") return { path: `${top.path}/${key}`, key, offset: start };
+          top.keys.add(key);
+          top.key = key;
+        }
+        break;
+      }
+    }
+  }
+  return null;
+}
+
+/** The mapping key that starts at `offset` of YAML text (plain or quoted), if it can be read. */
+function yamlKeyAt(text: string, offset: number): string | undefined {
+  const m = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\n:,{}[\]]+?)(?=\s*:)/.exec(text.slice(offset, offset + 4096));
+  if (!m) return undefined;
+  try {
+    const key: unknown = yaml.load(m[0], { schema: yaml.JSON_SCHEMA });
+    return typeof key === "string" ? key : String(key);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Check nesting depth without recursion; with `maxAliasExpansion` (YAML), also count the nodes
+ * that shared subtrees (aliases) add when expanded, and reject cycles. Returns the number of
+ * object members seen (each object's own keys; shared YAML subtrees counted once).
+ */
+function checkStructure(root: unknown, maxDepth: number, maxAliasExpansion: number | null, tooDeep: () => Error): number {
+  if (root === null || typeof root !== "object") return 0;
+  let members = 0;
   interface Fr { node: object; kids: unknown[]; i: number; size: number; height: number }
   const aliases = maxAliasExpansion !== null;
   const done = aliases ? new Map<object, { size: number; height: number }>() : null;
@@ -147,7 +262,9 @@ function checkStructure(root: unknown, maxDepth: number, maxAliasExpansion: numb
     if (stack.length >= maxDepth) throw tooDeep();
     active?.add(node);
     distinct++;
-    stack.push({ node, kids: Array.isArray(node) ? node : Object.values(node), i: 0, size: 1, height: 1 });
+    const kids = Array.isArray(node) ? node : Object.values(node);
+    if (!Array.isArray(node)) members += kids.length;
+    stack.push({ node, kids, i: 0, size: 1, height: 1 });
   };
   const aliasError = (why: string) => new ParseError("PFA_YAML_ALIAS_LIMIT", `YAML aliases ${why}`, { path: "", value: maxAliasExpansion });
   push(root);
@@ -187,6 +304,7 @@ function checkStructure(root: unknown, maxDepth: number, maxAliasExpansion: numb
       }
     }
   }
+  return members;
 }
 
 function expressions(v: unknown, path: string): unknown[] {
