@@ -345,7 +345,7 @@ export class Compiler {
       if (t.kind === "record") {
         const names = new Set(t.fields.map((f) => f.name));
         for (const [k] of entries) if (!names.has(k)) throw schemaError("PFA_BAD_NEW", `record ${t.fullName} has no field ${k}`, `${path}/new/${k}`);
-        for (const f of t.fields) if (!(f.name in (n as object))) throw schemaError("PFA_BAD_NEW", `new ${t.fullName} lacks field ${f.name}`, `${path}/new`);
+        for (const f of t.fields) if (!Object.hasOwn(n as object, f.name)) throw schemaError("PFA_BAD_NEW", `new ${t.fullName} lacks field ${f.name}`, `${path}/new`);
       }
       const parts = entries.map(([k, e]) => [k, this.checked(e, t.kind === "map" ? t.values : t.fields.find((f) => f.name === k)!.type, scope, `${path}/new/${k}`)] as const);
       return {

@@ -398,7 +398,8 @@ function validateDocument(json: unknown, annotated: boolean): PfaDocument {
   const action = expressions(top.action, "/action");
   if (action.length === 0) throw new SchemaError("PFA_BAD_SECTION", "action needs at least one expression", { path: "/action" });
 
-  const fcns: Record<string, PfaFcnDef> = {};
+  // null-prototype dictionaries: a cell, pool or function may be named __proto__, constructor, ...
+  const fcns: Record<string, PfaFcnDef> = Object.create(null) as Record<string, PfaFcnDef>;
   if (top.fcns !== undefined) {
     for (const [name, def] of Object.entries(obj(top.fcns, "/fcns", "fcns"))) {
       const path = `/fcns/${name}`;
@@ -406,16 +407,16 @@ function validateDocument(json: unknown, annotated: boolean): PfaDocument {
       fcns[name] = fcnDef(def, path);
     }
   }
-  const cells: Record<string, PfaCellDef> = {};
-  const pools: Record<string, PfaCellDef> = {};
+  const cells: Record<string, PfaCellDef> = Object.create(null) as Record<string, PfaCellDef>;
+  const pools: Record<string, PfaCellDef> = Object.create(null) as Record<string, PfaCellDef>;
   for (const [section, target] of [["cells", cells], ["pools", pools]] as const) {
     if (top[section] === undefined) continue;
     for (const [name, def] of Object.entries(obj(top[section], `/${section}`, section))) {
       const path = `/${section}/${name}`;
       if (!NAME.test(name)) throw new SchemaError("PFA_BAD_NAME", `bad ${section} name ${JSON.stringify(name)}`, { path, value: name });
       const d = obj(def, path, `${section} item`);
-      if (!("type" in d)) throw new SchemaError("PFA_MISSING_SECTION", `${name} needs a type`, { path: `${path}/type` });
-      if (!("init" in d) && section === "cells") throw new SchemaError("PFA_MISSING_SECTION", `cell ${name} needs init`, { path: `${path}/init` });
+      if (!Object.hasOwn(d, "type")) throw new SchemaError("PFA_MISSING_SECTION", `${name} needs a type`, { path: `${path}/type` });
+      if (!Object.hasOwn(d, "init") && section === "cells") throw new SchemaError("PFA_MISSING_SECTION", `cell ${name} needs init`, { path: `${path}/init` });
       target[name] = { type: d.type, init: d.init ?? {}, shared: d.shared === true, rollback: d.rollback === true, path };
     }
   }
