@@ -4,9 +4,12 @@
  * in the document, cell and pool inits) or grows (library functions that build arrays from a
  * count, or by concatenation, replication or combination) calls one of these helpers, so that
  * a hostile document or input fails with a typed error instead of exhausting memory.
+ * Also here: the wall clock of one engine call (`WallClock`, PFA_TIMEOUT) and the bytes held in
+ * cells and pools (`StateBudget`, PFA_MEMORY), whose defaults come from the central limits
+ * (`DEFAULT_LIMITS.pfaWallMs`, `DEFAULT_LIMITS.pfaStateBytes` in @porta/ir).
  *
  * PFA 0.8.1 defines no runtime error code for these, so they carry Porta codes and no
- * `pfaCode`; like `PFA_TIMEOUT` they are not caught by `try`.
+ * `pfaCode`; none of them is caught by `try`.
  */
 import { DEFAULT_LIMITS, EvaluationError } from "@porta/ir";
 
