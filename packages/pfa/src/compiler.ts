@@ -12,7 +12,7 @@ import { fcnDef, type PfaFcnDef } from "./document.ts";
 import { matchSignature, noMatchError, signatureTable, type ArgType, type LibFcnArg } from "./signatures.ts";
 import { accepts, broadestType, T, TypeRegistry, typeName, type AvroType, type ExprType, type FcnType, type RecordType, type UnionType } from "./types.ts";
 import { base64ToBytes, decodeAvroJson, newMap, pfaError, unionBranchIndex, type DecodeLimits } from "./values.ts";
-import { checkArrayLength, LIMIT_CODES } from "./limits.ts";
+import { checkArrayLength, LIMIT_CODES, readWallClock, type StateBudget, type WallClock } from "./limits.ts";
 import { LIBRARY } from "./lib/index.ts";
 import type { CallSite, EngineRuntime } from "./lib/site.ts";
 
@@ -31,8 +31,10 @@ export interface RuntimeState extends EngineRuntime {
   /** loop iterations left in the current call */
   budget: number;
   loopLimit: number;
-  /** Date.now() deadline for the current call, Infinity when none */
-  deadline: number;
+  /** the wall clock of the current call (see `WallClock`: loops and function calls tick it) */
+  readonly clock: WallClock;
+  /** approximate bytes of cells and pools, charged on every write */
+  readonly state: StateBudget;
   log: (values: unknown[], namespace: string | undefined) => void;
   emit: (value: unknown) => void;
 }
@@ -95,9 +97,10 @@ function asAvro(t: ExprType, path: string, what: string): AvroType {
   return t;
 }
 
+/** A loop iteration ran out of iterations or of ticks: the iteration limit, then the wall clock. */
 function checkTimeout(rt: RuntimeState): void {
-  if (rt.budget <= 0) throw new EvaluationError("PFA_TIMEOUT", `loop exceeded the iteration limit (${rt.loopLimit})`, { pfaCode: undefined });
-  if ((rt.budget & 1023) === 0 && Date.now() > rt.deadline) throw new EvaluationError("PFA_TIMEOUT", "action exceeded its time limit");
+  if (rt.budget <= 0) throw new EvaluationError("PFA_TIMEOUT", `loop exceeded the iteration limit (${rt.loopLimit})`, { pfaCode: undefined, value: rt.loopLimit });
+  readWallClock(rt.clock);
 }
 
 export interface CompilerInput {
@@ -156,11 +159,14 @@ export class Compiler {
       throw schemaError("PFA_TYPE_MISMATCH", `${what} declares ret ${typeName(ret)} but its body returns ${typeName(body.type)}`, `${def.path}/do`);
     }
     const code = body.code;
+    // every call ticks the wall clock: recursion runs without any loop to count
+    const clock = this.inp.rt.clock;
     switch (slots.length) {
-      case 0: return (outerF) => () => { const f: Frame = new Array(ctx.nslots); f[0] = outerF; return code(f); };
-      case 1: return (outerF) => (a) => { const f: Frame = new Array(ctx.nslots); f[0] = outerF; f[1] = a; return code(f); };
-      case 2: return (outerF) => (a, b) => { const f: Frame = new Array(ctx.nslots); f[0] = outerF; f[1] = a; f[2] = b; return code(f); };
+      case 0: return (outerF) => () => { if (--clock.ticks <= 0) readWallClock(clock); const f: Frame = new Array(ctx.nslots); f[0] = outerF; return code(f); };
+      case 1: return (outerF) => (a) => { if (--clock.ticks <= 0) readWallClock(clock); const f: Frame = new Array(ctx.nslots); f[0] = outerF; f[1] = a; return code(f); };
+      case 2: return (outerF) => (a, b) => { if (--clock.ticks <= 0) readWallClock(clock); const f: Frame = new Array(ctx.nslots); f[0] = outerF; f[1] = a; f[2] = b; return code(f); };
       default: return (outerF) => (...args: any[]) => {
+        if (--clock.ticks <= 0) readWallClock(clock);
         const f: Frame = new Array(ctx.nslots);
         f[0] = outerF;
         for (let i = 0; i < slots.length; i++) f[slots[i]!] = args[i];
@@ -339,7 +345,7 @@ export class Compiler {
       if (t.kind === "record") {
         const names = new Set(t.fields.map((f) => f.name));
         for (const [k] of entries) if (!names.has(k)) throw schemaError("PFA_BAD_NEW", `record ${t.fullName} has no field ${k}`, `${path}/new/${k}`);
-        for (const f of t.fields) if (!(f.name in (n as object))) throw schemaError("PFA_BAD_NEW", `new ${t.fullName} lacks field ${f.name}`, `${path}/new`);
+        for (const f of t.fields) if (!Object.hasOwn(n as object, f.name)) throw schemaError("PFA_BAD_NEW", `new ${t.fullName} lacks field ${f.name}`, `${path}/new`);
       }
       const parts = entries.map(([k, e]) => [k, this.checked(e, t.kind === "map" ? t.values : t.fields.find((f) => f.name === k)!.type, scope, `${path}/new/${k}`)] as const);
       return {
@@ -462,7 +468,7 @@ export class Compiler {
       type: T.null,
       code: (f) => {
         while (test(f)) {
-          if (--rt.budget <= 0 || (rt.budget & 1023) === 0) checkTimeout(rt);
+          if (--rt.budget <= 0 || --rt.clock.ticks <= 0) checkTimeout(rt);
           body(f);
         }
         return null;
@@ -479,7 +485,7 @@ export class Compiler {
       type: T.null,
       code: (f) => {
         do {
-          if (--rt.budget <= 0 || (rt.budget & 1023) === 0) checkTimeout(rt);
+          if (--rt.budget <= 0 || --rt.clock.ticks <= 0) checkTimeout(rt);
           body(f);
         } while (!test(f));
         return null;
@@ -500,7 +506,7 @@ export class Compiler {
       type: T.null,
       code: (f) => {
         for (ic(f); test(f); sc(f)) {
-          if (--rt.budget <= 0 || (rt.budget & 1023) === 0) checkTimeout(rt);
+          if (--rt.budget <= 0 || --rt.clock.ticks <= 0) checkTimeout(rt);
           body(f);
         }
         return null;
@@ -524,7 +530,7 @@ export class Compiler {
       code: (f) => {
         const a = ac(f) as unknown[];
         for (let i = 0; i < a.length; i++) {
-          if (--rt.budget <= 0 || (rt.budget & 1023) === 0) checkTimeout(rt);
+          if (--rt.budget <= 0 || --rt.clock.ticks <= 0) checkTimeout(rt);
           set(f, a[i]);
           body(f);
         }
@@ -552,7 +558,7 @@ export class Compiler {
       code: (f) => {
         const mm = mc(f) as Record<string, unknown>;
         for (const k of Object.keys(mm)) {
-          if (--rt.budget <= 0 || (rt.budget & 1023) === 0) checkTimeout(rt);
+          if (--rt.budget <= 0 || --rt.clock.ticks <= 0) checkTimeout(rt);
           setK(f, k);
           setV(f, mm[k]);
           body(f);
@@ -753,8 +759,10 @@ export class Compiler {
       if ("path" in o) ({ steps, type: t } = this.compilePathSteps(info.type, o.path, scope, `${path}/path`));
       if (!("to" in o)) return { type: t, code: (f) => getPath(cells[name], steps, f) };
       const upd = this.updater(o.to, t, scope, `${path}/to`);
-      if (steps.length === 0) return { type: info.type, code: (f) => (cells[name] = upd(f, cells[name])) };
-      return { type: info.type, code: (f) => (cells[name] = setPath(cells[name], steps, 0, f, upd)) };
+      const state = rt.state;
+      // the new value is charged to the state budget before it replaces the old one
+      if (steps.length === 0) return { type: info.type, code: (f) => { const old = cells[name]; const v = upd(f, old); state.cell(name, v, old); return (cells[name] = v); } };
+      return { type: info.type, code: (f) => { const old = cells[name]; const v = setPath(old, steps, 0, f, upd); state.cell(name, v, old); return (cells[name] = v); } };
     }
     // pools: the first path element is the item's string key
     if (!Array.isArray(o.path) || o.path.length === 0) throw schemaError("PFA_BAD_PATH", "pool needs a path starting with a string key", `${path}/path`);
@@ -777,6 +785,7 @@ export class Compiler {
       };
     }
     const upd = this.updater(o.to, t, scope, `${path}/to`);
+    const state = rt.state;
     const init = "init" in o ? this.checked(o.init, info.type, scope, `${path}/init`) : null;
     return {
       type: info.type,
@@ -788,6 +797,7 @@ export class Compiler {
         else if (init) cur = init(f);
         else throw pfaError(2002, `pool item ${JSON.stringify(k)} not found and no init`, k);
         const next = steps.length ? setPath(cur, steps, 0, f, upd) : upd(f, cur);
+        state.poolItem(name, k, next, cur);
         p[k] = next;
         return next;
       },

@@ -117,7 +117,7 @@ export function compareTyped(t: AvroType, expected: unknown, actual: unknown): b
       if (expected === null || actual === null || typeof expected !== "object" || typeof actual !== "object") return false;
       const ke = Object.keys(expected);
       const ka = Object.keys(actual);
-      if (ke.length !== ka.length || !ke.every((k) => k in (actual as object))) return false;
+      if (ke.length !== ka.length || !ke.every((k) => Object.hasOwn(actual as object, k))) return false;
       return ke.every((k) => {
         const ft = t.kind === "map" ? t.values : t.fields.find((f) => f.name === k)?.type;
         return ft !== undefined && compareTyped(ft, (expected as Record<string, unknown>)[k], (actual as Record<string, unknown>)[k]);

@@ -108,7 +108,14 @@ export function parsePfa(text: string, options: PfaParseOptions = {}): PfaDocume
       const pos = positionAt(text, m ? Number(m[1]) : text.length);
       throw new ParseError("PFA_JSON_MALFORMED", `PFA document is not valid JSON at line ${pos.line}, column ${pos.column}: ${msg}`, { path: "", value: pos, cause: e });
     }
-    checkStructure(json, maxDepth, null, tooDeep);
+    const members = checkStructure(json, maxDepth, null, tooDeep);
+    // JSON.parse keeps the last of duplicate keys silently; a duplicate shows as fewer members
+    // in the parsed objects than name/value separators in the text, and only then is the text
+    // tokenized to find which key it is (both passes are linear)
+    if (members !== countMemberSeparators(text)) {
+      const dup = findDuplicateKey(text);
+      if (dup) throw duplicateKeyError(dup.path, dup.key, positionAt(text, dup.offset));
+    }
   } else {
     try {
       // js-yaml has its own nesting limit (default 100), which throws a YAMLException
@@ -118,19 +125,133 @@ export function parsePfa(text: string, options: PfaParseOptions = {}): PfaDocume
       const mark = (e as { mark?: { line: number; column: number; position: number } }).mark;
       const pos: TextPosition = mark ? { line: mark.line + 1, column: mark.column + 1, offset: mark.position } : positionAt(text, text.length);
       const reason = (e as { reason?: string }).reason ?? (e as Error).message;
+      // js-yaml refuses duplicate keys itself (its `json` option would make them last-wins);
+      // its mark is where the repeated key starts, so the key is read from there
+      if (reason === "duplicated mapping key") throw duplicateKeyError(undefined, yamlKeyAt(text, pos.offset), pos, e);
       throw new ParseError("PFA_YAML_MALFORMED", `PFA document is not valid YAML at line ${pos.line}, column ${pos.column}: ${reason}`, { path: "", value: pos, cause: e });
     }
     checkStructure(json, maxDepth, options.maxAliasExpansion ?? DEFAULT_MAX_ALIAS_EXPANSION, tooDeep);
   }
-  return validatePfa(json);
+  return validateDocument(json, MAY_HOLD_AT.test(text));
+}
+
+/**
+ * Whether text can hold an `"@"` key: an `@`, or an escape that decodes to one (JSON `\u0040`,
+ * YAML also `\x40` and `\U00000040`). Without one, the annotation pass is skipped.
+ */
+const MAY_HOLD_AT = /@|\\(?:u0040|x40|U00000040)/i;
+
+/**
+ * A duplicate key: ParseError PFA_DUPLICATE_KEY. `path` is the JSON path of the repeated member
+ * (JSON documents; for YAML only the position is known), `value` the key.
+ */
+function duplicateKeyError(path: string | undefined, key: string | undefined, pos: TextPosition, cause?: unknown): ParseError {
+  const where = path === undefined ? "" : `${path}, `;
+  return new ParseError(
+    "PFA_DUPLICATE_KEY",
+    `PFA document repeats ${key === undefined ? "a key" : `the key ${JSON.stringify(key)}`} in one object (at ${where}line ${pos.line}, column ${pos.column})`,
+    { path: path ?? "", value: key, cause },
+  );
+}
+
+/** Name/value separators (`:` outside strings) in JSON text: one per object member. */
+function countMemberSeparators(text: string): number {
+  let n = 0;
+  const len = text.length;
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3a) n++;
+    else if (c === 0x22) {
+      // skip the string; a backslash escapes the next character
+      for (i++; i < len; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    }
+  }
+  return n;
+}
+
+/**
+ * The first repeated key of valid JSON text (JSON.parse has accepted it): its JSON path, the key
+ * and its offset. `"@"` may repeat: annotations are dropped (see `stripAnnotations`), so which
+ * one is kept does not matter.
+ */
+function findDuplicateKey(text: string): { path: string; key: string; offset: number } | null {
+  interface Frame { readonly path: string; readonly keys: Set<string> | null; index: number; key: string; expectKey: boolean }
+  const stack: Frame[] = [];
+  const childPath = () => {
+    const top = stack[stack.length - 1];
+    if (!top) return "";
+    return top.keys ? `${top.path}/${top.key}` : `${top.path}/${top.index}`;
+  };
+  const len = text.length;
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    switch (c) {
+      case 0x7b: // {
+        stack.push({ path: childPath(), keys: new Set(), index: 0, key: "", expectKey: true });
+        break;
+      case 0x5b: // [
+        stack.push({ path: childPath(), keys: null, index: 0, key: "", expectKey: false });
+        break;
+      case 0x7d: case 0x5d: // } ]
+        stack.pop();
+        break;
+      case 0x2c: { // ,
+        const top = stack[stack.length - 1]!;
+        if (top.keys) top.expectKey = true;
+        else top.index++;
+        break;
+      }
+      case 0x3a: // :
+        stack[stack.length - 1]!.expectKey = false;
+        break;
+      case 0x22: { // "
+        const start = i;
+        let escaped = false;
+        for (i++; i < len; i++) {
+          const d = text.charCodeAt(i);
+          if (d === 0x5c) {
+            escaped = true;
+            i++;
+          } else if (d === 0x22) break;
+        }
+        const top = stack[stack.length - 1];
+        if (top?.keys && top.expectKey) {
+          const key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
+          if (top.keys.has(key) && key !== "@") return { path: `${top.path}/${key}`, key, offset: start };
+          top.keys.add(key);
+          top.key = key;
+        }
+        break;
+      }
+    }
+  }
+  return null;
+}
+
+/** The mapping key that starts at `offset` of YAML text (plain or quoted), if it can be read. */
+function yamlKeyAt(text: string, offset: number): string | undefined {
+  const m = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\n:,{}[\]]+?)(?=\s*:)/.exec(text.slice(offset, offset + 4096));
+  if (!m) return undefined;
+  try {
+    const key: unknown = yaml.load(m[0], { schema: yaml.JSON_SCHEMA });
+    return typeof key === "string" ? key : String(key);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Check nesting depth without recursion; with `maxAliasExpansion` (YAML), also count the nodes
- * that shared subtrees (aliases) add when expanded, and reject cycles.
+ * that shared subtrees (aliases) add when expanded, and reject cycles. Returns the number of
+ * object members seen (each object's own keys; shared YAML subtrees counted once).
  */
-function checkStructure(root: unknown, maxDepth: number, maxAliasExpansion: number | null, tooDeep: () => Error): void {
-  if (root === null || typeof root !== "object") return;
+function checkStructure(root: unknown, maxDepth: number, maxAliasExpansion: number | null, tooDeep: () => Error): number {
+  if (root === null || typeof root !== "object") return 0;
+  let members = 0;
   interface Fr { node: object; kids: unknown[]; i: number; size: number; height: number }
   const aliases = maxAliasExpansion !== null;
   const done = aliases ? new Map<object, { size: number; height: number }>() : null;
@@ -141,7 +262,9 @@ function checkStructure(root: unknown, maxDepth: number, maxAliasExpansion: numb
     if (stack.length >= maxDepth) throw tooDeep();
     active?.add(node);
     distinct++;
-    stack.push({ node, kids: Array.isArray(node) ? node : Object.values(node), i: 0, size: 1, height: 1 });
+    const kids = Array.isArray(node) ? node : Object.values(node);
+    if (!Array.isArray(node)) members += kids.length;
+    stack.push({ node, kids, i: 0, size: 1, height: 1 });
   };
   const aliasError = (why: string) => new ParseError("PFA_YAML_ALIAS_LIMIT", `YAML aliases ${why}`, { path: "", value: maxAliasExpansion });
   push(root);
@@ -181,6 +304,7 @@ function checkStructure(root: unknown, maxDepth: number, maxAliasExpansion: numb
       }
     }
   }
+  return members;
 }
 
 function expressions(v: unknown, path: string): unknown[] {
@@ -195,9 +319,62 @@ function obj(v: unknown, path: string, what: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-/** Validate an already-parsed PFA document (a JSON value). */
+/**
+ * The JSON value without its `"@"` keys. Titus and Hadrian read `"@"` as an annotation (Titus's
+ * producers and PrettyPFA write source lines there; Titus's YAML reader adds one to every
+ * mapping) and drop it from every JSON object of the document: the top level, expressions and
+ * special forms, function definitions, cells and pools, types, and embedded JSON data (`value`,
+ * cell and pool `init`, `zero`, `options`), which both read with the key stripped. Its value may
+ * be any JSON. Subtrees without an `"@"` are returned as they are (no copy); the caller's value
+ * is never changed.
+ */
+export function stripAnnotations(root: unknown): unknown {
+  if (root === null || typeof root !== "object") return root;
+  // An explicit stack, not recursion: a document may nest as deep as its reader allows, and
+  // the compiler, not this pass, is what reports an expression nested too deeply.
+  // `out` is built only from the first child that changes (most objects have none).
+  interface Frame { src: Record<string, unknown> | unknown[]; keys: string[] | null; i: number; out: unknown[] | null }
+  const frame = (src: object): Frame =>
+    Array.isArray(src) ? { src, keys: null, i: 0, out: null } : { src: src as Record<string, unknown>, keys: Object.keys(src), i: 0, out: null };
+  const prefix = (f: Frame): unknown[] =>
+    f.keys ? f.keys.slice(0, f.i).map((k) => [k, (f.src as Record<string, unknown>)[k]]) : (f.src as unknown[]).slice(0, f.i);
+  /** Takes the (possibly new) value of the frame's current child and moves on. */
+  const accept = (f: Frame, value: unknown) => {
+    const key = f.keys ? f.keys[f.i]! : f.i;
+    if (f.out === null && value !== (f.src as Record<string | number, unknown>)[key]) f.out = prefix(f);
+    if (f.out !== null) f.out.push(f.keys ? [key, value] : value);
+    f.i++;
+  };
+  const stack: Frame[] = [frame(root)];
+  for (;;) {
+    const f = stack[stack.length - 1]!;
+    const n = f.keys ? f.keys.length : (f.src as unknown[]).length;
+    if (f.i < n) {
+      if (f.keys && f.keys[f.i] === "@") {
+        f.out ??= prefix(f);
+        f.i++;
+        continue;
+      }
+      const child = (f.src as Record<string | number, unknown>)[f.keys ? f.keys[f.i]! : f.i];
+      if (child !== null && typeof child === "object") stack.push(frame(child));
+      else accept(f, child);
+      continue;
+    }
+    stack.pop();
+    // fromEntries defines own properties, so a key such as "__proto__" stays an ordinary key
+    const value = f.out === null ? f.src : f.keys ? Object.fromEntries(f.out as [string, unknown][]) : f.out;
+    if (stack.length === 0) return value;
+    accept(stack[stack.length - 1]!, value);
+  }
+}
+
+/** Validate an already-parsed PFA document (a JSON value); `"@"` annotations are ignored (see `stripAnnotations`). */
 export function validatePfa(json: unknown): PfaDocument {
-  const top = obj(json, "", "a PFA document");
+  return validateDocument(json, true);
+}
+
+function validateDocument(json: unknown, annotated: boolean): PfaDocument {
+  const top = obj(annotated ? stripAnnotations(json) : json, "", "a PFA document");
   for (const k of Object.keys(top)) {
     if (!TOP_KEYS.has(k)) throw new SchemaError("PFA_UNKNOWN_SECTION", `unknown top-level field ${JSON.stringify(k)}`, { path: `/${k}`, value: k });
   }
@@ -221,7 +398,8 @@ export function validatePfa(json: unknown): PfaDocument {
   const action = expressions(top.action, "/action");
   if (action.length === 0) throw new SchemaError("PFA_BAD_SECTION", "action needs at least one expression", { path: "/action" });
 
-  const fcns: Record<string, PfaFcnDef> = {};
+  // null-prototype dictionaries: a cell, pool or function may be named __proto__, constructor, ...
+  const fcns: Record<string, PfaFcnDef> = Object.create(null) as Record<string, PfaFcnDef>;
   if (top.fcns !== undefined) {
     for (const [name, def] of Object.entries(obj(top.fcns, "/fcns", "fcns"))) {
       const path = `/fcns/${name}`;
@@ -229,16 +407,16 @@ export function validatePfa(json: unknown): PfaDocument {
       fcns[name] = fcnDef(def, path);
     }
   }
-  const cells: Record<string, PfaCellDef> = {};
-  const pools: Record<string, PfaCellDef> = {};
+  const cells: Record<string, PfaCellDef> = Object.create(null) as Record<string, PfaCellDef>;
+  const pools: Record<string, PfaCellDef> = Object.create(null) as Record<string, PfaCellDef>;
   for (const [section, target] of [["cells", cells], ["pools", pools]] as const) {
     if (top[section] === undefined) continue;
     for (const [name, def] of Object.entries(obj(top[section], `/${section}`, section))) {
       const path = `/${section}/${name}`;
       if (!NAME.test(name)) throw new SchemaError("PFA_BAD_NAME", `bad ${section} name ${JSON.stringify(name)}`, { path, value: name });
       const d = obj(def, path, `${section} item`);
-      if (!("type" in d)) throw new SchemaError("PFA_MISSING_SECTION", `${name} needs a type`, { path: `${path}/type` });
-      if (!("init" in d) && section === "cells") throw new SchemaError("PFA_MISSING_SECTION", `cell ${name} needs init`, { path: `${path}/init` });
+      if (!Object.hasOwn(d, "type")) throw new SchemaError("PFA_MISSING_SECTION", `${name} needs a type`, { path: `${path}/type` });
+      if (!Object.hasOwn(d, "init") && section === "cells") throw new SchemaError("PFA_MISSING_SECTION", `cell ${name} needs init`, { path: `${path}/init` });
       target[name] = { type: d.type, init: d.init ?? {}, shared: d.shared === true, rollback: d.rollback === true, path };
     }
   }

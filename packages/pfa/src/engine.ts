@@ -9,13 +9,23 @@ import type { PfaDocument, PfaMethod } from "./document.ts";
 import { Rng } from "./lib/rng.ts";
 import { accepts, TypeRegistry, typeName, type AvroType } from "./types.ts";
 import { decodeAvroJson, type DecodeLimits } from "./values.ts";
-import { DEFAULT_MAX_ARRAY_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STRING_LENGTH } from "./limits.ts";
+import { armWallClock, DEFAULT_MAX_ARRAY_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STRING_LENGTH, DEFAULT_STATE_BYTES, DEFAULT_WALL_MS, newWallClock, StateBudget } from "./limits.ts";
 
 export interface PfaEngineOptions {
   /** Maximum loop iterations per call (begin, action or end) before a PFA_TIMEOUT error. Default 10,000,000. */
   loopLimit?: number;
-  /** Wall-clock limit per call in milliseconds (also read from the document's `options.timeout`). Default: none. */
+  /**
+   * Wall-clock milliseconds of one begin, action or end call before an EvaluationError
+   * PFA_TIMEOUT (which `try` does not catch). The document's `options.timeout` may shorten it,
+   * never lengthen it. Default: `DEFAULT_LIMITS.pfaWallMs` (10 s); Infinity for none.
+   */
   timeoutMs?: number;
+  /**
+   * Approximate bytes all cells and pools may hold together, checked at load and on every cell
+   * or pool write (before the write). Beyond: EvaluationError PFA_MEMORY, not caught by `try`.
+   * Default: `DEFAULT_LIMITS.pfaStateBytes` (1 GiB).
+   */
+  maxStateBytes?: number;
   /**
    * Most elements in one array: decoded inputs, literals and `new` in the document, cell and
    * pool inits, and arrays built by library functions (`a.concat`, `a.append`, `cast.fanout*`,
@@ -66,6 +76,8 @@ export interface EngineFacts {
   readonly functions: ReadonlySet<string>;
   /** The limits `decodeInput` applies. */
   readonly limits: DecodeLimits;
+  /** Wall-clock milliseconds of one call: the host's limit or the document's shorter one. */
+  readonly wallMs: number;
 }
 export const ENGINE_FACTS = new WeakMap<PfaEngine, EngineFacts>();
 
@@ -100,8 +112,9 @@ function compileEngine(doc: PfaDocument, options: PfaEngineOptions): PfaEngine {
   const inputType = registry.parse(doc.input, "/input");
   const outputType = registry.parse(doc.output, "/output");
   const loopLimit = options.loopLimit ?? DEFAULT_LOOP_LIMIT;
-  const docTimeout = typeof doc.options.timeout === "number" ? doc.options.timeout : undefined;
-  const timeoutMs = options.timeoutMs ?? docTimeout;
+  // a document may ask for less time than the host allows, never for more (it could be hostile)
+  const docTimeout = typeof doc.options.timeout === "number" && doc.options.timeout > 0 ? doc.options.timeout : Infinity;
+  const wallMs = Math.min(options.timeoutMs ?? DEFAULT_WALL_MS, docTimeout);
   const seed = options.randseed ?? doc.randseed;
   const limits: DecodeLimits = {
     maxArrayLength: options.maxArrayLength ?? DEFAULT_MAX_ARRAY_LENGTH,
@@ -116,7 +129,8 @@ function compileEngine(doc: PfaDocument, options: PfaEngineOptions): PfaEngine {
     pools: Object.create(null),
     budget: loopLimit,
     loopLimit,
-    deadline: Infinity,
+    clock: newWallClock(),
+    state: new StateBudget(options.maxStateBytes ?? DEFAULT_STATE_BYTES),
     log: options.log ?? (() => undefined),
     emit: (v) => emitTo(v),
     maxArrayLength: limits.maxArrayLength,
@@ -131,13 +145,16 @@ function compileEngine(doc: PfaDocument, options: PfaEngineOptions): PfaEngine {
     const t = registry.parse(c.type, `${c.path}/type`);
     cellInfo.set(`cell:${name}`, { type: t, pool: false });
     cellTypes.set(name, t);
-    rt.cells[name] = decodeAvroJson(t, c.init, `${c.path}/init`, limits);
+    const value = decodeAvroJson(t, c.init, `${c.path}/init`, limits);
+    rt.state.cell(name, value);
+    rt.cells[name] = value;
   }
   for (const [name, p] of Object.entries(doc.pools)) {
     const t = registry.parse(p.type, `${p.path}/type`);
     cellInfo.set(`pool:${name}`, { type: t, pool: true });
     poolTypes.set(name, t);
     const init = decodeAvroJson({ kind: "map", values: t }, p.init ?? {}, `${p.path}/init`, limits) as Record<string, unknown>;
+    for (const key of Object.keys(init)) rt.state.poolItem(name, key, init[key]);
     rt.pools[name] = init;
   }
 
@@ -158,7 +175,7 @@ function compileEngine(doc: PfaDocument, options: PfaEngineOptions): PfaEngine {
 
   const arm = () => {
     rt.budget = loopLimit;
-    rt.deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
+    armWallClock(rt.clock, wallMs);
   };
 
   const engine: PfaEngine = {
@@ -200,6 +217,6 @@ function compileEngine(doc: PfaDocument, options: PfaEngineOptions): PfaEngine {
       }
     },
   };
-  ENGINE_FACTS.set(engine, { doc, cellTypes, poolTypes, functions: compiler.usedFunctions, limits });
+  ENGINE_FACTS.set(engine, { doc, cellTypes, poolTypes, functions: compiler.usedFunctions, limits, wallMs });
   return engine;
 }

@@ -362,7 +362,8 @@ function decodeRecord(t: RecordType, json: unknown, path: string, bad: (w: strin
   const o = json as Record<string, unknown>;
   const out = newMap();
   for (const f of t.fields) {
-    if (f.name in o) out[f.name] = decode(f.type, o[f.name], `${path}/${f.name}`, lim, depth + 1);
+    // own fields only: a record field may be named toString or constructor
+    if (Object.hasOwn(o, f.name)) out[f.name] = decode(f.type, o[f.name], `${path}/${f.name}`, lim, depth + 1);
     else if (f.default !== undefined) out[f.name] = decode(f.type, f.default, `${path}/${f.name}`, lim, depth + 1);
     else throw bad(`missing field ${f.name}`);
   }
@@ -382,16 +383,11 @@ export function encodeAvroJson(t: AvroType, v: PfaValue): unknown {
     }
     case "bytes": case "fixed": return bytesToBase64(v as Uint8Array);
     case "array": return (v as unknown[]).map((x) => encodeAvroJson(t.items, x));
-    case "map": {
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v as object)) out[k] = encodeAvroJson(t.values, x);
-      return out;
-    }
+    // fromEntries defines own properties: a map key or field named __proto__ stays a key
+    case "map": return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, encodeAvroJson(t.values, x)]));
     case "record": {
-      const out: Record<string, unknown> = {};
       const o = v as Record<string, unknown>;
-      for (const f of t.fields) out[f.name] = encodeAvroJson(f.type, o[f.name]);
-      return out;
+      return Object.fromEntries(t.fields.map((f) => [f.name, encodeAvroJson(f.type, o[f.name])]));
     }
     case "union": {
       if (v === null) return null;
@@ -430,9 +426,7 @@ function reviveBig(v: unknown): unknown {
   if (typeof v === "string") return v.startsWith("\u0000BIG") ? BigInt(v.slice(4)) : v;
   if (Array.isArray(v)) return v.map(reviveBig);
   if (v !== null && typeof v === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = reviveBig(x);
-    return out;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, reviveBig(x)]));
   }
   return v;
 }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { ParseError, type Pipeline } from "@porta/ir";
+import { ParseError, type Limits, type Pipeline } from "@porta/ir";
 import { compilePipeline, NotCompilable } from "@porta/compile-js";
 import { CompiledPmmlModel } from "./compiled-model.ts";
 import { ArtifactCache } from "@porta/cache";
@@ -26,6 +26,12 @@ export interface LoadOptions {
    * ~/.cache/porta), or a cache instance. A hit skips parsing and compiling. Default: off.
    */
   cache?: boolean | ArtifactCache;
+  /**
+   * Resource limits over `DEFAULT_LIMITS` (see @porta/ir `Limits`). PFA engines read
+   * `pfaWallMs` (per begin/action/end call, PFA_TIMEOUT) and `pfaStateBytes` (cells and pools,
+   * PFA_MEMORY).
+   */
+  limits?: Partial<Limits>;
 }
 
 /** Largest model document read from disk (bytes). */
@@ -70,11 +76,11 @@ export function loadModelSync(pathOrText: string, options: LoadOptions = {}): Mo
     (model as { loadInfo?: Model["loadInfo"] }).loadInfo = { artifactCache: load };
     return model;
   }
-  return modelFromText(text, format, options.backend);
+  return modelFromText(text, format, options.backend, options.limits);
 }
 
-export function modelFromText(text: string, format: ModelFormat, backend: Backend = "auto"): Model {
-  if (format === "pfa") return new PfaModel(text);
+export function modelFromText(text: string, format: ModelFormat, backend: Backend = "auto", limits: Partial<Limits> = {}): Model {
+  if (format === "pfa") return new PfaModel(text, limits);
   return pmmlModel(parsePmml(text), backend);
 }
 

@@ -1,4 +1,4 @@
-import { EvaluationError, isPortaError } from "@porta/ir";
+import { EvaluationError, isPortaError, resolveLimits, type Limits } from "@porta/ir";
 import { compilePfa, decodeInput, encodeOutput, parsePfa, type AvroType, type PfaEngine } from "@porta/pfa";
 import { scoreEachRow, type BatchResult, type FieldInfo, type Model, type RowErrorPolicy, type ScoreResult } from "./model.ts";
 
@@ -25,8 +25,9 @@ export class PfaModel implements Model {
   readonly outputFields: FieldInfo[];
   readonly engine: PfaEngine;
 
-  constructor(text: string) {
-    this.engine = compilePfa(parsePfa(text));
+  constructor(text: string, limits: Partial<Limits> = {}) {
+    const { pfaWallMs, pfaStateBytes } = resolveLimits(limits);
+    this.engine = compilePfa(parsePfa(text), { timeoutMs: pfaWallMs, maxStateBytes: pfaStateBytes });
     this.modelTypes = [`PFA ${this.engine.method}`];
     const input = this.engine.inputType;
     this.inputFields = input.kind === "record"

@@ -56,11 +56,12 @@ function simpleComparison(datumType: RecordType, valueType: AvroType, missingOpe
     if (!missingOperators && fieldValue === null) return null;
     if (isNumeric(ft)) {
       if (typeof value !== "number" && typeof value !== "bigint") throw pfaError(codeType, "bad value type");
-      const f = NUMERIC_OPS[op];
+      // own entries only: an operator read from data may be "constructor" or "toString"
+      const f = Object.hasOwn(NUMERIC_OPS, op) ? NUMERIC_OPS[op] : undefined;
       if (!f) throw pfaError(codeOp, "invalid comparison operator");
       return f(Number(fieldValue), Number(value));
     }
-    const f = CMP_OPS[op];
+    const f = Object.hasOwn(CMP_OPS, op) ? CMP_OPS[op] : undefined;
     if (!f) throw pfaError(codeOp, "invalid comparison operator");
     return f(cmp(fieldValue, value));
   };
