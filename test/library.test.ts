@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadModel } from "porta";
+import { groupTransactions, groupTransactionsAsync, loadModel } from "porta";
 
 const TREE = join(import.meta.dirname, "..", "fixtures", "pmml", "iris-tree.pmml");
 
@@ -28,5 +28,23 @@ describe('import { loadModel } from "porta"', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ row: 0, code: "PMML_INVALID_VALUE" });
     expect(() => model.scoreBatch([{ petal_length: "x" }])).toThrow(/invalid value/);
+  });
+
+  it("groupTransactions turns item-per-row input into one basket per consecutive group value (JPMML BatchUtil.groupRows)", async () => {
+    const model = await loadModel(join(import.meta.dirname, "..", "fixtures", "pmml", "basket-rules.pmml"));
+    expect(model.groupField).toBe("transaction");
+    expect((await loadModel(TREE)).groupField).toBeUndefined();
+    const rows = [
+      { transaction: "t1", item: "Cracker" }, { transaction: "t1", item: "Water" },
+      { transaction: "t4", item: "Cracker" }, { transaction: "t4", item: null }, { transaction: "t4", item: "Coke" }, { transaction: "t4", item: "Water" },
+    ];
+    const baskets = [...groupTransactions(rows, model.groupField!)];
+    expect(baskets.map((b) => ({ ...b }))).toEqual([{ transaction: "t1", item: ["Cracker", "Water"] }, { transaction: "t4", item: ["Cracker", "Coke", "Water"] }]);
+    expect(model.scoreBatch(baskets).results.map((r) => r?.new_rule)).toEqual(["R1", "R2"]);
+    async function* stream() { yield* rows; }
+    const streamed: unknown[] = [];
+    for await (const basket of groupTransactionsAsync(stream(), "transaction")) streamed.push({ ...basket });
+    expect(streamed).toEqual(baskets.map((b) => ({ ...b })));
+    expect(() => [...groupTransactions(rows, "transaction", { maxRows: 3 })]).toThrow(expect.objectContaining({ code: "GROUP_TOO_LARGE", value: "t4" }) as Error);
   });
 });
