@@ -2,9 +2,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { extname } from "node:path";
 import type { Writable } from "node:stream";
-import { parse as parseCsvStream } from "csv-parse";
-import { stringify as stringifyCsv } from "csv-stringify/sync";
-import { DEFAULT_LIMITS, ParseError, formatValue, isPortaError, type PortaError, type Value } from "@porta/ir";
+import { DEFAULT_LIMITS, ParseError, formatValue, type PortaError, type Value } from "@porta/ir";
 
 export type Row = Record<string, unknown>;
 export type DataFormat = "csv" | "json" | "ndjson";
@@ -36,15 +34,16 @@ export interface ReadOptions {
 }
 
 /** Bytes read per chunk: large enough that per-chunk overhead vanishes, small enough to bound memory. */
-const READ_CHUNK = 1 << 20;
+const READ_CHUNK = 1 << 16;
 
 /**
- * Reads input rows incrementally (memory stays bounded by one chunk and one row, whatever the
- * file size). A row that cannot be read comes as an item with its typed error and line, so the
+ * Reads input rows incrementally, in batches of the rows of one read chunk (memory stays bounded
+ * by one chunk, whatever the file size; a batch rather than a row per step because awaiting
+ * costs more than reading a short row). A row that cannot be read comes as an item with its typed error and line, so the
  * caller decides whether to skip it; a file that cannot be read at all throws.
  * CSV cells are strings; empty cells, NA and N/A are missing.
  */
-export function readInput(path: string, format: DataFormat = formatOfPath(path), options: ReadOptions = {}): AsyncGenerator<InputItem> {
+export function readInput(path: string, format: DataFormat = formatOfPath(path), options: ReadOptions = {}): AsyncGenerator<InputItem[]> {
   switch (format) {
     case "csv": return readCsv(path, options);
     case "ndjson": return readNdjson(path, options);
@@ -52,39 +51,177 @@ export function readInput(path: string, format: DataFormat = formatOfPath(path),
   }
 }
 
+/**
+ * The prototype of input rows: an object with no prototype itself, so a row inherits nothing
+ * (no `constructor`, no `__proto__` setter: any field name is a plain key) while, unlike
+ * Object.create(null), the row stays a fast-properties object for V8.
+ */
+const ROW_PROTOTYPE: object = Object.freeze(Object.create(null) as object);
+
 /** A row object any field name can be a key of (`__proto__` included). */
-function emptyRow(): Row {
-  return Object.create(null) as Row;
+export function emptyRow(): Row {
+  return Object.create(ROW_PROTOTYPE) as Row;
 }
 
-async function* readCsv(path: string, options: ReadOptions): AsyncGenerator<InputItem> {
-  // Rows of the wrong width are reported per row (relax_column_count), not as the end of the file.
-  const parser = createReadStream(path, { highWaterMark: READ_CHUNK }).pipe(parseCsvStream({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true }));
+async function* readCsv(path: string, options: ReadOptions): AsyncGenerator<InputItem[]> {
+  const splitter = new CsvSplitter();
   let header: string[] | undefined;
-  let line = 1;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      line = info.lines;
+  const items = (records: readonly CsvRecord[]): InputItem[] => {
+    const out: InputItem[] = [];
+    for (const record of records) {
+      const { line } = record;
+      if (record.error !== undefined) {
+        out.push({ line, error: new ParseError("INPUT_CSV_MALFORMED", `cannot read line ${line} as CSV: ${record.error}`, { path: `${path}:${line}`, value: record.cells[0] }) });
+        continue;
+      }
       if (header === undefined) {
-        header = checkCsvHeader(record, path, line, options.expectedFields);
+        header = checkCsvHeader(record.cells, path, line, options.expectedFields);
         continue;
       }
-      if (record.length !== header.length) {
-        yield { line, error: new ParseError("CSV_COLUMN_COUNT", `CSV row has ${record.length} cells; the header has ${header.length}`, { path: `${path}:${line}`, value: record.length }) };
+      if (record.cells.length !== header.length) {
+        out.push({ line, error: new ParseError("CSV_COLUMN_COUNT", `CSV row has ${record.cells.length} cells; the header has ${header.length}`, { path: `${path}:${line}`, value: record.cells.length }) });
         continue;
       }
-      const row = emptyRow();
-      for (let i = 0; i < header.length; i++) {
-        const c = record[i];
-        row[header[i]] = c === "" || c === "NA" || c === "N/A" ? null : c;
-      }
-      yield { line, row };
+      out.push({ line, row: csvRow(header, record.cells) });
     }
-  } catch (e) {
-    if (isPortaError(e)) throw e;
-    const at = (e as { lines?: number }).lines ?? line;
-    throw new ParseError("INPUT_CSV_MALFORMED", `cannot read ${path} as CSV: ${(e as Error).message}`, { path: `${path}:${at}`, value: path });
+    return out;
+  };
+  for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: READ_CHUNK }) as AsyncIterable<string>) {
+    yield items(splitter.push(chunk));
   }
+  yield items(splitter.end());
+}
+
+function csvRow(header: readonly string[], cells: readonly string[]): Row {
+  const row = emptyRow();
+  for (let i = 0; i < header.length; i++) {
+    const c = cells[i];
+    row[header[i]] = c === "" || c === "NA" || c === "N/A" ? null : c;
+  }
+  return row;
+}
+
+/** One CSV record: its cells and the line it starts on; `error` says why it could not be read (cells then hold the raw text). */
+export interface CsvRecord {
+  cells: string[];
+  line: number;
+  error?: string;
+}
+
+/**
+ * RFC 4180 CSV cut into records as chunks arrive (quoted cells with "" escapes and line breaks,
+ * CRLF or LF, a leading BOM, empty lines skipped). Hand-written because it reads every byte of
+ * the input: a line without quotes is one native split. A quote inside an unquoted cell is a
+ * literal character; text after a closing quote, or a quote never closed, fails that record only.
+ */
+export class CsvSplitter {
+  private rest = "";
+  private line = 0;
+  private started = false;
+
+  push(chunk: string): CsvRecord[] {
+    return this.split(this.rest + chunk, false);
+  }
+
+  /** The records left when the input ends (a last line without a line break). */
+  end(): CsvRecord[] {
+    return this.split(this.rest, true);
+  }
+
+  private split(input: string, final: boolean): CsvRecord[] {
+    let text = input;
+    if (!this.started && text.length > 0) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    const out: CsvRecord[] = [];
+    let start = 0;
+    // The next quote, found once and kept until passed: searching per line would rescan to the end each time.
+    let quote = text.indexOf('"');
+    while (start < text.length) {
+      const nl = text.indexOf("\n", start);
+      if (nl < 0 && !final) break;
+      const end = nl < 0 ? text.length : nl;
+      if (quote >= 0 && quote < start) quote = text.indexOf('"', start);
+      if (quote < 0 || quote >= end) {
+        this.line++;
+        const body = text.charCodeAt(end - 1) === 0x0d ? text.slice(start, end - 1) : text.slice(start, end);
+        if (body !== "") out.push({ cells: body.split(","), line: this.line });
+        start = end + 1;
+        continue;
+      }
+      const record = quotedRecord(text, start, final, this.line + 1);
+      if (record === undefined) break;
+      this.line += record.lines;
+      out.push(record.record);
+      start = record.next;
+    }
+    this.rest = text.slice(start);
+    return out;
+  }
+}
+
+/**
+ * Reads one record that has quotes, from `start`; undefined when the text ends inside it and
+ * more may come. `lines` is how many lines it spans, `next` where the following record starts.
+ */
+function quotedRecord(text: string, start: number, final: boolean, line: number): { record: CsvRecord; lines: number; next: number } | undefined {
+  const cells: string[] = [];
+  let lines = 1;
+  let i = start;
+  for (;;) {
+    let cell: string;
+    if (text.charCodeAt(i) === QUOTE) {
+      cell = "";
+      let from = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', from);
+        if (q < 0) {
+          if (!final) return undefined;
+          return { record: { cells: [text.slice(start, start + 80)], line, error: "a quoted cell is not closed" }, lines: lines + countLines(text, from, text.length), next: text.length };
+        }
+        cell += text.slice(from, q);
+        lines += countLines(text, from, q);
+        if (text.charCodeAt(q + 1) === QUOTE) {
+          cell += '"';
+          from = q + 2;
+          continue;
+        }
+        i = q + 1;
+        break;
+      }
+      if (i >= text.length && !final) return undefined;
+      const c = text.charCodeAt(i);
+      const crlf = c === 0x0d && text.charCodeAt(i + 1) === NEWLINE;
+      if (i < text.length && c !== COMMA && c !== NEWLINE && !crlf) {
+        const nl = text.indexOf("\n", i);
+        if (nl < 0 && !final) return undefined;
+        const next = nl < 0 ? text.length : nl + 1;
+        return { record: { cells: [text.slice(start, Math.min(next, start + 80)).trimEnd()], line, error: "text after a closing quote" }, lines, next };
+      }
+      if (crlf) i++;
+    } else {
+      let j = i;
+      while (j < text.length) {
+        const c = text.charCodeAt(j);
+        if (c === COMMA || c === NEWLINE) break;
+        j++;
+      }
+      if (j >= text.length && !final) return undefined;
+      cell = text.charCodeAt(j - 1) === 0x0d && (j >= text.length || text.charCodeAt(j) === NEWLINE) && j > i ? text.slice(i, j - 1) : text.slice(i, j);
+      i = j;
+    }
+    cells.push(cell);
+    if (i >= text.length) return { record: { cells, line }, lines, next: text.length };
+    if (text.charCodeAt(i) === NEWLINE) return { record: { cells, line }, lines, next: i + 1 };
+    i++; // the comma
+  }
+}
+
+function countLines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let k = text.indexOf("\n", from); k >= 0 && k < to; k = text.indexOf("\n", k + 1)) n++;
+  return n;
 }
 
 /**
@@ -103,24 +240,24 @@ export function checkCsvHeader(header: readonly string[], path: string, line: nu
   return [...header];
 }
 
-async function* readNdjson(path: string, options: ReadOptions): AsyncGenerator<InputItem> {
+async function* readNdjson(path: string, options: ReadOptions): AsyncGenerator<InputItem[]> {
   let rest = "";
   let line = 0;
   for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: READ_CHUNK }) as AsyncIterable<string>) {
     const text = rest + chunk;
+    const batch: InputItem[] = [];
     let start = 0;
     for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
       line++;
       const item = ndjsonLine(text.slice(start, nl), path, line, options);
-      if (item) yield item;
+      if (item) batch.push(item);
       start = nl + 1;
     }
     rest = text.slice(start);
+    yield batch;
   }
-  if (rest !== "") {
-    const item = ndjsonLine(rest, path, line + 1, options);
-    if (item) yield item;
-  }
+  const last = rest === "" ? undefined : ndjsonLine(rest, path, line + 1, options);
+  if (last) yield [last];
 }
 
 function ndjsonLine(text: string, path: string, line: number, options: ReadOptions): InputItem | undefined {
@@ -177,10 +314,10 @@ export function jsonNestingExceeds(text: string, limit: number): boolean {
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, NEWLINE = 0x0a;
 const OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d, OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d;
 
-async function* readJsonArray(path: string, options: ReadOptions): AsyncGenerator<InputItem> {
+async function* readJsonArray(path: string, options: ReadOptions): AsyncGenerator<InputItem[]> {
   const splitter = new JsonArraySplitter(path, (options.rowDepth ?? DEFAULT_LIMITS.rowDepth) + 1);
   for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: READ_CHUNK }) as AsyncIterable<string>) {
-    for (const element of splitter.push(chunk)) yield elementItem(element, path, options);
+    yield splitter.push(chunk).map((element) => elementItem(element, path, options));
   }
   splitter.end();
 }
@@ -296,6 +433,11 @@ export class JsonArraySplitter {
   }
 }
 
+/** RFC 4180 quoting: only a cell holding a comma, quote or line break is quoted. */
+function csvCell(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
 function cell(v: unknown): string {
   if (v === null || v === undefined) return "";
   if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") return formatValue(v as Value);
@@ -345,8 +487,13 @@ export class RowWriter {
     const opening = !this.started;
     switch (this.format) {
       case "csv": {
-        const records = rows.map((r) => this.columns.map((c) => cell(r[c])));
-        return stringifyCsv(opening ? [[...this.columns], ...records] : records);
+        let text = opening ? `${this.columns.map(csvCell).join(",")}\n` : "";
+        const n = this.columns.length;
+        for (const r of rows) {
+          for (let k = 0; k < n; k++) text += (k === 0 ? "" : ",") + csvCell(cell(r[this.columns[k]]));
+          text += "\n";
+        }
+        return text;
       }
       case "json":
         return (opening ? "[" : "") + (this.count > 0 && rows.length > 0 ? ",\n" : "") + rows.map((r) => this.stringify(r)).join(",\n");

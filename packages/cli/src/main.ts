@@ -3,7 +3,7 @@ import { Command, CommanderError } from "commander";
 import { ArtifactCache, loadModelSync, modelFromText, PfaModel, readModelSource, type Backend, type Model } from "@porta/runtime";
 import { LIMIT_NAMES, resolveLimits, type Limits } from "@porta/ir";
 import { EXIT, reportError } from "./errors.ts";
-import { formatOfPath, readInput, RowWriter, type DataFormat } from "./io.ts";
+import { emptyRow, formatOfPath, readInput, RowWriter, type DataFormat } from "./io.ts";
 import { scoreStream } from "./score.ts";
 import { formatSummary, summarize } from "./inspect.ts";
 import { formatPmmlTables, runPmmlConformance } from "./conformance/pmml.ts";
@@ -179,7 +179,7 @@ function collectLimit(text: string, previous: Partial<Limits>): Partial<Limits> 
 
 /** CSV cells are text; a PFA input record wants its Avro types (PMML parses by DataField itself). */
 function typedCsvRow(row: Record<string, unknown>, model: Model): Record<string, unknown> {
-  const out = Object.assign(Object.create(null) as Record<string, unknown>, row);
+  const out = Object.assign(emptyRow(), row);
   for (const f of model.inputFields) {
     const v = row[f.name];
     if (typeof v !== "string") continue;

@@ -1,7 +1,7 @@
 import { ParseError, isPortaError, type Limits } from "@porta/ir";
 import { TransactionGrouper, type Model, type RowError } from "@porta/runtime";
 import { exitCodeOfKind, RowFailure } from "./errors.ts";
-import type { InputItem, Row, RowWriter } from "./io.ts";
+import { emptyRow, type InputItem, type Row, type RowWriter } from "./io.ts";
 
 /** Rows scored per scoreBatch call: big enough for the compiled kernel's columnar loops, small enough to bound memory. */
 export const CHUNK_ROWS = 4096;
@@ -39,7 +39,7 @@ interface Slot {
  * on, so memory holds one chunk whatever the input size. A transactional model (one with a
  * group field) gets one record per group of consecutive rows, written with its group value.
  */
-export async function scoreStream(model: Model, input: AsyncIterable<InputItem>, writer: RowWriter, options: ScoreStreamOptions): Promise<ScoreStreamSummary> {
+export async function scoreStream(model: Model, input: AsyncIterable<readonly InputItem[]>, writer: RowWriter, options: ScoreStreamOptions): Promise<ScoreStreamSummary> {
   const chunkRows = options.chunkRows ?? CHUNK_ROWS;
   const summary: ScoreStreamSummary = { records: 0, failed: 0, exitCode: 0 };
   const records = model.groupField === undefined ? input : groupItems(input, model.groupField, options);
@@ -48,9 +48,11 @@ export async function scoreStream(model: Model, input: AsyncIterable<InputItem>,
     await scoreChunk(model, chunk, writer, options, summary);
     chunk = [];
   };
-  for await (const item of records) {
-    chunk.push(item.error ? { line: item.line, error: { kind: item.error.kind, message: item.error.toOneLine(), located: true } } : { line: item.line, row: options.prepare ? options.prepare(item.row) : item.row });
-    if (chunk.length >= chunkRows) await flush();
+  for await (const batch of records) {
+    for (const item of batch) {
+      chunk.push(item.error ? { line: item.line, error: { kind: item.error.kind, message: item.error.toOneLine(), located: true } } : { line: item.line, row: options.prepare ? options.prepare(item.row) : item.row });
+      if (chunk.length >= chunkRows) await flush();
+    }
   }
   await flush();
   return summary;
@@ -93,7 +95,7 @@ async function scoreChunk(model: Model, chunk: readonly Slot[], writer: RowWrite
     const written = options.present ? options.present(result) : result;
     if (group !== undefined) {
       // A grouped record is written with its group value first: output rows no longer line up with input rows.
-      const keyed = Object.create(null) as Row;
+      const keyed = emptyRow();
       keyed[group] = slot.row?.[group] ?? null;
       out.push(Object.assign(keyed, written));
     } else out.push(written);
@@ -106,33 +108,37 @@ async function scoreChunk(model: Model, chunk: readonly Slot[], writer: RowWrite
  * group's first row. A row that cannot be read is passed on as its error; an oversized group
  * becomes one GROUP_TOO_LARGE item and the rest of its rows are dropped as they arrive.
  */
-async function* groupItems(input: AsyncIterable<InputItem>, groupField: string, options: ScoreStreamOptions): AsyncGenerator<InputItem> {
+async function* groupItems(input: AsyncIterable<readonly InputItem[]>, groupField: string, options: ScoreStreamOptions): AsyncGenerator<InputItem[]> {
   const grouper = new TransactionGrouper(groupField, { maxRows: options.limits.groupRows });
   let groupLine = 0;
   let dropping: { key: unknown } | undefined;
-  for await (const item of input) {
-    if (item.error) {
-      yield item;
-      continue;
+  for await (const batch of input) {
+    const out: InputItem[] = [];
+    for (const item of batch) {
+      if (item.error) {
+        out.push(item);
+        continue;
+      }
+      const key = item.row[groupField] ?? null;
+      if (dropping) {
+        if (key === dropping.key) continue;
+        dropping = undefined;
+      }
+      const startsGroup = grouper.currentKey === undefined || key !== grouper.currentKey;
+      try {
+        const done = grouper.push(item.row);
+        if (done) out.push({ line: groupLine, row: done });
+      } catch (e) {
+        if (!isPortaError(e)) throw e;
+        grouper.discard();
+        dropping = { key };
+        out.push({ line: groupLine, error: new ParseError(e.code, e.message, { path: `${options.inputName}:${groupLine}`, value: e.value }) });
+        continue;
+      }
+      if (startsGroup) groupLine = item.line;
     }
-    const key = item.row[groupField] ?? null;
-    if (dropping) {
-      if (key === dropping.key) continue;
-      dropping = undefined;
-    }
-    const startsGroup = grouper.currentKey === undefined || key !== grouper.currentKey;
-    try {
-      const done = grouper.push(item.row);
-      if (done) yield { line: groupLine, row: done };
-    } catch (e) {
-      if (!isPortaError(e)) throw e;
-      grouper.discard();
-      dropping = { key };
-      yield { line: groupLine, error: new ParseError(e.code, e.message, { path: `${options.inputName}:${groupLine}`, value: e.value }) };
-      continue;
-    }
-    if (startsGroup) groupLine = item.line;
+    yield out;
   }
   const last = grouper.flush();
-  if (last) yield { line: groupLine, row: last };
+  if (last) yield [{ line: groupLine, row: last }];
 }
