@@ -47,4 +47,30 @@ describe('import { loadModel } from "porta"', () => {
     expect(streamed).toEqual(baskets.map((b) => ({ ...b })));
     expect(() => [...groupTransactions(rows, "transaction", { maxRows: 3 })]).toThrow(expect.objectContaining({ code: "GROUP_TOO_LARGE", value: "t4" }) as Error);
   });
+
+  it("scoreBatch collects a row nested 100k deep as ROW_TOO_DEEP and scores the others, on every backend", async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    for (const backend of ["js", "interp"] as const) {
+      const model = await loadModel(TREE, { backend });
+      const good = { sepal_length: 6.3, sepal_width: 3.3, petal_length: 6.0, petal_width: 2.5 };
+      const { results, errors } = model.scoreBatch([good, { ...good, petal_length: deep }, good], { onError: "collect" });
+      expect(results.map((r) => r?.species ?? null)).toEqual(["virginica", null, "virginica"]);
+      expect(errors).toEqual([expect.objectContaining({ row: 1, code: "ROW_TOO_DEEP", kind: "parse" })]);
+      expect(() => model.score({ petal_length: deep })).toThrow(expect.objectContaining({ code: "ROW_TOO_DEEP" }) as Error);
+      // The limit is the caller's: a basket-like array of depth 1 passes, depth 2 does not under rowDepth 1.
+      expect(model.scoreBatch([{ ...good, extra: [[1]] }], { onError: "collect", rowDepth: 1 }).errors[0]?.code).toBe("ROW_TOO_DEEP");
+      expect(model.scoreBatch([{ ...good, extra: [1] }], { onError: "collect", rowDepth: 1 }).errors).toEqual([]);
+    }
+  });
+
+  it("rows may carry any field name: __proto__ as an own key reaches the model", async () => {
+    const text = readFileSync(TREE, "utf8").replaceAll('"petal_length"', '"__proto__"');
+    for (const backend of ["js", "interp"] as const) {
+      const model = await loadModel(text, { backend });
+      const row = JSON.parse('{"__proto__": 6.0, "petal_width": 2.5, "sepal_length": 6.3, "sepal_width": 3.3}') as Record<string, unknown>;
+      expect(model.score(row).species).toBe("virginica");
+    }
+  });
 });
+

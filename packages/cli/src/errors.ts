@@ -56,6 +56,8 @@ export function reportError(e: unknown, debug: boolean): number {
     process.stderr.write(`porta: ${err.message}\n`);
     return EXIT.failure;
   }
+  // The reader of stdout went away (`porta score … | head`): nothing is left to tell it.
+  if (code === "EPIPE") return EXIT.ok;
   if (code === "commander.helpDisplayed" || code === "commander.version") return EXIT.ok;
   if (typeof code === "string" && code.startsWith("commander.")) return EXIT.usage;
   process.stderr.write(`porta: internal error: ${err.message}\n`);

@@ -142,7 +142,7 @@ async function scoreCommand(modelPath: string, opts: ScoreOptions): Promise<numb
   });
   const outputs = model.outputFields.map((f) => f.name);
   const columns = model.groupField === undefined ? outputs : [model.groupField, ...outputs.filter((c) => c !== model.groupField)];
-  const format: DataFormat = opts.output ? formatOfPath(opts.output) : ((opts.format as DataFormat | undefined) ?? inputFormat);
+  const format: DataFormat = opts.output ? formatOfPath(opts.output) : formatOption(opts.format) ?? inputFormat;
   const unwrap = pfaEngine !== undefined && outputs.length === 1 && outputs[0] === "output";
   const writer = new RowWriter(format, columns, opts.output, pfaEngine ? stringifyJson : undefined);
   const summary = await scoreStream(model, input, writer, {
@@ -164,6 +164,11 @@ async function scoreCommand(modelPath: string, opts: ScoreOptions): Promise<numb
     process.stderr.write(`porta: backend ${model.backend}; load+compile ${(t1 - t0).toFixed(1)} ms, scored ${summary.records} ${what} in ${(t2 - t1).toFixed(1)} ms, ${summary.failed} failed\n`);
   }
   return summary.exitCode;
+}
+
+function formatOption(value: string | undefined): DataFormat | undefined {
+  if (value === undefined || value === "csv" || value === "json" || value === "ndjson") return value;
+  throw new CommanderError(EXIT.usage, "porta.format", `porta: unknown --format "${value}" (csv, json or ndjson)`);
 }
 
 /** commander's reducer for repeated `--limit name=value`. */
