@@ -61,6 +61,24 @@ describe("porta score --on-error: a bad input row costs only itself", () => {
     expect(r.stdout.trim().split("\n")).toHaveLength(1);
   });
 
+  it("a transaction that fails is reported at its first line and written with its group value, on both backends", async () => {
+    const model = file("grouped.pmml", `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/>
+      <DataDictionary><DataField name="t" optype="categorical" dataType="string"/><DataField name="x" optype="continuous" dataType="double"/><DataField name="y" optype="continuous" dataType="double"/></DataDictionary>
+      <RegressionModel functionName="regression"><MiningSchema><MiningField name="t" usageType="group"/><MiningField name="x"/><MiningField name="y" usageType="target"/></MiningSchema>
+      <RegressionTable intercept="1"><NumericPredictor name="x" coefficient="2"/></RegressionTable></RegressionModel></PMML>`);
+    const rows = file("grouped.csv", "t,x\na,1\na,2\nb,3\n");
+    for (const backend of ["js", "interp"]) {
+      // A list of values for a continuous field is invalid (as in JPMML): the group is scored, and fails, as one record.
+      const r = await porta(["score", model, "--input", rows, "--on-error", "skip", "--backend", backend]);
+      expect(r.stdout).toBe("t,y\na,\nb,\n");
+      expect(r.stderr.trim().split("\n")).toEqual([
+        expect.stringMatching(/^porta: \S+grouped\.csv:2: EvaluationError PMML_INVALID_VALUE: .*\["1","2"\]/),
+        expect.stringMatching(/^porta: \S+grouped\.csv:4: EvaluationError PMML_INVALID_VALUE: .*\["3"\]/),
+      ]);
+      expect(r.code).toBe(68);
+    }
+  });
+
   it("CSV rows with the wrong number of cells: skipped and reported by line, or the error naming the line", async () => {
     const csv = file("width.csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n5.1,3.5\n6.3,3.3,6.0,2.5,9\n6.3,3.3,6.0,2.5\n");
     const skipped = await porta(["score", TREE, "--input", csv, "--on-error", "skip"]);

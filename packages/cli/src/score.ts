@@ -88,19 +88,21 @@ async function scoreChunk(model: Model, chunk: readonly Slot[], writer: RowWrite
       summary.failed++;
       if (summary.exitCode === 0) summary.exitCode = exitCodeOfKind(failure.kind);
       process.stderr.write(`porta: ${text}\n`);
-      out.push({});
+      out.push(group === undefined ? {} : keyedBy(group, slot.row, {}));
       continue;
     }
     const result = resultOfSlot.get(i) ?? {};
     const written = options.present ? options.present(result) : result;
-    if (group !== undefined) {
-      // A grouped record is written with its group value first: output rows no longer line up with input rows.
-      const keyed = emptyRow();
-      keyed[group] = slot.row?.[group] ?? null;
-      out.push(Object.assign(keyed, written));
-    } else out.push(written);
+    out.push(group === undefined ? written : keyedBy(group, slot.row, written));
   }
   await writer.write(out);
+}
+
+/** A grouped record's result, its group value first: output rows no longer line up with input rows. */
+function keyedBy(group: string, record: Row | undefined, result: Row): Row {
+  const keyed = emptyRow();
+  keyed[group] = record?.[group] ?? null;
+  return Object.assign(keyed, result);
 }
 
 /**
