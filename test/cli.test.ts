@@ -36,6 +36,24 @@ describe("porta CLI", () => {
     expect(results.map((r) => r.species)).toEqual(["setosa", "virginica"]);
   });
 
+  it("score groups item-per-row transactional input into one basket per group value (usageType=\"group\")", async () => {
+    const model = join(ROOT, "fixtures", "pmml", "basket-rules.pmml");
+    const items = join(ROOT, "fixtures", "pmml", "basket-items.csv");
+    const expected = readFileSync(join(ROOT, "fixtures", "pmml", "basket-expected.csv"), "utf8");
+    for (const backend of ["js", "interp"]) {
+      const { stdout } = await porta("score", model, "--input", items, "--backend", backend);
+      expect(stdout).toBe(expected);
+    }
+  });
+
+  it("score refuses a transaction longer than --limit groupRows with GROUP_TOO_LARGE, naming its first line", async () => {
+    const model = join(ROOT, "fixtures", "pmml", "basket-rules.pmml");
+    const items = join(ROOT, "fixtures", "pmml", "basket-items.csv");
+    const failed = await porta("score", model, "--input", items, "--limit", "groupRows=3").then(() => undefined, (e: { code: number; stderr: string }) => e);
+    expect(failed?.code).toBe(65);
+    expect(failed?.stderr).toMatch(/^porta: ParseError GROUP_TOO_LARGE at .*basket-items\.csv:7: transaction "t4" has more than 3 rows/);
+  });
+
   it("inspect lists inputs, outputs and the tree's size", async () => {
     const { stdout } = await porta("inspect", TREE);
     expect(stdout).toMatch(/model types: TreeModel/);

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { numbersEquivalent, readHarnessCsv, runPmmlConformance } from "../packages/cli/src/conformance/pmml.ts";
+import { numbersEquivalent, readHarnessCsv, readManifest, runCase, runPmmlConformance } from "../packages/cli/src/conformance/pmml.ts";
 import { supportedModelElements } from "@porta/pmml";
 import { modelFromText } from "@porta/runtime";
 
@@ -28,6 +28,18 @@ describe("the conformance runner itself", () => {
   it("passes the bundled fixture manifest", () => {
     const report = runPmmlConformance(join(ROOT, "fixtures", "conformance", "pmml"));
     expect(report.cases[0]).toMatchObject({ id: "porta/IrisTree", passed: true, rows: 8, mismatches: 0 });
+  });
+
+  it("groups transactional input by the manifest's groupField: one expected row per basket", () => {
+    const dir = join(ROOT, "fixtures", "conformance", "pmml");
+    const grouped = runPmmlConformance(dir, undefined, "BasketRules");
+    expect(grouped.cases).toHaveLength(1);
+    expect(grouped.cases[0]).toMatchObject({ id: "porta/BasketRules", passed: true, rows: 4, mismatches: 0 });
+    // Without groupField the same case is nine item rows against four expected baskets.
+    const { cases } = readManifest(dir);
+    const ungrouped = runCase(dir, { ...cases.find((c) => c.id === "porta/BasketRules")!, groupField: undefined });
+    expect(ungrouped.passed).toBe(false);
+    expect(ungrouped.error).toMatch(/input has 9 rows, expected output 4/);
   });
 });
 

@@ -1,8 +1,10 @@
 import { statSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { ArtifactCache, loadModelSync, modelFromText, readModelSource, type Backend, type Model } from "@porta/runtime";
+import { ArtifactCache, loadModelSync, modelFromText, PfaModel, readModelSource, type Backend, type Model } from "@porta/runtime";
+import { LIMIT_NAMES, resolveLimits, type Limits } from "@porta/ir";
 import { EXIT, reportError } from "./errors.ts";
-import { formatOfPath, readRows, writeRows, type DataFormat } from "./io.ts";
+import { emptyRow, formatOfPath, readInput, RowWriter, type DataFormat } from "./io.ts";
+import { scoreStream } from "./score.ts";
 import { formatSummary, summarize } from "./inspect.ts";
 import { formatPmmlTables, runPmmlConformance } from "./conformance/pmml.ts";
 import { formatPfaTables, runPfaConformanceReport } from "./conformance/pfa.ts";
@@ -25,33 +27,13 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption("-i, --input <file>", "input rows: .csv, .json (array of objects) or .ndjson")
     .option("-o, --output <file>", "write results here (format from the extension); default stdout")
     .option("--format <format>", "output format when writing to stdout: csv, json or ndjson")
-    .option("--on-error <policy>", "what to do with a failing row: fail (default) or skip (write an empty result, report on stderr)", "fail")
+    .option("--on-error <policy>", "a row that cannot be read or scored: fail (default: stop, naming its line) or skip (report it on stderr, write an empty result, score the rest)", "fail")
+    .option("--limit <name=value>", `override a resource limit (${LIMIT_NAMES.join(", ")}); repeatable`, collectLimit, {})
     .option("--verbose", "print timings on stderr")
     .option("--backend <backend>", "auto (fastest available), js (compiled) or interp (reference interpreter)", "auto")
     .option("--no-cache", "do not use the compiled-artifact cache (PORTA_CACHE_DIR, default ~/.cache/porta)")
-    .action((modelPath: string, opts: { input: string; output?: string; format?: string; onError: string; verbose?: boolean; backend: string; cache: boolean }) => {
-      const t0 = performance.now();
-      const model = loadModelSync(modelPath, { backend: backendOption(opts.backend), cache: opts.cache });
-      const t1 = performance.now();
-      const pfa = model.format === "pfa";
-      let rows = readRows(opts.input, undefined, pfa ? { wrapNonObjects: true, parseJson: parseJsonLossless } : {});
-      if (pfa && formatOfPath(opts.input) === "csv") rows = rows.map((row) => typedCsvRow(row, model));
-      const { results, errors } = model.scoreBatch(rows, { onError: opts.onError === "skip" ? "collect" : "throw" });
-      const t2 = performance.now();
-      for (const e of errors) process.stderr.write(`porta: row ${e.row + 1}: ${e.message}\n`);
-      const columns = model.outputFields.map((f) => f.name);
-      const format: DataFormat = opts.output ? formatOfPath(opts.output) : ((opts.format as DataFormat | undefined) ?? formatOfPath(opts.input));
-      const unwrap = pfa && columns.length === 1 && columns[0] === "output";
-      writeRows(results.map((r) => (unwrap ? (r?.output as Record<string, unknown>) : r) ?? {}), columns, format, opts.output, pfa ? stringifyJson : undefined);
-      if (opts.verbose) {
-        for (const notice of model.notices) process.stderr.write(`porta: ${notice}\n`);
-        const artifact = model.loadInfo?.artifactCache;
-        if (artifact) {
-          process.stderr.write(`porta: artifact cache ${artifact.hit ? "hit" : "miss"} (${artifact.key.slice(0, 12)}): parse+compile ${artifact.compileMs.toFixed(1)} ms, cache ${artifact.cacheMs.toFixed(1)} ms\n`);
-        }
-        process.stderr.write(`porta: backend ${model.backend}; load+compile ${(t1 - t0).toFixed(1)} ms, scored ${rows.length} rows in ${(t2 - t1).toFixed(1)} ms\n`);
-      }
-      if (errors.length) exitCode = EXIT.evaluation;
+    .action(async (modelPath: string, opts: ScoreOptions) => {
+      exitCode = await scoreCommand(modelPath, opts);
     });
 
   program
@@ -131,9 +113,78 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
+interface ScoreOptions {
+  input: string;
+  output?: string;
+  format?: string;
+  onError: string;
+  limit: Partial<Limits>;
+  verbose?: boolean;
+  backend: string;
+  cache: boolean;
+}
+
+/** `porta score`: streams the input through the model in chunks; returns the exit code. */
+async function scoreCommand(modelPath: string, opts: ScoreOptions): Promise<number> {
+  if (opts.onError !== "fail" && opts.onError !== "skip") throw new CommanderError(EXIT.usage, "porta.onError", `porta: unknown --on-error policy "${opts.onError}" (fail or skip)`);
+  const limits = resolveLimits(opts.limit);
+  const t0 = performance.now();
+  const model = loadModelSync(modelPath, { backend: backendOption(opts.backend), cache: opts.cache });
+  const t1 = performance.now();
+  const pfaEngine = model instanceof PfaModel ? model.engine : undefined;
+  const inputFormat = formatOfPath(opts.input);
+  const input = readInput(opts.input, inputFormat, {
+    // A PFA engine whose input is not a record (a map, an array, a number) takes each JSON value whole.
+    wrap: pfaEngine ? (pfaEngine.inputType.kind === "record" ? "none" : "all") : "none",
+    parseJson: pfaEngine ? parseJsonLossless : undefined,
+    rowDepth: limits.rowDepth,
+    expectedFields: model.inputFields.map((f) => f.name),
+  });
+  const outputs = model.outputFields.map((f) => f.name);
+  const columns = model.groupField === undefined ? outputs : [model.groupField, ...outputs.filter((c) => c !== model.groupField)];
+  const format: DataFormat = opts.output ? formatOfPath(opts.output) : formatOption(opts.format) ?? inputFormat;
+  const unwrap = pfaEngine !== undefined && outputs.length === 1 && outputs[0] === "output";
+  const writer = new RowWriter(format, columns, opts.output, pfaEngine ? stringifyJson : undefined);
+  const summary = await scoreStream(model, input, writer, {
+    skip: opts.onError === "skip",
+    limits,
+    inputName: opts.input,
+    prepare: pfaEngine && inputFormat === "csv" ? (row) => typedCsvRow(row, model) : undefined,
+    present: unwrap ? (result) => (result.output ?? {}) as Record<string, unknown> : undefined,
+  });
+  await writer.end();
+  const t2 = performance.now();
+  if (opts.verbose) {
+    for (const notice of model.notices) process.stderr.write(`porta: ${notice}\n`);
+    const artifact = model.loadInfo?.artifactCache;
+    if (artifact) {
+      process.stderr.write(`porta: artifact cache ${artifact.hit ? "hit" : "miss"} (${artifact.key.slice(0, 12)}): parse+compile ${artifact.compileMs.toFixed(1)} ms, cache ${artifact.cacheMs.toFixed(1)} ms\n`);
+    }
+    const what = model.groupField === undefined ? "rows" : `groups (by ${model.groupField})`;
+    process.stderr.write(`porta: backend ${model.backend}; load+compile ${(t1 - t0).toFixed(1)} ms, scored ${summary.records} ${what} in ${(t2 - t1).toFixed(1)} ms, ${summary.failed} failed\n`);
+  }
+  return summary.exitCode;
+}
+
+function formatOption(value: string | undefined): DataFormat | undefined {
+  if (value === undefined || value === "csv" || value === "json" || value === "ndjson") return value;
+  throw new CommanderError(EXIT.usage, "porta.format", `porta: unknown --format "${value}" (csv, json or ndjson)`);
+}
+
+/** commander's reducer for repeated `--limit name=value`. */
+function collectLimit(text: string, previous: Partial<Limits>): Partial<Limits> {
+  const eq = text.indexOf("=");
+  const name = text.slice(0, eq) as keyof Limits;
+  const value = Number(text.slice(eq + 1));
+  if (eq < 0 || !LIMIT_NAMES.includes(name) || !Number.isInteger(value) || value <= 0) {
+    throw new CommanderError(EXIT.usage, "porta.limit", `porta: --limit wants name=positive integer with name one of ${LIMIT_NAMES.join(", ")}; got "${text}"`);
+  }
+  return { ...previous, [name]: value };
+}
+
 /** CSV cells are text; a PFA input record wants its Avro types (PMML parses by DataField itself). */
 function typedCsvRow(row: Record<string, unknown>, model: Model): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...row };
+  const out = Object.assign(emptyRow(), row);
   for (const f of model.inputFields) {
     const v = row[f.name];
     if (typeof v !== "string") continue;

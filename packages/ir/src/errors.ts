@@ -37,7 +37,12 @@ function describeValue(value: unknown): string {
   try {
     text = typeof value === "string" ? JSON.stringify(value) : String(JSON.stringify(value) ?? value);
   } catch {
-    text = String(value);
+    // JSON.stringify failed (a cycle, a value nested past the stack): String() could fail the same way.
+    try {
+      text = String(value);
+    } catch {
+      text = Object.prototype.toString.call(value);
+    }
   }
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }

@@ -46,7 +46,7 @@ export function loadPmmlWithArtifacts(text: string, cache: ArtifactCache): { mod
     const stored = serializeCompiled(compiled);
     const t2 = performance.now();
     if (stored) {
-      const facts: ModelFacts = { modelTypes: reference.modelTypes, inputFields: reference.inputFields, outputFields: reference.outputFields, notices: reference.notices };
+      const facts: ModelFacts = { modelTypes: reference.modelTypes, inputFields: reference.inputFields, outputFields: reference.outputFields, notices: reference.notices, groupField: reference.groupField };
       try {
         cache.put(key, { code: stored.code, meta: { ...stored.meta, facts: JSON.parse(JSON.stringify(facts)) } });
       } catch {

@@ -1,7 +1,10 @@
-import { isPortaError, type Pipeline } from "@porta/ir";
+import { DEFAULT_LIMITS, type Pipeline } from "@porta/ir";
 import { CompiledScorer, type CompiledPipeline } from "@porta/compile-js";
-import type { BatchResult, FieldInfo, Model, RowErrorPolicy, ScoreResult } from "./model.ts";
+import { checkRowDepth, rowErrorOf, type BatchOptions, type BatchResult, type FieldInfo, type Model, type RowError, type ScoreResult } from "./model.ts";
+import { rowDepthError } from "./row-depth.ts";
 import { PmmlModel } from "./pmml-model.ts";
+
+const EMPTY_ROW: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** What a model says about itself: families and fields. */
 export interface ModelFacts {
@@ -10,6 +13,8 @@ export interface ModelFacts {
   outputFields: FieldInfo[];
   /** The document's notices (pipeline.notices), kept with a cached artifact. */
   notices?: string[];
+  /** The usageType="group" field (absent in artifacts written before it was recorded). */
+  groupField?: string;
 }
 
 /**
@@ -23,6 +28,7 @@ export class CompiledPmmlModel implements Model {
   readonly inputFields: FieldInfo[];
   readonly outputFields: FieldInfo[];
   readonly notices: string[] = [];
+  readonly groupField?: string;
   private readonly scorer: CompiledScorer;
 
   /**
@@ -35,24 +41,40 @@ export class CompiledPmmlModel implements Model {
     this.inputFields = facts.inputFields;
     this.outputFields = facts.outputFields;
     this.notices.push(...(facts.notices ?? []));
+    this.groupField = facts.groupField;
   }
 
   score(row: Readonly<Record<string, unknown>>): ScoreResult {
+    checkRowDepth(row);
     const { results, errors } = this.scorer.scoreRows([row]);
     if (errors[0]) throw errors[0];
     return results[0]!;
   }
 
-  scoreBatch(rows: readonly Readonly<Record<string, unknown>>[], options: { onError?: RowErrorPolicy } = {}): BatchResult {
-    const { results, errors } = this.scorer.scoreRows(rows);
-    const collected: BatchResult["errors"] = [];
+  scoreBatch(rows: readonly Readonly<Record<string, unknown>>[], options: BatchOptions = {}): BatchResult {
+    const tooDeep = this.tooDeepRows(rows, options);
+    // Rows nested too deep never reach the kernel's encoder (it would recurse into them).
+    const scored = tooDeep.size === 0 ? rows : rows.map((row, i) => (tooDeep.has(i) ? EMPTY_ROW : row));
+    const { results, errors } = this.scorer.scoreRows(scored);
+    const collected: RowError[] = [];
     for (let i = 0; i < rows.length; i++) {
-      const e = errors[i];
+      const e = tooDeep.get(i) ?? errors[i];
       if (!e) continue;
       if (options.onError !== "collect") throw e;
-      collected.push({ row: i, code: isPortaError(e) ? e.code : "INTERNAL", message: e.toOneLine() });
+      results[i] = null;
+      collected.push(rowErrorOf(i, e));
     }
     return { results, errors: collected };
+  }
+
+  private tooDeepRows(rows: readonly Readonly<Record<string, unknown>>[], options: BatchOptions): Map<number, Error> {
+    const limit = options.rowDepth ?? DEFAULT_LIMITS.rowDepth;
+    const found = new Map<number, Error>();
+    for (let i = 0; i < rows.length; i++) {
+      const error = rowDepthError(rows[i], limit);
+      if (error) found.set(i, error);
+    }
+    return found;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { memoize, type SyncResultCache } from "@porta/cache";
-import { scoreEachRow, type BatchResult, type Model, type RowErrorPolicy, type ScoreResult } from "./model.ts";
+import { scoreEachRow, type BatchResult, type Model, type BatchOptions, type ScoreResult } from "./model.ts";
 
 /**
  * A model whose `score` answers repeated rows from a result cache (keyed by the canonical row
@@ -11,8 +11,8 @@ export function withResultCache(model: Model, cache: SyncResultCache<ScoreResult
   return Object.create(model, {
     score: { value: score },
     scoreBatch: {
-      value: (rows: readonly Readonly<Record<string, unknown>>[], options: { onError?: RowErrorPolicy } = {}): BatchResult =>
-        scoreEachRow(rows, score, options.onError),
+      value: (rows: readonly Readonly<Record<string, unknown>>[], options: BatchOptions = {}): BatchResult =>
+        scoreEachRow(rows, score, options),
     },
   }) as Model;
 }

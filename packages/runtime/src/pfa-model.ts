@@ -1,6 +1,6 @@
 import { EvaluationError, isPortaError, resolveLimits, type Limits } from "@porta/ir";
 import { compilePfa, decodeInput, encodeOutput, parsePfa, type AvroType, type PfaEngine } from "@porta/pfa";
-import { scoreEachRow, type BatchResult, type FieldInfo, type Model, type RowErrorPolicy, type ScoreResult } from "./model.ts";
+import { checkRowDepth, scoreEachRow, type BatchOptions, type BatchResult, type FieldInfo, type Model, type ScoreResult } from "./model.ts";
 
 function typeLabel(t: AvroType): string {
   switch (t.kind) {
@@ -41,6 +41,12 @@ export class PfaModel implements Model {
   }
 
   score(row: Readonly<Record<string, unknown>>): ScoreResult {
+    checkRowDepth(row);
+    return this.scoreChecked(row);
+  }
+
+  /** score() for a row whose depth was checked already (scoreBatch checks with its own limit). */
+  private scoreChecked(row: Readonly<Record<string, unknown>>): ScoreResult {
     if (this.engine.method !== "map") {
       throw new EvaluationError("PFA_METHOD", `score() needs a map engine; this one is "${this.engine.method}"`, { value: this.engine.method });
     }
@@ -49,7 +55,7 @@ export class PfaModel implements Model {
     return this.engine.outputType.kind === "record" ? (out as ScoreResult) : { output: out };
   }
 
-  scoreBatch(rows: readonly Readonly<Record<string, unknown>>[], options: { onError?: RowErrorPolicy } = {}): BatchResult {
-    return scoreEachRow(rows, (row) => this.score(row), options.onError);
+  scoreBatch(rows: readonly Readonly<Record<string, unknown>>[], options: BatchOptions = {}): BatchResult {
+    return scoreEachRow(rows, (row) => this.scoreChecked(row), options);
   }
 }

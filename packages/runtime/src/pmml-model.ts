@@ -2,7 +2,7 @@ import {
   nestedModels, interpret, isPortaError, preparePipeline, resultOutputFields,
   type ModelNode, type Pipeline, type PreparedPipeline,
 } from "@porta/ir";
-import { scoreEachRow, type BatchResult, type FieldInfo, type Model, type RowErrorPolicy, type ScoreResult } from "./model.ts";
+import { checkRowDepth, scoreEachRow, type BatchOptions, type BatchResult, type FieldInfo, type Model, type ScoreResult } from "./model.ts";
 
 /** Element names of the IR's model kinds, for `modelTypes`. */
 const ELEMENT_OF_KIND: Record<string, string> = {
@@ -44,6 +44,7 @@ export class PmmlModel implements Model {
   readonly modelTypes: string[];
   readonly inputFields: FieldInfo[];
   readonly outputFields: FieldInfo[];
+  readonly groupField?: string;
   private readonly prepared: PreparedPipeline;
   private readonly finalNames: string[];
 
@@ -62,16 +63,23 @@ export class PmmlModel implements Model {
     const outputs = resultOutputFields(model).filter((o) => o.isFinalResult).map((o): FieldInfo => ({ name: o.name, dataType: o.dataType ?? "string", opType: o.opType }));
     this.outputFields = [...targets.slice(0, 1), ...outputs];
     this.finalNames = this.outputFields.map((f) => f.name);
+    this.groupField = model.miningSchema.find((f) => f.usageType === "group")?.name;
   }
 
   score(row: Readonly<Record<string, unknown>>): ScoreResult {
+    checkRowDepth(row);
+    return this.scoreChecked(row);
+  }
+
+  /** score() for a row whose depth was checked already (scoreBatch checks with its own limit). */
+  private scoreChecked(row: Readonly<Record<string, unknown>>): ScoreResult {
     const all = interpret(this.prepared, row);
     const result: ScoreResult = {};
     for (const name of this.finalNames) if (name in all) result[name] = all[name];
     return result;
   }
 
-  scoreBatch(rows: readonly Readonly<Record<string, unknown>>[], options: { onError?: RowErrorPolicy } = {}): BatchResult {
-    return scoreEachRow(rows, (row) => this.score(row), options.onError);
+  scoreBatch(rows: readonly Readonly<Record<string, unknown>>[], options: BatchOptions = {}): BatchResult {
+    return scoreEachRow(rows, (row) => this.scoreChecked(row), options);
   }
 }

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isPortaError, type Value } from "@porta/ir";
-import { modelFromText, type Model } from "@porta/runtime";
+import { groupTransactions, modelFromText, type Model } from "@porta/runtime";
 
 /** One case of a PMML conformance manifest (see the corpus README for the fields). */
 export interface PmmlCase {
@@ -20,6 +20,12 @@ export interface PmmlCase {
   csv?: { naTokens?: string[]; emptyIsMissing?: boolean };
   /** Missing-value tokens the CSVs contain (used when `csv.naTokens` is absent). */
   missingTokens?: string[];
+  /**
+   * The usageType="group" field of a transactional model: input rows (one item per row) are
+   * grouped into one record per consecutive group value, as JPMML's BatchUtil.groupRows, and the
+   * expected CSV has one row per group.
+   */
+  groupField?: string;
 }
 
 export interface CaseReport {
@@ -108,12 +114,12 @@ export function runCase(dir: string, c: PmmlCase, backend: ScoreBackend = (t) =>
     const input = readHarnessCsv(readFileSync(join(dir, c.input), "utf8"), naTokens);
     const expected = readHarnessCsv(readFileSync(join(dir, c.expected), "utf8"), naTokens);
     report.rows = expected.rows.length;
-    if (input.rows.length !== expected.rows.length) throw new Error(`input has ${input.rows.length} rows, expected output ${expected.rows.length}`);
+    const records = inputRecords(input, c.groupField);
+    if (records.length !== expected.rows.length) throw new Error(`input has ${records.length} ${c.groupField ? `groups (by ${c.groupField})` : "rows"}, expected output ${expected.rows.length}`);
     const ignore = new Set(c.ignoreFields ?? []);
     const rename = c.renameExpected ?? {};
-    for (let r = 0; r < input.rows.length; r++) {
-      const row: Record<string, string | null> = {};
-      input.header.forEach((h, i) => { row[h] = input.rows[r][i] ?? null; });
+    for (let r = 0; r < records.length; r++) {
+      const row = records[r];
       let actual: Record<string, unknown>;
       try {
         actual = model.score(row) as Record<string, Value>;
@@ -155,6 +161,16 @@ export function runCase(dir: string, c: PmmlCase, backend: ScoreBackend = (t) =>
     report.error = isPortaError(e) ? e.toOneLine() : e instanceof Error ? e.message : String(e);
   }
   return report;
+}
+
+/** The harness CSV's rows as records of column → cell; grouped into transactions when the case has a groupField. */
+function inputRecords(input: { header: string[]; rows: (string | null)[][] }, groupField?: string): Record<string, unknown>[] {
+  const rows = input.rows.map((cells) => {
+    const row = Object.create(null) as Record<string, string | null>;
+    input.header.forEach((h, i) => { row[h] = cells[i] ?? null; });
+    return row;
+  });
+  return groupField === undefined ? rows : [...groupTransactions(rows, groupField)];
 }
 
 export function runPmmlConformance(path: string, backend?: ScoreBackend, filter?: string): ConformanceReport {
