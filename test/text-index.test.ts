@@ -257,3 +257,57 @@ describe("TextIndex: bad input is a typed error", () => {
     expect(() => pmmlModel(pipeline, "interp").score({ text: "a" })).toThrow(EvaluationError);
   });
 });
+
+describe("TextIndex: a JPMML-SkLearn CountVectorizer document (x-wordRE, stop words, bigrams)", () => {
+  // JPMML-SkLearn: lowercase(text); a DefineFunction tf@[lowercase(text)](document, term) of a
+  // TextIndex with x-wordRE = scikit-learn's token_pattern and, for n-grams with stop words, a
+  // recursive normalisation blanking the stop words; one Apply per vocabulary term.
+  const stopWords = ["the", "a", "is"];
+  const vocabulary = ["good", "movie", "good movie", "not good", "plot"];
+  const coef = [0.5, 0.25, 1.5, -2.0, -0.125];
+  const intercept = 0.75;
+  const name = (t: string) => `tf(lowercase(text), ${t})`;
+  const text = `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/>
+    <DataDictionary>
+      <DataField name="text" optype="categorical" dataType="string"/>
+      <DataField name="out" optype="continuous" dataType="double"/>
+    </DataDictionary>
+    <TransformationDictionary>
+      <DefineFunction name="tf@[lowercase(text)]" optype="continuous" dataType="integer">
+        <ParameterField name="document"/>
+        <ParameterField name="term"/>
+        <TextIndex textField="document" x-wordRE="(?u)\\b\\w\\w+\\b" tokenize="true">
+          <TextIndexNormalization recursive="true">
+            <InlineTable>
+              <row><string>(?u)\\b(${stopWords.join("|")})\\b</string><stem> </stem><regex>true</regex></row>
+            </InlineTable>
+          </TextIndexNormalization>
+          <FieldRef field="term"/>
+        </TextIndex>
+      </DefineFunction>
+      <DerivedField name="lowercase(text)" optype="categorical" dataType="string"><Apply function="lowercase"><FieldRef field="text"/></Apply></DerivedField>
+      ${vocabulary.map((t) => `<DerivedField name="${name(t)}" optype="continuous" dataType="integer"><Apply function="tf@[lowercase(text)]"><FieldRef field="lowercase(text)"/><Constant dataType="string">${t}</Constant></Apply></DerivedField>`).join("")}
+    </TransformationDictionary>
+    <RegressionModel functionName="regression">
+      <MiningSchema><MiningField name="text"/><MiningField name="out" usageType="target"/></MiningSchema>
+      <RegressionTable intercept="${intercept}">
+        ${vocabulary.map((t, k) => `<NumericPredictor name="${name(t)}" coefficient="${coef[k]}"/>`).join("")}
+      </RegressionTable>
+    </RegressionModel></PMML>`;
+
+  /** scikit-learn's analyzer: token_pattern words, stop words dropped, then 1- and 2-grams. */
+  function expected(review: string): number {
+    const words = (review.toLowerCase().match(/\b\w\w+\b/g) ?? []).filter((w) => !stopWords.includes(w));
+    const grams = [...words, ...words.slice(1).map((w, i) => `${words[i]} ${w}`)];
+    return vocabulary.reduce((y, t, k) => y + coef[k] * grams.filter((g) => g === t).length, intercept);
+  }
+
+  it("counts unigrams and bigrams across removed stop words, compiled as per-category tables", () => {
+    const reviews = ["A good movie", "Not good. The plot is a mess; good, the movie!", "good the movie good movie", "", "I  x", "Plot-plot PLOT"];
+    const pipeline = parsePmml(text);
+    const js = pmmlModel(pipeline, "js");
+    expect(js.backend).toBe("js");
+    const r = bothBackends(text, reviews.map((t) => ({ text: t })));
+    reviews.forEach((review, i) => expect(r.values[i]).toBe(expected(review)));
+  });
+});

@@ -118,6 +118,11 @@ export interface TextIndexExpr extends ExprBase {
   countHits: "allHits" | "bestHits";
   /** A regex whose matches separate words (PMML 4.4 default `\s+`). */
   wordSeparatorCharacterRE: string;
+  /**
+   * JPMML's `x-wordRE` extension (DMG mantis 271, written by JPMML-SkLearn for scikit-learn's
+   * token_pattern): a regex whose matches are the words. Takes precedence over the separator.
+   */
+  wordRE?: string;
   /** When false the whole (normalised) text and term are one token each. */
   tokenize: boolean;
   normalizations: TextIndexNormalization[];

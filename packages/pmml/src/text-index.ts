@@ -15,7 +15,6 @@ const DEFAULT_WORD_SEPARATOR = "\\s+";
 
 /** TextIndex (PMML 4.4 §Transformations "TextIndex") to IR, checked and compiled once. */
 export function parseTextIndex(el: XmlElement): TextIndexExpr {
-  if (el.attr("wordRE") !== undefined || el.attr("x-wordRE") !== undefined) unsupported(el, "TextIndex/@wordRE");
   // tokenize="false" has no term matching in the spec that an evaluator could reproduce;
   // JPMML refuses it the same way.
   if (!booleanAttr(el, "tokenize", true)) unsupported(el, "TextIndex tokenize=\"false\"");
@@ -28,6 +27,7 @@ export function parseTextIndex(el: XmlElement): TextIndexExpr {
     maxLevenshteinDistance: levenshteinAttr(el) ?? 0,
     countHits: enumAttr(el, "countHits", COUNT_HITS, "allHits"),
     wordSeparatorCharacterRE: el.attr("wordSeparatorCharacterRE") ?? DEFAULT_WORD_SEPARATOR,
+    wordRE: el.attr("x-wordRE"),
     tokenize: true,
     normalizations: el.children("TextIndexNormalization").map(parseNormalization),
     path: el.path,
@@ -65,8 +65,8 @@ function levenshteinAttr(el: XmlElement): number | undefined {
 }
 
 /**
- * One TextIndexNormalization. Its own maxLevenshteinDistance, tokenize and
- * wordSeparatorCharacterRE are checked but change nothing: rows replace text in the whole
+ * One TextIndexNormalization. Its own maxLevenshteinDistance, tokenize,
+ * wordSeparatorCharacterRE and x-wordRE are checked but change nothing: rows replace text in the whole
  * string, never per token (JPMML computes a tokenizer for them and does not use it).
  */
 function parseNormalization(el: XmlElement): TextIndexNormalization {
@@ -91,5 +91,7 @@ function parseNormalization(el: XmlElement): TextIndexNormalization {
   const isCaseSensitive = el.attr("isCaseSensitive") === undefined ? undefined : booleanAttr(el, "isCaseSensitive", false);
   const separator = el.attr("wordSeparatorCharacterRE");
   if (separator !== undefined) compileTextRegex(separator, true, `${el.path}/@wordSeparatorCharacterRE`);
+  const wordRE = el.attr("x-wordRE");
+  if (wordRE !== undefined) compileTextRegex(wordRE, true, `${el.path}/@x-wordRE`);
   return { rows, recursive: booleanAttr(el, "recursive", false), isCaseSensitive, path: el.path };
 }

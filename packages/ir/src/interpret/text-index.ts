@@ -11,7 +11,8 @@ import { formatValue, type Value } from "../values.ts";
  *    literal) with its outField cell; `recursive` reapplies the table until nothing changes.
  *    The term is not normalised.
  * 2. Text and term are split at matches of wordSeparatorCharacterRE; each token loses its
- *    leading and trailing punctuation (Unicode category P) and empty tokens are dropped.
+ *    leading and trailing punctuation (Unicode category P) and empty tokens are dropped. With
+ *    JPMML's x-wordRE extension the tokens are the regex's matches instead.
  * 3. The term (n tokens) is compared with every window of n consecutive text tokens; a window
  *    matches when the Levenshtein distances of its tokens add up to at most
  *    maxLevenshteinDistance (case folded unless isCaseSensitive). allHits counts every matching
@@ -44,14 +45,26 @@ export const MAX_NORMALIZATION_PASSES = 1000;
 export const MAX_NORMALIZED_CHARS = 1 << 18;
 
 /**
- * The one place TextIndex compiles a regular expression (wordSeparatorCharacterRE and regex
+ * The one place TextIndex compiles a regular expression (wordSeparatorCharacterRE, x-wordRE and
  * normalisation rows): the plain JS RegExp for now, so the engine can be swapped in one place.
  * `g` because every use scans the whole text; `i` for a case-insensitive normalisation table.
+ * Leading Java inline flags, which JPMML-SkLearn writes ("(?u)\b\w\w+\b"), become JS flags:
+ * (?i) → i, (?s) → s, (?m) → m; (?u) (Unicode case folding) and (?U) change nothing JS can
+ * express and are dropped, so \w stays ASCII as in java.util.regex without (?U).
  * A pattern JS cannot compile is a SchemaError at `path`.
  */
 export function compileTextRegex(source: string, caseSensitive: boolean, path: string | undefined): RegExp {
+  let flags = caseSensitive ? "g" : "gi";
+  let body = source;
+  for (let m = /^\(\?([a-zA-Z]+)\)/.exec(body); m !== null; m = /^\(\?([a-zA-Z]+)\)/.exec(body)) {
+    for (const f of m[1]) {
+      if (f === "i" || f === "s" || f === "m") { if (!flags.includes(f)) flags += f; }
+      else if (f !== "u" && f !== "U") throw new SchemaError("PMML_TEXT_INDEX_REGEX", `inline flag (?${f}) is not supported`, { path, value: source });
+    }
+    body = body.slice(m[0].length);
+  }
   try {
-    return new RegExp(source, caseSensitive ? "g" : "gi");
+    return new RegExp(body, flags);
   } catch (e) {
     throw new SchemaError("PMML_TEXT_INDEX_REGEX", `invalid regular expression: ${(e as Error).message}`, { path, value: source });
   }
@@ -74,7 +87,8 @@ interface PreparedNormalization {
 }
 
 interface PreparedTextIndex {
-  separator: RegExp;
+  /** Splits at separator matches, or (x-wordRE) collects word matches. */
+  tokenizer: Tokenizer;
   normalizations: PreparedNormalization[];
   /** Identifies how texts are turned into tokens, to share the token cache between TextIndex nodes. */
   tokenKey: string;
@@ -101,10 +115,12 @@ function preparedOf(expr: TextIndexExpr): PreparedTextIndex {
     // Validated here as well as by the reader, for IR built by hand.
     throw new SchemaError("PMML_TEXT_INDEX_TOKENIZE", "TextIndex with tokenize=\"false\" has no defined term matching", { path: expr.path, value: false });
   }
-  const separator = compileTextRegex(expr.wordSeparatorCharacterRE, true, expr.path);
+  const tokenizer: Tokenizer = expr.wordRE !== undefined
+    ? { words: true, re: compileTextRegex(expr.wordRE, true, expr.path) }
+    : { words: false, re: compileTextRegex(expr.wordSeparatorCharacterRE, true, expr.path) };
   const normalizations = expr.normalizations.map((n) => prepareNormalization(n, expr.isCaseSensitive));
-  const tokenKey = JSON.stringify([expr.wordSeparatorCharacterRE, expr.isCaseSensitive, expr.normalizations.map((n) => [n.rows, n.recursive, n.isCaseSensitive])]);
-  p = { separator, normalizations, tokenKey };
+  const tokenKey = JSON.stringify([expr.wordRE ?? null, expr.wordSeparatorCharacterRE, expr.isCaseSensitive, expr.normalizations.map((n) => [n.rows, n.recursive, n.isCaseSensitive])]);
+  p = { tokenizer, normalizations, tokenKey };
   prepared.set(expr, p);
   return p;
 }
@@ -221,23 +237,35 @@ function trimPunctuation(token: string): string {
   return begin > 0 || end < token.length ? token.slice(begin, end) : token;
 }
 
-/** Splits at every separator match; a zero-length match separates too (java.util.regex find loop). */
-function tokenize(separator: RegExp, text: string): string[] {
+interface Tokenizer {
+  words: boolean;
+  re: RegExp;
+}
+
+/**
+ * Text to tokens. A separator splits at every match (a zero-length match separates too, as the
+ * java.util.regex find loop); the pieces lose their edge punctuation and empty ones are dropped.
+ * An x-wordRE's matches are the tokens as they are ("matching is assumed to yield clean
+ * tokens", JPMML's documentation of the extension).
+ */
+function tokenize(tokenizer: Tokenizer, text: string): string[] {
   const tokens: string[] = [];
   if (text === "") return tokens;
+  const re = tokenizer.re;
   const push = (piece: string) => {
     const t = trimPunctuation(piece);
     if (t !== "") tokens.push(t);
   };
-  separator.lastIndex = 0;
+  re.lastIndex = 0;
   let index = 0;
-  for (let m = separator.exec(text); m !== null; m = separator.exec(text)) {
-    push(text.slice(index, m.index));
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (tokenizer.words) tokens.push(m[0]);
+    else push(text.slice(index, m.index));
     index = m.index + m[0].length;
-    if (m[0].length === 0) separator.lastIndex++;
-    if (separator.lastIndex > text.length) break;
+    if (m[0].length === 0) re.lastIndex++;
+    if (re.lastIndex > text.length) break;
   }
-  push(text.slice(index));
+  if (!tokenizer.words) push(text.slice(index));
   return tokens;
 }
 
@@ -307,7 +335,7 @@ function textTokens(p: PreparedTextIndex, caseSensitive: boolean, text: string):
   }
   let entry = byText.get(text);
   if (entry === undefined) {
-    const tokens = tokenize(p.separator, normalize(p, text));
+    const tokens = tokenize(p.tokenizer, normalize(p, text));
     entry = { tokens: caseSensitive ? tokens : tokens.map(foldCase) };
     if (byText.size >= CACHE_TEXTS) byText.clear();
     byText.set(text, entry);
@@ -356,7 +384,7 @@ export function evaluateTextIndex(expr: TextIndexExpr, text: Value, term: Value)
   const cs = expr.isCaseSensitive;
   const doc = textTokens(p, cs, typeof text === "string" ? text : formatValue(text));
   const termText = typeof term === "string" ? term : formatValue(term);
-  const termTokens = tokenize(p.separator, termText);
+  const termTokens = tokenize(p.tokenizer, termText);
   const tf = termFrequency(doc.tokens, cs ? termTokens : termTokens.map(foldCase), expr.maxLevenshteinDistance, expr.countHits === "bestHits");
   switch (expr.localTermWeights) {
     case "termFrequency": return tf;
