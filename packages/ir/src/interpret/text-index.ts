@@ -92,6 +92,8 @@ interface PreparedTextIndex {
   normalizations: PreparedNormalization[];
   /** Identifies how texts are turned into tokens, to share the token cache between TextIndex nodes. */
   tokenKey: string;
+  /** Tokens (case folded unless case-sensitive) of the terms seen, usually one Constant. */
+  terms: Map<string, string[]>;
 }
 
 const prepared = new WeakMap<TextIndexExpr, PreparedTextIndex>();
@@ -120,7 +122,7 @@ function preparedOf(expr: TextIndexExpr): PreparedTextIndex {
     : { words: false, re: compileTextRegex(expr.wordSeparatorCharacterRE, true, expr.path) };
   const normalizations = expr.normalizations.map((n) => prepareNormalization(n, expr.isCaseSensitive));
   const tokenKey = JSON.stringify([expr.wordRE ?? null, expr.wordSeparatorCharacterRE, expr.isCaseSensitive, expr.normalizations.map((n) => [n.rows, n.recursive, n.isCaseSensitive])]);
-  p = { tokenizer, normalizations, tokenKey };
+  p = { tokenizer, normalizations, tokenKey, terms: new Map() };
   prepared.set(expr, p);
   return p;
 }
@@ -319,26 +321,36 @@ interface TextTokens {
 }
 
 /**
- * Tokenised texts per tokenisation setting (nyoka writes one TextIndex per vocabulary term over
- * the same text, so one row would otherwise tokenise the same text once per term). Bounded:
- * a full map is cleared.
+ * Tokenised texts per tokenisation setting. nyoka and JPMML-SkLearn write one TextIndex per
+ * vocabulary term over the same text, so a row would otherwise tokenise its text once per term,
+ * and compile-js's per-category tables walk every text of a batch once per term: the cache must
+ * hold a batch's distinct texts to help there. Bounded by texts and characters; a full cache is
+ * cleared.
  */
-const tokenCache = new Map<string, Map<string, TextTokens>>();
-const CACHE_TEXTS = 64;
+const tokenCache = new Map<string, { byText: Map<string, TextTokens>; chars: number }>();
+const CACHED_SETTINGS = 64;
+const CACHED_TEXTS = 1 << 16;
+const CACHED_CHARS = 1 << 24;
+/** Distinct terms remembered per TextIndex (a FieldRef term may vary per row). */
+const CACHED_TERMS = 256;
 
 function textTokens(p: PreparedTextIndex, caseSensitive: boolean, text: string): TextTokens {
-  let byText = tokenCache.get(p.tokenKey);
-  if (byText === undefined) {
-    if (tokenCache.size >= CACHE_TEXTS) tokenCache.clear();
-    byText = new Map();
-    tokenCache.set(p.tokenKey, byText);
+  let cache = tokenCache.get(p.tokenKey);
+  if (cache === undefined) {
+    if (tokenCache.size >= CACHED_SETTINGS) tokenCache.clear();
+    cache = { byText: new Map(), chars: 0 };
+    tokenCache.set(p.tokenKey, cache);
   }
-  let entry = byText.get(text);
+  let entry = cache.byText.get(text);
   if (entry === undefined) {
     const tokens = tokenize(p.tokenizer, normalize(p, text));
     entry = { tokens: caseSensitive ? tokens : tokens.map(foldCase) };
-    if (byText.size >= CACHE_TEXTS) byText.clear();
-    byText.set(text, entry);
+    if (cache.byText.size >= CACHED_TEXTS || cache.chars + text.length > CACHED_CHARS) {
+      cache.byText.clear();
+      cache.chars = 0;
+    }
+    cache.byText.set(text, entry);
+    cache.chars += text.length;
   }
   return entry;
 }
@@ -384,8 +396,14 @@ export function evaluateTextIndex(expr: TextIndexExpr, text: Value, term: Value)
   const cs = expr.isCaseSensitive;
   const doc = textTokens(p, cs, typeof text === "string" ? text : formatValue(text));
   const termText = typeof term === "string" ? term : formatValue(term);
-  const termTokens = tokenize(p.tokenizer, termText);
-  const tf = termFrequency(doc.tokens, cs ? termTokens : termTokens.map(foldCase), expr.maxLevenshteinDistance, expr.countHits === "bestHits");
+  let termTokens = p.terms.get(termText);
+  if (termTokens === undefined) {
+    const tokens = tokenize(p.tokenizer, termText);
+    termTokens = cs ? tokens : tokens.map(foldCase);
+    if (p.terms.size >= CACHED_TERMS) p.terms.clear();
+    p.terms.set(termText, termTokens);
+  }
+  const tf = termFrequency(doc.tokens, termTokens, expr.maxLevenshteinDistance, expr.countHits === "bestHits");
   switch (expr.localTermWeights) {
     case "termFrequency": return tf;
     case "binary": return Math.min(tf, 1);
