@@ -51,6 +51,13 @@ describe("TextIndex reader (PMML 4.4 §Transformations)", () => {
     }]);
   });
 
+  it("a DerivedField without dataType over a TextIndex is numeric (double), as JPMML infers", () => {
+    const xml = model(`<TextIndex textField="t"><Constant>x</Constant></TextIndex>`).replace('<DerivedField name="d" optype="continuous" dataType="double">', '<DerivedField name="d">');
+    const pipeline = parsePmml(xml);
+    expect(pipeline.model.localTransformations[0]).toMatchObject({ dataType: "double", opType: "continuous" });
+    expect(scorer(xml)({ t: "x y x" }).out).toBe(2);
+  });
+
   it("reads JPMML's x-wordRE", () => {
     expect(parsed(`<TextIndex textField="t" x-wordRE="(?u)\\b\\w\\w+\\b"><Constant>x</Constant></TextIndex>`).wordRE).toBe("(?u)\\b\\w\\w+\\b");
   });
