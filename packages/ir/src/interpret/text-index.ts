@@ -131,8 +131,8 @@ function prepareNormalization(n: TextIndexNormalization, indexCaseSensitive: boo
   const caseSensitive = n.isCaseSensitive ?? indexCaseSensitive;
   return {
     rows: n.rows.map((r) => {
-      const re = compileTextRegex(r.regex ? r.search : quoteRegex(r.search), caseSensitive, n.path);
-      return { re, replacement: parseReplacement(r.replacement, re, n.path) };
+      const source = r.regex ? r.search : quoteRegex(r.search);
+      return { re: compileTextRegex(source, caseSensitive, n.path), replacement: parseReplacement(r.replacement, source, n.path) };
     }),
     recursive: n.recursive,
     path: n.path,
@@ -147,9 +147,9 @@ type Replacement = (string | number | { name: string })[];
  * outField cell through it): `$n` and `${name}` insert a group, a backslash takes the next
  * character literally. JS's own `$&`, `$'`, `` $` `` and `$$` are not special there.
  */
-function parseReplacement(replacement: string, re: RegExp, path: string | undefined): Replacement {
+function parseReplacement(replacement: string, source: string, path: string | undefined): Replacement {
   // Groups of the pattern: an empty alternative always matches, with every group undefined.
-  const probe = new RegExp(`${re.source}|`, re.flags.replace("g", "")).exec("");
+  const probe = compileTextRegex(`${source}|`, true, path).exec("");
   const groupCount = probe === null ? 0 : probe.length - 1;
   const names = new Set(Object.keys(probe?.groups ?? {}));
   const bad = (why: string): never => {
