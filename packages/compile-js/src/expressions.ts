@@ -52,9 +52,10 @@ export interface ExpressionHost {
 /**
  * Error codes an expression evaluated by the interpreter may record for a row (a category-table
  * entry's error fails only the rows of that category, as the interpreter fails only those rows).
+ * PMML_TEXT_INDEX_NORMALIZATION: a TextIndex normalisation that never settles on this text.
  * REGEX_BUDGET: a matches/replace pattern on the bounded regex engine that ran out on this text.
  */
-export const TABLE_ERROR_CODES = ["PMML_INVALID_RESULT", "PMML_FUNCTION_ARGUMENT", "PMML_INVALID_DERIVED_VALUE", "PMML_FUNCTION_OVERFLOW", "REGEX_BUDGET"] as const;
+export const TABLE_ERROR_CODES = ["PMML_INVALID_RESULT", "PMML_FUNCTION_ARGUMENT", "PMML_INVALID_DERIVED_VALUE", "PMML_FUNCTION_OVERFLOW", "REGEX_BUDGET", "PMML_TEXT_INDEX_NORMALIZATION"] as const;
 
 /** Numeric built-ins that never give NaN for non-missing, non-NaN arguments. */
 const NEVER_INVALID = new Set([
@@ -92,6 +93,7 @@ export function fieldsRead(e: Expr, out = new Set<string>()): Set<string> {
     case "fieldRef": case "normContinuous": case "normDiscrete": case "discretize": out.add(e.field); break;
     case "mapValues": for (const i of e.inputs) out.add(i.field); break;
     case "apply": for (const a of e.args) fieldsRead(a, out); break;
+    case "textIndex": out.add(e.textField); fieldsRead(e.term, out); break;
   }
   return out;
 }
@@ -179,6 +181,12 @@ export class RowExpressionCompiler {
       }
       case "mapValues":
         throw new NotCompilable("MapValues over numeric fields");
+      case "textIndex":
+        // Compiled only as a category table (above): a TextIndex whose one field is a string
+        // column. A term read from another field, or a text field that is not a string column,
+        // leaves tokenising and matching per row, which stays with the interpreter.
+        throw new NotCompilable(env !== null ? "TextIndex inside a DefineFunction body"
+          : fieldsRead(e).size === 1 ? "TextIndex over a field that is not a string column" : "TextIndex whose term reads a field other than its textField");
     }
   }
 
@@ -468,6 +476,7 @@ export function staticType(e: Expr, functions: Map<string, DefineFunction>): "st
     case "normContinuous": case "normDiscrete": return "number";
     case "discretize": return e.dataType ? of(e.dataType) : e.bins.every((b) => typeof b.binValue === "number") ? "number" : "string";
     case "mapValues": return e.dataType ? of(e.dataType) : "string";
+    case "textIndex": return "number";
     case "apply": {
       const user = functions.get(e.function);
       if (user) return of(user.dataType);

@@ -12,7 +12,8 @@ export type Expr =
   | NormContinuousExpr
   | NormDiscreteExpr
   | DiscretizeExpr
-  | MapValuesExpr;
+  | MapValuesExpr
+  | TextIndexExpr;
 
 interface ExprBase {
   path?: string;
@@ -87,4 +88,42 @@ export interface MapValuesExpr extends ExprBase {
   mapMissingTo?: Value;
   defaultValue?: Value;
   dataType?: DataType;
+}
+
+/**
+ * One TextIndexNormalization (PMML 4.4 §Transformations, "TextIndexNormalization"): its
+ * InlineTable rows are applied in order to the text before it is tokenised; with `recursive`
+ * the table is reapplied until no row changes the text.
+ */
+export interface TextIndexNormalization {
+  /** Each row as (search, replacement, isRegex): the inField, outField and regexField cells. */
+  rows: { search: string; replacement: string; regex: boolean }[];
+  recursive: boolean;
+  /** Overrides TextIndex@isCaseSensitive for this table when present. */
+  isCaseSensitive?: boolean;
+  path?: string;
+}
+
+/**
+ * PMML 4.4 TextIndex: the frequency of a term (the child expression) in the text of
+ * `textField`, weighted per `localTermWeights`.
+ */
+export interface TextIndexExpr extends ExprBase {
+  kind: "textIndex";
+  textField: string;
+  term: Expr;
+  localTermWeights: "termFrequency" | "binary" | "logarithmic" | "augmentedNormalizedTermFrequency";
+  isCaseSensitive: boolean;
+  maxLevenshteinDistance: number;
+  countHits: "allHits" | "bestHits";
+  /** A regex whose matches separate words (PMML 4.4 default `\s+`). */
+  wordSeparatorCharacterRE: string;
+  /**
+   * JPMML's `x-wordRE` extension (DMG mantis 271, written by JPMML-SkLearn for scikit-learn's
+   * token_pattern): a regex whose matches are the words. Takes precedence over the separator.
+   */
+  wordRE?: string;
+  /** When false the whole (normalised) text and term are one token each. */
+  tokenize: boolean;
+  normalizations: TextIndexNormalization[];
 }

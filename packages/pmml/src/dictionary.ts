@@ -96,7 +96,8 @@ export function parseDerivedField(el: XmlElement): DerivedField {
 }
 
 function inferDataType(kind: string): DataType {
-  return kind === "normContinuous" || kind === "normDiscrete" ? "double" : "string";
+  // TextIndex: a term frequency (integer) or a weight (double); double holds both.
+  return kind === "normContinuous" || kind === "normDiscrete" || kind === "textIndex" ? "double" : "string";
 }
 
 const EXPRESSION_ELEMENTS = new Set([

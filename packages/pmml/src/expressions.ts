@@ -1,6 +1,7 @@
 import { SchemaError, type DataType, type Expr, type InvalidValueTreatment, parseNumber } from "@porta/ir";
 import { enumAttr, numberAttr, requiredAttr, requiredNumberAttr } from "./attributes.ts";
 import { dataTypeAttr, parseInterval, typedLiteral, unsupported } from "./dictionary.ts";
+import { parseTextIndex } from "./text-index.ts";
 import type { XmlElement } from "./xml.ts";
 
 const INVALID_TREATMENTS: readonly InvalidValueTreatment[] = ["returnInvalid", "asIs", "asMissing", "asValue"];
@@ -80,6 +81,8 @@ export function parseExpression(el: XmlElement): Expr {
         path,
       };
     }
+    case "TextIndex":
+      return parseTextIndex(el);
     default:
       return unsupported(el);
   }
@@ -90,7 +93,7 @@ export function parseExpression(el: XmlElement): Expr {
  * converters write <data:input> with xmlns:data="http://jpmml.org/jpmml-model/InlineTable") and
  * the XML reader keeps their local names, so a prefixed column="data:input" names "input".
  */
-function columnName(column: string): string {
+export function columnName(column: string): string {
   const colon = column.indexOf(":");
   return colon < 0 ? column : column.slice(colon + 1);
 }

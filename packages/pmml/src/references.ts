@@ -51,6 +51,7 @@ function walk(node: unknown, visible: Set<string>, path: string): void {
     if (Array.isArray(rec.fields) && "coefficient" in rec) {
       for (const f of rec.fields) if (typeof f === "string" && !scope.has(f)) fail(f, here);
     }
+    if (typeof rec.textField === "string" && rec.kind === "textIndex" && !scope.has(rec.textField)) fail(rec.textField, here);
     if (Array.isArray(rec.inputs) && rec.kind === "mapValues") {
       for (const i of rec.inputs as { field: string }[]) if (!scope.has(i.field)) fail(i.field, here);
     }

@@ -6,6 +6,7 @@ import { getBuiltin, InvalidResult } from "../functions/index.ts";
 import "../functions/all.ts";
 import { formatValue, toDataType, toNumber, valuesEqual, type Value } from "../values.ts";
 import { FunctionScope, inInterval, type Scope } from "./scope.ts";
+import { evaluateTextIndex } from "./text-index.ts";
 
 /** Evaluates one expression (PMML 4.4 §Transformations) against a scope. */
 export function evaluateExpr(expr: Expr, scope: Scope): Value {
@@ -26,6 +27,11 @@ export function evaluateExpr(expr: Expr, scope: Scope): Value {
       return evaluateDiscretize(expr, scope);
     case "mapValues":
       return evaluateMapValues(expr, scope);
+    case "textIndex": {
+      // JPMML evaluates the text field first, then the term.
+      const text = scope.resolve(expr.textField);
+      return evaluateTextIndex(expr, text, evaluateExpr(expr.term, scope));
+    }
     default: {
       const never: never = expr;
       throw new SchemaError("PMML_UNKNOWN_EXPRESSION", "unknown expression", { value: never });

@@ -56,7 +56,7 @@ export function evaluateNeuralNetwork(model: NeuralNetwork, scope: ModelScope, t
 function exprElement(expr: Expr): string {
   const names: Record<Expr["kind"], string> = {
     constant: "Constant", fieldRef: "FieldRef", apply: "Apply", normContinuous: "NormContinuous",
-    normDiscrete: "NormDiscrete", discretize: "Discretize", mapValues: "MapValues",
+    normDiscrete: "NormDiscrete", discretize: "Discretize", mapValues: "MapValues", textIndex: "TextIndex",
   };
   return names[expr.kind];
 }
