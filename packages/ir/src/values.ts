@@ -90,7 +90,9 @@ export function toDataType(raw: Value | undefined, dataType: DataType): Value | 
   if (raw === null || raw === undefined) return null;
   switch (dataType) {
     case "string":
-      return typeof raw === "string" ? raw : formatValue(raw);
+      // A scalar has a text form; a list or an object sent as a cell is no string (invalid).
+      if (typeof raw === "string") return raw;
+      return typeof raw === "number" || typeof raw === "boolean" || raw instanceof Date ? formatValue(raw) : undefined;
     case "integer": {
       if (typeof raw === "number") return Number.isInteger(raw) ? raw : undefined;
       if (typeof raw === "boolean") return raw ? 1 : 0;
