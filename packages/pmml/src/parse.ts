@@ -1,11 +1,12 @@
-import { ParseError, SchemaError, UnsupportedFeatureError, type Pipeline } from "@porta/ir";
-import { parseXml, type XmlLimits } from "./xml.ts";
+import { ParseError, SchemaError, UnsupportedFeatureError, resolveLimits, type Limits, type Pipeline } from "@porta/ir";
+import { parseXml } from "./xml.ts";
 import { parseDataDictionary, parseTransformations } from "./dictionary.ts";
 import { isModelElement, parseModel } from "./models/index.ts";
 import { checkFieldReferences } from "./references.ts";
 
 export interface ParsePmmlOptions {
-  limits?: Partial<XmlLimits>;
+  /** Overrides of @porta/ir's DEFAULT_LIMITS; the reader uses documentBytes, xmlElements and documentDepth. */
+  limits?: Partial<Limits>;
 }
 
 /**
@@ -13,7 +14,7 @@ export interface ParsePmmlOptions {
  * files in the wild carry 3_1 namespaces on 3.2 documents and the like); the version is kept.
  */
 export function parsePmml(text: string, options: ParsePmmlOptions = {}): Pipeline {
-  const root = parseXml(text, { maxChars: 512 * 1024 * 1024, maxDepth: 4096, ...options.limits });
+  const root = parseXml(text, resolveLimits(options.limits));
   if (root.name !== "PMML") {
     throw new ParseError("PMML_NOT_PMML", `the root element is <${root.name}>, not <PMML>`, { path: root.path, value: root.name });
   }

@@ -1,0 +1,70 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { ParseError, loadModel } from "porta";
+
+// Issue 11: every hostile input gets a typed error in bounded time and memory. Small cases are
+// fixtures under fixtures/hostile/; large ones are generated here at test time.
+
+const run = promisify(execFile);
+const PORTA = join(import.meta.dirname, "..", "packages", "cli", "bin", "porta.mjs");
+const HOSTILE = join(import.meta.dirname, "..", "fixtures", "hostile");
+const dir = mkdtempSync(join(tmpdir(), "porta-hostile-"));
+const ROWS = join(dir, "rows.csv");
+writeFileSync(ROWS, "x\n1\n");
+
+function file(name: string, content: string | Buffer): string {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+async function porta(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [PORTA, ...args], { maxBuffer: 1 << 26 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+/** The CLI contract for a refused document: the given exit code, one typed line, no stack, no "internal error". */
+function expectOneTypedLine(r: { code: number; stdout: string; stderr: string }, exit: number, code: string): void {
+  expect(r.code).toBe(exit);
+  const lines = r.stderr.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^porta: \\w+Error ${code} `));
+  expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+}
+
+describe("DTDs are refused wherever they appear, whatever the prolog holds (issue 11, task 1)", () => {
+  it.each([
+    ["dtd-behind-pi.pmml", "an internal entity behind a PI holding '<'"],
+    ["billion-laughs-behind-pi.pmml", "billion laughs behind the same PI"],
+    ["xxe-behind-pi.pmml", "an external entity behind the same PI"],
+    ["dtd-after-comment-and-pi.pmml", "a DOCTYPE after a declaration, a comment and a PI with markup"],
+    ["doctype-in-content.pmml", "a DOCTYPE inside the root element"],
+    ["entity-in-content.pmml", "an ENTITY declaration inside the root element"],
+  ])("%s (%s): XML_DOCTYPE_FORBIDDEN from the library, validate and score", async (name) => {
+    const path = join(HOSTILE, name);
+    await expect(loadModel(path)).rejects.toBeInstanceOf(ParseError);
+    await expect(loadModel(path, { backend: "interp" })).rejects.toMatchObject({ code: "XML_DOCTYPE_FORBIDDEN" });
+    expectOneTypedLine(await porta("validate", path), 65, "XML_DOCTYPE_FORBIDDEN");
+    // Scoring is where the entity text used to come out (exit 0); the three reported cases are scored.
+    if (name.includes("behind-pi")) {
+      const scored = await porta("score", path, "--input", ROWS, "--no-cache");
+      expectOneTypedLine(scored, 65, "XML_DOCTYPE_FORBIDDEN");
+      expect(scored.stdout).not.toMatch(/ENTITY-TEXT|lol/);
+    }
+  });
+
+  it("a BOM, XML declaration, comment and PI mentioning <!DOCTYPE, and CDATA holding one, are accepted", async () => {
+    const r = await porta("validate", join(HOSTILE, "prolog-comment-pi-cdata-ok.pmml"));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ok:/);
+  });
+});
