@@ -1,5 +1,5 @@
-import { ParseError, SchemaError, UnsupportedFeatureError, resolveLimits, type Limits, type Pipeline } from "@porta/ir";
-import { parseXml } from "./xml.ts";
+import { DEFAULT_LIMITS, ParseError, SchemaError, UnsupportedFeatureError, resolveLimits, type Limits, type Pipeline } from "@porta/ir";
+import { parseXml, type XmlElement } from "./xml.ts";
 import { parseDataDictionary, parseTransformations } from "./dictionary.ts";
 import { isModelElement, parseModel } from "./models/index.ts";
 import { checkFieldReferences } from "./references.ts";
@@ -14,7 +14,26 @@ export interface ParsePmmlOptions {
  * files in the wild carry 3_1 namespaces on 3.2 documents and the like); the version is kept.
  */
 export function parsePmml(text: string, options: ParsePmmlOptions = {}): Pipeline {
-  const root = parseXml(text, resolveLimits(options.limits));
+  const limits = resolveLimits(options.limits);
+  const root = parseXml(text, limits);
+  try {
+    return pipelineOf(root);
+  } catch (e) {
+    // The converters below recurse once per nesting level. The default documentDepth is set well
+    // inside the stack; a caller who raises it past what the stack holds gets the typed error the
+    // limit would have given, not a RangeError.
+    if (isStackOverflow(e)) {
+      throw new ParseError("XML_TOO_DEEP", `the document nests too deeply to be read (the stack ran out below the documentDepth limit of ${limits.documentDepth}; the default limit is ${DEFAULT_LIMITS.documentDepth})`, { path: root.path, value: limits.documentDepth });
+    }
+    throw e;
+  }
+}
+
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+function pipelineOf(root: XmlElement): Pipeline {
   if (root.name !== "PMML") {
     throw new ParseError("PMML_NOT_PMML", `the root element is <${root.name}>, not <PMML>`, { path: root.path, value: root.name });
   }
