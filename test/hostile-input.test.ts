@@ -68,3 +68,21 @@ describe("DTDs are refused wherever they appear, whatever the prolog holds (issu
     expect(r.stdout).toMatch(/^ok:/);
   });
 });
+
+describe("a definition that reaches itself is refused at load: SchemaError PMML_CYCLE naming the cycle (issue 11, task 3)", () => {
+  it.each([
+    ["cycle-function-self.pmml", "f() -> f()", "/PMML/TransformationDictionary/DefineFunction[1]"],
+    ["cycle-function-mutual.pmml", "f() -> g() -> f()", "/PMML/TransformationDictionary/DefineFunction[1]"],
+    ["cycle-derived-self.pmml", "a -> a", "/PMML/TransformationDictionary/DerivedField[1]"],
+    ["cycle-derived-three.pmml", "a -> b -> c -> a", "/PMML/TransformationDictionary/DerivedField[1]"],
+    ["cycle-local-mutual.pmml", "l1 -> l2 -> l1", "/PMML/RegressionModel[1]/LocalTransformations/DerivedField[1]"],
+  ])("%s: %s", async (name, cycle, path) => {
+    const file = join(HOSTILE, name);
+    for (const backend of ["interp", "js"] as const) {
+      await expect(loadModel(file, { backend })).rejects.toMatchObject({ name: "SchemaError", code: "PMML_CYCLE", value: cycle, path });
+    }
+    const r = await porta("validate", file);
+    expectOneTypedLine(r, 66, "PMML_CYCLE");
+    expect(r.stderr).toContain(cycle);
+  });
+});
