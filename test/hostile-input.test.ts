@@ -86,3 +86,25 @@ describe("a definition that reaches itself is refused at load: SchemaError PMML_
     expect(r.stderr).toContain(cycle);
   });
 });
+
+describe("XML 1.0 §2.2 / §4.1: characters and character references outside Char are typed ParseErrors (issue 11, task 4)", () => {
+  it.each([
+    ["nul-in-attribute.pmml", "XML_NUL_CHARACTER", "/PMML/Header", "U+0000"],
+    ["nul-in-content.pmml", "XML_NUL_CHARACTER", "/PMML/TreeModel/Node", "U+0000"],
+    ["charref-surrogate.pmml", "XML_INVALID_CHAR_REF", "/PMML/DataDictionary/DataField/Value/@value", "&#xD800;"],
+    ["charref-zero.pmml", "XML_INVALID_CHAR_REF", "/PMML/DataDictionary/DataField/Value/@value", "&#0;"],
+    ["charref-beyond-unicode.pmml", "XML_INVALID_CHAR_REF", "/PMML/DataDictionary/DataField/Value/@value", "&#x110000;"],
+  ])("%s → %s at %s, value %s", async (name, code, path, value) => {
+    const file = join(HOSTILE, name);
+    await expect(loadModel(file)).rejects.toMatchObject({ name: "ParseError", code, path, value });
+    expectOneTypedLine(await porta("validate", file), 65, code);
+  });
+
+  it("other C0 controls, U+FFFE and lone surrogates are XML_INVALID_CHARACTER; tab, LF, CR and astral characters are fine", async () => {
+    const doc = (text: string) => `<PMML version="4.4"><Header description="${text}"/><DataDictionary><DataField name="x" optype="continuous" dataType="double"/><DataField name="y" optype="continuous" dataType="double"/></DataDictionary><RegressionModel functionName="regression"><MiningSchema><MiningField name="x"/><MiningField name="y" usageType="target"/></MiningSchema><RegressionTable intercept="1"/></RegressionModel></PMML>`;
+    for (const [bad, value] of [["\u0001", "U+0001"], ["\u001F", "U+001F"], ["\uFFFE", "U+FFFE"], ["\uD800x", "U+D800"], ["x\uDC00", "U+DC00"]]) {
+      await expect(loadModel(doc(bad))).rejects.toMatchObject({ code: "XML_INVALID_CHARACTER", value, path: "/PMML/Header" });
+    }
+    await expect(loadModel(doc("\t\n\r \u{1F600} &#x9;&#xA;&#xD;&#x10FFFF;"))).resolves.toBeDefined();
+  });
+});
