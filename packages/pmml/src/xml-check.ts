@@ -91,7 +91,15 @@ export const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = Object.free
 
 class Scanner {
   private readonly n: number;
-  private readonly stack: string[] = [];
+  /**
+   * Open elements as offsets of their names in the text: no string is made per element (a
+   * million small elements would otherwise be a million short-lived strings for the GC).
+   */
+  private readonly openStart: number[] = [];
+  private readonly openEnd: number[] = [];
+  private depth = 0;
+  /** Name offsets of the current tag's attributes, reused across tags, for the duplicate check. */
+  private readonly attrOffsets: number[] = [];
   private elements = 0;
   private rootSeen = false;
   private rootClosed = false;
@@ -102,10 +110,26 @@ class Scanner {
 
   /** The open elements, as a path; long chains keep their two ends. */
   path(suffix = ""): string {
-    const s = this.stack;
+    const s = this.openNames();
     if (s.length === 0) return "/" + suffix.replace(/^\//, "");
     const parts = s.length <= 12 ? s : [...s.slice(0, 6), `…(${s.length - 10} more)…`, ...s.slice(-4)];
     return "/" + parts.join("/") + suffix;
+  }
+
+  private openNames(): string[] {
+    const names: string[] = [];
+    for (let k = 0; k < this.depth; k++) names.push(this.text.slice(this.openStart[k], this.openEnd[k]));
+    return names;
+  }
+
+  private lastOpenName(): string {
+    return this.text.slice(this.openStart[this.depth - 1], this.openEnd[this.depth - 1]);
+  }
+
+  private sameName(aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+    if (aEnd - aStart !== bEnd - bStart) return false;
+    for (let k = 0; k < aEnd - aStart; k++) if (this.text.charCodeAt(aStart + k) !== this.text.charCodeAt(bStart + k)) return false;
+    return true;
   }
 
   private fail(code: string, message: string, offset: number, value: unknown, suffix = ""): never {
@@ -135,8 +159,9 @@ class Scanner {
       }
     }
     if (this.lenient) return;
-    if (this.stack.length > 0) {
-      this.fail("XML_MALFORMED", `not well-formed XML: the document ends inside <${this.stack[this.stack.length - 1]}> (truncated?)`, this.n, this.stack[this.stack.length - 1]);
+    if (this.depth > 0) {
+      const open = this.lastOpenName();
+      this.fail("XML_MALFORMED", `not well-formed XML: the document ends inside <${open}> (truncated?)`, this.n, open);
     }
     if (!this.rootSeen) throw new ParseError("XML_NO_ROOT", "the document has no root element", { path: "/", value: 0 });
   }
@@ -144,7 +169,7 @@ class Scanner {
   /** Text up to the next `<`: references checked; outside the root only whitespace is allowed. */
   private charData(start: number): number {
     const text = this.text;
-    const inRoot = this.stack.length > 0;
+    const inRoot = this.depth > 0;
     let i = start;
     for (; i < this.n; i++) {
       const c = text.charCodeAt(i);
@@ -213,7 +238,7 @@ class Scanner {
         return end + 3;
       }
       if (text.startsWith("[CDATA[", at + 2)) {
-        if (this.stack.length === 0) this.malformed("CDATA outside the root element", at);
+        if (this.depth === 0) this.malformed("CDATA outside the root element", at);
         const end = text.indexOf("]]>", at + 9);
         if (end < 0) this.malformed("a CDATA section is not closed", at);
         return end + 3;
@@ -241,75 +266,77 @@ class Scanner {
 
   private startTag(at: number): number {
     const text = this.text;
-    if (this.stack.length === 0 && this.rootSeen && !this.lenient) this.malformed("a second root element", at);
+    if (this.depth === 0 && this.rootSeen && !this.lenient) this.malformed("a second root element", at);
     const nameEnd = this.name(at + 1);
-    const name = text.slice(at + 1, nameEnd);
+    this.openStart[this.depth] = at + 1;
+    this.openEnd[this.depth] = nameEnd;
+    this.depth++;
     this.elements++;
     if (this.elements > this.limits.xmlElements) {
-      this.stack.push(name);
       this.fail("XML_TOO_MANY_ELEMENTS", `the document has more than ${this.limits.xmlElements} elements (limit xmlElements)`, at, this.elements);
     }
     this.rootSeen = true;
-    this.stack.push(name);
-    if (this.stack.length > this.limits.documentDepth) {
-      this.fail("XML_TOO_DEEP", `elements nest deeper than the limit of ${this.limits.documentDepth} (limit documentDepth)`, at, this.stack.length);
+    if (this.depth > this.limits.documentDepth) {
+      this.fail("XML_TOO_DEEP", `elements nest deeper than the limit of ${this.limits.documentDepth} (limit documentDepth)`, at, this.depth);
     }
     let i = nameEnd;
-    let seen: string[] | undefined;
+    const attrs = this.attrOffsets;
+    attrs.length = 0;
     for (;;) {
       const spaceStart = i;
       while (i < this.n && isSpace(text.charCodeAt(i))) i++;
-      if (i >= this.n) this.malformed(`the tag <${name}> is not closed`, at);
+      if (i >= this.n) this.malformed(`the tag <${text.slice(at + 1, nameEnd)}> is not closed`, at);
       const c = text.charCodeAt(i);
       if (c === GT) return i + 1;
       if (c === SLASH) {
-        if (text.charCodeAt(i + 1) !== GT) this.malformed(`'/' not followed by '>' in <${name}>`, i);
-        this.stack.pop();
-        if (this.stack.length === 0) this.rootClosed = true;
+        if (text.charCodeAt(i + 1) !== GT) this.malformed(`'/' not followed by '>' in <${text.slice(at + 1, nameEnd)}>`, i);
+        this.depth--;
+        if (this.depth === 0) this.rootClosed = true;
         return i + 2;
       }
-      if (i === spaceStart) this.malformed(`attributes of <${name}> must be separated by whitespace`, i);
+      if (i === spaceStart) this.malformed(`attributes of <${text.slice(at + 1, nameEnd)}> must be separated by whitespace`, i);
+      const attrStart = i;
       const attrEnd = this.name(i);
-      const attr = text.slice(i, attrEnd);
-      if (seen?.includes(attr)) this.malformed(`the attribute ${attr} appears twice in <${name}>`, i);
-      (seen ??= []).push(attr);
+      for (let k = 0; k < attrs.length; k += 2) {
+        if (this.sameName(attrs[k], attrs[k + 1], attrStart, attrEnd)) this.malformed(`the attribute ${text.slice(attrStart, attrEnd)} appears twice in <${text.slice(at + 1, nameEnd)}>`, i);
+      }
+      attrs.push(attrStart, attrEnd);
       i = attrEnd;
       while (i < this.n && isSpace(text.charCodeAt(i))) i++;
-      if (text.charCodeAt(i) !== EQ) this.malformed(`the attribute ${attr} of <${name}> has no value`, i);
+      if (text.charCodeAt(i) !== EQ) this.malformed(`the attribute ${text.slice(attrStart, attrEnd)} of <${text.slice(at + 1, nameEnd)}> has no value`, i);
       i++;
       while (i < this.n && isSpace(text.charCodeAt(i))) i++;
       const quote = text.charCodeAt(i);
-      if (quote !== DQUOTE && quote !== SQUOTE) this.malformed(`the value of ${attr} in <${name}> is not quoted`, i);
-      i = this.attributeValue(i + 1, quote, attr);
+      if (quote !== DQUOTE && quote !== SQUOTE) this.malformed(`the value of ${text.slice(attrStart, attrEnd)} in <${text.slice(at + 1, nameEnd)}> is not quoted`, i);
+      i = this.attributeValue(i + 1, quote, attrStart, attrEnd);
     }
   }
 
   /** Characters of an attribute value after its opening quote; returns the offset after the closing quote. */
-  private attributeValue(start: number, quote: number, attr: string): number {
+  private attributeValue(start: number, quote: number, attrStart: number, attrEnd: number): number {
     const text = this.text;
     for (let i = start; i < this.n; i++) {
       const c = text.charCodeAt(i);
       if (c === quote) return i + 1;
-      if (c === LT) this.malformed(`'<' in the value of ${attr}`, i);
-      if (c === AMP) i = this.reference(i, `/@${attr}`) - 1;
+      if (c === LT) this.malformed(`'<' in the value of ${text.slice(attrStart, attrEnd)}`, i);
+      if (c === AMP) i = this.reference(i, `/@${text.slice(attrStart, attrEnd)}`) - 1;
     }
-    this.malformed(`the value of ${attr} is not closed`, start - 1);
+    this.malformed(`the value of ${text.slice(attrStart, attrEnd)} is not closed`, start - 1);
   }
 
   private endTag(at: number): number {
     const text = this.text;
     const nameEnd = this.name(at + 2);
-    const name = text.slice(at + 2, nameEnd);
     let i = nameEnd;
     while (i < this.n && isSpace(text.charCodeAt(i))) i++;
-    if (text.charCodeAt(i) !== GT) this.malformed(`the end tag </${name}> is not closed`, at);
-    const open = this.stack[this.stack.length - 1];
-    if (open !== name) {
+    if (text.charCodeAt(i) !== GT) this.malformed(`the end tag </${text.slice(at + 2, nameEnd)}> is not closed`, at);
+    if (this.depth === 0 || !this.sameName(this.openStart[this.depth - 1], this.openEnd[this.depth - 1], at + 2, nameEnd)) {
       if (this.lenient) return i + 1;
-      this.malformed(open === undefined ? `the end tag </${name}> closes nothing` : `the end tag </${name}> does not match <${open}>`, at);
+      const name = text.slice(at + 2, nameEnd);
+      this.malformed(this.depth === 0 ? `the end tag </${name}> closes nothing` : `the end tag </${name}> does not match <${this.lastOpenName()}>`, at);
     }
-    this.stack.pop();
-    if (this.stack.length === 0) this.rootClosed = true;
+    this.depth--;
+    if (this.depth === 0) this.rootClosed = true;
     return i + 1;
   }
 }

@@ -17,11 +17,23 @@ export class XmlElement {
   readonly name: string;
   readonly attrs: Readonly<Record<string, string>>;
   private readonly raw: RawNode[];
+  /** The path is built when asked for (errors, IR nodes that keep it), not for every element: a DataField with a million Values would otherwise build a million strings nobody reads. */
+  private pathText: string | undefined;
 
-  constructor(node: RawNode, readonly path: string) {
+  /**
+   * `parent` and `step` (`Value[3]`, or a bare name for child()) describe the path; the root is
+   * made with its path as `step` and no parent.
+   */
+  constructor(node: RawNode, step: string, private readonly parent?: XmlElement, private readonly index?: number) {
     this.name = tagOf(node);
     this.raw = (node[this.name] as RawNode[] | undefined) ?? [];
-    this.attrs = decodeAttributes(node[":@"] as Record<string, string> | undefined, path);
+    this.pathText = parent === undefined ? step : undefined;
+    const attrs = node[":@"] as Record<string, string> | undefined;
+    this.attrs = attrs === undefined ? NO_ATTRIBUTES : decodeAttributes(attrs, this);
+  }
+
+  get path(): string {
+    return (this.pathText ??= `${this.parent!.path}/${this.name}${this.index === undefined ? "" : `[${this.index}]`}`);
   }
 
   attr(name: string): string | undefined {
@@ -37,14 +49,14 @@ export class XmlElement {
       const tag = tagOf(node);
       const n = (counts.get(tag) ?? 0) + 1;
       counts.set(tag, n);
-      if (name === undefined || tag === name) out.push(new XmlElement(node, `${this.path}/${tag}[${n}]`));
+      if (name === undefined || tag === name) out.push(new XmlElement(node, tag, this, n));
     }
     return out;
   }
 
   child(name: string): XmlElement | undefined {
     for (const node of this.raw) {
-      if (!isCharacterData(node) && tagOf(node) === name) return new XmlElement(node, `${this.path}/${name}`);
+      if (!isCharacterData(node) && tagOf(node) === name) return new XmlElement(node, name, this);
     }
     return undefined;
   }
@@ -72,14 +84,13 @@ function isCharacterData(node: RawNode): boolean {
 
 const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
 
-function decodeAttributes(raw: Record<string, string> | undefined, path: string): Readonly<Record<string, string>> {
-  if (raw === undefined) return NO_ATTRIBUTES;
+function decodeAttributes(raw: Record<string, string>, el: XmlElement): Readonly<Record<string, string>> {
   let decoded: Record<string, string> | undefined;
   for (const name in raw) {
     const value = raw[name];
     if (value.indexOf("&") < 0) continue;
     decoded ??= { ...raw };
-    decoded[name] = decodeReferences(value, `${path}/@${name}`);
+    decoded[name] = decodeReferences(value, `${el.path}/@${name}`);
   }
   return decoded ?? raw;
 }
