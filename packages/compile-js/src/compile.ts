@@ -67,7 +67,15 @@ export interface CompileOptions {
 
 /** Compiles the pipeline, or throws NotCompilable naming the first construct it cannot compile. */
 export function compilePipeline(pipeline: Pipeline, options: CompileOptions = {}): CompiledPipeline {
-  return new PipelineCompiler(pipeline, options).compile();
+  try {
+    return new PipelineCompiler(pipeline, options).compile();
+  } catch (e) {
+    // Generation recurses per expression/predicate level and V8 parses the generated nesting
+    // recursively: a pipeline near a raised documentDepth limit can exhaust the stack here. The
+    // interpreter then scores it, as for any construct compile-js does not handle.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) throw new NotCompilable("a pipeline nested deeper than generated code can hold");
+    throw e;
+  }
 }
 
 class PipelineCompiler {

@@ -26,7 +26,12 @@ export interface Limits {
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   documentBytes: 512 * 1024 * 1024,
   xmlElements: 50_000_000,
-  documentDepth: 4096,
+  // 512, not 4096: parsing into IR, the interpreter and compile-js recurse per level, and V8
+  // parses the generated code recursively too. Measured on Node 20's default stack (fresh
+  // process, cold code), the first overflows were near 700 levels (nested CompoundPredicates
+  // through compile-js's generated code), 1100 (nested Apply, compile-js) and 1600–2000 for the
+  // rest; 512 keeps a margin for the caller's own stack and stays far above real tree depths.
+  documentDepth: 512,
   rowDepth: 64,
   regexSteps: 10_000_000,
   pfaWallMs: 10_000,

@@ -1,13 +1,14 @@
-import { ParseError, SchemaError, type Pipeline } from "@porta/ir";
+import { DEFAULT_LIMITS, ParseError, SchemaError, resolveLimits, type Limits, type Pipeline } from "@porta/ir";
 import { readPmmlVersion } from "./version.ts";
 import { collectNotices } from "./notices.ts";
-import { parseXml, type XmlLimits } from "./xml.ts";
+import { parseXml, type XmlElement } from "./xml.ts";
 import { parseDataDictionary, parseTransformations } from "./dictionary.ts";
 import { isModelElement, parseModel } from "./models/index.ts";
 import { checkFieldReferences } from "./references.ts";
 
 export interface ParsePmmlOptions {
-  limits?: Partial<XmlLimits>;
+  /** Overrides of @porta/ir's DEFAULT_LIMITS; the reader uses documentBytes, xmlElements and documentDepth. */
+  limits?: Partial<Limits>;
 }
 
 /**
@@ -22,7 +23,26 @@ export function parsePmml(text: string, options: ParsePmmlOptions = {}): Pipelin
 }
 
 function readPmml(text: string, options: ParsePmmlOptions): Pipeline {
-  const root = parseXml(text, { maxChars: 512 * 1024 * 1024, maxDepth: 4096, ...options.limits });
+  const limits = resolveLimits(options.limits);
+  const root = parseXml(text, limits);
+  try {
+    return pipelineOf(root, text);
+  } catch (e) {
+    // The converters below recurse once per nesting level. The default documentDepth is set well
+    // inside the stack; a caller who raises it past what the stack holds gets the typed error the
+    // limit would have given, not a RangeError.
+    if (isStackOverflow(e)) {
+      throw new ParseError("XML_TOO_DEEP", `the document nests too deeply to be read (the stack ran out below the documentDepth limit of ${limits.documentDepth}; the default limit is ${DEFAULT_LIMITS.documentDepth})`, { path: root.path, value: limits.documentDepth });
+    }
+    throw e;
+  }
+}
+
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+function pipelineOf(root: XmlElement, text: string): Pipeline {
   if (root.name !== "PMML") {
     throw new ParseError("PMML_NOT_PMML", `the root element is <${root.name}>, not <PMML>`, { path: root.path, value: root.name });
   }

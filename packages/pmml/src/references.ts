@@ -1,4 +1,4 @@
-import { SchemaError, type Pipeline } from "@porta/ir";
+import { SchemaError, type DerivedField, type Expr, type Pipeline } from "@porta/ir";
 
 /**
  * Fails early, with the path of the first offending element, when a model refers to a field
@@ -6,6 +6,7 @@ import { SchemaError, type Pipeline } from "@porta/ir";
  * list) is a reference; any object with a `miningSchema` opens a model scope.
  */
 export function checkFieldReferences(pipeline: Pipeline): void {
+  checkDefinitionCycles(pipeline);
   const global = new Set<string>([...pipeline.dataFields.map((f) => f.name), ...pipeline.transformations.map((f) => f.name)]);
   const outputs = new Set<string>();
   collectOutputNames(pipeline.model, outputs, new Set());
@@ -64,4 +65,162 @@ function walk(node: unknown, visible: Set<string>, path: string): void {
 
 function fail(field: string, path: string): never {
   throw new SchemaError("PMML_UNDECLARED_FIELD", `field "${field}" is referenced but not declared`, { path, value: field });
+}
+
+/** A DerivedField or DefineFunction, as a vertex of the reference graph. */
+interface Definition {
+  /** How the cycle message names it: the field name, or `name()` for a function. */
+  label: string;
+  /** The element's document path. */
+  path: string;
+  expr: Expr;
+  /** Resolves a field name referenced by `expr` to the definition it reads, if it is derived. */
+  scope: Scope;
+}
+
+/** Derived fields visible at one level: a model's LocalTransformations over its parent's, the TransformationDictionary outermost. */
+interface Scope {
+  fields: Map<string, Definition>;
+  parent?: Scope;
+}
+
+function resolveField(scope: Scope | undefined, name: string): Definition | undefined {
+  for (let s = scope; s; s = s.parent) {
+    const d = s.fields.get(name);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+/**
+ * PMML evaluates a derived field by evaluating the fields and functions its expression names;
+ * a definition that reaches itself (directly, or through other DerivedFields or DefineFunctions)
+ * has no value, and an evaluator that follows it recurses until the stack runs out. Such a cycle
+ * is refused at load with the cycle spelled out: SchemaError PMML_CYCLE.
+ *
+ * The graph's vertices are the TransformationDictionary's DerivedFields and DefineFunctions and
+ * every model's LocalTransformations; a field name resolves in the scope where its definition
+ * sits (inner LocalTransformations first, the TransformationDictionary last), a function name
+ * to the DefineFunction. The search is iterative: a 10,000-long chain of fields is no deeper for it.
+ */
+export function checkDefinitionCycles(pipeline: Pipeline): void {
+  const global: Scope = { fields: new Map() };
+  const functions = new Map<string, Definition>();
+  const vertices: Definition[] = [];
+  pipeline.transformations.forEach((f, i) => {
+    const d: Definition = { label: f.name, path: definitionPath(f.expr, `/PMML/TransformationDictionary/DerivedField[${i + 1}]`), expr: f.expr, scope: global };
+    global.fields.set(f.name, d);
+    vertices.push(d);
+  });
+  pipeline.functions.forEach((fn, i) => {
+    // A function body sees its parameters first: a parameter named like a derived field is the parameter.
+    const params: Scope = { fields: new Map(), parent: global };
+    const d: Definition = { label: `${fn.name}()`, path: definitionPath(fn.expr, `/PMML/TransformationDictionary/DefineFunction[${i + 1}]`), expr: fn.expr, scope: params };
+    for (const p of fn.params) params.fields.set(p.name, PARAMETER);
+    functions.set(fn.name, d);
+    vertices.push(d);
+  });
+  collectLocalScopes(pipeline.model, global, vertices);
+
+  // Three colours: unvisited, on the current path (a reference to one closes a cycle), finished.
+  const state = new Map<Definition, "open" | "done">();
+  for (const start of vertices) {
+    if (state.has(start)) continue;
+    const path: { def: Definition; deps: Definition[]; next: number }[] = [{ def: start, deps: dependencies(start, functions), next: 0 }];
+    state.set(start, "open");
+    while (path.length > 0) {
+      const top = path[path.length - 1];
+      if (top.next === top.deps.length) {
+        state.set(top.def, "done");
+        path.pop();
+        continue;
+      }
+      const dep = top.deps[top.next++];
+      const s = state.get(dep);
+      if (s === "done") continue;
+      if (s === "open") {
+        const from = path.findIndex((p) => p.def === dep);
+        const cycle = [...path.slice(from).map((p) => p.def.label), dep.label].join(" -> ");
+        throw new SchemaError("PMML_CYCLE", `${dep.label} is defined in terms of itself: ${cycle}`, { path: dep.path, value: cycle });
+      }
+      state.set(dep, "open");
+      path.push({ def: dep, deps: dependencies(dep, functions), next: 0 });
+    }
+  }
+}
+
+/** Marks a function parameter in a scope: it shadows a derived field of the same name and has no dependencies. */
+const PARAMETER: Definition = { label: "", path: "", expr: { kind: "constant", value: null }, scope: { fields: new Map() } };
+
+/** The element path of a definition: its expression's parent, else the computed fallback. */
+function definitionPath(expr: Expr, fallback: string): string {
+  const p = expr.path;
+  return p !== undefined && p.lastIndexOf("/") > 0 ? p.slice(0, p.lastIndexOf("/")) : fallback;
+}
+
+/** Every model's LocalTransformations, each model's scope inside its enclosing model's. */
+function collectLocalScopes(model: unknown, global: Scope, into: Definition[]): void {
+  const stack: { node: unknown; scope: Scope }[] = [{ node: model, scope: global }];
+  while (stack.length > 0) {
+    const { node, scope: outer } = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    if (Array.isArray(node)) {
+      for (const x of node) stack.push({ node: x, scope: outer });
+      continue;
+    }
+    const rec = node as Record<string, unknown>;
+    let scope = outer;
+    if (Array.isArray(rec.localTransformations) && Array.isArray(rec.miningSchema)) {
+      scope = { fields: new Map(), parent: outer };
+      const base = typeof rec.path === "string" ? rec.path : "/PMML";
+      (rec.localTransformations as DerivedField[]).forEach((f, i) => {
+        const d: Definition = { label: f.name, path: definitionPath(f.expr, `${base}/LocalTransformations/DerivedField[${i + 1}]`), expr: f.expr, scope };
+        scope.fields.set(f.name, d);
+        into.push(d);
+      });
+    }
+    for (const k in rec) {
+      const v = rec[k];
+      // Expressions hold no models; skipping them keeps the walk to the model tree.
+      if (v !== null && typeof v === "object" && k !== "localTransformations" && k !== "miningSchema") stack.push({ node: v, scope });
+    }
+  }
+}
+
+/** The definitions an expression reads, each once, in document order. */
+function dependencies(def: Definition, functions: Map<string, Definition>): Definition[] {
+  const out = new Set<Definition>();
+  const add = (d: Definition | undefined) => {
+    if (d && d !== PARAMETER) out.add(d);
+  };
+  const stack: Expr[] = [def.expr];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    switch (e.kind) {
+      case "constant":
+        break;
+      case "fieldRef":
+      case "normContinuous":
+      case "normDiscrete":
+      case "discretize":
+        add(resolveField(def.scope, e.field));
+        break;
+      case "mapValues":
+        for (const input of e.inputs) add(resolveField(def.scope, input.field));
+        break;
+      case "apply":
+        add(functions.get(e.function));
+        for (let i = e.args.length - 1; i >= 0; i--) stack.push(e.args[i]);
+        break;
+      case "textIndex":
+        add(resolveField(def.scope, e.textField));
+        stack.push(e.term);
+        break;
+      default: {
+        const never: never = e;
+        throw new Error(`unhandled expression ${JSON.stringify(never)}`);
+      }
+    }
+  }
+  return [...out];
 }

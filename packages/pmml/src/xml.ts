@@ -1,15 +1,9 @@
-import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { ParseError } from "@porta/ir";
+import { XMLParser } from "fast-xml-parser";
+import { DEFAULT_LIMITS, ParseError, type Limits } from "@porta/ir";
+import { checkXmlDocument, decodeReferences } from "./xml-check.ts";
 
-/** Limits that keep a hostile document from exhausting memory or the stack. */
-export interface XmlLimits {
-  /** Largest document accepted, in characters. */
-  maxChars: number;
-  /** Deepest element nesting accepted. */
-  maxDepth: number;
-}
-
-export const DEFAULT_XML_LIMITS: XmlLimits = { maxChars: 512 * 1024 * 1024, maxDepth: 4096 };
+/** The limits the XML reader enforces (from @porta/ir's one Limits module). */
+export type XmlLimits = Pick<Limits, "documentBytes" | "xmlElements" | "documentDepth">;
 
 type RawNode = Record<string, unknown>;
 
@@ -23,11 +17,23 @@ export class XmlElement {
   readonly name: string;
   readonly attrs: Readonly<Record<string, string>>;
   private readonly raw: RawNode[];
+  /** The path is built when asked for (errors, IR nodes that keep it), not for every element: a DataField with a million Values would otherwise build a million strings nobody reads. */
+  private pathText: string | undefined;
 
-  constructor(node: RawNode, readonly path: string) {
+  /**
+   * `parent` and `step` (`Value[3]`, or a bare name for child()) describe the path; the root is
+   * made with its path as `step` and no parent.
+   */
+  constructor(node: RawNode, step: string, private readonly parent?: XmlElement, private readonly index?: number) {
     this.name = tagOf(node);
     this.raw = (node[this.name] as RawNode[] | undefined) ?? [];
-    this.attrs = (node[":@"] as Record<string, string> | undefined) ?? {};
+    this.pathText = parent === undefined ? step : undefined;
+    const attrs = node[":@"] as Record<string, string> | undefined;
+    this.attrs = attrs === undefined ? NO_ATTRIBUTES : decodeAttributes(attrs, this);
+  }
+
+  get path(): string {
+    return (this.pathText ??= `${this.parent!.path}/${this.name}${this.index === undefined ? "" : `[${this.index}]`}`);
   }
 
   attr(name: string): string | undefined {
@@ -39,26 +45,29 @@ export class XmlElement {
     const out: XmlElement[] = [];
     const counts = new Map<string, number>();
     for (const node of this.raw) {
-      if ("#text" in node) continue;
+      if (isCharacterData(node)) continue;
       const tag = tagOf(node);
       const n = (counts.get(tag) ?? 0) + 1;
       counts.set(tag, n);
-      if (name === undefined || tag === name) out.push(new XmlElement(node, `${this.path}/${tag}[${n}]`));
+      if (name === undefined || tag === name) out.push(new XmlElement(node, tag, this, n));
     }
     return out;
   }
 
   child(name: string): XmlElement | undefined {
     for (const node of this.raw) {
-      if (!("#text" in node) && tagOf(node) === name) return new XmlElement(node, `${this.path}/${name}`);
+      if (!isCharacterData(node) && tagOf(node) === name) return new XmlElement(node, name, this);
     }
     return undefined;
   }
 
-  /** Concatenated text content of this element (not of its children). */
+  /** Concatenated text content of this element (not of its children), references decoded, CDATA as is. */
   text(): string {
     let s = "";
-    for (const node of this.raw) if ("#text" in node) s += String(node["#text"]);
+    for (const node of this.raw) {
+      if ("#text" in node) s += decodeReferences(String(node["#text"]), this.path);
+      else if ("#cdata" in node) for (const part of node["#cdata"] as RawNode[]) s += String(part["#text"] ?? "");
+    }
     return s;
   }
 
@@ -68,29 +77,50 @@ export class XmlElement {
   }
 }
 
+/** Text and CDATA nodes of the order-preserving output (CDATA is kept apart so that it is not decoded). */
+function isCharacterData(node: RawNode): boolean {
+  return "#text" in node || "#cdata" in node;
+}
+
+const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
+
+function decodeAttributes(raw: Record<string, string>, el: XmlElement): Readonly<Record<string, string>> {
+  let decoded: Record<string, string> | undefined;
+  for (const name in raw) {
+    const value = raw[name];
+    if (value.indexOf("&") < 0) continue;
+    decoded ??= { ...raw };
+    decoded[name] = decodeReferences(value, `${el.path}/@${name}`);
+  }
+  return decoded ?? raw;
+}
+
 function tagOf(node: RawNode): string {
   for (const k in node) if (k !== ":@") return k;
   return "";
 }
 
 /**
- * Parses XML safely: DTDs (and with them entity expansion and external entities) are refused,
- * the text is validated for well-formedness first, and size and nesting are bounded.
+ * Parses XML safely: one linear pre-scan (xml-check.ts) refuses DTD markup anywhere, illegal
+ * characters and references, malformed structure, and documents past the size, element-count
+ * and depth limits, each with its own typed error; only then does fast-xml-parser build the tree,
+ * with its own entity processing off as a second line of defence.
  */
-export function parseXml(text: string, limits: XmlLimits = DEFAULT_XML_LIMITS): XmlElement {
-  if (text.length > limits.maxChars) {
-    throw new ParseError("XML_TOO_LARGE", `document has ${text.length} characters, more than the limit of ${limits.maxChars}`, { path: "/", value: text.length });
+export function parseXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): XmlElement {
+  // Characters are a lower bound on UTF-8 bytes: the exact count is only needed near the limit.
+  if (text.length > limits.documentBytes || (text.length * 3 > limits.documentBytes && Buffer.byteLength(text, "utf8") > limits.documentBytes)) {
+    const bytes = Buffer.byteLength(text, "utf8");
+    throw new ParseError("DOCUMENT_TOO_LARGE", `the document has ${bytes} bytes, more than the limit of ${limits.documentBytes} (limit documentBytes)`, { path: "/", value: bytes });
   }
-  rejectDtd(text);
-  const depth = maxDepth(text);
-  if (depth > limits.maxDepth) {
-    throw new ParseError("XML_TOO_DEEP", `elements nest ${depth} deep, more than the limit of ${limits.maxDepth}`, { path: "/", value: depth });
-  }
-  const validation = XMLValidator.validate(text, { allowBooleanAttributes: false });
-  if (validation !== true) {
-    const { code, msg, line, col } = validation.err;
-    throw new ParseError("XML_MALFORMED", `not well-formed XML: ${msg} (line ${line}, column ${col})`, { path: "/", value: code });
-  }
+  checkXmlDocument(text, limits);
+  return readXmlTree(text, limits);
+}
+
+/**
+ * The tree of a document that checkXmlDocument accepted. Exported for the test that proves the
+ * second line of defence (a DTD that reached the parser still expands nothing); callers use parseXml.
+ */
+export function readXmlTree(text: string, limits: Pick<Limits, "documentDepth">): XmlElement {
   const parser = new XMLParser({
     preserveOrder: true,
     ignoreAttributes: false,
@@ -103,75 +133,24 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_XML_LIMITS): 
     tagValueProcessor: (_tag: string, value: string) => (XML_WHITESPACE_ONLY.test(value) ? "" : value),
     ignoreDeclaration: true,
     ignorePiTags: true,
-    processEntities: true,
-    // Needed for numeric character references (&#10;, &#x41;); fast-xml-parser ties them to this flag.
-    htmlEntities: true,
+    // Entities stay as written and are decoded by XmlElement (decodeReferences): were a DTD ever
+    // to get past the scan, its entities would still never be expanded.
+    processEntities: false,
+    htmlEntities: false,
+    // CDATA apart from text, so that its `&amp;` stays literal when text is decoded.
+    cdataPropName: "#cdata",
     commentPropName: false,
+    // The scan has enforced documentDepth; the parser's own default (100) would otherwise refuse
+    // real tree models with a plain Error.
+    maxNestedTags: limits.documentDepth + 1,
+    // Callbacks get a matcher rather than a path string built per tag (measurably faster).
+    jPath: false,
   });
   const nodes = parser.parse(text) as RawNode[];
-  const roots = nodes.filter((n) => !("#text" in n));
+  const roots = nodes.filter((n) => !isCharacterData(n));
   if (roots.length !== 1) {
     throw new ParseError("XML_NO_ROOT", `expected one root element, found ${roots.length}`, { path: "/", value: roots.length });
   }
   const root = roots[0];
   return new XmlElement(root, `/${tagOf(root)}`);
-}
-
-function rejectDtd(text: string): void {
-  // A DOCTYPE can only precede the root element; looking at the prolog is enough.
-  const rootStart = findRootStart(text);
-  const prolog = text.slice(0, rootStart < 0 ? Math.min(text.length, 65536) : rootStart);
-  const at = prolog.search(/<!DOCTYPE/i);
-  if (at >= 0) {
-    throw new ParseError("XML_DOCTYPE_FORBIDDEN", "DOCTYPE declarations are not accepted (they enable entity expansion and external entities)", { path: "/", value: prolog.slice(at, at + 80) });
-  }
-  if (/<!ENTITY/i.test(prolog)) {
-    throw new ParseError("XML_ENTITY_FORBIDDEN", "ENTITY declarations are not accepted", { path: "/", value: "<!ENTITY" });
-  }
-}
-
-/** Index of the first `<` that opens an element (not `<?`, `<!`). */
-function findRootStart(text: string): number {
-  let i = 0;
-  for (;;) {
-    i = text.indexOf("<", i);
-    if (i < 0 || i + 1 >= text.length) return -1;
-    const c = text.charCodeAt(i + 1);
-    if (c !== 63 /* ? */ && c !== 33 /* ! */) return i;
-    if (text.startsWith("<!--", i)) {
-      const end = text.indexOf("-->", i + 4);
-      if (end < 0) return -1;
-      i = end + 3;
-    } else {
-      i += 2;
-    }
-  }
-}
-
-/** Maximum element nesting, by a cheap scan of tags (comments and CDATA skipped). */
-function maxDepth(text: string): number {
-  let depth = 0, max = 0, i = 0;
-  const n = text.length;
-  while (i < n) {
-    i = text.indexOf("<", i);
-    if (i < 0) break;
-    const c = text.charCodeAt(i + 1);
-    if (c === 47 /* / */) {
-      depth--;
-    } else if (c === 33 /* ! */) {
-      if (text.startsWith("<!--", i)) { const e = text.indexOf("-->", i); i = e < 0 ? n : e + 3; continue; }
-      if (text.startsWith("<![CDATA[", i)) { const e = text.indexOf("]]>", i); i = e < 0 ? n : e + 3; continue; }
-    } else if (c !== 63 /* ? */) {
-      const close = text.indexOf(">", i);
-      if (close < 0) break;
-      if (text.charCodeAt(close - 1) !== 47) {
-        depth++;
-        if (depth > max) max = depth;
-      }
-      i = close + 1;
-      continue;
-    }
-    i++;
-  }
-  return max;
 }

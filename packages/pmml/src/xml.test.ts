@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { ParseError } from "@porta/ir";
+import { parseXml, readXmlTree } from "./xml.ts";
+
+function parseError(fn: () => unknown): ParseError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ParseError) return e;
+    throw e;
+  }
+  throw new Error("expected a ParseError");
+}
+
+describe("XML 1.0 §2.8 prolog: DTD markup is refused wherever it appears", () => {
+  const dtd = `<!DOCTYPE a [<!ENTITY e "EXPANDED">]>`;
+  it.each([
+    ["after a PI holding '<'", `<?pi <b?>${dtd}<a>&e;</a>`],
+    ["after an XML declaration, a comment and a PI", `<?xml version="1.0"?><!-- < --><?pi <a>?>${dtd}<a>&e;</a>`],
+    ["after a BOM", `\uFEFF${dtd}<a>&e;</a>`],
+    ["inside content", `<a>${dtd}</a>`],
+    ["an ENTITY declaration inside content", `<a><b/><!ENTITY e "x"></a>`],
+    ["an ATTLIST after the root element", `<a/><!ATTLIST a b CDATA "x">`],
+  ])("%s → XML_DOCTYPE_FORBIDDEN", (_what, doc) => {
+    expect(parseError(() => parseXml(doc)).code).toBe("XML_DOCTYPE_FORBIDDEN");
+  });
+
+  it("'<!DOCTYPE' inside a comment, a PI, CDATA or an attribute value's reference is only text", () => {
+    const root = parseXml(`\uFEFF<?xml version="1.0"?><!-- ${dtd} --><?pi ${dtd}?><a b="&lt;!DOCTYPE"><![CDATA[${dtd}]]></a>`);
+    expect(root.attr("b")).toBe("<!DOCTYPE");
+    expect(root.text()).toBe(dtd);
+  });
+
+  it("second line of defence: were a DTD to reach the parser, its entities are never expanded", () => {
+    const root = readXmlTree(`${dtd}<a>&e;</a>`, { documentDepth: 10 });
+    expect(parseError(() => root.text()).code).toBe("XML_UNDECLARED_ENTITY");
+  });
+});
+
+describe("XML 1.0 §4.6 / §4.1: predefined entities and character references are decoded by the view", () => {
+  it("in attribute values and text, CDATA left as written", () => {
+    const root = parseXml(`<a v="&lt;&gt;&amp;&apos;&quot;|&#10;|&#x41;&#66;|&#x1F600;|&amp;amp;"><b>x&#9;y&amp;<![CDATA[&amp;]]></b></a>`);
+    expect(root.attr("v")).toBe(`<>&'"|\n|AB|\u{1F600}|&amp;`);
+    expect(root.child("b")!.text()).toBe("x\ty&&amp;");
+  });
+
+  it("an entity that is not predefined is XML_UNDECLARED_ENTITY", () => {
+    const e = parseError(() => parseXml(`<a v="&nbsp;"/>`));
+    expect(e).toMatchObject({ code: "XML_UNDECLARED_ENTITY", value: "&nbsp;", path: "/a/@v" });
+  });
+
+  it("a bare '&' and '&#X41;' (uppercase X is not in the grammar) are XML_MALFORMED", () => {
+    expect(parseError(() => parseXml(`<a>fish & chips</a>`)).code).toBe("XML_MALFORMED");
+    expect(parseError(() => parseXml(`<a>&#X41;</a>`)).code).toBe("XML_MALFORMED");
+  });
+});
+
+describe("XML 1.0 well-formedness is checked by the scan (no validator pass)", () => {
+  it.each([
+    ["a truncated document", `<a><b>`],
+    ["mismatched end tag", `<a></b>`],
+    ["a duplicate attribute", `<a x="1" x="2"/>`],
+    ["an unquoted attribute", `<a x=1/>`],
+    ["'<' in an attribute value", `<a x="<"/>`],
+    ["two roots", `<a/><b/>`],
+    ["text after the root", `<a/>x`],
+    ["an unclosed comment", `<a><!-- </a>`],
+    ["an XML declaration not at the start", `<a/><?xml version="1.0"?>`],
+  ])("%s → XML_MALFORMED", (_what, doc) => {
+    expect(parseError(() => parseXml(doc)).code).toBe("XML_MALFORMED");
+  });
+
+  it("no element → XML_NO_ROOT", () => {
+    expect(parseError(() => parseXml(`<?xml version="1.0"?><!-- -->`)).code).toBe("XML_NO_ROOT");
+  });
+});
