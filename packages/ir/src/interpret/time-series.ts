@@ -238,7 +238,9 @@ function transpose(m: number[][]): number[][] {
 
 /**
  * StateSpaceModel, as JPMML-Evaluator scores it: the StateVector is the state of the first step
- * ahead, y(1) = Z·x + c, and each further step applies the TransitionMatrix first. Variances follow
+ * ahead, y(1) = Z·x + c, and each further step applies the TransitionMatrix first (and, for an
+ * InterceptVector of type "state", adds it to the state: the intercept moves the state, not the
+ * observation, and does not change the variances). Variances follow
  * R's KalmanForecast: P(1) = T·P·Tᵀ + V, P(k+1) = T·P(k)·Tᵀ + V, var(k) = σ²·(h + Z·P(k)·Zᵀ).
  */
 function forecastStateSpace(f: StateSpaceModel, h: number): SeriesForecast {
@@ -247,9 +249,13 @@ function forecastStateSpace(f: StateSpaceModel, h: number): SeriesForecast {
   }
   let x = f.state;
   const values: number[] = [];
+  const state = f.interceptType === "state";
   for (let k = 0; k < h; k++) {
-    if (k > 0) x = matVec(f.transition!, x);
-    values.push(matVec(f.measurement, x)[0] + (f.intercept[0] ?? 0));
+    if (k > 0) {
+      x = matVec(f.transition!, x);
+      if (state) x = x.map((v, i) => v + f.intercept[i]);
+    }
+    values.push(matVec(f.measurement, x)[0] + (state ? 0 : f.intercept[0] ?? 0));
   }
   let standardErrors: number[] | null = null;
   if (f.variance !== undefined && f.transition && f.predictedStateCovariance) {
