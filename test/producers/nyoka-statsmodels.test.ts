@@ -95,3 +95,30 @@ describe("nyoka statsmodels", () => {
     expect(() => parsePmml(text)).toThrow(/several target fields/);
   });
 });
+
+describe("nyoka statsmodels ExponentialSmoothing (Holt-Winters)", () => {
+  // nyoka writes the index as a DataField with a MiningField usageType="order", no horizon field
+  // (so one step ahead), no Output, Level alpha/smoothedValue, Trend_ExpoSmooth with phi=1 when
+  // undamped, and Seasonality_ExpoSmooth with an Array of one value per period.
+  const esDocument = (trend: string, season: string) => nyokaPmml(`<DataDictionary numberOfFields="1">
+        <DataField name="month" dataType="dateTime" optype="continuous"/>
+        <DataField name="passengers" dataType="double" optype="continuous"/>
+    </DataDictionary>
+    <TimeSeriesModel modelName="simple exponential smoothing" functionName="timeSeries" bestFit="ExponentialSmoothing" isScorable="true">
+        <MiningSchema><MiningField name="month" usageType="order"/><MiningField name="passengers" usageType="target"/></MiningSchema>
+        <TimeSeries usage="original" startTime="0" endTime="3" interpolationMethod="none"><TimeValue index="0" value="112"/><TimeValue index="1" value="118"/><TimeValue index="2" value="132"/><TimeValue index="3" value="129"/></TimeSeries>
+        <ExponentialSmoothing><Level alpha="0.3" smoothedValue="130.5"/>${trend}${season}</ExponentialSmoothing>
+    </TimeSeriesModel>`);
+
+  it("additive trend and additive season, no horizon field: one step ahead, level + trend + the season's value", () => {
+    const text = esDocument(`<Trend_ExpoSmooth trend="additive" gamma="0.1" phi="1" smoothedValue="2.25"/>`, `<Seasonality_ExpoSmooth type="additive" period="4" delta="0.2"><Array n="4" type="real">-3.5 1.25 4 -1.75</Array></Seasonality_ExpoSmooth>`);
+    const got = scoreBoth(text, [{}]);
+    expectClose(got[0].passengers, 130.5 + 2.25 - 3.5);
+  });
+
+  it("damped multiplicative trend and multiplicative season: level · trend^φ · season", () => {
+    const text = esDocument(`<Trend_ExpoSmooth trend="damped_multiplicative" gamma="0.1" phi="0.9" smoothedValue="1.02"/>`, `<Seasonality_ExpoSmooth type="multiplicative" period="2" delta="0.2"><Array n="2" type="real">0.95 1.05</Array></Seasonality_ExpoSmooth>`);
+    const got = scoreBoth(text, [{}]);
+    expectClose(got[0].passengers, 130.5 * Math.pow(1.02, 0.9) * 0.95);
+  });
+});
