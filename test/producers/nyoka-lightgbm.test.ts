@@ -21,8 +21,8 @@ function nodeXml(t: Tree, predicate: string): string {
 }
 
 function evalTree(t: Tree, row: Record<string, number>): number {
-  while (typeof t !== "number") t = row[t[0]] <= t[1] ? t[2] : t[3];
-  return t;
+  if (typeof t === "number") return t;
+  return evalTree(row[t[0]] <= t[1] ? t[2] : t[3], row);
 }
 
 const fields = ["f1", "f2"];
@@ -49,7 +49,7 @@ describe("nyoka LightGBM", () => {
   <Segmentation multipleModelMethod="sum">${treeSegments(trees)}</Segmentation>
  </MiningModel>`);
     const got = scoreBoth(text, rows);
-    rows.forEach((row, i) => expectClose(got[i].predicted_y, trees.reduce((s, t) => s + evalTree(t, row), 0)));
+    rows.forEach((row, i) => expectClose(got[i].predicted_y, trees.reduce<number>((s, t) => s + evalTree(t, row), 0)));
   });
 
   it("LGBMClassifier binary: modelChain of the lgbValue sum (isFinalResult=false) and a logit RegressionModel", () => {
@@ -80,7 +80,7 @@ describe("nyoka LightGBM", () => {
  </MiningModel>`);
     const got = scoreBoth(text, rows);
     rows.forEach((row, i) => {
-      const p = 1 / (1 + Math.exp(-trees.reduce((s, t) => s + evalTree(t, row), 0)));
+      const p = 1 / (1 + Math.exp(-trees.reduce<number>((s, t) => s + evalTree(t, row), 0)));
       expectClose(got[i].probability_yes, p);
       expectClose(got[i].probability_no, 1 - p);
       expect(got[i].predicted_churn).toBe(p > 0.5 ? "yes" : "no");
@@ -116,7 +116,7 @@ describe("nyoka LightGBM", () => {
  </MiningModel>`);
     const got = scoreBoth(text, rows);
     rows.forEach((row, i) => {
-      const sums = perClass.map((ts) => Math.fround(ts.reduce((s, t) => s + evalTree(t, row), 0)));
+      const sums = perClass.map((ts) => Math.fround(ts.reduce<number>((s, t) => s + evalTree(t, row), 0)));
       const e = sums.map((s) => Math.exp(s));
       const total = e.reduce((a, b) => a + b, 0);
       classes.forEach((c, k) => expectClose(got[i][`probability_${c}`], e[k] / total));

@@ -88,6 +88,27 @@ describe("nyoka statsmodels", () => {
     expectClose(got[0].y, ys[4] + w1 + w2);
   });
 
+  it("conf_int OutputFields without StateSpaceModel@variance: statsmodels' get_forecast, var(1) = Z·P·Zᵀ + H with P already one step ahead, then P ← T·P·Tᵀ + RQRᵀ", () => {
+    const [T, P1, RQR, H, c] = [0.5, 2.2, 2, 0.3, 10];
+    const ssm = `<StateSpaceModel>
+            <StateVector>${arr([1.5])}</StateVector>
+            <TransitionMatrix>${matrix([[T]])}</TransitionMatrix>
+            <MeasurementMatrix>${matrix([[1]])}</MeasurementMatrix>
+            <InterceptVector type="observation">${arr([c])}</InterceptVector>
+            <SelectedStateCovarianceMatrix>${matrix([[RQR]])}</SelectedStateCovarianceMatrix>
+            <PredictedStateCovarianceMatrix>${matrix([[P1]])}</PredictedStateCovarianceMatrix>
+            <ObservationVarianceMatrix>${matrix([[H]])}</ObservationVarianceMatrix>
+        </StateSpaceModel>`;
+    const intervals = ["Lower", "Upper"].map((side) => `<OutputField name="conf_int_95_${side.toLowerCase()}_y" optype="continuous" dataType="string" targetField="y" feature="confidenceInterval${side}" value="95"><Extension extender="ADAPA" name="dataType" value="json"/></OutputField>`).join("");
+    const text = tsDocument(["y"], [[11, 12]], "StateSpaceModel", ssm, "SARIMAX").replace("</Output>", `${intervals}</Output>`);
+    const z95 = 1.959963984540054;
+    const mean = [1.5 + c, T * 1.5 + c];
+    const se = [Math.sqrt(P1 + H), Math.sqrt(T * P1 * T + RQR + H)];
+    const got = scoreBoth(text, [{ h: 2 }]);
+    path(got[0], "conf_int_95_lower_y").forEach((v, k) => expectClose(v, mean[k] - z95 * se[k], 1e-9));
+    path(got[0], "conf_int_95_upper_y").forEach((v, k) => expectClose(v, mean[k] + z95 * se[k], 1e-9));
+  });
+
   it("VARMAX (several target series) is refused with a typed error naming the MiningSchema", () => {
     const ssm = `<StateSpaceModel><StateVector>${arr([1, 2])}</StateVector><TransitionMatrix>${matrix([[0.5, 0], [0, 0.5]])}</TransitionMatrix><MeasurementMatrix>${matrix([[1, 0], [0, 1]])}</MeasurementMatrix><InterceptVector type="state">${arr([0, 0])}</InterceptVector></StateSpaceModel>`;
     const text = tsDocument(["y1", "y2"], [[1, 2], [3, 4]], "StateSpaceModel", ssm, "VARMAX");
