@@ -9,6 +9,8 @@
  * "labelBinarizer(c)(last class)", optype categorical and dataType double.
  */
 import { describe, expect, it } from "vitest";
+import { SchemaError } from "@porta/ir";
+import { parsePmml } from "@porta/pmml";
 import { expectClose, nyokaPmml, scoreBoth } from "./both-backends.ts";
 
 const [mean, scale, fill, t, maxAbs] = [3.2, 1.7, 0.15, 0.5, 8];
@@ -77,5 +79,29 @@ describe("nyoka preprocessing into a binary linear classifier", () => {
       expectClose(got[i].probability_neg, 1 - p);
       expect(got[i].predicted_Label).toBe(p > 0.5 ? "pos" : "neg");
     });
+  });
+});
+
+describe("nyoka writes a zero through generateDS as an empty Constant", () => {
+  const doc = (constant: string) => nyokaPmml(`<DataDictionary numberOfFields="2">
+        <DataField name="z" optype="continuous" dataType="double"/>
+        <DataField name="y" optype="continuous" dataType="double"/>
+    </DataDictionary>
+    <TransformationDictionary>
+        <DerivedField name="binarizer(z)" optype="continuous" dataType="double"><Apply function="threshold"><FieldRef field="z"/>${constant}</Apply></DerivedField>
+    </TransformationDictionary>
+    <RegressionModel modelName="LinearRegression" functionName="regression">
+        <MiningSchema><MiningField name="z" usageType="active" optype="continuous"/><MiningField name="y" usageType="target" optype="continuous"/></MiningSchema>
+        <RegressionTable intercept="1.0"><NumericPredictor name="binarizer(z)" exponent="1" coefficient="2.0"/></RegressionTable>
+    </RegressionModel>`);
+
+  it("an empty Constant with dataType=\"double\" (Binarizer's default threshold 0.0) is not a double: SchemaError naming the Constant", () => {
+    const text = doc(`<Constant dataType="double"/>`);
+    expect(() => parsePmml(text)).toThrow(SchemaError);
+    try {
+      parsePmml(text);
+    } catch (e) {
+      expect((e as SchemaError).path).toMatch(/Constant\[1\]$/);
+    }
   });
 });
