@@ -124,4 +124,22 @@ describe("R pmml xgb.Booster", () => {
       expectClose(got[i].Probability_yes, 1 / (1 + Math.exp(-margin)));
     });
   });
+
+  it("without output_categories (regression) the exporter writes no collecting model: a modelChain answers its last segment, so only the last tree (PMML 4.4 §Segmentation modelChain)", () => {
+    const trees: XgbNode[] = [["a", 2.5, -0.4, 0.6, 0.6], ["b", 1, 0.125, 0.3, -0.1]];
+    const segments = trees.map((t, k) => `<Segment id="${k}"><True/>
+   <TreeModel modelName="xboost_Model" functionName="regression" algorithmName="xgboost" splitCharacteristic="multiSplit">
+    ${schema(["a", "b"], "y", "asIs")}
+    <Output><OutputField name="predictedValueTree${k}" dataType="double" optype="continuous" feature="predictedValue"/></Output>
+    ${nodeXml(t, "<True/>")}
+   </TreeModel></Segment>`).join("");
+    const text = rPmml(`<DataDictionary numberOfFields="3">${numericInputs}<DataField name="y" optype="continuous" dataType="double"/></DataDictionary>
+ <MiningModel modelName="xboost_Model" algorithmName="xgboost" functionName="regression">
+  ${schema(["a", "b"], "y", "returnInvalid")}
+  <Segmentation multipleModelMethod="modelChain">${segments}</Segmentation>
+ </MiningModel>`);
+    const rows = [{ a: 1, b: 0.5 }, { a: 3, b: 2 }, { a: 3, b: null }];
+    const got = scoreBoth(text, rows);
+    rows.forEach((row, i) => expectClose(got[i].y, evalTree(trees[1], row)));
+  });
 });
