@@ -647,6 +647,13 @@ class ModelContext implements KernelContext, ExpressionHost {
     this.compiler.steps.push(code);
   }
 
+  captureSteps<T>(build: () => T): { result: T; steps: Code[] } {
+    const steps = this.compiler.steps;
+    const from = steps.length;
+    const result = build();
+    return { result, steps: steps.splice(from) };
+  }
+
   fail(kind: RowErrorKind): Code {
     return this.compiler.fail(kind);
   }

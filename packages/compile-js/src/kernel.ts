@@ -50,6 +50,12 @@ export interface KernelContext {
   declare(code: Code): void;
   /** A batch-level statement (`n` rows), run after the steps declared before it. */
   step(code: Code): void;
+  /**
+   * Runs `build` and hands back, instead of keeping them in place, the steps it declared: a
+   * modelChain runs them with the segment that declared them, after the segments before it
+   * defined the OutputFields they may read.
+   */
+  captureSteps<T>(build: () => T): { result: T; steps: Code[] };
   /** k + 1 for an evaluation error kind (the value `rowErrors` and error flag arrays hold). */
   errorIndex(kind: { code: string; message: string; path?: string }): number;
   /** Code recording an evaluation error for row `i` (the interpreter would throw it for that row). */

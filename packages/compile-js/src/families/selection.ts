@@ -14,6 +14,12 @@ interface SelectedSegment {
   defined: Name | null;
   /** Whether its prediction can be the MiningModel's (same functionName). */
   matches: boolean;
+  /**
+   * Batch steps its compilation declared (derived-field fills, output arrays). In a chain they
+   * run just before the segment: a LocalTransformation of segment k may read the OutputFields of
+   * segments before it (R pmml xgboost sums predictedValueTree0..n in the last segment).
+   */
+  steps: Code[];
 }
 
 /**
@@ -42,8 +48,10 @@ export function compileSelection(model: MiningModel, ctx: KernelContext, _target
   const selected: SelectedSegment[] = model.segments.map((segment, index) => {
     const ok = matches(segment.model.functionName);
     if (!chain && !ok) throw new NotCompilable("selectFirst segment of another functionName");
-    const s = compileSegment(segment, ctx);
-    const outputs = s.sctx.modelOutputs(segment.model, s.row, s.target);
+    const { result: { s, outputs }, steps } = ctx.captureSteps(() => {
+      const s = compileSegment(segment, ctx);
+      return { s, outputs: s.sctx.modelOutputs(segment.model, s.row, s.target) };
+    });
     let defined: Name | null = null;
     if (chain && outputs.fields.length > 0) {
       // Per row: 0 once the segment defined its fields, else the error a read of them records.
@@ -63,7 +71,7 @@ export function compileSelection(model: MiningModel, ctx: KernelContext, _target
         });
       }
     }
-    return { s, index, outputs, defined, matches: ok };
+    return { s, index, outputs, defined, matches: ok, steps };
   });
   const union = selected.filter((x) => x.matches);
   if (union.length === 0) throw new NotCompilable("modelChain without a segment of the MiningModel's functionName");
@@ -147,7 +155,8 @@ ${x.outputs.code}
 ${choose}
 }
 }`);
-    return _`${fn}(n);`;
+    return _`${join(x.steps, "\n")}
+${fn}(n);`;
   });
   ctx.step(_`${alloc}
 ${join(calls, "\n")}

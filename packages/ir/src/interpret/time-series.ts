@@ -238,8 +238,11 @@ function transpose(m: number[][]): number[][] {
 
 /**
  * StateSpaceModel, as JPMML-Evaluator scores it: the StateVector is the state of the first step
- * ahead, y(1) = Z·x + c, and each further step applies the TransitionMatrix first. Variances follow
- * R's KalmanForecast: P(1) = T·P·Tᵀ + V, P(k+1) = T·P(k)·Tᵀ + V, var(k) = σ²·(h + Z·P(k)·Zᵀ).
+ * ahead, y(1) = Z·x + c, and each further step applies the TransitionMatrix first (and, for an
+ * InterceptVector of type "state", adds it to the state: the intercept moves the state, not the
+ * observation, and does not change the variances). With @variance (R's pmml), variances follow
+ * R's KalmanForecast: P(1) = T·P·Tᵀ + V, P(k+1) = T·P(k)·Tᵀ + V, var(k) = σ²·(h + Z·P(k)·Zᵀ);
+ * without it (nyoka), statsmodels' get_forecast: P is already P(1), var(k) = Z·P(k)·Zᵀ + H.
  */
 function forecastStateSpace(f: StateSpaceModel, h: number): SeriesForecast {
   if (h > 1 && !f.transition) {
@@ -247,12 +250,32 @@ function forecastStateSpace(f: StateSpaceModel, h: number): SeriesForecast {
   }
   let x = f.state;
   const values: number[] = [];
+  const state = f.interceptType === "state";
   for (let k = 0; k < h; k++) {
-    if (k > 0) x = matVec(f.transition!, x);
-    values.push(matVec(f.measurement, x)[0] + (f.intercept[0] ?? 0));
+    if (k > 0) {
+      x = matVec(f.transition!, x);
+      if (state) x = x.map((v, i) => v + f.intercept[i]);
+    }
+    values.push(matVec(f.measurement, x)[0] + (state ? 0 : f.intercept[0] ?? 0));
   }
   let standardErrors: number[] | null = null;
-  if (f.variance !== undefined && f.transition && f.predictedStateCovariance) {
+  if (f.variance === undefined && f.predictedStateCovariance && (h === 1 || f.transition)) {
+    // Without @variance (nyoka's statsmodels export) the matrices are in the series' units and
+    // PredictedStateCovarianceMatrix is already the covariance of the first forecast's state,
+    // statsmodels' P(n+1|n): var(1) = Z·P·Zᵀ + H, then P(k+1) = T·P(k)·Tᵀ + RQRᵀ.
+    const Z = f.measurement[0];
+    const V = f.selectedStateCovariance;
+    let P = f.predictedStateCovariance;
+    standardErrors = [];
+    for (let k = 0; k < h; k++) {
+      if (k > 0) {
+        P = matMul(matMul(f.transition!, P), transpose(f.transition!));
+        if (V) P = P.map((row, i) => row.map((v, j) => v + V[i][j]));
+      }
+      const zpz = Z.reduce((s, zi, i) => s + zi * Z.reduce((t, zj, j) => t + P[i][j] * zj, 0), 0);
+      standardErrors.push(Math.sqrt((f.observationVariance ?? 0) + zpz));
+    }
+  } else if (f.variance !== undefined && f.transition && f.predictedStateCovariance) {
     const T = f.transition, Tt = transpose(T), Z = f.measurement[0];
     const V = f.selectedStateCovariance;
     let P = f.predictedStateCovariance;

@@ -58,6 +58,12 @@ export interface StateSpaceModel {
   transition?: number[][];
   measurement: number[][];
   intercept: number[];
+  /**
+   * InterceptVector/@type (PMML 4.4 §StateSpaceModel): "observation" adds intercept[0] to each
+   * forecast, "state" adds the vector to the state at each transition x(k+1) = T·x(k) + c (nyoka
+   * writes SARIMAX trends so, with the StateVector already T·x + c).
+   */
+  interceptType: "observation" | "state";
   /** Innovation variance σ² (StateSpaceModel/@variance); intervals need it. */
   variance?: number;
   /** Covariance of the state before the first step's transition (R's P), and the state noise (R's V). */

@@ -22,6 +22,12 @@ export function parseTimeSeriesModel(el: XmlElement, base: ModelBase): TimeSerie
     // JPMML-Evaluator: the forecast horizon is the one supplementary field.
     throw new SchemaError("PMML_FORECAST_HORIZON", "a TimeSeriesModel takes at most one supplementary field (the forecast horizon)", { path: `${el.path}/MiningSchema`, value: supplementary.map((f) => f.name).join(", ") });
   }
+  const targets = base.miningSchema.filter((f) => f.usageType === "predicted" || f.usageType === "target");
+  if (targets.length > 1) {
+    // nyoka's VARMAX export: one series per target and a MeasurementMatrix row each. Porta forecasts
+    // one series; scoring only the first would answer the others' OutputFields with its path.
+    throw new UnsupportedFeatureError("TimeSeriesModel/MiningSchema", "a TimeSeriesModel with several target fields (a multivariate series) is not supported", { path: `${el.path}/MiningSchema`, value: targets.map((f) => f.name).join(", ") });
+  }
   let forecaster: TimeSeriesForecaster;
   switch (bestFit) {
     case "ExponentialSmoothing":
@@ -133,7 +139,7 @@ function parseArima(el: XmlElement, history: number[]): Arima | StateSpaceModel 
       throw new UnsupportedFeatureError("ARIMA@predictionMethod=exactLeastSquares", "exact least squares needs KalmanState with FinalStateVector, TransitionMatrix and MeasurementMatrix", { path: el.path });
     }
     const ss = parseStateSpace(kalman, el, "FinalStateVector");
-    return { ...ss, intercept: [constantTerm] };
+    return { ...ss, intercept: [constantTerm], interceptType: "observation" };
   }
   const nonseasonal = parseComponent(el.child("NonseasonalComponent"), false) ?? { ar: [], d: 0, ma: [], residuals: [], period: 1 };
   const seasonal = parseComponent(el.child("SeasonalComponent"), true);
@@ -186,15 +192,26 @@ function parseStateSpace(el: XmlElement, owner: XmlElement, stateName = "StateVe
   if (!state) throw new SchemaError("PMML_MISSING_ELEMENT", `${el.name} needs a ${stateName}`, { path: el.path, value: stateName });
   const measurement = matrixChild(el, "MeasurementMatrix");
   if (!measurement) throw new SchemaError("PMML_MISSING_ELEMENT", `${el.name} needs a MeasurementMatrix`, { path: el.path, value: "MeasurementMatrix" });
+  if (measurement.length !== 1) {
+    throw new UnsupportedFeatureError("MeasurementMatrix", "a StateSpaceModel observing several series (MeasurementMatrix with several rows) is not supported", { path: `${el.path}/MeasurementMatrix`, value: measurement.length });
+  }
   const transition = matrixChild(el, "TransitionMatrix");
   const n = state.length;
   if (measurement[0]?.length !== n || (transition && (transition.length !== n || transition.some((r) => r.length !== n)))) {
     throw new SchemaError("PMML_BAD_VALUE", "the state vector, TransitionMatrix and MeasurementMatrix sizes disagree", { path: el.path, value: n });
   }
-  const interceptVector = arrayChild(el.child("InterceptVector"));
+  const interceptEl = el.child("InterceptVector");
+  const interceptVector = arrayChild(interceptEl);
   const intercept = numberAttr(owner, "intercept", 0);
   if (interceptVector && intercept !== 0) {
     throw new SchemaError("PMML_BAD_VALUE", "StateSpaceModel has both @intercept and an InterceptVector", { path: el.path, value: intercept });
+  }
+  const interceptType = interceptEl ? enumAttr(interceptEl, "type", ["observation", "state"] as const, "observation") : "observation";
+  if (interceptType === "state" && interceptVector && interceptVector.length !== n) {
+    throw new SchemaError("PMML_BAD_VALUE", "a state InterceptVector needs one value per state", { path: interceptEl!.path, value: interceptVector.length });
+  }
+  if (interceptType === "observation" && interceptVector && interceptVector.length !== measurement.length) {
+    throw new SchemaError("PMML_BAD_VALUE", "an observation InterceptVector needs one value per MeasurementMatrix row", { path: interceptEl!.path, value: interceptVector.length });
   }
   const observationVariance = matrixChild(el, "ObservationVarianceMatrix")?.[0]?.[0] ?? numberAttr(owner, "observationVariance");
   return {
@@ -203,6 +220,7 @@ function parseStateSpace(el: XmlElement, owner: XmlElement, stateName = "StateVe
     transition,
     measurement,
     intercept: interceptVector ?? [intercept],
+    interceptType,
     variance: numberAttr(owner, "variance"),
     predictedStateCovariance: matrixChild(el, "PredictedStateCovarianceMatrix"),
     selectedStateCovariance: matrixChild(el, "SelectedStateCovarianceMatrix"),
