@@ -153,3 +153,17 @@ describe("porta inspect / score --verbose say what was read on trust", () => {
     expect(score.stdout.trim().split("\n")).toHaveLength(9);
   });
 });
+
+describe("limits reach every phase through loadModel", () => {
+  it("documentDepth, regexSteps and rowDepth given to loadModel apply to a PMML model", async () => {
+    const { loadModel } = await import("@porta/runtime");
+    const deep = (n: number) => `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/><DataDictionary><DataField name="x" optype="continuous" dataType="double"/><DataField name="y" optype="continuous" dataType="double"/></DataDictionary>
+      <TransformationDictionary><DerivedField name="d" optype="continuous" dataType="double">${"<Apply function=\"abs\">".repeat(n)}<FieldRef field="x"/>${"</Apply>".repeat(n)}</DerivedField></TransformationDictionary>
+      <RegressionModel functionName="regression"><MiningSchema><MiningField name="x"/><MiningField name="y" usageType="target"/></MiningSchema><RegressionTable intercept="0"><NumericPredictor name="d" coefficient="1"/></RegressionTable></RegressionModel></PMML>`;
+    await expect(loadModel(deep(30))).resolves.toBeDefined();
+    await expect(loadModel(deep(30), { limits: { documentDepth: 10 } })).rejects.toMatchObject({ code: "XML_TOO_DEEP" });
+    const model = await loadModel(deep(1), { backend: "interp", limits: { rowDepth: 2 } });
+    const { errors } = model.scoreBatch([{ x: [[[1]]] }, { x: -2 }], { onError: "collect" });
+    expect(errors.map((e) => e.code)).toEqual(["ROW_TOO_DEEP"]);
+  });
+});

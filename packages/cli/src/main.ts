@@ -129,7 +129,7 @@ async function scoreCommand(modelPath: string, opts: ScoreOptions): Promise<numb
   if (opts.onError !== "fail" && opts.onError !== "skip") throw new CommanderError(EXIT.usage, "porta.onError", `porta: unknown --on-error policy "${opts.onError}" (fail or skip)`);
   const limits = resolveLimits(opts.limit);
   const t0 = performance.now();
-  const model = loadModelSync(modelPath, { backend: backendOption(opts.backend), cache: opts.cache });
+  const model = loadModelSync(modelPath, { backend: backendOption(opts.backend), cache: opts.cache, limits });
   const t1 = performance.now();
   const pfaEngine = model instanceof PfaModel ? model.engine : undefined;
   const inputFormat = formatOfPath(opts.input);

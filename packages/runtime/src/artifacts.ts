@@ -1,6 +1,7 @@
 import { ArtifactCache, artifactKey } from "@porta/cache";
 import { compilePipeline, deserializeCompiled, NotCompilable, serializeCompiled } from "@porta/compile-js";
 import { parsePmml } from "@porta/pmml";
+import type { Limits } from "@porta/ir";
 import { CompiledPmmlModel, type ModelFacts } from "./compiled-model.ts";
 import type { Model } from "./model.ts";
 import { PmmlModel } from "./pmml-model.ts";
@@ -23,7 +24,7 @@ export interface ArtifactLoad {
  * compiling; a miss compiles and stores. A document compile-js cannot compile is scored by
  * the interpreter and not cached (parsing it again is all it costs).
  */
-export function loadPmmlWithArtifacts(text: string, cache: ArtifactCache): { model: Model; load: ArtifactLoad } {
+export function loadPmmlWithArtifacts(text: string, cache: ArtifactCache, limits: Partial<Limits> = {}): { model: Model; load: ArtifactLoad } {
   const key = artifactKey(text, "js", PORTA_VERSION);
   const t0 = performance.now();
   const artifact = cache.get(key);
@@ -37,8 +38,8 @@ export function loadPmmlWithArtifacts(text: string, cache: ArtifactCache): { mod
     }
   }
   const t1 = performance.now();
-  const pipeline = parsePmml(text);
-  const reference = new PmmlModel(pipeline);
+  const pipeline = parsePmml(text, { limits });
+  const reference = new PmmlModel(pipeline, limits);
   let model: Model = reference;
   try {
     const compiled = compilePipeline(pipeline);

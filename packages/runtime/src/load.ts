@@ -27,9 +27,11 @@ export interface LoadOptions {
    */
   cache?: boolean | ArtifactCache;
   /**
-   * Resource limits over `DEFAULT_LIMITS` (see @porta/ir `Limits`). PFA engines read
-   * `pfaWallMs` (per begin/action/end call, PFA_TIMEOUT) and `pfaStateBytes` (cells and pools,
-   * PFA_MEMORY).
+   * Resource limits over `DEFAULT_LIMITS` (see @porta/ir `Limits` and SECURITY.md). The PMML
+   * reader reads documentBytes, xmlElements and documentDepth; the interpreter regexSteps; PFA
+   * engines `pfaWallMs` (per begin/action/end call, PFA_TIMEOUT) and `pfaStateBytes` (cells and
+   * pools, PFA_MEMORY); `scoreBatch` rowDepth. A cache hit skips the reader's limits (the
+   * document was read under them when it was compiled).
    */
   limits?: Partial<Limits>;
 }
@@ -72,7 +74,7 @@ export function loadModelSync(pathOrText: string, options: LoadOptions = {}): Mo
   const format = options.format ?? detectFormat(text);
   if (format === "pmml" && options.cache && options.backend !== "interp") {
     const cache = options.cache === true ? new ArtifactCache() : options.cache;
-    const { model, load } = loadPmmlWithArtifacts(text, cache);
+    const { model, load } = loadPmmlWithArtifacts(text, cache, options.limits);
     (model as { loadInfo?: Model["loadInfo"] }).loadInfo = { artifactCache: load };
     return model;
   }
@@ -81,12 +83,12 @@ export function loadModelSync(pathOrText: string, options: LoadOptions = {}): Mo
 
 export function modelFromText(text: string, format: ModelFormat, backend: Backend = "auto", limits: Partial<Limits> = {}): Model {
   if (format === "pfa") return new PfaModel(text, limits);
-  return pmmlModel(parsePmml(text), backend);
+  return pmmlModel(parsePmml(text, { limits }), backend, limits);
 }
 
 /** The fastest backend that can score the pipeline; the interpreter says why when it is chosen. */
-export function pmmlModel(pipeline: Pipeline, backend: Backend = "auto"): Model {
-  const reference = new PmmlModel(pipeline);
+export function pmmlModel(pipeline: Pipeline, backend: Backend = "auto", limits: Partial<Limits> = {}): Model {
+  const reference = new PmmlModel(pipeline, limits);
   if (backend === "interp") return reference;
   try {
     return new CompiledPmmlModel(pipeline, compilePipeline(pipeline), reference);

@@ -1,5 +1,5 @@
 import {
-  nestedModels, interpret, isPortaError, preparePipeline, resultOutputFields,
+  nestedModels, interpret, isPortaError, preparePipeline, resolveLimits, resultOutputFields, type Limits,
   type ModelNode, type Pipeline, type PreparedPipeline,
 } from "@porta/ir";
 import { checkRowDepth, scoreEachRow, type BatchOptions, type BatchResult, type FieldInfo, type Model, type ScoreResult } from "./model.ts";
@@ -46,11 +46,13 @@ export class PmmlModel implements Model {
   readonly outputFields: FieldInfo[];
   readonly groupField?: string;
   private readonly prepared: PreparedPipeline;
+  private readonly limits: Limits;
   private readonly finalNames: string[];
 
-  constructor(readonly pipeline: Pipeline) {
+  constructor(readonly pipeline: Pipeline, limits: Partial<Limits> = {}) {
     this.notices.push(...(pipeline.notices ?? []));
-    this.prepared = preparePipeline(pipeline);
+    this.limits = resolveLimits(limits);
+    this.prepared = preparePipeline(pipeline, this.limits);
     const model = pipeline.model;
     this.modelTypes = modelTypesOf(model);
     const byName = new Map(pipeline.dataFields.map((f) => [f.name, f]));
@@ -80,6 +82,6 @@ export class PmmlModel implements Model {
   }
 
   scoreBatch(rows: readonly Readonly<Record<string, unknown>>[], options: BatchOptions = {}): BatchResult {
-    return scoreEachRow(rows, (row) => this.scoreChecked(row), options);
+    return scoreEachRow(rows, (row) => this.scoreChecked(row), { rowDepth: this.limits.rowDepth, ...options });
   }
 }
