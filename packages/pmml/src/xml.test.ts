@@ -74,3 +74,9 @@ describe("XML 1.0 well-formedness is checked by the scan (no validator pass)", (
     expect(parseError(() => parseXml(`<?xml version="1.0"?><!-- -->`)).code).toBe("XML_NO_ROOT");
   });
 });
+
+describe("what the scan lets through and the parser rejects is typed", () => {
+  it("a processing instruction whose target is no XML name is ParseError XML_MALFORMED (found by the property tests)", () => {
+    expect(() => parseXml(`<?'xml version="1.0"?><PMML version="4.4"/>`)).toThrow(expect.objectContaining({ code: "XML_MALFORMED" }));
+  });
+});

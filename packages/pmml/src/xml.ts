@@ -146,7 +146,15 @@ export function readXmlTree(text: string, limits: Pick<Limits, "documentDepth">)
     // Callbacks get a matcher rather than a path string built per tag (measurably faster).
     jPath: false,
   });
-  const nodes = parser.parse(text) as RawNode[];
+  let nodes: RawNode[];
+  try {
+    nodes = parser.parse(text) as RawNode[];
+  } catch (e) {
+    // What the scan let through and the parser still rejects (a processing instruction whose
+    // target is no XML name, say) is malformed XML, never a plain Error.
+    if (e instanceof ParseError) throw e;
+    throw new ParseError("XML_MALFORMED", `the document is not well-formed XML: ${e instanceof Error ? e.message : String(e)}`, { path: "/", value: null });
+  }
   const roots = nodes.filter((n) => !isCharacterData(n));
   if (roots.length !== 1) {
     throw new ParseError("XML_NO_ROOT", `expected one root element, found ${roots.length}`, { path: "/", value: roots.length });
