@@ -113,8 +113,16 @@ describe("bad TextIndex definitions are SchemaErrors when prepared", () => {
 
   it("leading Java inline flags become JS flags; (?u) is dropped", () => {
     const re = compileTextRegex("(?u)(?i)\\bab\\b", true, undefined);
-    expect(re.flags).toBe("gi");
-    expect(re.source).toBe("\\bab\\b");
+    // (?i) made it case-insensitive; (?u) left nothing behind in the pattern.
+    expect(re.all("AB x ab").map((m) => m.spans.slice(0, 2))).toEqual([[0, 2], [5, 7]]);
+    expect(re.test("xab")).toBe(false);
+  });
+
+  it("a catastrophic pattern in a document cannot run away on a row's text (the safe regex engine)", () => {
+    const t0 = performance.now();
+    const n = node({ normalizations: [table([["(a+)+$", "", true]])] });
+    expect(() => evaluateTextIndex(n, `${"a".repeat(50_000)}b`, "x")).not.toThrow();
+    expect(performance.now() - t0).toBeLessThan(2000);
   });
 
   it("a normalisation that keeps growing the text stops with an EvaluationError", () => {

@@ -1,6 +1,7 @@
 import type { TextIndexExpr, TextIndexNormalization } from "../expr.ts";
 import { EvaluationError, SchemaError } from "../errors.ts";
 import { formatValue, type Value } from "../values.ts";
+import { compileSafeRegex, type SafeRegex } from "../regex.ts";
 
 /**
  * PMML 4.4 §Transformations "TextIndex": how often a term occurs in a text, with the
@@ -46,15 +47,16 @@ export const MAX_NORMALIZED_CHARS = 1 << 18;
 
 /**
  * The one place TextIndex compiles a regular expression (wordSeparatorCharacterRE, x-wordRE and
- * normalisation rows): the plain JS RegExp for now, so the engine can be swapped in one place.
- * `g` because every use scans the whole text; `i` for a case-insensitive normalisation table.
- * Leading Java inline flags, which JPMML-SkLearn writes ("(?u)\b\w\w+\b"), become JS flags:
+ * normalisation rows), on the project's safe engine (packages/ir/src/regex.ts: linear RE2JS, or
+ * V8 under the regexSteps budget for what only backtracking can do, REGEX_BUDGET past it), so a
+ * document's pattern cannot run away on a row's text. `i` for a case-insensitive normalisation
+ * table. Leading Java inline flags, which JPMML-SkLearn writes ("(?u)\b\w\w+\b"), become JS flags:
  * (?i) → i, (?s) → s, (?m) → m; (?u) (Unicode case folding) and (?U) change nothing JS can
  * express and are dropped, so \w stays ASCII as in java.util.regex without (?U).
  * A pattern JS cannot compile is a SchemaError at `path`.
  */
-export function compileTextRegex(source: string, caseSensitive: boolean, path: string | undefined): RegExp {
-  let flags = caseSensitive ? "g" : "gi";
+export function compileTextRegex(source: string, caseSensitive: boolean, path: string | undefined): SafeRegex {
+  let flags = caseSensitive ? "" : "i";
   let body = source;
   for (let m = /^\(\?([a-zA-Z]+)\)/.exec(body); m !== null; m = /^\(\?([a-zA-Z]+)\)/.exec(body)) {
     for (const f of m[1]) {
@@ -64,7 +66,7 @@ export function compileTextRegex(source: string, caseSensitive: boolean, path: s
     body = body.slice(m[0].length);
   }
   try {
-    return new RegExp(body, flags);
+    return compileSafeRegex(body, flags);
   } catch (e) {
     throw new SchemaError("PMML_TEXT_INDEX_REGEX", `invalid regular expression: ${(e as Error).message}`, { path, value: source });
   }
@@ -76,7 +78,7 @@ function quoteRegex(text: string): string {
 }
 
 interface PreparedRow {
-  re: RegExp;
+  re: SafeRegex;
   replacement: Replacement;
 }
 
@@ -148,10 +150,9 @@ type Replacement = (string | number | { name: string })[];
  * character literally. JS's own `$&`, `$'`, `` $` `` and `$$` are not special there.
  */
 function parseReplacement(replacement: string, source: string, path: string | undefined): Replacement {
-  // Groups of the pattern: an empty alternative always matches, with every group undefined.
-  const probe = compileTextRegex(`${source}|`, true, path).exec("");
-  const groupCount = probe === null ? 0 : probe.length - 1;
-  const names = new Set(Object.keys(probe?.groups ?? {}));
+  const pattern = compileTextRegex(source, true, path);
+  const groupCount = pattern.groupCount;
+  const names = new Set(pattern.groupNames.keys());
   const bad = (why: string): never => {
     throw new SchemaError("PMML_TEXT_INDEX_REPLACEMENT", why, { path, value: replacement });
   };
@@ -187,23 +188,23 @@ function parseReplacement(replacement: string, source: string, path: string | un
   return parts;
 }
 
-function replaceAll(text: string, re: RegExp, replacement: Replacement): string {
-  re.lastIndex = 0;
-  if (replacement.length === 1 && typeof replacement[0] === "string") {
-    // A plain string replacement, with JS's own `$` patterns escaped (much faster than a callback).
-    return text.replace(re, replacement[0].replace(/\$/g, "$$$$"));
-  }
-  return text.replace(re, (...args: unknown[]) => {
-    const last = args[args.length - 1];
-    const groups = typeof last === "object" && last !== null ? (last as Record<string, string | undefined>) : {};
-    let out = "";
+function replaceAll(text: string, re: SafeRegex, replacement: Replacement): string {
+  const matches = re.all(text);
+  if (matches.length === 0) return text;
+  let out = "";
+  let index = 0;
+  for (const { spans } of matches) {
+    out += text.slice(index, spans[0]);
     for (const part of replacement) {
       if (typeof part === "string") out += part;
-      else if (typeof part === "number") out += (args[part] as string | undefined) ?? "";
-      else out += groups[part.name] ?? "";
+      else {
+        const g = typeof part === "number" ? part : re.groupNames.get(part.name) ?? -1;
+        if (g >= 0 && spans[2 * g] >= 0) out += text.slice(spans[2 * g], spans[2 * g + 1]);
+      }
     }
-    return out;
-  });
+    index = spans[1];
+  }
+  return out + text.slice(index);
 }
 
 function normalize(p: PreparedTextIndex, text: string): string {
@@ -241,7 +242,7 @@ function trimPunctuation(token: string): string {
 
 interface Tokenizer {
   words: boolean;
-  re: RegExp;
+  re: SafeRegex;
 }
 
 /**
@@ -253,19 +254,15 @@ interface Tokenizer {
 function tokenize(tokenizer: Tokenizer, text: string): string[] {
   const tokens: string[] = [];
   if (text === "") return tokens;
-  const re = tokenizer.re;
   const push = (piece: string) => {
     const t = trimPunctuation(piece);
     if (t !== "") tokens.push(t);
   };
-  re.lastIndex = 0;
   let index = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    if (tokenizer.words) tokens.push(m[0]);
-    else push(text.slice(index, m.index));
-    index = m.index + m[0].length;
-    if (m[0].length === 0) re.lastIndex++;
-    if (re.lastIndex > text.length) break;
+  for (const { spans } of tokenizer.re.all(text)) {
+    if (tokenizer.words) tokens.push(text.slice(spans[0], spans[1]));
+    else push(text.slice(index, spans[0]));
+    index = spans[1];
   }
   if (!tokenizer.words) push(text.slice(index));
   return tokens;
