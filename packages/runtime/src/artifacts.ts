@@ -10,6 +10,13 @@ import runtimePackage from "../package.json" with { type: "json" };
 /** Part of every artifact key: a new Porta version never reads an older version's code. */
 export const PORTA_VERSION: string = runtimePackage.version;
 
+/**
+ * Bumped whenever the reader or compiler starts giving other answers or refusing other documents
+ * between releases (here: the hostile-input checks, nested MiningField values): part of the
+ * artifact key, so code compiled under older rules is never reused.
+ */
+const ARTIFACT_RULES = 2;
+
 /** What loading through the artifact cache did, for `porta score --verbose`. */
 export interface ArtifactLoad {
   hit: boolean;
@@ -25,7 +32,7 @@ export interface ArtifactLoad {
  * the interpreter and not cached (parsing it again is all it costs).
  */
 export function loadPmmlWithArtifacts(text: string, cache: ArtifactCache, limits: Partial<Limits> = {}): { model: Model; load: ArtifactLoad } {
-  const key = artifactKey(text, "js", PORTA_VERSION);
+  const key = artifactKey(text, "js", `${PORTA_VERSION}+rules.${ARTIFACT_RULES}`);
   const t0 = performance.now();
   const artifact = cache.get(key);
   if (artifact) {
