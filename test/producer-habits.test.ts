@@ -4,20 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
-import { pmmlModel, type Model } from "@porta/runtime";
+import { bothBackends, scoreBoth } from "./producers/both-backends.ts";
 import { SchemaError } from "@porta/ir";
-
-function bothBackends(text: string): { interp: Model; js: Model } {
-  const pipeline = parsePmml(text);
-  return { interp: pmmlModel(pipeline, "interp"), js: pmmlModel(pipeline, "js") };
-}
-
-function scoreBoth(text: string, rows: Record<string, unknown>[]): Record<string, unknown>[] {
-  const { interp, js } = bothBackends(text);
-  const a = rows.map((r) => interp.score(r));
-  expect(rows.map((r) => js.score(r))).toEqual(a);
-  return a;
-}
 
 const doc = (body: string, fields: string, version = "4.4.1", ns = "http://www.dmg.org/PMML-4_4") =>
   `<PMML version="${version}" xmlns="${ns}"><Header/><DataDictionary>${fields}</DataDictionary>${body}</PMML>`;
@@ -165,5 +153,18 @@ describe("limits reach every phase through loadModel", () => {
     const model = await loadModel(deep(1), { backend: "interp", limits: { rowDepth: 2 } });
     const { errors } = model.scoreBatch([{ x: [[[1]]] }, { x: -2 }], { onError: "collect" });
     expect(errors.map((e) => e.code)).toEqual(["ROW_TOO_DEEP"]);
+  });
+});
+
+describe("porta validate --limit", () => {
+  it("a limit lowered on the command line refuses the document with that limit's typed error", async () => {
+    const { execFile } = await import("node:child_process");
+    const { promisify } = await import("node:util");
+    const { join } = await import("node:path");
+    const root = join(import.meta.dirname, "..");
+    const run = (...args: string[]) => promisify(execFile)(process.execPath, [join(root, "packages", "cli", "bin", "porta.mjs"), ...args], { cwd: root });
+    const tree = join(root, "fixtures", "pmml", "iris-tree.pmml");
+    await expect(run("validate", tree, "--limit", "documentDepth=50")).resolves.toMatchObject({ stdout: expect.stringMatching(/^ok: pmml TreeModel/) });
+    await expect(run("validate", tree, "--limit", "documentDepth=2")).rejects.toMatchObject({ code: 65, stderr: expect.stringMatching(/^porta: ParseError XML_TOO_DEEP/) });
   });
 });

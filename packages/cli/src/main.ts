@@ -51,8 +51,9 @@ export async function main(argv: string[]): Promise<number> {
     .command("validate")
     .description("check that a model loads: exit 0, or one line naming the problem and a non-zero exit")
     .argument("<model>", "model document")
-    .action((modelPath: string) => {
-      const model: Model = loadModelSync(modelPath);
+    .option("--limit <name=value>", `override a resource limit (${LIMIT_NAMES.join(", ")}); repeatable`, collectLimit, {})
+    .action((modelPath: string, opts: { limit: Partial<Limits> }) => {
+      const model: Model = loadModelSync(modelPath, { limits: opts.limit });
       process.stdout.write(`ok: ${model.format} ${model.modelTypes.join(", ")}, ${model.inputFields.length} inputs, ${model.outputFields.length} outputs\n`);
     });
 
