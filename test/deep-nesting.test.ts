@@ -10,7 +10,7 @@ import { loadModel } from "porta";
 import { deepDocument, type DeepChain } from "./deep-documents.ts";
 
 // Issue 11, task 2: nesting is bounded by the documentDepth limit (XML_TOO_DEEP), never by
-// fast-xml-parser's own 100-level Error or by a stack overflow in a later phase.
+// a parser's own nesting Error (fast-xml-parser, used before, stopped at 100 levels) or by a stack overflow in a later phase.
 
 const run = promisify(execFile);
 const PORTA = join(import.meta.dirname, "..", "packages", "cli", "bin", "porta.mjs");

@@ -5,9 +5,9 @@ import { ParseError, type Limits } from "@porta/ir";
  * the document is acceptable: well-formed XML 1.0 without any DTD markup, every character and
  * reference legal, nesting and element count within the limits.
  *
- * Why hand-written: fast-xml-parser's validator reads attribute values one character at a time
- * into a growing string (a 50 MB attribute took minutes), its parser stops at 100 levels with a
- * plain Error, and a prolog check that looks for `<!DOCTYPE` with a regular expression can be
+ * Why hand-written: fast-xml-parser's validator (used before) read attribute values one character
+ * at a time into a growing string (a 50 MB attribute took minutes), its parser stopped at 100
+ * levels with a plain Error, and a prolog check that looks for `<!DOCTYPE` with a regular expression can be
  * fooled by a processing instruction holding `<` (issue 11). This scanner follows the XML 1.0
  * grammar for what it skips — comments end at `-->`, PIs at `?>`, CDATA at `]]>`, attribute
  * values at their own quote — so nothing can hide a declaration from it, and it jumps over long
@@ -346,9 +346,8 @@ const REFERENCE = /&(#x[0-9A-Fa-f]+|#[0-9]+|[^;&]+);/g;
 
 /**
  * Replaces the predefined entities and character references in text or an attribute value.
- * fast-xml-parser runs with entity processing off (a second line of defence against DTD entities,
- * and its numeric-reference decoding is tied to its HTML entity table), so this is where they are
- * decoded. The scanner has already refused anything else; an unknown name here is still a typed
+ * The tree builder (xml.ts) keeps text and attribute values as written and never expands an
+ * entity (a second line of defence against DTD entities), so this is where they are decoded. The scanner has already refused anything else; an unknown name here is still a typed
  * error rather than text passed through.
  */
 export function decodeReferences(raw: string, path: string): string {
