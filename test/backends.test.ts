@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
 import { CompiledPmmlModel, PmmlModel, pmmlModel } from "@porta/runtime";
 import { compilePipeline, type TreeLayout } from "@porta/compile-js";
+import { scoreBatchBoth } from "./producers/both-backends.ts";
 import { forestRows, forestText } from "../fixtures/gen/forest.ts";
 import { preprocessDocument, readHarnessCsv, readManifest } from "../packages/cli/src/conformance/pmml.ts";
 
@@ -11,15 +12,7 @@ const CORPUS = resolve(import.meta.dirname, "..", process.env.PORTA_CONFORMANCE_
 
 /** Scores rows with both backends; each row's result (or error code) must be identical. */
 function expectSameAnswers(text: string, rows: Record<string, unknown>[]): { compiled: boolean } {
-  const pipeline = parsePmml(text);
-  const interp = pmmlModel(pipeline, "interp");
-  const js = pmmlModel(pipeline, "js");
-  const a = interp.scoreBatch(rows, { onError: "collect" });
-  const b = js.scoreBatch(rows, { onError: "collect" });
-  expect(b.results).toEqual(a.results);
-  expect(b.errors.map((e) => [e.row, e.code])).toEqual(a.errors.map((e) => [e.row, e.code]));
-  expect(js.outputFields).toEqual(interp.outputFields);
-  return { compiled: js.backend === "js" };
+  return { compiled: scoreBatchBoth(text, rows).compiled };
 }
 
 describe("compile-js gives the interpreter's answers", () => {

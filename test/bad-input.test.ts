@@ -1,31 +1,10 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { porta, tempFiles } from "./porta-cli.ts";
 import { ParseError, SchemaError, loadModel } from "porta";
 
-const run = promisify(execFile);
-const PORTA = join(import.meta.dirname, "..", "packages", "cli", "bin", "porta.mjs");
 const TREE = join(import.meta.dirname, "..", "fixtures", "pmml", "iris-tree.pmml");
-const dir = mkdtempSync(join(tmpdir(), "porta-bad-"));
-
-function file(name: string, content: string | Buffer): string {
-  const p = join(dir, name);
-  writeFileSync(p, content);
-  return p;
-}
-
-async function porta(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [PORTA, ...args], { maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const { dir, file } = tempFiles("porta-bad-");
 
 const VALID = `<?xml version="1.0"?>
 <PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/>

@@ -1,36 +1,14 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { porta, tempFiles } from "./porta-cli.ts";
 import { ParseError, loadModel } from "porta";
 
 // Issue 11: every hostile input gets a typed error in bounded time and memory. Small cases are
 // fixtures under fixtures/hostile/; large ones are generated here at test time.
 
-const run = promisify(execFile);
-const PORTA = join(import.meta.dirname, "..", "packages", "cli", "bin", "porta.mjs");
 const HOSTILE = join(import.meta.dirname, "..", "fixtures", "hostile");
-const dir = mkdtempSync(join(tmpdir(), "porta-hostile-"));
-const ROWS = join(dir, "rows.csv");
-writeFileSync(ROWS, "x\n1\n");
-
-function file(name: string, content: string | Buffer): string {
-  const p = join(dir, name);
-  writeFileSync(p, content);
-  return p;
-}
-
-async function porta(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [PORTA, ...args], { maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const { file } = tempFiles("porta-hostile-");
+const ROWS = file("rows.csv", "x\n1\n");
 
 /** The CLI contract for a refused document: the given exit code, one typed line, no stack, no "internal error". */
 function expectOneTypedLine(r: { code: number; stdout: string; stderr: string }, exit: number, code: string): void {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { EvaluationError, SchemaError, UnsupportedFeatureError } from "@porta/ir";
 import { parsePmml } from "@porta/pmml";
 import { pmmlModel } from "@porta/runtime";
+import { scoreBatchBoth } from "./producers/both-backends.ts";
 
 /**
  * PMML 4.4 §Transformations "TextIndex", through both backends: the spec's examples with their
@@ -30,14 +31,8 @@ function textIndex(attrs: string, term: string, inner = ""): string {
 
 /** Scores rows through the interpreter and compile-js; both must give the same results. */
 function bothBackends(text: string, rows: Record<string, unknown>[]): { values: unknown[]; compiled: boolean } {
-  const pipeline = parsePmml(text);
-  const interp = pmmlModel(pipeline, "interp");
-  const js = pmmlModel(pipeline, "js");
-  const a = interp.scoreBatch(rows, { onError: "collect" });
-  const b = js.scoreBatch(rows, { onError: "collect" });
-  expect(b.results).toEqual(a.results);
-  expect(b.errors.map((e) => [e.row, e.code])).toEqual(a.errors.map((e) => [e.row, e.code]));
-  return { values: a.results.map((r) => r?.out), compiled: js.backend === "js" };
+  const { results, compiled } = scoreBatchBoth(text, rows);
+  return { values: results.map((r) => r?.out), compiled };
 }
 
 describe("TextIndex: the examples of PMML 4.4 §Transformations", () => {

@@ -12,6 +12,21 @@ export function bothBackends(text: string): { interp: Model; js: Model } {
   return { interp: pmmlModel(pipeline, "interp"), js: pmmlModel(pipeline, "js") };
 }
 
+/**
+ * Scores a batch with both backends (errors collected): identical results, identical error codes
+ * per row and identical output fields. Returns the interpreter's batch and whether compile-js
+ * really compiled the document (no silent fallback).
+ */
+export function scoreBatchBoth(text: string, rows: Record<string, unknown>[]): { results: (Record<string, unknown> | null)[]; compiled: boolean } {
+  const { interp, js } = bothBackends(text);
+  const a = interp.scoreBatch(rows, { onError: "collect" });
+  const b = js.scoreBatch(rows, { onError: "collect" });
+  expect(b.results).toEqual(a.results);
+  expect(b.errors.map((e) => [e.row, e.code])).toEqual(a.errors.map((e) => [e.row, e.code]));
+  expect(js.outputFields).toEqual(interp.outputFields);
+  return { results: a.results, compiled: js.backend === "js" };
+}
+
 /** Scores `rows` with both backends, checks they agree, and returns the interpreter's results. */
 export function scoreBoth(text: string, rows: Record<string, unknown>[]): Record<string, unknown>[] {
   const { interp, js } = bothBackends(text);
