@@ -1,7 +1,7 @@
 import { DEFAULT_LIMITS, type Pipeline } from "@porta/ir";
 import { CompiledScorer, type CompiledPipeline } from "@porta/compile-js";
 import { checkRowDepth, rowErrorOf, type BatchOptions, type BatchResult, type FieldInfo, type Model, type RowError, type ScoreResult } from "./model.ts";
-import { rowDepthError } from "./row-depth.ts";
+import { rowDepthError } from "@porta/backend";
 import { PmmlModel } from "./pmml-model.ts";
 
 const EMPTY_ROW: Readonly<Record<string, unknown>> = Object.freeze({});

@@ -2,7 +2,7 @@ export { loadModel, loadModelSync, modelFromText, pmmlModel, detectFormat, readM
 export { CompiledPmmlModel } from "./compiled-model.ts";
 export type { Model, FieldInfo, ScoreResult, BatchResult, BatchOptions, RowError, RowErrorPolicy } from "./model.ts";
 export { groupTransactions, groupTransactionsAsync, TransactionGrouper, type GroupOptions } from "./transactions.ts";
-export { rowDepthError } from "./row-depth.ts";
+export { rowDepthError } from "@porta/backend";
 export { PmmlModel, modelTypesOf } from "./pmml-model.ts";
 export { PfaModel } from "./pfa-model.ts";
 export { loadPmmlWithArtifacts, PORTA_VERSION, type ArtifactLoad } from "./artifacts.ts";

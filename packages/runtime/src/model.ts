@@ -1,5 +1,5 @@
 import { DEFAULT_LIMITS, isPortaError, type DataType, type OpType, type Value } from "@porta/ir";
-import { rowDepthError } from "./row-depth.ts";
+import { rowDepthError } from "@porta/backend";
 
 /** One field of a model's interface. */
 export interface FieldInfo {

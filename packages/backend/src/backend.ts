@@ -1,0 +1,190 @@
+import { PortaError, type Limits, type Pipeline } from "@porta/ir";
+import type { Batch, ScoredBatch } from "./batch.ts";
+import type { FieldInfo, ScoreResult } from "./rows.ts";
+
+/** What every backend is asked to score: a PMML pipeline (the IR) or a PFA document. */
+export type ScoringPlan =
+  | { readonly format: "pmml"; readonly pipeline: Pipeline; readonly limits: Limits }
+  | { readonly format: "pfa"; readonly text: string; readonly limits: Limits };
+
+/** What a model says about itself, whichever backend scores it. */
+export interface ModelFacts {
+  modelTypes: string[];
+  inputFields: FieldInfo[];
+  outputFields: FieldInfo[];
+  /** The document's notices (pipeline.notices), kept with a cached artifact. */
+  notices?: string[];
+  /** The usageType="group" MiningField of a transactional model. */
+  groupField?: string;
+}
+
+/** A compiled artifact a backend can store and restore (the artifact cache's entry). */
+export interface SessionArtifact {
+  code: string;
+  meta: { [key: string]: unknown };
+}
+
+/** Per-row outcome of a row-wise scoring call: `errors[i]` set for a failed row (result null). */
+export interface RowsOutcome {
+  results: (ScoreResult | null)[];
+  errors: (Error | undefined)[];
+}
+
+/**
+ * A model compiled by one backend. `run` is the one call every backend has; a synchronous
+ * backend (`Backend.sync`) also has `runSync` and `scoreRows`, the latency path of the row API.
+ */
+export interface Session {
+  /** Name of the backend that compiled it. */
+  readonly backend: string;
+  readonly facts: ModelFacts;
+  /** Scores a columnar batch. */
+  run(batch: Batch): Promise<ScoredBatch>;
+  runSync?(batch: Batch): ScoredBatch;
+  /** Scores row objects (raw values, strings parsed per field). Rows were depth-checked. */
+  scoreRows?(rows: readonly Readonly<Record<string, unknown>>[]): RowsOutcome;
+  /** The compiled form for the artifact cache, when the backend can store one. */
+  artifact?(): SessionArtifact | undefined;
+  /** Frees native resources (an onnxruntime session). */
+  dispose?(): Promise<void> | void;
+}
+
+/** A backend's answer when it cannot score a plan: the reason, naming the element. */
+export interface Refusal {
+  readonly refused: true;
+  readonly reason: string;
+}
+
+export function refuse(reason: string): Refusal {
+  return { refused: true, reason };
+}
+
+export function isRefusal(x: Session | Refusal): x is Refusal {
+  return (x as Refusal).refused === true;
+}
+
+export interface Backend {
+  readonly name: string;
+  /** One line for `porta inspect` / `porta backends`. */
+  readonly description: string;
+  /** Sessions have `runSync` and `scoreRows`, and `compile` never returns a promise. */
+  readonly sync: boolean;
+  /** Compiles a plan, or refuses with the reason. Errors in the document itself are thrown. */
+  compile(plan: ScoringPlan): Session | Refusal | Promise<Session | Refusal>;
+  /** Rebuilds a session from a stored artifact (the artifact cache); throws if it cannot. */
+  restore?(artifact: SessionArtifact, facts: ModelFacts): Session;
+}
+
+interface Registered {
+  backend: Backend;
+  priority: number;
+  order: number;
+}
+
+const registry = new Map<string, Registered>();
+let registrations = 0;
+
+/**
+ * Registers a backend under `name` (replacing one of that name). `auto` tries backends from the
+ * highest priority down; equal priorities keep registration order.
+ */
+export function registerBackend(name: string, backend: Backend, priority: number): void {
+  registry.set(name, { backend, priority, order: registrations++ });
+}
+
+/** Removes a backend (tests). */
+export function unregisterBackend(name: string): void {
+  registry.delete(name);
+}
+
+/** Registered backends, highest priority first. */
+export function registeredBackends(): { name: string; backend: Backend; priority: number }[] {
+  return [...registry.entries()]
+    .sort(([, a], [, b]) => b.priority - a.priority || a.order - b.order)
+    .map(([name, r]) => ({ name, backend: r.backend, priority: r.priority }));
+}
+
+/** Which backends to try. */
+export interface BackendHints {
+  /**
+   * Names to try, in order; "auto" (or none) is every registered backend by priority. A list
+   * may end in "auto" ("onnx,auto": onnx first, then the rest by priority).
+   */
+  backends?: readonly string[];
+  /** Only backends with a synchronous path (the row API of `loadModelSync`). */
+  sync?: boolean;
+}
+
+/** One backend's refusal, as reported by `resolveBackend`. */
+export interface BackendRefusal {
+  backend: string;
+  reason: string;
+}
+
+export interface Resolved {
+  session: Session;
+  /** Backends tried before it, and why each refused. */
+  refusals: BackendRefusal[];
+}
+
+/** No backend can score the plan; `refusals` lists every backend's reason. */
+export class NoBackendError extends PortaError {
+  readonly kind = "unsupported";
+  constructor(readonly refusals: BackendRefusal[], message?: string) {
+    super("NO_BACKEND", message ?? `no backend can score this model: ${refusals.map((r) => `${r.backend}: ${r.reason}`).join("; ")}`, {
+      value: refusals.map((r) => r.backend),
+    });
+  }
+}
+
+/** The backends a hint names, in the order to try them. */
+export function candidates(hints: BackendHints = {}): Backend[] {
+  const byPriority = registeredBackends();
+  const names = hints.backends && hints.backends.length > 0 ? hints.backends : ["auto"];
+  const out: Backend[] = [];
+  const add = (b: Backend): void => {
+    if (!out.includes(b)) out.push(b);
+  };
+  for (const name of names) {
+    if (name === "auto") {
+      for (const r of byPriority) add(r.backend);
+      continue;
+    }
+    const found = registry.get(name);
+    if (!found) {
+      const known = byPriority.map((r) => r.name);
+      throw new NoBackendError([], `unknown backend "${name}"; registered: ${known.length ? known.join(", ") : "none (import porta or a backend package)"}`);
+    }
+    add(found.backend);
+  }
+  return out;
+}
+
+function syncRefusal(b: Backend): BackendRefusal {
+  return { backend: b.name, reason: "scores asynchronously only (use loadModel with scoring: \"async\" and the async methods)" };
+}
+
+/** Tries the hinted backends in order and returns the first session; throws NoBackendError if all refuse. */
+export async function resolveBackend(hints: BackendHints, plan: ScoringPlan): Promise<Resolved> {
+  const refusals: BackendRefusal[] = [];
+  for (const b of candidates(hints)) {
+    if (hints.sync && !b.sync) { refusals.push(syncRefusal(b)); continue; }
+    const out = await b.compile(plan);
+    if (!isRefusal(out)) return { session: out, refusals };
+    refusals.push({ backend: b.name, reason: out.reason });
+  }
+  throw new NoBackendError(refusals);
+}
+
+/** resolveBackend for the synchronous load path: only backends with `sync` are tried. */
+export function resolveBackendSync(hints: BackendHints, plan: ScoringPlan): Resolved {
+  const refusals: BackendRefusal[] = [];
+  for (const b of candidates(hints)) {
+    if (!b.sync) { refusals.push(syncRefusal(b)); continue; }
+    const out = b.compile(plan);
+    if (out instanceof Promise) throw new Error(`backend ${b.name} says it is synchronous but compile returned a promise`);
+    if (!isRefusal(out)) return { session: out, refusals };
+    refusals.push({ backend: b.name, reason: out.reason });
+  }
+  throw new NoBackendError(refusals);
+}
