@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { parsePmml } from "@porta/pmml";
 import { ArtifactCache, loadModelSync } from "@porta/runtime";
+import "porta/backends";
 
 const [mode, path, cacheDir] = process.argv.slice(2);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);

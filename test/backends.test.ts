@@ -2,8 +2,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
-import { CompiledPmmlModel, PmmlModel, pmmlModel } from "@porta/runtime";
-import { compilePipeline, type TreeLayout } from "@porta/compile-js";
+import { PortaModel, pipelineFacts, pmmlModel, type Model } from "@porta/runtime";
+import { CompiledSession, compilePipeline, type TreeLayout } from "@porta/compile-js";
+import type { Pipeline } from "@porta/ir";
+
+/** compile-js with a chosen tree layout, as a model. */
+function compiledAs(pipeline: Pipeline, layout: TreeLayout): Model {
+  return new PortaModel("pmml", new CompiledSession(compilePipeline(pipeline, { treeLayout: layout }), pipelineFacts(pipeline)));
+}
 import { scoreBatchBoth } from "./producers/both-backends.ts";
 import { forestRows, forestText } from "../fixtures/gen/forest.ts";
 import { preprocessDocument, readHarnessCsv, readManifest } from "../packages/cli/src/conformance/pmml.ts";
@@ -22,8 +28,8 @@ describe("compile-js gives the interpreter's answers", () => {
         for (const seed of [1, 2, 3]) {
           const pipeline = parsePmml(forestText({ trees: 7, depth: 5, features: 6, task, seed }));
           const rows = forestRows(6, 300, seed).map((r, i) => (i % 5 === 0 ? { ...r, x1: null, x3: null } : r));
-          const reference = new PmmlModel(pipeline);
-          const compiled = new CompiledPmmlModel(pipeline, compilePipeline(pipeline, { treeLayout: layout }), reference);
+          const reference = pmmlModel(pipeline, ["interp"]);
+          const compiled = compiledAs(pipeline, layout);
           expect(compiled.scoreBatch(rows).results).toEqual(reference.scoreBatch(rows).results);
         }
       });
@@ -83,8 +89,8 @@ describe("mathContext=\"float\" models", () => {
           .replace(/dataType="double"/g, `dataType="float"`);
         const pipeline = parsePmml(text);
         const rows = forestRows(6, 300, seed).map((r, i) => (i % 5 === 0 ? { ...r, x1: null, x3: null } : r));
-        const reference = new PmmlModel(pipeline);
-        const compiled = new CompiledPmmlModel(pipeline, compilePipeline(pipeline, { treeLayout: layout }), reference);
+        const reference = pmmlModel(pipeline, ["interp"]);
+        const compiled = compiledAs(pipeline, layout);
         expect(compiled.scoreBatch(rows).results).toEqual(reference.scoreBatch(rows).results);
       }
     });

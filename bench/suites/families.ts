@@ -17,7 +17,8 @@ import { join } from "node:path";
 import { compilePipeline, NODE_TABLE_MIN_NODES, type CompiledPipeline } from "@porta/compile-js";
 import type { Pipeline } from "@porta/ir";
 import { parsePmml } from "@porta/pmml";
-import { CompiledPmmlModel, pmmlModel, type Model } from "@porta/runtime";
+import { PortaModel, pmmlModel, pipelineFacts, type Model } from "@porta/runtime";
+import { CompiledSession } from "@porta/compile-js";
 import { uniformRows } from "../../fixtures/gen/document.ts";
 import { forestText } from "../../fixtures/gen/forest.ts";
 import { gbmText } from "../../fixtures/gen/gbm.ts";
@@ -113,8 +114,8 @@ export default defineSuite({
         results.push({ case: `${c.name}: interpreter (js falls back to it)`, n: sub.length, ...m, elementsPerSec: sub.length / (m.medianMs / 1e3) });
         continue;
       }
-      const compiled = model as CompiledPmmlModel;
-      checkAgainst(label, interp, compiled, sub.slice(0, 200));
+      const compiled = compiledView(model);
+      checkAgainst(label, interp, model, sub.slice(0, 200));
       const cols = encodeColumns(compiled.compiled, c.rows);
       const rowResults = compiled.scoreBatch(c.rows.slice(0, 1000), { onError: "collect" }).results;
       checkColumns(label, compiled.compiled, compiled.scoreColumns(Math.min(1000, c.rows.length), cols.map((a) => a.subarray(0, 1000))), rowResults);
@@ -149,7 +150,7 @@ export default defineSuite({
         ctx.log(`families: layout ${layout}, ${s.size} (${s.trees} trees × depth ${s.depth}, ${nodes} nodes)`);
         const t0 = performance.now();
         const compiled: CompiledPipeline = compilePipeline(pipeline, { treeLayout: layout });
-        const model = new CompiledPmmlModel(pipeline, compiled);
+        const model = compiledView(new PortaModel("pmml", new CompiledSession(compiled, pipelineFacts(pipeline))));
         const compileMs = performance.now() - t0;
         const cols = encodeColumns(compiled, rows);
         const first = model.scoreColumns(rows.length, cols)[0] as Float64Array;
@@ -186,4 +187,14 @@ function interpreterRows(ctx: BenchContext, interp: Model, rows: readonly Row[])
   const perRow = (performance.now() - t) / probe.length;
   const count = Math.max(50, Math.min(rows.length, Math.ceil(800 / Math.max(perRow, 1e-6))));
   return rows.slice(0, count);
+}
+
+/** A compiled model's row API beside its kernel's own columns (the encoded layout of `compiled.inputs`). */
+function compiledView(model: Model | PortaModel) {
+  const session = (model as PortaModel).session as CompiledSession;
+  return {
+    compiled: session.compiled,
+    scoreBatch: model.scoreBatch.bind(model),
+    scoreColumns: (n: number, inputs: readonly (Float64Array | Int32Array)[]) => session.scorer.run(n, inputs),
+  };
 }

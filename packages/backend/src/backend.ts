@@ -125,6 +125,10 @@ export interface Resolved {
   session: Session;
   /** Backends tried before it, and why each refused. */
   refusals: BackendRefusal[];
+  /** The session came from a stored artifact. */
+  restored: boolean;
+  /** The plan, when one was built (a restored session needs none). */
+  plan?: ScoringPlan;
 }
 
 /** No backend can score the plan; `refusals` lists every backend's reason. */
@@ -161,30 +165,64 @@ export function candidates(hints: BackendHints = {}): Backend[] {
 }
 
 function syncRefusal(b: Backend): BackendRefusal {
-  return { backend: b.name, reason: "scores asynchronously only (use loadModel with scoring: \"async\" and the async methods)" };
+  return { backend: b.name, reason: "scores asynchronously only (load with scoring \"async\" and use the async methods)" };
+}
+
+/** How resolution reads and writes stored artifacts (the runtime's artifact cache). */
+export interface ArtifactHooks {
+  /** The stored artifact of this backend for the document, with the facts stored beside it. */
+  stored(backend: Backend): { artifact: SessionArtifact; facts: ModelFacts } | undefined;
+  /** A stored artifact failed to restore: forget it (it is compiled again). */
+  unreadable(backend: Backend): void;
+  /** A backend compiled a session: store its artifact, if it has one. */
+  compiled(backend: Backend, session: Session): void;
+}
+
+/** What a resolution yields: a compile result to await (async drivers) or use as is. */
+type Step = Session | Refusal | Promise<Session | Refusal>;
+
+/**
+ * The one resolution loop, driven synchronously or asynchronously: each hinted backend in turn
+ * is restored from a stored artifact or asked to compile; the first session wins, refusals are
+ * collected. `plan` is built on first need (a restored artifact needs no parsing).
+ */
+function* resolution(hints: BackendHints, plan: ScoringPlan | (() => ScoringPlan), hooks?: ArtifactHooks): Generator<Step, Resolved, Session | Refusal> {
+  const refusals: BackendRefusal[] = [];
+  let built: ScoringPlan | undefined = typeof plan === "function" ? undefined : plan;
+  for (const b of candidates(hints)) {
+    if (hints.sync && !b.sync) { refusals.push(syncRefusal(b)); continue; }
+    const stored = b.restore && hooks?.stored(b);
+    if (stored) {
+      try {
+        return { session: b.restore!(stored.artifact, stored.facts), refusals, restored: true, plan: built };
+      } catch {
+        hooks!.unreadable(b); // unreadable despite its checksum (e.g. written by a broken build): rebuild
+      }
+    }
+    built ??= (plan as () => ScoringPlan)();
+    const out = yield b.compile(built);
+    if (isRefusal(out)) { refusals.push({ backend: b.name, reason: out.reason }); continue; }
+    hooks?.compiled(b, out);
+    return { session: out, refusals, restored: false, plan: built };
+  }
+  throw new NoBackendError(refusals);
 }
 
 /** Tries the hinted backends in order and returns the first session; throws NoBackendError if all refuse. */
-export async function resolveBackend(hints: BackendHints, plan: ScoringPlan): Promise<Resolved> {
-  const refusals: BackendRefusal[] = [];
-  for (const b of candidates(hints)) {
-    if (hints.sync && !b.sync) { refusals.push(syncRefusal(b)); continue; }
-    const out = await b.compile(plan);
-    if (!isRefusal(out)) return { session: out, refusals };
-    refusals.push({ backend: b.name, reason: out.reason });
-  }
-  throw new NoBackendError(refusals);
+export async function resolveBackend(hints: BackendHints, plan: ScoringPlan | (() => ScoringPlan), hooks?: ArtifactHooks): Promise<Resolved> {
+  const steps = resolution(hints, plan, hooks);
+  let step = steps.next();
+  while (!step.done) step = steps.next(await step.value);
+  return step.value;
 }
 
 /** resolveBackend for the synchronous load path: only backends with `sync` are tried. */
-export function resolveBackendSync(hints: BackendHints, plan: ScoringPlan): Resolved {
-  const refusals: BackendRefusal[] = [];
-  for (const b of candidates(hints)) {
-    if (!b.sync) { refusals.push(syncRefusal(b)); continue; }
-    const out = b.compile(plan);
-    if (out instanceof Promise) throw new Error(`backend ${b.name} says it is synchronous but compile returned a promise`);
-    if (!isRefusal(out)) return { session: out, refusals };
-    refusals.push({ backend: b.name, reason: out.reason });
+export function resolveBackendSync(hints: BackendHints, plan: ScoringPlan | (() => ScoringPlan), hooks?: ArtifactHooks): Resolved {
+  const steps = resolution({ ...hints, sync: true }, plan, hooks);
+  let step = steps.next();
+  while (!step.done) {
+    if (step.value instanceof Promise) throw new Error("a backend that says it is synchronous returned a promise from compile");
+    step = steps.next(step.value);
   }
-  throw new NoBackendError(refusals);
+  return step.value;
 }

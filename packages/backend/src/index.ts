@@ -1,6 +1,6 @@
 export {
   registerBackend, unregisterBackend, registeredBackends, resolveBackend, resolveBackendSync, candidates, refuse, isRefusal, NoBackendError,
-  type Backend, type BackendHints, type BackendRefusal, type ModelFacts, type Refusal, type Resolved, type RowsOutcome, type ScoringPlan,
+  type ArtifactHooks, type Backend, type BackendHints, type BackendRefusal, type ModelFacts, type Refusal, type Resolved, type RowsOutcome, type ScoringPlan,
   type Session, type SessionArtifact,
 } from "./backend.ts";
 export {

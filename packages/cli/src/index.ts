@@ -1,8 +1,14 @@
 /**
- * Porta's public library API: `import { loadModel } from "porta"`.
+ * Porta's public library API: `import { loadModel } from "porta"`. Importing it registers the
+ * backends porta ships (see ./backends.ts).
  */
+import "./backends.ts";
+
 export { loadModel, loadModelSync, detectFormat, withResultCache, LocalResultCache, ArtifactCache, groupTransactions, groupTransactionsAsync } from "@porta/runtime";
-export type { Model, FieldInfo, ScoreResult, BatchResult, BatchOptions, RowError, RowErrorPolicy, LoadOptions, GroupOptions } from "@porta/runtime";
+export { batchFromRows, rowsFromBatch, registeredBackends } from "@porta/runtime";
+export type { Model, FieldInfo, ScoreResult, BatchResult, BatchOptions, RowError, RowErrorPolicy, LoadOptions, GroupOptions, BackendChoice } from "@porta/runtime";
+export type { Batch, Column, ScoredBatch, BackendRefusal } from "@porta/runtime";
+export { registerBackend, NoBackendError, type Backend, type Session, type ScoringPlan, type Refusal } from "@porta/backend";
 export { DEFAULT_LIMITS } from "@porta/ir";
 export type { Limits } from "@porta/ir";
 export { PortaError, ParseError, SchemaError, UnsupportedFeatureError, EvaluationError, DeployError, isPortaError } from "@porta/ir";

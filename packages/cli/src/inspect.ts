@@ -1,10 +1,13 @@
 import { nestedModels, type ModelNode, type Pipeline, type TreeNode } from "@porta/ir";
-import type { Model } from "@porta/runtime";
-import { describePfa, type PfaDescription, type PfaEngine } from "@porta/pfa";
+import { PortaModel, type Model } from "@porta/runtime";
+import { describePfa, type PfaDescription } from "@porta/pfa";
+import { pfaEngineOfModel } from "./pfa-engine.ts";
 
 export interface ModelSummary {
   format: string;
   backend: string;
+  /** Backends tried before the one that scores, each with its reason. */
+  refusals: { backend: string; reason: string }[];
   notices: string[];
   version?: string;
   application?: string;
@@ -20,13 +23,16 @@ export interface ModelSummary {
 
 /** Facts about a loaded model for `porta inspect`: interface, families and their sizes. */
 export function summarize(model: Model, documentBytes?: number): ModelSummary {
-  const pipeline = (model as { pipeline?: Pipeline }).pipeline;
+  const plan = model instanceof PortaModel ? model.plan : undefined;
+  const pipeline: Pipeline | undefined = plan?.format === "pmml" ? plan.pipeline : undefined;
+  const engine = pfaEngineOfModel(model);
   const families: Record<string, unknown>[] = [];
   if (pipeline) walkModels(pipeline.model, (m, level) => families.push({ level, ...familySummary(m) }));
   return {
     format: model.format,
     backend: model.backend,
-    notices: model.notices,
+    refusals: [...model.refusals],
+    notices: model.notices.filter((n) => !n.startsWith(`scored by ${model.backend}:`)),
     version: pipeline?.version,
     application: pipeline ? [pipeline.header.application, pipeline.header.applicationVersion].filter(Boolean).join(" ") : undefined,
     modelTypes: model.modelTypes,
@@ -35,7 +41,7 @@ export function summarize(model: Model, documentBytes?: number): ModelSummary {
     derivedFields: pipeline?.transformations.length,
     families,
     documentBytes,
-    pfa: model.format === "pfa" ? describePfa((model as unknown as { engine: PfaEngine }).engine) : undefined,
+    pfa: engine ? describePfa(engine) : undefined,
   };
 }
 
@@ -85,6 +91,7 @@ export function formatSummary(s: ModelSummary): string {
   lines.push(`format: ${s.format}${s.version ? ` ${s.version}` : ""}${s.application ? ` (${s.application})` : ""}`);
   if (s.documentBytes !== undefined) lines.push(`document: ${s.documentBytes} bytes`);
   lines.push(`backend: ${s.backend}`);
+  for (const r of s.refusals) lines.push(`  ${r.backend} refused: ${r.reason}`);
   for (const n of s.notices) lines.push(`notice: ${n}`);
   lines.push(`model types: ${s.modelTypes.join(", ")}`);
   lines.push(`inputs (${s.inputs.length}):`);

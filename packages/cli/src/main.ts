@@ -1,6 +1,8 @@
 import { statSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { ArtifactCache, loadModelSync, modelFromText, PfaModel, readModelSource, type Backend, type Model } from "@porta/runtime";
+import "./backends.ts";
+import { ArtifactCache, loadModel, loadModelSync, modelFromText, readModelSource, registeredBackends, type BackendChoice, type Model } from "@porta/runtime";
+import { pfaEngineOfModel } from "./pfa-engine.ts";
 import { LIMIT_NAMES, resolveLimits, type Limits } from "@porta/ir";
 import { EXIT, reportError } from "./errors.ts";
 import { emptyRow, formatOfPath, readInput, RowWriter, type DataFormat } from "./io.ts";
@@ -30,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--on-error <policy>", "a row that cannot be read or scored: fail (default: stop, naming its line) or skip (report it on stderr, write an empty result, score the rest)", "fail")
     .option("--limit <name=value>", `override a resource limit (${LIMIT_NAMES.join(", ")}); repeatable`, collectLimit, {})
     .option("--verbose", "print timings on stderr")
-    .option("--backend <backend>", "auto (fastest available), js (compiled) or interp (reference interpreter)", "auto")
+    .option("--backend <backend>", "auto (fastest that can score), one backend tried first (js, onnx, interp, …), or a comma list tried in that order only", "auto")
     .option("--no-cache", "do not use the compiled-artifact cache (PORTA_CACHE_DIR, default ~/.cache/porta)")
     .action(async (modelPath: string, opts: ScoreOptions) => {
       exitCode = await scoreCommand(modelPath, opts);
@@ -41,8 +43,9 @@ export async function main(argv: string[]): Promise<number> {
     .description("print a model's fields, families and sizes")
     .argument("<model>", "model document")
     .option("--json", "print JSON")
-    .action((modelPath: string, opts: { json?: boolean }) => {
-      const model = loadModelSync(modelPath);
+    .option("--backend <backend>", "as for score: which backend to try first", "auto")
+    .action(async (modelPath: string, opts: { json?: boolean; backend: string }) => {
+      const model = await loadModel(modelPath, { backend: backendOption(opts.backend), scoring: "async" });
       const summary = summarize(model, sizeOf(modelPath));
       process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
     });
@@ -88,7 +91,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<path>", "pmml: a directory with manifest.json (or the manifest); pfa: pfa-tests.json")
     .option("--json", "print one JSON object on stdout")
     .option("--filter <text>", "only cases whose id contains this text")
-    .option("--backend <backend>", "pmml: auto (fastest available), js or interp", "auto")
+    .option("--backend <backend>", "pmml: auto (fastest that can score), a backend tried first, or a comma list tried in that order only", "auto")
     .action(async (format: string, path: string, opts: { json?: boolean; filter?: string; backend: string }) => {
       if (format === "pmml") {
         const backend = backendOption(opts.backend);
@@ -130,9 +133,9 @@ async function scoreCommand(modelPath: string, opts: ScoreOptions): Promise<numb
   if (opts.onError !== "fail" && opts.onError !== "skip") throw new CommanderError(EXIT.usage, "porta.onError", `porta: unknown --on-error policy "${opts.onError}" (fail or skip)`);
   const limits = resolveLimits(opts.limit);
   const t0 = performance.now();
-  const model = loadModelSync(modelPath, { backend: backendOption(opts.backend), cache: opts.cache, limits });
+  const model = await loadModel(modelPath, { backend: backendOption(opts.backend), cache: opts.cache, limits, scoring: "async" });
   const t1 = performance.now();
-  const pfaEngine = model instanceof PfaModel ? model.engine : undefined;
+  const pfaEngine = pfaEngineOfModel(model);
   const inputFormat = formatOfPath(opts.input);
   const input = readInput(opts.input, inputFormat, {
     // A PFA engine whose input is not a record (a map, an array, a number) takes each JSON value whole.
@@ -199,9 +202,15 @@ function typedCsvRow(row: Record<string, unknown>, model: Model): Record<string,
   return out;
 }
 
-function backendOption(value: string): Backend {
-  if (value === "auto" || value === "js" || value === "interp") return value;
-  throw new CommanderError(EXIT.usage, "porta.backend", `porta: unknown backend "${value}" (auto, js or interp)`);
+/** `--backend`: "auto", one registered backend (tried first), or a comma list (tried in order, nothing else). */
+function backendOption(value: string): BackendChoice {
+  const names = value.split(",").map((n) => n.trim()).filter((n) => n !== "");
+  const known = ["auto", ...registeredBackends().map((b) => b.name)];
+  const unknown = names.find((n) => !known.includes(n));
+  if (unknown !== undefined || names.length === 0) {
+    throw new CommanderError(EXIT.usage, "porta.backend", `porta: unknown backend "${unknown ?? value}" (${known.join(", ")}, or a comma list of them)`);
+  }
+  return value.includes(",") ? names : names[0];
 }
 
 function sizeOf(pathOrText: string): number | undefined {

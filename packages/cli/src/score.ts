@@ -68,7 +68,7 @@ async function scoreChunk(model: Model, chunk: readonly Slot[], writer: RowWrite
       slotOfRow.push(i);
     }
   });
-  const { results, errors } = model.scoreBatch(rows, { onError: "collect", rowDepth: options.limits.rowDepth });
+  const { results, errors } = await model.scoreBatchAsync(rows, { onError: "collect", rowDepth: options.limits.rowDepth });
   const failures = new Map<number, RowError>();
   for (const e of errors) failures.set(slotOfRow[e.row], e);
   const resultOfSlot = new Map<number, Row | null>();

@@ -2,6 +2,7 @@ import {
   isNumericType, prepareInput, parseNumber, inInterval, EvaluationError, isPortaError, formatValue,
   type DataField, type MiningField, type Value,
 } from "@porta/ir";
+import type { Batch, Column } from "@porta/backend";
 import { NotCompilable } from "./unsupported.ts";
 
 /**
@@ -126,5 +127,89 @@ function prepareSafely(col: InputColumn, raw: unknown, errors: (EvaluationError 
       return null;
     }
     throw e;
+  }
+}
+
+/**
+ * Encodes a columnar batch (see @porta/backend's Batch) like encodeRows: the same treatments,
+ * the same errors. A category column is prepared once per dictionary entry, not once per row;
+ * a number column takes the fast path value by value, as rows do.
+ */
+export function encodeBatch(
+  columns: readonly InputColumn[],
+  batch: Batch,
+  errors: (EvaluationError | undefined)[],
+  texts?: (string[] | undefined)[],
+): (Float64Array | Int32Array)[] {
+  const n = batch.length;
+  return columns.map((col, k) => {
+    const source = batch.columns.get(col.name);
+    const extra = col.kind === "category" && col.text && texts ? new Map<string, number>() : undefined;
+    // The encoded cell of one prepared value (NaN/MISSING_CODE for missing).
+    const encode = (v: Value): number => {
+      if (col.kind === "number") return v === null ? NaN : typeof v === "number" ? v : typeof v === "boolean" ? (v ? 1 : 0) : NaN;
+      if (v === null) return MISSING_CODE;
+      const text = typeof v === "string" ? v : formatValue(v);
+      let code = col.dictionary.get(text);
+      if (code === undefined && extra) {
+        code = extra.get(text);
+        if (code === undefined) { code = col.categories.length + extra.size; extra.set(text, code); }
+      }
+      return code ?? OTHER_CODE;
+    };
+    const out = col.kind === "number" ? new Float64Array(n) : new Int32Array(n);
+    if (source?.kind === "category") {
+      // Each dictionary entry is prepared once; its error, if any, goes to every row holding it.
+      const cells = new Float64Array(source.dictionary.length);
+      const failures: (EvaluationError | undefined)[] = new Array(source.dictionary.length);
+      source.dictionary.forEach((text, d) => {
+        const one: (EvaluationError | undefined)[] = [undefined];
+        cells[d] = encode(prepareSafely(col, text, one, 0));
+        failures[d] = one[0];
+      });
+      const missingFailure: (EvaluationError | undefined)[] = [undefined];
+      const missingCell = encode(prepareSafely(col, null, missingFailure, 0));
+      for (let i = 0; i < n; i++) {
+        const d = source.codes[i];
+        if (d < 0) {
+          out[i] = missingCell;
+          if (missingFailure[0]) errors[i] ??= missingFailure[0];
+          continue;
+        }
+        out[i] = cells[d];
+        if (failures[d]) errors[i] ??= failures[d];
+      }
+    } else if (source?.kind === "number" && col.kind === "number" && plainNumber(col) !== undefined) {
+      const float = plainNumber(col) === "float";
+      const intervals = col.field.intervals;
+      for (let i = 0; i < n; i++) {
+        const x = source.values[i];
+        const missing = source.missing ? source.missing[i] === 1 : false;
+        if (!missing && x === x && (intervals.length === 0 || intervals.some((iv) => inInterval(iv, x)))) {
+          out[i] = float ? Math.fround(x) : x;
+          continue;
+        }
+        out[i] = encode(prepareSafely(col, rawAt(source, i), errors, i));
+      }
+    } else {
+      for (let i = 0; i < n; i++) out[i] = encode(prepareSafely(col, rawAt(source, i), errors, i));
+    }
+    if (extra && texts) texts[k] = [...extra.keys()];
+    return out;
+  });
+}
+
+/** The raw value of row i of a batch column (null when missing or absent). */
+function rawAt(col: Column | undefined, i: number): unknown {
+  if (!col) return null;
+  switch (col.kind) {
+    case "number":
+      // Without a mask NaN is missing; with one, a NaN the mask calls present is a value.
+      if (col.missing) return col.missing[i] === 1 ? null : col.values[i];
+      return col.values[i] !== col.values[i] ? null : col.values[i];
+    case "category":
+      return col.codes[i] < 0 ? null : col.dictionary[col.codes[i]];
+    case "value":
+      return col.values[i] ?? null;
   }
 }

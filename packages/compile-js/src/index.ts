@@ -6,3 +6,11 @@ export type { InputColumn, ColumnKind } from "./columns.ts";
 export { MISSING_CODE, OTHER_CODE } from "./columns.ts";
 export { serializeCompiled, deserializeCompiled } from "./serialize.ts";
 export { registerRuntimeHelper } from "./helpers.ts";
+export { CompiledSession, compileJsBackend } from "./backend.ts";
+export { encodeBatch } from "./columns.ts";
+
+import { registerBackend } from "@porta/backend";
+import { compileJsBackend } from "./backend.ts";
+
+/** Importing compile-js registers it: the fastest backend, tried first by `auto`. */
+registerBackend("js", compileJsBackend, 100);

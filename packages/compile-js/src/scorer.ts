@@ -64,6 +64,11 @@ export class CompiledScorer {
     });
     return row;
   }
+
+  /** The result value of one output cell; throws PMML_TYPE_CHECK when its dataType cannot hold it. */
+  decodeCell(o: OutputColumn, cell: number): Value {
+    return decodeCell(o, cell);
+  }
 }
 
 function decodeCell(o: OutputColumn, cell: number): Value {

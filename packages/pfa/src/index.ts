@@ -8,6 +8,15 @@
  */
 import { compilePfa, ENGINE_FACTS, type PfaEngine, type PfaEngineOptions } from "./engine.ts";
 import { decodeAvroJson, encodeAvroJson, parseJsonLossless, stringifyJson } from "./values.ts";
+import { decodeInput, encodeOutput } from "./rows.ts";
+import { registerBackend } from "@porta/backend";
+import { pfaBackend } from "./backend.ts";
+
+export { decodeInput, encodeOutput };
+export { PfaSession, pfaBackend, pfaEngineOf } from "./backend.ts";
+
+/** Importing @porta/pfa registers its engine as the backend for PFA documents. */
+registerBackend("pfa", pfaBackend, 5);
 
 export { parsePfa, validatePfa } from "./document.ts";
 export type { PfaDocument, PfaMethod, PfaCellDef, PfaFcnDef } from "./document.ts";
@@ -23,19 +32,6 @@ export { walkPfa, type PfaWalker } from "./walker/index.ts";
 export type { PfaDescription, PfaStateDescription } from "./describe.ts";
 export type { PfaConformanceReport, PfaConformanceCase } from "./conformance.ts";
 export { decodeAvroJson, encodeAvroJson, parseJsonLossless, stringifyJson };
-
-/**
- * Decode one input row from Avro JSON (tagged unions, base64 bytes, "inf"/"nan"), applying the
- * engine's `maxArrayLength` and `maxDepth` (EvaluationError PFA_ARRAY_TOO_LONG / PFA_VALUE_TOO_DEEP).
- */
-export function decodeInput(engine: PfaEngine, json: unknown): unknown {
-  return decodeAvroJson(engine.inputType, json, "/input", ENGINE_FACTS.get(engine)?.limits);
-}
-
-/** Encode one output value as Avro JSON (write it with `stringifyJson` to keep big longs exact). */
-export function encodeOutput(engine: PfaEngine, value: unknown): unknown {
-  return encodeAvroJson(engine.outputType, value);
-}
 
 /** Score NDJSON text line by line with a map engine; returns NDJSON. */
 export function scoreNdjson(engine: PfaEngine, text: string, options?: PfaEngineOptions): string {

@@ -1,70 +1,77 @@
-import { ArtifactCache, artifactKey } from "@porta/cache";
-import { compilePipeline, deserializeCompiled, NotCompilable, serializeCompiled } from "@porta/compile-js";
-import { parsePmml } from "@porta/pmml";
-import type { Limits } from "@porta/ir";
-import { CompiledPmmlModel, type ModelFacts } from "./compiled-model.ts";
-import type { Model } from "./model.ts";
-import { PmmlModel } from "./pmml-model.ts";
+import { ArtifactCache, artifactKey, type JsonValue } from "@porta/cache";
+import type { ArtifactHooks, Backend, ModelFacts } from "@porta/backend";
 import runtimePackage from "../package.json" with { type: "json" };
 
 /** Part of every artifact key: a new Porta version never reads an older version's code. */
 export const PORTA_VERSION: string = runtimePackage.version;
 
 /**
- * Bumped whenever the reader or compiler starts giving other answers or refusing other documents
- * between releases (here: the hostile-input checks, nested MiningField values): part of the
- * artifact key, so code compiled under older rules is never reused.
+ * Bumped whenever the reader or a backend starts giving other answers or refusing other
+ * documents between releases (here: the hostile-input checks, nested MiningField values, the
+ * backend seam): part of the artifact key, so code compiled under older rules is never reused.
  */
-const ARTIFACT_RULES = 2;
+const ARTIFACT_RULES = 3;
 
 /** What loading through the artifact cache did, for `porta score --verbose`. */
 export interface ArtifactLoad {
   hit: boolean;
+  /** Key of the artifact used or stored (the chosen backend's). */
   key: string;
-  /** Milliseconds spent parsing and compiling (0 on a hit) and reading the artifact. */
+  /** Milliseconds spent parsing and compiling (0 on a hit) and reading/writing artifacts. */
   compileMs: number;
   cacheMs: number;
 }
 
+/** The artifact key of a document for one backend: backends never read each other's artifacts. */
+export function backendArtifactKey(text: string, backend: string): string {
+  return artifactKey(text, backend, `${PORTA_VERSION}+rules.${ARTIFACT_RULES}`);
+}
+
 /**
- * Loads a PMML document through the compiled-artifact cache: a hit skips parsing and
- * compiling; a miss compiles and stores. A document compile-js cannot compile is scored by
- * the interpreter and not cached (parsing it again is all it costs).
+ * Hooks that let backend resolution read and write the compiled-artifact cache, and account
+ * for the time spent. A hit skips parsing and compiling; a backend without `restore` (or a
+ * session without an artifact) is never stored.
  */
-export function loadPmmlWithArtifacts(text: string, cache: ArtifactCache, limits: Partial<Limits> = {}): { model: Model; load: ArtifactLoad } {
-  const key = artifactKey(text, "js", `${PORTA_VERSION}+rules.${ARTIFACT_RULES}`);
-  const t0 = performance.now();
-  const artifact = cache.get(key);
-  if (artifact) {
+export function artifactHooks(text: string, cache: ArtifactCache): ArtifactHooks & { load(backend: string, started: number): ArtifactLoad } {
+  let cacheMs = 0;
+  let hitKey: string | undefined;
+  const timed = <T>(f: () => T): T => {
+    const t0 = performance.now();
     try {
-      const facts = artifact.meta.facts as unknown as ModelFacts;
-      const model = new CompiledPmmlModel(undefined, deserializeCompiled(artifact), facts);
-      return { model, load: { hit: true, key, compileMs: 0, cacheMs: performance.now() - t0 } };
-    } catch {
-      cache.delete(key); // unreadable despite its checksum (e.g. written by a broken build): rebuild
+      return f();
+    } finally {
+      cacheMs += performance.now() - t0;
     }
-  }
-  const t1 = performance.now();
-  const pipeline = parsePmml(text, { limits });
-  const reference = new PmmlModel(pipeline, limits);
-  let model: Model = reference;
-  try {
-    const compiled = compilePipeline(pipeline);
-    model = new CompiledPmmlModel(pipeline, compiled, reference);
-    const stored = serializeCompiled(compiled);
-    const t2 = performance.now();
-    if (stored) {
-      const facts: ModelFacts = { modelTypes: reference.modelTypes, inputFields: reference.inputFields, outputFields: reference.outputFields, notices: reference.notices, groupField: reference.groupField };
-      try {
-        cache.put(key, { code: stored.code, meta: { ...stored.meta, facts: JSON.parse(JSON.stringify(facts)) } });
-      } catch {
-        // An unwritable cache never fails a load.
-      }
-    }
-    return { model, load: { hit: false, key, compileMs: t2 - t1, cacheMs: performance.now() - t2 } };
-  } catch (e) {
-    if (!(e instanceof NotCompilable)) throw e;
-    reference.notices.push(`compile-js: ${e.message}; scoring with the interpreter`);
-    return { model, load: { hit: false, key, compileMs: performance.now() - t1, cacheMs: 0 } };
-  }
+  };
+  return {
+    stored(b: Backend) {
+      const key = backendArtifactKey(text, b.name);
+      const artifact = timed(() => cache.get(key));
+      if (!artifact) return undefined;
+      hitKey = key;
+      return { artifact, facts: artifact.meta.facts as unknown as ModelFacts };
+    },
+    unreadable(b: Backend) {
+      hitKey = undefined;
+      timed(() => cache.delete(backendArtifactKey(text, b.name)));
+    },
+    compiled(b: Backend, session) {
+      if (!b.restore) return;
+      const stored = session.artifact?.();
+      if (!stored) return;
+      const facts = JSON.parse(JSON.stringify(session.facts)) as JsonValue;
+      timed(() => {
+        try {
+          cache.put(backendArtifactKey(text, b.name), { code: stored.code, meta: { ...(stored.meta as { [k: string]: JsonValue }), facts } });
+        } catch {
+          // An unwritable cache never fails a load.
+        }
+      });
+    },
+    load(backend: string, started: number): ArtifactLoad {
+      const total = performance.now() - started;
+      const hit = hitKey !== undefined;
+      return { hit, key: hitKey ?? backendArtifactKey(text, backend), compileMs: hit ? 0 : Math.max(0, total - cacheMs), cacheMs };
+    },
+  };
 }

@@ -1,11 +1,13 @@
-export { loadModel, loadModelSync, modelFromText, pmmlModel, detectFormat, readModelSource, type LoadOptions, type ModelFormat, type Backend } from "./load.ts";
-export { CompiledPmmlModel } from "./compiled-model.ts";
+export {
+  loadModel, loadModelSync, modelFromText, pmmlModel, detectFormat, readModelSource, backendHints,
+  type LoadOptions, type ModelFormat, type BackendChoice,
+} from "./load.ts";
 export type { Model, FieldInfo, ScoreResult, BatchResult, BatchOptions, RowError, RowErrorPolicy } from "./model.ts";
+export { PortaModel } from "./porta-model.ts";
 export { groupTransactions, groupTransactionsAsync, TransactionGrouper, type GroupOptions } from "./transactions.ts";
-export { rowDepthError } from "@porta/backend";
-export { PmmlModel, modelTypesOf } from "./pmml-model.ts";
-export { PfaModel } from "./pfa-model.ts";
-export { loadPmmlWithArtifacts, PORTA_VERSION, type ArtifactLoad } from "./artifacts.ts";
+export { rowDepthError, modelTypesOf, pipelineFacts, batchFromRows, rowsFromBatch, registeredBackends } from "@porta/backend";
+export type { Batch, Column, ScoredBatch, BackendRefusal, Session } from "@porta/backend";
+export { backendArtifactKey, PORTA_VERSION, type ArtifactLoad } from "./artifacts.ts";
 export { ArtifactCache } from "@porta/cache";
 export { withResultCache } from "./memoized-model.ts";
 export { LocalResultCache } from "@porta/cache";

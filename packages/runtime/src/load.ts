@@ -1,26 +1,31 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { ParseError, type Limits, type Pipeline } from "@porta/ir";
-import { compilePipeline, NotCompilable } from "@porta/compile-js";
-import { CompiledPmmlModel } from "./compiled-model.ts";
+import { resolveBackend, resolveBackendSync, type BackendHints, type Resolved, type ScoringPlan } from "@porta/backend";
 import { ArtifactCache } from "@porta/cache";
-import { loadPmmlWithArtifacts } from "./artifacts.ts";
+import { ParseError, resolveLimits, type Limits, type Pipeline } from "@porta/ir";
 import { parsePmml } from "@porta/pmml";
+import { artifactHooks } from "./artifacts.ts";
 import type { Model } from "./model.ts";
-import { PmmlModel } from "./pmml-model.ts";
-import { PfaModel } from "./pfa-model.ts";
+import { PortaModel } from "./porta-model.ts";
 
 export type ModelFormat = "pmml" | "pfa";
 
-export type Backend = "auto" | "js" | "interp";
+/**
+ * Which backend scores: "auto" (every registered backend, fastest first), one backend's name
+ * (tried first, then the others as "auto" would), or a list tried in order and nothing else
+ * (end it with "auto" to fall back).
+ */
+export type BackendChoice = string | readonly string[];
 
 export interface LoadOptions {
   /** Skip content sniffing. */
   format?: ModelFormat;
+  /** Which backend scores (see BackendChoice). Default "auto". */
+  backend?: BackendChoice;
   /**
-   * PMML scoring backend: "js" (compiled) or "interp" (the reference interpreter). "auto" and
-   * "js" compile and fall back to the interpreter, with a notice, for what compile-js lacks.
+   * "sync" (default): only backends with a synchronous path, so `score`/`scoreBatch`/
+   * `scoreColumns` work. "async": every backend (onnxruntime among them); use the async methods.
    */
-  backend?: Backend;
+  scoring?: "sync" | "async";
   /**
    * Compiled-artifact cache: true for the default directory (PORTA_CACHE_DIR or
    * ~/.cache/porta), or a cache instance. A hit skips parsing and compiling. Default: off.
@@ -64,37 +69,60 @@ export function readModelSource(pathOrText: string): { text: string; origin: str
   return { text: buf.toString("utf8"), origin: pathOrText };
 }
 
+/** The backends a choice names, in the order resolution tries them. */
+export function backendHints(choice: BackendChoice = "auto", scoring: "sync" | "async" = "sync"): BackendHints {
+  const backends = typeof choice === "string" ? (choice === "auto" ? ["auto"] : [choice, "auto"]) : choice;
+  return { backends, sync: scoring === "sync" };
+}
+
+interface Loading {
+  format: ModelFormat;
+  hints: BackendHints;
+  limits: Limits;
+  plan: () => ScoringPlan;
+  hooks?: ReturnType<typeof artifactHooks>;
+}
+
+function loading(text: string, options: LoadOptions): Loading {
+  const format = options.format ?? detectFormat(text);
+  const limits = resolveLimits(options.limits ?? {});
+  const plan = (): ScoringPlan => (format === "pfa" ? { format, text, limits } : { format, pipeline: parsePmml(text, { limits }), limits });
+  const cache = options.cache === true ? new ArtifactCache() : options.cache || undefined;
+  return { format, hints: backendHints(options.backend, options.scoring), limits, plan, hooks: cache ? artifactHooks(text, cache) : undefined };
+}
+
+function modelOf(l: Loading, resolved: Resolved, started: number): Model {
+  const model = new PortaModel(l.format, resolved.session, resolved.refusals, l.limits, resolved.plan);
+  if (l.hooks) model.loadInfo = { artifactCache: l.hooks.load(resolved.session.backend, started) };
+  return model;
+}
+
 /** Loads a PMML or PFA model from a path or from the document text. */
 export async function loadModel(pathOrText: string, options: LoadOptions = {}): Promise<Model> {
-  return loadModelSync(pathOrText, options);
+  const started = performance.now();
+  const l = loading(readModelSource(pathOrText).text, options);
+  return modelOf(l, await resolveBackend(l.hints, l.plan, l.hooks), started);
 }
 
+/** loadModel for synchronous callers: only backends with a synchronous path are tried. */
 export function loadModelSync(pathOrText: string, options: LoadOptions = {}): Model {
-  const { text } = readModelSource(pathOrText);
-  const format = options.format ?? detectFormat(text);
-  if (format === "pmml" && options.cache && options.backend !== "interp") {
-    const cache = options.cache === true ? new ArtifactCache() : options.cache;
-    const { model, load } = loadPmmlWithArtifacts(text, cache, options.limits);
-    (model as { loadInfo?: Model["loadInfo"] }).loadInfo = { artifactCache: load };
-    return model;
-  }
-  return modelFromText(text, format, options.backend, options.limits);
+  return loadTextSync(readModelSource(pathOrText).text, options);
 }
 
-export function modelFromText(text: string, format: ModelFormat, backend: Backend = "auto", limits: Partial<Limits> = {}): Model {
-  if (format === "pfa") return new PfaModel(text, limits);
-  return pmmlModel(parsePmml(text, { limits }), backend, limits);
+function loadTextSync(text: string, options: LoadOptions): Model {
+  const started = performance.now();
+  const l = loading(text, options);
+  return modelOf(l, resolveBackendSync(l.hints, l.plan, l.hooks), started);
 }
 
-/** The fastest backend that can score the pipeline; the interpreter says why when it is chosen. */
-export function pmmlModel(pipeline: Pipeline, backend: Backend = "auto", limits: Partial<Limits> = {}): Model {
-  const reference = new PmmlModel(pipeline, limits);
-  if (backend === "interp") return reference;
-  try {
-    return new CompiledPmmlModel(pipeline, compilePipeline(pipeline), reference);
-  } catch (e) {
-    if (!(e instanceof NotCompilable)) throw e;
-    reference.notices.push(`compile-js: ${e.message}; scoring with the interpreter`);
-    return reference;
-  }
+/** A model from document text (synchronous backends). */
+export function modelFromText(text: string, format: ModelFormat, backend: BackendChoice = "auto", limits: Partial<Limits> = {}): Model {
+  return loadTextSync(text, { format, backend, limits });
+}
+
+/** A model of a parsed PMML pipeline, scored by the chosen backend (synchronous backends). */
+export function pmmlModel(pipeline: Pipeline, backend: BackendChoice = "auto", limits: Partial<Limits> = {}): Model {
+  const resolved = resolveLimits(limits);
+  const r = resolveBackendSync(backendHints(backend), { format: "pmml", pipeline, limits: resolved });
+  return new PortaModel("pmml", r.session, r.refusals, resolved, r.plan);
 }

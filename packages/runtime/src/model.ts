@@ -1,51 +1,24 @@
-import { DEFAULT_LIMITS, isPortaError, type DataType, type OpType, type Value } from "@porta/ir";
-import { rowDepthError } from "@porta/backend";
+import type { Batch, BackendRefusal, ScoredBatch } from "@porta/backend";
+import type { BatchOptions, BatchResult, FieldInfo, ScoreResult } from "@porta/backend";
 
-/** One field of a model's interface. */
-export interface FieldInfo {
-  name: string;
-  dataType: DataType | string;
-  opType?: OpType;
-  /** Categories of a categorical field, when declared. */
-  values?: Value[];
-}
+export type { BatchOptions, BatchResult, FieldInfo, RowError, RowErrorPolicy, ScoreResult } from "@porta/backend";
+export { checkRowDepth, rowErrorOf, scoreEachRow } from "@porta/backend";
 
-export type ScoreResult = Record<string, Value | unknown>;
-
-/** What to do with a row that fails in `scoreBatch`. */
-export type RowErrorPolicy = "throw" | "collect";
-
-/** Options of `scoreBatch`. */
-export interface BatchOptions {
-  /** "throw" (default): the first failing row throws; "collect": it yields null and an entry in `errors`. */
-  onError?: RowErrorPolicy;
-  /** Deepest nesting of a value inside a row (default Limits.rowDepth); deeper is `ROW_TOO_DEEP` for that row. */
-  rowDepth?: number;
-}
-
-/** One failed row of a batch. */
-export interface RowError {
-  /** Index of the row in the batch. */
-  row: number;
-  code: string;
-  /** The error's kind ("parse", "evaluation", …; "internal" for an error that is not a PortaError). */
-  kind: string;
-  /** One line: `EvaluationError PMML_INVALID_VALUE at …: … (value: …)`. */
-  message: string;
-}
-
-export interface BatchResult {
-  results: (ScoreResult | null)[];
-  /** Per-row errors, when the policy is "collect". */
-  errors: RowError[];
-}
-
-/** A loaded model: the public interface every backend implements. */
+/**
+ * A loaded model: one interface whatever backend scores it.
+ *
+ * The row API (`score`, `scoreBatch`) and `scoreColumns` are synchronous: they are the latency
+ * path, and every backend `loadModel` picks by default (scoring "sync") has a synchronous path.
+ * The `…Async` methods work on every backend, including those that only score asynchronously
+ * (onnxruntime), which `loadModel` picks only with `scoring: "async"`.
+ */
 export interface Model {
   readonly format: "pmml" | "pfa";
-  /** Which backend scores: "js" (compile-js), "interp" (reference interpreter), "pfa-compiled". */
+  /** Which backend scores it (a registered backend's name: "js", "interp", "onnx", "pfa", …). */
   readonly backend: string;
-  /** One-line notices, e.g. why the interpreter scores instead of compiled code. */
+  /** Backends tried before it, each with the reason it refused. */
+  readonly refusals: readonly BackendRefusal[];
+  /** One-line notices: the document's, and why faster backends refused. */
   readonly notices: string[];
   /** How the model was loaded (artifact cache hit or miss, timings), when a cache was used. */
   readonly loadInfo?: { artifactCache?: import("./artifacts.ts").ArtifactLoad };
@@ -60,46 +33,17 @@ export interface Model {
    * with `groupTransactions(rows, model.groupField)`; `porta score` does so by itself.
    */
   readonly groupField?: string;
+  /** Whether the synchronous methods work (the backend has a synchronous path). */
+  readonly synchronous: boolean;
   /** Scores one row: field name → raw value (strings are parsed per the field's data type). */
   score(row: Readonly<Record<string, unknown>>): ScoreResult;
   /** Scores many rows; with policy "collect", a failing row yields null and an entry in `errors`. */
   scoreBatch(rows: readonly Readonly<Record<string, unknown>>[], options?: BatchOptions): BatchResult;
-}
-
-/** A failed row as a BatchResult entry. */
-export function rowErrorOf(row: number, e: unknown): RowError {
-  if (isPortaError(e)) return { row, code: e.code, kind: e.kind, message: e.toOneLine() };
-  return { row, code: "INTERNAL", kind: "internal", message: e instanceof Error ? e.message : String(e) };
-}
-
-/** Throws ROW_TOO_DEEP for a row nested deeper than the limit (before any backend walks it). */
-export function checkRowDepth(row: Readonly<Record<string, unknown>>, limit: number = DEFAULT_LIMITS.rowDepth): void {
-  const error = rowDepthError(row, limit);
-  if (error) throw error;
-}
-
-/** Scores rows one by one under a row-error policy (the shared body of the row-wise scoreBatch). */
-export function scoreEachRow(
-  rows: readonly Readonly<Record<string, unknown>>[],
-  score: (row: Readonly<Record<string, unknown>>) => ScoreResult,
-  options: BatchOptions = {},
-): BatchResult {
-  const results: (ScoreResult | null)[] = new Array(rows.length);
-  const errors: RowError[] = [];
-  const limit = options.rowDepth ?? DEFAULT_LIMITS.rowDepth;
-  for (let i = 0; i < rows.length; i++) {
-    if (options.onError !== "collect") {
-      checkRowDepth(rows[i], limit);
-      results[i] = score(rows[i]);
-      continue;
-    }
-    try {
-      checkRowDepth(rows[i], limit);
-      results[i] = score(rows[i]);
-    } catch (e) {
-      results[i] = null;
-      errors.push(rowErrorOf(i, e));
-    }
-  }
-  return { results, errors };
+  /** Scores a columnar batch: one column per output field, failed rows in `errors`. */
+  scoreColumns(batch: Batch): ScoredBatch;
+  scoreAsync(row: Readonly<Record<string, unknown>>): Promise<ScoreResult>;
+  scoreBatchAsync(rows: readonly Readonly<Record<string, unknown>>[], options?: BatchOptions): Promise<BatchResult>;
+  scoreColumnsAsync(batch: Batch): Promise<ScoredBatch>;
+  /** Releases the backend's native resources, if it holds any. */
+  dispose(): Promise<void>;
 }

@@ -1,0 +1,61 @@
+import {
+  pipelineFacts, refuse, rowsFromBatch, scoredBatchFromResults, type Backend, type Batch, type ModelFacts, type RowsOutcome,
+  type ScoredBatch, type ScoreResult, type Session,
+} from "@porta/backend";
+import { interpret, preparePipeline, type Limits, type Pipeline, type PreparedPipeline } from "@porta/ir";
+
+/** The reference interpreter over one prepared pipeline: rows one by one. */
+export class InterpreterSession implements Session {
+  readonly backend = "interp";
+  readonly facts: ModelFacts;
+  private readonly prepared: PreparedPipeline;
+  private readonly finalNames: string[];
+
+  constructor(pipeline: Pipeline, limits: Limits) {
+    this.prepared = preparePipeline(pipeline, limits);
+    this.facts = pipelineFacts(pipeline);
+    this.finalNames = this.facts.outputFields.map((f) => f.name);
+  }
+
+  /** One row: the final result fields the interpreter produced. */
+  scoreRow(row: Readonly<Record<string, unknown>>): ScoreResult {
+    const all = interpret(this.prepared, row);
+    const result: ScoreResult = {};
+    for (const name of this.finalNames) if (name in all) result[name] = all[name];
+    return result;
+  }
+
+  scoreRows(rows: readonly Readonly<Record<string, unknown>>[]): RowsOutcome {
+    const results: (ScoreResult | null)[] = new Array(rows.length);
+    const errors: (Error | undefined)[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      try {
+        results[i] = this.scoreRow(rows[i]);
+      } catch (e) {
+        results[i] = null;
+        errors[i] = e instanceof Error ? e : new Error(String(e));
+      }
+    }
+    return { results, errors };
+  }
+
+  runSync(batch: Batch): ScoredBatch {
+    const { results, errors } = this.scoreRows(rowsFromBatch(batch));
+    return scoredBatchFromResults(this.finalNames, results, errors);
+  }
+
+  async run(batch: Batch): Promise<ScoredBatch> {
+    return this.runSync(batch);
+  }
+}
+
+/** The reference interpreter as a backend: it scores every PMML pipeline the reader accepts. */
+export const interpreterBackend: Backend = {
+  name: "interp",
+  description: "reference interpreter: every construct Porta reads, row by row",
+  sync: true,
+  compile(plan) {
+    if (plan.format !== "pmml") return refuse("reads PMML pipelines; PFA documents are scored by their own engine");
+    return new InterpreterSession(plan.pipeline, plan.limits);
+  },
+};

@@ -1,0 +1,89 @@
+import {
+  refuse, rowsFromBatch, scoredBatchFromResults, type Backend, type Batch, type FieldInfo, type ModelFacts, type RowsOutcome,
+  type ScoredBatch, type ScoreResult, type Session,
+} from "@porta/backend";
+import { EvaluationError, type Limits } from "@porta/ir";
+import { compilePfa, type PfaEngine } from "./engine.ts";
+import { parsePfa } from "./document.ts";
+import type { AvroType } from "./types.ts";
+import { decodeInput, encodeOutput } from "./rows.ts";
+
+function typeLabel(t: AvroType): string {
+  switch (t.kind) {
+    case "record": case "enum": case "fixed": return t.fullName;
+    case "array": return `array<${typeLabel(t.items)}>`;
+    case "map": return `map<${typeLabel(t.values)}>`;
+    case "union": return t.types.map(typeLabel).join("|");
+    default: return t.kind;
+  }
+}
+
+function fieldsOf(t: AvroType, single: string): FieldInfo[] {
+  return t.kind === "record" ? t.fields.map((f) => ({ name: f.name, dataType: typeLabel(f.type) })) : [{ name: single, dataType: typeLabel(t) }];
+}
+
+/**
+ * A PFA engine as a session: rows are the input record (Avro JSON: tagged unions, base64
+ * bytes), results the output (a record's fields, or `{ output: value }` for other types).
+ */
+export class PfaSession implements Session {
+  readonly backend = "pfa";
+  readonly facts: ModelFacts;
+
+  constructor(readonly engine: PfaEngine) {
+    this.facts = {
+      modelTypes: [`PFA ${engine.method}`],
+      inputFields: fieldsOf(engine.inputType, "input"),
+      outputFields: fieldsOf(engine.outputType, "output"),
+    };
+    engine.begin();
+  }
+
+  scoreRow(row: Readonly<Record<string, unknown>>): ScoreResult {
+    if (this.engine.method !== "map") {
+      throw new EvaluationError("PFA_METHOD", `score() needs a map engine; this one is "${this.engine.method}"`, { value: this.engine.method });
+    }
+    const input = this.engine.inputType.kind === "record" ? row : (row as { input?: unknown }).input;
+    const out = encodeOutput(this.engine, this.engine.action(decodeInput(this.engine, input)));
+    return this.engine.outputType.kind === "record" ? (out as ScoreResult) : { output: out };
+  }
+
+  scoreRows(rows: readonly Readonly<Record<string, unknown>>[]): RowsOutcome {
+    const results: (ScoreResult | null)[] = new Array(rows.length);
+    const errors: (Error | undefined)[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      try {
+        results[i] = this.scoreRow(rows[i]);
+      } catch (e) {
+        results[i] = null;
+        errors[i] = e instanceof Error ? e : new Error(String(e));
+      }
+    }
+    return { results, errors };
+  }
+
+  runSync(batch: Batch): ScoredBatch {
+    const { results, errors } = this.scoreRows(rowsFromBatch(batch));
+    return scoredBatchFromResults(this.facts.outputFields.map((f) => f.name), results, errors);
+  }
+
+  async run(batch: Batch): Promise<ScoredBatch> {
+    return this.runSync(batch);
+  }
+}
+
+/** Checks and compiles a PFA document into an engine under the budgets of `limits`. */
+export function pfaEngineOf(text: string, limits: Limits): PfaEngine {
+  return compilePfa(parsePfa(text), { timeoutMs: limits.pfaWallMs, maxStateBytes: limits.pfaStateBytes });
+}
+
+/** The PFA engine (checked, compiled to closures) as a backend for PFA documents. */
+export const pfaBackend: Backend = {
+  name: "pfa",
+  description: "PFA engine: the checked document compiled to closures",
+  sync: true,
+  compile(plan) {
+    if (plan.format !== "pfa") return refuse("scores PFA documents only");
+    return new PfaSession(pfaEngineOf(plan.text, plan.limits));
+  },
+};
