@@ -69,6 +69,8 @@ export interface Backend {
   readonly description: string;
   /** Sessions have `runSync` and `scoreRows`, and `compile` never returns a promise. */
   readonly sync: boolean;
+  /** The document formats it scores; "auto" passes over a backend whose formats exclude the document's. */
+  readonly formats: readonly ScoringPlan["format"][];
   /** Compiles a plan, or refuses with the reason. Errors in the document itself are thrown. */
   compile(plan: ScoringPlan): Session | Refusal | Promise<Session | Refusal>;
   /** Rebuilds a session from a stored artifact (the artifact cache); throws if it cannot. */
@@ -113,6 +115,8 @@ export interface BackendHints {
   backends?: readonly string[];
   /** Only backends with a synchronous path (the row API of `loadModelSync`). */
   sync?: boolean;
+  /** The document's format: "auto" leaves out backends that do not score it, a named one refuses. */
+  format?: ScoringPlan["format"];
 }
 
 /** One backend's refusal, as reported by `resolveBackend`. */
@@ -151,7 +155,7 @@ export function candidates(hints: BackendHints = {}): Backend[] {
   };
   for (const name of names) {
     if (name === "auto") {
-      for (const r of byPriority) add(r.backend);
+      for (const r of byPriority) if (!hints.format || r.backend.formats.includes(hints.format)) add(r.backend);
       continue;
     }
     const found = registry.get(name);
@@ -162,6 +166,10 @@ export function candidates(hints: BackendHints = {}): Backend[] {
     add(found.backend);
   }
   return out;
+}
+
+function formatRefusal(b: Backend): BackendRefusal {
+  return { backend: b.name, reason: `scores ${b.formats.join(" and ")} documents only` };
 }
 
 function syncRefusal(b: Backend): BackendRefusal {
@@ -190,6 +198,7 @@ function* resolution(hints: BackendHints, plan: ScoringPlan | (() => ScoringPlan
   const refusals: BackendRefusal[] = [];
   let built: ScoringPlan | undefined = typeof plan === "function" ? undefined : plan;
   for (const b of candidates(hints)) {
+    if (hints.format && !b.formats.includes(hints.format)) { refusals.push(formatRefusal(b)); continue; }
     if (hints.sync && !b.sync) { refusals.push(syncRefusal(b)); continue; }
     const stored = b.restore && hooks?.stored(b);
     if (stored) {

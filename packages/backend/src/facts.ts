@@ -23,11 +23,16 @@ const ELEMENT_OF_KIND: Record<string, string> = {
   anomalyDetection: "AnomalyDetectionModel",
 };
 
+/** The PMML element of a model kind ("anomalyDetection" → "AnomalyDetectionModel"), for messages. */
+export function modelElementName(kind: string): string {
+  return ELEMENT_OF_KIND[kind] ?? kind;
+}
+
 /** Model families present, top-level first (e.g. ["MiningModel", "TreeModel"]). */
 export function modelTypesOf(model: ModelNode): string[] {
   const out: string[] = [];
   const visit = (m: ModelNode): void => {
-    const name = ELEMENT_OF_KIND[m.kind] ?? m.kind;
+    const name = modelElementName(m.kind);
     if (!out.includes(name)) out.push(name);
     for (const inner of nestedModels(m)) visit(inner);
   };

@@ -12,4 +12,4 @@ export {
   type BatchOptions, type BatchResult, type FieldInfo, type RowError, type RowErrorPolicy, type ScoreResult,
 } from "./rows.ts";
 export { rowDepthError, rowDepthExceeds } from "./row-depth.ts";
-export { modelTypesOf, pipelineFacts } from "./facts.ts";
+export { modelElementName, modelTypesOf, pipelineFacts } from "./facts.ts";

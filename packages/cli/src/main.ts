@@ -1,14 +1,14 @@
 import { statSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import "./backends.ts";
-import { ArtifactCache, loadModel, loadModelSync, modelFromText, readModelSource, registeredBackends, type BackendChoice, type Model } from "@porta/runtime";
+import { ArtifactCache, loadModel, loadModelSync, readModelSource, registeredBackends, type BackendChoice, type Model } from "@porta/runtime";
 import { pfaEngineOfModel } from "./pfa-engine.ts";
 import { LIMIT_NAMES, resolveLimits, type Limits } from "@porta/ir";
 import { EXIT, reportError } from "./errors.ts";
 import { emptyRow, formatOfPath, readInput, RowWriter, type DataFormat } from "./io.ts";
 import { scoreStream } from "./score.ts";
 import { formatSummary, summarize } from "./inspect.ts";
-import { formatPmmlTables, runPmmlConformance } from "./conformance/pmml.ts";
+import { formatPmmlTables, runPmmlConformanceAsync } from "./conformance/pmml.ts";
 import { formatPfaTables, runPfaConformanceReport } from "./conformance/pfa.ts";
 import { parseJsonLossless, stringifyJson } from "@porta/pfa";
 
@@ -95,7 +95,7 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (format: string, path: string, opts: { json?: boolean; filter?: string; backend: string }) => {
       if (format === "pmml") {
         const backend = backendOption(opts.backend);
-        const report = runPmmlConformance(path, (text) => modelFromText(text, "pmml", backend), opts.filter);
+        const report = await runPmmlConformanceAsync(path, (text) => loadModel(text, { format: "pmml", backend, scoring: "async" }), opts.filter);
         process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : `${formatPmmlTables(report)}\n`);
       } else if (format === "pfa") {
         const report = await runPfaConformanceReport(path, opts.filter);

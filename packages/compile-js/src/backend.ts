@@ -79,6 +79,7 @@ export const compileJsBackend: Backend = {
   name: "js",
   description: "compile-js: the pipeline as generated vectorized JavaScript",
   sync: true,
+  formats: ["pmml"],
   compile(plan) {
     if (plan.format !== "pmml") return refuse("PFA documents are not lowered into the IR yet");
     // The interpreter's preparation validates the document (cycles, references) with its errors.

@@ -54,6 +54,7 @@ export const interpreterBackend: Backend = {
   name: "interp",
   description: "reference interpreter: every construct Porta reads, row by row",
   sync: true,
+  formats: ["pmml"],
   compile(plan) {
     if (plan.format !== "pmml") return refuse("reads PMML pipelines; PFA documents are scored by their own engine");
     return new InterpreterSession(plan.pipeline, plan.limits);

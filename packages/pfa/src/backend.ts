@@ -82,6 +82,7 @@ export const pfaBackend: Backend = {
   name: "pfa",
   description: "PFA engine: the checked document compiled to closures",
   sync: true,
+  formats: ["pfa"],
   compile(plan) {
     if (plan.format !== "pfa") return refuse("scores PFA documents only");
     return new PfaSession(pfaEngineOf(plan.text, plan.limits));

@@ -70,9 +70,9 @@ export function readModelSource(pathOrText: string): { text: string; origin: str
 }
 
 /** The backends a choice names, in the order resolution tries them. */
-export function backendHints(choice: BackendChoice = "auto", scoring: "sync" | "async" = "sync"): BackendHints {
+export function backendHints(choice: BackendChoice = "auto", scoring: "sync" | "async" = "sync", format?: ModelFormat): BackendHints {
   const backends = typeof choice === "string" ? (choice === "auto" ? ["auto"] : [choice, "auto"]) : choice;
-  return { backends, sync: scoring === "sync" };
+  return { backends, sync: scoring === "sync", format };
 }
 
 interface Loading {
@@ -88,7 +88,7 @@ function loading(text: string, options: LoadOptions): Loading {
   const limits = resolveLimits(options.limits ?? {});
   const plan = (): ScoringPlan => (format === "pfa" ? { format, text, limits } : { format, pipeline: parsePmml(text, { limits }), limits });
   const cache = options.cache === true ? new ArtifactCache() : options.cache || undefined;
-  return { format, hints: backendHints(options.backend, options.scoring), limits, plan, hooks: cache ? artifactHooks(text, cache) : undefined };
+  return { format, hints: backendHints(options.backend, options.scoring, format), limits, plan, hooks: cache ? artifactHooks(text, cache) : undefined };
 }
 
 function modelOf(l: Loading, resolved: Resolved, started: number): Model {
@@ -123,6 +123,6 @@ export function modelFromText(text: string, format: ModelFormat, backend: Backen
 /** A model of a parsed PMML pipeline, scored by the chosen backend (synchronous backends). */
 export function pmmlModel(pipeline: Pipeline, backend: BackendChoice = "auto", limits: Partial<Limits> = {}): Model {
   const resolved = resolveLimits(limits);
-  const r = resolveBackendSync(backendHints(backend), { format: "pmml", pipeline, limits: resolved });
+  const r = resolveBackendSync(backendHints(backend, "sync", "pmml"), { format: "pmml", pipeline, limits: resolved });
   return new PortaModel("pmml", r.session, r.refusals, resolved, r.plan);
 }

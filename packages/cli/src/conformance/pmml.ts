@@ -50,6 +50,7 @@ export interface ConformanceReport {
 }
 
 export type ScoreBackend = (text: string) => Model;
+export type AsyncScoreBackend = (text: string) => Promise<Model>;
 
 /** Reads a manifest from a directory (manifest.json inside) or from the file itself. */
 export function readManifest(path: string): { dir: string; cases: PmmlCase[] } {
@@ -105,60 +106,106 @@ export function preprocessDocument(text: string, steps: readonly string[] = []):
   return out;
 }
 
+/** A case read from disk: the document, the input records and the expected table. */
+interface LoadedCase {
+  text: string;
+  records: Record<string, unknown>[];
+  expected: { header: string[]; rows: (string | null)[][] };
+}
+
+function readCase(dir: string, c: PmmlCase): LoadedCase {
+  const naTokens = [...(c.csv?.naTokens ?? c.missingTokens ?? ["NA", "N/A"]), ...(c.csv?.emptyIsMissing ? [""] : [])];
+  const text = preprocessDocument(readFileSync(join(dir, c.model), "utf8"), c.preprocess);
+  const input = readHarnessCsv(readFileSync(join(dir, c.input), "utf8"), naTokens);
+  const expected = readHarnessCsv(readFileSync(join(dir, c.expected), "utf8"), naTokens);
+  const records = inputRecords(input, c.groupField);
+  if (records.length !== expected.rows.length) throw new Error(`input has ${records.length} ${c.groupField ? `groups (by ${c.groupField})` : "rows"}, expected output ${expected.rows.length}`);
+  return { text, records, expected };
+}
+
+function messageOf(e: unknown): string {
+  return isPortaError(e) ? e.toOneLine() : e instanceof Error ? e.message : String(e);
+}
+
+/** Compares each row's outcome (a result, or the error that row raised) with the expected table. */
+function compareRows(report: CaseReport, c: PmmlCase, expected: LoadedCase["expected"], outcomes: readonly (Record<string, unknown> | Error)[]): void {
+  report.rows = expected.rows.length;
+  const ignore = new Set(c.ignoreFields ?? []);
+  const rename = c.renameExpected ?? {};
+  for (let r = 0; r < outcomes.length; r++) {
+    const actual = outcomes[r];
+    if (actual instanceof Error) {
+      report.mismatches++;
+      report.firstMismatch ??= `row ${r + 1}: ${messageOf(actual)}`;
+      continue;
+    }
+    const want = new Map<string, string | null>();
+    expected.header.forEach((h, i) => { want.set(rename[h] ?? h, expected.rows[r][i] ?? null); });
+    let keys: string[];
+    let actualKeys: string[];
+    if (c.compareOnly) {
+      keys = c.compareOnly;
+      actualKeys = c.compareOnly;
+    } else {
+      keys = [...want.keys()].filter((k) => !ignore.has(k));
+      actualKeys = Object.keys(actual).filter((k) => !ignore.has(k));
+    }
+    const missing = keys.filter((k) => !(k in actual));
+    const extra = actualKeys.filter((k) => !want.has(k));
+    let bad: string | undefined;
+    if (missing.length || extra.length) bad = `row ${r + 1}: result keys differ (missing ${JSON.stringify(missing)}, extra ${JSON.stringify(extra)})`;
+    else {
+      for (const k of keys) {
+        if (!valueMatches(want.get(k) ?? null, actual[k], c)) {
+          bad = `row ${r + 1}: ${k} expected ${JSON.stringify(want.get(k))}, got ${JSON.stringify(actual[k])}`;
+          break;
+        }
+      }
+    }
+    if (bad) {
+      report.mismatches++;
+      report.firstMismatch ??= bad;
+    }
+  }
+  report.passed = report.mismatches === 0;
+}
+
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
+
 export function runCase(dir: string, c: PmmlCase, backend: ScoreBackend = (t) => modelFromText(t, "pmml")): CaseReport {
   const report: CaseReport = { id: c.id, modelTypes: c.modelTypes, passed: false, rows: 0, mismatches: 0 };
   try {
-    const naTokens = [...(c.csv?.naTokens ?? c.missingTokens ?? ["NA", "N/A"]), ...(c.csv?.emptyIsMissing ? [""] : [])];
-    const model = backend(preprocessDocument(readFileSync(join(dir, c.model), "utf8"), c.preprocess));
+    const loaded = readCase(dir, c);
+    const model = backend(loaded.text);
     report.backend = model.backend;
-    const input = readHarnessCsv(readFileSync(join(dir, c.input), "utf8"), naTokens);
-    const expected = readHarnessCsv(readFileSync(join(dir, c.expected), "utf8"), naTokens);
-    report.rows = expected.rows.length;
-    const records = inputRecords(input, c.groupField);
-    if (records.length !== expected.rows.length) throw new Error(`input has ${records.length} ${c.groupField ? `groups (by ${c.groupField})` : "rows"}, expected output ${expected.rows.length}`);
-    const ignore = new Set(c.ignoreFields ?? []);
-    const rename = c.renameExpected ?? {};
-    for (let r = 0; r < records.length; r++) {
-      const row = records[r];
-      let actual: Record<string, unknown>;
-      try {
-        actual = model.score(row) as Record<string, Value>;
-      } catch (e) {
-        report.mismatches++;
-        report.firstMismatch ??= `row ${r + 1}: ${isPortaError(e) ? e.toOneLine() : String(e)}`;
-        continue;
-      }
-      const want = new Map<string, string | null>();
-      expected.header.forEach((h, i) => { want.set(rename[h] ?? h, expected.rows[r][i] ?? null); });
-      let keys: string[];
-      let actualKeys: string[];
-      if (c.compareOnly) {
-        keys = c.compareOnly;
-        actualKeys = c.compareOnly;
-      } else {
-        keys = [...want.keys()].filter((k) => !ignore.has(k));
-        actualKeys = Object.keys(actual).filter((k) => !ignore.has(k));
-      }
-      const missing = keys.filter((k) => !(k in actual));
-      const extra = actualKeys.filter((k) => !want.has(k));
-      let bad: string | undefined;
-      if (missing.length || extra.length) bad = `row ${r + 1}: result keys differ (missing ${JSON.stringify(missing)}, extra ${JSON.stringify(extra)})`;
-      else {
-        for (const k of keys) {
-          if (!valueMatches(want.get(k) ?? null, actual[k], c)) {
-            bad = `row ${r + 1}: ${k} expected ${JSON.stringify(want.get(k))}, got ${JSON.stringify(actual[k])}`;
-            break;
-          }
-        }
-      }
-      if (bad) {
-        report.mismatches++;
-        report.firstMismatch ??= bad;
-      }
-    }
-    report.passed = report.mismatches === 0;
+    const outcomes = loaded.records.map((row) => {
+      try { return model.score(row) as Record<string, unknown>; } catch (e) { return asError(e); }
+    });
+    compareRows(report, c, loaded.expected, outcomes);
   } catch (e) {
-    report.error = isPortaError(e) ? e.toOneLine() : e instanceof Error ? e.message : String(e);
+    report.error = messageOf(e);
+  }
+  return report;
+}
+
+/** runCase for a backend that loads or scores asynchronously (rows scored one at a time, in order). */
+export async function runCaseAsync(dir: string, c: PmmlCase, backend: AsyncScoreBackend): Promise<CaseReport> {
+  const report: CaseReport = { id: c.id, modelTypes: c.modelTypes, passed: false, rows: 0, mismatches: 0 };
+  try {
+    const loaded = readCase(dir, c);
+    const model = await backend(loaded.text);
+    report.backend = model.backend;
+    try {
+      const outcomes: (Record<string, unknown> | Error)[] = [];
+      for (const row of loaded.records) {
+        try { outcomes.push((await model.scoreAsync(row)) as Record<string, unknown>); } catch (e) { outcomes.push(asError(e)); }
+      }
+      compareRows(report, c, loaded.expected, outcomes);
+    } finally {
+      await model.dispose?.();
+    }
+  } catch (e) {
+    report.error = messageOf(e);
   }
   return report;
 }
@@ -176,7 +223,19 @@ function inputRecords(input: { header: string[]; rows: (string | null)[][] }, gr
 export function runPmmlConformance(path: string, backend?: ScoreBackend, filter?: string): ConformanceReport {
   const { dir, cases } = readManifest(path);
   const selected = filter ? cases.filter((c) => c.id.includes(filter)) : cases;
-  const reports = selected.map((c) => runCase(dir, c, backend));
+  return pmmlReport(selected.map((c) => runCase(dir, c, backend)));
+}
+
+/** runPmmlConformance through an asynchronous load (any backend, `scoring: "async"`). */
+export async function runPmmlConformanceAsync(path: string, backend: AsyncScoreBackend, filter?: string): Promise<ConformanceReport> {
+  const { dir, cases } = readManifest(path);
+  const selected = filter ? cases.filter((c) => c.id.includes(filter)) : cases;
+  const reports: CaseReport[] = [];
+  for (const c of selected) reports.push(await runCaseAsync(dir, c, backend));
+  return pmmlReport(reports);
+}
+
+function pmmlReport(reports: CaseReport[]): ConformanceReport {
   const passed = reports.filter((r) => r.passed).length;
   return { format: "pmml", total: reports.length, passed, failed: reports.length - passed, cases: reports };
 }
@@ -199,8 +258,9 @@ export function formatPmmlTables(report: ConformanceReport): string {
     for (const f of failures) lines.push(`  ${f.id}: ${f.error ?? `${f.mismatches}/${f.rows} rows differ; ${f.firstMismatch ?? ""}`}`);
   }
   const loaded = report.cases.filter((c) => c.backend !== undefined);
-  const compiled = loaded.filter((c) => c.backend === "js").length;
-  lines.push(`scored by compiled code (compile-js): ${compiled}/${loaded.length} loaded cases`);
+  const byBackend = new Map<string, number>();
+  for (const c of loaded) byBackend.set(c.backend!, (byBackend.get(c.backend!) ?? 0) + 1);
+  lines.push(`scored by: ${[...byBackend].map(([b, n]) => `${b} ${n}/${loaded.length}`).join(", ") || "none"} loaded cases`);
   lines.push(`PMML conformance: ${report.passed}/${report.total} cases passed (${report.failed} failed)`);
   return lines.join("\n");
 }

@@ -1,6 +1,7 @@
 import type { ModelNode } from "@porta/ir";
 import type { FamilyRow, KernelContext } from "../kernel.ts";
 import type { TargetFacts } from "../targets.ts";
+import { modelElementName } from "@porta/backend";
 import { NotCompilable } from "../unsupported.ts";
 import { compileTree } from "./tree.ts";
 import { compileRegression } from "./regression.ts";
@@ -49,10 +50,10 @@ export function compileFamily(model: ModelNode, ctx: KernelContext, target: Targ
     case "baseline":
     case "timeSeries":
     case "anomalyDetection":
-      throw new NotCompilable(`${model.kind} model`);
+      throw new NotCompilable(modelElementName(model.kind));
     default: {
       const never: never = model;
-      throw new NotCompilable(`${(never as { kind: string }).kind} model`);
+      throw new NotCompilable(modelElementName((never as { kind: string }).kind));
     }
   }
 }
