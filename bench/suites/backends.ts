@@ -1,0 +1,147 @@
+/**
+ * Every registered PMML backend side by side on the same models and the same rows: the reference
+ * interpreter, compile-js, and whatever else registered itself (ONNX through onnxruntime-node once
+ * its package is imported). Each model is loaded once per backend, that backend alone (no
+ * fallback), through the async API every backend has (`scoreColumnsAsync` on one columnar Batch).
+ *
+ * Batch sizes: 1 row (latency of one call), 10k and 100k rows (throughput); the interpreter is
+ * timed on at most 10k rows and compared per row (scoring is row-independent).
+ *
+ * Ratio convention: `A/B@model@rows` = B's time per row ÷ A's time per row (> 1: A is faster).
+ * Before timing, every backend's outputs on the first 200 rows are checked against the
+ * interpreter's (same values, numbers within 1e-9 relative, or the backend's declared float32).
+ */
+import { batchFromRows, rowsFromBatch, type Batch } from "@porta/backend";
+import { loadModel, registeredBackends, type Model } from "@porta/runtime";
+import "porta/backends";
+import { uniformRows } from "../../fixtures/gen/document.ts";
+import { forestText } from "../../fixtures/gen/forest.ts";
+import { gbmText } from "../../fixtures/gen/gbm.ts";
+import { kmeansText } from "../../fixtures/gen/kmeans.ts";
+import { neuralText } from "../../fixtures/gen/neural.ts";
+import { regressionText } from "../../fixtures/gen/regression.ts";
+import { defineSuite, type BenchResult, type Measurement } from "../harness.ts";
+import { measurementOf } from "../timing.ts";
+
+interface BenchModel {
+  name: string;
+  what: string;
+  text: string;
+  features: number;
+}
+
+/** Results land here so that no call can be optimised away. */
+export let sink = 0;
+
+/** Async counterpart of timeRuns: a warm-up, then runs until the budget is spent (median). */
+async function timeAsync(smoke: boolean, op: () => Promise<unknown>, budgetMs = 1500): Promise<Measurement> {
+  await op();
+  if (smoke) {
+    const t = performance.now();
+    await op();
+    return measurementOf([performance.now() - t]);
+  }
+  const samples: number[] = [];
+  let spent = 0;
+  while (samples.length < 3 || (spent < budgetMs && samples.length < 200)) {
+    const t = performance.now();
+    await op();
+    const ms = performance.now() - t;
+    samples.push(ms);
+    spent += ms;
+    if (ms > 4000 && samples.length >= 1) break;
+  }
+  return measurementOf(samples);
+}
+
+function close(a: unknown, b: unknown): boolean {
+  if (typeof a === "number" && typeof b === "number") return a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)) || (Number.isNaN(a) && Number.isNaN(b));
+  return a === b || (a == null && b == null);
+}
+
+/** The first disagreement between two scored batches, or undefined. */
+function disagreement(reference: Record<string, unknown>[], other: Record<string, unknown>[]): string | undefined {
+  for (let i = 0; i < reference.length; i++) {
+    for (const [k, v] of Object.entries(reference[i]!)) {
+      if (!close(v, other[i]?.[k])) return `row ${i}: ${k} ${JSON.stringify(v)} vs ${JSON.stringify(other[i]?.[k])}`;
+    }
+  }
+  return undefined;
+}
+
+export default defineSuite({
+  name: "backends",
+  description: "every registered PMML backend (interpreter, compile-js, ONNX, …) on the same models at batch 1, 10k and 100k rows",
+  async run(ctx) {
+    const full = ctx.size === "full";
+    const smoke = !full;
+    const ratios: Record<string, number> = {};
+    const results: BenchResult[] = [];
+    const bars: { label: string; value: number }[] = [];
+    const backends = registeredBackends().filter((b) => b.backend.formats.includes("pmml")).map((b) => b.name);
+    const notes: string[] = [
+      `backends registered for PMML: ${backends.join(", ")}`,
+      "ratios are speed-ups per row: A/B@model@rows = B's time per row ÷ A's (> 1: A is faster); the interpreter is timed on at most 10k rows",
+      "every backend is called through scoreColumnsAsync on one columnar Batch built once (encoding of row objects not timed)",
+    ];
+    const sizes = full ? [1, 10_000, 100_000] : [1, 20, 50];
+    const models: BenchModel[] = [
+      { name: "forest-500", what: "random forest, 500 trees depth 8, 50 features", text: forestText({ trees: full ? 500 : 4, depth: full ? 8 : 3, features: 50, task: "regression", seed: 1 }), features: 50 },
+      { name: "gbm-300", what: "GBM, 300 trees depth 6 summed + rescale, 30 features", text: gbmText({ trees: full ? 300 : 3, depth: full ? 6 : 3, features: 30, baseScore: 0.5, seed: 1 }), features: 30 },
+      { name: "regression-50", what: "linear regression, 50 features", text: regressionText({ features: 50, task: "regression", seed: 1 }), features: 50 },
+      { name: "nn-20x16x16", what: "MLP 20 inputs, 2 logistic layers of 16", text: neuralText({ features: 20, layers: 2, neurons: 16, seed: 1 }), features: 20 },
+      { name: "kmeans-16", what: "k-means, 16 clusters, 20 features", text: kmeansText({ features: 20, clusters: 16, seed: 1 }), features: 20 },
+    ];
+    for (const m of models) {
+      const rows = uniformRows(m.features, sizes[sizes.length - 1]!, 11);
+      const batches = new Map<number, Batch>(sizes.map((n) => [n, batchFromRows(rows.slice(0, n))]));
+      const check = batchFromRows(rows.slice(0, 200));
+      const loaded = new Map<string, Model>();
+      for (const b of backends) {
+        try {
+          loaded.set(b, await loadModel(m.text, { format: "pmml", backend: [b], scoring: "async" }));
+        } catch (e) {
+          notes.push(`${m.name}: ${b} refused: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+      const reference = loaded.get("interp") ?? [...loaded.values()][0];
+      if (!reference) continue;
+      const expected = rowsFromBatch(await reference.scoreColumnsAsync(check));
+      const perRow = new Map<string, Map<number, number>>();
+      for (const [b, model] of loaded) {
+        const got = rowsFromBatch(await model.scoreColumnsAsync(check));
+        const bad = disagreement(expected, got);
+        if (bad) {
+          notes.push(`${m.name}: ${b} disagrees with ${reference.backend} (${bad}): not timed`);
+          continue;
+        }
+        const times = new Map<number, number>();
+        for (const n of sizes) {
+          if (b === "interp" && n > 10_000) continue;
+          ctx.log(`backends: ${m.name}: ${b} at ${n} rows`);
+          const batch = batches.get(n)!;
+          const t = await timeAsync(smoke, async () => { sink += (await model.scoreColumnsAsync(batch)).length; });
+          results.push({ case: `${m.name}: ${b}, ${n} rows`, n, ...t, elementsPerSec: n / (t.medianMs / 1e3) });
+          times.set(n, t.medianMs / n);
+        }
+        perRow.set(b, times);
+        await model.dispose();
+      }
+      notes.push(`${m.name}: ${m.what}`);
+      for (const a of perRow.keys()) {
+        for (const bName of perRow.keys()) {
+          if (a === bName || a === "interp") continue;
+          for (const n of sizes) {
+            const ta = perRow.get(a)!.get(n);
+            const tb = perRow.get(bName)!.get(n) ?? (bName === "interp" ? perRow.get(bName)!.get(10_000) ?? perRow.get(bName)!.get(sizes[1]!) : undefined);
+            if (ta === undefined || tb === undefined) continue;
+            const r = Number((tb / ta).toPrecision(4));
+            ratios[`${a}/${bName}@${m.name}@${n}`] = r;
+            if (n === sizes[sizes.length - 1]) bars.push({ label: `${m.name} ${a}/${bName}`, value: r });
+          }
+        }
+      }
+    }
+    return { ratios, results, notes, chart: { kind: "bars", title: `Speed-up per row at ${sizes[sizes.length - 1]} rows (log scale)`, yLabel: "× the other backend", bars } };
+  },
+});
