@@ -13,6 +13,8 @@
  * it gets no ratio, only a note saying so.
  */
 import { readFileSync } from "node:fs";
+// The interpreter registers itself as the "interp" backend the ratios compare against.
+import "@porta/interp";
 import { join } from "node:path";
 import { compilePipeline, NODE_TABLE_MIN_NODES, type CompiledPipeline } from "@porta/compile-js";
 import type { Pipeline } from "@porta/ir";

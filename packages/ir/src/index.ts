@@ -28,6 +28,8 @@ export * from "./models/gaussian-process.ts";
 export * from "./models/baseline.ts";
 export * from "./models/time-series.ts";
 export * from "./models/anomaly-detection.ts";
+// Lowered family plans: the row-independent rules every backend reads (ARCHITECTURE.md "Lowered plans").
+export * from "./lower/index.ts";
 export { interpret, preparePipeline, runModel, evaluateFamily, evaluateExpr, evaluatePredicate, ModelScope, PipelineScope, classifyInput, prepareInput, inInterval } from "./interpret/index.ts";
 export type { InputRow, PreparedPipeline, ModelRun } from "./interpret/index.ts";
 export { targetDefaultValue, targetPriors } from "./interpret/target.ts";

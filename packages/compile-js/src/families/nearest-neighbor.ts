@@ -1,9 +1,11 @@
-import { compareValues, isSimilarityMeasure, parseNumber, type NearestNeighborModel, type Value } from "@porta/ir";
+import { compareValues, lowerNearestNeighbor, parseNumber, type NearestNeighborModel, type Value } from "@porta/ir";
 import { _, join, type Code } from "../codegen.ts";
 import { MISSING_CODE } from "../columns.ts";
 import { type FamilyRow, type KernelContext } from "../kernel.ts";
 import type { TargetFacts } from "../targets.ts";
 import { NotCompilable } from "../unsupported.ts";
+import { compileAdjustment, compileDistance } from "./comparison-measure.ts";
+import { planOrRefuse } from "./plan.ts";
 
 let rankDistances: Float64Array = new Float64Array(0);
 const rankScratch: number[] = [];
@@ -23,26 +25,15 @@ export function knnRank(d: Float64Array, n: number, out: Int32Array): void {
 }
 
 /**
- * NearestNeighborModel with a distance measure over numeric double inputs, as the interpreter's
- * evaluateNearestNeighbor: per training instance the distance of comparison-measure.ts step by
- * step, ranked by knnRank (the interpreter's stable sort), the k nearest scored by
+ * NearestNeighborModel with a distance measure over numeric double inputs: per training instance
+ * the lowered plan's distance (comparison-measure.ts), ranked by knnRank (the interpreter's stable sort), the k nearest scored by
  * average/median/weightedAverage or (weighted) majority vote with the interpreter's tie rules.
  */
 export function compileNearestNeighbor(model: NearestNeighborModel, ctx: KernelContext, target: TargetFacts): FamilyRow {
-  const cm = model.measure;
-  const m = cm.measure;
-  if (isSimilarityMeasure(m)) throw new NotCompilable(`NearestNeighborModel similarity measure ${m.kind}`);
+  const plan = planOrRefuse("NearestNeighborModel", () => lowerNearestNeighbor(model));
+  const cmp = plan.comparison;
+  if (cmp.kind === "similarity") throw new NotCompilable(`NearestNeighborModel similarity measure ${cmp.measure}`);
   if (model.targets.length > 0) throw new NotCompilable("NearestNeighborModel with Targets");
-  let inner: number, outer: number;
-  switch (m.kind) {
-    case "euclidean": inner = outer = 2; break;
-    case "squaredEuclidean": inner = 2; outer = 1; break;
-    case "chebychev": case "cityBlock": inner = outer = 1; break;
-    case "minkowski":
-      if (!(m.p >= 0)) throw new NotCompilable("minkowski with a negative p");
-      inner = outer = m.p;
-      break;
-  }
   const pipeline = ctx.pipeline;
   const plainDouble = (name: string): void => {
     const df = pipeline.dataFields.find((f) => f.name === name);
@@ -53,11 +44,11 @@ export function compileNearestNeighbor(model: NearestNeighborModel, ctx: KernelC
     if (!mf || mf.missingValueReplacement !== undefined || mf.outliers !== "asIs") throw new NotCompilable(`KNN field "${name}" with MiningField treatments`);
   };
   const column = (name: string): string => {
-    const f = model.instanceFields.find((x) => x.field === name);
-    if (!f) throw new NotCompilable(`KNN field "${name}" not in the InstanceFields`);
-    return f.column;
+    const c = plan.columns.get(name);
+    if (c === undefined) throw new NotCompilable(`KNN field "${name}" not in the InstanceFields`);
+    return c;
   };
-  const fields = model.inputs;
+  const fields = cmp.fields;
   const F = fields.length;
   const N = model.rows.length;
   if (N === 0) throw new NotCompilable("NearestNeighborModel without training instances");
@@ -76,8 +67,7 @@ export function compileNearestNeighbor(model: NearestNeighborModel, ctx: KernelC
       train[r * F + q] = y;
     });
   });
-  const idColumn = model.instanceIdVariable === undefined ? undefined : model.instanceFields.find((f) => f.field === model.instanceIdVariable)?.column;
-  const ids = model.rows.map((row, r) => (idColumn !== undefined && row[idColumn] !== undefined ? row[idColumn] : String(r + 1)));
+  const ids = [...plan.ids];
 
   // Outputs this family answers: entityId of rank 1 and the prediction's own features.
   for (const o of model.output) {
@@ -93,8 +83,8 @@ export function compileNearestNeighbor(model: NearestNeighborModel, ctx: KernelC
   else if (model.functionName === "classification") continuous = false;
   else throw new NotCompilable(`NearestNeighborModel functionName=${model.functionName}`);
 
-  const K = Math.min(model.numberOfNeighbors, N);
-  if (model.numberOfNeighbors > N) throw new NotCompilable("numberOfNeighbors above the training instances");
+  const K = Math.min(plan.numberOfNeighbors, N);
+  if (plan.numberOfNeighbors > N) throw new NotCompilable("numberOfNeighbors above the training instances");
   if (!(K >= 1)) throw new NotCompilable("numberOfNeighbors below 1");
   const pool = ctx.pool;
   const T = pool.add(train, "knnTrain");
@@ -102,47 +92,13 @@ export function compileNearestNeighbor(model: NearestNeighborModel, ctx: KernelC
   const R = pool.add(new Int32Array(K), "knnRank");
   const rank = pool.add(knnRank, "knnRankFn");
 
-  const present = ctx.names.name("present");
   const adjustment = ctx.names.name("adj");
   const j = ctx.names.name("j");
   const d = ctx.names.name("d");
-  const statements: Code[] = [_`let ${present} = 0;`];
-  xs.forEach((x) => statements.push(_`if (${x.at} === ${x.at}) ${present} += 1;`));
-  if (m.kind === "chebychev") {
-    const seen = xs.map((x) => _`${x.at} === ${x.at}`);
-    statements.push(_`if (!(${join(seen, " || ")})) { ${ctx.fail({ code: "PMML_UNDEFINED_DISTANCE", message: "chebychev: every field of the comparison is missing", path: cm.path })} }`);
-  }
-  statements.push(_`const ${adjustment} = ${F} / ${present};`);
   const xv = xs.map(() => ctx.names.name("x"));
+  const statements: Code[] = compileAdjustment(cmp, xs.map((x) => x.at), adjustment, ctx);
   statements.push(_`${join(xs.map((x, q) => _`const ${xv[q]} = ${x.at};`), "\n")}`);
-  const terms = fields.map((f, q) => {
-    const x = xv[q];
-    const y = _`${T}[${j} * ${F} + ${q}]`;
-    const fn = f.compareFunction ?? cm.compareFunction;
-    let c: Code;
-    switch (fn) {
-      case "absDiff": c = _`Math.abs(${x} - ${y})`; break;
-      case "gaussSim": {
-        const s = f.similarityScale;
-        if (s === undefined) throw new NotCompilable("gaussSim without similarityScale");
-        c = _`${ctx.helper("exp")}((-Math.log(2) * (${x} - ${y}) * (${x} - ${y})) / (${s} * ${s}))`;
-        break;
-      }
-      case "delta": c = _`(${x} === ${y} ? 0 : 1)`; break;
-      case "equal": c = _`(${x} === ${y} ? 1 : 0)`; break;
-      default: throw new NotCompilable(`compareFunction=${fn}`);
-    }
-    const powered = _`Math.pow(${c}, ${inner})`;
-    return { x, term: f.fieldWeight === 1 ? powered : _`${powered} * ${f.fieldWeight}` };
-  });
-  let perInstance: Code;
-  if (m.kind === "chebychev") {
-    perInstance = _`let ${d} = -Infinity; ${join(terms.map(({ x, term }) => _`if (${x} === ${x}) { const t = ${term}; if (t > ${d} || t !== t) ${d} = t; }`), " ")} ${D}[${j}] = ${d} * ${adjustment};`;
-  } else {
-    const adjusted = _`${d} * ${adjustment}`;
-    const root = outer === 1 ? adjusted : outer === 0 ? _`${ctx.helper("exp")}(${adjusted})` : _`Math.pow(${adjusted}, 1 / ${outer})`;
-    perInstance = _`let ${d} = 0; ${join(terms.map(({ x, term }) => _`if (${x} === ${x}) ${d} += ${term};`), " ")} ${D}[${j}] = ${root};`;
-  }
+  const perInstance = _`${compileDistance(cmp, xv, (q) => _`${T}[${j} * ${F} + ${q}]`, adjustment, d, ctx)} ${D}[${j}] = ${d};`;
   statements.push(_`for (let ${j} = 0; ${j} < ${N}; ${j}++) { ${perInstance} }`);
   statements.push(_`${rank}(${D}, ${N}, ${R});`);
   const entity = ctx.names.name("entity");
@@ -150,7 +106,7 @@ export function compileNearestNeighbor(model: NearestNeighborModel, ctx: KernelC
 
   const value = ctx.names.name("value");
   const s = ctx.names.name("s");
-  const weight = (dist: Code): Code => _`(1 / (${dist} + ${model.threshold}))`;
+  const weight = (dist: Code): Code => _`(1 / (${dist} + ${plan.threshold}))`;
   if (clustering) {
     // No prediction: compiled only with outputs that read the entity (see the check above).
     for (const o of model.output) {
@@ -170,7 +126,7 @@ export function compileNearestNeighbor(model: NearestNeighborModel, ctx: KernelC
     });
     const Y = pool.add(ys, "knnY");
     let score: Code;
-    switch (model.continuousScoringMethod) {
+    switch (plan.continuousScoringMethod) {
       case "average":
         score = _`let ${s} = 0; for (let ${j} = 0; ${j} < ${K}; ${j}++) ${s} += ${Y}[${R}[${j}]]; ${value} = ${s} / ${K};`;
         break;
@@ -215,7 +171,7 @@ export function compileNearestNeighbor(model: NearestNeighborModel, ctx: KernelC
   const P = pool.add(priority, "knnPriority");
   const V = pool.add(new Float64Array(C), "knnVotes");
   const seen = pool.add(new Uint8Array(C), "knnSeen");
-  const weighted = model.categoricalScoringMethod === "weightedMajorityVote";
+  const weighted = plan.categoricalScoringMethod === "weightedMajorityVote";
   const max = ctx.names.name("max");
   const best = ctx.names.name("bestPriority");
   const score = _`${V}.fill(0); ${seen}.fill(0);

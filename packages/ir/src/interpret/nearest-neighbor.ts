@@ -1,7 +1,7 @@
 import type { NearestNeighborModel } from "../models/nearest-neighbor.ts";
 import type { ModelResult } from "../model.ts";
 import { EvaluationError, SchemaError } from "../errors.ts";
-import { isSimilarityMeasure } from "../models/comparison-measure.ts";
+import { lowerNearestNeighbor, type NearestNeighborPlan } from "../lower/nearest-neighbor.ts";
 import { compareValues, formatValue, toDataType, toNumber, type Value } from "../values.ts";
 import { comparisonInputs, distance, missingValueAdjustment, similarity } from "./comparison-measure.ts";
 import { ModelScope, PipelineScope } from "./scope.ts";
@@ -22,21 +22,21 @@ interface TrainingInstance {
  * - clustering: no prediction; the instances are the entities.
  */
 export function evaluateNearestNeighbor(model: NearestNeighborModel, scope: ModelScope, target: TargetInfo): ModelResult {
-  const instances = trainingInstances(model, scope, target);
-  const inputs = comparisonInputs(model.inputs, scope);
-  const cm = model.measure;
-  const m = cm.measure;
-  const similar = isSimilarityMeasure(m);
-  const adjustment = similar ? 1 : missingValueAdjustment(inputs, undefined, model.path);
+  const plan = lowerNearestNeighbor(model);
+  const cmp = plan.comparison;
+  const instances = trainingInstances(model, plan, scope, target);
+  const inputs = comparisonInputs(cmp.fields, scope);
+  const similar = cmp.kind === "similarity";
+  const adjustment = cmp.kind === "similarity" ? 1 : missingValueAdjustment(cmp, inputs);
   const scored = instances.map((instance, index) => ({
     instance,
     index,
-    affinity: isSimilarityMeasure(m)
-      ? similarity(cm, m, model.inputs, inputs, instance.values)
-      : distance(cm, m, model.inputs, inputs, instance.values, adjustment, scope),
+    affinity: cmp.kind === "similarity"
+      ? similarity(cmp, inputs, instance.values)
+      : distance(cmp, inputs, instance.values, adjustment, scope),
   }));
   const ranked = scored.slice().sort((a, b) => (similar ? b.affinity - a.affinity : a.affinity - b.affinity) || a.index - b.index);
-  const nearest = ranked.slice(0, model.numberOfNeighbors);
+  const nearest = ranked.slice(0, plan.numberOfNeighbors);
   const affinities = new Map<Value, number>();
   for (const s of scored) affinities.set(s.instance.id, s.affinity);
   const base = {
@@ -48,14 +48,14 @@ export function evaluateNearestNeighbor(model: NearestNeighborModel, scope: Mode
   if (model.functionName === "clustering" || target.name === null) return { value: null, ...base };
   const weight = (affinity: number): number => {
     if (similar) {
-      throw new SchemaError("PMML_KNN_WEIGHTS", "weighted scoring methods need a distance measure", { path: model.path, value: cm.measure.kind });
+      throw new SchemaError("PMML_KNN_WEIGHTS", "weighted scoring methods need a distance measure", { path: model.path, value: cmp.measure });
     }
-    return 1 / (affinity + model.threshold);
+    return 1 / (affinity + plan.threshold);
   };
   if (isContinuousTarget(model, scope, target.name)) {
     const ys = nearest.map((s) => targetNumber(s.instance, target.name!, model.path));
     let value: number;
-    switch (model.continuousScoringMethod) {
+    switch (plan.continuousScoringMethod) {
       case "average": {
         let sum = 0;
         for (const y of ys) sum += y;
@@ -85,7 +85,7 @@ export function evaluateNearestNeighbor(model: NearestNeighborModel, scope: Mode
   for (const s of nearest) {
     const y = s.instance.target;
     if (y === null) throw new EvaluationError("PMML_MISSING_VALUE", `training instance ${s.instance.id} has no value for "${target.name}"`, { path: model.path, value: s.instance.id });
-    const w = model.categoricalScoringMethod === "weightedMajorityVote" ? weight(s.affinity) : 1;
+    const w = plan.categoricalScoringMethod === "weightedMajorityVote" ? weight(s.affinity) : 1;
     const key = formatValue(y);
     const entry = votes.get(key);
     if (entry) entry.votes += w;
@@ -136,20 +136,16 @@ const trainingCache = new WeakMap<NearestNeighborModel, TrainingInstance[]>();
  * through this model's MiningSchema (and, for KNN inputs that are derived fields missing from
  * the table, its transformations), exactly as a scored record would.
  */
-function trainingInstances(model: NearestNeighborModel, scope: ModelScope, target: TargetInfo): TrainingInstance[] {
+function trainingInstances(model: NearestNeighborModel, plan: NearestNeighborPlan, scope: ModelScope, target: TargetInfo): TrainingInstance[] {
   const cached = trainingCache.get(model);
   if (cached) return cached;
   const root = scope.root;
   const instances = model.rows.map((row, r): TrainingInstance => {
     const raw: Record<string, string> = {};
     const derivedCells: [string, string][] = [];
-    let id = String(r + 1);
     for (const f of model.instanceFields) {
+      if (f.field === model.instanceIdVariable) continue;
       const cell = row[f.column];
-      if (f.field === model.instanceIdVariable) {
-        if (cell !== undefined) id = cell;
-        continue;
-      }
       if (cell === undefined) continue;
       if (root.dataFields.has(f.field)) raw[f.field] = cell;
       else derivedCells.push([f.field, cell]);
@@ -163,7 +159,7 @@ function trainingInstances(model: NearestNeighborModel, scope: ModelScope, targe
       rowScope.define(name, typed === undefined ? cell : typed);
     }
     return {
-      id,
+      id: plan.ids[r],
       values: model.inputs.map((i) => rowScope.resolve(i.field)),
       target: target.name === null ? null : rowScope.resolve(target.name),
     };

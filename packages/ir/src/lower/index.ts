@@ -1,0 +1,4 @@
+/** The lowered plans of the model families: one row-independent plan per model node, memoized. */
+export * from "./comparison-measure.ts";
+export * from "./clustering.ts";
+export * from "./nearest-neighbor.ts";
