@@ -2,8 +2,8 @@
  * One measurement of the load suite, in a process of its own so that nothing (V8's eval cache,
  * an already-grown heap) carries over from the run before. Prints one JSON object on stdout.
  *
- *   node --expose-gc --import tsx bench/load-child.ts load <model.pmml> [cacheDir]   (cold without cacheDir)
- *   node --expose-gc --import tsx bench/load-child.ts parse <model.pmml>
+ *   node --expose-gc --conditions=@porta/source --import tsx bench/load-child.ts load <model.pmml> [cacheDir]   (cold without cacheDir)
+ *   node --expose-gc --conditions=@porta/source --import tsx bench/load-child.ts parse <model.pmml>
  */
 import { readFileSync } from "node:fs";
 import { parsePmml } from "@porta/pmml";

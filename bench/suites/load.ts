@@ -29,7 +29,7 @@ async function writeForestFile(path: string, spec: ForestSpec): Promise<number> 
 }
 
 function child(args: string[]): Record<string, number | string | boolean | null> {
-  const run = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=8192", "--import", "tsx", join(ROOT, "bench", "load-child.ts"), ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 20 });
+  const run = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=8192", "--conditions=@porta/source", "--import", "tsx", join(ROOT, "bench", "load-child.ts"), ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 20 });
   if (run.status !== 0) throw new Error(`load-child ${args[0]} failed (${run.status ?? run.signal}): ${run.stderr.slice(-2000)}`);
   return JSON.parse(run.stdout.trim().split("\n").pop()!);
 }

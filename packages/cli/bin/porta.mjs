@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx so a fresh clone needs no build step.
-import { register } from "tsx/esm/api";
+// The `porta` command runs the built JavaScript in dist/. Only inside the Porta repository, when
+// dist/ has not been built or PORTA_SOURCE=1 is set (the test suite sets it), it runs the
+// TypeScript sources instead, through tsx, a dev dependency (see ./sources.mjs).
+import { existsSync } from "node:fs";
 
-register();
-const { main } = await import("../src/main.ts");
+const built = new URL("../dist/main.js", import.meta.url);
+const { main } =
+  process.env.PORTA_SOURCE !== "1" && existsSync(built)
+    ? await import(built.href)
+    : await import("./sources.mjs").then((sources) => sources.importMain());
 process.exitCode = await main(process.argv);

@@ -1,5 +1,5 @@
 /**
- * Measure PFA conformance: `npx tsx packages/pfa/src/conformance-cli.ts FILE [--filter PREFIX] [--json] [--failures]`.
+ * Measure PFA conformance: `npx tsx --conditions=@porta/source packages/pfa/src/conformance-cli.ts FILE [--filter PREFIX] [--json] [--failures]`.
  * Prints trials passed per library prefix and the total.
  */
 import { runPfaConformance } from "./conformance.ts";

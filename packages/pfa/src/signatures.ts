@@ -1,5 +1,5 @@
 /**
- * Library function signatures: parsed from the table in `formats/pfa/signatures.json` (a compact
+ * Library function signatures: parsed from the table in `packages/pfa/formats/signatures.json` (a compact
  * notation of the spec's `libfcns.xml`) and matched against argument types, binding the
  * generic labels (`{"wildcard": "A"}` in the spec) as the spec's signature rules do.
  *
@@ -158,10 +158,13 @@ export interface FunctionEntry {
 
 let table: Map<string, FunctionEntry> | undefined;
 
-/** The signature table, loaded once from `formats/pfa/signatures.json`. */
+/**
+ * The signature table, loaded once from `formats/signatures.json`, a file the package ships: the
+ * URL is the same from `src/` and from `dist/`, which sit at the same depth.
+ */
 export function signatureTable(): Map<string, FunctionEntry> {
   if (table) return table;
-  const file = fileURLToPath(new URL("../../../formats/pfa/signatures.json", import.meta.url));
+  const file = fileURLToPath(new URL("../formats/signatures.json", import.meta.url));
   const json = JSON.parse(readFileSync(file, "utf8")) as { functions: Record<string, string[]> };
   table = new Map();
   for (const [name, sigs] of Object.entries(json.functions)) {

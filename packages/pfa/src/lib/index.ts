@@ -1,6 +1,6 @@
 /**
  * The library registry: one module per PFA library prefix, merged into one name → implementation
- * table. Signatures live in formats/pfa/signatures.json; a function is callable when it has both.
+ * table. Signatures live in packages/pfa/formats/signatures.json; a function is callable when it has both.
  */
 import type { LibImpl, LibModule } from "./site.ts";
 import { core } from "./core.ts";

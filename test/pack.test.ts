@@ -1,0 +1,199 @@
+/**
+ * Porta as an installed package: every workspace package is built, packed with `npm pack` and
+ * installed from the tarballs (dependencies from the npm cache, `--offline`) into a new project
+ * outside the repository; there plain Node, with no loader flag, imports and requires `porta`,
+ * scores iris, and `npx porta` runs, and a TypeScript consumer type-checks against the `.d.ts`.
+ * Budget: 90 s on 2 cores (beforeAll: 120 s ceiling); measured 34-38 s (incremental build and
+ * pack ~15 s, offline install ~3 s, the consumer type check ~12-18 s).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dirname, "..");
+const IRIS_MODEL = join(ROOT, "fixtures", "pmml", "iris-tree.pmml");
+const IRIS_ROWS = join(ROOT, "fixtures", "pmml", "iris.csv");
+const PACKAGES = readdirSync(join(ROOT, "packages")).filter((d) => existsSync(join(ROOT, "packages", d, "package.json")));
+const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
+
+interface PackageJson {
+  name: string;
+  version: string;
+  private?: boolean;
+  dependencies?: Record<string, string>;
+  bin?: Record<string, string>;
+  engines?: Record<string, string>;
+  exports: Record<string, Record<string, string>>;
+  files?: string[];
+}
+interface Packed {
+  name: string;
+  version: string;
+  filename: string;
+  integrity: string;
+  files: { path: string }[];
+}
+
+interface LockEntry {
+  version: string;
+  resolved?: string;
+  integrity?: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  dev?: boolean;
+  link?: boolean;
+}
+
+/**
+ * A lockfile for the temporary project: the tarballs, and their third-party dependencies at the
+ * versions of the repository's own lockfile, so `npm ci --offline` needs no registry metadata
+ * (the npm cache holds the tarballs `npm ci` fetched, not the registry's package documents).
+ */
+function lockfileFor(packed: Packed[], tarballs: Record<string, string>): unknown {
+  const repo = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
+  const packages: Record<string, unknown> = { "": { name: "porta-pack-test", version: "1.0.0", dependencies: tarballs } };
+  const pending: string[] = [];
+  for (const p of packed) {
+    const { dependencies = {}, bin, engines } = manifestByName(p.name);
+    // npm ci links bins from the lockfile's record, not the package's manifest.
+    packages[`node_modules/${p.name}`] = { version: p.version, resolved: tarballs[p.name], integrity: p.integrity, dependencies, bin, engines };
+    pending.push(...Object.keys(dependencies).filter((n) => !n.startsWith("@porta/") && n !== "porta"));
+  }
+  while (pending.length > 0) {
+    const key = `node_modules/${pending.pop()!}`;
+    if (key in packages) continue;
+    const entry = repo.packages[key];
+    if (!entry || entry.link) throw new Error(`${key} is not in package-lock.json`);
+    packages[key] = { ...entry, dev: undefined };
+    pending.push(...Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }));
+  }
+  return { name: "porta-pack-test", version: "1.0.0", lockfileVersion: 3, requires: true, packages };
+}
+
+const manifestByName = (name: string): PackageJson => manifest(PACKAGES.find((d) => manifest(d).name === name)!);
+const manifest = (dir: string): PackageJson => JSON.parse(readFileSync(join(ROOT, "packages", dir, "package.json"), "utf8"));
+
+describe("every package is built and publishable the same way", () => {
+  for (const dir of PACKAGES) {
+    it(`${dir}: public, exports the sources under @porta/source and dist/ otherwise, tsconfig references its @porta deps`, () => {
+      const pkg = manifest(dir);
+      expect(pkg.private).toBeUndefined();
+      expect(pkg.files).toEqual(expect.arrayContaining(["dist"]));
+      for (const [subpath, entry] of Object.entries(pkg.exports)) {
+        // The source condition must come first: conditions are matched in object order.
+        expect(Object.keys(entry), subpath).toEqual(["@porta/source", "types", "import", "default"]);
+        expect(entry["@porta/source"]).toMatch(/^\.\/src\/.*\.ts$/);
+        expect(entry.types).toBe(entry["@porta/source"]!.replace("./src/", "./dist/").replace(/\.ts$/, ".d.ts"));
+        expect(entry.import).toBe(entry.types!.replace(/\.d\.ts$/, ".js"));
+        expect(entry.default).toBe(entry.import);
+      }
+      const tsconfig = JSON.parse(readFileSync(join(ROOT, "packages", dir, "tsconfig.json"), "utf8")) as { extends: string; references: { path: string }[] };
+      expect(tsconfig.extends).toBe("../../tsconfig.package.json");
+      const deps = Object.keys(pkg.dependencies ?? {}).filter((n) => n.startsWith("@porta/")).map((n) => `../${n.slice("@porta/".length)}`);
+      expect(tsconfig.references.map((r) => r.path).sort()).toEqual(deps.sort());
+    });
+  }
+});
+
+describe("porta installed from its packed tarballs, in plain Node", () => {
+  let work: string;
+  let project: string;
+  // The test suite runs the CLI from sources (PORTA_SOURCE=1); an installed porta never does.
+  const env = { ...process.env, PORTA_SOURCE: undefined, NODE_OPTIONS: undefined, PORTA_CACHE_DIR: "" };
+  const run = (command: string, args: string[]): SpawnSyncReturns<string> =>
+    spawnSync(command, args, { cwd: project, env, encoding: "utf8", timeout: 60_000 });
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "porta-pack-"));
+    project = join(work, "project");
+    env.PORTA_CACHE_DIR = join(work, "cache");
+    // Pack what the sources are now: an incremental build (seconds when dist/ is up to date).
+    execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-b", "tsconfig.build.json"], { cwd: ROOT, stdio: "pipe" });
+    const packed = JSON.parse(
+      execFileSync(NPM, ["pack", "--workspaces", "--ignore-scripts", "--json", "--pack-destination", work], { cwd: ROOT, encoding: "utf8", env }),
+    ) as Packed[];
+    expect(packed.map((p) => p.name).sort()).toEqual(PACKAGES.map((d) => manifest(d).name).sort());
+    writeFileSync(join(work, "packed.json"), JSON.stringify(packed));
+    execFileSync("mkdir", [project]);
+    const tarballs = Object.fromEntries(packed.map((p) => [p.name, `file:../${p.filename}`]));
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "porta-pack-test", version: "1.0.0", private: true, dependencies: tarballs }));
+    writeFileSync(join(project, "package-lock.json"), JSON.stringify(lockfileFor(packed, tarballs)));
+    // Offline: the @porta/* packages come from the tarballs, the rest (commander, re2js, ...) at the
+    // repository lockfile's versions from the npm cache that `npm ci` filled.
+    execFileSync(NPM, ["ci", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: project, env, stdio: "pipe" });
+  }, 120_000);
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("the tarballs hold dist/ (JavaScript, .d.ts, maps) and run-time assets, never tests or build info", () => {
+    const packed = JSON.parse(readFileSync(join(work, "packed.json"), "utf8")) as { name: string; files: { path: string }[] }[];
+    for (const p of packed) {
+      const files = p.files.map((f) => f.path);
+      expect(files, p.name).toEqual(expect.arrayContaining(["package.json", "dist/index.js", "dist/index.d.ts", "dist/index.js.map", "dist/index.d.ts.map"]));
+      expect(files.filter((f) => /\.test\.|test-helper|tsbuildinfo/.test(f)), p.name).toEqual([]);
+    }
+    expect(packed.find((p) => p.name === "@porta/pfa")!.files.map((f) => f.path)).toContain("formats/signatures.json");
+    expect(packed.find((p) => p.name === "porta")!.files.map((f) => f.path)).toEqual(expect.arrayContaining(["bin/porta.mjs", "dist/main.js"]));
+    // Nothing needs tsx at run time: it is not installed with porta.
+    expect(existsSync(join(project, "node_modules", "tsx"))).toBe(false);
+  });
+
+  it("import { loadModel } from \"porta\" scores iris in plain Node (ESM)", () => {
+    const script = `
+      import { loadModel, isPortaError } from "porta";
+      const model = await loadModel(${JSON.stringify(IRIS_MODEL)});
+      const r = model.score({ sepal_length: 6.3, sepal_width: 3.3, petal_length: 6.0, petal_width: 2.5 });
+      console.log(JSON.stringify({ predicted: r.predicted_species, backend: model.backend, isError: typeof isPortaError }));`;
+    const out = run(process.execPath, ["--input-type=module", "-e", script]);
+    expect(out.stderr).toBe("");
+    expect(out.status).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual({ predicted: "virginica", backend: "js", isError: "function" });
+  });
+
+  it("require(\"porta\") works through require(esm) (CommonJS, no dual build)", () => {
+    const script = `
+      const { loadModelSync } = require("porta");
+      const model = loadModelSync(${JSON.stringify(IRIS_MODEL)});
+      console.log(model.score({ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }).predicted_species);`;
+    const out = run(process.execPath, ["-e", script]);
+    expect(out.status, out.stderr).toBe(0);
+    expect(out.stdout.trim()).toBe("setosa");
+  });
+
+  it("npx porta score gives the repository's answers; npx porta --help lists the commands", () => {
+    const score = run("npx", ["--no-install", "porta", "score", IRIS_MODEL, "--input", IRIS_ROWS]);
+    expect(score.status, score.stderr).toBe(0);
+    const lines = score.stdout.trim().split("\n");
+    const rows = readFileSync(IRIS_ROWS, "utf8").trim().split("\n").length - 1;
+    expect(lines[0]).toMatch(/predicted_species/);
+    expect(lines).toHaveLength(rows + 1);
+    const expected = spawnSync(process.execPath, [join(ROOT, "packages", "cli", "bin", "porta.mjs"), "score", IRIS_MODEL, "--input", IRIS_ROWS], {
+      env: { ...process.env, PORTA_SOURCE: "1", PORTA_CACHE_DIR: join(work, "cache-repo") },
+      encoding: "utf8",
+    });
+    expect(expected.status, expected.stderr).toBe(0);
+    expect(score.stdout).toBe(expected.stdout);
+
+    const help = run("npx", ["--no-install", "porta", "--help"]);
+    expect(help.status, help.stderr).toBe(0);
+    for (const command of ["score", "inspect", "validate", "cache", "conformance"]) expect(help.stdout).toContain(command);
+  });
+
+  it("its types resolve for a TypeScript consumer (moduleResolution nodenext)", () => {
+    writeFileSync(
+      join(project, "consumer.mts"),
+      `import { loadModel, type Model, ParseError } from "porta";\nconst model: Model = await loadModel("m.pmml");\nconst label: unknown = model.score({}).predicted_species;\nexport { label, ParseError };\n// @ts-expect-error: not a function of the public API\nloadModel.nope();\n`,
+    );
+    const tsc = run(process.execPath, [
+      join(ROOT, "node_modules", "typescript", "bin", "tsc"),
+      "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022",
+      "--types", "node", "--typeRoots", join(ROOT, "node_modules", "@types"), "consumer.mts",
+    ]);
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(tsc.status).toBe(0);
+  });
+});
