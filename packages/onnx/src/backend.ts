@@ -164,10 +164,11 @@ function loadRuntime(): Promise<Ort> {
 /** The onnx backend: families exported to an ONNX graph, run by onnxruntime-node (asynchronous). */
 export const onnxBackend: Backend = {
   name: "onnx",
-  description: "onnx: the pipeline exported to ONNX (ai.onnx.ml TreeEnsemble, MatMul layers) and run by onnxruntime-node",
+  description: "the pipeline exported to ONNX (ai.onnx.ml TreeEnsemble, MatMul layers) and run by onnxruntime-node",
   sync: false,
+  formats: ["pmml"],
   async compile(plan) {
-    if (plan.format !== "pmml") return refuse("onnx: PFA documents are not exported");
+    if (plan.format !== "pmml") return refuse("PFA documents are not exported");
     const prepared = preparePipeline(plan.pipeline, plan.limits);
     let exported: ExportedPipeline;
     try {

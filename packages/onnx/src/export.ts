@@ -47,7 +47,7 @@ export function exportPipeline(pipeline: Pipeline): ExportedPipeline {
   const forest = new TreeForest();
   const outputs: string[] = [];
   const visit = (model: ModelNode, parent: GraphScope): void => {
-    if (!model.isScorable) throw new NotExportable(`onnx: ${ELEMENT[model.kind]} isScorable="false"`);
+    if (!model.isScorable) throw new NotExportable(`${ELEMENT[model.kind]} isScorable="false"`);
     const scope = new ModelGraphScope(model, parent, root);
     switch (model.kind) {
       case "tree":
@@ -69,7 +69,7 @@ export function exportPipeline(pipeline: Pipeline): ExportedPipeline {
         for (const s of model.segments) visit(s.model, scope);
         return;
       default:
-        throw new NotExportable(`onnx: ${ELEMENT[model.kind]} is not exported`);
+        throw new NotExportable(`${ELEMENT[model.kind]} is not exported`);
     }
   };
   visit(pipeline.model, root);

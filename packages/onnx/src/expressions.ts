@@ -12,7 +12,7 @@ export function compileExpr(expr: Expr, scope: GraphScope, where: string): Graph
   const g = scope.g;
   switch (expr.kind) {
     case "constant": {
-      if (typeof expr.value !== "number") throw new NotExportable(`onnx: Constant "${formatValue(expr.value)}" in ${where} is not a number`);
+      if (typeof expr.value !== "number") throw new NotExportable(`Constant "${formatValue(expr.value)}" in ${where} is not a number`);
       return { kind: "number", tensor: g.scalar(expr.value), dataType: expr.dataType ?? "double", scalar: true };
     }
     case "fieldRef": {
@@ -34,7 +34,7 @@ export function compileExpr(expr: Expr, scope: GraphScope, where: string): Graph
     case "mapValues":
       return mapValues(expr, scope, where);
     case "textIndex":
-      throw new NotExportable(`onnx: TextIndex in ${where} is not exported`);
+      throw new NotExportable(`TextIndex in ${where} is not exported`);
     default: {
       const never: never = expr;
       return never;
@@ -44,7 +44,7 @@ export function compileExpr(expr: Expr, scope: GraphScope, where: string): Graph
 
 function literalNumber(text: string, dataType: DataType | undefined, where: string): number {
   const typed = toDataType(text, dataType ?? "double") ?? toDataType(text, "double");
-  if (typeof typed !== "number") throw new NotExportable(`onnx: ${where} is not a number`);
+  if (typeof typed !== "number") throw new NotExportable(`${where} is not a number`);
   return typed;
 }
 
@@ -53,7 +53,7 @@ function valueLike(v: GraphValue, value: Value, where: string): number {
   if (v.kind === "code") return codeOf(v.table, formatValue(value));
   if (typeof value === "number") return value;
   const n = toDataType(value, "double");
-  if (typeof n !== "number") throw new NotExportable(`onnx: "${formatValue(value)}" in ${where} is not a number`);
+  if (typeof n !== "number") throw new NotExportable(`"${formatValue(value)}" in ${where} is not a number`);
   return n;
 }
 
@@ -64,6 +64,7 @@ function mapMissing(scope: GraphScope, v: GraphValue, value: Value, where: strin
 
 const UNARY: Record<string, string> = { exp: "Exp", ln: "Log", sqrt: "Sqrt", abs: "Abs", floor: "Floor", ceil: "Ceil" };
 const BINARY: Record<string, string> = { "+": "Add", "-": "Sub", "*": "Mul", "/": "Div" };
+const AGGREGATE: Record<string, [string, number]> = { min: ["Min", Infinity], max: ["Max", -Infinity], sum: ["Add", 0], product: ["Mul", 1] };
 
 /**
  * Arithmetic Apply. A result the interpreter calls invalid (ln of a negative, 0/0) is NaN here:
@@ -74,22 +75,26 @@ function compileApply(expr: ApplyExpr, scope: GraphScope, where: string): GraphV
   const g = scope.g;
   const fn = expr.function;
   const at = `Apply function="${fn}" in ${where}`;
-  if (scope.root.pipeline.functions.some((f) => f.name === fn)) throw new NotExportable(`onnx: ${at} (a DefineFunction) is not exported`);
-  if (expr.invalidValueTreatment === "asIs") throw new NotExportable(`onnx: ${at} invalidValueTreatment="asIs" is not exported`);
+  if (scope.root.pipeline.functions.some((f) => f.name === fn)) throw new NotExportable(`${at} (a DefineFunction) is not exported`);
+  if (expr.invalidValueTreatment === "asIs") throw new NotExportable(`${at} invalidValueTreatment="asIs" is not exported`);
   const args = expr.args.map((a) => compileExpr(a, scope, where));
-  for (const a of args) if (a.kind !== "number") throw new NotExportable(`onnx: ${at} takes text`);
+  for (const a of args) if (a.kind !== "number") throw new NotExportable(`${at} takes text`);
   const ts = args.map((a) => a.tensor);
   let out: string;
   if (BINARY[fn] && ts.length === 2) out = g.op(BINARY[fn], ts);
   else if (UNARY[fn] && ts.length === 1) out = g.op(UNARY[fn], ts);
   else if (fn === "log10" && ts.length === 1) out = g.div(g.op("Log", ts), g.scalar(Math.LN10));
   else if (fn === "pow" && ts.length === 2) out = g.op("Pow", ts);
-  else if ((fn === "min" || fn === "max") && ts.length >= 1) {
-    // NaN in any argument is a missing argument: the result is missing.
-    let anyMissing = g.isNaN(ts[0]);
-    for (const t of ts.slice(1)) anyMissing = g.op("Or", [anyMissing, g.isNaN(t)]);
-    out = g.where(anyMissing, g.scalar(NaN), g.op(fn === "min" ? "Min" : "Max", ts));
-  } else throw new NotExportable(`onnx: ${at} is not exported`);
+  else if (AGGREGATE[fn] && ts.length >= 1) {
+    // min, max, sum and product skip missing arguments; all missing is missing (the built-ins' handlesMissing).
+    const [opType, neutral] = AGGREGATE[fn];
+    const present = ts.map((t) => g.where(g.isNaN(t), g.scalar(neutral), t));
+    let r = present[0];
+    for (const t of present.slice(1)) r = g.op(opType, [r, t]);
+    let allMissing = g.isNaN(ts[0]);
+    for (const t of ts.slice(1)) allMissing = g.op("And", [allMissing, g.isNaN(t)]);
+    out = g.where(allMissing, g.scalar(NaN), r);
+  } else throw new NotExportable(`${at} is not exported`);
   const scalar = args.every((a) => a.scalar);
   if (expr.mapMissingTo !== undefined) {
     let anyMissing = g.isNaN(ts[0]);
@@ -104,9 +109,9 @@ function compileApply(expr: ApplyExpr, scope: GraphScope, where: string): GraphV
 function normContinuous(expr: NormContinuousExpr, scope: GraphScope, where: string): GraphValue {
   const g = scope.g;
   const v = scope.resolve(expr.field);
-  if (v.kind !== "number") throw new NotExportable(`onnx: NormContinuous field="${expr.field}" in ${where} is text`);
+  if (v.kind !== "number") throw new NotExportable(`NormContinuous field="${expr.field}" in ${where} is text`);
   const pts = expr.points;
-  if (pts.length < 2) throw new NotExportable(`onnx: NormContinuous in ${where} has fewer than two LinearNorm`);
+  if (pts.length < 2) throw new NotExportable(`NormContinuous in ${where} has fewer than two LinearNorm`);
   const x = v.tensor;
   const line = (i: number): string => {
     const a = pts[i], b = pts[i + 1];
@@ -135,7 +140,7 @@ function outputKind(values: Value[], dataType: DataType | undefined): { table: C
       table: null,
       encode: (v) => {
         const n = typeof v === "number" ? v : toDataType(v, dataType ?? "double");
-        if (typeof n !== "number") throw new NotExportable(`onnx: value "${formatValue(v)}" is not a number`);
+        if (typeof n !== "number") throw new NotExportable(`value "${formatValue(v)}" is not a number`);
         return n;
       },
     };
@@ -152,7 +157,7 @@ function tableValue(table: CodeTable | null, tensor: string, dataType: DataType 
 function discretize(expr: DiscretizeExpr, scope: GraphScope, where: string): GraphValue {
   const g = scope.g;
   const v = scope.resolve(expr.field);
-  if (v.kind !== "number") throw new NotExportable(`onnx: Discretize field="${expr.field}" in ${where} is text`);
+  if (v.kind !== "number") throw new NotExportable(`Discretize field="${expr.field}" in ${where} is text`);
   const extra = [expr.defaultValue, expr.mapMissingTo].filter((x): x is Value => x !== undefined && x !== null);
   const out = outputKind([...expr.bins.map((b) => b.binValue), ...extra], expr.dataType);
   const x = v.tensor;
@@ -176,7 +181,7 @@ function discretize(expr: DiscretizeExpr, scope: GraphScope, where: string): Gra
 
 function mapValues(expr: MapValuesExpr, scope: GraphScope, where: string): GraphValue {
   const g = scope.g;
-  if (expr.inputs.length !== 1) throw new NotExportable(`onnx: MapValues with ${expr.inputs.length} FieldColumnPairs in ${where} is not exported`);
+  if (expr.inputs.length !== 1) throw new NotExportable(`MapValues with ${expr.inputs.length} FieldColumnPairs in ${where} is not exported`);
   const { field, column } = expr.inputs[0];
   const v = scope.resolve(field);
   const cells = expr.rows.map((r) => r[expr.outputColumn]).filter((c): c is string => c !== undefined);

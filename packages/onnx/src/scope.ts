@@ -1,5 +1,5 @@
 import {
-  isNumericType, isPlainMiningField, toDataType, formatValue,
+  isNumericType, isPlainMiningField, nestedModels, type ModelNode, toDataType, formatValue,
   type DataField, type DataType, type DerivedField, type MiningField, type ModelBase, type Pipeline, type Value,
 } from "@porta/ir";
 import type { GraphBuilder } from "./graph.ts";
@@ -74,7 +74,7 @@ function treat(g: GraphBuilder, v: GraphValue, m: MiningField, fieldType: DataTy
 function replacementCode(v: GraphValue, replacement: Value, fieldType: DataType, field: string): number {
   if (v.kind === "code") return codeOf(v.table, formatValue(replacement));
   const typed = toDataType(replacement, fieldType);
-  if (typeof typed !== "number") throw new NotExportable(`onnx: MiningField "${field}" missingValueReplacement is not a number`);
+  if (typeof typed !== "number") throw new NotExportable(`MiningField "${field}" missingValueReplacement is not a number`);
   return typed;
 }
 
@@ -105,7 +105,7 @@ export class RootGraphScope implements GraphScope {
   resolve(name: string): GraphValue {
     const known = this.cache.get(name);
     if (known) return known;
-    if (this.resolving.has(name)) throw new NotExportable(`onnx: field "${name}" is defined in terms of itself`);
+    if (this.resolving.has(name)) throw new NotExportable(`field "${name}" is defined in terms of itself`);
     this.resolving.add(name);
     try {
       const v = this.compute(name);
@@ -124,7 +124,10 @@ export class RootGraphScope implements GraphScope {
       return mining ? treat(this.g, input, mining, field.dataType) : input;
     }
     const derived = this.derived.get(name);
-    if (!derived) throw new NotExportable(`onnx: field "${name}" is not defined`);
+    if (!derived) {
+      if (isOutputField(this.pipeline.model, name)) throw new NotExportable(`OutputField name="${name}" read by a later Segment (modelChain) is not exported`);
+      throw new NotExportable(`field "${name}" is not defined`);
+    }
     return derivedValue(derived, this);
   }
 
@@ -137,26 +140,37 @@ export class RootGraphScope implements GraphScope {
   }
 }
 
+function isOutputField(model: ModelNode, name: string): boolean {
+  return model.output.some((o) => o.name === name) || nestedModels(model).some((m) => isOutputField(m, name));
+}
+
 /** How a field of this type travels in the graph. */
 export function columnKind(dataType: DataType, where: string): "number" | "code" {
   if (dataType === "string") return "code";
   if (isNumericType(dataType) && (dataType === "double" || dataType === "float" || dataType === "integer")) return "number";
-  throw new NotExportable(`onnx: ${where} dataType="${dataType}" is not exported`);
+  throw new NotExportable(`${where} dataType="${dataType}" is not exported`);
 }
 
 /** A DerivedField's expression, cast to its dataType as the interpreter casts it. */
 export function derivedValue(field: DerivedField, scope: GraphScope): GraphValue {
   const where = `DerivedField "${field.name}"`;
   const v = compileExpr(field.expr, scope, where);
-  if (v.scalar) throw new NotExportable(`onnx: ${where} is a Constant`);
+  if (v.scalar) throw new NotExportable(`${where} is a Constant`);
   const kind = columnKind(field.dataType, where);
   if (kind === "code") {
-    if (v.kind !== "code") throw new NotExportable(`onnx: ${where} casts a number to dataType="string"`);
+    if (v.kind !== "code") throw new NotExportable(`${where} casts a number to dataType="string"`);
     return v;
   }
-  if (v.kind !== "number") throw new NotExportable(`onnx: ${where} casts text to dataType="${field.dataType}"`);
+  if (v.kind !== "number") {
+    // Text cast to a number (a MapValues without dataType writing "0", "1"): each code's number.
+    const numbers = v.table.texts.map((t) => toDataType(t, field.dataType));
+    if (numbers.some((n) => typeof n !== "number")) throw new NotExportable(`${where} casts text to dataType="${field.dataType}"`);
+    let y = scope.g.scalar(NaN);
+    numbers.forEach((n, k) => { y = scope.g.where(scope.g.op("Equal", [v.tensor, scope.g.scalar(k)]), scope.g.scalar(n as number), y); });
+    return { kind: "number", dataType: field.dataType, tensor: y };
+  }
   if (field.dataType === "float") return { kind: "number", dataType: "float", tensor: scope.g.op("Cast", [scope.g.op("Cast", [v.tensor], { to: { kind: "int", value: Elem.FLOAT } })], { to: { kind: "int", value: Elem.DOUBLE } }) };
-  if (field.dataType === "integer" && v.dataType !== "integer") throw new NotExportable(`onnx: ${where} casts a double to dataType="integer"`);
+  if (field.dataType === "integer" && v.dataType !== "integer") throw new NotExportable(`${where} casts a double to dataType="integer"`);
   return { ...v, dataType: field.dataType };
 }
 
@@ -181,7 +195,7 @@ export class ModelGraphScope implements GraphScope {
   resolve(name: string): GraphValue {
     const known = this.cache.get(name);
     if (known) return known;
-    if (this.resolving.has(name)) throw new NotExportable(`onnx: field "${name}" is defined in terms of itself`);
+    if (this.resolving.has(name)) throw new NotExportable(`field "${name}" is defined in terms of itself`);
     this.resolving.add(name);
     try {
       const v = this.compute(name);
@@ -199,8 +213,9 @@ export class ModelGraphScope implements GraphScope {
     const inherited = this.parent.resolve(name);
     // The top-level model's treatments are the root's; a nested model treats its parent's value again.
     if (!m || this.parent === this.root || isPlainMiningField(m)) return inherited;
-    if (m.invalidValueTreatment !== "returnInvalid" || m.invalidValueReplacement !== undefined) {
-      throw new NotExportable(`onnx: MiningField "${name}" invalidValueTreatment="${m.invalidValueTreatment}" in a nested model`);
+    // The parent validated the value already: returnInvalid and asIs (without a replacement) keep it.
+    if ((m.invalidValueTreatment !== "returnInvalid" && m.invalidValueTreatment !== "asIs") || m.invalidValueReplacement !== undefined) {
+      throw new NotExportable(`MiningField "${name}" invalidValueTreatment="${m.invalidValueTreatment}" in a nested model`);
     }
     const type = this.root.dataField(name)?.dataType ?? this.parent.dataTypeOf(name) ?? "double";
     return treat(this.g, inherited, m, type);

@@ -10,7 +10,7 @@ import { codeOf, type GraphScope } from "../scope.ts";
  * interpreter's own normalizeClassification / normalizeRegression.
  */
 export function regressionTables(model: RegressionModel, scope: GraphScope): string {
-  if (model.mathContext === "float") throw new NotExportable('onnx: RegressionModel mathContext="float" is not exported');
+  if (model.mathContext === "float") throw new NotExportable('RegressionModel mathContext="float" is not exported');
   return scope.g.concat(model.tables.map((t) => tableValue(t, scope)));
 }
 
@@ -20,21 +20,21 @@ function tableValue(table: RegressionTable, scope: GraphScope): string {
   const plus = (term: string): void => { y = y === undefined ? term : g.add(y, term); };
   for (const p of table.numericPredictors) {
     const v = scope.resolve(p.field);
-    if (v.kind !== "number") throw new NotExportable(`onnx: NumericPredictor name="${p.field}" is text`);
+    if (v.kind !== "number") throw new NotExportable(`NumericPredictor name="${p.field}" is text`);
     const x = p.exponent === 1 ? v.tensor : g.op("Pow", [v.tensor, g.scalar(p.exponent)]);
     plus(g.mul(g.scalar(p.coefficient), x));
   }
   for (const p of table.categoricalPredictors) {
     const v = scope.resolve(p.field);
     const literal = v.kind === "code" ? codeOf(v.table, p.value) : Number(p.value);
-    if (v.kind === "number" && Number.isNaN(literal)) throw new NotExportable(`onnx: CategoricalPredictor name="${p.field}" value="${p.value}" is not a number`);
+    if (v.kind === "number" && Number.isNaN(literal)) throw new NotExportable(`CategoricalPredictor name="${p.field}" value="${p.value}" is not a number`);
     plus(g.where(g.op("Equal", [v.tensor, g.scalar(literal)]), g.scalar(p.coefficient), g.scalar(0)));
   }
   for (const term of table.predictorTerms) {
     let product = g.scalar(term.coefficient);
     for (const f of term.fields) {
       const v = scope.resolve(f);
-      if (v.kind !== "number") throw new NotExportable(`onnx: PredictorTerm field "${f}" is text`);
+      if (v.kind !== "number") throw new NotExportable(`PredictorTerm field "${f}" is text`);
       product = g.mul(product, v.tensor);
     }
     plus(product);
@@ -42,6 +42,6 @@ function tableValue(table: RegressionTable, scope: GraphScope): string {
   // 0 + … as the interpreter starts its sum; a table without predictors still has a row dimension.
   const first = scope.root.pipeline.dataFields.find((f) => f.dataType !== "string");
   const zeros = y ?? (first ? g.mul(g.where(g.isNaN(scope.root.resolve(first.name).tensor), g.scalar(0), scope.root.resolve(first.name).tensor), g.scalar(0)) : undefined);
-  if (zeros === undefined) throw new NotExportable("onnx: RegressionTable without predictors in a document without numeric DataFields");
+  if (zeros === undefined) throw new NotExportable("RegressionTable without predictors in a document without numeric DataFields");
   return g.add(zeros, g.scalar(table.intercept));
 }

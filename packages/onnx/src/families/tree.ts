@@ -15,7 +15,7 @@ interface Target {
 }
 
 /** Most TreeEnsemble nodes one document may become (subtrees copied for missing-value routes). */
-const MAX_NODES = 4_000_000;
+const MAX_NODES = 500_000;
 
 /**
  * Every TreeModel of a document in one TreeEnsemble whose output k is the leaf reached in tree k
@@ -40,8 +40,8 @@ export class TreeForest {
   add(model: TreeModel, scope: GraphScope): number {
     const where = `TreeModel${model.modelName ? ` "${model.modelName}"` : ""}`;
     const strategy = model.missingValueStrategy;
-    if (strategy === "weightedConfidence" || strategy === "aggregateNodes") throw new NotExportable(`onnx: ${where} missingValueStrategy="${strategy}" is not exported`);
-    if (model.missingValuePenalty !== 1 && strategy === "defaultChild") throw new NotExportable(`onnx: ${where} missingValuePenalty is not exported`);
+    if (strategy === "weightedConfidence" || strategy === "aggregateNodes") throw new NotExportable(`${where} missingValueStrategy="${strategy}" is not exported`);
+    if (model.missingValuePenalty !== 1 && strategy === "defaultChild") throw new NotExportable(`${where} missingValuePenalty is not exported`);
     const tree = this.trees.length;
     this.trees.push(model);
     const leafCache = new Map<TreeNode | null, Ref>();
@@ -74,7 +74,7 @@ export class TreeForest {
           case "lastPrediction": U = leaf(node); break;
           case "defaultChild": {
             const d = node.children.findIndex((c) => c.id !== undefined && c.id === node.defaultChild);
-            if (d < 0) throw new NotExportable(`onnx: ${where} Node "${node.id ?? ""}" has no defaultChild to follow`);
+            if (d < 0) throw new NotExportable(`${where} Node "${node.id ?? ""}" has no defaultChild to follow`);
             U = d === i ? T : fallsThrough(node.children, i, d) ? F : subtree(node.children[d]);
             break;
           }
@@ -103,7 +103,7 @@ export class TreeForest {
 
   private node(feature: number, mode: number, split: number, t: Ref, f: Ref, missingTrue: number): Ref {
     const n = this.n;
-    if (n.features.length >= MAX_NODES) throw new NotExportable(`onnx: TreeModel needs more than ${MAX_NODES} TreeEnsemble nodes`);
+    if (n.features.length >= MAX_NODES) throw new NotExportable(`TreeModel needs more than ${MAX_NODES} TreeEnsemble nodes`);
     n.features.push(feature); n.modes.push(mode); n.splits.push(split);
     n.trueIds.push(t.id); n.trueLeafs.push(t.leaf ? 1 : 0); n.falseIds.push(f.id); n.falseLeafs.push(f.leaf ? 1 : 0);
     n.missingTrue.push(missingTrue);
@@ -127,9 +127,9 @@ export class TreeForest {
         return {
           emit: () => {
             // EQ v1 → in; else EQ v2 → in; … else → out. A missing value fails every EQ.
+            // Each EQ gets its own copy of the "in" subtree: TreeEnsemble shares leaves, not nodes.
             let next: Ref = inF.emit();
-            const hit = inT.emit();
-            for (let k = literals.length - 1; k >= 0; k--) next = this.node(feature, MODE.EQ, literals[k], hit, next, 0);
+            for (let k = literals.length - 1; k >= 0; k--) next = this.node(feature, MODE.EQ, literals[k], inT.emit(), next, 0);
             return this.missingFirst(feature, next, U, inF);
           },
         };
@@ -138,13 +138,21 @@ export class TreeForest {
         const ps = p.predicates;
         switch (p.booleanOperator) {
           case "and": {
-            const and = (k: number, t: Target, f: Target, u: Target): Target =>
-              k === ps.length ? t : lazy(() => this.branch(ps[k], and(k + 1, t, f, u), f, and(k + 1, u, f, u), scope, where));
+            // When UNKNOWN and TRUE lead to the same place, the rest is one target, not two copies.
+            const and = (k: number, t: Target, f: Target, u: Target): Target => {
+              if (k === ps.length) return t;
+              const rest = and(k + 1, t, f, u);
+              return lazy(() => this.branch(ps[k], rest, f, u === t ? rest : and(k + 1, u, f, u), scope, where));
+            };
             return and(0, T, F, U);
           }
           case "or": {
-            const or = (k: number, t: Target, f: Target, u: Target): Target =>
-              k === ps.length ? f : lazy(() => this.branch(ps[k], t, or(k + 1, t, f, u), or(k + 1, t, u, u), scope, where));
+            // When UNKNOWN and FALSE lead to the same place (missingValueStrategy "none"), likewise.
+            const or = (k: number, t: Target, f: Target, u: Target): Target => {
+              if (k === ps.length) return f;
+              const rest = or(k + 1, t, f, u);
+              return lazy(() => this.branch(ps[k], t, rest, u === f ? rest : or(k + 1, t, u, u), scope, where));
+            };
             return or(0, T, F, U);
           }
           case "surrogate": {
@@ -152,7 +160,7 @@ export class TreeForest {
             return sur(0);
           }
           default:
-            throw new NotExportable(`onnx: CompoundPredicate booleanOperator="${p.booleanOperator}" in ${where} is not exported`);
+            throw new NotExportable(`CompoundPredicate booleanOperator="${p.booleanOperator}" in ${where} is not exported`);
         }
       }
     }
@@ -172,10 +180,10 @@ export class TreeForest {
       const [m, nm] = p.operator === "isMissing" ? [T, F] : [F, T];
       return { emit: () => this.node(feature, MODE.LT, -Infinity, m.emit(), nm.emit(), 1) };
     }
-    if (p.value === undefined) throw new NotExportable(`onnx: SimplePredicate operator="${p.operator}" without a value in ${where}`);
+    if (p.value === undefined) throw new NotExportable(`SimplePredicate operator="${p.operator}" without a value in ${where}`);
     let literal: number;
     if (v.kind === "code") {
-      if (p.operator !== "equal" && p.operator !== "notEqual") throw new NotExportable(`onnx: SimplePredicate operator="${p.operator}" on text field "${p.field}" in ${where}`);
+      if (p.operator !== "equal" && p.operator !== "notEqual") throw new NotExportable(`SimplePredicate operator="${p.operator}" on text field "${p.field}" in ${where}`);
       literal = codeOf(v.table, p.value);
     } else literal = number(p.value, scope.dataTypeOf(p.field), p.field);
     const modes = { lessThan: MODE.LT, lessOrEqual: MODE.LEQ, greaterThan: MODE.GT, greaterOrEqual: MODE.GTE, equal: MODE.EQ, notEqual: MODE.EQ } as const;
@@ -225,12 +233,12 @@ function lazy(make: () => Target): Target {
 
 function number(text: string, dataType: string | undefined, field: string): number {
   const typed = toDataType(text, (dataType ?? "double") as "double") ?? toDataType(text, "double");
-  if (typeof typed !== "number") throw new NotExportable(`onnx: "${text}" compared with field "${field}" is not a number`);
+  if (typeof typed !== "number") throw new NotExportable(`"${text}" compared with field "${field}" is not a number`);
   return typed;
 }
 
 function columnOf(tensor: string, scalar: boolean | undefined, field: string): string {
-  if (scalar) throw new NotExportable(`onnx: a predicate on field "${field}", a Constant`);
+  if (scalar) throw new NotExportable(`a predicate on field "${field}", a Constant`);
   return tensor;
 }
 
@@ -238,7 +246,7 @@ function firstFeature(scope: GraphScope, features: string[]): string {
   if (features.length > 0) return features[0];
   // A one-leaf tree that reads no field still needs a column to split on.
   const first = scope.root.pipeline.dataFields[0];
-  if (!first) throw new NotExportable("onnx: a TreeModel of a document without DataFields");
+  if (!first) throw new NotExportable("a TreeModel of a document without DataFields");
   return scope.root.resolve(first.name).tensor;
 }
 
