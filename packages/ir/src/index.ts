@@ -32,7 +32,10 @@ export * from "./models/anomaly-detection.ts";
 export * from "./lower/index.ts";
 export { interpret, preparePipeline, runModel, evaluateFamily, evaluateExpr, evaluatePredicate, ModelScope, PipelineScope, classifyInput, prepareInput, inInterval } from "./interpret/index.ts";
 export type { InputRow, PreparedPipeline, ModelRun } from "./interpret/index.ts";
-export { targetDefaultValue, targetPriors } from "./interpret/target.ts";
+export { targetDefaultValue, targetPriors, toCategory, type TargetInfo } from "./interpret/target.ts";
+export { treeNodeResult } from "./interpret/tree.ts";
+export { neuralNetworkResult } from "./interpret/neural-network.ts";
+export { normalizeClassification, normalizeRegression } from "./interpret/regression.ts";
 export { prepareTextIndex, compileTextRegex, MAX_LEVENSHTEIN_DISTANCE } from "./interpret/text-index.ts";
 export { normalCdf, erf, erfc } from "./interpret/normal.ts";
 // One correctly rounded exp (both names are the same function); expReference is its slow path, for tests and benchmarks.

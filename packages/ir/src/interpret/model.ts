@@ -79,7 +79,7 @@ export function runModel(model: ModelNode, parent: Scope, root: PipelineScope): 
   const scope = new ModelScope(model, parent, root);
   const explicitTarget = model.kind === "regression" ? model.targetFieldName : model.kind === "generalRegression" ? model.targetVariableName : undefined;
   const target = targetInfo(model, scope, explicitTarget);
-  const raw = evaluateFamily(model, scope, target);
+  const raw = root.familyResult?.(model, scope, target) ?? evaluateFamily(model, scope, target);
   // A MiningModel passing a segment's result through (selectFirst, modelChain) skips its own Targets, as JPMML.
   const result = raw.extras?.passThrough === true ? raw : applyTargets(model, raw, target);
   const outputs = computeOutputs(model, result, target, scope);

@@ -16,6 +16,14 @@ import { exp } from "./exp.ts";
 export function evaluateNeuralNetwork(model: NeuralNetwork, scope: ModelScope, target: TargetInfo): ModelResult {
   const values = evaluateNeurons(model, scope);
   if (values === null) return { value: null };
+  return neuralNetworkResult(model, scope, target, values);
+}
+
+/**
+ * The network's result from the value of every neuron by id (the NeuralOutputs mapped to the
+ * target): what a backend that computed the layers itself (onnx) reports.
+ */
+export function neuralNetworkResult(model: NeuralNetwork, scope: ModelScope, target: TargetInfo, values: Map<string, number>): ModelResult {
   const outputs = targetOutputs(model, scope, target);
   if (outputs.length === 0) {
     throw new SchemaError("PMML_NN_OUTPUTS", `no NeuralOutput maps to the target "${target.name ?? ""}"`, { path: model.path, value: target.name });

@@ -168,7 +168,8 @@ function normalizeClassificationFloat(scheme: Exclude<ClassificationScheme, { ki
   }
 }
 
-function normalizeRegression(method: RegressionNormalization, y: number): number {
+/** A regression table's value under normalizationMethod (§Regression), in double. */
+export function normalizeRegression(method: RegressionNormalization, y: number): number {
   switch (method) {
     case "none": return y;
     case "softmax":

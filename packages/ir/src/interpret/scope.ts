@@ -1,5 +1,6 @@
 import { isPlainMiningField, type DataField, type DefineFunction, type DerivedField, type MiningField } from "../fields.ts";
-import type { ModelBase } from "../model.ts";
+import type { ModelBase, ModelNode, ModelResult } from "../model.ts";
+import type { TargetInfo } from "./target.ts";
 import type { Pipeline } from "../pipeline.ts";
 import { EvaluationError, SchemaError } from "../errors.ts";
 import { DEFAULT_LIMITS, type Limits } from "../limits.ts";
@@ -61,6 +62,12 @@ export class PipelineScope implements Scope {
   readonly functions: Map<string, DefineFunction>;
   /** The top-level model's mining fields: global transformations see treated inputs. */
   private topMiningFields = new Map<string, MiningField>();
+  /**
+   * A model's family result computed elsewhere (a backend that scored the family's arithmetic
+   * for this row); when it answers, runModel uses it instead of evaluating the family, and
+   * Targets and Output are applied to it as to the interpreter's own.
+   */
+  familyResult?: (model: ModelNode, scope: ModelScope, target: TargetInfo) => ModelResult | undefined;
 
   constructor(
     readonly pipeline: Pipeline,

@@ -83,6 +83,14 @@ function nodeTruth(p: Predicate, scope: Scope, trail: { missingLevels: number })
   return null;
 }
 
+/**
+ * The result of a tree that stopped at `node` with no missing levels on the way: what a backend
+ * that walked the tree itself (onnx's TreeEnsemble) reports for the node it reached.
+ */
+export function treeNodeResult(model: TreeModel, node: TreeNode, target: TargetInfo): ModelResult {
+  return nodeResult(model, node, target, 1);
+}
+
 function nodeResult(model: TreeModel, node: TreeNode, target: TargetInfo, penalty: number): ModelResult {
   if (model.functionName === "regression") {
     if (node.score === undefined) return { value: null, entityId: node.id ?? null };

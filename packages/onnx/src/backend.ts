@@ -1,0 +1,184 @@
+import {
+  pipelineFacts, refuse, rowsFromBatch, scoredBatchFromResults, type Backend, type Batch, type ModelFacts, type ScoredBatch,
+  type ScoreResult, type Session,
+} from "@porta/backend";
+import {
+  classificationScheme, formatValue, neuralNetworkResult, normalizeClassification, normalizeRegression, preparePipeline, PipelineScope,
+  runModel, toCategory, toNumber, treeNodeResult, type ModelNode, type ModelResult, type ModelScope, type PreparedPipeline, type TargetInfo,
+  type Value,
+} from "@porta/ir";
+import type { InferenceSession, Tensor } from "onnxruntime-node";
+import { exportPipeline, type ExportedPipeline } from "./export.ts";
+import { NotExportable } from "./refusal.ts";
+
+type Ort = typeof import("onnxruntime-node");
+
+/** The outputs of one run: name → row-major doubles and the row width. */
+type Outputs = Map<string, { data: Float64Array; width: number }>;
+
+/**
+ * A pipeline exported to ONNX and run by onnxruntime-node. The graph computes every family's
+ * arithmetic (tree walks, regression tables, network layers) on the batch; the interpreter's
+ * own rules then turn each row's numbers into the family result and apply segmentation,
+ * Targets and Output, so results have the shapes and values the other backends give.
+ */
+export class OnnxSession implements Session {
+  readonly backend = "onnx";
+  private readonly finalNames: string[];
+
+  constructor(
+    private readonly ort: Ort,
+    private readonly session: InferenceSession,
+    readonly exported: ExportedPipeline,
+    private readonly prepared: PreparedPipeline,
+    readonly facts: ModelFacts,
+  ) {
+    this.finalNames = facts.outputFields.map((f) => f.name);
+  }
+
+  async run(batch: Batch): Promise<ScoredBatch> {
+    const n = batch.length;
+    const rows = rowsFromBatch(batch);
+    const errors: (Error | undefined)[] = new Array(n);
+    const scopes: (PipelineScope | undefined)[] = new Array(n);
+    const { pipeline, index, limits } = this.prepared;
+    const columns = this.exported.inputs.map(() => new Float64Array(n));
+    for (let i = 0; i < n; i++) {
+      const scope = new PipelineScope(pipeline, rows[i], index, limits);
+      scope.setTopModel(pipeline.model);
+      try {
+        // The top-level MiningSchema's treatments (invalid values, replacements, outliers) as
+        // the interpreter applies them; the graph repeats the replacements for files used alone.
+        this.exported.inputs.forEach((input, k) => { columns[k][i] = encode(scope.resolve(input.name), input.table?.texts ?? null); });
+        scopes[i] = scope;
+      } catch (e) {
+        errors[i] = e instanceof Error ? e : new Error(String(e));
+        for (const c of columns) c[i] = NaN;
+      }
+    }
+    const outputs = n === 0 ? new Map() : await this.infer(columns, n);
+    const results: (ScoreResult | null)[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const scope = scopes[i];
+      if (!scope) { results[i] = null; continue; }
+      scope.familyResult = (model, modelScope, target) => this.familyResult(outputs, i, model, modelScope, target);
+      try {
+        const run = runModel(pipeline.model, scope, scope);
+        const all: Record<string, Value> = {};
+        if (run.target.name !== null) all[run.target.name] = run.result.value;
+        for (const [name, value] of run.outputs) all[name] = value;
+        const result: ScoreResult = {};
+        for (const name of this.finalNames) if (name in all) result[name] = all[name];
+        results[i] = result;
+      } catch (e) {
+        results[i] = null;
+        errors[i] = e instanceof Error ? e : new Error(String(e));
+      }
+    }
+    return scoredBatchFromResults(this.finalNames, results, errors);
+  }
+
+  private async infer(columns: Float64Array[], n: number): Promise<Outputs> {
+    const feeds: Record<string, Tensor> = {};
+    this.exported.inputs.forEach((input, k) => { feeds[input.name] = new this.ort.Tensor("float64", columns[k], [n, 1]); });
+    const out = await this.session.run(feeds, this.exported.outputs);
+    const outputs: Outputs = new Map();
+    for (const name of this.exported.outputs) {
+      const t = out[name];
+      outputs.set(name, { data: t.data as Float64Array, width: t.dims.length > 1 ? Number(t.dims[1]) : 1 });
+    }
+    return outputs;
+  }
+
+  /** Row i's family result for a model element the graph computed (undefined: the interpreter evaluates it). */
+  private familyResult(outputs: Outputs, i: number, model: ModelNode, scope: ModelScope, target: TargetInfo): ModelResult | undefined {
+    const decode = this.exported.nodes.get(model);
+    if (!decode) return undefined;
+    switch (decode.kind) {
+      case "tree": {
+        if (model.kind !== "tree") return undefined;
+        const leaves = outputs.get("leaves")!;
+        const leaf = this.exported.forest!.leaves[leaves.data[i * leaves.width + decode.column]];
+        return leaf.node === null ? { value: null } : treeNodeResult(model, leaf.node, target);
+      }
+      case "regression": {
+        if (model.kind !== "regression") return undefined;
+        const { data, width } = outputs.get(decode.output)!;
+        const ys = Array.from(data.subarray(i * width, i * width + decode.tables));
+        if (model.functionName === "regression") {
+          if (ys.length !== 1 || model.normalizationMethod === "simplemax") return undefined; // the interpreter's document errors
+          return { value: Number.isNaN(ys[0]) ? null : normalizeRegression(model.normalizationMethod, ys[0]) };
+        }
+        if (model.functionName !== "classification" || model.tables.some((t) => t.targetCategory === undefined)) return undefined;
+        if (ys.some((y) => Number.isNaN(y))) return { value: null };
+        const scheme = classificationScheme(model.normalizationMethod, target.opType, model.tables);
+        if (scheme.kind === "refused") return undefined;
+        const ps = normalizeClassification(scheme, ys);
+        const probabilities = new Map<Value, number>();
+        let best: Value = null, bestP = -Infinity;
+        model.tables.forEach((t, k) => {
+          const c = toCategory(t.targetCategory!, target);
+          probabilities.set(c, ps[k]);
+          if (ps[k] > bestP) { best = c; bestP = ps[k]; }
+        });
+        return { value: best, probabilities };
+      }
+      case "neuralNetwork": {
+        if (model.kind !== "neuralNetwork") return undefined;
+        const { data, width } = outputs.get(decode.output)!;
+        const values = new Map<string, number>();
+        for (let k = 0; k < decode.ids.length; k++) {
+          const v = data[i * width + k];
+          // A missing input makes the network's result missing.
+          if (k < model.inputs.length && Number.isNaN(v)) return { value: null };
+          values.set(decode.ids[k], v);
+        }
+        return neuralNetworkResult(model, scope, target, values);
+      }
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** A treated input value as the graph's column: numbers as they are, texts as codes (-1 for another text), NaN missing. */
+function encode(v: Value, texts: string[] | null): number {
+  if (v === null) return NaN;
+  if (texts) {
+    const code = texts.indexOf(typeof v === "string" ? v : formatValue(v));
+    return code;
+  }
+  return toNumber(v);
+}
+
+let runtime: Promise<Ort> | undefined;
+
+/** onnxruntime-node, loaded on first compile: importing porta does not load the native binary. */
+function loadRuntime(): Promise<Ort> {
+  runtime ??= import("onnxruntime-node");
+  return runtime;
+}
+
+/** The onnx backend: families exported to an ONNX graph, run by onnxruntime-node (asynchronous). */
+export const onnxBackend: Backend = {
+  name: "onnx",
+  description: "the pipeline exported to ONNX (ai.onnx.ml TreeEnsemble, MatMul layers) and run by onnxruntime-node",
+  sync: false,
+  formats: ["pmml"],
+  async compile(plan) {
+    if (plan.format !== "pmml") return refuse("PFA documents are not exported");
+    const prepared = preparePipeline(plan.pipeline, plan.limits);
+    let exported: ExportedPipeline;
+    try {
+      exported = exportPipeline(plan.pipeline);
+    } catch (e) {
+      if (e instanceof NotExportable) return refuse(e.message);
+      throw e;
+    }
+    const ort = await loadRuntime();
+    const session = await ort.InferenceSession.create(exported.bytes, { executionProviders: ["cpu"] });
+    return new OnnxSession(ort, session, exported, prepared, pipelineFacts(plan.pipeline));
+  },
+};
