@@ -8,7 +8,7 @@ export { loadModel, loadModelSync, detectFormat, withResultCache, LocalResultCac
 export { batchFromRows, rowsFromBatch, registeredBackends } from "@porta/runtime";
 export type { Model, FieldInfo, ScoreResult, BatchResult, BatchOptions, RowError, RowErrorPolicy, LoadOptions, GroupOptions, BackendChoice } from "@porta/runtime";
 export type { Batch, Column, ScoredBatch, BackendRefusal } from "@porta/runtime";
-export { registerBackend, NoBackendError, type Backend, type Session, type ScoringPlan, type Refusal } from "@porta/backend";
+export { registerBackend, NoBackendError, numberColumn, categoryColumn, type Backend, type Session, type ScoringPlan, type Refusal } from "@porta/backend";
 export { DEFAULT_LIMITS } from "@porta/ir";
 export type { Limits } from "@porta/ir";
 export { PortaError, ParseError, SchemaError, UnsupportedFeatureError, EvaluationError, DeployError, isPortaError } from "@porta/ir";

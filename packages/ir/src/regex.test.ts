@@ -77,7 +77,8 @@ describe("safe regular expressions: a linear engine, a bounded fallback (issue 1
       expect(() => re.test(input, steps)).toThrow(expect.objectContaining({ code: "REGEX_BUDGET" }));
       return performance.now() - t;
     };
-    expect(took(20 * REGEX_STEPS_PER_MS)).toBeLessThan(DEFAULT_LIMITS.regexSteps / REGEX_STEPS_PER_MS);
+    // The fastest of three runs: one run can be descheduled for longer than the budget on a loaded machine.
+    expect(Math.min(took(20 * REGEX_STEPS_PER_MS), took(20 * REGEX_STEPS_PER_MS), took(20 * REGEX_STEPS_PER_MS))).toBeLessThan(DEFAULT_LIMITS.regexSteps / REGEX_STEPS_PER_MS);
     expect(took()).toBeGreaterThanOrEqual(DEFAULT_LIMITS.regexSteps / REGEX_STEPS_PER_MS - 5);
   });
 
