@@ -32,3 +32,11 @@ describe("onnx transformations (PMML 4.4 §Transformations) as graph ops", () =>
     expect(await onnxRefusal(pmml)).toMatch(/Apply function="substring" in DerivedField "s"/);
   });
 });
+
+describe("onnx graph names", () => {
+  it("a field named like a generated tensor (t3, c0) does not collide with it", async () => {
+    const fields = `<DataField name="t3" optype="continuous" dataType="double"/><DataField name="c0" optype="continuous" dataType="double"/><DataField name="y" optype="continuous" dataType="double"/>`;
+    const pmml = doc(fields, `<RegressionModel functionName="regression"><MiningSchema><MiningField name="t3"/><MiningField name="c0"/><MiningField name="y" usageType="target"/></MiningSchema><RegressionTable intercept="1"><NumericPredictor name="t3" coefficient="2"/><NumericPredictor name="c0" coefficient="3"/></RegressionTable></RegressionModel>`);
+    await expectOnnxAgrees(pmml, [{ t3: 1, c0: 2 }, { t3: -1, c0: null }]);
+  });
+});
