@@ -8,6 +8,7 @@ import { EXIT, reportError } from "./errors.ts";
 import { emptyRow, formatOfPath, readInput, RowWriter, type DataFormat } from "./io.ts";
 import { scoreStream } from "./score.ts";
 import { formatSummary, summarize } from "./inspect.ts";
+import { convertModel } from "./convert.ts";
 import { formatPmmlTables, runPmmlConformanceAsync } from "./conformance/pmml.ts";
 import { formatPfaTables, runPfaConformanceReport } from "./conformance/pfa.ts";
 import { parseJsonLossless, stringifyJson } from "@porta/pfa";
@@ -48,6 +49,17 @@ export async function main(argv: string[]): Promise<number> {
       const model = await loadModel(modelPath, { backend: backendOption(opts.backend), scoring: "async" });
       const summary = summarize(model, sizeOf(modelPath));
       process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
+    });
+
+  program
+    .command("convert")
+    .description("write the model in another format: --to onnx (ai.onnx 21 + ai.onnx.ml 5, double tensors)")
+    .argument("<model>", "PMML document")
+    .requiredOption("--to <format>", "target format: onnx")
+    .requiredOption("-o, --output <file>", "where to write it")
+    .action((modelPath: string, opts: { to: string; output: string }) => {
+      const bytes = convertModel(modelPath, opts.to, opts.output);
+      process.stderr.write(`porta: wrote ${opts.output} (${opts.to}, ${bytes} bytes)\n`);
     });
 
   program

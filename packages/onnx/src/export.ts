@@ -42,6 +42,7 @@ const ELEMENT: Record<ModelNode["kind"], string> = {
  */
 export function exportPipeline(pipeline: Pipeline): ExportedPipeline {
   const g = new GraphBuilder();
+  for (const f of pipeline.dataFields) g.reserved.add(f.name);
   const root = new RootGraphScope(pipeline, g, pipeline.model);
   const nodes = new Map<ModelNode, NodeDecode>();
   const forest = new TreeForest();
@@ -93,6 +94,7 @@ export function exportPipeline(pipeline: Pipeline): ExportedPipeline {
 }
 
 function output(g: GraphBuilder, tensor: string, name: string, outputs: string[]): string {
+  if (g.reserved.has(name)) throw new NotExportable(`DataField name="${name}" is the name of a graph output`);
   g.nodes.push({ opType: "Identity", inputs: [tensor], outputs: [name], name: g.fresh("n") });
   g.outputs.push({ name, elemType: Elem.DOUBLE, shape: ["N", "K"] });
   outputs.push(name);

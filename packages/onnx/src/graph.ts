@@ -16,9 +16,13 @@ export class GraphBuilder {
   readonly outputs: ValueInfo[] = [];
   private counter = 0;
   private readonly constants = new Map<string, string>();
+  /** Names generated tensors must not take: the graph inputs, named after the document's fields. */
+  readonly reserved = new Set<string>();
 
   fresh(prefix = "t"): string {
-    return `${prefix}${this.counter++}`;
+    let name: string;
+    do name = `${prefix}${this.counter++}`; while (this.reserved.has(name));
+    return name;
   }
 
   node(opType: string, inputs: string[], attributes?: Record<string, AttributeValue>, domain?: string, outputs = 1): string[] {
