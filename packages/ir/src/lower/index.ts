@@ -2,3 +2,4 @@
 export * from "./comparison-measure.ts";
 export * from "./clustering.ts";
 export * from "./nearest-neighbor.ts";
+export * from "./general-regression.ts";
