@@ -1,10 +1,11 @@
 import type { ClassificationScheme, RegressionLink, RegressionModel, RegressionNormalization, Value } from "@porta/ir";
-import { classificationScheme, toDataType } from "@porta/ir";
+import { lowerRegression, toDataType } from "@porta/ir";
 import { _, join, type Code, type Name } from "../codegen.ts";
 import { codeOf, MISSING_CODE } from "../columns.ts";
 import { declareLocals, type ColumnRef, type FamilyRow, type KernelContext } from "../kernel.ts";
 import { NotCompilable } from "../unsupported.ts";
 import type { TargetFacts } from "../targets.ts";
+import { planOrRefuse } from "./plan.ts";
 
 /**
  * RegressionModel as straight-line code per row: the same summation order as the interpreter
@@ -12,6 +13,7 @@ import type { TargetFacts } from "../targets.ts";
  * bit-identical.
  */
 export function compileRegression(model: RegressionModel, ctx: KernelContext, target: TargetFacts): FamilyRow {
+  const plan = planOrRefuse("RegressionModel", () => lowerRegression(model, target));
   const missing = ctx.names.name("miss");
   const tableValues = model.tables.map(() => ctx.names.name("y"));
   const statements: Code[] = [_`let ${missing} = false;`];
@@ -20,7 +22,7 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
   const read = (col: ColumnRef): Code => (col.errors ? _`(${missing} ? ${col.array}[i] : ${col.at})` : col.at);
   // mathContext="float" (the interpreter's tableValueFloat, JPMML's FloatValue): inputs and
   // coefficients are floats and every product and sum is rounded with Math.fround.
-  const float = model.mathContext === "float";
+  const float = plan.float;
   const f = (x: number): number => (float ? Math.fround(x) : x);
   const addTo = (y: Name, term: Code): Code => (float ? _`${y} = Math.fround(${y} + ${term});` : _`${y} += ${term};`);
   model.tables.forEach((table, t) => {
@@ -65,24 +67,18 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
     statements.push(addTo(y, _`${f(table.intercept)}`));
   });
 
-  if (model.functionName === "regression") {
-    if (model.tables.length !== 1) throw new NotCompilable("regression RegressionModel with several tables");
-    // JPMML refuses it; the interpreter throws its SchemaError.
-    if (model.normalizationMethod === "simplemax") throw new NotCompilable("regression RegressionModel with normalizationMethod simplemax");
+  if (plan.kind === "regression") {
     const value = ctx.names.name("value");
-    const link = float ? inverseLinkFloat(model.normalizationMethod, tableValues[0], ctx) : regressionLink(model.normalizationMethod, tableValues[0], ctx);
+    const link = float ? inverseLinkFloat(plan.normalization, tableValues[0], ctx) : regressionLink(plan.normalization, tableValues[0], ctx);
     statements.push(_`const ${value} = ${missing} ? NaN : ${link};`);
     return { body: join(statements, "\n"), value, kind: "number" };
   }
-  if (model.functionName !== "classification") throw new NotCompilable(`RegressionModel ${model.functionName}`);
-  const scheme = classificationScheme(model.normalizationMethod, target.opType, model.tables);
-  // A combination JPMML refuses: the interpreter fails the rows that reach the normalisation.
-  if (scheme.kind === "refused") throw new NotCompilable(scheme.reason);
-
+  const normalization = plan.normalization;
+  // A document JPMML refuses: the interpreter fails the rows that reach the normalisation.
+  if ("fault" in normalization) throw new NotCompilable(`RegressionModel normalizationMethod (${normalization.fault.code})`);
+  const scheme = normalization.scheme;
   const categories: Value[] = [];
-  const codes = model.tables.map((t) => {
-    if (t.targetCategory === undefined) throw new NotCompilable("RegressionTable without targetCategory");
-    const c = target.category(t.targetCategory);
+  const codes = normalization.categories.map((c) => {
     const existing = categories.findIndex((x) => x === c);
     if (existing >= 0) throw new NotCompilable("two RegressionTables for one category");
     categories.push(c);

@@ -1,134 +1,31 @@
-import type {
-  CumulativeLink, GeneralRegressionLink, GeneralRegressionModel, GeneralRegressionPredictor, PCell,
-} from "../models/general-regression.ts";
+import type { GeneralRegressionModel } from "../models/general-regression.ts";
 import type { ModelResult } from "../model.ts";
 import { EvaluationError, SchemaError } from "../errors.ts";
 import { formatValue, toNumber, valuesEqual, type Value } from "../values.ts";
+import { lowerGeneralRegression, type GrmCumulativeLink, type GrmFactor, type GrmLink, type GrmRow, type GrmTerm } from "../lower/general-regression.ts";
 import { coerceLiteral } from "./predicate.ts";
 import type { ModelScope } from "./scope.ts";
 import { toCategory, type TargetInfo } from "./target.ts";
 import { normalCdf } from "./normal.ts";
 import { exp } from "./exp.ts";
 
-/** A factor cell of a PPMatrix row: a category indicator, or a contrast-matrix lookup. */
-interface FactorTerm {
-  field: string;
-  category: string;
-  predictor: GeneralRegressionPredictor;
-}
-
-/** A covariate cell of a PPMatrix row: x, or x^exponent. */
-interface CovariateTerm {
-  field: string;
-  /** undefined when the exponent is 1 (plain multiplication, as JPMML does). */
-  exponent?: number;
-}
-
-/** The predictor side of one parameter: Π factors × Π covariates (§GeneralRegression PPMatrix). */
-interface PPRow {
-  factors: FactorTerm[];
-  covariates: CovariateTerm[];
-}
-
-/** Key of the default group (cells without targetCategory). */
-const DEFAULT = "\u0000default";
-
-interface PreparedGrm {
-  /** targetCategory (canonical text, or DEFAULT) → parameterName → row. */
-  ppRows: Map<string, Map<string, PPRow>>;
-  /** targetCategory (canonical text, or DEFAULT) → cells in document order. */
-  paramCells: Map<string, PCell[]>;
-}
-
-const prepared = new WeakMap<GeneralRegressionModel, PreparedGrm>();
-
-function categoryKey(text: string | undefined, target: TargetInfo): string {
-  return text === undefined ? DEFAULT : formatValue(toCategory(text, target));
-}
-
-function prepare(model: GeneralRegressionModel, target: TargetInfo): PreparedGrm {
-  const cached = prepared.get(model);
-  if (cached) return cached;
-  const factors = new Map(model.factors.map((p) => [p.field, p]));
-  const covariates = new Map(model.covariates.map((p) => [p.field, p]));
-  const ppRows = new Map<string, Map<string, PPRow>>();
-  for (const cell of model.ppMatrix) {
-    const key = categoryKey(cell.targetCategory, target);
-    let rows = ppRows.get(key);
-    if (!rows) ppRows.set(key, rows = new Map());
-    let row = rows.get(cell.parameterName);
-    if (!row) rows.set(cell.parameterName, row = { factors: [], covariates: [] });
-    const factor = factors.get(cell.field);
-    if (factor) {
-      row.factors.push({ field: cell.field, category: cell.value, predictor: factor });
-      continue;
-    }
-    if (covariates.has(cell.field)) {
-      const exponent = Number(cell.value);
-      if (Number.isNaN(exponent) || cell.value.trim() === "") {
-        throw new SchemaError("PMML_GRM_EXPONENT", `PPCell for covariate "${cell.field}" needs a numeric value (its exponent)`, { path: model.path, value: cell.value });
-      }
-      row.covariates.push({ field: cell.field, exponent: exponent === 1 ? undefined : exponent });
-      continue;
-    }
-    throw new SchemaError("PMML_GRM_PREDICTOR", `PPCell names "${cell.field}", which is neither in the FactorList nor in the CovariateList`, { path: `${model.path}/PPMatrix`, value: cell.field });
-  }
-  const paramCells = new Map<string, PCell[]>();
-  for (const cell of model.paramMatrix) {
-    const key = categoryKey(cell.targetCategory, target);
-    let cells = paramCells.get(key);
-    if (!cells) paramCells.set(key, cells = []);
-    cells.push(cell);
-  }
-  const result = { ppRows, paramCells };
-  prepared.set(model, result);
-  return result;
-}
-
-/** GeneralRegressionModel (PMML 4.4 §GeneralRegression), with JPMML's order of operations. */
+/**
+ * GeneralRegressionModel (PMML 4.4 §GeneralRegression), with JPMML's order of operations. The
+ * matrices, reference category and link come from the lowered plan (lower/general-regression.ts).
+ */
 export function evaluateGeneralRegression(model: GeneralRegressionModel, scope: ModelScope, target: TargetInfo): ModelResult {
-  const p = prepare(model, target);
-  switch (model.functionName) {
-    case "regression":
-      return model.modelType === "CoxRegression" ? evaluateCox(model, p, scope) : evaluateGeneral(model, p, scope);
+  const plan = lowerGeneralRegression(model, { categories: target.categories, category: (text) => toCategory(text, target) });
+  switch (plan.kind) {
+    case "cox":
+      return evaluateCox(model, plan.eta, scope);
+    case "regression": {
+      const y = dotProduct(plan.eta, scope);
+      if (y === null) return { value: null };
+      return { value: plan.link ? computeLink(model, plan.link, y, scope) : y };
+    }
     case "classification":
-      return evaluateClassification(model, p, scope, target);
-    default:
-      throw new SchemaError("PMML_FUNCTION_NAME", `GeneralRegressionModel cannot do ${model.functionName}`, { path: model.path, value: model.functionName });
+      return evaluateClassification(model, plan, scope);
   }
-}
-
-function defaultRows(model: GeneralRegressionModel, p: PreparedGrm): Map<string, PPRow> {
-  if (p.ppRows.size === 0) return new Map();
-  const rows = p.ppRows.get(DEFAULT);
-  if (!rows) {
-    throw new SchemaError("PMML_GRM_PPMATRIX", "a regression GeneralRegressionModel needs PPCells without targetCategory", { path: `${model.path}/PPMatrix`, value: null });
-  }
-  return rows;
-}
-
-function defaultCells(model: GeneralRegressionModel, p: PreparedGrm): PCell[] {
-  const cells = p.paramCells.get(DEFAULT);
-  if (p.paramCells.size !== 1 || !cells) {
-    throw new SchemaError("PMML_GRM_PARAMMATRIX", "a regression GeneralRegressionModel needs one set of PCells without targetCategory", { path: `${model.path}/ParamMatrix`, value: [...p.paramCells.keys()].filter((k) => k !== DEFAULT) });
-  }
-  return cells;
-}
-
-function evaluateGeneral(model: GeneralRegressionModel, p: PreparedGrm, scope: ModelScope): ModelResult {
-  let y = dotProduct(defaultCells(model, p), defaultRows(model, p), scope);
-  if (y === null) return { value: null };
-  switch (model.modelType) {
-    case "regression":
-    case "generalLinear":
-      break;
-    case "generalizedLinear":
-      y = computeLink(model, y, scope);
-      break;
-    default:
-      throw new SchemaError("PMML_GRM_MODEL_TYPE", `modelType "${model.modelType}" cannot do regression`, { path: model.path, value: model.modelType });
-  }
-  return { value: y };
 }
 
 /**
@@ -136,46 +33,24 @@ function evaluateGeneral(model: GeneralRegressionModel, p: PreparedGrm, scope: M
  * multinomialLogistic normalises exp(η), ordinalMultinomial takes differences of the cumulative
  * link, generalizedLinear gives link⁻¹(η) and the last category 1 − the previous one.
  */
-function evaluateClassification(model: GeneralRegressionModel, p: PreparedGrm, scope: ModelScope, target: TargetInfo): ModelResult {
-  const type = model.modelType;
-  if (type !== "multinomialLogistic" && type !== "ordinalMultinomial" && type !== "generalizedLinear") {
-    throw new SchemaError("PMML_GRM_MODEL_TYPE", `modelType "${type}" cannot do classification`, { path: model.path, value: type });
-  }
-  const categories = orderedCategories(model, p, target);
+function evaluateClassification(
+  model: GeneralRegressionModel,
+  plan: Extract<ReturnType<typeof lowerGeneralRegression>, { kind: "classification" }>,
+  scope: ModelScope,
+): ModelResult {
+  const type = plan.modelType;
+  const categories = plan.categories;
   const values: number[] = [];
   let previousLink: number | null = null;
   let previousCumulative: number | null = null;
   for (let i = 0; i < categories.length; i++) {
-    const key = formatValue(categories[i]);
     let value: number;
     if (i < categories.length - 1) {
-      const rows = p.ppRows.size === 0 ? new Map<string, PPRow>() : (p.ppRows.get(key) ?? p.ppRows.get(DEFAULT));
-      if (!rows) {
-        throw new SchemaError("PMML_GRM_PPMATRIX", `no PPCells apply to target category "${key}"`, { path: `${model.path}/PPMatrix`, value: key });
-      }
-      let cells: PCell[] | undefined;
-      if (type === "ordinalMultinomial") {
-        // "ParamMatrix specifies different values for the intercept parameter: one for each
-        // target category except one. Values for all other parameters are constant."
-        const intercept = p.paramCells.get(key);
-        const common = p.paramCells.get(DEFAULT);
-        if (!intercept || intercept.length !== 1 || !common) {
-          throw new SchemaError("PMML_GRM_PARAMMATRIX", `ordinalMultinomial needs one intercept PCell for "${key}" and PCells without targetCategory`, { path: `${model.path}/ParamMatrix`, value: key });
-        }
-        cells = [...intercept, ...common];
-      } else {
-        cells = p.paramCells.get(key);
-        // Binomial models may leave targetCategory out of their PCells.
-        if (!cells && categories.length === 2) cells = p.paramCells.get(DEFAULT);
-        if (!cells) {
-          throw new SchemaError("PMML_GRM_PARAMMATRIX", `no PCells for target category "${key}"`, { path: `${model.path}/ParamMatrix`, value: key });
-        }
-      }
-      const eta = dotProduct(cells, rows, scope);
+      const eta = dotProduct(plan.etas[i], scope);
       if (eta === null) return { value: null };
-      if (type === "generalizedLinear") value = computeLink(model, eta, scope);
+      if (type === "generalizedLinear") value = computeLink(model, plan.link!, eta, scope);
       else if (type === "multinomialLogistic") value = exp(eta);
-      else value = computeCumulativeLink(model, eta, scope);
+      else value = computeCumulativeLink(model, plan.cumulativeLink!, eta, scope);
     } else {
       if (type === "generalizedLinear") value = previousLink === null ? 1 : 1 - previousLink;
       // "By convention, the vector of Parameter estimates for the last category is 0."
@@ -210,52 +85,23 @@ function normalizeSimpleMax(values: number[]): void {
   for (let i = 0; i < values.length; i++) values[i] /= sum;
 }
 
-/** Target categories with the reference category moved last (§GeneralRegression targetReferenceCategory). */
-function orderedCategories(model: GeneralRegressionModel, p: PreparedGrm, target: TargetInfo): Value[] {
-  // JPMML takes the categories of the target field only (its Values), and needs two at least.
-  const categories = target.categories.slice();
-  if (categories.length < 2) {
-    throw new SchemaError("PMML_GRM_CATEGORIES", "a classification GeneralRegressionModel needs a target field with at least two categories (Values)", { path: model.path, value: categories.map(formatValue) });
-  }
-  let reference: Value | undefined = model.targetReferenceCategory === undefined ? undefined : toCategory(model.targetReferenceCategory, target);
-  if (reference === undefined && model.modelType !== "ordinalMultinomial") {
-    // "The reference category is the one from DataDictionary that does not appear in the ParamMatrix."
-    const absent = categories.filter((c) => !p.paramCells.has(formatValue(c)));
-    // Exactly one category must be absent: binomial PCells without targetCategory do not tell it.
-    if (absent.length === 1) {
-      reference = absent[0];
-    } else {
-      throw new SchemaError("PMML_GRM_REFERENCE_CATEGORY", "cannot tell the reference category: give targetReferenceCategory", { path: `${model.path}/ParamMatrix`, value: absent.map(formatValue) });
-    }
-  }
-  if (reference !== undefined) {
-    const idx = categories.findIndex((c) => valuesEqual(c, reference!));
-    if (idx >= 0) {
-      const [ref] = categories.splice(idx, 1);
-      categories.push(ref);
-    }
-  }
-  return categories;
-}
-
-/** Σ beta × row(x) over the cells, in document order; a missing predictor makes it missing. */
-function dotProduct(cells: PCell[], rows: Map<string, PPRow>, scope: ModelScope): number | null {
+/** Σ beta × row(x) over the terms, in ParamMatrix order; a missing predictor makes it missing. */
+function dotProduct(terms: readonly GrmTerm[], scope: ModelScope): number | null {
   let result: number | null = null;
-  for (const cell of cells) {
+  for (const term of terms) {
     if (result === null) result = 0;
-    const row = rows.get(cell.parameterName);
-    if (row) {
-      const x = evaluateRow(row, scope);
+    if (term.row) {
+      const x = evaluateRow(term.row, scope);
       if (x === null) return null;
-      result += cell.beta * x;
+      result += term.beta * x;
     } else {
-      result += cell.beta;
+      result += term.beta;
     }
   }
   return result;
 }
 
-function evaluateRow(row: PPRow, scope: ModelScope): number | null {
+function evaluateRow(row: GrmRow, scope: ModelScope): number | null {
   let product = 1;
   for (const f of row.factors) {
     const v = scope.resolve(f.field);
@@ -273,7 +119,7 @@ function evaluateRow(row: PPRow, scope: ModelScope): number | null {
   return product;
 }
 
-function updateFactor(product: number, f: FactorTerm, v: Value, scope: ModelScope): number {
+function updateFactor(product: number, f: GrmFactor, v: Value, scope: ModelScope): number {
   const matrix = f.predictor.contrastMatrix;
   if (!matrix) {
     return valuesEqual(v, coerceLiteral(f.category, v, scope, f.field)) ? product : product * 0;
@@ -312,40 +158,20 @@ function trials(model: GeneralRegressionModel, scope: ModelScope): number | unde
 }
 
 /** μ = link⁻¹(η + offset) × trials (§GeneralRegression, generalizedLinear). */
-function computeLink(model: GeneralRegressionModel, eta: number, scope: ModelScope): number {
-  const link = model.linkFunction;
-  if (link === undefined) {
-    throw new SchemaError("PMML_MISSING_ATTRIBUTE", "generalizedLinear needs a linkFunction", { path: model.path, value: "linkFunction" });
-  }
-  checkLinkParameters(model, link);
+function computeLink(model: GeneralRegressionModel, link: GrmLink, eta: number, scope: ModelScope): number {
+  if ("fault" in link) throw link.fault;
   let y = eta;
   const a = offset(model, scope);
   if (a !== undefined) y += a;
-  y = inverseLink(model, link, y);
+  y = inverseLink(link, y);
   const b = trials(model, scope);
   if (b !== undefined) y *= b;
   return y;
 }
 
-/**
- * JPMML's computeLink refuses a distParameter beside any link but negbin and a linkParameter
- * beside any but oddspower and power (MisplacedAttributeException), and needs them there.
- */
-export function checkLinkParameters(model: GeneralRegressionModel, link: GeneralRegressionLink): void {
-  const needsDist = link === "negbin";
-  const needsLink = link === "oddspower" || link === "power";
-  for (const [name, v, needed] of [["distParameter", model.distParameter, needsDist], ["linkParameter", model.linkParameter, needsLink]] as const) {
-    if (v !== undefined && !needed) {
-      throw new SchemaError("PMML_MISPLACED_ATTRIBUTE", `${name} does not apply to linkFunction "${link}"`, { path: `${model.path}/@${name}`, value: v });
-    }
-    if (v === undefined && needed) {
-      throw new SchemaError("PMML_MISSING_ATTRIBUTE", `linkFunction "${link}" needs ${name}`, { path: model.path, value: name });
-    }
-  }
-}
-
-function inverseLink(model: GeneralRegressionModel, link: GeneralRegressionLink, y: number): number {
-  switch (link) {
+/** The parameter of negbin (distParameter c), oddspower and power (linkParameter d) is in the plan. */
+function inverseLink(link: Exclude<GrmLink, { fault: unknown }>, y: number): number {
+  switch (link.link) {
     case "cloglog": return 1 - exp(-exp(y));
     case "identity": return y;
     case "log": return exp(y);
@@ -353,38 +179,25 @@ function inverseLink(model: GeneralRegressionModel, link: GeneralRegressionLink,
     case "logit": return 1 / (1 + exp(-y));
     case "loglog": return exp(-exp(-y));
     case "probit": return normalCdf(y);
-    case "negbin": {
-      const c = requireParameter(model, model.distParameter, "distParameter");
-      return 1 / (c * (exp(-y) - 1));
-    }
+    case "negbin": return 1 / (link.parameter! * (exp(-y) - 1));
     case "oddspower": {
-      const d = requireParameter(model, model.linkParameter, "linkParameter");
+      const d = link.parameter!;
       return d !== 0 ? 1 / (1 + Math.pow(1 + d * y, -(1 / d))) : 1 / (1 + exp(-y));
     }
     case "power": {
-      const d = requireParameter(model, model.linkParameter, "linkParameter");
+      const d = link.parameter!;
       return d !== 0 ? Math.pow(y, 1 / d) : exp(y);
     }
   }
 }
 
-function requireParameter(model: GeneralRegressionModel, v: number | undefined, name: string): number {
-  if (v === undefined) {
-    throw new SchemaError("PMML_MISSING_ATTRIBUTE", `linkFunction "${model.linkFunction}" needs ${name}`, { path: model.path, value: name });
-  }
-  return v;
-}
-
 /** Cumulative probability link⁻¹(η + offset) of ordinalMultinomial. */
-function computeCumulativeLink(model: GeneralRegressionModel, eta: number, scope: ModelScope): number {
-  const link: CumulativeLink | undefined = model.cumulativeLink;
-  if (link === undefined) {
-    throw new SchemaError("PMML_MISSING_ATTRIBUTE", "ordinalMultinomial needs a cumulativeLink", { path: model.path, value: "cumulativeLink" });
-  }
+function computeCumulativeLink(model: GeneralRegressionModel, cumulative: GrmCumulativeLink, eta: number, scope: ModelScope): number {
+  if ("fault" in cumulative) throw cumulative.fault;
   let y = eta;
   const a = offset(model, scope);
   if (a !== undefined) y += a;
-  switch (link) {
+  switch (cumulative.link) {
     case "logit": return 1 / (1 + exp(-y));
     case "probit": return normalCdf(y);
     case "cloglog": return 1 - exp(-exp(y));
@@ -397,7 +210,7 @@ function computeCumulativeLink(model: GeneralRegressionModel, eta: number, scope
  * CoxRegression: cumulative hazard H₀(t) × exp(η − η_ref), with H₀ read from the baseline
  * table (or the stratum's) at the largest time not after the end time.
  */
-function evaluateCox(model: GeneralRegressionModel, p: PreparedGrm, scope: ModelScope): ModelResult {
+function evaluateCox(model: GeneralRegressionModel, eta: readonly GrmTerm[], scope: ModelScope): ModelResult {
   const tables = model.baseCumHazardTables;
   if (model.endTimeVariable === undefined) {
     throw new SchemaError("PMML_MISSING_ATTRIBUTE", "CoxRegression needs an endTimeVariable", { path: model.path, value: "endTimeVariable" });
@@ -428,8 +241,8 @@ function evaluateCox(model: GeneralRegressionModel, p: PreparedGrm, scope: Model
   for (const c of cells) {
     if (c.time <= time && c.time > chosenTime) { chosen = c; chosenTime = c.time; }
   }
-  const paramCells = defaultCells(model, p);
-  const r = dotProduct(paramCells, defaultRows(model, p), scope);
+  const paramCells = eta;
+  const r = dotProduct(eta, scope);
   let s: number | null = null;
   const parameters = new Map(model.parameters.map((x) => [x.name, x]));
   for (const cell of paramCells) {

@@ -1,6 +1,6 @@
-import { classificationScheme, type ClassificationScheme, type RegressionLink, type RegressionModel, type RegressionNormalization, type RegressionTable } from "../models/regression.ts";
+import { type ClassificationScheme, type RegressionLink, type RegressionModel, type RegressionNormalization, type RegressionTable } from "../models/regression.ts";
 import type { ModelResult } from "../model.ts";
-import { SchemaError } from "../errors.ts";
+import { lowerRegression } from "../lower/regression.ts";
 import { toNumber, valuesEqual, type Value } from "../values.ts";
 import { coerceLiteral } from "./predicate.ts";
 import type { ModelScope } from "./scope.ts";
@@ -9,48 +9,33 @@ import { normalCdf } from "./normal.ts";
 import { exp } from "./exp.ts";
 import { addFloat, divideFloat, inverseLinkFloat, multiplyFloat } from "./single-precision.ts";
 
-/** JPMML's refusals (InvalidAttributeException on normalizationMethod) as a typed error. */
-function refuse(model: RegressionModel, reason: string): never {
-  throw new SchemaError("PMML_BAD_ATTRIBUTE", reason, { path: `${model.path}/@normalizationMethod`, value: model.normalizationMethod });
-}
-
-/** RegressionModel (PMML 4.4 §Regression): one linear table per category (or one for regression). */
+/**
+ * RegressionModel (PMML 4.4 §Regression): one linear table per category (or one for regression);
+ * the tables, normalisation scheme and categories come from the lowered plan (lower/regression.ts).
+ */
 export function evaluateRegression(model: RegressionModel, scope: ModelScope, target: TargetInfo): ModelResult {
-  if (model.functionName === "regression") {
-    if (model.tables.length !== 1) {
-      throw new SchemaError("PMML_REGRESSION_TABLES", "a regression RegressionModel needs exactly one RegressionTable", { path: model.path, value: model.tables.length });
+  const plan = lowerRegression(model, { opType: target.opType, category: (text) => toCategory(text, target) });
+  if (plan.kind === "regression") {
+    if (plan.float) {
+      const y = tableValueFloat(plan.table, scope);
+      return { value: y === null ? null : inverseLinkFloat(plan.normalization, y) };
     }
-    if (model.normalizationMethod === "simplemax") refuse(model, 'normalizationMethod "simplemax" cannot normalise a regression result');
-    if (model.mathContext === "float") {
-      const y = tableValueFloat(model.tables[0], scope);
-      return { value: y === null ? null : inverseLinkFloat(model.normalizationMethod, y) };
-    }
-    const y = tableValue(model.tables[0], scope);
+    const y = tableValue(plan.table, scope);
     if (y === null) return { value: null };
-    return { value: normalizeRegression(model.normalizationMethod, y) };
+    return { value: normalizeRegression(plan.normalization, y) };
   }
-  if (model.functionName !== "classification") {
-    throw new SchemaError("PMML_FUNCTION_NAME", `RegressionModel cannot do ${model.functionName}`, { path: model.path, value: model.functionName });
-  }
-  const float = model.mathContext === "float";
   const ys: number[] = [];
-  for (const table of model.tables) {
-    const y = float ? tableValueFloat(table, scope) : tableValue(table, scope);
+  for (const table of plan.tables) {
+    const y = plan.float ? tableValueFloat(table, scope) : tableValue(table, scope);
     if (y === null) return { value: null };
     ys.push(y);
   }
-  // As JPMML: the tables are evaluated first (a missing one gives the Targets priors), then the
-  // normalisation is chosen, so a refused combination fails only rows that reach it.
-  const scheme = classificationScheme(model.normalizationMethod, target.opType, model.tables);
-  if (scheme.kind === "refused") refuse(model, scheme.reason);
-  const ps = float ? normalizeClassificationFloat(scheme, ys) : normalizeClassification(scheme, ys);
+  const normalization = plan.normalization;
+  if ("fault" in normalization) throw normalization.fault;
+  const ps = plan.float ? normalizeClassificationFloat(normalization.scheme, ys) : normalizeClassification(normalization.scheme, ys);
   const probabilities = new Map<Value, number>();
   let best: Value = null, bestP = -Infinity;
-  model.tables.forEach((t, i) => {
-    if (t.targetCategory === undefined) {
-      throw new SchemaError("PMML_TARGET_CATEGORY", "a classification RegressionTable needs targetCategory", { path: model.path, value: i });
-    }
-    const c = toCategory(t.targetCategory, target);
+  normalization.categories.forEach((c, i) => {
     probabilities.set(c, ps[i]);
     if (ps[i] > bestP) { best = c; bestP = ps[i]; }
   });

@@ -2,3 +2,5 @@
 export * from "./comparison-measure.ts";
 export * from "./clustering.ts";
 export * from "./nearest-neighbor.ts";
+export * from "./general-regression.ts";
+export * from "./regression.ts";
