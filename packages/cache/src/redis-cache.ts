@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { deserialize, serialize } from "node:v8";
-import { Redis, type RedisOptions } from "ioredis";
+import { createRequire } from "node:module";
+import type { Redis, RedisOptions } from "ioredis";
 import { SchemaError } from "@porta/ir";
 import { LocalResultCache, type LocalResultCacheOptions, type ResultCache, type ResultCacheStats } from "./result-cache.ts";
 
@@ -116,6 +117,9 @@ export class RedisResultCache<T extends {}> implements ResultCache<T> {
     this.#local =
       options.local instanceof LocalResultCache ? options.local : new LocalResultCache<T>({ ttlMs: this.#ttlMs, ...options.local });
 
+    // ioredis (CommonJS) is loaded on first use, not at import: it is most of `import("porta")`'s
+    // cost, and only a RedisResultCache needs it.
+    const { Redis } = createRequire(import.meta.url)("ioredis") as typeof import("ioredis");
     if (options.redis instanceof Redis) {
       this.#client = options.redis;
       this.#ownsClient = false;

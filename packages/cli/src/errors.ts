@@ -1,17 +1,8 @@
 import { isPortaError, type PortaError } from "@porta/ir";
 
-/** Exit codes: one per error kind, so scripts can tell a bad file from a bad row. */
-export const EXIT = {
-  ok: 0,
-  failure: 1,
-  usage: 64,
-  parse: 65,
-  schema: 66,
-  unsupported: 67,
-  evaluation: 68,
-  deploy: 69,
-  internal: 70,
-} as const;
+import { EXIT } from "./exit-codes.ts";
+
+export { EXIT };
 
 export function exitCodeOf(e: PortaError): number {
   return exitCodeOfKind(e.kind);

@@ -1,17 +1,17 @@
 import { statSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import "./backends.ts";
-import { ArtifactCache, loadModel, loadModelSync, readModelSource, registeredBackends, type BackendChoice, type Model } from "@porta/runtime";
-import { pfaEngineOfModel } from "./pfa-engine.ts";
-import { LIMIT_NAMES, resolveLimits, type Limits } from "@porta/ir";
-import { EXIT, reportError } from "./errors.ts";
-import { emptyRow, formatOfPath, readInput, RowWriter, type DataFormat } from "./io.ts";
-import { scoreStream } from "./score.ts";
-import { formatSummary, summarize } from "./inspect.ts";
-import { convertModel } from "./convert.ts";
-import { formatPmmlTables, runPmmlConformanceAsync } from "./conformance/pmml.ts";
-import { formatPfaTables, runPfaConformanceReport } from "./conformance/pfa.ts";
-import { parseJsonLossless, stringifyJson } from "@porta/pfa";
+// Only what builds the command line is imported here, so `porta --help` starts fast: each
+// command imports the runtime, the backends and its own modules when it runs (see `engine`).
+import { LIMIT_NAMES, resolveLimits, type Limits } from "@porta/ir/limits";
+import type { BackendChoice, Model } from "@porta/runtime";
+import type { DataFormat } from "./io.ts";
+import { EXIT } from "./exit-codes.ts";
+
+/** The runtime with every backend porta ships registered: what each command that loads a model needs. */
+async function engine() {
+  await import("./backends.ts");
+  return import("@porta/runtime");
+}
 
 /** Entry point of the `porta` command; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -46,8 +46,10 @@ export async function main(argv: string[]): Promise<number> {
     .option("--json", "print JSON")
     .option("--backend <backend>", "as for score: which backend to try first", "auto")
     .action(async (modelPath: string, opts: { json?: boolean; backend: string }) => {
-      const model = await loadModel(modelPath, { backend: backendOption(opts.backend), scoring: "async" });
-      const summary = summarize(model, sizeOf(modelPath));
+      const { loadModel } = await engine();
+      const { summarize, formatSummary } = await import("./inspect.ts");
+      const model = await loadModel(modelPath, { backend: await backendOption(opts.backend), scoring: "async" });
+      const summary = summarize(model, await sizeOf(modelPath));
       process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
     });
 
@@ -57,7 +59,8 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<model>", "PMML document")
     .requiredOption("--to <format>", "target format: onnx")
     .requiredOption("-o, --output <file>", "where to write it")
-    .action((modelPath: string, opts: { to: string; output: string }) => {
+    .action(async (modelPath: string, opts: { to: string; output: string }) => {
+      const { convertModel } = await import("./convert.ts");
       const bytes = convertModel(modelPath, opts.to, opts.output);
       process.stderr.write(`porta: wrote ${opts.output} (${opts.to}, ${bytes} bytes)\n`);
     });
@@ -67,7 +70,8 @@ export async function main(argv: string[]): Promise<number> {
     .description("check that a model loads: exit 0, or one line naming the problem and a non-zero exit")
     .argument("<model>", "model document")
     .option("--limit <name=value>", `override a resource limit (${LIMIT_NAMES.join(", ")}); repeatable`, collectLimit, {})
-    .action((modelPath: string, opts: { limit: Partial<Limits> }) => {
+    .action(async (modelPath: string, opts: { limit: Partial<Limits> }) => {
+      const { loadModelSync } = await engine();
       const model: Model = loadModelSync(modelPath, { limits: opts.limit });
       process.stdout.write(`ok: ${model.format} ${model.modelTypes.join(", ")}, ${model.inputFields.length} inputs, ${model.outputFields.length} outputs\n`);
     });
@@ -77,7 +81,8 @@ export async function main(argv: string[]): Promise<number> {
     .command("ls")
     .description("list cached artifacts")
     .option("--json", "print JSON")
-    .action((opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean }) => {
+      const { ArtifactCache } = await import("@porta/cache");
       const cache = new ArtifactCache();
       const entries = cache.list();
       if (opts.json) {
@@ -90,7 +95,8 @@ export async function main(argv: string[]): Promise<number> {
   cacheCommand
     .command("clear")
     .description("delete every cached artifact")
-    .action(() => {
+    .action(async () => {
+      const { ArtifactCache } = await import("@porta/cache");
       const cache = new ArtifactCache();
       const { removed, bytes } = cache.clear();
       process.stdout.write(`removed ${removed} artifacts (${bytes} bytes) from ${cache.dir}\n`);
@@ -106,10 +112,13 @@ export async function main(argv: string[]): Promise<number> {
     .option("--backend <backend>", "pmml: auto (fastest that can score), a backend tried first, or a comma list tried in that order only", "auto")
     .action(async (format: string, path: string, opts: { json?: boolean; filter?: string; backend: string }) => {
       if (format === "pmml") {
-        const backend = backendOption(opts.backend);
+        const { loadModel } = await engine();
+        const { formatPmmlTables, runPmmlConformanceAsync } = await import("./conformance/pmml.ts");
+        const backend = await backendOption(opts.backend);
         const report = await runPmmlConformanceAsync(path, (text) => loadModel(text, { format: "pmml", backend, scoring: "async" }), opts.filter);
         process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : `${formatPmmlTables(report)}\n`);
       } else if (format === "pfa") {
+        const { formatPfaTables, runPfaConformanceReport } = await import("./conformance/pfa.ts");
         const report = await runPfaConformanceReport(path, opts.filter);
         process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : `${formatPfaTables(report)}\n`);
       } else {
@@ -124,6 +133,7 @@ export async function main(argv: string[]): Promise<number> {
       if (e.code.startsWith("porta.")) process.stderr.write(`${e.message}\n`);
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    const { reportError } = await import("./errors.ts");
     return reportError(e, debug);
   }
   return exitCode;
@@ -145,7 +155,14 @@ async function scoreCommand(modelPath: string, opts: ScoreOptions): Promise<numb
   if (opts.onError !== "fail" && opts.onError !== "skip") throw new CommanderError(EXIT.usage, "porta.onError", `porta: unknown --on-error policy "${opts.onError}" (fail or skip)`);
   const limits = resolveLimits(opts.limit);
   const t0 = performance.now();
-  const model = await loadModel(modelPath, { backend: backendOption(opts.backend), cache: opts.cache, limits, scoring: "async" });
+  const { loadModel } = await engine();
+  const [{ pfaEngineOfModel }, { emptyRow, formatOfPath, readInput, RowWriter }, { scoreStream }, { parseJsonLossless, stringifyJson }] = await Promise.all([
+    import("./pfa-engine.ts"),
+    import("./io.ts"),
+    import("./score.ts"),
+    import("@porta/pfa"),
+  ]);
+  const model = await loadModel(modelPath, { backend: await backendOption(opts.backend), cache: opts.cache, limits, scoring: "async" });
   const t1 = performance.now();
   const pfaEngine = pfaEngineOfModel(model);
   const inputFormat = formatOfPath(opts.input);
@@ -165,7 +182,7 @@ async function scoreCommand(modelPath: string, opts: ScoreOptions): Promise<numb
     skip: opts.onError === "skip",
     limits,
     inputName: opts.input,
-    prepare: pfaEngine && inputFormat === "csv" ? (row) => typedCsvRow(row, model) : undefined,
+    prepare: pfaEngine && inputFormat === "csv" ? (row) => typedCsvRow(row, model, emptyRow()) : undefined,
     present: unwrap ? (result) => (result.output ?? {}) as Record<string, unknown> : undefined,
   });
   await writer.end();
@@ -199,8 +216,8 @@ function collectLimit(text: string, previous: Partial<Limits>): Partial<Limits> 
 }
 
 /** CSV cells are text; a PFA input record wants its Avro types (PMML parses by DataField itself). */
-function typedCsvRow(row: Record<string, unknown>, model: Model): Record<string, unknown> {
-  const out = Object.assign(emptyRow(), row);
+function typedCsvRow(row: Record<string, unknown>, model: Model, empty: Record<string, unknown>): Record<string, unknown> {
+  const out = Object.assign(empty, row);
   for (const f of model.inputFields) {
     const v = row[f.name];
     if (typeof v !== "string") continue;
@@ -215,7 +232,8 @@ function typedCsvRow(row: Record<string, unknown>, model: Model): Record<string,
 }
 
 /** `--backend`: "auto", one registered backend (tried first), or a comma list (tried in order, nothing else). */
-function backendOption(value: string): BackendChoice {
+async function backendOption(value: string): Promise<BackendChoice> {
+  const { registeredBackends } = await engine();
   const names = value.split(",").map((n) => n.trim()).filter((n) => n !== "");
   const known = ["auto", ...registeredBackends().map((b) => b.name)];
   const unknown = names.find((n) => !known.includes(n));
@@ -225,10 +243,11 @@ function backendOption(value: string): BackendChoice {
   return value.includes(",") ? names : names[0];
 }
 
-function sizeOf(pathOrText: string): number | undefined {
+async function sizeOf(pathOrText: string): Promise<number | undefined> {
   try {
     return statSync(pathOrText).size;
   } catch {
+    const { readModelSource } = await engine();
     return readModelSource(pathOrText).text.length;
   }
 }
