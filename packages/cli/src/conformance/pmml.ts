@@ -188,7 +188,7 @@ export function runCase(dir: string, c: PmmlCase, backend: ScoreBackend = (t) =>
   return report;
 }
 
-/** runCase for a backend that loads or scores asynchronously (rows scored one at a time, in order). */
+/** runCase for a backend that loads or scores asynchronously: the rows scored as one batch, a failed row kept as its error. */
 export async function runCaseAsync(dir: string, c: PmmlCase, backend: AsyncScoreBackend): Promise<CaseReport> {
   const report: CaseReport = { id: c.id, modelTypes: c.modelTypes, passed: false, rows: 0, mismatches: 0 };
   try {
@@ -196,10 +196,9 @@ export async function runCaseAsync(dir: string, c: PmmlCase, backend: AsyncScore
     const model = await backend(loaded.text);
     report.backend = model.backend;
     try {
-      const outcomes: (Record<string, unknown> | Error)[] = [];
-      for (const row of loaded.records) {
-        try { outcomes.push((await model.scoreAsync(row)) as Record<string, unknown>); } catch (e) { outcomes.push(asError(e)); }
-      }
+      const { results, errors } = await model.scoreBatchAsync(loaded.records, { onError: "collect" });
+      const failed = new Map(errors.map((e) => [e.row, new Error(e.message)]));
+      const outcomes = results.map((r, i) => failed.get(i) ?? (r as Record<string, unknown>));
       compareRows(report, c, loaded.expected, outcomes);
     } finally {
       await model.dispose?.();
