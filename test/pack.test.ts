@@ -7,8 +7,9 @@
  * pack ~15 s, offline install ~3 s, the consumer type check ~12-18 s).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -102,27 +103,37 @@ describe("porta installed from its packed tarballs, in plain Node", () => {
   let project: string;
   // The test suite runs the CLI from sources (PORTA_SOURCE=1); an installed porta never does.
   const env = { ...process.env, PORTA_SOURCE: undefined, NODE_OPTIONS: undefined, PORTA_CACHE_DIR: "" };
-  const run = (command: string, args: string[]): SpawnSyncReturns<string> =>
-    spawnSync(command, args, { cwd: project, env, encoding: "utf8", timeout: 60_000 });
+  // Child processes run asynchronously: a worker blocked for tens of seconds in a synchronous
+  // spawn cannot answer vitest's RPC and the run ends with "Timeout calling onTaskUpdate".
+  const exec = promisify(execFile);
+  const run = async (command: string, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> => {
+    try {
+      const { stdout, stderr } = await exec(command, args, { cwd: project, env, encoding: "utf8", timeout: 60_000, maxBuffer: 1 << 24 });
+      return { status: 0, stdout, stderr };
+    } catch (e) {
+      const failed = e as { code?: number; stdout?: string; stderr?: string };
+      return { status: typeof failed.code === "number" ? failed.code : -1, stdout: failed.stdout ?? "", stderr: failed.stderr ?? String(e) };
+    }
+  };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "porta-pack-"));
     project = join(work, "project");
     env.PORTA_CACHE_DIR = join(work, "cache");
     // Pack what the sources are now: an incremental build (seconds when dist/ is up to date).
-    execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-b", "tsconfig.build.json"], { cwd: ROOT, stdio: "pipe" });
+    await exec(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-b", "tsconfig.build.json"], { cwd: ROOT });
     const packed = JSON.parse(
-      execFileSync(NPM, ["pack", "--workspaces", "--ignore-scripts", "--json", "--pack-destination", work], { cwd: ROOT, encoding: "utf8", env }),
+      (await exec(NPM, ["pack", "--workspaces", "--ignore-scripts", "--json", "--pack-destination", work], { cwd: ROOT, encoding: "utf8", env, maxBuffer: 1 << 24 })).stdout,
     ) as Packed[];
     expect(packed.map((p) => p.name).sort()).toEqual(PACKAGES.map((d) => manifest(d).name).sort());
     writeFileSync(join(work, "packed.json"), JSON.stringify(packed));
-    execFileSync("mkdir", [project]);
+    mkdirSync(project);
     const tarballs = Object.fromEntries(packed.map((p) => [p.name, `file:../${p.filename}`]));
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "porta-pack-test", version: "1.0.0", private: true, dependencies: tarballs }));
     writeFileSync(join(project, "package-lock.json"), JSON.stringify(lockfileFor(packed, tarballs)));
     // Offline: the @porta/* packages come from the tarballs, the rest (commander, re2js, ...) at the
     // repository lockfile's versions from the npm cache that `npm ci` filled.
-    execFileSync(NPM, ["ci", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: project, env, stdio: "pipe" });
+    await exec(NPM, ["ci", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: project, env });
   }, 120_000);
 
   afterAll(() => {
@@ -142,53 +153,53 @@ describe("porta installed from its packed tarballs, in plain Node", () => {
     expect(existsSync(join(project, "node_modules", "tsx"))).toBe(false);
   });
 
-  it("import { loadModel } from \"porta\" scores iris in plain Node (ESM)", () => {
+  it("import { loadModel } from \"porta\" scores iris in plain Node (ESM)", async () => {
     const script = `
       import { loadModel, isPortaError } from "porta";
       const model = await loadModel(${JSON.stringify(IRIS_MODEL)});
       const r = model.score({ sepal_length: 6.3, sepal_width: 3.3, petal_length: 6.0, petal_width: 2.5 });
       console.log(JSON.stringify({ predicted: r.predicted_species, backend: model.backend, isError: typeof isPortaError }));`;
-    const out = run(process.execPath, ["--input-type=module", "-e", script]);
+    const out = await run(process.execPath, ["--input-type=module", "-e", script]);
     expect(out.stderr).toBe("");
     expect(out.status).toBe(0);
     expect(JSON.parse(out.stdout)).toEqual({ predicted: "virginica", backend: "js", isError: "function" });
   });
 
-  it("require(\"porta\") works through require(esm) (CommonJS, no dual build)", () => {
+  it("require(\"porta\") works through require(esm) (CommonJS, no dual build)", async () => {
     const script = `
       const { loadModelSync } = require("porta");
       const model = loadModelSync(${JSON.stringify(IRIS_MODEL)});
       console.log(model.score({ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }).predicted_species);`;
-    const out = run(process.execPath, ["-e", script]);
+    const out = await run(process.execPath, ["-e", script]);
     expect(out.status, out.stderr).toBe(0);
     expect(out.stdout.trim()).toBe("setosa");
   });
 
-  it("npx porta score gives the repository's answers; npx porta --help lists the commands", () => {
-    const score = run("npx", ["--no-install", "porta", "score", IRIS_MODEL, "--input", IRIS_ROWS]);
+  it("npx porta score gives the repository's answers; npx porta --help lists the commands", async () => {
+    const score = await run("npx", ["--no-install", "porta", "score", IRIS_MODEL, "--input", IRIS_ROWS]);
     expect(score.status, score.stderr).toBe(0);
     const lines = score.stdout.trim().split("\n");
     const rows = readFileSync(IRIS_ROWS, "utf8").trim().split("\n").length - 1;
     expect(lines[0]).toMatch(/predicted_species/);
     expect(lines).toHaveLength(rows + 1);
-    const expected = spawnSync(process.execPath, [join(ROOT, "packages", "cli", "bin", "porta.mjs"), "score", IRIS_MODEL, "--input", IRIS_ROWS], {
+    // The repository's porta, from its sources.
+    const expected = await exec(process.execPath, [join(ROOT, "packages", "cli", "bin", "porta.mjs"), "score", IRIS_MODEL, "--input", IRIS_ROWS], {
       env: { ...process.env, PORTA_SOURCE: "1", PORTA_CACHE_DIR: join(work, "cache-repo") },
       encoding: "utf8",
     });
-    expect(expected.status, expected.stderr).toBe(0);
     expect(score.stdout).toBe(expected.stdout);
 
-    const help = run("npx", ["--no-install", "porta", "--help"]);
+    const help = await run("npx", ["--no-install", "porta", "--help"]);
     expect(help.status, help.stderr).toBe(0);
     for (const command of ["score", "inspect", "validate", "cache", "conformance"]) expect(help.stdout).toContain(command);
   });
 
-  it("its types resolve for a TypeScript consumer (moduleResolution nodenext)", () => {
+  it("its types resolve for a TypeScript consumer (moduleResolution nodenext)", async () => {
     writeFileSync(
       join(project, "consumer.mts"),
       `import { loadModel, type Model, ParseError } from "porta";\nconst model: Model = await loadModel("m.pmml");\nconst label: unknown = model.score({}).predicted_species;\nexport { label, ParseError };\n// @ts-expect-error: not a function of the public API\nloadModel.nope();\n`,
     );
-    const tsc = run(process.execPath, [
+    const tsc = await run(process.execPath, [
       join(ROOT, "node_modules", "typescript", "bin", "tsc"),
       "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022",
       "--types", "node", "--typeRoots", join(ROOT, "node_modules", "@types"), "consumer.mts",
