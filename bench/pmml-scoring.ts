@@ -4,8 +4,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { MISSING_CODE, OTHER_CODE, type CompiledPipeline } from "@porta/compile-js";
-import type { Model } from "@porta/runtime";
+import { MISSING_CODE, OTHER_CODE, type CompiledPipeline, type CompiledSession } from "@porta/compile-js";
+import type { Model, PortaModel } from "@porta/runtime";
 
 export type Row = Record<string, unknown>;
 
@@ -92,4 +92,14 @@ export function checkColumns(label: string, compiled: CompiledPipeline, outputs:
       throw new Error(`${label}: columnar row ${i}: ${o.name} = ${JSON.stringify(v)}, row API ${JSON.stringify(r[o.name])}`);
     }
   }
+}
+
+/** A compiled model's row API beside its kernel's own columns (the encoded layout of `compiled.inputs`). */
+export function compiledView(model: Model | PortaModel) {
+  const session = (model as PortaModel).session as CompiledSession;
+  return {
+    compiled: session.compiled,
+    scoreBatch: model.scoreBatch.bind(model),
+    scoreColumns: (n: number, inputs: readonly (Float64Array | Int32Array)[]) => session.scorer.run(n, inputs),
+  };
 }

@@ -9,12 +9,11 @@
  * `throughput@<n>/throughput@1` = columnar rows/s at n ÷ columnar rows/s at one row per call.
  */
 import { parsePmml } from "@porta/pmml";
-import { pmmlModel, type Model, type PortaModel } from "@porta/runtime";
-import type { CompiledSession } from "@porta/compile-js";
+import { pmmlModel, type Model } from "@porta/runtime";
 import { uniformRows } from "../../fixtures/gen/document.ts";
 import { forestText } from "../../fixtures/gen/forest.ts";
 import { defineSuite, type BenchResult, type Measurement } from "../harness.ts";
-import { checkColumns, encodeColumns } from "../pmml-scoring.ts";
+import { checkColumns, compiledView, encodeColumns } from "../pmml-scoring.ts";
 import { timeRuns } from "../timing.ts";
 
 /** Results land here so that no call can be optimised away. */
@@ -73,13 +72,3 @@ export default defineSuite({
     };
   },
 });
-
-/** A compiled model's row API beside its kernel's own columns (the encoded layout of `compiled.inputs`). */
-function compiledView(model: Model | PortaModel) {
-  const session = (model as PortaModel).session as CompiledSession;
-  return {
-    compiled: session.compiled,
-    scoreBatch: model.scoreBatch.bind(model),
-    scoreColumns: (n: number, inputs: readonly (Float64Array | Int32Array)[]) => session.scorer.run(n, inputs),
-  };
-}

@@ -29,7 +29,7 @@ import { neuralText } from "../../fixtures/gen/neural.ts";
 import { regressionText } from "../../fixtures/gen/regression.ts";
 import { svmText } from "../../fixtures/gen/svm.ts";
 import { defineSuite, type BenchContext, type BenchResult, type Measurement } from "../harness.ts";
-import { checkAgainst, checkColumns, corpusDir, encodeColumns, readCorpusRows, repeatRows, type Row } from "../pmml-scoring.ts";
+import { checkAgainst, checkColumns, compiledView, corpusDir, encodeColumns, readCorpusRows, repeatRows, type Row } from "../pmml-scoring.ts";
 import { measurementOf, timeRuns } from "../timing.ts";
 
 /** One corpus model per family (the corpus has no SVM regression or GBM classification). */
@@ -189,14 +189,4 @@ function interpreterRows(ctx: BenchContext, interp: Model, rows: readonly Row[])
   const perRow = (performance.now() - t) / probe.length;
   const count = Math.max(50, Math.min(rows.length, Math.ceil(800 / Math.max(perRow, 1e-6))));
   return rows.slice(0, count);
-}
-
-/** A compiled model's row API beside its kernel's own columns (the encoded layout of `compiled.inputs`). */
-function compiledView(model: Model | PortaModel) {
-  const session = (model as PortaModel).session as CompiledSession;
-  return {
-    compiled: session.compiled,
-    scoreBatch: model.scoreBatch.bind(model),
-    scoreColumns: (n: number, inputs: readonly (Float64Array | Int32Array)[]) => session.scorer.run(n, inputs),
-  };
 }

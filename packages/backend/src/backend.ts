@@ -30,6 +30,21 @@ export interface RowsOutcome {
   errors: (Error | undefined)[];
 }
 
+/** Scores rows one at a time, a failed row kept as its error (result null): `scoreRows` of a row-wise backend. */
+export function scoreRowsEach(rows: readonly Readonly<Record<string, unknown>>[], score: (row: Readonly<Record<string, unknown>>) => ScoreResult): RowsOutcome {
+  const results: (ScoreResult | null)[] = new Array(rows.length);
+  const errors: (Error | undefined)[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    try {
+      results[i] = score(rows[i]!);
+    } catch (e) {
+      results[i] = null;
+      errors[i] = e instanceof Error ? e : new Error(String(e));
+    }
+  }
+  return { results, errors };
+}
+
 /**
  * A model compiled by one backend. `run` is the one call every backend has; a synchronous
  * backend (`Backend.sync`) also has `runSync` and `scoreRows`, the latency path of the row API.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { doc, expectOnnxAgrees, onnxRefusal } from "./agreement.test-support.ts";
+import { doc, expectOnnxAgrees, onnxRefusal } from "./agreement.test-helper.ts";
 
 const FIELDS = `<DataField name="x" optype="continuous" dataType="double"/><DataField name="c" optype="categorical" dataType="string"><Value value="k1"/><Value value="k2"/><Value value="k3"/></DataField><DataField name="y" optype="continuous" dataType="double"/>`;
 const ROWS = [{ x: -5, c: "k1" }, { x: 0.5, c: "k2" }, { x: 2, c: "k3" }, { x: 7, c: "k1" }, { x: null, c: null }, { x: 4, c: "k2" }];

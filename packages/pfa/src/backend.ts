@@ -1,5 +1,5 @@
 import {
-  refuse, rowsFromBatch, scoredBatchFromResults, type Backend, type Batch, type FieldInfo, type ModelFacts, type RowsOutcome,
+  refuse, rowsFromBatch, scoreRowsEach, scoredBatchFromResults, type Backend, type Batch, type FieldInfo, type ModelFacts, type RowsOutcome,
   type ScoredBatch, type ScoreResult, type Session,
 } from "@porta/backend";
 import { EvaluationError, type Limits } from "@porta/ir";
@@ -49,17 +49,7 @@ export class PfaSession implements Session {
   }
 
   scoreRows(rows: readonly Readonly<Record<string, unknown>>[]): RowsOutcome {
-    const results: (ScoreResult | null)[] = new Array(rows.length);
-    const errors: (Error | undefined)[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      try {
-        results[i] = this.scoreRow(rows[i]);
-      } catch (e) {
-        results[i] = null;
-        errors[i] = e instanceof Error ? e : new Error(String(e));
-      }
-    }
-    return { results, errors };
+    return scoreRowsEach(rows, (row) => this.scoreRow(row));
   }
 
   runSync(batch: Batch): ScoredBatch {

@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { doc, expectOnnxAgrees } from "../agreement.test-support.ts";
+import { doc, expectOnnxAgrees } from "../agreement.test-helper.ts";
 
 const FIELDS = `<DataField name="a" optype="continuous" dataType="double"/><DataField name="b" optype="continuous" dataType="double"/>`;
 const ROWS = [{ a: 0.1, b: 0.2 }, { a: -1, b: 3 }, { a: null, b: 1 }, { a: 2.5, b: -0.75 }];

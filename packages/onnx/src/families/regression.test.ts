@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { doc, expectOnnxAgrees, onnxRefusal } from "../agreement.test-support.ts";
+import { doc, expectOnnxAgrees, onnxRefusal } from "../agreement.test-helper.ts";
 
 const FIELDS = `<DataField name="x" optype="continuous" dataType="double"/><DataField name="z" optype="continuous" dataType="double"/><DataField name="c" optype="categorical" dataType="string"><Value value="u"/><Value value="v"/></DataField>`;
 const ROWS = [{ x: 1, z: 2, c: "u" }, { x: -0.5, z: 0.25, c: "v" }, { x: 3, z: null, c: "u" }, { x: 0.1, z: 1, c: null }, { x: 2, z: -1, c: "w" }];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { doc, expectOnnxAgrees, onnxRefusal } from "../agreement.test-support.ts";
+import { doc, expectOnnxAgrees, onnxRefusal } from "../agreement.test-helper.ts";
 
 const FIELDS = `<DataField name="x" optype="continuous" dataType="double"/><DataField name="c" optype="categorical" dataType="string"><Value value="red"/><Value value="green"/><Value value="blue"/></DataField><DataField name="y" optype="continuous" dataType="double"/>`;
 const SCHEMA = `<MiningSchema><MiningField name="x"/><MiningField name="c"/><MiningField name="y" usageType="target"/></MiningSchema>`;
