@@ -129,7 +129,7 @@ export default defineSuite({
         let slow = false;
         for (const n of sizes) {
           if (slow) {
-            notes.push(`${m.name}: ${b}: not timed at ${n} rows (a ${sizes[sizes.indexOf(n) - 1]}-row batch took over ${SLOW_BATCH_MS / 1000} s); its ratios at ${n} use its time per row at that size`);
+            notes.push(`${m.name}: ${b}: not timed at ${n} rows (a ${sizes[sizes.indexOf(n) - 1]}-row batch took over ${SLOW_BATCH_MS / 1000} s); its ratios at ${n} use its time per row at the largest size timed`);
             continue;
           }
           ctx.log(`backends: ${m.name}: ${b} at ${n} rows`);
