@@ -103,17 +103,7 @@ export class RootGraphScope implements GraphScope {
   }
 
   resolve(name: string): GraphValue {
-    const known = this.cache.get(name);
-    if (known) return known;
-    if (this.resolving.has(name)) throw new NotExportable(`field "${name}" is defined in terms of itself`);
-    this.resolving.add(name);
-    try {
-      const v = this.compute(name);
-      this.cache.set(name, v);
-      return v;
-    } finally {
-      this.resolving.delete(name);
-    }
+    return resolveOnce(this.cache, this.resolving, name, (n) => this.compute(n));
   }
 
   private compute(name: string): GraphValue {
@@ -193,17 +183,7 @@ export class ModelGraphScope implements GraphScope {
   }
 
   resolve(name: string): GraphValue {
-    const known = this.cache.get(name);
-    if (known) return known;
-    if (this.resolving.has(name)) throw new NotExportable(`field "${name}" is defined in terms of itself`);
-    this.resolving.add(name);
-    try {
-      const v = this.compute(name);
-      this.cache.set(name, v);
-      return v;
-    } finally {
-      this.resolving.delete(name);
-    }
+    return resolveOnce(this.cache, this.resolving, name, (n) => this.compute(n));
   }
 
   private compute(name: string): GraphValue {
@@ -219,5 +199,20 @@ export class ModelGraphScope implements GraphScope {
     }
     const type = this.root.dataField(name)?.dataType ?? this.parent.dataTypeOf(name) ?? "double";
     return treat(this.g, inherited, m, type);
+  }
+}
+
+/** A field's graph value, computed once per scope; a field defined in terms of itself is refused. */
+function resolveOnce(cache: Map<string, GraphValue>, resolving: Set<string>, name: string, compute: (name: string) => GraphValue): GraphValue {
+  const known = cache.get(name);
+  if (known) return known;
+  if (resolving.has(name)) throw new NotExportable(`field "${name}" is defined in terms of itself`);
+  resolving.add(name);
+  try {
+    const v = compute(name);
+    cache.set(name, v);
+    return v;
+  } finally {
+    resolving.delete(name);
   }
 }
