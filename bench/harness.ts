@@ -3,6 +3,7 @@
  * whose default export is `defineSuite({...})`; `bench/run.ts` finds it by file name.
  */
 import Benchmark from "benchmark";
+import type { ChartSpec } from "porta/chart";
 
 /** `full` for real numbers; `smoke` runs every code path in a fraction of a second (tests). */
 export type BenchSize = "full" | "smoke";
@@ -30,22 +31,8 @@ export interface BenchResult extends Measurement {
   elementsPerSec?: number;
 }
 
-export type ChartSpec =
-  | {
-      kind: "lines";
-      title: string;
-      xLabel: string;
-      yLabel: string;
-      /** One line per series; points are [x, y], plotted on log-log axes. */
-      series: { name: string; points: [number, number][] }[];
-    }
-  | {
-      kind: "bars";
-      title: string;
-      yLabel: string;
-      /** Plotted on a log axis: the values of a cache suite span orders of magnitude. */
-      bars: { label: string; value: number }[];
-    };
+/** The chart a suite draws (bench/results/<name>.svg), written by `porta/chart`. */
+export type { ChartSpec } from "porta/chart";
 
 export interface SuiteReport {
   /** Named ratios measured in this run (`naive/linear@20000`), the figures acceptance checks read. */

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { renderChart } from "./chart.ts";
+import { renderChart } from "porta/chart";
 import { createContext, type BenchResult, type BenchSize, type BenchSuite, type SuiteReport } from "./harness.ts";
 
 export const SUITES_DIR = join(import.meta.dirname, "suites");
@@ -59,6 +59,8 @@ export async function runSuite(name: string, options: RunOptions = {}): Promise<
     env: { node: process.version, v8: process.versions.v8, platform: `${process.platform}-${process.arch}`, cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length },
     date: new Date(started).toISOString(),
     seconds: (Date.now() - started) / 1000,
+    // The chart's data, so the SVG can be drawn again (a new chart layout) without running the suite.
+    ...(report.chart ? { chart: report.chart } : {}),
   };
   const files = [writeAtomic(join(outDir, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`)];
   if (report.chart) files.push(writeAtomic(join(outDir, `${name}.svg`), renderChart(report.chart)));
