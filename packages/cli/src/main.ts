@@ -66,6 +66,24 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command("bench")
+    .description("time a model on your rows through every backend that can score it: load+compile, batch rows/s, single-row p50/p99, agreement with the reference evaluator")
+    .argument("<model>", "PMML or PFA document")
+    .requiredOption("-i, --input <file>", "rows as for score: .csv, .json or .ndjson (held in memory: a sample)")
+    .option("--backend <list>", "comma list of backends to measure (default: every registered backend)")
+    .option("--time <seconds>", "timing budget per backend, half batches, half single rows", positiveNumber("--time"), 2)
+    .option("--batch <rows>", "rows per batch call (the input's first N)", positiveInteger("--batch"), 4096)
+    .option("--tolerance <x>", "largest relative difference between numbers that agree", positiveNumber("--tolerance"), 1e-9)
+    .option("--limit <name=value>", `override a resource limit (${LIMIT_NAMES.join(", ")}); repeatable`, collectLimit, {})
+    .option("--json", "print one JSON object")
+    .option("--plot <file>", "write an SVG chart of the batch throughput")
+    .action(async (modelPath: string, opts: { input: string; backend?: string; time: number; batch: number; tolerance: number; limit: Partial<Limits>; json?: boolean; plot?: string }) => {
+      const backends = opts.backend === undefined ? undefined : await backendList(opts.backend);
+      const { benchCommand } = await import("./bench.ts");
+      exitCode = await benchCommand(modelPath, { ...opts, backends, timeSeconds: opts.time, batchRows: opts.batch, limits: opts.limit });
+    });
+
+  program
     .command("validate")
     .description("check that a model loads: exit 0, or one line naming the problem and a non-zero exit")
     .argument("<model>", "model document")
@@ -156,7 +174,7 @@ async function scoreCommand(modelPath: string, opts: ScoreOptions): Promise<numb
   const limits = resolveLimits(opts.limit);
   const t0 = performance.now();
   const { loadModel } = await engine();
-  const [{ pfaEngineOfModel }, { emptyRow, formatOfPath, readInput, RowWriter }, { scoreStream }, { parseJsonLossless, stringifyJson }] = await Promise.all([
+  const [{ pfaEngineOfModel, typedCsvRow }, { formatOfPath, readInput, RowWriter }, { scoreStream }, { parseJsonLossless, stringifyJson }] = await Promise.all([
     import("./pfa-engine.ts"),
     import("./io.ts"),
     import("./score.ts"),
@@ -182,7 +200,7 @@ async function scoreCommand(modelPath: string, opts: ScoreOptions): Promise<numb
     skip: opts.onError === "skip",
     limits,
     inputName: opts.input,
-    prepare: pfaEngine && inputFormat === "csv" ? (row) => typedCsvRow(row, model, emptyRow()) : undefined,
+    prepare: pfaEngine && inputFormat === "csv" ? (row) => typedCsvRow(row, model) : undefined,
     present: unwrap ? (result) => (result.output ?? {}) as Record<string, unknown> : undefined,
   });
   await writer.end();
@@ -215,20 +233,33 @@ function collectLimit(text: string, previous: Partial<Limits>): Partial<Limits> 
   return { ...previous, [name]: value };
 }
 
-/** CSV cells are text; a PFA input record wants its Avro types (PMML parses by DataField itself). */
-function typedCsvRow(row: Record<string, unknown>, model: Model, empty: Record<string, unknown>): Record<string, unknown> {
-  const out = Object.assign(empty, row);
-  for (const f of model.inputFields) {
-    const v = row[f.name];
-    if (typeof v !== "string") continue;
-    if (["int", "long", "float", "double"].includes(String(f.dataType))) {
-      const n = Number(v);
-      out[f.name] = v.trim() !== "" && !Number.isNaN(n) ? n : v;
-    } else if (f.dataType === "boolean" && (v === "true" || v === "false")) {
-      out[f.name] = v === "true";
-    }
+/** commander parser of an option that must be a positive number. */
+function positiveNumber(option: string): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!(Number.isFinite(value) && value > 0)) throw new CommanderError(EXIT.usage, "porta.option", `porta: ${option} wants a positive number; got "${text}"`);
+    return value;
+  };
+}
+
+function positiveInteger(option: string): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!(Number.isInteger(value) && value > 0)) throw new CommanderError(EXIT.usage, "porta.option", `porta: ${option} wants a positive integer; got "${text}"`);
+    return value;
+  };
+}
+
+/** `porta bench --backend a,b`: registered backend names, each measured alone. */
+async function backendList(value: string): Promise<string[]> {
+  const { registeredBackends } = await engine();
+  const known = registeredBackends().map((b) => b.name);
+  const names = value.split(",").map((n) => n.trim()).filter((n) => n !== "");
+  const unknown = names.find((n) => !known.includes(n));
+  if (unknown !== undefined || names.length === 0) {
+    throw new CommanderError(EXIT.usage, "porta.backend", `porta: unknown backend "${unknown ?? value}" (${known.join(", ")}, or a comma list of them)`);
   }
-  return out;
+  return names;
 }
 
 /** `--backend`: "auto", one registered backend (tried first), or a comma list (tried in order, nothing else). */
