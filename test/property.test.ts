@@ -54,8 +54,6 @@ const numericExpr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
   ),
 })).e;
 
-interface Spec { fields: string; schema: string; transformations: string; body: (target: string) => string; functionName: "regression" | "classification" }
-
 const miningField = fc.tuple(
   fc.constantFrom(...NUMERIC),
   fc.option(attrNum, { nil: undefined }),

@@ -9,7 +9,7 @@
  * `throughput@<n>/throughput@1` = columnar rows/s at n ÷ columnar rows/s at one row per call.
  */
 import { parsePmml } from "@porta/pmml";
-import { pmmlModel, type Model } from "@porta/runtime";
+import { pmmlModel } from "@porta/runtime";
 import { uniformRows } from "../../fixtures/gen/document.ts";
 import { forestText } from "../../fixtures/gen/forest.ts";
 import { defineSuite, type BenchResult, type Measurement } from "../harness.ts";

@@ -154,7 +154,10 @@ describe("RedisResultCache (real redis-server)", () => {
     const cache = new RedisResultCache<Score>({ modelHash: "nowhere", redis: { host: "127.0.0.1", port: 1, reconnectOnError: null }, timeoutMs: 20 });
     caches.push(cache);
     let calls = 0;
-    const cached = memoize((row: { x: number }) => (calls++, score(row)), cache);
+    const cached = memoize((row: { x: number }) => {
+      calls++;
+      return score(row);
+    }, cache);
     expect(await cached({ x: 2 })).toEqual(score({ x: 2 }));
     expect(await cached({ x: 2 })).toEqual(score({ x: 2 }));
     expect(calls).toBe(1);

@@ -62,13 +62,14 @@ function encode(value: unknown, depth: number): string | undefined {
       return "u";
     case "bigint":
       return `b${value};`;
-    case "object":
+    case "object": {
       if (value === null) return "n";
       if (depth >= MAX_DEPTH || ancestors.includes(value)) return undefined;
       ancestors.push(value);
       const encoded = encodeObject(value, depth + 1);
       ancestors.pop();
       return encoded;
+    }
     default:
       // function, symbol
       return undefined;

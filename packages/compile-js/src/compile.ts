@@ -3,7 +3,7 @@ import {
   type DataField, type DataType, type Expr, type MiningField, type ModelNode, type OutputField, type Pipeline, type Value, type DerivedField,
 } from "@porta/ir";
 import { ConstantPool, NameScope, _, instantiate, join, type Code, type Name } from "./codegen.ts";
-import { codeOf, makeInputColumn, MISSING_CODE, type InputColumn } from "./columns.ts";
+import { makeInputColumn, MISSING_CODE, type InputColumn } from "./columns.ts";
 import type { ColumnRef, ComputedOutput, FamilyRow, KernelContext, ModelOutputs } from "./kernel.ts";
 import { compileFamily } from "./families/family.ts";
 import { sameTreatment, type TreeLayout } from "./families/mining.ts";

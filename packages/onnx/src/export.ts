@@ -1,4 +1,4 @@
-import { type ModelNode, type Pipeline, type TreeModel } from "@porta/ir";
+import type { ModelNode, Pipeline, TreeModel } from "@porta/ir";
 import { GraphBuilder, ML, OPSET_ML, OPSET_ONNX } from "./graph.ts";
 import { DataType as Elem, encodeModel, type Model } from "./proto.ts";
 import { NotExportable } from "./refusal.ts";

@@ -100,8 +100,8 @@ function writeAttribute(w: BinaryWriter, name: string, a: AttributeValue): void 
       w.tag(20, WireType.Varint).int32(8);
       break;
     default: {
-      const never: never = a;
-      return never;
+      const unknown: never = a;
+      throw new Error(`unknown attribute kind in ${JSON.stringify(unknown)}`);
     }
   }
 }

@@ -10,7 +10,7 @@
 import { EvaluationError, SchemaError } from "@porta/ir";
 import { fcnDef, type PfaFcnDef } from "./document.ts";
 import { matchSignature, noMatchError, signatureTable, type ArgType, type LibFcnArg } from "./signatures.ts";
-import { accepts, broadestType, T, TypeRegistry, typeName, type AvroType, type ExprType, type FcnType, type RecordType, type UnionType } from "./types.ts";
+import { accepts, broadestType, T, type TypeRegistry, typeName, type AvroType, type ExprType, type FcnType, type RecordType, type UnionType } from "./types.ts";
 import { base64ToBytes, decodeAvroJson, newMap, pfaError, unionBranchIndex, type DecodeLimits } from "./values.ts";
 import { checkArrayLength, LIMIT_CODES, readWallClock, type StateBudget, type WallClock } from "./limits.ts";
 import { LIBRARY } from "./lib/index.ts";
@@ -223,7 +223,7 @@ export class Compiler {
     }
     const o = expr as Record<string, unknown>;
     const keys = Object.keys(o);
-    const has = (k: string) => Object.prototype.hasOwnProperty.call(o, k);
+    const has = (k: string) => Object.hasOwn(o, k);
     if (keys.length === 1 && !SPECIAL.has(keys[0]!)) return this.compileCall(keys[0]!, o[keys[0]!], scope, path);
 
     if (has("int") || has("long") || has("float") || has("double") || has("string") || has("base64")) return this.compileLiteral(o, path);
@@ -734,7 +734,7 @@ export class Compiler {
     if (isFunctionArg(to)) {
       const fa = this.compileFcnArg(to, scope, path);
       const ft = fa.type.kind === "libfcn" ? fa.type.resolve([t]) : fa.type;
-      if (!ft || ft.kind !== "fcn" || ft.params.length !== 1 || !accepts(ft.params[0]!, t) || !accepts(t, ft.ret)) {
+      if (ft?.kind !== "fcn" || ft.params.length !== 1 || !accepts(ft.params[0]!, t) || !accepts(t, ft.ret)) {
         throw schemaError("PFA_TYPE_MISMATCH", `update function must take and return ${typeName(t)}`, path);
       }
       const mk = fa.make(ft);
@@ -779,7 +779,7 @@ export class Compiler {
         code: (f) => {
           const k = kc(f) as string;
           const p = pools[name]!;
-          if (!Object.prototype.hasOwnProperty.call(p, k)) throw pfaError(2002, `pool item ${JSON.stringify(k)} not found`, k);
+          if (!Object.hasOwn(p, k)) throw pfaError(2002, `pool item ${JSON.stringify(k)} not found`, k);
           return steps.length ? getPath(p[k], steps, f) : p[k];
         },
       };
@@ -793,7 +793,7 @@ export class Compiler {
         const k = kc(f) as string;
         const p = pools[name]!;
         let cur: unknown;
-        if (Object.prototype.hasOwnProperty.call(p, k)) cur = p[k];
+        if (Object.hasOwn(p, k)) cur = p[k];
         else if (init) cur = init(f);
         else throw pfaError(2002, `pool item ${JSON.stringify(k)} not found and no init`, k);
         const next = steps.length ? setPath(cur, steps, 0, f, upd) : upd(f, cur);
@@ -938,7 +938,7 @@ function index(a: unknown[], i: unknown): number {
   return n;
 }
 function mapKey(m: Record<string, unknown>, k: string): string {
-  if (!Object.prototype.hasOwnProperty.call(m, k)) throw pfaError(2001, `map key ${JSON.stringify(k)} not found`, k);
+  if (!Object.hasOwn(m, k)) throw pfaError(2001, `map key ${JSON.stringify(k)} not found`, k);
   return k;
 }
 

@@ -307,7 +307,7 @@ function checkStructure(root: unknown, maxDepth: number, maxAliasExpansion: numb
   return members;
 }
 
-function expressions(v: unknown, path: string): unknown[] {
+function expressions(v: unknown): unknown[] {
   if (v === undefined) return [];
   return Array.isArray(v) ? v : [v];
 }
@@ -395,7 +395,7 @@ function validateDocument(json: unknown, annotated: boolean): PfaDocument {
   if (top.randseed !== undefined && (typeof top.randseed !== "number" || !Number.isInteger(top.randseed))) {
     throw new SchemaError("PFA_BAD_SECTION", "randseed must be an integer", { path: "/randseed", value: top.randseed });
   }
-  const action = expressions(top.action, "/action");
+  const action = expressions(top.action);
   if (action.length === 0) throw new SchemaError("PFA_BAD_SECTION", "action needs at least one expression", { path: "/action" });
 
   // null-prototype dictionaries: a cell, pool or function may be named __proto__, constructor, ...
@@ -427,14 +427,14 @@ function validateDocument(json: unknown, annotated: boolean): PfaDocument {
     method,
     input: top.input,
     output: top.output,
-    begin: expressions(top.begin, "/begin"),
+    begin: expressions(top.begin),
     action,
-    end: expressions(top.end, "/end"),
+    end: expressions(top.end),
     fcns,
     cells,
     pools,
     zero: top.zero,
-    merge: top.merge === undefined ? undefined : expressions(top.merge, "/merge"),
+    merge: top.merge === undefined ? undefined : expressions(top.merge),
     randseed: top.randseed as number | undefined,
     options,
     metadata,
@@ -456,7 +456,7 @@ export function fcnDef(def: unknown, path: string): PfaFcnDef {
     if (keys.length !== 1 || !NAME.test(keys[0]!)) throw new SchemaError("PFA_BAD_FCNDEF", "a parameter is {name: type}", { path: pp, value: p });
     return { name: keys[0]!, type: o[keys[0]!] };
   });
-  const body = expressions(d.do, `${path}/do`);
+  const body = expressions(d.do);
   if (body.length === 0) throw new SchemaError("PFA_BAD_FCNDEF", "function body is empty", { path: `${path}/do` });
   return { params, ret: d.ret, do: body, path };
 }

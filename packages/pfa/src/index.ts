@@ -6,7 +6,7 @@
  * const out = encodeOutput(engine, engine.action(decodeInput(engine, row)));
  * ```
  */
-import { compilePfa, ENGINE_FACTS, type PfaEngine, type PfaEngineOptions } from "./engine.ts";
+import { compilePfa, type PfaEngine, type PfaEngineOptions } from "./engine.ts";
 import { decodeAvroJson, encodeAvroJson, parseJsonLossless, stringifyJson } from "./values.ts";
 import { decodeInput, encodeOutput } from "./rows.ts";
 import { registerBackend } from "@porta/backend";

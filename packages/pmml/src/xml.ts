@@ -140,7 +140,7 @@ export function readXmlTree(text: string, _limits: Pick<Limits, "documentDepth">
   return new XmlElement(root, `/${root.name}`);
 }
 
-const LT = 60, GT = 62, SLASH = 47, BANG = 33, QUESTION = 63, DQUOTE = 34, LBRACKET = 91, RBRACKET = 93;
+const GT = 62, SLASH = 47, BANG = 33, QUESTION = 63, DQUOTE = 34, LBRACKET = 91, RBRACKET = 93;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x9 || c === 0xa || c === 0xd;

@@ -1,4 +1,4 @@
-import { ArtifactCache, artifactKey, type JsonValue } from "@porta/cache";
+import { type ArtifactCache, artifactKey, type JsonValue } from "@porta/cache";
 import type { ArtifactHooks, Backend, ModelFacts } from "@porta/backend";
 import runtimePackage from "../package.json" with { type: "json" };
 

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { isPortaError, type Value } from "@porta/ir";
+import { isPortaError } from "@porta/ir";
 import { groupTransactions, modelFromText, type Model } from "@porta/runtime";
 
 /** One case of a PMML conformance manifest (see the corpus README for the fields). */

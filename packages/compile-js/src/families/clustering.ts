@@ -1,7 +1,7 @@
 import { lowerClustering, type ClusteringModel, type Value } from "@porta/ir";
 import { _, join, type Code } from "../codegen.ts";
 import { MISSING_CODE } from "../columns.ts";
-import { type FamilyRow, type KernelContext } from "../kernel.ts";
+import type { FamilyRow, KernelContext } from "../kernel.ts";
 import type { TargetFacts } from "../targets.ts";
 import { NotCompilable } from "../unsupported.ts";
 import { compileAdjustment, compileDistance } from "./comparison-measure.ts";

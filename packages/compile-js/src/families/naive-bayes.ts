@@ -1,7 +1,7 @@
 import { parseNumber, toDataType, type BayesDistribution, type NaiveBayesModel, type Value } from "@porta/ir";
 import { _, join, type Code, type Name } from "../codegen.ts";
 import { codeOf, MISSING_CODE } from "../columns.ts";
-import { type FamilyRow, type KernelContext } from "../kernel.ts";
+import type { FamilyRow, KernelContext } from "../kernel.ts";
 import type { TargetFacts } from "../targets.ts";
 import { NotCompilable } from "../unsupported.ts";
 

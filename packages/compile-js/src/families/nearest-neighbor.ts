@@ -1,7 +1,7 @@
 import { compareValues, lowerNearestNeighbor, parseNumber, type NearestNeighborModel, type Value } from "@porta/ir";
 import { _, join, type Code } from "../codegen.ts";
 import { MISSING_CODE } from "../columns.ts";
-import { type FamilyRow, type KernelContext } from "../kernel.ts";
+import type { FamilyRow, KernelContext } from "../kernel.ts";
 import type { TargetFacts } from "../targets.ts";
 import { NotCompilable } from "../unsupported.ts";
 import { compileAdjustment, compileDistance } from "./comparison-measure.ts";
@@ -38,7 +38,7 @@ export function compileNearestNeighbor(model: NearestNeighborModel, ctx: KernelC
   const plainDouble = (name: string): void => {
     const df = pipeline.dataFields.find((f) => f.name === name);
     const mf = model.miningSchema.find((f) => f.name === name);
-    if (!df || df.dataType !== "double" || df.validValues.length > 0 || df.invalidValues.length > 0 || df.intervals.length > 0) {
+    if (df?.dataType !== "double" || df.validValues.length > 0 || df.invalidValues.length > 0 || df.intervals.length > 0) {
       throw new NotCompilable(`KNN field "${name}" that is not a plain double DataField`);
     }
     if (!mf || mf.missingValueReplacement !== undefined || mf.outliers !== "asIs") throw new NotCompilable(`KNN field "${name}" with MiningField treatments`);
@@ -148,7 +148,7 @@ export function compileNearestNeighbor(model: NearestNeighborModel, ctx: KernelC
   // Categorical target: string DataField without treatments.
   const df = pipeline.dataFields.find((f) => f.name === target.name);
   const mf = model.miningSchema.find((f) => f.name === target.name);
-  if (!df || df.dataType !== "string" || df.invalidValues.length > 0) throw new NotCompilable("KNN categorical target that is not a string DataField");
+  if (df?.dataType !== "string" || df.invalidValues.length > 0) throw new NotCompilable("KNN categorical target that is not a string DataField");
   if (!mf || mf.missingValueReplacement !== undefined) throw new NotCompilable("KNN target with MiningField treatments");
   const categories: Value[] = [];
   const codes = new Int32Array(N);

@@ -1,5 +1,5 @@
 import type { ClassificationScheme, RegressionLink, RegressionModel, RegressionNormalization, Value } from "@porta/ir";
-import { lowerRegression, toDataType } from "@porta/ir";
+import { lowerRegression } from "@porta/ir";
 import { _, join, type Code, type Name } from "../codegen.ts";
 import { codeOf, MISSING_CODE } from "../columns.ts";
 import { declareLocals, type ColumnRef, type FamilyRow, type KernelContext } from "../kernel.ts";

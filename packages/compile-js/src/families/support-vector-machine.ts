@@ -1,4 +1,4 @@
-import { toDataType, type SupportVectorMachineModel, type SvmKernel, type Value } from "@porta/ir";
+import type { SupportVectorMachineModel, SvmKernel, Value } from "@porta/ir";
 import { _, join, type Code, type Name } from "../codegen.ts";
 import { codeOf, MISSING_CODE } from "../columns.ts";
 import { declareLocals, type FamilyRow, type KernelContext } from "../kernel.ts";

@@ -235,7 +235,10 @@ function parseReplacement(fn: string, replacement: string, groups: number): Repl
       if (replacement[i] === "{") {
         const end = replacement.indexOf("}", i);
         if (end < 0) throw argumentError(fn, "named capturing group is missing trailing '}'", replacement);
-        if (lit) parts.push(lit), (lit = "");
+        if (lit) {
+          parts.push(lit);
+          lit = "";
+        }
         parts.push({ name: replacement.slice(i + 1, end) });
         i = end;
         continue;
@@ -249,7 +252,10 @@ function parseReplacement(fn: string, replacement: string, groups: number): Repl
         ref = longer;
         i++;
       }
-      if (lit) parts.push(lit), (lit = "");
+      if (lit) {
+        parts.push(lit);
+        lit = "";
+      }
       parts.push(ref);
     } else {
       lit += ch;

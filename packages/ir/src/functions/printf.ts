@@ -58,14 +58,14 @@ function formatOne(
     case "d": {
       if (precision !== undefined) bad("precision with %d");
       if (flags.has("#")) bad("flag '#' with %d");
-      const n = integral(fn, pattern, value);
+      const n = integral(fn, value);
       const digits = group(Math.abs(n).toString(), flags.has(","));
       return signed(digits, n < 0, flags, width);
     }
     case "o": case "x": case "X": {
       if (precision !== undefined) bad(`precision with %${conv}`);
       if (flags.has("+") || flags.has(" ") || flags.has(",") || flags.has("(")) bad(`flag not allowed with %${conv}`);
-      const n = integral(fn, pattern, value);
+      const n = integral(fn, value);
       // Negative values print their two's complement (32-bit for an int, 64-bit beyond).
       const bits = isJavaInt(n) ? 32n : 64n;
       const big = n < 0 ? (1n << bits) + BigInt(n) : BigInt(n);
@@ -102,7 +102,7 @@ function formatOne(
       return pad(conv === "B" ? "TRUE" : text, width, flags.has("-"), false);
     }
     case "c": case "C": {
-      const n = integral(fn, pattern, value);
+      const n = integral(fn, value);
       if (n < 0 || n > 0x10ffff) bad("invalid code point for %c");
       const text = String.fromCodePoint(n);
       return pad(conv === "C" ? text.toUpperCase() : text, width, flags.has("-"), false);
@@ -112,7 +112,7 @@ function formatOne(
   }
 }
 
-function integral(fn: string, pattern: string, value: number): number {
+function integral(fn: string, value: number): number {
   if (!Number.isInteger(value)) throw argumentError(fn, "integer conversion of a non-integral number", value);
   return value;
 }

@@ -45,16 +45,16 @@ export function evaluateAssociation(model: AssociationModel, scope: ModelScope, 
     }
     const sign = field.rankOrder === "ascending" ? 1 : -1;
     selected.sort((a, b) => sign * (rankValue(a.rule, basis) - rankValue(b.rule, basis))); // stable
-    const valueOf = ({ rule, i }: { rule: AssociationRule; i: number }): Value | Value[] => ruleFeature(model, rule, i, feature);
+    const featureOf = ({ rule, i }: { rule: AssociationRule; i: number }): Value | Value[] => ruleFeature(model, rule, i, feature);
     if (field.isMultiValued) {
       if (field.rank < 0) throw new SchemaError("PMML_BAD_ATTRIBUTE", "OutputField/@rank must not be negative", { path: field.path, value: field.rank });
       // "A zero value indicates that all output values are to be returned."
       const n = field.rank === 0 ? selected.length : Math.min(field.rank, selected.length);
-      return selected.slice(0, n).map(valueOf) as unknown as Value;
+      return selected.slice(0, n).map(featureOf) as unknown as Value;
     }
     if (field.rank <= 0) throw new SchemaError("PMML_BAD_ATTRIBUTE", "OutputField/@rank must be positive", { path: field.path, value: field.rank });
     const chosen = selected[field.rank - 1];
-    return chosen ? (valueOf(chosen) as Value) : null;
+    return chosen ? (featureOf(chosen) as Value) : null;
   };
   const extras: Partial<Record<ResultFeature, (f: OutputField) => Value>> = {
     ruleValue: (f) => {

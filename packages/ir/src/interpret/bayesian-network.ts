@@ -20,7 +20,7 @@ export function evaluateBayesianNetwork(model: BayesianNetworkModel, scope: Mode
     throw new UnsupportedFeatureError(`BayesianNetworkModel@functionName=${model.functionName}`, undefined, { path: model.path });
   }
   const targetNode = model.nodes.find((n) => n.name === target.name);
-  if (!targetNode || targetNode.kind !== "discrete") {
+  if (targetNode?.kind !== "discrete") {
     throw new EvaluationError("PMML_BN_TARGET", "the target of a classification network must be a DiscreteNode", { path: model.path, value: target.name });
   }
   const assignment = new Map<string, string>();

@@ -79,7 +79,7 @@ export function expReference(x: number): number {
   return k > 1023 ? ph * 2 ** 1023 * 2 ** (k - 1023) : ph * 2 ** k;
 }
 
-const LOG2E = 1.4426950408889634;
+const LOG2E = Math.LOG2E;
 // ln 2 split into three parts (hi: 32 bits, mid, lo).
 const LN2_HI = 0.6931471803691238;
 const LN2_MID = 1.9082149292705877e-10;

@@ -61,7 +61,7 @@ export function evaluateMining(model: MiningModel, scope: ModelScope, target: Ta
       break;
   }
   const allowed = METHODS_BY_FUNCTION[model.functionName];
-  if (!allowed || !allowed.includes(method)) {
+  if (!allowed?.includes(method)) {
     throw new SchemaError("PMML_SEGMENTATION_METHOD", `multipleModelMethod "${method}" cannot combine ${model.functionName} segments`, { path: `${model.path}/Segmentation/@multipleModelMethod`, value: method });
   }
   switch (model.functionName) {

@@ -1,6 +1,6 @@
 import type { ModelNode, ModelResult } from "../model.ts";
 import type { Value } from "../values.ts";
-import { ModelScope, PipelineScope, type Scope } from "./scope.ts";
+import { ModelScope, type PipelineScope, type Scope } from "./scope.ts";
 import { applyTargets, targetInfo, type TargetInfo } from "./target.ts";
 import { computeOutputs } from "./output.ts";
 import { evaluateTree } from "./tree.ts";

@@ -1,4 +1,4 @@
-import { type ClassificationScheme, type RegressionLink, type RegressionModel, type RegressionNormalization, type RegressionTable } from "../models/regression.ts";
+import type { ClassificationScheme, RegressionLink, RegressionModel, RegressionNormalization, RegressionTable } from "../models/regression.ts";
 import type { ModelResult } from "../model.ts";
 import { lowerRegression } from "../lower/regression.ts";
 import { toNumber, valuesEqual, type Value } from "../values.ts";

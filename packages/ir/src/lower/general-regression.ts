@@ -186,7 +186,7 @@ function categoryCells(
     // target category except one. Values for all other parameters are constant."
     const intercept = paramCells.get(key);
     const common = paramCells.get(DEFAULT);
-    if (!intercept || intercept.length !== 1 || !common) {
+    if (intercept?.length !== 1 || !common) {
       throw new SchemaError("PMML_GRM_PARAMMATRIX", `ordinalMultinomial needs one intercept PCell for "${key}" and PCells without targetCategory`, { path: `${model.path}/ParamMatrix`, value: key });
     }
     return [...intercept, ...common];

@@ -10,7 +10,7 @@ import type { LibImpl, LibModule } from "./site.ts";
 type Fn = (...a: any[]) => any;
 type M = Record<string, unknown>;
 
-const has = (m: M, k: string) => Object.prototype.hasOwnProperty.call(m, k);
+const has = (m: M, k: string) => Object.hasOwn(m, k);
 const ltCmp = (lt: Fn): Comparator => (x, y) => (lt(x, y) ? -1 : lt(y, x) ? 1 : 0);
 const setKey = (t: AvroType) => (v: unknown) => bytesToBase64(avroBinary(t, v));
 

@@ -74,7 +74,7 @@ function pull(code: number): LibImpl {
 }
 function sameKeys(a: object, b: object): boolean {
   const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k));
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k));
 }
 
 /** Solve A x = b by Gaussian elimination with partial pivoting (A is copied). */

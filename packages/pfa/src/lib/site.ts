@@ -37,7 +37,7 @@ export const pure = (f: (...args: any[]) => any): LibImpl => () => f;
 
 /** Python-style slice bounds (negative counts from the end, clamped). */
 export function sliceBounds(len: number, start: number, end: number): [number, number] {
-  let s = start < 0 ? Math.max(len + start, 0) : Math.min(start, len);
+  const s = start < 0 ? Math.max(len + start, 0) : Math.min(start, len);
   let e = end < 0 ? Math.max(len + end, 0) : Math.min(end, len);
   if (e < s) e = s;
   return [s, e];
@@ -50,6 +50,6 @@ export function withFields<T extends object>(rec: T, fields: Record<string, unkn
 
 /** The type of field `name` of a record type, if it has one. */
 export function fieldType(t: ExprType | undefined, name: string): AvroType | undefined {
-  if (!t || t.kind !== "record") return undefined;
+  if (t?.kind !== "record") return undefined;
   return t.fields.find((f) => f.name === name)?.type;
 }

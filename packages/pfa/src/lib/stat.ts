@@ -77,7 +77,7 @@ export const stat: LibModule = {
       const oldCov = st.covariance as Record<string, DMap>;
       const keys = new Set(Object.keys(x));
       for (const m of [oldCount, oldCov]) for (const [k, row] of Object.entries(m)) { keys.add(k); for (const j of Object.keys(row)) keys.add(j); }
-      const inX = (k: string) => Object.prototype.hasOwnProperty.call(x, k);
+      const inX = (k: string) => Object.hasOwn(x, k);
       const count = newMap() as Record<string, DMap>;
       const mean = newMap() as DMap;
       const covariance = newMap() as Record<string, DMap>;

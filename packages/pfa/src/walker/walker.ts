@@ -418,7 +418,7 @@ class Walker {
       } else {
         const name = literalString(pe);
         const k = name ?? (this.eval(pe, scope) as string);
-        if (!Object.prototype.hasOwnProperty.call(v, k)) throw pfaError(2001, `map key ${JSON.stringify(k)} not found`, k);
+        if (!Object.hasOwn(v, k)) throw pfaError(2001, `map key ${JSON.stringify(k)} not found`, k);
         v = v[k];
       }
     }

@@ -2,7 +2,7 @@ import {
   SchemaError, UnsupportedFeatureError,
   type ModelBase, type SupportVectorMachineModel, type SvmKernel, type SvmVectorField,
 } from "@porta/ir";
-import { booleanAttr, enumAttr, numberArray, numberAttr, requiredAttr, requiredNumberAttr } from "../attributes.ts";
+import { booleanAttr, enumAttr, numberArray, numberAttr, requiredAttr } from "../attributes.ts";
 import { unsupported } from "../dictionary.ts";
 import type { XmlElement } from "../xml.ts";
 

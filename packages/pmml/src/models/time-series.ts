@@ -135,7 +135,7 @@ function parseArima(el: XmlElement, history: number[]): Arima | StateSpaceModel 
     // Exact least squares continues from the Kalman filter's final state. Scorable when the state
     // comes with its dynamics (R's pmml writes TransitionMatrix and MeasurementMatrix there).
     const kalman = el.child("MaximumLikelihoodStat")?.child("KalmanState");
-    if (!kalman || !kalman.child("TransitionMatrix") || !kalman.child("MeasurementMatrix")) {
+    if (!kalman?.child("TransitionMatrix") || !kalman.child("MeasurementMatrix")) {
       throw new UnsupportedFeatureError("ARIMA@predictionMethod=exactLeastSquares", "exact least squares needs KalmanState with FinalStateVector, TransitionMatrix and MeasurementMatrix", { path: el.path });
     }
     const ss = parseStateSpace(kalman, el, "FinalStateVector");
