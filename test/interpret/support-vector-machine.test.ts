@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
 import { EvaluationError, SchemaError, UnsupportedFeatureError, interpret } from "@porta/ir";
-import { kernel } from "./support-vector-machine.ts";
-import { exp } from "./exp.ts";
+import { kernel } from "../../packages/ir/src/interpret/support-vector-machine.ts";
+import { exp } from "../../packages/ir/src/interpret/exp.ts";
 
 const DICT = `
   <DataDictionary>

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
 import { SchemaError, interpret } from "@porta/ir";
-import { activate } from "./neural-network.ts";
-import { exp } from "./exp.ts";
+import { activate } from "../../packages/ir/src/interpret/neural-network.ts";
+import { exp } from "../../packages/ir/src/interpret/exp.ts";
 
 const DICT = `
   <DataDictionary>

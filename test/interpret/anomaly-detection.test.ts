@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
 import { SchemaError, interpret } from "@porta/ir";
-import { averagePathLength } from "./anomaly-detection.ts";
+import { averagePathLength } from "../../packages/ir/src/interpret/anomaly-detection.ts";
 
 const fields = `
     <DataField name="x" optype="continuous" dataType="double"/>

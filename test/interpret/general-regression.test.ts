@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
 import { EvaluationError, SchemaError, interpret } from "@porta/ir";
-import { exp } from "./exp.ts";
+import { exp } from "../../packages/ir/src/interpret/exp.ts";
 
 const DICT = `
   <DataDictionary>
