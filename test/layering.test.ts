@@ -40,6 +40,7 @@ describe("layering: ir ← pmml ← backend, cache ← pfa, compile-js, interp, 
       { path: "packages/ir/src/interpret/planted.ts", text: 'export { registerBackend } from "../../../backend/src/backend.ts";\n' },
       { path: "packages/runtime/src/planted.ts", text: 'import type { Command } from "porta/chart";\n' },
       { path: "packages/compile-js/src/planted.ts", text: 'import "@porta/onnx";\n' },
+      { path: "packages/pmml/src/planted.test.ts", text: 'import { porta } from "../../../test/porta-cli.ts";\n' },
     ];
     expect(layerViolations(planted).map((v) => [v.file, v.to])).toEqual([
       ["packages/ir/src/planted.ts", "pmml"],
@@ -47,6 +48,7 @@ describe("layering: ir ← pmml ← backend, cache ← pfa, compile-js, interp, 
       ["packages/ir/src/interpret/planted.ts", "backend"],
       ["packages/runtime/src/planted.ts", "cli"],
       ["packages/compile-js/src/planted.ts", "onnx"],
+      ["packages/pmml/src/planted.test.ts", "test"],
     ]);
   });
 
