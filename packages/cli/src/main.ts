@@ -67,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("bench")
-    .description("time a model on your rows through every backend that can score it: load+compile, batch rows/s, single-row p50/p99, agreement with the reference evaluator")
+    .description("time a model on your rows with every backend: load+compile, batch rows/s, row p50/p99, agreement with the reference")
     .argument("<model>", "PMML or PFA document")
     .requiredOption("-i, --input <file>", "rows as for score: .csv, .json or .ndjson (held in memory: a sample)")
     .option("--backend <list>", "comma list of backends to measure (default: every registered backend)")
