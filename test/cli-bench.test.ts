@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { BenchReport } from "../packages/cli/src/bench.ts";
 import { parseXml } from "../packages/pmml/src/xml.ts";
-import { porta, ROOT } from "./porta-cli.ts";
+import { porta, ROOT, tempFiles } from "./porta-cli.ts";
 
 const FOREST = join(ROOT, "fixtures", "pmml", "forest.pmml");
 const ROWS = join(ROOT, "fixtures", "pmml", "forest-rows.csv");
@@ -67,5 +67,8 @@ describe("porta bench", () => {
     const noHeader = await porta("bench", FOREST, "--input", join(ROOT, "fixtures", "pmml", "iris.csv"), ...QUICK);
     expect(noHeader.code).toBe(65);
     expect(noHeader.stderr).toMatch(/CSV_NO_HEADER/);
+    const empty = await porta("bench", FOREST, "--input", tempFiles("porta-bench-").file("empty.csv", "x0,x1,x2,x3,x4,x5\n"), ...QUICK);
+    expect(empty.code).toBe(65);
+    expect(empty.stderr).toMatch(/^porta: ParseError BENCH_NO_ROWS at \S*empty\.csv: /);
   });
 });

@@ -10,7 +10,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { NoBackendError } from "@porta/backend";
-import { resolveLimits, type Limits } from "@porta/ir";
+import { ParseError, resolveLimits, type Limits } from "@porta/ir";
 import { parseJsonLossless } from "@porta/pfa";
 import { groupTransactions, loadModel, registeredBackends, type BatchResult, type Model, type ScoreResult } from "@porta/runtime";
 import "./backends.ts";
@@ -152,7 +152,9 @@ async function readRecords(model: Model, input: string, limits: Limits): Promise
       rows.push(pfaEngine && format === "csv" ? typedCsvRow(item.row, model) : item.row);
     }
   }
-  return model.groupField === undefined ? rows : [...groupTransactions(rows, model.groupField, { maxRows: limits.groupRows })];
+  const records = model.groupField === undefined ? rows : [...groupTransactions(rows, model.groupField, { maxRows: limits.groupRows })];
+  if (records.length === 0) throw new ParseError("BENCH_NO_ROWS", "porta bench needs at least one input row", { path: input, value: 0 });
+  return records;
 }
 
 /** One warm-up batch (its results are the ones compared), then batches until the budget is spent. */
