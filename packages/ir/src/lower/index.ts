@@ -4,3 +4,4 @@ export * from "./clustering.ts";
 export * from "./nearest-neighbor.ts";
 export * from "./general-regression.ts";
 export * from "./regression.ts";
+export * from "./support-vector-machine.ts";
