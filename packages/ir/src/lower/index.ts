@@ -5,3 +5,4 @@ export * from "./nearest-neighbor.ts";
 export * from "./general-regression.ts";
 export * from "./regression.ts";
 export * from "./support-vector-machine.ts";
+export * from "./neural-network.ts";
