@@ -6,3 +6,4 @@ export * from "./general-regression.ts";
 export * from "./regression.ts";
 export * from "./support-vector-machine.ts";
 export * from "./neural-network.ts";
+export * from "./naive-bayes.ts";
