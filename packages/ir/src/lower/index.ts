@@ -7,3 +7,4 @@ export * from "./regression.ts";
 export * from "./support-vector-machine.ts";
 export * from "./neural-network.ts";
 export * from "./naive-bayes.ts";
+export * from "./scorecard.ts";
