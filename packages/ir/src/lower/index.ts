@@ -8,3 +8,4 @@ export * from "./support-vector-machine.ts";
 export * from "./neural-network.ts";
 export * from "./naive-bayes.ts";
 export * from "./scorecard.ts";
+export * from "./rule-set.ts";
