@@ -1,8 +1,7 @@
-import { lowerScorecard, type Scorecard } from "@porta/ir";
+import { lowerScorecard, type PortaError, type Scorecard } from "@porta/ir";
 import { _, join, type Code } from "../codegen.ts";
 import type { FamilyRow, KernelContext } from "../kernel.ts";
 import type { TargetFacts } from "../targets.ts";
-import { NotCompilable } from "../unsupported.ts";
 import { planOrRefuse } from "./plan.ts";
 import { predicateCode } from "./tree.ts";
 
@@ -32,8 +31,9 @@ export function compileScorecard(model: Scorecard, ctx: KernelContext, _target: 
       const p = predicateCode(a.predicate, ctx);
       let partial: Code;
       let head: Code = _``;
-      // The interpreter fails such a row with the plan's SchemaError; a row error here would be an EvaluationError.
-      if (a.partial.kind === "fault") throw new NotCompilable(`Scorecard Attribute (${a.partial.fault.code} at ${a.path})`);
+      // A fault fails the row that chooses the Attribute, with the plan's code and path (as the rule set's missing default).
+      const failWith = (fault: PortaError): Code => _`${ctx.fail({ code: fault.code, message: fault.message, path: fault.path })} return NaN;`;
+      if (a.partial.kind === "fault") return _`if (${p} === 1) { ${failWith(a.partial.fault)} }`;
       if (a.partial.kind === "complex") {
         const v = ctx.names.name("part");
         head = _`const ${v} = ${ctx.expr(a.partial.expr)}; if (${v} !== ${v}) return NaN;`;
@@ -43,7 +43,8 @@ export function compileScorecard(model: Scorecard, ctx: KernelContext, _target: 
       }
       let reason: Code = _``;
       if (a.reason !== undefined) {
-        if ("fault" in a.reason) throw new NotCompilable(`Scorecard Attribute (${a.reason.fault.code} at ${a.path})`);
+        // After the ComplexPartialScore: a missing one makes the score missing first.
+        if ("fault" in a.reason) return _`if (${p} === 1) { ${head} ${failWith(a.reason.fault)} }`;
         const k = a.reason.code;
         const difference = plan.pointsAbove ? _`(${partial} - ${a.reason.baseline})` : _`(${a.reason.baseline} - ${partial})`;
         reason = _`if (${seen}[${k}] === 0) { ${seen}[${k}] = 1; ${order}[${count}++] = ${k}; } ${points}[${k}] += ${difference};`;
