@@ -9,3 +9,4 @@ export * from "./neural-network.ts";
 export * from "./naive-bayes.ts";
 export * from "./scorecard.ts";
 export * from "./rule-set.ts";
+export * from "./tree.ts";
