@@ -7,17 +7,18 @@ import { NotCompilable } from "../unsupported.ts";
 import { planOrRefuse } from "./plan.ts";
 
 /**
- * SupportVectorMachineModel as the interpreter's evaluateSvm: the row's vector in a reused
+ * SupportVectorMachineModel as the interpreter's evaluateSvm, over the lowered plan: the row's vector in a reused
  * module-level Float64Array, support vectors in one dense table, f(x) = Σ αᵢ K(x, xᵢ) + b summed
  * in document order with the interpreter's kernel arithmetic (its correctly rounded exp).
  */
 export function compileSvm(model: SupportVectorMachineModel, ctx: KernelContext, target: TargetFacts): FamilyRow {
-  const F = model.vectorFields.length;
+  const plan = planOrRefuse("SupportVectorMachineModel", () => lowerSvm(model, target));
+  const F = plan.vectorFields.length;
   const x = ctx.names.name("xv");
   ctx.declare(_`const ${x} = new Float64Array(${Math.max(F, 1)});`);
   const missing = ctx.names.name("miss");
   const head: Code[] = [_`let ${missing} = false;`];
-  model.vectorFields.forEach((vf, q) => {
+  plan.vectorFields.forEach((vf, q) => {
     const col = ctx.column(vf.field);
     // The interpreter stops at the first missing field; a later derived field that can fail is
     // read only while none is missing.
@@ -35,8 +36,7 @@ export function compileSvm(model: SupportVectorMachineModel, ctx: KernelContext,
     }
   });
   // A missing vector field fails the row (JPMML's MissingValueException), as in the interpreter.
-  head.push(_`if (${missing}) { ${ctx.fail({ code: "PMML_MISSING_VALUE", message: "a VectorFields field is missing", path: model.path })} }`);
-  const plan = planOrRefuse("SupportVectorMachineModel", () => lowerSvm(model, target));
+  head.push(_`if (${missing}) { ${ctx.fail({ code: "PMML_MISSING_VALUE", message: "a VectorFields field is missing", path: plan.path })} }`);
   const machines = plan.kind === "regression" ? [plan.machine] : plan.machines;
   const { fn: machine, prepare } = machineFunction(plan, machines, ctx, x, F);
   const fs = machines.map(() => ctx.names.name("f"));
