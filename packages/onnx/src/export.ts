@@ -11,7 +11,7 @@ import { neuralNetwork } from "./families/neural-network.ts";
 export type NodeDecode =
   | { kind: "tree"; column: number }
   | { kind: "regression"; output: string; tables: number }
-  | { kind: "neuralNetwork"; output: string; ids: string[] };
+  | { kind: "neuralNetwork"; output: string; ids: readonly string[] };
 
 export interface ExportedPipeline {
   /** The ModelProto. */

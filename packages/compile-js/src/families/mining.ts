@@ -1,11 +1,11 @@
-import type { MiningField, MiningModel, Pipeline, TreeModel, Value } from "@porta/ir";
+import { lowerNodeTable, type MiningField, type MiningModel, type NodeTable, type Pipeline, type TreeModel, type Value } from "@porta/ir";
 import { _, join, type Code } from "../codegen.ts";
 import { MISSING_CODE } from "../columns.ts";
 import { declareLocals, type FamilyRow, type KernelContext } from "../kernel.ts";
 import { NotCompilable } from "../unsupported.ts";
 import type { TargetFacts } from "../targets.ts";
 import { compileTreeFunction, predicateCode, treeTables } from "./tree.ts";
-import { buildNodeTable, walkTreeBatch, type NodeTable } from "./node-table.ts";
+import { walkTreeBatch } from "./node-table.ts";
 import { compileSegmentation } from "./segmentation.ts";
 
 /**
@@ -18,29 +18,23 @@ export const NODE_TABLE_MIN_NODES = 4096;
 export type TreeLayout = "auto" | "branches" | "table";
 
 /** The table without its IR nodes (only the compiler needs those; the artifact stays small). */
-function walkable(table: NodeTable): Omit<NodeTable, "nodes"> {
-  const { nodes: _nodes, ...rest } = table;
+function walkable(table: NodeTable): Omit<NodeTable, "nodes" | "fields"> {
+  const { nodes: _nodes, fields: _fields, ...rest } = table;
   return rest;
 }
 
 /** The node table for the segments' trees, when every segment is unconditional and qualifies. */
 function nodeTableFor(segments: CompiledSegment[], ctx: KernelContext, layout: TreeLayout): { table: NodeTable; cols: Code } | null {
   if (layout === "branches" || segments.some((s) => s.predicate !== null)) return null;
-  const slots: string[] = [];
-  const table = buildNodeTable(
+  const table = lowerNodeTable(
     segments.map((s) => s.tree),
     // The walker reads the arrays directly: a derived column that can fail must be read through
     // its flagging accessor, so such trees keep the branches layout.
     (field, text) => (ctx.column(field).kind === "number" && ctx.column(field).errors === undefined && !ctx.ordered(field) ? ctx.numericLiteral(field, text) : undefined),
-    (field) => {
-      let k = slots.indexOf(field);
-      if (k < 0) { slots.push(field); k = slots.length - 1; }
-      return k;
-    },
   );
   if (!table) return null;
   if (layout === "auto" && table.nodes.length < NODE_TABLE_MIN_NODES) return null;
-  return { table, cols: _`[${join(slots.map((f) => ctx.column(f).array), ", ")}]` };
+  return { table, cols: _`[${join(table.fields.map((f) => ctx.column(f).array), ", ")}]` };
 }
 
 /** The treatment a MiningField effectively applies (attributes that cannot take effect left out). */

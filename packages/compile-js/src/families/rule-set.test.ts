@@ -16,3 +16,26 @@ describe("compiled RuleSetModel defaults (JPMML RuleSetModelEvaluator)", () => {
     }
   });
 });
+
+function weightedRuleSet(criterion: string): string {
+  return pmml(xyFields, `<RuleSetModel functionName="classification">
+<MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="z"/><MiningField name="t" usageType="target"/></MiningSchema>
+<Output><OutputField name="rule" feature="entityId"/></Output>
+<RuleSet defaultScore="no" defaultConfidence="0.3"><RuleSelectionMethod criterion="${criterion}"/>
+<SimpleRule id="r1" score="yes" weight="0.5" confidence="0.6"><SimplePredicate field="x" operator="greaterThan" value="0"/></SimpleRule>
+<CompoundRule><SimplePredicate field="z" operator="equal" value="a"/>
+  <SimpleRule id="r2" score="no" weight="0.8" confidence="0.7"><SimplePredicate field="y" operator="lessThan" value="5"/></SimpleRule>
+  <SimpleRule id="r3" score="yes" weight="0.9" confidence="0.55"><True/></SimpleRule>
+</CompoundRule>
+<SimpleRule id="r4" score="no" weight="0.2" confidence="0.9"><SimplePredicate field="y" operator="greaterOrEqual" value="2"/></SimpleRule>
+<SimpleRule id="r5" score="yes" weight="0.5" confidence="0.6"><SimplePredicate field="x" operator="lessThan" value="1"/></SimpleRule>
+</RuleSet></RuleSetModel>`);
+}
+
+describe("compiled RuleSetModel weighted criteria (§RuleSelectionMethod)", () => {
+  for (const criterion of ["weightedSum", "weightedMax"]) {
+    it(`${criterion}: fired rules grouped by score in firing order, the first best score with its heaviest rule`, () => {
+      expectSameAnswers(weightedRuleSet(criterion), [...xyRows, { x: 1, y: 0, z: "b" }, { x: 0.5, y: 3, z: "a" }]);
+    });
+  }
+});

@@ -37,3 +37,21 @@ describe("compiled Scorecard gives the interpreter's answers (§Scorecard, reaso
     expectSameAnswers(scorecard("pointsBelow", false), [...xyRows, { x: 3, y: null, z: "a" }]);
   });
 });
+
+describe("compiled Scorecard faults fail only the rows that choose the Attribute (§Scorecard)", () => {
+  it("an Attribute without reason code (the parser refuses one without partial score): after its ComplexPartialScore, a missing one first", () => {
+    const text = pmml(xyFields, `<Scorecard functionName="regression" initialScore="1" useReasonCodes="true" baselineScore="0">${mining}${output}
+<Characteristics>
+  <Characteristic name="cx" reasonCode="RX">
+    <Attribute partialScore="2"><True/></Attribute>
+  </Characteristic>
+  <Characteristic name="cy">
+    <Attribute partialScore="1" reasonCode="RY"><SimplePredicate field="y" operator="lessThan" value="0"/></Attribute>
+    <Attribute><SimplePredicate field="y" operator="lessThan" value="3"/>
+      <ComplexPartialScore><Apply function="*"><FieldRef field="x"/><Constant>2</Constant></Apply></ComplexPartialScore></Attribute>
+    <Attribute partialScore="0" reasonCode="RY"><True/></Attribute>
+  </Characteristic>
+</Characteristics></Scorecard>`);
+    expectSameAnswers(text, [...xyRows, { x: null, y: 1, z: "a" }, { x: 1, y: -1, z: "a" }]);
+  });
+});

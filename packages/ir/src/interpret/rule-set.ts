@@ -1,6 +1,7 @@
-import type { Rule, RuleSetModel, SimpleRule } from "../models/rule-set.ts";
+import type { RuleSetModel } from "../models/rule-set.ts";
 import type { ModelResult, OutputField } from "../model.ts";
-import { SchemaError, UnsupportedFeatureError } from "../errors.ts";
+import { UnsupportedFeatureError } from "../errors.ts";
+import { lowerRuleSet, type RuleNodePlan, type RuleSetPlan, type SimpleRulePlan } from "../lower/rule-set.ts";
 import type { Value } from "../values.ts";
 import { evaluatePredicate } from "./predicate.ts";
 import type { ModelScope } from "./scope.ts";
@@ -15,35 +16,31 @@ import { toCategory, type TargetInfo } from "./target.ts";
  * - weightedMax: per score, the rule of highest weight (the first on ties) gives its confidence;
  *   the score whose rule has the best confidence wins (JPMML's reading, which the corpus follows).
  * No fired rule: RuleSet/@defaultScore with @defaultConfidence; JPMML refuses the row without them.
+ * Rules, typed scores, distributions and the default come from the plan (lower/rule-set.ts).
  */
 export function evaluateRuleSet(model: RuleSetModel, scope: ModelScope, target: TargetInfo): ModelResult {
-  const fired: SimpleRule[] = [];
-  collectFired(model.rules, scope, fired);
+  const plan = lowerRuleSet(model, { category: (text) => toCategory(text, target) });
+  const fired: SimpleRulePlan[] = [];
+  collectFired(plan, plan.rules, scope, fired);
   if (fired.length === 0) {
-    // JPMML answers the default prediction only from both attributes and refuses the row without
-    // them (MissingAttributeException on RuleSet), rather than predicting nothing.
-    for (const [name, v] of [["defaultScore", model.defaultScore], ["defaultConfidence", model.defaultConfidence]] as const) {
-      if (v === undefined) {
-        throw new SchemaError("PMML_MISSING_ATTRIBUTE", `no rule fired, and the RuleSet has no ${name}`, { path: `${model.path}/RuleSet`, value: name });
-      }
-    }
-    const value = toCategory(model.defaultScore!, target);
-    const confidences = new Map<Value, number>([[value, model.defaultConfidence!]]);
+    if ("fault" in plan.fallback) throw plan.fallback.fault;
+    const value = plan.scores[plan.fallback.score].category;
+    const confidences = new Map<Value, number>([[value, plan.fallback.confidence]]);
     return { value, confidences, entityId: null };
   }
-  // Fired rules grouped by score, in the order each score first fired.
-  const byScore = new Map<string, SimpleRule[]>();
+  // Fired rules grouped by score (as written), in the order each score first fired.
+  const byScore = new Map<number, SimpleRulePlan[]>();
   for (const rule of fired) {
     const group = byScore.get(rule.score);
     if (group) group.push(rule);
     else byScore.set(rule.score, [rule]);
   }
   const confidences = new Map<Value, number>();
-  let winner: SimpleRule | undefined;
+  let winner: SimpleRulePlan | undefined;
   let winnerValue = -Infinity;
   for (const [score, rules] of byScore) {
-    const key = toCategory(score, target);
-    if (model.criterion === "firstHit") {
+    const key = plan.scores[score].category;
+    if (plan.criterion === "firstHit") {
       winner ??= rules[0];
       confidences.set(key, rules[0].confidence);
       continue;
@@ -54,7 +51,7 @@ export function evaluateRuleSet(model: RuleSetModel, scope: ModelScope, target: 
       if (rule.weight > heaviest.weight) heaviest = rule;
       totalWeight += rule.weight;
     }
-    const value = model.criterion === "weightedSum" ? totalWeight / fired.length : heaviest.confidence;
+    const value = plan.criterion === "weightedSum" ? totalWeight / fired.length : heaviest.confidence;
     confidences.set(key, value);
     if (winner === undefined || value > winnerValue) {
       winner = heaviest;
@@ -62,44 +59,33 @@ export function evaluateRuleSet(model: RuleSetModel, scope: ModelScope, target: 
     }
   }
   const chosen = winner!;
+  const scoreOf = (rule: SimpleRulePlan): Value => plan.scores[rule.score].category;
   return {
-    value: toCategory(chosen.score, target),
+    value: scoreOf(chosen),
     confidences,
-    probabilities: scoreDistributionProbabilities(chosen, target),
+    probabilities: chosen.distribution.length === 0 ? undefined : new Map(chosen.distribution),
     entityId: chosen.id,
     extras: {
-      ruleValue: (f: OutputField) => ruleValue(f, f.ruleFeature ?? "consequent", fired, target),
-      ruleId: (f: OutputField) => ruleValue(f, "ruleId", fired, target),
-      consequent: (f: OutputField) => ruleValue(f, "consequent", fired, target),
+      ruleValue: (f: OutputField) => ruleValue(f, f.ruleFeature ?? "consequent", fired, scoreOf),
+      ruleId: (f: OutputField) => ruleValue(f, "ruleId", fired, scoreOf),
+      consequent: (f: OutputField) => ruleValue(f, "consequent", fired, scoreOf),
     },
   };
 }
 
-function collectFired(rules: readonly Rule[], scope: ModelScope, into: SimpleRule[]): void {
+function collectFired(plan: RuleSetPlan, rules: readonly RuleNodePlan[], scope: ModelScope, into: SimpleRulePlan[]): void {
   for (const rule of rules) {
     if (evaluatePredicate(rule.predicate, scope) !== true) continue;
-    if (rule.kind === "simpleRule") into.push(rule);
-    else collectFired(rule.rules, scope, into);
+    if (rule.kind === "simple") into.push(plan.simpleRules[rule.rule]);
+    else collectFired(plan, rule.rules, scope, into);
   }
-}
-
-/** The winning rule's ScoreDistribution as probabilities (explicit, or record count shares). */
-function scoreDistributionProbabilities(rule: SimpleRule, target: TargetInfo): Map<Value, number> | undefined {
-  if (rule.scoreDistributions.length === 0) return undefined;
-  let total = 0;
-  for (const d of rule.scoreDistributions) total += d.recordCount;
-  const out = new Map<Value, number>();
-  for (const d of rule.scoreDistributions) {
-    out.set(toCategory(d.value, target), d.probability ?? (total > 0 ? d.recordCount / total : 0));
-  }
-  return out;
 }
 
 /**
  * OutputField ruleValue/ruleId/consequent for a rule set: the rank-th fired rule, fired rules
  * ordered by their confidence (rankBasis) in rankOrder, document order on ties.
  */
-function ruleValue(field: OutputField, feature: string, fired: readonly SimpleRule[], target: TargetInfo): Value {
+function ruleValue(field: OutputField, feature: string, fired: readonly SimpleRulePlan[], scoreOf: (rule: SimpleRulePlan) => Value): Value {
   if (field.isMultiValued) {
     throw new UnsupportedFeatureError("OutputField[@isMultiValued=1]", "multi-valued rule outputs are not supported for RuleSetModel", { path: field.path });
   }
@@ -117,7 +103,7 @@ function ruleValue(field: OutputField, feature: string, fired: readonly SimpleRu
     case "ruleId":
       return rule.id;
     case "consequent":
-      return toCategory(rule.score, target);
+      return scoreOf(rule);
     case "confidence":
       return rule.confidence;
     default:
