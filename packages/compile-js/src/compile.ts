@@ -476,11 +476,15 @@ ${trailing}
    * before its own), each present only on rows where its segment gave the result.
    */
   private passThroughColumns(model: ModelNode, row: FamilyRow, target: TargetFacts, statements: Code[], outputs: OutputColumn[]): void {
+    // The interpreter's computeOutputs starts from the segment's outputs and sets the MiningModel's
+    // own in document order: a final field of its own replaces the passed-through one of that name
+    // (jpmml-xgboost and nyoka repeat the classifier's probability fields at both levels).
+    const ownFinal = new Set(model.output.filter((f) => f.isFinalResult).map((f) => f.name));
     const own = new Set(model.output.map((f) => f.name));
-    for (const p of row.passThrough ?? []) {
-      if (own.has(p.name) || outputs.some((o) => o.name === p.name)) throw new NotCompilable("a passed-through segment OutputField named like another result field");
+    const pass = (row.passThrough ?? []).filter((p) => !ownFinal.has(p.name));
+    for (const p of pass) {
+      if (own.has(p.name) || outputs.some((o) => o.name === p.name)) throw new NotCompilable("a passed-through segment OutputField named like the target or a non-final OutputField");
     }
-    const pass = row.passThrough ?? [];
     if (pass.length === 0) return;
     // Passed-through fields come before the MiningModel's own (after the target column).
     const at = target.name !== null ? 1 : 0;

@@ -119,6 +119,16 @@ describe("compiled selectFirst and modelChain (evaluateSegments, passThrough)", 
       expect(new CompiledScorer(back).scoreRows(xyRows)).toEqual(new CompiledScorer(compiled).scoreRows(xyRows));
     }
   });
+  it("a final OutputField of the MiningModel replaces the passed-through one of its name (computeOutputs; jpmml-xgboost's, nyoka's repeated fields)", () => {
+    // The segments name their probability of "no" like the MiningModel's probability of "yes": the MiningModel's own value must win.
+    const seg = (model: string) => withOutput(model, `<Output><OutputField name="pyes" feature="probability" value="no"/><OutputField name="only" feature="predictedValue"/></Output>`);
+    for (const method of ["selectFirst", "modelChain"]) {
+      const segments: [string, string][] = method === "selectFirst"
+        ? [[low, network(0.9)], ["<True/>", seg(network(-1.3, "tanh"))]]
+        : [["<True/>", network(0.9)], ["<True/>", seg(network(-1.3, "tanh"))]];
+      expectSameAnswers(select(method, segments, "", probabilities, "classification"), xyRows);
+    }
+  });
   it("modelChain: a later segment reading a field its definer did not define fails the row", () => {
     const first = withOutput(regression(1, 2, 0), `<Output><OutputField name="s1" feature="predictedValue" isFinalResult="false"/></Output>`);
     const second = withOutput(regression(0, 0, 1), `<Output><OutputField name="s2" feature="predictedValue"/></Output>`).replace(`<NumericPredictor name="x" coefficient="0"/>`, `<NumericPredictor name="s1" coefficient="3"/>`).replace(`<MiningField name="x"/>`, `<MiningField name="s1"/>`);
