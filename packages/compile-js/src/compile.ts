@@ -524,6 +524,12 @@ ${trailing}
       case "probability":
       case "confidence": {
         const locals = f.feature === "confidence" ? (row.confidences ?? row.probabilities) : row.probabilities;
+        if (!locals && row.kind === "category" && row.noDistribution === true) {
+          // The interpreter's categoryValue without a map: missing (nyoka's kNN classifiers write these fields).
+          outputs.push({ name: f.name, storage: "f64", decode: { kind: "number" }, dataType: f.dataType });
+          statements.push(_`NaN`);
+          return;
+        }
         if (!locals || row.kind !== "category") throw new NotCompilable(`OutputField feature=${f.feature} of this model`);
         outputs.push({ name: f.name, storage: "f64", decode: { kind: "number" }, dataType: f.dataType });
         if (f.value === undefined) {

@@ -90,6 +90,11 @@ export interface FamilyRow {
   categories?: Value[];
   /** Per-category probability locals (classification), in code order. */
   probabilities?: Name[];
+  /**
+   * True when the interpreter's result has no probability (nor confidence) map at all (k-NN
+   * votes): probability and confidence OutputFields are then missing on every row.
+   */
+  noDistribution?: boolean;
   /** Per-category confidence locals, when the family has them. */
   confidences?: Name[];
   /**
