@@ -618,7 +618,7 @@ ${trailing}
 }
 
 /** Runtime functions generated code calls through the constant pool (see helpers.ts). */
-type HelperKey = "normalCdf" | "exp" | "tabulateCategoryExpr" | "batchTexts";
+type HelperKey = "normalCdf" | "exp" | "tabulateCategoryExpr" | "batchTexts" | "categoryNumbers";
 
 /**
  * One model element's field scope, as the interpreter's ModelScope: local derived fields, then

@@ -61,7 +61,9 @@ export interface KernelContext {
   /** Code recording an evaluation error for row `i` (the interpreter would throw it for that row). */
   fail(kind: { code: string; message: string; path?: string }): Code;
   /** A runtime helper function (normalCdf, the correctly rounded exp, ...) by its fixed key. */
-  helper(key: "normalCdf" | "exp"): Name;
+  helper(key: "normalCdf" | "exp" | "categoryNumbers"): Name;
+  /** The per-batch texts of a category column, by code (marks an input column as `text`). */
+  textsOf(col: ColumnRef): Name;
   /** Three-valued logic helper (1/0/-1 operands) for a CompoundPredicate operator. */
   logic(op: "and" | "or" | "xor" | "surrogate"): Name;
   /** The scope of a model nested in this one (a segment). */
