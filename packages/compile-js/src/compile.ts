@@ -363,6 +363,17 @@ ${trailing}
     for (const f of model.output) {
       const foreign = f.segmentId !== undefined || (f.targetField !== undefined && f.targetField !== target.name);
       const isExpr = (f.feature === "transformedValue" || f.feature === "decision") && f.expr !== undefined;
+      const bySegment = f.segmentId !== undefined && !all && !referenced.has(f.name) ? row.segmentOutputs?.get(f) : undefined;
+      if (bySegment) {
+        // Computed (for its errors) even when not final, as the interpreter's computeOutputs.
+        if (!f.isFinalResult) { pending.push(_`${bySegment};`); continue; }
+        fields.push(f);
+        const first = statements.length;
+        outputs.push({ name: f.name, storage: "f64", decode: { kind: "number" }, dataType: f.dataType });
+        statements.push(bySegment);
+        before[first] = pending.splice(0);
+        continue;
+      }
       if (foreign) {
         if (all || f.isFinalResult || referenced.has(f.name) || isExpr) throw new NotCompilable("OutputField of another target or segment");
         continue;

@@ -122,6 +122,8 @@ export interface FamilyRow {
    * for the value, and whether the row has the field at all.
    */
   passThrough?: { name: string; column: OutputColumn; value: Code; present: Code }[];
+  /** The MiningModel's OutputFields with a segmentId that its segmentation computes: row code for the value (NaN: missing). */
+  segmentOutputs?: Map<OutputField, Code>;
 }
 
 /** A model's OutputFields computed per row: `code` writes them (after the family's row and Targets). */
