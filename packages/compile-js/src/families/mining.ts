@@ -324,7 +324,10 @@ function averageEnsemble(model: MiningModel, segments: CompiledSegment[], order:
   const acc = ctx.names.name("acc");
   const count = ctx.names.name("count");
   const bad = ctx.names.name("bad");
-  const pre: Code[] = [_`const ${acc} = new Float64Array(n * ${L}); const ${count} = new Float64Array(n); const ${bad} = new Uint8Array(n);`];
+  // Module-level, allocated per batch: each tree's loop is a function of its own, so the kernel
+  // does not grow with the number of trees (V8 stops optimising large functions).
+  ctx.declare(_`let ${acc}, ${count}, ${bad};`);
+  const pre: Code[] = [_`${acc} = new Float64Array(n * ${L}); ${count} = new Float64Array(n); ${bad} = new Uint8Array(n);`];
   // One tree's leaf `node` (< 0: no prediction) of weight w (null: 1) into row i's accumulators.
   const add = (probs: Code, node: Code, w: Code | null, inc: Code): Code => {
     const terms = columns.map((c, j) => {
@@ -354,7 +357,9 @@ for (let t = 0; t < ${segments.length}; t++) {
     const probs = ctx.pool.add(s.probs, "probs");
     const node = ctx.names.name("node");
     const guard = s.predicate ? _`if (${s.predicate} !== 1) continue;` : _``;
-    pre.push(_`for (let i = 0; i < n; i++) { ${guard} const ${node} = ${s.fn}(i); ${add(probs, node, weightOf(s), inc(s))} }`);
+    const fn = ctx.names.name("averageTree");
+    ctx.declare(_`function ${fn}(n) { for (let i = 0; i < n; i++) { ${guard} const ${node} = ${s.fn}(i); ${add(probs, node, weightOf(s), inc(s))} } }`);
+    pre.push(_`${fn}(n);`);
   }
   const value = ctx.names.name("value");
   const probabilities = order.map(() => ctx.names.name("p"));
