@@ -17,7 +17,7 @@ export interface BackendScope {
 export const BACKEND_SCOPE: Readonly<Record<string, BackendScope>> = {
   js: {
     refuses: "the constructs compile-js does not compile yet (packages/compile-js/src/unsupported.ts); the interpreter scores them",
-    accepts: { pmml: 33, "pmml-wild": 92 },
+    accepts: { pmml: 33, "pmml-wild": 102 },
   },
   onnx: {
     refuses: "what the ONNX export does not reproduce exactly (packages/onnx: GeneralRegression, SVM, clustering, naive Bayes, k-NN, modelChain outputs, text functions, …); the interpreter or compile-js scores them",

@@ -1,5 +1,5 @@
 import {
-  evaluateExpr, formatValue, isPortaError, toDataType, EvaluationError,
+  evaluateExpr, formatValue, isPortaError, toDataType, toNumber, EvaluationError,
   type DataType, type DefineFunction, type Expr, type Pipeline, type Value,
 } from "@porta/ir";
 
@@ -90,6 +90,18 @@ export function tabulateCategoryExpr(spec: CategoryTableSpec, texts: readonly st
     }
   }
   return { values, errors, reads, texts: outTexts };
+}
+
+/**
+ * The number of every code of a category column in one batch (entry c + 1; entry 0, the missing
+ * value, NaN), read as the interpreter reads a text where a number is expected (toNumber: NaN
+ * when it is no number). A GeneralRegressionModel covariate on a string field reads these.
+ */
+export function categoryNumbers(texts: readonly string[]): Float64Array {
+  const out = new Float64Array(texts.length + 1);
+  out[0] = NaN;
+  for (let c = 0; c < texts.length; c++) out[c + 1] = toNumber(texts[c]);
+  return out;
 }
 
 /** The texts of a category input column in one batch: its dictionary, then the batch's new values. */

@@ -363,6 +363,17 @@ ${trailing}
     for (const f of model.output) {
       const foreign = f.segmentId !== undefined || (f.targetField !== undefined && f.targetField !== target.name);
       const isExpr = (f.feature === "transformedValue" || f.feature === "decision") && f.expr !== undefined;
+      const bySegment = f.segmentId !== undefined && !all && !referenced.has(f.name) ? row.segmentOutputs?.get(f) : undefined;
+      if (bySegment) {
+        // Computed (for its errors) even when not final, as the interpreter's computeOutputs.
+        if (!f.isFinalResult) { pending.push(_`${bySegment};`); continue; }
+        fields.push(f);
+        const first = statements.length;
+        outputs.push({ name: f.name, storage: "f64", decode: { kind: "number" }, dataType: f.dataType });
+        statements.push(bySegment);
+        before[first] = pending.splice(0);
+        continue;
+      }
       if (foreign) {
         if (all || f.isFinalResult || referenced.has(f.name) || isExpr) throw new NotCompilable("OutputField of another target or segment");
         continue;
@@ -476,11 +487,15 @@ ${trailing}
    * before its own), each present only on rows where its segment gave the result.
    */
   private passThroughColumns(model: ModelNode, row: FamilyRow, target: TargetFacts, statements: Code[], outputs: OutputColumn[]): void {
+    // The interpreter's computeOutputs starts from the segment's outputs and sets the MiningModel's
+    // own in document order: a final field of its own replaces the passed-through one of that name
+    // (jpmml-xgboost and nyoka repeat the classifier's probability fields at both levels).
+    const ownFinal = new Set(model.output.filter((f) => f.isFinalResult).map((f) => f.name));
     const own = new Set(model.output.map((f) => f.name));
-    for (const p of row.passThrough ?? []) {
-      if (own.has(p.name) || outputs.some((o) => o.name === p.name)) throw new NotCompilable("a passed-through segment OutputField named like another result field");
+    const pass = (row.passThrough ?? []).filter((p) => !ownFinal.has(p.name));
+    for (const p of pass) {
+      if (own.has(p.name) || outputs.some((o) => o.name === p.name)) throw new NotCompilable("a passed-through segment OutputField named like the target or a non-final OutputField");
     }
-    const pass = row.passThrough ?? [];
     if (pass.length === 0) return;
     // Passed-through fields come before the MiningModel's own (after the target column).
     const at = target.name !== null ? 1 : 0;
@@ -520,6 +535,12 @@ ${trailing}
       case "probability":
       case "confidence": {
         const locals = f.feature === "confidence" ? (row.confidences ?? row.probabilities) : row.probabilities;
+        if (!locals && row.kind === "category" && row.noDistribution === true) {
+          // The interpreter's categoryValue without a map: missing (nyoka's kNN classifiers write these fields).
+          outputs.push({ name: f.name, storage: "f64", decode: { kind: "number" }, dataType: f.dataType });
+          statements.push(_`NaN`);
+          return;
+        }
         if (!locals || row.kind !== "category") throw new NotCompilable(`OutputField feature=${f.feature} of this model`);
         outputs.push({ name: f.name, storage: "f64", decode: { kind: "number" }, dataType: f.dataType });
         if (f.value === undefined) {
@@ -608,7 +629,7 @@ ${trailing}
 }
 
 /** Runtime functions generated code calls through the constant pool (see helpers.ts). */
-type HelperKey = "normalCdf" | "exp" | "tabulateCategoryExpr" | "batchTexts";
+type HelperKey = "normalCdf" | "exp" | "tabulateCategoryExpr" | "batchTexts" | "categoryNumbers";
 
 /**
  * One model element's field scope, as the interpreter's ModelScope: local derived fields, then

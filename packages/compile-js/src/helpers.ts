@@ -1,6 +1,6 @@
 import { correctlyRoundedExp, normalCdf } from "@porta/ir";
 import { walkTreeBatch } from "./families/node-table.ts";
-import { batchTexts, tabulateCategoryExpr } from "./category-tables.ts";
+import { batchTexts, categoryNumbers, tabulateCategoryExpr } from "./category-tables.ts";
 import { knnRank } from "./families/nearest-neighbor.ts";
 
 /**
@@ -15,6 +15,7 @@ const HELPERS = new Map<string, (...args: never[]) => unknown>([
   ["exp", correctlyRoundedExp],
   ["tabulateCategoryExpr", tabulateCategoryExpr as (...args: never[]) => unknown],
   ["batchTexts", batchTexts as (...args: never[]) => unknown],
+  ["categoryNumbers", categoryNumbers as (...args: never[]) => unknown],
   ["knnRank", knnRank as (...args: never[]) => unknown],
 ]);
 

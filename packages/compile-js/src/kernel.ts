@@ -61,7 +61,9 @@ export interface KernelContext {
   /** Code recording an evaluation error for row `i` (the interpreter would throw it for that row). */
   fail(kind: { code: string; message: string; path?: string }): Code;
   /** A runtime helper function (normalCdf, the correctly rounded exp, ...) by its fixed key. */
-  helper(key: "normalCdf" | "exp"): Name;
+  helper(key: "normalCdf" | "exp" | "categoryNumbers"): Name;
+  /** The per-batch texts of a category column, by code (marks an input column as `text`). */
+  textsOf(col: ColumnRef): Name;
   /** Three-valued logic helper (1/0/-1 operands) for a CompoundPredicate operator. */
   logic(op: "and" | "or" | "xor" | "surrogate"): Name;
   /** The scope of a model nested in this one (a segment). */
@@ -90,6 +92,11 @@ export interface FamilyRow {
   categories?: Value[];
   /** Per-category probability locals (classification), in code order. */
   probabilities?: Name[];
+  /**
+   * True when the interpreter's result has no probability (nor confidence) map at all (k-NN
+   * votes): probability and confidence OutputFields are then missing on every row.
+   */
+  noDistribution?: boolean;
   /** Per-category confidence locals, when the family has them. */
   confidences?: Name[];
   /**
@@ -115,6 +122,8 @@ export interface FamilyRow {
    * for the value, and whether the row has the field at all.
    */
   passThrough?: { name: string; column: OutputColumn; value: Code; present: Code }[];
+  /** The MiningModel's OutputFields with a segmentId that its segmentation computes: row code for the value (NaN: missing). */
+  segmentOutputs?: Map<OutputField, Code>;
 }
 
 /** A model's OutputFields computed per row: `code` writes them (after the family's row and Targets). */

@@ -38,5 +38,6 @@ export { neuralNetworkResult } from "./interpret/neural-network.ts";
 export { normalizeClassification, normalizeRegression } from "./interpret/regression.ts";
 export { prepareTextIndex, compileTextRegex, MAX_LEVENSHTEIN_DISTANCE } from "./interpret/text-index.ts";
 export { normalCdf, erf, erfc } from "./interpret/normal.ts";
+export { averagePathLength } from "./interpret/anomaly-detection.ts";
 // One correctly rounded exp (both names are the same function); expReference is its slow path, for tests and benchmarks.
 export { exp as correctlyRoundedExp, exp as exactExp, expReference } from "./interpret/exp.ts";

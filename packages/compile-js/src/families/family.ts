@@ -14,6 +14,7 @@ import { compileRuleSet } from "./rule-set.ts";
 import { compileScorecard } from "./scorecard.ts";
 import { compileNaiveBayes } from "./naive-bayes.ts";
 import { compileNearestNeighbor } from "./nearest-neighbor.ts";
+import { compileAnomalyDetection } from "./anomaly-detection.ts";
 
 /** Compiles one model element's own evaluation (before Targets and Output) in its scope `ctx`. */
 export function compileFamily(model: ModelNode, ctx: KernelContext, target: TargetFacts): FamilyRow {
@@ -44,12 +45,13 @@ export function compileFamily(model: ModelNode, ctx: KernelContext, target: Targ
       return compileNaiveBayes(model, ctx, target);
     case "nearestNeighbor":
       return compileNearestNeighbor(model, ctx, target);
+    case "anomalyDetection":
+      return compileAnomalyDetection(model, ctx, target);
     case "association":
     case "bayesianNetwork":
     case "gaussianProcess":
     case "baseline":
     case "timeSeries":
-    case "anomalyDetection":
       throw new NotCompilable(modelElementName(model.kind));
     default: {
       const never: never = model;

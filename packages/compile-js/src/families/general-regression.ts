@@ -4,7 +4,7 @@ import {
 } from "@porta/ir";
 import { _, join, type Code, type Name } from "../codegen.ts";
 import { codeOf, MISSING_CODE } from "../columns.ts";
-import { declareLocals, type FamilyRow, type KernelContext } from "../kernel.ts";
+import { declareLocals, type ColumnRef, type FamilyRow, type KernelContext } from "../kernel.ts";
 import type { TargetFacts } from "../targets.ts";
 import { NotCompilable } from "../unsupported.ts";
 import { planOrRefuse } from "./plan.ts";
@@ -108,13 +108,24 @@ function rowCode(row: GrmRow, x: Name, ctx: KernelContext): Code {
   const cov: Code[] = [];
   for (const c of row.covariates) {
     const col = ctx.column(c.field);
-    if (col.kind !== "number") throw new NotCompilable("GeneralRegressionModel covariate on a string field");
-    const v = _`${col.at}`;
-    cov.push(_`if (${v} !== ${v}) return NaN; ${x} = ${c.exponent === undefined ? _`${x} * ${v}` : _`${x} * Math.pow(${v}, ${c.exponent})`};`);
+    const v = ctx.names.name("cv");
+    cov.push(_`const ${v} = ${col.kind === "number" ? col.at : categoryNumber(col, ctx)}; if (${v} !== ${v}) return NaN; ${x} = ${c.exponent === undefined ? _`${x} * ${v}` : _`${x} * Math.pow(${v}, ${c.exponent})`};`);
   }
   // A zero factor product decides the row: covariates are not looked at (JPMML).
   out.push(row.factors.length ? _`if (${x} !== 0) { ${join(cov, " ")} }` : join(cov, " "));
   return join(out, "\n");
+}
+
+/**
+ * A covariate on a string field (R pmml writes MapValues to numeric text, typed string, as a
+ * covariate): the number of the row's code, from a per-batch table of the column's texts.
+ */
+function categoryNumber(col: ColumnRef, ctx: KernelContext): Code {
+  const numbers = ctx.names.name("covNumbers");
+  ctx.declare(_`let ${numbers};`);
+  ctx.step(_`${numbers} = ${ctx.helper("categoryNumbers")}(${ctx.textsOf(col)});`);
+  // A code past the batch's texts is none the interpreter could meet; it reads as missing.
+  return _`(${numbers}[${col.at} + 1] ?? NaN)`;
 }
 
 /** μ = link⁻¹(η + offset) × trials, with the plan's checked link and parameter. */

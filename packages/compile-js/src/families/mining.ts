@@ -1,4 +1,4 @@
-import { lowerNodeTable, type MiningField, type MiningModel, type NodeTable, type Pipeline, type TreeModel, type Value } from "@porta/ir";
+import { formatValue, lowerNodeTable, type MiningField, type MiningModel, type NodeTable, type Pipeline, type TreeModel, type TreeNode, type Value } from "@porta/ir";
 import { _, join, type Code } from "../codegen.ts";
 import { MISSING_CODE } from "../columns.ts";
 import { declareLocals, type FamilyRow, type KernelContext } from "../kernel.ts";
@@ -62,6 +62,11 @@ export function compileMining(model: MiningModel, ctx: KernelContext, target: Ta
   const pipeline = ctx.pipeline;
   const layout = ctx.treeLayout;
   if (!isTreeForest(model, pipeline)) return compileSegmentation(model, ctx, target);
+  const averaged = model.functionName === "classification" && (model.multipleModelMethod === "average" || model.multipleModelMethod === "weightedAverage");
+  // The interpreter orders the combined distribution by first appearance, which decides ties:
+  // straight-line accumulators need that order to be the same on every row.
+  const order = averaged ? distributionOrder(model.segments.map((s) => s.model as TreeModel), target) : null;
+  if (averaged && order === null) return compileSegmentation(model, ctx, target);
   const trees: { tree: TreeModel; weight: number; predicate: Code | null }[] = [];
   for (const segment of model.segments) {
     const m = segment.model;
@@ -79,7 +84,9 @@ export function compileMining(model: MiningModel, ctx: KernelContext, target: Ta
     trees.push({ tree: m, weight: segment.weight, predicate });
   }
   if (model.functionName === "regression") return regressionEnsemble(model, trees, ctx, layout);
-  if (model.functionName === "classification") return voteEnsemble(model, trees, ctx, target, layout);
+  if (model.functionName === "classification") {
+    return order ? averageEnsemble(model, trees, order, ctx, target, layout) : voteEnsemble(model, trees, ctx, target, layout);
+  }
   throw new NotCompilable(`MiningModel ${model.functionName}`);
 }
 
@@ -100,7 +107,7 @@ function isTreeForest(model: MiningModel, pipeline: Pipeline): boolean {
 
 const ctxFreeMethods: Record<string, string[]> = {
   regression: ["sum", "average", "weightedSum", "weightedAverage"],
-  classification: ["majorityVote", "weightedMajorityVote"],
+  classification: ["majorityVote", "weightedMajorityVote", "average", "weightedAverage"],
 };
 
 type CompiledSegment = { tree: TreeModel; weight: number; predicate: Code | null };
@@ -246,4 +253,118 @@ if (${ran}[i] === 1 && ${seq}[i] > 0) {
   }
 }`;
   return { prepass: join(pre, "\n"), body, value, kind: "category", categories, probabilities };
+}
+
+/**
+ * The nodes a tree can end at (the compiled tree function's results): leaves; with
+ * lastPrediction any node; with returnLastPrediction a node that has a score.
+ */
+function resultNodes(tree: TreeModel): TreeNode[] {
+  const out: TreeNode[] = [];
+  const stack: TreeNode[] = [tree.root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    const last = tree.missingValueStrategy === "lastPrediction" || (tree.noTrueChildStrategy === "returnLastPrediction" && n.score !== undefined);
+    if (n.children.length === 0 || last) out.push(n);
+    stack.push(...n.children);
+  }
+  return out;
+}
+
+/**
+ * The one category order every result node of every tree lists in its ScoreDistributions
+ * (typed as the target), or null when nodes differ or one has no distribution: the interpreter
+ * then keys its average by a row-dependent first appearance, or reports a segment without one.
+ */
+function distributionOrder(trees: readonly TreeModel[], target: TargetFacts): Value[] | null {
+  let order: Value[] | null = null;
+  let keys = "";
+  for (const tree of trees) {
+    for (const node of resultNodes(tree)) {
+      if (node.scoreDistributions.length === 0) return null;
+      const values = node.scoreDistributions.map((d) => target.category(d.value));
+      const k = JSON.stringify(values.map((v) => formatValue(v)));
+      if (order === null) { order = values; keys = k; } else if (k !== keys) return null;
+    }
+  }
+  // A category listed twice in a node collapses in the interpreter's map.
+  if (order && new Set(order.map((v) => formatValue(v))).size !== order.length) return null;
+  return order;
+}
+
+/**
+ * Forests of classification trees averaged (average, weightedAverage; aggregateProbabilities),
+ * as nyoka's and sklearn2pmml's random forests write them: tree-major, each tree adding its
+ * leaf's probabilities to straight-line per-class accumulators, in segment order (so the sums
+ * are the interpreter's bit for bit); a tree with no prediction makes the row's prediction
+ * missing (missingPredictionTreatment="continue").
+ */
+function averageEnsemble(model: MiningModel, segments: CompiledSegment[], order: Value[], ctx: KernelContext, target: TargetFacts, layout: TreeLayout): FamilyRow {
+  const weightedMethod = model.multipleModelMethod === "weightedAverage";
+  if (segments.some((s) => s.weight < 0)) throw new NotCompilable("negative Segment weight");
+  // A row whose segments weigh 0 in all is an error the interpreter reports.
+  if (weightedMethod && segments.some((s) => s.weight === 0)) throw new NotCompilable("weightedAverage with a zero Segment weight");
+  const categories: Value[] = [...target.categories];
+  const soa = nodeTableFor(segments, ctx, layout);
+  const soaProbs = soa ? treeTables(soa.table.nodes, segments[0].tree, target, categories).probabilities! : undefined;
+  const compiled = soa ? [] : segments.map((s) => {
+    const { fn, nodes } = compileTreeFunction(s.tree, ctx);
+    return { ...s, fn, probs: treeTables(nodes, s.tree, target, categories).probabilities! };
+  });
+  // Column of each ordered category in the node tables (the shared list is complete now).
+  const K = categories.length;
+  const columns = order.map((v) => categories.findIndex((c) => formatValue(c) === formatValue(v)));
+  const L = order.length;
+  const acc = ctx.names.name("acc");
+  const count = ctx.names.name("count");
+  const bad = ctx.names.name("bad");
+  // Module-level, allocated per batch: each tree's loop is a function of its own, so the kernel
+  // does not grow with the number of trees (V8 stops optimising large functions).
+  ctx.declare(_`let ${acc}, ${count}, ${bad};`);
+  const pre: Code[] = [_`${acc} = new Float64Array(n * ${L}); ${count} = new Float64Array(n); ${bad} = new Uint8Array(n);`];
+  // One tree's leaf `node` (< 0: no prediction) of weight w (null: 1) into row i's accumulators.
+  const add = (probs: Code, node: Code, w: Code | null, inc: Code): Code => {
+    const terms = columns.map((c, j) => {
+      const p = _`${probs}[o + ${c}]`;
+      return _`${acc}[a + ${j}] += ${w === null ? p : _`${w} * ${p}`};`;
+    });
+    return _`if (${node} < 0) { ${bad}[i] = 1; } else { const o = ${node} * ${K}, a = i * ${L}; ${join(terms, " ")} ${count}[i] += ${inc}; }`;
+  };
+  const inc = (s: CompiledSegment): Code => _`${weightedMethod ? s.weight : 1}`;
+  const weightOf = (s: CompiledSegment): Code | null => (weightedMethod && s.weight !== 1 ? _`${s.weight}` : null);
+  if (soa) {
+    const table = ctx.pool.add(walkable(soa.table), "table");
+    const walk = ctx.pool.add(walkTreeBatch, "walkTreeBatch");
+    const probs = ctx.pool.add(soaProbs!, "probs");
+    const weights = ctx.pool.add(Float64Array.from(segments, (s) => (weightedMethod ? s.weight : 1)), "weights");
+    const nodes = ctx.names.name("nodes");
+    const cols = ctx.names.name("tcols");
+    pre.push(_`const ${nodes} = new Int32Array(n); const ${cols} = ${soa.cols};
+for (let t = 0; t < ${segments.length}; t++) {
+  ${walk}(${table}, t, n, ${cols}, ${nodes});
+  const w = ${weights}[t];
+  if (w === 1) { for (let i = 0; i < n; i++) { const k = ${nodes}[i]; ${add(probs, _`k`, null, _`1`)} } }
+  else { for (let i = 0; i < n; i++) { const k = ${nodes}[i]; ${add(probs, _`k`, _`w`, _`w`)} } }
+}`);
+  }
+  for (const s of compiled) {
+    const probs = ctx.pool.add(s.probs, "probs");
+    const node = ctx.names.name("node");
+    const guard = s.predicate ? _`if (${s.predicate} !== 1) continue;` : _``;
+    const fn = ctx.names.name("averageTree");
+    ctx.declare(_`function ${fn}(n) { for (let i = 0; i < n; i++) { ${guard} const ${node} = ${s.fn}(i); ${add(probs, node, weightOf(s), inc(s))} } }`);
+    pre.push(_`${fn}(n);`);
+  }
+  const value = ctx.names.name("value");
+  const probabilities = order.map(() => ctx.names.name("p"));
+  const best = ctx.names.name("best");
+  // No segment ran, or one predicted nothing: the prediction is missing. The winner is the
+  // first category, in the distributions' order, with a strictly greater probability.
+  const body = _`let ${value} = ${MISSING_CODE}; ${declareLocals(probabilities)}
+if (${bad}[i] === 0 && ${count}[i] > 0) {
+  ${join(probabilities.map((p, j) => _`${p} = ${acc}[i * ${L} + ${j}] / ${count}[i];`), "\n  ")}
+  let ${best} = -Infinity;
+  ${join(probabilities.map((p, j) => _`if (${p} > ${best}) { ${best} = ${p}; ${value} = ${j}; }`), "\n  ")}
+}`;
+  return { prepass: join(pre, "\n"), body, value, kind: "category", categories: order, probabilities, staticProbabilities: true };
 }

@@ -55,6 +55,13 @@ describe("compiled NearestNeighborModel gives the interpreter's answers", () => 
     expectSameAnswers(knn("classification", "t", `numberOfNeighbors="3"`, `<cityBlock/>`,
       `<KNNInput field="x" compareFunction="equal"/><KNNInput field="y"/>`, `<OutputField name="p" feature="predictedValue"/>`), xyRows);
   });
+  it("probability and confidence OutputFields of a vote (nyoka's kNN classifiers write them): the result has no distribution, so they are missing", () => {
+    const doc = knn("classification", "t", `numberOfNeighbors="3"`, "<euclidean/>", undefined,
+      `<OutputField name="pyes" feature="probability" value="yes"/><OutputField name="pno" feature="probability" value="no" dataType="double"/><OutputField name="pw" feature="probability"/><OutputField name="cf" feature="confidence" value="yes"/><OutputField name="p" feature="predictedValue"/>`);
+    expectSameAnswers(doc, xyRows);
+    const { results } = new CompiledScorer(compilePipeline(parsePmml(doc))).scoreRows(xyRows.slice(0, 2));
+    expect(results.map((r) => [r?.pyes, r?.pno, r?.pw, r?.cf])).toEqual([[null, null, null, null], [null, null, null, null]]);
+  });
   it("round-trips through serializeCompiled/deserializeCompiled", () => {
     const doc = knn("classification", "t", `numberOfNeighbors="3" categoricalScoringMethod="weightedMajorityVote"`, "<euclidean/>", undefined,
       `<OutputField name="p" feature="predictedValue"/><OutputField name="id1" feature="entityId"/>`);

@@ -180,5 +180,6 @@ let ${max} = -Infinity; for (let ${j} = 0; ${j} < ${C}; ${j}++) if (${seen}[${j}
 let ${best} = ${C}; for (let ${j} = 0; ${j} < ${C}; ${j}++) if (${seen}[${j}] === 1 && ${V}[${j}] === ${max} && ${P}[${j}] < ${best}) { ${best} = ${P}[${j}]; ${value} = ${j}; }
 if (${best} === ${C}) { ${ctx.fail({ code: "PMML_UNDEFINED_RESULT", message: "no neighbour has a usable vote weight", path: model.path })} }`;
   const body = _`let ${value} = ${MISSING_CODE};\n${join(statements, "\n")}\n${score}`;
-  return { body, value, kind: "category", categories, entity: { index: entity, ids } };
+  // Votes are no distribution: the interpreter's result carries no probabilities.
+  return { body, value, kind: "category", categories, noDistribution: true, entity: { index: entity, ids } };
 }

@@ -119,6 +119,30 @@ describe("compiled selectFirst and modelChain (evaluateSegments, passThrough)", 
       expect(new CompiledScorer(back).scoreRows(xyRows)).toEqual(new CompiledScorer(compiled).scoreRows(xyRows));
     }
   });
+  it("a final OutputField of the MiningModel replaces the passed-through one of its name (computeOutputs; jpmml-xgboost's, nyoka's repeated fields)", () => {
+    // The segments name their probability of "no" like the MiningModel's probability of "yes": the MiningModel's own value must win.
+    const seg = (model: string) => withOutput(model, `<Output><OutputField name="pyes" feature="probability" value="no"/><OutputField name="only" feature="predictedValue"/></Output>`);
+    for (const method of ["selectFirst", "modelChain"]) {
+      const segments: [string, string][] = method === "selectFirst"
+        ? [[low, network(0.9)], ["<True/>", seg(network(-1.3, "tanh"))]]
+        : [["<True/>", network(0.9)], ["<True/>", seg(network(-1.3, "tanh"))]];
+      expectSameAnswers(select(method, segments, "", probabilities, "classification"), xyRows);
+    }
+  });
+  it("modelChain: OutputFields with segmentId evaluate their expression in that segment's scope, missing where it did not run (R pmml's gbm multinomial)", () => {
+    const first = withOutput(regression(1, 2, 0), `<Output><OutputField name="u0" feature="predictedValue" dataType="double"/></Output>`);
+    const second = withOutput(regression(0.5, 0, 1), `<Output><OutputField name="t1" feature="predictedValue" dataType="double"/>
+      <OutputField name="u1" feature="transformedValue" dataType="double"><Apply function="+"><FieldRef field="u0"/><FieldRef field="t1"/></Apply></OutputField></Output>`);
+    const own = `<Output><OutputField name="pred" feature="predictedValue"/>
+      <OutputField name="link1" feature="transformedValue" dataType="double" segmentId="s1"><FieldRef field="u1"/></OutputField>
+      <OutputField name="link0x" feature="transformedValue" dataType="float" segmentId="s0"><Apply function="*"><FieldRef field="u0"/><FieldRef field="x"/></Apply></OutputField>
+      <OutputField name="nowhere" feature="decision" dataType="double" segmentId="s9"><FieldRef field="x"/></OutputField></Output>`;
+    const text = select("modelChain", [["<True/>", first], [notC, second], ["<True/>", regression(0.1, 0.1, 0.1)]], "", own);
+    expectSameAnswers(text, xyRows);
+    const { results } = new CompiledScorer(compilePipeline(parsePmml(text))).scoreRows([{ x: 1, y: 2, z: "a" }, { x: 1, y: 2, z: "c" }]);
+    // u0 = 1 + 2·1 = 3; u1 = u0 + (0.5 + 2) where s1 ran; s9 names no segment.
+    expect(results.map((r) => [r?.link1, r?.link0x, r?.nowhere])).toEqual([[5.5, 3, null], [null, 3, null]]);
+  });
   it("modelChain: a later segment reading a field its definer did not define fails the row", () => {
     const first = withOutput(regression(1, 2, 0), `<Output><OutputField name="s1" feature="predictedValue" isFinalResult="false"/></Output>`);
     const second = withOutput(regression(0, 0, 1), `<Output><OutputField name="s2" feature="predictedValue"/></Output>`).replace(`<NumericPredictor name="x" coefficient="0"/>`, `<NumericPredictor name="s1" coefficient="3"/>`).replace(`<MiningField name="x"/>`, `<MiningField name="s1"/>`);

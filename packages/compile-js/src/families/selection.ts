@@ -1,4 +1,4 @@
-import { formatValue, type MiningModel, type Value } from "@porta/ir";
+import { formatValue, type MiningModel, type OutputField, type Value } from "@porta/ir";
 import { _, join, type Code, type Name } from "../codegen.ts";
 import { MISSING_CODE } from "../columns.ts";
 import { declareLocals, type ComputedOutput, type FamilyRow, type KernelContext, type ModelOutputs } from "../kernel.ts";
@@ -14,6 +14,8 @@ interface SelectedSegment {
   defined: Name | null;
   /** Whether its prediction can be the MiningModel's (same functionName). */
   matches: boolean;
+  /** Per-row 1 where the segment ran (its predicate held), when an OutputField with its segmentId needs it. */
+  ran: Name | null;
   /**
    * Batch steps its compilation declared (derived-field fills, output arrays). In a chain they
    * run just before the segment: a LocalTransformation of segment k may read the OutputFields of
@@ -71,8 +73,9 @@ export function compileSelection(model: MiningModel, ctx: KernelContext, _target
         });
       }
     }
-    return { s, index, outputs, defined, matches: ok, steps };
+    return { s, index, outputs, defined, matches: ok, steps, ran: null };
   });
+  const segmentOutputs = segmentIdOutputs(model, selected, ctx, chain);
   const union = selected.filter((x) => x.matches);
   if (union.length === 0) throw new NotCompilable("modelChain without a segment of the MiningModel's functionName");
   const kind = union[0].s.row.kind;
@@ -138,7 +141,7 @@ ${uprob} = ${hasProbabilities ? _`new Float64Array(n * ${K})` : _`null`}; ${ucon
     const fn = ctx.names.name("segment");
     const missing = missingPrediction(s.row);
     const guard = chain ? _`if (${stop}[i] === 1) continue;` : _`if (${sel}[i] !== -1) continue;`;
-    const take = _`${sel}[i] = ${index}; ${x.defined ? _`${x.defined}[i] = 0;` : _``} ${x.matches ? write(x) : _``}`;
+    const take = _`${sel}[i] = ${index}; ${x.defined ? _`${x.defined}[i] = 0;` : _``} ${x.ran ? _`${x.ran}[i] = 1;` : _``} ${x.matches ? write(x) : _``}`;
     let choose: Code;
     if (treatment === "returnMissing") choose = chain ? _`if (${missing}) ${stop}[i] = 1; else { ${take} }` : _`if (${missing}) ${sel}[i] = -2; else { ${take} }`;
     // A skipped segment still counts as run: where every segment is skipped, the first one run is passed through.
@@ -198,7 +201,7 @@ if (${ok}) {
     return { name, column, value: _`(${value})`, present };
   });
 
-  const row: FamilyRow = { body, value, kind, passThrough };
+  const row: FamilyRow = { body, value, kind, passThrough, segmentOutputs };
   if (kind === "category") {
     row.categories = categories;
     row.displayValues = displays;
@@ -206,4 +209,42 @@ if (${ok}) {
     if (confidences) row.confidences = confidences;
   }
   return row;
+}
+
+/**
+ * The MiningModel's OutputFields with a segmentId (segmentOutputValue): a transformedValue or
+ * decision expression evaluated in that segment's scope, missing where the segment did not run.
+ * R pmml's gbm multinomial reads each class's last `UpdatedPredictedValue` this way. Evaluated in
+ * the row loop, after every segment ran, as the interpreter's computeOutputs: the segment's
+ * fields read are then in their final state.
+ */
+function segmentIdOutputs(model: MiningModel, selected: SelectedSegment[], ctx: KernelContext, chain: boolean): Map<OutputField, Code> {
+  const out = new Map<OutputField, Code>();
+  const fields = model.output.filter((f) => f.segmentId !== undefined);
+  if (fields.length === 0) return out;
+  // returnMissing stops a chain where the interpreter has still recorded the segment's run;
+  // skipSegment with selectFirst lets a skipped segment run without being selected.
+  if (model.missingPredictionTreatment !== "continue") throw new NotCompilable(`OutputField segmentId with missingPredictionTreatment=${model.missingPredictionTreatment}`);
+  const ids = selected.map((x) => x.s.segment.id ?? String(x.index + 1));
+  for (const f of fields) {
+    if ((f.feature !== "transformedValue" && f.feature !== "decision") || f.expr === undefined || f.value !== undefined) {
+      throw new NotCompilable(`OutputField segmentId feature=${f.feature}`);
+    }
+    if (f.dataType !== "double" && f.dataType !== "float") throw new NotCompilable(`OutputField segmentId of dataType ${f.dataType ?? "(none)"}`);
+    const at = ids.flatMap((id, k) => (id === f.segmentId ? [k] : []));
+    if (at.length > 1) throw new NotCompilable("OutputField segmentId naming several segments");
+    if (at.length === 0) { out.set(f, _`NaN`); continue; }
+    const x = selected[at[0]];
+    if (!chain) throw new NotCompilable("OutputField segmentId of a selectFirst MiningModel");
+    if (!x.ran) {
+      const ran = ctx.names.name("ran");
+      ctx.declare(_`let ${ran};`);
+      ctx.step(_`${ran} = new Uint8Array(n);`);
+      x.ran = ran;
+    }
+    const value = x.s.sctx.expr(f.expr);
+    // castOutput to double or float (the value of a numeric expression; NaN stays missing).
+    out.set(f, _`(${x.ran}[i] === 1 ? ${f.dataType === "float" ? _`Math.fround(${value})` : value} : NaN)`);
+  }
+  return out;
 }
