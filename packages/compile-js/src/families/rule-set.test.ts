@@ -1,5 +1,6 @@
-import { describe, it } from "vitest";
-import { expectSameAnswers, pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+import { it } from "vitest";
+import { pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+import { describeEachBackend } from "../../../../test/each-backend.ts";
 
 function ruleSet(attrs: string): string {
   return pmml(xyFields, `<RuleSetModel functionName="classification">
@@ -9,10 +10,10 @@ function ruleSet(attrs: string): string {
 </RuleSet></RuleSetModel>`);
 }
 
-describe("compiled RuleSetModel defaults (JPMML RuleSetModelEvaluator)", () => {
-  it("a row no rule fires for is refused without defaultScore or defaultConfidence, scored with both", () => {
+describeEachBackend("RuleSetModel defaults (JPMML RuleSetModelEvaluator)", (backend) => {
+  it("a row no rule fires for is refused without defaultScore or defaultConfidence, scored with both", async () => {
     for (const attrs of ["", `defaultScore="no"`, `defaultConfidence="0.2"`, `defaultScore="no" defaultConfidence="0.2"`]) {
-      expectSameAnswers(ruleSet(attrs), xyRows);
+      await backend.expectSameAnswers(ruleSet(attrs), xyRows);
     }
   });
 });

@@ -1,5 +1,6 @@
-import { describe, it } from "vitest";
-import { expectSameAnswers, pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+import { it } from "vitest";
+import { pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+import { describeEachBackend } from "../../../../test/each-backend.ts";
 
 const mining = `<MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="z"/><MiningField name="r" usageType="target"/></MiningSchema>`;
 const output = `<Output><OutputField name="score" feature="predictedValue"/>
@@ -27,13 +28,13 @@ function scorecard(algorithm: string, complete: boolean): string {
 </Characteristics></Scorecard>`);
 }
 
-describe("compiled Scorecard gives the interpreter's answers (§Scorecard, reason codes)", () => {
+describeEachBackend("Scorecard gives the interpreter's answers (§Scorecard, reason codes)", (backend) => {
   for (const algorithm of ["pointsBelow", "pointsAbove"]) {
-    it(`${algorithm}: ranks, ties by first appearance, negative totals dropped, complex partial scores`, () => {
-      expectSameAnswers(scorecard(algorithm, true), xyRows);
+    it(`${algorithm}: ranks, ties by first appearance, negative totals dropped, complex partial scores`, async () => {
+      await backend.expectSameAnswers(scorecard(algorithm, true), xyRows);
     });
   }
-  it("no TRUE Attribute is an error for that row; a missing complex partial score a missing score", () => {
-    expectSameAnswers(scorecard("pointsBelow", false), [...xyRows, { x: 3, y: null, z: "a" }]);
+  it("no TRUE Attribute is an error for that row; a missing complex partial score a missing score", async () => {
+    await backend.expectSameAnswers(scorecard("pointsBelow", false), [...xyRows, { x: 3, y: null, z: "a" }]);
   });
 });
