@@ -3,7 +3,7 @@ import {
   type ScoreResult, type Session,
 } from "@porta/backend";
 import {
-  classificationScheme, formatValue, neuralNetworkResult, normalizeClassification, normalizeRegression, preparePipeline, PipelineScope,
+  classificationScheme, clusteringResult, formatValue, neuralNetworkResult, normalizeClassification, normalizeRegression, preparePipeline, PipelineScope,
   runModel, toCategory, toNumber, treeNodeResult, type ModelNode, type ModelResult, type ModelScope, type PreparedPipeline, type TargetInfo,
   type Value,
 } from "@porta/ir";
@@ -134,6 +134,10 @@ export class OnnxSession implements Session {
           values.set(decode.ids[k], v);
         }
         return neuralNetworkResult(model, scope, target, values);
+      }
+      case "clustering": {
+        const { data, width } = outputs.get(decode.output)!;
+        return clusteringResult(decode.plan, Array.from(data.subarray(i * width, i * width + decode.plan.clusters.length)));
       }
     }
   }
