@@ -25,8 +25,8 @@ export const BACKEND_SCOPE: Readonly<Record<string, BackendScope>> = {
     accepts: { pmml: 33, "pmml-wild": 92 },
   },
   onnx: {
-    refuses: "what the ONNX export does not reproduce exactly (packages/onnx: GeneralRegression, SVM, clustering other than sums of absDiff powers, naive Bayes, k-NN, modelChain outputs, text functions, …); the interpreter or compile-js scores them",
-    accepts: { pmml: 19, "pmml-wild": 56 },
+    refuses: "what the ONNX export does not reproduce exactly (packages/onnx: CoxRegression and contrast matrices, SVM, clustering other than sums of absDiff powers, naive Bayes, k-NN, modelChain outputs, text functions, …); the interpreter or compile-js scores them",
+    accepts: { pmml: 24, "pmml-wild": 67 },
     // Double tensors throughout; onnxruntime's Exp is not correctly rounded and MatMul may sum in
     // another order, so numbers differ from the interpreter's in the last digits (~1e-14).
     precision: 1e-12,

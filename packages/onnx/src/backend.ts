@@ -3,7 +3,7 @@ import {
   type ScoreResult, type Session,
 } from "@porta/backend";
 import {
-  classificationScheme, clusteringResult, formatValue, neuralNetworkResult, normalizeClassification, normalizeRegression, preparePipeline, PipelineScope,
+  classificationScheme, clusteringResult, formatValue, generalRegressionResult, neuralNetworkResult, normalizeClassification, normalizeRegression, preparePipeline, PipelineScope,
   runModel, toCategory, toNumber, treeNodeResult, type ModelNode, type ModelResult, type ModelScope, type PreparedPipeline, type TargetInfo,
   type Value,
 } from "@porta/ir";
@@ -138,6 +138,14 @@ export class OnnxSession implements Session {
       case "clustering": {
         const { data, width } = outputs.get(decode.output)!;
         return clusteringResult(decode.plan, Array.from(data.subarray(i * width, i * width + decode.plan.clusters.length)));
+      }
+      case "generalRegression": {
+        if (model.kind !== "generalRegression") return undefined;
+        const { data, width } = outputs.get(decode.output)!;
+        return generalRegressionResult(model, decode.plan, (k) => {
+          const eta = data[i * width + k];
+          return Number.isNaN(eta) ? null : eta;
+        }, scope);
       }
     }
   }

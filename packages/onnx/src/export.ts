@@ -7,13 +7,15 @@ import { TreeForest } from "./families/tree.ts";
 import { regressionTables } from "./families/regression.ts";
 import { neuralNetwork } from "./families/neural-network.ts";
 import { clusteringDistances } from "./families/clustering.ts";
+import { generalRegressionEtas, type LinearGrmPlan } from "./families/general-regression.ts";
 
 /** How the backend reads one model element's family result from the session's outputs. */
 export type NodeDecode =
   | { kind: "tree"; column: number }
   | { kind: "regression"; output: string; tables: number }
   | { kind: "neuralNetwork"; output: string; ids: string[] }
-  | { kind: "clustering"; output: string; plan: ClusteringPlan };
+  | { kind: "clustering"; output: string; plan: ClusteringPlan }
+  | { kind: "generalRegression"; output: string; plan: LinearGrmPlan; etas: number };
 
 export interface ExportedPipeline {
   /** The ModelProto. */
@@ -39,7 +41,7 @@ const ELEMENT: Record<ModelNode["kind"], string> = {
  * are one [N,1] double column per DataField read (a text field as the index of its category in
  * the `porta.categories` metadata, -1 for another value, NaN missing). Outputs: `leaves` (the leaf
  * row reached in every tree), `tables_k` (RegressionTable values), `neurons_k` (every neuron),
- * `distances_k` (each cluster's distance), and
+ * `distances_k` (each cluster's distance), `etas_k` (GeneralRegression linear predictors), and
  * where the top-level model is a plain regression tree ensemble `predicted_value`.
  * Throws NotExportable naming the element it cannot reproduce.
  */
@@ -70,6 +72,11 @@ export function exportPipeline(pipeline: Pipeline): ExportedPipeline {
       case "clustering": {
         const { distances, plan } = clusteringDistances(model, scope);
         nodes.set(model, { kind: "clustering", output: output(g, distances, `distances_${outputs.length}`, outputs), plan });
+        return;
+      }
+      case "generalRegression": {
+        const { etas, plan, count } = generalRegressionEtas(model, scope, model === pipeline.model);
+        nodes.set(model, { kind: "generalRegression", output: output(g, etas, `etas_${outputs.length}`, outputs), plan, etas: count });
         return;
       }
       case "mining":
