@@ -126,13 +126,9 @@ export class OnnxSession implements Session {
       case "neuralNetwork": {
         if (model.kind !== "neuralNetwork") return undefined;
         const { data, width } = outputs.get(decode.output)!;
-        const values = new Map<string, number>();
-        for (let k = 0; k < decode.ids.length; k++) {
-          const v = data[i * width + k];
-          // A missing input makes the network's result missing.
-          if (k < model.inputs.length && Number.isNaN(v)) return { value: null };
-          values.set(decode.ids[k], v);
-        }
+        // Every input and neuron by slot (the plan's order); a missing input makes the result missing.
+        const values = data.subarray(i * width, i * width + decode.ids.length);
+        for (let k = 0; k < model.inputs.length; k++) if (Number.isNaN(values[k])) return { value: null };
         return neuralNetworkResult(model, scope, target, values);
       }
       case "clustering": {

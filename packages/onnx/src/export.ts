@@ -13,7 +13,7 @@ import { generalRegressionEtas, type LinearGrmPlan } from "./families/general-re
 export type NodeDecode =
   | { kind: "tree"; column: number }
   | { kind: "regression"; output: string; tables: number }
-  | { kind: "neuralNetwork"; output: string; ids: string[] }
+  | { kind: "neuralNetwork"; output: string; ids: readonly string[] }
   | { kind: "clustering"; output: string; plan: ClusteringPlan }
   | { kind: "generalRegression"; output: string; plan: LinearGrmPlan; etas: number };
 

@@ -1,12 +1,9 @@
-import { parseNumber, toDataType, type BayesDistribution, type NaiveBayesModel, type Value } from "@porta/ir";
+import { lowerNaiveBayes, type BayesDistribution, type NaiveBayesModel } from "@porta/ir";
 import { _, join, type Code, type Name } from "../codegen.ts";
 import { codeOf, MISSING_CODE } from "../columns.ts";
 import { type FamilyRow, type KernelContext } from "../kernel.ts";
 import type { TargetFacts } from "../targets.ts";
 import { NotCompilable } from "../unsupported.ts";
-
-/** JPMML's Precision.EPSILON test for a zero count (as the interpreter). */
-const ZERO_COUNT = 1.1102230246251565e-16;
 
 /**
  * NaiveBayesModel as the interpreter's evaluateNaiveBayes: per target category a log sum,
@@ -16,64 +13,45 @@ const ZERO_COUNT = 1.1102230246251565e-16;
  * (category, ln p) pairs in typed arrays; continuous inputs evaluate their density per row with
  * the interpreter's arithmetic.
  *
- * The interpreter's log map is ordered by first insertion; when every category an input names
- * is already a BayesOutput category the order is the BayesOutput's whatever the row, which is
- * what a static category list needs (otherwise: NotCompilable).
+ * The plan's categories, priors and (category, ln p) runs are read as they are.
+ * The interpreter's result holds a category only an input names only once a row added to it;
+ * a static category list needs every category counted by the BayesOutput (otherwise: NotCompilable).
  */
 export function compileNaiveBayes(model: NaiveBayesModel, ctx: KernelContext, target: TargetFacts): FamilyRow {
-  const categories: Value[] = [];
-  const slots = new Map<Value, number>();
-  const init: (number | undefined)[] = [];
-  for (const c of model.bayesOutput.counts) {
-    const key = target.category(c.value);
-    let k = slots.get(key);
-    if (k === undefined) { k = categories.length; categories.push(key); slots.set(key, k); }
-    init[k] = (init[k] ?? 0) + Math.log(c.count);
-  }
-  if (categories.length === 0) throw new NotCompilable("NaiveBayesModel without BayesOutput counts");
-  const slot = (text: string): number => {
-    const k = slots.get(target.category(text));
-    if (k === undefined) throw new NotCompilable("a NaiveBayesModel input naming a target category the BayesOutput does not count");
-    return k;
-  };
+  const plan = lowerNaiveBayes(model, target);
+  if (plan.counted === 0) throw new NotCompilable("NaiveBayesModel without BayesOutput counts");
+  if (plan.categories.length > plan.counted) throw new NotCompilable("a NaiveBayesModel input naming a target category the BayesOutput does not count");
+  const categories = plan.categories.slice();
   const K = categories.length;
   const logs = ctx.names.name("nbLogs");
-  const initial = ctx.pool.add(Float64Array.from(init as number[]), "nbInit");
+  const initial = ctx.pool.add(Float64Array.from(plan.priors), "nbInit");
   ctx.declare(_`const ${logs} = new Float64Array(${K});`);
   const statements: Code[] = [_`${logs}.set(${initial});`];
   const addLog = (k: number, p: Code) => _`${logs}[${k}] += Math.log(${p});`;
 
-  for (const input of model.inputs) {
-    if (input.derived) throw new NotCompilable("BayesInput with a DerivedField");
+  for (const input of plan.inputs) {
     const col = ctx.column(input.field);
-    if (input.stats) {
+    if (input.kind === "continuous") {
       if (col.kind === "category") {
         // numeric(v): a text value is an evaluation error of the row.
         statements.push(_`if (${col.at} !== ${MISSING_CODE}) { ${ctx.fail({ code: "PMML_NOT_A_NUMBER", message: `BayesInput "${input.field}" has TargetValueStats but the value is not a number`, path: input.path })} }`);
         continue;
       }
       const x = ctx.names.name("nbx");
-      const adds = input.stats.flatMap((stat) => {
-        const d = stat.distribution;
-        if (d.kind === "gaussian" && d.variance <= 0) return [];
+      const adds = input.densities.map(({ category, distribution }) => {
         const p = ctx.names.name("nbp");
-        return [_`{ let ${p} = ${density(d, x, ctx)}; if (${p} < ${model.threshold}) ${p} = ${model.threshold}; ${addLog(slot(stat.value), p)} }`];
+        return _`{ let ${p} = ${density(distribution, x, ctx)}; if (${p} < ${plan.threshold}) ${p} = ${plan.threshold}; ${addLog(category, p)} }`;
       });
       statements.push(_`{ const ${x} = ${col.at}; if (${x} === ${x}) { ${join(adds, "\n")} } }`);
       continue;
     }
-    // Σ over the input's PairCounts per target category text (the interpreter's countSums).
-    const sums = new Map<string, number>();
-    for (const pair of input.pairCounts) for (const c of pair.counts) sums.set(c.value, sums.has(c.value) ? sums.get(c.value)! + c.count : c.count);
-    const runs = input.pairCounts.map((pair) => join(pair.counts.map((c) => {
-      const p = Math.abs(c.count) <= ZERO_COUNT ? model.threshold : c.count / (sums.get(c.value) ?? NaN);
-      return _`${logs}[${slot(c.value)}] += ${Math.log(p)};`;
-    }), " "));
+    if (input.derived) throw new NotCompilable("BayesInput with a DerivedField");
+    const runs = input.pairs.map((pair) => join(pair.terms.map((t) => _`${logs}[${t.category}] += ${t.log};`), " "));
     if (col.kind === "category") {
       // First PairCounts of each dictionary code (formatValue(v) === text is the dictionary's own test).
       const firstByCode = new Map<number, number>();
-      input.pairCounts.forEach((pair, j) => {
-        const code = codeOf(col.input!, pair.value);
+      input.pairs.forEach((pair, j) => {
+        const code = codeOf(col.input!, pair.text);
         if (!firstByCode.has(code)) firstByCode.set(code, j);
       });
       const v = ctx.names.name("nbv");
@@ -82,9 +60,8 @@ export function compileNaiveBayes(model: NaiveBayesModel, ctx: KernelContext, ta
       const boolean = fieldDataType(ctx, input.field) === "boolean";
       const x = ctx.names.name("nbx");
       const branches: Code[] = [];
-      input.pairCounts.forEach((pair, j) => {
-        const typed = boolean ? toDataType(pair.value, "boolean") : parseNumber(pair.value);
-        const y = typeof typed === "boolean" ? (typed ? 1 : 0) : typeof typed === "number" ? typed : undefined;
+      input.pairs.forEach((pair, j) => {
+        const y = boolean ? (pair.boolean === undefined ? undefined : pair.boolean ? 1 : 0) : pair.number;
         // A category that is no number of the field's type matches no value.
         if (y !== undefined) branches.push(_`if (${x} === ${y}) { ${runs[j]} }`);
       });

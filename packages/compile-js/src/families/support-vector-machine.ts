@@ -1,9 +1,10 @@
-import { toDataType, type SupportVectorMachineModel, type SvmKernel, type Value } from "@porta/ir";
+import { lowerSvm, type SupportVectorMachineModel, type SvmClassMachinePlan, type SvmKernel, type SvmMachinePlan, type SvmPlan } from "@porta/ir";
 import { _, join, type Code, type Name } from "../codegen.ts";
 import { codeOf, MISSING_CODE } from "../columns.ts";
 import { declareLocals, type FamilyRow, type KernelContext } from "../kernel.ts";
 import type { TargetFacts } from "../targets.ts";
 import { NotCompilable } from "../unsupported.ts";
+import { planOrRefuse } from "./plan.ts";
 
 /**
  * SupportVectorMachineModel as the interpreter's evaluateSvm: the row's vector in a reused
@@ -35,53 +36,34 @@ export function compileSvm(model: SupportVectorMachineModel, ctx: KernelContext,
   });
   // A missing vector field fails the row (JPMML's MissingValueException), as in the interpreter.
   head.push(_`if (${missing}) { ${ctx.fail({ code: "PMML_MISSING_VALUE", message: "a VectorFields field is missing", path: model.path })} }`);
-  const { fn: machine, prepare } = machineFunction(model, ctx, x, F);
-  const fs = model.machines.map(() => ctx.names.name("f"));
+  const plan = planOrRefuse("SupportVectorMachineModel", () => lowerSvm(model, target));
+  const machines = plan.kind === "regression" ? [plan.machine] : plan.machines;
+  const { fn: machine, prepare } = machineFunction(plan, machines, ctx, x, F);
+  const fs = machines.map(() => ctx.names.name("f"));
   const machinesCode = join(fs.map((f, m) => _`const ${f} = ${machine}(${m});`), "\n");
 
-  if (model.functionName === "regression") {
-    if (model.machines.length !== 1) throw new NotCompilable("regression SupportVectorMachineModel with several machines");
+  if (plan.kind === "regression") {
     const value = ctx.names.name("value");
     return { body: _`${join(head, "\n")}\nlet ${value} = NaN;\nif (!${missing}) { ${prepare} ${machinesCode}\n${value} = ${fs[0]}; }`, value, kind: "number" };
   }
-  if (model.functionName !== "classification") throw new NotCompilable(`SupportVectorMachineModel ${model.functionName}`);
-  const method = model.classificationMethod ?? (model.alternateBinaryTargetCategory !== undefined || model.machines[0]?.alternateTargetCategory !== undefined ? "OneAgainstOne" : "OneAgainstAll");
-  // Documents the interpreter refuses (misplaced alternateTargetCategory, a binary model of several
-  // machines, a machine without targetCategory) are left to it.
-  if (method === "OneAgainstAll" && model.machines.some((m) => m.alternateTargetCategory !== undefined)) throw new NotCompilable("one-against-all SupportVectorMachine with alternateTargetCategory");
-  if (model.alternateBinaryTargetCategory !== undefined) throw new NotCompilable("SupportVectorMachineModel alternateBinaryTargetCategory");
-  if (model.machines.some((m) => m.targetCategory === undefined)) throw new NotCompilable("SupportVectorMachine without targetCategory");
-  const categoryOf = (text: string | undefined): Value => {
-    if (text === undefined) throw new NotCompilable("SupportVectorMachine without targetCategory");
-    return target.category(text);
-  };
-  const categories: Value[] = [];
-  const slot = (c: Value): number => {
-    let k = categories.findIndex((y) => y === c);
-    if (k < 0) { categories.push(c); k = categories.length - 1; }
-    return k;
-  };
+  const categories = plan.categories.slice();
   const value = ctx.names.name("value");
-  if (method === "OneAgainstAll") {
-    const cats = model.machines.map((m) => slot(categoryOf(m.targetCategory)));
+  if (plan.method === "OneAgainstAll") {
+    const cats = plan.machines.map((m) => m.category);
+    // The interpreter's affinities keep one entry per category: two machines for one are left to it.
     if (new Set(cats).size !== cats.length) throw new NotCompilable("two one-against-all SupportVectorMachines for one category");
     const best = ctx.names.name("bestF");
-    const better = (f: Name) => (model.maxWins ? _`${f} > ${best}` : _`${f} < ${best}`);
+    const better = (f: Name) => (plan.maxWins ? _`${f} > ${best}` : _`${f} < ${best}`);
     const body = _`${join(head, "\n")}
 let ${value} = ${MISSING_CODE};
 ${declareLocals(fs)}
 if (!${missing}) {
   ${prepare}
   let ${best} = 0;
-  ${join(model.machines.map((_m, k) => _`${fs[k]} = ${machine}(${k}); if (${k === 0 ? _`true` : better(fs[k])}) { ${value} = ${cats[k]}; ${best} = ${fs[k]}; }`), "\n  ")}
+  ${join(plan.machines.map((_m, k) => _`${fs[k]} = ${machine}(${k}); if (${k === 0 ? _`true` : better(fs[k])}) { ${value} = ${cats[k]}; ${best} = ${fs[k]}; }`), "\n  ")}
 }`;
     return { body, value, kind: "category", categories, affinities: { locals: fs, ids: cats.map((k) => String(categories[k])), keys: cats.map((k) => categories[k]) } };
   }
-  if (model.alternateBinaryTargetCategory !== undefined) throw new NotCompilable("SupportVectorMachineModel alternateBinaryTargetCategory");
-  const pairs = model.machines.map((m) => {
-    if (m.alternateTargetCategory === undefined) throw new NotCompilable("one-against-one SupportVectorMachine without alternateTargetCategory");
-    return { first: slot(categoryOf(m.targetCategory)), second: slot(categoryOf(m.alternateTargetCategory)), threshold: m.threshold ?? model.threshold };
-  });
   const K = categories.length;
   const votes = ctx.names.name("votes");
   const order = ctx.names.name("order");
@@ -89,12 +71,20 @@ if (!${missing}) {
   const seq = ctx.names.name("seq");
   const probabilities = categories.map(() => ctx.names.name("p"));
   const vote = (c: Code) => _`{ const c = ${c}; if (${order}[c] === 0) ${order}[c] = ++${seq}; ${votes}[c] += 1; }`;
+  // binary: round(f) (Math.floor(f + 0.5), as the interpreter) must be 1 (targetCategory) or 0 (the alternate).
+  const machineVote = (m: SvmClassMachinePlan, k: number): Code => {
+    if (plan.method === "OneAgainstOne") {
+      return _`{ const f = ${machine}(${k}); ${vote(_`(${plan.maxWins ? _`f > ${m.threshold}` : _`f < ${m.threshold}`}) ? ${m.category} : ${m.alternate}`)} }`;
+    }
+    const failure = ctx.fail({ code: "PMML_SVM_BINARY", message: "binary SVM value must round to 0 or 1", path: m.path });
+    return _`{ const r = Math.floor(${machine}(${k}) + 0.5); if (r === 1) ${vote(_`${m.category}`)} else if (r === 0) ${vote(_`${m.alternate}`)} else { ${failure} } }`;
+  };
   const body = _`${join(head, "\n")}
 let ${value} = ${MISSING_CODE}; ${declareLocals(probabilities)}
 if (!${missing}) {
   ${prepare}
   ${votes}.fill(0); ${order}.fill(0); let ${seq} = 0;
-  ${join(pairs.map((p, k) => _`{ const f = ${machine}(${k}); ${vote(_`(${model.maxWins ? _`f > ${p.threshold}` : _`f < ${p.threshold}`}) ? ${p.first} : ${p.second}`)} }`), "\n  ")}
+  ${join(plan.machines.map(machineVote), "\n  ")}
   let total = 0, bestVotes = -1;
   for (let s = 1; s <= ${seq}; s++) for (let c = 0; c < ${K}; c++) if (${order}[c] === s) { total += ${votes}[c]; if (${votes}[c] > bestVotes) { bestVotes = ${votes}[c]; ${value} = c; } }
   ${join(probabilities.map((p, k) => _`${p} = ${order}[${k}] === 0 ? 0 : ${votes}[${k}] / total;`), "\n  ")}
@@ -108,15 +98,14 @@ if (!${missing}) {
  * (`prepare`) and shared by every machine that uses xᵥ (one-against-one models share most of
  * them); the machines' sums read those values in document order, so the results are the same.
  */
-function machineFunction(model: SupportVectorMachineModel, ctx: KernelContext, x: Name, F: number): { fn: Name; prepare: Code } {
+function machineFunction(plan: SvmPlan, machines: readonly SvmMachinePlan[], ctx: KernelContext, x: Name, F: number): { fn: Name; prepare: Code } {
   const fn = ctx.names.name("machine");
-  const absolute = ctx.pool.add(Float64Array.from(model.machines, (m) => m.absoluteValue), "b");
-  const starts = new Int32Array(model.machines.length + 1);
+  const absolute = ctx.pool.add(Float64Array.from(machines, (m) => m.absoluteValue), "b");
+  const starts = new Int32Array(machines.length + 1);
   const coefficients: number[] = [];
   const vectorIndex: number[] = [];
-  if (model.representation === "Coefficients") {
-    model.machines.forEach((m, k) => {
-      if (m.coefficients.length !== F) throw new NotCompilable("SVM Coefficients of another length than VectorFields");
+  if (plan.representation === "Coefficients") {
+    machines.forEach((m, k) => {
       coefficients.push(...m.coefficients);
       starts[k + 1] = coefficients.length;
     });
@@ -124,21 +113,11 @@ function machineFunction(model: SupportVectorMachineModel, ctx: KernelContext, x
     ctx.declare(_`function ${fn}(m) { let r = 0; const o = m * ${F}; for (let q = 0; q < ${F}; q++) r += ${coef}[o + q] * ${x}[q]; return r + ${absolute}[m]; }`);
     return { fn, prepare: _`` };
   }
-  const ids = Object.keys(model.vectors);
-  const table = new Float64Array(Math.max(ids.length * F, 1));
-  ids.forEach((id, v) => {
-    const values = model.vectors[id];
-    if (values.length !== F) throw new NotCompilable("SVM vector of another length than VectorFields");
-    table.set(values, v * F);
-  });
-  model.machines.forEach((m, k) => {
-    if (m.coefficients.length !== m.supportVectors.length) throw new NotCompilable("SVM coefficients that do not match the support vectors");
-    m.supportVectors.forEach((id, j) => {
-      const v = ids.indexOf(id);
-      if (v < 0) throw new NotCompilable("SupportVector not in the VectorDictionary");
-      vectorIndex.push(v);
-      coefficients.push(m.coefficients[j]);
-    });
+  const table = new Float64Array(Math.max(plan.vectors.length * F, 1));
+  plan.vectors.forEach((values, v) => table.set(values, v * F));
+  machines.forEach((m, k) => {
+    vectorIndex.push(...m.supportVectors);
+    coefficients.push(...m.coefficients);
     starts[k + 1] = coefficients.length;
   });
   const vectors = ctx.pool.add(table, "vectors");
@@ -146,9 +125,9 @@ function machineFunction(model: SupportVectorMachineModel, ctx: KernelContext, x
   const usedVectors = ctx.pool.add(Int32Array.from(used), "svUsed");
   const kv = ctx.names.name("kv");
   const fill = ctx.names.name("kernels");
-  ctx.declare(_`const ${kv} = new Float64Array(${Math.max(ids.length, 1)});`);
+  ctx.declare(_`const ${kv} = new Float64Array(${Math.max(plan.vectors.length, 1)});`);
   ctx.declare(_`function ${fill}() {
-  for (let u = 0; u < ${used.length}; u++) { const v = ${usedVectors}[u], o = v * ${F}; ${kv}[v] = ${kernelCode(model.kernel, ctx, x, vectors, F)}; }
+  for (let u = 0; u < ${used.length}; u++) { const v = ${usedVectors}[u], o = v * ${F}; ${kv}[v] = ${kernelCode(plan.kernel, ctx, x, vectors, F)}; }
 }`);
   const sv = ctx.pool.add(Int32Array.from(vectorIndex), "sv");
   const coef = ctx.pool.add(Float64Array.from(coefficients), "alpha");

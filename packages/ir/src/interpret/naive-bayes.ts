@@ -1,7 +1,8 @@
-import type { BayesDistribution, BayesInput, NaiveBayesModel } from "../models/naive-bayes.ts";
+import type { BayesDistribution, NaiveBayesModel } from "../models/naive-bayes.ts";
+import { lowerNaiveBayes, type NaiveBayesInputPlan, type PairCountsPlan } from "../lower/naive-bayes.ts";
 import type { ModelResult } from "../model.ts";
 import { EvaluationError } from "../errors.ts";
-import { formatValue, parseNumber, toDataType, type Value } from "../values.ts";
+import { formatValue, toDataType, type Value } from "../values.ts";
 import { evaluateExpr } from "./expression.ts";
 import type { ModelScope } from "./scope.ts";
 import { toCategory, type TargetInfo } from "./target.ts";
@@ -16,22 +17,24 @@ import { exp } from "./exp.ts";
  *   (a Gaussian of variance ≤ 0 contributes nothing).
  */
 export function evaluateNaiveBayes(model: NaiveBayesModel, scope: ModelScope, target: TargetInfo): ModelResult {
-  const logs = new Map<Value, number>();
-  const add = (category: string, probability: number) => {
-    const key = toCategory(category, target);
-    logs.set(key, (logs.get(key) ?? 0) + Math.log(probability));
+  const plan = lowerNaiveBayes(model, { category: (text) => toCategory(text, target) });
+  const logs = plan.priors.slice();
+  // The categories of this row's result in the order they got a term: the counted ones, then
+  // those only an input names, as an input adds to them.
+  const order = plan.categories.slice(0, plan.counted).map((_c, k) => k);
+  const add = (k: number, log: number) => {
+    if (logs[k] === undefined) { logs[k] = 0; order.push(k); }
+    logs[k] += log;
   };
-  for (const c of model.bayesOutput.counts) add(c.value, c.count);
-  for (const input of model.inputs) {
+  for (const input of plan.inputs) {
     let v = scope.resolve(input.field);
     if (v === null) continue;
-    if (input.stats) {
+    if (input.kind === "continuous") {
       const x = numeric(v, input);
-      for (const stat of input.stats) {
-        if (stat.distribution.kind === "gaussian" && stat.distribution.variance <= 0) continue;
-        let p = density(stat.distribution, x);
-        if (p < model.threshold) p = model.threshold;
-        add(stat.value, p);
+      for (const { category, distribution } of input.densities) {
+        let p = density(distribution, x);
+        if (p < plan.threshold) p = plan.threshold;
+        add(category, Math.log(p));
       }
       continue;
     }
@@ -42,49 +45,26 @@ export function evaluateNaiveBayes(model: NaiveBayesModel, scope: ModelScope, ta
       if (typed === undefined || typed === null) continue;
       v = typed;
     }
-    const pair = input.pairCounts.find((p) => sameCategory(p.value, v));
+    const pair = input.pairs.find((p) => sameCategory(p, v));
     if (!pair) continue;
-    const sums = countSums(input);
-    for (const c of pair.counts) {
-      // Precision.EPSILON test, as JPMML: only a (near-)zero count falls back to threshold.
-      const p = Math.abs(c.count) <= 1.1102230246251565e-16 ? model.threshold : c.count / (sums.get(c.value) ?? NaN);
-      add(c.value, p);
-    }
+    for (const term of pair.terms) add(term.category, term.log);
   }
-  return softmaxResult(logs);
+  return softmaxResult(plan.categories, order, logs);
 }
 
-const countSumCache = new WeakMap<BayesInput, Map<string, number>>();
-
-/** Σ over the input's PairCounts of each target category's count (the denominator of P(Ij | Tk)). */
-function countSums(input: BayesInput): Map<string, number> {
-  let sums = countSumCache.get(input);
-  if (!sums) {
-    sums = new Map();
-    for (const pair of input.pairCounts) {
-      for (const c of pair.counts) {
-        const prev = sums.get(c.value);
-        sums.set(c.value, prev === undefined ? c.count : prev + c.count);
-      }
-    }
-    countSumCache.set(input, sums);
-  }
-  return sums;
-}
-
-function softmaxResult(logs: Map<Value, number>): ModelResult {
-  if (logs.size === 0) return { value: null };
+function softmaxResult(categories: readonly Value[], order: readonly number[], logs: readonly number[]): ModelResult {
+  if (order.length === 0) return { value: null };
   let max = -Infinity;
   let first = true;
-  for (const v of logs.values()) if (first || v > max) { max = v; first = false; }
+  for (const k of order) if (first || logs[k] > max) { max = logs[k]; first = false; }
   const probabilities = new Map<Value, number>();
   let sum = 0;
-  for (const [k, v] of logs) {
+  for (const k of order) {
     // JPMML's ValueUtil.normalizeSoftMax calls java.lang.Math.exp (HotSpot's intrinsic, correctly
     // rounded in practice); V8's Math.exp is off by one ulp on about 1 input in 10, so the
     // correctly rounded exp is used, as in NeuralNetwork, GeneralRegression and SVM.
-    const e = exp(v - max);
-    probabilities.set(k, e);
+    const e = exp(logs[k] - max);
+    probabilities.set(categories[k], e);
     sum += e;
   }
   if (sum !== 1) for (const [k, e] of probabilities) probabilities.set(k, e / sum);
@@ -109,15 +89,15 @@ function density(d: BayesDistribution, x: number): number {
   return Math.exp(k * Math.log(d.mean) - d.mean - logFactorial);
 }
 
-function numeric(v: Value, input: BayesInput): number {
+function numeric(v: Value, input: NaiveBayesInputPlan): number {
   if (typeof v === "number") return v;
   if (typeof v === "boolean") return v ? 1 : 0;
   throw new EvaluationError("PMML_NOT_A_NUMBER", `BayesInput "${input.field}" has TargetValueStats but the value ${JSON.stringify(formatValue(v))} is not a number`, { path: input.path, value: v });
 }
 
 /** A category written in the document against a typed value: numbers numerically, else as text. */
-function sameCategory(text: string, v: Value): boolean {
-  if (typeof v === "number") return parseNumber(text) === v;
-  if (typeof v === "boolean") return toDataType(text, "boolean") === v;
-  return formatValue(v) === text;
+function sameCategory(pair: PairCountsPlan, v: Value): boolean {
+  if (typeof v === "number") return pair.number === v;
+  if (typeof v === "boolean") return pair.boolean === v;
+  return formatValue(v) === pair.text;
 }

@@ -1,112 +1,69 @@
-import type { SupportVectorMachine, SupportVectorMachineModel, SvmKernel } from "../models/support-vector-machine.ts";
+import type { SupportVectorMachineModel, SvmKernel } from "../models/support-vector-machine.ts";
 import type { ModelResult } from "../model.ts";
-import { EvaluationError, SchemaError } from "../errors.ts";
-import { formatValue, toNumber, valuesEqual, type Value } from "../values.ts";
+import { EvaluationError } from "../errors.ts";
+import { lowerSvm, type SvmMachinePlan, type SvmPlan } from "../lower/support-vector-machine.ts";
+import { toNumber, valuesEqual, type Value } from "../values.ts";
 import { coerceLiteral } from "./predicate.ts";
 import type { ModelScope } from "./scope.ts";
 import { toCategory, type TargetInfo } from "./target.ts";
 import { exp } from "./exp.ts";
 
+type ClassificationPlan = Extract<SvmPlan, { kind: "classification" }>;
+
 /**
  * SupportVectorMachineModel (PMML 4.4 §SupportVectorMachine): each machine computes
  * f(x) = Σ αᵢ K(x, xᵢ) + b; regression takes the one machine's f, classification combines
  * the machines one-against-all (smallest f wins, largest with maxWins) or one-against-one (votes).
+ * Vectors, coefficients, method and categories come from the lowered plan (lower/support-vector-machine.ts).
  */
 export function evaluateSvm(model: SupportVectorMachineModel, scope: ModelScope, target: TargetInfo): ModelResult {
+  // A missing input fails the row before the document is judged, as JPMML reads the vector first.
   const x = inputVector(model, scope);
-  if (model.functionName === "regression") {
-    if (model.machines.length !== 1) {
-      throw new SchemaError("PMML_SVM_MACHINES", "a regression SupportVectorMachineModel needs exactly one SupportVectorMachine", { path: model.path, value: model.machines.length });
-    }
-    return { value: machineValue(model, model.machines[0], x) };
-  }
-  if (model.functionName !== "classification") {
-    throw new SchemaError("PMML_FUNCTION_NAME", `SupportVectorMachineModel cannot do ${model.functionName}`, { path: model.path, value: model.functionName });
-  }
-  return classificationMethod(model) === "OneAgainstAll" ? oneAgainstAll(model, x, target) : oneAgainstOne(model, x, target);
+  const plan = lowerSvm(model, { category: (text) => toCategory(text, target) });
+  if (plan.kind === "regression") return { value: machineValue(plan, plan.machine, x) };
+  return plan.method === "OneAgainstAll" ? oneAgainstAll(plan, x) : oneAgainstOne(plan, x);
 }
 
-/**
- * classificationMethod, or, when the document leaves it out, what the machines imply: older
- * producers omit it on one-against-one models (JPMML infers it the same way).
- */
-function classificationMethod(model: SupportVectorMachineModel): "OneAgainstAll" | "OneAgainstOne" {
-  if (model.classificationMethod) return model.classificationMethod;
-  const first = model.machines[0];
-  if (!first) throw new SchemaError("PMML_SVM_MACHINES", "SupportVectorMachineModel has no SupportVectorMachine", { path: model.path, value: 0 });
-  // The evidence JPMML accepts: a binary model is exactly one machine with a targetCategory; otherwise
-  // the first machine's targetCategory (required) with or without alternateTargetCategory.
-  if (model.alternateBinaryTargetCategory !== undefined && model.machines.length !== 1) {
-    throw new SchemaError("PMML_SVM_MACHINES", `alternateBinaryTargetCategory needs exactly one SupportVectorMachine, found ${model.machines.length}`, { path: model.path, value: model.machines.length });
-  }
-  requireCategory(first);
-  if (model.alternateBinaryTargetCategory !== undefined) return "OneAgainstOne";
-  return first.alternateTargetCategory !== undefined ? "OneAgainstOne" : "OneAgainstAll";
-}
-
-/** alternateTargetCategory where the method has no use for it: JPMML's MisplacedAttributeException. */
-function refuseAlternate(m: SupportVectorMachine, why: string): void {
-  if (m.alternateTargetCategory !== undefined) {
-    throw new SchemaError("PMML_MISPLACED_ATTRIBUTE", `SupportVectorMachine@alternateTargetCategory is not allowed ${why}`, { path: `${m.path}/@alternateTargetCategory`, value: m.alternateTargetCategory });
-  }
-}
-
-function requireCategory(m: SupportVectorMachine): string {
-  if (m.targetCategory === undefined) {
-    throw new SchemaError("PMML_MISSING_ATTRIBUTE", "a classification SupportVectorMachine needs targetCategory", { path: m.path, value: "targetCategory" });
-  }
-  return m.targetCategory;
-}
-
-function oneAgainstAll(model: SupportVectorMachineModel, x: number[], target: TargetInfo): ModelResult {
+function oneAgainstAll(plan: ClassificationPlan, x: number[]): ModelResult {
   const affinities = new Map<Value, number>();
   let best: Value = null, bestF = 0;
-  for (const m of model.machines) {
-    const category = toCategory(requireCategory(m), target);
-    refuseAlternate(m, "in a one-against-all model");
-    const f = machineValue(model, m, x);
+  for (const m of plan.machines) {
+    const category = plan.categories[m.category];
+    const f = machineValue(plan, m, x);
     affinities.set(category, f);
     // Ties keep the first machine.
-    if (best === null || (model.maxWins ? f > bestF : f < bestF)) { best = category; bestF = f; }
+    if (best === null || (plan.maxWins ? f > bestF : f < bestF)) { best = category; bestF = f; }
   }
   return { value: best, affinities };
 }
 
-function oneAgainstOne(model: SupportVectorMachineModel, x: number[], target: TargetInfo): ModelResult {
-  const votes = new Map<string, { category: Value; votes: number }>();
-  for (const m of model.machines) {
-    requireCategory(m);
-    const f = machineValue(model, m, x);
-    let label: string;
-    if (model.alternateBinaryTargetCategory !== undefined) {
-      refuseAlternate(m, "next to the model's alternateBinaryTargetCategory");
+function oneAgainstOne(plan: ClassificationPlan, x: number[]): ModelResult {
+  // Votes per category, kept in the order categories first received one (the tie order).
+  const votes = new Map<number, number>();
+  for (const m of plan.machines) {
+    const f = machineValue(plan, m, x);
+    let vote: number;
+    if (plan.method === "binary") {
       // "A rounded value of 1 corresponds to targetCategory, 0 to alternateBinaryTargetCategory."
       const rounded = Math.floor(f + 0.5);
-      if (rounded === 1) label = requireCategory(m);
-      else if (rounded === 0) label = model.alternateBinaryTargetCategory;
+      if (rounded === 1) vote = m.category;
+      else if (rounded === 0) vote = m.alternate;
       else throw new EvaluationError("PMML_SVM_BINARY", `binary SVM value must round to 0 or 1, got ${f}`, { path: m.path, value: f });
     } else {
-      if (m.alternateTargetCategory === undefined) {
-        throw new SchemaError("PMML_MISSING_ATTRIBUTE", "a one-against-one SupportVectorMachine needs alternateTargetCategory", { path: m.path, value: "alternateTargetCategory" });
-      }
-      const threshold = m.threshold ?? model.threshold;
-      const first = model.maxWins ? f > threshold : f < threshold;
-      label = first ? requireCategory(m) : m.alternateTargetCategory;
+      const first = plan.maxWins ? f > m.threshold : f < m.threshold;
+      vote = first ? m.category : m.alternate;
     }
-    const category = toCategory(label, target);
-    const key = formatValue(category);
-    const entry = votes.get(key);
-    if (entry) entry.votes++;
-    else votes.set(key, { category, votes: 1 });
+    votes.set(vote, (votes.get(vote) ?? 0) + 1);
   }
   let total = 0;
-  for (const e of votes.values()) total += e.votes;
+  for (const n of votes.values()) total += n;
   const probabilities = new Map<Value, number>();
   let best: Value = null, bestVotes = -1;
-  for (const e of votes.values()) {
-    probabilities.set(e.category, e.votes / total);
+  for (const [k, n] of votes) {
+    const category = plan.categories[k];
+    probabilities.set(category, n / total);
     // "In case of a tie, the predicted class label is the first category with maximal number of votes."
-    if (e.votes > bestVotes) { best = e.category; bestVotes = e.votes; }
+    if (n > bestVotes) { best = category; bestVotes = n; }
   }
   return { value: best, probabilities };
 }
@@ -128,31 +85,19 @@ function inputVector(model: SupportVectorMachineModel, scope: ModelScope): numbe
   return x;
 }
 
-function machineValue(model: SupportVectorMachineModel, m: SupportVectorMachine, x: number[]): number {
+function machineValue(plan: SvmPlan, m: SvmMachinePlan, x: number[]): number {
   let result = 0;
-  if (model.representation === "Coefficients") {
+  if (plan.representation === "Coefficients") {
     // Linear kernel written as one coefficient per vector field.
-    if (m.coefficients.length !== x.length) {
-      throw new SchemaError("PMML_SVM_COEFFICIENTS", `Coefficients holds ${m.coefficients.length} values for ${x.length} vector fields`, { path: m.path, value: m.coefficients.length });
-    }
     for (let i = 0; i < x.length; i++) result += m.coefficients[i] * x[i];
   } else {
-    if (m.coefficients.length !== m.supportVectors.length) {
-      throw new SchemaError("PMML_SVM_COEFFICIENTS", `${m.coefficients.length} coefficients for ${m.supportVectors.length} support vectors`, { path: m.path, value: m.coefficients.length });
-    }
-    for (let i = 0; i < m.supportVectors.length; i++) {
-      const vector = model.vectors[m.supportVectors[i]];
-      if (!vector) {
-        throw new SchemaError("PMML_SVM_VECTOR", `SupportVector "${m.supportVectors[i]}" is not in the VectorDictionary`, { path: m.path, value: m.supportVectors[i] });
-      }
-      result += m.coefficients[i] * kernel(model.kernel, x, vector);
-    }
+    for (let i = 0; i < m.supportVectors.length; i++) result += m.coefficients[i] * kernel(plan.kernel, x, plan.vectors[m.supportVectors[i]]);
   }
   return result + m.absoluteValue;
 }
 
 /** §SupportVectorMachine kernel functions, in JPMML's order of operations. */
-export function kernel(k: SvmKernel, x: number[], y: number[]): number {
+export function kernel(k: SvmKernel, x: readonly number[], y: readonly number[]): number {
   switch (k.kind) {
     case "linear":
       return dot(x, y);
@@ -171,7 +116,7 @@ export function kernel(k: SvmKernel, x: number[], y: number[]): number {
   }
 }
 
-function dot(x: number[], y: number[]): number {
+function dot(x: readonly number[], y: readonly number[]): number {
   let sum = 0;
   for (let i = 0; i < x.length; i++) sum += x[i] * y[i];
   return sum;

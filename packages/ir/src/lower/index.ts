@@ -4,3 +4,6 @@ export * from "./clustering.ts";
 export * from "./nearest-neighbor.ts";
 export * from "./general-regression.ts";
 export * from "./regression.ts";
+export * from "./support-vector-machine.ts";
+export * from "./neural-network.ts";
+export * from "./naive-bayes.ts";

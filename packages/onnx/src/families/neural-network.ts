@@ -1,4 +1,4 @@
-import type { ActivationFunction, NeuralNetwork } from "@porta/ir";
+import { lowerNeuralLayers, PortaError, type ActivationFunction, type NeuralLayersPlan, type NeuralNetwork } from "@porta/ir";
 import type { GraphBuilder } from "../graph.ts";
 import { NotExportable } from "../refusal.ts";
 import { compileExpr } from "../expressions.ts";
@@ -9,16 +9,16 @@ import type { GraphScope } from "../scope.ts";
  * [N, width] double tensors. Returns every neuron's column by id; the backend maps the
  * NeuralOutputs to the target with the interpreter's rules.
  */
-export function neuralNetwork(model: NeuralNetwork, scope: GraphScope): { values: string; ids: string[] } {
+export function neuralNetwork(model: NeuralNetwork, scope: GraphScope): { values: string; ids: readonly string[] } {
   const g = scope.g;
-  const ids: string[] = [];
+  const network = layersOrRefuse(model);
   const columns: string[] = [];
-  for (const input of model.inputs) {
+  for (const input of network.inputs) {
     const v = compileExpr(input.expr, scope, `NeuralInput id="${input.id}"`);
     if (v.kind !== "number" || v.scalar) throw new NotExportable(`NeuralInput id="${input.id}" is not a numeric column`);
-    ids.push(input.id);
     columns.push(v.tensor);
   }
+  // Column k of `all` is slot k of the plan: the inputs, then each layer's neurons.
   let all = g.concat(columns);
   const columnCache = new Map<number, string>();
   const column = (k: number): string => {
@@ -26,32 +26,37 @@ export function neuralNetwork(model: NeuralNetwork, scope: GraphScope): { values
     if (!c) { c = g.column(all, k); columnCache.set(k, c); }
     return c;
   };
-  for (const layer of model.layers) {
-    const activation = layer.activationFunction ?? model.activationFunction;
-    if (activation === "radialBasis") throw new NotExportable('NeuralLayer activationFunction="radialBasis" is not exported');
-    const index = new Map(ids.map((id, i) => [id, i]));
-    const W = new Float64Array(ids.length * layer.neurons.length);
-    const bias = new Float64Array(layer.neurons.length);
+  for (const layer of network.layers) {
+    if (layer.activation === "radialBasis") throw new NotExportable('NeuralLayer activationFunction="radialBasis" is not exported');
+    // A layer is one tensor op: a Con reading a neuron of its own layer cannot be one.
+    if (layer.neurons.some((n) => n.from.some((slot) => slot >= layer.base))) throw new NotExportable(`a Con of NeuralLayer ${layer.path} reads a neuron of its own layer`);
+    const U = layer.neurons.length;
+    const W = new Float64Array(layer.base * U);
+    const bias = new Float64Array(U);
     layer.neurons.forEach((neuron, j) => {
       bias[j] = neuron.bias ?? 0;
-      for (const c of neuron.connections) {
-        const i = index.get(c.from);
-        if (i === undefined) throw new NotExportable(`Con from="${c.from}" names no earlier neuron`);
-        W[i * layer.neurons.length + j] += c.weight;
-      }
+      neuron.from.forEach((slot, c) => { W[slot * U + j] += neuron.weights[c]; });
     });
-    const z = sameOrder(layer.neurons.map((nr) => nr.connections.map((c) => c.from)))
-      ? sequentialSums(g, layer.neurons.map((nr) => nr.connections.map((c) => c.weight)), layer.neurons[0].connections.map((c) => column(index.get(c.from)!)), bias)
-      : g.add(g.op("MatMul", [all, g.doubles(W, [ids.length, layer.neurons.length])]), g.doubles(bias, [1, layer.neurons.length]));
-    let a = activate(g, activation, z, layer.threshold ?? model.threshold, layer.leakage ?? model.leakage);
-    const norm = layer.normalizationMethod ?? model.normalizationMethod;
-    if (norm === "softmax") a = g.op("Softmax", [a], { axis: { kind: "int", value: -1 } });
-    else if (norm === "simplemax") a = g.div(a, g.op("ReduceSum", [a, g.int64s([-1])], { keepdims: { kind: "int", value: 1 } }));
+    const z = sameOrder(layer.neurons.map((nr) => nr.from))
+      ? sequentialSums(g, layer.neurons.map((nr) => nr.weights), layer.neurons[0].from.map(column), bias)
+      : g.add(g.op("MatMul", [all, g.doubles(W, [layer.base, U])]), g.doubles(bias, [1, U]));
+    let a = activate(g, layer.activation, z, layer.threshold, layer.leakage);
+    if (layer.normalization === "softmax") a = g.op("Softmax", [a], { axis: { kind: "int", value: -1 } });
+    else if (layer.normalization === "simplemax") a = g.div(a, g.op("ReduceSum", [a, g.int64s([-1])], { keepdims: { kind: "int", value: 1 } }));
     all = g.concat([all, a]);
     columnCache.clear();
-    for (const n of layer.neurons) ids.push(n.id);
   }
-  return { values: all, ids };
+  return { values: all, ids: network.ids };
+}
+
+/** The plan's layers, or the refusal naming the element the interpreter would reject. */
+function layersOrRefuse(model: NeuralNetwork): NeuralLayersPlan {
+  try {
+    return lowerNeuralLayers(model);
+  } catch (e) {
+    if (e instanceof PortaError) throw new NotExportable(`NeuralNetwork (${e.code}${e.path ? ` at ${e.path}` : ""})`);
+    throw e;
+  }
 }
 
 function activate(g: GraphBuilder, fn: ActivationFunction, z: string, threshold: number, leakage: number | undefined): string {
@@ -74,7 +79,7 @@ function activate(g: GraphBuilder, fn: ActivationFunction, z: string, threshold:
   }
 }
 
-function sameOrder(froms: string[][]): boolean {
+function sameOrder(froms: readonly (readonly number[])[]): boolean {
   return froms.length > 0 && froms[0].length > 0 && froms.every((f) => f.length === froms[0].length && f.every((x, k) => x === froms[0][k]));
 }
 
@@ -83,7 +88,7 @@ function sameOrder(froms: string[][]): boolean {
  * every neuron of the layer reads the same sources in the same order: a MatMul's own order of
  * summation would differ in the last bits.
  */
-function sequentialSums(g: GraphBuilder, weights: number[][], sources: string[], bias: Float64Array): string {
+function sequentialSums(g: GraphBuilder, weights: readonly (readonly number[])[], sources: string[], bias: Float64Array): string {
   const width = weights.length;
   let z: string | undefined;
   sources.forEach((x, c) => {
