@@ -51,6 +51,11 @@ export const BACKEND_SKIPS: Readonly<Record<string, Readonly<Record<string, stri
     "NearestNeighborModel gives the interpreter's answers": "NearestNeighborModel is not exported",
     "RuleSetModel defaults (JPMML RuleSetModelEvaluator)": "RuleSetModel is not exported",
     "Scorecard gives the interpreter's answers (§Scorecard, reason codes)": "Scorecard is not exported",
+    "NeuralNetwork gives the interpreter's answers (§NeuralNetwork) > a Con reading an earlier neuron of its own layer (before normalisation) and a neuron id defined twice (the later one is read)":
+      "a Con reading a neuron of its own NeuralLayer is not exported",
+    "NeuralNetwork gives the interpreter's answers (§NeuralNetwork) > radialBasis with widths from the neuron and the layer, regression through NormContinuous":
+      'activationFunction="radialBasis" is not exported',
+    "SupportVectorMachineModel gives the interpreter's answers (§SupportVectorMachine)": "SupportVectorMachineModel is not exported",
     "ClusteringModel gives the interpreter's answers > §Distance <chebychev/>: missing inputs adjust the distance, all missing is an error, ties keep the first cluster":
       "chebychev (a maximum, an error when every field is missing) is not exported",
     "ClusteringModel gives the interpreter's answers > §MissingValueWeights and gaussSim/delta compare functions": 'compareFunction="gaussSim" is not exported',
