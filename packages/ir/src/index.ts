@@ -37,6 +37,7 @@ export { treeNodeResult } from "./interpret/tree.ts";
 export { neuralNetworkResult } from "./interpret/neural-network.ts";
 export { clusteringResult } from "./interpret/clustering.ts";
 export { generalRegressionResult } from "./interpret/general-regression.ts";
+export { svmResult } from "./interpret/support-vector-machine.ts";
 export { normalizeClassification, normalizeRegression } from "./interpret/regression.ts";
 export { prepareTextIndex, compileTextRegex, MAX_LEVENSHTEIN_DISTANCE } from "./interpret/text-index.ts";
 export { normalCdf, erf, erfc } from "./interpret/normal.ts";

@@ -3,7 +3,7 @@ import {
   type ScoreResult, type Session,
 } from "@porta/backend";
 import {
-  classificationScheme, clusteringResult, formatValue, generalRegressionResult, neuralNetworkResult, normalizeClassification, normalizeRegression, preparePipeline, PipelineScope,
+  classificationScheme, clusteringResult, formatValue, generalRegressionResult, svmResult, neuralNetworkResult, normalizeClassification, normalizeRegression, preparePipeline, PipelineScope,
   runModel, toCategory, toNumber, treeNodeResult, type ModelNode, type ModelResult, type ModelScope, type PreparedPipeline, type TargetInfo,
   type Value,
 } from "@porta/ir";
@@ -142,6 +142,12 @@ export class OnnxSession implements Session {
           const eta = data[i * width + k];
           return Number.isNaN(eta) ? null : eta;
         }, scope);
+      }
+      case "svm": {
+        const { data, width } = outputs.get(decode.output)!;
+        const values = Array.from(data.subarray(i * width, i * width + decode.machines));
+        // A missing vector field (NaN) fails the row: the interpreter evaluates it and raises its error.
+        return values.some((v) => Number.isNaN(v)) ? undefined : svmResult(decode.plan, values);
       }
     }
   }

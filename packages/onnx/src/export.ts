@@ -1,4 +1,4 @@
-import { type ClusteringPlan, type ModelNode, type Pipeline, type TreeModel } from "@porta/ir";
+import { type ClusteringPlan, type ModelNode, type Pipeline, type SvmPlan, type TreeModel } from "@porta/ir";
 import { GraphBuilder, ML, OPSET_ML, OPSET_ONNX } from "./graph.ts";
 import { DataType as Elem, encodeModel, type Model } from "./proto.ts";
 import { NotExportable } from "./refusal.ts";
@@ -8,6 +8,7 @@ import { regressionTables } from "./families/regression.ts";
 import { neuralNetwork } from "./families/neural-network.ts";
 import { clusteringDistances } from "./families/clustering.ts";
 import { generalRegressionEtas, type LinearGrmPlan } from "./families/general-regression.ts";
+import { svmValues } from "./families/support-vector-machine.ts";
 
 /** How the backend reads one model element's family result from the session's outputs. */
 export type NodeDecode =
@@ -15,7 +16,8 @@ export type NodeDecode =
   | { kind: "regression"; output: string; tables: number }
   | { kind: "neuralNetwork"; output: string; ids: readonly string[] }
   | { kind: "clustering"; output: string; plan: ClusteringPlan }
-  | { kind: "generalRegression"; output: string; plan: LinearGrmPlan; etas: number };
+  | { kind: "generalRegression"; output: string; plan: LinearGrmPlan; etas: number }
+  | { kind: "svm"; output: string; plan: SvmPlan; machines: number };
 
 export interface ExportedPipeline {
   /** The ModelProto. */
@@ -41,7 +43,8 @@ const ELEMENT: Record<ModelNode["kind"], string> = {
  * are one [N,1] double column per DataField read (a text field as the index of its category in
  * the `porta.categories` metadata, -1 for another value, NaN missing). Outputs: `leaves` (the leaf
  * row reached in every tree), `tables_k` (RegressionTable values), `neurons_k` (every neuron),
- * `distances_k` (each cluster's distance), `etas_k` (GeneralRegression linear predictors), and
+ * `distances_k` (each cluster's distance), `etas_k` (GeneralRegression linear predictors),
+ * `machines_k` (each SupportVectorMachine's f(x)), and
  * where the top-level model is a plain regression tree ensemble `predicted_value`.
  * Throws NotExportable naming the element it cannot reproduce.
  */
@@ -77,6 +80,11 @@ export function exportPipeline(pipeline: Pipeline): ExportedPipeline {
       case "generalRegression": {
         const { etas, plan, count } = generalRegressionEtas(model, scope, model === pipeline.model);
         nodes.set(model, { kind: "generalRegression", output: output(g, etas, `etas_${outputs.length}`, outputs), plan, etas: count });
+        return;
+      }
+      case "svm": {
+        const { values, plan, machines } = svmValues(model, scope, model === pipeline.model);
+        nodes.set(model, { kind: "svm", output: output(g, values, `machines_${outputs.length}`, outputs), plan, machines });
         return;
       }
       case "mining":

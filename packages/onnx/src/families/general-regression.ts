@@ -1,10 +1,10 @@
 import {
-  PortaError, lowerGeneralRegression, toDataType, type GeneralRegressionModel, type GeneralRegressionPlan, type GrmRow, type GrmTarget,
-  type GrmTerm, type Pipeline,
+  PortaError, lowerGeneralRegression, type GeneralRegressionModel, type GeneralRegressionPlan, type GrmRow, type GrmTarget, type GrmTerm,
 } from "@porta/ir";
 import type { GraphBuilder } from "../graph.ts";
 import { NotExportable } from "../refusal.ts";
 import { codeOf, type GraphScope } from "../scope.ts";
+import { loweringTarget } from "./target.ts";
 
 export type LinearGrmPlan = Exclude<GeneralRegressionPlan, { kind: "cox" }>;
 
@@ -19,35 +19,13 @@ export type LinearGrmPlan = Exclude<GeneralRegressionPlan, { kind: "cox" }>;
  */
 export function generalRegressionEtas(model: GeneralRegressionModel, scope: GraphScope, top: boolean): { etas: string; plan: LinearGrmPlan; count: number } {
   if (model.mathContext === "float") throw new NotExportable('GeneralRegressionModel mathContext="float" is not exported');
-  const plan = lowered(model, grmTarget(model, scope.root.pipeline, top));
+  const plan = lowered(model, loweringTarget(model, "GeneralRegressionModel", scope.root.pipeline, top));
   if (plan.kind === "cox") throw new NotExportable('GeneralRegressionModel modelType="CoxRegression" is not exported');
   const etas = plan.kind === "regression" ? [plan.eta] : plan.etas;
   const g = scope.g;
   const rows = new Map<GrmRow, string>();
   const columns = etas.map((terms) => eta(terms, scope, rows));
   return { etas: g.concat(columns), plan, count: columns.length };
-}
-
-/**
- * The target as the interpreter's targetInfo reads it (the target MiningField's DataField or
- * DerivedField): lowering types the categories by it and the plan is memoized per model node.
- */
-function grmTarget(model: GeneralRegressionModel, pipeline: Pipeline, top: boolean): GrmTarget {
-  const mining = model.miningSchema.find((f) => f.usageType === "predicted" || f.usageType === "target");
-  if (!mining && !top && model.functionName === "classification") {
-    // The interpreter would take the enclosing model's target: not followed here.
-    throw new NotExportable("GeneralRegressionModel in a Segment without a target MiningField is not exported");
-  }
-  const field = mining ? pipeline.dataFields.find((f) => f.name === mining.name) : undefined;
-  const derived = mining && !field ? pipeline.transformations.find((f) => f.name === mining.name) : undefined;
-  const dataType = field?.dataType ?? derived?.dataType ?? "string";
-  return {
-    categories: field?.validValues ?? derived?.values ?? [],
-    category(text: string) {
-      const typed = toDataType(text, dataType);
-      return typed === undefined || typed === null ? text : typed;
-    },
-  };
 }
 
 /** A plan the interpreter rejects is an error on every row it scores: left to the interpreter. */
