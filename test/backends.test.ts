@@ -22,15 +22,22 @@ function expectSameAnswers(text: string, rows: Record<string, unknown>[]): { com
   return { compiled: scoreBatchBoth(text, rows).compiled };
 }
 
-/** Synthetic forests (seeded), every fifth row with two inputs missing. */
+const forests = new Map<string, { text: string; rows: Record<string, unknown>[] }[]>();
+
+/** Synthetic forests (seeded), every fifth row with two inputs missing; made once (the interpreter's results are kept per document and rows). */
 function syntheticForests(task: "regression" | "classification", float = false): { text: string; rows: Record<string, unknown>[] }[] {
-  return [1, 2, 3].map((seed) => {
+  const key = `${task} ${float}`;
+  const known = forests.get(key);
+  if (known) return known;
+  const made = [1, 2, 3].map((seed) => {
     const text = forestText({ trees: 7, depth: 5, features: 6, task, seed, ...(float ? { boosting: { baseScore: 0.5 } } : {}) });
     return {
       text: float ? asFloat(text) : text,
       rows: forestRows(6, 300, seed).map((r, i) => (i % 5 === 0 ? { ...r, x1: null, x3: null } : r)),
     };
   });
+  forests.set(key, made);
+  return made;
 }
 
 /** A regression forest as jpmml-xgboost writes it: float inputs, leaves and sums. */

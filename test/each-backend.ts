@@ -80,8 +80,7 @@ export function describeEachBackend(title: string, body: (backend: BackendUnderT
 
 /** Scores with both; a refusal or a difference goes to `missed` (which throws it unless declared). */
 async function sameAnswers(name: string, text: string, rows: readonly Row[], missed: (e: Error) => void): Promise<(Row | null)[]> {
-  const reference = pmmlModel(parsePmml(text), ["interp"]);
-  const want = reference.scoreBatch(rows, { onError: "collect" });
+  const { reference, want } = referenceOf(text, rows);
   let model: Model;
   try {
     model = await load(name, text);
@@ -102,6 +101,20 @@ async function sameAnswers(name: string, text: string, rows: readonly Row[], mis
     await model.dispose();
   }
   return want.results;
+}
+
+/** The interpreter's model and results, computed once per document and rows for all the backends. */
+const references = new Map<string, WeakMap<readonly Row[], { reference: Model; want: BatchResult }>>();
+
+function referenceOf(text: string, rows: readonly Row[]): { reference: Model; want: BatchResult } {
+  let byRows = references.get(text);
+  if (!byRows) references.set(text, byRows = new WeakMap());
+  let known = byRows.get(rows);
+  if (!known) {
+    const reference = pmmlModel(parsePmml(text), ["interp"]);
+    byRows.set(rows, known = { reference, want: reference.scoreBatch(rows, { onError: "collect" }) });
+  }
+  return known;
 }
 
 function expectSameResults(got: BatchResult, want: BatchResult, rows: readonly Row[], precision: number | undefined): void {
