@@ -11,6 +11,7 @@ function compiledAs(pipeline: Pipeline, layout: TreeLayout): Model {
   return new PortaModel("pmml", new CompiledSession(compilePipeline(pipeline, { treeLayout: layout }), pipelineFacts(pipeline)));
 }
 import { scoreBatchBoth } from "./producers/both-backends.ts";
+import { describeEachBackend } from "./each-backend.ts";
 import { forestRows, forestText } from "../fixtures/gen/forest.ts";
 import { preprocessDocument, readHarnessCsv, readManifest } from "../packages/cli/src/conformance/pmml.ts";
 
@@ -21,23 +22,57 @@ function expectSameAnswers(text: string, rows: Record<string, unknown>[]): { com
   return { compiled: scoreBatchBoth(text, rows).compiled };
 }
 
-describe("compile-js gives the interpreter's answers", () => {
+const forests = new Map<string, { text: string; rows: Record<string, unknown>[] }[]>();
+
+/** Synthetic forests (seeded), every fifth row with two inputs missing; made once (the interpreter's results are kept per document and rows). */
+function syntheticForests(task: "regression" | "classification", float = false): { text: string; rows: Record<string, unknown>[] }[] {
+  const key = `${task} ${float}`;
+  const known = forests.get(key);
+  if (known) return known;
+  const made = [1, 2, 3].map((seed) => {
+    const text = forestText({ trees: 7, depth: 5, features: 6, task, seed, ...(float ? { boosting: { baseScore: 0.5 } } : {}) });
+    return {
+      text: float ? asFloat(text) : text,
+      rows: forestRows(6, 300, seed).map((r, i) => (i % 5 === 0 ? { ...r, x1: null, x3: null } : r)),
+    };
+  });
+  forests.set(key, made);
+  return made;
+}
+
+/** A regression forest as jpmml-xgboost writes it: float inputs, leaves and sums. */
+function asFloat(text: string): string {
+  return text
+    .replace(`<MiningModel functionName="regression">`, `<MiningModel functionName="regression" mathContext="float">`)
+    .replace(/<TreeModel functionName="regression"/g, `<TreeModel functionName="regression" mathContext="float"`)
+    .replace(/dataType="double"/g, `dataType="float"`);
+}
+
+describeEachBackend("synthetic forests give the interpreter's answers, with missing inputs (defaultChild strategy)", (backend) => {
   for (const task of ["regression", "classification"] as const) {
-    for (const layout of ["branches", "table"] as TreeLayout[]) {
-      it(`on synthetic ${task} forests as ${layout}, with missing inputs (defaultChild strategy)`, () => {
-        for (const seed of [1, 2, 3]) {
-          const pipeline = parsePmml(forestText({ trees: 7, depth: 5, features: 6, task, seed }));
-          const rows = forestRows(6, 300, seed).map((r, i) => (i % 5 === 0 ? { ...r, x1: null, x3: null } : r));
-          const reference = pmmlModel(pipeline, ["interp"]);
-          const compiled = compiledAs(pipeline, layout);
-          expect(compiled.scoreBatch(rows).results).toEqual(reference.scoreBatch(rows).results);
+    it(`${task} forests`, async () => {
+      for (const { text, rows } of syntheticForests(task)) await backend.expectSameAnswers(text, rows);
+    });
+  }
+  it("boosted forests in float (jpmml-xgboost's shape)", async () => {
+    for (const { text, rows } of syntheticForests("regression", true)) await backend.expectSameAnswers(text, rows);
+  });
+});
+
+describe("compile-js gives the interpreter's answers in each tree layout", () => {
+  for (const layout of ["branches", "table"] as TreeLayout[]) {
+    for (const [task, float] of [["regression", false], ["classification", false], ["regression", true]] as const) {
+      it(`synthetic ${float ? "float boosted" : task} forests as ${layout}`, () => {
+        for (const { text, rows } of syntheticForests(task, float)) {
+          const pipeline = parsePmml(text);
+          expect(compiledAs(pipeline, layout).scoreBatch(rows).results).toEqual(pmmlModel(pipeline, ["interp"]).scoreBatch(rows).results);
         }
       });
     }
   }
 });
 
-describe("compile-js gives the interpreter's answers on RegressionModel classification (JPMML's normalisations)", () => {
+describeEachBackend("RegressionModel classification gives the interpreter's answers (JPMML's normalisations)", (backend) => {
   const doc = (method: string, tables: string) => `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/>
     <DataDictionary>
       <DataField name="x" optype="continuous" dataType="double"/>
@@ -58,14 +93,14 @@ describe("compile-js gives the interpreter's answers on RegressionModel classifi
     ["softmax", A + `<RegressionTable intercept="0.3" targetCategory="B"/>`],
     ["logit", A + `<RegressionTable intercept="0" targetCategory="B"/>`],
   ]) {
-    it(`${method} over ${tables.split("<RegressionTable").length - 1} tables, missing categorical inputs ignored`, () => {
-      expect(expectSameAnswers(doc(method, tables), rows).compiled).toBe(true);
+    it(`${method} over ${tables.split("<RegressionTable").length - 1} tables, missing categorical inputs ignored`, async () => {
+      await backend.expectSameAnswers(doc(method, tables), rows);
     });
   }
 });
 
-describe("mathContext=\"float\" models", () => {
-  it("compile-js compiles them, bit for bit the interpreter's (float inputs, leaves and sums)", () => {
+describeEachBackend("mathContext=\"float\" models give the interpreter's bits", (backend) => {
+  it("float inputs, leaves and sums", async () => {
     const text = `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/>
       <DataDictionary><DataField name="x" optype="continuous" dataType="float"/><DataField name="y" optype="continuous" dataType="float"/></DataDictionary>
       <MiningModel functionName="regression" mathContext="float">
@@ -77,24 +112,8 @@ describe("mathContext=\"float\" models", () => {
             <Node score="0.2"><True/></Node></TreeModel></Segment>
         </Segmentation>
       </MiningModel></PMML>`;
-    expect(expectSameAnswers(text, [{ x: 0 }, { x: 2 }, { x: null }, { x: 1.0000000001 }, { x: 0.99999999 }]).compiled).toBe(true);
+    await backend.expectSameAnswers(text, [{ x: 0 }, { x: 2 }, { x: null }, { x: 1.0000000001 }, { x: 0.99999999 }]);
   });
-
-  for (const layout of ["branches", "table"] as TreeLayout[]) {
-    it(`synthetic boosted forests in float (jpmml-xgboost's shape) as ${layout}, with missing inputs`, () => {
-      for (const seed of [1, 2]) {
-        const text = forestText({ trees: 7, depth: 5, features: 6, task: "regression", seed, boosting: { baseScore: 0.5 } })
-          .replace(`<MiningModel functionName="regression">`, `<MiningModel functionName="regression" mathContext="float">`)
-          .replace(/<TreeModel functionName="regression"/g, `<TreeModel functionName="regression" mathContext="float"`)
-          .replace(/dataType="double"/g, `dataType="float"`);
-        const pipeline = parsePmml(text);
-        const rows = forestRows(6, 300, seed).map((r, i) => (i % 5 === 0 ? { ...r, x1: null, x3: null } : r));
-        const reference = pmmlModel(pipeline, ["interp"]);
-        const compiled = compiledAs(pipeline, layout);
-        expect(compiled.scoreBatch(rows).results).toEqual(reference.scoreBatch(rows).results);
-      }
-    });
-  }
 });
 
 /**

@@ -35,6 +35,9 @@ export type { InputRow, PreparedPipeline, ModelRun } from "./interpret/index.ts"
 export { targetDefaultValue, targetPriors, toCategory, type TargetInfo } from "./interpret/target.ts";
 export { treeNodeResult } from "./interpret/tree.ts";
 export { neuralNetworkResult } from "./interpret/neural-network.ts";
+export { clusteringResult } from "./interpret/clustering.ts";
+export { generalRegressionResult } from "./interpret/general-regression.ts";
+export { svmResult } from "./interpret/support-vector-machine.ts";
 export { normalizeClassification, normalizeRegression } from "./interpret/regression.ts";
 export { prepareTextIndex, compileTextRegex, MAX_LEVENSHTEIN_DISTANCE } from "./interpret/text-index.ts";
 export { normalCdf, erf, erfc } from "./interpret/normal.ts";

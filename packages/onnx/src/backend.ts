@@ -3,7 +3,7 @@ import {
   type ScoreResult, type Session,
 } from "@porta/backend";
 import {
-  classificationScheme, formatValue, neuralNetworkResult, normalizeClassification, normalizeRegression, preparePipeline, PipelineScope,
+  classificationScheme, clusteringResult, formatValue, generalRegressionResult, svmResult, neuralNetworkResult, normalizeClassification, normalizeRegression, preparePipeline, PipelineScope,
   runModel, toCategory, toNumber, treeNodeResult, type ModelNode, type ModelResult, type ModelScope, type PreparedPipeline, type TargetInfo,
   type Value,
 } from "@porta/ir";
@@ -130,6 +130,24 @@ export class OnnxSession implements Session {
         const values = data.subarray(i * width, i * width + decode.ids.length);
         for (let k = 0; k < model.inputs.length; k++) if (Number.isNaN(values[k])) return { value: null };
         return neuralNetworkResult(model, scope, target, values);
+      }
+      case "clustering": {
+        const { data, width } = outputs.get(decode.output)!;
+        return clusteringResult(decode.plan, Array.from(data.subarray(i * width, i * width + decode.plan.clusters.length)));
+      }
+      case "generalRegression": {
+        if (model.kind !== "generalRegression") return undefined;
+        const { data, width } = outputs.get(decode.output)!;
+        return generalRegressionResult(model, decode.plan, (k) => {
+          const eta = data[i * width + k];
+          return Number.isNaN(eta) ? null : eta;
+        }, scope);
+      }
+      case "svm": {
+        const { data, width } = outputs.get(decode.output)!;
+        const values = Array.from(data.subarray(i * width, i * width + decode.machines));
+        // A missing vector field (NaN) fails the row: the interpreter evaluates it and raises its error.
+        return values.some((v) => Number.isNaN(v)) ? undefined : svmResult(decode.plan, values);
       }
     }
   }

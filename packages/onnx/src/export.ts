@@ -1,4 +1,4 @@
-import type { ModelNode, Pipeline, TreeModel } from "@porta/ir";
+import type { ClusteringPlan, ModelNode, Pipeline, SvmPlan, TreeModel } from "@porta/ir";
 import { GraphBuilder, ML, OPSET_ML, OPSET_ONNX } from "./graph.ts";
 import { DataType as Elem, encodeModel, type Model } from "./proto.ts";
 import { NotExportable } from "./refusal.ts";
@@ -6,12 +6,18 @@ import { ModelGraphScope, RootGraphScope, type GraphInput, type GraphScope } fro
 import { TreeForest } from "./families/tree.ts";
 import { regressionTables } from "./families/regression.ts";
 import { neuralNetwork } from "./families/neural-network.ts";
+import { clusteringDistances } from "./families/clustering.ts";
+import { generalRegressionEtas, type LinearGrmPlan } from "./families/general-regression.ts";
+import { svmValues } from "./families/support-vector-machine.ts";
 
 /** How the backend reads one model element's family result from the session's outputs. */
 export type NodeDecode =
   | { kind: "tree"; column: number }
   | { kind: "regression"; output: string; tables: number }
-  | { kind: "neuralNetwork"; output: string; ids: readonly string[] };
+  | { kind: "neuralNetwork"; output: string; ids: readonly string[] }
+  | { kind: "clustering"; output: string; plan: ClusteringPlan }
+  | { kind: "generalRegression"; output: string; plan: LinearGrmPlan; etas: number }
+  | { kind: "svm"; output: string; plan: SvmPlan; machines: number };
 
 export interface ExportedPipeline {
   /** The ModelProto. */
@@ -36,7 +42,9 @@ const ELEMENT: Record<ModelNode["kind"], string> = {
  * A PMML pipeline as an ONNX graph (ai.onnx 21, ai.onnx.ml 5, double tensors throughout). Inputs
  * are one [N,1] double column per DataField read (a text field as the index of its category in
  * the `porta.categories` metadata, -1 for another value, NaN missing). Outputs: `leaves` (the leaf
- * row reached in every tree), `tables_k` (RegressionTable values), `neurons_k` (every neuron), and
+ * row reached in every tree), `tables_k` (RegressionTable values), `neurons_k` (every neuron),
+ * `distances_k` (each cluster's distance), `etas_k` (GeneralRegression linear predictors),
+ * `machines_k` (each SupportVectorMachine's f(x)), and
  * where the top-level model is a plain regression tree ensemble `predicted_value`.
  * Throws NotExportable naming the element it cannot reproduce.
  */
@@ -62,6 +70,21 @@ export function exportPipeline(pipeline: Pipeline): ExportedPipeline {
       case "neuralNetwork": {
         const nn = neuralNetwork(model, scope);
         nodes.set(model, { kind: "neuralNetwork", output: output(g, nn.values, `neurons_${outputs.length}`, outputs), ids: nn.ids });
+        return;
+      }
+      case "clustering": {
+        const { distances, plan } = clusteringDistances(model, scope);
+        nodes.set(model, { kind: "clustering", output: output(g, distances, `distances_${outputs.length}`, outputs), plan });
+        return;
+      }
+      case "generalRegression": {
+        const { etas, plan, count } = generalRegressionEtas(model, scope, model === pipeline.model);
+        nodes.set(model, { kind: "generalRegression", output: output(g, etas, `etas_${outputs.length}`, outputs), plan, etas: count });
+        return;
+      }
+      case "svm": {
+        const { values, plan, machines } = svmValues(model, scope, model === pipeline.model);
+        nodes.set(model, { kind: "svm", output: output(g, values, `machines_${outputs.length}`, outputs), plan, machines });
         return;
       }
       case "mining":

@@ -1,5 +1,6 @@
-import { describe, it } from "vitest";
-import { expectSameAnswers, pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+import { it } from "vitest";
+import { pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+import { describeEachBackend } from "../../../../test/each-backend.ts";
 
 function clustering(measure: string, fields: string, extra = ""): string {
   return pmml(xyFields, `<ClusteringModel functionName="clustering" modelClass="centerBased" numberOfClusters="3">
@@ -13,14 +14,14 @@ function clustering(measure: string, fields: string, extra = ""): string {
 </ClusteringModel>`);
 }
 
-describe("compiled ClusteringModel gives the interpreter's answers", () => {
+describeEachBackend("ClusteringModel gives the interpreter's answers", (backend) => {
   for (const m of ["<euclidean/>", "<squaredEuclidean/>", "<cityBlock/>", "<chebychev/>", `<minkowski p-parameter="3"/>`]) {
-    it(`§Distance ${m}: missing inputs adjust the distance, all missing is an error, ties keep the first cluster`, () => {
-      expectSameAnswers(clustering(m, `<ClusteringField field="x" fieldWeight="0.5"/><ClusteringField field="y"/>`), xyRows);
+    it(`§Distance ${m}: missing inputs adjust the distance, all missing is an error, ties keep the first cluster`, async () => {
+      await backend.expectSameAnswers(clustering(m, `<ClusteringField field="x" fieldWeight="0.5"/><ClusteringField field="y"/>`), xyRows);
     });
   }
-  it("§MissingValueWeights and gaussSim/delta compare functions", () => {
-    expectSameAnswers(clustering("<squaredEuclidean/>", `<ClusteringField field="x" compareFunction="gaussSim" similarityScale="2"/><ClusteringField field="y" compareFunction="delta"/>`,
+  it("§MissingValueWeights and gaussSim/delta compare functions", async () => {
+    await backend.expectSameAnswers(clustering("<squaredEuclidean/>", `<ClusteringField field="x" compareFunction="gaussSim" similarityScale="2"/><ClusteringField field="y" compareFunction="delta"/>`,
       `<MissingValueWeights><Array n="2" type="real">2 0.5</Array></MissingValueWeights>`), xyRows);
   });
 });

@@ -1,15 +1,20 @@
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { interpret } from "@porta/ir";
 import { parsePmml } from "@porta/pmml";
 import { compilePipeline } from "../compile.ts";
 import { CompiledScorer } from "../scorer.ts";
 import { deserializeCompiled, serializeCompiled } from "../serialize.ts";
 import { forestRows, forestText } from "../../../../fixtures/gen/forest.ts";
-import { expectSameAnswers, pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+import { pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+import { describeEachBackend, type BackendUnderTest } from "../../../../test/each-backend.ts";
 
-/** Compiled (each tree layout) vs interpreter, row by row; the kernel must round to float. */
-function expectSameAsInterpreter(text: string, rows: Record<string, unknown>[]): void {
-  expectSameAnswers(text, rows);
+/**
+ * The backend vs the interpreter; for compile-js also each tree layout, row by row (the kernel
+ * must round to float) and the artifact round trip, which only compile-js has.
+ */
+async function expectSameAsInterpreter(backend: BackendUnderTest, text: string, rows: Record<string, unknown>[]): Promise<void> {
+  await backend.expectSameAnswers(text, rows);
+  if (backend.name !== "js") return;
   const pipeline = parsePmml(text);
   const expected = rows.map((r) => interpret(pipeline, r));
   for (const treeLayout of ["branches", "table", "auto"] as const) {
@@ -68,8 +73,8 @@ function boosted(n: number, output: string, offset = 0, targets = `<Targets><Tar
   <Segmentation multipleModelMethod="sum">${Array.from({ length: n }, (_x, k) => xgbTree(k + offset, "")).join("\n")}</Segmentation></MiningModel>`;
 }
 
-describe("compiled mathContext=\"float\" models (JPMML FloatValue) give the interpreter's bits", () => {
-  it("jpmml-xgboost binary classification: float sum of trees, then a float logit RegressionModel in a modelChain", () => {
+describeEachBackend("mathContext=\"float\" models (JPMML FloatValue) give the interpreter's bits", (backend) => {
+  it("jpmml-xgboost binary classification: float sum of trees, then a float logit RegressionModel in a modelChain", async () => {
     const doc = pmml(FLOAT_FIELDS, `<MiningModel functionName="classification" mathContext="float">
   <MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="t" usageType="target"/></MiningSchema>
   <Output><OutputField name="pyes" feature="probability" value="yes" dataType="float"/><OutputField name="pno" feature="probability" value="no" dataType="float"/><OutputField name="pred" feature="predictedValue"/></Output>
@@ -81,10 +86,10 @@ describe("compiled mathContext=\"float\" models (JPMML FloatValue) give the inte
       <RegressionTable intercept="0.0" targetCategory="no"/>
     </RegressionModel></Segment>
   </Segmentation></MiningModel>`);
-    expectSameAsInterpreter(doc, rows);
+    await expectSameAsInterpreter(backend, doc, rows);
   });
 
-  it("jpmml-xgboost multiclass: one float sum per class, then a float softmax RegressionModel", () => {
+  it("jpmml-xgboost multiclass: one float sum per class, then a float softmax RegressionModel", async () => {
     const doc = pmml(FLOAT_FIELDS, `<MiningModel functionName="classification" mathContext="float">
   <MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="c" usageType="target"/></MiningSchema>
   <Output><OutputField name="p0" feature="probability" value="0"/><OutputField name="p2" feature="probability" value="2"/><OutputField name="pred" feature="predictedValue"/></Output>
@@ -95,27 +100,27 @@ describe("compiled mathContext=\"float\" models (JPMML FloatValue) give the inte
       ${[0, 1, 2].map((k) => `<RegressionTable intercept="0.0" targetCategory="${k}"><NumericPredictor name="xgbValue(${k})" coefficient="1.0"/></RegressionTable>`).join("\n")}
     </RegressionModel></Segment>
   </Segmentation></MiningModel>`);
-    expectSameAsInterpreter(doc, rows);
+    await expectSameAsInterpreter(backend, doc, rows);
   });
 
-  it("jpmml-xgboost regression: float sum of trees with base score and clamping Targets", () => {
+  it("jpmml-xgboost regression: float sum of trees with base score and clamping Targets", async () => {
     for (const targets of [`<Targets><Target field="r" rescaleConstant="0.5"/></Targets>`, `<Targets><Target field="r" min="-0.3" max="0.7" rescaleFactor="1.1" rescaleConstant="0.1" castInteger="round"/></Targets>`, `<Targets><Target field="r" rescaleFactor="0.3"><TargetValue defaultValue="0.1"/></Target></Targets>`]) {
       const doc = pmml(FLOAT_FIELDS, boosted(12, "", 0, targets).replace("</MiningSchema>", `<MiningField name="r" usageType="target"/></MiningSchema>`));
-      expectSameAsInterpreter(doc, rows);
+      await expectSameAsInterpreter(backend, doc, rows);
     }
   });
 
   for (const method of ["sum", "weightedSum", "average", "weightedAverage"]) {
-    it(`float tree ensemble ${method} (double inputs, float leaves and weights)`, () => {
+    it(`float tree ensemble ${method} (double inputs, float leaves and weights)`, async () => {
       const trees = Array.from({ length: 6 }, (_x, k) => xgbTree(k, "r").replace(`<Segment id="${k + 1}">`, `<Segment id="${k + 1}" weight="${(0.3 + k * 0.17).toFixed(2)}">`));
       const doc = pmml(xyFields, `<MiningModel functionName="regression" mathContext="float">
   <MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="r" usageType="target"/></MiningSchema>
   <Segmentation multipleModelMethod="${method}">${trees.join("\n")}</Segmentation></MiningModel>`);
-      expectSameAsInterpreter(doc, rows);
+      await expectSameAsInterpreter(backend, doc, rows);
       // Double trees in a float MiningModel: each segment value is rounded to float before the sum.
-      expectSameAsInterpreter(doc.replace(/<TreeModel functionName="regression" mathContext="float"/g, `<TreeModel functionName="regression"`), rows);
+      await expectSameAsInterpreter(backend, doc.replace(/<TreeModel functionName="regression" mathContext="float"/g, `<TreeModel functionName="regression"`), rows);
       // Float trees in a double MiningModel: float leaves, double sums.
-      expectSameAnswers(doc.replace(`<MiningModel functionName="regression" mathContext="float">`, `<MiningModel functionName="regression">`), rows);
+      await backend.expectSameAnswers(doc.replace(`<MiningModel functionName="regression" mathContext="float">`, `<MiningModel functionName="regression">`), rows);
     });
   }
 
@@ -125,20 +130,20 @@ describe("compiled mathContext=\"float\" models (JPMML FloatValue) give the inte
   <CategoricalPredictor name="z" value="b" coefficient="0.3"/><PredictorTerm coefficient="0.7"><FieldRef field="x"/><FieldRef field="y"/></PredictorTerm></RegressionTable></RegressionModel>`;
 
   for (const method of ["sum", "weightedSum", "average", "weightedAverage", "median", "weightedMedian"]) {
-    it(`float MiningModel ${method} of float RegressionModels (segment predicates, missing predictions)`, () => {
+    it(`float MiningModel ${method} of float RegressionModels (segment predicates, missing predictions)`, async () => {
       const segs = [floatRegression(0.1, 0.3, -0.7), floatRegression(-0.3, 0.11, 1.3), floatRegression(0.7, 0.1, 0.1)];
       const doc = pmml(xyFields, `<MiningModel functionName="regression" mathContext="float">
   <MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="z"/><MiningField name="r" usageType="target"/></MiningSchema>
   <Segmentation multipleModelMethod="${method}">${segs.map((s, k) => `<Segment id="s${k}" weight="${0.3 + k}">${k === 1 ? `<SimplePredicate field="z" operator="notEqual" value="c"/>` : "<True/>"}${s}</Segment>`).join("\n")}</Segmentation></MiningModel>`);
-      expectSameAnswers(doc, rows);
-      expectSameAnswers(doc.replace(`multipleModelMethod="${method}"`, `multipleModelMethod="${method}" missingPredictionTreatment="skipSegment"`), rows);
+      await backend.expectSameAnswers(doc, rows);
+      await backend.expectSameAnswers(doc.replace(`multipleModelMethod="${method}"`, `multipleModelMethod="${method}" missingPredictionTreatment="skipSegment"`), rows);
     });
   }
 
   for (const method of ["none", "logit", "exp", "probit", "cloglog", "loglog", "cauchit", "softmax"]) {
-    it(`float regression RegressionModel normalizationMethod=${method}, predictor terms, exponents, categorical predictors`, () => {
+    it(`float regression RegressionModel normalizationMethod=${method}, predictor terms, exponents, categorical predictors`, async () => {
       const doc = pmml(xyFields, floatRegression(0.1, 0.3, -0.7).replace(`mathContext="float"`, `mathContext="float" normalizationMethod="${method}"`));
-      expectSameAnswers(doc, rows);
+      await backend.expectSameAnswers(doc, rows);
     });
   }
 
@@ -148,18 +153,18 @@ describe("compiled mathContext=\"float\" models (JPMML FloatValue) give the inte
   <Output><OutputField name="pa" feature="probability" value="a"/><OutputField name="pb" feature="probability" value="b"/><OutputField name="pred" feature="predictedValue"/></Output>
   ${classTables(n)}</RegressionModel>`);
   for (const method of ["softmax", "logit", "simplemax", "none"]) {
-    it(`float multinomial classification normalizationMethod=${method}`, () => {
-      expectSameAnswers(classification(method, 3), rows);
+    it(`float multinomial classification normalizationMethod=${method}`, async () => {
+      await backend.expectSameAnswers(classification(method, 3), rows);
     });
   }
   for (const method of ["logit", "probit", "cloglog", "loglog", "cauchit", "none"]) {
-    it(`float binomial (and ordinal) classification normalizationMethod=${method}`, () => {
-      expectSameAnswers(classification(method, 2), rows);
-      expectSameAnswers(classification(method, 3, "ordinal"), rows);
+    it(`float binomial (and ordinal) classification normalizationMethod=${method}`, async () => {
+      await backend.expectSameAnswers(classification(method, 2), rows);
+      await backend.expectSameAnswers(classification(method, 3, "ordinal"), rows);
     });
   }
 
-  it("the synthetic forest as jpmml-xgboost would write it (float leaves and sum, base score Targets), both layouts", () => {
+  it("the synthetic forest as jpmml-xgboost would write it (float leaves and sum, base score Targets), both layouts", async () => {
     for (const seed of [1, 2]) {
       for (const inputType of ["double", "float"]) {
         const doc = forestText({ trees: 9, depth: 5, features: 6, task: "regression", seed, boosting: { baseScore: 0.5 } })
@@ -167,7 +172,7 @@ describe("compiled mathContext=\"float\" models (JPMML FloatValue) give the inte
           .replace(/<TreeModel functionName="regression"/g, `<TreeModel functionName="regression" mathContext="float"`)
           .replace(/(name="x\d+" optype="continuous") dataType="double"/g, `$1 dataType="${inputType}"`);
         const data = forestRows(6, 200, seed).map((r, i) => (i % 5 === 0 ? { ...r, x1: null, x3: null } : r));
-        expectSameAsInterpreter(doc, data);
+        await expectSameAsInterpreter(backend, doc, data);
       }
     }
   });

@@ -1,5 +1,6 @@
 import { describe, it } from "vitest";
-import { expectSameAnswers, pmml } from "./same-answers.test-helper.ts";
+import { pmml } from "./same-answers.test-helper.ts";
+import { describeEachBackend } from "../../../../test/each-backend.ts";
 
 const fields = `<DataField name="color" optype="categorical" dataType="string"><Value value="red"/><Value value="blue"/><Value value="green"/></DataField>
 <DataField name="shape" optype="categorical" dataType="string"/>
@@ -30,15 +31,15 @@ const rows: Record<string, unknown>[] = [
   {}, { color: "green", shape: "round", size: 1e300, n: 3, flag: false },
 ];
 
-describe("compiled NaiveBayesModel gives the interpreter's answers", () => {
-  it("§PairCounts: count / Σ counts, zero counts → threshold, missing inputs and unseen categories ignored", () => {
-    expectSameAnswers(nb(`<BayesInput fieldName="color">${pair("red", 20, 10)}${pair("blue", 10, 40, 0)}${pair("green", 0, 20)}${pair("red", 1, 1)}</BayesInput>
+describeEachBackend("NaiveBayesModel gives the interpreter's answers", (backend) => {
+  it("§PairCounts: count / Σ counts, zero counts → threshold, missing inputs and unseen categories ignored", async () => {
+    await backend.expectSameAnswers(nb(`<BayesInput fieldName="color">${pair("red", 20, 10)}${pair("blue", 10, 40, 0)}${pair("green", 0, 20)}${pair("red", 1, 1)}</BayesInput>
 <BayesInput fieldName="shape">${pair("round", 15, 35)}${pair("square", 15, 35)}</BayesInput>
 <BayesInput fieldName="n">${pair("2", 3, 4)}${pair("7.0", 1, 9)}${pair("x", 9, 9)}</BayesInput>
 <BayesInput fieldName="flag">${pair("true", 3, 4)}${pair("false", 8, 1)}</BayesInput>`), rows);
   });
-  it("§TargetValueStats: Gaussian and Poisson densities floored at threshold, variance ≤ 0 ignored", () => {
-    expectSameAnswers(nb(`<BayesInput fieldName="size"><TargetValueStats>
+  it("§TargetValueStats: Gaussian and Poisson densities floored at threshold, variance ≤ 0 ignored", async () => {
+    await backend.expectSameAnswers(nb(`<BayesInput fieldName="size"><TargetValueStats>
   <TargetValueStat value="yes"><GaussianDistribution mean="1" variance="2"/></TargetValueStat>
   <TargetValueStat value="no"><GaussianDistribution mean="-2" variance="0"/></TargetValueStat>
   <TargetValueStat value="maybe"><GaussianDistribution mean="50" variance="0.5"/></TargetValueStat>
@@ -48,12 +49,12 @@ describe("compiled NaiveBayesModel gives the interpreter's answers", () => {
   <TargetValueStat value="no"><PoissonDistribution mean="10"/></TargetValueStat>
 </TargetValueStats></BayesInput>`), rows);
   });
-  it("softmax with the correctly rounded exp: counts where V8's Math.exp would differ in the last bit", () => {
-    expectSameAnswers(nb(`<BayesInput fieldName="color">${pair("red", 1, 5, 1)}${pair("blue", 29, 65, 29)}</BayesInput>`), rows);
+  it("softmax with the correctly rounded exp: counts where V8's Math.exp would differ in the last bit", async () => {
+    await backend.expectSameAnswers(nb(`<BayesInput fieldName="color">${pair("red", 1, 5, 1)}${pair("blue", 29, 65, 29)}</BayesInput>`), rows);
   });
-  it("§Scoring ties: equal posteriors keep the first BayesOutput category; a text field with TargetValueStats fails the row", () => {
-    expectSameAnswers(nb(`<BayesInput fieldName="shape">${pair("round", 5, 5, 5)}</BayesInput>`, `<TargetValueCount value="no" count="10"/><TargetValueCount value="yes" count="10"/><TargetValueCount value="maybe" count="10"/>`), rows);
-    expectSameAnswers(nb(`<BayesInput fieldName="color"><TargetValueStats><TargetValueStat value="yes"><GaussianDistribution mean="1" variance="2"/></TargetValueStat></TargetValueStats></BayesInput>`), rows);
+  it("§Scoring ties: equal posteriors keep the first BayesOutput category; a text field with TargetValueStats fails the row", async () => {
+    await backend.expectSameAnswers(nb(`<BayesInput fieldName="shape">${pair("round", 5, 5, 5)}</BayesInput>`, `<TargetValueCount value="no" count="10"/><TargetValueCount value="yes" count="10"/><TargetValueCount value="maybe" count="10"/>`), rows);
+    await backend.expectSameAnswers(nb(`<BayesInput fieldName="color"><TargetValueStats><TargetValueStat value="yes"><GaussianDistribution mean="1" variance="2"/></TargetValueStat></TargetValueStats></BayesInput>`), rows);
   });
 });
 

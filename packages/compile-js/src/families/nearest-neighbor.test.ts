@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
 import { CompiledScorer, compilePipeline, deserializeCompiled, serializeCompiled } from "../index.ts";
-import { expectSameAnswers, pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+import { pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+import { describeEachBackend } from "../../../../test/each-backend.ts";
 
 const training = `<TrainingInstances><InstanceFields>
   <InstanceField field="id" column="id"/><InstanceField field="x" column="cx"/><InstanceField field="y" column="cy"/><InstanceField field="r" column="cr"/><InstanceField field="t" column="ct"/>
@@ -28,40 +29,46 @@ function knn(fn: string, target: string | null, attrs: string, measure: string, 
 
 const measures = ["<euclidean/>", "<squaredEuclidean/>", "<cityBlock/>", "<chebychev/>", `<minkowski p-parameter="3"/>`];
 
-describe("compiled NearestNeighborModel gives the interpreter's answers", () => {
+describeEachBackend("NearestNeighborModel gives the interpreter's answers", (backend) => {
   for (const m of measures) {
     for (const method of ["average", "median"]) {
       for (const k of [1, 2, 3, 4, 6]) {
-        it(`regression ${method} k=${k} ${m}`, () => {
-          expectSameAnswers(knn("regression", "r", `numberOfNeighbors="${k}" continuousScoringMethod="${method}"`, m), xyRows);
+        it(`regression ${method} k=${k} ${m}`, async () => {
+          await backend.expectSameAnswers(knn("regression", "r", `numberOfNeighbors="${k}" continuousScoringMethod="${method}"`, m), xyRows);
         });
       }
     }
     for (const method of ["majorityVote", "weightedMajorityVote"]) {
       for (const k of [1, 2, 3, 4, 6]) {
-        it(`classification ${method} k=${k} ${m} (ties)`, () => {
-          expectSameAnswers(knn("classification", "t", `numberOfNeighbors="${k}" categoricalScoringMethod="${method}"`, m, undefined,
+        it(`classification ${method} k=${k} ${m} (ties)`, async () => {
+          await backend.expectSameAnswers(knn("classification", "t", `numberOfNeighbors="${k}" categoricalScoringMethod="${method}"`, m, undefined,
             `<OutputField name="p" feature="predictedValue"/><OutputField name="id1" feature="entityId"/>`), xyRows);
         });
       }
     }
-    it(`clustering with instanceIdVariable ${m}`, () => {
-      expectSameAnswers(knn("clustering", null, `numberOfNeighbors="3"`, m), xyRows);
+    it(`clustering with instanceIdVariable ${m}`, async () => {
+      await backend.expectSameAnswers(knn("clustering", null, `numberOfNeighbors="3"`, m), xyRows);
     });
   }
-  it("compare functions gaussSim/delta/equal and a threshold", () => {
-    expectSameAnswers(knn("classification", "t", `numberOfNeighbors="3" categoricalScoringMethod="weightedMajorityVote" threshold="0.5"`, "<squaredEuclidean/>",
+  it("compare functions gaussSim/delta/equal and a threshold", async () => {
+    await backend.expectSameAnswers(knn("classification", "t", `numberOfNeighbors="3" categoricalScoringMethod="weightedMajorityVote" threshold="0.5"`, "<squaredEuclidean/>",
       `<KNNInput field="x" compareFunction="gaussSim" similarityScale="2"/><KNNInput field="y" compareFunction="delta" fieldWeight="3"/>`), xyRows);
-    expectSameAnswers(knn("classification", "t", `numberOfNeighbors="3"`, `<cityBlock/>`,
+    await backend.expectSameAnswers(knn("classification", "t", `numberOfNeighbors="3"`, `<cityBlock/>`,
       `<KNNInput field="x" compareFunction="equal"/><KNNInput field="y"/>`, `<OutputField name="p" feature="predictedValue"/>`), xyRows);
   });
-  it("probability and confidence OutputFields of a vote (nyoka's kNN classifiers write them): the result has no distribution, so they are missing", () => {
-    const doc = knn("classification", "t", `numberOfNeighbors="3"`, "<euclidean/>", undefined,
-      `<OutputField name="pyes" feature="probability" value="yes"/><OutputField name="pno" feature="probability" value="no" dataType="double"/><OutputField name="pw" feature="probability"/><OutputField name="cf" feature="confidence" value="yes"/><OutputField name="p" feature="predictedValue"/>`);
-    expectSameAnswers(doc, xyRows);
-    const { results } = new CompiledScorer(compilePipeline(parsePmml(doc))).scoreRows(xyRows.slice(0, 2));
+  it("probability and confidence OutputFields of a vote (nyoka's kNN classifiers write them)", async () => {
+    await backend.expectSameAnswers(voteWithProbabilities(), xyRows);
+  });
+});
+
+describe("compiled k-NN vote probability fields", () => {
+  it("are missing: the vote's result has no distribution", () => {
+    const { results } = new CompiledScorer(compilePipeline(parsePmml(voteWithProbabilities()))).scoreRows(xyRows.slice(0, 2));
     expect(results.map((r) => [r?.pyes, r?.pno, r?.pw, r?.cf])).toEqual([[null, null, null, null], [null, null, null, null]]);
   });
+});
+
+describe("a compiled NearestNeighborModel survives the artifact round trip", () => {
   it("round-trips through serializeCompiled/deserializeCompiled", () => {
     const doc = knn("classification", "t", `numberOfNeighbors="3" categoricalScoringMethod="weightedMajorityVote"`, "<euclidean/>", undefined,
       `<OutputField name="p" feature="predictedValue"/><OutputField name="id1" feature="entityId"/>`);
@@ -75,3 +82,8 @@ describe("compiled NearestNeighborModel gives the interpreter's answers", () => 
     expect(b.errors.map((e) => e?.code)).toEqual(a.errors.map((e) => e?.code));
   });
 });
+
+function voteWithProbabilities(): string {
+  return knn("classification", "t", `numberOfNeighbors="3"`, "<euclidean/>", undefined,
+    `<OutputField name="pyes" feature="probability" value="yes"/><OutputField name="pno" feature="probability" value="no" dataType="double"/><OutputField name="pw" feature="probability"/><OutputField name="cf" feature="confidence" value="yes"/><OutputField name="p" feature="predictedValue"/>`);
+}

@@ -1,14 +1,15 @@
-import { describe, it } from "vitest";
-import { expectSameAnswers, pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+import { it } from "vitest";
+import { pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+import { describeEachBackend } from "../../../../test/each-backend.ts";
 
 const inputs = `<NeuralInputs>
   <NeuralInput id="x"><DerivedField optype="continuous" dataType="double"><FieldRef field="x"/></DerivedField></NeuralInput>
   <NeuralInput id="y"><DerivedField optype="continuous" dataType="double"><FieldRef field="y"/></DerivedField></NeuralInput>
 </NeuralInputs>`;
 
-describe("compiled NeuralNetwork gives the interpreter's answers (§NeuralNetwork)", () => {
-  it("a Con reading an earlier neuron of its own layer (before normalisation) and a neuron id defined twice (the later one is read)", () => {
-    expectSameAnswers(pmml(xyFields, `<NeuralNetwork functionName="classification" activationFunction="tanh">
+describeEachBackend("NeuralNetwork gives the interpreter's answers (§NeuralNetwork)", (backend) => {
+  it("a Con reading an earlier neuron of its own layer (before normalisation) and a neuron id defined twice (the later one is read)", async () => {
+    await backend.expectSameAnswers(pmml(xyFields, `<NeuralNetwork functionName="classification" activationFunction="tanh">
 <MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="t" usageType="target"/></MiningSchema>
 <Output><OutputField name="Pyes" feature="probability" value="yes"/><OutputField name="id" feature="entityId"/></Output>
 ${inputs}
@@ -27,8 +28,8 @@ ${inputs}
 </NeuralOutputs></NeuralNetwork>`), xyRows);
   });
 
-  it("radialBasis with widths from the neuron and the layer, regression through NormContinuous", () => {
-    expectSameAnswers(pmml(xyFields, `<NeuralNetwork functionName="regression" activationFunction="identity" altitude="1.5">
+  it("radialBasis with widths from the neuron and the layer, regression through NormContinuous", async () => {
+    await backend.expectSameAnswers(pmml(xyFields, `<NeuralNetwork functionName="regression" activationFunction="identity" altitude="1.5">
 <MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="r" usageType="target"/></MiningSchema>
 ${inputs}
 <NeuralLayer activationFunction="radialBasis" width="2">

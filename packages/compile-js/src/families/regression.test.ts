@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
 import { pmmlModel } from "@porta/runtime";
-import { expectSameAnswers, pmml, xyRows } from "./same-answers.test-helper.ts";
+import { pmml, xyRows } from "./same-answers.test-helper.ts";
+import { describeEachBackend } from "../../../../test/each-backend.ts";
 
 const fields = `<DataField name="x" optype="continuous" dataType="double"/>
 <DataField name="y" optype="continuous" dataType="double"/>
@@ -26,29 +27,36 @@ const ORDINAL = table("low", -1.25, 0.4, -0.2) + table("mid", 0.5, 0.4, -0.2) + 
 const THREE = table("A", 0.7, 0.3, 0.1) + table("B", -0.2, -0.5, 0.25) + `<RegressionTable intercept="0" targetCategory="C"/>`;
 const rows = [...xyRows, { x: 1e-16, y: 1e-16, z: "a" }, { x: 40, y: -40, z: "b" }];
 
-describe("compiled RegressionModel gives the interpreter's answers bit for bit (JPMML dispatch)", () => {
+/** x + y + 1: the sum's order shows at 2^-53. */
+const sumDoc = pmml(fields, `<RegressionModel functionName="regression">
+<MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="r" usageType="target"/></MiningSchema>
+<RegressionTable intercept="1"><NumericPredictor name="x" coefficient="1"/><NumericPredictor name="y" coefficient="1"/></RegressionTable></RegressionModel>`);
+
+describeEachBackend("RegressionModel gives the interpreter's answers (JPMML dispatch)", (backend) => {
   for (const method of ["none", "logit", "probit", "cloglog", "loglog", "cauchit"]) {
-    it(`ordinal target, ${method}: cumulative link probabilities`, () => {
-      expectSameAnswers(classifier(method, "g", "", ORDINAL, ["low", "mid", "high", "top"]), rows);
+    it(`ordinal target, ${method}: cumulative link probabilities`, async () => {
+      await backend.expectSameAnswers(classifier(method, "g", "", ORDINAL, ["low", "mid", "high", "top"]), rows);
     });
   }
 
-  it("an ordinal MiningField optype on a categorical target", () => {
-    expectSameAnswers(classifier("logit", "k", ` optype="ordinal"`, THREE, ["A", "B", "C"]), rows);
+  it("an ordinal MiningField optype on a categorical target", async () => {
+    await backend.expectSameAnswers(classifier("logit", "k", ` optype="ordinal"`, THREE, ["A", "B", "C"]), rows);
   });
 
   for (const method of ["logit", "softmax", "simplemax", "none"]) {
-    it(`${method} over three categorical tables`, () => {
-      expectSameAnswers(classifier(method, "k", "", THREE, ["A", "B", "C"]), rows);
+    it(`${method} over three categorical tables`, async () => {
+      await backend.expectSameAnswers(classifier(method, "k", "", THREE, ["A", "B", "C"]), rows);
     });
   }
 
-  it("regression: predictors summed from 0, the intercept added last", () => {
-    const doc = pmml(fields, `<RegressionModel functionName="regression">
-<MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="r" usageType="target"/></MiningSchema>
-<RegressionTable intercept="1"><NumericPredictor name="x" coefficient="1"/><NumericPredictor name="y" coefficient="1"/></RegressionTable></RegressionModel>`);
-    expectSameAnswers(doc, [...rows, { x: 2 ** -53, y: 2 ** -53 }]);
-    expect(pmmlModel(parsePmml(doc), "js").score({ x: 2 ** -53, y: 2 ** -53 }).r).toBe(1 + 2 ** -52);
+  it("regression: predictors summed from 0, the intercept added last", async () => {
+    await backend.expectSameAnswers(sumDoc, [...rows, { x: 2 ** -53, y: 2 ** -53 }]);
+  });
+});
+
+describe("compile-js RegressionModel specifics", () => {
+  it("regression: predictors summed from 0, the intercept added last, bit for bit", () => {
+    expect(pmmlModel(parsePmml(sumDoc), "js").score({ x: 2 ** -53, y: 2 ** -53 }).r).toBe(1 + 2 ** -52);
   });
 
   it("combinations JPMML refuses are not compiled; the interpreter reports them", () => {

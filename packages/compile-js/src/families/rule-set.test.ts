@@ -1,5 +1,6 @@
-import { describe, it } from "vitest";
-import { expectSameAnswers, pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+import { it } from "vitest";
+import { pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+import { describeEachBackend } from "../../../../test/each-backend.ts";
 
 function ruleSet(attrs: string): string {
   return pmml(xyFields, `<RuleSetModel functionName="classification">
@@ -9,10 +10,10 @@ function ruleSet(attrs: string): string {
 </RuleSet></RuleSetModel>`);
 }
 
-describe("compiled RuleSetModel defaults (JPMML RuleSetModelEvaluator)", () => {
-  it("a row no rule fires for is refused without defaultScore or defaultConfidence, scored with both", () => {
+describeEachBackend("RuleSetModel defaults (JPMML RuleSetModelEvaluator)", (backend) => {
+  it("a row no rule fires for is refused without defaultScore or defaultConfidence, scored with both", async () => {
     for (const attrs of ["", `defaultScore="no"`, `defaultConfidence="0.2"`, `defaultScore="no" defaultConfidence="0.2"`]) {
-      expectSameAnswers(ruleSet(attrs), xyRows);
+      await backend.expectSameAnswers(ruleSet(attrs), xyRows);
     }
   });
 });
@@ -32,10 +33,10 @@ function weightedRuleSet(criterion: string): string {
 </RuleSet></RuleSetModel>`);
 }
 
-describe("compiled RuleSetModel weighted criteria (§RuleSelectionMethod)", () => {
+describeEachBackend("RuleSetModel weighted criteria (§RuleSelectionMethod) give the interpreter's answers", (backend) => {
   for (const criterion of ["weightedSum", "weightedMax"]) {
-    it(`${criterion}: fired rules grouped by score in firing order, the first best score with its heaviest rule`, () => {
-      expectSameAnswers(weightedRuleSet(criterion), [...xyRows, { x: 1, y: 0, z: "b" }, { x: 0.5, y: 3, z: "a" }]);
+    it(`${criterion}: fired rules grouped by score in firing order, the first best score with its heaviest rule`, async () => {
+      await backend.expectSameAnswers(weightedRuleSet(criterion), [...xyRows, { x: 1, y: 0, z: "b" }, { x: 0.5, y: 3, z: "a" }]);
     });
   }
 });

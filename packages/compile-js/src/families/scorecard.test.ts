@@ -1,5 +1,6 @@
-import { describe, it } from "vitest";
-import { expectSameAnswers, pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+import { it } from "vitest";
+import { pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+import { describeEachBackend } from "../../../../test/each-backend.ts";
 
 const mining = `<MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="z"/><MiningField name="r" usageType="target"/></MiningSchema>`;
 const output = `<Output><OutputField name="score" feature="predictedValue"/>
@@ -27,19 +28,19 @@ function scorecard(algorithm: string, complete: boolean): string {
 </Characteristics></Scorecard>`);
 }
 
-describe("compiled Scorecard gives the interpreter's answers (§Scorecard, reason codes)", () => {
+describeEachBackend("Scorecard gives the interpreter's answers (§Scorecard, reason codes)", (backend) => {
   for (const algorithm of ["pointsBelow", "pointsAbove"]) {
-    it(`${algorithm}: ranks, ties by first appearance, negative totals dropped, complex partial scores`, () => {
-      expectSameAnswers(scorecard(algorithm, true), xyRows);
+    it(`${algorithm}: ranks, ties by first appearance, negative totals dropped, complex partial scores`, async () => {
+      await backend.expectSameAnswers(scorecard(algorithm, true), xyRows);
     });
   }
-  it("no TRUE Attribute is an error for that row; a missing complex partial score a missing score", () => {
-    expectSameAnswers(scorecard("pointsBelow", false), [...xyRows, { x: 3, y: null, z: "a" }]);
+  it("no TRUE Attribute is an error for that row; a missing complex partial score a missing score", async () => {
+    await backend.expectSameAnswers(scorecard("pointsBelow", false), [...xyRows, { x: 3, y: null, z: "a" }]);
   });
 });
 
-describe("compiled Scorecard faults fail only the rows that choose the Attribute (§Scorecard)", () => {
-  it("an Attribute without reason code (the parser refuses one without partial score): after its ComplexPartialScore, a missing one first", () => {
+describeEachBackend("Scorecard faults fail only the rows that choose the Attribute (§Scorecard)", (backend) => {
+  it("an Attribute without reason code (the parser refuses one without partial score): after its ComplexPartialScore, a missing one first", async () => {
     const text = pmml(xyFields, `<Scorecard functionName="regression" initialScore="1" useReasonCodes="true" baselineScore="0">${mining}${output}
 <Characteristics>
   <Characteristic name="cx" reasonCode="RX">
@@ -52,6 +53,6 @@ describe("compiled Scorecard faults fail only the rows that choose the Attribute
     <Attribute partialScore="0" reasonCode="RY"><True/></Attribute>
   </Characteristic>
 </Characteristics></Scorecard>`);
-    expectSameAnswers(text, [...xyRows, { x: null, y: 1, z: "a" }, { x: 1, y: -1, z: "a" }]);
+    await backend.expectSameAnswers(text, [...xyRows, { x: null, y: 1, z: "a" }, { x: 1, y: -1, z: "a" }]);
   });
 });

@@ -1,5 +1,6 @@
-import { describe, it } from "vitest";
-import { expectSameAnswers, pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+import { it } from "vitest";
+import { pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
+import { describeEachBackend } from "../../../../test/each-backend.ts";
 
 const vectors = `<VectorDictionary>
   <VectorFields><FieldRef field="x"/><FieldRef field="y"/></VectorFields>
@@ -16,15 +17,15 @@ const machine = (attrs: string, ids: string[], coefs: number[], b: number): stri
 const mining = (target: string) => `<MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="${target}" usageType="target"/></MiningSchema>`;
 const rows = xyRows.filter((r) => r.x !== null && r.y !== null).concat([{ x: 0.2, y: 0.1 }, { x: 0.6, y: 0.5 }, { x: null, y: 1 }]);
 
-describe("compiled SupportVectorMachineModel gives the interpreter's answers (§SupportVectorMachine)", () => {
-  it("alternateBinaryTargetCategory: round(f) 1 is targetCategory, 0 the alternate, anything else fails the row", () => {
-    expectSameAnswers(pmml(xyFields, `<SupportVectorMachineModel functionName="classification" alternateBinaryTargetCategory="no">${mining("t")}
+describeEachBackend("SupportVectorMachineModel gives the interpreter's answers (§SupportVectorMachine)", (backend) => {
+  it("alternateBinaryTargetCategory: round(f) 1 is targetCategory, 0 the alternate, anything else fails the row", async () => {
+    await backend.expectSameAnswers(pmml(xyFields, `<SupportVectorMachineModel functionName="classification" alternateBinaryTargetCategory="no">${mining("t")}
 <Output><OutputField name="Pyes" feature="probability" value="yes"/></Output>
 <LinearKernelType/>${vectors}${machine(`targetCategory="yes"`, ["s3"], [1], 0)}</SupportVectorMachineModel>`), rows);
   });
 
-  it("one-against-one by thresholds with a machine's own threshold, and a radial basis kernel", () => {
-    expectSameAnswers(pmml(xyFields, `<SupportVectorMachineModel functionName="classification" threshold="0.2">${mining("z")}
+  it("one-against-one by thresholds with a machine's own threshold, and a radial basis kernel", async () => {
+    await backend.expectSameAnswers(pmml(xyFields, `<SupportVectorMachineModel functionName="classification" threshold="0.2">${mining("z")}
 <Output><OutputField name="Pa" feature="probability" value="a"/><OutputField name="Pc" feature="probability" value="c"/></Output>
 <RadialBasisKernelType gamma="0.5"/>${vectors}
 ${machine(`targetCategory="a" alternateTargetCategory="b"`, ["s1", "s2"], [1, -0.5], 0)}

@@ -1,7 +1,7 @@
 import type { ClusteringModel } from "../models/clustering.ts";
 import type { ModelResult } from "../model.ts";
 import type { Value } from "../values.ts";
-import { lowerClustering } from "../lower/clustering.ts";
+import { lowerClustering, type ClusteringPlan } from "../lower/clustering.ts";
 import { comparisonInputs, distance, missingValueAdjustment, referenceValues, similarity } from "./comparison-measure.ts";
 import type { ModelScope } from "./scope.ts";
 import type { TargetInfo } from "./target.ts";
@@ -16,17 +16,27 @@ export function evaluateClustering(model: ClusteringModel, scope: ModelScope, _t
   const plan = lowerClustering(model);
   const cmp = plan.comparison;
   const inputs = comparisonInputs(cmp.fields, scope);
-  const similar = cmp.kind === "similarity";
   const adjustment = cmp.kind === "similarity" ? 1 : missingValueAdjustment(cmp, inputs);
+  const values = plan.clusters.map((cluster) => {
+    const reference = referenceValues(cmp.fields, cluster.center, cluster.centerNumbers, inputs, scope);
+    return cmp.kind === "similarity" ? similarity(cmp, inputs, reference) : distance(cmp, inputs, reference, adjustment, scope);
+  });
+  return clusteringResult(plan, values);
+}
+
+/**
+ * The winner and its outputs from each cluster's distance or similarity, in document order: the
+ * nearest (most similar) cluster, the first on ties (a NaN value never displaces the first). Shared
+ * with backends that compute the values themselves (onnx).
+ */
+export function clusteringResult(plan: ClusteringPlan, values: readonly number[]): ModelResult {
+  const similar = plan.comparison.kind === "similarity";
   const affinities = new Map<Value, number>();
   const ranking: { id: string; affinity: number }[] = [];
   let best = -1;
   let bestValue = NaN;
   plan.clusters.forEach((cluster, i) => {
-    const reference = referenceValues(cmp.fields, cluster.center, cluster.centerNumbers, inputs, scope);
-    const value = cmp.kind === "similarity"
-      ? similarity(cmp, inputs, reference)
-      : distance(cmp, inputs, reference, adjustment, scope);
+    const value = values[i];
     affinities.set(cluster.id, value);
     ranking.push({ id: cluster.id, affinity: value });
     if (best < 0 || (similar ? value > bestValue : value < bestValue)) {

@@ -2,7 +2,7 @@ import type { GeneralRegressionModel } from "../models/general-regression.ts";
 import type { ModelResult } from "../model.ts";
 import { EvaluationError, SchemaError } from "../errors.ts";
 import { formatValue, toNumber, valuesEqual, type Value } from "../values.ts";
-import { lowerGeneralRegression, type GrmCumulativeLink, type GrmFactor, type GrmLink, type GrmRow, type GrmTerm } from "../lower/general-regression.ts";
+import { lowerGeneralRegression, type GeneralRegressionPlan, type GrmCumulativeLink, type GrmFactor, type GrmLink, type GrmRow, type GrmTerm } from "../lower/general-regression.ts";
 import { coerceLiteral } from "./predicate.ts";
 import type { ModelScope } from "./scope.ts";
 import { toCategory, type TargetInfo } from "./target.ts";
@@ -15,17 +15,24 @@ import { exp } from "./exp.ts";
  */
 export function evaluateGeneralRegression(model: GeneralRegressionModel, scope: ModelScope, target: TargetInfo): ModelResult {
   const plan = lowerGeneralRegression(model, { categories: target.categories, category: (text) => toCategory(text, target) });
-  switch (plan.kind) {
-    case "cox":
-      return evaluateCox(model, plan.eta, scope);
-    case "regression": {
-      const y = dotProduct(plan.eta, scope);
-      if (y === null) return { value: null };
-      return { value: plan.link ? computeLink(model, plan.link, y, scope) : y };
-    }
-    case "classification":
-      return evaluateClassification(model, plan, scope);
+  if (plan.kind === "cox") return evaluateCox(model, plan.eta, scope);
+  return generalRegressionResult(model, plan, (k) => dotProduct(plan.kind === "regression" ? plan.eta : plan.etas[k], scope), scope);
+}
+
+type LinearPlan = Exclude<GeneralRegressionPlan, { kind: "cox" }>;
+
+/**
+ * The result from the linear predictors: `eta(k)` is η of the k-th category (0 for regression),
+ * null when a predictor is missing, asked for in the interpreter's order (a link fault or an
+ * offset error comes before a later η). Shared with backends that compute η themselves (onnx).
+ */
+export function generalRegressionResult(model: GeneralRegressionModel, plan: LinearPlan, eta: (k: number) => number | null, scope: ModelScope): ModelResult {
+  if (plan.kind === "regression") {
+    const y = eta(0);
+    if (y === null) return { value: null };
+    return { value: plan.link ? computeLink(model, plan.link, y, scope) : y };
   }
+  return evaluateClassification(model, plan, eta, scope);
 }
 
 /**
@@ -35,7 +42,8 @@ export function evaluateGeneralRegression(model: GeneralRegressionModel, scope: 
  */
 function evaluateClassification(
   model: GeneralRegressionModel,
-  plan: Extract<ReturnType<typeof lowerGeneralRegression>, { kind: "classification" }>,
+  plan: Extract<GeneralRegressionPlan, { kind: "classification" }>,
+  etaOf: (k: number) => number | null,
   scope: ModelScope,
 ): ModelResult {
   const type = plan.modelType;
@@ -46,7 +54,7 @@ function evaluateClassification(
   for (let i = 0; i < categories.length; i++) {
     let value: number;
     if (i < categories.length - 1) {
-      const eta = dotProduct(plan.etas[i], scope);
+      const eta = etaOf(i);
       if (eta === null) return { value: null };
       if (type === "generalizedLinear") value = computeLink(model, plan.link!, eta, scope);
       else if (type === "multinomialLogistic") value = exp(eta);

@@ -20,16 +20,25 @@ export function evaluateSvm(model: SupportVectorMachineModel, scope: ModelScope,
   // A missing input fails the row before the document is judged, as JPMML reads the vector first.
   const x = inputVector(model, scope);
   const plan = lowerSvm(model, { category: (text) => toCategory(text, target) });
-  if (plan.kind === "regression") return { value: machineValue(plan, plan.machine, x) };
-  return plan.method === "OneAgainstAll" ? oneAgainstAll(plan, x) : oneAgainstOne(plan, x);
+  const values = plan.kind === "regression" ? [machineValue(plan, plan.machine, x)] : plan.machines.map((m) => machineValue(plan, m, x));
+  return svmResult(plan, values);
 }
 
-function oneAgainstAll(plan: ClassificationPlan, x: number[]): ModelResult {
+/**
+ * The prediction from each machine's f(x), in the plan's machine order (regression: the one
+ * machine). Shared with backends that compute f themselves (onnx).
+ */
+export function svmResult(plan: SvmPlan, values: readonly number[]): ModelResult {
+  if (plan.kind === "regression") return { value: values[0] };
+  return plan.method === "OneAgainstAll" ? oneAgainstAll(plan, values) : oneAgainstOne(plan, values);
+}
+
+function oneAgainstAll(plan: ClassificationPlan, values: readonly number[]): ModelResult {
   const affinities = new Map<Value, number>();
   let best: Value = null, bestF = 0;
-  for (const m of plan.machines) {
+  for (const [j, m] of plan.machines.entries()) {
     const category = plan.categories[m.category];
-    const f = machineValue(plan, m, x);
+    const f = values[j];
     affinities.set(category, f);
     // Ties keep the first machine.
     if (best === null || (plan.maxWins ? f > bestF : f < bestF)) { best = category; bestF = f; }
@@ -37,11 +46,11 @@ function oneAgainstAll(plan: ClassificationPlan, x: number[]): ModelResult {
   return { value: best, affinities };
 }
 
-function oneAgainstOne(plan: ClassificationPlan, x: number[]): ModelResult {
+function oneAgainstOne(plan: ClassificationPlan, values: readonly number[]): ModelResult {
   // Votes per category, kept in the order categories first received one (the tie order).
   const votes = new Map<number, number>();
-  for (const m of plan.machines) {
-    const f = machineValue(plan, m, x);
+  for (const [j, m] of plan.machines.entries()) {
+    const f = values[j];
     let vote: number;
     if (plan.method === "binary") {
       // "A rounded value of 1 corresponds to targetCategory, 0 to alternateBinaryTargetCategory."
