@@ -39,6 +39,8 @@ export interface CaseReport {
   firstMismatch?: string;
   /** The backend that scored the case ("js" compiled, "interp"), when the model loaded. */
   backend?: string;
+  /** Why the backends tried before it refused the document (compile coverage: what to compile next). */
+  refusals?: { backend: string; reason: string }[];
 }
 
 export interface ConformanceReport {
@@ -178,6 +180,7 @@ export function runCase(dir: string, c: PmmlCase, backend: ScoreBackend = (t) =>
     const loaded = readCase(dir, c);
     const model = backend(loaded.text);
     report.backend = model.backend;
+    if (model.refusals.length > 0) report.refusals = model.refusals.map((r) => ({ backend: r.backend, reason: r.reason }));
     const outcomes = loaded.records.map((row) => {
       try { return model.score(row) as Record<string, unknown>; } catch (e) { return asError(e); }
     });
@@ -195,6 +198,7 @@ export async function runCaseAsync(dir: string, c: PmmlCase, backend: AsyncScore
     const loaded = readCase(dir, c);
     const model = await backend(loaded.text);
     report.backend = model.backend;
+    if (model.refusals.length > 0) report.refusals = model.refusals.map((r) => ({ backend: r.backend, reason: r.reason }));
     try {
       const { results, errors } = await model.scoreBatchAsync(loaded.records, { onError: "collect" });
       const failed = new Map(errors.map((e) => [e.row, new Error(e.message)]));
@@ -263,8 +267,25 @@ export function formatPmmlTables(report: ConformanceReport): string {
   const byBackend = new Map<string, number>();
   for (const c of loaded) byBackend.set(c.backend!, (byBackend.get(c.backend!) ?? 0) + 1);
   lines.push(`scored by: ${[...byBackend].map(([b, n]) => `${b} ${n}/${loaded.length}`).join(", ") || "none"} loaded cases`);
+  lines.push(...refusalLines(loaded));
   lines.push(`PMML conformance: ${report.passed}/${report.total} cases passed (${report.failed} failed)`);
   return lines.join("\n");
+}
+
+/**
+ * The refusals met before each case's scorer, grouped by backend and reason, most cases first:
+ * the compile-coverage report (a case compile-js refused is a performance bug to fix).
+ */
+function refusalLines(cases: readonly CaseReport[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const c of cases) {
+    for (const r of c.refusals ?? []) {
+      const key = `${r.backend} refused: ${r.reason}`;
+      groups.set(key, [...(groups.get(key) ?? []), c.id]);
+    }
+  }
+  const sorted = [...groups].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+  return sorted.map(([key, ids]) => `  ${key} (${ids.length}: ${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", …" : ""})`);
 }
 
 function bump(m: Map<string, [number, number]>, key: string, passed: boolean): void {
