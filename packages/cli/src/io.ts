@@ -2,7 +2,9 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { extname } from "node:path";
 import type { Writable } from "node:stream";
-import { DEFAULT_LIMITS, ParseError, formatValue, type PortaError, type Value } from "@porta/ir";
+import { DEFAULT_LIMITS } from "@porta/ir/limits";
+import { ParseError, type PortaError } from "@porta/ir/errors";
+import { formatValue, type Value } from "@porta/ir/values";
 
 export type Row = Record<string, unknown>;
 export type DataFormat = "csv" | "json" | "ndjson";

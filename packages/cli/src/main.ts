@@ -156,15 +156,13 @@ async function scoreCommand(modelPath: string, opts: ScoreOptions): Promise<numb
   const limits = resolveLimits(opts.limit);
   const t0 = performance.now();
   const { loadModel } = await engine();
-  const [{ pfaEngineOfModel }, { emptyRow, formatOfPath, readInput, RowWriter }, { scoreStream }, { parseJsonLossless, stringifyJson }] = await Promise.all([
-    import("./pfa-engine.ts"),
-    import("./io.ts"),
-    import("./score.ts"),
-    import("@porta/pfa"),
-  ]);
+  const [{ emptyRow, formatOfPath, readInput, RowWriter }, { scoreStream }] = await Promise.all([import("./io.ts"), import("./score.ts")]);
   const model = await loadModel(modelPath, { backend: await backendOption(opts.backend), cache: opts.cache, limits, scoring: "async" });
   const t1 = performance.now();
-  const pfaEngine = pfaEngineOfModel(model);
+  // The PFA library (its JSON codecs, the engine) is loaded for PFA documents only.
+  const pfa = model.format === "pfa" ? await pfaTools(model) : undefined;
+  const pfaEngine = pfa?.engine;
+  const { parseJsonLossless, stringifyJson } = pfa ?? {};
   const inputFormat = formatOfPath(opts.input);
   const input = readInput(opts.input, inputFormat, {
     // A PFA engine whose input is not a record (a map, an array, a number) takes each JSON value whole.
@@ -197,6 +195,11 @@ async function scoreCommand(modelPath: string, opts: ScoreOptions): Promise<numb
     process.stderr.write(`porta: backend ${model.backend}; load+compile ${(t1 - t0).toFixed(1)} ms, scored ${summary.records} ${what} in ${(t2 - t1).toFixed(1)} ms, ${summary.failed} failed\n`);
   }
   return summary.exitCode;
+}
+
+async function pfaTools(model: Model) {
+  const [{ pfaEngineOfModel }, { parseJsonLossless, stringifyJson }] = await Promise.all([import("./pfa-engine.ts"), import("@porta/pfa")]);
+  return { engine: pfaEngineOfModel(model), parseJsonLossless, stringifyJson };
 }
 
 function formatOption(value: string | undefined): DataFormat | undefined {

@@ -1,4 +1,5 @@
-import { ParseError, isPortaError, type Limits } from "@porta/ir";
+import { ParseError, isPortaError } from "@porta/ir/errors";
+import type { Limits } from "@porta/ir/limits";
 import { TransactionGrouper, type Model, type RowError } from "@porta/runtime";
 import { exitCodeOfKind, RowFailure } from "./errors.ts";
 import { emptyRow, type InputItem, type Row, type RowWriter } from "./io.ts";
