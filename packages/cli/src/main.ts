@@ -73,8 +73,9 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<model>", "model document")
     .option("--limit <name=value>", `override a resource limit (${LIMIT_NAMES.join(", ")}); repeatable`, collectLimit, {})
     .action(async (modelPath: string, opts: { limit: Partial<Limits> }) => {
-      const { loadModelSync } = await engine();
-      const model: Model = loadModelSync(modelPath, { limits: opts.limit });
+      const { loadModel } = await engine();
+      // loadModelSync's backends, loaded through import: the CLI never takes the require path.
+      const model: Model = await loadModel(modelPath, { limits: opts.limit, scoring: "sync" });
       process.stdout.write(`ok: ${model.format} ${model.modelTypes.join(", ")}, ${model.inputFields.length} inputs, ${model.outputFields.length} outputs\n`);
     });
 
