@@ -6,7 +6,13 @@
  * JSON: ONE object `{"bench","ratios","results"}` per suite (one line each), and the tables go
  * to stderr. `--smoke` runs tiny sizes (checks the harness, measures nothing meaningful).
  */
+import { loadBackends } from "porta/backends";
+import { loadReaders } from "@porta/runtime";
 import { formatTable, listSuites, runSuite } from "./runner.ts";
+
+// Backends and the PMML reader load lazily; the sync path (loadModelSync, pmmlModel) would
+// require them, which under tsx gives second copies of the sources: load them once, by import.
+await Promise.all([loadBackends(), loadReaders()]);
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");

@@ -55,22 +55,45 @@ interface LockEntry {
 function lockfileFor(packed: Packed[], tarballs: Record<string, string>): unknown {
   const repo = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
   const packages: Record<string, unknown> = { "": { name: "porta-pack-test", version: "1.0.0", dependencies: tarballs } };
-  const pending: string[] = [];
+  const pending: { name: string; from: string }[] = [];
   for (const p of packed) {
     const { dependencies = {}, bin, engines } = manifestByName(p.name);
     // npm ci links bins from the lockfile's record, not the package's manifest.
     packages[`node_modules/${p.name}`] = { version: p.version, resolved: tarballs[p.name], integrity: p.integrity, dependencies, bin, engines };
-    pending.push(...Object.keys(dependencies).filter((n) => !n.startsWith("@porta/") && n !== "porta"));
+    pending.push(...Object.keys(dependencies).filter((n) => !n.startsWith("@porta/") && n !== "porta").map((name) => ({ name, from: "" })));
   }
   while (pending.length > 0) {
-    const key = `node_modules/${pending.pop()!}`;
+    const { name, from } = pending.pop()!;
+    const key = lockKey(repo.packages, name, from);
     if (key in packages) continue;
     const entry = repo.packages[key];
     if (!entry || entry.link) throw new Error(`${key} is not in package-lock.json`);
-    packages[key] = { ...entry, dev: undefined };
-    pending.push(...Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }));
+    packages[key] = { ...entry, resolved: entry.resolved ?? registryTarball(key, entry.version), dev: undefined };
+    pending.push(...Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }).map((dep) => ({ name: dep, from: key })));
   }
   return { name: "porta-pack-test", version: "1.0.0", lockfileVersion: 3, requires: true, packages };
+}
+
+/**
+ * Where npm put `name` as a dependency of the package at `from`: nested under it (a version that
+ * conflicts with the hoisted one, e.g. apache-arrow's own @types/node), else under an ancestor, as
+ * Node resolves it, else at the top.
+ */
+function lockKey(lock: Record<string, LockEntry>, name: string, from: string): string {
+  for (let dir = from; dir !== ""; dir = dir.slice(0, Math.max(0, dir.lastIndexOf("/node_modules/")))) {
+    if (`${dir}/node_modules/${name}` in lock) return `${dir}/node_modules/${name}`;
+  }
+  return `node_modules/${name}`;
+}
+
+/**
+ * The registry's tarball URL of a lockfile entry (the repository's lockfile records none): with
+ * it `npm ci --offline` takes the tarball from the cache by URL and integrity, and needs no
+ * registry document (which the cache may hold in another form than `npm ci` asks for).
+ */
+function registryTarball(key: string, version: string): string {
+  const name = key.slice(key.lastIndexOf("node_modules/") + "node_modules/".length);
+  return `https://registry.npmjs.org/${name}/-/${name.slice(name.indexOf("/") + 1)}-${version}.tgz`;
 }
 
 const manifestByName = (name: string): PackageJson => manifest(PACKAGES.find((d) => manifest(d).name === name)!);

@@ -1,4 +1,5 @@
-import { PortaError, type Limits, type Pipeline } from "@porta/ir";
+import { PortaError } from "@porta/ir/errors";
+import type { Limits, Pipeline } from "@porta/ir";
 import type { Batch, ScoredBatch } from "./batch.ts";
 import type { FieldInfo, ScoreResult } from "./rows.ts";
 
@@ -90,6 +91,67 @@ export interface Backend {
   compile(plan: ScoringPlan): Session | Refusal | Promise<Session | Refusal>;
   /** Rebuilds a session from a stored artifact (the artifact cache); throws if it cannot. */
   restore?(artifact: SessionArtifact, facts: ModelFacts): Session;
+  /**
+   * Loads the implementation before `compile` / `restore` (a lazy backend, see `lazyBackend`):
+   * `resolveBackend` awaits `load`, `resolveBackendSync` calls `loadSync`.
+   */
+  load?(): Promise<void>;
+  loadSync?(): void;
+}
+
+/**
+ * What a backend says about itself before its implementation is loaded: enough for `auto` to
+ * order and filter it, so registering costs no import (start-up of `porta` and `import("porta")`).
+ */
+export interface BackendDescriptor {
+  readonly name: string;
+  readonly description: string;
+  readonly sync: boolean;
+  readonly formats: readonly ScoringPlan["format"][];
+  /** The implementation can rebuild sessions from stored artifacts. */
+  readonly restores: boolean;
+  /** Imports the implementation (the async load path). */
+  load(): Promise<Backend>;
+  /** Loads it synchronously (`loadModelSync`: Node's require of an ES module); only sync backends need it. */
+  loadSync?(): Backend;
+}
+
+/**
+ * A backend whose implementation module is loaded the first time a model is compiled or restored
+ * with it: registering it imports nothing. Loading twice yields the same implementation.
+ */
+export function lazyBackend(descriptor: BackendDescriptor): Backend {
+  let impl: Backend | undefined;
+  let pending: Promise<Backend> | undefined;
+  const loaded = (): Backend => {
+    if (impl) return impl;
+    if (!descriptor.loadSync) throw new Error(`backend ${descriptor.name} has no synchronous loader`);
+    return (impl = descriptor.loadSync());
+  };
+  const backend: Backend = {
+    name: descriptor.name,
+    description: descriptor.description,
+    sync: descriptor.sync,
+    formats: descriptor.formats,
+    compile: (plan) => loaded().compile(plan),
+    load: async () => {
+      impl ??= await (pending ??= descriptor.load());
+    },
+    loadSync: () => {
+      loaded();
+    },
+  };
+  if (descriptor.restores) {
+    return {
+      ...backend,
+      restore: (artifact, facts) => {
+        const r = loaded().restore;
+        if (!r) throw new Error(`backend ${descriptor.name} cannot restore artifacts`);
+        return r.call(impl, artifact, facts);
+      },
+    };
+  }
+  return backend;
 }
 
 interface Registered {
@@ -201,20 +263,26 @@ export interface ArtifactHooks {
   compiled(backend: Backend, session: Session): void;
 }
 
-/** What a resolution yields: a compile result to await (async drivers) or use as is. */
-type Step = Session | Refusal | Promise<Session | Refusal>;
+/** A value a resolution step waits for: used as is by the sync driver, awaited by the async one. */
+type Awaitable<T> = T | Promise<T>;
+
+/** Yields a value to the driver and takes back what it resolved to (the one cast of the loop). */
+function* wait<T>(value: Awaitable<T>): Generator<Awaitable<unknown>, T, unknown> {
+  return (yield value) as T;
+}
 
 /**
  * The one resolution loop, driven synchronously or asynchronously: each hinted backend in turn
- * is restored from a stored artifact or asked to compile; the first session wins, refusals are
- * collected. `plan` is built on first need (a restored artifact needs no parsing).
+ * is loaded, then restored from a stored artifact or asked to compile; the first session wins,
+ * refusals are collected. `plan` is built on first need (a restored artifact needs no parsing).
  */
-function* resolution(hints: BackendHints, plan: ScoringPlan | (() => ScoringPlan), hooks?: ArtifactHooks): Generator<Step, Resolved, Session | Refusal> {
+function* resolution(driver: "sync" | "async", hints: BackendHints, plan: ScoringPlan | (() => Awaitable<ScoringPlan>), hooks?: ArtifactHooks): Generator<Awaitable<unknown>, Resolved, unknown> {
   const refusals: BackendRefusal[] = [];
   let built: ScoringPlan | undefined = typeof plan === "function" ? undefined : plan;
   for (const b of candidates(hints)) {
     if (hints.format && !b.formats.includes(hints.format)) { refusals.push(formatRefusal(b)); continue; }
     if (hints.sync && !b.sync) { refusals.push(syncRefusal(b)); continue; }
+    yield* wait(driver === "sync" ? b.loadSync?.() : b.load?.());
     const stored = b.restore && hooks?.stored(b);
     if (stored) {
       try {
@@ -223,8 +291,8 @@ function* resolution(hints: BackendHints, plan: ScoringPlan | (() => ScoringPlan
         hooks!.unreadable(b); // unreadable despite its checksum (e.g. written by a broken build): rebuild
       }
     }
-    built ??= (plan as () => ScoringPlan)();
-    const out = yield b.compile(built);
+    built ??= yield* wait((plan as () => Awaitable<ScoringPlan>)());
+    const out = yield* wait(b.compile(built));
     if (isRefusal(out)) { refusals.push({ backend: b.name, reason: out.reason }); continue; }
     hooks?.compiled(b, out);
     return { session: out, refusals, restored: false, plan: built };
@@ -233,8 +301,8 @@ function* resolution(hints: BackendHints, plan: ScoringPlan | (() => ScoringPlan
 }
 
 /** Tries the hinted backends in order and returns the first session; throws NoBackendError if all refuse. */
-export async function resolveBackend(hints: BackendHints, plan: ScoringPlan | (() => ScoringPlan), hooks?: ArtifactHooks): Promise<Resolved> {
-  const steps = resolution(hints, plan, hooks);
+export async function resolveBackend(hints: BackendHints, plan: ScoringPlan | (() => Awaitable<ScoringPlan>), hooks?: ArtifactHooks): Promise<Resolved> {
+  const steps = resolution("async", hints, plan, hooks);
   let step = steps.next();
   while (!step.done) step = steps.next(await step.value);
   return step.value;
@@ -242,10 +310,10 @@ export async function resolveBackend(hints: BackendHints, plan: ScoringPlan | ((
 
 /** resolveBackend for the synchronous load path: only backends with `sync` are tried. */
 export function resolveBackendSync(hints: BackendHints, plan: ScoringPlan | (() => ScoringPlan), hooks?: ArtifactHooks): Resolved {
-  const steps = resolution({ ...hints, sync: true }, plan, hooks);
+  const steps = resolution("sync", { ...hints, sync: true }, plan, hooks);
   let step = steps.next();
   while (!step.done) {
-    if (step.value instanceof Promise) throw new Error("a backend that says it is synchronous returned a promise from compile");
+    if (step.value instanceof Promise) throw new Error("a backend that says it is synchronous returned a promise (from load or compile), or the plan was built asynchronously");
     step = steps.next(step.value);
   }
   return step.value;

@@ -1,4 +1,4 @@
-import { formatValue, type Value } from "@porta/ir";
+import { formatValue, type Value } from "@porta/ir/values";
 
 /**
  * One field of a columnar batch.

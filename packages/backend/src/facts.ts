@@ -1,4 +1,5 @@
-import { nestedModels, resultOutputFields, type ModelNode, type Pipeline } from "@porta/ir";
+import { nestedModels, resultOutputFields, type ModelNode } from "@porta/ir/model";
+import type { Pipeline } from "@porta/ir";
 import type { ModelFacts } from "./backend.ts";
 import type { FieldInfo } from "./rows.ts";
 

@@ -1,5 +1,5 @@
 export {
-  registerBackend, unregisterBackend, registeredBackends, resolveBackend, resolveBackendSync, candidates, refuse, isRefusal, NoBackendError, scoreRowsEach,
+  registerBackend, unregisterBackend, lazyBackend, type BackendDescriptor, registeredBackends, resolveBackend, resolveBackendSync, candidates, refuse, isRefusal, NoBackendError, scoreRowsEach,
   type ArtifactHooks, type Backend, type BackendHints, type BackendRefusal, type ModelFacts, type Refusal, type Resolved, type RowsOutcome, type ScoringPlan,
   type Session, type SessionArtifact,
 } from "./backend.ts";

@@ -1,4 +1,5 @@
-import { DEFAULT_LIMITS, ParseError } from "@porta/ir";
+import { DEFAULT_LIMITS } from "@porta/ir/limits";
+import { ParseError } from "@porta/ir/errors";
 
 /**
  * How deep the values of a row nest: 0 when every field holds a scalar, 1 for a flat array or

@@ -1,4 +1,6 @@
-import { DEFAULT_LIMITS, isPortaError, type DataType, type OpType, type Value } from "@porta/ir";
+import { DEFAULT_LIMITS } from "@porta/ir/limits";
+import { isPortaError } from "@porta/ir/errors";
+import type { DataType, OpType, Value } from "@porta/ir/values";
 import { rowDepthError } from "./row-depth.ts";
 
 /** One field of a model's interface. */

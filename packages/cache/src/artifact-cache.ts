@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
-import { SchemaError } from "@porta/ir";
+import { SchemaError } from "@porta/ir/errors";
 
 /** JSON-serialisable metadata stored next to generated code. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { deserialize, serialize } from "node:v8";
 import { createRequire } from "node:module";
 import type { Redis, RedisOptions } from "ioredis";
-import { SchemaError } from "@porta/ir";
+import { SchemaError } from "@porta/ir/errors";
 import { LocalResultCache, type LocalResultCacheOptions, type ResultCache, type ResultCacheStats } from "./result-cache.ts";
 
 /** How values travel to and from Redis. */

@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import { SchemaError } from "@porta/ir";
+import { SchemaError } from "@porta/ir/errors";
 
 /** Counters every result cache keeps. */
 export interface ResultCacheStats {

@@ -10,12 +10,13 @@
  */
 import { writeFileSync } from "node:fs";
 import { NoBackendError } from "@porta/backend";
-import { ParseError, resolveLimits, type Limits } from "@porta/ir";
+import { ParseError, resolveLimits, UnsupportedFeatureError, type Limits } from "@porta/ir";
 import { parseJsonLossless } from "@porta/pfa";
 import { groupTransactions, loadModel, registeredBackends, type BatchResult, type Model, type ScoreResult } from "@porta/runtime";
 import "./backends.ts";
 import { renderChart, type ChartSpec } from "./chart.ts";
-import { formatOfPath, readInput, type Row } from "./io.ts";
+import { formatOfPath, isArrowFormat } from "./formats.ts";
+import { readInput, type Row } from "./io.ts";
 import { pfaEngineOfModel, typedCsvRow } from "./pfa-engine.ts";
 import { CHUNK_ROWS } from "./score.ts";
 
@@ -139,6 +140,9 @@ export async function runBench(modelPath: string, options: BenchOptions): Promis
 async function readRecords(model: Model, input: string, limits: Limits): Promise<Row[]> {
   const pfaEngine = pfaEngineOfModel(model);
   const format = formatOfPath(input);
+  if (isArrowFormat(format)) {
+    throw new UnsupportedFeatureError(`${format} input`, "porta bench reads CSV, JSON or NDJSON rows (Arrow input is not read by porta bench yet)", { path: input });
+  }
   const rows: Row[] = [];
   const items = readInput(input, format, {
     wrap: pfaEngine ? (pfaEngine.inputType.kind === "record" ? "none" : "all") : "none",

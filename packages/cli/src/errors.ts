@@ -1,4 +1,4 @@
-import { isPortaError, type PortaError } from "@porta/ir";
+import { isPortaError, type PortaError } from "@porta/ir/errors";
 
 import { EXIT } from "./exit-codes.ts";
 

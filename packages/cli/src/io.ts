@@ -1,17 +1,20 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { once } from "node:events";
-import { extname } from "node:path";
 import type { Writable } from "node:stream";
-import { DEFAULT_LIMITS, ParseError, formatValue, type PortaError, type Value } from "@porta/ir";
+import { DEFAULT_LIMITS } from "@porta/ir/limits";
+import { ParseError, type PortaError } from "@porta/ir/errors";
+import { formatValue, type Value } from "@porta/ir/values";
+
+import { valueAt, type Batch } from "@porta/backend";
+import type { TextFormat } from "./formats.ts";
 
 export type Row = Record<string, unknown>;
-export type DataFormat = "csv" | "json" | "ndjson";
 
-export function formatOfPath(path: string): DataFormat {
-  const ext = extname(path).toLowerCase();
-  if (ext === ".json") return "json";
-  if (ext === ".ndjson" || ext === ".jsonl") return "ndjson";
-  return "csv";
+/** Where `porta score` writes result rows: text (RowWriter) or Arrow (arrow.ts). */
+export interface ResultWriter {
+  write(rows: readonly Row[]): Promise<void>;
+  /** Flushes and closes; rejects with the destination's error, if any. */
+  end(): Promise<void>;
 }
 
 /** One input row, or the typed reason the row at that line could not be read. */
@@ -31,6 +34,8 @@ export interface ReadOptions {
   rowDepth?: number;
   /** The model's input fields: a CSV header naming none of them is `CSV_NO_HEADER`. */
   expectedFields?: readonly string[];
+  /** Told the bytes read so far after each chunk (the progress bar's position). */
+  onRead?: (bytes: number) => void;
 }
 
 /** Bytes read per chunk: large enough that per-chunk overhead vanishes, small enough to bound memory. */
@@ -43,7 +48,7 @@ const READ_CHUNK = 1 << 16;
  * caller decides whether to skip it; a file that cannot be read at all throws.
  * CSV cells are strings; empty cells, NA and N/A are missing.
  */
-export function readInput(path: string, format: DataFormat = formatOfPath(path), options: ReadOptions = {}): AsyncGenerator<InputItem[]> {
+export function readInput(path: string, format: TextFormat, options: ReadOptions = {}): AsyncGenerator<InputItem[]> {
   switch (format) {
     case "csv": return readCsv(path, options);
     case "ndjson": return readNdjson(path, options);
@@ -86,7 +91,9 @@ async function* readCsv(path: string, options: ReadOptions): AsyncGenerator<Inpu
     }
     return out;
   };
-  for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: READ_CHUNK }) as AsyncIterable<string>) {
+  const stream = createReadStream(path, { encoding: "utf8", highWaterMark: READ_CHUNK });
+  for await (const chunk of stream as AsyncIterable<string>) {
+    options.onRead?.(stream.bytesRead);
     yield items(splitter.push(chunk));
   }
   yield items(splitter.end());
@@ -243,7 +250,9 @@ export function checkCsvHeader(header: readonly string[], path: string, line: nu
 async function* readNdjson(path: string, options: ReadOptions): AsyncGenerator<InputItem[]> {
   let rest = "";
   let line = 0;
-  for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: READ_CHUNK }) as AsyncIterable<string>) {
+  const stream = createReadStream(path, { encoding: "utf8", highWaterMark: READ_CHUNK });
+  for await (const chunk of stream as AsyncIterable<string>) {
+    options.onRead?.(stream.bytesRead);
     const text = rest + chunk;
     const batch: InputItem[] = [];
     let start = 0;
@@ -316,7 +325,9 @@ const OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d, OPEN_BRACE = 0x7b, CLOSE_BRACE 
 
 async function* readJsonArray(path: string, options: ReadOptions): AsyncGenerator<InputItem[]> {
   const splitter = new JsonArraySplitter(path, (options.rowDepth ?? DEFAULT_LIMITS.rowDepth) + 1);
-  for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: READ_CHUNK }) as AsyncIterable<string>) {
+  const stream = createReadStream(path, { encoding: "utf8", highWaterMark: READ_CHUNK });
+  for await (const chunk of stream as AsyncIterable<string>) {
+    options.onRead?.(stream.bytesRead);
     yield splitter.push(chunk).map((element) => elementItem(element, path, options));
   }
   splitter.end();
@@ -438,10 +449,11 @@ function csvCell(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function cell(v: unknown): string {
+/** A result value as the text of a CSV cell or an Arrow string: structures as JSON (`stringify`), missing as "". */
+export function cellText(v: unknown, stringify: (v: unknown) => string = (x) => JSON.stringify(x, jsonReplacer)): string {
   if (v === null || v === undefined) return "";
   if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") return formatValue(v as Value);
-  return typeof v === "object" ? JSON.stringify(v, jsonReplacer) : String(v);
+  return typeof v === "object" ? stringify(v) : String(v);
 }
 
 /**
@@ -449,14 +461,14 @@ function cell(v: unknown): string {
  * undefined) to stdout, waiting for the destination to drain so memory stays bounded when
  * the consumer is slower than scoring.
  */
-export class RowWriter {
+export class RowWriter implements ResultWriter {
   private readonly out: Writable;
   private started = false;
   private count = 0;
   private failure: Error | undefined;
 
   constructor(
-    private readonly format: DataFormat,
+    private readonly format: TextFormat,
     private readonly columns: readonly string[],
     private readonly path?: string,
     private readonly stringify: (v: unknown) => string = (v) => JSON.stringify(v, jsonReplacer),
@@ -470,6 +482,23 @@ export class RowWriter {
     this.started = true;
     this.count += rows.length;
     if (text !== "") await this.send(text);
+  }
+
+  /**
+   * A scored batch (Arrow input) as rows of this writer's columns, a missing value left out as
+   * the row API leaves it out: text output needs the row objects anyway.
+   */
+  async writeColumns(batch: Batch): Promise<void> {
+    const rows: Row[] = new Array(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const row = emptyRow();
+      for (const c of this.columns) {
+        const v = valueAt(batch.columns.get(c), i);
+        if (v !== null) row[c] = v;
+      }
+      rows[i] = row;
+    }
+    await this.write(rows);
   }
 
   /** Writes the CSV header or closes the JSON array, and for a file waits until every byte is written. */
@@ -490,7 +519,7 @@ export class RowWriter {
         let text = opening ? `${this.columns.map(csvCell).join(",")}\n` : "";
         const n = this.columns.length;
         for (const r of rows) {
-          for (let k = 0; k < n; k++) text += (k === 0 ? "" : ",") + csvCell(cell(r[this.columns[k]]));
+          for (let k = 0; k < n; k++) text += (k === 0 ? "" : ",") + csvCell(cellText(r[this.columns[k]]));
           text += "\n";
         }
         return text;

@@ -4,7 +4,7 @@ import { Command, CommanderError } from "commander";
 // command imports the runtime, the backends and its own modules when it runs (see `engine`).
 import { LIMIT_NAMES, resolveLimits, type Limits } from "@porta/ir/limits";
 import type { BackendChoice, Model } from "@porta/runtime";
-import type { DataFormat } from "./io.ts";
+import { DATA_FORMATS, isDataFormat, type DataFormat } from "./formats.ts";
 import { EXIT } from "./exit-codes.ts";
 
 /** The runtime with every backend porta ships registered: what each command that loads a model needs. */
@@ -25,11 +25,13 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("score")
-    .description("score rows from a CSV, JSON or NDJSON file")
+    .description("score rows from a CSV, JSON, NDJSON or Arrow IPC file")
     .argument("<model>", "PMML (.pmml/.xml) or PFA (.pfa/.json/.yaml) document")
-    .requiredOption("-i, --input <file>", "input rows: .csv, .json (array of objects) or .ndjson")
-    .option("-o, --output <file>", "write results here (format from the extension); default stdout")
-    .option("--format <format>", "output format when writing to stdout: csv, json or ndjson")
+    .requiredOption("-i, --input <file>", "input rows: .csv, .json (array of objects), .ndjson, or Arrow IPC .arrow (file) / .arrows (stream)")
+    .option("--input-format <format>", "read the input as csv, json, ndjson, arrow or arrows whatever its extension")
+    .option("-o, --output <file>", "write results here (format from the extension unless --format); default stdout")
+    .option("--format <format>", "output format: csv, json, ndjson, arrow (IPC file) or arrows (IPC stream); default: the -o extension, else the input's")
+    .option("--quiet", "no progress bar (drawn on stderr only when it is a terminal)")
     .option("--on-error <policy>", "a row that cannot be read or scored: fail (default: stop, naming its line) or skip (report it on stderr, write an empty result, score the rest)", "fail")
     .option("--limit <name=value>", `override a resource limit (${LIMIT_NAMES.join(", ")}); repeatable`, collectLimit, {})
     .option("--verbose", "print timings on stderr")
@@ -89,8 +91,9 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<model>", "model document")
     .option("--limit <name=value>", `override a resource limit (${LIMIT_NAMES.join(", ")}); repeatable`, collectLimit, {})
     .action(async (modelPath: string, opts: { limit: Partial<Limits> }) => {
-      const { loadModelSync } = await engine();
-      const model: Model = loadModelSync(modelPath, { limits: opts.limit });
+      const { loadModel } = await engine();
+      // loadModelSync's backends, loaded through import: the CLI never takes the require path.
+      const model: Model = await loadModel(modelPath, { limits: opts.limit, scoring: "sync" });
       process.stdout.write(`ok: ${model.format} ${model.modelTypes.join(", ")}, ${model.inputFields.length} inputs, ${model.outputFields.length} outputs\n`);
     });
 
@@ -159,8 +162,10 @@ export async function main(argv: string[]): Promise<number> {
 
 interface ScoreOptions {
   input: string;
+  inputFormat?: string;
   output?: string;
   format?: string;
+  quiet?: boolean;
   onError: string;
   limit: Partial<Limits>;
   verbose?: boolean;
@@ -172,38 +177,43 @@ interface ScoreOptions {
 async function scoreCommand(modelPath: string, opts: ScoreOptions): Promise<number> {
   if (opts.onError !== "fail" && opts.onError !== "skip") throw new CommanderError(EXIT.usage, "porta.onError", `porta: unknown --on-error policy "${opts.onError}" (fail or skip)`);
   const limits = resolveLimits(opts.limit);
+  const namedInput = formatOption(opts.inputFormat, "--input-format");
+  const namedOutput = formatOption(opts.format, "--format");
   const t0 = performance.now();
   const { loadModel } = await engine();
-  const [{ pfaEngineOfModel, typedCsvRow }, { formatOfPath, readInput, RowWriter }, { scoreStream }, { parseJsonLossless, stringifyJson }] = await Promise.all([
-    import("./pfa-engine.ts"),
-    import("./io.ts"),
-    import("./score.ts"),
-    import("@porta/pfa"),
-  ]);
+  const [{ formatOfPath, isArrowFormat, outputFormat }, { scoreInput }] = await Promise.all([import("./formats.ts"), import("./score-input.ts")]);
   const model = await loadModel(modelPath, { backend: await backendOption(opts.backend), cache: opts.cache, limits, scoring: "async" });
   const t1 = performance.now();
-  const pfaEngine = pfaEngineOfModel(model);
-  const inputFormat = formatOfPath(opts.input);
-  const input = readInput(opts.input, inputFormat, {
-    // A PFA engine whose input is not a record (a map, an array, a number) takes each JSON value whole.
-    wrap: pfaEngine ? (pfaEngine.inputType.kind === "record" ? "none" : "all") : "none",
-    parseJson: pfaEngine ? parseJsonLossless : undefined,
-    rowDepth: limits.rowDepth,
-    expectedFields: model.inputFields.map((f) => f.name),
-  });
+  // The PFA library (its JSON codecs, the engine) is loaded for PFA documents only.
+  const pfa = model.format === "pfa" ? await pfaTools(model) : undefined;
+  const pfaEngine = pfa?.engine;
+  const inputFormat = namedInput ?? formatOfPath(opts.input);
   const outputs = model.outputFields.map((f) => f.name);
-  const columns = model.groupField === undefined ? outputs : [model.groupField, ...outputs.filter((c) => c !== model.groupField)];
-  const format: DataFormat = opts.output ? formatOfPath(opts.output) : formatOption(opts.format) ?? inputFormat;
   const unwrap = pfaEngine !== undefined && outputs.length === 1 && outputs[0] === "output";
-  const writer = new RowWriter(format, columns, opts.output, pfaEngine ? stringifyJson : undefined);
-  const summary = await scoreStream(model, input, writer, {
-    skip: opts.onError === "skip",
-    limits,
-    inputName: opts.input,
-    prepare: pfaEngine && inputFormat === "csv" ? (row) => typedCsvRow(row, model) : undefined,
-    present: unwrap ? (result) => (result.output ?? {}) as Record<string, unknown> : undefined,
+  const summary = await scoreInput(model, {
+    input: opts.input,
+    inputFormat,
+    output: opts.output,
+    outputFormat: outputFormat(namedOutput, opts.output, inputFormat),
+    // Arrow in, PMML out, no grouping: batches go from the reader to scoreColumnsAsync as columns.
+    columnar: isArrowFormat(inputFormat) && model.format === "pmml" && model.groupField === undefined,
+    quiet: opts.quiet === true,
+    read: {
+      // A PFA engine whose input is not a record (a map, an array, a number) takes each JSON value whole.
+      wrap: pfaEngine ? (pfaEngine.inputType.kind === "record" ? "none" : "all") : "none",
+      parseJson: pfa?.parseJsonLossless,
+      rowDepth: limits.rowDepth,
+      expectedFields: model.inputFields.map((f) => f.name),
+    },
+    stringify: pfa?.stringifyJson,
+    stream: {
+      skip: opts.onError === "skip",
+      limits,
+      inputName: opts.input,
+      prepare: pfa && inputFormat === "csv" ? (row) => pfa.typedCsvRow(row, model) : undefined,
+      present: unwrap ? (result) => (result.output ?? {}) as Record<string, unknown> : undefined,
+    },
   });
-  await writer.end();
   const t2 = performance.now();
   if (opts.verbose) {
     for (const notice of model.notices) process.stderr.write(`porta: ${notice}\n`);
@@ -217,9 +227,14 @@ async function scoreCommand(modelPath: string, opts: ScoreOptions): Promise<numb
   return summary.exitCode;
 }
 
-function formatOption(value: string | undefined): DataFormat | undefined {
-  if (value === undefined || value === "csv" || value === "json" || value === "ndjson") return value;
-  throw new CommanderError(EXIT.usage, "porta.format", `porta: unknown --format "${value}" (csv, json or ndjson)`);
+async function pfaTools(model: Model) {
+  const [{ pfaEngineOfModel, typedCsvRow }, { parseJsonLossless, stringifyJson }] = await Promise.all([import("./pfa-engine.ts"), import("@porta/pfa")]);
+  return { engine: pfaEngineOfModel(model), typedCsvRow, parseJsonLossless, stringifyJson };
+}
+
+function formatOption(value: string | undefined, flag: string): DataFormat | undefined {
+  if (value === undefined || isDataFormat(value)) return value;
+  throw new CommanderError(EXIT.usage, "porta.format", `porta: unknown ${flag} "${value}" (${DATA_FORMATS.join(", ")})`);
 }
 
 /** commander's reducer for repeated `--limit name=value`. */

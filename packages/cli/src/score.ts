@@ -1,7 +1,8 @@
-import { ParseError, isPortaError, type Limits } from "@porta/ir";
+import { ParseError, isPortaError } from "@porta/ir/errors";
+import type { Limits } from "@porta/ir/limits";
 import { TransactionGrouper, type Model, type RowError } from "@porta/runtime";
 import { exitCodeOfKind, RowFailure } from "./errors.ts";
-import { emptyRow, type InputItem, type Row, type RowWriter } from "./io.ts";
+import { emptyRow, type InputItem, type ResultWriter, type Row } from "./io.ts";
 
 /** Rows scored per scoreBatch call: big enough for the compiled kernel's columnar loops, small enough to bound memory. */
 export const CHUNK_ROWS = 4096;
@@ -39,7 +40,7 @@ interface Slot {
  * on, so memory holds one chunk whatever the input size. A transactional model (one with a
  * group field) gets one record per group of consecutive rows, written with its group value.
  */
-export async function scoreStream(model: Model, input: AsyncIterable<readonly InputItem[]>, writer: RowWriter, options: ScoreStreamOptions): Promise<ScoreStreamSummary> {
+export async function scoreStream(model: Model, input: AsyncIterable<readonly InputItem[]>, writer: ResultWriter, options: ScoreStreamOptions): Promise<ScoreStreamSummary> {
   const chunkRows = options.chunkRows ?? CHUNK_ROWS;
   const summary: ScoreStreamSummary = { records: 0, failed: 0, exitCode: 0 };
   const records = model.groupField === undefined ? input : groupItems(input, model.groupField, options);
@@ -58,7 +59,7 @@ export async function scoreStream(model: Model, input: AsyncIterable<readonly In
   return summary;
 }
 
-async function scoreChunk(model: Model, chunk: readonly Slot[], writer: RowWriter, options: ScoreStreamOptions, summary: ScoreStreamSummary): Promise<void> {
+async function scoreChunk(model: Model, chunk: readonly Slot[], writer: ResultWriter, options: ScoreStreamOptions, summary: ScoreStreamSummary): Promise<void> {
   if (chunk.length === 0) return;
   const rows: Row[] = [];
   const slotOfRow: number[] = [];

@@ -3,7 +3,7 @@ import type { Expr } from "./expr.ts";
 import type { Value } from "./values.ts";
 import type { TreeModel } from "./models/tree.ts";
 import type { RegressionModel } from "./models/regression.ts";
-import type { MiningModel } from "./models/mining.ts";
+import type { MiningModel, Segment } from "./models/mining.ts";
 import type { Scorecard } from "./models/scorecard.ts";
 import type { AssociationModel } from "./models/association.ts";
 import type { GeneralRegressionModel } from "./models/general-regression.ts";
@@ -155,4 +155,24 @@ export function nestedModels(model: ModelNode): ModelNode[] {
     default:
       return [];
   }
+}
+
+/**
+ * The OutputFields a MiningModel reports besides its own, as JPMML does: those of the segments
+ * whose result it passes through (selectFirst: up to the first segment whose predicate is True;
+ * modelChain: from the last such segment on), nested models included, before its own.
+ */
+export function resultOutputFields(model: ModelNode): OutputField[] {
+  if (model.kind !== "mining") return model.output;
+  const segments = model.segments;
+  let nested: Segment[] = [];
+  if (model.multipleModelMethod === "selectFirst") {
+    const firstTrue = segments.findIndex((s) => s.predicate.kind === "true");
+    nested = firstTrue < 0 ? segments : segments.slice(0, firstTrue + 1);
+  } else if (model.multipleModelMethod === "modelChain") {
+    let lastTrue = -1;
+    for (let i = segments.length - 1; i >= 0; i--) if (segments[i].predicate.kind === "true") { lastTrue = i; break; }
+    nested = lastTrue < 0 ? segments : segments.slice(lastTrue);
+  }
+  return [...nested.flatMap((s) => resultOutputFields(s.model)), ...model.output];
 }

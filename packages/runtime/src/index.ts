@@ -9,5 +9,6 @@ export { rowDepthError, modelTypesOf, pipelineFacts, batchFromRows, rowsFromBatc
 export type { Batch, Column, ScoredBatch, BackendRefusal, Session } from "@porta/backend";
 export { backendArtifactKey, PORTA_VERSION, type ArtifactLoad } from "./artifacts.ts";
 export { ArtifactCache } from "@porta/cache";
+export { loadReaders } from "./pmml-reader.ts";
 export { withResultCache } from "./memoized-model.ts";
 export { LocalResultCache } from "@porta/cache";

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolveBackend, resolveBackendSync, type BackendHints, type Resolved, type ScoringPlan } from "@porta/backend";
 import { ArtifactCache } from "@porta/cache";
-import { ParseError, resolveLimits, type Limits, type Pipeline } from "@porta/ir";
-import { parsePmml } from "@porta/pmml";
+import { ParseError } from "@porta/ir/errors";
+import { resolveLimits, type Limits } from "@porta/ir/limits";
+import type { Pipeline } from "@porta/ir";
+import { pmmlReader, pmmlReaderSync } from "./pmml-reader.ts";
 import { artifactHooks } from "./artifacts.ts";
 import type { Model } from "./model.ts";
 import { PortaModel } from "./porta-model.ts";
@@ -79,16 +81,19 @@ interface Loading {
   format: ModelFormat;
   hints: BackendHints;
   limits: Limits;
+  /** The plan for the sync load path (the PMML reader required) and for the async one (imported). */
   plan: () => ScoringPlan;
+  planAsync: () => Promise<ScoringPlan>;
   hooks?: ReturnType<typeof artifactHooks>;
 }
 
 function loading(text: string, options: LoadOptions): Loading {
   const format = options.format ?? detectFormat(text);
   const limits = resolveLimits(options.limits ?? {});
-  const plan = (): ScoringPlan => (format === "pfa" ? { format, text, limits } : { format, pipeline: parsePmml(text, { limits }), limits });
+  const plan = (): ScoringPlan => (format === "pfa" ? { format, text, limits } : { format, pipeline: pmmlReaderSync().parsePmml(text, { limits }), limits });
+  const planAsync = async (): Promise<ScoringPlan> => (format === "pfa" ? { format, text, limits } : { format, pipeline: (await pmmlReader()).parsePmml(text, { limits }), limits });
   const cache = options.cache === true ? new ArtifactCache() : options.cache || undefined;
-  return { format, hints: backendHints(options.backend, options.scoring, format), limits, plan, hooks: cache ? artifactHooks(text, cache) : undefined };
+  return { format, hints: backendHints(options.backend, options.scoring, format), limits, plan, planAsync, hooks: cache ? artifactHooks(text, cache) : undefined };
 }
 
 function modelOf(l: Loading, resolved: Resolved, started: number): Model {
@@ -101,7 +106,7 @@ function modelOf(l: Loading, resolved: Resolved, started: number): Model {
 export async function loadModel(pathOrText: string, options: LoadOptions = {}): Promise<Model> {
   const started = performance.now();
   const l = loading(readModelSource(pathOrText).text, options);
-  return modelOf(l, await resolveBackend(l.hints, l.plan, l.hooks), started);
+  return modelOf(l, await resolveBackend(l.hints, l.planAsync, l.hooks), started);
 }
 
 /** loadModel for synchronous callers: only backends with a synchronous path are tried. */

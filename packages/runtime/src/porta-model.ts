@@ -2,7 +2,8 @@ import {
   applyRowErrorPolicy, batchFromRows, checkRowDepth, rowDepthError, valueAt, type Batch, type BackendRefusal, type BatchOptions,
   type BatchResult, type FieldInfo, type ScoredBatch, type ScoringPlan, type ScoreResult, type Session,
 } from "@porta/backend";
-import { DEFAULT_LIMITS, UnsupportedFeatureError, type Limits } from "@porta/ir";
+import { DEFAULT_LIMITS, type Limits } from "@porta/ir/limits";
+import { UnsupportedFeatureError } from "@porta/ir/errors";
 import type { Model } from "./model.ts";
 
 const EMPTY_ROW: Readonly<Record<string, unknown>> = Object.freeze({});

@@ -1,4 +1,5 @@
-import { DEFAULT_LIMITS, ParseError } from "@porta/ir";
+import { DEFAULT_LIMITS } from "@porta/ir/limits";
+import { ParseError } from "@porta/ir/errors";
 
 type Row = Readonly<Record<string, unknown>>;
 

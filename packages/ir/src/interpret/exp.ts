@@ -40,7 +40,8 @@ export function exp(x: number): number {
   const s = 1 + rh;
   const e = (rh - (s - 1)) + (rl + q);
   // T[j]·E: exact product of the high parts (Dekker), then the cross terms.
-  const th = TABLE[2 * (j + 128)], tl = TABLE[2 * (j + 128) + 1];
+  const table = (TABLE ??= expTable());
+  const th = table[2 * (j + 128)], tl = table[2 * (j + 128) + 1];
   const p = th * s;
   let u = SPLITTER * th;
   const ah = u - (u - th), al = th - ah;
@@ -160,8 +161,12 @@ const POW2 = (() => {
 /**
  * 2^(j/256), j = -128..127, as double-doubles (hi, lo): the Taylor series of exp at
  * j·ln2/256 (|·| ≤ ln2/2) in double-double, as the slow path evaluates it (error ~2^-104).
+ * Built on the first exp call, not at import: the series costs tens of ms in a cold process,
+ * and every `porta` start that scores PMML loads this module.
  */
-const TABLE = (() => {
+let TABLE: Float64Array | undefined;
+
+function expTable(): Float64Array {
   const out = new Float64Array(512);
   const LN2 = [0.6931471803691238, 1.9082149292705877e-10, 1.1612227229362532e-26];
   for (let j = -128; j <= 127; j++) {
@@ -177,4 +182,4 @@ const TABLE = (() => {
     out[2 * (j + 128) + 1] = pl;
   }
   return out;
-})();
+}

@@ -1,5 +1,8 @@
 import type { MiningModel, Segment } from "../models/mining.ts";
-import type { ModelNode, ModelResult, OutputField } from "../model.ts";
+import { resultOutputFields, type ModelNode, type ModelResult, type OutputField } from "../model.ts";
+
+// Lives in model.ts (no interpreter needed): @porta/backend reads it without loading the interpreter.
+export { resultOutputFields };
 import { EvaluationError, SchemaError, UnsupportedFeatureError } from "../errors.ts";
 import { formatValue, toNumber, type Value } from "../values.ts";
 import { evaluatePredicate } from "./predicate.ts";
@@ -463,24 +466,4 @@ export function segmentOutputValue(field: OutputField, run: ModelRun): Value {
   // "If the target value is missing, then the result delivered by this OutputField is missing."
   if (run.result.value === null && field.feature !== "entityId" && field.feature !== "clusterId") return null;
   return outputValue(field, run.result, run.target, run.scope);
-}
-
-/**
- * The OutputFields a MiningModel reports besides its own, as JPMML does: those of the segments
- * whose result it passes through (selectFirst: up to the first segment whose predicate is True;
- * modelChain: from the last such segment on), nested models included, before its own.
- */
-export function resultOutputFields(model: ModelNode): OutputField[] {
-  if (model.kind !== "mining") return model.output;
-  const segments = model.segments;
-  let nested: Segment[] = [];
-  if (model.multipleModelMethod === "selectFirst") {
-    const firstTrue = segments.findIndex((s) => s.predicate.kind === "true");
-    nested = firstTrue < 0 ? segments : segments.slice(0, firstTrue + 1);
-  } else if (model.multipleModelMethod === "modelChain") {
-    let lastTrue = -1;
-    for (let i = segments.length - 1; i >= 0; i--) if (segments[i].predicate.kind === "true") { lastTrue = i; break; }
-    nested = lastTrue < 0 ? segments : segments.slice(lastTrue);
-  }
-  return [...nested.flatMap((s) => resultOutputFields(s.model)), ...model.output];
 }

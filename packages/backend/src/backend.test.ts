@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { resolveLimits } from "@porta/ir/limits";
+import { lazyBackend, refuse, registerBackend, resolveBackend, resolveBackendSync, unregisterBackend, type Backend, type BackendDescriptor, type ScoringPlan, type Session } from "./backend.ts";
+
+const PLAN: ScoringPlan = { format: "pfa", text: "{}", limits: resolveLimits() };
+
+function session(backend: string): Session {
+  return { backend, facts: { modelTypes: [], inputFields: [], outputFields: [] }, run: async () => ({ length: 0, columns: new Map(), errors: [] }) };
+}
+
+/** A descriptor over an implementation whose loads are counted, per path. */
+function counted(name: string, impl: Partial<Backend> & Pick<Backend, "compile">, extra: Partial<BackendDescriptor> = {}) {
+  const loads = { async: 0, sync: 0 };
+  const full: Backend = { name, description: name, sync: true, formats: ["pfa"], ...impl };
+  const backend = lazyBackend({
+    name, description: name, sync: true, formats: ["pfa"], restores: impl.restore !== undefined,
+    load: async () => { loads.async++; return full; },
+    loadSync: () => { loads.sync++; return full; },
+    ...extra,
+  });
+  return { backend, loads };
+}
+
+describe("lazyBackend: a backend's implementation loads on first compile (issue 13, start-up)", () => {
+  it("creating it loads nothing; the async resolution imports once, however many models", async () => {
+    const { backend, loads } = counted("lazy-a", { compile: () => session("lazy-a") });
+    expect(loads).toEqual({ async: 0, sync: 0 });
+    registerBackend("lazy-a", backend, 1);
+    try {
+      const first = await resolveBackend({ backends: ["lazy-a"] }, PLAN);
+      await resolveBackend({ backends: ["lazy-a"] }, PLAN);
+      expect(first.session.backend).toBe("lazy-a");
+      expect(loads).toEqual({ async: 1, sync: 0 });
+    } finally {
+      unregisterBackend("lazy-a");
+    }
+  });
+
+  it("the sync resolution (loadModelSync) loads through loadSync, never through the import", async () => {
+    const { backend, loads } = counted("lazy-b", { compile: () => session("lazy-b") });
+    registerBackend("lazy-b", backend, 1);
+    try {
+      expect(resolveBackendSync({ backends: ["lazy-b"] }, PLAN).session.backend).toBe("lazy-b");
+      expect(loads).toEqual({ async: 0, sync: 1 });
+    } finally {
+      unregisterBackend("lazy-b");
+    }
+  });
+
+  it("a backend passed over (format, sync) is never loaded; a refusal is still reported with its reason", async () => {
+    const pmmlOnly = counted("lazy-pmml", { compile: () => session("lazy-pmml") }, { formats: ["pmml"] });
+    const refusing = counted("lazy-refuses", { compile: () => refuse("not this one") });
+    registerBackend("lazy-pmml", pmmlOnly.backend, 1);
+    registerBackend("lazy-refuses", refusing.backend, 1);
+    try {
+      await expect(resolveBackend({ backends: ["lazy-pmml", "lazy-refuses"], format: "pfa" }, PLAN)).rejects.toMatchObject({
+        code: "NO_BACKEND",
+        refusals: [{ backend: "lazy-pmml", reason: "scores pmml documents only" }, { backend: "lazy-refuses", reason: "not this one" }],
+      });
+      expect(pmmlOnly.loads).toEqual({ async: 0, sync: 0 });
+      expect(refusing.loads).toEqual({ async: 1, sync: 0 });
+    } finally {
+      unregisterBackend("lazy-pmml");
+      unregisterBackend("lazy-refuses");
+    }
+  });
+
+  it("restore goes to the loaded implementation; a descriptor that does not restore has no restore", () => {
+    const restored = session("lazy-r");
+    const { backend } = counted("lazy-r", { compile: () => refuse("compile not wanted"), restore: () => restored });
+    expect(backend.restore).toBeDefined();
+    backend.loadSync!();
+    expect(backend.restore!({ code: "", meta: {} }, restored.facts)).toBe(restored);
+    expect(counted("lazy-n", { compile: () => session("lazy-n") }).backend.restore).toBeUndefined();
+  });
+
+  it("without a synchronous loader, the sync path says so instead of loading", () => {
+    const { backend } = counted("lazy-async", { compile: () => session("lazy-async") }, { loadSync: undefined });
+    expect(() => backend.compile(PLAN)).toThrow(/no synchronous loader/);
+  });
+
+  it("a plan built asynchronously is awaited by resolveBackend (the PMML reader imported on first need)", async () => {
+    let built = 0;
+    const { backend } = counted("lazy-plan", { compile: (plan) => (plan === PLAN ? session("lazy-plan") : refuse("wrong plan")) });
+    registerBackend("lazy-plan", backend, 1);
+    try {
+      const r = await resolveBackend({ backends: ["lazy-plan"] }, async () => { built++; return PLAN; });
+      expect(r.session.backend).toBe("lazy-plan");
+      expect(built).toBe(1);
+    } finally {
+      unregisterBackend("lazy-plan");
+    }
+  });
+});
