@@ -84,7 +84,6 @@ export const KNOWN_BACK_EDGES: readonly string[] = [
   "packages/compile-js/bench/exact-exp.bench.ts -> bench",
   "packages/compile-js/src/exp-sites.test.ts -> runtime",
   "packages/compile-js/src/expressions.test.ts -> runtime",
-  "packages/compile-js/src/families/regression.test.ts -> runtime",
   "packages/compile-js/src/families/same-answers.test-helper.ts -> runtime",
   "packages/compile-js/src/ordinal.test.ts -> runtime",
   "packages/compile-js/src/outputs.test.ts -> runtime",

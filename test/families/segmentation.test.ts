@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
-import { compilePipeline } from "../compile.ts";
-import { deserializeCompiled, serializeCompiled } from "../serialize.ts";
-import { CompiledScorer } from "../scorer.ts";
-import { pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
-import { describeEachBackend } from "../../../../test/each-backend.ts";
+import { compilePipeline } from "../../packages/compile-js/src/compile.ts";
+import { deserializeCompiled, serializeCompiled } from "../../packages/compile-js/src/serialize.ts";
+import { CompiledScorer } from "../../packages/compile-js/src/scorer.ts";
+import { pmml, xyFields, xyRows } from "../../packages/compile-js/src/families/same-answers.test-helper.ts";
+import { describeEachBackend } from "../each-backend.ts";
 
 const mining = `<MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="z"/><MiningField name="r" usageType="target"/></MiningSchema>`;
 const classMining = `<MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="z"/><MiningField name="t" usageType="target"/></MiningSchema>`;

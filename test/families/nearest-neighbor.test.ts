@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
-import { CompiledScorer, compilePipeline, deserializeCompiled, serializeCompiled } from "../index.ts";
-import { pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
-import { describeEachBackend } from "../../../../test/each-backend.ts";
+import { CompiledScorer, compilePipeline, deserializeCompiled, serializeCompiled } from "../../packages/compile-js/src/index.ts";
+import { pmml, xyFields, xyRows } from "../../packages/compile-js/src/families/same-answers.test-helper.ts";
+import { describeEachBackend } from "../each-backend.ts";
 
 const training = `<TrainingInstances><InstanceFields>
   <InstanceField field="id" column="id"/><InstanceField field="x" column="cx"/><InstanceField field="y" column="cy"/><InstanceField field="r" column="cr"/><InstanceField field="t" column="ct"/>

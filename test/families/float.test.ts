@@ -1,12 +1,12 @@
 import { expect, it } from "vitest";
 import { interpret } from "@porta/ir";
 import { parsePmml } from "@porta/pmml";
-import { compilePipeline } from "../compile.ts";
-import { CompiledScorer } from "../scorer.ts";
-import { deserializeCompiled, serializeCompiled } from "../serialize.ts";
-import { forestRows, forestText } from "../../../../fixtures/gen/forest.ts";
-import { pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
-import { describeEachBackend, type BackendUnderTest } from "../../../../test/each-backend.ts";
+import { compilePipeline } from "../../packages/compile-js/src/compile.ts";
+import { CompiledScorer } from "../../packages/compile-js/src/scorer.ts";
+import { deserializeCompiled, serializeCompiled } from "../../packages/compile-js/src/serialize.ts";
+import { forestRows, forestText } from "../../fixtures/gen/forest.ts";
+import { pmml, xyFields, xyRows } from "../../packages/compile-js/src/families/same-answers.test-helper.ts";
+import { describeEachBackend, type BackendUnderTest } from "../each-backend.ts";
 
 /**
  * The backend vs the interpreter; for compile-js also each tree layout, row by row (the kernel

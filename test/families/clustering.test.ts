@@ -1,6 +1,6 @@
 import { it } from "vitest";
-import { pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
-import { describeEachBackend } from "../../../../test/each-backend.ts";
+import { pmml, xyFields, xyRows } from "../../packages/compile-js/src/families/same-answers.test-helper.ts";
+import { describeEachBackend } from "../each-backend.ts";
 
 function clustering(measure: string, fields: string, extra = ""): string {
   return pmml(xyFields, `<ClusteringModel functionName="clustering" modelClass="centerBased" numberOfClusters="3">

@@ -1,6 +1,6 @@
 import { it } from "vitest";
-import { pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
-import { describeEachBackend } from "../../../../test/each-backend.ts";
+import { pmml, xyFields, xyRows } from "../../packages/compile-js/src/families/same-answers.test-helper.ts";
+import { describeEachBackend } from "../each-backend.ts";
 
 const vectors = `<VectorDictionary>
   <VectorFields><FieldRef field="x"/><FieldRef field="y"/></VectorFields>

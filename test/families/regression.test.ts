@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
 import { pmmlModel } from "@porta/runtime";
-import { pmml, xyRows } from "./same-answers.test-helper.ts";
-import { describeEachBackend } from "../../../../test/each-backend.ts";
+import { pmml, xyRows } from "../../packages/compile-js/src/families/same-answers.test-helper.ts";
+import { describeEachBackend } from "../each-backend.ts";
 
 const fields = `<DataField name="x" optype="continuous" dataType="double"/>
 <DataField name="y" optype="continuous" dataType="double"/>

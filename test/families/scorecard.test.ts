@@ -1,6 +1,6 @@
 import { it } from "vitest";
-import { pmml, xyFields, xyRows } from "./same-answers.test-helper.ts";
-import { describeEachBackend } from "../../../../test/each-backend.ts";
+import { pmml, xyFields, xyRows } from "../../packages/compile-js/src/families/same-answers.test-helper.ts";
+import { describeEachBackend } from "../each-backend.ts";
 
 const mining = `<MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="z"/><MiningField name="r" usageType="target"/></MiningSchema>`;
 const output = `<Output><OutputField name="score" feature="predictedValue"/>

@@ -1,6 +1,6 @@
 import { describe, it } from "vitest";
-import { pmml } from "./same-answers.test-helper.ts";
-import { describeEachBackend } from "../../../../test/each-backend.ts";
+import { pmml } from "../../packages/compile-js/src/families/same-answers.test-helper.ts";
+import { describeEachBackend } from "../each-backend.ts";
 
 const fields = `<DataField name="color" optype="categorical" dataType="string"><Value value="red"/><Value value="blue"/><Value value="green"/></DataField>
 <DataField name="shape" optype="categorical" dataType="string"/>
@@ -61,8 +61,8 @@ describeEachBackend("NaiveBayesModel gives the interpreter's answers", (backend)
 describe("a compiled NaiveBayesModel survives the artifact round trip", () => {
   it("serializeCompiled → deserializeCompiled scores the same columns", async () => {
     const { parsePmml } = await import("@porta/pmml");
-    const { compilePipeline } = await import("../compile.ts");
-    const { serializeCompiled, deserializeCompiled } = await import("../serialize.ts");
+    const { compilePipeline } = await import("../../packages/compile-js/src/compile.ts");
+    const { serializeCompiled, deserializeCompiled } = await import("../../packages/compile-js/src/serialize.ts");
     const { expect } = await import("vitest");
     const compiled = compilePipeline(parsePmml(nb(`<BayesInput fieldName="color">${pair("red", 20, 10)}${pair("blue", 10, 40, 0)}</BayesInput>
 <BayesInput fieldName="n"><TargetValueStats><TargetValueStat value="yes"><PoissonDistribution mean="2.5"/></TargetValueStat></TargetValueStats></BayesInput>`)));
