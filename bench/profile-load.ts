@@ -29,8 +29,8 @@ const time = <T>(label: string, f: () => T): T => {
 
 for (let r = 0; r < Number(values.repeat ?? 1); r++) {
   const text = time("read", () => readFileSync(file, "utf8"));
-  time("xml pre-scan", () => checkXmlDocument(text, DEFAULT_LIMITS));
-  time("xml tree", () => readXmlTree(text, DEFAULT_LIMITS));
+  const counts = time("xml pre-scan", () => checkXmlDocument(text, DEFAULT_LIMITS));
+  time("xml tree", () => readXmlTree(text, DEFAULT_LIMITS, counts));
   time("parsePmml (all)", () => parsePmml(text));
   if (!values["parse-only"]) time("loadModelSync (js)", () => loadModelSync(file, { backend: "js" }));
 }

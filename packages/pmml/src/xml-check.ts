@@ -13,9 +13,17 @@ import { ParseError, type Limits } from "@porta/ir";
  * values at their own quote — so nothing can hide a declaration from it, and it jumps over long
  * runs with indexOf where the grammar allows.
  */
-export function checkXmlDocument(text: string, limits: Pick<Limits, "xmlElements" | "documentDepth">): void {
+export function checkXmlDocument(text: string, limits: Pick<Limits, "xmlElements" | "documentDepth">): XmlCounts {
   checkCharacters(text);
-  new Scanner(text, limits).run();
+  const scanner = new Scanner(text, limits);
+  scanner.run();
+  return { elements: scanner.elements, attributes: scanner.attributes };
+}
+
+/** How many elements and attributes an accepted document has: the tree builder sizes its tables by them. */
+export interface XmlCounts {
+  elements: number;
+  attributes: number;
 }
 
 /** Code points XML 1.0 §2.2 allows (Char): the reference check and the raw-text check share it. */
@@ -100,7 +108,8 @@ class Scanner {
   private depth = 0;
   /** Name offsets of the current tag's attributes, reused across tags, for the duplicate check. */
   private readonly attrOffsets: number[] = [];
-  private elements = 0;
+  elements = 0;
+  attributes = 0;
   private rootSeen = false;
   private rootClosed = false;
 
@@ -301,6 +310,7 @@ class Scanner {
         if (this.sameName(attrs[k], attrs[k + 1], attrStart, attrEnd)) this.malformed(`the attribute ${text.slice(attrStart, attrEnd)} appears twice in <${text.slice(at + 1, nameEnd)}>`, i);
       }
       attrs.push(attrStart, attrEnd);
+      this.attributes++;
       i = attrEnd;
       while (i < this.n && isSpace(text.charCodeAt(i))) i++;
       if (text.charCodeAt(i) !== EQ) this.malformed(`the attribute ${text.slice(attrStart, attrEnd)} of <${text.slice(at + 1, nameEnd)}> has no value`, i);

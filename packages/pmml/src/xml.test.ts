@@ -80,3 +80,39 @@ describe("what the scan lets through and the parser rejects is typed", () => {
     expect(() => parseXml(`<?'xml version="1.0"?><PMML version="4.4"/>`)).toThrow(expect.objectContaining({ code: "XML_MALFORMED" }));
   });
 });
+
+describe("the node tables read back what the document says", () => {
+  it("a prefixed and a plain name are one local name: path indexes count both, namespace declarations are left out", () => {
+    const root = parseXml(`<p:PMML xmlns:p="urn:x" xmlns="urn:y"><p:Node id="1"/><x>t</x><Node p:id="2"/></p:PMML>`);
+    expect(root.name).toBe("PMML");
+    expect(root.attrs).toEqual({});
+    expect(root.children().map((c) => c.path)).toEqual(["/PMML/Node[1]", "/PMML/x[1]", "/PMML/Node[2]"]);
+    expect(root.children("Node").map((c) => [c.path, c.attr("id")])).toEqual([
+      ["/PMML/Node[1]", "1"],
+      ["/PMML/Node[2]", "2"],
+    ]);
+    expect(root.find((name) => name === "Node" || name === "x")?.path).toBe("/PMML/Node[1]");
+  });
+
+  it("find indexes the element it returns among its same-named siblings; text, CDATA and child counts are kept", () => {
+    const root = parseXml(`<a><b/><c/><b x="&amp;"/>text &lt;<![CDATA[ <raw> ]]></a>`);
+    const found = root.find((name) => name === "b");
+    expect(found?.path).toBe("/a/b[1]");
+    const second = root.children("b")[1];
+    expect([second.path, second.attr("x"), second.attrs]).toEqual(["/a/b[2]", "&", { x: "&" }]);
+    expect(root.text()).toBe("text < <raw> ");
+    expect(root.childCount).toBe(5);
+    expect(root.find(() => false)).toBeUndefined();
+  });
+
+  it("more distinct names than the name table keeps are still read and indexed by name", () => {
+    const names = Array.from({ length: 300 }, (_, i) => `e${i}`);
+    const root = parseXml(`<r>${names.map((n) => `<${n} v="${n}"/>`).join("")}<e299 v="again"/></r>`);
+    const last = root.children("e299");
+    expect(last.map((e) => [e.path, e.attr("v")])).toEqual([
+      ["/r/e299[1]", "e299"],
+      ["/r/e299[2]", "again"],
+    ]);
+    expect(root.children().at(-1)?.path).toBe("/r/e299[2]");
+  });
+});

@@ -1,5 +1,5 @@
 import { DEFAULT_LIMITS, ParseError, type Limits } from "@porta/ir";
-import { checkXmlDocument, decodeReferences } from "./xml-check.ts";
+import { checkXmlDocument, decodeReferences, type XmlCounts } from "./xml-check.ts";
 
 /** The limits the XML reader enforces (from @porta/ir's one Limits module). */
 export type XmlLimits = Pick<Limits, "documentBytes" | "xmlElements" | "documentDepth">;
@@ -16,23 +16,37 @@ const ELEMENT = 0, TEXT = 1, CDATA = 2;
  */
 class NodeTable {
   size = 1;
-  kind = new Uint8Array(1024);
+  kind: Uint8Array;
   /** Element: its local name's id in `names`. */
-  name = new Int32Array(1024);
+  name: Int32Array;
   /** Element: first attribute row and attribute count; text and CDATA: start and end offsets. */
-  a = new Int32Array(1024);
-  b = new Int32Array(1024);
-  first = new Int32Array(1024);
-  last = new Int32Array(1024);
-  next = new Int32Array(1024);
-  count = new Int32Array(1024);
+  a: Int32Array;
+  b: Int32Array;
+  first: Int32Array;
+  last: Int32Array;
+  next: Int32Array;
+  count: Int32Array;
   attrSize = 0;
-  attrName = new Int32Array(1024);
-  attrStart = new Int32Array(1024);
-  attrEnd = new Int32Array(1024);
+  attrName: Int32Array;
+  attrStart: Int32Array;
+  attrEnd: Int32Array;
   readonly names: string[] = [];
 
-  constructor(readonly text: string) {}
+  /** Sized by the pre-scan's counts when there are some (text runs still grow the tables). */
+  constructor(readonly text: string, counts: XmlCounts | undefined) {
+    const nodes = (counts?.elements ?? 0) + 1024, attrs = (counts?.attributes ?? 0) + 1024;
+    this.kind = new Uint8Array(nodes);
+    this.name = new Int32Array(nodes);
+    this.a = new Int32Array(nodes);
+    this.b = new Int32Array(nodes);
+    this.first = new Int32Array(nodes);
+    this.last = new Int32Array(nodes);
+    this.next = new Int32Array(nodes);
+    this.count = new Int32Array(nodes);
+    this.attrName = new Int32Array(attrs);
+    this.attrStart = new Int32Array(attrs);
+    this.attrEnd = new Int32Array(attrs);
+  }
 
   /** Appends a node as the last child of `parent`; returns its row. */
   add(parent: number, kind: number, name: number, a: number, b: number): number {
@@ -140,14 +154,30 @@ export class XmlElement {
       }
       return out;
     }
-    const counts = new Map<number, number>();
+    // Keyed by the local name, not its id: `p:Node` and `Node` (or any name past the table's 256) have ids of their own.
+    const counts = new Map<string, number>();
     for (let c = t.first[this.row]; c !== 0; c = t.next[c]) {
       if (t.kind[c] !== ELEMENT) continue;
-      const n = (counts.get(t.name[c]) ?? 0) + 1;
-      counts.set(t.name[c], n);
+      const name = t.names[t.name[c]];
+      const n = (counts.get(name) ?? 0) + 1;
+      counts.set(name, n);
       out.push(new XmlElement(t, c, "", this, n));
     }
     return out;
+  }
+
+  /** The first child element whose name passes `test`, indexed as children() would, without a view per sibling. */
+  find(test: (name: string) => boolean): XmlElement | undefined {
+    const t = this.table;
+    for (let c = t.first[this.row]; c !== 0; c = t.next[c]) {
+      if (t.kind[c] !== ELEMENT) continue;
+      const name = t.names[t.name[c]];
+      if (!test(name)) continue;
+      let n = 1;
+      for (let s = t.first[this.row]; s !== c; s = t.next[s]) if (t.kind[s] === ELEMENT && t.names[t.name[s]] === name) n++;
+      return new XmlElement(t, c, "", this, n);
+    }
+    return undefined;
   }
 
   child(name: string): XmlElement | undefined {
@@ -187,16 +217,16 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): XmlE
     const bytes = Buffer.byteLength(text, "utf8");
     throw new ParseError("DOCUMENT_TOO_LARGE", `the document has ${bytes} bytes, more than the limit of ${limits.documentBytes} (limit documentBytes)`, { path: "/", value: bytes });
   }
-  checkXmlDocument(text, limits);
-  return readXmlTree(text, limits);
+  const counts = checkXmlDocument(text, limits);
+  return readXmlTree(text, limits, counts);
 }
 
 /**
  * The tree of a document that checkXmlDocument accepted. Exported for the test that proves the
  * second line of defence (a DTD that reached the reader still expands nothing); callers use parseXml.
  */
-export function readXmlTree(text: string, _limits: Pick<Limits, "documentDepth">): XmlElement {
-  const table = buildTree(text);
+export function readXmlTree(text: string, _limits: Pick<Limits, "documentDepth">, counts?: XmlCounts): XmlElement {
+  const table = buildTree(text, counts);
   let roots = 0, root = 0;
   for (let c = table.first[0]; c !== 0; c = table.next[c]) {
     if (table.kind[c] === ELEMENT) {
@@ -236,8 +266,8 @@ function localName(qname: string): string {
  * declarations are left out. Any other `<!…>` (a DTD, which the scan refuses) is skipped whole,
  * so even then nothing is ever expanded.
  */
-function buildTree(text: string): NodeTable {
-  const table = new NodeTable(text);
+function buildTree(text: string, counts: XmlCounts | undefined): NodeTable {
+  const table = new NodeTable(text, counts);
   const names = new NameTable(table.names);
   // Open elements' rows; the document (row 0) is always at the bottom.
   const stack: number[] = [0];
