@@ -322,25 +322,27 @@ function skipDeclaration(text: string, at: number): number {
 /**
  * Element and attribute names seen so far: a name is read by comparing the text with the names
  * already known, so a million `<Value value=…>` make no name strings. Ids index the local names
- * (prefix dropped) in the table's list; past 256 distinct names a name is no longer looked up
- * (the scan would grow quadratic) and each occurrence gets an id of its own.
+ * (prefix dropped) in the table's list; past 256 distinct names a new name is no longer kept
+ * (a hostile document's names cannot grow the lookup) and each occurrence gets an id of its own.
  */
 class NameTable {
-  private readonly qualified: string[] = [];
-  private readonly ids: number[] = [];
+  /** Known qualified names by length and first character (a key a name's first two reads give), each with its id. */
+  private readonly buckets = new Map<number, { name: string; id: number }[]>();
+  private known = 0;
 
   constructor(private readonly names: string[]) {}
 
   /** The id of the name spanning [start, end) of `text`. */
   read(text: string, start: number, end: number): number {
-    const length = end - start;
-    const q = this.qualified;
-    for (let k = 0; k < q.length; k++) if (q[k].length === length && text.startsWith(q[k], start)) return this.ids[k];
+    const key = (end - start) * 65536 + text.charCodeAt(start);
+    const bucket = this.buckets.get(key);
+    if (bucket !== undefined) for (const entry of bucket) if (text.startsWith(entry.name, start)) return entry.id;
     const name = text.slice(start, end);
     const id = this.names.push(localName(name)) - 1;
-    if (q.length < 256) {
-      q.push(name);
-      this.ids.push(id);
+    if (this.known < 256) {
+      this.known++;
+      if (bucket === undefined) this.buckets.set(key, [{ name, id }]);
+      else bucket.push({ name, id });
     }
     return id;
   }
