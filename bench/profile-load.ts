@@ -20,10 +20,15 @@ const { values, positionals } = parseArgs({ allowPositionals: true, options: { "
 const file = positionals[0];
 if (file === undefined) throw new Error("usage: profile-load.ts FILE [--parse-only] [--repeat N]");
 
+/** Wall and CPU time (user + system, less disturbed by other processes on a shared machine). */
 const time = <T>(label: string, f: () => T): T => {
-  const t0 = performance.now();
+  const t0 = performance.now(),
+    c0 = process.cpuUsage();
   const out = f();
-  process.stderr.write(`${label.padEnd(22)} ${(performance.now() - t0).toFixed(0).padStart(6)} ms\n`);
+  const cpu = process.cpuUsage(c0);
+  process.stderr.write(
+    `${label.padEnd(22)} ${(performance.now() - t0).toFixed(0).padStart(6)} ms wall ${((cpu.user + cpu.system) / 1e3).toFixed(0).padStart(6)} ms cpu\n`,
+  );
   return out;
 };
 
