@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ParseError } from "@porta/ir";
-import { parseXml, readXmlTree } from "./xml.ts";
+import { parseXml, readXmlTree, type XmlElement } from "./xml.ts";
 
 function parseError(fn: () => unknown): ParseError {
   try {
@@ -114,5 +114,25 @@ describe("the node tables read back what the document says", () => {
       ["/r/e299[2]", "again"],
     ]);
     expect(root.children().at(-1)?.path).toBe("/r/e299[2]");
+  });
+});
+
+describe("the tree the scan builds as it goes equals the one the separate builder makes", () => {
+  type Shape = { name: string; path: string; attrs: Record<string, string>; text: string; childCount: number; children: Shape[] };
+  const shape = (el: XmlElement): Shape => ({
+    name: el.name,
+    path: el.path,
+    attrs: { ...el.attrs },
+    text: el.text(),
+    childCount: el.childCount,
+    children: el.children().map(shape),
+  });
+  it.each([
+    ["a prolog, comments, PIs and a BOM", `\uFEFF<?xml version="1.0"?><!-- c --><?pi x?><PMML version="4.4"><!-- in --><Header/><?pi y?></PMML>`],
+    ["namespaces, prefixes and references", `<p:PMML xmlns:p="urn:x" xmlns="urn:y" a='&lt;&#65;'><p:Node id="1"/><Node p:id="2">t &amp; u</Node></p:PMML>`],
+    ["text split by a comment, whitespace runs, CDATA", `<a>\n  <b>x<!-- c -->y</b>\n  <c><![CDATA[ <raw> ]]>z</c>\t\r\n</a>`],
+    ["empty elements and attributes spaced around '='", `<a><b x = "1" y='2'/><b></b><c/></a>`],
+  ])("%s", (_what, doc) => {
+    expect(shape(parseXml(doc))).toEqual(shape(readXmlTree(doc, { documentDepth: 100 })));
   });
 });

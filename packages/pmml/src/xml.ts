@@ -1,5 +1,5 @@
 import { DEFAULT_LIMITS, ParseError, type Limits } from "@porta/ir";
-import { checkXmlDocument, decodeReferences, type XmlCounts } from "./xml-check.ts";
+import { checkXmlDocument, decodeReferences, type XmlCounts, type XmlSink } from "./xml-check.ts";
 
 /** The limits the XML reader enforces (from @porta/ir's one Limits module). */
 export type XmlLimits = Pick<Limits, "documentBytes" | "xmlElements" | "documentDepth">;
@@ -217,8 +217,53 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): XmlE
     const bytes = Buffer.byteLength(text, "utf8");
     throw new ParseError("DOCUMENT_TOO_LARGE", `the document has ${bytes} bytes, more than the limit of ${limits.documentBytes} (limit documentBytes)`, { path: "/", value: bytes });
   }
-  const counts = checkXmlDocument(text, limits);
-  return readXmlTree(text, limits, counts);
+  // The tree is built by the scan itself (one pass over the text) and used only once the scan has accepted the whole document.
+  const builder = new TableBuilder(text);
+  checkXmlDocument(text, limits, builder);
+  return rootOf(builder.table);
+}
+
+/**
+ * Builds the node tables from the pre-scan's events. Sized from the text's length (a PMML
+ * element takes some tens of characters), grown when that was too few.
+ */
+class TableBuilder implements XmlSink {
+  readonly table: NodeTable;
+  private readonly names: NameTable;
+  /** Open elements' rows; the document (row 0) is always at the bottom. */
+  private readonly stack: number[] = [0];
+  private current = 0;
+
+  constructor(private readonly source: string) {
+    const rows = Math.max(1024, source.length >> 5);
+    this.table = new NodeTable(source, { elements: rows, attributes: rows });
+    this.names = new NameTable(this.table.names);
+  }
+
+  open(nameStart: number, nameEnd: number): void {
+    const t = this.table;
+    this.current = t.add(this.current, ELEMENT, this.names.read(this.source, nameStart, nameEnd), t.attrSize, 0);
+    this.stack.push(this.current);
+  }
+
+  attribute(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
+    if (this.names.isNamespaceDeclaration(this.source, nameStart, nameEnd)) return;
+    this.table.addAttribute(this.names.read(this.source, nameStart, nameEnd), valueStart, valueEnd);
+    this.table.b[this.current]++;
+  }
+
+  close(): void {
+    this.stack.pop();
+    this.current = this.stack[this.stack.length - 1];
+  }
+
+  text(start: number, end: number): void {
+    if (!whitespaceOnly(this.source, start, end)) this.table.add(this.current, TEXT, 0, start, end);
+  }
+
+  cdata(start: number, end: number): void {
+    this.table.add(this.current, CDATA, 0, start, end);
+  }
 }
 
 /**
@@ -226,7 +271,11 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): XmlE
  * second line of defence (a DTD that reached the reader still expands nothing); callers use parseXml.
  */
 export function readXmlTree(text: string, _limits: Pick<Limits, "documentDepth">, counts?: XmlCounts): XmlElement {
-  const table = buildTree(text, counts);
+  return rootOf(buildTree(text, counts));
+}
+
+/** The one root element of a built tree. */
+function rootOf(table: NodeTable): XmlElement {
   let roots = 0, root = 0;
   for (let c = table.first[0]; c !== 0; c = table.next[c]) {
     if (table.kind[c] === ELEMENT) {
