@@ -172,9 +172,11 @@ export function isPredicateElement(el: XmlElement): boolean {
   return PREDICATE_ELEMENTS.has(el.name);
 }
 
+const isPredicateName = (name: string): boolean => PREDICATE_ELEMENTS.has(name);
+
 /** The predicate child of a Node/SimpleRule/Segment/Attribute. */
 export function predicateChild(el: XmlElement): Predicate {
-  const p = el.children().find(isPredicateElement);
+  const p = el.find(isPredicateName);
   if (!p) {
     throw new SchemaError("PMML_MISSING_PREDICATE", `${el.name} needs a predicate`, { path: el.path, value: el.name });
   }

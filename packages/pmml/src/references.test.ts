@@ -3,7 +3,8 @@ import { parsePmml } from "./parse.ts";
 import { pmmlDocument } from "./testing.ts";
 
 const FIELDS = `<DataField name="x" optype="continuous" dataType="double"/><DataField name="y" optype="continuous" dataType="double"/>`;
-const derived = (name: string, ref: string) => `<DerivedField name="${name}" optype="continuous" dataType="double"><Apply function="+"><FieldRef field="${ref}"/><Constant>1</Constant></Apply></DerivedField>`;
+const derived = (name: string, ref: string) =>
+  `<DerivedField name="${name}" optype="continuous" dataType="double"><Apply function="+"><FieldRef field="${ref}"/><Constant>1</Constant></Apply></DerivedField>`;
 const model = (predictor: string, local = "") =>
   `<RegressionModel functionName="regression"><MiningSchema><MiningField name="x"/><MiningField name="y" usageType="target"/></MiningSchema>${local}<RegressionTable intercept="1"><NumericPredictor name="${predictor}" coefficient="2"/></RegressionTable></RegressionModel>`;
 const cycleOf = (doc: string): unknown => {
@@ -29,7 +30,10 @@ describe("PMML §Transformations: a DerivedField or DefineFunction may not depen
   });
 
   it("a local field cycling through the TransformationDictionary is not a cycle when the dictionary field reads a data field", () => {
-    const doc = pmmlDocument(FIELDS, `<TransformationDictionary>${derived("t", "x")}</TransformationDictionary>${model("l", `<LocalTransformations>${derived("l", "t")}</LocalTransformations>`)}`);
+    const doc = pmmlDocument(
+      FIELDS,
+      `<TransformationDictionary>${derived("t", "x")}</TransformationDictionary>${model("l", `<LocalTransformations>${derived("l", "t")}</LocalTransformations>`)}`,
+    );
     expect(() => parsePmml(doc)).not.toThrow();
   });
 
@@ -45,5 +49,36 @@ describe("PMML §Transformations: a DerivedField or DefineFunction may not depen
     const g = `<DerivedField name="g" optype="continuous" dataType="double"><Apply function="f"><FieldRef field="x"/></Apply></DerivedField>`;
     const e = cycleOf(pmmlDocument(FIELDS, `<TransformationDictionary>${fn}${m}${g}</TransformationDictionary>${model("g")}`));
     expect(e).toMatchObject({ code: "PMML_CYCLE", value: "m -> g -> f() -> m", path: "/PMML/TransformationDictionary/DerivedField[1]" });
+  });
+});
+
+describe("PMML §TreeModel: a predicate names a declared field (PMML_UNDECLARED_FIELD)", () => {
+  const tree = (nodes: string) =>
+    `<MiningModel functionName="regression"><MiningSchema><MiningField name="x"/><MiningField name="y" usageType="target"/></MiningSchema><Segmentation multipleModelMethod="sum"><Segment id="1"><True/><TreeModel functionName="regression"><MiningSchema><MiningField name="x"/><MiningField name="y" usageType="target"/></MiningSchema><Node score="0"><True/>${nodes}</Node></TreeModel></Segment></Segmentation></MiningModel>`;
+  const leaf = (predicate: string, inner = "") => `<Node score="1">${predicate}${inner}</Node>`;
+  const simple = (field: string) => `<SimplePredicate field="${field}" operator="lessThan" value="1"/>`;
+
+  it("a SimplePredicate deep in a segment's tree is refused at its own path", () => {
+    const e = cycleOf(pmmlDocument(FIELDS, tree(leaf(simple("x"), leaf(simple("ghost"))))));
+    expect(e).toMatchObject({
+      code: "PMML_UNDECLARED_FIELD",
+      value: "ghost",
+      path: "/PMML/MiningModel[1]/Segmentation/Segment[1]/TreeModel[1]/Node/Node[1]/Node[1]/SimplePredicate[1]",
+    });
+  });
+
+  it("a compound's inner predicate and a SimpleSetPredicate are checked; of two, the later sibling's is reported first (the generic walk's order)", () => {
+    const compound = `<CompoundPredicate booleanOperator="and">${simple("x")}${simple("inner")}</CompoundPredicate>`;
+    const set = `<SimpleSetPredicate field="setField" booleanOperator="isIn"><Array type="string" n="1">a</Array></SimpleSetPredicate>`;
+    expect(cycleOf(pmmlDocument(FIELDS, tree(leaf(compound))))).toMatchObject({
+      code: "PMML_UNDECLARED_FIELD",
+      value: "inner",
+      path: "/PMML/MiningModel[1]/Segmentation/Segment[1]/TreeModel[1]/Node/Node[1]/CompoundPredicate[1]/SimplePredicate[2]",
+    });
+    expect(cycleOf(pmmlDocument(FIELDS, tree(leaf(compound) + leaf(set))))).toMatchObject({ value: "setField" });
+  });
+
+  it("a tree whose predicates name only declared fields is accepted", () => {
+    expect(() => parsePmml(pmmlDocument(FIELDS, tree(leaf(simple("x"), leaf(simple("y"))))))).not.toThrow();
   });
 });

@@ -1,9 +1,11 @@
-import { SchemaError, type DerivedField, type Expr, type Pipeline } from "@porta/ir";
+import { SchemaError, type DerivedField, type Expr, type Pipeline, type Predicate, type TreeNode } from "@porta/ir";
 
 /**
  * Fails early, with the path of the first offending element, when a model refers to a field
  * no scope declares. Walks the IR generically: any object with a string `field` (or a `fields`
- * list) is a reference; any object with a `miningSchema` opens a model scope.
+ * list) is a reference; any object with a `miningSchema` opens a model scope. A TreeModel's
+ * nodes, most of a large ensemble's IR, are walked by their type instead (checkTreeNodes): they
+ * hold no model, output or local transformation, only predicates.
  */
 export function checkFieldReferences(pipeline: Pipeline): void {
   checkDefinitionCycles(pipeline);
@@ -22,7 +24,7 @@ function collectOutputNames(node: unknown, into: Set<string>, seen: Set<unknown>
   const rec = node as Record<string, unknown>;
   if (Array.isArray(rec.output)) for (const o of rec.output as { name: string }[]) into.add(o.name);
   if (Array.isArray(node)) for (const x of node) collectOutputNames(x, into, seen);
-  else for (const k in rec) collectOutputNames(rec[k], into, seen);
+  else for (const k in rec) if (!isTreeRoot(rec, k)) collectOutputNames(rec[k], into, seen);
 }
 
 function walk(node: unknown, visible: Set<string>, path: string): void {
@@ -58,8 +60,52 @@ function walk(node: unknown, visible: Set<string>, path: string): void {
     }
     for (const k in rec) {
       const v = rec[k];
-      if (v !== null && typeof v === "object" && k !== "miningSchema") stack.push({ node: v, visible: scope, path: here });
+      if (v === null || typeof v !== "object" || k === "miningSchema") continue;
+      // The tree is checked when its turn comes in the generic order (keys last-pushed first), so
+      // the first undeclared field reported is the one the generic walk would have reported.
+      if (isTreeRoot(rec, k)) stack.push({ node: { [TREE_ROOT]: v }, visible: scope, path: here });
+      else stack.push({ node: v, visible: scope, path: here });
     }
+    const tree = (rec as { [TREE_ROOT]?: TreeNode })[TREE_ROOT];
+    if (tree !== undefined) checkTreeNodes(tree, scope);
+  }
+}
+
+/** Marks a TreeModel's root on the generic walk's stack: a symbol key, which `for…in` skips. */
+const TREE_ROOT = Symbol("treeRoot");
+
+/** Whether `rec[key]` is a TreeModel's root Node (the only place TreeNodes hang in the IR). */
+function isTreeRoot(rec: Record<string, unknown>, key: string): boolean {
+  return key === "root" && rec.kind === "tree";
+}
+
+interface PredicateItem {
+  predicate: Predicate;
+  path: string;
+}
+
+/**
+ * The fields a tree's predicates name, in the order the generic walk visited them (a node's
+ * children last first, each whole, then its own predicate); a predicate without a path is
+ * reported at its node's.
+ */
+function checkTreeNodes(root: TreeNode, scope: Set<string>): void {
+  // Work items: a TreeNode, or a predicate with the path it is reported at (a node's is pushed before its children, so checked after them).
+  const stack: (TreeNode | PredicateItem)[] = [root];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (!("children" in item)) {
+      const p = item.predicate;
+      const here = p.path ?? item.path;
+      if (p.kind === "simple" || p.kind === "simpleSet") {
+        if (!scope.has(p.field)) fail(p.field, here);
+      } else if (p.kind === "compound") {
+        for (const q of p.predicates) stack.push({ predicate: q, path: here });
+      }
+      continue;
+    }
+    stack.push({ predicate: item.predicate, path: item.path });
+    for (const c of item.children) stack.push(c);
   }
 }
 
@@ -182,7 +228,7 @@ function collectLocalScopes(model: unknown, global: Scope, into: Definition[]): 
     for (const k in rec) {
       const v = rec[k];
       // Expressions hold no models; skipping them keeps the walk to the model tree.
-      if (v !== null && typeof v === "object" && k !== "localTransformations" && k !== "miningSchema") stack.push({ node: v, scope });
+      if (v !== null && typeof v === "object" && k !== "localTransformations" && k !== "miningSchema" && !isTreeRoot(rec, k)) stack.push({ node: v, scope });
     }
   }
 }

@@ -13,9 +13,35 @@ import { ParseError, type Limits } from "@porta/ir";
  * values at their own quote — so nothing can hide a declaration from it, and it jumps over long
  * runs with indexOf where the grammar allows.
  */
-export function checkXmlDocument(text: string, limits: Pick<Limits, "xmlElements" | "documentDepth">): void {
+export function checkXmlDocument(text: string, limits: Pick<Limits, "xmlElements" | "documentDepth">, sink?: XmlSink): XmlCounts {
   checkCharacters(text);
-  new Scanner(text, limits).run();
+  const scanner = new Scanner(text, limits, false, sink);
+  scanner.run();
+  return { elements: scanner.elements, attributes: scanner.attributes };
+}
+
+/**
+ * What the scan found, as it goes, for a tree builder that rides along (xml.ts): one pass over
+ * the text instead of a scan and a second parse. Offsets are into the text; an element's events
+ * come only after its checks passed, and the builder's tree is used only when the whole scan did.
+ */
+export interface XmlSink {
+  /** A start tag's name [start, end). */
+  open(nameStart: number, nameEnd: number): void;
+  /** An attribute of the element just opened: its name and its value between the quotes. */
+  attribute(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void;
+  /** The end of the innermost open element (an end tag, or `/>`). */
+  close(): void;
+  /** Character data inside the root element (references as written), possibly whitespace only. */
+  text(start: number, end: number): void;
+  /** A CDATA section's content. */
+  cdata(start: number, end: number): void;
+}
+
+/** How many elements and attributes an accepted document has: the tree builder sizes its tables by them. */
+export interface XmlCounts {
+  elements: number;
+  attributes: number;
 }
 
 /** Code points XML 1.0 §2.2 allows (Char): the reference check and the raw-text check share it. */
@@ -100,11 +126,12 @@ class Scanner {
   private depth = 0;
   /** Name offsets of the current tag's attributes, reused across tags, for the duplicate check. */
   private readonly attrOffsets: number[] = [];
-  private elements = 0;
+  elements = 0;
+  attributes = 0;
   private rootSeen = false;
   private rootClosed = false;
 
-  constructor(private readonly text: string, private readonly limits: Pick<Limits, "xmlElements" | "documentDepth">, private readonly lenient = false) {
+  constructor(private readonly text: string, private readonly limits: Pick<Limits, "xmlElements" | "documentDepth">, private readonly lenient = false, private readonly sink?: XmlSink) {
     this.n = text.length;
   }
 
@@ -182,6 +209,7 @@ class Scanner {
       // `]]>` may not appear in content (§2.4): it would end a CDATA section that is not open.
       else if (c === GT && i >= start + 2 && text.charCodeAt(i - 1) === RBRACKET && text.charCodeAt(i - 2) === RBRACKET) this.malformed("']]>' in content", i - 2);
     }
+    if (inRoot && this.sink !== undefined) this.sink.text(start, i);
     return i;
   }
 
@@ -241,6 +269,7 @@ class Scanner {
         if (this.depth === 0) this.malformed("CDATA outside the root element", at);
         const end = text.indexOf("]]>", at + 9);
         if (end < 0) this.malformed("a CDATA section is not closed", at);
+        this.sink?.cdata(at + 9, end);
         return end + 3;
       }
       // Any other `<!` is DTD markup (DOCTYPE, ENTITY, ELEMENT, ATTLIST, NOTATION) or garbage;
@@ -279,6 +308,7 @@ class Scanner {
     if (this.depth > this.limits.documentDepth) {
       this.fail("XML_TOO_DEEP", `elements nest deeper than the limit of ${this.limits.documentDepth} (limit documentDepth)`, at, this.depth);
     }
+    this.sink?.open(at + 1, nameEnd);
     let i = nameEnd;
     const attrs = this.attrOffsets;
     attrs.length = 0;
@@ -292,6 +322,7 @@ class Scanner {
         if (text.charCodeAt(i + 1) !== GT) this.malformed(`'/' not followed by '>' in <${text.slice(at + 1, nameEnd)}>`, i);
         this.depth--;
         if (this.depth === 0) this.rootClosed = true;
+        this.sink?.close();
         return i + 2;
       }
       if (i === spaceStart) this.malformed(`attributes of <${text.slice(at + 1, nameEnd)}> must be separated by whitespace`, i);
@@ -301,6 +332,7 @@ class Scanner {
         if (this.sameName(attrs[k], attrs[k + 1], attrStart, attrEnd)) this.malformed(`the attribute ${text.slice(attrStart, attrEnd)} appears twice in <${text.slice(at + 1, nameEnd)}>`, i);
       }
       attrs.push(attrStart, attrEnd);
+      this.attributes++;
       i = attrEnd;
       while (i < this.n && isSpace(text.charCodeAt(i))) i++;
       if (text.charCodeAt(i) !== EQ) this.malformed(`the attribute ${text.slice(attrStart, attrEnd)} of <${text.slice(at + 1, nameEnd)}> has no value`, i);
@@ -308,7 +340,9 @@ class Scanner {
       while (i < this.n && isSpace(text.charCodeAt(i))) i++;
       const quote = text.charCodeAt(i);
       if (quote !== DQUOTE && quote !== SQUOTE) this.malformed(`the value of ${text.slice(attrStart, attrEnd)} in <${text.slice(at + 1, nameEnd)}> is not quoted`, i);
-      i = this.attributeValue(i + 1, quote, attrStart, attrEnd);
+      const valueStart = i + 1;
+      i = this.attributeValue(valueStart, quote, attrStart, attrEnd);
+      this.sink?.attribute(attrStart, attrEnd, valueStart, i - 1);
     }
   }
 
@@ -337,6 +371,7 @@ class Scanner {
     }
     this.depth--;
     if (this.depth === 0) this.rootClosed = true;
+    this.sink?.close();
     return i + 1;
   }
 }

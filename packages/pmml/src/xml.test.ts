@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ParseError } from "@porta/ir";
-import { parseXml, readXmlTree } from "./xml.ts";
+import { parseXml, readXmlTree, type XmlElement } from "./xml.ts";
 
 function parseError(fn: () => unknown): ParseError {
   try {
@@ -78,5 +78,61 @@ describe("XML 1.0 well-formedness is checked by the scan (no validator pass)", (
 describe("what the scan lets through and the parser rejects is typed", () => {
   it("a processing instruction whose target is no XML name is ParseError XML_MALFORMED (found by the property tests)", () => {
     expect(() => parseXml(`<?'xml version="1.0"?><PMML version="4.4"/>`)).toThrow(expect.objectContaining({ code: "XML_MALFORMED" }));
+  });
+});
+
+describe("the node tables read back what the document says", () => {
+  it("a prefixed and a plain name are one local name: path indexes count both, namespace declarations are left out", () => {
+    const root = parseXml(`<p:PMML xmlns:p="urn:x" xmlns="urn:y"><p:Node id="1"/><x>t</x><Node p:id="2"/></p:PMML>`);
+    expect(root.name).toBe("PMML");
+    expect(root.attrs).toEqual({});
+    expect(root.children().map((c) => c.path)).toEqual(["/PMML/Node[1]", "/PMML/x[1]", "/PMML/Node[2]"]);
+    expect(root.children("Node").map((c) => [c.path, c.attr("id")])).toEqual([
+      ["/PMML/Node[1]", "1"],
+      ["/PMML/Node[2]", "2"],
+    ]);
+    expect(root.find((name) => name === "Node" || name === "x")?.path).toBe("/PMML/Node[1]");
+  });
+
+  it("find indexes the element it returns among its same-named siblings; text, CDATA and child counts are kept", () => {
+    const root = parseXml(`<a><b/><c/><b x="&amp;"/>text &lt;<![CDATA[ <raw> ]]></a>`);
+    const found = root.find((name) => name === "b");
+    expect(found?.path).toBe("/a/b[1]");
+    const second = root.children("b")[1];
+    expect([second.path, second.attr("x"), second.attrs]).toEqual(["/a/b[2]", "&", { x: "&" }]);
+    expect(root.text()).toBe("text < <raw> ");
+    expect(root.childCount).toBe(5);
+    expect(root.find(() => false)).toBeUndefined();
+  });
+
+  it("more distinct names than the name table keeps are still read and indexed by name", () => {
+    const names = Array.from({ length: 300 }, (_, i) => `e${i}`);
+    const root = parseXml(`<r>${names.map((n) => `<${n} v="${n}"/>`).join("")}<e299 v="again"/></r>`);
+    const last = root.children("e299");
+    expect(last.map((e) => [e.path, e.attr("v")])).toEqual([
+      ["/r/e299[1]", "e299"],
+      ["/r/e299[2]", "again"],
+    ]);
+    expect(root.children().at(-1)?.path).toBe("/r/e299[2]");
+  });
+});
+
+describe("the tree the scan builds as it goes equals the one the separate builder makes", () => {
+  type Shape = { name: string; path: string; attrs: Record<string, string>; text: string; childCount: number; children: Shape[] };
+  const shape = (el: XmlElement): Shape => ({
+    name: el.name,
+    path: el.path,
+    attrs: { ...el.attrs },
+    text: el.text(),
+    childCount: el.childCount,
+    children: el.children().map(shape),
+  });
+  it.each([
+    ["a prolog, comments, PIs and a BOM", `\uFEFF<?xml version="1.0"?><!-- c --><?pi x?><PMML version="4.4"><!-- in --><Header/><?pi y?></PMML>`],
+    ["namespaces, prefixes and references", `<p:PMML xmlns:p="urn:x" xmlns="urn:y" a='&lt;&#65;'><p:Node id="1"/><Node p:id="2">t &amp; u</Node></p:PMML>`],
+    ["text split by a comment, whitespace runs, CDATA", `<a>\n  <b>x<!-- c -->y</b>\n  <c><![CDATA[ <raw> ]]>z</c>\t\r\n</a>`],
+    ["empty elements and attributes spaced around '='", `<a><b x = "1" y='2'/><b></b><c/></a>`],
+  ])("%s", (_what, doc) => {
+    expect(shape(parseXml(doc))).toEqual(shape(readXmlTree(doc, { documentDepth: 100 })));
   });
 });

@@ -1,31 +1,97 @@
 import { DEFAULT_LIMITS, ParseError, type Limits } from "@porta/ir";
-import { checkXmlDocument, decodeReferences } from "./xml-check.ts";
+import { checkXmlDocument, decodeReferences, type XmlCounts, type XmlSink } from "./xml-check.ts";
 
 /** The limits the XML reader enforces (from @porta/ir's one Limits module). */
 export type XmlLimits = Pick<Limits, "documentBytes" | "xmlElements" | "documentDepth">;
 
-const XML_WHITESPACE_ONLY = /^[ \t\r\n]*$/;
-
 const ELEMENT = 0, TEXT = 1, CDATA = 2;
 
 /**
- * One node of the document tree: an element (name, raw attributes as a flat name/value list,
- * children), a text run, or a CDATA section. One class, one shape: a million small elements are
- * a million cheap objects, not a million dictionaries.
+ * The document tree as tables of offsets into the text: one row per node (an element, a text run
+ * or a CDATA section) and one per attribute, in typed arrays that grow by doubling. No object or
+ * string is made per element while the tree is built: names are ids into one list of shared
+ * strings and attribute values stay offsets until read. A million-node forest made a million
+ * node objects, attribute arrays and value strings before, and collecting them was half its load.
+ * Row 0 is the document itself; 0 in `first`/`next` means none.
  */
-class XmlNode {
-  constructor(
-    readonly kind: typeof ELEMENT | typeof TEXT | typeof CDATA,
-    readonly name: string,
-    /** [name, raw value, name, raw value, …]; references are decoded when read. */
-    readonly attrs: string[] | null,
-    readonly children: XmlNode[],
-    /** Raw text (TEXT, CDATA). */
-    readonly text: string,
-  ) {}
+class NodeTable {
+  size = 1;
+  kind: Uint8Array;
+  /** Element: its local name's id in `names`. */
+  name: Int32Array;
+  /** Element: first attribute row and attribute count; text and CDATA: start and end offsets. */
+  a: Int32Array;
+  b: Int32Array;
+  first: Int32Array;
+  last: Int32Array;
+  next: Int32Array;
+  count: Int32Array;
+  attrSize = 0;
+  attrName: Int32Array;
+  attrStart: Int32Array;
+  attrEnd: Int32Array;
+  readonly names: string[] = [];
+
+  /** Sized by the pre-scan's counts when there are some (text runs still grow the tables). */
+  constructor(readonly text: string, counts: XmlCounts | undefined) {
+    const nodes = (counts?.elements ?? 0) + 1024, attrs = (counts?.attributes ?? 0) + 1024;
+    this.kind = new Uint8Array(nodes);
+    this.name = new Int32Array(nodes);
+    this.a = new Int32Array(nodes);
+    this.b = new Int32Array(nodes);
+    this.first = new Int32Array(nodes);
+    this.last = new Int32Array(nodes);
+    this.next = new Int32Array(nodes);
+    this.count = new Int32Array(nodes);
+    this.attrName = new Int32Array(attrs);
+    this.attrStart = new Int32Array(attrs);
+    this.attrEnd = new Int32Array(attrs);
+  }
+
+  /** Appends a node as the last child of `parent`; returns its row. */
+  add(parent: number, kind: number, name: number, a: number, b: number): number {
+    if (this.size === this.kind.length) this.growNodes();
+    const row = this.size++;
+    this.kind[row] = kind;
+    this.name[row] = name;
+    this.a[row] = a;
+    this.b[row] = b;
+    if (this.first[parent] === 0) this.first[parent] = row;
+    else this.next[this.last[parent]] = row;
+    this.last[parent] = row;
+    this.count[parent]++;
+    return row;
+  }
+
+  addAttribute(name: number, start: number, end: number): void {
+    if (this.attrSize === this.attrName.length) {
+      this.attrName = grown(this.attrName);
+      this.attrStart = grown(this.attrStart);
+      this.attrEnd = grown(this.attrEnd);
+    }
+    this.attrName[this.attrSize] = name;
+    this.attrStart[this.attrSize] = start;
+    this.attrEnd[this.attrSize] = end;
+    this.attrSize++;
+  }
+
+  private growNodes(): void {
+    this.kind = grown(this.kind);
+    this.name = grown(this.name);
+    this.a = grown(this.a);
+    this.b = grown(this.b);
+    this.first = grown(this.first);
+    this.last = grown(this.last);
+    this.next = grown(this.next);
+    this.count = grown(this.count);
+  }
 }
 
-const NO_CHILDREN: XmlNode[] = Object.freeze([]) as unknown as XmlNode[];
+function grown<T extends Uint8Array | Int32Array>(array: T): T {
+  const out = new (array.constructor as new (n: number) => T)(array.length * 2);
+  out.set(array);
+  return out;
+}
 
 /**
  * A read-only view of one element of the document tree (buildTree). Views are made on demand
@@ -33,7 +99,6 @@ const NO_CHILDREN: XmlNode[] = Object.freeze([]) as unknown as XmlNode[];
  */
 export class XmlElement {
   readonly name: string;
-  private readonly node: XmlNode;
   private decoded: Readonly<Record<string, string>> | undefined;
   /** The path is built when asked for (errors, IR nodes that keep it), not for every element: a DataField with a million Values would otherwise build a million strings nobody reads. */
   private pathText: string | undefined;
@@ -42,9 +107,8 @@ export class XmlElement {
    * `parent` and `step` (`Value[3]`, or a bare name for child()) describe the path; the root is
    * made with its path as `step` and no parent.
    */
-  constructor(node: XmlNode, step: string, private readonly parent?: XmlElement, private readonly index?: number) {
-    this.node = node;
-    this.name = node.name;
+  constructor(private readonly table: NodeTable, private readonly row: number, step: string, private readonly parent?: XmlElement, private readonly index?: number) {
+    this.name = table.names[table.name[row]];
     this.pathText = parent === undefined ? step : undefined;
   }
 
@@ -56,17 +120,21 @@ export class XmlElement {
   get attrs(): Readonly<Record<string, string>> {
     if (this.decoded === undefined) {
       const out: Record<string, string> = Object.create(null) as Record<string, string>;
-      const a = this.node.attrs;
-      if (a !== null) for (let k = 0; k < a.length; k += 2) out[a[k]] = this.decode(a[k], a[k + 1]);
+      const t = this.table;
+      for (let k = t.a[this.row], end = k + t.b[this.row]; k < end; k++) {
+        const name = t.names[t.attrName[k]];
+        out[name] = this.decode(name, t.text.slice(t.attrStart[k], t.attrEnd[k]));
+      }
       this.decoded = out;
     }
     return this.decoded;
   }
 
   attr(name: string): string | undefined {
-    const a = this.node.attrs;
-    if (a === null) return undefined;
-    for (let k = 0; k < a.length; k += 2) if (a[k] === name) return this.decode(name, a[k + 1]);
+    const t = this.table;
+    for (let k = t.a[this.row], end = k + t.b[this.row]; k < end; k++) {
+      if (t.names[t.attrName[k]] === name) return this.decode(name, t.text.slice(t.attrStart[k], t.attrEnd[k]));
+    }
     return undefined;
   }
 
@@ -76,37 +144,64 @@ export class XmlElement {
 
   /** Child elements in document order, optionally only those named `name`. */
   children(name?: string): XmlElement[] {
+    const t = this.table;
     const out: XmlElement[] = [];
+    if (name !== undefined) {
+      // A step's index counts only the siblings of its own name, so one counter serves.
+      let n = 0;
+      for (let c = t.first[this.row]; c !== 0; c = t.next[c]) {
+        if (t.kind[c] === ELEMENT && t.names[t.name[c]] === name) out.push(new XmlElement(t, c, name, this, ++n));
+      }
+      return out;
+    }
+    // Keyed by the local name, not its id: `p:Node` and `Node` (or any name past the table's 256) have ids of their own.
     const counts = new Map<string, number>();
-    for (const node of this.node.children) {
-      if (node.kind !== ELEMENT) continue;
-      const n = (counts.get(node.name) ?? 0) + 1;
-      counts.set(node.name, n);
-      if (name === undefined || node.name === name) out.push(new XmlElement(node, node.name, this, n));
+    for (let c = t.first[this.row]; c !== 0; c = t.next[c]) {
+      if (t.kind[c] !== ELEMENT) continue;
+      const name = t.names[t.name[c]];
+      const n = (counts.get(name) ?? 0) + 1;
+      counts.set(name, n);
+      out.push(new XmlElement(t, c, "", this, n));
     }
     return out;
   }
 
+  /** The first child element whose name passes `test`, indexed as children() would, without a view per sibling. */
+  find(test: (name: string) => boolean): XmlElement | undefined {
+    const t = this.table;
+    for (let c = t.first[this.row]; c !== 0; c = t.next[c]) {
+      if (t.kind[c] !== ELEMENT) continue;
+      const name = t.names[t.name[c]];
+      if (!test(name)) continue;
+      let n = 1;
+      for (let s = t.first[this.row]; s !== c; s = t.next[s]) if (t.kind[s] === ELEMENT && t.names[t.name[s]] === name) n++;
+      return new XmlElement(t, c, "", this, n);
+    }
+    return undefined;
+  }
+
   child(name: string): XmlElement | undefined {
-    for (const node of this.node.children) {
-      if (node.kind === ELEMENT && node.name === name) return new XmlElement(node, name, this);
+    const t = this.table;
+    for (let c = t.first[this.row]; c !== 0; c = t.next[c]) {
+      if (t.kind[c] === ELEMENT && t.names[t.name[c]] === name) return new XmlElement(t, c, name, this);
     }
     return undefined;
   }
 
   /** Concatenated text content of this element (not of its children), references decoded, CDATA as is. */
   text(): string {
+    const t = this.table;
     let s = "";
-    for (const node of this.node.children) {
-      if (node.kind === TEXT) s += decodeReferences(node.text, this.path);
-      else if (node.kind === CDATA) s += node.text;
+    for (let c = t.first[this.row]; c !== 0; c = t.next[c]) {
+      if (t.kind[c] === TEXT) s += decodeReferences(t.text.slice(t.a[c], t.b[c]), this.path);
+      else if (t.kind[c] === CDATA) s += t.text.slice(t.a[c], t.b[c]);
     }
     return s;
   }
 
   /** Number of child nodes, elements and text alike (cheap size measure for inspect). */
   get childCount(): number {
-    return this.node.children.length;
+    return this.table.count[this.row];
   }
 }
 
@@ -122,22 +217,76 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): XmlE
     const bytes = Buffer.byteLength(text, "utf8");
     throw new ParseError("DOCUMENT_TOO_LARGE", `the document has ${bytes} bytes, more than the limit of ${limits.documentBytes} (limit documentBytes)`, { path: "/", value: bytes });
   }
-  checkXmlDocument(text, limits);
-  return readXmlTree(text, limits);
+  // The tree is built by the scan itself (one pass over the text) and used only once the scan has accepted the whole document.
+  const builder = new TableBuilder(text);
+  checkXmlDocument(text, limits, builder);
+  return rootOf(builder.table);
+}
+
+/**
+ * Builds the node tables from the pre-scan's events. Sized from the text's length (a PMML
+ * element takes some tens of characters), grown when that was too few.
+ */
+class TableBuilder implements XmlSink {
+  readonly table: NodeTable;
+  private readonly names: NameTable;
+  /** Open elements' rows; the document (row 0) is always at the bottom. */
+  private readonly stack: number[] = [0];
+  private current = 0;
+
+  constructor(private readonly source: string) {
+    const rows = Math.max(1024, source.length >> 5);
+    this.table = new NodeTable(source, { elements: rows, attributes: rows });
+    this.names = new NameTable(this.table.names);
+  }
+
+  open(nameStart: number, nameEnd: number): void {
+    const t = this.table;
+    this.current = t.add(this.current, ELEMENT, this.names.read(this.source, nameStart, nameEnd), t.attrSize, 0);
+    this.stack.push(this.current);
+  }
+
+  attribute(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
+    if (this.names.isNamespaceDeclaration(this.source, nameStart, nameEnd)) return;
+    this.table.addAttribute(this.names.read(this.source, nameStart, nameEnd), valueStart, valueEnd);
+    this.table.b[this.current]++;
+  }
+
+  close(): void {
+    this.stack.pop();
+    this.current = this.stack[this.stack.length - 1];
+  }
+
+  text(start: number, end: number): void {
+    if (!whitespaceOnly(this.source, start, end)) this.table.add(this.current, TEXT, 0, start, end);
+  }
+
+  cdata(start: number, end: number): void {
+    this.table.add(this.current, CDATA, 0, start, end);
+  }
 }
 
 /**
  * The tree of a document that checkXmlDocument accepted. Exported for the test that proves the
  * second line of defence (a DTD that reached the reader still expands nothing); callers use parseXml.
  */
-export function readXmlTree(text: string, _limits: Pick<Limits, "documentDepth">): XmlElement {
-  const nodes = buildTree(text);
-  const roots = nodes.filter((n) => n.kind === ELEMENT);
-  if (roots.length !== 1) {
-    throw new ParseError("XML_NO_ROOT", `expected one root element, found ${roots.length}`, { path: "/", value: roots.length });
+export function readXmlTree(text: string, _limits: Pick<Limits, "documentDepth">, counts?: XmlCounts): XmlElement {
+  return rootOf(buildTree(text, counts));
+}
+
+/** The one root element of a built tree. */
+function rootOf(table: NodeTable): XmlElement {
+  let roots = 0, root = 0;
+  for (let c = table.first[0]; c !== 0; c = table.next[c]) {
+    if (table.kind[c] === ELEMENT) {
+      roots++;
+      root = c;
+    }
   }
-  const root = roots[0];
-  return new XmlElement(root, `/${root.name}`);
+  if (roots !== 1) {
+    throw new ParseError("XML_NO_ROOT", `expected one root element, found ${roots}`, { path: "/", value: roots });
+  }
+  return new XmlElement(table, root, `/${table.names[table.name[root]]}`);
 }
 
 const GT = 62, SLASH = 47, BANG = 33, QUESTION = 63, DQUOTE = 34, LBRACKET = 91, RBRACKET = 93;
@@ -166,19 +315,17 @@ function localName(qname: string): string {
  * declarations are left out. Any other `<!…>` (a DTD, which the scan refuses) is skipped whole,
  * so even then nothing is ever expanded.
  */
-function buildTree(text: string): XmlNode[] {
-  const top: XmlNode[] = [];
-  const stack: XmlNode[][] = [top];
-  const names = new NameTable();
+function buildTree(text: string, counts: XmlCounts | undefined): NodeTable {
+  const table = new NodeTable(text, counts);
+  const names = new NameTable(table.names);
+  // Open elements' rows; the document (row 0) is always at the bottom.
+  const stack: number[] = [0];
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (i < n) {
     const lt = text.indexOf("<", i);
     const textEnd = lt < 0 ? n : lt;
-    if (textEnd > i && stack.length > 1) {
-      const t = text.slice(i, textEnd);
-      if (!XML_WHITESPACE_ONLY.test(t)) stack[stack.length - 1].push(new XmlNode(TEXT, "", null, NO_CHILDREN, t));
-    }
+    if (textEnd > i && stack.length > 1 && !whitespaceOnly(text, i, textEnd)) table.add(stack[stack.length - 1], TEXT, 0, i, textEnd);
     if (lt < 0) break;
     const c1 = text.charCodeAt(lt + 1);
     if (c1 === QUESTION) {
@@ -188,8 +335,8 @@ function buildTree(text: string): XmlNode[] {
         i = text.indexOf("-->", lt + 4) + 3;
       } else if (text.startsWith("[CDATA[", lt + 2)) {
         const close = text.indexOf("]]>", lt + 9);
-        stack[stack.length - 1].push(new XmlNode(CDATA, "", null, NO_CHILDREN, text.slice(lt + 9, close)));
-        i = close + 3;
+        table.add(stack[stack.length - 1], CDATA, 0, lt + 9, close < 0 ? n : close);
+        i = close < 0 ? n : close + 3;
       } else {
         i = skipDeclaration(text, lt);
       }
@@ -197,11 +344,16 @@ function buildTree(text: string): XmlNode[] {
       if (stack.length > 1) stack.pop();
       i = text.indexOf(">", lt + 2) + 1;
     } else {
-      i = startTag(text, lt, stack, names);
+      i = startTag(table, lt, stack, names);
     }
     if (i <= 0) break; // an unclosed construct in text the scan did not check (the defence test)
   }
-  return top;
+  return table;
+}
+
+function whitespaceOnly(text: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (!isSpace(text.charCodeAt(k))) return false;
+  return true;
 }
 
 /** `<!…>` with an internal subset in brackets: skipped, never interpreted. */
@@ -218,46 +370,61 @@ function skipDeclaration(text: string, at: number): number {
 
 /**
  * Element and attribute names seen so far: a name is read by comparing the text with the names
- * already known, so a million `<Value value=…>` make no name strings (most of a large document's
- * garbage otherwise, and the garbage collector was most of its load time).
+ * already known, so a million `<Value value=…>` make no name strings. Ids index the local names
+ * (prefix dropped) in the table's list; past 256 distinct names a new name is no longer kept
+ * (a hostile document's names cannot grow the lookup) and each occurrence gets an id of its own.
  */
 class NameTable {
-  private readonly names: string[] = [];
+  /** Known qualified names by length and first character (a key a name's first two reads give), each with its id. */
+  private readonly buckets = new Map<number, { name: string; id: number }[]>();
+  private known = 0;
 
-  /** The name spanning [start, end) of `text`, as one shared string per distinct name. */
-  read(text: string, start: number, end: number): string {
-    const length = end - start;
-    for (const name of this.names) if (name.length === length && text.startsWith(name, start)) return name;
+  constructor(private readonly names: string[]) {}
+
+  /** The id of the name spanning [start, end) of `text`. */
+  read(text: string, start: number, end: number): number {
+    const key = (end - start) * 65536 + text.charCodeAt(start);
+    const bucket = this.buckets.get(key);
+    if (bucket !== undefined) for (const entry of bucket) if (text.startsWith(entry.name, start)) return entry.id;
     const name = text.slice(start, end);
-    if (this.names.length < 256) this.names.push(name);
-    return name;
+    const id = this.names.push(localName(name)) - 1;
+    if (this.known < 256) {
+      this.known++;
+      if (bucket === undefined) this.buckets.set(key, [{ name, id }]);
+      else bucket.push({ name, id });
+    }
+    return id;
+  }
+
+  /** Whether a name id is a namespace declaration (`xmlns`, `xmlns:p`), which the tree leaves out. */
+  isNamespaceDeclaration(text: string, start: number, end: number): boolean {
+    return text.startsWith("xmlns", start) && (end - start === 5 || text.charCodeAt(start + 5) === 58);
   }
 }
 
-/** A start tag at `<`: its node is appended to the open element (and opened unless `/>`). */
-function startTag(text: string, lt: number, stack: XmlNode[][], names: NameTable): number {
+/** A start tag at `<`: its row is appended to the open element (and opened unless `/>`). */
+function startTag(table: NodeTable, lt: number, stack: number[], names: NameTable): number {
+  const text = table.text;
   const n = text.length;
   let j = lt + 1;
   while (j < n && isNameChar(text.charCodeAt(j))) j++;
-  const name = localName(names.read(text, lt + 1, j));
-  let attrs: string[] | null = null;
+  const name = names.read(text, lt + 1, j);
+  const firstAttr = table.attrSize;
   for (;;) {
     while (j < n && isSpace(text.charCodeAt(j))) j++;
     const c = text.charCodeAt(j);
     if (c === GT || c === SLASH || j >= n) {
-      // An empty element shares the one empty child list (most elements of a big document are).
-      const node = new XmlNode(ELEMENT, name, attrs, c === GT ? [] : NO_CHILDREN, "");
-      stack[stack.length - 1].push(node);
-      if (c === GT) stack.push(node.children);
+      const row = table.add(stack[stack.length - 1], ELEMENT, name, firstAttr, table.attrSize - firstAttr);
+      if (c === GT) stack.push(row);
       return c === SLASH ? j + 2 : j + 1;
     }
     const nameStart = j;
     while (j < n && isNameChar(text.charCodeAt(j))) j++;
-    const attrName = names.read(text, nameStart, j);
+    const nameEnd = j;
     while (j < n && text.charCodeAt(j) !== DQUOTE && text.charCodeAt(j) !== 39) j++;
     const valueEnd = text.indexOf(text[j], j + 1);
     if (valueEnd < 0) return n;
-    if (attrName !== "xmlns" && !attrName.startsWith("xmlns:")) (attrs ??= []).push(localName(attrName), text.slice(j + 1, valueEnd));
+    if (!names.isNamespaceDeclaration(text, nameStart, nameEnd)) table.addAttribute(names.read(text, nameStart, nameEnd), j + 1, valueEnd);
     j = valueEnd + 1;
   }
 }

@@ -30,10 +30,21 @@ export function parseNode(el: XmlElement): TreeNode {
     recordCount: numberAttr(el, "recordCount"),
     defaultChild: el.attr("defaultChild"),
     predicate: predicateChild(el),
-    scoreDistributions: el.children("ScoreDistribution").map(parseScoreDistribution),
-    children: el.children("Node").map(parseNode),
+    scoreDistributions: mapOrShared(el.children("ScoreDistribution"), parseScoreDistribution, NO_DISTRIBUTIONS),
+    children: mapOrShared(el.children("Node"), parseNode, NO_NODES),
     path: el.path,
   };
+}
+
+/**
+ * Leaves have no children and regression trees no ScoreDistributions: they share one frozen
+ * empty list each rather than hold a million empty arrays (nothing edits a parsed tree's lists).
+ */
+const NO_NODES = Object.freeze([]) as readonly TreeNode[] as TreeNode[];
+const NO_DISTRIBUTIONS = Object.freeze([]) as readonly ScoreDistribution[] as ScoreDistribution[];
+
+function mapOrShared<T>(els: XmlElement[], parse: (el: XmlElement) => T, empty: T[]): T[] {
+  return els.length === 0 ? empty : els.map(parse);
 }
 
 function parseScoreDistribution(el: XmlElement): ScoreDistribution {
