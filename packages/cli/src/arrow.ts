@@ -8,8 +8,26 @@ import { open, type FileHandle } from "node:fs/promises";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import {
-  AsyncRecordBatchFileReader, AsyncRecordBatchStreamReader, Bool, Field, Float, Float64, makeData, Precision, RecordBatch, RecordBatchFileWriter, RecordBatchReader, RecordBatchStreamWriter, Schema, Struct, Type, Utf8,
-  vectorFromArray, type Data, type DataType, type Vector,
+  AsyncRecordBatchFileReader,
+  type AsyncRecordBatchStreamReader,
+  Bool,
+  Field,
+  Float,
+  Float64,
+  makeData,
+  Precision,
+  RecordBatch,
+  RecordBatchFileWriter,
+  RecordBatchReader,
+  RecordBatchStreamWriter,
+  Schema,
+  Struct,
+  Type,
+  Utf8,
+  vectorFromArray,
+  type Data,
+  type DataType,
+  type Vector,
 } from "apache-arrow";
 import { categoryColumn, isMissingAt, MISSING, numberColumn, valueAt, type Batch, type Column, type FieldInfo } from "@porta/backend";
 import { ParseError } from "@porta/ir/errors";
@@ -121,7 +139,11 @@ export function columnOfVector(vector: Vector, where: string): Column {
     case Type.Null:
       return numberColumn(new Float64Array(vector.length).fill(NaN));
     default:
-      throw new ParseError("ARROW_UNSUPPORTED_TYPE", `an Arrow ${String(type)} column; porta reads integer, float, string, dictionary-encoded string, boolean and null columns`, { path: where, value: String(type) });
+      throw new ParseError(
+        "ARROW_UNSUPPORTED_TYPE",
+        `an Arrow ${String(type)} column; porta reads integer, float, string, dictionary-encoded string, boolean and null columns`,
+        { path: where, value: String(type) },
+      );
   }
 }
 
@@ -154,8 +176,12 @@ function textsOf(vector: Vector): (string | null)[] {
 function dictionaryColumn(vector: Vector, where: string): Column {
   const valueType = (vector.type as { dictionary: DataType }).dictionary;
   if (valueType.typeId !== Type.Utf8 && valueType.typeId !== Type.LargeUtf8) {
-    if (valueType.typeId === Type.Int || valueType.typeId === Type.Float) return numberColumn(Float64Array.from({ length: vector.length }, (_, i) => (vector.get(i) === null ? NaN : Number(vector.get(i)))));
-    throw new ParseError("ARROW_UNSUPPORTED_TYPE", `an Arrow ${String(vector.type)} column; porta reads dictionaries of strings or numbers`, { path: where, value: String(vector.type) });
+    if (valueType.typeId === Type.Int || valueType.typeId === Type.Float)
+      return numberColumn(Float64Array.from({ length: vector.length }, (_, i) => (vector.get(i) === null ? NaN : Number(vector.get(i)))));
+    throw new ParseError("ARROW_UNSUPPORTED_TYPE", `an Arrow ${String(vector.type)} column; porta reads dictionaries of strings or numbers`, {
+      path: where,
+      value: String(vector.type),
+    });
   }
   const chunks = vector.data as Data[];
   // Chunks with different dictionaries (a table, not one record batch): decode to texts.
@@ -174,9 +200,16 @@ function dictionaryColumn(vector: Vector, where: string): Column {
 /** The Arrow type a result field is written as: numbers as Float64, booleans as Bool, the rest as text. */
 function arrowTypeOf(dataType: string | undefined): DataType {
   switch (dataType) {
-    case "double": case "float": case "integer": case "int": case "long": return new Float64();
-    case "boolean": return new Bool();
-    default: return new Utf8();
+    case "double":
+    case "float":
+    case "integer":
+    case "int":
+    case "long":
+      return new Float64();
+    case "boolean":
+      return new Bool();
+    default:
+      return new Utf8();
   }
 }
 
@@ -195,11 +228,18 @@ export class ArrowWriter implements ResultWriter {
   private written = false;
   private failure: Error | undefined;
 
-  constructor(format: "arrow" | "arrows", fields: readonly Pick<FieldInfo, "name" | "dataType">[], private readonly text: CellText, path?: string) {
+  constructor(
+    format: "arrow" | "arrows",
+    fields: readonly Pick<FieldInfo, "name" | "dataType">[],
+    private readonly text: CellText,
+    path?: string,
+  ) {
     this.schema = new Schema(fields.map((f) => new Field(f.name, arrowTypeOf(f.dataType), true)));
     this.writer = format === "arrow" ? new RecordBatchFileWriter() : new RecordBatchStreamWriter();
     this.out = path ? createWriteStream(path) : process.stdout;
-    this.out.on("error", (e: Error) => { this.failure = e; });
+    this.out.on("error", (e: Error) => {
+      this.failure = e;
+    });
     const bytes = this.writer.toNodeStream();
     bytes.pipe(this.out, { end: path !== undefined });
     this.done = path ? once(this.out, "finish") : once(bytes, "end");
@@ -207,16 +247,26 @@ export class ArrowWriter implements ResultWriter {
 
   /** Result rows (the row path: text input, PFA, transactional models). */
   async write(rows: readonly Row[]): Promise<void> {
-    await this.send(this.schema.fields.map((f) => vectorOf(f.type, rows.length, (i) => rows[i][f.name], this.text).data[0]), rows.length);
+    await this.send(
+      this.schema.fields.map((f) => vectorOf(f.type, rows.length, (i) => rows[i][f.name], this.text).data[0]),
+      rows.length,
+    );
   }
 
   /** A scored batch, column by column. */
   async writeColumns(batch: Batch): Promise<void> {
-    await this.send(this.schema.fields.map((f) => dataOfColumn(f.type, batch.columns.get(f.name), batch.length, this.text)), batch.length);
+    await this.send(
+      this.schema.fields.map((f) => dataOfColumn(f.type, batch.columns.get(f.name), batch.length, this.text)),
+      batch.length,
+    );
   }
 
   async end(): Promise<void> {
-    if (!this.written) await this.send(this.schema.fields.map((f) => vectorOf(f.type, 0, () => null, this.text).data[0]), 0);
+    if (!this.written)
+      await this.send(
+        this.schema.fields.map((f) => vectorOf(f.type, 0, () => null, this.text).data[0]),
+        0,
+      );
     this.writer.finish();
     await this.done;
     if (this.failure) throw this.failure;
@@ -248,11 +298,23 @@ function dataOfColumn(type: DataType, column: Column | undefined, n: number, tex
 function vectorOf(type: DataType, n: number, value: (i: number) => unknown, text: CellText): Vector {
   switch (type.typeId) {
     case Type.Float:
-      return vectorFromArray(Array.from({ length: n }, (_, i) => numberOrNull(value(i))), new Float64());
+      return vectorFromArray(
+        Array.from({ length: n }, (_, i) => numberOrNull(value(i))),
+        new Float64(),
+      );
     case Type.Bool:
-      return vectorFromArray(Array.from({ length: n }, (_, i) => booleanOrNull(value(i))), new Bool());
+      return vectorFromArray(
+        Array.from({ length: n }, (_, i) => booleanOrNull(value(i))),
+        new Bool(),
+      );
     default:
-      return vectorFromArray(Array.from({ length: n }, (_, i) => { const v = value(i); return v === null || v === undefined ? null : text(v); }), new Utf8());
+      return vectorFromArray(
+        Array.from({ length: n }, (_, i) => {
+          const v = value(i);
+          return v === null || v === undefined ? null : text(v);
+        }),
+        new Utf8(),
+      );
   }
 }
 

@@ -1,5 +1,5 @@
 import { averagePathLength, type AnomalyDetectionModel } from "@porta/ir";
-import { _ } from "../codegen.ts";
+import { _, type Code } from "../codegen.ts";
 import type { FamilyRow, KernelContext } from "../kernel.ts";
 import { targetsCode, type TargetFacts } from "../targets.ts";
 import { NotCompilable } from "../unsupported.ts";
@@ -21,7 +21,7 @@ export function compileAnomalyDetection(model: AnomalyDetectionModel, ctx: Kerne
   const post = targetsCode(m, row, st, ctx.names, (kind) => ctx.fail(kind));
   const outputs = sctx.modelOutputs(m, row, st);
   const value = ctx.names.name("value");
-  let score;
+  let score: Code;
   switch (model.algorithmType) {
     case "iforest": {
       if (model.sampleDataSize === undefined) throw new NotCompilable("AnomalyDetectionModel iforest without sampleDataSize");

@@ -21,11 +21,17 @@ export function compileRuleSet(model: RuleSetModel, ctx: KernelContext, target: 
   // Scores written differently may type to one category: one code each.
   const codes = plan.scores.map(({ category }) => {
     let k = categories.findIndex((x) => x === category);
-    if (k < 0) { categories.push(category); k = categories.length - 1; }
+    if (k < 0) {
+      categories.push(category);
+      k = categories.length - 1;
+    }
     return k;
   });
   const rules = plan.simpleRules;
-  const table = ctx.pool.add(Int32Array.from(rules, (r) => codes[r.score]), "ruleScore");
+  const table = ctx.pool.add(
+    Int32Array.from(rules, (r) => codes[r.score]),
+    "ruleScore",
+  );
   const rule = ctx.names.name("rule");
   const value = ctx.names.name("value");
   const entity = ctx.names.name("ruleIndex");
@@ -33,9 +39,10 @@ export function compileRuleSet(model: RuleSetModel, ctx: KernelContext, target: 
   const ids: (string | null)[] = [...rules.map((r) => r.id), null];
   const fallback = plan.fallback;
   // Without both defaults, a row no rule fires for is refused with the plan's fault (as the interpreter, as JPMML).
-  const refuse = "fault" in fallback
-    ? _`if (${rule} < 0) { ${ctx.fail({ code: fallback.fault.code, message: fallback.fault.message, path: fallback.fault.path })} }\n`
-    : _``;
+  const refuse =
+    "fault" in fallback
+      ? _`if (${rule} < 0) { ${ctx.fail({ code: fallback.fault.code, message: fallback.fault.message, path: fallback.fault.path })} }\n`
+      : _``;
   const fallbackCode = "fault" in fallback ? MISSING_CODE : codes[fallback.score];
   const body = _`const ${rule} = ${fn}(i);
 ${refuse}let ${value} = ${rule} < 0 ? ${fallbackCode} : ${table}[${rule}];
@@ -45,11 +52,14 @@ const ${entity} = ${rule} < 0 ? ${"fault" in fallback ? MISSING_CODE : rules.len
 
 /** Code for the rule tree: `fire(k)` where SimpleRule k fires; a CompoundRule guards its nested rules. */
 function ruleTree(rules: readonly RuleNodePlan[], ctx: KernelContext, fire: (k: number) => Code): Code {
-  return join(rules.map((rule) => {
-    const p = predicateCode(rule.predicate, ctx);
-    if (rule.kind === "simple") return _`if (${p} === 1) ${fire(rule.rule)}`;
-    return _`if (${p} === 1) { ${ruleTree(rule.rules, ctx, fire)} }`;
-  }), "\n");
+  return join(
+    rules.map((rule) => {
+      const p = predicateCode(rule.predicate, ctx);
+      if (rule.kind === "simple") return _`if (${p} === 1) ${fire(rule.rule)}`;
+      return _`if (${p} === 1) { ${ruleTree(rule.rules, ctx, fire)} }`;
+    }),
+    "\n",
+  );
 }
 
 function firstHit(plan: RuleSetPlan, fn: Name, ctx: KernelContext): Code {
@@ -72,10 +82,19 @@ function weighted(plan: RuleSetPlan, fn: Name, ctx: KernelContext): Code {
   const total = ctx.names.name("total");
   const heavy = ctx.names.name("heavy");
   const seen = ctx.names.name("seen");
-  const score = ctx.pool.add(Int32Array.from(plan.simpleRules, (r) => r.score), "ruleScoreIndex");
-  const weight = ctx.pool.add(Float64Array.from(plan.simpleRules, (r) => r.weight), "ruleWeight");
-  const confidence = ctx.pool.add(Float64Array.from(plan.simpleRules, (r) => r.confidence), "ruleConfidence");
-  const valueOf = plan.criterion === "weightedSum" ? _`${total}[s] / n` : _`${confidence}[${heavy}[s]]`;
+  const score = ctx.pool.add(
+    Int32Array.from(plan.simpleRules, (r) => r.score),
+    "ruleScoreIndex",
+  );
+  const weight = ctx.pool.add(
+    Float64Array.from(plan.simpleRules, (r) => r.weight),
+    "ruleWeight",
+  );
+  const confidence = ctx.pool.add(
+    Float64Array.from(plan.simpleRules, (r) => r.confidence),
+    "ruleConfidence",
+  );
+  const groupValue = plan.criterion === "weightedSum" ? _`${total}[s] / n` : _`${confidence}[${heavy}[s]]`;
   return _`const ${fired} = new Int32Array(${R}), ${groups} = new Int32Array(${S}), ${heavy} = new Int32Array(${S}), ${seen} = new Int32Array(${S});
 const ${total} = new Float64Array(${S});
 function ${fn}(i) {
@@ -91,7 +110,7 @@ for (let j = 0; j < n; j++) {
 }
 let best = -1, bestValue = -Infinity;
 for (let g = 0; g < m; g++) {
-  const s = ${groups}[g]; const v = ${valueOf};
+  const s = ${groups}[g]; const v = ${groupValue};
   if (best < 0 || v > bestValue) { best = ${heavy}[s]; bestValue = v; }
 }
 return best;
