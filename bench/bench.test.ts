@@ -49,10 +49,14 @@ describe("bench harness (smoke size: checks it runs, asserts no timing)", () => 
   it("`bench NAME --json` prints exactly one JSON object on stdout", () => {
     const out = mkdtempSync(join(tmpdir(), "porta-bench-"));
     try {
-      const run = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), ["--conditions=@porta/source", "bench/run.ts", "max-distance", "--smoke", "--json", "--out", out], {
-        cwd: ROOT,
-        encoding: "utf8",
-      });
+      const run = spawnSync(
+        join(ROOT, "node_modules", ".bin", "tsx"),
+        ["--conditions=@porta/source", "bench/run.ts", "max-distance", "--smoke", "--json", "--out", out],
+        {
+          cwd: ROOT,
+          encoding: "utf8",
+        },
+      );
       expect(run.status, run.stderr).toBe(0);
       const lines = run.stdout.split("\n").filter(Boolean);
       expect(lines).toHaveLength(1);

@@ -33,11 +33,17 @@ if (mode === "load") {
   gc();
   const retained = process.memoryUsage();
   const segments = (pipeline.model as { segments?: unknown[] }).segments?.length ?? 0;
-  process.stdout.write(`${JSON.stringify({
-    ms, bytes: Buffer.byteLength(text), segments,
-    maxRssBytes: process.resourceUsage().maxRSS * 1024,
-    rssBeforeBytes: before.rss, heapAfterParseBytes: after.heapUsed, heapRetainedBytes: retained.heapUsed,
-  })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({
+      ms,
+      bytes: Buffer.byteLength(text),
+      segments,
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      rssBeforeBytes: before.rss,
+      heapAfterParseBytes: after.heapUsed,
+      heapRetainedBytes: retained.heapUsed,
+    })}\n`,
+  );
 } else {
   throw new Error(`load-child: unknown mode ${mode}`);
 }

@@ -26,7 +26,10 @@ export function readCorpusRows(path: string): Row[] {
     if (line === "") break;
     const cells = line.split(",");
     const row: Row = {};
-    header.forEach((h, k) => { const c = cells[k]; row[h] = c === "NA" || c === "N/A" || c === undefined ? null : c; });
+    header.forEach((h, k) => {
+      const c = cells[k];
+      row[h] = c === "NA" || c === "N/A" || c === undefined ? null : c;
+    });
     rows.push(row);
   }
   return rows;
@@ -53,7 +56,7 @@ export function encodeColumns(compiled: CompiledPipeline, rows: readonly Row[]):
     }
     return Int32Array.from(rows, (r) => {
       const v = r[col.name];
-      return v === null || v === undefined ? MISSING_CODE : col.dictionary.get(String(v)) ?? OTHER_CODE;
+      return v === null || v === undefined ? MISSING_CODE : (col.dictionary.get(String(v)) ?? OTHER_CODE);
     });
   });
 }
@@ -68,7 +71,8 @@ export function checkAgainst(label: string, reference: Model, model: Model, rows
   const want = reference.scoreBatch(rows, { onError: "collect" }).results;
   const got = model.scoreBatch(rows, { onError: "collect" }).results;
   for (let i = 0; i < rows.length; i++) {
-    const w = want[i], g = got[i];
+    const w = want[i],
+      g = got[i];
     if (w === null || g === null) {
       if (w !== g) throw new Error(`${label}: row ${i}: one backend failed the row and the other did not`);
       continue;
@@ -80,7 +84,12 @@ export function checkAgainst(label: string, reference: Model, model: Model, rows
 }
 
 /** Throws unless the first output column of a columnar run matches the row API's first output. */
-export function checkColumns(label: string, compiled: CompiledPipeline, outputs: readonly (Float64Array | Int32Array)[], rowResults: readonly (Record<string, unknown> | null)[]): void {
+export function checkColumns(
+  label: string,
+  compiled: CompiledPipeline,
+  outputs: readonly (Float64Array | Int32Array)[],
+  rowResults: readonly (Record<string, unknown> | null)[],
+): void {
   const o = compiled.outputs[0]!;
   const column = outputs[0]!;
   for (let i = 0; i < rowResults.length; i++) {

@@ -21,8 +21,10 @@ const outIndex = args.indexOf("--out");
 const outDir = outIndex >= 0 ? args[outIndex + 1] : undefined;
 const unknownFlag = args.find((a, i) => a.startsWith("--") && !["--json", "--smoke", "--out"].includes(a) && args[i - 1] !== "--out");
 if (unknownFlag || (outIndex >= 0 && !outDir)) {
-  process.stderr.write(`bench: ${unknownFlag ? `unknown option ${unknownFlag}` : "--out needs a directory"}\n` +
-    "usage: npm run bench [-- NAME...] [--json] [--smoke] [--out DIR]\n");
+  process.stderr.write(
+    `bench: ${unknownFlag ? `unknown option ${unknownFlag}` : "--out needs a directory"}\n` +
+      "usage: npm run bench [-- NAME...] [--json] [--smoke] [--out DIR]\n",
+  );
   process.exit(2);
 }
 const names = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--out");

@@ -56,7 +56,13 @@ export async function runSuite(name: string, options: RunOptions = {}): Promise<
     description: suite.description,
     notes: report.notes ?? [],
     size,
-    env: { node: process.version, v8: process.versions.v8, platform: `${process.platform}-${process.arch}`, cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length },
+    env: {
+      node: process.version,
+      v8: process.versions.v8,
+      platform: `${process.platform}-${process.arch}`,
+      cpu: cpus()[0]?.model ?? "unknown",
+      cores: cpus().length,
+    },
     date: new Date(started).toISOString(),
     seconds: (Date.now() - started) / 1000,
     // The chart's data, so the SVG can be drawn again (a new chart layout) without running the suite.

@@ -16,8 +16,8 @@ export interface RunsOptions {
 
 export function timeRuns(size: BenchSize, op: () => unknown, options: RunsOptions = {}): Measurement {
   const smoke = size === "smoke";
-  const budget = smoke ? 1 : options.budgetMs ?? 1500;
-  const minRuns = smoke ? 1 : options.minRuns ?? 3;
+  const budget = smoke ? 1 : (options.budgetMs ?? 1500);
+  const minRuns = smoke ? 1 : (options.minRuns ?? 3);
   const longMs = options.longMs ?? 4000;
   let t = performance.now();
   op(); // warm-up: compiles the hot paths, fills caches

@@ -26,7 +26,11 @@ export const EXCLUDED: Readonly<Record<string, readonly string[]>> = { runtime: 
 export function allowedImports(layers: readonly (readonly string[])[] = LAYERS, excluded = EXCLUDED): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   layers.forEach((layer, i) => {
-    for (const name of layer) out[name] = layers.slice(0, i).flat().filter((p) => !excluded[name]?.includes(p));
+    for (const name of layer)
+      out[name] = layers
+        .slice(0, i)
+        .flat()
+        .filter((p) => !excluded[name]?.includes(p));
   });
   return out;
 }
@@ -58,7 +62,9 @@ export function packageOfPath(path: string): string | undefined {
 /** The package an import specifier of `file` names: a workspace package name, or a relative path into a package folder (or into test/ or bench/). */
 export function packageOfImport(file: string, specifier: string): string | undefined {
   if (specifier.startsWith(".")) {
-    const target = relative(".", join(dirname(file), specifier)).split(sep).join("/");
+    const target = relative(".", join(dirname(file), specifier))
+      .split(sep)
+      .join("/");
     // test/ and bench/ sit above every package: a package reaching into them is a back edge too.
     return packageOfPath(target) ?? /^(test|bench)\//.exec(target)?.[1];
   }
@@ -133,7 +139,9 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import
   const violations = layerViolations(files).filter((v) => !known.has(edgeKey(v)));
   for (const p of unknown) process.stderr.write(`layers: packages/${p} has no layer: add it to LAYERS in scripts/check-layers.ts\n`);
   for (const v of violations) {
-    process.stderr.write(`layers: ${v.file} imports "${v.specifier}": ${v.from} may not depend on ${v.to} (it may import: ${ALLOWED[v.from]?.join(", ") || "nothing"})\n`);
+    process.stderr.write(
+      `layers: ${v.file} imports "${v.specifier}": ${v.from} may not depend on ${v.to} (it may import: ${ALLOWED[v.from]?.join(", ") || "nothing"})\n`,
+    );
   }
   const ms = (performance.now() - started).toFixed(0);
   if (violations.length > 0 || unknown.length > 0) process.exit(1);

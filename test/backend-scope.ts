@@ -25,7 +25,8 @@ export const BACKEND_SCOPE: Readonly<Record<string, BackendScope>> = {
     accepts: { pmml: 33, "pmml-wild": 102 },
   },
   onnx: {
-    refuses: "what the ONNX export does not reproduce exactly (packages/onnx: CoxRegression and contrast matrices, clustering other than sums of absDiff powers, naive Bayes, k-NN, modelChain outputs, text functions, …); the interpreter or compile-js scores them",
+    refuses:
+      "what the ONNX export does not reproduce exactly (packages/onnx: CoxRegression and contrast matrices, clustering other than sums of absDiff powers, naive Bayes, k-NN, modelChain outputs, text functions, …); the interpreter or compile-js scores them",
     accepts: { pmml: 26, "pmml-wild": 84 },
     // Double tensors throughout; onnxruntime's Exp is not correctly rounded and MatMul may sum in
     // another order, so numbers differ from the interpreter's in the last digits (~1e-14).

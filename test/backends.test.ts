@@ -61,7 +61,11 @@ describeEachBackend("synthetic forests give the interpreter's answers, with miss
 
 describe("compile-js gives the interpreter's answers in each tree layout", () => {
   for (const layout of ["branches", "table"] as TreeLayout[]) {
-    for (const [task, float] of [["regression", false], ["classification", false], ["regression", true]] as const) {
+    for (const [task, float] of [
+      ["regression", false],
+      ["classification", false],
+      ["regression", true],
+    ] as const) {
       it(`synthetic ${float ? "float boosted" : task} forests as ${layout}`, () => {
         for (const { text, rows } of syntheticForests(task, float)) {
           const pipeline = parsePmml(text);
@@ -85,7 +89,12 @@ describeEachBackend("RegressionModel classification gives the interpreter's answ
       ${tables}
     </RegressionModel></PMML>`;
   const A = `<RegressionTable intercept="0.1" targetCategory="A"><NumericPredictor name="x" coefficient="1"/><CategoricalPredictor name="c" value="u" coefficient="0.5"/></RegressionTable>`;
-  const rows = [-3, -0.2, 0, 0.4, 0.9, 2, 40].flatMap((x) => [{ x, c: "u" }, { x, c: "v" }, { x, c: null }, { x: null, c: "u" }]);
+  const rows = [-3, -0.2, 0, 0.4, 0.9, 2, 40].flatMap((x) => [
+    { x, c: "u" },
+    { x, c: "v" },
+    { x, c: null },
+    { x: null, c: "u" },
+  ]);
   for (const [method, tables] of [
     ["none", A + `<RegressionTable intercept="0.2" targetCategory="B"/>`],
     ["none", A + `<RegressionTable intercept="0.2" targetCategory="B"/><RegressionTable intercept="0.1" targetCategory="C"/>`],
@@ -99,7 +108,7 @@ describeEachBackend("RegressionModel classification gives the interpreter's answ
   }
 });
 
-describeEachBackend("mathContext=\"float\" models give the interpreter's bits", (backend) => {
+describeEachBackend('mathContext="float" models give the interpreter\'s bits', (backend) => {
   it("float inputs, leaves and sums", async () => {
     const text = `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/>
       <DataDictionary><DataField name="x" optype="continuous" dataType="float"/><DataField name="y" optype="continuous" dataType="float"/></DataDictionary>
@@ -121,13 +130,39 @@ describeEachBackend("mathContext=\"float\" models give the interpreter's bits", 
  * families are compiled.
  */
 const MUST_COMPILE = new Set([
-  "knime/DecisionTreeIris", "knime/DecisionTreeEnsembleIris", "knime/NeuralNetworkIris", "knime/ModelEnsembleIris", "knime/SupportVectorMachineIris", "knime/DecisionTreeAudit",
-  "knime/DecisionTreeEnsembleAudit", "knime/DecisionTreeAuto", "knime/GBTAuto", "knime/PolynomialRegressionAuto",
-  "knime/GeneralRegressionIris", "knime/GeneralRegressionAudit", "knime/GeneralRegressionAuto", "knime/ModelEnsembleAuto", "knime/RegressionEnsembleAuto",
-  "rapidminer/DecisionTreeIris", "rapidminer/NeuralNetworkIris", "rapidminer/DecisionTreeAudit", "rapidminer/RegressionAuto",
-  "sas/LogisticRegressionIris", "sas/LogisticRegressionAudit", "sas/ProbitRegressionAudit", "bigml/ModelIris", "bigml/ModelAudit", "bigml/ModelGrades",
-  "knime/KMeansIris", "knime/KMeansEnsembleIris", "rapidminer/KMeansIris", "bigml/ClusterDiabetes",
-  "knime/RuleSetIris", "knime/RuleSetAudit", "rapidminer/RuleSetIris", "rapidminer/RuleSetAudit",
+  "knime/DecisionTreeIris",
+  "knime/DecisionTreeEnsembleIris",
+  "knime/NeuralNetworkIris",
+  "knime/ModelEnsembleIris",
+  "knime/SupportVectorMachineIris",
+  "knime/DecisionTreeAudit",
+  "knime/DecisionTreeEnsembleAudit",
+  "knime/DecisionTreeAuto",
+  "knime/GBTAuto",
+  "knime/PolynomialRegressionAuto",
+  "knime/GeneralRegressionIris",
+  "knime/GeneralRegressionAudit",
+  "knime/GeneralRegressionAuto",
+  "knime/ModelEnsembleAuto",
+  "knime/RegressionEnsembleAuto",
+  "rapidminer/DecisionTreeIris",
+  "rapidminer/NeuralNetworkIris",
+  "rapidminer/DecisionTreeAudit",
+  "rapidminer/RegressionAuto",
+  "sas/LogisticRegressionIris",
+  "sas/LogisticRegressionAudit",
+  "sas/ProbitRegressionAudit",
+  "bigml/ModelIris",
+  "bigml/ModelAudit",
+  "bigml/ModelGrades",
+  "knime/KMeansIris",
+  "knime/KMeansEnsembleIris",
+  "rapidminer/KMeansIris",
+  "bigml/ClusterDiabetes",
+  "knime/RuleSetIris",
+  "knime/RuleSetAudit",
+  "rapidminer/RuleSetIris",
+  "rapidminer/RuleSetAudit",
 ]);
 
 if (!existsSync(join(CORPUS, "manifest.json"))) {

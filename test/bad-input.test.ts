@@ -49,7 +49,7 @@ describe("bad input gives a typed error, a one-line message and a non-zero exit 
   it("a 50 MB garbage file fails fast with a typed error", async () => {
     const size = 50 * 1024 * 1024;
     const garbage = Buffer.alloc(size);
-    for (let i = 0; i < size; i++) garbage[i] = 33 + ((i * 2654435761) >>> 7) % 90;
+    for (let i = 0; i < size; i++) garbage[i] = 33 + (((i * 2654435761) >>> 7) % 90);
     garbage[0] = "%".charCodeAt(0);
     const path = file("garbage.bin", garbage);
     await expect(loadModel(path)).rejects.toMatchObject({ code: "UNKNOWN_FORMAT" });

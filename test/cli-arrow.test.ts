@@ -22,12 +22,23 @@ function irisTable() {
   const [header, ...lines] = readFileSync(IRIS_CSV, "utf8").trim().split("\n");
   const names = header.split(",");
   const cell = (text: string): number | null => (text === "" ? null : Number(text));
-  const columns = Object.fromEntries(names.map((name, k) => [name, vectorFromArray(lines.map((l) => cell(l.split(",")[k])), new Float64())]));
+  const columns = Object.fromEntries(
+    names.map((name, k) => [
+      name,
+      vectorFromArray(
+        lines.map((l) => cell(l.split(",")[k])),
+        new Float64(),
+      ),
+    ]),
+  );
   return { table: tableOf(columns) };
 }
 
 function csvOf(text: string): string[][] {
-  return text.trim().split("\n").map((l) => l.split(","));
+  return text
+    .trim()
+    .split("\n")
+    .map((l) => l.split(","));
 }
 
 describe("porta score: Arrow IPC input and output", () => {
@@ -35,7 +46,10 @@ describe("porta score: Arrow IPC input and output", () => {
     const { table } = irisTable();
     const fromCsv = await porta("score", TREE, "--input", IRIS_CSV);
     expect(fromCsv.code).toBe(0);
-    for (const [name, format] of [["iris.arrow", "file"], ["iris.arrows", "stream"]] as const) {
+    for (const [name, format] of [
+      ["iris.arrow", "file"],
+      ["iris.arrows", "stream"],
+    ] as const) {
       const input = file(name, Buffer.from(tableToIPC(table, format)));
       const r = await porta("score", TREE, "--input", input, "--format", "csv");
       expect(r.code, r.stderr).toBe(0);
@@ -66,30 +80,48 @@ describe("porta score: Arrow IPC input and output", () => {
   });
 
   it("Arrow in, Arrow out: dictionary-encoded strings and nulls are read as categories and missing values", async () => {
-    const input = file("mixed.arrows", Buffer.from(tableToIPC(tableOf({
-      sepal_length: Float64Array.from([5.1, 6.3]),
-      sepal_width: Float64Array.from([3.5, 3.3]),
-      // Text and dictionary columns for double fields: parsed per field, as CSV cells are.
-      petal_length: vectorFromArray(["1.4", "6.0"], new Dictionary(new Utf8(), new Int32())),
-      petal_width: vectorFromArray([null, 2.5], new Float64()),
-      unused: vectorFromArray([new Date(0), new Date(1)]),
-    }), "stream")));
+    const input = file(
+      "mixed.arrows",
+      Buffer.from(
+        tableToIPC(
+          tableOf({
+            sepal_length: Float64Array.from([5.1, 6.3]),
+            sepal_width: Float64Array.from([3.5, 3.3]),
+            // Text and dictionary columns for double fields: parsed per field, as CSV cells are.
+            petal_length: vectorFromArray(["1.4", "6.0"], new Dictionary(new Utf8(), new Int32())),
+            petal_width: vectorFromArray([null, 2.5], new Float64()),
+            unused: vectorFromArray([new Date(0), new Date(1)]),
+          }),
+          "stream",
+        ),
+      ),
+    );
     const out = join(tempFiles("porta-arrow-mixed-").dir, "out.arrow");
     const r = await porta("score", TREE, "--input", input, "-o", out);
     expect(r.code, r.stderr).toBe(0);
     const table = tableFromIPC(readFileSync(out));
-    const csv = csvOf((await porta("score", TREE, "--input", file("mixed.csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,\n6.3,3.3,6.0,2.5\n"))).stdout);
+    const csv = csvOf(
+      (await porta("score", TREE, "--input", file("mixed.csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,\n6.3,3.3,6.0,2.5\n"))).stdout,
+    );
     expect([0, 1].map((i) => String(table.getChild("predicted_species")!.get(i)))).toEqual([csv[1][1], csv[2][1]]);
     expect([0, 1].map((i) => String(table.getChild("node")!.get(i)))).toEqual([csv[1][5], csv[2][5]]);
   });
 
   it("--on-error skip on Arrow input: the bad row is reported by its 1-based row number and written as missing", async () => {
-    const input = file("bad-row.arrow", Buffer.from(tableToIPC(tableOf({
-      sepal_length: Float64Array.from([5.1, 5.1, 6.3]),
-      sepal_width: Float64Array.from([3.5, 3.5, 3.3]),
-      petal_length: vectorFromArray(["1.4", "not a number", "6.0"], new Utf8()),
-      petal_width: Float64Array.from([0.2, 0.2, 2.5]),
-    }), "file")));
+    const input = file(
+      "bad-row.arrow",
+      Buffer.from(
+        tableToIPC(
+          tableOf({
+            sepal_length: Float64Array.from([5.1, 5.1, 6.3]),
+            sepal_width: Float64Array.from([3.5, 3.5, 3.3]),
+            petal_length: vectorFromArray(["1.4", "not a number", "6.0"], new Utf8()),
+            petal_width: Float64Array.from([0.2, 0.2, 2.5]),
+          }),
+          "file",
+        ),
+      ),
+    );
     const skipped = await porta("score", TREE, "--input", input, "--on-error", "skip", "--format", "csv");
     const lines = skipped.stdout.trim().split("\n");
     expect(lines).toHaveLength(4);
@@ -113,7 +145,9 @@ describe("porta score: Arrow IPC input and output", () => {
       const path = file(name, bytes);
       const r = await porta("score", TREE, "--input", path);
       expect(r.code, name).toBe(65);
-      expect(r.stderr.trim(), name).toMatch(new RegExp(`^porta: ParseError INPUT_ARROW_MALFORMED at ${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: .*\\(value: `));
+      expect(r.stderr.trim(), name).toMatch(
+        new RegExp(`^porta: ParseError INPUT_ARROW_MALFORMED at ${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: .*\\(value: `),
+      );
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
     }
   });

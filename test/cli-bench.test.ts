@@ -29,7 +29,9 @@ describe("porta bench", () => {
     const svg = parseXml(readFileSync(svgPath, "utf8"));
     expect(svg.name).toBe("svg");
     expect(svg.children("rect").length).toBeGreaterThanOrEqual(1 + 2 * 3); // background, a bar and a legend swatch per backend
-    expect(svg.children("text").map((t) => t.text())).toEqual(expect.arrayContaining([expect.stringMatching(/^js: load /), expect.stringMatching(/^interp: load /)]));
+    expect(svg.children("text").map((t) => t.text())).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^js: load /), expect.stringMatching(/^interp: load /)]),
+    );
   });
 
   it("--json prints one object: every backend, refusals with their reason, agreement counts", async () => {
@@ -37,7 +39,11 @@ describe("porta bench", () => {
     expect(code, stderr).toBe(0);
     const report = JSON.parse(stdout) as BenchReport;
     expect(report).toMatchObject({ rows: 500, batchRows: 100, reference: "interp", tolerance: 1e-9 });
-    expect(report.backends.map((b) => [b.backend, b.status])).toEqual([["interp", "ok"], ["js", "ok"], ["pfa", "refused"]]);
+    expect(report.backends.map((b) => [b.backend, b.status])).toEqual([
+      ["interp", "ok"],
+      ["js", "ok"],
+      ["pfa", "refused"],
+    ]);
     const js = report.backends[1]!;
     expect(js.status === "ok" && js.agreement).toEqual({ reference: "interp", rows: 100, agreeing: 100, maxRelDiff: 0 });
     for (const b of report.backends) {
@@ -49,7 +55,14 @@ describe("porta bench", () => {
   });
 
   it("a PFA document is compared with the PFA engine; PMML backends refuse it", async () => {
-    const { code, stdout, stderr } = await porta("bench", join(ROOT, "fixtures", "pfa", "forest.pfa.json"), "--input", join(ROOT, "fixtures", "pfa", "forest-input.ndjson"), ...QUICK, "--json");
+    const { code, stdout, stderr } = await porta(
+      "bench",
+      join(ROOT, "fixtures", "pfa", "forest.pfa.json"),
+      "--input",
+      join(ROOT, "fixtures", "pfa", "forest-input.ndjson"),
+      ...QUICK,
+      "--json",
+    );
     expect(code, stderr).toBe(0);
     const report = JSON.parse(stdout) as BenchReport;
     expect(report.reference).toBe("pfa");

@@ -44,7 +44,10 @@ describe("porta score --on-error: a bad input row costs only itself", () => {
 
   it("skip: every good NDJSON row is scored; each bad line is reported with its line and code and written as an empty result", async () => {
     const r = await porta(["score", TREE, "--input", ndjson, "--on-error", "skip"]);
-    const out = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const out = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(out.map((o) => o.species ?? null)).toEqual(["setosa", null, null, null, "virginica"]);
     expect(r.stderr).toMatch(/mixed\.ndjson:2: cannot read line 2 as JSON/);
     expect(r.stderr).toMatch(/INPUT_JSON_MALFORMED at \S+mixed\.ndjson:2/);
@@ -62,10 +65,13 @@ describe("porta score --on-error: a bad input row costs only itself", () => {
   });
 
   it("a transaction that fails is reported at its first line and written with its group value, on both backends", async () => {
-    const model = file("grouped.pmml", `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/>
+    const model = file(
+      "grouped.pmml",
+      `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/>
       <DataDictionary><DataField name="t" optype="categorical" dataType="string"/><DataField name="x" optype="continuous" dataType="double"/><DataField name="y" optype="continuous" dataType="double"/></DataDictionary>
       <RegressionModel functionName="regression"><MiningSchema><MiningField name="t" usageType="group"/><MiningField name="x"/><MiningField name="y" usageType="target"/></MiningSchema>
-      <RegressionTable intercept="1"><NumericPredictor name="x" coefficient="2"/></RegressionTable></RegressionModel></PMML>`);
+      <RegressionTable intercept="1"><NumericPredictor name="x" coefficient="2"/></RegressionTable></RegressionModel></PMML>`,
+    );
     const rows = file("grouped.csv", "t,x\na,1\na,2\nb,3\n");
     for (const backend of ["js", "interp"]) {
       // A list of values for a continuous field is invalid (as in JPMML): the group is scored, and fails, as one record.
@@ -82,7 +88,12 @@ describe("porta score --on-error: a bad input row costs only itself", () => {
   it("CSV rows with the wrong number of cells: skipped and reported by line, or the error naming the line", async () => {
     const csv = file("width.csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n5.1,3.5\n6.3,3.3,6.0,2.5,9\n6.3,3.3,6.0,2.5\n");
     const skipped = await porta(["score", TREE, "--input", csv, "--on-error", "skip"]);
-    expect(skipped.stdout.trim().split("\n").map((l) => l.split(",")[0])).toEqual(["species", "setosa", "", "", "virginica"]);
+    expect(
+      skipped.stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.split(",")[0]),
+    ).toEqual(["species", "setosa", "", "", "virginica"]);
     expect(skipped.stderr).toMatch(/CSV_COLUMN_COUNT at \S+width\.csv:3: CSV row has 2 cells; the header has 4/);
     expect(skipped.stderr).toMatch(/CSV_COLUMN_COUNT at \S+width\.csv:4: CSV row has 5 cells/);
     expectOneLineErrors(skipped.stderr);
@@ -104,11 +115,19 @@ describe("porta score: hostile input is a typed one-line error for its row only"
   it("a 100k-deep array in an NDJSON or JSON row is ROW_TOO_DEEP for that row; the other rows are scored", async () => {
     const ndjson = file("deep.ndjson", `${SETOSA}\n{"petal_length":${DEEP}}\n${VIRGINICA}\n`);
     const json = file("deep.json", `[${SETOSA},\n{"petal_length":${DEEP}},\n${VIRGINICA}]`);
-    for (const [input, name] of [[ndjson, "deep.ndjson"], [json, "deep.json"]] as const) {
+    for (const [input, name] of [
+      [ndjson, "deep.ndjson"],
+      [json, "deep.json"],
+    ] as const) {
       const r = await porta(["score", TREE, "--input", input, "--on-error", "skip", "--format", "ndjson"]);
       expect(r.stderr.trim()).toMatch(new RegExp(`^porta: ParseError ROW_TOO_DEEP at \\S+${name.replace(".", "\\.")}:2: `));
       expectOneLineErrors(r.stderr);
-      expect(r.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { species?: string }).species ?? null)).toEqual(["setosa", null, "virginica"]);
+      expect(
+        r.stdout
+          .trim()
+          .split("\n")
+          .map((l) => (JSON.parse(l) as { species?: string }).species ?? null),
+      ).toEqual(["setosa", null, "virginica"]);
     }
     const limited = await porta(["score", TREE, "--input", file("two.ndjson", '{"petal_length":[[1]]}\n'), "--limit", "rowDepth=1"]);
     expect(limited.stderr).toMatch(/ROW_TOO_DEEP .*deeper than 1 levels/);
@@ -117,17 +136,22 @@ describe("porta score: hostile input is a typed one-line error for its row only"
   it("a CSV without a header row is CSV_NO_HEADER naming the expected fields; a duplicated column is CSV_DUPLICATE_COLUMN", async () => {
     const headless = await porta(["score", TREE, "--input", file("headless.csv", "5.1,3.5,1.4,0.2\n6.3,3.3,6.0,2.5\n")]);
     expect(headless.code).toBe(65);
-    expect(headless.stderr.trim()).toMatch(/^porta: ParseError CSV_NO_HEADER at \S+headless\.csv:1: .*\(sepal_length, sepal_width, petal_length, petal_width\)/);
+    expect(headless.stderr.trim()).toMatch(
+      /^porta: ParseError CSV_NO_HEADER at \S+headless\.csv:1: .*\(sepal_length, sepal_width, petal_length, petal_width\)/,
+    );
     const duplicated = await porta(["score", TREE, "--input", file("dup.csv", "sepal_length,petal_length,petal_length\n1,2,3\n")]);
     expect(duplicated.code).toBe(65);
     expect(duplicated.stderr.trim()).toMatch(/^porta: ParseError CSV_DUPLICATE_COLUMN at \S+dup\.csv:1: .*"petal_length"/);
   });
 
   it("a DataField named __proto__ (or constructor) is read from CSV and JSON like any other field", async () => {
-    const model = file("proto.pmml", `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/>
+    const model = file(
+      "proto.pmml",
+      `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/>
       <DataDictionary><DataField name="__proto__" optype="continuous" dataType="double"/><DataField name="constructor" optype="continuous" dataType="double"/><DataField name="y" optype="continuous" dataType="double"/></DataDictionary>
       <RegressionModel functionName="regression"><MiningSchema><MiningField name="__proto__"/><MiningField name="constructor"/><MiningField name="y" usageType="target"/></MiningSchema>
-      <RegressionTable intercept="1"><NumericPredictor name="__proto__" coefficient="2"/><NumericPredictor name="constructor" coefficient="10"/></RegressionTable></RegressionModel></PMML>`);
+      <RegressionTable intercept="1"><NumericPredictor name="__proto__" coefficient="2"/><NumericPredictor name="constructor" coefficient="10"/></RegressionTable></RegressionModel></PMML>`,
+    );
     const csv = await porta(["score", model, "--input", file("proto.csv", "__proto__,constructor\n3,1\n0.5,0\n")]);
     expect(csv.stdout).toBe("y\n17\n2\n");
     const ndjson = await porta(["score", model, "--input", file("proto.ndjson", '{"__proto__":3,"constructor":1}\n')]);
@@ -135,11 +159,14 @@ describe("porta score: hostile input is a typed one-line error for its row only"
   });
 
   it("a PFA engine whose input is a map takes NDJSON and JSON objects as the map", async () => {
-    const engine = file("map.pfa.json", JSON.stringify({
-      input: { type: "map", values: "double" },
-      output: "double",
-      action: [{ "+": [{ attr: "input", path: [{ string: "x" }] }, { "map.len": ["input"] }] }],
-    }));
+    const engine = file(
+      "map.pfa.json",
+      JSON.stringify({
+        input: { type: "map", values: "double" },
+        output: "double",
+        action: [{ "+": [{ attr: "input", path: [{ string: "x" }] }, { "map.len": ["input"] }] }],
+      }),
+    );
     const ndjson = await porta(["score", engine, "--input", file("map.ndjson", '{"x":1.5,"y":2}\n{"x":10}\n')]);
     expect(ndjson.stdout).toBe("3.5\n11\n");
     const json = await porta(["score", engine, "--input", file("map.json", '[{"x":1.5,"y":2},{"x":10}]'), "--format", "ndjson"]);
@@ -155,7 +182,12 @@ describe("porta score streams: memory does not grow with the input", () => {
     out.write("sepal_length,sepal_width,petal_length,petal_width,note\n");
     const note = "x".repeat(300);
     for (let i = 0; i < rows; i++) {
-      if (!out.write(`${(4 + (i % 40) / 10).toFixed(1)},${(2 + (i % 23) / 10).toFixed(1)},${(1 + (i % 59) / 10).toFixed(1)},${((i % 25) / 10).toFixed(1)},${note}\n`)) await once(out, "drain");
+      if (
+        !out.write(
+          `${(4 + (i % 40) / 10).toFixed(1)},${(2 + (i % 23) / 10).toFixed(1)},${(1 + (i % 59) / 10).toFixed(1)},${((i % 25) / 10).toFixed(1)},${note}\n`,
+        )
+      )
+        await once(out, "drain");
     }
     out.end();
     await once(out, "finish");
@@ -163,7 +195,10 @@ describe("porta score streams: memory does not grow with the input", () => {
   }
 
   it("a 40 MB CSV scores with about the peak memory of a 0.4 MB one (the whole file was once held in memory several times over)", async () => {
-    const preload = file("max-rss.mjs", 'import { writeSync } from "node:fs";\nprocess.on("exit", () => writeSync(2, `maxRSS=${process.resourceUsage().maxRSS}\\n`));\n');
+    const preload = file(
+      "max-rss.mjs",
+      'import { writeSync } from "node:fs";\nprocess.on("exit", () => writeSync(2, `maxRSS=${process.resourceUsage().maxRSS}\\n`));\n',
+    );
     const peakKb = async (input: string, output: string): Promise<number> => {
       const r = await porta(["score", TREE, "--input", input, "--output", output], ["--import", preload]);
       expect(r.code).toBe(0);

@@ -29,14 +29,17 @@ describe("porta CLI", () => {
   it("score reads JSON and NDJSON and writes to --output in the extension's format", async () => {
     const dir = mkdtempSync(join(tmpdir(), "porta-cli-"));
     const input = join(dir, "rows.ndjson");
-    writeFileSync(input, '{"sepal_length":5.1,"sepal_width":3.5,"petal_length":1.4,"petal_width":0.2}\n{"sepal_length":6.3,"sepal_width":3.3,"petal_length":6.0,"petal_width":2.5}\n');
+    writeFileSync(
+      input,
+      '{"sepal_length":5.1,"sepal_width":3.5,"petal_length":1.4,"petal_width":0.2}\n{"sepal_length":6.3,"sepal_width":3.3,"petal_length":6.0,"petal_width":2.5}\n',
+    );
     const out = join(dir, "out.json");
     await porta("score", TREE, "--input", input, "--output", out);
     const results = JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown>[];
     expect(results.map((r) => r.species)).toEqual(["setosa", "virginica"]);
   });
 
-  it("score groups item-per-row transactional input into one basket per group value (usageType=\"group\")", async () => {
+  it('score groups item-per-row transactional input into one basket per group value (usageType="group")', async () => {
     const model = join(ROOT, "fixtures", "pmml", "basket-rules.pmml");
     const items = join(ROOT, "fixtures", "pmml", "basket-items.csv");
     const expected = readFileSync(join(ROOT, "fixtures", "pmml", "basket-expected.csv"), "utf8");
@@ -49,7 +52,10 @@ describe("porta CLI", () => {
   it("score refuses a transaction longer than --limit groupRows with GROUP_TOO_LARGE, naming its first line", async () => {
     const model = join(ROOT, "fixtures", "pmml", "basket-rules.pmml");
     const items = join(ROOT, "fixtures", "pmml", "basket-items.csv");
-    const failed = await porta("score", model, "--input", items, "--limit", "groupRows=3").then(() => undefined, (e: { code: number; stderr: string }) => e);
+    const failed = await porta("score", model, "--input", items, "--limit", "groupRows=3").then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(failed?.code).toBe(65);
     expect(failed?.stderr).toMatch(/^porta: ParseError GROUP_TOO_LARGE at .*basket-items\.csv:7: transaction "t4" has more than 3 rows/);
   });

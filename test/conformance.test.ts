@@ -1,7 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type PmmlCase, numbersEquivalent, readHarnessCsv, readManifest, runCase, runPmmlConformance, runPmmlConformanceAsync } from "../packages/cli/src/conformance/pmml.ts";
+import {
+  type PmmlCase,
+  numbersEquivalent,
+  readHarnessCsv,
+  readManifest,
+  runCase,
+  runPmmlConformance,
+  runPmmlConformanceAsync,
+} from "../packages/cli/src/conformance/pmml.ts";
 import { supportedModelElements } from "@porta/pmml";
 import { loadModel, registeredBackends } from "@porta/runtime";
 import { namedInDocument, scopeOf } from "./backend-scope.ts";
@@ -21,7 +29,10 @@ describe("the conformance runner itself", () => {
   it("reads the harness CSV dialect: NA is missing, empty is the empty string, stops at a blank line", () => {
     const { header, rows } = readHarnessCsv("a,b\r\n1,NA\r\n,x\r\n\r\n9,9\r\n");
     expect(header).toEqual(["a", "b"]);
-    expect(rows).toEqual([["1", null], ["", "x"]]);
+    expect(rows).toEqual([
+      ["1", null],
+      ["", "x"],
+    ]);
     // A manifest's csv.emptyIsMissing adds the empty cell to the missing tokens.
     expect(readHarnessCsv("a,b\n1,\n", ["NA", ""]).rows).toEqual([["1", null]]);
   });
@@ -55,7 +66,9 @@ describe("the conformance runner itself", () => {
 for (const corpus of ["pmml", "pmml-wild"] as const) {
   const dir = join(CORPUS, corpus);
   if (!existsSync(join(dir, "manifest.json"))) {
-    console.warn(`\n${"!".repeat(78)}\n!! PMML conformance corpus NOT FOUND at ${dir}\n!! Set PORTA_CONFORMANCE_DIR; the corpus checks did not run.\n${"!".repeat(78)}\n`);
+    console.warn(
+      `\n${"!".repeat(78)}\n!! PMML conformance corpus NOT FOUND at ${dir}\n!! Set PORTA_CONFORMANCE_DIR; the corpus checks did not run.\n${"!".repeat(78)}\n`,
+    );
     continue;
   }
   const { dir: caseDir, cases } = readManifest(dir);
@@ -83,7 +96,11 @@ for (const corpus of ["pmml", "pmml-wild"] as const) {
           });
         } else {
           it(`${c.id} matches the reference results`, () => {
-            expect({ error: c.error, firstMismatch: c.firstMismatch, mismatches: c.mismatches }).toEqual({ error: undefined, firstMismatch: undefined, mismatches: 0 });
+            expect({ error: c.error, firstMismatch: c.firstMismatch, mismatches: c.mismatches }).toEqual({
+              error: undefined,
+              firstMismatch: undefined,
+              mismatches: 0,
+            });
             expect(c.passed).toBe(true);
             expect(c.backend).toBe(name);
           });

@@ -21,7 +21,8 @@ export function deepDocument(chain: DeepChain, depth: number): { text: string; e
     case "Node": {
       // PMML(1) TreeModel(2) Node(3 … k+2) True/SimplePredicate(k+3)
       const k = depth - 3;
-      let open = "", close = "";
+      let open = "",
+        close = "";
       for (let i = 0; i < k; i++) {
         open += `<Node score="${i + 1}">${i === 0 ? "<True/>" : `<SimplePredicate field="x" operator="greaterThan" value="${-i}"/>`}`;
         close += "</Node>";

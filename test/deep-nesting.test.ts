@@ -39,7 +39,10 @@ describe(`documentDepth (default ${LIMIT}): at the limit every phase works, one 
     }
     const path = join(dir, `${chain}.pmml`);
     writeFileSync(path, text);
-    const r = await run(process.execPath, [PORTA, "validate", path]).then(() => ({ code: 0, stderr: "" }), (e: { code: number; stderr: string }) => e);
+    const r = await run(process.execPath, [PORTA, "validate", path]).then(
+      () => ({ code: 0, stderr: "" }),
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(r.code).toBe(65);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/^porta: ParseError XML_TOO_DEEP /);
@@ -66,7 +69,8 @@ describe(`documentDepth (default ${LIMIT}): at the limit every phase works, one 
 
 /** Deepest element nesting, counted independently of Porta's scanner (documents here have no comments or CDATA). */
 function deepestElement(text: string): number {
-  let depth = 0, max = 0;
+  let depth = 0,
+    max = 0;
   for (const m of text.matchAll(/<(\/?)[A-Za-z][^>]*?(\/?)>/g)) {
     if (m[1]) depth--;
     else if (!m[2]) max = Math.max(max, ++depth);

@@ -27,7 +27,9 @@ export interface BackendUnderTest {
 
 /** The registered backends that score PMML, highest priority first. */
 export function pmmlBackends(): string[] {
-  return registeredBackends().filter((b) => b.backend.formats.includes("pmml")).map((b) => b.name);
+  return registeredBackends()
+    .filter((b) => b.backend.formats.includes("pmml"))
+    .map((b) => b.name);
 }
 
 /** The current test: its declaration key and the refusals or differences its body met. */
@@ -45,7 +47,9 @@ export function describeEachBackend(title: string, body: (backend: BackendUnderT
     describe(`${name}: ${title}`, () => {
       let running: Running | undefined;
       let blockMisses = 0;
-      beforeEach((ctx) => { running = { key: `${title} > ${ctx.task.name}`, misses: [] }; });
+      beforeEach((ctx) => {
+        running = { key: `${title} > ${ctx.task.name}`, misses: [] };
+      });
       afterEach(() => {
         const r = running!;
         running = undefined;
@@ -108,11 +112,11 @@ const references = new Map<string, WeakMap<readonly Row[], { reference: Model; w
 
 function referenceOf(text: string, rows: readonly Row[]): { reference: Model; want: BatchResult } {
   let byRows = references.get(text);
-  if (!byRows) references.set(text, byRows = new WeakMap());
+  if (!byRows) references.set(text, (byRows = new WeakMap()));
   let known = byRows.get(rows);
   if (!known) {
     const reference = pmmlModel(parsePmml(text), ["interp"]);
-    byRows.set(rows, known = { reference, want: reference.scoreBatch(rows, { onError: "collect" }) });
+    byRows.set(rows, (known = { reference, want: reference.scoreBatch(rows, { onError: "collect" }) }));
   }
   return known;
 }
@@ -129,9 +133,7 @@ function isSync(name: string): boolean {
 }
 
 function load(name: string, text: string): Promise<Model> {
-  return isSync(name)
-    ? Promise.resolve(pmmlModel(parsePmml(text), [name]))
-    : loadModel(text, { format: "pmml", backend: [name], scoring: "async" });
+  return isSync(name) ? Promise.resolve(pmmlModel(parsePmml(text), [name])) : loadModel(text, { format: "pmml", backend: [name], scoring: "async" });
 }
 
 /**
@@ -140,12 +142,19 @@ function load(name: string, text: string): Promise<Model> {
  * selected) from a missing one: such keys must be null.
  */
 function expectClose(got: Row | null, want: Row | null, precision: number, row: string): void {
-  if (want === null || got === null) { expect(got, row).toEqual(want); return; }
+  if (want === null || got === null) {
+    expect(got, row).toEqual(want);
+    return;
+  }
   const extra = Object.keys(got).filter((k) => !(k in want));
   expect(Object.fromEntries(extra.map((k) => [k, got[k]])), row).toEqual(Object.fromEntries(extra.map((k) => [k, null])));
-  expect(Object.keys(want).filter((k) => !(k in got)), row).toEqual([]);
+  expect(
+    Object.keys(want).filter((k) => !(k in got)),
+    row,
+  ).toEqual([]);
   for (const k of Object.keys(want)) {
-    const a = got[k], b = want[k];
+    const a = got[k],
+      b = want[k];
     if (typeof a === "number" && typeof b === "number" && !(Number.isNaN(a) && Number.isNaN(b))) {
       expect(Math.abs(a - b), `${k} of ${row}: ${a} vs ${b}`).toBeLessThanOrEqual(precision * Math.max(1, Math.abs(b)));
     } else {

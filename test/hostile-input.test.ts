@@ -79,8 +79,15 @@ describe("XML 1.0 §2.2 / §4.1: characters and character references outside Cha
   });
 
   it("other C0 controls, U+FFFE and lone surrogates are XML_INVALID_CHARACTER; tab, LF, CR and astral characters are fine", async () => {
-    const doc = (text: string) => `<PMML version="4.4"><Header description="${text}"/><DataDictionary><DataField name="x" optype="continuous" dataType="double"/><DataField name="y" optype="continuous" dataType="double"/></DataDictionary><RegressionModel functionName="regression"><MiningSchema><MiningField name="x"/><MiningField name="y" usageType="target"/></MiningSchema><RegressionTable intercept="1"/></RegressionModel></PMML>`;
-    for (const [bad, value] of [["\u0001", "U+0001"], ["\u001F", "U+001F"], ["\uFFFE", "U+FFFE"], ["\uD800x", "U+D800"], ["x\uDC00", "U+DC00"]]) {
+    const doc = (text: string) =>
+      `<PMML version="4.4"><Header description="${text}"/><DataDictionary><DataField name="x" optype="continuous" dataType="double"/><DataField name="y" optype="continuous" dataType="double"/></DataDictionary><RegressionModel functionName="regression"><MiningSchema><MiningField name="x"/><MiningField name="y" usageType="target"/></MiningSchema><RegressionTable intercept="1"/></RegressionModel></PMML>`;
+    for (const [bad, value] of [
+      ["\u0001", "U+0001"],
+      ["\u001F", "U+001F"],
+      ["\uFFFE", "U+FFFE"],
+      ["\uD800x", "U+D800"],
+      ["x\uDC00", "U+DC00"],
+    ]) {
       await expect(loadModel(doc(bad))).rejects.toMatchObject({ code: "XML_INVALID_CHARACTER", value, path: "/PMML/Header" });
     }
     await expect(loadModel(doc("\t\n\r \u{1F600} &#x9;&#xA;&#xD;&#x10FFFF;"))).resolves.toBeDefined();
@@ -126,7 +133,12 @@ describe("size: large documents finish in linear time with a correct parse or a 
     const elements = (text.match(/<[A-Za-z]/g) ?? []).length;
     expect(parsePmml(text, { limits: { xmlElements: elements } }).dataFields[0].validValues).toHaveLength(100);
     expect(() => parsePmml(text, { limits: { xmlElements: elements - 1 } })).toThrow(
-      expect.objectContaining({ name: "ParseError", code: "XML_TOO_MANY_ELEMENTS", value: elements, path: "/PMML/RegressionModel/RegressionTable/CategoricalPredictor" }),
+      expect.objectContaining({
+        name: "ParseError",
+        code: "XML_TOO_MANY_ELEMENTS",
+        value: elements,
+        path: "/PMML/RegressionModel/RegressionTable/CategoricalPredictor",
+      }),
     );
   });
 

@@ -8,7 +8,17 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ALLOWED, KNOWN_BACK_EDGES, LAYERS, edgeKey, importsOf, layerViolations, packageOfImport, packageSources, type SourceFile } from "../scripts/check-layers.ts";
+import {
+  ALLOWED,
+  KNOWN_BACK_EDGES,
+  LAYERS,
+  edgeKey,
+  importsOf,
+  layerViolations,
+  packageOfImport,
+  packageSources,
+  type SourceFile,
+} from "../scripts/check-layers.ts";
 import { ROOT } from "./porta-cli.ts";
 
 describe("layering: ir ← pmml ← backend, cache ← pfa, compile-js, interp, onnx ← runtime ← cli", () => {
@@ -28,7 +38,11 @@ describe("layering: ir ← pmml ← backend, cache ← pfa, compile-js, interp, 
 
   it("ir imports nothing of Porta; the runtime names no backend; cli may import every other package", () => {
     expect(ALLOWED.ir).toEqual([]);
-    expect([...ALLOWED.cli!].sort()).toEqual(LAYERS.flat().filter((p) => p !== "cli").sort());
+    expect([...ALLOWED.cli!].sort()).toEqual(
+      LAYERS.flat()
+        .filter((p) => p !== "cli")
+        .sort(),
+    );
     expect(ALLOWED.runtime).toEqual(["ir", "pmml", "backend", "cache"]);
     expect(ALLOWED.onnx).not.toContain("compile-js");
   });

@@ -35,17 +35,28 @@ describe('import { loadModel } from "porta"', () => {
     expect(model.groupField).toBe("transaction");
     expect((await loadModel(TREE)).groupField).toBeUndefined();
     const rows = [
-      { transaction: "t1", item: "Cracker" }, { transaction: "t1", item: "Water" },
-      { transaction: "t4", item: "Cracker" }, { transaction: "t4", item: null }, { transaction: "t4", item: "Coke" }, { transaction: "t4", item: "Water" },
+      { transaction: "t1", item: "Cracker" },
+      { transaction: "t1", item: "Water" },
+      { transaction: "t4", item: "Cracker" },
+      { transaction: "t4", item: null },
+      { transaction: "t4", item: "Coke" },
+      { transaction: "t4", item: "Water" },
     ];
     const baskets = [...groupTransactions(rows, model.groupField!)];
-    expect(baskets.map((b) => ({ ...b }))).toEqual([{ transaction: "t1", item: ["Cracker", "Water"] }, { transaction: "t4", item: ["Cracker", "Coke", "Water"] }]);
+    expect(baskets.map((b) => ({ ...b }))).toEqual([
+      { transaction: "t1", item: ["Cracker", "Water"] },
+      { transaction: "t4", item: ["Cracker", "Coke", "Water"] },
+    ]);
     expect(model.scoreBatch(baskets).results.map((r) => r?.new_rule)).toEqual(["R1", "R2"]);
-    async function* stream() { yield* rows; }
+    async function* stream() {
+      yield* rows;
+    }
     const streamed: unknown[] = [];
     for await (const basket of groupTransactionsAsync(stream(), "transaction")) streamed.push({ ...basket });
     expect(streamed).toEqual(baskets.map((b) => ({ ...b })));
-    expect(() => [...groupTransactions(rows, "transaction", { maxRows: 3 })]).toThrow(expect.objectContaining({ code: "GROUP_TOO_LARGE", value: "t4" }) as Error);
+    expect(() => [...groupTransactions(rows, "transaction", { maxRows: 3 })]).toThrow(
+      expect.objectContaining({ code: "GROUP_TOO_LARGE", value: "t4" }) as Error,
+    );
   });
 
   it("scoreBatch collects a row nested 100k deep as ROW_TOO_DEEP and scores the others, on every backend", async () => {
@@ -73,4 +84,3 @@ describe('import { loadModel } from "porta"', () => {
     }
   });
 });
-

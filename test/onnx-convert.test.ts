@@ -52,10 +52,13 @@ describe("porta convert --to onnx", () => {
 
   it("refuses a family it does not export with the element's name and exit code 67", async () => {
     const { file } = tempFiles("porta-onnx-convert-");
-    const pmml = file("nb.pmml", `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><DataDictionary><DataField name="x" optype="categorical" dataType="string"><Value value="a"/></DataField><DataField name="y" optype="categorical" dataType="string"><Value value="p"/><Value value="q"/></DataField></DataDictionary>
+    const pmml = file(
+      "nb.pmml",
+      `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><DataDictionary><DataField name="x" optype="categorical" dataType="string"><Value value="a"/></DataField><DataField name="y" optype="categorical" dataType="string"><Value value="p"/><Value value="q"/></DataField></DataDictionary>
       <NaiveBayesModel functionName="classification" threshold="0.001"><MiningSchema><MiningField name="x"/><MiningField name="y" usageType="target"/></MiningSchema>
       <BayesInputs><BayesInput fieldName="x"><PairCounts value="a"><TargetValueCounts><TargetValueCount value="p" count="1"/><TargetValueCount value="q" count="2"/></TargetValueCounts></PairCounts></BayesInput></BayesInputs>
-      <BayesOutput fieldName="y"><TargetValueCounts><TargetValueCount value="p" count="1"/><TargetValueCount value="q" count="2"/></TargetValueCounts></BayesOutput></NaiveBayesModel></PMML>`);
+      <BayesOutput fieldName="y"><TargetValueCounts><TargetValueCount value="p" count="1"/><TargetValueCount value="q" count="2"/></TargetValueCounts></BayesOutput></NaiveBayesModel></PMML>`,
+    );
     const r = await porta("convert", pmml, "--to", "onnx", "-o", pmml.replace(/\.pmml$/, ".onnx"));
     expect(r.stderr).toMatch(/onnx: NaiveBayesModel is not exported/);
     expect(r.code).toBe(67);

@@ -60,7 +60,11 @@ function lockfileFor(packed: Packed[], tarballs: Record<string, string>): unknow
     const { dependencies = {}, bin, engines } = manifestByName(p.name);
     // npm ci links bins from the lockfile's record, not the package's manifest.
     packages[`node_modules/${p.name}`] = { version: p.version, resolved: tarballs[p.name], integrity: p.integrity, dependencies, bin, engines };
-    pending.push(...Object.keys(dependencies).filter((n) => !n.startsWith("@porta/") && n !== "porta").map((name) => ({ name, from: "" })));
+    pending.push(
+      ...Object.keys(dependencies)
+        .filter((n) => !n.startsWith("@porta/") && n !== "porta")
+        .map((name) => ({ name, from: "" })),
+    );
   }
   while (pending.length > 0) {
     const { name, from } = pending.pop()!;
@@ -115,7 +119,9 @@ describe("every package is built and publishable the same way", () => {
       }
       const tsconfig = JSON.parse(readFileSync(join(ROOT, "packages", dir, "tsconfig.json"), "utf8")) as { extends: string; references: { path: string }[] };
       expect(tsconfig.extends).toBe("../../tsconfig.package.json");
-      const deps = Object.keys(pkg.dependencies ?? {}).filter((n) => n.startsWith("@porta/")).map((n) => `../${n.slice("@porta/".length)}`);
+      const deps = Object.keys(pkg.dependencies ?? {})
+        .filter((n) => n.startsWith("@porta/"))
+        .map((n) => `../${n.slice("@porta/".length)}`);
       expect(tsconfig.references.map((r) => r.path).sort()).toEqual(deps.sort());
     });
   }
@@ -146,7 +152,14 @@ describe("porta installed from its packed tarballs, in plain Node", () => {
     // Pack what the sources are now: an incremental build (seconds when dist/ is up to date).
     await exec(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-b", "tsconfig.build.json"], { cwd: ROOT });
     const packed = JSON.parse(
-      (await exec(NPM, ["pack", "--workspaces", "--ignore-scripts", "--json", "--pack-destination", work], { cwd: ROOT, encoding: "utf8", env, maxBuffer: 1 << 24 })).stdout,
+      (
+        await exec(NPM, ["pack", "--workspaces", "--ignore-scripts", "--json", "--pack-destination", work], {
+          cwd: ROOT,
+          encoding: "utf8",
+          env,
+          maxBuffer: 1 << 24,
+        })
+      ).stdout,
     ) as Packed[];
     expect(packed.map((p) => p.name).sort()).toEqual(PACKAGES.map((d) => manifest(d).name).sort());
     writeFileSync(join(work, "packed.json"), JSON.stringify(packed));
@@ -168,7 +181,10 @@ describe("porta installed from its packed tarballs, in plain Node", () => {
     for (const p of packed) {
       const files = p.files.map((f) => f.path);
       expect(files, p.name).toEqual(expect.arrayContaining(["package.json", "dist/index.js", "dist/index.d.ts", "dist/index.js.map", "dist/index.d.ts.map"]));
-      expect(files.filter((f) => /\.test\.|test-helper|tsbuildinfo/.test(f)), p.name).toEqual([]);
+      expect(
+        files.filter((f) => /\.test\.|test-helper|tsbuildinfo/.test(f)),
+        p.name,
+      ).toEqual([]);
     }
     expect(packed.find((p) => p.name === "@porta/pfa")!.files.map((f) => f.path)).toContain("formats/signatures.json");
     expect(packed.find((p) => p.name === "porta")!.files.map((f) => f.path)).toEqual(expect.arrayContaining(["bin/porta.mjs", "dist/main.js"]));
@@ -176,7 +192,7 @@ describe("porta installed from its packed tarballs, in plain Node", () => {
     expect(existsSync(join(project, "node_modules", "tsx"))).toBe(false);
   });
 
-  it("import { loadModel } from \"porta\" scores iris in plain Node (ESM)", async () => {
+  it('import { loadModel } from "porta" scores iris in plain Node (ESM)', async () => {
     const script = `
       import { loadModel, isPortaError } from "porta";
       const model = await loadModel(${JSON.stringify(IRIS_MODEL)});
@@ -188,7 +204,7 @@ describe("porta installed from its packed tarballs, in plain Node", () => {
     expect(JSON.parse(out.stdout)).toEqual({ predicted: "virginica", backend: "js", isError: "function" });
   });
 
-  it("require(\"porta\") works through require(esm) (CommonJS, no dual build)", async () => {
+  it('require("porta") works through require(esm) (CommonJS, no dual build)', async () => {
     const script = `
       const { loadModelSync } = require("porta");
       const model = loadModelSync(${JSON.stringify(IRIS_MODEL)});
@@ -224,8 +240,19 @@ describe("porta installed from its packed tarballs, in plain Node", () => {
     );
     const tsc = await run(process.execPath, [
       join(ROOT, "node_modules", "typescript", "bin", "tsc"),
-      "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022",
-      "--types", "node", "--typeRoots", join(ROOT, "node_modules", "@types"), "consumer.mts",
+      "--noEmit",
+      "--strict",
+      "--module",
+      "nodenext",
+      "--moduleResolution",
+      "nodenext",
+      "--target",
+      "es2022",
+      "--types",
+      "node",
+      "--typeRoots",
+      join(ROOT, "node_modules", "@types"),
+      "consumer.mts",
     ]);
     expect(tsc.stdout + tsc.stderr).toBe("");
     expect(tsc.status).toBe(0);

@@ -17,7 +17,11 @@ const ROOT = join(import.meta.dirname, "..");
 const PORTA = join(ROOT, "packages", "cli", "bin", "porta.mjs");
 const FIXTURES = join(ROOT, "fixtures", "pfa");
 const read = (name: string) => readFileSync(join(FIXTURES, name), "utf8");
-const ndjson = (text: string) => text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as unknown);
+const ndjson = (text: string) =>
+  text
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as unknown);
 
 /** Doubles to 1e-12 relative; everything else exactly. */
 function same(a: unknown, b: unknown): boolean {
@@ -32,7 +36,7 @@ function same(a: unknown, b: unknown): boolean {
 
 const fixtures = generateAnnotatedFixtures(18, 60);
 
-describe("Titus-producer-style PFA documents with \"@\" annotations everywhere", () => {
+describe('Titus-producer-style PFA documents with "@" annotations everywhere', () => {
   it("the checked-in files are what generate-annotated.ts writes (seed 18, 60 rows)", () => {
     for (const f of fixtures) {
       expect(read(`${f.name}.pfa.json`)).toBe(JSON.stringify(f.annotated, null, 1) + "\n");
@@ -57,7 +61,13 @@ describe("Titus-producer-style PFA documents with \"@\" annotations everywhere",
     });
 
     it(`${f.name}: porta score prints the expected output for every row`, async () => {
-      const { stdout } = await run(process.execPath, [PORTA, "score", join(FIXTURES, `${f.name}.pfa.json`), "--input", join(FIXTURES, `${f.name}-input.ndjson`)]);
+      const { stdout } = await run(process.execPath, [
+        PORTA,
+        "score",
+        join(FIXTURES, `${f.name}.pfa.json`),
+        "--input",
+        join(FIXTURES, `${f.name}-input.ndjson`),
+      ]);
       const got = ndjson(stdout);
       const want = ndjson(read(`${f.name}-expected.ndjson`));
       expect(got).toHaveLength(want.length);

@@ -12,7 +12,8 @@ function close(a: unknown, b: unknown): boolean {
   if (typeof a === "number" && typeof b === "number") return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => close(x, b[i]));
   if (a && b && typeof a === "object" && typeof b === "object") {
-    const ka = Object.keys(a), kb = Object.keys(b);
+    const ka = Object.keys(a),
+      kb = Object.keys(b);
     return ka.length === kb.length && ka.every((k) => close((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
   }
   return a === b;
@@ -21,9 +22,21 @@ function close(a: unknown, b: unknown): boolean {
 describe("porta score and inspect on PFA model documents", () => {
   for (const name of ["tree", "forest", "kmeans", "logistic"]) {
     it(`${name}: scores every fixture row as expected`, async () => {
-      const { stdout } = await run(process.execPath, [PORTA, "score", join(ROOT, "fixtures", "pfa", `${name}.pfa.json`), "--input", join(ROOT, "fixtures", "pfa", `${name}-input.ndjson`)]);
-      const got = stdout.trim().split("\n").map((l) => JSON.parse(l) as unknown);
-      const want = readFileSync(join(ROOT, "fixtures", "pfa", `${name}-expected.ndjson`), "utf8").trim().split("\n").map((l) => JSON.parse(l) as unknown);
+      const { stdout } = await run(process.execPath, [
+        PORTA,
+        "score",
+        join(ROOT, "fixtures", "pfa", `${name}.pfa.json`),
+        "--input",
+        join(ROOT, "fixtures", "pfa", `${name}-input.ndjson`),
+      ]);
+      const got = stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as unknown);
+      const want = readFileSync(join(ROOT, "fixtures", "pfa", `${name}-expected.ndjson`), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as unknown);
       expect(got).toHaveLength(want.length);
       got.forEach((g, i) => expect(close(g, want[i]), `row ${i + 1}: ${JSON.stringify(g)} vs ${JSON.stringify(want[i])}`).toBe(true));
     });
@@ -37,12 +50,32 @@ describe("porta score and inspect on PFA model documents", () => {
   });
 
   it("CSV input is typed by the PFA input record (double fields get numbers)", async () => {
-    const { stdout } = await run(process.execPath, [PORTA, "score", join(ROOT, "fixtures", "pfa", "add.pfa.yaml"), "--input", join(ROOT, "fixtures", "pfa", "add-rows.csv")]);
+    const { stdout } = await run(process.execPath, [
+      PORTA,
+      "score",
+      join(ROOT, "fixtures", "pfa", "add.pfa.yaml"),
+      "--input",
+      join(ROOT, "fixtures", "pfa", "add-rows.csv"),
+    ]);
     expect(stdout.trim().split("\n")).toEqual(["z,big", "3,false", "11.5,true"]);
   });
 
   it("a YAML document scores too", async () => {
-    const { stdout } = await run(process.execPath, [PORTA, "score", join(ROOT, "fixtures", "pfa", "add.pfa.yaml"), "--input", join(ROOT, "fixtures", "pfa", "add-rows.ndjson")]);
-    expect(stdout.trim().split("\n").map((l) => JSON.parse(l) as unknown)).toEqual([{ z: 3, big: false }, { z: 11.5, big: true }]);
+    const { stdout } = await run(process.execPath, [
+      PORTA,
+      "score",
+      join(ROOT, "fixtures", "pfa", "add.pfa.yaml"),
+      "--input",
+      join(ROOT, "fixtures", "pfa", "add-rows.ndjson"),
+    ]);
+    expect(
+      stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual([
+      { z: 3, big: false },
+      { z: 11.5, big: true },
+    ]);
   });
 });

@@ -57,7 +57,10 @@ describe("TextIndex: the examples of PMML 4.4 §Transformations", () => {
 
   it("case-insensitive with the default separator: 'sun' matches Sun, son and sunk within 1 (3), only Sun within 0 (1)", () => {
     const text = "The Sun was setting while the captain's son reached the bounty island, minutes after their ship had sunk to the bottom of the ocean";
-    expect(bothBackends(doc(textIndex('localTermWeights="termFrequency" isCaseSensitive="false" maxLevenshteinDistance="1" countHits="allHits"', "sun")), [{ text }]).values).toEqual([3]);
+    expect(
+      bothBackends(doc(textIndex('localTermWeights="termFrequency" isCaseSensitive="false" maxLevenshteinDistance="1" countHits="allHits"', "sun")), [{ text }])
+        .values,
+    ).toEqual([3]);
     expect(bothBackends(doc(textIndex('isCaseSensitive="false" maxLevenshteinDistance="0"', "sun")), [{ text }]).values).toEqual([1]);
   });
 
@@ -96,7 +99,8 @@ describe("TextIndex: attributes and normalisation", () => {
   const text = "The quick browny fox 234 -. jumps over the lazy dog with another Brown Fox. The brown fox runs away and to be with another  ; : brown-foxy.";
 
   it("localTermWeights: termFrequency, binary, log10(1 + f), 0.5 (1 + f / most frequent token's count)", () => {
-    const run = (w: string) => bothBackends(doc(textIndex(`localTermWeights="${w}" isCaseSensitive="true" maxLevenshteinDistance="2"`, "brown fox")), [{ text }]).values[0];
+    const run = (w: string) =>
+      bothBackends(doc(textIndex(`localTermWeights="${w}" isCaseSensitive="true" maxLevenshteinDistance="2"`, "brown fox")), [{ text }]).values[0];
     // Windows within distance 2: "browny fox" (1), "Brown Fox" (2), "brown fox" (0), "brown-foxy" is one token.
     const f = 3;
     expect(run("termFrequency")).toBe(f);
@@ -107,7 +111,11 @@ describe("TextIndex: attributes and normalisation", () => {
 
   it("augmentedNormalizedTermFrequency folds case for the most frequent token when case-insensitive", () => {
     // Case-insensitive: "the" occurs 3 times; the term (distance 0) matches "Brown Fox" and "brown fox".
-    const r = bothBackends(doc(textIndex('localTermWeights="augmentedNormalizedTermFrequency"', "brown fox")), [{ text }, { text: "" }, { text: "nothing here" }]);
+    const r = bothBackends(doc(textIndex('localTermWeights="augmentedNormalizedTermFrequency"', "brown fox")), [
+      { text },
+      { text: "" },
+      { text: "nothing here" },
+    ]);
     expect(r.values).toEqual([0.5 * (1 + 2 / 3), 0, 0]);
   });
 
@@ -117,14 +125,16 @@ describe("TextIndex: attributes and normalisation", () => {
   });
 
   it("a literal normalisation row replaces every occurrence, case-insensitively unless the table says otherwise", () => {
-    const table = (cs: string) => `<TextIndexNormalization ${cs}><InlineTable><row><string>U.S.</string><stem>usa</stem></row></InlineTable></TextIndexNormalization>`;
+    const table = (cs: string) =>
+      `<TextIndexNormalization ${cs}><InlineTable><row><string>U.S.</string><stem>usa</stem></row></InlineTable></TextIndexNormalization>`;
     const rows = [{ text: "made in the U.S. and the u.s." }, { text: "USxS" }];
     expect(bothBackends(doc(textIndex("", "usa", table(""))), rows).values).toEqual([2, 0]);
     expect(bothBackends(doc(textIndex("", "usa", table('isCaseSensitive="true"'))), rows).values).toEqual([1, 0]);
   });
 
   it("recursive reapplies a table until it changes nothing; Java $n group references in the replacement", () => {
-    const table = (recursive: string) => `<TextIndexNormalization recursive="${recursive}"><InlineTable><row><string>(\\w)\\1</string><stem>$1</stem><regex>true</regex></row></InlineTable></TextIndexNormalization>`;
+    const table = (recursive: string) =>
+      `<TextIndexNormalization recursive="${recursive}"><InlineTable><row><string>(\\w)\\1</string><stem>$1</stem><regex>true</regex></row></InlineTable></TextIndexNormalization>`;
     // "goooood" loses one letter of each pair per pass: goood → good → god with recursion.
     expect(bothBackends(doc(textIndex("", "god", table("true"))), [{ text: "goooood god" }]).values).toEqual([2]);
     expect(bothBackends(doc(textIndex("", "god", table("false"))), [{ text: "goooood god" }]).values).toEqual([1]);
@@ -143,7 +153,9 @@ describe("TextIndex: a nyoka TfidfVectorizer + LogisticRegression document", () 
   const coef = [1.25, -1.5, 0.125, -0.75, 2.0];
   const intercept = -0.25;
   const name = (t: string) => `tfidf@[text](${t})`;
-  const derived = vocabulary.map((t, k) => `
+  const derived = vocabulary
+    .map(
+      (t, k) => `
       <DerivedField name="${name(t)}" optype="continuous" dataType="double">
         <Apply function="*">
           <TextIndex textField="lowercase(text)" wordSeparatorCharacterRE="\\s+" tokenize="true">
@@ -152,7 +164,9 @@ describe("TextIndex: a nyoka TfidfVectorizer + LogisticRegression document", () 
           </TextIndex>
           <Constant>${idf[k].toFixed(16)}</Constant>
         </Apply>
-      </DerivedField>`).join("");
+      </DerivedField>`,
+    )
+    .join("");
   const text = `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/>
     <DataDictionary>
       <DataField name="text" optype="categorical" dataType="string"/>
@@ -175,7 +189,10 @@ describe("TextIndex: a nyoka TfidfVectorizer + LogisticRegression document", () 
 
   /** The expected probability, from whitespace tokens of the lower-cased review (nothing shared with Porta). */
   function expected(review: string): number {
-    const tokens = review.toLowerCase().split(/\s+/).map((w) => w.replace(/^[.,!?;:'"()]+|[.,!?;:'"()]+$/g, ""));
+    const tokens = review
+      .toLowerCase()
+      .split(/\s+/)
+      .map((w) => w.replace(/^[.,!?;:'"()]+|[.,!?;:'"()]+$/g, ""));
     let y = intercept;
     vocabulary.forEach((t, k) => {
       const count = tokens.filter((w) => w === t).length;
@@ -184,14 +201,7 @@ describe("TextIndex: a nyoka TfidfVectorizer + LogisticRegression document", () 
     return 1 / (1 + Math.exp(-y));
   }
 
-  const reviews = [
-    "Good movie, GREAT cast. Good!",
-    "not good, not great: a bad movie",
-    "bad bad bad",
-    "",
-    "An unrelated sentence",
-    "Movie. movie? MOVIE!",
-  ];
+  const reviews = ["Good movie, GREAT cast. Good!", "not good, not great: a bad movie", "bad bad bad", "", "An unrelated sentence", "Movie. movie? MOVIE!"];
 
   it("scores every review as the TF-IDF arithmetic says, compiled as per-category tables", () => {
     const pipeline = parsePmml(text);
@@ -217,26 +227,39 @@ describe("TextIndex: bad input is a typed error", () => {
   });
 
   it("a wordSeparatorCharacterRE or normalisation regex that does not compile", () => {
-    expect(() => parsePmml(doc(textIndex('wordSeparatorCharacterRE="[\\s"', "x")))).toThrow(expect.objectContaining({ code: "PMML_TEXT_INDEX_REGEX", value: "[\\s" }));
+    expect(() => parsePmml(doc(textIndex('wordSeparatorCharacterRE="[\\s"', "x")))).toThrow(
+      expect.objectContaining({ code: "PMML_TEXT_INDEX_REGEX", value: "[\\s" }),
+    );
     const table = `<TextIndexNormalization><InlineTable><row><string>(a</string><stem>b</stem><regex>true</regex></row></InlineTable></TextIndexNormalization>`;
-    const err = (() => { try { parsePmml(doc(textIndex("", "x", table))); } catch (e) { return e; } return undefined; })();
+    const err = (() => {
+      try {
+        parsePmml(doc(textIndex("", "x", table)));
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
     expect(err).toBeInstanceOf(SchemaError);
     expect(err).toMatchObject({ code: "PMML_TEXT_INDEX_REGEX", value: "(a", path: expect.stringContaining("TextIndexNormalization") });
   });
 
   it("a huge, negative or fractional maxLevenshteinDistance", () => {
     for (const d of ["1000000000000", "-1", "1.5", "x"]) {
-      expect(() => parsePmml(doc(textIndex(`maxLevenshteinDistance="${d}"`, "x")))).toThrow(expect.objectContaining({ code: "PMML_TEXT_INDEX_LEVENSHTEIN", value: d }));
+      expect(() => parsePmml(doc(textIndex(`maxLevenshteinDistance="${d}"`, "x")))).toThrow(
+        expect.objectContaining({ code: "PMML_TEXT_INDEX_LEVENSHTEIN", value: d }),
+      );
     }
   });
 
   it("a normalisation row without its inField or outField cell, an undeclared textField", () => {
     const table = `<TextIndexNormalization><InlineTable><row><stem>b</stem></row></InlineTable></TextIndexNormalization>`;
     expect(() => parsePmml(doc(textIndex("", "x", table)))).toThrow(expect.objectContaining({ code: "PMML_TEXT_INDEX_ROW" }));
-    expect(() => parsePmml(doc(textIndex("", "x").replace('textField="text"', 'textField="nope"')))).toThrow(expect.objectContaining({ code: "PMML_UNDECLARED_FIELD", value: "nope" }));
+    expect(() => parsePmml(doc(textIndex("", "x").replace('textField="text"', 'textField="nope"')))).toThrow(
+      expect.objectContaining({ code: "PMML_UNDECLARED_FIELD", value: "nope" }),
+    );
   });
 
-  it("tokenize=\"false\" and a TableLocator are refused as unsupported, not misread", () => {
+  it('tokenize="false" and a TableLocator are refused as unsupported, not misread', () => {
     expect(() => parsePmml(doc(textIndex('tokenize="false"', "x")))).toThrow(UnsupportedFeatureError);
     expect(() => parsePmml(doc(textIndex("", "x", "<TextIndexNormalization><TableLocator/></TextIndexNormalization>")))).toThrow(UnsupportedFeatureError);
   });
@@ -302,7 +325,10 @@ describe("TextIndex: a JPMML-SkLearn CountVectorizer document (x-wordRE, stop wo
     const pipeline = parsePmml(text);
     const js = pmmlModel(pipeline, "js");
     expect(js.backend).toBe("js");
-    const r = bothBackends(text, reviews.map((t) => ({ text: t })));
+    const r = bothBackends(
+      text,
+      reviews.map((t) => ({ text: t })),
+    );
     reviews.forEach((review, i) => expect(r.values[i]).toBe(expected(review)));
   });
 });

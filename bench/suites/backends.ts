@@ -60,7 +60,8 @@ async function timeAsync(smoke: boolean, op: () => Promise<unknown>, budgetMs = 
 }
 
 function close(a: unknown, b: unknown): boolean {
-  if (typeof a === "number" && typeof b === "number") return a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)) || (Number.isNaN(a) && Number.isNaN(b));
+  if (typeof a === "number" && typeof b === "number")
+    return a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)) || (Number.isNaN(a) && Number.isNaN(b));
   return a === b || (a == null && b == null);
 }
 
@@ -88,7 +89,9 @@ export default defineSuite({
     const ratios: Record<string, number> = {};
     const results: BenchResult[] = [];
     const bars: { label: string; value: number }[] = [];
-    const backends = registeredBackends().filter((b) => b.backend.formats.includes("pmml")).map((b) => b.name);
+    const backends = registeredBackends()
+      .filter((b) => b.backend.formats.includes("pmml"))
+      .map((b) => b.name);
     const notes: string[] = [
       `backends registered for PMML: ${backends.join(", ")}`,
       "ratios are speed-ups per row: A/B@model@rows = B's time per row ÷ A's (> 1: A is faster)",
@@ -96,10 +99,25 @@ export default defineSuite({
     ];
     const sizes = full ? [1, 10_000, 100_000] : [1, 20, 50];
     const models: BenchModel[] = [
-      { name: "forest-500", what: "random forest, 500 trees depth 8, 50 features", text: forestText({ trees: full ? 500 : 4, depth: full ? 8 : 3, features: 50, task: "regression", seed: 1 }), features: 50 },
-      { name: "gbm-300", what: "GBM, 300 trees depth 6 summed + rescale, 30 features", text: gbmText({ trees: full ? 300 : 3, depth: full ? 6 : 3, features: 30, baseScore: 0.5, seed: 1 }), features: 30 },
+      {
+        name: "forest-500",
+        what: "random forest, 500 trees depth 8, 50 features",
+        text: forestText({ trees: full ? 500 : 4, depth: full ? 8 : 3, features: 50, task: "regression", seed: 1 }),
+        features: 50,
+      },
+      {
+        name: "gbm-300",
+        what: "GBM, 300 trees depth 6 summed + rescale, 30 features",
+        text: gbmText({ trees: full ? 300 : 3, depth: full ? 6 : 3, features: 30, baseScore: 0.5, seed: 1 }),
+        features: 30,
+      },
       { name: "regression-50", what: "linear regression, 50 features", text: regressionText({ features: 50, task: "regression", seed: 1 }), features: 50 },
-      { name: "nn-20x16x16", what: "MLP 20 inputs, 2 logistic layers of 16", text: neuralText({ features: 20, layers: 2, neurons: 16, seed: 1 }), features: 20 },
+      {
+        name: "nn-20x16x16",
+        what: "MLP 20 inputs, 2 logistic layers of 16",
+        text: neuralText({ features: 20, layers: 2, neurons: 16, seed: 1 }),
+        features: 20,
+      },
       { name: "kmeans-16", what: "k-means, 16 clusters, 20 features", text: kmeansText({ features: 20, clusters: 16, seed: 1 }), features: 20 },
     ];
     for (const m of models) {
@@ -129,12 +147,16 @@ export default defineSuite({
         let slow = false;
         for (const n of sizes) {
           if (slow) {
-            notes.push(`${m.name}: ${b}: not timed at ${n} rows (a ${sizes[sizes.indexOf(n) - 1]}-row batch took over ${SLOW_BATCH_MS / 1000} s); its ratios at ${n} use its time per row at the largest size timed`);
+            notes.push(
+              `${m.name}: ${b}: not timed at ${n} rows (a ${sizes[sizes.indexOf(n) - 1]}-row batch took over ${SLOW_BATCH_MS / 1000} s); its ratios at ${n} use its time per row at the largest size timed`,
+            );
             continue;
           }
           ctx.log(`backends: ${m.name}: ${b} at ${n} rows`);
           const batch = batches.get(n)!;
-          const t = await timeAsync(smoke, async () => { sink += (await model.scoreColumnsAsync(batch)).length; });
+          const t = await timeAsync(smoke, async () => {
+            sink += (await model.scoreColumnsAsync(batch)).length;
+          });
           results.push({ case: `${m.name}: ${b}, ${n} rows`, n, ...t, elementsPerSec: n / (t.medianMs / 1e3) });
           times.set(n, t.medianMs / n);
           slow = t.medianMs > SLOW_BATCH_MS;
@@ -157,6 +179,11 @@ export default defineSuite({
         }
       }
     }
-    return { ratios, results, notes, chart: { kind: "bars", title: `Speed-up per row at ${sizes[sizes.length - 1]} rows (log scale)`, yLabel: "× the other backend", bars } };
+    return {
+      ratios,
+      results,
+      notes,
+      chart: { kind: "bars", title: `Speed-up per row at ${sizes[sizes.length - 1]} rows (log scale)`, yLabel: "× the other backend", bars },
+    };
   },
 });

@@ -34,7 +34,15 @@ export default defineSuite({
     const sizes = full ? [1, 100, 10_000, 1_000_000] : [1, 100, 1000];
     const all = uniformRows(spec.features, sizes[sizes.length - 1]!, 17);
     const allCols = encodeColumns(compiled.compiled, all);
-    checkColumns("batch", compiled.compiled, compiled.scoreColumns(1000, allCols.map((c) => c.subarray(0, 1000))), compiled.scoreBatch(all.slice(0, 1000)).results);
+    checkColumns(
+      "batch",
+      compiled.compiled,
+      compiled.scoreColumns(
+        1000,
+        allCols.map((c) => c.subarray(0, 1000)),
+      ),
+      compiled.scoreBatch(all.slice(0, 1000)).results,
+    );
 
     const results: BenchResult[] = [];
     const ratios: Record<string, number> = {};
@@ -46,8 +54,20 @@ export default defineSuite({
       ctx.log(`batch: ${label(n)} rows`);
       // Calls of microseconds go through Benchmark.js; whole-batch runs are timed directly.
       const small = n <= 100;
-      const mc = small ? await ctx.measure(`columnar ${n}`, () => { sink += compiled.scoreColumns(n, cols)[0]!.length; }) : timeRuns(ctx.size, () => { sink += compiled.scoreColumns(n, cols)[0]!.length; });
-      const mr = small ? await ctx.measure(`rows ${n}`, () => { sink += compiled.scoreBatch(rows).results.length; }) : timeRuns(ctx.size, () => { sink += compiled.scoreBatch(rows).results.length; });
+      const mc = small
+        ? await ctx.measure(`columnar ${n}`, () => {
+            sink += compiled.scoreColumns(n, cols)[0]!.length;
+          })
+        : timeRuns(ctx.size, () => {
+            sink += compiled.scoreColumns(n, cols)[0]!.length;
+          });
+      const mr = small
+        ? await ctx.measure(`rows ${n}`, () => {
+            sink += compiled.scoreBatch(rows).results.length;
+          })
+        : timeRuns(ctx.size, () => {
+            sink += compiled.scoreBatch(rows).results.length;
+          });
       columnar.set(n, mc);
       results.push({ case: `columnar, ${label(n)} rows per call`, n, ...mc, elementsPerSec: n / (mc.medianMs / 1e3) });
       results.push({ case: `row API, ${label(n)} rows per call`, n, ...mr, elementsPerSec: n / (mr.medianMs / 1e3) });
@@ -57,12 +77,21 @@ export default defineSuite({
     }
     const one = columnar.get(1)!;
     for (const n of sizes.slice(1)) {
-      ratios[`throughput@${label(n)}/throughput@1`] = Number(((n / columnar.get(n)!.medianMs) / (1 / one.medianMs)).toPrecision(4));
+      ratios[`throughput@${label(n)}/throughput@1`] = Number((n / columnar.get(n)!.medianMs / (1 / one.medianMs)).toPrecision(4));
     }
     return {
       ratios,
       results,
-      chart: { kind: "lines", title: "Compiled forest: rows/s by rows per call", xLabel: "rows per call", yLabel: "rows/s", series: [{ name: "columnar", points: series.columnar }, { name: "row API", points: series.rows }] },
+      chart: {
+        kind: "lines",
+        title: "Compiled forest: rows/s by rows per call",
+        xLabel: "rows per call",
+        yLabel: "rows/s",
+        series: [
+          { name: "columnar", points: series.columnar },
+          { name: "row API", points: series.rows },
+        ],
+      },
       notes: [
         `model: synthetic forest, ${spec.trees} trees × depth ${spec.depth}, ${spec.features} features, regression (average); compiled by compile-js (layout auto)`,
         "columnar: inputs already Float64Array columns (encoded once, outside the timing); row API: row objects in, result objects out",

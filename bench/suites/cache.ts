@@ -204,7 +204,12 @@ export default defineSuite({
         "miss/hit@local-interpreter": timeRatio(t("interpreter, local miss"), t("interpreter, local hit")),
       },
       results,
-      chart: { kind: "bars", title: "Memoized scoring: ops/s (log scale)", yLabel: "operations per second", bars: results.map((r) => ({ label: r.case, value: r.hz })) },
+      chart: {
+        kind: "bars",
+        title: "Memoized scoring: ops/s (log scale)",
+        yLabel: "operations per second",
+        bars: results.map((r) => ({ label: r.case, value: r.hz })),
+      },
       notes: [
         "scorer: 20 trees × 199 nodes walked through objects + 100-term dot product + 4 categorical lookups, on 20-field rows",
         `hit rows cycle through ${hotRows.length} warmed rows; each miss row is new (LRU of 10 000 entries in steady state)`,

@@ -24,7 +24,7 @@ const IMPORT_COST = `const t = performance.now(); await import("porta"); process
 
 export default defineSuite({
   name: "cli",
-  description: "cold start of the built porta (--help, score iris), import(\"porta\"), against the old tsx path",
+  description: 'cold start of the built porta (--help, score iris), import("porta"), against the old tsx path',
   async run(ctx) {
     if (!existsSync(join(ROOT, "packages", "cli", "dist", "main.js"))) throw new Error("cli: packages/cli/dist is not built (npm run build)");
     const full = ctx.size === "full";
@@ -63,7 +63,7 @@ export default defineSuite({
         { case: "porta --help", ...help },
         { case: "porta score iris (artifact cache warm)", ...score },
         { case: "porta score iris --no-cache", ...scoreNoCache },
-        { case: "import(\"porta\") inside the process", ...imported },
+        { case: 'import("porta") inside the process', ...imported },
         { case: "tsx sources: porta --help", ...tsxHelp },
         { case: "tsx sources: porta score iris", ...tsxScore },
       ];
@@ -77,10 +77,15 @@ export default defineSuite({
           "tsx/built score": ms(tsxScore.medianMs / score.medianMs),
         },
         results,
-        chart: { kind: "bars", title: "porta start-up (ms, median, log scale)", yLabel: "ms", bars: results.map((r) => ({ label: r.case.replace(/ \(.*$/, ""), value: r.medianMs })) },
+        chart: {
+          kind: "bars",
+          title: "porta start-up (ms, median, log scale)",
+          yLabel: "ms",
+          bars: results.map((r) => ({ label: r.case.replace(/ \(.*$/, ""), value: r.medianMs })),
+        },
         notes: [
           `wall time of whole processes started with spawnSync (node start-up included: node -e 0 alone is ${node.medianMs.toFixed(0)} ms here), median of ${runs} runs (${tsxRuns} for the tsx path)`,
-          "import-ms: performance.now() around `await import(\"porta\")` in a fresh process, so node start-up is not counted",
+          'import-ms: performance.now() around `await import("porta")` in a fresh process, so node start-up is not counted',
           "score runs with a warm artifact cache (a temp PORTA_CACHE_DIR filled once) unless --no-cache; iris is 150 rows",
           `${cpus().length} cores, 1-minute load average ${loadavg()[0]!.toFixed(2)} at the end (start-up times are sensitive to a busy machine)`,
         ],

@@ -81,7 +81,13 @@ export default defineSuite({
         const entry = manifest.find((m) => m.id === c.id);
         if (!entry) continue;
         const rows = readCorpusRows(join(dir, entry.input));
-        cases.push({ name: c.name, family: c.family, what: `corpus ${c.id} (${rows.length} input rows repeated)`, pipeline: parsePmml(readFileSync(join(dir, entry.model), "utf8")), rows: repeatRows(rows, n) });
+        cases.push({
+          name: c.name,
+          family: c.family,
+          what: `corpus ${c.id} (${rows.length} input rows repeated)`,
+          pipeline: parsePmml(readFileSync(join(dir, entry.model), "utf8")),
+          rows: repeatRows(rows, n),
+        });
       }
       notes.push(`corpus: ${dir}`);
     } else {
@@ -94,10 +100,30 @@ export default defineSuite({
     const forest = (trees: number, depth: number) => forestText({ trees, depth, features: 50, task: "regression", seed: 1 });
     synth("regression-50", "regression", "linear regression, 50 features", regressionText({ features: 50, task: "regression", seed: 1 }), 50);
     synth("logistic-50", "regression", "logistic regression, 50 features", regressionText({ features: 50, task: "classification", seed: 1 }), 50);
-    synth("tree-d10", "tree", "one tree of depth 10 (2047 nodes), 50 features", forest(1, full ? 10 : 4).replace(/<MiningModel[\s\S]*?<TreeModel/, "<TreeModel").replace(/<\/TreeModel>\s*<\/Segment>\s*<\/Segmentation>\s*<\/MiningModel>/, "</TreeModel>"), 50);
+    synth(
+      "tree-d10",
+      "tree",
+      "one tree of depth 10 (2047 nodes), 50 features",
+      forest(1, full ? 10 : 4)
+        .replace(/<MiningModel[\s\S]*?<TreeModel/, "<TreeModel")
+        .replace(/<\/TreeModel>\s*<\/Segment>\s*<\/Segmentation>\s*<\/MiningModel>/, "</TreeModel>"),
+      50,
+    );
     synth("forest-100", "random forest", "100 trees, depth 8, 50 features", forest(full ? 100 : 3, full ? 8 : 3), 50);
-    synth("gbm-200", "gradient boosting", "200 trees depth 6 summed + Targets rescaleConstant, 30 features", gbmText({ trees: full ? 200 : 3, depth: full ? 6 : 3, features: 30, baseScore: 0.5, seed: 1 }), 30);
-    synth("nn-20x16x16", "neural network", "MLP 20 inputs, 2 logistic layers of 16, identity output", neuralText({ features: 20, layers: 2, neurons: 16, seed: 1 }), 20);
+    synth(
+      "gbm-200",
+      "gradient boosting",
+      "200 trees depth 6 summed + Targets rescaleConstant, 30 features",
+      gbmText({ trees: full ? 200 : 3, depth: full ? 6 : 3, features: 30, baseScore: 0.5, seed: 1 }),
+      30,
+    );
+    synth(
+      "nn-20x16x16",
+      "neural network",
+      "MLP 20 inputs, 2 logistic layers of 16, identity output",
+      neuralText({ features: 20, layers: 2, neurons: 16, seed: 1 }),
+      20,
+    );
     synth("kmeans-16", "k-means", "16 clusters, 20 features, squared Euclidean", kmeansText({ features: 20, clusters: 16, seed: 1 }), 20);
     synth("svm-200", "SVM", "RBF kernel, 200 support vectors, 20 features", svmText({ features: 20, vectors: 200, seed: 1 }), 20);
     const big = full ? 100_000 : 60;
@@ -120,18 +146,33 @@ export default defineSuite({
       checkAgainst(label, interp, model, sub.slice(0, 200));
       const cols = encodeColumns(compiled.compiled, c.rows);
       const rowResults = compiled.scoreBatch(c.rows.slice(0, 1000), { onError: "collect" }).results;
-      checkColumns(label, compiled.compiled, compiled.scoreColumns(Math.min(1000, c.rows.length), cols.map((a) => a.subarray(0, 1000))), rowResults);
+      checkColumns(
+        label,
+        compiled.compiled,
+        compiled.scoreColumns(
+          Math.min(1000, c.rows.length),
+          cols.map((a) => a.subarray(0, 1000)),
+        ),
+        rowResults,
+      );
 
       const mi = timeRuns(ctx.size, () => interp.scoreBatch(sub, { onError: "collect" }));
-      const mr = timeRuns(ctx.size, () => { sink += compiled.scoreBatch(c.rows, { onError: "collect" }).results.length; });
-      const mc = timeRuns(ctx.size, () => { sink += compiled.scoreColumns(c.rows.length, cols)[0]!.length; });
+      const mr = timeRuns(ctx.size, () => {
+        sink += compiled.scoreBatch(c.rows, { onError: "collect" }).results.length;
+      });
+      const mc = timeRuns(ctx.size, () => {
+        sink += compiled.scoreColumns(c.rows.length, cols)[0]!.length;
+      });
       const rowsN = c.rows.length;
       results.push({ case: `${c.name}: interpreter`, n: sub.length, ...mi, elementsPerSec: sub.length / (mi.medianMs / 1e3) });
       results.push({ case: `${c.name}: compiled, row API`, n: rowsN, ...mr, elementsPerSec: rowsN / (mr.medianMs / 1e3) });
       results.push({ case: `${c.name}: compiled, columnar`, n: rowsN, ...mc, elementsPerSec: rowsN / (mc.medianMs / 1e3) });
       ratios[`compiled/interpreter@${c.name}`] = ratio(mi, sub.length, mc, rowsN);
       ratios[`compiled-rows/interpreter@${c.name}`] = ratio(mi, sub.length, mr, rowsN);
-      bars.push({ label: `${c.name} columnar`, value: ratios[`compiled/interpreter@${c.name}`]! }, { label: `${c.name} rows`, value: ratios[`compiled-rows/interpreter@${c.name}`]! });
+      bars.push(
+        { label: `${c.name} columnar`, value: ratios[`compiled/interpreter@${c.name}`]! },
+        { label: `${c.name} rows`, value: ratios[`compiled-rows/interpreter@${c.name}`]! },
+      );
       if (sub.length < rowsN) notes.push(`${c.name}: ${c.what}; interpreter timed on ${sub.length} of ${rowsN} rows and scaled per row`);
       else notes.push(`${c.name}: ${c.what}`);
     }
@@ -139,8 +180,16 @@ export default defineSuite({
     // Tree layouts: the same forests compiled both ways, scored on the same columns.
     const layoutRows = full ? 5_000 : 30;
     const sizes = full
-      ? [{ size: "small", trees: 10, depth: 4 }, { size: "medium", trees: 100, depth: 6 }, { size: "large", trees: 500, depth: 8 }]
-      : [{ size: "small", trees: 2, depth: 2 }, { size: "medium", trees: 3, depth: 3 }, { size: "large", trees: 4, depth: 4 }];
+      ? [
+          { size: "small", trees: 10, depth: 4 },
+          { size: "medium", trees: 100, depth: 6 },
+          { size: "large", trees: 500, depth: 8 },
+        ]
+      : [
+          { size: "small", trees: 2, depth: 2 },
+          { size: "medium", trees: 3, depth: 3 },
+          { size: "large", trees: 4, depth: 4 },
+        ];
     const forest500 = cases.find((c) => c.name === "forest-500")!;
     for (const s of sizes) {
       const pipeline = s.size === "large" ? forest500.pipeline : parsePmml(forest(s.trees, s.depth));
@@ -158,14 +207,23 @@ export default defineSuite({
         const first = model.scoreColumns(rows.length, cols)[0] as Float64Array;
         if (reference && !first.every((v, i) => v === reference![i])) throw new Error(`families: ${s.size}: branches and table layouts disagree`);
         reference = first;
-        const m = timeRuns(ctx.size, () => { sink += model.scoreColumns(rows.length, cols)[0]!.length; });
+        const m = timeRuns(ctx.size, () => {
+          sink += model.scoreColumns(rows.length, cols)[0]!.length;
+        });
         measured[layout] = m;
-        results.push({ case: `layout ${s.size} (${s.trees}×${s.depth}, ${nodes} nodes): ${layout}`, n: rows.length, ...m, elementsPerSec: rows.length / (m.medianMs / 1e3) });
+        results.push({
+          case: `layout ${s.size} (${s.trees}×${s.depth}, ${nodes} nodes): ${layout}`,
+          n: rows.length,
+          ...m,
+          elementsPerSec: rows.length / (m.medianMs / 1e3),
+        });
         results.push({ case: `layout ${s.size}: ${layout}, compile`, ...measurementOf([compileMs]) });
         notes.push(`layout ${s.size}: ${layout}: generated module ${(compiled.source.length / 1e6).toFixed(2)} MB, compiled in ${compileMs.toFixed(0)} ms`);
       }
       ratios[`branches/table@${s.size}`] = ratio(measured.table!, 1, measured.branches!, 1);
-      notes.push(`layout ${s.size}: ${s.trees} trees × depth ${s.depth} = ${nodes} nodes; "auto" picks ${nodes >= NODE_TABLE_MIN_NODES ? "table" : "branches"} (NODE_TABLE_MIN_NODES = ${NODE_TABLE_MIN_NODES})`);
+      notes.push(
+        `layout ${s.size}: ${s.trees} trees × depth ${s.depth} = ${nodes} nodes; "auto" picks ${nodes >= NODE_TABLE_MIN_NODES ? "table" : "branches"} (NODE_TABLE_MIN_NODES = ${NODE_TABLE_MIN_NODES})`,
+      );
     }
     return {
       ratios,

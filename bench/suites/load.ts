@@ -29,7 +29,11 @@ async function writeForestFile(path: string, spec: ForestSpec): Promise<number> 
 }
 
 function child(args: string[]): Record<string, number | string | boolean | null> {
-  const run = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=8192", "--conditions=@porta/source", "--import", "tsx", join(ROOT, "bench", "load-child.ts"), ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 20 });
+  const run = spawnSync(
+    process.execPath,
+    ["--expose-gc", "--max-old-space-size=8192", "--conditions=@porta/source", "--import", "tsx", join(ROOT, "bench", "load-child.ts"), ...args],
+    { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 20 },
+  );
   if (run.status !== 0) throw new Error(`load-child ${args[0]} failed (${run.status ?? run.signal}): ${run.stderr.slice(-2000)}`);
   return JSON.parse(run.stdout.trim().split("\n").pop()!);
 }
@@ -64,7 +68,8 @@ export default defineSuite({
         if (r.hit !== true) throw new Error("load: the second load should hit the artifact cache");
         warm.push(r.ms as number);
       }
-      const mc = measurementOf(cold), mw = measurementOf(warm);
+      const mc = measurementOf(cold),
+        mw = measurementOf(warm);
       results.push({ case: `cold load+compile, ${mb(size)} MB forest (no cache)`, n: size, ...mc });
       results.push({ case: `first load, fresh cache (miss, compile + store)`, n: size, ...measurementOf([fill.ms as number]) });
       results.push({ case: `warm load, ${mb(size)} MB forest (artifact cache hit)`, n: size, ...mw });
@@ -84,7 +89,12 @@ export default defineSuite({
           "warm-ms": Number(mw.medianMs.toPrecision(4)),
         },
         results,
-        chart: { kind: "bars", title: "Load time (ms, log scale)", yLabel: "ms", bars: results.map((r) => ({ label: r.case.replace(/,.*$/, ""), value: r.medianMs })) },
+        chart: {
+          kind: "bars",
+          title: "Load time (ms, log scale)",
+          yLabel: "ms",
+          bars: results.map((r) => ({ label: r.case.replace(/,.*$/, ""), value: r.medianMs })),
+        },
         notes: [
           `forest: fixtures/gen/forest.ts ${spec.trees} trees × depth ${spec.depth}, ${spec.features} features = ${size} bytes (${mb(size)} MB)`,
           `cold/warm = cold median ÷ warm median over ${runs} loads each, every load in a fresh process (time inside the process, around loadModelSync); warm-ms is the warm median in ms (bound: 250)`,

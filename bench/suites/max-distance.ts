@@ -33,10 +33,20 @@ export function naiveMaxDistance(a: Float64Array): number {
 export function linearMaxDistance(a: Float64Array): number {
   const n = a.length;
   if (n < 2) return 0;
-  let lo0 = a[0]!, hi0 = lo0, lo1 = lo0, hi1 = lo0, lo2 = lo0, hi2 = lo0, lo3 = lo0, hi3 = lo0;
+  let lo0 = a[0]!,
+    hi0 = lo0,
+    lo1 = lo0,
+    hi1 = lo0,
+    lo2 = lo0,
+    hi2 = lo0,
+    lo3 = lo0,
+    hi3 = lo0;
   let i = 0;
   for (; i + 3 < n; i += 4) {
-    const w = a[i]!, x = a[i + 1]!, y = a[i + 2]!, z = a[i + 3]!;
+    const w = a[i]!,
+      x = a[i + 1]!,
+      y = a[i + 2]!,
+      z = a[i + 3]!;
     lo0 = w < lo0 ? w : lo0;
     hi0 = w > hi0 ? w : hi0;
     lo1 = x < lo1 ? x : lo1;
@@ -70,7 +80,8 @@ export const linearVariants: Record<string, (a: Float64Array) => number> = {
   "1 chain, Math.min/max": (a) => {
     const n = a.length;
     if (n < 2) return 0;
-    let lo = a[0]!, hi = lo;
+    let lo = a[0]!,
+      hi = lo;
     for (let i = 1; i < n; i++) {
       const x = a[i]!;
       lo = Math.min(lo, x);
@@ -81,7 +92,8 @@ export const linearVariants: Record<string, (a: Float64Array) => number> = {
   "1 chain, ternary": (a) => {
     const n = a.length;
     if (n < 2) return 0;
-    let lo = a[0]!, hi = lo;
+    let lo = a[0]!,
+      hi = lo;
     for (let i = 1; i < n; i++) {
       const x = a[i]!;
       lo = x < lo ? x : lo;
@@ -92,10 +104,14 @@ export const linearVariants: Record<string, (a: Float64Array) => number> = {
   "2 chains, ternary": (a) => {
     const n = a.length;
     if (n < 2) return 0;
-    let lo0 = a[0]!, hi0 = lo0, lo1 = lo0, hi1 = lo0;
+    let lo0 = a[0]!,
+      hi0 = lo0,
+      lo1 = lo0,
+      hi1 = lo0;
     let i = 0;
     for (; i + 1 < n; i += 2) {
-      const x = a[i]!, y = a[i + 1]!;
+      const x = a[i]!,
+        y = a[i + 1]!;
       lo0 = x < lo0 ? x : lo0;
       hi0 = x > hi0 ? x : hi0;
       lo1 = y < lo1 ? y : lo1;
@@ -111,10 +127,20 @@ export const linearVariants: Record<string, (a: Float64Array) => number> = {
   "4 chains, Math.min/max": (a) => {
     const n = a.length;
     if (n < 2) return 0;
-    let lo0 = a[0]!, hi0 = lo0, lo1 = lo0, hi1 = lo0, lo2 = lo0, hi2 = lo0, lo3 = lo0, hi3 = lo0;
+    let lo0 = a[0]!,
+      hi0 = lo0,
+      lo1 = lo0,
+      hi1 = lo0,
+      lo2 = lo0,
+      hi2 = lo0,
+      lo3 = lo0,
+      hi3 = lo0;
     let i = 0;
     for (; i + 3 < n; i += 4) {
-      const w = a[i]!, x = a[i + 1]!, y = a[i + 2]!, z = a[i + 3]!;
+      const w = a[i]!,
+        x = a[i + 1]!,
+        y = a[i + 2]!,
+        z = a[i + 3]!;
       lo0 = Math.min(lo0, w);
       hi0 = Math.max(hi0, w);
       lo1 = Math.min(lo1, x);

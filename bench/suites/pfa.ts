@@ -33,17 +33,26 @@ export default defineSuite({
       const text = readFileSync(new URL(`${name}.pfa.json`, FIXTURES), "utf8");
       const engine = compilePfa(parsePfa(text));
       const walker = walkPfa(parsePfa(text));
-      const lines = readFileSync(new URL(`${name}-input.ndjson`, FIXTURES), "utf8").split("\n").filter((l) => l.trim() !== "");
+      const lines = readFileSync(new URL(`${name}-input.ndjson`, FIXTURES), "utf8")
+        .split("\n")
+        .filter((l) => l.trim() !== "");
       const rows = (full ? lines : lines.slice(0, 20)).map((l) => decodeInput(engine, JSON.parse(l)));
       for (const row of rows) {
-        const a = engine.action(row), b = walker.action(row);
+        const a = engine.action(row),
+          b = walker.action(row);
         if (!same(a, b)) throw new Error(`pfa bench: ${name}: walker and compiled disagree: ${JSON.stringify(b)} vs ${JSON.stringify(a)}`);
       }
       const n = rows.length;
-      const consume = (v: unknown) => { sink += typeof v === "number" ? v : typeof v === "string" ? v.length : 1; };
+      const consume = (v: unknown) => {
+        sink += typeof v === "number" ? v : typeof v === "string" ? v.length : 1;
+      };
       ctx.log(`pfa: ${name} (${n} rows per op)`);
-      const compiled = await ctx.measure(`${name} compiled`, () => { for (let i = 0; i < n; i++) consume(engine.action(rows[i])); });
-      const walked = await ctx.measure(`${name} walker`, () => { for (let i = 0; i < n; i++) consume(walker.action(rows[i])); });
+      const compiled = await ctx.measure(`${name} compiled`, () => {
+        for (let i = 0; i < n; i++) consume(engine.action(rows[i]));
+      });
+      const walked = await ctx.measure(`${name} walker`, () => {
+        for (let i = 0; i < n; i++) consume(walker.action(rows[i]));
+      });
       results.push({ case: `${name}: compiled`, n, ...compiled, elementsPerSec: n / (compiled.medianMs / 1e3) });
       results.push({ case: `${name}: walker`, n, ...walked, elementsPerSec: n / (walked.medianMs / 1e3) });
       ratios[`compiled/walker@${name}`] = Number((walked.medianMs / compiled.medianMs).toPrecision(4));

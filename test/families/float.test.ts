@@ -42,20 +42,28 @@ const rows: Record<string, unknown>[] = [
   // 0 (0 / 0), gives the interpreter a NaN *value*, which the kernel's NaN-is-missing encoding
   // reports as missing, in double as in float; these rows stay in range.
   ...xyRows.map((r) => (r.y === -1e300 ? { ...r, y: -1e3 } : r)),
-  { x: 0.3, y: 0.7, z: "a" }, { x: 1.1, y: -2.2, z: "b" }, { x: 3.3, y: 0.01, z: "c" }, { x: 0.49, y: 0.51, z: "a" },
-  { x: 123.456, y: -0.333, z: "b" }, { x: 0.5, y: 1.5, z: "c" }, { x: 2.0000001, y: 1e-7, z: "a" },
+  { x: 0.3, y: 0.7, z: "a" },
+  { x: 1.1, y: -2.2, z: "b" },
+  { x: 3.3, y: 0.01, z: "c" },
+  { x: 0.49, y: 0.51, z: "a" },
+  { x: 123.456, y: -0.333, z: "b" },
+  { x: 0.5, y: 1.5, z: "c" },
+  { x: 2.0000001, y: 1e-7, z: "a" },
 ];
 
 const LT = (f: string, v: string) => `<SimplePredicate field="${f}" operator="lessThan" value="${v}"/>`;
 const GE = (f: string, v: string) => `<SimplePredicate field="${f}" operator="greaterOrEqual" value="${v}"/>`;
-const LT_OR_MISSING = (f: string, v: string) => `<CompoundPredicate booleanOperator="or">${LT(f, v)}<SimplePredicate field="${f}" operator="isMissing"/></CompoundPredicate>`;
-const GE_OR_MISSING = (f: string, v: string) => `<CompoundPredicate booleanOperator="or">${GE(f, v)}<SimplePredicate field="${f}" operator="isMissing"/></CompoundPredicate>`;
+const LT_OR_MISSING = (f: string, v: string) =>
+  `<CompoundPredicate booleanOperator="or">${LT(f, v)}<SimplePredicate field="${f}" operator="isMissing"/></CompoundPredicate>`;
+const GE_OR_MISSING = (f: string, v: string) =>
+  `<CompoundPredicate booleanOperator="or">${GE(f, v)}<SimplePredicate field="${f}" operator="isMissing"/></CompoundPredicate>`;
 
 /** A regression tree as jpmml-xgboost writes it: float, returnLastPrediction, missing values sent one way. */
 function xgbTree(k: number, target: string): string {
   const s = (v: number) => (v * 0.1 + k * 0.0137).toPrecision(9);
   const [a, b] = k % 2 === 0 ? [LT_OR_MISSING("x", "0.45"), GE("x", "0.45")] : [LT("x", "0.45"), GE_OR_MISSING("x", "0.45")];
-  const [c, d] = k % 3 === 0 ? [LT_OR_MISSING("y", `${0.5 + k * 0.1}`), GE("y", `${0.5 + k * 0.1}`)] : [LT("y", `${0.5 + k * 0.1}`), GE_OR_MISSING("y", `${0.5 + k * 0.1}`)];
+  const [c, d] =
+    k % 3 === 0 ? [LT_OR_MISSING("y", `${0.5 + k * 0.1}`), GE("y", `${0.5 + k * 0.1}`)] : [LT("y", `${0.5 + k * 0.1}`), GE_OR_MISSING("y", `${0.5 + k * 0.1}`)];
   return `<Segment id="${k + 1}"><True/><TreeModel functionName="regression" mathContext="float" missingValueStrategy="none" noTrueChildStrategy="returnLastPrediction" splitCharacteristic="binarySplit">
   <MiningSchema><MiningField name="x"/><MiningField name="y"/>${target ? `<MiningField name="${target}" usageType="target"/>` : ""}</MiningSchema>
   <Node score="${s(0)}"><True/>
@@ -73,9 +81,11 @@ function boosted(n: number, output: string, offset = 0, targets = `<Targets><Tar
   <Segmentation multipleModelMethod="sum">${Array.from({ length: n }, (_x, k) => xgbTree(k + offset, "")).join("\n")}</Segmentation></MiningModel>`;
 }
 
-describeEachBackend("mathContext=\"float\" models (JPMML FloatValue) give the interpreter's bits", (backend) => {
+describeEachBackend('mathContext="float" models (JPMML FloatValue) give the interpreter\'s bits', (backend) => {
   it("jpmml-xgboost binary classification: float sum of trees, then a float logit RegressionModel in a modelChain", async () => {
-    const doc = pmml(FLOAT_FIELDS, `<MiningModel functionName="classification" mathContext="float">
+    const doc = pmml(
+      FLOAT_FIELDS,
+      `<MiningModel functionName="classification" mathContext="float">
   <MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="t" usageType="target"/></MiningSchema>
   <Output><OutputField name="pyes" feature="probability" value="yes" dataType="float"/><OutputField name="pno" feature="probability" value="no" dataType="float"/><OutputField name="pred" feature="predictedValue"/></Output>
   <Segmentation multipleModelMethod="modelChain">
@@ -85,12 +95,15 @@ describeEachBackend("mathContext=\"float\" models (JPMML FloatValue) give the in
       <RegressionTable intercept="0.0" targetCategory="yes"><NumericPredictor name="xgbValue" coefficient="1.0"/></RegressionTable>
       <RegressionTable intercept="0.0" targetCategory="no"/>
     </RegressionModel></Segment>
-  </Segmentation></MiningModel>`);
+  </Segmentation></MiningModel>`,
+    );
     await expectSameAsInterpreter(backend, doc, rows);
   });
 
   it("jpmml-xgboost multiclass: one float sum per class, then a float softmax RegressionModel", async () => {
-    const doc = pmml(FLOAT_FIELDS, `<MiningModel functionName="classification" mathContext="float">
+    const doc = pmml(
+      FLOAT_FIELDS,
+      `<MiningModel functionName="classification" mathContext="float">
   <MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="c" usageType="target"/></MiningSchema>
   <Output><OutputField name="p0" feature="probability" value="0"/><OutputField name="p2" feature="probability" value="2"/><OutputField name="pred" feature="predictedValue"/></Output>
   <Segmentation multipleModelMethod="modelChain">
@@ -99,12 +112,17 @@ describeEachBackend("mathContext=\"float\" models (JPMML FloatValue) give the in
       <MiningSchema>${[0, 1, 2].map((k) => `<MiningField name="xgbValue(${k})"/>`).join("")}<MiningField name="c" usageType="target"/></MiningSchema>
       ${[0, 1, 2].map((k) => `<RegressionTable intercept="0.0" targetCategory="${k}"><NumericPredictor name="xgbValue(${k})" coefficient="1.0"/></RegressionTable>`).join("\n")}
     </RegressionModel></Segment>
-  </Segmentation></MiningModel>`);
+  </Segmentation></MiningModel>`,
+    );
     await expectSameAsInterpreter(backend, doc, rows);
   });
 
   it("jpmml-xgboost regression: float sum of trees with base score and clamping Targets", async () => {
-    for (const targets of [`<Targets><Target field="r" rescaleConstant="0.5"/></Targets>`, `<Targets><Target field="r" min="-0.3" max="0.7" rescaleFactor="1.1" rescaleConstant="0.1" castInteger="round"/></Targets>`, `<Targets><Target field="r" rescaleFactor="0.3"><TargetValue defaultValue="0.1"/></Target></Targets>`]) {
+    for (const targets of [
+      `<Targets><Target field="r" rescaleConstant="0.5"/></Targets>`,
+      `<Targets><Target field="r" min="-0.3" max="0.7" rescaleFactor="1.1" rescaleConstant="0.1" castInteger="round"/></Targets>`,
+      `<Targets><Target field="r" rescaleFactor="0.3"><TargetValue defaultValue="0.1"/></Target></Targets>`,
+    ]) {
       const doc = pmml(FLOAT_FIELDS, boosted(12, "", 0, targets).replace("</MiningSchema>", `<MiningField name="r" usageType="target"/></MiningSchema>`));
       await expectSameAsInterpreter(backend, doc, rows);
     }
@@ -112,15 +130,27 @@ describeEachBackend("mathContext=\"float\" models (JPMML FloatValue) give the in
 
   for (const method of ["sum", "weightedSum", "average", "weightedAverage"]) {
     it(`float tree ensemble ${method} (double inputs, float leaves and weights)`, async () => {
-      const trees = Array.from({ length: 6 }, (_x, k) => xgbTree(k, "r").replace(`<Segment id="${k + 1}">`, `<Segment id="${k + 1}" weight="${(0.3 + k * 0.17).toFixed(2)}">`));
-      const doc = pmml(xyFields, `<MiningModel functionName="regression" mathContext="float">
+      const trees = Array.from({ length: 6 }, (_x, k) =>
+        xgbTree(k, "r").replace(`<Segment id="${k + 1}">`, `<Segment id="${k + 1}" weight="${(0.3 + k * 0.17).toFixed(2)}">`),
+      );
+      const doc = pmml(
+        xyFields,
+        `<MiningModel functionName="regression" mathContext="float">
   <MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="r" usageType="target"/></MiningSchema>
-  <Segmentation multipleModelMethod="${method}">${trees.join("\n")}</Segmentation></MiningModel>`);
+  <Segmentation multipleModelMethod="${method}">${trees.join("\n")}</Segmentation></MiningModel>`,
+      );
       await expectSameAsInterpreter(backend, doc, rows);
       // Double trees in a float MiningModel: each segment value is rounded to float before the sum.
-      await expectSameAsInterpreter(backend, doc.replace(/<TreeModel functionName="regression" mathContext="float"/g, `<TreeModel functionName="regression"`), rows);
+      await expectSameAsInterpreter(
+        backend,
+        doc.replace(/<TreeModel functionName="regression" mathContext="float"/g, `<TreeModel functionName="regression"`),
+        rows,
+      );
       // Float trees in a double MiningModel: float leaves, double sums.
-      await backend.expectSameAnswers(doc.replace(`<MiningModel functionName="regression" mathContext="float">`, `<MiningModel functionName="regression">`), rows);
+      await backend.expectSameAnswers(
+        doc.replace(`<MiningModel functionName="regression" mathContext="float">`, `<MiningModel functionName="regression">`),
+        rows,
+      );
     });
   }
 
@@ -132,11 +162,17 @@ describeEachBackend("mathContext=\"float\" models (JPMML FloatValue) give the in
   for (const method of ["sum", "weightedSum", "average", "weightedAverage", "median", "weightedMedian"]) {
     it(`float MiningModel ${method} of float RegressionModels (segment predicates, missing predictions)`, async () => {
       const segs = [floatRegression(0.1, 0.3, -0.7), floatRegression(-0.3, 0.11, 1.3), floatRegression(0.7, 0.1, 0.1)];
-      const doc = pmml(xyFields, `<MiningModel functionName="regression" mathContext="float">
+      const doc = pmml(
+        xyFields,
+        `<MiningModel functionName="regression" mathContext="float">
   <MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="z"/><MiningField name="r" usageType="target"/></MiningSchema>
-  <Segmentation multipleModelMethod="${method}">${segs.map((s, k) => `<Segment id="s${k}" weight="${0.3 + k}">${k === 1 ? `<SimplePredicate field="z" operator="notEqual" value="c"/>` : "<True/>"}${s}</Segment>`).join("\n")}</Segmentation></MiningModel>`);
+  <Segmentation multipleModelMethod="${method}">${segs.map((s, k) => `<Segment id="s${k}" weight="${0.3 + k}">${k === 1 ? `<SimplePredicate field="z" operator="notEqual" value="c"/>` : "<True/>"}${s}</Segment>`).join("\n")}</Segmentation></MiningModel>`,
+      );
       await backend.expectSameAnswers(doc, rows);
-      await backend.expectSameAnswers(doc.replace(`multipleModelMethod="${method}"`, `multipleModelMethod="${method}" missingPredictionTreatment="skipSegment"`), rows);
+      await backend.expectSameAnswers(
+        doc.replace(`multipleModelMethod="${method}"`, `multipleModelMethod="${method}" missingPredictionTreatment="skipSegment"`),
+        rows,
+      );
     });
   }
 
@@ -147,11 +183,22 @@ describeEachBackend("mathContext=\"float\" models (JPMML FloatValue) give the in
     });
   }
 
-  const classTables = (n: number) => ["a", "b", "c"].slice(0, n).map((c, k) => `<RegressionTable intercept="${0.1 * (k + 1)}" targetCategory="${c}"><NumericPredictor name="x" coefficient="${0.3 - k * 0.2}"/><NumericPredictor name="y" coefficient="${k * 0.11 + 0.01}"/></RegressionTable>`).join("");
-  const classification = (method: string, n: number, optype = "") => pmml(xyFields.replace(`name="z" optype="categorical"`, `name="z" optype="${optype || "categorical"}"`), `<RegressionModel functionName="classification" normalizationMethod="${method}" mathContext="float">
+  const classTables = (n: number) =>
+    ["a", "b", "c"]
+      .slice(0, n)
+      .map(
+        (c, k) =>
+          `<RegressionTable intercept="${0.1 * (k + 1)}" targetCategory="${c}"><NumericPredictor name="x" coefficient="${0.3 - k * 0.2}"/><NumericPredictor name="y" coefficient="${k * 0.11 + 0.01}"/></RegressionTable>`,
+      )
+      .join("");
+  const classification = (method: string, n: number, optype = "") =>
+    pmml(
+      xyFields.replace(`name="z" optype="categorical"`, `name="z" optype="${optype || "categorical"}"`),
+      `<RegressionModel functionName="classification" normalizationMethod="${method}" mathContext="float">
   <MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="z" usageType="target"/></MiningSchema>
   <Output><OutputField name="pa" feature="probability" value="a"/><OutputField name="pb" feature="probability" value="b"/><OutputField name="pred" feature="predictedValue"/></Output>
-  ${classTables(n)}</RegressionModel>`);
+  ${classTables(n)}</RegressionModel>`,
+    );
   for (const method of ["softmax", "logit", "simplemax", "none"]) {
     it(`float multinomial classification normalizationMethod=${method}`, async () => {
       await backend.expectSameAnswers(classification(method, 3), rows);

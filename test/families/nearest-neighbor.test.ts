@@ -16,15 +16,25 @@ const training = `<TrainingInstances><InstanceFields>
 </InlineTable></TrainingInstances>`;
 const fields = xyFields + `<DataField name="id" optype="categorical" dataType="string"/>`;
 
-function knn(fn: string, target: string | null, attrs: string, measure: string, inputs = `<KNNInput field="x" fieldWeight="0.5"/><KNNInput field="y"/>`, output = `<OutputField name="id1" feature="entityId"/>`): string {
+function knn(
+  fn: string,
+  target: string | null,
+  attrs: string,
+  measure: string,
+  inputs = `<KNNInput field="x" fieldWeight="0.5"/><KNNInput field="y"/>`,
+  output = `<OutputField name="id1" feature="entityId"/>`,
+): string {
   const mining = `<MiningField name="x"/><MiningField name="y"/>${target ? `<MiningField name="${target}" usageType="target"/>` : ""}`;
-  return pmml(fields, `<NearestNeighborModel functionName="${fn}" ${attrs} ${fn === "clustering" ? `instanceIdVariable="id"` : ""}>
+  return pmml(
+    fields,
+    `<NearestNeighborModel functionName="${fn}" ${attrs} ${fn === "clustering" ? `instanceIdVariable="id"` : ""}>
   <MiningSchema>${mining}</MiningSchema>
   <Output>${output}</Output>
   ${training}
   <ComparisonMeasure kind="distance">${measure}</ComparisonMeasure>
   <KNNInputs>${inputs}</KNNInputs>
-</NearestNeighborModel>`);
+</NearestNeighborModel>`,
+  );
 }
 
 const measures = ["<euclidean/>", "<squaredEuclidean/>", "<cityBlock/>", "<chebychev/>", `<minkowski p-parameter="3"/>`];
@@ -41,8 +51,17 @@ describeEachBackend("NearestNeighborModel gives the interpreter's answers", (bac
     for (const method of ["majorityVote", "weightedMajorityVote"]) {
       for (const k of [1, 2, 3, 4, 6]) {
         it(`classification ${method} k=${k} ${m} (ties)`, async () => {
-          await backend.expectSameAnswers(knn("classification", "t", `numberOfNeighbors="${k}" categoricalScoringMethod="${method}"`, m, undefined,
-            `<OutputField name="p" feature="predictedValue"/><OutputField name="id1" feature="entityId"/>`), xyRows);
+          await backend.expectSameAnswers(
+            knn(
+              "classification",
+              "t",
+              `numberOfNeighbors="${k}" categoricalScoringMethod="${method}"`,
+              m,
+              undefined,
+              `<OutputField name="p" feature="predictedValue"/><OutputField name="id1" feature="entityId"/>`,
+            ),
+            xyRows,
+          );
         });
       }
     }
@@ -51,10 +70,27 @@ describeEachBackend("NearestNeighborModel gives the interpreter's answers", (bac
     });
   }
   it("compare functions gaussSim/delta/equal and a threshold", async () => {
-    await backend.expectSameAnswers(knn("classification", "t", `numberOfNeighbors="3" categoricalScoringMethod="weightedMajorityVote" threshold="0.5"`, "<squaredEuclidean/>",
-      `<KNNInput field="x" compareFunction="gaussSim" similarityScale="2"/><KNNInput field="y" compareFunction="delta" fieldWeight="3"/>`), xyRows);
-    await backend.expectSameAnswers(knn("classification", "t", `numberOfNeighbors="3"`, `<cityBlock/>`,
-      `<KNNInput field="x" compareFunction="equal"/><KNNInput field="y"/>`, `<OutputField name="p" feature="predictedValue"/>`), xyRows);
+    await backend.expectSameAnswers(
+      knn(
+        "classification",
+        "t",
+        `numberOfNeighbors="3" categoricalScoringMethod="weightedMajorityVote" threshold="0.5"`,
+        "<squaredEuclidean/>",
+        `<KNNInput field="x" compareFunction="gaussSim" similarityScale="2"/><KNNInput field="y" compareFunction="delta" fieldWeight="3"/>`,
+      ),
+      xyRows,
+    );
+    await backend.expectSameAnswers(
+      knn(
+        "classification",
+        "t",
+        `numberOfNeighbors="3"`,
+        `<cityBlock/>`,
+        `<KNNInput field="x" compareFunction="equal"/><KNNInput field="y"/>`,
+        `<OutputField name="p" feature="predictedValue"/>`,
+      ),
+      xyRows,
+    );
   });
   it("probability and confidence OutputFields of a vote (nyoka's kNN classifiers write them)", async () => {
     await backend.expectSameAnswers(voteWithProbabilities(), xyRows);
@@ -64,14 +100,23 @@ describeEachBackend("NearestNeighborModel gives the interpreter's answers", (bac
 describe("compiled k-NN vote probability fields", () => {
   it("are missing: the vote's result has no distribution", () => {
     const { results } = new CompiledScorer(compilePipeline(parsePmml(voteWithProbabilities()))).scoreRows(xyRows.slice(0, 2));
-    expect(results.map((r) => [r?.pyes, r?.pno, r?.pw, r?.cf])).toEqual([[null, null, null, null], [null, null, null, null]]);
+    expect(results.map((r) => [r?.pyes, r?.pno, r?.pw, r?.cf])).toEqual([
+      [null, null, null, null],
+      [null, null, null, null],
+    ]);
   });
 });
 
 describe("a compiled NearestNeighborModel survives the artifact round trip", () => {
   it("round-trips through serializeCompiled/deserializeCompiled", () => {
-    const doc = knn("classification", "t", `numberOfNeighbors="3" categoricalScoringMethod="weightedMajorityVote"`, "<euclidean/>", undefined,
-      `<OutputField name="p" feature="predictedValue"/><OutputField name="id1" feature="entityId"/>`);
+    const doc = knn(
+      "classification",
+      "t",
+      `numberOfNeighbors="3" categoricalScoringMethod="weightedMajorityVote"`,
+      "<euclidean/>",
+      undefined,
+      `<OutputField name="p" feature="predictedValue"/><OutputField name="id1" feature="entityId"/>`,
+    );
     const compiled = compilePipeline(parsePmml(doc));
     const artifact = serializeCompiled(compiled);
     expect(artifact).toBeDefined();
@@ -84,6 +129,12 @@ describe("a compiled NearestNeighborModel survives the artifact round trip", () 
 });
 
 function voteWithProbabilities(): string {
-  return knn("classification", "t", `numberOfNeighbors="3"`, "<euclidean/>", undefined,
-    `<OutputField name="pyes" feature="probability" value="yes"/><OutputField name="pno" feature="probability" value="no" dataType="double"/><OutputField name="pw" feature="probability"/><OutputField name="cf" feature="confidence" value="yes"/><OutputField name="p" feature="predictedValue"/>`);
+  return knn(
+    "classification",
+    "t",
+    `numberOfNeighbors="3"`,
+    "<euclidean/>",
+    undefined,
+    `<OutputField name="pyes" feature="probability" value="yes"/><OutputField name="pno" feature="probability" value="no" dataType="double"/><OutputField name="pw" feature="probability"/><OutputField name="cf" feature="confidence" value="yes"/><OutputField name="p" feature="predictedValue"/>`,
+  );
 }

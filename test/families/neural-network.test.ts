@@ -9,7 +9,10 @@ const inputs = `<NeuralInputs>
 
 describeEachBackend("NeuralNetwork gives the interpreter's answers (§NeuralNetwork)", (backend) => {
   it("a Con reading an earlier neuron of its own layer (before normalisation) and a neuron id defined twice (the later one is read)", async () => {
-    await backend.expectSameAnswers(pmml(xyFields, `<NeuralNetwork functionName="classification" activationFunction="tanh">
+    await backend.expectSameAnswers(
+      pmml(
+        xyFields,
+        `<NeuralNetwork functionName="classification" activationFunction="tanh">
 <MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="t" usageType="target"/></MiningSchema>
 <Output><OutputField name="Pyes" feature="probability" value="yes"/><OutputField name="id" feature="entityId"/></Output>
 ${inputs}
@@ -25,11 +28,17 @@ ${inputs}
 <NeuralOutputs>
   <NeuralOutput outputNeuron="o1"><DerivedField optype="categorical" dataType="string"><NormDiscrete field="t" value="yes"/></DerivedField></NeuralOutput>
   <NeuralOutput outputNeuron="o2"><DerivedField optype="categorical" dataType="string"><NormDiscrete field="t" value="no"/></DerivedField></NeuralOutput>
-</NeuralOutputs></NeuralNetwork>`), xyRows);
+</NeuralOutputs></NeuralNetwork>`,
+      ),
+      xyRows,
+    );
   });
 
   it("radialBasis with widths from the neuron and the layer, regression through NormContinuous", async () => {
-    await backend.expectSameAnswers(pmml(xyFields, `<NeuralNetwork functionName="regression" activationFunction="identity" altitude="1.5">
+    await backend.expectSameAnswers(
+      pmml(
+        xyFields,
+        `<NeuralNetwork functionName="regression" activationFunction="identity" altitude="1.5">
 <MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="r" usageType="target"/></MiningSchema>
 ${inputs}
 <NeuralLayer activationFunction="radialBasis" width="2">
@@ -39,6 +48,9 @@ ${inputs}
 <NeuralLayer><Neuron id="o" bias="0.25"><Con from="r1" weight="1"/><Con from="r2" weight="-2"/></Neuron></NeuralLayer>
 <NeuralOutputs><NeuralOutput outputNeuron="o"><DerivedField optype="continuous" dataType="double">
   <NormContinuous field="r"><LinearNorm orig="0" norm="0"/><LinearNorm orig="5" norm="0.5"/><LinearNorm orig="20" norm="1"/></NormContinuous>
-</DerivedField></NeuralOutput></NeuralOutputs></NeuralNetwork>`), xyRows);
+</DerivedField></NeuralOutput></NeuralOutputs></NeuralNetwork>`,
+      ),
+      xyRows,
+    );
   });
 });

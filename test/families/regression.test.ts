@@ -14,23 +14,30 @@ const fields = `<DataField name="x" optype="continuous" dataType="double"/>
 const probabilities = (cats: string[]) => `<Output>${cats.map((c) => `<OutputField name="p${c}" feature="probability" value="${c}"/>`).join("")}</Output>`;
 
 function classifier(norm: string, target: string, mining: string, tables: string, cats: string[]): string {
-  return pmml(fields, `<RegressionModel functionName="classification" normalizationMethod="${norm}">
+  return pmml(
+    fields,
+    `<RegressionModel functionName="classification" normalizationMethod="${norm}">
 <MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="z"/><MiningField name="${target}" usageType="target"${mining}/></MiningSchema>
-${probabilities(cats)}${tables}</RegressionModel>`);
+${probabilities(cats)}${tables}</RegressionModel>`,
+  );
 }
 
 const table = (cat: string, intercept: number, cx: number, cy: number) =>
   `<RegressionTable intercept="${intercept}" targetCategory="${cat}"><NumericPredictor name="x" coefficient="${cx}"/><NumericPredictor name="y" coefficient="${cy}"/>` +
   `<CategoricalPredictor name="z" value="b" coefficient="0.3"/><PredictorTerm coefficient="0.01"><FieldRef field="x"/><FieldRef field="y"/></PredictorTerm></RegressionTable>`;
 
-const ORDINAL = table("low", -1.25, 0.4, -0.2) + table("mid", 0.5, 0.4, -0.2) + table("high", 2, 0.4, -0.2) + `<RegressionTable intercept="0" targetCategory="top"/>`;
+const ORDINAL =
+  table("low", -1.25, 0.4, -0.2) + table("mid", 0.5, 0.4, -0.2) + table("high", 2, 0.4, -0.2) + `<RegressionTable intercept="0" targetCategory="top"/>`;
 const THREE = table("A", 0.7, 0.3, 0.1) + table("B", -0.2, -0.5, 0.25) + `<RegressionTable intercept="0" targetCategory="C"/>`;
 const rows = [...xyRows, { x: 1e-16, y: 1e-16, z: "a" }, { x: 40, y: -40, z: "b" }];
 
 /** x + y + 1: the sum's order shows at 2^-53. */
-const sumDoc = pmml(fields, `<RegressionModel functionName="regression">
+const sumDoc = pmml(
+  fields,
+  `<RegressionModel functionName="regression">
 <MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="r" usageType="target"/></MiningSchema>
-<RegressionTable intercept="1"><NumericPredictor name="x" coefficient="1"/><NumericPredictor name="y" coefficient="1"/></RegressionTable></RegressionModel>`);
+<RegressionTable intercept="1"><NumericPredictor name="x" coefficient="1"/><NumericPredictor name="y" coefficient="1"/></RegressionTable></RegressionModel>`,
+);
 
 describeEachBackend("RegressionModel gives the interpreter's answers (JPMML dispatch)", (backend) => {
   for (const method of ["none", "logit", "probit", "cloglog", "loglog", "cauchit"]) {

@@ -3,11 +3,14 @@ import { pmml, xyFields, xyRows } from "../../packages/compile-js/src/families/s
 import { describeEachBackend } from "../each-backend.ts";
 
 function ruleSet(attrs: string): string {
-  return pmml(xyFields, `<RuleSetModel functionName="classification">
+  return pmml(
+    xyFields,
+    `<RuleSetModel functionName="classification">
 <MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="t" usageType="target"/></MiningSchema>
 <RuleSet ${attrs}><RuleSelectionMethod criterion="firstHit"/>
 <SimpleRule score="yes" confidence="0.9"><SimplePredicate field="x" operator="greaterThan" value="1"/></SimpleRule>
-</RuleSet></RuleSetModel>`);
+</RuleSet></RuleSetModel>`,
+  );
 }
 
 describeEachBackend("RuleSetModel defaults (JPMML RuleSetModelEvaluator)", (backend) => {
@@ -19,7 +22,9 @@ describeEachBackend("RuleSetModel defaults (JPMML RuleSetModelEvaluator)", (back
 });
 
 function weightedRuleSet(criterion: string): string {
-  return pmml(xyFields, `<RuleSetModel functionName="classification">
+  return pmml(
+    xyFields,
+    `<RuleSetModel functionName="classification">
 <MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="z"/><MiningField name="t" usageType="target"/></MiningSchema>
 <Output><OutputField name="rule" feature="entityId"/></Output>
 <RuleSet defaultScore="no" defaultConfidence="0.3"><RuleSelectionMethod criterion="${criterion}"/>
@@ -30,7 +35,8 @@ function weightedRuleSet(criterion: string): string {
 </CompoundRule>
 <SimpleRule id="r4" score="no" weight="0.2" confidence="0.9"><SimplePredicate field="y" operator="greaterOrEqual" value="2"/></SimpleRule>
 <SimpleRule id="r5" score="yes" weight="0.5" confidence="0.6"><SimplePredicate field="x" operator="lessThan" value="1"/></SimpleRule>
-</RuleSet></RuleSetModel>`);
+</RuleSet></RuleSetModel>`,
+  );
 }
 
 describeEachBackend("RuleSetModel weighted criteria (§RuleSelectionMethod) give the interpreter's answers", (backend) => {

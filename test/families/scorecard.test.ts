@@ -7,7 +7,9 @@ const output = `<Output><OutputField name="score" feature="predictedValue"/>
 <OutputField name="rc1" feature="reasonCode" rank="1"/><OutputField name="rc2" feature="reasonCode" rank="2"/><OutputField name="rc3" feature="reasonCode" rank="3"/></Output>`;
 
 function scorecard(algorithm: string, complete: boolean): string {
-  return pmml(xyFields, `<Scorecard functionName="regression" initialScore="10" useReasonCodes="true" reasonCodeAlgorithm="${algorithm}" baselineScore="2">${mining}${output}
+  return pmml(
+    xyFields,
+    `<Scorecard functionName="regression" initialScore="10" useReasonCodes="true" reasonCodeAlgorithm="${algorithm}" baselineScore="2">${mining}${output}
 <Characteristics>
   <Characteristic name="cx" reasonCode="RX" baselineScore="1">
     <Attribute partialScore="-2"><SimplePredicate field="x" operator="lessThan" value="0"/></Attribute>
@@ -25,7 +27,8 @@ function scorecard(algorithm: string, complete: boolean): string {
     <Attribute partialScore="2"><SimplePredicate field="y" operator="greaterThan" value="1"/></Attribute>
     <Attribute partialScore="-1"><True/></Attribute>
   </Characteristic>
-</Characteristics></Scorecard>`);
+</Characteristics></Scorecard>`,
+  );
 }
 
 describeEachBackend("Scorecard gives the interpreter's answers (§Scorecard, reason codes)", (backend) => {
@@ -41,7 +44,9 @@ describeEachBackend("Scorecard gives the interpreter's answers (§Scorecard, rea
 
 describeEachBackend("Scorecard faults fail only the rows that choose the Attribute (§Scorecard)", (backend) => {
   it("an Attribute without reason code (the parser refuses one without partial score): after its ComplexPartialScore, a missing one first", async () => {
-    const text = pmml(xyFields, `<Scorecard functionName="regression" initialScore="1" useReasonCodes="true" baselineScore="0">${mining}${output}
+    const text = pmml(
+      xyFields,
+      `<Scorecard functionName="regression" initialScore="1" useReasonCodes="true" baselineScore="0">${mining}${output}
 <Characteristics>
   <Characteristic name="cx" reasonCode="RX">
     <Attribute partialScore="2"><True/></Attribute>
@@ -52,7 +57,8 @@ describeEachBackend("Scorecard faults fail only the rows that choose the Attribu
       <ComplexPartialScore><Apply function="*"><FieldRef field="x"/><Constant>2</Constant></Apply></ComplexPartialScore></Attribute>
     <Attribute partialScore="0" reasonCode="RY"><True/></Attribute>
   </Characteristic>
-</Characteristics></Scorecard>`);
+</Characteristics></Scorecard>`,
+    );
     await backend.expectSameAnswers(text, [...xyRows, { x: null, y: 1, z: "a" }, { x: 1, y: -1, z: "a" }]);
   });
 });

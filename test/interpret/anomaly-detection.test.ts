@@ -74,7 +74,12 @@ describe("AnomalyDetectionModel (PMML 4.4 §AnomalyDetectionModel)", () => {
   });
 
   it("iforest: the sample size may come from ParameterList/Parameter training_data_count (R pmml before 4.4)", () => {
-    const p = parsePmml(doc(`algorithmType="iforest"`, forest, "").replace("<MiningModel", `<ParameterList><Parameter name="training_data_count" value="30"/></ParameterList><MiningModel`));
+    const p = parsePmml(
+      doc(`algorithmType="iforest"`, forest, "").replace(
+        "<MiningModel",
+        `<ParameterList><Parameter name="training_data_count" value="30"/></ParameterList><MiningModel`,
+      ),
+    );
     expect(interpret(p, { x: 1, y: 9 }).anomalyScore).toBeCloseTo(Math.pow(2, -1 / averagePathLength(30)), 12);
   });
 

@@ -35,13 +35,15 @@ describe("AssociationModel", () => {
   const basket = { transaction: "t1", item: ["Cracker", "Water"] };
 
   it("recommendation: rules whose antecedent is in the input, ranked by confidence (default), descending", () => {
-    const text = transactional([
-      field("first", 'feature="ruleValue" ruleFeature="ruleId" algorithm="recommendation" rank="1"'),
-      field("second", 'feature="ruleValue" algorithm="recommendation" ruleFeature="ruleId" rank="2"'),
-      field("third", 'feature="ruleValue" algorithm="recommendation" ruleFeature="ruleId" rank="3"'),
-      field("fourth", 'feature="ruleValue" algorithm="recommendation" ruleFeature="ruleId" rank="4"'),
-      field("consequent", 'algorithm="recommendation" feature="ruleValue" rank="1"'),
-    ].join(""));
+    const text = transactional(
+      [
+        field("first", 'feature="ruleValue" ruleFeature="ruleId" algorithm="recommendation" rank="1"'),
+        field("second", 'feature="ruleValue" algorithm="recommendation" ruleFeature="ruleId" rank="2"'),
+        field("third", 'feature="ruleValue" algorithm="recommendation" ruleFeature="ruleId" rank="3"'),
+        field("fourth", 'feature="ruleValue" algorithm="recommendation" ruleFeature="ruleId" rank="4"'),
+        field("consequent", 'algorithm="recommendation" feature="ruleValue" rank="1"'),
+      ].join(""),
+    );
     expect(interpret(parsePmml(text), basket)).toEqual({ first: "R1", second: "R3", third: "R2", fourth: null, consequent: ["Coke"] });
   });
 
@@ -56,11 +58,19 @@ describe("AssociationModel", () => {
   });
 
   it("transactional Items with a field need a category; an AssociationModel refuses target fields", () => {
-    const noCategory = transactional(field("ids", 'feature="ruleId" isMultiValued="1" rank="0"')).replace('<Item id="1" value="Cracker"/>', '<Item id="1" value="Cracker" field="item"/>');
+    const noCategory = transactional(field("ids", 'feature="ruleId" isMultiValued="1" rank="0"')).replace(
+      '<Item id="1" value="Cracker"/>',
+      '<Item id="1" value="Cracker" field="item"/>',
+    );
     expect(() => interpret(parsePmml(noCategory), basket)).toThrow(SchemaError);
-    const withCategory = transactional(field("ids", 'feature="ruleId" isMultiValued="1" rank="0"')).replace('<Item id="1" value="Cracker"/>', '<Item id="1" value="Crackers" field="item" category="Cracker"/>');
+    const withCategory = transactional(field("ids", 'feature="ruleId" isMultiValued="1" rank="0"')).replace(
+      '<Item id="1" value="Cracker"/>',
+      '<Item id="1" value="Crackers" field="item" category="Cracker"/>',
+    );
     expect(interpret(parsePmml(withCategory), basket).ids).toEqual(["R1", "R2"]);
-    const target = transactional(field("ids", 'feature="ruleId"')).replace('<MiningField name="item"/>', '<MiningField name="item"/><MiningField name="y" usageType="target"/>').replace("</DataDictionary>", '<DataField name="y" optype="continuous" dataType="double"/></DataDictionary>');
+    const target = transactional(field("ids", 'feature="ruleId"'))
+      .replace('<MiningField name="item"/>', '<MiningField name="item"/><MiningField name="y" usageType="target"/>')
+      .replace("</DataDictionary>", '<DataField name="y" optype="continuous" dataType="double"/></DataDictionary>');
     expect(() => parsePmml(target)).toThrow(SchemaError);
   });
 
@@ -70,19 +80,27 @@ describe("AssociationModel", () => {
   });
 
   it("rankBasis and rankOrder choose the ordering; isMultiValued with rank n returns the first n", () => {
-    const text = transactional([
-      field("bySupport", 'feature="ruleValue" ruleFeature="ruleId" algorithm="recommendation" rankBasis="support" isMultiValued="1" rank="2"'),
-      field("leastLift", 'feature="ruleValue" ruleFeature="lift" algorithm="recommendation" rankBasis="lift" rankOrder="ascending"'),
-      field("antecedent", 'feature="ruleValue" ruleFeature="antecedent" algorithm="recommendation" rankBasis="leverage" rankOrder="ascending"'),
-    ].join(""));
+    const text = transactional(
+      [
+        field("bySupport", 'feature="ruleValue" ruleFeature="ruleId" algorithm="recommendation" rankBasis="support" isMultiValued="1" rank="2"'),
+        field("leastLift", 'feature="ruleValue" ruleFeature="lift" algorithm="recommendation" rankBasis="lift" rankOrder="ascending"'),
+        field("antecedent", 'feature="ruleValue" ruleFeature="antecedent" algorithm="recommendation" rankBasis="leverage" rankOrder="ascending"'),
+      ].join(""),
+    );
     expect(interpret(parsePmml(text), basket)).toEqual({ bySupport: ["R3", "R1"], leastLift: 1.1, antecedent: ["Cracker", "Water"] });
   });
 
   it("the PMML 4.0 features confidence, support, lift, leverage, entityId answer for the top rule", () => {
-    const text = transactional([
-      field("c", 'feature="confidence"'), field("s", 'feature="support"'), field("l", 'feature="lift"'),
-      field("v", 'feature="leverage"'), field("id", 'feature="entityId"'), field("a", 'feature="antecedent"'),
-    ].join(""));
+    const text = transactional(
+      [
+        field("c", 'feature="confidence"'),
+        field("s", 'feature="support"'),
+        field("l", 'feature="lift"'),
+        field("v", 'feature="leverage"'),
+        field("id", 'feature="entityId"'),
+        field("a", 'feature="antecedent"'),
+      ].join(""),
+    );
     expect(interpret(parsePmml(text), basket)).toEqual({ c: 1, s: 0.5, l: 2, v: 0.25, id: "R1", a: ["Cracker"] });
   });
 

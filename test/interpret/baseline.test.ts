@@ -24,28 +24,40 @@ function doc(tests: string): string {
 
 describe("BaselineModel (PMML 4.4 §BaselineModel)", () => {
   it("zValue: z = (x − μ) / σ under the Gaussian baseline; thresholds through Output", () => {
-    const p = parsePmml(doc(`<TestDistributions field="score" testStatistic="zValue"><Baseline><GaussianDistribution mean="550" variance="16"/></Baseline></TestDistributions>`));
+    const p = parsePmml(
+      doc(`<TestDistributions field="score" testStatistic="zValue"><Baseline><GaussianDistribution mean="550" variance="16"/></Baseline></TestDistributions>`),
+    );
     expect(interpret(p, { score: 558 })).toEqual({ z: 2, zValue: 2, alarm: false });
     expect(interpret(p, { score: 530 })).toEqual({ z: -5, zValue: -5, alarm: true });
   });
 
   it("zValue with Poisson (σ² = λ) and Uniform (σ² = (b − a)²/12) baselines", () => {
-    const poisson = parsePmml(doc(`<TestDistributions field="score" testStatistic="zValue"><Baseline><PoissonDistribution mean="4"/></Baseline></TestDistributions>`));
+    const poisson = parsePmml(
+      doc(`<TestDistributions field="score" testStatistic="zValue"><Baseline><PoissonDistribution mean="4"/></Baseline></TestDistributions>`),
+    );
     expect(interpret(poisson, { score: 8 }).z).toBe(2);
-    const uniform = parsePmml(doc(`<TestDistributions field="score" testStatistic="zValue"><Baseline><UniformDistribution lower="0" upper="12"/></Baseline></TestDistributions>`));
+    const uniform = parsePmml(
+      doc(`<TestDistributions field="score" testStatistic="zValue"><Baseline><UniformDistribution lower="0" upper="12"/></Baseline></TestDistributions>`),
+    );
     expect(interpret(uniform, { score: 12 }).z).toBeCloseTo(6 / Math.sqrt(12), 12);
   });
 
   it("a missing input gives a missing z", () => {
-    const p = parsePmml(doc(`<TestDistributions field="score" testStatistic="zValue"><Baseline><GaussianDistribution mean="0" variance="1"/></Baseline></TestDistributions>`));
+    const p = parsePmml(
+      doc(`<TestDistributions field="score" testStatistic="zValue"><Baseline><GaussianDistribution mean="0" variance="1"/></Baseline></TestDistributions>`),
+    );
     expect(interpret(p, { score: null }).z).toBeNull();
   });
 
   it("stream statistics (CUSUM, windowSize) and count-table tests throw UnsupportedFeatureError naming them", () => {
-    const cusum = doc(`<TestDistributions field="score" testStatistic="CUSUM" resetValue="0"><Baseline><GaussianDistribution mean="550.2" variance="48.2"/></Baseline><Alternate><GaussianDistribution mean="460.4" variance="39.2"/></Alternate></TestDistributions>`);
+    const cusum = doc(
+      `<TestDistributions field="score" testStatistic="CUSUM" resetValue="0"><Baseline><GaussianDistribution mean="550.2" variance="48.2"/></Baseline><Alternate><GaussianDistribution mean="460.4" variance="39.2"/></Alternate></TestDistributions>`,
+    );
     expect(() => parsePmml(cusum)).toThrow(UnsupportedFeatureError);
     expect(() => parsePmml(cusum)).toThrow(/CUSUM/);
-    const windowed = doc(`<TestDistributions field="score" testStatistic="zValue" windowSize="5"><Baseline><GaussianDistribution mean="0" variance="1"/></Baseline></TestDistributions>`);
+    const windowed = doc(
+      `<TestDistributions field="score" testStatistic="zValue" windowSize="5"><Baseline><GaussianDistribution mean="0" variance="1"/></Baseline></TestDistributions>`,
+    );
     expect(() => parsePmml(windowed)).toThrow(/windowSize/);
     const chi = doc(`<TestDistributions field="score" testStatistic="chiSquareDistribution"><Baseline><CountTable/></Baseline></TestDistributions>`);
     expect(() => parsePmml(chi)).toThrow(UnsupportedFeatureError);

@@ -49,29 +49,35 @@ describe("BayesianNetworkModel (PMML 4.4 §BayesianNetworkModel), exact inferenc
   const p = parsePmml(doc);
 
   it("all evidence observed: P(Rain | e) ∝ P(Rain)·P(Sprinkler | Rain)·P(Wet | Rain, Sprinkler)", () => {
-    const yes = 0.2 * 0.01 * 0.99, no = 0.8 * 0.4 * 0.9;
+    const yes = 0.2 * 0.01 * 0.99,
+      no = 0.8 * 0.4 * 0.9;
     const r = interpret(p, { Sprinkler: "on", Wet: "T", Temp: null });
     expect(r.p_yes).toBeCloseTo(yes / (yes + no), 12);
     expect(r.Rain).toBe("no");
   });
 
   it("an unobserved parent is summed out; an unobserved continuous leaf integrates to 1", () => {
-    const yes = 0.2 * (0.01 * 0.99 + 0.99 * 0.8), no = 0.8 * (0.4 * 0.9 + 0.6 * 0);
+    const yes = 0.2 * (0.01 * 0.99 + 0.99 * 0.8),
+      no = 0.8 * (0.4 * 0.9 + 0.6 * 0);
     const r = interpret(p, { Sprinkler: null, Wet: "T", Temp: null });
     expect(r.p_yes).toBeCloseTo(yes / (yes + no), 12);
   });
 
   it("an observed continuous node contributes its density given its parents", () => {
-    const yes = 0.2 * 0.99 * 0.8 * normal(12, 10, 4), no = 0.8 * 0.6 * 0 * normal(12, 20, 4);
+    const yes = 0.2 * 0.99 * 0.8 * normal(12, 10, 4),
+      no = 0.8 * 0.6 * 0 * normal(12, 20, 4);
     const r = interpret(p, { Sprinkler: "off", Wet: "T", Temp: 12 });
     expect(r.p_yes).toBeCloseTo(yes / (yes + no), 12);
     expect(r.Rain).toBe("yes");
     const r2 = interpret(p, { Sprinkler: null, Wet: null, Temp: 18 });
-    const y2 = 0.2 * normal(18, 10, 4), n2 = 0.8 * normal(18, 20, 4);
+    const y2 = 0.2 * normal(18, 10, 4),
+      n2 = 0.8 * normal(18, 20, 4);
     expect(r2.p_yes).toBeCloseTo(y2 / (y2 + n2), 12);
   });
 
   it("regression networks throw UnsupportedFeatureError", () => {
-    expect(() => interpret(parsePmml(doc.replace(`functionName="classification"`, `functionName="regression"`)), { Wet: "T" })).toThrow(UnsupportedFeatureError);
+    expect(() => interpret(parsePmml(doc.replace(`functionName="classification"`, `functionName="regression"`)), { Wet: "T" })).toThrow(
+      UnsupportedFeatureError,
+    );
   });
 });

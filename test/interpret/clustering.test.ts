@@ -4,11 +4,15 @@ import { correctlyRoundedExp, EvaluationError, SchemaError, UnsupportedFeatureEr
 
 /** A ClusteringModel document over numeric fields x, y (and whatever `extraFields` declares). */
 function clusteringDoc(body: string, opts: { fields?: string; mining?: string; output?: string; modelAttrs?: string } = {}): string {
-  const fields = opts.fields ?? `
+  const fields =
+    opts.fields ??
+    `
     <DataField name="x" optype="continuous" dataType="double"/>
     <DataField name="y" optype="continuous" dataType="double"/>`;
   const mining = opts.mining ?? `<MiningField name="x"/><MiningField name="y"/>`;
-  const output = opts.output ?? `
+  const output =
+    opts.output ??
+    `
       <OutputField name="id" feature="entityId" dataType="string"/>
       <OutputField name="clusterId" feature="clusterId" dataType="string"/>
       <OutputField name="predicted" feature="predictedValue" dataType="string"/>
@@ -90,9 +94,11 @@ describe("ClusteringModel (PMML 4.4 §ClusteringModel)", () => {
   it("invalid input under the default invalidValueTreatment returnInvalid is an EvaluationError; asMissing skips it", () => {
     const p = parsePmml(clusteringDoc(measure("<squaredEuclidean/>") + xyFields + twoClusters));
     expect(() => interpret(p, { x: "abc", y: 1 })).toThrow(EvaluationError);
-    const q = parsePmml(clusteringDoc(measure("<squaredEuclidean/>") + xyFields + twoClusters, {
-      mining: `<MiningField name="x" invalidValueTreatment="asMissing"/><MiningField name="y"/>`,
-    }));
+    const q = parsePmml(
+      clusteringDoc(measure("<squaredEuclidean/>") + xyFields + twoClusters, {
+        mining: `<MiningField name="x" invalidValueTreatment="asMissing"/><MiningField name="y"/>`,
+      }),
+    );
     expect(interpret(q, { x: "abc", y: 1 }).affinity).toBe(2);
   });
 
@@ -109,9 +115,11 @@ describe("ClusteringModel (PMML 4.4 §ClusteringModel)", () => {
     const fields = `<DataField name="color" optype="categorical" dataType="string"><Value value="red"/><Value value="blue"/></DataField>
       <DataField name="size" optype="continuous" dataType="double"/>`;
     const clusters = `<Cluster id="r"><Array n="2" type="string">red 1</Array></Cluster><Cluster id="b"><Array n="2" type="string">blue 1</Array></Cluster>`;
-    const doc = (fn: string) => clusteringDoc(measure("<cityBlock/>") + `<ClusteringField field="color" compareFunction="${fn}"/><ClusteringField field="size"/>` + clusters, {
-      fields, mining: `<MiningField name="color"/><MiningField name="size"/>`,
-    });
+    const doc = (fn: string) =>
+      clusteringDoc(measure("<cityBlock/>") + `<ClusteringField field="color" compareFunction="${fn}"/><ClusteringField field="size"/>` + clusters, {
+        fields,
+        mining: `<MiningField name="color"/><MiningField name="size"/>`,
+      });
     expect(interpret(parsePmml(doc("delta")), { color: "blue", size: 1 })).toMatchObject({ id: "b", affinity: 0 });
     expect(interpret(parsePmml(doc("equal")), { color: "blue", size: 1 })).toMatchObject({ id: "r", affinity: 0 });
     // An unseen category is invalid for the DataField (returnInvalid by default).
@@ -120,7 +128,9 @@ describe("ClusteringModel (PMML 4.4 §ClusteringModel)", () => {
 
   it("§Comparisons: compareFunction table reads the Matrix by the field's category order", () => {
     const fields = `<DataField name="c" optype="categorical" dataType="string"><Value value="lo"/><Value value="mid"/><Value value="hi"/></DataField>`;
-    const body = measure("<cityBlock/>") + `<ClusteringField field="c" compareFunction="table"><Comparisons>
+    const body =
+      measure("<cityBlock/>") +
+      `<ClusteringField field="c" compareFunction="table"><Comparisons>
         <Matrix kind="symmetric"><Array n="1">0</Array><Array n="2">1 0</Array><Array n="3">5 2 0</Array></Matrix>
       </Comparisons></ClusteringField>
       <Cluster id="L"><Array n="1" type="string">lo</Array></Cluster><Cluster id="H"><Array n="1" type="string">hi</Array></Cluster>`;
@@ -146,7 +156,9 @@ describe("ClusteringModel (PMML 4.4 §ClusteringModel)", () => {
     expect(at("<tanimoto/>")).toMatchObject({ id: "p", affinity: 3 / (1 + 2 * 1 + 2) });
     const bin = `<binarySimilarity c00-parameter="1" c01-parameter="0" c10-parameter="0" c11-parameter="2" d00-parameter="1" d01-parameter="1" d10-parameter="1" d11-parameter="1"/>`;
     expect(at(bin)).toMatchObject({ id: "p", affinity: (2 + 2) / 4 });
-    expect(() => at("<jaccard/>") && interpret(parsePmml(clusteringDoc(measure("<jaccard/>") + cf + clusters, { fields, mining })), { ...row, a: 2 })).toThrow(EvaluationError);
+    expect(() => at("<jaccard/>") && interpret(parsePmml(clusteringDoc(measure("<jaccard/>") + cf + clusters, { fields, mining })), { ...row, a: 2 })).toThrow(
+      EvaluationError,
+    );
   });
 
   it("§ClusteringField isCenterField=false: the field is not part of the centers", () => {
@@ -167,8 +179,9 @@ describe("ClusteringModel (PMML 4.4 §ClusteringModel)", () => {
   });
 
   it("distributionBased models and CenterFields are unsupported, by name", () => {
-    expect(() => parsePmml(clusteringDoc(measure("<euclidean/>") + xyFields + twoClusters, { modelAttrs: "" }).replace("centerBased", "distributionBased")))
-      .toThrow(UnsupportedFeatureError);
+    expect(() =>
+      parsePmml(clusteringDoc(measure("<euclidean/>") + xyFields + twoClusters, { modelAttrs: "" }).replace("centerBased", "distributionBased")),
+    ).toThrow(UnsupportedFeatureError);
     expect(() => parsePmml(clusteringDoc(`<CenterFields/>` + measure("<euclidean/>") + xyFields + twoClusters))).toThrow(/CenterFields/);
   });
 
@@ -185,22 +198,29 @@ describe("ClusteringModel (PMML 4.4 §ClusteringModel)", () => {
 
   it("OutputField affinity/entityId rules as JPMML's OutputUtil: positive ranks, descending only, unknown entities least optimal", () => {
     const out = (xml: string) => parsePmml(clusteringDoc(measure("<squaredEuclidean/>") + xyFields + twoClusters, { output: xml }));
-    const r = interpret(out(`
+    const r = interpret(
+      out(`
       <OutputField name="cid2" feature="clusterId" rank="2"/>
       <OutputField name="win2" feature="clusterAffinity" rank="2"/>
       <OutputField name="second" feature="clusterAffinity" value="a" rank="2"/>
       <OutputField name="unknown" feature="affinity" value="zzz"/>
-      <OutputField name="id2" feature="entityId" rank="2"/>`), { x: 1, y: 2 });
+      <OutputField name="id2" feature="entityId" rank="2"/>`),
+      { x: 1, y: 2 },
+    );
     expect(r).toEqual({ cid2: "a", win2: 5, second: 145, unknown: Infinity, id2: "b" });
     expect(() => interpret(out(`<OutputField name="e" feature="entityId" rank="0"/>`), { x: 1, y: 2 })).toThrow(SchemaError);
     expect(() => interpret(out(`<OutputField name="e" feature="affinity" rank="2" rankOrder="ascending"/>`), { x: 1, y: 2 })).toThrow(UnsupportedFeatureError);
-    const sim = parsePmml(clusteringDoc(measure("<jaccard/>") + xyFields + twoClusters.replace(/10 10/, "1 1"), { output: `<OutputField name="u" feature="affinity" value="zzz"/>` }));
+    const sim = parsePmml(
+      clusteringDoc(measure("<jaccard/>") + xyFields + twoClusters.replace(/10 10/, "1 1"), {
+        output: `<OutputField name="u" feature="affinity" value="zzz"/>`,
+      }),
+    );
     expect(interpret(sim, { x: 1, y: 0 })).toEqual({ u: 0 });
   });
 
   it("document refusals as JPMML: Targets are misplaced, functionName must be clustering", () => {
     const doc = clusteringDoc(measure("<euclidean/>") + xyFields + twoClusters);
-    expect(() => parsePmml(doc.replace("<Output>", "<Targets><Target field=\"x\"/></Targets><Output>"))).toThrow(SchemaError);
+    expect(() => parsePmml(doc.replace("<Output>", '<Targets><Target field="x"/></Targets><Output>'))).toThrow(SchemaError);
     expect(() => parsePmml(doc.replace('functionName="clustering"', 'functionName="regression"'))).toThrow(SchemaError);
   });
 });

@@ -27,20 +27,31 @@ function doc(kernel: string, rows = `<row><x1>0</x1><x2>0</x2><y>1</y></row><row
 
 /** The GP posterior for two training points, by the 2×2 inverse. */
 function posterior(k: (a: number[], b: number[]) => number, noise: number, xs: number[][], ys: number[], x: number[]) {
-  const a = k(xs[0], xs[0]) + noise, b = k(xs[0], xs[1]), d = k(xs[1], xs[1]) + noise;
+  const a = k(xs[0], xs[0]) + noise,
+    b = k(xs[0], xs[1]),
+    d = k(xs[1], xs[1]) + noise;
   const det = a * d - b * b;
-  const inv = [[d / det, -b / det], [-b / det, a / det]];
+  const inv = [
+    [d / det, -b / det],
+    [-b / det, a / det],
+  ];
   const ks = [k(x, xs[0]), k(x, xs[1])];
   const mean = ks[0] * (inv[0][0] * ys[0] + inv[0][1] * ys[1]) + ks[1] * (inv[1][0] * ys[0] + inv[1][1] * ys[1]);
   const quad = ks[0] * (inv[0][0] * ks[0] + inv[0][1] * ks[1]) + ks[1] * (inv[1][0] * ks[0] + inv[1][1] * ks[1]);
   return { mean, sd: Math.sqrt(k(x, x) + noise - quad) };
 }
 
-const xs = [[0, 0], [1, 2]], ys = [1, 3];
+const xs = [
+    [0, 0],
+    [1, 2],
+  ],
+  ys = [1, 3];
 
 describe("GaussianProcessModel (PMML 4.4 §GaussianProcessModel)", () => {
   it("ARD squared exponential: μ = k*ᵀ(K + σ²I)⁻¹y, sd = sqrt(k(x,x) + σ² − k*ᵀ(K + σ²I)⁻¹k*)", () => {
-    const p = parsePmml(doc(`<ARDSquaredExponentialKernel gamma="2" noiseVariance="0.1"><Lambda><Array n="2" type="real">1 2</Array></Lambda></ARDSquaredExponentialKernel>`));
+    const p = parsePmml(
+      doc(`<ARDSquaredExponentialKernel gamma="2" noiseVariance="0.1"><Lambda><Array n="2" type="real">1 2</Array></Lambda></ARDSquaredExponentialKernel>`),
+    );
     const k = (a: number[], b: number[]) => 2 * Math.exp(-0.5 * ((a[0] - b[0]) ** 2 / 1 + (a[1] - b[1]) ** 2 / 4));
     const want = posterior(k, 0.1, xs, ys, [0.5, 1]);
     const r = interpret(p, { x1: 0.5, x2: 1 });
@@ -53,10 +64,16 @@ describe("GaussianProcessModel (PMML 4.4 §GaussianProcessModel)", () => {
     const rbf = parsePmml(doc(`<RadialBasisKernel gamma="1.5" noiseVariance="0.2" lambda="2"/>`));
     const k1 = (a: number[], b: number[]) => 1.5 * Math.exp(-((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) / 8);
     expect(interpret(rbf, { x1: 2, x2: -1 }).y).toBeCloseTo(posterior(k1, 0.2, xs, ys, [2, -1]).mean, 12);
-    const abs = parsePmml(doc(`<AbsoluteExponentialKernel gamma="1" noiseVariance="0.5"><Lambda><Array n="2" type="real">1 1</Array></Lambda></AbsoluteExponentialKernel>`));
+    const abs = parsePmml(
+      doc(`<AbsoluteExponentialKernel gamma="1" noiseVariance="0.5"><Lambda><Array n="2" type="real">1 1</Array></Lambda></AbsoluteExponentialKernel>`),
+    );
     const k2 = (a: number[], b: number[]) => Math.exp(-0.5 * (Math.abs(a[0] - b[0]) + Math.abs(a[1] - b[1])));
     expect(interpret(abs, { x1: 1, x2: 1 }).sd).toBeCloseTo(posterior(k2, 0.5, xs, ys, [1, 1]).sd, 12);
-    const gen = parsePmml(doc(`<GeneralizedExponentialKernel gamma="1" noiseVariance="0.5" degree="1.5"><Lambda><Array n="2" type="real">2 3</Array></Lambda></GeneralizedExponentialKernel>`));
+    const gen = parsePmml(
+      doc(
+        `<GeneralizedExponentialKernel gamma="1" noiseVariance="0.5" degree="1.5"><Lambda><Array n="2" type="real">2 3</Array></Lambda></GeneralizedExponentialKernel>`,
+      ),
+    );
     const k3 = (a: number[], b: number[]) => Math.exp(-0.5 * (Math.abs(a[0] - b[0]) ** 1.5 / 2 + Math.abs(a[1] - b[1]) ** 1.5 / 3));
     expect(interpret(gen, { x1: 1, x2: 1 }).y).toBeCloseTo(posterior(k3, 0.5, xs, ys, [1, 1]).mean, 12);
   });
@@ -69,7 +86,9 @@ describe("GaussianProcessModel (PMML 4.4 §GaussianProcessModel)", () => {
   });
 
   it("a Lambda count that does not match the inputs, or a training row without a number, is a schema error", () => {
-    expect(() => parsePmml(doc(`<ARDSquaredExponentialKernel><Lambda><Array n="3" type="real">1 2 3</Array></Lambda></ARDSquaredExponentialKernel>`))).toThrow(SchemaError);
+    expect(() => parsePmml(doc(`<ARDSquaredExponentialKernel><Lambda><Array n="3" type="real">1 2 3</Array></Lambda></ARDSquaredExponentialKernel>`))).toThrow(
+      SchemaError,
+    );
     expect(() => parsePmml(doc(`<RadialBasisKernel/>`, `<row><x1>0</x1><y>1</y></row>`))).toThrow(SchemaError);
   });
 });

@@ -84,7 +84,8 @@ describe("GeneralRegressionModel (PMML 4.4 §GeneralRegression)", () => {
     expect(() => interpret(p, { x: "1", z: null, c: "a" })).toThrow(EvaluationError);
   });
 
-  const multinomial = (ref = ` targetReferenceCategory="hi"`) => doc(`
+  const multinomial = (ref = ` targetReferenceCategory="hi"`) =>
+    doc(`
   <GeneralRegressionModel modelType="multinomialLogistic" functionName="classification"${ref}>
     <MiningSchema><MiningField name="x"/><MiningField name="k" usageType="target"/></MiningSchema>
     <Output>
@@ -125,7 +126,8 @@ describe("GeneralRegressionModel (PMML 4.4 §GeneralRegression)", () => {
   });
 
   it("ordinalMultinomial: cumulative link per threshold, probabilities are the differences", () => {
-    const p = parsePmml(doc(`
+    const p = parsePmml(
+      doc(`
   <GeneralRegressionModel modelType="ordinalMultinomial" functionName="classification" cumulativeLink="logit">
     <MiningSchema><MiningField name="x"/><MiningField name="k" usageType="target"/></MiningSchema>
     <Output>
@@ -141,7 +143,8 @@ describe("GeneralRegressionModel (PMML 4.4 §GeneralRegression)", () => {
       <PCell targetCategory="mid" parameterName="p0" beta="1"/>
       <PCell parameterName="p1" beta="0.5"/>
     </ParamMatrix>
-  </GeneralRegressionModel>`));
+  </GeneralRegressionModel>`),
+    );
     const r = interpret(p, { x: "1" });
     const c1 = 1 / (1 + exp(-(-1 + 0.5)));
     const c2 = 1 / (1 + exp(-(1 + 0.5)));
@@ -151,7 +154,8 @@ describe("GeneralRegressionModel (PMML 4.4 §GeneralRegression)", () => {
   });
 
   it("a factor with a contrast matrix multiplies by Matrix[row of the value][column of the PPCell category]", () => {
-    const p = parsePmml(doc(`
+    const p = parsePmml(
+      doc(`
   <GeneralRegressionModel modelType="generalLinear" functionName="regression">
     <MiningSchema><MiningField name="c"/><MiningField name="y" usageType="target"/></MiningSchema>
     <ParameterList><Parameter name="p0"/><Parameter name="p1"/></ParameterList>
@@ -161,13 +165,15 @@ describe("GeneralRegressionModel (PMML 4.4 §GeneralRegression)", () => {
     </Predictor></FactorList>
     <PPMatrix><PPCell value="c" predictorName="c" parameterName="p1"/></PPMatrix>
     <ParamMatrix><PCell parameterName="p0" beta="10"/><PCell parameterName="p1" beta="2"/></ParamMatrix>
-  </GeneralRegressionModel>`));
+  </GeneralRegressionModel>`),
+    );
     expect(interpret(p, { c: "a" }).y).toBe(10 - 2);
     expect(interpret(p, { c: "c" }).y).toBe(10 + 10);
   });
 
   it("CoxRegression: cumulative hazard H0(t) × exp(η − Σ beta × referencePoint); before the first time 0, after maxTime missing", () => {
-    const p = parsePmml(doc(`
+    const p = parsePmml(
+      doc(`
   <GeneralRegressionModel modelType="CoxRegression" functionName="regression" endTimeVariable="z">
     <MiningSchema><MiningField name="x"/><MiningField name="z"/><MiningField name="y" usageType="target"/></MiningSchema>
     <ParameterList><Parameter name="p1" referencePoint="2"/></ParameterList>
@@ -178,7 +184,8 @@ describe("GeneralRegressionModel (PMML 4.4 §GeneralRegression)", () => {
       <BaselineCell time="1" cumHazard="0.1"/>
       <BaselineCell time="5" cumHazard="0.4"/>
     </BaseCumHazardTables>
-  </GeneralRegressionModel>`));
+  </GeneralRegressionModel>`),
+    );
     expect(interpret(p, { x: "3", z: "6" }).y).toBe(exp(1.5 - 1) * 0.4);
     expect(interpret(p, { x: "3", z: "0.5" }).y).toBe(0);
     expect(interpret(p, { x: "3", z: "11" }).y).toBeNull();
@@ -186,7 +193,13 @@ describe("GeneralRegressionModel (PMML 4.4 §GeneralRegression)", () => {
 
   it("JPMML's computeLink: distParameter only beside negbin, linkParameter only beside oddspower/power", () => {
     const row = { x: "1", z: "2", c: "a" };
-    for (const attrs of [`linkFunction="log" distParameter="2"`, `linkFunction="logit" linkParameter="1"`, `linkFunction="negbin" distParameter="2" linkParameter="1"`, `linkFunction="power" linkParameter="1" distParameter="2"`, `linkFunction="negbin"`]) {
+    for (const attrs of [
+      `linkFunction="log" distParameter="2"`,
+      `linkFunction="logit" linkParameter="1"`,
+      `linkFunction="negbin" distParameter="2" linkParameter="1"`,
+      `linkFunction="power" linkParameter="1" distParameter="2"`,
+      `linkFunction="negbin"`,
+    ]) {
       expect(() => interpret(parsePmml(linear("", `modelType="generalizedLinear" ${attrs}`)), row)).toThrow(SchemaError);
     }
     // A missing prediction never reaches the link.
@@ -195,7 +208,10 @@ describe("GeneralRegressionModel (PMML 4.4 §GeneralRegression)", () => {
 
   it("classification takes the target field's categories only (two at least), and exactly one must be absent from the ParamMatrix without targetReferenceCategory", () => {
     // A target field without Values: JPMML does not read categories off the ParamMatrix.
-    const noValues = multinomial().replace(`<DataField name="k" optype="categorical" dataType="string"><Value value="lo"/><Value value="mid"/><Value value="hi"/></DataField>`, `<DataField name="k" optype="categorical" dataType="string"/>`);
+    const noValues = multinomial().replace(
+      `<DataField name="k" optype="categorical" dataType="string"><Value value="lo"/><Value value="mid"/><Value value="hi"/></DataField>`,
+      `<DataField name="k" optype="categorical" dataType="string"/>`,
+    );
     expect(noValues).not.toBe(multinomial());
     expect(() => interpret(parsePmml(noValues), { x: "1" })).toThrow(SchemaError);
     // Binomial PCells without targetCategory and no targetReferenceCategory: both categories are absent.
@@ -207,7 +223,9 @@ describe("GeneralRegressionModel (PMML 4.4 §GeneralRegression)", () => {
     <ParamMatrix><PCell parameterName="p0" beta="1"/></ParamMatrix>
   </GeneralRegressionModel>`).replace(`<Value value="c"/></DataField>`, `</DataField>`);
     expect(() => interpret(parsePmml(binomial), { x: "1" })).toThrow(SchemaError);
-    expect(interpret(parsePmml(binomial.replace(`functionName="classification">`, `functionName="classification" targetReferenceCategory="b">`)), { x: "1" }).c).toBe("a");
+    expect(
+      interpret(parsePmml(binomial.replace(`functionName="classification">`, `functionName="classification" targetReferenceCategory="b">`)), { x: "1" }).c,
+    ).toBe("a");
   });
 
   it("a PPCell naming a field in neither list is a SchemaError", () => {

@@ -15,16 +15,24 @@ const doc = (field: string, mining = "") => `<PMML version="4.4" xmlns="http://w
 
 describe("DataField valid space of an input (PMML 4.4 §DataDictionary, JPMML InputFieldUtil)", () => {
   it("continuous field with valid Values and no Intervals: the Values are the whole valid space", () => {
-    const p = parsePmml(doc(`<DataField name="x" optype="continuous" dataType="double"><Value value="1"/><Value value="2"/></DataField>`, `invalidValueTreatment="asMissing"`));
+    const p = parsePmml(
+      doc(`<DataField name="x" optype="continuous" dataType="double"><Value value="1"/><Value value="2"/></DataField>`, `invalidValueTreatment="asMissing"`),
+    );
     expect(interpret(p, { x: 2 }).y).toBe(5);
     expect(interpret(p, { x: "1.0" }).y).toBe(3);
     expect(interpret(p, { x: 3 }).y).toBeNull();
-    expect(() => interpret(parsePmml(doc(`<DataField name="x" optype="continuous" dataType="double"><Value value="1"/></DataField>`)), { x: 3 }))
-      .toThrow(expect.objectContaining({ code: "PMML_INVALID_VALUE" }));
+    expect(() => interpret(parsePmml(doc(`<DataField name="x" optype="continuous" dataType="double"><Value value="1"/></DataField>`)), { x: 3 })).toThrow(
+      expect.objectContaining({ code: "PMML_INVALID_VALUE" }),
+    );
   });
 
   it("continuous field with Intervals: valid Values extend them; only missing/invalid Values do not make a valid space", () => {
-    const p = parsePmml(doc(`<DataField name="x" optype="continuous" dataType="double"><Interval closure="closedClosed" leftMargin="0" rightMargin="1"/><Value value="5"/><Value value="-1" property="missing"/></DataField>`, `invalidValueTreatment="asMissing"`));
+    const p = parsePmml(
+      doc(
+        `<DataField name="x" optype="continuous" dataType="double"><Interval closure="closedClosed" leftMargin="0" rightMargin="1"/><Value value="5"/><Value value="-1" property="missing"/></DataField>`,
+        `invalidValueTreatment="asMissing"`,
+      ),
+    );
     expect(interpret(p, { x: 0.5 }).y).toBe(2);
     expect(interpret(p, { x: 5 }).y).toBe(11);
     expect(interpret(p, { x: 3 }).y).toBeNull();
@@ -33,10 +41,20 @@ describe("DataField valid space of an input (PMML 4.4 §DataDictionary, JPMML In
     expect(interpret(onlyMissing, { x: -1 }).y).toBeNull();
   });
 
-  it("invalidValueTreatment=\"asIs\" with an invalidValueReplacement replaces the invalid value (JPMML's pre-4.4 asValue)", () => {
-    const p = parsePmml(doc(`<DataField name="x" optype="continuous" dataType="double"><Interval closure="closedClosed" leftMargin="0" rightMargin="1"/></DataField>`, `invalidValueTreatment="asIs" invalidValueReplacement="0.5"`));
+  it('invalidValueTreatment="asIs" with an invalidValueReplacement replaces the invalid value (JPMML\'s pre-4.4 asValue)', () => {
+    const p = parsePmml(
+      doc(
+        `<DataField name="x" optype="continuous" dataType="double"><Interval closure="closedClosed" leftMargin="0" rightMargin="1"/></DataField>`,
+        `invalidValueTreatment="asIs" invalidValueReplacement="0.5"`,
+      ),
+    );
     expect(interpret(p, { x: 3 }).y).toBe(2);
-    const asIs = parsePmml(doc(`<DataField name="x" optype="continuous" dataType="double"><Interval closure="closedClosed" leftMargin="0" rightMargin="1"/></DataField>`, `invalidValueTreatment="asIs"`));
+    const asIs = parsePmml(
+      doc(
+        `<DataField name="x" optype="continuous" dataType="double"><Interval closure="closedClosed" leftMargin="0" rightMargin="1"/></DataField>`,
+        `invalidValueTreatment="asIs"`,
+      ),
+    );
     expect(interpret(asIs, { x: 3 }).y).toBe(7);
   });
 });

@@ -42,7 +42,12 @@ function segment(model: string, attrs = "", predicate = "<True/>"): string {
   return `<Segment ${attrs}>${predicate}${model}</Segment>`;
 }
 
-function mining(fn: string, method: string, segments: string[], opts: { target?: string; output?: string; segmentationAttrs?: string; extra?: string; segmentationExtra?: string } = {}): string {
+function mining(
+  fn: string,
+  method: string,
+  segments: string[],
+  opts: { target?: string; output?: string; segmentationAttrs?: string; extra?: string; segmentationExtra?: string } = {},
+): string {
   const target = opts.target ?? (fn === "regression" ? "y" : "class");
   return `<MiningModel functionName="${fn}">
     <MiningSchema><MiningField name="x"/><MiningField name="color"/><MiningField name="${target}" usageType="target"/></MiningSchema>
@@ -163,11 +168,7 @@ describe("MiningModel classification methods", () => {
   });
 
   it("median: the category with the highest median probability; the segments closest to it are averaged", () => {
-    const segs = [
-      segment(classifier({ a: 0.6, b: 0.4 })),
-      segment(classifier({ a: 0.3, b: 0.7 })),
-      segment(classifier({ a: 0.55, b: 0.45 })),
-    ];
+    const segs = [segment(classifier({ a: 0.6, b: 0.4 })), segment(classifier({ a: 0.3, b: 0.7 })), segment(classifier({ a: 0.55, b: 0.45 }))];
     // Medians: a 0.55, b 0.45 → a; the segment with a = 0.55 gives the distribution.
     const r = score(doc(mining("classification", "median", segs, { output: PROBABILITIES })));
     expect(r).toEqual({ class: "a", pa: 0.55, pb: 0.45, pc: 0 });
@@ -222,9 +223,11 @@ describe("MiningModel selectFirst, selectAll and modelChain", () => {
       <RegressionTable intercept="0" targetCategory="b"/>
     </RegressionModel>`;
     const segs = [segment(first), segment(second, "", `<SimplePredicate field="score1" operator="greaterThan" value="0"/>`)];
-    const text = doc(mining("classification", "modelChain", segs, {
-      output: `<OutputField name="chained" feature="transformedValue" dataType="double"><FieldRef field="score1"/></OutputField>`,
-    }));
+    const text = doc(
+      mining("classification", "modelChain", segs, {
+        output: `<OutputField name="chained" feature="transformedValue" dataType="double"><FieldRef field="score1"/></OutputField>`,
+      }),
+    );
     const r = score(text, { x: 1 });
     expect(r.class).toBe("a");
     expect(r.p_a).toBe(1 / (1 + Math.exp(-3)));
@@ -237,11 +240,15 @@ describe("MiningModel selectFirst, selectAll and modelChain", () => {
 describe("MiningModel missingPredictionTreatment", () => {
   // The third segment's prediction is missing when color is (a missing NumericPredictor input;
   // a missing CategoricalPredictor input would only be ignored).
-  const segs = [segment(regressor(1)), segment(regressor(2)), segment(`<RegressionModel functionName="regression">
+  const segs = [
+    segment(regressor(1)),
+    segment(regressor(2)),
+    segment(`<RegressionModel functionName="regression">
       <MiningSchema><MiningField name="color"/><MiningField name="y" usageType="target"/></MiningSchema>
       <LocalTransformations><DerivedField name="isRed" dataType="double" optype="continuous"><NormDiscrete field="color" value="red"/></DerivedField></LocalTransformations>
       <RegressionTable intercept="10"><NumericPredictor name="isRed" coefficient="1"/></RegressionTable>
-    </RegressionModel>`)];
+    </RegressionModel>`),
+  ];
 
   it("continue (default): a missing segment prediction makes an average missing", () => {
     expect(score(doc(mining("regression", "average", segs)), { x: 1, color: null }).y).toBeNull();

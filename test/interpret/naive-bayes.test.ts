@@ -40,9 +40,11 @@ const shapeInput = `<BayesInput fieldName="shape">${pair("round", 15, 35)}${pair
 
 /** Normalises unnormalised likelihoods the way the model does (for expected values). */
 function normalise(yes: number, no: number): { pYes: number; pNo: number } {
-  const ly = Math.log(yes), ln = Math.log(no);
+  const ly = Math.log(yes),
+    ln = Math.log(no);
   const max = Math.max(ly, ln);
-  const ey = Math.exp(ly - max), en = Math.exp(ln - max);
+  const ey = Math.exp(ly - max),
+    en = Math.exp(ln - max);
   return { pYes: ey / (ey + en), pNo: en / (ey + en) };
 }
 
@@ -75,7 +77,10 @@ describe("NaiveBayesModel (PMML 4.4 §NaiveBayesModel)", () => {
 
   it("§Missing values are ignored, as are categories no PairCounts names", () => {
     const p = parsePmml(nbDoc(colorInput + shapeInput));
-    for (const row of [{ color: null, shape: null }, { color: null, shape: "triangle" }]) {
+    for (const row of [
+      { color: null, shape: null },
+      { color: null, shape: "triangle" },
+    ]) {
       const r = interpret(p, row);
       expect(r.buy).toBe("no");
       expect(r.pYes).toBeCloseTo(0.3, 15);

@@ -12,10 +12,21 @@ const TRAINING = [
   ["p6", 5, 6, "b", 12],
 ] as const;
 
-function knnDoc(opts: { fn?: "classification" | "regression" | "clustering"; attrs?: string; measure?: string; inputs?: string; output?: string; k?: number; rows?: string } = {}): string {
+function knnDoc(
+  opts: {
+    fn?: "classification" | "regression" | "clustering";
+    attrs?: string;
+    measure?: string;
+    inputs?: string;
+    output?: string;
+    k?: number;
+    rows?: string;
+  } = {},
+): string {
   const fn = opts.fn ?? "classification";
   const targetName = fn === "regression" ? "value" : "class";
-  const rows = opts.rows ?? TRAINING.map(([id, x, y, c, v]) => `<row><id>${id}</id><x>${x}</x><y>${y}</y><class>${c}</class><value>${v}</value></row>`).join("");
+  const rows =
+    opts.rows ?? TRAINING.map(([id, x, y, c, v]) => `<row><id>${id}</id><x>${x}</x><y>${y}</y><class>${c}</class><value>${v}</value></row>`).join("");
   const target = fn === "clustering" ? "" : `<MiningField name="${targetName}" usageType="target"/>`;
   return `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4">
   <Header/>
@@ -111,13 +122,34 @@ describe("NearestNeighborModel (PMML 4.4 §NearestNeighborModel)", () => {
   });
 
   it("weighted methods with a similarity measure, too many neighbors, and TableLocator are rejected", () => {
-    const sim = knnDoc({ attrs: `categoricalScoringMethod="weightedMajorityVote"`, measure: `<ComparisonMeasure kind="similarity"><jaccard/></ComparisonMeasure>` });
+    const sim = knnDoc({
+      attrs: `categoricalScoringMethod="weightedMajorityVote"`,
+      measure: `<ComparisonMeasure kind="similarity"><jaccard/></ComparisonMeasure>`,
+    });
     const rows = `<row><id>1</id><x>1</x><y>0</y><class>a</class><value>1</value></row><row><id>2</id><x>0</x><y>1</y><class>b</class><value>1</value></row>`;
-    expect(() => interpret(parsePmml(knnDoc({ k: 1, rows, attrs: `categoricalScoringMethod="weightedMajorityVote"`, measure: `<ComparisonMeasure kind="similarity"><jaccard/></ComparisonMeasure>` })), { x: 1, y: 0 })).toThrow(SchemaError);
+    expect(() =>
+      interpret(
+        parsePmml(
+          knnDoc({
+            k: 1,
+            rows,
+            attrs: `categoricalScoringMethod="weightedMajorityVote"`,
+            measure: `<ComparisonMeasure kind="similarity"><jaccard/></ComparisonMeasure>`,
+          }),
+        ),
+        { x: 1, y: 0 },
+      ),
+    ).toThrow(SchemaError);
     expect(sim).toContain("jaccard");
     expect(() => parsePmml(knnDoc({ k: 9 }))).toThrow(SchemaError);
-    expect(() => parsePmml(knnDoc().replace(`<MiningField name="class" usageType="target"/>`, `<MiningField name="class" usageType="target"/><MiningField name="value" usageType="target"/>`)))
-      .toThrow(/several target fields/);
+    expect(() =>
+      parsePmml(
+        knnDoc().replace(
+          `<MiningField name="class" usageType="target"/>`,
+          `<MiningField name="class" usageType="target"/><MiningField name="value" usageType="target"/>`,
+        ),
+      ),
+    ).toThrow(/several target fields/);
     expect(() => parsePmml(knnDoc().replace(/<InlineTable>[\s\S]*<\/InlineTable>/, `<TableLocator/>`))).toThrow(UnsupportedFeatureError);
   });
 
@@ -125,8 +157,11 @@ describe("NearestNeighborModel (PMML 4.4 §NearestNeighborModel)", () => {
     const local = `<LocalTransformations><DerivedField name="x10" optype="continuous" dataType="double">
       <NormContinuous field="x"><LinearNorm orig="0" norm="0"/><LinearNorm orig="1" norm="10"/></NormContinuous>
     </DerivedField></LocalTransformations>`;
-    const doc = knnDoc({ inputs: `<KNNInput field="x10"/><KNNInput field="y"/>`, output: `<OutputField name="d" feature="entityAffinity" dataType="double"/>`,
-      measure: `<ComparisonMeasure kind="distance"><cityBlock/></ComparisonMeasure>` }).replace("<TrainingInstances>", `${local}<TrainingInstances>`);
+    const doc = knnDoc({
+      inputs: `<KNNInput field="x10"/><KNNInput field="y"/>`,
+      output: `<OutputField name="d" feature="entityAffinity" dataType="double"/>`,
+      measure: `<ComparisonMeasure kind="distance"><cityBlock/></ComparisonMeasure>`,
+    }).replace("<TrainingInstances>", `${local}<TrainingInstances>`);
     // (0.9, 0): p2 (x10=10) is 1 away, p1 (x10=0) is 9 away.
     expect(interpret(parsePmml(doc), { x: 0.9, y: 0 })).toEqual({ class: "a", d: 1 });
   });

@@ -35,7 +35,8 @@ function doc(model: string): string {
   return `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4">${DICT}${model}</PMML>`;
 }
 
-const regression = (output: string, local = "") => doc(`
+const regression = (output: string, local = "") =>
+  doc(`
   <NeuralNetwork functionName="regression" activationFunction="logistic">
     <MiningSchema><MiningField name="a"/><MiningField name="b"/><MiningField name="y" usageType="target"/></MiningSchema>${local}
     ${INPUTS}
@@ -55,7 +56,10 @@ describe("NeuralNetwork (PMML 4.4 §NeuralNetwork)", () => {
   it("a NormContinuous output is inverted to give the target value", () => {
     const [h0, h1] = hidden(1, 2);
     const o = h0 * 2 + h1 * -1 + 0.1;
-    const r = interpret(parsePmml(regression(`<NormContinuous field="y"><LinearNorm orig="10" norm="0"/><LinearNorm orig="30" norm="1"/></NormContinuous>`)), { a: "1", b: "2" });
+    const r = interpret(parsePmml(regression(`<NormContinuous field="y"><LinearNorm orig="10" norm="0"/><LinearNorm orig="30" norm="1"/></NormContinuous>`)), {
+      a: "1",
+      b: "2",
+    });
     expect(r.y).toBe(((o - 0) / (1 - 0)) * (30 - 10) + 10);
   });
 
@@ -70,7 +74,8 @@ describe("NeuralNetwork (PMML 4.4 §NeuralNetwork)", () => {
     expect(interpret(parsePmml(regression(`<FieldRef field="y"/>`)), { a: null, b: "2" }).y).toBeNull();
   });
 
-  const classification = (norm: string, extra = "") => doc(`
+  const classification = (norm: string, extra = "") =>
+    doc(`
   <NeuralNetwork functionName="classification" activationFunction="logistic" normalizationMethod="none">
     <MiningSchema><MiningField name="a"/><MiningField name="b"/><MiningField name="k" usageType="target"/></MiningSchema>
     <Output>
@@ -92,7 +97,8 @@ describe("NeuralNetwork (PMML 4.4 §NeuralNetwork)", () => {
   it("classification: NormDiscrete outputs give each category the neuron's value; softmax normalises the layer", () => {
     const [h0, h1] = hidden(0.2, 7);
     const m = Math.max(h0, h1);
-    const eu = exp(h0 - m), ev = exp(h1 - m);
+    const eu = exp(h0 - m),
+      ev = exp(h1 - m);
     const r = interpret(parsePmml(classification("softmax")), { a: "0.2", b: "7" });
     expect(r.Pu).toBe(eu / (eu + ev));
     expect(r.Pv).toBe(ev / (eu + ev));
@@ -117,7 +123,8 @@ describe("NeuralNetwork (PMML 4.4 §NeuralNetwork)", () => {
   });
 
   it("radialBasis: exp(f·ln(altitude) − Σ(x − w)²/(2·width²)), neuron width overrides the network's; a Neuron's altitude is not read (JPMML: layer, else network)", () => {
-    const p = parsePmml(doc(`
+    const p = parsePmml(
+      doc(`
   <NeuralNetwork functionName="regression" activationFunction="radialBasis" width="2" altitude="1.5">
     <MiningSchema><MiningField name="a"/><MiningField name="b"/><MiningField name="y" usageType="target"/></MiningSchema>
     <NeuralInputs>
@@ -130,7 +137,8 @@ describe("NeuralNetwork (PMML 4.4 §NeuralNetwork)", () => {
     </NeuralLayer>
     <NeuralLayer activationFunction="identity"><Neuron id="o"><Con from="r0" weight="1"/><Con from="r1" weight="10"/></Neuron></NeuralLayer>
     <NeuralOutputs><NeuralOutput outputNeuron="o"><DerivedField optype="continuous" dataType="double"><FieldRef field="y"/></DerivedField></NeuralOutput></NeuralOutputs>
-  </NeuralNetwork>`));
+  </NeuralNetwork>`),
+    );
     const r0 = exp((0.25 + 1) / (2 * 2 * -2) + Math.log(1.5) * 2);
     const r1 = exp((0.25 + 9) / (0.5 * 0.5 * -2) + Math.log(1.5) * 2);
     expect(interpret(p, { a: "0.5", b: "3" }).y).toBe(r0 + r1 * 10);

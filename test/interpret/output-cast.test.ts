@@ -15,10 +15,12 @@ const doc = (outputs: string) => `<PMML version="4.4" xmlns="http://www.dmg.org/
 </PMML>`;
 
 describe("OutputField dataType (PMML 4.4 §OutputField, JPMML FieldValueUtil.create)", () => {
-  it("a value the dataType holds is converted: 3.0 as integer, 2.5 as string, \"7\" as double", () => {
-    const p = parsePmml(doc(`<OutputField name="i" feature="predictedValue" dataType="integer"/>
+  it('a value the dataType holds is converted: 3.0 as integer, 2.5 as string, "7" as double', () => {
+    const p = parsePmml(
+      doc(`<OutputField name="i" feature="predictedValue" dataType="integer"/>
       <OutputField name="s" feature="predictedValue" dataType="string"/>
-      <OutputField name="d" feature="transformedValue" dataType="double"><Constant dataType="string">7</Constant></OutputField>`));
+      <OutputField name="d" feature="transformedValue" dataType="double"><Constant dataType="string">7</Constant></OutputField>`),
+    );
     expect(interpret(p, { x: 2.5 })).toMatchObject({ i: 3, s: "3", d: 7 });
   });
 
@@ -30,7 +32,6 @@ describe("OutputField dataType (PMML 4.4 §OutputField, JPMML FieldValueUtil.cre
     // A missing prediction has no value to convert.
     expect(interpret(p, { x: null })).toEqual({ y: null, i: null });
   });
-
 });
 
 describe("OutputField predictedDisplayValue (JPMML OutputUtil.getPredictedDisplayValue)", () => {

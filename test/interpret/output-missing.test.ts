@@ -19,7 +19,7 @@ const doc = `<PMML version="4.4" xmlns="http://www.dmg.org/PMML-4_4"><Header/>
 </PMML>`;
 
 describe("OutputField of a missing prediction (PMML 4.4 §Output, JPMML OutputUtil)", () => {
-  it("\"If the target value is missing, then the result delivered by this OutputField is missing\": expressions too", () => {
+  it('"If the target value is missing, then the result delivered by this OutputField is missing": expressions too', () => {
     const p = parsePmml(doc);
     expect(interpret(p, { x: 1 })).toMatchObject({ y: 3, p: 3, t: 7, d: "yes" });
     // The prediction is missing: transformedValue/decision are missing.

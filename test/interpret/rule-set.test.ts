@@ -3,7 +3,9 @@ import { parsePmml } from "@porta/pmml";
 import { EvaluationError, SchemaError, UnsupportedFeatureError, interpret } from "@porta/ir";
 
 function ruleSetDoc(rules: string, opts: { criterion?: string; ruleSetAttrs?: string; output?: string } = {}): string {
-  const output = opts.output ?? `
+  const output =
+    opts.output ??
+    `
       <OutputField name="predicted" feature="predictedValue"/>
       <OutputField name="confidence" feature="confidence" dataType="double"/>
       <OutputField name="rule" feature="entityId" dataType="string"/>`;

@@ -36,44 +36,52 @@ const S = { s1: [1, 2], s2: [0, -1], s3: [0.5, 0.5] } as const;
 
 describe("SupportVectorMachineModel (PMML 4.4 §SupportVectorMachine)", () => {
   it("regression: f(x) = Σ αᵢ K(x, xᵢ) + b with a radial basis kernel; sparse vectors are zero where no index is given", () => {
-    const p = parsePmml(doc(`
+    const p = parsePmml(
+      doc(`
   <SupportVectorMachineModel functionName="regression">
     <MiningSchema><MiningField name="a"/><MiningField name="b"/><MiningField name="y" usageType="target"/></MiningSchema>
     <RadialBasisKernelType gamma="0.5"/>${VECTORS}
     ${machine("", ["s1", "s2"], [2, -1], 0.25)}
-  </SupportVectorMachineModel>`));
+  </SupportVectorMachineModel>`),
+    );
     const x = [0.2, 0.4];
     const k = { kind: "radialBasis", gamma: 0.5 } as const;
     expect(interpret(p, { a: "0.2", b: "0.4" }).y).toBe(2 * kernel(k, x, [...S.s1]) + -1 * kernel(k, x, [...S.s2]) + 0.25);
   });
 
   it("a missing VectorFields input is an error, not a missing prediction (JPMML: MissingValueException)", () => {
-    const p = parsePmml(doc(`
+    const p = parsePmml(
+      doc(`
   <SupportVectorMachineModel functionName="regression">
     <MiningSchema><MiningField name="a"/><MiningField name="b"/><MiningField name="y" usageType="target"/></MiningSchema>
     <LinearKernelType/>${VECTORS}
     ${machine("", ["s1"], [1], 0)}
-  </SupportVectorMachineModel>`));
+  </SupportVectorMachineModel>`),
+    );
     expect(() => interpret(p, { a: null, b: "0.4" })).toThrow(expect.objectContaining({ code: "PMML_MISSING_VALUE" }));
     // A MiningField replacement is not missing.
-    const replaced = parsePmml(doc(`
+    const replaced = parsePmml(
+      doc(`
   <SupportVectorMachineModel functionName="regression">
     <MiningSchema><MiningField name="a" missingValueReplacement="1"/><MiningField name="b"/><MiningField name="y" usageType="target"/></MiningSchema>
     <LinearKernelType/>${VECTORS}
     ${machine("", ["s1"], [1], 0)}
-  </SupportVectorMachineModel>`));
+  </SupportVectorMachineModel>`),
+    );
     expect(interpret(replaced, { a: null, b: "2" }).y).toBe(5);
   });
 
   it("kernels: linear x·y, polynomial (γ x·y + c)^d, radial basis exp(−γ‖x−y‖²), sigmoid tanh(γ x·y + c)", () => {
-    const x = [1, 2], y = [3, -1];
+    const x = [1, 2],
+      y = [3, -1];
     expect(kernel({ kind: "linear" }, x, y)).toBe(1);
     expect(kernel({ kind: "polynomial", gamma: 2, coef0: 1, degree: 3 }, x, y)).toBe(27);
     expect(kernel({ kind: "radialBasis", gamma: 0.1 }, x, y)).toBe(exp(-13 * 0.1));
     expect(kernel({ kind: "sigmoid", gamma: 0.5, coef0: -1 }, x, y)).toBe(Math.tanh(-0.5));
   });
 
-  const ova = (attrs = "") => doc(`
+  const ova = (attrs = "") =>
+    doc(`
   <SupportVectorMachineModel functionName="classification" classificationMethod="OneAgainstAll"${attrs}>
     <MiningSchema><MiningField name="a"/><MiningField name="b"/><MiningField name="k" usageType="target"/></MiningSchema>
     <LinearKernelType/>${VECTORS}
@@ -87,7 +95,7 @@ describe("SupportVectorMachineModel (PMML 4.4 §SupportVectorMachine)", () => {
     expect(interpret(parsePmml(ova()), { a: "1", b: "1" }).k).toBe("v");
   });
 
-  it("maxWins=\"true\" and svmRepresentation=\"Coefficients\" are refused when the document is read, as JPMML's evaluator does", () => {
+  it('maxWins="true" and svmRepresentation="Coefficients" are refused when the document is read, as JPMML\'s evaluator does', () => {
     expect(() => parsePmml(ova(` maxWins="true"`))).toThrow(UnsupportedFeatureError);
     expect(() => parsePmml(ova(` svmRepresentation="Coefficients"`))).toThrow(UnsupportedFeatureError);
     expect(() => parsePmml(ova(` maxWins="false" svmRepresentation="SupportVectors"`))).not.toThrow();
@@ -111,7 +119,8 @@ describe("SupportVectorMachineModel (PMML 4.4 §SupportVectorMachine)", () => {
     expect(() => interpret(parsePmml(nameless), { a: "1", b: "1" })).toThrow(expect.objectContaining({ code: "PMML_MISSING_ATTRIBUTE" }));
   });
 
-  const ovo = (attrs = "", m1 = `targetCategory="u" alternateTargetCategory="v"`) => doc(`
+  const ovo = (attrs = "", m1 = `targetCategory="u" alternateTargetCategory="v"`) =>
+    doc(`
   <SupportVectorMachineModel functionName="classification"${attrs}>
     <MiningSchema><MiningField name="a"/><MiningField name="b"/><MiningField name="k" usageType="target"/></MiningSchema>
     <Output><OutputField name="Pu" feature="probability" value="u" dataType="double"/><OutputField name="Pw" feature="probability" value="w" dataType="double"/></Output>
@@ -151,14 +160,16 @@ describe("SupportVectorMachineModel (PMML 4.4 §SupportVectorMachine)", () => {
   });
 
   it("CategoricalPredictor vector fields are 1 when the value matches the category, else 0", () => {
-    const p = parsePmml(doc(`
+    const p = parsePmml(
+      doc(`
   <SupportVectorMachineModel functionName="regression">
     <MiningSchema><MiningField name="a"/><MiningField name="c"/><MiningField name="y" usageType="target"/></MiningSchema>
     <LinearKernelType/>
     <VectorDictionary><VectorFields><FieldRef field="a"/><CategoricalPredictor name="c" value="q" coefficient="1"/></VectorFields>
       <VectorInstance id="w"><Array type="real">2 10</Array></VectorInstance></VectorDictionary>
     <SupportVectorMachine><SupportVectors><SupportVector vectorId="w"/></SupportVectors><Coefficients absoluteValue="1"><Coefficient value="1"/></Coefficients></SupportVectorMachine>
-  </SupportVectorMachineModel>`));
+  </SupportVectorMachineModel>`),
+    );
     expect(interpret(p, { a: "3", c: "q" }).y).toBe(17);
     expect(interpret(p, { a: "3", c: "p" }).y).toBe(7);
   });

@@ -38,13 +38,17 @@ describe("Targets for a missing prediction (PMML 4.4 §Targets, JPMML TargetUtil
     const two = parsePmml(regression(`<TargetValue defaultValue="5"/><TargetValue defaultValue="6"/>`));
     expect(interpret(two, { x: 1 }).y).toBe(6);
     expect(() => interpret(two, { x: null })).toThrow(expect.objectContaining({ code: "PMML_TARGET_VALUES" }));
-    expect(() => interpret(parsePmml(regression(`<TargetValue value="1" defaultValue="5"/>`)), { x: null })).toThrow(expect.objectContaining({ code: "PMML_TARGET_VALUES" }));
+    expect(() => interpret(parsePmml(regression(`<TargetValue value="1" defaultValue="5"/>`)), { x: null })).toThrow(
+      expect.objectContaining({ code: "PMML_TARGET_VALUES" }),
+    );
   });
 
   it("classification: priors divided by their sum unless it is exactly 1; the largest wins, the first of ties", () => {
     const r = interpret(parsePmml(classification(`<TargetValue value="a" priorProbability="1"/><TargetValue value="b" priorProbability="3"/>`)), { x: -1 });
     expect(r).toMatchObject({ y: "b", pa: 0.25, pb: 0.75 });
-    const tie = interpret(parsePmml(classification(`<TargetValue value="b" priorProbability="0.5"/><TargetValue value="a" priorProbability="0.5"/>`)), { x: -1 });
+    const tie = interpret(parsePmml(classification(`<TargetValue value="b" priorProbability="0.5"/><TargetValue value="a" priorProbability="0.5"/>`)), {
+      x: -1,
+    });
     expect(tie.y).toBe("b");
   });
 

@@ -30,11 +30,14 @@ function series(values: number[]): string {
 }
 
 function ets(trend: string, season = "", transformation = "none"): string {
-  return doc(`<ExponentialSmoothing RMSE="1" transformation="${transformation}">
+  return doc(
+    `<ExponentialSmoothing RMSE="1" transformation="${transformation}">
       <Level alpha="0.5" smoothedValue="10"/>
       ${trend}
       ${season}
-    </ExponentialSmoothing>`, { bestFit: "ExponentialSmoothing" });
+    </ExponentialSmoothing>`,
+    { bestFit: "ExponentialSmoothing" },
+  );
 }
 
 const score = (xml: string, h: number | null) => interpret(parsePmml(xml), { h });
@@ -49,9 +52,15 @@ describe("TimeSeriesModel (PMML 4.4 §TimeSeriesModel)", () => {
 
     it("additive S + m·T, damped additive S + Σφ^i·T, multiplicative S·T^m, damped multiplicative S·T^(Σφ^i)", () => {
       expect(score(ets(`<Trend_ExpoSmooth trend="additive" gamma="0.1" smoothedValue="2"/>`), 3).y).toBe(16);
-      expect(score(ets(`<Trend_ExpoSmooth trend="damped_additive" gamma="0.1" phi="0.5" smoothedValue="2"/>`), 3).y).toBeCloseTo(10 + (0.5 + 0.25 + 0.125) * 2, 12);
+      expect(score(ets(`<Trend_ExpoSmooth trend="damped_additive" gamma="0.1" phi="0.5" smoothedValue="2"/>`), 3).y).toBeCloseTo(
+        10 + (0.5 + 0.25 + 0.125) * 2,
+        12,
+      );
       expect(score(ets(`<Trend_ExpoSmooth trend="multiplicative" gamma="0.1" smoothedValue="1.1"/>`), 2).y).toBeCloseTo(10 * 1.21, 12);
-      expect(score(ets(`<Trend_ExpoSmooth trend="damped_multiplicative" gamma="0.1" phi="0.5" smoothedValue="1.1"/>`), 2).y).toBeCloseTo(10 * Math.pow(1.1, 0.75), 12);
+      expect(score(ets(`<Trend_ExpoSmooth trend="damped_multiplicative" gamma="0.1" phi="0.5" smoothedValue="1.1"/>`), 2).y).toBeCloseTo(
+        10 * Math.pow(1.1, 0.75),
+        12,
+      );
     });
 
     it("seasonality: the index of the same season, oldest of the last period first; additive adds, multiplicative multiplies", () => {
@@ -73,7 +82,10 @@ describe("TimeSeriesModel (PMML 4.4 §TimeSeriesModel)", () => {
     });
 
     it("intervals need a forecast variance, which exponential smoothing does not give", () => {
-      const xml = ets("").replace(`dataType="double" optype="continuous"/>`, `dataType="double" optype="continuous"/><OutputField name="lo" feature="confidenceIntervalLower" value="95"/>`);
+      const xml = ets("").replace(
+        `dataType="double" optype="continuous"/>`,
+        `dataType="double" optype="continuous"/><OutputField name="lo" feature="confidenceIntervalLower" value="95"/>`,
+      );
       expect(() => score(xml, 1)).toThrow(UnsupportedFeatureError);
     });
   });
@@ -83,7 +95,10 @@ describe("TimeSeriesModel (PMML 4.4 §TimeSeriesModel)", () => {
       const xml = ets(`<Trend_ExpoSmooth trend="additive" smoothedValue="2"/>`);
       expect(score(xml, null).y).toBe(12);
       expect(interpret(parsePmml(xml), {}).y).toBe(12);
-      const noField = doc(`<ExponentialSmoothing><Level smoothedValue="10"/><Trend_ExpoSmooth smoothedValue="2"/></ExponentialSmoothing>`, { bestFit: "ExponentialSmoothing", horizon: false });
+      const noField = doc(`<ExponentialSmoothing><Level smoothedValue="10"/><Trend_ExpoSmooth smoothedValue="2"/></ExponentialSmoothing>`, {
+        bestFit: "ExponentialSmoothing",
+        horizon: false,
+      });
       expect(interpret(parsePmml(noField), { h: 4 }).y).toBe(12);
     });
 
@@ -94,32 +109,52 @@ describe("TimeSeriesModel (PMML 4.4 §TimeSeriesModel)", () => {
     });
 
     it("two supplementary fields are a schema error", () => {
-      const xml = ets("").replace(`<MiningField name="h" usageType="supplementary"/>`, `<MiningField name="h" usageType="supplementary"/><MiningField name="y2" usageType="supplementary"/>`)
+      const xml = ets("")
+        .replace(
+          `<MiningField name="h" usageType="supplementary"/>`,
+          `<MiningField name="h" usageType="supplementary"/><MiningField name="y2" usageType="supplementary"/>`,
+        )
         .replace(`<DataField name="h"`, `<DataField name="y2" optype="continuous" dataType="double"/><DataField name="h"`);
       expect(() => parsePmml(xml)).toThrow(SchemaError);
     });
   });
 
   describe("§ARIMA, conditional least squares", () => {
-    const arima = (attrs: string, components: string, values: number[], output = "") => doc(`${series(values)}
-      <ARIMA RMSE="2" transformation="none" predictionMethod="conditionalLeastSquares" ${attrs}>${components}</ARIMA>`, { bestFit: "ARIMA", output });
+    const arima = (attrs: string, components: string, values: number[], output = "") =>
+      doc(
+        `${series(values)}
+      <ARIMA RMSE="2" transformation="none" predictionMethod="conditionalLeastSquares" ${attrs}>${components}</ARIMA>`,
+        { bestFit: "ARIMA", output },
+      );
 
     it("AR(1) about a mean: y(t+1) − μ = φ·(y(t) − μ), iterated", () => {
-      const xml = arima(`constantTerm="10"`, `<NonseasonalComponent p="1" d="0" q="0"><AR><Array n="1" type="real">0.5</Array></AR></NonseasonalComponent>`, [8, 14]);
+      const xml = arima(
+        `constantTerm="10"`,
+        `<NonseasonalComponent p="1" d="0" q="0"><AR><Array n="1" type="real">0.5</Array></AR></NonseasonalComponent>`,
+        [8, 14],
+      );
       expect(score(xml, 1).y).toBeCloseTo(12, 12);
       expect(score(xml, 2).y).toBeCloseTo(11, 12);
     });
 
     it("ARIMA(0,1,1): y(t+1) = y(t) + θ·a(t), then flat; MA in R's sign convention", () => {
-      const xml = arima(``, `<NonseasonalComponent p="0" d="1" q="1">
+      const xml = arima(
+        ``,
+        `<NonseasonalComponent p="0" d="1" q="1">
         <MA><MACoefficients><Array n="1" type="real">0.4</Array></MACoefficients><Residuals><Array n="1" type="real">5</Array></Residuals></MA>
-      </NonseasonalComponent>`, [100, 110]);
+      </NonseasonalComponent>`,
+        [100, 110],
+      );
       expect(score(xml, 1).y).toBeCloseTo(112, 12);
       expect(score(xml, 3).y).toBeCloseTo(112, 12);
     });
 
     it("ARIMA(1,1,0) with drift as constantTerm: the differences follow w − c = φ·(w(t−1) − c)", () => {
-      const xml = arima(`constantTerm="1"`, `<NonseasonalComponent p="1" d="1" q="0"><AR><Array n="1" type="real">0.5</Array></AR></NonseasonalComponent>`, [10, 13]);
+      const xml = arima(
+        `constantTerm="1"`,
+        `<NonseasonalComponent p="1" d="1" q="0"><AR><Array n="1" type="real">0.5</Array></AR></NonseasonalComponent>`,
+        [10, 13],
+      );
       // w(t) = 3; w(t+1) = 1 + 0.5·2 = 2 → 15; w(t+2) = 1 + 0.5·1 = 1.5 → 16.5
       expect(score(xml, 1).y).toBeCloseTo(15, 12);
       expect(score(xml, 2).y).toBeCloseTo(16.5, 12);
@@ -156,7 +191,8 @@ describe("TimeSeriesModel (PMML 4.4 §TimeSeriesModel)", () => {
     });
 
     it("exactLeastSquares continues from the KalmanState (R pmml): y(k) = Z·T^(k−1)·x + constantTerm", () => {
-      const xml = doc(`<ARIMA RMSE="1" constantTerm="100" predictionMethod="exactLeastSquares">
+      const xml = doc(
+        `<ARIMA RMSE="1" constantTerm="100" predictionMethod="exactLeastSquares">
           <NonseasonalComponent p="1" d="0" q="0"><AR><Array n="1" type="real">0.5</Array></AR></NonseasonalComponent>
           <MaximumLikelihoodStat method="kalman" periodDeficit="0"><KalmanState>
             <FinalOmega><Matrix kind="symmetric" nbRows="1" nbCols="1"><Array type="real" n="1">0</Array></Matrix></FinalOmega>
@@ -164,29 +200,41 @@ describe("TimeSeriesModel (PMML 4.4 §TimeSeriesModel)", () => {
             <TransitionMatrix><Matrix nbRows="1" nbCols="1"><Array type="real">0.5</Array></Matrix></TransitionMatrix>
             <MeasurementMatrix><Matrix nbRows="1" nbCols="1"><Array type="real">1</Array></Matrix></MeasurementMatrix>
           </KalmanState></MaximumLikelihoodStat>
-        </ARIMA>`, { bestFit: "ARIMA" });
+        </ARIMA>`,
+        { bestFit: "ARIMA" },
+      );
       expect(score(xml, 1).y).toBe(108);
       expect(score(xml, 3).y).toBe(102);
     });
 
     it("exactLeastSquares without a Kalman state to continue from is unsupported", () => {
-      const xml = arima(``, `<NonseasonalComponent p="0" d="1" q="0"/>`, [3, 7]).replace(`predictionMethod="conditionalLeastSquares"`, `predictionMethod="exactLeastSquares"`);
+      const xml = arima(``, `<NonseasonalComponent p="0" d="1" q="0"/>`, [3, 7]).replace(
+        `predictionMethod="conditionalLeastSquares"`,
+        `predictionMethod="exactLeastSquares"`,
+      );
       expect(() => parsePmml(xml)).toThrow(UnsupportedFeatureError);
     });
   });
 
   describe("§StateSpaceModel (as JPMML-Evaluator scores it)", () => {
-    const ss = (extra = "", attrs = "") => doc(`<StateSpaceModel ${attrs}>
+    const ss = (extra = "", attrs = "") =>
+      doc(
+        `<StateSpaceModel ${attrs}>
         <StateVector><Array n="2" type="real">1 2</Array></StateVector>
         <TransitionMatrix><Matrix nbRows="2" nbCols="2"><Array type="real">0.5 0</Array><Array type="real">1 0</Array></Matrix></TransitionMatrix>
         <MeasurementMatrix><Matrix nbRows="1" nbCols="2"><Array type="real">1 0.5</Array></Matrix></MeasurementMatrix>
         <InterceptVector type="observation"><Array n="1" type="real">10</Array></InterceptVector>
         ${extra}
-      </StateSpaceModel>`, { bestFit: "StateSpaceModel", output: `<OutputField name="se" feature="standardError"/>` });
+      </StateSpaceModel>`,
+        { bestFit: "StateSpaceModel", output: `<OutputField name="se" feature="standardError"/>` },
+      );
 
     it("y(1) = Z·x + c; each further step applies the TransitionMatrix first", () => {
-      const xml = ss(`<PredictedStateCovarianceMatrix><Matrix nbRows="2" nbCols="2"><Array>0 0</Array><Array>0 0</Array></Matrix></PredictedStateCovarianceMatrix>
-        <SelectedStateCovarianceMatrix><Matrix nbRows="2" nbCols="2"><Array>1 0</Array><Array>0 0</Array></Matrix></SelectedStateCovarianceMatrix>`, `variance="4"`);
+      const xml = ss(
+        `<PredictedStateCovarianceMatrix><Matrix nbRows="2" nbCols="2"><Array>0 0</Array><Array>0 0</Array></Matrix></PredictedStateCovarianceMatrix>
+        <SelectedStateCovarianceMatrix><Matrix nbRows="2" nbCols="2"><Array>1 0</Array><Array>0 0</Array></Matrix></SelectedStateCovarianceMatrix>`,
+        `variance="4"`,
+      );
       const p = parsePmml(xml);
       expect(interpret(p, { h: 1 }).y).toBe(1 + 1 + 10);
       // x(2) = T·x = (0.5, 1) → 0.5 + 0.5 + 10

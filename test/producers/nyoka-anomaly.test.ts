@@ -8,7 +8,11 @@
 import { describe, expect, it } from "vitest";
 import { expectClose, nyokaPmml, scoreBoth } from "./both-backends.ts";
 
-const svs = [[0.5, -1.2], [1.5, 0.3], [-0.7, 0.9]];
+const svs = [
+  [0.5, -1.2],
+  [1.5, 0.3],
+  [-0.7, 0.9],
+];
 const alphas = [0.8, 0.45, 0.75];
 const [gamma, intercept] = [0.35, -0.42];
 
@@ -41,7 +45,11 @@ const text = nyokaPmml(`<DataDictionary numberOfFields="2">
 
 describe("nyoka OneClassSVM", () => {
   it("anomalyScore = Σ α·exp(−γ‖x − sv‖²) + intercept (decision_function); outlier = anomalyScore < 0", () => {
-    const rows = [{ f1: 0.4, f2: -0.9 }, { f1: 4, f2: 4 }, { f1: 0.2, f2: 0.3 }];
+    const rows = [
+      { f1: 0.4, f2: -0.9 },
+      { f1: 4, f2: 4 },
+      { f1: 0.2, f2: 0.3 },
+    ];
     const got = scoreBoth(text, rows);
     rows.forEach((row, i) => {
       const x = [row.f1, row.f2];

@@ -9,8 +9,12 @@ import { describe, expect, it } from "vitest";
 import { expectClose, nyokaPmml, scoreBoth } from "./both-backends.ts";
 
 const train = [
-  { y: 1.5, cls: "a", x: [0, 0] }, { y: 2.5, cls: "a", x: [1, 0.5] }, { y: 4, cls: "b", x: [0.2, 2] },
-  { y: 9, cls: "b", x: [5, 5] }, { y: 11, cls: "b", x: [4, 6.5] }, { y: 5, cls: "a", x: [3, 1] },
+  { y: 1.5, cls: "a", x: [0, 0] },
+  { y: 2.5, cls: "a", x: [1, 0.5] },
+  { y: 4, cls: "b", x: [0.2, 2] },
+  { y: 9, cls: "b", x: [5, 5] },
+  { y: 11, cls: "b", x: [4, 6.5] },
+  { y: 5, cls: "a", x: [3, 1] },
 ];
 
 function knnDocument(measure: string, classification: boolean, k: number): string {
@@ -46,19 +50,34 @@ const metrics: [string, string, (d: number[]) => number][] = [
 ];
 
 const nearest = (q: number[], k: number, dist: (d: number[]) => number) =>
-  train.map((t, i) => ({ t, i, d: dist([q[0] - t.x[0], q[1] - t.x[1]]) })).sort((a, b) => a.d - b.d || a.i - b.i).slice(0, k).map((s) => s.t);
+  train
+    .map((t, i) => ({ t, i, d: dist([q[0] - t.x[0], q[1] - t.x[1]]) }))
+    .sort((a, b) => a.d - b.d || a.i - b.i)
+    .slice(0, k)
+    .map((s) => s.t);
 
-const queries = [[0.4, 0.3], [4.2, 5.1], [2.6, 1.4], [1.1, 1.9]];
+const queries = [
+  [0.4, 0.3],
+  [4.2, 5.1],
+  [2.6, 1.4],
+  [1.1, 1.9],
+];
 
 describe("nyoka KNeighbors", () => {
   for (const [name, xml, dist] of metrics) {
     it(`regressor, metric ${name}: the mean target of the k nearest training rows (columns y, x1, x2)`, () => {
-      const got = scoreBoth(knnDocument(xml, false, 3), queries.map(([u1, u2]) => ({ u1, u2 })));
+      const got = scoreBoth(
+        knnDocument(xml, false, 3),
+        queries.map(([u1, u2]) => ({ u1, u2 })),
+      );
       queries.forEach((q, i) => expectClose(got[i].predicted_label, nearest(q, 3, dist).reduce((s, t) => s + t.y, 0) / 3));
     });
 
     it(`classifier, metric ${name}: majority vote of the k nearest`, () => {
-      const got = scoreBoth(knnDocument(xml, true, 3), queries.map(([u1, u2]) => ({ u1, u2 })));
+      const got = scoreBoth(
+        knnDocument(xml, true, 3),
+        queries.map(([u1, u2]) => ({ u1, u2 })),
+      );
       queries.forEach((q, i) => {
         const votes = nearest(q, 3, dist).filter((t) => t.cls === "a").length;
         expect(got[i].predicted_label).toBe(votes >= 2 ? "a" : "b");

@@ -27,19 +27,33 @@ function evalTree(t: Tree, row: Record<string, number>): number {
 
 const fields = ["f1", "f2"];
 const activeFields = fields.map((f) => `<MiningField name="${f}"/>`).join("");
-const treeSegments = (trees: Tree[]) => trees.map((t, i) => `<Segment id="${i + 1}"><True/>
+const treeSegments = (trees: Tree[]) =>
+  trees
+    .map(
+      (t, i) => `<Segment id="${i + 1}"><True/>
   <TreeModel modelName="DecisionTreeModel" functionName="regression" missingValueStrategy="none" noTrueChildStrategy="returnLastPrediction" splitCharacteristic="multiSplit">
    <MiningSchema>${activeFields}</MiningSchema>${nodeXml(t, "<True/>")}
-  </TreeModel></Segment>`).join("\n");
+  </TreeModel></Segment>`,
+    )
+    .join("\n");
 
 const dataDictionary = (target: string) => `<DataDictionary numberOfFields="3">
   <DataField name="f1" optype="continuous" dataType="double"/><DataField name="f2" optype="continuous" dataType="double"/>${target}
  </DataDictionary>`;
 
-const rows = [{ f1: 0.5, f2: 1 }, { f1: 1.25, f2: -0.5 }, { f1: 1.5, f2: 2 }, { f1: -3, f2: 0.75 }];
+const rows = [
+  { f1: 0.5, f2: 1 },
+  { f1: 1.25, f2: -0.5 },
+  { f1: 1.5, f2: 2 },
+  { f1: -3, f2: 0.75 },
+];
 
 describe("nyoka LightGBM", () => {
-  const trees: Tree[] = [["f1", 1.25, ["f2", 0.75, -0.31, 0.12], 0.44], ["f2", 1.5, 0.05, -0.2], ["f1", 0, 0.08, ["f2", -0.5, 0.3, -0.02]]];
+  const trees: Tree[] = [
+    ["f1", 1.25, ["f2", 0.75, -0.31, 0.12], 0.44],
+    ["f2", 1.5, 0.05, -0.2],
+    ["f1", 0, 0.08, ["f2", -0.5, 0.3, -0.02]],
+  ];
 
   it("LGBMRegressor: one sum MiningModel; lessOrEqual goes left, so a value equal to the threshold takes the left child", () => {
     const text = nyokaPmml(`${dataDictionary(`<DataField name="y" optype="continuous" dataType="double"/>`)}
@@ -49,11 +63,17 @@ describe("nyoka LightGBM", () => {
   <Segmentation multipleModelMethod="sum">${treeSegments(trees)}</Segmentation>
  </MiningModel>`);
     const got = scoreBoth(text, rows);
-    rows.forEach((row, i) => expectClose(got[i].predicted_y, trees.reduce<number>((s, t) => s + evalTree(t, row), 0)));
+    rows.forEach((row, i) =>
+      expectClose(
+        got[i].predicted_y,
+        trees.reduce<number>((s, t) => s + evalTree(t, row), 0),
+      ),
+    );
   });
 
   it("LGBMClassifier binary: modelChain of the lgbValue sum (isFinalResult=false) and a logit RegressionModel", () => {
-    const text = nyokaPmml(`${dataDictionary(`<DataField name="churn" optype="categorical" dataType="string"><Value value="no"/><Value value="yes"/></DataField>`)}
+    const text =
+      nyokaPmml(`${dataDictionary(`<DataField name="churn" optype="categorical" dataType="string"><Value value="no"/><Value value="yes"/></DataField>`)}
  <MiningModel modelName="LightGBModel" functionName="classification">
   <MiningSchema><MiningField name="f1" usageType="active" optype="continuous"/><MiningField name="f2" usageType="active" optype="continuous"/><MiningField name="churn" usageType="target" optype="categorical"/></MiningSchema>
   <Output>
@@ -90,18 +110,27 @@ describe("nyoka LightGBM", () => {
   it("LGBMClassifier multiclass: per-class sums lgbValue(k) are OutputFields of dataType float (rounded to single precision) before the softmax", () => {
     const K = 3;
     const all: Tree[] = [
-      ["f1", 0.5, 0.21, -0.13], ["f2", 0, -0.4, 0.33], ["f1", -1, 0.1, 0.05],
-      ["f2", 1.25, 0.07, -0.11], ["f1", 1.3, ["f2", 0.9, 0.2, -0.3], 0.01], ["f2", -0.25, 0.17, -0.09],
+      ["f1", 0.5, 0.21, -0.13],
+      ["f2", 0, -0.4, 0.33],
+      ["f1", -1, 0.1, 0.05],
+      ["f2", 1.25, 0.07, -0.11],
+      ["f1", 1.3, ["f2", 0.9, 0.2, -0.3], 0.01],
+      ["f2", -0.25, 0.17, -0.09],
     ];
     const classes = ["a", "b", "c"];
     const perClass = classes.map((_c, k) => all.filter((_t, j) => j % K === k));
-    const segments = perClass.map((ts, k) => `<Segment id="${k + 1}"><True/>
+    const segments = perClass
+      .map(
+        (ts, k) => `<Segment id="${k + 1}"><True/>
     <MiningModel modelName="MiningModel" functionName="regression">
      <MiningSchema>${activeFields}</MiningSchema>
      <Output><OutputField name="lgbValue(${k})" optype="continuous" dataType="float" feature="predictedValue" isFinalResult="true"/></Output>
      <Segmentation multipleModelMethod="sum">${treeSegments(ts)}</Segmentation>
-    </MiningModel></Segment>`).join("\n");
-    const text = nyokaPmml(`${dataDictionary(`<DataField name="kind" optype="categorical" dataType="string"><Value value="a"/><Value value="b"/><Value value="c"/></DataField>`)}
+    </MiningModel></Segment>`,
+      )
+      .join("\n");
+    const text =
+      nyokaPmml(`${dataDictionary(`<DataField name="kind" optype="categorical" dataType="string"><Value value="a"/><Value value="b"/><Value value="c"/></DataField>`)}
  <MiningModel modelName="LightGBModel" functionName="classification">
   <MiningSchema><MiningField name="f1" usageType="active" optype="continuous"/><MiningField name="f2" usageType="active" optype="continuous"/><MiningField name="kind" usageType="target" optype="categorical"/></MiningSchema>
   <Output>${classes.map((c) => `<OutputField name="probability_${c}" optype="continuous" dataType="double" feature="probability" value="${c}"/>`).join("")}<OutputField name="predicted_kind" optype="categorical" dataType="string" feature="predictedValue"/></Output>

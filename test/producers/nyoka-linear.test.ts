@@ -9,7 +9,7 @@ import { describe, it } from "vitest";
 import { expectClose, nyokaPmml, scoreBoth } from "./both-backends.ts";
 
 describe("nyoka linear regressors", () => {
-  it("SGDRegressor written with normalizationMethod=\"logit\" on functionName=\"regression\": the logistic of intercept + Σ coefficient·x", () => {
+  it('SGDRegressor written with normalizationMethod="logit" on functionName="regression": the logistic of intercept + Σ coefficient·x', () => {
     const text = nyokaPmml(`<DataDictionary numberOfFields="3">
         <DataField name="x1" optype="continuous" dataType="double"/><DataField name="x2" optype="continuous" dataType="double"/><DataField name="y" optype="continuous" dataType="double"/>
     </DataDictionary>
@@ -21,7 +21,10 @@ describe("nyoka linear regressors", () => {
             <NumericPredictor name="x2" exponent="1" coefficient="-0.7500000000000000"/>
         </RegressionTable>
     </RegressionModel>`);
-    const rows = [{ x1: 1, x2: 2 }, { x1: -1.5, x2: 0.2 }];
+    const rows = [
+      { x1: 1, x2: 2 },
+      { x1: -1.5, x2: 0.2 },
+    ];
     const got = scoreBoth(text, rows);
     rows.forEach((r, i) => expectClose(got[i].predicted_y, 1 / (1 + Math.exp(-(0.5 + 2 * r.x1 - 0.75 * r.x2)))));
   });

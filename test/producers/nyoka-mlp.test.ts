@@ -8,7 +8,10 @@
 import { describe, expect, it } from "vitest";
 import { expectClose, nyokaPmml, scoreBoth } from "./both-backends.ts";
 
-const W1 = [[0.4, -0.7, 0.2], [-0.3, 0.5, 0.9]]; // [input][hidden]
+const W1 = [
+  [0.4, -0.7, 0.2],
+  [-0.3, 0.5, 0.9],
+]; // [input][hidden]
 const b1 = [0.1, -0.2, 0.05];
 const inputs = ["x1", "x2"];
 
@@ -23,13 +26,19 @@ const activations: Record<string, (z: number) => number> = {
   logistic: (z) => 1 / (1 + Math.exp(-z)),
 };
 const hidden = (act: (z: number) => number, x: number[]) => b1.map((b, j) => act(b + x[0] * W1[0][j] + x[1] * W1[1][j]));
-const rows = [{ x1: 0.5, x2: -1 }, { x1: -2, x2: 0.3 }, { x1: 1.2, x2: 1.7 }];
+const rows = [
+  { x1: 0.5, x2: -1 },
+  { x1: -2, x2: 0.3 },
+  { x1: 1.2, x2: 1.7 },
+];
 
 describe("nyoka MLP", () => {
   for (const name of ["tanh", "identity"]) {
     it(`MLPRegressor, activation=${name}: an identity output neuron over the hidden layer`, () => {
-      const W2 = [0.6, -1.1, 0.35], b2 = 0.25;
-      const text = nyokaPmml(`<DataDictionary numberOfFields="3"><DataField name="x1" optype="continuous" dataType="double"/><DataField name="x2" optype="continuous" dataType="double"/><DataField name="y" optype="continuous" dataType="double"/></DataDictionary>
+      const W2 = [0.6, -1.1, 0.35],
+        b2 = 0.25;
+      const text =
+        nyokaPmml(`<DataDictionary numberOfFields="3"><DataField name="x1" optype="continuous" dataType="double"/><DataField name="x2" optype="continuous" dataType="double"/><DataField name="y" optype="continuous" dataType="double"/></DataDictionary>
     <NeuralNetwork modelName="MLPRegressor" functionName="regression" activationFunction="${name}" threshold="0" altitude="1.0">
         <MiningSchema><MiningField name="x1" usageType="active" optype="continuous"/><MiningField name="x2" usageType="active" optype="continuous"/><MiningField name="y" usageType="target" optype="continuous"/></MiningSchema>
         <Output><OutputField name="predicted_y" optype="continuous" dataType="double" feature="predictedValue"/></Output>
@@ -47,10 +56,15 @@ describe("nyoka MLP", () => {
   }
 
   it("MLPClassifier multiclass, activation=logistic, integer classes: softmax output layer, NormDiscrete outputs on an integer target", () => {
-    const W2 = [[0.3, -0.5, 0.8], [-0.6, 0.2, 0.1], [0.9, 0.4, -0.7]]; // [hidden][class]
+    const W2 = [
+      [0.3, -0.5, 0.8],
+      [-0.6, 0.2, 0.1],
+      [0.9, 0.4, -0.7],
+    ]; // [hidden][class]
     const b2 = [0.05, -0.1, 0.2];
     const classes = [0, 1, 2];
-    const text = nyokaPmml(`<DataDictionary numberOfFields="3"><DataField name="x1" optype="continuous" dataType="double"/><DataField name="x2" optype="continuous" dataType="double"/>
+    const text =
+      nyokaPmml(`<DataDictionary numberOfFields="3"><DataField name="x1" optype="continuous" dataType="double"/><DataField name="x2" optype="continuous" dataType="double"/>
         <DataField name="digit" optype="categorical" dataType="integer">${classes.map((c) => `<Value value="${c}"/>`).join("")}</DataField></DataDictionary>
     <NeuralNetwork modelName="MLPClassifier" functionName="classification" activationFunction="logistic" threshold="0" altitude="1.0">
         <MiningSchema><MiningField name="x1" usageType="active" optype="continuous"/><MiningField name="x2" usageType="active" optype="continuous"/><MiningField name="digit" usageType="target" optype="categorical"/></MiningSchema>

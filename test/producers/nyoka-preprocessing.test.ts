@@ -83,7 +83,8 @@ describe("nyoka preprocessing into a binary linear classifier", () => {
 });
 
 describe("nyoka writes a zero through generateDS as an empty Constant", () => {
-  const doc = (constant: string) => nyokaPmml(`<DataDictionary numberOfFields="2">
+  const doc = (constant: string) =>
+    nyokaPmml(`<DataDictionary numberOfFields="2">
         <DataField name="z" optype="continuous" dataType="double"/>
         <DataField name="y" optype="continuous" dataType="double"/>
     </DataDictionary>
@@ -95,7 +96,7 @@ describe("nyoka writes a zero through generateDS as an empty Constant", () => {
         <RegressionTable intercept="1.0"><NumericPredictor name="binarizer(z)" exponent="1" coefficient="2.0"/></RegressionTable>
     </RegressionModel>`);
 
-  it("an empty Constant with dataType=\"double\" (Binarizer's default threshold 0.0) is not a double: SchemaError naming the Constant", () => {
+  it('an empty Constant with dataType="double" (Binarizer\'s default threshold 0.0) is not a double: SchemaError naming the Constant', () => {
     const text = doc(`<Constant dataType="double"/>`);
     expect(() => parsePmml(text)).toThrow(SchemaError);
     try {

@@ -15,8 +15,10 @@ import { parsePmml } from "@porta/pmml";
 import { expectClose, nyokaPmml, scoreBoth } from "./both-backends.ts";
 
 const arr = (xs: number[]) => `<Array type="real" n="${xs.length}">${xs.join(" ")}</Array>`;
-const matrix = (m: number[][]) => `<Matrix nbRows="${m.length}" nbCols="${m[0].length}">${m.map((r) => `<Array type="real">${r.join(" ")}</Array>`).join("")}</Matrix>`;
-const series = (name: string, ys: number[]) => `<TimeSeries usage="original" field="${name}" startTime="0" endTime="${ys.length - 1}">${ys.map((v, i) => `<TimeValue index="${i}" value="${v}"><Timestamp>2020-01-${String(i + 1).padStart(2, "0")} 00:00:00</Timestamp></TimeValue>`).join("")}</TimeSeries>`;
+const matrix = (m: number[][]) =>
+  `<Matrix nbRows="${m.length}" nbCols="${m[0].length}">${m.map((r) => `<Array type="real">${r.join(" ")}</Array>`).join("")}</Matrix>`;
+const series = (name: string, ys: number[]) =>
+  `<TimeSeries usage="original" field="${name}" startTime="0" endTime="${ys.length - 1}">${ys.map((v, i) => `<TimeValue index="${i}" value="${v}"><Timestamp>2020-01-${String(i + 1).padStart(2, "0")} 00:00:00</Timestamp></TimeValue>`).join("")}</TimeSeries>`;
 
 function tsDocument(targets: string[], ys: number[][], bestFit: string, algorithm: string, modelName: string): string {
   return nyokaPmml(`<DataDictionary numberOfFields="${targets.length + 1}">
@@ -34,9 +36,14 @@ function tsDocument(targets: string[], ys: number[][], bestFit: string, algorith
 const path = (r: Record<string, unknown>, field: string) => JSON.parse(r[field] as string) as number[];
 
 describe("nyoka statsmodels", () => {
-  it("SARIMAX with a constant trend: InterceptVector type=\"state\" moves the state at each transition, not the observation", () => {
+  it('SARIMAX with a constant trend: InterceptVector type="state" moves the state at each transition, not the observation', () => {
     // ARMA(1,1) in statsmodels' state form with the trend in the first state: x(k+1) = T·x(k) + c, y = Z·x.
-    const T = [[0.7, 1], [0, 0]], Z = [[1, 0]], c = [2.5, 0];
+    const T = [
+        [0.7, 1],
+        [0, 0],
+      ],
+      Z = [[1, 0]],
+      c = [2.5, 0];
     const x1 = [14, 0.6];
     const ssm = `<StateSpaceModel>
             <StateVector>${arr(x1)}</StateVector>
@@ -58,7 +65,11 @@ describe("nyoka statsmodels", () => {
   });
 
   it("statsmodels ARIMA through the state space: an observation InterceptVector adds to every forecast", () => {
-    const T = [[0.4, 1], [0.2, 0]], Z = [[1, 0]];
+    const T = [
+        [0.4, 1],
+        [0.2, 0],
+      ],
+      Z = [[1, 0]];
     const x1 = [1.5, -0.3];
     const ssm = `<StateSpaceModel>
             <StateVector>${arr(x1)}</StateVector>
@@ -99,7 +110,12 @@ describe("nyoka statsmodels", () => {
             <PredictedStateCovarianceMatrix>${matrix([[P1]])}</PredictedStateCovarianceMatrix>
             <ObservationVarianceMatrix>${matrix([[H]])}</ObservationVarianceMatrix>
         </StateSpaceModel>`;
-    const intervals = ["Lower", "Upper"].map((side) => `<OutputField name="conf_int_95_${side.toLowerCase()}_y" optype="continuous" dataType="string" targetField="y" feature="confidenceInterval${side}" value="95"><Extension extender="ADAPA" name="dataType" value="json"/></OutputField>`).join("");
+    const intervals = ["Lower", "Upper"]
+      .map(
+        (side) =>
+          `<OutputField name="conf_int_95_${side.toLowerCase()}_y" optype="continuous" dataType="string" targetField="y" feature="confidenceInterval${side}" value="95"><Extension extender="ADAPA" name="dataType" value="json"/></OutputField>`,
+      )
+      .join("");
     const text = tsDocument(["y"], [[11, 12]], "StateSpaceModel", ssm, "SARIMAX").replace("</Output>", `${intervals}</Output>`);
     const z95 = 1.959963984540054;
     const mean = [1.5 + c, T * 1.5 + c];
@@ -110,8 +126,23 @@ describe("nyoka statsmodels", () => {
   });
 
   it("VARMAX (several target series) is refused with a typed error naming the MiningSchema", () => {
-    const ssm = `<StateSpaceModel><StateVector>${arr([1, 2])}</StateVector><TransitionMatrix>${matrix([[0.5, 0], [0, 0.5]])}</TransitionMatrix><MeasurementMatrix>${matrix([[1, 0], [0, 1]])}</MeasurementMatrix><InterceptVector type="state">${arr([0, 0])}</InterceptVector></StateSpaceModel>`;
-    const text = tsDocument(["y1", "y2"], [[1, 2], [3, 4]], "StateSpaceModel", ssm, "VARMAX");
+    const ssm = `<StateSpaceModel><StateVector>${arr([1, 2])}</StateVector><TransitionMatrix>${matrix([
+      [0.5, 0],
+      [0, 0.5],
+    ])}</TransitionMatrix><MeasurementMatrix>${matrix([
+      [1, 0],
+      [0, 1],
+    ])}</MeasurementMatrix><InterceptVector type="state">${arr([0, 0])}</InterceptVector></StateSpaceModel>`;
+    const text = tsDocument(
+      ["y1", "y2"],
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      "StateSpaceModel",
+      ssm,
+      "VARMAX",
+    );
     expect(() => parsePmml(text)).toThrow(UnsupportedFeatureError);
     expect(() => parsePmml(text)).toThrow(/several target fields/);
   });
@@ -121,7 +152,8 @@ describe("nyoka statsmodels ExponentialSmoothing (Holt-Winters)", () => {
   // nyoka writes the index as a DataField with a MiningField usageType="order", no horizon field
   // (so one step ahead), no Output, Level alpha/smoothedValue, Trend_ExpoSmooth with phi=1 when
   // undamped, and Seasonality_ExpoSmooth with an Array of one value per period.
-  const esDocument = (trend: string, season: string) => nyokaPmml(`<DataDictionary numberOfFields="1">
+  const esDocument = (trend: string, season: string) =>
+    nyokaPmml(`<DataDictionary numberOfFields="1">
         <DataField name="month" dataType="dateTime" optype="continuous"/>
         <DataField name="passengers" dataType="double" optype="continuous"/>
     </DataDictionary>
@@ -132,13 +164,19 @@ describe("nyoka statsmodels ExponentialSmoothing (Holt-Winters)", () => {
     </TimeSeriesModel>`);
 
   it("additive trend and additive season, no horizon field: one step ahead, level + trend + the season's value", () => {
-    const text = esDocument(`<Trend_ExpoSmooth trend="additive" gamma="0.1" phi="1" smoothedValue="2.25"/>`, `<Seasonality_ExpoSmooth type="additive" period="4" delta="0.2"><Array n="4" type="real">-3.5 1.25 4 -1.75</Array></Seasonality_ExpoSmooth>`);
+    const text = esDocument(
+      `<Trend_ExpoSmooth trend="additive" gamma="0.1" phi="1" smoothedValue="2.25"/>`,
+      `<Seasonality_ExpoSmooth type="additive" period="4" delta="0.2"><Array n="4" type="real">-3.5 1.25 4 -1.75</Array></Seasonality_ExpoSmooth>`,
+    );
     const got = scoreBoth(text, [{}]);
     expectClose(got[0].passengers, 130.5 + 2.25 - 3.5);
   });
 
   it("damped multiplicative trend and multiplicative season: level · trend^φ · season", () => {
-    const text = esDocument(`<Trend_ExpoSmooth trend="damped_multiplicative" gamma="0.1" phi="0.9" smoothedValue="1.02"/>`, `<Seasonality_ExpoSmooth type="multiplicative" period="2" delta="0.2"><Array n="2" type="real">0.95 1.05</Array></Seasonality_ExpoSmooth>`);
+    const text = esDocument(
+      `<Trend_ExpoSmooth trend="damped_multiplicative" gamma="0.1" phi="0.9" smoothedValue="1.02"/>`,
+      `<Seasonality_ExpoSmooth type="multiplicative" period="2" delta="0.2"><Array n="2" type="real">0.95 1.05</Array></Seasonality_ExpoSmooth>`,
+    );
     const got = scoreBoth(text, [{}]);
     expectClose(got[0].passengers, 130.5 * Math.pow(1.02, 0.9) * 0.95);
   });

@@ -13,7 +13,8 @@ import { expectClose, rPmml, scoreBoth } from "./both-backends.ts";
 
 const fields = ["income", "hours", "sector"];
 const schema = `<MiningSchema>${fields.map((f) => `<MiningField name="${f}" usageType="active" invalidValueTreatment="returnInvalid"/>`).join("")}</MiningSchema>`;
-const dist = (neg: number, pos: number) => `<ScoreDistribution value="-1" recordCount="${neg}" confidence="${neg / (neg + pos)}"/><ScoreDistribution value="1" recordCount="${pos}" confidence="${pos / (neg + pos)}"/>`;
+const dist = (neg: number, pos: number) =>
+  `<ScoreDistribution value="-1" recordCount="${neg}" confidence="${neg / (neg + pos)}"/><ScoreDistribution value="1" recordCount="${pos}" confidence="${pos / (neg + pos)}"/>`;
 
 /** Stump-like rpart trees; each returns −1/1 (or its parent's score where no child is true). */
 const trees: { alpha: number; xml: string; score: (r: Row) => number }[] = [
@@ -46,10 +47,15 @@ const trees: { alpha: number; xml: string; score: (r: Row) => number }[] = [
   },
 ];
 
-interface Row { income: number | null; hours: number | null; sector: string | null }
+interface Row {
+  income: number | null;
+  hours: number | null;
+  sector: string | null;
+}
 
 const alphaSum = trees.reduce((s, t) => s + t.alpha, 0);
-const text = rPmml(`<DataDictionary numberOfFields="3">
+const text = rPmml(
+  `<DataDictionary numberOfFields="3">
   <DataField name="income" optype="continuous" dataType="double"/>
   <DataField name="hours" optype="continuous" dataType="double"/>
   <DataField name="sector" optype="categorical" dataType="string"><Value value="charity"/><Value value="private"/><Value value="public"/></DataField>
@@ -67,7 +73,9 @@ const text = rPmml(`<DataDictionary numberOfFields="3">
   <Segmentation multipleModelMethod="weightedAverage">
    ${trees.map((t, i) => `<Segment id="${i + 1}" weight="${t.alpha}"><True/><TreeModel functionName="regression" noTrueChildStrategy="returnLastPrediction">${schema}${t.xml}</TreeModel></Segment>`).join("\n")}
   </Segmentation>
- </MiningModel>`, "AdaBoost Model");
+ </MiningModel>`,
+  "AdaBoost Model",
+);
 
 describe("R pmml ada", () => {
   it("a regression MiningModel without a target field: weightedAverage of ±1 trees, boostValue = Σα·s, the class and probabilities from Output expressions", () => {

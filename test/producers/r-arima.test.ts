@@ -11,11 +11,13 @@
 import { describe, expect, it } from "vitest";
 import { expectClose, rPmml, scoreBoth } from "./both-backends.ts";
 
-const series = (ys: number[]) => `<TimeSeries usage="original" startTime="1" endTime="${ys.length}">${ys.map((v, i) => `<TimeValue index="${i + 1}" value="${v}"/>`).join("")}</TimeSeries>`;
+const series = (ys: number[]) =>
+  `<TimeSeries usage="original" startTime="1" endTime="${ys.length}">${ys.map((v, i) => `<TimeValue index="${i + 1}" value="${v}"/>`).join("")}</TimeSeries>`;
 const arr = (xs: number[]) => `<Array type="real" n="${xs.length}">${xs.join(" ")}</Array>`;
 
 function arimaDocument(bestFit: string, output: string, body: string): string {
-  return rPmml(`<DataDictionary numberOfFields="2">
+  return rPmml(
+    `<DataDictionary numberOfFields="2">
   <DataField name="ts_value" optype="continuous" dataType="double"/>
   <DataField name="h" optype="continuous" dataType="double"/>
  </DataDictionary>
@@ -26,7 +28,9 @@ function arimaDocument(bestFit: string, output: string, body: string): string {
   </MiningSchema>
   <Output>${output}</Output>
   ${body}
- </TimeSeriesModel>`, "ARIMA Time Series Model");
+ </TimeSeriesModel>`,
+    "ARIMA Time Series Model",
+  );
 }
 
 const jsonField = (name: string, feature: string, extra = "") =>

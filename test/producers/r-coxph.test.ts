@@ -11,11 +11,17 @@
 import { describe, expect, it } from "vitest";
 import { expectClose, rPmml, scoreBoth } from "./both-backends.ts";
 
-const baseline: [number, number][] = [[5, 0.02], [12, 0.07], [20, 0.15], [31, 0.32]];
+const baseline: [number, number][] = [
+  [5, 0.02],
+  [12, 0.07],
+  [20, 0.15],
+  [31, 0.32],
+];
 const [b1, b2] = [0.04, -0.6];
 const [m1, m2] = [55.3, 0.4];
 
-const text = rPmml(`<DataDictionary numberOfFields="5">
+const text = rPmml(
+  `<DataDictionary numberOfFields="5">
   <DataField name="survival" optype="continuous" dataType="double"/>
   <DataField name="age" optype="continuous" dataType="double"/>
   <DataField name="sex" optype="categorical" dataType="string"><Value value="f"/><Value value="m"/></DataField>
@@ -38,11 +44,17 @@ const text = rPmml(`<DataDictionary numberOfFields="5">
   <PPMatrix><PPCell value="1" predictorName="age" parameterName="p0"/><PPCell value="m" predictorName="sex" parameterName="p1"/></PPMatrix>
   <ParamMatrix><PCell parameterName="p0" df="1" beta="${b1}"/><PCell parameterName="p1" df="1" beta="${b2}"/></ParamMatrix>
   <BaseCumHazardTables maxTime="31">${baseline.map(([t, h]) => `<BaselineCell time="${t}" cumHazard="${h}"/>`).join("")}</BaseCumHazardTables>
- </GeneralRegressionModel>`, "CoxPH Survival Regression Model");
+ </GeneralRegressionModel>`,
+  "CoxPH Survival Regression Model",
+);
 
 describe("R pmml coxph", () => {
   it("the predicted value is H₀(t*)·exp(Σβx − Σβ·referencePoint); cumulativeHazard is the document's −ln of it", () => {
-    const rows = [{ age: 60, sex: "m", time: 14 }, { age: 48, sex: "f", time: 31 }, { age: 70, sex: "f", time: 5 }];
+    const rows = [
+      { age: 60, sex: "m", time: 14 },
+      { age: 48, sex: "f", time: 31 },
+      { age: 70, sex: "f", time: 5 },
+    ];
     const got = scoreBoth(text, rows);
     rows.forEach((r, i) => {
       const h0 = baseline.filter(([t]) => t <= r.time).at(-1)![1];
@@ -53,7 +65,10 @@ describe("R pmml coxph", () => {
   });
 
   it("a time after maxTime has no prediction; a time before the first event time has zero hazard", () => {
-    const got = scoreBoth(text, [{ age: 60, sex: "m", time: 40 }, { age: 60, sex: "m", time: 2 }]);
+    const got = scoreBoth(text, [
+      { age: 60, sex: "m", time: 40 },
+      { age: 60, sex: "m", time: 2 },
+    ]);
     expect(got[0].Predicted_survival).toBeNull();
     expect(got[1].Predicted_survival).toBe(0);
   });

@@ -9,7 +9,8 @@ import { describe, it } from "vitest";
 import { expectClose, rPmml, scoreBoth } from "./both-backends.ts";
 
 function glmDocument(attrs: string): string {
-  return rPmml(`<DataDictionary numberOfFields="4">
+  return rPmml(
+    `<DataDictionary numberOfFields="4">
   <DataField name="y" optype="continuous" dataType="double"/>
   <DataField name="x1" optype="continuous" dataType="double"/>
   <DataField name="x2" optype="continuous" dataType="double"/>
@@ -39,15 +40,21 @@ function glmDocument(attrs: string): string {
    <PCell parameterName="p0" df="1" beta="0.5"/><PCell parameterName="p1" df="1" beta="0.1"/><PCell parameterName="p2" df="1" beta="-0.2"/>
    <PCell parameterName="p3" df="1" beta="0.3"/><PCell parameterName="p5" df="1" beta="0.05"/><PCell parameterName="p6" df="1" beta="-0.07"/>
   </ParamMatrix>
- </GeneralRegressionModel>`, "Generalized Linear Regression Model");
+ </GeneralRegressionModel>`,
+    "Generalized Linear Regression Model",
+  );
 }
 
-const rows = [{ x1: 1, x2: 2, f: "b" }, { x1: 3, x2: -1, f: "c" }, { x1: 0.5, x2: 0.25, f: "a" }];
+const rows = [
+  { x1: 1, x2: 2, f: "b" },
+  { x1: 3, x2: -1, f: "c" },
+  { x1: 0.5, x2: 0.25, f: "a" },
+];
 const eta = (r: { x1: number; x2: number; f: string }) =>
   0.5 + 0.1 * r.x1 - 0.2 * r.x2 + (r.f === "b" ? 0.3 : 0) + /* fc: NA */ 0 + 0.05 * r.x1 * r.x2 + (r.f === "b" ? -0.07 * r.x1 : 0);
 
 describe("R pmml glm", () => {
-  it("inverse.gaussian with log link (distribution=\"igauss\"): exp(η) with interaction PPCells and an NA coefficient left out of the ParamMatrix", () => {
+  it('inverse.gaussian with log link (distribution="igauss"): exp(η) with interaction PPCells and an NA coefficient left out of the ParamMatrix', () => {
     const got = scoreBoth(glmDocument(`distribution="igauss" linkFunction="log"`), rows);
     rows.forEach((r, i) => expectClose(got[i].Predicted_y, Math.exp(eta(r))));
   });

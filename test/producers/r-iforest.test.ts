@@ -13,8 +13,12 @@ import { expectClose, rPmml, scoreBoth } from "./both-backends.ts";
 const c = (n: number) => (n > 2 ? 2 * (Math.log(n - 1) + 0.5772156649015329) - (2 * (n - 1)) / n : n === 2 ? 1 : 0);
 const exportedC = (size: number) => (size === 2 ? 1 : size < 2 ? 0 : 2.0 * (Math.log(size - 1) + 0.5772156649) - (2.0 * (size - 1)) / size);
 
-interface Row { x: number | null; kind: string | null }
-const schema = (treatment: string) => `<MiningSchema><MiningField name="x" usageType="active" invalidValueTreatment="${treatment}"/><MiningField name="kind" usageType="active" invalidValueTreatment="${treatment}"/></MiningSchema>`;
+interface Row {
+  x: number | null;
+  kind: string | null;
+}
+const schema = (treatment: string) =>
+  `<MiningSchema><MiningField name="x" usageType="active" invalidValueTreatment="${treatment}"/><MiningField name="kind" usageType="active" invalidValueTreatment="${treatment}"/></MiningSchema>`;
 
 // Tree 1: x < 2.5 → leaf (depth 1, size 1); else kind ∈ {a, c} → leaf (depth 2, size 5), else leaf (depth 2, size 2).
 // Tree 2: kind ∈ {b} → leaf (depth 1, size 3); else x < 7 → (depth 2, size 1) else (depth 2, size 4).
@@ -36,7 +40,8 @@ const h1 = (r: Row) => (r.x! < 2.5 ? 1 : r.kind === "a" || r.kind === "c" ? 2 + 
 const h2 = (r: Row) => (r.kind === "b" ? 1 + exportedC(3) : r.x! < 7 ? 2 : 2 + exportedC(4));
 
 const phi = 16;
-const text = rPmml(`<DataDictionary numberOfFields="2">
+const text = rPmml(
+  `<DataDictionary numberOfFields="2">
   <DataField name="x" optype="continuous" dataType="double"/>
   <DataField name="kind" optype="categorical" dataType="string"><Value value="a"/><Value value="b"/><Value value="c"/><Value value="."/></DataField>
  </DataDictionary>
@@ -54,11 +59,19 @@ const text = rPmml(`<DataDictionary numberOfFields="2">
     <Segment id="2"><True/><TreeModel modelName="isolationForest_Model" functionName="regression" algorithmName="isofor" splitCharacteristic="binarySplit">${schema("asIs")}${tree2}</TreeModel></Segment>
    </Segmentation>
   </MiningModel>
- </AnomalyDetectionModel>`, "Isolation Forest Model");
+ </AnomalyDetectionModel>`,
+  "Isolation Forest Model",
+);
 
 describe("R pmml iForest", () => {
   it("anomalyScore = 2^(−mean path length / c(sampleDataSize)); the decision OutputField is its expression (score ≥ 0.6)", () => {
-    const rows: Row[] = [{ x: 1, kind: "a" }, { x: 5, kind: "c" }, { x: 9, kind: "b" }, { x: 8, kind: "." }, { x: 3, kind: "b" }];
+    const rows: Row[] = [
+      { x: 1, kind: "a" },
+      { x: 5, kind: "c" },
+      { x: 9, kind: "b" },
+      { x: 8, kind: "." },
+      { x: 3, kind: "b" },
+    ];
     const got = scoreBoth(text, rows as unknown as Record<string, unknown>[]);
     rows.forEach((row, i) => {
       const score = Math.pow(2, -((h1(row) + h2(row)) / 2) / c(phi));

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { resolveLimits } from "@porta/ir/limits";
-import { lazyBackend, refuse, registerBackend, resolveBackend, resolveBackendSync, unregisterBackend, type Backend, type BackendDescriptor, type ScoringPlan, type Session } from "./backend.ts";
+import {
+  lazyBackend,
+  refuse,
+  registerBackend,
+  resolveBackend,
+  resolveBackendSync,
+  unregisterBackend,
+  type Backend,
+  type BackendDescriptor,
+  type ScoringPlan,
+  type Session,
+} from "./backend.ts";
 
 const PLAN: ScoringPlan = { format: "pfa", text: "{}", limits: resolveLimits() };
 
@@ -13,9 +24,19 @@ function counted(name: string, impl: Partial<Backend> & Pick<Backend, "compile">
   const loads = { async: 0, sync: 0 };
   const full: Backend = { name, description: name, sync: true, formats: ["pfa"], ...impl };
   const backend = lazyBackend({
-    name, description: name, sync: true, formats: ["pfa"], restores: impl.restore !== undefined,
-    load: async () => { loads.async++; return full; },
-    loadSync: () => { loads.sync++; return full; },
+    name,
+    description: name,
+    sync: true,
+    formats: ["pfa"],
+    restores: impl.restore !== undefined,
+    load: async () => {
+      loads.async++;
+      return full;
+    },
+    loadSync: () => {
+      loads.sync++;
+      return full;
+    },
     ...extra,
   });
   return { backend, loads };
@@ -55,7 +76,10 @@ describe("lazyBackend: a backend's implementation loads on first compile (issue 
     try {
       await expect(resolveBackend({ backends: ["lazy-pmml", "lazy-refuses"], format: "pfa" }, PLAN)).rejects.toMatchObject({
         code: "NO_BACKEND",
-        refusals: [{ backend: "lazy-pmml", reason: "scores pmml documents only" }, { backend: "lazy-refuses", reason: "not this one" }],
+        refusals: [
+          { backend: "lazy-pmml", reason: "scores pmml documents only" },
+          { backend: "lazy-refuses", reason: "not this one" },
+        ],
       });
       expect(pmmlOnly.loads).toEqual({ async: 0, sync: 0 });
       expect(refusing.loads).toEqual({ async: 1, sync: 0 });
@@ -84,7 +108,10 @@ describe("lazyBackend: a backend's implementation loads on first compile (issue 
     const { backend } = counted("lazy-plan", { compile: (plan) => (plan === PLAN ? session("lazy-plan") : refuse("wrong plan")) });
     registerBackend("lazy-plan", backend, 1);
     try {
-      const r = await resolveBackend({ backends: ["lazy-plan"] }, async () => { built++; return PLAN; });
+      const r = await resolveBackend({ backends: ["lazy-plan"] }, async () => {
+        built++;
+        return PLAN;
+      });
       expect(r.session.backend).toBe("lazy-plan");
       expect(built).toBe(1);
     } finally {

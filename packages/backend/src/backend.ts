@@ -215,7 +215,10 @@ export interface Resolved {
 /** No backend can score the plan; `refusals` lists every backend's reason. */
 export class NoBackendError extends PortaError {
   readonly kind = "unsupported";
-  constructor(readonly refusals: BackendRefusal[], message?: string) {
+  constructor(
+    readonly refusals: BackendRefusal[],
+    message?: string,
+  ) {
     super("NO_BACKEND", message ?? `no backend can score this model: ${refusals.map((r) => `${r.backend}: ${r.reason}`).join("; ")}`, {
       value: refusals.map((r) => r.backend),
     });
@@ -250,7 +253,7 @@ function formatRefusal(b: Backend): BackendRefusal {
 }
 
 function syncRefusal(b: Backend): BackendRefusal {
-  return { backend: b.name, reason: "scores asynchronously only (load with scoring \"async\" and use the async methods)" };
+  return { backend: b.name, reason: 'scores asynchronously only (load with scoring "async" and use the async methods)' };
 }
 
 /** How resolution reads and writes stored artifacts (the runtime's artifact cache). */
@@ -276,12 +279,23 @@ function* wait<T>(value: Awaitable<T>): Generator<Awaitable<unknown>, T, unknown
  * is loaded, then restored from a stored artifact or asked to compile; the first session wins,
  * refusals are collected. `plan` is built on first need (a restored artifact needs no parsing).
  */
-function* resolution(driver: "sync" | "async", hints: BackendHints, plan: ScoringPlan | (() => Awaitable<ScoringPlan>), hooks?: ArtifactHooks): Generator<Awaitable<unknown>, Resolved, unknown> {
+function* resolution(
+  driver: "sync" | "async",
+  hints: BackendHints,
+  plan: ScoringPlan | (() => Awaitable<ScoringPlan>),
+  hooks?: ArtifactHooks,
+): Generator<Awaitable<unknown>, Resolved, unknown> {
   const refusals: BackendRefusal[] = [];
   let built: ScoringPlan | undefined = typeof plan === "function" ? undefined : plan;
   for (const b of candidates(hints)) {
-    if (hints.format && !b.formats.includes(hints.format)) { refusals.push(formatRefusal(b)); continue; }
-    if (hints.sync && !b.sync) { refusals.push(syncRefusal(b)); continue; }
+    if (hints.format && !b.formats.includes(hints.format)) {
+      refusals.push(formatRefusal(b));
+      continue;
+    }
+    if (hints.sync && !b.sync) {
+      refusals.push(syncRefusal(b));
+      continue;
+    }
     yield* wait(driver === "sync" ? b.loadSync?.() : b.load?.());
     const stored = b.restore && hooks?.stored(b);
     if (stored) {
@@ -293,7 +307,10 @@ function* resolution(driver: "sync" | "async", hints: BackendHints, plan: Scorin
     }
     built ??= yield* wait((plan as () => Awaitable<ScoringPlan>)());
     const out = yield* wait(b.compile(built));
-    if (isRefusal(out)) { refusals.push({ backend: b.name, reason: out.reason }); continue; }
+    if (isRefusal(out)) {
+      refusals.push({ backend: b.name, reason: out.reason });
+      continue;
+    }
     hooks?.compiled(b, out);
     return { session: out, refusals, restored: false, plan: built };
   }
@@ -313,7 +330,8 @@ export function resolveBackendSync(hints: BackendHints, plan: ScoringPlan | (() 
   const steps = resolution("sync", { ...hints, sync: true }, plan, hooks);
   let step = steps.next();
   while (!step.done) {
-    if (step.value instanceof Promise) throw new Error("a backend that says it is synchronous returned a promise (from load or compile), or the plan was built asynchronously");
+    if (step.value instanceof Promise)
+      throw new Error("a backend that says it is synchronous returned a promise (from load or compile), or the plan was built asynchronously");
     step = steps.next(step.value);
   }
   return step.value;

@@ -41,9 +41,16 @@ export function categoryColumn(texts: readonly (string | null | undefined)[]): C
   const index = new Map<string, number>();
   for (let i = 0; i < texts.length; i++) {
     const t = texts[i];
-    if (t === null || t === undefined) { codes[i] = MISSING; continue; }
+    if (t === null || t === undefined) {
+      codes[i] = MISSING;
+      continue;
+    }
     let code = index.get(t);
-    if (code === undefined) { code = dictionary.length; dictionary.push(t); index.set(t, code); }
+    if (code === undefined) {
+      code = dictionary.length;
+      dictionary.push(t);
+      index.set(t, code);
+    }
     codes[i] = code;
   }
   return { kind: "category", codes, dictionary };
@@ -53,9 +60,12 @@ export function categoryColumn(texts: readonly (string | null | undefined)[]): C
 export function isMissingAt(col: Column | undefined, i: number): boolean {
   if (!col) return true;
   switch (col.kind) {
-    case "number": return col.missing ? col.missing[i] === 1 : col.values[i] !== col.values[i];
-    case "category": return col.codes[i] < 0;
-    case "value": return col.values[i] === null || col.values[i] === undefined;
+    case "number":
+      return col.missing ? col.missing[i] === 1 : col.values[i] !== col.values[i];
+    case "category":
+      return col.codes[i] < 0;
+    case "value":
+      return col.values[i] === null || col.values[i] === undefined;
   }
 }
 
@@ -63,9 +73,12 @@ export function isMissingAt(col: Column | undefined, i: number): boolean {
 export function valueAt(col: Column | undefined, i: number): unknown {
   if (!col || isMissingAt(col, i)) return null;
   switch (col.kind) {
-    case "number": return col.values[i];
-    case "category": return col.dictionary[col.codes[i]];
-    case "value": return col.values[i];
+    case "number":
+      return col.values[i];
+    case "category":
+      return col.dictionary[col.codes[i]];
+    case "value":
+      return col.values[i];
   }
 }
 
@@ -92,7 +105,10 @@ export function batchFromRows(rows: readonly Readonly<Record<string, unknown>>[]
       let missing: Uint8Array | undefined;
       for (let i = 0; i < rows.length; i++) {
         const v = rows[i][name];
-        if (v === null || v === undefined) { values[i] = NaN; (missing ??= new Uint8Array(rows.length))[i] = 1; } else values[i] = v as number;
+        if (v === null || v === undefined) {
+          values[i] = NaN;
+          (missing ??= new Uint8Array(rows.length))[i] = 1;
+        } else values[i] = v as number;
       }
       // Without a NaN value among the present ones, NaN alone says missing: drop the mask.
       columns.set(name, missing && !hasNaNValue(values, missing) ? numberColumn(values) : numberColumn(values, missing));

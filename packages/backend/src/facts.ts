@@ -51,7 +51,9 @@ export function pipelineFacts(pipeline: Pipeline): ModelFacts {
   };
   const inputFields = model.miningSchema.filter((f) => f.usageType !== "predicted" && f.usageType !== "target").map((f) => info(f.name));
   const targets = model.miningSchema.filter((f) => f.usageType === "predicted" || f.usageType === "target").map((f) => info(f.name));
-  const outputs = resultOutputFields(model).filter((o) => o.isFinalResult).map((o): FieldInfo => ({ name: o.name, dataType: o.dataType ?? "string", opType: o.opType }));
+  const outputs = resultOutputFields(model)
+    .filter((o) => o.isFinalResult)
+    .map((o): FieldInfo => ({ name: o.name, dataType: o.dataType ?? "string", opType: o.opType }));
   return {
     modelTypes: modelTypesOf(model),
     inputFields,

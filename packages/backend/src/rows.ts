@@ -84,11 +84,7 @@ export function scoreEachRow(
  * Applies a row-error policy to per-row outcomes (`errors[i]` set for a failed row): "throw"
  * rethrows the first, "collect" nulls the row and lists it.
  */
-export function applyRowErrorPolicy(
-  results: (ScoreResult | null)[],
-  errors: readonly (Error | undefined)[],
-  options: BatchOptions = {},
-): BatchResult {
+export function applyRowErrorPolicy(results: (ScoreResult | null)[], errors: readonly (Error | undefined)[], options: BatchOptions = {}): BatchResult {
   const collected: RowError[] = [];
   for (let i = 0; i < results.length; i++) {
     const e = errors[i];

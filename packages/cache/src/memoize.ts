@@ -17,16 +17,8 @@ export interface MemoizeOptions<Row> {
  * - Rows without a canonical key (see `canonicalRowKey`) are scored uncached.
  * The cache is keyed by the row only: use one cache (or one Redis prefix) per model.
  */
-export function memoize<Row, R extends {}>(
-  score: (row: Row) => R,
-  cache: SyncResultCache<R>,
-  options?: MemoizeOptions<Row>,
-): (row: Row) => R;
-export function memoize<Row, R extends {}>(
-  score: (row: Row) => R | Promise<R>,
-  cache: ResultCache<R>,
-  options?: MemoizeOptions<Row>,
-): (row: Row) => Promise<R>;
+export function memoize<Row, R extends {}>(score: (row: Row) => R, cache: SyncResultCache<R>, options?: MemoizeOptions<Row>): (row: Row) => R;
+export function memoize<Row, R extends {}>(score: (row: Row) => R | Promise<R>, cache: ResultCache<R>, options?: MemoizeOptions<Row>): (row: Row) => Promise<R>;
 export function memoize<Row, R extends {}>(
   score: (row: Row) => R | Promise<R>,
   cache: ResultCache<R>,

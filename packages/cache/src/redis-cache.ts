@@ -114,8 +114,7 @@ export class RedisResultCache<T extends {}> implements ResultCache<T> {
     this.#failuresBeforeCooldown = options.failuresBeforeCooldown ?? 3;
     this.#cooldownMs = options.cooldownMs ?? 1000;
     this.#codec = options.codec ?? (v8Codec as ResultCodec<T>);
-    this.#local =
-      options.local instanceof LocalResultCache ? options.local : new LocalResultCache<T>({ ttlMs: this.#ttlMs, ...options.local });
+    this.#local = options.local instanceof LocalResultCache ? options.local : new LocalResultCache<T>({ ttlMs: this.#ttlMs, ...options.local });
 
     // ioredis (CommonJS) is loaded on first use, not at import: it is most of `import("porta")`'s
     // cost, and only a RedisResultCache needs it.
@@ -135,10 +134,7 @@ export class RedisResultCache<T extends {}> implements ResultCache<T> {
         // Reconnect forever: the cache heals itself when Redis comes back.
         retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), maxDelay),
       };
-      this.#client =
-        typeof options.redis === "string"
-          ? new Redis(options.redis, tuned)
-          : new Redis({ ...tuned, ...pickDefined(options.redis) });
+      this.#client = typeof options.redis === "string" ? new Redis(options.redis, tuned) : new Redis({ ...tuned, ...pickDefined(options.redis) });
       this.#ownsClient = true;
     }
     // Without a listener ioredis logs every failed reconnection attempt; the failures that
@@ -211,9 +207,7 @@ export class RedisResultCache<T extends {}> implements ResultCache<T> {
     }
     const redisKey = this.#redisKey(key);
     const ttl = this.#ttlMs;
-    return this.#call(() => (ttl > 0 ? this.#client.set(redisKey, bytes, "PX", ttl) : this.#client.set(redisKey, bytes))).then(
-      () => undefined,
-    );
+    return this.#call(() => (ttl > 0 ? this.#client.set(redisKey, bytes, "PX", ttl) : this.#client.set(redisKey, bytes))).then(() => undefined);
   }
 
   stats(): RedisResultCacheStats {

@@ -83,13 +83,10 @@ describe("memoize", () => {
 
   it("does not cache errors", () => {
     let fail = true;
-    const cached = memoize(
-      () => {
-        if (fail) throw new Error("boom");
-        return { ok: true };
-      },
-      new LocalResultCache<{ ok: boolean }>(),
-    );
+    const cached = memoize(() => {
+      if (fail) throw new Error("boom");
+      return { ok: true };
+    }, new LocalResultCache<{ ok: boolean }>());
     expect(() => cached({ a: 1 })).toThrow("boom");
     fail = false;
     expect(cached({ a: 1 })).toEqual({ ok: true });

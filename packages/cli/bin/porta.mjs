@@ -6,7 +6,5 @@ import { existsSync } from "node:fs";
 
 const built = new URL("../dist/main.js", import.meta.url);
 const { main } =
-  process.env.PORTA_SOURCE !== "1" && existsSync(built)
-    ? await import(built.href)
-    : await import("./sources.mjs").then((sources) => sources.importMain());
+  process.env.PORTA_SOURCE !== "1" && existsSync(built) ? await import(built.href) : await import("./sources.mjs").then((sources) => sources.importMain());
 process.exitCode = await main(process.argv);

@@ -29,6 +29,8 @@ describe("Arrow columns as Batch columns (porta score's Arrow input)", () => {
   });
 
   it("any other type is ARROW_UNSUPPORTED_TYPE with the file:column path and the type as value", () => {
-    expect(() => columnOfVector(vectorFromArray([new Date(0)]), "rows.arrow:when")).toThrow(expect.objectContaining({ code: "ARROW_UNSUPPORTED_TYPE", path: "rows.arrow:when", value: "Timestamp<MILLISECOND>" }));
+    expect(() => columnOfVector(vectorFromArray([new Date(0)]), "rows.arrow:when")).toThrow(
+      expect.objectContaining({ code: "ARROW_UNSUPPORTED_TYPE", path: "rows.arrow:when", value: "Timestamp<MILLISECOND>" }),
+    );
   });
 });

@@ -11,44 +11,60 @@ import { lazyBackend, registerBackend, registeredBackends } from "@porta/backend
 // The sync load path (`loadModelSync`) requires the ES module: require(esm), Node ≥ 20.19 / 22.12.
 const require = createRequire(import.meta.url);
 
-registerBackend("js", lazyBackend({
-  name: "js",
-  description: "compile-js: the pipeline as generated vectorized JavaScript",
-  sync: true,
-  formats: ["pmml"],
-  restores: true,
-  load: async () => (await import("@porta/compile-js/backend")).compileJsBackend,
-  loadSync: () => (require("@porta/compile-js/backend") as typeof import("@porta/compile-js/backend")).compileJsBackend,
-}), 100);
+registerBackend(
+  "js",
+  lazyBackend({
+    name: "js",
+    description: "compile-js: the pipeline as generated vectorized JavaScript",
+    sync: true,
+    formats: ["pmml"],
+    restores: true,
+    load: async () => (await import("@porta/compile-js/backend")).compileJsBackend,
+    loadSync: () => (require("@porta/compile-js/backend") as typeof import("@porta/compile-js/backend")).compileJsBackend,
+  }),
+  100,
+);
 
-registerBackend("onnx", lazyBackend({
-  name: "onnx",
-  description: "the pipeline exported to ONNX (ai.onnx.ml TreeEnsemble, MatMul layers) and run by onnxruntime-node",
-  sync: false,
-  formats: ["pmml"],
-  restores: false,
-  load: async () => (await import("@porta/onnx/backend")).onnxBackend,
-}), 50);
+registerBackend(
+  "onnx",
+  lazyBackend({
+    name: "onnx",
+    description: "the pipeline exported to ONNX (ai.onnx.ml TreeEnsemble, MatMul layers) and run by onnxruntime-node",
+    sync: false,
+    formats: ["pmml"],
+    restores: false,
+    load: async () => (await import("@porta/onnx/backend")).onnxBackend,
+  }),
+  50,
+);
 
-registerBackend("interp", lazyBackend({
-  name: "interp",
-  description: "reference interpreter: every construct Porta reads, row by row",
-  sync: true,
-  formats: ["pmml"],
-  restores: false,
-  load: async () => (await import("@porta/interp/backend")).interpreterBackend,
-  loadSync: () => (require("@porta/interp/backend") as typeof import("@porta/interp/backend")).interpreterBackend,
-}), 10);
+registerBackend(
+  "interp",
+  lazyBackend({
+    name: "interp",
+    description: "reference interpreter: every construct Porta reads, row by row",
+    sync: true,
+    formats: ["pmml"],
+    restores: false,
+    load: async () => (await import("@porta/interp/backend")).interpreterBackend,
+    loadSync: () => (require("@porta/interp/backend") as typeof import("@porta/interp/backend")).interpreterBackend,
+  }),
+  10,
+);
 
-registerBackend("pfa", lazyBackend({
-  name: "pfa",
-  description: "PFA engine: the checked document compiled to closures",
-  sync: true,
-  formats: ["pfa"],
-  restores: false,
-  load: async () => (await import("@porta/pfa/backend")).pfaBackend,
-  loadSync: () => (require("@porta/pfa/backend") as typeof import("@porta/pfa/backend")).pfaBackend,
-}), 5);
+registerBackend(
+  "pfa",
+  lazyBackend({
+    name: "pfa",
+    description: "PFA engine: the checked document compiled to closures",
+    sync: true,
+    formats: ["pfa"],
+    restores: false,
+    load: async () => (await import("@porta/pfa/backend")).pfaBackend,
+    loadSync: () => (require("@porta/pfa/backend") as typeof import("@porta/pfa/backend")).pfaBackend,
+  }),
+  5,
+);
 
 /**
  * Loads every registered backend's implementation now (a lazy one otherwise loads on first use).

@@ -3,7 +3,17 @@ import { benchChart, compareResults, formatBenchTable, percentile, type BenchRep
 
 describe("porta bench: agreement with the reference", () => {
   it("numbers agree within the relative tolerance; the largest difference is kept", () => {
-    const out = compareResults([{ y: 1, p: 0.5 }, { y: 2, p: 0.25 }], [{ y: 1, p: 0.5 + 1e-12 }, { y: 2, p: 0.25 }], 1e-9);
+    const out = compareResults(
+      [
+        { y: 1, p: 0.5 },
+        { y: 2, p: 0.25 },
+      ],
+      [
+        { y: 1, p: 0.5 + 1e-12 },
+        { y: 2, p: 0.25 },
+      ],
+      1e-9,
+    );
     expect(out).toMatchObject({ rows: 2, agreeing: 2 });
     expect(out.maxRelDiff).toBeGreaterThan(0);
     expect(out.maxRelDiff).toBeLessThan(1e-9);
@@ -42,8 +52,21 @@ describe("porta bench: table and chart", () => {
     tolerance: 1e-9,
     reference: "interp",
     backends: [
-      { backend: "js", status: "ok", loadMs: 12.5, batch: { rows: 10, runs: 3, medianMs: 0.01, rowsPerSecond: 1e6, failedRows: 0 }, latency: { samples: 5, p50Us: 1, p99Us: 2, api: "score" }, agreement: { reference: "interp", rows: 10, agreeing: 9, maxRelDiff: 0, firstDifference: "row 3: y: 1 vs 2" } },
-      { backend: "interp", status: "ok", loadMs: 3, batch: { rows: 10, runs: 3, medianMs: 1, rowsPerSecond: 1e4, failedRows: 0 }, latency: { samples: 5, p50Us: 50, p99Us: 90, api: "score" } },
+      {
+        backend: "js",
+        status: "ok",
+        loadMs: 12.5,
+        batch: { rows: 10, runs: 3, medianMs: 0.01, rowsPerSecond: 1e6, failedRows: 0 },
+        latency: { samples: 5, p50Us: 1, p99Us: 2, api: "score" },
+        agreement: { reference: "interp", rows: 10, agreeing: 9, maxRelDiff: 0, firstDifference: "row 3: y: 1 vs 2" },
+      },
+      {
+        backend: "interp",
+        status: "ok",
+        loadMs: 3,
+        batch: { rows: 10, runs: 3, medianMs: 1, rowsPerSecond: 1e4, failedRows: 0 },
+        latency: { samples: 5, p50Us: 50, p99Us: 90, api: "score" },
+      },
       { backend: "pfa", status: "refused", reason: "scores pfa documents only" },
     ],
   };
@@ -58,6 +81,9 @@ describe("porta bench: table and chart", () => {
 
   it("the chart has one bar per backend that scored", () => {
     const chart = benchChart(report);
-    expect(chart.kind === "bars" && chart.bars.map((b) => [b.label.split(":")[0], b.value])).toEqual([["js", 1e6], ["interp", 1e4]]);
+    expect(chart.kind === "bars" && chart.bars.map((b) => [b.label.split(":")[0], b.value])).toEqual([
+      ["js", 1e6],
+      ["interp", 1e4],
+    ]);
   });
 });

@@ -115,7 +115,10 @@ export async function runBench(modelPath: string, options: BenchOptions): Promis
       }
       const batchTiming = await timeBatches(l.model, batch, budgetMs);
       const latency = await timeRows(l.model, records, budgetMs);
-      const agreement = referenceResults && l !== reference ? { reference: referenceName, ...compareResults(referenceResults, batchTiming.results, options.tolerance) } : undefined;
+      const agreement =
+        referenceResults && l !== reference
+          ? { reference: referenceName, ...compareResults(referenceResults, batchTiming.results, options.tolerance) }
+          : undefined;
       backends.push({ backend: name, status: "ok", loadMs: l.loadMs, batch: batchTiming.summary, latency, ...(agreement ? { agreement } : {}) });
     }
     return {
@@ -141,7 +144,9 @@ async function readRecords(model: Model, input: string, limits: Limits): Promise
   const pfaEngine = pfaEngineOfModel(model);
   const format = formatOfPath(input);
   if (isArrowFormat(format)) {
-    throw new UnsupportedFeatureError(`${format} input`, "porta bench reads CSV, JSON or NDJSON rows (Arrow input is not read by porta bench yet)", { path: input });
+    throw new UnsupportedFeatureError(`${format} input`, "porta bench reads CSV, JSON or NDJSON rows (Arrow input is not read by porta bench yet)", {
+      path: input,
+    });
   }
   const rows: Row[] = [];
   const items = readInput(input, format, {
@@ -162,7 +167,11 @@ async function readRecords(model: Model, input: string, limits: Limits): Promise
 }
 
 /** One warm-up batch (its results are the ones compared), then batches until the budget is spent. */
-async function timeBatches(model: Model, batch: readonly Row[], budgetMs: number): Promise<{ results: BatchResult["results"]; summary: Extract<BackendBench, { status: "ok" }>["batch"] }> {
+async function timeBatches(
+  model: Model,
+  batch: readonly Row[],
+  budgetMs: number,
+): Promise<{ results: BatchResult["results"]; summary: Extract<BackendBench, { status: "ok" }>["batch"] }> {
   const warm = await model.scoreBatchAsync(batch, { onError: "collect" });
   const samples: number[] = [];
   let spent = 0;
@@ -176,7 +185,13 @@ async function timeBatches(model: Model, batch: readonly Row[], budgetMs: number
   }
   return {
     results: warm.results,
-    summary: { rows: batch.length, runs: samples.length, medianMs: percentile(samples, 0.5), rowsPerSecond: (batch.length * samples.length) / (spent / 1000), failedRows: warm.errors.length },
+    summary: {
+      rows: batch.length,
+      runs: samples.length,
+      medianMs: percentile(samples, 0.5),
+      rowsPerSecond: (batch.length * samples.length) / (spent / 1000),
+      failedRows: warm.errors.length,
+    },
   };
 }
 
@@ -218,7 +233,11 @@ export function percentile(samples: readonly number[], q: number): number {
  * with an agreeing value (numbers within `tolerance` relative, NaN agrees with NaN, objects
  * field by field); a row both failed agrees.
  */
-export function compareResults(reference: readonly (ScoreResult | null)[], other: readonly (ScoreResult | null)[], tolerance: number): Omit<Agreement, "reference"> {
+export function compareResults(
+  reference: readonly (ScoreResult | null)[],
+  other: readonly (ScoreResult | null)[],
+  tolerance: number,
+): Omit<Agreement, "reference"> {
   let agreeing = 0;
   let maxRelDiff = 0;
   let firstDifference: string | undefined;
@@ -233,7 +252,13 @@ export function compareResults(reference: readonly (ScoreResult | null)[], other
 }
 
 /** The first field where `b` disagrees with `a` ("field: a vs b"), or undefined. */
-function differenceOf(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>, tolerance: number, seen: (relDiff: number) => void, prefix = ""): string | undefined {
+function differenceOf(
+  a: Readonly<Record<string, unknown>>,
+  b: Readonly<Record<string, unknown>>,
+  tolerance: number,
+  seen: (relDiff: number) => void,
+  prefix = "",
+): string | undefined {
   for (const [key, va] of Object.entries(a)) {
     const vb = b[key];
     const path = `${prefix}${key}`;
@@ -263,7 +288,15 @@ function show(x: unknown): string {
 
 /** The report as an aligned table, one line per backend (refusals with their reason). */
 export function formatBenchTable(report: BenchReport): string {
-  const head = ["backend", "load+compile ms", `batch rows/s (${report.batchRows} rows)`, "runs", "p50 µs", "p99 µs", `agreement${report.reference ? ` vs ${report.reference}` : ""}`];
+  const head = [
+    "backend",
+    "load+compile ms",
+    `batch rows/s (${report.batchRows} rows)`,
+    "runs",
+    "p50 µs",
+    "p99 µs",
+    `agreement${report.reference ? ` vs ${report.reference}` : ""}`,
+  ];
   const lines: string[][] = [];
   const notes: string[] = [];
   for (const b of report.backends) {
@@ -271,10 +304,22 @@ export function formatBenchTable(report: BenchReport): string {
       notes.push(`${b.backend}: refused: ${b.reason}`);
       continue;
     }
-    lines.push([b.backend, fixed(b.loadMs), Math.round(b.batch.rowsPerSecond).toLocaleString("en-US"), String(b.batch.runs), fixed(b.latency.p50Us), fixed(b.latency.p99Us), agreementText(b, report.reference)]);
+    lines.push([
+      b.backend,
+      fixed(b.loadMs),
+      Math.round(b.batch.rowsPerSecond).toLocaleString("en-US"),
+      String(b.batch.runs),
+      fixed(b.latency.p50Us),
+      fixed(b.latency.p99Us),
+      agreementText(b, report.reference),
+    ]);
   }
   const widths = head.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c]!.length)));
-  const row = (cells: string[]) => cells.map((cell, c) => (c === 0 || c === cells.length - 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ").trimEnd();
+  const row = (cells: string[]) =>
+    cells
+      .map((cell, c) => (c === 0 || c === cells.length - 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .join("  ")
+      .trimEnd();
   const title = `porta bench ${report.model}: ${report.rows} rows from ${report.input}, ${report.timeSeconds} s per backend`;
   return [title, row(head), ...lines.map(row), ...notes].join("\n");
 }

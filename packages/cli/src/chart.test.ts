@@ -6,7 +6,9 @@ import { renderChart, textWidth, type ChartSpec } from "./chart.ts";
 function texts(svg: string): { width: number; height: number; items: { x: number; y: number; anchor: string; content: string }[] } {
   const root = parseXml(svg);
   expect(root.name).toBe("svg");
-  const items = root.children("text").map((t) => ({ x: Number(t.attr("x")), y: Number(t.attr("y")), anchor: t.attr("text-anchor") ?? "start", content: t.text() }));
+  const items = root
+    .children("text")
+    .map((t) => ({ x: Number(t.attr("x")), y: Number(t.attr("y")), anchor: t.attr("text-anchor") ?? "start", content: t.text() }));
   return { width: Number(root.attr("width")), height: Number(root.attr("height")), items };
 }
 
@@ -15,7 +17,19 @@ const longLabels = ["regression-50 onnx/interp", "forest-500 (classification, 43
 describe("SVG charts: the legend and the title fit the canvas", () => {
   const charts: ChartSpec[] = [
     { kind: "bars", title: "backends: speed-up", yLabel: "x", bars: longLabels.map((label, i) => ({ label, value: 10 ** i })) },
-    { kind: "lines", title: "batch", xLabel: "rows", yLabel: "ms", series: longLabels.map((name, i) => ({ name, points: [[1, 1 + i], [1000, 10 + i]] })) },
+    {
+      kind: "lines",
+      title: "batch",
+      xLabel: "rows",
+      yLabel: "ms",
+      series: longLabels.map((name, i) => ({
+        name,
+        points: [
+          [1, 1 + i],
+          [1000, 10 + i],
+        ],
+      })),
+    },
     { kind: "bars", title: "many entries", yLabel: "x", bars: Array.from({ length: 30 }, (_, i) => ({ label: `case ${i}`, value: i + 1 })) },
   ];
   for (const spec of charts) {

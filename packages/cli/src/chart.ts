@@ -63,7 +63,10 @@ export function renderChart(spec: ChartSpec): string {
 }
 
 function renderLines(spec: Extract<ChartSpec, { kind: "lines" }>): string {
-  const box = chartLayout(spec.title, spec.series.map((s) => s.name));
+  const box = chartLayout(
+    spec.title,
+    spec.series.map((s) => s.name),
+  );
   const points = spec.series.flatMap((s) => s.points).filter(([x, y]) => x > 0 && y > 0);
   if (points.length === 0) return frame(box, spec.title, "");
   const xs = logRange(points.map((p) => p[0]));
@@ -88,7 +91,10 @@ function renderLines(spec: Extract<ChartSpec, { kind: "lines" }>): string {
 }
 
 function renderBars(spec: Extract<ChartSpec, { kind: "bars" }>): string {
-  const box = chartLayout(spec.title, spec.bars.map((b) => b.label));
+  const box = chartLayout(
+    spec.title,
+    spec.bars.map((b) => b.label),
+  );
   const bars = spec.bars.filter((b) => b.value > 0);
   if (bars.length === 0) return frame(box, spec.title, "");
   const ys = logRange(bars.map((b) => b.value));

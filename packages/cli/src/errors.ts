@@ -11,12 +11,18 @@ export function exitCodeOf(e: PortaError): number {
 /** The exit code of a PortaError kind ("parse", "evaluation", …). */
 export function exitCodeOfKind(kind: string): number {
   switch (kind) {
-    case "parse": return EXIT.parse;
-    case "schema": return EXIT.schema;
-    case "unsupported": return EXIT.unsupported;
-    case "evaluation": return EXIT.evaluation;
-    case "deploy": return EXIT.deploy;
-    default: return EXIT.failure;
+    case "parse":
+      return EXIT.parse;
+    case "schema":
+      return EXIT.schema;
+    case "unsupported":
+      return EXIT.unsupported;
+    case "evaluation":
+      return EXIT.evaluation;
+    case "deploy":
+      return EXIT.deploy;
+    default:
+      return EXIT.failure;
   }
 }
 
@@ -25,7 +31,10 @@ export function exitCodeOfKind(kind: string): number {
  * in the input (`rows.ndjson:7`), so the message says which line to look at.
  */
 export class RowFailure extends Error {
-  constructor(readonly kind: string, message: string) {
+  constructor(
+    readonly kind: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -14,11 +14,19 @@ export const DATA_FORMATS: readonly DataFormat[] = ["csv", "json", "ndjson", "ar
 /** The format a file's extension names; anything unrecognised is CSV, as it always was. */
 export function formatOfPath(path: string): DataFormat {
   switch (extname(path).toLowerCase()) {
-    case ".json": return "json";
-    case ".ndjson": case ".jsonl": return "ndjson";
-    case ".arrow": case ".feather": case ".ipc": return "arrow";
-    case ".arrows": return "arrows";
-    default: return "csv";
+    case ".json":
+      return "json";
+    case ".ndjson":
+    case ".jsonl":
+      return "ndjson";
+    case ".arrow":
+    case ".feather":
+    case ".ipc":
+      return "arrow";
+    case ".arrows":
+      return "arrows";
+    default:
+      return "csv";
   }
 }
 

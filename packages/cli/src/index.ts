@@ -4,9 +4,29 @@
  */
 import "./backends.ts";
 
-export { loadModel, loadModelSync, detectFormat, withResultCache, LocalResultCache, ArtifactCache, groupTransactions, groupTransactionsAsync } from "@porta/runtime";
+export {
+  loadModel,
+  loadModelSync,
+  detectFormat,
+  withResultCache,
+  LocalResultCache,
+  ArtifactCache,
+  groupTransactions,
+  groupTransactionsAsync,
+} from "@porta/runtime";
 export { batchFromRows, rowsFromBatch, registeredBackends } from "@porta/runtime";
-export type { Model, FieldInfo, ScoreResult, BatchResult, BatchOptions, RowError, RowErrorPolicy, LoadOptions, GroupOptions, BackendChoice } from "@porta/runtime";
+export type {
+  Model,
+  FieldInfo,
+  ScoreResult,
+  BatchResult,
+  BatchOptions,
+  RowError,
+  RowErrorPolicy,
+  LoadOptions,
+  GroupOptions,
+  BackendChoice,
+} from "@porta/runtime";
 export type { Batch, Column, ScoredBatch, BackendRefusal } from "@porta/runtime";
 export { registerBackend, NoBackendError, numberColumn, categoryColumn, type Backend, type Session, type ScoringPlan, type Refusal } from "@porta/backend";
 // The IR's light entry points, not its index: importing porta does not load the interpreter.

@@ -60,13 +60,19 @@ function familySummary(m: ModelNode): Record<string, unknown> {
     case "regression":
       return { ...base, tables: m.tables.length, normalizationMethod: m.normalizationMethod };
     case "neuralNetwork":
-      return { ...base, layerSizes: [m.inputs.length, ...m.layers.map((l) => l.neurons.length)].join("-"), activationFunction: m.activationFunction, normalizationMethod: m.normalizationMethod };
+      return {
+        ...base,
+        layerSizes: [m.inputs.length, ...m.layers.map((l) => l.neurons.length)].join("-"),
+        activationFunction: m.activationFunction,
+        normalizationMethod: m.normalizationMethod,
+      };
     case "mining":
       return { ...base, segments: m.segments.length, multipleModelMethod: m.multipleModelMethod };
     default: {
       const rec = m as unknown as Record<string, unknown>;
       const sizes: Record<string, number> = {};
-      for (const k in rec) if (Array.isArray(rec[k]) && !["miningSchema", "output", "targets", "localTransformations"].includes(k)) sizes[k] = (rec[k] as unknown[]).length;
+      for (const k in rec)
+        if (Array.isArray(rec[k]) && !["miningSchema", "output", "targets", "localTransformations"].includes(k)) sizes[k] = (rec[k] as unknown[]).length;
       return { ...base, ...sizes };
     }
   }
@@ -74,7 +80,9 @@ function familySummary(m: ModelNode): Record<string, unknown> {
 
 /** Node count, leaf count and depth, iteratively (trees can be deep). */
 export function treeStats(root: TreeNode): { nodes: number; leaves: number; depth: number } {
-  let nodes = 0, leaves = 0, depth = 0;
+  let nodes = 0,
+    leaves = 0,
+    depth = 0;
   const stack: [TreeNode, number][] = [[root, 1]];
   while (stack.length) {
     const [n, d] = stack.pop()!;
@@ -104,7 +112,10 @@ export function formatSummary(s: ModelSummary): string {
     lines.push(`pfa: ${p.name ?? "(unnamed)"}, method ${p.method}`);
     lines.push(`  input type: ${JSON.stringify(p.input)}`);
     lines.push(`  output type: ${JSON.stringify(p.output)}`);
-    for (const [kind, list] of [["cell", p.cells], ["pool", p.pools]] as const) {
+    for (const [kind, list] of [
+      ["cell", p.cells],
+      ["pool", p.pools],
+    ] as const) {
       for (const c of list) lines.push(`  ${kind} ${c.name}: ${JSON.stringify(c.type)}${c.shared ? " shared" : ""}${c.rollback ? " rollback" : ""}`);
     }
     lines.push(`  functions (${p.functions.length}): ${p.functions.join(", ")}`);
@@ -114,7 +125,10 @@ export function formatSummary(s: ModelSummary): string {
   lines.push("models:");
   for (const f of s.families) {
     const { level, kind, path: _path, ...rest } = f as { level: number; kind: string; path: string };
-    const facts = Object.entries(rest).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${String(v)}`).join(" ");
+    const facts = Object.entries(rest)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(" ");
     lines.push(`${"  ".repeat(level + 1)}${kind} ${facts}`);
   }
   return lines.join("\n");

@@ -23,7 +23,7 @@ function jsonArray(chunks: string[], limit = 3) {
 describe("CsvSplitter (RFC 4180, streamed)", () => {
   const text = '\uFEFFa,b,c\r\n1,"x, ""y""",3\n\n"multi\nline",,\r\n4,5"6,7\n"bad"x,1,2\nlast,row,"end"';
 
-  it("cuts records the same wherever a chunk ends: quotes, \"\" escapes, CRLF, empty lines skipped, line numbers of each record's first line", () => {
+  it('cuts records the same wherever a chunk ends: quotes, "" escapes, CRLF, empty lines skipped, line numbers of each record\'s first line', () => {
     for (const records of everyCut(text, csv)) {
       expect(records).toEqual([
         { cells: ["a", "b", "c"], line: 1 },
@@ -38,11 +38,17 @@ describe("CsvSplitter (RFC 4180, streamed)", () => {
   });
 
   it("a quote never closed fails the last record only", () => {
-    expect(csv(['a,b\n1,2\n3,"open\n'])).toEqual([{ cells: ["a", "b"], line: 1 }, { cells: ["1", "2"], line: 2 }, { cells: ['3,"open\n'], line: 3, error: "a quoted cell is not closed" }]);
+    expect(csv(['a,b\n1,2\n3,"open\n'])).toEqual([
+      { cells: ["a", "b"], line: 1 },
+      { cells: ["1", "2"], line: 2 },
+      { cells: ['3,"open\n'], line: 3, error: "a quoted cell is not closed" },
+    ]);
   });
 
   it("a header must name distinct columns and at least one model field", () => {
-    expect(() => checkCsvHeader(["x", "y", "x"], "f.csv", 1)).toThrow(expect.objectContaining({ code: "CSV_DUPLICATE_COLUMN", value: "x", path: "f.csv:1" }) as Error);
+    expect(() => checkCsvHeader(["x", "y", "x"], "f.csv", 1)).toThrow(
+      expect.objectContaining({ code: "CSV_DUPLICATE_COLUMN", value: "x", path: "f.csv:1" }) as Error,
+    );
     expect(() => checkCsvHeader(["5.1", "3.5"], "f.csv", 1, ["sepal_length"])).toThrow(expect.objectContaining({ code: "CSV_NO_HEADER" }) as Error);
     expect(checkCsvHeader(["id", "sepal_length"], "f.csv", 1, ["sepal_length", "petal_length"])).toEqual(["id", "sepal_length"]);
   });

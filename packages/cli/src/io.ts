@@ -18,9 +18,7 @@ export interface ResultWriter {
 }
 
 /** One input row, or the typed reason the row at that line could not be read. */
-export type InputItem =
-  | { line: number; row: Row; error?: undefined }
-  | { line: number; row?: undefined; error: PortaError };
+export type InputItem = { line: number; row: Row; error?: undefined } | { line: number; row?: undefined; error: PortaError };
 
 export interface ReadOptions {
   /**
@@ -50,9 +48,12 @@ const READ_CHUNK = 1 << 16;
  */
 export function readInput(path: string, format: TextFormat, options: ReadOptions = {}): AsyncGenerator<InputItem[]> {
   switch (format) {
-    case "csv": return readCsv(path, options);
-    case "ndjson": return readNdjson(path, options);
-    case "json": return readJsonArray(path, options);
+    case "csv":
+      return readCsv(path, options);
+    case "ndjson":
+      return readNdjson(path, options);
+    case "json":
+      return readJsonArray(path, options);
   }
 }
 
@@ -76,7 +77,10 @@ async function* readCsv(path: string, options: ReadOptions): AsyncGenerator<Inpu
     for (const record of records) {
       const { line } = record;
       if (record.error !== undefined) {
-        out.push({ line, error: new ParseError("INPUT_CSV_MALFORMED", `cannot read line ${line} as CSV: ${record.error}`, { path: `${path}:${line}`, value: record.cells[0] }) });
+        out.push({
+          line,
+          error: new ParseError("INPUT_CSV_MALFORMED", `cannot read line ${line} as CSV: ${record.error}`, { path: `${path}:${line}`, value: record.cells[0] }),
+        });
         continue;
       }
       if (header === undefined) {
@@ -84,7 +88,13 @@ async function* readCsv(path: string, options: ReadOptions): AsyncGenerator<Inpu
         continue;
       }
       if (record.cells.length !== header.length) {
-        out.push({ line, error: new ParseError("CSV_COLUMN_COUNT", `CSV row has ${record.cells.length} cells; the header has ${header.length}`, { path: `${path}:${line}`, value: record.cells.length }) });
+        out.push({
+          line,
+          error: new ParseError("CSV_COLUMN_COUNT", `CSV row has ${record.cells.length} cells; the header has ${header.length}`, {
+            path: `${path}:${line}`,
+            value: record.cells.length,
+          }),
+        });
         continue;
       }
       out.push({ line, row: csvRow(header, record.cells) });
@@ -185,7 +195,11 @@ function quotedRecord(text: string, start: number, final: boolean, line: number)
         const q = text.indexOf('"', from);
         if (q < 0) {
           if (!final) return undefined;
-          return { record: { cells: [text.slice(start, start + 80)], line, error: "a quoted cell is not closed" }, lines: lines + countLines(text, from, text.length), next: text.length };
+          return {
+            record: { cells: [text.slice(start, start + 80)], line, error: "a quoted cell is not closed" },
+            lines: lines + countLines(text, from, text.length),
+            next: text.length,
+          };
         }
         cell += text.slice(from, q);
         lines += countLines(text, from, q);
@@ -242,7 +256,10 @@ export function checkCsvHeader(header: readonly string[], path: string, line: nu
     seen.add(name);
   }
   if (expected && expected.length > 0 && !expected.some((f) => seen.has(f))) {
-    throw new ParseError("CSV_NO_HEADER", `the first CSV line names none of the model's input fields (${expected.join(", ")}); is the header row missing?`, { path: `${path}:${line}`, value: header.join(",").slice(0, 200) });
+    throw new ParseError("CSV_NO_HEADER", `the first CSV line names none of the model's input fields (${expected.join(", ")}); is the header row missing?`, {
+      path: `${path}:${line}`,
+      value: header.join(",").slice(0, 200),
+    });
   }
   return [...header];
 }
@@ -280,7 +297,13 @@ function ndjsonLine(text: string, path: string, line: number, options: ReadOptio
 
 function tooDeep(path: string, line: number, options: ReadOptions): InputItem {
   const limit = options.rowDepth ?? DEFAULT_LIMITS.rowDepth;
-  return { line, error: new ParseError("ROW_TOO_DEEP", `a value of this row nests deeper than ${limit} levels (limit rowDepth)`, { path: `${path}:${line}`, value: `> ${limit}` }) };
+  return {
+    line,
+    error: new ParseError("ROW_TOO_DEEP", `a value of this row nests deeper than ${limit} levels (limit rowDepth)`, {
+      path: `${path}:${line}`,
+      value: `> ${limit}`,
+    }),
+  };
 }
 
 function jsonItem(text: string, path: string, line: number, options: ReadOptions): InputItem {
@@ -290,7 +313,10 @@ function jsonItem(text: string, path: string, line: number, options: ReadOptions
   } catch (e) {
     // A RangeError is a parser's stack giving out on nesting the scan did not flag (strings hide none).
     const code = e instanceof RangeError ? "ROW_TOO_DEEP" : "INPUT_JSON_MALFORMED";
-    return { line, error: new ParseError(code, `cannot read line ${line} as JSON: ${(e as Error).message}`, { path: `${path}:${line}`, value: text.slice(0, 80) }) };
+    return {
+      line,
+      error: new ParseError(code, `cannot read line ${line} as JSON: ${(e as Error).message}`, { path: `${path}:${line}`, value: text.slice(0, 80) }),
+    };
   }
   const wrap = options.wrap ?? "none";
   const isObject = value !== null && typeof value === "object" && !Array.isArray(value);
@@ -299,7 +325,14 @@ function jsonItem(text: string, path: string, line: number, options: ReadOptions
     row.input = value;
     return { line, row };
   }
-  if (!isObject) return { line, error: new ParseError("INPUT_ROW_NOT_OBJECT", `line ${line} is not a JSON object of field name → value`, { path: `${path}:${line}`, value: Array.isArray(value) ? "array" : value }) };
+  if (!isObject)
+    return {
+      line,
+      error: new ParseError("INPUT_ROW_NOT_OBJECT", `line ${line} is not a JSON object of field name → value`, {
+        path: `${path}:${line}`,
+        value: Array.isArray(value) ? "array" : value,
+      }),
+    };
   return { line, row: value as Row };
 }
 
@@ -320,8 +353,14 @@ export function jsonNestingExceeds(text: string, limit: number): boolean {
   return false;
 }
 
-const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, NEWLINE = 0x0a;
-const OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d, OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d;
+const QUOTE = 0x22,
+  BACKSLASH = 0x5c,
+  COMMA = 0x2c,
+  NEWLINE = 0x0a;
+const OPEN_BRACKET = 0x5b,
+  CLOSE_BRACKET = 0x5d,
+  OPEN_BRACE = 0x7b,
+  CLOSE_BRACE = 0x7d;
 
 async function* readJsonArray(path: string, options: ReadOptions): AsyncGenerator<InputItem[]> {
   const splitter = new JsonArraySplitter(path, (options.rowDepth ?? DEFAULT_LIMITS.rowDepth) + 1);
@@ -365,7 +404,10 @@ export class JsonArraySplitter {
   /** Opening brackets of the element, to check that each closer matches (capped at the depth limit). */
   private readonly open: number[] = [];
 
-  constructor(private readonly path: string, private readonly limit: number) {}
+  constructor(
+    private readonly path: string,
+    private readonly limit: number,
+  ) {}
 
   push(chunk: string): ArrayElement[] {
     const out: ArrayElement[] = [];
@@ -379,7 +421,10 @@ export class JsonArraySplitter {
         else if (c === QUOTE) this.inString = false;
         continue;
       }
-      if (c === NEWLINE) { this.line++; continue; }
+      if (c === NEWLINE) {
+        this.line++;
+        continue;
+      }
       if (c === 0x20 || c === 0x09 || c === 0x0d) continue;
       if (!this.started) {
         if (c !== OPEN_BRACKET || this.ended) this.fail(this.ended ? "text after the closing ]" : "not a JSON array", c);
@@ -411,7 +456,11 @@ export class JsonArraySplitter {
       else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
         this.depth++;
         if (this.depth - 1 > this.limit) {
-          if (!this.tooDeep) { this.tooDeep = true; this.pieces = []; segment = -1; }
+          if (!this.tooDeep) {
+            this.tooDeep = true;
+            this.pieces = [];
+            segment = -1;
+          }
         } else this.open.push(c);
       } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         if (this.depth - 1 <= this.limit) {
@@ -440,7 +489,10 @@ export class JsonArraySplitter {
 
   private fail(what: string, c: number | undefined): never {
     const code = what === "not a JSON array" || what === "no JSON array" ? "INPUT_JSON_NOT_ARRAY" : "INPUT_JSON_MALFORMED";
-    throw new ParseError(code, `${this.path} must hold one JSON array of rows: ${what} at line ${this.line}`, { path: `${this.path}:${this.line}`, value: c === undefined ? undefined : String.fromCharCode(c) });
+    throw new ParseError(code, `${this.path} must hold one JSON array of rows: ${what} at line ${this.line}`, {
+      path: `${this.path}:${this.line}`,
+      value: c === undefined ? undefined : String.fromCharCode(c),
+    });
   }
 }
 
@@ -474,7 +526,9 @@ export class RowWriter implements ResultWriter {
     private readonly stringify: (v: unknown) => string = (v) => JSON.stringify(v, jsonReplacer),
   ) {
     this.out = path ? createWriteStream(path) : process.stdout;
-    this.out.on("error", (e: Error) => { this.failure = e; });
+    this.out.on("error", (e: Error) => {
+      this.failure = e;
+    });
   }
 
   async write(rows: readonly Row[]): Promise<void> {

@@ -32,10 +32,18 @@ export async function main(argv: string[]): Promise<number> {
     .option("-o, --output <file>", "write results here (format from the extension unless --format); default stdout")
     .option("--format <format>", "output format: csv, json, ndjson, arrow (IPC file) or arrows (IPC stream); default: the -o extension, else the input's")
     .option("--quiet", "no progress bar (drawn on stderr only when it is a terminal)")
-    .option("--on-error <policy>", "a row that cannot be read or scored: fail (default: stop, naming its line) or skip (report it on stderr, write an empty result, score the rest)", "fail")
+    .option(
+      "--on-error <policy>",
+      "a row that cannot be read or scored: fail (default: stop, naming its line) or skip (report it on stderr, write an empty result, score the rest)",
+      "fail",
+    )
     .option("--limit <name=value>", `override a resource limit (${LIMIT_NAMES.join(", ")}); repeatable`, collectLimit, {})
     .option("--verbose", "print timings on stderr")
-    .option("--backend <backend>", "auto (fastest that can score), one backend tried first (js, onnx, interp, …), or a comma list tried in that order only", "auto")
+    .option(
+      "--backend <backend>",
+      "auto (fastest that can score), one backend tried first (js, onnx, interp, …), or a comma list tried in that order only",
+      "auto",
+    )
     .option("--no-cache", "do not use the compiled-artifact cache (PORTA_CACHE_DIR, default ~/.cache/porta)")
     .action(async (modelPath: string, opts: ScoreOptions) => {
       exitCode = await scoreCommand(modelPath, opts);
@@ -79,11 +87,16 @@ export async function main(argv: string[]): Promise<number> {
     .option("--limit <name=value>", `override a resource limit (${LIMIT_NAMES.join(", ")}); repeatable`, collectLimit, {})
     .option("--json", "print one JSON object")
     .option("--plot <file>", "write an SVG chart of the batch throughput")
-    .action(async (modelPath: string, opts: { input: string; backend?: string; time: number; batch: number; tolerance: number; limit: Partial<Limits>; json?: boolean; plot?: string }) => {
-      const backends = opts.backend === undefined ? undefined : await backendList(opts.backend);
-      const { benchCommand } = await import("./bench.ts");
-      exitCode = await benchCommand(modelPath, { ...opts, backends, timeSeconds: opts.time, batchRows: opts.batch, limits: opts.limit });
-    });
+    .action(
+      async (
+        modelPath: string,
+        opts: { input: string; backend?: string; time: number; batch: number; tolerance: number; limit: Partial<Limits>; json?: boolean; plot?: string },
+      ) => {
+        const backends = opts.backend === undefined ? undefined : await backendList(opts.backend);
+        const { benchCommand } = await import("./bench.ts");
+        exitCode = await benchCommand(modelPath, { ...opts, backends, timeSeconds: opts.time, batchRows: opts.batch, limits: opts.limit });
+      },
+    );
 
   program
     .command("validate")
@@ -175,7 +188,8 @@ interface ScoreOptions {
 
 /** `porta score`: streams the input through the model in chunks; returns the exit code. */
 async function scoreCommand(modelPath: string, opts: ScoreOptions): Promise<number> {
-  if (opts.onError !== "fail" && opts.onError !== "skip") throw new CommanderError(EXIT.usage, "porta.onError", `porta: unknown --on-error policy "${opts.onError}" (fail or skip)`);
+  if (opts.onError !== "fail" && opts.onError !== "skip")
+    throw new CommanderError(EXIT.usage, "porta.onError", `porta: unknown --on-error policy "${opts.onError}" (fail or skip)`);
   const limits = resolveLimits(opts.limit);
   const namedInput = formatOption(opts.inputFormat, "--input-format");
   const namedOutput = formatOption(opts.format, "--format");
@@ -219,10 +233,14 @@ async function scoreCommand(modelPath: string, opts: ScoreOptions): Promise<numb
     for (const notice of model.notices) process.stderr.write(`porta: ${notice}\n`);
     const artifact = model.loadInfo?.artifactCache;
     if (artifact) {
-      process.stderr.write(`porta: artifact cache ${artifact.hit ? "hit" : "miss"} (${artifact.key.slice(0, 12)}): parse+compile ${artifact.compileMs.toFixed(1)} ms, cache ${artifact.cacheMs.toFixed(1)} ms\n`);
+      process.stderr.write(
+        `porta: artifact cache ${artifact.hit ? "hit" : "miss"} (${artifact.key.slice(0, 12)}): parse+compile ${artifact.compileMs.toFixed(1)} ms, cache ${artifact.cacheMs.toFixed(1)} ms\n`,
+      );
     }
     const what = model.groupField === undefined ? "rows" : `groups (by ${model.groupField})`;
-    process.stderr.write(`porta: backend ${model.backend}; load+compile ${(t1 - t0).toFixed(1)} ms, scored ${summary.records} ${what} in ${(t2 - t1).toFixed(1)} ms, ${summary.failed} failed\n`);
+    process.stderr.write(
+      `porta: backend ${model.backend}; load+compile ${(t1 - t0).toFixed(1)} ms, scored ${summary.records} ${what} in ${(t2 - t1).toFixed(1)} ms, ${summary.failed} failed\n`,
+    );
   }
   return summary.exitCode;
 }
@@ -260,7 +278,8 @@ function positiveNumber(option: string): (text: string) => number {
 function positiveInteger(option: string): (text: string) => number {
   return (text) => {
     const value = Number(text);
-    if (!(Number.isInteger(value) && value > 0)) throw new CommanderError(EXIT.usage, "porta.option", `porta: ${option} wants a positive integer; got "${text}"`);
+    if (!(Number.isInteger(value) && value > 0))
+      throw new CommanderError(EXIT.usage, "porta.option", `porta: ${option} wants a positive integer; got "${text}"`);
     return value;
   };
 }
@@ -269,7 +288,10 @@ function positiveInteger(option: string): (text: string) => number {
 async function backendList(value: string): Promise<string[]> {
   const { registeredBackends } = await engine();
   const known = registeredBackends().map((b) => b.name);
-  const names = value.split(",").map((n) => n.trim()).filter((n) => n !== "");
+  const names = value
+    .split(",")
+    .map((n) => n.trim())
+    .filter((n) => n !== "");
   const unknown = names.find((n) => !known.includes(n));
   if (unknown !== undefined || names.length === 0) {
     throw new CommanderError(EXIT.usage, "porta.backend", `porta: unknown backend "${unknown ?? value}" (${known.join(", ")}, or a comma list of them)`);
@@ -280,7 +302,10 @@ async function backendList(value: string): Promise<string[]> {
 /** `--backend`: "auto", one registered backend (tried first), or a comma list (tried in order, nothing else). */
 async function backendOption(value: string): Promise<BackendChoice> {
   const { registeredBackends } = await engine();
-  const names = value.split(",").map((n) => n.trim()).filter((n) => n !== "");
+  const names = value
+    .split(",")
+    .map((n) => n.trim())
+    .filter((n) => n !== "");
   const known = ["auto", ...registeredBackends().map((b) => b.name)];
   const unknown = names.find((n) => !known.includes(n));
   if (unknown !== undefined || names.length === 0) {

@@ -5,7 +5,12 @@ import { progressBar, progressWanted } from "./progress.ts";
 /** A stream that says it is a terminal and keeps what is written to it. */
 function fakeTerminal(): Writable & { isTTY: boolean; columns: number; text: () => string } {
   const chunks: string[] = [];
-  const stream = new Writable({ write(chunk, _encoding, done) { chunks.push(String(chunk)); done(); } });
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
   return Object.assign(stream, { isTTY: true, columns: 120, cursorTo: () => true, clearLine: () => true, moveCursor: () => true, text: () => chunks.join("") });
 }
 

@@ -51,8 +51,14 @@ export async function progressBar(totalBytes: number, stream: NodeJS.WritableStr
     bar.update(bytes, payload());
   };
   return {
-    read: (n) => { bytes = n; update(); },
-    scored: (n) => { rows += n; update(); },
+    read: (n) => {
+      bytes = n;
+      update();
+    },
+    scored: (n) => {
+      rows += n;
+      update();
+    },
     stop: () => {
       if (!shown) return;
       bar.update(bytes, payload());

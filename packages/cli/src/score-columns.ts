@@ -19,7 +19,12 @@ export interface ScoreColumnsOptions {
  * Scores columnar batches (Arrow record batches) through `scoreColumnsAsync` and writes each
  * scored batch before reading on: no row objects on the way, memory bounded by one batch.
  */
-export async function scoreColumnStream(model: Model, batches: AsyncIterable<Batch>, writer: ColumnWriter, options: ScoreColumnsOptions): Promise<ScoreStreamSummary> {
+export async function scoreColumnStream(
+  model: Model,
+  batches: AsyncIterable<Batch>,
+  writer: ColumnWriter,
+  options: ScoreColumnsOptions,
+): Promise<ScoreStreamSummary> {
   const summary: ScoreStreamSummary = { records: 0, failed: 0, exitCode: 0 };
   for await (const batch of batches) {
     const scored = await model.scoreColumnsAsync(batch);
@@ -51,8 +56,13 @@ export function headOf(batch: ScoredBatch, n: number): ScoredBatch {
 
 function columnHead(column: Column, n: number): Column {
   switch (column.kind) {
-    case "number": return column.missing ? { kind: "number", values: column.values.subarray(0, n), missing: column.missing.subarray(0, n) } : { kind: "number", values: column.values.subarray(0, n) };
-    case "category": return { kind: "category", codes: column.codes.subarray(0, n), dictionary: column.dictionary };
-    case "value": return { kind: "value", values: column.values.slice(0, n) };
+    case "number":
+      return column.missing
+        ? { kind: "number", values: column.values.subarray(0, n), missing: column.missing.subarray(0, n) }
+        : { kind: "number", values: column.values.subarray(0, n) };
+    case "category":
+      return { kind: "category", codes: column.codes.subarray(0, n), dictionary: column.dictionary };
+    case "value":
+      return { kind: "value", values: column.values.slice(0, n) };
   }
 }

@@ -41,7 +41,14 @@ export async function scoreInput(model: Model, o: ScoreInputOptions): Promise<Sc
   try {
     const summary = o.columnar
       ? await scoreColumnStream(model, await arrowBatches(o.input, model, progress), counted, { skip: o.stream.skip, inputName: o.input })
-      : await scoreStream(model, isArrowFormat(o.inputFormat) ? arrowItems(await arrowBatches(o.input, model, progress)) : readInput(o.input, o.inputFormat, { ...o.read, onRead: progress.read }), counted, o.stream);
+      : await scoreStream(
+          model,
+          isArrowFormat(o.inputFormat)
+            ? arrowItems(await arrowBatches(o.input, model, progress))
+            : readInput(o.input, o.inputFormat, { ...o.read, onRead: progress.read }),
+          counted,
+          o.stream,
+        );
     progress.stop();
     await writer.end();
     return summary;
@@ -59,19 +66,35 @@ function fieldsOf(model: Model, columns: readonly string[]): FieldInfo[] {
   return columns.map((name) => byName.get(name) ?? { name, dataType: "string" });
 }
 
-async function openWriter(format: DataFormat, fields: readonly FieldInfo[], path: string | undefined, stringify: ((v: unknown) => string) | undefined): Promise<Writer> {
+async function openWriter(
+  format: DataFormat,
+  fields: readonly FieldInfo[],
+  path: string | undefined,
+  stringify: ((v: unknown) => string) | undefined,
+): Promise<Writer> {
   if (isArrowFormat(format)) {
     const { ArrowWriter } = await import("./arrow.ts");
     return new ArrowWriter(format, fields, (v) => cellText(v, stringify), path);
   }
-  return new RowWriter(format, fields.map((f) => f.name), path, stringify);
+  return new RowWriter(
+    format,
+    fields.map((f) => f.name),
+    path,
+    stringify,
+  );
 }
 
 /** Tells the progress bar how many records each write carried. */
 function counting(writer: Writer, progress: Progress): Writer {
   return {
-    write: async (rows: readonly Row[]) => { await writer.write(rows); progress.scored(rows.length); },
-    writeColumns: async (batch: Batch) => { await writer.writeColumns(batch); progress.scored(batch.length); },
+    write: async (rows: readonly Row[]) => {
+      await writer.write(rows);
+      progress.scored(rows.length);
+    },
+    writeColumns: async (batch: Batch) => {
+      await writer.writeColumns(batch);
+      progress.scored(batch.length);
+    },
     end: () => writer.end(),
   };
 }

@@ -40,7 +40,12 @@ interface Slot {
  * on, so memory holds one chunk whatever the input size. A transactional model (one with a
  * group field) gets one record per group of consecutive rows, written with its group value.
  */
-export async function scoreStream(model: Model, input: AsyncIterable<readonly InputItem[]>, writer: ResultWriter, options: ScoreStreamOptions): Promise<ScoreStreamSummary> {
+export async function scoreStream(
+  model: Model,
+  input: AsyncIterable<readonly InputItem[]>,
+  writer: ResultWriter,
+  options: ScoreStreamOptions,
+): Promise<ScoreStreamSummary> {
   const chunkRows = options.chunkRows ?? CHUNK_ROWS;
   const summary: ScoreStreamSummary = { records: 0, failed: 0, exitCode: 0 };
   const records = model.groupField === undefined ? input : groupItems(input, model.groupField, options);
@@ -51,7 +56,11 @@ export async function scoreStream(model: Model, input: AsyncIterable<readonly In
   };
   for await (const batch of records) {
     for (const item of batch) {
-      chunk.push(item.error ? { line: item.line, error: { kind: item.error.kind, message: item.error.toOneLine(), located: true } } : { line: item.line, row: options.prepare ? options.prepare(item.row) : item.row });
+      chunk.push(
+        item.error
+          ? { line: item.line, error: { kind: item.error.kind, message: item.error.toOneLine(), located: true } }
+          : { line: item.line, row: options.prepare ? options.prepare(item.row) : item.row },
+      );
       if (chunk.length >= chunkRows) await flush();
     }
   }

@@ -1,6 +1,16 @@
 import {
-  categoryColumn, numberColumn, pipelineFacts, refuse, type Backend, type Batch, type Column, type ModelFacts, type RowsOutcome,
-  type ScoredBatch, type Session, type SessionArtifact,
+  categoryColumn,
+  numberColumn,
+  pipelineFacts,
+  refuse,
+  type Backend,
+  type Batch,
+  type Column,
+  type ModelFacts,
+  type RowsOutcome,
+  type ScoredBatch,
+  type Session,
+  type SessionArtifact,
 } from "@porta/backend";
 import { EvaluationError, preparePipeline, type Value } from "@porta/ir";
 import { compilePipeline, type CompiledPipeline } from "./compile.ts";
@@ -14,7 +24,10 @@ export class CompiledSession implements Session {
   readonly backend = "js";
   readonly scorer: CompiledScorer;
 
-  constructor(readonly compiled: CompiledPipeline, readonly facts: ModelFacts) {
+  constructor(
+    readonly compiled: CompiledPipeline,
+    readonly facts: ModelFacts,
+  ) {
     this.scorer = new CompiledScorer(compiled);
   }
 

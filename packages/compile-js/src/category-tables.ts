@@ -1,6 +1,15 @@
 import {
-  evaluateExpr, formatValue, isPortaError, toDataType, toNumber, EvaluationError,
-  type DataType, type DefineFunction, type Expr, type Pipeline, type Value,
+  evaluateExpr,
+  formatValue,
+  isPortaError,
+  toDataType,
+  toNumber,
+  EvaluationError,
+  type DataType,
+  type DefineFunction,
+  type Expr,
+  type Pipeline,
+  type Value,
 } from "@porta/ir";
 
 /**
@@ -77,10 +86,17 @@ export function tabulateCategoryExpr(spec: CategoryTableSpec, texts: readonly st
       v = null;
     }
     if (outTexts && outCodes) {
-      if (v === null) { values[entry] = -1; continue; }
+      if (v === null) {
+        values[entry] = -1;
+        continue;
+      }
       const text = typeof v === "string" ? v : formatValue(v);
       let code = outCodes.get(text);
-      if (code === undefined) { code = outTexts.length; outTexts.push(text); outCodes.set(text, code); }
+      if (code === undefined) {
+        code = outTexts.length;
+        outTexts.push(text);
+        outCodes.set(text, code);
+      }
       values[entry] = code;
     } else {
       if (v === null) values[entry] = NaN;

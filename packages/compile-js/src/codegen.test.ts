@@ -22,7 +22,14 @@ const HOSTILE = [
 ];
 
 function xmlEscape(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/\n/g, "&#10;")
+    .replace(/\r/g, "&#13;")
+    .replace(/\t/g, "&#9;");
 }
 
 describe("codegen: values from documents can never become code", () => {
@@ -76,7 +83,11 @@ describe("codegen: values from documents can never become code", () => {
         </TreeModel></PMML>`;
       const pipeline = parsePmml(xml);
       const scorer = new CompiledScorer(compilePipeline(pipeline));
-      const rows = [{ [name]: "0.5", [`c${name}`]: `${name}-cat` }, { [name]: "3", [`c${name}`]: "other" }, { [name]: null, [`c${name}`]: null }];
+      const rows = [
+        { [name]: "0.5", [`c${name}`]: `${name}-cat` },
+        { [name]: "3", [`c${name}`]: "other" },
+        { [name]: null, [`c${name}`]: null },
+      ];
       const { results } = scorer.scoreRows(rows);
       const reference = rows.map((r) => interpret(pipeline, r));
       expect(results).toEqual(reference);

@@ -25,11 +25,57 @@ export class Name extends Code {
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const RESERVED = new Set([
-  "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else",
-  "export", "extends", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "return",
-  "super", "switch", "this", "throw", "try", "typeof", "var", "void", "while", "with", "yield", "let",
-  "static", "enum", "await", "implements", "package", "protected", "interface", "private", "public",
-  "null", "true", "false", "undefined", "NaN", "Infinity", "arguments", "eval",
+  "break",
+  "case",
+  "catch",
+  "class",
+  "const",
+  "continue",
+  "debugger",
+  "default",
+  "delete",
+  "do",
+  "else",
+  "export",
+  "extends",
+  "finally",
+  "for",
+  "function",
+  "if",
+  "import",
+  "in",
+  "instanceof",
+  "new",
+  "return",
+  "super",
+  "switch",
+  "this",
+  "throw",
+  "try",
+  "typeof",
+  "var",
+  "void",
+  "while",
+  "with",
+  "yield",
+  "let",
+  "static",
+  "enum",
+  "await",
+  "implements",
+  "package",
+  "protected",
+  "interface",
+  "private",
+  "public",
+  "null",
+  "true",
+  "false",
+  "undefined",
+  "NaN",
+  "Infinity",
+  "arguments",
+  "eval",
 ]);
 
 /** Mints unique identifiers from fixed prefixes chosen by the compiler (never from documents). */
@@ -67,7 +113,9 @@ export function literal(value: unknown): Code {
 
 /** JSON string escaping, plus the two line terminators JSON allows but JS source once did not. */
 export function stringLiteral(s: string): string {
-  return JSON.stringify(s).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(s)
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /** Tagged template: `_\`if (${x} < ${threshold}) return ${node};\`` with safe interpolation. */

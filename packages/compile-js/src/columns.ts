@@ -1,6 +1,14 @@
 import {
-  isNumericType, prepareInput, parseNumber, inInterval, EvaluationError, isPortaError, formatValue,
-  type DataField, type MiningField, type Value,
+  isNumericType,
+  prepareInput,
+  parseNumber,
+  inInterval,
+  EvaluationError,
+  isPortaError,
+  formatValue,
+  type DataField,
+  type MiningField,
+  type Value,
 } from "@porta/ir";
 import type { Batch, Column } from "@porta/backend";
 import { NotCompilable } from "./unsupported.ts";
@@ -92,12 +100,18 @@ export function encodeRows(
     const extra = col.text && texts ? new Map<string, number>() : undefined;
     for (let i = 0; i < n; i++) {
       const v = prepareSafely(col, rows[i][col.name], errors, i);
-      if (v === null) { out[i] = MISSING_CODE; continue; }
+      if (v === null) {
+        out[i] = MISSING_CODE;
+        continue;
+      }
       const text = typeof v === "string" ? v : formatValue(v);
       let code = col.dictionary.get(text);
       if (code === undefined && extra) {
         code = extra.get(text);
-        if (code === undefined) { code = col.categories.length + extra.size; extra.set(text, code); }
+        if (code === undefined) {
+          code = col.categories.length + extra.size;
+          extra.set(text, code);
+        }
       }
       out[i] = code ?? OTHER_CODE;
     }
@@ -153,7 +167,10 @@ export function encodeBatch(
       let code = col.dictionary.get(text);
       if (code === undefined && extra) {
         code = extra.get(text);
-        if (code === undefined) { code = col.categories.length + extra.size; extra.set(text, code); }
+        if (code === undefined) {
+          code = col.categories.length + extra.size;
+          extra.set(text, code);
+        }
       }
       return code ?? OTHER_CODE;
     };

@@ -1,6 +1,18 @@
 import {
-  formatValue, getBuiltin, isPlainMiningField, toDataType, valuesEqual,
-  type DataField, type DataType, type Expr, type MiningField, type ModelNode, type OutputField, type Pipeline, type Value, type DerivedField,
+  formatValue,
+  getBuiltin,
+  isPlainMiningField,
+  toDataType,
+  valuesEqual,
+  type DataField,
+  type DataType,
+  type Expr,
+  type MiningField,
+  type ModelNode,
+  type OutputField,
+  type Pipeline,
+  type Value,
+  type DerivedField,
 } from "@porta/ir";
 import { ConstantPool, NameScope, _, instantiate, join, type Code, type Name } from "./codegen.ts";
 import { makeInputColumn, MISSING_CODE, type InputColumn } from "./columns.ts";
@@ -35,7 +47,10 @@ export interface OutputColumn {
  * (an evaluation error the interpreter would throw for that row; its result is then null).
  */
 export type Kernel = (
-  n: number, inputs: readonly (Float64Array | Int32Array)[], outputs: readonly (Float64Array | Int32Array)[], rowErrors: Int32Array,
+  n: number,
+  inputs: readonly (Float64Array | Int32Array)[],
+  outputs: readonly (Float64Array | Int32Array)[],
+  rowErrors: Int32Array,
   /** Per input column marked `text`: the texts of its codes past the dictionary (see encodeRows). */
   texts?: readonly (readonly string[] | undefined)[],
 ) => void;
@@ -95,7 +110,10 @@ class PipelineCompiler {
   readonly rowErrorKinds: RowErrorKind[] = [];
   readonly rowErrors = this.names.name("rowErrors");
 
-  constructor(readonly pipeline: Pipeline, readonly options: CompileOptions) {
+  constructor(
+    readonly pipeline: Pipeline,
+    readonly options: CompileOptions,
+  ) {
     this.global = new Map(pipeline.transformations.map((f) => [f.name, f]));
     this.topMining = new Map(pipeline.model.miningSchema.map((f) => [f.name, f]));
     this.root = new ModelContext(this, pipeline.model, null);
@@ -122,7 +140,10 @@ class PipelineCompiler {
   /** k + 1 for the k-th row error kind (registered on first use). */
   errorIndex(kind: RowErrorKind): number {
     let k = this.rowErrorKinds.findIndex((e) => e.code === kind.code && e.message === kind.message && e.path === kind.path);
-    if (k < 0) { this.rowErrorKinds.push(kind); k = this.rowErrorKinds.length - 1; }
+    if (k < 0) {
+      this.rowErrorKinds.push(kind);
+      k = this.rowErrorKinds.length - 1;
+    }
     return k + 1;
   }
 
@@ -309,7 +330,12 @@ for (let i = 0; i < n; i++) { let ${err} = 0; ${row.s} ${cast} ${array}[i] = ${v
     this.passThroughColumns(model, row, target, statements, outputs);
     if (this.passShift) {
       const { at, count } = this.passShift;
-      for (let k = before.length - 1; k >= at; k--) { if (before[k]) { before[k + count] = before[k]; delete before[k]; } }
+      for (let k = before.length - 1; k >= at; k--) {
+        if (before[k]) {
+          before[k + count] = before[k];
+          delete before[k];
+        }
+      }
     }
     const inputNames = this.inputs.map((c) => this.inputRefs.get(c.name)!.array);
     const outNames = outputs.map(() => this.names.name("out"));
@@ -319,15 +345,24 @@ let ${this.rowErrors};
 ${join(this.declarations, "\n")}
 return function kernel(n, inputs, outputs, rowErrorsOut, ${this.textsParam}) {
 ${this.rowErrors} = rowErrorsOut;
-${join(inputNames.map((name, k) => _`${name} = inputs[${k}];`), "\n")}
+${join(
+  inputNames.map((name, k) => _`${name} = inputs[${k}];`),
+  "\n",
+)}
 ${join(this.inputTexts, "\n")}
 ${join(this.steps, "\n")}
-${join(outNames.map((name, k) => _`const ${name} = outputs[${k}];`), "\n")}
+${join(
+  outNames.map((name, k) => _`const ${name} = outputs[${k}];`),
+  "\n",
+)}
 ${row.prepass ?? _``}
 for (let i = 0; i < n; i++) {
 ${row.body}
 ${post}
-${join(statements.map((s, k) => _`${before[k] ?? []}${outNames[k]}[i] = ${s};`), "\n")}
+${join(
+  statements.map((s, k) => _`${before[k] ?? []}${outNames[k]}[i] = ${s};`),
+  "\n",
+)}
 ${trailing}
 }
 };`;
@@ -342,7 +377,13 @@ ${trailing}
    * transformedValue/decision expression can read earlier OutputFields by name (kept in scratch
    * columns); expressions of non-final fields are still evaluated, for their errors.
    */
-  outputs(model: ModelNode, row: FamilyRow, target: TargetFacts, ctx: ModelContext, all: boolean): { statements: Code[]; outputs: OutputColumn[]; before: Code[][]; trailing: Code[]; fields: OutputField[] } {
+  outputs(
+    model: ModelNode,
+    row: FamilyRow,
+    target: TargetFacts,
+    ctx: ModelContext,
+    all: boolean,
+  ): { statements: Code[]; outputs: OutputColumn[]; before: Code[][]; trailing: Code[]; fields: OutputField[] } {
     const fields: OutputField[] = [];
     const statements: Code[] = [];
     const outputs: OutputColumn[] = [];
@@ -366,7 +407,10 @@ ${trailing}
       const bySegment = f.segmentId !== undefined && !all && !referenced.has(f.name) ? row.segmentOutputs?.get(f) : undefined;
       if (bySegment) {
         // Computed (for its errors) even when not final, as the interpreter's computeOutputs.
-        if (!f.isFinalResult) { pending.push(_`${bySegment};`); continue; }
+        if (!f.isFinalResult) {
+          pending.push(_`${bySegment};`);
+          continue;
+        }
         fields.push(f);
         const first = statements.length;
         outputs.push({ name: f.name, storage: "f64", decode: { kind: "number" }, dataType: f.dataType });
@@ -385,7 +429,9 @@ ${trailing}
       let dataType = f.dataType;
       if (isExpr && dataType === undefined && booleanValued(f.expr!, this.pipeline, model)) dataType = "boolean";
       if (referenced.has(f.name)) {
-        const v = value ?? ((f.feature === "predictedValue" || f.feature === "transformedValue" || f.feature === "decision") && row.kind === "number" ? _`${row.value}` : null);
+        const v =
+          value ??
+          ((f.feature === "predictedValue" || f.feature === "transformedValue" || f.feature === "decision") && row.kind === "number" ? _`${row.value}` : null);
         if (v === null) throw new NotCompilable(`an OutputField expression reading OutputField feature=${f.feature}`);
         // castOutput: the value later fields see is the one cast to the field's dataType.
         const cast = f.dataType === undefined || f.dataType === "double" || f.dataType === "integer" ? v : f.dataType === "float" ? _`Math.fround(${v})` : null;
@@ -395,7 +441,10 @@ ${trailing}
         this.steps.push(_`${scratch} = new Float64Array(n);`);
         pending.push(_`${scratch}[i] = ${cast};`);
         // castOutput: a value an integer field cannot hold fails the row (JPMML TypeCheckException).
-        if (f.dataType === "integer") pending.push(_`if (${scratch}[i] === ${scratch}[i] && !Number.isInteger(${scratch}[i])) { ${ctx.fail({ code: "PMML_TYPE_CHECK", message: `OutputField "${f.name}" cannot hold the value as integer`, path: model.path })} }`);
+        if (f.dataType === "integer")
+          pending.push(
+            _`if (${scratch}[i] === ${scratch}[i] && !Number.isInteger(${scratch}[i])) { ${ctx.fail({ code: "PMML_TYPE_CHECK", message: `OutputField "${f.name}" cannot hold the value as integer`, path: model.path })} }`,
+          );
         ctx.define(f.name, { array: scratch, kind: "number", at: _`${scratch}[i]` });
         value = _`${scratch}[i]`;
       } else if (isExpr && !f.isFinalResult && !all) {
@@ -404,9 +453,17 @@ ${trailing}
       if (!f.isFinalResult && !all) {
         // A non-final OutputField is computed (and cast) by the interpreter even though nobody reads
         // it: a cast that can fail there is left to the interpreter.
-        const numericFeature = ["probability", "confidence", "affinity", "entityAffinity", "clusterAffinity", "residual", "standardError", "support", "lift", "leverage"].includes(f.feature)
-          || ((f.feature === "predictedValue" || f.feature === "transformedValue" || f.feature === "decision") && (isExpr || row.kind === "number"));
-        if (!referenced.has(f.name) && f.dataType !== undefined && f.dataType !== "string" && !((f.dataType === "double" || f.dataType === "float") && numericFeature)) {
+        const numericFeature =
+          ["probability", "confidence", "affinity", "entityAffinity", "clusterAffinity", "residual", "standardError", "support", "lift", "leverage"].includes(
+            f.feature,
+          ) ||
+          ((f.feature === "predictedValue" || f.feature === "transformedValue" || f.feature === "decision") && (isExpr || row.kind === "number"));
+        if (
+          !referenced.has(f.name) &&
+          f.dataType !== undefined &&
+          f.dataType !== "string" &&
+          !((f.dataType === "double" || f.dataType === "float") && numericFeature)
+        ) {
           throw new NotCompilable(`a non-final OutputField of dataType ${f.dataType} whose cast can fail`);
         }
         continue;
@@ -494,7 +551,8 @@ ${trailing}
     const own = new Set(model.output.map((f) => f.name));
     const pass = (row.passThrough ?? []).filter((p) => !ownFinal.has(p.name));
     for (const p of pass) {
-      if (own.has(p.name) || outputs.some((o) => o.name === p.name)) throw new NotCompilable("a passed-through segment OutputField named like the target or a non-final OutputField");
+      if (own.has(p.name) || outputs.some((o) => o.name === p.name))
+        throw new NotCompilable("a passed-through segment OutputField named like the target or a non-final OutputField");
     }
     if (pass.length === 0) return;
     // Passed-through fields come before the MiningModel's own (after the target column).
@@ -513,7 +571,14 @@ ${trailing}
   /** Where passThroughColumns inserted statements (their `before` code moves with them). */
   passShift: { at: number; count: number } | null = null;
 
-  private outputField(f: OutputField, row: FamilyRow, target: TargetFacts, statements: Code[], outputs: OutputColumn[], valueColumn: (name: string, dataType?: DataType) => void): void {
+  private outputField(
+    f: OutputField,
+    row: FamilyRow,
+    target: TargetFacts,
+    statements: Code[],
+    outputs: OutputColumn[],
+    valueColumn: (name: string, dataType?: DataType) => void,
+  ): void {
     switch (f.feature) {
       case "predictedValue":
         valueColumn(f.name, f.dataType);
@@ -529,7 +594,9 @@ ${trailing}
           outputs.push({ name: f.name, storage: "i32", decode: { kind: "table", table }, dataType: f.dataType });
           statements.push(_`${row.value}`);
           const own = row.displayValues;
-          this.finalizers.push(() => { cats.forEach((c, k) => table.push(own ? own[k] : displayValueOf(target, c) ?? c)); });
+          this.finalizers.push(() => {
+            cats.forEach((c, k) => table.push(own ? own[k] : (displayValueOf(target, c) ?? c)));
+          });
         }
         return;
       case "probability":
@@ -594,7 +661,8 @@ ${trailing}
   private affinity(f: OutputField, row: FamilyRow, target: TargetFacts): Code {
     const aff = row.affinities;
     // Ranked entities (rank > 1) need the family's sorted ranking, which compile-js does not build.
-    if (!aff || f.rank !== 1 || row.kind !== "category") throw new NotCompilable(`OutputField feature=${f.feature}${f.rank !== 1 ? ` rank=${f.rank}` : ""} of this model`);
+    if (!aff || f.rank !== 1 || row.kind !== "category")
+      throw new NotCompilable(`OutputField feature=${f.feature}${f.rank !== 1 ? ` rank=${f.rank}` : ""} of this model`);
     const keys = aff.keys ?? aff.ids;
     // Map.set keeps the last value of a repeated key.
     const map = new Map<Value, number>();
@@ -645,7 +713,11 @@ class ModelContext implements KernelContext, ExpressionHost {
   private static nextId = 0;
   private readonly id = ModelContext.nextId++;
 
-  constructor(readonly compiler: PipelineCompiler, readonly model: ModelNode, readonly parent: ModelContext | null) {
+  constructor(
+    readonly compiler: PipelineCompiler,
+    readonly model: ModelNode,
+    readonly parent: ModelContext | null,
+  ) {
     this.names = compiler.names;
     this.pool = compiler.pool;
     this.local = new Map(model.localTransformations.map((f) => [f.name, f]));
@@ -767,8 +839,10 @@ class ModelContext implements KernelContext, ExpressionHost {
       // A nested model sees its parent's value (the batch holds the input treated by the
       // top-level model) and treats it again with its own MiningField: a plain one passes it on,
       // the top-level model's own treatment applied twice is applied once; others differ.
-      if (isPlainMiningField(mining) || (treatsInvalidOnly(mining) && this.compiler.topMining.get(field)?.invalidValueTreatment === "returnInvalid")) return this.parent.column(field);
-      if (!sameTreatment(this.compiler.topMining.get(field), mining)) throw new NotCompilable("segment MiningField treatments that differ from the top-level model's");
+      if (isPlainMiningField(mining) || (treatsInvalidOnly(mining) && this.compiler.topMining.get(field)?.invalidValueTreatment === "returnInvalid"))
+        return this.parent.column(field);
+      if (!sameTreatment(this.compiler.topMining.get(field), mining))
+        throw new NotCompilable("segment MiningField treatments that differ from the top-level model's");
       return this.compiler.input(dataField);
     }
     if (mining && !dataField && !isPassThrough(mining)) throw new NotCompilable("MiningField treatment of a derived field");
@@ -789,7 +863,9 @@ class ModelContext implements KernelContext, ExpressionHost {
     const row = rc.number(e);
     const fn = this.names.name("x");
     const rowErrors = this.compiler.rowErrors;
-    this.declare(_`function ${fn}(i) { let ${err} = 0; ${row.s} ${rc.fallible ? _`if (${err} !== 0 && ${rowErrors}[i] === 0) ${rowErrors}[i] = ${err};` : _``} return ${row.v}; }`);
+    this.declare(
+      _`function ${fn}(i) { let ${err} = 0; ${row.s} ${rc.fallible ? _`if (${err} !== 0 && ${rowErrors}[i] === 0) ${rowErrors}[i] = ${err};` : _``} return ${row.v}; }`,
+    );
     return _`${fn}(i)`;
   }
 }
@@ -800,9 +876,13 @@ class ModelContext implements KernelContext, ExpressionHost {
  */
 function booleanValued(e: Expr, pipeline: Pipeline, model: ModelNode): boolean {
   switch (e.kind) {
-    case "constant": return typeof e.value === "boolean";
+    case "constant":
+      return typeof e.value === "boolean";
     case "fieldRef": {
-      const f = model.localTransformations.find((d) => d.name === e.field) ?? pipeline.transformations.find((d) => d.name === e.field) ?? pipeline.dataFields.find((d) => d.name === e.field);
+      const f =
+        model.localTransformations.find((d) => d.name === e.field) ??
+        pipeline.transformations.find((d) => d.name === e.field) ??
+        pipeline.dataFields.find((d) => d.name === e.field);
       return f?.dataType === "boolean";
     }
     case "apply": {
@@ -811,7 +891,8 @@ function booleanValued(e: Expr, pipeline: Pipeline, model: ModelNode): boolean {
       if (e.function === "if") return e.args.slice(1).every((a) => booleanValued(a, pipeline, model));
       return getBuiltin(e.function)?.resultType === "boolean";
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 

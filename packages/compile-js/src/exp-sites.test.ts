@@ -17,34 +17,46 @@ const fields = `<DataField name="x" optype="continuous" dataType="double"/>
 <DataField name="t" optype="categorical" dataType="string"><Value value="yes"/><Value value="no"/></DataField>`;
 
 function regression(norm: string): string {
-  return pmml(fields, `<RegressionModel functionName="regression" normalizationMethod="${norm}">
+  return pmml(
+    fields,
+    `<RegressionModel functionName="regression" normalizationMethod="${norm}">
 <MiningSchema><MiningField name="x"/><MiningField name="y" usageType="target"/></MiningSchema>
 <Output><OutputField name="out" feature="predictedValue" dataType="double"/></Output>
-<RegressionTable intercept="0"><NumericPredictor name="x" coefficient="1"/></RegressionTable></RegressionModel>`);
+<RegressionTable intercept="0"><NumericPredictor name="x" coefficient="1"/></RegressionTable></RegressionModel>`,
+  );
 }
 
 /** Two tables: yes = x, no = `noIntercept`; "out" is P(yes) and "out2" P(no). */
 function classifier(norm: string, noIntercept = 0): string {
-  return pmml(fields, `<RegressionModel functionName="classification" normalizationMethod="${norm}">
+  return pmml(
+    fields,
+    `<RegressionModel functionName="classification" normalizationMethod="${norm}">
 <MiningSchema><MiningField name="x"/><MiningField name="t" usageType="target"/></MiningSchema>
 <Output><OutputField name="out" feature="probability" value="yes" dataType="double"/><OutputField name="out2" feature="probability" value="no" dataType="double"/></Output>
 <RegressionTable intercept="0" targetCategory="yes"><NumericPredictor name="x" coefficient="1"/></RegressionTable>
-<RegressionTable intercept="${noIntercept}" targetCategory="no"/></RegressionModel>`);
+<RegressionTable intercept="${noIntercept}" targetCategory="no"/></RegressionModel>`,
+  );
 }
 
 /** One cluster at 0 over x; "out" is the winning cluster's distance. */
 function clustering(measure: string, field: string): string {
-  return pmml(fields, `<ClusteringModel functionName="clustering" modelClass="centerBased" numberOfClusters="1">
+  return pmml(
+    fields,
+    `<ClusteringModel functionName="clustering" modelClass="centerBased" numberOfClusters="1">
 <MiningSchema><MiningField name="x"/></MiningSchema>
 <Output><OutputField name="out" feature="clusterAffinity" dataType="double"/></Output>
 <ComparisonMeasure kind="distance">${measure}</ComparisonMeasure>${field}
-<Cluster id="c"><Array n="1" type="real">0</Array></Cluster></ClusteringModel>`);
+<Cluster id="c"><Array n="1" type="real">0</Array></Cluster></ClusteringModel>`,
+  );
 }
 
-const builtin = pmml(fields, `<TransformationDictionary><DerivedField name="ex" optype="continuous" dataType="double"><Apply function="exp"><FieldRef field="x"/></Apply></DerivedField></TransformationDictionary>
+const builtin = pmml(
+  fields,
+  `<TransformationDictionary><DerivedField name="ex" optype="continuous" dataType="double"><Apply function="exp"><FieldRef field="x"/></Apply></DerivedField></TransformationDictionary>
 <RegressionModel functionName="regression"><MiningSchema><MiningField name="x"/><MiningField name="y" usageType="target"/></MiningSchema>
 <Output><OutputField name="out" feature="transformedValue" dataType="double"><FieldRef field="ex"/></OutputField></Output>
-<RegressionTable intercept="0"><NumericPredictor name="x" coefficient="1"/></RegressionTable></RegressionModel>`);
+<RegressionTable intercept="0"><NumericPredictor name="x" coefficient="1"/></RegressionTable></RegressionModel>`,
+);
 
 type Exp = (x: number) => number;
 interface Site {
@@ -59,25 +71,77 @@ interface Site {
 }
 
 const SITES: Site[] = [
-  { name: "RegressionModel regression, normalizationMethod logit", doc: regression("logit"), x: 0.34, field: "out", want: 0.5841905229354074, formula: (e, y) => 1 / (1 + e(-y)) },
-  { name: "RegressionModel regression, normalizationMethod softmax (JPMML: the logistic)", doc: regression("softmax"), x: 0.34, field: "out", want: 0.5841905229354074, formula: (e, y) => 1 / (1 + e(-y)) },
-  { name: "RegressionModel regression, normalizationMethod exp", doc: regression("exp"), x: 0.27, field: "out", want: 1.3099644507332473, formula: (e, y) => e(y) },
-  { name: "RegressionModel binomial classification, logit", doc: classifier("logit"), x: 0.34, field: "out", want: 0.5841905229354074, formula: (e, y) => 1 / (1 + e(-y)) },
-  { name: "RegressionModel binomial classification, cloglog", doc: classifier("cloglog"), x: 0.02, field: "out", want: 0.6394776547134506, formula: (e, y) => 1 - e(-e(y)) },
-  { name: "RegressionModel binomial classification, loglog", doc: classifier("loglog"), x: 0.15, field: "out", want: 0.4228625995653628, formula: (e, y) => e(-e(-y)) },
+  {
+    name: "RegressionModel regression, normalizationMethod logit",
+    doc: regression("logit"),
+    x: 0.34,
+    field: "out",
+    want: 0.5841905229354074,
+    formula: (e, y) => 1 / (1 + e(-y)),
+  },
+  {
+    name: "RegressionModel regression, normalizationMethod softmax (JPMML: the logistic)",
+    doc: regression("softmax"),
+    x: 0.34,
+    field: "out",
+    want: 0.5841905229354074,
+    formula: (e, y) => 1 / (1 + e(-y)),
+  },
+  {
+    name: "RegressionModel regression, normalizationMethod exp",
+    doc: regression("exp"),
+    x: 0.27,
+    field: "out",
+    want: 1.3099644507332473,
+    formula: (e, y) => e(y),
+  },
+  {
+    name: "RegressionModel binomial classification, logit",
+    doc: classifier("logit"),
+    x: 0.34,
+    field: "out",
+    want: 0.5841905229354074,
+    formula: (e, y) => 1 / (1 + e(-y)),
+  },
+  {
+    name: "RegressionModel binomial classification, cloglog",
+    doc: classifier("cloglog"),
+    x: 0.02,
+    field: "out",
+    want: 0.6394776547134506,
+    formula: (e, y) => 1 - e(-e(y)),
+  },
+  {
+    name: "RegressionModel binomial classification, loglog",
+    doc: classifier("loglog"),
+    x: 0.15,
+    field: "out",
+    want: 0.4228625995653628,
+    formula: (e, y) => e(-e(-y)),
+  },
   {
     // Not the zero default second table, which JPMML reads as the binary logit (covered above).
-    name: "RegressionModel multinomial classification, softmax", doc: classifier("softmax", 0.5), x: 0.05, field: "out", want: 0.3893607660507781,
+    name: "RegressionModel multinomial classification, softmax",
+    doc: classifier("softmax", 0.5),
+    x: 0.05,
+    field: "out",
+    want: 0.3893607660507781,
     formula: (e, y) => e(y - 0.5) / (e(y - 0.5) + e(0.5 - 0.5)), // the max-shifted softmax, P(yes)
   },
   { name: "the exp built-in function", doc: builtin, x: 0.27, field: "out", want: 1.3099644507332473, formula: (e, x) => e(x) },
   {
-    name: "ClusteringModel compareFunction gaussSim", x: 0.5, field: "out", want: 0.8408964152537145,
+    name: "ClusteringModel compareFunction gaussSim",
+    x: 0.5,
+    field: "out",
+    want: 0.8408964152537145,
     doc: clustering("<cityBlock/>", `<ClusteringField field="x" compareFunction="gaussSim" similarityScale="1"/>`),
     formula: (e, z) => e((-Math.log(2) * z * z) / (1 * 1)),
   },
   {
-    name: "ClusteringModel minkowski p-parameter 0 (JPMML's inversePower: e^x)", x: 5, field: "out", want: 1.3099644507332473,
+    name: "ClusteringModel minkowski p-parameter 0 (JPMML's inversePower: e^x)",
+    x: 5,
+    field: "out",
+    want: 1.3099644507332473,
     // c^0 = 1, so the distance is exp(fieldWeight · adjustment) = exp(0.27).
     doc: clustering(`<minkowski p-parameter="0"/>`, `<ClusteringField field="x" compareFunction="absDiff" fieldWeight="0.27"/>`),
     formula: (e) => e(0.27),

@@ -1,7 +1,4 @@
-import {
-  evaluateExpr, getBuiltin, toDataType,
-  type ApplyExpr, type DataType, type DefineFunction, type Expr, type Pipeline, type Value,
-} from "@porta/ir";
+import { evaluateExpr, getBuiltin, toDataType, type ApplyExpr, type DataType, type DefineFunction, type Expr, type Pipeline, type Value } from "@porta/ir";
 import { _, join, type Code, type ConstantPool, type Name, type NameScope } from "./codegen.ts";
 import { codeOf, MISSING_CODE } from "./columns.ts";
 import type { CategoryDictionary, ColumnRef } from "./kernel.ts";
@@ -55,12 +52,36 @@ export interface ExpressionHost {
  * PMML_TEXT_INDEX_NORMALIZATION: a TextIndex normalisation that never settles on this text.
  * REGEX_BUDGET: a matches/replace pattern on the bounded regex engine that ran out on this text.
  */
-export const TABLE_ERROR_CODES = ["PMML_INVALID_RESULT", "PMML_FUNCTION_ARGUMENT", "PMML_INVALID_DERIVED_VALUE", "PMML_FUNCTION_OVERFLOW", "REGEX_BUDGET", "PMML_TEXT_INDEX_NORMALIZATION"] as const;
+export const TABLE_ERROR_CODES = [
+  "PMML_INVALID_RESULT",
+  "PMML_FUNCTION_ARGUMENT",
+  "PMML_INVALID_DERIVED_VALUE",
+  "PMML_FUNCTION_OVERFLOW",
+  "REGEX_BUDGET",
+  "PMML_TEXT_INDEX_NORMALIZATION",
+] as const;
 
 /** Numeric built-ins that never give NaN for non-missing, non-NaN arguments. */
 const NEVER_INVALID = new Set([
-  "abs", "threshold", "min", "max", "equal", "notEqual", "lessThan", "lessOrEqual", "greaterThan", "greaterOrEqual",
-  "isIn", "isNotIn", "and", "or", "not", "isMissing", "isNotMissing", "isValid", "isNotValid",
+  "abs",
+  "threshold",
+  "min",
+  "max",
+  "equal",
+  "notEqual",
+  "lessThan",
+  "lessOrEqual",
+  "greaterThan",
+  "greaterOrEqual",
+  "isIn",
+  "isNotIn",
+  "and",
+  "or",
+  "not",
+  "isMissing",
+  "isNotMissing",
+  "isValid",
+  "isNotValid",
 ]);
 
 /**
@@ -69,14 +90,31 @@ const NEVER_INVALID = new Set([
  * others stay V8's (no correctly rounded log etc. yet).
  */
 const UNARY_MATH: Record<string, Code> = {
-  log10: _`Math.log10`, ln: _`Math.log`, sqrt: _`Math.sqrt`, abs: _`Math.abs`,
-  expm1: _`Math.expm1`, ln1p: _`Math.log1p`, sin: _`Math.sin`, cos: _`Math.cos`, tan: _`Math.tan`,
-  asin: _`Math.asin`, acos: _`Math.acos`, atan: _`Math.atan`, sinh: _`Math.sinh`, cosh: _`Math.cosh`, tanh: _`Math.tanh`,
+  log10: _`Math.log10`,
+  ln: _`Math.log`,
+  sqrt: _`Math.sqrt`,
+  abs: _`Math.abs`,
+  expm1: _`Math.expm1`,
+  ln1p: _`Math.log1p`,
+  sin: _`Math.sin`,
+  cos: _`Math.cos`,
+  tan: _`Math.tan`,
+  asin: _`Math.asin`,
+  acos: _`Math.acos`,
+  atan: _`Math.atan`,
+  sinh: _`Math.sinh`,
+  cosh: _`Math.cosh`,
+  tanh: _`Math.tanh`,
 };
 const BINARY_MATH: Record<string, Code> = { pow: _`Math.pow`, hypot: _`Math.hypot`, "x-atan2": _`Math.atan2` };
 const ARITHMETIC: Record<string, Code> = { "+": _`+`, "-": _`-`, "*": _`*`, "/": _`/` };
 const COMPARISON: Record<string, Code> = {
-  equal: _`===`, notEqual: _`!==`, lessThan: _`<`, lessOrEqual: _`<=`, greaterThan: _`>`, greaterOrEqual: _`>=`,
+  equal: _`===`,
+  notEqual: _`!==`,
+  lessThan: _`<`,
+  lessOrEqual: _`<=`,
+  greaterThan: _`>`,
+  greaterOrEqual: _`>=`,
 };
 const ROUNDING: Record<string, Code> = { floor: _`Math.floor`, ceil: _`Math.ceil`, round: _`Math.round` };
 const AGGREGATES = new Set(["min", "max", "sum", "avg", "median", "product"]);
@@ -89,11 +127,24 @@ type Env = Map<string, Code>;
 /** Field names an expression reads (not those inside called DefineFunction bodies). */
 export function fieldsRead(e: Expr, out = new Set<string>()): Set<string> {
   switch (e.kind) {
-    case "constant": break;
-    case "fieldRef": case "normContinuous": case "normDiscrete": case "discretize": out.add(e.field); break;
-    case "mapValues": for (const i of e.inputs) out.add(i.field); break;
-    case "apply": for (const a of e.args) fieldsRead(a, out); break;
-    case "textIndex": out.add(e.textField); fieldsRead(e.term, out); break;
+    case "constant":
+      break;
+    case "fieldRef":
+    case "normContinuous":
+    case "normDiscrete":
+    case "discretize":
+      out.add(e.field);
+      break;
+    case "mapValues":
+      for (const i of e.inputs) out.add(i.field);
+      break;
+    case "apply":
+      for (const a of e.args) fieldsRead(a, out);
+      break;
+    case "textIndex":
+      out.add(e.textField);
+      fieldsRead(e.term, out);
+      break;
   }
   return out;
 }
@@ -104,7 +155,10 @@ export class RowExpressionCompiler {
   private depth = 0;
   private readonly functions: Map<string, DefineFunction>;
 
-  constructor(private readonly host: ExpressionHost, readonly err: Name) {
+  constructor(
+    private readonly host: ExpressionHost,
+    readonly err: Name,
+  ) {
     this.functions = new Map(host.pipeline.functions.map((f) => [f.name, f]));
   }
 
@@ -135,8 +189,12 @@ export class RowExpressionCompiler {
         const col = this.host.column([...refs][0]);
         if (col.kind === "category" && e.kind === "normDiscrete") {
           // The category's code, compared directly (no table needed).
-          const x = this.readColumn(col), t = this.local();
-          return { s: [...x.s, _`const ${t} = ${x.v} === ${MISSING_CODE} ? ${e.mapMissingTo ?? NaN} : ${x.v} === ${codeOf(col.input!, e.value)} ? 1 : 0;`], v: t };
+          const x = this.readColumn(col),
+            t = this.local();
+          return {
+            s: [...x.s, _`const ${t} = ${x.v} === ${MISSING_CODE} ? ${e.mapMissingTo ?? NaN} : ${x.v} === ${codeOf(col.input!, e.value)} ? 1 : 0;`],
+            v: t,
+          };
         }
         if (col.kind === "category") {
           if (staticType(e, this.functions) === "string") throw new NotCompilable("text-valued expression where a number is expected");
@@ -145,14 +203,16 @@ export class RowExpressionCompiler {
       }
     }
     switch (e.kind) {
-      case "constant": return { s: [], v: numericLiteral(e.value) };
+      case "constant":
+        return { s: [], v: numericLiteral(e.value) };
       case "fieldRef": {
         const x = this.readNumber(e.field, env);
         if (e.mapMissingTo === undefined) return x;
         const t = this.local();
         return { s: [...x.s, _`const ${t} = ${x.v} !== ${x.v} ? ${numericLiteral(e.mapMissingTo)} : ${x.v};`], v: t };
       }
-      case "apply": return this.apply(e, env);
+      case "apply":
+        return this.apply(e, env);
       case "normContinuous": {
         if (e.points.length < 2) throw new NotCompilable("NormContinuous with fewer than two points");
         const x = this.readNumber(e.field, env);
@@ -173,9 +233,12 @@ export class RowExpressionCompiler {
         const t = this.local();
         const bins = e.bins.map((b) => _`if (${intervalTest(b, x.v)}) ${t} = ${numericLiteral(b.binValue)};`);
         return {
-          s: [...x.s, _`let ${t} = ${numericLiteral(e.defaultValue ?? null)};`,
+          s: [
+            ...x.s,
+            _`let ${t} = ${numericLiteral(e.defaultValue ?? null)};`,
             _`if (${x.v} !== ${x.v}) ${t} = ${numericLiteral(e.mapMissingTo ?? null)};`,
-            bins.length ? _`else ${join(bins, " else ")}` : _``],
+            bins.length ? _`else ${join(bins, " else ")}` : _``,
+          ],
           v: t,
         };
       }
@@ -185,8 +248,13 @@ export class RowExpressionCompiler {
         // Compiled only as a category table (above): a TextIndex whose one field is a string
         // column. A term read from another field, or a text field that is not a string column,
         // leaves tokenising and matching per row, which stays with the interpreter.
-        throw new NotCompilable(env !== null ? "TextIndex inside a DefineFunction body"
-          : fieldsRead(e).size === 1 ? "TextIndex over a field that is not a string column" : "TextIndex whose term reads a field other than its textField");
+        throw new NotCompilable(
+          env !== null
+            ? "TextIndex inside a DefineFunction body"
+            : fieldsRead(e).size === 1
+              ? "TextIndex over a field that is not a string column"
+              : "TextIndex whose term reads a field other than its textField",
+        );
     }
   }
 
@@ -208,15 +276,24 @@ export class RowExpressionCompiler {
         const code = (v: Value | undefined) => (v === null || v === undefined ? MISSING_CODE : codeOf(dict, asText(v)));
         const bins = e.bins.map((b) => _`if (${intervalTest(b, x.v)}) ${t} = ${code(b.binValue)};`);
         return {
-          s: [...x.s, _`let ${t} = ${code(e.defaultValue)};`,
+          s: [
+            ...x.s,
+            _`let ${t} = ${code(e.defaultValue)};`,
             _`if (${x.v} !== ${x.v}) ${t} = ${code(e.mapMissingTo)};`,
-            bins.length ? _`else ${join(bins, " else ")}` : _``],
+            bins.length ? _`else ${join(bins, " else ")}` : _``,
+          ],
           v: t,
         };
       }
       case "apply":
         if (e.function === "if" && !this.functions.has("if")) {
-          return this.conditional(e, env, (x) => this.category(x, dict, env), (v) => _`${v === null || v === undefined ? MISSING_CODE : codeOf(dict, asText(v))}`, MISSING_CODE);
+          return this.conditional(
+            e,
+            env,
+            (x) => this.category(x, dict, env),
+            (v) => _`${v === null || v === undefined ? MISSING_CODE : codeOf(dict, asText(v))}`,
+            MISSING_CODE,
+          );
         }
         break;
       default:
@@ -230,7 +307,9 @@ export class RowExpressionCompiler {
     try {
       return evaluateExpr(e, {
         pipeline: this.host.pipeline,
-        resolve: (name: string) => { throw new NotCompilable(`unexpected field "${name}"`); },
+        resolve: (name: string) => {
+          throw new NotCompilable(`unexpected field "${name}"`);
+        },
         typeOf: () => undefined,
         lookupFunction: (name: string) => this.functions.get(name),
       });
@@ -255,7 +334,13 @@ export class RowExpressionCompiler {
     const errorKinds: Record<string, number> = {};
     for (const code of TABLE_ERROR_CODES) errorKinds[code] = this.host.errorIndex({ code, message: `expression over "${field}": ${code}`, path: e.path });
     const spec: CategoryTableSpec = {
-      expr: e, functions: this.host.pipeline.functions, field, fieldType: "string", cast, mode, errorKinds,
+      expr: e,
+      functions: this.host.pipeline.functions,
+      field,
+      fieldType: "string",
+      cast,
+      mode,
+      errorKinds,
       dictionary: dict ? dict.categories : null,
     };
     const specName = this.host.pool.add(spec, "tspec");
@@ -263,14 +348,17 @@ export class RowExpressionCompiler {
     this.host.declare(_`let ${tb};`);
     this.host.step(_`${tb} = ${this.host.runtime("tabulateCategoryExpr")}(${specName}, ${this.host.textsOf(col)});`);
     this.fallible = true;
-    const c = this.local("c"), t = this.local();
+    const c = this.local("c"),
+      t = this.local();
     const unknown = this.host.errorIndex({ code: "PORTA_UNKNOWN_CATEGORY", message: `a code of "${field}" outside its dictionary, without its text` });
     const srcError = col.errors ? _`if (${col.errors}[i] !== 0 && ${tb}.reads[${c}] === 1 && ${this.err} === 0) ${this.err} = ${col.errors}[i];` : _``;
     return {
       table: tb,
-      s: [_`const ${c} = ${col.array}[i] + 1; let ${t};
+      s: [
+        _`const ${c} = ${col.array}[i] + 1; let ${t};
 if (${c} < 0 || ${c} >= ${tb}.errors.length) { if (${this.err} === 0) ${this.err} = ${unknown}; ${t} = ${mode === "number" ? NaN : MISSING_CODE}; }
-else { ${srcError} if (${this.err} === 0) ${this.err} = ${tb}.errors[${c}]; ${t} = ${tb}.values[${c}]; }`],
+else { ${srcError} if (${this.err} === 0) ${this.err} = ${tb}.errors[${c}]; ${t} = ${tb}.values[${c}]; }`,
+      ],
       v: t,
     };
   }
@@ -293,13 +381,17 @@ else { ${srcError} if (${this.err} === 0) ${this.err} = ${tb}.errors[${c}]; ${t}
     if (user) return this.userCall(e, user, env);
     const name = e.function.startsWith("x-") && LEGACY.has(e.function.slice(2)) ? e.function.slice(2) : e.function;
     const builtin = getBuiltin(e.function);
-    if (!builtin || e.args.length < builtin.minArgs || e.args.length > builtin.maxArgs) throw new NotCompilable(`Apply function="${e.function}" with ${e.args.length} arguments`);
+    if (!builtin || e.args.length < builtin.minArgs || e.args.length > builtin.maxArgs)
+      throw new NotCompilable(`Apply function="${e.function}" with ${e.args.length} arguments`);
     const args = e.args.map((a) => this.number(a, env));
     const s: Code[] = args.flatMap((a) => a.s);
     const r = this.local("r");
     s.push(_`let ${r} = NaN;`);
     const xs = args.map((a) => a.v);
-    const anyMissing = join(xs.map((x) => _`${x} !== ${x}`), " || ");
+    const anyMissing = join(
+      xs.map((x) => _`${x} !== ${x}`),
+      " || ",
+    );
     const body = this.builtinBody(name, e, xs, r);
     const call = builtin.handlesMissing ? body : _`if (!(${anyMissing})) { ${body} }`;
     if (e.mapMissingTo !== undefined) s.push(_`if (${anyMissing}) ${r} = ${numericLiteral(e.mapMissingTo)}; else { ${call} ${this.withDefault(e, r)} }`);
@@ -341,22 +433,40 @@ else { ${srcError} if (${this.err} === 0) ${this.err} = ${tb}.errors[${c}]; ${t}
       return _`${r} = ${ROUNDING[name]}(${a}); ${check} if (${r} === ${r} && (${r} < -2147483648 || ${r} > 2147483647)) { ${overflow} } ${r} = ${r} === 0 ? 0 : ${r};`;
     }
     switch (name) {
-      case "modulo": return _`${r} = ${a} - Math.floor(${a} / ${b}) * ${b}; ${check}`;
-      case "threshold": return _`${r} = ${a} > ${b} ? 1 : 0;`;
-      case "rint": return _`${r} = ${this.host.shared("rint")}(${a}); ${check}`;
-      case "isMissing": return _`${r} = ${a} !== ${a} ? 1 : 0;`;
-      case "isNotMissing": case "isValid": return _`${r} = ${a} !== ${a} ? 0 : 1;`;
-      case "isNotValid": return _`${r} = 0;`;
-      case "isIn": case "isNotIn": {
+      case "modulo":
+        return _`${r} = ${a} - Math.floor(${a} / ${b}) * ${b}; ${check}`;
+      case "threshold":
+        return _`${r} = ${a} > ${b} ? 1 : 0;`;
+      case "rint":
+        return _`${r} = ${this.host.shared("rint")}(${a}); ${check}`;
+      case "isMissing":
+        return _`${r} = ${a} !== ${a} ? 1 : 0;`;
+      case "isNotMissing":
+      case "isValid":
+        return _`${r} = ${a} !== ${a} ? 0 : 1;`;
+      case "isNotValid":
+        return _`${r} = 0;`;
+      case "isIn":
+      case "isNotIn": {
         // pmmlEquals: missing equals only missing.
-        const found = join(xs.slice(1).map((m) => _`(${a} !== ${a} ? ${m} !== ${m} : ${a} === ${m})`), " || ");
+        const found = join(
+          xs.slice(1).map((m) => _`(${a} !== ${a} ? ${m} !== ${m} : ${a} === ${m})`),
+          " || ",
+        );
         const [yes, no] = name === "isIn" ? [1, 0] : [0, 1];
         return _`${r} = (${found}) ? ${yes} : ${no};`;
       }
-      case "and": case "or": {
+      case "and":
+      case "or": {
         // Every argument is converted (1/0 only), as JPMML's asBoolean; then combined.
-        const bad = join(xs.map((x) => _`(${x} !== 0 && ${x} !== 1)`), " || ");
-        const combined = join(xs.map((x) => _`${x} === 1`), name === "and" ? " && " : " || ");
+        const bad = join(
+          xs.map((x) => _`(${x} !== 0 && ${x} !== 1)`),
+          " || ",
+        );
+        const combined = join(
+          xs.map((x) => _`${x} === 1`),
+          name === "and" ? " && " : " || ",
+        );
         return _`if (${bad}) { ${argError(name)} } else ${r} = (${combined}) ? 1 : 0;`;
       }
       case "not":
@@ -370,11 +480,18 @@ else { ${srcError} if (${this.err} === 0) ${this.err} = ${tb}.errors[${c}]; ${t}
       const parts: Code[] = [_`let ${cnt} = 0;`];
       const each = (x: Code, step: Code) => parts.push(_`if (${x} === ${x}) { ${step} ${cnt}++; }`);
       switch (name) {
-        case "min": case "max":
+        case "min":
+        case "max":
           for (const x of xs) each(x, _`if (${cnt} === 0 || ${x} ${name === "min" ? _`<` : _`>`} ${r}) ${r} = ${x};`);
           break;
-        case "sum": parts.push(_`${r} = 0;`); for (const x of xs) each(x, _`${r} += ${x};`); break;
-        case "product": parts.push(_`${r} = 1;`); for (const x of xs) each(x, _`${r} *= ${x};`); break;
+        case "sum":
+          parts.push(_`${r} = 0;`);
+          for (const x of xs) each(x, _`${r} += ${x};`);
+          break;
+        case "product":
+          parts.push(_`${r} = 1;`);
+          for (const x of xs) each(x, _`${r} *= ${x};`);
+          break;
         case "avg":
           // Commons Math Mean, as JPMML: m += (x - m) / n.
           parts.push(_`${r} = 0;`);
@@ -400,10 +517,13 @@ else { ${srcError} if (${this.err} === 0) ${this.err} = ${tb}.errors[${c}]; ${t}
     const r = this.local("r");
     const then = branch(e.args[1]);
     const otherwise = e.args.length === 3 ? branch(e.args[2]) : { s: [], v: _`${missing}` };
-    const s = [...cond.s, _`let ${r};
+    const s = [
+      ...cond.s,
+      _`let ${r};
 if (${cond.v} !== ${cond.v}) ${r} = ${e.mapMissingTo === undefined ? _`${missing}` : lit(e.mapMissingTo)};
 else if (${cond.v} !== 0) { ${then.s} ${r} = ${then.v}; }
-else { ${otherwise.s} ${r} = ${otherwise.v}; }`];
+else { ${otherwise.s} ${r} = ${otherwise.v}; }`,
+    ];
     if (e.defaultValue !== undefined) s.push(_`if (${r} === ${missing} || ${r} !== ${r}) ${r} = ${lit(e.defaultValue)};`);
     return { s, v: r };
   }
@@ -428,12 +548,19 @@ else { ${otherwise.s} ${r} = ${otherwise.v}; }`];
     this.depth--;
     const r = this.local("r");
     const typed = {
-      double: _`${body.v}`, float: _`Math.fround(${body.v})`,
-      integer: _`(Number.isInteger(${body.v}) ? ${body.v} : NaN)`, boolean: _`(${body.v} === 0 || ${body.v} === 1 ? ${body.v} : NaN)`,
+      double: _`${body.v}`,
+      float: _`Math.fround(${body.v})`,
+      integer: _`(Number.isInteger(${body.v}) ? ${body.v} : NaN)`,
+      boolean: _`(${body.v} === 0 || ${body.v} === 1 ? ${body.v} : NaN)`,
     }[fn.dataType as "double"];
     if (typed === undefined) throw new NotCompilable(`DefineFunction of dataType ${fn.dataType} in a numeric expression`);
     const call = _`${bind} ${body.s} let ${r} = NaN; if (${body.v} === ${body.v}) { ${r} = ${typed}; ${this.invalid(e, r, [])} }`;
-    const anyMissing = args.length ? join(args.map((a) => _`${a.v} !== ${a.v}`), " || ") : _`false`;
+    const anyMissing = args.length
+      ? join(
+          args.map((a) => _`${a.v} !== ${a.v}`),
+          " || ",
+        )
+      : _`false`;
     if (e.mapMissingTo !== undefined) {
       const out = this.local("r");
       s.push(_`let ${out}; if (${anyMissing}) ${out} = ${numericLiteral(e.mapMissingTo)}; else { ${call} ${this.withDefault(e, r)} ${out} = ${r}; }`);
@@ -463,7 +590,7 @@ function numericLiteral(v: Value | undefined): Code {
 }
 
 function asText(v: Value): string {
-  return typeof v === "string" ? v : toDataType(v, "string") as string;
+  return typeof v === "string" ? v : (toDataType(v, "string") as string);
 }
 
 /** "string" when the expression's value is text, "number" when numeric or boolean, else "unknown". */
@@ -471,12 +598,19 @@ export function staticType(e: Expr, functions: Map<string, DefineFunction>): "st
   const of = (t: DataType | undefined): "string" | "number" | "unknown" =>
     t === undefined ? "unknown" : t === "string" ? "string" : t === "double" || t === "float" || t === "integer" || t === "boolean" ? "number" : "unknown";
   switch (e.kind) {
-    case "constant": return typeof e.value === "string" ? "string" : "number";
-    case "fieldRef": return "unknown";
-    case "normContinuous": case "normDiscrete": return "number";
-    case "discretize": return e.dataType ? of(e.dataType) : e.bins.every((b) => typeof b.binValue === "number") ? "number" : "string";
-    case "mapValues": return e.dataType ? of(e.dataType) : "string";
-    case "textIndex": return "number";
+    case "constant":
+      return typeof e.value === "string" ? "string" : "number";
+    case "fieldRef":
+      return "unknown";
+    case "normContinuous":
+    case "normDiscrete":
+      return "number";
+    case "discretize":
+      return e.dataType ? of(e.dataType) : e.bins.every((b) => typeof b.binValue === "number") ? "number" : "string";
+    case "mapValues":
+      return e.dataType ? of(e.dataType) : "string";
+    case "textIndex":
+      return "number";
     case "apply": {
       const user = functions.get(e.function);
       if (user) return of(user.dataType);

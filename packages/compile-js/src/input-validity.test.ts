@@ -12,9 +12,24 @@ const rows = [{ x: 0.5 }, { x: 1 }, { x: "2" }, { x: 3 }, { x: 5 }, { x: -1 }, {
 
 describe("compiled inputs classify valid/invalid/missing as the interpreter (JPMML InputFieldUtil)", () => {
   it("continuous valid Values without Intervals, with Intervals, and asIs + invalidValueReplacement", () => {
-    expectSameAnswers(doc(`<DataField name="x" optype="continuous" dataType="double"><Value value="1"/><Value value="2"/></DataField>`, `invalidValueTreatment="asMissing"`), rows);
+    expectSameAnswers(
+      doc(`<DataField name="x" optype="continuous" dataType="double"><Value value="1"/><Value value="2"/></DataField>`, `invalidValueTreatment="asMissing"`),
+      rows,
+    );
     expectSameAnswers(doc(`<DataField name="x" optype="continuous" dataType="double"><Value value="1"/></DataField>`), rows);
-    expectSameAnswers(doc(`<DataField name="x" optype="continuous" dataType="double"><Interval closure="closedClosed" leftMargin="0" rightMargin="1"/><Value value="5"/><Value value="-1" property="missing"/></DataField>`, `invalidValueTreatment="asMissing"`), rows);
-    expectSameAnswers(doc(`<DataField name="x" optype="continuous" dataType="double"><Interval closure="closedClosed" leftMargin="0" rightMargin="1"/></DataField>`, `invalidValueTreatment="asIs" invalidValueReplacement="0.5"`), rows);
+    expectSameAnswers(
+      doc(
+        `<DataField name="x" optype="continuous" dataType="double"><Interval closure="closedClosed" leftMargin="0" rightMargin="1"/><Value value="5"/><Value value="-1" property="missing"/></DataField>`,
+        `invalidValueTreatment="asMissing"`,
+      ),
+      rows,
+    );
+    expectSameAnswers(
+      doc(
+        `<DataField name="x" optype="continuous" dataType="double"><Interval closure="closedClosed" leftMargin="0" rightMargin="1"/></DataField>`,
+        `invalidValueTreatment="asIs" invalidValueReplacement="0.5"`,
+      ),
+      rows,
+    );
   });
 });

@@ -148,5 +148,8 @@ export interface ComputedOutput {
 /** `const t0 = NaN, t1 = NaN;` for a list of locals. */
 export function declareLocals(names: readonly Name[], init: unknown = NaN): Code {
   if (names.length === 0) return _``;
-  return _`let ${join(names.map((n) => _`${n} = ${init}`), ", ")};`;
+  return _`let ${join(
+    names.map((n) => _`${n} = ${init}`),
+    ", ",
+  )};`;
 }

@@ -27,7 +27,10 @@ export class CompiledScorer {
     }
     const results: (Record<string, Value> | null)[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
-      if (errors[i]) { results[i] = null; continue; }
+      if (errors[i]) {
+        results[i] = null;
+        continue;
+      }
       try {
         results[i] = this.decodeRow(outputs, i);
       } catch (e) {
@@ -56,7 +59,11 @@ export class CompiledScorer {
    * `texts[k]`: for an input column marked `text`, the texts of its codes past the dictionary
    * (see encodeRows); without them such a code is an error for the rows that have it.
    */
-  runWithErrors(n: number, inputs: readonly (Float64Array | Int32Array)[], texts?: readonly (readonly string[] | undefined)[]): { outputs: OutputArrays; rowErrors: Int32Array } {
+  runWithErrors(
+    n: number,
+    inputs: readonly (Float64Array | Int32Array)[],
+    texts?: readonly (readonly string[] | undefined)[],
+  ): { outputs: OutputArrays; rowErrors: Int32Array } {
     const outputs = this.compiled.outputs.map((o) => (o.storage === "f64" ? new Float64Array(n) : new Int32Array(n)));
     const rowErrors = new Int32Array(n);
     if (n <= KERNEL_BLOCK_ROWS) {
@@ -98,13 +105,15 @@ function decodeCell(o: OutputColumn, cell: number): Value {
       v = cell !== cell ? null : formatValue(cell);
       break;
     case "table":
-      v = cell < 0 ? null : o.decode.table[cell] ?? null;
+      v = cell < 0 ? null : (o.decode.table[cell] ?? null);
       break;
   }
   if (v === null || !o.dataType) return v;
   const typed = toDataType(v, o.dataType);
   if (typed === undefined) {
-    throw new EvaluationError("PMML_TYPE_CHECK", `OutputField "${o.name}" cannot hold ${JSON.stringify(formatValue(v))} as ${o.dataType}`, { value: formatValue(v) });
+    throw new EvaluationError("PMML_TYPE_CHECK", `OutputField "${o.name}" cannot hold ${JSON.stringify(formatValue(v))} as ${o.dataType}`, {
+      value: formatValue(v),
+    });
   }
   return typed;
 }

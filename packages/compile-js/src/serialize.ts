@@ -7,7 +7,9 @@ import { helperByName, helperName } from "./helpers.ts";
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const TYPED = {
-  Float64Array, Int32Array, Uint8Array,
+  Float64Array,
+  Int32Array,
+  Uint8Array,
 } as const;
 type TypedName = keyof typeof TYPED;
 
@@ -86,9 +88,24 @@ function encodeInput(c: InputColumn): Json {
 }
 
 function decodeInput(j: Json): InputColumn {
-  const o = j as unknown as { name: string; kind: "number" | "category"; field: InputColumn["field"] & { displayValues?: [string, string][] }; mining: InputColumn["mining"] | null; categories: string[]; text?: boolean };
+  const o = j as unknown as {
+    name: string;
+    kind: "number" | "category";
+    field: InputColumn["field"] & { displayValues?: [string, string][] };
+    mining: InputColumn["mining"] | null;
+    categories: string[];
+    text?: boolean;
+  };
   const field = { ...o.field, displayValues: o.field.displayValues ? new Map(o.field.displayValues) : undefined };
-  return { name: o.name, kind: o.kind, field, mining: o.mining ?? undefined, categories: o.categories, dictionary: new Map(o.categories.map((c, k) => [c, k])), ...(o.text ? { text: true } : {}) };
+  return {
+    name: o.name,
+    kind: o.kind,
+    field,
+    mining: o.mining ?? undefined,
+    categories: o.categories,
+    dictionary: new Map(o.categories.map((c, k) => [c, k])),
+    ...(o.text ? { text: true } : {}),
+  };
 }
 
 /** The compiled pipeline as a cache artifact, or undefined when a constant cannot be stored. */

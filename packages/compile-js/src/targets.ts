@@ -1,4 +1,16 @@
-import { EvaluationError, SchemaError, formatValue, targetDefaultValue, targetPriors, toDataType, type ModelBase, type Target, type Value, type DataField, type Pipeline } from "@porta/ir";
+import {
+  EvaluationError,
+  SchemaError,
+  formatValue,
+  targetDefaultValue,
+  targetPriors,
+  toDataType,
+  type ModelBase,
+  type Target,
+  type Value,
+  type DataField,
+  type Pipeline,
+} from "@porta/ir";
 import { _, join, type Code, type NameScope } from "./codegen.ts";
 import { MISSING_CODE } from "./columns.ts";
 import type { FamilyRow } from "./kernel.ts";
@@ -48,7 +60,13 @@ export function displayValueOf(facts: TargetFacts, category: Value): string | un
 }
 
 /** Targets post-processing, mirroring the interpreter's applyTargets; may replace row.value. */
-export function targetsCode(model: ModelBase, row: FamilyRow, target: TargetFacts, names: NameScope, fail?: (kind: { code: string; message: string; path?: string }) => Code): Code {
+export function targetsCode(
+  model: ModelBase,
+  row: FamilyRow,
+  target: TargetFacts,
+  names: NameScope,
+  fail?: (kind: { code: string; message: string; path?: string }) => Code,
+): Code {
   const t = target.target;
   if (!t) return _``;
   /** Targets the interpreter refuses once a prediction is missing: the row fails then, with its code. */
@@ -103,21 +121,36 @@ export function targetsCode(model: ModelBase, row: FamilyRow, target: TargetFact
     const declared = probs.length;
     const slot = (c: Value): number => {
       let k = categories.findIndex((x) => x === c);
-      if (k < 0) { categories.push(c); probs.push(names.name("p")); k = categories.length - 1; }
+      if (k < 0) {
+        categories.push(c);
+        probs.push(names.name("p"));
+        k = categories.length - 1;
+      }
       return k;
     };
     // A category written twice keeps its first place and its last prior, as the interpreter's map.
     const prior = new Map<number, number>();
     for (const tv of priors) prior.set(slot(target.category(tv.value)), tv.probability);
     row.probabilities = probs;
-    let best = -1, bestP = -Infinity;
-    for (const [k, p] of prior) if (p > bestP) { best = k; bestP = p; }
+    let best = -1,
+      bestP = -Infinity;
+    for (const [k, p] of prior)
+      if (p > bestP) {
+        best = k;
+        bestP = p;
+      }
     const assigns = probs.map((p, k) => _`${p} = ${prior.get(k) ?? 0};`);
     const extra = probs.slice(declared);
     if (extra.length) row.staticProbabilities = false;
-    return _`${extra.length ? _`let ${join(extra.map((p) => _`${p} = NaN`), ", ")};` : _``}
+    return _`${
+      extra.length
+        ? _`let ${join(
+            extra.map((p) => _`${p} = NaN`),
+            ", ",
+          )};`
+        : _``
+    }
 if (${row.value} === ${MISSING_CODE}) { ${row.value} = ${best}; ${join(assigns, " ")} }`;
   }
   return _``;
 }
-

@@ -1,6 +1,16 @@
 import {
-  pipelineFacts, refuse, rowsFromBatch, scoreRowsEach, scoredBatchFromResults, type Backend, type Batch, type ModelFacts, type RowsOutcome,
-  type ScoredBatch, type ScoreResult, type Session,
+  pipelineFacts,
+  refuse,
+  rowsFromBatch,
+  scoreRowsEach,
+  scoredBatchFromResults,
+  type Backend,
+  type Batch,
+  type ModelFacts,
+  type RowsOutcome,
+  type ScoredBatch,
+  type ScoreResult,
+  type Session,
 } from "@porta/backend";
 import { interpret, preparePipeline, type Limits, type Pipeline, type PreparedPipeline } from "@porta/ir";
 

@@ -5,15 +5,7 @@ import type { InvalidValueTreatment } from "./fields.ts";
  * Expressions shared by PMML transformations (and the PFA bridge): a small typed tree.
  * Every node may carry the document path it came from, for error messages.
  */
-export type Expr =
-  | ConstantExpr
-  | FieldRefExpr
-  | ApplyExpr
-  | NormContinuousExpr
-  | NormDiscreteExpr
-  | DiscretizeExpr
-  | MapValuesExpr
-  | TextIndexExpr;
+export type Expr = ConstantExpr | FieldRefExpr | ApplyExpr | NormContinuousExpr | NormDiscreteExpr | DiscretizeExpr | MapValuesExpr | TextIndexExpr;
 
 interface ExprBase {
   path?: string;

@@ -24,9 +24,7 @@ export interface DataField {
   isCyclic?: boolean;
 }
 
-export type UsageType =
-  | "active" | "predicted" | "target" | "supplementary" | "group" | "order"
-  | "frequencyWeight" | "analysisWeight";
+export type UsageType = "active" | "predicted" | "target" | "supplementary" | "group" | "order" | "frequencyWeight" | "analysisWeight";
 
 export type InvalidValueTreatment = "returnInvalid" | "asIs" | "asMissing" | "asValue";
 export type OutlierTreatment = "asIs" | "asMissingValues" | "asExtremeValues";
@@ -50,8 +48,13 @@ export interface MiningField {
 
 /** A MiningField that treats nothing: a nested model's value is then its parent's as it is. */
 export function isPlainMiningField(f: MiningField): boolean {
-  return f.missingValueReplacement === undefined && (f.missingValueTreatment === undefined || f.missingValueTreatment === "asIs") &&
-    f.invalidValueTreatment === "returnInvalid" && f.invalidValueReplacement === undefined && f.outliers === "asIs";
+  return (
+    f.missingValueReplacement === undefined &&
+    (f.missingValueTreatment === undefined || f.missingValueTreatment === "asIs") &&
+    f.invalidValueTreatment === "returnInvalid" &&
+    f.invalidValueReplacement === undefined &&
+    f.outliers === "asIs"
+  );
 }
 
 /** DerivedField from a TransformationDictionary or LocalTransformations. */

@@ -30,7 +30,19 @@ export * from "./models/time-series.ts";
 export * from "./models/anomaly-detection.ts";
 // Lowered family plans: the row-independent rules every backend reads (ARCHITECTURE.md "Lowered plans").
 export * from "./lower/index.ts";
-export { interpret, preparePipeline, runModel, evaluateFamily, evaluateExpr, evaluatePredicate, ModelScope, PipelineScope, classifyInput, prepareInput, inInterval } from "./interpret/index.ts";
+export {
+  interpret,
+  preparePipeline,
+  runModel,
+  evaluateFamily,
+  evaluateExpr,
+  evaluatePredicate,
+  ModelScope,
+  PipelineScope,
+  classifyInput,
+  prepareInput,
+  inInterval,
+} from "./interpret/index.ts";
 export type { InputRow, PreparedPipeline, ModelRun } from "./interpret/index.ts";
 export { targetDefaultValue, targetPriors, toCategory, type TargetInfo } from "./interpret/target.ts";
 export { treeNodeResult } from "./interpret/tree.ts";

@@ -19,9 +19,7 @@ import type { BaselineModel } from "./models/baseline.ts";
 import type { TimeSeriesModel } from "./models/time-series.ts";
 import type { AnomalyDetectionModel } from "./models/anomaly-detection.ts";
 
-export type MiningFunction =
-  | "regression" | "classification" | "clustering" | "associationRules" | "sequences"
-  | "timeSeries" | "mixed";
+export type MiningFunction = "regression" | "classification" | "clustering" | "associationRules" | "sequences" | "timeSeries" | "mixed";
 
 /** Target: post-processing of a model's prediction (PMML Targets/Target). */
 export interface Target {
@@ -43,11 +41,32 @@ export interface TargetValue {
 }
 
 export type ResultFeature =
-  | "predictedValue" | "predictedDisplayValue" | "transformedValue" | "decision" | "probability"
-  | "affinity" | "residual" | "standardError" | "standardDeviation" | "clusterId"
-  | "clusterAffinity" | "entityId" | "entityAffinity" | "warning" | "ruleValue" | "reasonCode"
-  | "antecedent" | "consequent" | "rule" | "ruleId" | "confidence" | "support" | "lift"
-  | "leverage" | "confidenceIntervalLower" | "confidenceIntervalUpper";
+  | "predictedValue"
+  | "predictedDisplayValue"
+  | "transformedValue"
+  | "decision"
+  | "probability"
+  | "affinity"
+  | "residual"
+  | "standardError"
+  | "standardDeviation"
+  | "clusterId"
+  | "clusterAffinity"
+  | "entityId"
+  | "entityAffinity"
+  | "warning"
+  | "ruleValue"
+  | "reasonCode"
+  | "antecedent"
+  | "consequent"
+  | "rule"
+  | "ruleId"
+  | "confidence"
+  | "support"
+  | "lift"
+  | "leverage"
+  | "confidenceIntervalLower"
+  | "confidenceIntervalUpper";
 
 /** OutputField: one named result of a model. */
 export interface OutputField {
@@ -171,7 +190,11 @@ export function resultOutputFields(model: ModelNode): OutputField[] {
     nested = firstTrue < 0 ? segments : segments.slice(0, firstTrue + 1);
   } else if (model.multipleModelMethod === "modelChain") {
     let lastTrue = -1;
-    for (let i = segments.length - 1; i >= 0; i--) if (segments[i].predicate.kind === "true") { lastTrue = i; break; }
+    for (let i = segments.length - 1; i >= 0; i--)
+      if (segments[i].predicate.kind === "true") {
+        lastTrue = i;
+        break;
+      }
     nested = lastTrue < 0 ? segments : segments.slice(lastTrue);
   }
   return [...nested.flatMap((s) => resultOutputFields(s.model)), ...model.output];

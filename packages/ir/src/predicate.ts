@@ -1,16 +1,9 @@
 import type { Value } from "./values.ts";
 
 /** PMML predicates (TreeModel nodes, RuleSet rules, Segments, Scorecard attributes). */
-export type Predicate =
-  | SimplePredicate
-  | SimpleSetPredicate
-  | CompoundPredicate
-  | { kind: "true"; path?: string }
-  | { kind: "false"; path?: string };
+export type Predicate = SimplePredicate | SimpleSetPredicate | CompoundPredicate | { kind: "true"; path?: string } | { kind: "false"; path?: string };
 
-export type SimpleOperator =
-  | "equal" | "notEqual" | "lessThan" | "lessOrEqual" | "greaterThan" | "greaterOrEqual"
-  | "isMissing" | "isNotMissing";
+export type SimpleOperator = "equal" | "notEqual" | "lessThan" | "lessOrEqual" | "greaterThan" | "greaterOrEqual" | "isMissing" | "isNotMissing";
 
 export interface SimplePredicate {
   kind: "simple";

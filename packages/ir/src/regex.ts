@@ -95,9 +95,10 @@ function compileUncached(source: string, flags: string): SafeRegex {
   if (!linear) return new BacktrackingRegex(native, groups);
   const shape = new ShapeParser(source).parse();
   const plain = new RegExp(source, `gu${flags}`);
-  const fast = shape && shape.paths <= MAX_PATHS && shape.unbounded <= MAX_UNBOUNDED
-    ? { shape, size: source.length, plain, indexed: groups.count === 0 ? plain : native }
-    : null;
+  const fast =
+    shape && shape.paths <= MAX_PATHS && shape.unbounded <= MAX_UNBOUNDED
+      ? { shape, size: source.length, plain, indexed: groups.count === 0 ? plain : native }
+      : null;
   return new LinearRegex(linear, groups, fast);
 }
 
@@ -188,8 +189,10 @@ class ShapeParser {
       case "(": {
         let capture = true;
         if (s[this.i + 1] !== "?") this.i++;
-        else if (s[this.i + 2] === ":") { this.i += 3; capture = false; }
-        else if (s[this.i + 2] === "<" && s[this.i + 3] !== "=" && s[this.i + 3] !== "!") this.i = s.indexOf(">", this.i) + 1;
+        else if (s[this.i + 2] === ":") {
+          this.i += 3;
+          capture = false;
+        } else if (s[this.i + 2] === "<" && s[this.i + 3] !== "=" && s[this.i + 3] !== "!") this.i = s.indexOf(">", this.i) + 1;
         else return null; // lookaround
         const inner = this.alternation();
         if (!inner || s[this.i] !== ")") return null;
@@ -199,13 +202,17 @@ class ShapeParser {
       case "[":
         this.i = classEnd(s, this.i) + 1;
         return ONE_CHAR;
-      case "^": case "$":
+      case "^":
+      case "$":
         this.i++;
         return ZERO_WIDTH;
       case "\\": {
         const c = s[this.i + 1]!;
         if ((c >= "1" && c <= "9") || c === "k") return null; // a back reference
-        if (c === "b" || c === "B") { this.i += 2; return ZERO_WIDTH; }
+        if (c === "b" || c === "B") {
+          this.i += 2;
+          return ZERO_WIDTH;
+        }
         if ((c === "u" && s[this.i + 2] === "{") || c === "p" || c === "P") this.i = s.indexOf("}", this.i) + 1;
         else this.i += c === "u" ? 6 : c === "x" ? 4 : c === "c" ? 3 : 2;
         return ONE_CHAR;
@@ -221,9 +228,21 @@ class ShapeParser {
     let min: number, max: number;
     const count = /^\{(\d+)(,(\d*))?\}/.exec(s.slice(this.i, this.i + 24));
     switch (s[this.i]) {
-      case "*": min = 0; max = Infinity; this.i++; break;
-      case "+": min = 1; max = Infinity; this.i++; break;
-      case "?": min = 0; max = 1; this.i++; break;
+      case "*":
+        min = 0;
+        max = Infinity;
+        this.i++;
+        break;
+      case "+":
+        min = 1;
+        max = Infinity;
+        this.i++;
+        break;
+      case "?":
+        min = 0;
+        max = 1;
+        this.i++;
+        break;
       case "{":
         if (!count) return x;
         min = Number(count[1]);
@@ -265,11 +284,23 @@ function scanGroups(source: string): GroupInfo {
   let inClass = false;
   for (let i = 0; i < source.length; i++) {
     const ch = source[i];
-    if (ch === "\\") { i++; continue; }
-    if (inClass) { if (ch === "]") inClass = false; continue; }
-    if (ch === "[") { inClass = true; continue; }
+    if (ch === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (ch === "]") inClass = false;
+      continue;
+    }
+    if (ch === "[") {
+      inClass = true;
+      continue;
+    }
     if (ch !== "(") continue;
-    if (source[i + 1] !== "?") { count++; continue; }
+    if (source[i + 1] !== "?") {
+      count++;
+      continue;
+    }
     if (source[i + 2] === "<" && source[i + 3] !== "=" && source[i + 3] !== "!") {
       count++;
       names.set(source.slice(i + 3, source.indexOf(">", i + 3)), count);
@@ -300,15 +331,25 @@ function toLinear(source: string, flags: string): RE2JS | null {
       const c = source[i + 1];
       if (c === "s") out += `[${JS_SPACE}]`;
       else if (c === "S") out += `[^${JS_SPACE}]`;
-      else if (c === "k") return null; // a named back reference (RE2JS's translation would read it as the text "k<name>")
-      else if (c === "P" && ignoreCase) return null; // V8 folds case after negating: /\P{Lu}/iu matches every letter
+      else if (c === "k")
+        return null; // a named back reference (RE2JS's translation would read it as the text "k<name>")
+      else if (c === "P" && ignoreCase)
+        return null; // V8 folds case after negating: /\P{Lu}/iu matches every letter
       else out += `\\${c}`;
       i++;
       continue;
     }
     // The Java translation writes \A and \z as "no character before/after"; RE2 has them as ^ and $.
-    if (!multiline && source.startsWith(NOTHING_BEFORE, i)) { out += "^"; i += NOTHING_BEFORE.length - 1; continue; }
-    if (!multiline && source.startsWith(NOTHING_AFTER, i)) { out += "$"; i += NOTHING_AFTER.length - 1; continue; }
+    if (!multiline && source.startsWith(NOTHING_BEFORE, i)) {
+      out += "^";
+      i += NOTHING_BEFORE.length - 1;
+      continue;
+    }
+    if (!multiline && source.startsWith(NOTHING_AFTER, i)) {
+      out += "$";
+      i += NOTHING_AFTER.length - 1;
+      continue;
+    }
     switch (ch) {
       case "[": {
         const end = classEnd(source, i);
@@ -355,10 +396,14 @@ function linearClass(text: string, ignoreCase: boolean): string | null {
   if (text === "[]") return null; // matches nothing; RE2 has no empty class
   let out = "";
   for (let i = 0; i < text.length; i++) {
-    if (text[i] !== "\\") { out += text[i]; continue; }
+    if (text[i] !== "\\") {
+      out += text[i];
+      continue;
+    }
     const c = text[++i];
     if (c === "s") out += JS_SPACE;
-    else if (c === "S") return null; // a negated set inside a class
+    else if (c === "S")
+      return null; // a negated set inside a class
     else if (c === "P" && ignoreCase) return null;
     else out += `\\${c}`;
   }
@@ -391,7 +436,11 @@ class LinearRegex implements SafeRegex {
   readonly engine = "linear";
   readonly groupCount: number;
   readonly groupNames: ReadonlyMap<string, number>;
-  constructor(private readonly re: RE2JS, groups: GroupInfo, private readonly fast: FastPath | null) {
+  constructor(
+    private readonly re: RE2JS,
+    groups: GroupInfo,
+    private readonly fast: FastPath | null,
+  ) {
     this.groupCount = groups.count;
     this.groupNames = groups.names;
   }
@@ -451,7 +500,10 @@ class BacktrackingRegex implements SafeRegex {
   readonly engine = "backtracking";
   readonly groupCount: number;
   readonly groupNames: ReadonlyMap<string, number>;
-  constructor(private readonly re: RegExp, groups: GroupInfo) {
+  constructor(
+    private readonly re: RegExp,
+    groups: GroupInfo,
+  ) {
     this.groupCount = groups.count;
     this.groupNames = groups.names;
   }
@@ -482,7 +534,11 @@ class BacktrackingRegex implements SafeRegex {
       return runJob.runInContext(sandbox, { timeout: ms }) as T;
     } catch (e) {
       if ((e as { code?: unknown }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
-        throw new EvaluationError("REGEX_BUDGET", `regular expression /${this.re.source}/ ran past its budget of ${budget} steps (${ms} ms for the backtracking engine)`, { value: this.re.source });
+        throw new EvaluationError(
+          "REGEX_BUDGET",
+          `regular expression /${this.re.source}/ ran past its budget of ${budget} steps (${ms} ms for the backtracking engine)`,
+          { value: this.re.source },
+        );
       }
       throw e;
     } finally {

@@ -23,10 +23,23 @@ export type DataType =
   | "dateTimeSecondsSince[1980]";
 
 export const DATA_TYPES: readonly DataType[] = [
-  "string", "integer", "float", "double", "boolean", "date", "time", "dateTime",
-  "dateDaysSince[0]", "dateDaysSince[1960]", "dateDaysSince[1970]", "dateDaysSince[1980]",
-  "timeSeconds", "dateTimeSecondsSince[0]", "dateTimeSecondsSince[1960]",
-  "dateTimeSecondsSince[1970]", "dateTimeSecondsSince[1980]",
+  "string",
+  "integer",
+  "float",
+  "double",
+  "boolean",
+  "date",
+  "time",
+  "dateTime",
+  "dateDaysSince[0]",
+  "dateDaysSince[1960]",
+  "dateDaysSince[1970]",
+  "dateDaysSince[1980]",
+  "timeSeconds",
+  "dateTimeSecondsSince[0]",
+  "dateTimeSecondsSince[1960]",
+  "dateTimeSecondsSince[1970]",
+  "dateTimeSecondsSince[1980]",
 ];
 
 export type OpType = "categorical" | "ordinal" | "continuous";
@@ -60,8 +73,7 @@ export function isMissing(v: Value | undefined): v is null | undefined {
 }
 
 export function isNumericType(t: DataType): boolean {
-  return t === "integer" || t === "float" || t === "double" || t.startsWith("dateDaysSince") ||
-    t === "timeSeconds" || t.startsWith("dateTimeSecondsSince");
+  return t === "integer" || t === "float" || t === "double" || t.startsWith("dateDaysSince") || t === "timeSeconds" || t.startsWith("dateTimeSecondsSince");
 }
 
 const INTEGER_RE = /^[+-]?\d+$/;
@@ -75,10 +87,18 @@ export function parseNumber(text: string): number | undefined {
   const s = text.trim();
   if (NUMBER_RE.test(s)) return Number(s);
   switch (s) {
-    case "NaN": return NaN;
-    case "INF": case "Infinity": case "+INF": case "+Infinity": return Infinity;
-    case "-INF": case "-Infinity": return -Infinity;
-    default: return undefined;
+    case "NaN":
+      return NaN;
+    case "INF":
+    case "Infinity":
+    case "+INF":
+    case "+Infinity":
+      return Infinity;
+    case "-INF":
+    case "-Infinity":
+      return -Infinity;
+    default:
+      return undefined;
   }
 }
 
@@ -164,7 +184,9 @@ export function parseTemporalText(s: string): Temporal | undefined {
   }
   m = TIME_RE.exec(s);
   if (m) {
-    const h = Number(m[1]), mi = Number(m[2]), se = Number(m[3]);
+    const h = Number(m[1]),
+      mi = Number(m[2]),
+      se = Number(m[3]);
     if (h > 24 || mi > 59 || se > 60) return undefined;
     return new Temporal("time", h * 3600 + mi * 60 + se);
   }
@@ -234,7 +256,8 @@ export function compareValues(a: Value, b: Value): number {
   if (typeof a === "number" && typeof b === "number") return a < b ? -1 : a > b ? 1 : 0;
   if (a instanceof Temporal && b instanceof Temporal) return a.epochSeconds - b.epochSeconds;
   if (typeof a === "boolean" && typeof b === "boolean") return Number(a) - Number(b);
-  const sa = formatValue(a), sb = formatValue(b);
+  const sa = formatValue(a),
+    sb = formatValue(b);
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 

@@ -13,12 +13,17 @@ export async function expectOnnxAgrees(pmml: string, rows: Record<string, unknow
   const got = await onnx.scoreBatchAsync(rows, { onError: "collect" });
   const want = interp.scoreBatch(rows, { onError: "collect" });
   rows.forEach((row, i) => {
-    const g = got.results[i], w = want.results[i];
-    if (w === null) { expect(g, JSON.stringify(row)).toBeNull(); return; }
+    const g = got.results[i],
+      w = want.results[i];
+    if (w === null) {
+      expect(g, JSON.stringify(row)).toBeNull();
+      return;
+    }
     expect(g, JSON.stringify(row)).not.toBeNull();
     expect(Object.keys(g!).sort()).toEqual(Object.keys(w).sort());
     for (const k of Object.keys(w)) {
-      const a = g![k], b = w[k];
+      const a = g![k],
+        b = w[k];
       if (typeof b === "number" && typeof a === "number") expect(a, `${k} of ${JSON.stringify(row)}`).toBeCloseTo(b, 12);
       else expect(a, `${k} of ${JSON.stringify(row)}`).toEqual(b);
     }

@@ -1,10 +1,35 @@
 import {
-  pipelineFacts, refuse, rowsFromBatch, scoredBatchFromResults, type Backend, type Batch, type ModelFacts, type ScoredBatch,
-  type ScoreResult, type Session,
+  pipelineFacts,
+  refuse,
+  rowsFromBatch,
+  scoredBatchFromResults,
+  type Backend,
+  type Batch,
+  type ModelFacts,
+  type ScoredBatch,
+  type ScoreResult,
+  type Session,
 } from "@porta/backend";
 import {
-  classificationScheme, clusteringResult, formatValue, generalRegressionResult, svmResult, neuralNetworkResult, normalizeClassification, normalizeRegression, preparePipeline, PipelineScope,
-  runModel, toCategory, toNumber, treeNodeResult, type ModelNode, type ModelResult, type ModelScope, type PreparedPipeline, type TargetInfo,
+  classificationScheme,
+  clusteringResult,
+  formatValue,
+  generalRegressionResult,
+  svmResult,
+  neuralNetworkResult,
+  normalizeClassification,
+  normalizeRegression,
+  preparePipeline,
+  PipelineScope,
+  runModel,
+  toCategory,
+  toNumber,
+  treeNodeResult,
+  type ModelNode,
+  type ModelResult,
+  type ModelScope,
+  type PreparedPipeline,
+  type TargetInfo,
   type Value,
 } from "@porta/ir";
 import type { InferenceSession, Tensor } from "onnxruntime-node";
@@ -49,7 +74,9 @@ export class OnnxSession implements Session {
       try {
         // The top-level MiningSchema's treatments (invalid values, replacements, outliers) as
         // the interpreter applies them; the graph repeats the replacements for files used alone.
-        this.exported.inputs.forEach((input, k) => { columns[k][i] = encode(scope.resolve(input.name), input.table?.texts ?? null); });
+        this.exported.inputs.forEach((input, k) => {
+          columns[k][i] = encode(scope.resolve(input.name), input.table?.texts ?? null);
+        });
         scopes[i] = scope;
       } catch (e) {
         errors[i] = e instanceof Error ? e : new Error(String(e));
@@ -60,7 +87,10 @@ export class OnnxSession implements Session {
     const results: (ScoreResult | null)[] = new Array(n);
     for (let i = 0; i < n; i++) {
       const scope = scopes[i];
-      if (!scope) { results[i] = null; continue; }
+      if (!scope) {
+        results[i] = null;
+        continue;
+      }
       scope.familyResult = (model, modelScope, target) => this.familyResult(outputs, i, model, modelScope, target);
       try {
         const run = runModel(pipeline.model, scope, scope);
@@ -80,7 +110,9 @@ export class OnnxSession implements Session {
 
   private async infer(columns: Float64Array[], n: number): Promise<Outputs> {
     const feeds: Record<string, Tensor> = {};
-    this.exported.inputs.forEach((input, k) => { feeds[input.name] = new this.ort.Tensor("float64", columns[k], [n, 1]); });
+    this.exported.inputs.forEach((input, k) => {
+      feeds[input.name] = new this.ort.Tensor("float64", columns[k], [n, 1]);
+    });
     const out = await this.session.run(feeds, this.exported.outputs);
     const outputs: Outputs = new Map();
     for (const name of this.exported.outputs) {
@@ -115,11 +147,15 @@ export class OnnxSession implements Session {
         if (scheme.kind === "refused") return undefined;
         const ps = normalizeClassification(scheme, ys);
         const probabilities = new Map<Value, number>();
-        let best: Value = null, bestP = -Infinity;
+        let best: Value = null,
+          bestP = -Infinity;
         model.tables.forEach((t, k) => {
           const c = toCategory(t.targetCategory!, target);
           probabilities.set(c, ps[k]);
-          if (ps[k] > bestP) { best = c; bestP = ps[k]; }
+          if (ps[k] > bestP) {
+            best = c;
+            bestP = ps[k];
+          }
         });
         return { value: best, probabilities };
       }
@@ -138,10 +174,15 @@ export class OnnxSession implements Session {
       case "generalRegression": {
         if (model.kind !== "generalRegression") return undefined;
         const { data, width } = outputs.get(decode.output)!;
-        return generalRegressionResult(model, decode.plan, (k) => {
-          const eta = data[i * width + k];
-          return Number.isNaN(eta) ? null : eta;
-        }, scope);
+        return generalRegressionResult(
+          model,
+          decode.plan,
+          (k) => {
+            const eta = data[i * width + k];
+            return Number.isNaN(eta) ? null : eta;
+          },
+          scope,
+        );
       }
       case "svm": {
         const { data, width } = outputs.get(decode.output)!;

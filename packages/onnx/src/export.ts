@@ -32,10 +32,23 @@ export interface ExportedPipeline {
 }
 
 const ELEMENT: Record<ModelNode["kind"], string> = {
-  tree: "TreeModel", regression: "RegressionModel", mining: "MiningModel", scorecard: "Scorecard", association: "AssociationModel",
-  generalRegression: "GeneralRegressionModel", neuralNetwork: "NeuralNetwork", svm: "SupportVectorMachineModel", clustering: "ClusteringModel",
-  ruleSet: "RuleSetModel", naiveBayes: "NaiveBayesModel", nearestNeighbor: "NearestNeighborModel", bayesianNetwork: "BayesianNetworkModel",
-  gaussianProcess: "GaussianProcessModel", baseline: "BaselineModel", timeSeries: "TimeSeriesModel", anomalyDetection: "AnomalyDetectionModel",
+  tree: "TreeModel",
+  regression: "RegressionModel",
+  mining: "MiningModel",
+  scorecard: "Scorecard",
+  association: "AssociationModel",
+  generalRegression: "GeneralRegressionModel",
+  neuralNetwork: "NeuralNetwork",
+  svm: "SupportVectorMachineModel",
+  clustering: "ClusteringModel",
+  ruleSet: "RuleSetModel",
+  naiveBayes: "NaiveBayesModel",
+  nearestNeighbor: "NearestNeighborModel",
+  bayesianNetwork: "BayesianNetworkModel",
+  gaussianProcess: "GaussianProcessModel",
+  baseline: "BaselineModel",
+  timeSeries: "TimeSeriesModel",
+  anomalyDetection: "AnomalyDetectionModel",
 };
 
 /**
@@ -109,7 +122,10 @@ export function exportPipeline(pipeline: Pipeline): ExportedPipeline {
   const model: Model = {
     producerName: "porta",
     producerVersion: "0.1.0",
-    opsets: [{ domain: "", version: OPSET_ONNX }, { domain: ML, version: OPSET_ML }],
+    opsets: [
+      { domain: "", version: OPSET_ONNX },
+      { domain: ML, version: OPSET_ML },
+    ],
     graph: { name: "porta", nodes: g.nodes, initializers: g.initializers, inputs: g.inputs, outputs: g.outputs },
     metadata: { "porta.categories": JSON.stringify(categories) },
   };
@@ -130,7 +146,12 @@ function output(g: GraphBuilder, tensor: string, name: string, outputs: string[]
  * `predicted_value` [N,1].
  */
 function convenienceOutputs(g: GraphBuilder, top: ModelNode, forest: TreeForest, leaves: string, outputs: string[]): void {
-  const trees: TreeModel[] = top.kind === "tree" ? [top] : top.kind === "mining" && top.segments.every((s) => s.model.kind === "tree" && s.predicate.kind === "true") ? top.segments.map((s) => s.model as TreeModel) : [];
+  const trees: TreeModel[] =
+    top.kind === "tree"
+      ? [top]
+      : top.kind === "mining" && top.segments.every((s) => s.model.kind === "tree" && s.predicate.kind === "true")
+        ? top.segments.map((s) => s.model as TreeModel)
+        : [];
   if (trees.length === 0 || trees.length !== forest.trees.length) return;
   const method = top.kind === "mining" ? top.multipleModelMethod : "sum";
   if (forest.leaves.some((l) => l.node === null)) return;
@@ -139,6 +160,11 @@ function convenienceOutputs(g: GraphBuilder, top: ModelNode, forest: TreeForest,
     const scores = forest.leaves.map((l) => Number(l.node!.score));
     if (scores.some((s) => Number.isNaN(s))) return;
     const perTree = g.op("Gather", [g.doubles(scores), ids], { axis: { kind: "int", value: 0 } });
-    output(g, g.op(method === "sum" ? "ReduceSum" : "ReduceMean", [perTree, g.int64s([1])], { keepdims: { kind: "int", value: 1 } }), "predicted_value", outputs);
+    output(
+      g,
+      g.op(method === "sum" ? "ReduceSum" : "ReduceMean", [perTree, g.int64s([1])], { keepdims: { kind: "int", value: 1 } }),
+      "predicted_value",
+      outputs,
+    );
   }
 }

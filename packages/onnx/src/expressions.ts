@@ -1,4 +1,14 @@
-import { formatValue, toDataType, type ApplyExpr, type DataType, type DiscretizeExpr, type Expr, type MapValuesExpr, type NormContinuousExpr, type Value } from "@porta/ir";
+import {
+  formatValue,
+  toDataType,
+  type ApplyExpr,
+  type DataType,
+  type DiscretizeExpr,
+  type Expr,
+  type MapValuesExpr,
+  type NormContinuousExpr,
+  type Value,
+} from "@porta/ir";
 import { DataType as Elem } from "./proto.ts";
 import { NotExportable } from "./refusal.ts";
 import { codeOf, type CodeTable, type GraphScope, type GraphValue } from "./scope.ts";
@@ -25,7 +35,10 @@ export function compileExpr(expr: Expr, scope: GraphScope, where: string): Graph
       return normContinuous(expr, scope, where);
     case "normDiscrete": {
       const v = scope.resolve(expr.field);
-      const literal = v.kind === "code" ? codeOf(v.table, expr.value) : literalNumber(expr.value, scope.dataTypeOf(expr.field), `NormDiscrete value="${expr.value}" in ${where}`);
+      const literal =
+        v.kind === "code"
+          ? codeOf(v.table, expr.value)
+          : literalNumber(expr.value, scope.dataTypeOf(expr.field), `NormDiscrete value="${expr.value}" in ${where}`);
       const hit = g.op("Cast", [g.op("Equal", [v.tensor, g.scalar(literal)])], { to: { kind: "int", value: Elem.DOUBLE } });
       return { kind: "number", dataType: "double", tensor: g.where(g.isNaN(v.tensor), g.scalar(expr.mapMissingTo ?? NaN), hit) };
     }
@@ -101,7 +114,8 @@ function compileApply(expr: ApplyExpr, scope: GraphScope, where: string): GraphV
     for (const t of ts.slice(1)) anyMissing = g.op("Or", [anyMissing, g.isNaN(t)]);
     out = g.where(anyMissing, g.scalar(valueLike({ kind: "number", tensor: out, dataType: "double" }, expr.mapMissingTo, at)), out);
   }
-  if (expr.defaultValue !== undefined) out = g.where(g.isNaN(out), g.scalar(valueLike({ kind: "number", tensor: out, dataType: "double" }, expr.defaultValue, at)), out);
+  if (expr.defaultValue !== undefined)
+    out = g.where(g.isNaN(out), g.scalar(valueLike({ kind: "number", tensor: out, dataType: "double" }, expr.defaultValue, at)), out);
   return { kind: "number", tensor: out, dataType: "double", scalar };
 }
 
@@ -114,13 +128,15 @@ function normContinuous(expr: NormContinuousExpr, scope: GraphScope, where: stri
   if (pts.length < 2) throw new NotExportable(`NormContinuous in ${where} has fewer than two LinearNorm`);
   const x = v.tensor;
   const line = (i: number): string => {
-    const a = pts[i], b = pts[i + 1];
+    const a = pts[i],
+      b = pts[i + 1];
     // a.norm + ((x − a.orig) / (b.orig − a.orig)) · (b.norm − a.norm)
     return g.add(g.scalar(a.norm), g.mul(g.div(g.sub(x, g.scalar(a.orig)), g.scalar(b.orig - a.orig)), g.scalar(b.norm - a.norm)));
   };
   let y = line(pts.length - 2);
   for (let k = pts.length - 3; k >= 0; k--) y = g.where(g.op("LessOrEqual", [x, g.scalar(pts[k + 1].orig)]), line(k), y);
-  const first = pts[0], last = pts[pts.length - 1];
+  const first = pts[0],
+    last = pts[pts.length - 1];
   if (expr.outliers === "asMissingValues") {
     const out = g.op("Or", [g.op("Less", [x, g.scalar(first.orig)]), g.op("Greater", [x, g.scalar(last.orig)])]);
     y = g.where(out, g.scalar(NaN), y);
@@ -201,7 +217,12 @@ function mapValues(expr: MapValuesExpr, scope: GraphScope, where: string): Graph
       code = Number(key);
     }
     const cell = row[expr.outputColumn];
-    const value = cell === undefined ? (expr.defaultValue === undefined || expr.defaultValue === null ? NaN : out.encode(expr.defaultValue)) : out.encode(out.table ? cell : (toDataType(cell, expr.dataType ?? "double") ?? cell));
+    const value =
+      cell === undefined
+        ? expr.defaultValue === undefined || expr.defaultValue === null
+          ? NaN
+          : out.encode(expr.defaultValue)
+        : out.encode(out.table ? cell : (toDataType(cell, expr.dataType ?? "double") ?? cell));
     y = g.where(g.op("Equal", [x, g.scalar(code)]), g.scalar(value), y);
   }
   const missing = expr.mapMissingTo === undefined || expr.mapMissingTo === null ? NaN : out.encode(expr.mapMissingTo);

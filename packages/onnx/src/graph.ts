@@ -21,7 +21,8 @@ export class GraphBuilder {
 
   fresh(prefix = "t"): string {
     let name: string;
-    do name = `${prefix}${this.counter++}`; while (this.reserved.has(name));
+    do name = `${prefix}${this.counter++}`;
+    while (this.reserved.has(name));
     return name;
   }
 
@@ -62,12 +63,24 @@ export class GraphBuilder {
   }
 
   // Arithmetic on double tensors (broadcasting).
-  add(a: string, b: string): string { return this.op("Add", [a, b]); }
-  sub(a: string, b: string): string { return this.op("Sub", [a, b]); }
-  mul(a: string, b: string): string { return this.op("Mul", [a, b]); }
-  div(a: string, b: string): string { return this.op("Div", [a, b]); }
-  isNaN(a: string): string { return this.op("IsNaN", [a]); }
-  where(cond: string, a: string, b: string): string { return this.op("Where", [cond, a, b]); }
+  add(a: string, b: string): string {
+    return this.op("Add", [a, b]);
+  }
+  sub(a: string, b: string): string {
+    return this.op("Sub", [a, b]);
+  }
+  mul(a: string, b: string): string {
+    return this.op("Mul", [a, b]);
+  }
+  div(a: string, b: string): string {
+    return this.op("Div", [a, b]);
+  }
+  isNaN(a: string): string {
+    return this.op("IsNaN", [a]);
+  }
+  where(cond: string, a: string, b: string): string {
+    return this.op("Where", [cond, a, b]);
+  }
   /** Columns [N,1] side by side: [N,k]. */
   concat(columns: string[], axis = 1): string {
     return columns.length === 1 ? columns[0] : this.op("Concat", columns, { axis: { kind: "int", value: axis } });

@@ -118,17 +118,19 @@ function writeNode(w: BinaryWriter, n: Node): void {
 function writeValueInfo(w: BinaryWriter, v: ValueInfo): void {
   w.tag(1, WireType.LengthDelimited).string(v.name);
   // TypeProto { tensor_type = 1: { elem_type = 1, shape = 2: { dim = 1: { dim_value = 1 | dim_param = 2 } } } }
-  lengthDelimited(w, 2, (t) => lengthDelimited(t, 1, (tt) => {
-    tt.tag(1, WireType.Varint).int32(v.elemType);
-    lengthDelimited(tt, 2, (s) => {
-      for (const d of v.shape) {
-        lengthDelimited(s, 1, (dim) => {
-          if (typeof d === "number") dim.tag(1, WireType.Varint).int64(d);
-          else dim.tag(2, WireType.LengthDelimited).string(d);
-        });
-      }
-    });
-  }));
+  lengthDelimited(w, 2, (t) =>
+    lengthDelimited(t, 1, (tt) => {
+      tt.tag(1, WireType.Varint).int32(v.elemType);
+      lengthDelimited(tt, 2, (s) => {
+        for (const d of v.shape) {
+          lengthDelimited(s, 1, (dim) => {
+            if (typeof d === "number") dim.tag(1, WireType.Varint).int64(d);
+            else dim.tag(2, WireType.LengthDelimited).string(d);
+          });
+        }
+      });
+    }),
+  );
 }
 
 /** Serialises a ModelProto. */

@@ -1,6 +1,17 @@
 import {
-  isNumericType, isPlainMiningField, nestedModels, type ModelNode, toDataType, formatValue,
-  type DataField, type DataType, type DerivedField, type MiningField, type ModelBase, type Pipeline, type Value,
+  isNumericType,
+  isPlainMiningField,
+  nestedModels,
+  type ModelNode,
+  toDataType,
+  formatValue,
+  type DataField,
+  type DataType,
+  type DerivedField,
+  type MiningField,
+  type ModelBase,
+  type Pipeline,
+  type Value,
 } from "@porta/ir";
 import type { GraphBuilder } from "./graph.ts";
 import { DataType as Elem } from "./proto.ts";
@@ -54,7 +65,8 @@ export interface GraphScope {
 function treat(g: GraphBuilder, v: GraphValue, m: MiningField, fieldType: DataType): GraphValue {
   let tensor = v.tensor;
   if (v.kind === "number" && m.outliers !== "asIs" && (m.lowValue !== undefined || m.highValue !== undefined)) {
-    const low = m.lowValue, high = m.highValue;
+    const low = m.lowValue,
+      high = m.highValue;
     if (m.outliers === "asExtremeValues") {
       if (low !== undefined) tensor = g.where(g.op("Less", [tensor, g.scalar(low)]), g.scalar(low), tensor);
       if (high !== undefined) tensor = g.where(g.op("Greater", [tensor, g.scalar(high)]), g.scalar(high), tensor);
@@ -88,7 +100,11 @@ export class RootGraphScope implements GraphScope {
   private readonly cache = new Map<string, GraphValue>();
   private readonly resolving = new Set<string>();
 
-  constructor(readonly pipeline: Pipeline, readonly g: GraphBuilder, top: ModelBase) {
+  constructor(
+    readonly pipeline: Pipeline,
+    readonly g: GraphBuilder,
+    top: ModelBase,
+  ) {
     this.dataFields = new Map(pipeline.dataFields.map((f) => [f.name, f]));
     this.derived = new Map(pipeline.transformations.map((f) => [f.name, f]));
     this.topMining = new Map(top.miningSchema.map((f) => [f.name, f]));
@@ -156,10 +172,17 @@ export function derivedValue(field: DerivedField, scope: GraphScope): GraphValue
     const numbers = v.table.texts.map((t) => toDataType(t, field.dataType));
     if (numbers.some((n) => typeof n !== "number")) throw new NotExportable(`${where} casts text to dataType="${field.dataType}"`);
     let y = scope.g.scalar(NaN);
-    numbers.forEach((n, k) => { y = scope.g.where(scope.g.op("Equal", [v.tensor, scope.g.scalar(k)]), scope.g.scalar(n as number), y); });
+    numbers.forEach((n, k) => {
+      y = scope.g.where(scope.g.op("Equal", [v.tensor, scope.g.scalar(k)]), scope.g.scalar(n as number), y);
+    });
     return { kind: "number", dataType: field.dataType, tensor: y };
   }
-  if (field.dataType === "float") return { kind: "number", dataType: "float", tensor: scope.g.op("Cast", [scope.g.op("Cast", [v.tensor], { to: { kind: "int", value: Elem.FLOAT } })], { to: { kind: "int", value: Elem.DOUBLE } }) };
+  if (field.dataType === "float")
+    return {
+      kind: "number",
+      dataType: "float",
+      tensor: scope.g.op("Cast", [scope.g.op("Cast", [v.tensor], { to: { kind: "int", value: Elem.FLOAT } })], { to: { kind: "int", value: Elem.DOUBLE } }),
+    };
   if (field.dataType === "integer" && v.dataType !== "integer") throw new NotExportable(`${where} casts a double to dataType="integer"`);
   return { ...v, dataType: field.dataType };
 }
@@ -172,7 +195,11 @@ export class ModelGraphScope implements GraphScope {
   private readonly cache = new Map<string, GraphValue>();
   private readonly resolving = new Set<string>();
 
-  constructor(readonly model: ModelBase, readonly parent: GraphScope, readonly root: RootGraphScope) {
+  constructor(
+    readonly model: ModelBase,
+    readonly parent: GraphScope,
+    readonly root: RootGraphScope,
+  ) {
     this.g = root.g;
     this.mining = new Map(model.miningSchema.map((f) => [f.name, f]));
     this.local = new Map(model.localTransformations.map((f) => [f.name, f]));

@@ -12,7 +12,11 @@ import { compilePfa, decodeInput, encodeOutput, parsePfa, validatePfa } from "./
 import { stripAnnotations } from "./document.ts";
 
 const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/pfa/${name}`, import.meta.url), "utf8");
-const ndjson = (name: string) => fixture(name).split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as unknown);
+const ndjson = (name: string) =>
+  fixture(name)
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as unknown);
 const run = (doc: unknown, inputs: readonly unknown[]) => {
   const e = compilePfa(parsePfa(JSON.stringify(doc)));
   return inputs.map((x) => encodeOutput(e, e.action(decodeInput(e, x))));
@@ -51,7 +55,13 @@ describe('"@" keys are ignored everywhere, as Titus and Hadrian do', () => {
       action: [
         { "@": "line 8", let: { "@": "let", y: { "@": "a", "u.twice": "input.x" } } },
         { "@": "line 9", set: { "@": "set", y: { "+": ["y", { "@": "c", cell: "base", path: [{ "@": "s", string: "one" }] }] } } },
-        { "@": "line 10", pool: "tally", path: [{ string: "k" }], to: { "@": "fn", params: [{ n: "int" }], ret: "int", do: { "+": ["n", "y"] } }, init: { "@": "i", int: 0 } },
+        {
+          "@": "line 10",
+          pool: "tally",
+          path: [{ string: "k" }],
+          to: { "@": "fn", params: [{ n: "int" }], ret: "int", do: { "+": ["n", "y"] } },
+          init: { "@": "i", int: 0 },
+        },
         { "@": "line 11", if: { "@": "cmp", ">": ["y", 10] }, then: { "@": "then", int: 10 }, else: ["y"] },
       ],
     };
@@ -81,7 +91,9 @@ describe('"@" keys are ignored everywhere, as Titus and Hadrian do', () => {
   });
 
   it("other unknown keys are still errors", () => {
-    expect(() => parsePfa('{"@": 1, "input": "int", "output": "int", "action": "input", "bogus": 1}')).toThrow(expect.objectContaining({ code: "PFA_UNKNOWN_SECTION", path: "/bogus" }));
+    expect(() => parsePfa('{"@": 1, "input": "int", "output": "int", "action": "input", "bogus": 1}')).toThrow(
+      expect.objectContaining({ code: "PFA_UNKNOWN_SECTION", path: "/bogus" }),
+    );
     const e = (() => {
       try {
         compilePfa(parsePfa('{"input": "int", "output": "int", "action": {"@": "x", "+": [1, 2], "bogus": 3}}'));

@@ -42,15 +42,43 @@ const enc = new TextEncoder();
 
 function write(out: Out, t: AvroType, v: any): void {
   switch (t.kind) {
-    case "null": return;
-    case "boolean": out.byte(v ? 1 : 0); return;
-    case "int": case "long": out.long(v); return;
-    case "float": { const b = new Uint8Array(4); new DataView(b.buffer).setFloat32(0, v, true); out.bytes(b); return; }
-    case "double": { const b = new Uint8Array(8); new DataView(b.buffer).setFloat64(0, Number(v), true); out.bytes(b); return; }
-    case "bytes": out.long(v.length); out.bytes(v); return;
-    case "fixed": out.bytes(v); return;
-    case "string": { const b = enc.encode(v); out.long(b.length); out.bytes(b); return; }
-    case "enum": out.long(t.symbols.indexOf(v)); return;
+    case "null":
+      return;
+    case "boolean":
+      out.byte(v ? 1 : 0);
+      return;
+    case "int":
+    case "long":
+      out.long(v);
+      return;
+    case "float": {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setFloat32(0, v, true);
+      out.bytes(b);
+      return;
+    }
+    case "double": {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setFloat64(0, Number(v), true);
+      out.bytes(b);
+      return;
+    }
+    case "bytes":
+      out.long(v.length);
+      out.bytes(v);
+      return;
+    case "fixed":
+      out.bytes(v);
+      return;
+    case "string": {
+      const b = enc.encode(v);
+      out.long(b.length);
+      out.bytes(b);
+      return;
+    }
+    case "enum":
+      out.long(t.symbols.indexOf(v));
+      return;
     case "array":
       if (v.length > 0) {
         out.long(v.length);
@@ -70,7 +98,9 @@ function write(out: Out, t: AvroType, v: any): void {
       out.long(0);
       return;
     }
-    case "record": for (const f of t.fields) write(out, f.type, v[f.name]); return;
+    case "record":
+      for (const f of t.fields) write(out, f.type, v[f.name]);
+      return;
     case "union": {
       const i = unionBranchIndex(t.types, v);
       out.long(i);

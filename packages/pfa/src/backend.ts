@@ -1,6 +1,16 @@
 import {
-  refuse, rowsFromBatch, scoreRowsEach, scoredBatchFromResults, type Backend, type Batch, type FieldInfo, type ModelFacts, type RowsOutcome,
-  type ScoredBatch, type ScoreResult, type Session,
+  refuse,
+  rowsFromBatch,
+  scoreRowsEach,
+  scoredBatchFromResults,
+  type Backend,
+  type Batch,
+  type FieldInfo,
+  type ModelFacts,
+  type RowsOutcome,
+  type ScoredBatch,
+  type ScoreResult,
+  type Session,
 } from "@porta/backend";
 import { EvaluationError, type Limits } from "@porta/ir";
 import { compilePfa, type PfaEngine } from "./engine.ts";
@@ -10,11 +20,18 @@ import { decodeInput, encodeOutput } from "./rows.ts";
 
 function typeLabel(t: AvroType): string {
   switch (t.kind) {
-    case "record": case "enum": case "fixed": return t.fullName;
-    case "array": return `array<${typeLabel(t.items)}>`;
-    case "map": return `map<${typeLabel(t.values)}>`;
-    case "union": return t.types.map(typeLabel).join("|");
-    default: return t.kind;
+    case "record":
+    case "enum":
+    case "fixed":
+      return t.fullName;
+    case "array":
+      return `array<${typeLabel(t.items)}>`;
+    case "map":
+      return `map<${typeLabel(t.values)}>`;
+    case "union":
+      return t.types.map(typeLabel).join("|");
+    default:
+      return t.kind;
   }
 }
 
@@ -54,7 +71,11 @@ export class PfaSession implements Session {
 
   runSync(batch: Batch): ScoredBatch {
     const { results, errors } = this.scoreRows(rowsFromBatch(batch));
-    return scoredBatchFromResults(this.facts.outputFields.map((f) => f.name), results, errors);
+    return scoredBatchFromResults(
+      this.facts.outputFields.map((f) => f.name),
+      results,
+      errors,
+    );
   }
 
   async run(batch: Batch): Promise<ScoredBatch> {

@@ -107,7 +107,12 @@ describe("the reader", () => {
   });
   it("YAML alias bombs are rejected; modest aliases are fine", () => {
     const lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"];
-    for (let i = 1; i <= 9; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(", ")}]`);
+    for (let i = 1; i <= 9; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(", ")}]`,
+      );
     const bomb = `input: int\noutput: int\naction: [input]\nmetadata:\n${lines.map((l) => `  ${l}`).join("\n")}\n`;
     const started = Date.now();
     const e = errorOf(() => parsePfa(bomb));
@@ -155,20 +160,44 @@ describe("bad runs are typed errors and the engine survives", () => {
     expect(errorOf(() => run(v)).code).toBe("PFA_VALUE_TOO_DEEP");
   });
   it("arrays growing in a loop stop at maxArrayLength (append, concat doubling)", () => {
-    const grow = (fn: string) => map("int", "int", {
-      do: [
-        { let: { xs: { type: arr("int"), value: [1] } } },
-        { while: true, do: { set: { xs: fn === "a.append" ? { "a.append": ["xs", 1] } : { "a.concat": ["xs", "xs"] } } } },
-        { "a.len": "xs" },
-      ],
-    }, {}, { maxArrayLength: 10_000 });
+    const grow = (fn: string) =>
+      map(
+        "int",
+        "int",
+        {
+          do: [
+            { let: { xs: { type: arr("int"), value: [1] } } },
+            { while: true, do: { set: { xs: fn === "a.append" ? { "a.append": ["xs", 1] } : { "a.concat": ["xs", "xs"] } } } },
+            { "a.len": "xs" },
+          ],
+        },
+        {},
+        { maxArrayLength: 10_000 },
+      );
     for (const fn of ["a.append", "a.concat"]) {
       const e = errorOf(() => grow(fn).run(0));
       expect([e.constructor, e.code]).toEqual([EvaluationError, "PFA_ARRAY_TOO_LONG"]);
       expect(e.message).toContain(fn);
     }
     // try does not swallow it
-    const t = errorOf(() => map("int", ["null", "int"], { try: { "a.len": { "a.concat": [{ type: arr("int"), value: [1, 2] }, { type: arr("int"), value: [1, 2] }] } } }, {}, { maxArrayLength: 3 }).run(0));
+    const t = errorOf(() =>
+      map(
+        "int",
+        ["null", "int"],
+        {
+          try: {
+            "a.len": {
+              "a.concat": [
+                { type: arr("int"), value: [1, 2] },
+                { type: arr("int"), value: [1, 2] },
+              ],
+            },
+          },
+        },
+        {},
+        { maxArrayLength: 3 },
+      ).run(0),
+    );
     expect(t.code).toBe("PFA_ARRAY_TOO_LONG");
   });
   it("library functions that build arrays or strings from a count", () => {
@@ -178,7 +207,27 @@ describe("bad runs are typed errors and the engine survives", () => {
       ["int", arr("int"), { "rand.choices": [100000, { type: arr("int"), value: [1, 2] }] }, "PFA_ARRAY_TOO_LONG"],
       ["int", arr(arr("int")), { "a.permutations": { type: arr("int"), value: [1, 2, 3, 4, 5, 6, 7, 8] } }, "PFA_ARRAY_TOO_LONG"],
       ["int", arr(arr("int")), { "a.combinations": [{ type: arr("int"), value: Array.from({ length: 40 }, (_, i) => i) }, 20] }, "PFA_ARRAY_TOO_LONG"],
-      ["int", arr("double"), { "stat.sample.forecastHoltWinters": [2000000000, { type: { type: "record", name: "S", fields: [{ name: "level", type: "double" }, { name: "trend", type: "double" }] }, value: { level: 0, trend: 1 } }] }, "PFA_ARRAY_TOO_LONG"],
+      [
+        "int",
+        arr("double"),
+        {
+          "stat.sample.forecastHoltWinters": [
+            2000000000,
+            {
+              type: {
+                type: "record",
+                name: "S",
+                fields: [
+                  { name: "level", type: "double" },
+                  { name: "trend", type: "double" },
+                ],
+              },
+              value: { level: 0, trend: 1 },
+            },
+          ],
+        },
+        "PFA_ARRAY_TOO_LONG",
+      ],
       ["string", "string", { "s.repeat": ["input", 2000000000] }, "PFA_STRING_TOO_LONG"],
       ["int", "string", { "s.int": ["input", 2000000000, false] }, "PFA_STRING_TOO_LONG"],
       ["int", "string", { "rand.string": [2000000000] }, "PFA_STRING_TOO_LONG"],

@@ -32,7 +32,11 @@ const fib = {
   input: "int",
   output: "long",
   fcns: {
-    fib: { params: [{ n: "int" }], ret: "long", do: { if: { "<": ["n", 2] }, then: { upcast: "n", as: "long" }, else: { "+": [{ "u.fib": [{ "-": ["n", 1] }] }, { "u.fib": [{ "-": ["n", 2] }] }] } } },
+    fib: {
+      params: [{ n: "int" }],
+      ret: "long",
+      do: { if: { "<": ["n", 2] }, then: { upcast: "n", as: "long" }, else: { "+": [{ "u.fib": [{ "-": ["n", 1] }] }, { "u.fib": [{ "-": ["n", 2] }] }] } },
+    },
   },
   action: { "u.fib": "input" },
 };
@@ -54,7 +58,12 @@ const expensiveBody = {
   output: "long",
   action: [
     { let: { total: { long: 0 } } },
-    { for: { i: 0 }, while: { "<": ["i", "input"] }, step: { i: { "+": ["i", 1] } }, do: { set: { total: { "+": ["total", { "s.len": { "s.repeat": [{ string: "ab" }, 10000000] } }] } } } },
+    {
+      for: { i: 0 },
+      while: { "<": ["i", "input"] },
+      step: { i: { "+": ["i", 1] } },
+      do: { set: { total: { "+": ["total", { "s.len": { "s.repeat": [{ string: "ab" }, 10000000] } }] } } },
+    },
     "total",
   ],
 };
@@ -158,10 +167,7 @@ describe("state budget for cells and pools (PFA_MEMORY)", () => {
   it("a loop that grows a cell within one action stops quickly", () => {
     const doc = {
       ...growingCell,
-      action: [
-        { for: { i: 0 }, while: { "<": ["i", 10_000_000] }, step: { i: { "+": ["i", 1] } }, do: growingCell.action[0] },
-        { "a.len": { cell: "log" } },
-      ],
+      action: [{ for: { i: 0 }, while: { "<": ["i", 10_000_000] }, step: { i: { "+": ["i", 1] } }, do: growingCell.action[0] }, { "a.len": { cell: "log" } }],
     };
     const { error, ms } = timed(() => engine(doc, { maxStateBytes: 100_000 }).run("some text"));
     expect(error.code).toBe("PFA_MEMORY");
@@ -186,7 +192,12 @@ describe("state budget for cells and pools (PFA_MEMORY)", () => {
   });
 
   it("initial cells beyond the budget are refused at load", () => {
-    const doc = { input: "int", output: "int", cells: { big: { type: { type: "array", items: "double" }, init: Array.from({ length: 10_000 }, (_, i) => i) } }, action: "input" };
+    const doc = {
+      input: "int",
+      output: "int",
+      cells: { big: { type: { type: "array", items: "double" }, init: Array.from({ length: 10_000 }, (_, i) => i) } },
+      action: "input",
+    };
     expect(() => compilePfa(parsePfa(JSON.stringify(doc)), { maxStateBytes: 10_000 })).toThrow(expect.objectContaining({ code: "PFA_MEMORY" }));
     expect(compilePfa(parsePfa(JSON.stringify(doc)), { maxStateBytes: 1_000_000 }).action(1)).toBe(1);
   });

@@ -55,7 +55,10 @@ class FnCtx {
 
 class Scope {
   readonly vars = new Map<string, VarInfo>();
-  constructor(readonly parent: Scope | null, readonly ctx: FnCtx) {}
+  constructor(
+    readonly parent: Scope | null,
+    readonly ctx: FnCtx,
+  ) {}
   lookup(name: string): VarInfo | undefined {
     for (let s: Scope | null = this; s; s = s.parent) {
       const v = s.vars.get(name);
@@ -85,7 +88,40 @@ interface CellInfo {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const SPECIAL = new Set(["int", "long", "float", "double", "string", "base64", "type", "value", "new", "do", "let", "set", "if", "cond", "while", "until", "for", "foreach", "forkey", "forval", "cast", "upcast", "ifnotnull", "attr", "cell", "pool", "fcn", "params", "doc", "error", "try", "log"]);
+const SPECIAL = new Set([
+  "int",
+  "long",
+  "float",
+  "double",
+  "string",
+  "base64",
+  "type",
+  "value",
+  "new",
+  "do",
+  "let",
+  "set",
+  "if",
+  "cond",
+  "while",
+  "until",
+  "for",
+  "foreach",
+  "forkey",
+  "forval",
+  "cast",
+  "upcast",
+  "ifnotnull",
+  "attr",
+  "cell",
+  "pool",
+  "fcn",
+  "params",
+  "doc",
+  "error",
+  "try",
+  "log",
+]);
 
 function schemaError(code: string, message: string, path: string, value?: unknown): SchemaError {
   return new SchemaError(code, message, { path, value });
@@ -99,7 +135,8 @@ function asAvro(t: ExprType, path: string, what: string): AvroType {
 
 /** A loop iteration ran out of iterations or of ticks: the iteration limit, then the wall clock. */
 function checkTimeout(rt: RuntimeState): void {
-  if (rt.budget <= 0) throw new EvaluationError("PFA_TIMEOUT", `loop exceeded the iteration limit (${rt.loopLimit})`, { pfaCode: undefined, value: rt.loopLimit });
+  if (rt.budget <= 0)
+    throw new EvaluationError("PFA_TIMEOUT", `loop exceeded the iteration limit (${rt.loopLimit})`, { pfaCode: undefined, value: rt.loopLimit });
   readWallClock(rt.clock);
 }
 
@@ -162,16 +199,39 @@ export class Compiler {
     // every call ticks the wall clock: recursion runs without any loop to count
     const clock = this.inp.rt.clock;
     switch (slots.length) {
-      case 0: return (outerF) => () => { if (--clock.ticks <= 0) readWallClock(clock); const f: Frame = new Array(ctx.nslots); f[0] = outerF; return code(f); };
-      case 1: return (outerF) => (a) => { if (--clock.ticks <= 0) readWallClock(clock); const f: Frame = new Array(ctx.nslots); f[0] = outerF; f[1] = a; return code(f); };
-      case 2: return (outerF) => (a, b) => { if (--clock.ticks <= 0) readWallClock(clock); const f: Frame = new Array(ctx.nslots); f[0] = outerF; f[1] = a; f[2] = b; return code(f); };
-      default: return (outerF) => (...args: any[]) => {
-        if (--clock.ticks <= 0) readWallClock(clock);
-        const f: Frame = new Array(ctx.nslots);
-        f[0] = outerF;
-        for (let i = 0; i < slots.length; i++) f[slots[i]!] = args[i];
-        return code(f);
-      };
+      case 0:
+        return (outerF) => () => {
+          if (--clock.ticks <= 0) readWallClock(clock);
+          const f: Frame = new Array(ctx.nslots);
+          f[0] = outerF;
+          return code(f);
+        };
+      case 1:
+        return (outerF) => (a) => {
+          if (--clock.ticks <= 0) readWallClock(clock);
+          const f: Frame = new Array(ctx.nslots);
+          f[0] = outerF;
+          f[1] = a;
+          return code(f);
+        };
+      case 2:
+        return (outerF) => (a, b) => {
+          if (--clock.ticks <= 0) readWallClock(clock);
+          const f: Frame = new Array(ctx.nslots);
+          f[0] = outerF;
+          f[1] = a;
+          f[2] = b;
+          return code(f);
+        };
+      default:
+        return (outerF) =>
+          (...args: any[]) => {
+            if (--clock.ticks <= 0) readWallClock(clock);
+            const f: Frame = new Array(ctx.nslots);
+            f[0] = outerF;
+            for (let i = 0; i < slots.length; i++) f[slots[i]!] = args[i];
+            return code(f);
+          };
     }
   }
 
@@ -183,7 +243,13 @@ export class Compiler {
     if (codes.length === 1) return { type, code: codes[0]! };
     if (codes.length === 2) {
       const [a, b] = codes as [Code, Code];
-      return { type, code: (f) => { a(f); return b(f); } };
+      return {
+        type,
+        code: (f) => {
+          a(f);
+          return b(f);
+        },
+      };
     }
     const n = codes.length - 1;
     return {
@@ -202,24 +268,29 @@ export class Compiler {
   compile(expr: unknown, scope: Scope, path: string): Compiled {
     if (expr === null) return { type: T.null, code: () => null };
     switch (typeof expr) {
-      case "boolean": return { type: T.boolean, code: () => expr };
+      case "boolean":
+        return { type: T.boolean, code: () => expr };
       case "number":
         if (Number.isInteger(expr)) {
           const t = expr >= -2147483648 && expr <= 2147483647 ? T.int : T.long;
           return { type: t, code: () => expr };
         }
         return { type: T.double, code: () => expr };
-      case "bigint": return { type: T.long, code: () => expr };
-      case "string": return this.compileSymbol(expr, scope, path);
-      case "object": break;
-      default: throw schemaError("PFA_BAD_EXPRESSION", "not a PFA expression", path, expr);
+      case "bigint":
+        return { type: T.long, code: () => expr };
+      case "string":
+        return this.compileSymbol(expr, scope, path);
+      case "object":
+        break;
+      default:
+        throw schemaError("PFA_BAD_EXPRESSION", "not a PFA expression", path, expr);
     }
     if (Array.isArray(expr)) {
       if (expr.length === 1 && typeof expr[0] === "string") {
         const s = expr[0];
         return { type: T.string, code: () => s };
       }
-      throw schemaError("PFA_BAD_EXPRESSION", "a JSON array is not an expression (only [\"string\"] literals)", path, expr);
+      throw schemaError("PFA_BAD_EXPRESSION", 'a JSON array is not an expression (only ["string"] literals)', path, expr);
     }
     const o = expr as Record<string, unknown>;
     const keys = Object.keys(o);
@@ -269,14 +340,18 @@ export class Compiler {
     for (let c: FnCtx | null = scope.ctx; c && c !== v.ctx; c = c.parent) hops++;
     const slot = v.slot;
     switch (hops) {
-      case 0: return (f) => f[slot];
-      case 1: return (f) => f[0][slot];
-      case 2: return (f) => f[0][0][slot];
-      default: return (f) => {
-        let g = f;
-        for (let i = 0; i < hops; i++) g = g[0];
-        return g[slot];
-      };
+      case 0:
+        return (f) => f[slot];
+      case 1:
+        return (f) => f[0][slot];
+      case 2:
+        return (f) => f[0][0][slot];
+      default:
+        return (f) => {
+          let g = f;
+          for (let i = 0; i < hops; i++) g = g[0];
+          return g[slot];
+        };
     }
   }
 
@@ -284,7 +359,10 @@ export class Compiler {
     let hops = 0;
     for (let c: FnCtx | null = scope.ctx; c && c !== v.ctx; c = c.parent) hops++;
     const slot = v.slot;
-    if (hops === 0) return (f, x) => { f[slot] = x; };
+    if (hops === 0)
+      return (f, x) => {
+        f[slot] = x;
+      };
     return (f, x) => {
       let g = f;
       for (let i = 0; i < hops; i++) g = g[0];
@@ -307,12 +385,18 @@ export class Compiler {
     const v = o[k!];
     switch (k) {
       case "int":
-        if (typeof v !== "number" || !Number.isInteger(v) || v < -2147483648 || v > 2147483647) throw schemaError("PFA_BAD_LITERAL", "int literal out of range", path, v);
+        if (typeof v !== "number" || !Number.isInteger(v) || v < -2147483648 || v > 2147483647)
+          throw schemaError("PFA_BAD_LITERAL", "int literal out of range", path, v);
         return { type: T.int, code: () => v };
       case "long":
-        if (typeof v !== "bigint" && (typeof v !== "number" || !Number.isInteger(v))) throw schemaError("PFA_BAD_LITERAL", "long literal must be an integer", path, v);
-        { const x = decodeAvroJson(T.long, v, path); return { type: T.long, code: () => x }; }
-      case "float": case "double": {
+        if (typeof v !== "bigint" && (typeof v !== "number" || !Number.isInteger(v)))
+          throw schemaError("PFA_BAD_LITERAL", "long literal must be an integer", path, v);
+        {
+          const x = decodeAvroJson(T.long, v, path);
+          return { type: T.long, code: () => x };
+        }
+      case "float":
+      case "double": {
         const x = decodeAvroJson(T.double, v, path);
         return { type: k === "float" ? T.float : T.double, code: () => x };
       }
@@ -345,9 +429,12 @@ export class Compiler {
       if (t.kind === "record") {
         const names = new Set(t.fields.map((f) => f.name));
         for (const [k] of entries) if (!names.has(k)) throw schemaError("PFA_BAD_NEW", `record ${t.fullName} has no field ${k}`, `${path}/new/${k}`);
-        for (const f of t.fields) if (!Object.hasOwn(n as object, f.name)) throw schemaError("PFA_BAD_NEW", `new ${t.fullName} lacks field ${f.name}`, `${path}/new`);
+        for (const f of t.fields)
+          if (!Object.hasOwn(n as object, f.name)) throw schemaError("PFA_BAD_NEW", `new ${t.fullName} lacks field ${f.name}`, `${path}/new`);
       }
-      const parts = entries.map(([k, e]) => [k, this.checked(e, t.kind === "map" ? t.values : t.fields.find((f) => f.name === k)!.type, scope, `${path}/new/${k}`)] as const);
+      const parts = entries.map(
+        ([k, e]) => [k, this.checked(e, t.kind === "map" ? t.values : t.fields.find((f) => f.name === k)!.type, scope, `${path}/new/${k}`)] as const,
+      );
       return {
         type: t,
         code: (f) => {
@@ -398,7 +485,13 @@ export class Compiler {
     }
     if (assigns.length === 1) {
       const { set, code } = assigns[0]!;
-      return { type: T.null, code: (f) => { set(f, code(f)); return null; } };
+      return {
+        type: T.null,
+        code: (f) => {
+          set(f, code(f));
+          return null;
+        },
+      };
     }
     return {
       type: T.null,
@@ -424,7 +517,13 @@ export class Compiler {
     const then = this.compileBlock(this.bodyOf(o.then), scope.child(), `${path}/then`);
     if (!("else" in o)) {
       const t = then.code;
-      return { type: T.null, code: (f) => { if (test(f)) t(f); return null; } };
+      return {
+        type: T.null,
+        code: (f) => {
+          if (test(f)) t(f);
+          return null;
+        },
+      };
     }
     const els = this.compileBlock(this.bodyOf(o.else), scope.child(), `${path}/else`);
     const type = broadestType([then.type, els.type]);
@@ -579,7 +678,8 @@ export class Compiler {
       const cc = c as Record<string, unknown>;
       const t = this.inp.registry.parse(cc.as, `${cp}/as`);
       if (typeof cc.named !== "string" || !NAME.test(cc.named)) throw schemaError("PFA_BAD_NAME", "cast case needs a variable name", `${cp}/named`, cc.named);
-      if (!branches.some((b) => accepts(t, b))) throw schemaError("PFA_TYPE_MISMATCH", `cast case ${typeName(t)} matches no branch of ${typeName(e.type)}`, `${cp}/as`);
+      if (!branches.some((b) => accepts(t, b)))
+        throw schemaError("PFA_TYPE_MISMATCH", `cast case ${typeName(t)} matches no branch of ${typeName(e.type)}`, `${cp}/as`);
       const inner = scope.child();
       const v = inner.declare(cc.named, t);
       const body = this.compileBlock(this.bodyOf(cc.do), inner, `${cp}/do`);
@@ -644,7 +744,8 @@ export class Compiler {
     const msg = o.error;
     if (typeof msg !== "string") throw schemaError("PFA_BAD_ERROR", "error needs a message string", `${path}/error`, msg);
     const code = o.code;
-    if (code !== undefined && (typeof code !== "number" || !Number.isInteger(code))) throw schemaError("PFA_BAD_ERROR", "error code must be an integer", `${path}/code`, code);
+    if (code !== undefined && (typeof code !== "number" || !Number.isInteger(code)))
+      throw schemaError("PFA_BAD_ERROR", "error code must be an integer", `${path}/code`, code);
     return {
       type: T.exception,
       code: () => {
@@ -677,7 +778,16 @@ export class Compiler {
     const items = this.bodyOf(o.log).map((e, i) => this.compile(e, scope, `${path}/log/${i}`).code);
     const ns = typeof o.namespace === "string" ? o.namespace : undefined;
     const rt = this.inp.rt;
-    return { type: T.null, code: (f) => { rt.log(items.map((c) => c(f)), ns); return null; } };
+    return {
+      type: T.null,
+      code: (f) => {
+        rt.log(
+          items.map((c) => c(f)),
+          ns,
+        );
+        return null;
+      },
+    };
   }
 
   // ------------------------------------------------------------ attr, cell, pool
@@ -721,7 +831,10 @@ export class Compiler {
     if (!("to" in o)) {
       if (steps.length === 1) {
         const s = steps[0]!;
-        if (s.kind === "field") { const n = s.name; return { type, code: (f) => bc(f)[n] }; }
+        if (s.kind === "field") {
+          const n = s.name;
+          return { type, code: (f) => bc(f)[n] };
+        }
       }
       return { type, code: (f) => getPath(bc(f), steps, f) };
     }
@@ -761,8 +874,25 @@ export class Compiler {
       const upd = this.updater(o.to, t, scope, `${path}/to`);
       const state = rt.state;
       // the new value is charged to the state budget before it replaces the old one
-      if (steps.length === 0) return { type: info.type, code: (f) => { const old = cells[name]; const v = upd(f, old); state.cell(name, v, old); return (cells[name] = v); } };
-      return { type: info.type, code: (f) => { const old = cells[name]; const v = setPath(old, steps, 0, f, upd); state.cell(name, v, old); return (cells[name] = v); } };
+      if (steps.length === 0)
+        return {
+          type: info.type,
+          code: (f) => {
+            const old = cells[name];
+            const v = upd(f, old);
+            state.cell(name, v, old);
+            return (cells[name] = v);
+          },
+        };
+      return {
+        type: info.type,
+        code: (f) => {
+          const old = cells[name];
+          const v = setPath(old, steps, 0, f, upd);
+          state.cell(name, v, old);
+          return (cells[name] = v);
+        },
+      };
     }
     // pools: the first path element is the item's string key
     if (!Array.isArray(o.path) || o.path.length === 0) throw schemaError("PFA_BAD_PATH", "pool needs a path starting with a string key", `${path}/path`);
@@ -806,7 +936,11 @@ export class Compiler {
 
   // ------------------------------------------------------------ function calls
 
-  private compileFcnArg(arg: Record<string, unknown>, scope: Scope, path: string): { type: FcnType | LibFcnArg; make: (resolved: FcnType) => (f: Frame) => (...a: any[]) => any } {
+  private compileFcnArg(
+    arg: Record<string, unknown>,
+    scope: Scope,
+    path: string,
+  ): { type: FcnType | LibFcnArg; make: (resolved: FcnType) => (f: Frame) => (...a: any[]) => any } {
     if ("params" in arg) {
       const def = fcnDef(arg, path);
       const params = def.params.map((p, i) => this.inp.registry.parse(p.type, `${path}/params/${i}/${p.name}`));
@@ -833,7 +967,16 @@ export class Compiler {
       });
       const restParams = user.type.params.filter((_, i) => !idx.includes(i));
       const type: FcnType = { kind: "fcn", params: restParams, ret: user.type.ret };
-      return { type, make: () => curry(() => user.fn!, user.type.params.length, idx, fills.map(([, c]) => c.code)) };
+      return {
+        type,
+        make: () =>
+          curry(
+            () => user.fn!,
+            user.type.params.length,
+            idx,
+            fills.map(([, c]) => c.code),
+          ),
+      };
     }
     const entry = this.lib.get(name);
     if (!entry || !LIBRARY[name]) throw schemaError("PFA_UNKNOWN_FUNCTION", `unknown function ${JSON.stringify(name)}`, `${path}/fcn`, name);
@@ -856,8 +999,26 @@ export class Compiler {
           }
           const m = matchSignature({ name, sigs: [sig] }, args);
           if (!m) continue;
-          const impl = LIBRARY[name]!({ name, sigIndex: entry.sigs.indexOf(sig), argTypes: m.argTypes, paramTypes: m.paramTypes, retType: m.ret, bindings: m.bindings, rt });
-          chosen = fills.length === 0 ? { make: () => impl } : { make: curry(() => impl, sig.params.length, fillIdx, fills.map(([, c]) => c.code)) };
+          const impl = LIBRARY[name]!({
+            name,
+            sigIndex: entry.sigs.indexOf(sig),
+            argTypes: m.argTypes,
+            paramTypes: m.paramTypes,
+            retType: m.ret,
+            bindings: m.bindings,
+            rt,
+          });
+          chosen =
+            fills.length === 0
+              ? { make: () => impl }
+              : {
+                  make: curry(
+                    () => impl,
+                    sig.params.length,
+                    fillIdx,
+                    fills.map(([, c]) => c.code),
+                  ),
+                };
           return { kind: "fcn", params, ret: m.ret };
         }
         return null;
@@ -893,7 +1054,9 @@ export class Compiler {
     this.usedFunctions.add(name);
 
     type Arg = { fn?: ReturnType<Compiler["compileFcnArg"]>; value?: Compiled };
-    const compiledArgs: Arg[] = args.map((a, i) => (isFunctionArg(a) ? { fn: this.compileFcnArg(a, scope, argPath(i)) } : { value: this.compile(a, scope, argPath(i)) }));
+    const compiledArgs: Arg[] = args.map((a, i) =>
+      isFunctionArg(a) ? { fn: this.compileFcnArg(a, scope, argPath(i)) } : { value: this.compile(a, scope, argPath(i)) },
+    );
     const argTypes: ArgType[] = compiledArgs.map((c) => (c.fn ? c.fn.type : c.value!.type));
     const m = matchSignature(entry, argTypes);
     if (!m) throw noMatchError(name, entry, argTypes, path);
@@ -903,8 +1066,11 @@ export class Compiler {
       if (c.fn) return c.fn.make(m.argTypes[i] as FcnType);
       const code = c.value!.code;
       // long values beyond 2^53 are bigint; a float/double parameter needs a number
-      if ((m.argTypes[i]!.kind === "long") && (m.paramTypes[i]!.kind === "double" || m.paramTypes[i]!.kind === "float")) {
-        return (f: Frame) => { const v = code(f); return typeof v === "bigint" ? Number(v) : v; };
+      if (m.argTypes[i]!.kind === "long" && (m.paramTypes[i]!.kind === "double" || m.paramTypes[i]!.kind === "float")) {
+        return (f: Frame) => {
+          const v = code(f);
+          return typeof v === "bigint" ? Number(v) : v;
+        };
       }
       return code;
     });
@@ -917,7 +1083,13 @@ export class Compiler {
     if (args.length !== 1) throw schemaError("PFA_WRONG_ARITY", "emit takes one argument", path);
     const c = this.checked(args[0], this.inp.outputType, scope, `${path}/emit`);
     const rt = this.inp.rt;
-    return { type: T.null, code: (f) => { rt.emit(c(f)); return null; } };
+    return {
+      type: T.null,
+      code: (f) => {
+        rt.emit(c(f));
+        return null;
+      },
+    };
   }
 }
 
@@ -989,12 +1161,26 @@ function callCode(get: () => (...a: any[]) => any, codes: readonly Code[], direc
   const fn = direct;
   if (fn) {
     switch (codes.length) {
-      case 0: return () => fn();
-      case 1: { const [a] = codes as [Code]; return (f) => fn(a(f)); }
-      case 2: { const [a, b] = codes as [Code, Code]; return (f) => fn(a(f), b(f)); }
-      case 3: { const [a, b, c] = codes as [Code, Code, Code]; return (f) => fn(a(f), b(f), c(f)); }
-      case 4: { const [a, b, c, d] = codes as [Code, Code, Code, Code]; return (f) => fn(a(f), b(f), c(f), d(f)); }
-      default: return (f) => fn(...codes.map((c) => c(f)));
+      case 0:
+        return () => fn();
+      case 1: {
+        const [a] = codes as [Code];
+        return (f) => fn(a(f));
+      }
+      case 2: {
+        const [a, b] = codes as [Code, Code];
+        return (f) => fn(a(f), b(f));
+      }
+      case 3: {
+        const [a, b, c] = codes as [Code, Code, Code];
+        return (f) => fn(a(f), b(f), c(f));
+      }
+      case 4: {
+        const [a, b, c, d] = codes as [Code, Code, Code, Code];
+        return (f) => fn(a(f), b(f), c(f), d(f));
+      }
+      default:
+        return (f) => fn(...codes.map((c) => c(f)));
     }
   }
   return (f) => get()(...codes.map((c) => c(f)));
@@ -1003,22 +1189,26 @@ function callCode(get: () => (...a: any[]) => any, codes: readonly Code[], direc
 /** `&&`, `||` and Kleene's `&&&`, `|||` evaluate their second argument only when needed. */
 function lazyLogic(name: string, a: Code, b: Code): Code {
   switch (name) {
-    case "&&": return (f) => a(f) && b(f);
-    case "||": return (f) => a(f) || b(f);
-    case "&&&": return (f) => {
-      const x = a(f);
-      if (x === false) return false;
-      const y = b(f);
-      if (y === false) return false;
-      return x === true && y === true ? true : null;
-    };
-    default: return (f) => {
-      const x = a(f);
-      if (x === true) return true;
-      const y = b(f);
-      if (y === true) return true;
-      return x === false && y === false ? false : null;
-    };
+    case "&&":
+      return (f) => a(f) && b(f);
+    case "||":
+      return (f) => a(f) || b(f);
+    case "&&&":
+      return (f) => {
+        const x = a(f);
+        if (x === false) return false;
+        const y = b(f);
+        if (y === false) return false;
+        return x === true && y === true ? true : null;
+      };
+    default:
+      return (f) => {
+        const x = a(f);
+        if (x === true) return true;
+        const y = b(f);
+        if (y === true) return true;
+        return x === false && y === false ? false : null;
+      };
   }
 }
 

@@ -20,9 +20,13 @@ if (args.includes("--json")) {
   const rows = Object.entries(report.byPrefix).sort((a, b) => a[0].localeCompare(b[0]));
   console.log(`${"prefix".padEnd(14)} ${"passed".padStart(7)} ${"total".padStart(7)}      %`);
   for (const [p, r] of rows) {
-    console.log(`${p.padEnd(14)} ${String(r.passed).padStart(7)} ${String(r.total).padStart(7)} ${((100 * r.passed) / Math.max(r.total, 1)).toFixed(2).padStart(6)}`);
+    console.log(
+      `${p.padEnd(14)} ${String(r.passed).padStart(7)} ${String(r.total).padStart(7)} ${((100 * r.passed) / Math.max(r.total, 1)).toFixed(2).padStart(6)}`,
+    );
   }
-  console.log(`${"TOTAL".padEnd(14)} ${String(report.passed).padStart(7)} ${String(report.total).padStart(7)} ${((100 * report.passed) / Math.max(report.total, 1)).toFixed(2).padStart(6)}`);
+  console.log(
+    `${"TOTAL".padEnd(14)} ${String(report.passed).padStart(7)} ${String(report.total).padStart(7)} ${((100 * report.passed) / Math.max(report.total, 1)).toFixed(2).padStart(6)}`,
+  );
   if (args.includes("--failures")) {
     const byFn = new Map<string, { failed: number; total: number; error?: string }>();
     for (const c of report.cases) {

@@ -107,13 +107,18 @@ function branchOf(t: AvroType, tag: string): AvroType | undefined {
 /** Compare an encoded actual value with the expected JSON along type `t`. */
 export function compareTyped(t: AvroType, expected: unknown, actual: unknown): boolean {
   switch (t.kind) {
-    case "float": case "double": return closeEnough(expected, actual);
-    case "int": case "long": return isNum(expected) && isNum(actual) && expected == actual;
+    case "float":
+    case "double":
+      return closeEnough(expected, actual);
+    case "int":
+    case "long":
+      return isNum(expected) && isNum(actual) && expected == actual;
     case "array": {
       if (!Array.isArray(expected) || !Array.isArray(actual) || expected.length !== actual.length) return false;
       return expected.every((e, i) => compareTyped(t.items, e, actual[i]));
     }
-    case "map": case "record": {
+    case "map":
+    case "record": {
       if (expected === null || actual === null || typeof expected !== "object" || typeof actual !== "object") return false;
       const ke = Object.keys(expected);
       const ka = Object.keys(actual);
@@ -139,7 +144,8 @@ export function compareTyped(t: AvroType, expected: unknown, actual: unknown): b
       }
       return compareTyped(be, (expected as Record<string, unknown>)[te], (actual as Record<string, unknown>)[ta]);
     }
-    default: return expected === actual;
+    default:
+      return expected === actual;
   }
 }
 

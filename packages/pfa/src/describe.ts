@@ -46,7 +46,9 @@ export function describePfa(engine: PfaEngine): PfaDescription {
     cells: state(doc.cells, facts.cellTypes),
     pools: state(doc.pools, facts.poolTypes),
     functions: [...facts.functions].sort(),
-    userFunctions: Object.keys(doc.fcns).map((n) => `u.${n}`).sort(),
+    userFunctions: Object.keys(doc.fcns)
+      .map((n) => `u.${n}`)
+      .sort(),
     ...(doc.randseed !== undefined ? { randseed: doc.randseed } : {}),
     metadata: doc.metadata,
   };

@@ -46,7 +46,25 @@ export interface PfaDocument {
   readonly doc?: string;
 }
 
-const TOP_KEYS = new Set(["name", "method", "input", "output", "begin", "action", "end", "fcns", "cells", "pools", "zero", "merge", "randseed", "options", "metadata", "version", "doc"]);
+const TOP_KEYS = new Set([
+  "name",
+  "method",
+  "input",
+  "output",
+  "begin",
+  "action",
+  "end",
+  "fcns",
+  "cells",
+  "pools",
+  "zero",
+  "merge",
+  "randseed",
+  "options",
+  "metadata",
+  "version",
+  "doc",
+]);
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const FCN_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
@@ -106,7 +124,11 @@ export function parsePfa(text: string, options: PfaParseOptions = {}): PfaDocume
       const msg = (e as Error).message;
       const m = /position (\d+)/.exec(msg);
       const pos = positionAt(text, m ? Number(m[1]) : text.length);
-      throw new ParseError("PFA_JSON_MALFORMED", `PFA document is not valid JSON at line ${pos.line}, column ${pos.column}: ${msg}`, { path: "", value: pos, cause: e });
+      throw new ParseError("PFA_JSON_MALFORMED", `PFA document is not valid JSON at line ${pos.line}, column ${pos.column}: ${msg}`, {
+        path: "",
+        value: pos,
+        cause: e,
+      });
     }
     const members = checkStructure(json, maxDepth, null, tooDeep);
     // JSON.parse keeps the last of duplicate keys silently; a duplicate shows as fewer members
@@ -128,7 +150,11 @@ export function parsePfa(text: string, options: PfaParseOptions = {}): PfaDocume
       // js-yaml refuses duplicate keys itself (its `json` option would make them last-wins);
       // its mark is where the repeated key starts, so the key is read from there
       if (reason === "duplicated mapping key") throw duplicateKeyError(undefined, yamlKeyAt(text, pos.offset), pos, e);
-      throw new ParseError("PFA_YAML_MALFORMED", `PFA document is not valid YAML at line ${pos.line}, column ${pos.column}: ${reason}`, { path: "", value: pos, cause: e });
+      throw new ParseError("PFA_YAML_MALFORMED", `PFA document is not valid YAML at line ${pos.line}, column ${pos.column}: ${reason}`, {
+        path: "",
+        value: pos,
+        cause: e,
+      });
     }
     checkStructure(json, maxDepth, options.maxAliasExpansion ?? DEFAULT_MAX_ALIAS_EXPANSION, tooDeep);
   }
@@ -179,7 +205,13 @@ function countMemberSeparators(text: string): number {
  * one is kept does not matter.
  */
 function findDuplicateKey(text: string): { path: string; key: string; offset: number } | null {
-  interface Frame { readonly path: string; readonly keys: Set<string> | null; index: number; key: string; expectKey: boolean }
+  interface Frame {
+    readonly path: string;
+    readonly keys: Set<string> | null;
+    index: number;
+    key: string;
+    expectKey: boolean;
+  }
   const stack: Frame[] = [];
   const childPath = () => {
     const top = stack[stack.length - 1];
@@ -196,10 +228,12 @@ function findDuplicateKey(text: string): { path: string; key: string; offset: nu
       case 0x5b: // [
         stack.push({ path: childPath(), keys: null, index: 0, key: "", expectKey: false });
         break;
-      case 0x7d: case 0x5d: // } ]
+      case 0x7d:
+      case 0x5d: // } ]
         stack.pop();
         break;
-      case 0x2c: { // ,
+      case 0x2c: {
+        // ,
         const top = stack[stack.length - 1]!;
         if (top.keys) top.expectKey = true;
         else top.index++;
@@ -208,7 +242,8 @@ function findDuplicateKey(text: string): { path: string; key: string; offset: nu
       case 0x3a: // :
         stack[stack.length - 1]!.expectKey = false;
         break;
-      case 0x22: { // "
+      case 0x22: {
+        // "
         const start = i;
         let escaped = false;
         for (i++; i < len; i++) {
@@ -252,7 +287,13 @@ function yamlKeyAt(text: string, offset: number): string | undefined {
 function checkStructure(root: unknown, maxDepth: number, maxAliasExpansion: number | null, tooDeep: () => Error): number {
   if (root === null || typeof root !== "object") return 0;
   let members = 0;
-  interface Fr { node: object; kids: unknown[]; i: number; size: number; height: number }
+  interface Fr {
+    node: object;
+    kids: unknown[];
+    i: number;
+    size: number;
+    height: number;
+  }
   const aliases = maxAliasExpansion !== null;
   const done = aliases ? new Map<object, { size: number; height: number }>() : null;
   const active = aliases ? new Set<object>() : null;
@@ -333,7 +374,12 @@ export function stripAnnotations(root: unknown): unknown {
   // An explicit stack, not recursion: a document may nest as deep as its reader allows, and
   // the compiler, not this pass, is what reports an expression nested too deeply.
   // `out` is built only from the first child that changes (most objects have none).
-  interface Frame { src: Record<string, unknown> | unknown[]; keys: string[] | null; i: number; out: unknown[] | null }
+  interface Frame {
+    src: Record<string, unknown> | unknown[];
+    keys: string[] | null;
+    i: number;
+    out: unknown[] | null;
+  }
   const frame = (src: object): Frame =>
     Array.isArray(src) ? { src, keys: null, i: 0, out: null } : { src: src as Record<string, unknown>, keys: Object.keys(src), i: 0, out: null };
   const prefix = (f: Frame): unknown[] =>
@@ -409,7 +455,10 @@ function validateDocument(json: unknown, annotated: boolean): PfaDocument {
   }
   const cells: Record<string, PfaCellDef> = Object.create(null) as Record<string, PfaCellDef>;
   const pools: Record<string, PfaCellDef> = Object.create(null) as Record<string, PfaCellDef>;
-  for (const [section, target] of [["cells", cells], ["pools", pools]] as const) {
+  for (const [section, target] of [
+    ["cells", cells],
+    ["pools", pools],
+  ] as const) {
     if (top[section] === undefined) continue;
     for (const [name, def] of Object.entries(obj(top[section], `/${section}`, section))) {
       const path = `/${section}/${name}`;

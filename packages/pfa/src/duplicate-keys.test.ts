@@ -31,9 +31,13 @@ describe("a repeated key in a JSON document is a ParseError", () => {
   });
 
   it("in cell data, fcns and types", () => {
-    const cell = parseError('{"input": "int", "output": "int", "action": "input", "cells": {"c": {"type": {"type": "map", "values": "int"}, "init": {"a": 1, "b": 2, "a": 3}}}}');
+    const cell = parseError(
+      '{"input": "int", "output": "int", "action": "input", "cells": {"c": {"type": {"type": "map", "values": "int"}, "init": {"a": 1, "b": 2, "a": 3}}}}',
+    );
     expect([cell.path, cell.value]).toEqual(["/cells/c/init/a", "a"]);
-    const fcn = parseError('{"input": "int", "output": "int", "action": "input", "fcns": {"f": {"params": [], "ret": "int", "do": 1}, "f": {"params": [], "ret": "int", "do": 2}}}');
+    const fcn = parseError(
+      '{"input": "int", "output": "int", "action": "input", "fcns": {"f": {"params": [], "ret": "int", "do": 1}, "f": {"params": [], "ret": "int", "do": 2}}}',
+    );
     expect([fcn.path, fcn.value]).toEqual(["/fcns/f", "f"]);
     const type = parseError('{"input": {"type": "record", "name": "R", "fields": [{"name": "x", "type": "int", "name": "y"}]}, "output": "int", "action": 1}');
     expect([type.path, type.value]).toEqual(["/input/fields/0/name", "name"]);
@@ -59,7 +63,28 @@ describe("a repeated key in a JSON document is a ParseError", () => {
 
   it("stays linear on a large document", () => {
     const init = Array.from({ length: 50_000 }, (_, i) => ({ id: `c${i}`, center: [i, i + 0.5, 2], weight: { w: 1 } }));
-    const doc = { input: "int", output: "int", action: "input", cells: { c: { type: { type: "array", items: { type: "record", name: "C", fields: [{ name: "id", type: "string" }, { name: "center", type: { type: "array", items: "double" } }, { name: "weight", type: { type: "map", values: "int" } }] } }, init } } };
+    const doc = {
+      input: "int",
+      output: "int",
+      action: "input",
+      cells: {
+        c: {
+          type: {
+            type: "array",
+            items: {
+              type: "record",
+              name: "C",
+              fields: [
+                { name: "id", type: "string" },
+                { name: "center", type: { type: "array", items: "double" } },
+                { name: "weight", type: { type: "map", values: "int" } },
+              ],
+            },
+          },
+          init,
+        },
+      },
+    };
     const text = JSON.stringify(doc);
     const t0 = performance.now();
     parsePfa(text);

@@ -9,7 +9,16 @@ import type { PfaDocument, PfaMethod } from "./document.ts";
 import { Rng } from "./lib/rng.ts";
 import { accepts, TypeRegistry, typeName, type AvroType } from "./types.ts";
 import { decodeAvroJson, type DecodeLimits } from "./values.ts";
-import { armWallClock, DEFAULT_MAX_ARRAY_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STRING_LENGTH, DEFAULT_STATE_BYTES, DEFAULT_WALL_MS, newWallClock, StateBudget } from "./limits.ts";
+import {
+  armWallClock,
+  DEFAULT_MAX_ARRAY_LENGTH,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_STRING_LENGTH,
+  DEFAULT_STATE_BYTES,
+  DEFAULT_WALL_MS,
+  newWallClock,
+  StateBudget,
+} from "./limits.ts";
 
 export interface PfaEngineOptions {
   /** Maximum loop iterations per call (begin, action or end) before a PFA_TIMEOUT error. Default 10,000,000. */

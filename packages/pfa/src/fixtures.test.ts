@@ -5,7 +5,11 @@ import { compilePfa, decodeInput, describePfa, encodeOutput, parsePfa } from "./
 
 const dir = new URL("../../../fixtures/pfa/", import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, dir), "utf8");
-const ndjson = (name: string) => read(name).split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as unknown);
+const ndjson = (name: string) =>
+  read(name)
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as unknown);
 
 /** Doubles to 1e-12 relative; everything else exactly. */
 function same(actual: unknown, expected: unknown): boolean {
@@ -30,7 +34,9 @@ describe("fixtures/pfa: generated model documents score as their independent eva
       const inputs = ndjson(`${name}-input.ndjson`);
       const expected = ndjson(`${name}-expected.ndjson`);
       expect(inputs.length).toBe(expected.length);
-      const bad = inputs.map((row, i) => ({ i, out: encodeOutput(engine, engine.action(decodeInput(engine, row))) })).filter(({ i, out }) => !same(out, expected[i]));
+      const bad = inputs
+        .map((row, i) => ({ i, out: encodeOutput(engine, engine.action(decodeInput(engine, row))) }))
+        .filter(({ i, out }) => !same(out, expected[i]));
       expect(bad.slice(0, 3)).toEqual([]);
       expect(describePfa(engine).functions).toEqual(expect.arrayContaining(uses[name]!));
     });

@@ -92,7 +92,13 @@ describe("language forms (spec §4)", () => {
       { while: { "<": ["i", "input"] }, do: [{ set: { s: { "+": ["s", "i"] }, i: { "+": ["i", 1] } } }] },
       { do: [{ set: { s: { "+": ["s", 100] } } }], until: true },
       { for: { j: 0 }, while: { "<": ["j", 2] }, step: { j: { "+": ["j", 1] } }, do: { set: { s: { "+": ["s", 1] } } } },
-      { cond: [{ if: { ">": ["s", 1000] }, then: 1 }, { if: { ">": ["s", 100] }, then: { if: true, then: "s", else: 0 } }], else: -1 },
+      {
+        cond: [
+          { if: { ">": ["s", 1000] }, then: 1 },
+          { if: { ">": ["s", 100] }, then: { if: true, then: "s", else: 0 } },
+        ],
+        else: -1,
+      },
     ]);
     expect(run(4)).toBe(6 + 100 + 2);
   });
@@ -105,7 +111,14 @@ describe("language forms (spec §4)", () => {
     expect(run({ a: [1, 2], b: [3] })).toBe(6);
   });
   it("new, attr paths and attr-to", () => {
-    const rec = { type: "record", name: "R", fields: [{ name: "xs", type: { type: "array", items: "double" } }, { name: "m", type: { type: "map", values: "string" } }] };
+    const rec = {
+      type: "record",
+      name: "R",
+      fields: [
+        { name: "xs", type: { type: "array", items: "double" } },
+        { name: "m", type: { type: "map", values: "string" } },
+      ],
+    };
     const { run } = map(rec, rec, [
       { let: { r: { attr: "input", path: [{ string: "xs" }, 1], to: 9.5 } } },
       { attr: "r", path: [["m"], { string: "k" }], to: { params: [{ old: "string" }], ret: "string", do: { "s.concat": ["old", ["!"]] } } },
@@ -115,7 +128,8 @@ describe("language forms (spec §4)", () => {
   });
   it("cells and pools keep state across calls, pools with init", () => {
     const { run, e } = engine({
-      input: "string", output: "int",
+      input: "string",
+      output: "int",
       cells: { count: { type: "int", init: 0 } },
       pools: { seen: { type: "int", init: {} } },
       action: [
@@ -130,7 +144,8 @@ describe("language forms (spec §4)", () => {
   });
   it("user functions, fcn references and fill (currying)", () => {
     const { run } = engine({
-      input: { type: "array", items: "int" }, output: { type: "array", items: "int" },
+      input: { type: "array", items: "int" },
+      output: { type: "array", items: "int" },
       fcns: { addN: { params: [{ x: "int" }, { n: "int" }], ret: "int", do: { "+": ["x", "n"] } } },
       action: { "a.map": ["input", { fcn: "u.addN", fill: { n: 10 } }] },
     });
@@ -152,15 +167,22 @@ describe("language forms (spec §4)", () => {
     expect(run({ string: "x" })).toBe("x");
     expect(map(["null", "int"], "int", { ifnotnull: { x: "input" }, then: "x", else: -1 }).run(null)).toBe(-1);
     expect(map("int", ["null", "double"], { upcast: "input", as: ["null", "double"] }).run(3)).toEqual({ double: 3 });
-    expect((errorOf(() => map(u, "string", { cast: "input", cases: [{ as: "int", named: "i", do: { string: "x" } }] })) as SchemaError).code).toBe("PFA_CAST_INCOMPLETE");
+    expect((errorOf(() => map(u, "string", { cast: "input", cases: [{ as: "int", named: "i", do: { string: "x" } }] })) as SchemaError).code).toBe(
+      "PFA_CAST_INCOMPLETE",
+    );
   });
   it("doc, error, try and log", () => {
     const logged: unknown[] = [];
-    const { run } = map("int", ["null", "int"], [
-      { doc: "documentation is ignored" },
-      { log: ["input"], namespace: "t" },
-      { try: { if: { ">": ["input", 0] }, then: "input", else: { error: "negative", code: -7 } } },
-    ], {});
+    const { run } = map(
+      "int",
+      ["null", "int"],
+      [
+        { doc: "documentation is ignored" },
+        { log: ["input"], namespace: "t" },
+        { try: { if: { ">": ["input", 0] }, then: "input", else: { error: "negative", code: -7 } } },
+      ],
+      {},
+    );
     expect(run(3)).toEqual({ int: 3 });
     expect(run(-3)).toBeNull();
     const { e } = engine({ input: "int", output: "null", action: { log: "input" } }, { log: (v) => logged.push(v) });
@@ -176,7 +198,9 @@ describe("language forms (spec §4)", () => {
     const e = errorOf(() => map("int", "null", { while: true, do: { let: { x: 1 } } }, {}).run(0));
     expect(e).toBeInstanceOf(EvaluationError);
     expect((e as EvaluationError).code).toBe("PFA_TIMEOUT");
-    const t = errorOf(() => engine({ input: "int", output: "null", action: { while: true, do: { let: { x: 1 } } } }, { loopLimit: Infinity, timeoutMs: 20 }).run(0));
+    const t = errorOf(() =>
+      engine({ input: "int", output: "null", action: { while: true, do: { let: { x: 1 } } } }, { loopLimit: Infinity, timeoutMs: 20 }).run(0),
+    );
     expect((t as EvaluationError).code).toBe("PFA_TIMEOUT");
   });
 });
@@ -184,13 +208,18 @@ describe("language forms (spec §4)", () => {
 describe("engines (spec §2.3)", () => {
   it("emit engines emit any number of outputs; begin and end run once", () => {
     const out: unknown[] = [];
-    const { e } = engine({
-      input: "int", output: "int", method: "emit",
-      cells: { n: { type: "int", init: 0 } },
-      begin: { cell: "n", to: 100 },
-      action: { foreach: "i", in: { type: { type: "array", items: "int" }, value: [1, 2] }, do: { emit: { "+": ["i", { cell: "n" }] } } },
-      end: { cell: "n", to: 0 },
-    }, { emit: (v) => out.push(v) });
+    const { e } = engine(
+      {
+        input: "int",
+        output: "int",
+        method: "emit",
+        cells: { n: { type: "int", init: 0 } },
+        begin: { cell: "n", to: 100 },
+        action: { foreach: "i", in: { type: { type: "array", items: "int" }, value: [1, 2] }, do: { emit: { "+": ["i", { cell: "n" }] } } },
+        end: { cell: "n", to: 0 },
+      },
+      { emit: (v) => out.push(v) },
+    );
     e.begin();
     e.action(0);
     e.end();
@@ -198,7 +227,14 @@ describe("engines (spec §2.3)", () => {
     expect(e.cells.n).toBe(0);
   });
   it("fold engines accumulate a tally from zero", () => {
-    const { run } = engine({ input: "int", output: "int", method: "fold", zero: 0, action: { "+": ["tally", "input"] }, merge: { "+": ["tallyOne", "tallyTwo"] } });
+    const { run } = engine({
+      input: "int",
+      output: "int",
+      method: "fold",
+      zero: 0,
+      action: { "+": ["tally", "input"] },
+      merge: { "+": ["tallyOne", "tallyTwo"] },
+    });
     run(2);
     expect(run(5)).toBe(7);
   });

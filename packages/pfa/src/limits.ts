@@ -28,7 +28,15 @@ export const DEFAULT_WALL_MS = DEFAULT_LIMITS.pfaWallMs;
 export const DEFAULT_STATE_BYTES = DEFAULT_LIMITS.pfaStateBytes;
 
 /** Error codes of resource-limit errors; `try` lets them through. */
-export const LIMIT_CODES: ReadonlySet<string> = new Set(["PFA_TIMEOUT", "PFA_MEMORY", "PFA_ARRAY_TOO_LONG", "PFA_STRING_TOO_LONG", "PFA_STACK_OVERFLOW", "PFA_VALUE_TOO_DEEP", "REGEX_BUDGET"]);
+export const LIMIT_CODES: ReadonlySet<string> = new Set([
+  "PFA_TIMEOUT",
+  "PFA_MEMORY",
+  "PFA_ARRAY_TOO_LONG",
+  "PFA_STRING_TOO_LONG",
+  "PFA_STACK_OVERFLOW",
+  "PFA_VALUE_TOO_DEEP",
+  "REGEX_BUDGET",
+]);
 
 export interface SizeLimits {
   maxArrayLength: number;
@@ -183,12 +191,18 @@ export class StateBudget {
 
   sizeOf(v: unknown): number {
     switch (typeof v) {
-      case "number": return 8;
-      case "boolean": return 4;
-      case "bigint": return 16;
-      case "string": return 16 + 2 * v.length;
-      case "object": break;
-      default: return 8;
+      case "number":
+        return 8;
+      case "boolean":
+        return 4;
+      case "bigint":
+        return 16;
+      case "string":
+        return 16 + 2 * v.length;
+      case "object":
+        break;
+      default:
+        return 8;
     }
     if (v === null) return 4;
     const known = this.sizes.get(v);

@@ -18,7 +18,12 @@ function engine(doc: unknown) {
 
 describe.each(NAMES)("the name %s", (name) => {
   it("names a cell, read and updated", () => {
-    const run = engine({ input: "int", output: "int", cells: { [name]: { type: "int", init: 5 } }, action: [{ cell: name, to: { "+": [{ cell: name }, "input"] } }, { cell: name }] });
+    const run = engine({
+      input: "int",
+      output: "int",
+      cells: { [name]: { type: "int", init: 5 } },
+      action: [{ cell: name, to: { "+": [{ cell: name }, "input"] } }, { cell: name }],
+    });
     expect(run(2)).toBe(7);
     expect(run(3)).toBe(10);
   });
@@ -28,7 +33,10 @@ describe.each(NAMES)("the name %s", (name) => {
       input: "int",
       output: "int",
       pools: { [name]: { type: "int", init: JSON.parse(`{"${name}": 1}`) as unknown } },
-      action: [{ pool: name, path: [{ string: name }], to: { params: [{ n: "int" }], ret: "int", do: { "+": ["n", "input"] } }, init: 0 }, { pool: name, path: [{ string: name }] }],
+      action: [
+        { pool: name, path: [{ string: name }], to: { params: [{ n: "int" }], ret: "int", do: { "+": ["n", "input"] } }, init: 0 },
+        { pool: name, path: [{ string: name }] },
+      ],
     });
     expect(run(4)).toBe(5);
   });
@@ -36,7 +44,11 @@ describe.each(NAMES)("the name %s", (name) => {
   it("names a user function, called and passed by reference", () => {
     const fcns = { [name]: { params: [{ x: "int" }], ret: "int", do: { "*": ["x", 2] } } };
     expect(engine({ input: "int", output: "int", fcns, action: { [`u.${name}`]: "input" } })(21)).toBe(42);
-    expect(engine({ input: { type: "array", items: "int" }, output: { type: "array", items: "int" }, fcns, action: { "a.map": ["input", { fcn: `u.${name}` }] } })([1, 2])).toEqual([2, 4]);
+    expect(
+      engine({ input: { type: "array", items: "int" }, output: { type: "array", items: "int" }, fcns, action: { "a.map": ["input", { fcn: `u.${name}` }] } })([
+        1, 2,
+      ]),
+    ).toEqual([2, 4]);
   });
 
   it("names a variable and a parameter", () => {
@@ -45,7 +57,14 @@ describe.each(NAMES)("the name %s", (name) => {
   });
 
   it("names a record field (decoded, built with new, encoded) and a map key (read and written)", () => {
-    const R = { type: "record", name: "R", fields: [{ name, type: "int" }, { name: "x", type: "int" }] };
+    const R = {
+      type: "record",
+      name: "R",
+      fields: [
+        { name, type: "int" },
+        { name: "x", type: "int" },
+      ],
+    };
     const run = engine({ input: R, output: "R", action: { type: "R", new: { [name]: { "+": [`input.${name}`, 1] }, x: "input.x" } } });
     const out = run(JSON.parse(`{"${name}": 1, "x": 2}`)) as Record<string, unknown>;
     expect(Object.getOwnPropertyDescriptor(out, name)?.value).toBe(2);
@@ -62,14 +81,29 @@ describe.each(NAMES)("the name %s", (name) => {
 
   it("is not a built-in function, nor a tree operator", () => {
     expect(() => engine({ input: "int", output: "int", action: { [name]: "input" } })).toThrow(expect.objectContaining({ code: "PFA_UNKNOWN_FUNCTION" }));
-    const node = { type: "record", name: "N", fields: [{ name: "field", type: { type: "enum", name: "F", symbols: ["x"] } }, { name: "operator", type: "string" }, { name: "value", type: "int" }] };
+    const node = {
+      type: "record",
+      name: "N",
+      fields: [
+        { name: "field", type: { type: "enum", name: "F", symbols: ["x"] } },
+        { name: "operator", type: "string" },
+        { name: "value", type: "int" },
+      ],
+    };
     const run = engine({
       input: { type: "record", name: "D", fields: [{ name: "x", type: "int" }] },
       output: "boolean",
       cells: { n: { type: node, init: { field: "x", operator: name, value: 1 } } },
       action: { "model.tree.simpleTest": ["input", { cell: "n" }] },
     });
-    const e = (() => { try { run({ x: 1 }); } catch (err) { return err; } return null; })();
+    const e = (() => {
+      try {
+        run({ x: 1 });
+      } catch (err) {
+        return err;
+      }
+      return null;
+    })();
     expect(e).toBeInstanceOf(EvaluationError);
     expect((e as EvaluationError).pfaCode).toBe(32000);
   });
@@ -77,5 +111,7 @@ describe.each(NAMES)("the name %s", (name) => {
 
 it("cells and functions are still unknown when they are not defined", () => {
   expect(() => engine({ input: "int", output: "int", action: { cell: "toString" } })).toThrow(SchemaError);
-  expect(() => engine({ input: "int", output: "int", action: { "u.constructor": "input" } })).toThrow(expect.objectContaining({ code: "PFA_UNKNOWN_FUNCTION" }));
+  expect(() => engine({ input: "int", output: "int", action: { "u.constructor": "input" } })).toThrow(
+    expect.objectContaining({ code: "PFA_UNKNOWN_FUNCTION" }),
+  );
 });

@@ -94,12 +94,25 @@ class SigParser {
     const id = this.ident();
     if (PRIMS.has(id)) return { p: "type", t: { kind: id as PrimitiveKind } };
     switch (id) {
-      case "array": { this.eat("<"); const items = this.type(); this.eat(">"); return { p: "array", items }; }
-      case "map": { this.eat("<"); const values = this.type(); this.eat(">"); return { p: "map", values }; }
+      case "array": {
+        this.eat("<");
+        const items = this.type();
+        this.eat(">");
+        return { p: "array", items };
+      }
+      case "map": {
+        this.eat("<");
+        const values = this.type();
+        this.eat(">");
+        return { p: "map", values };
+      }
       case "union": {
         this.eat("<");
         const types = [this.type()];
-        while (this.peek() === ",") { this.eat(","); types.push(this.type()); }
+        while (this.peek() === ",") {
+          this.eat(",");
+          types.push(this.type());
+        }
         this.eat(">");
         return { p: "union", types };
       }
@@ -108,14 +121,21 @@ class SigParser {
         const params: Pattern[] = [];
         if (this.peek() !== ")") {
           params.push(this.type());
-          while (this.peek() === ",") { this.eat(","); params.push(this.type()); }
+          while (this.peek() === ",") {
+            this.eat(",");
+            params.push(this.type());
+          }
         }
         this.eat(")");
         this.eat("->");
         return { p: "fn", params, ret: this.type() };
       }
-      case "enum": case "fixed": case "record": {
-        this.eat("<"); const label = this.ident(); this.eat(">");
+      case "enum":
+      case "fixed":
+      case "record": {
+        this.eat("<");
+        const label = this.ident();
+        this.eat(">");
         return { p: id, label };
       }
       case "rec": {
@@ -138,7 +158,10 @@ class SigParser {
         if (this.peek() === "{") {
           this.eat("{");
           const kinds = [this.ident()];
-          while (this.peek() === ",") { this.eat(","); kinds.push(this.ident()); }
+          while (this.peek() === ",") {
+            this.eat(",");
+            kinds.push(this.ident());
+          }
           this.eat("}");
           this.constraints.set(id, kinds);
         }
@@ -188,7 +211,10 @@ export interface SigMatch {
 
 class Matcher {
   readonly resolvedArgs = new Map<number, FcnType>();
-  constructor(readonly b: Bindings, readonly constraints: ReadonlyMap<string, readonly string[]>) {}
+  constructor(
+    readonly b: Bindings,
+    readonly constraints: ReadonlyMap<string, readonly string[]>,
+  ) {}
 
   bindLabel(label: string, t: AvroType): boolean {
     const allowed = this.constraints.get(label);
@@ -214,11 +240,18 @@ class Matcher {
     if (t.kind === "exception") return p.p !== "fn";
     if (t.kind === "libfcn") return false;
     switch (p.p) {
-      case "type": return accepts(p.t, t);
-      case "array": return t.kind === "array" && this.match(p.items, t.items);
-      case "map": return t.kind === "map" && this.match(p.values, t.values);
-      case "wild": return t.kind !== "fcn" && this.bindLabel(p.label, t);
-      case "enum": case "fixed": case "record": return t.kind === p.p && this.bindLabel(p.label, t);
+      case "type":
+        return accepts(p.t, t);
+      case "array":
+        return t.kind === "array" && this.match(p.items, t.items);
+      case "map":
+        return t.kind === "map" && this.match(p.values, t.values);
+      case "wild":
+        return t.kind !== "fcn" && this.bindLabel(p.label, t);
+      case "enum":
+      case "fixed":
+      case "record":
+        return t.kind === p.p && this.bindLabel(p.label, t);
       case "rec": {
         if (t.kind !== "record") return false;
         for (const f of p.fields) {
@@ -283,9 +316,12 @@ class Matcher {
 
 export function resolvePattern(p: Pattern, b: Bindings): AvroType {
   switch (p.p) {
-    case "type": return p.t;
-    case "array": return T.array(resolvePattern(p.items, b));
-    case "map": return T.map(resolvePattern(p.values, b));
+    case "type":
+      return p.t;
+    case "array":
+      return T.array(resolvePattern(p.items, b));
+    case "map":
+      return T.map(resolvePattern(p.values, b));
     case "union": {
       const out: AvroType[] = [];
       for (const x of p.types) {
@@ -296,7 +332,8 @@ export function resolvePattern(p: Pattern, b: Bindings): AvroType {
       }
       return out.length === 1 ? out[0]! : T.union(out);
     }
-    case "fn": throw new Error("a function type is not a value type");
+    case "fn":
+      throw new Error("a function type is not a value type");
     default: {
       const t = b.get(p.label);
       if (!t) throw new Error(`unbound label ${p.label}`);

@@ -7,28 +7,75 @@ import { SchemaError } from "@porta/ir";
 
 export type PrimitiveKind = "null" | "boolean" | "int" | "long" | "float" | "double" | "bytes" | "string";
 
-export interface PrimitiveType { readonly kind: PrimitiveKind }
-export interface ArrayType { readonly kind: "array"; readonly items: AvroType }
-export interface MapType { readonly kind: "map"; readonly values: AvroType }
-export interface RecordField { readonly name: string; type: AvroType; readonly default?: unknown; readonly order?: string }
-export interface RecordType { readonly kind: "record"; readonly name: string; readonly namespace?: string; readonly fullName: string; fields: RecordField[]; readonly doc?: string }
-export interface EnumType { readonly kind: "enum"; readonly name: string; readonly namespace?: string; readonly fullName: string; readonly symbols: readonly string[] }
-export interface FixedType { readonly kind: "fixed"; readonly name: string; readonly namespace?: string; readonly fullName: string; readonly size: number }
-export interface UnionType { readonly kind: "union"; readonly types: readonly AvroType[] }
+export interface PrimitiveType {
+  readonly kind: PrimitiveKind;
+}
+export interface ArrayType {
+  readonly kind: "array";
+  readonly items: AvroType;
+}
+export interface MapType {
+  readonly kind: "map";
+  readonly values: AvroType;
+}
+export interface RecordField {
+  readonly name: string;
+  type: AvroType;
+  readonly default?: unknown;
+  readonly order?: string;
+}
+export interface RecordType {
+  readonly kind: "record";
+  readonly name: string;
+  readonly namespace?: string;
+  readonly fullName: string;
+  fields: RecordField[];
+  readonly doc?: string;
+}
+export interface EnumType {
+  readonly kind: "enum";
+  readonly name: string;
+  readonly namespace?: string;
+  readonly fullName: string;
+  readonly symbols: readonly string[];
+}
+export interface FixedType {
+  readonly kind: "fixed";
+  readonly name: string;
+  readonly namespace?: string;
+  readonly fullName: string;
+  readonly size: number;
+}
+export interface UnionType {
+  readonly kind: "union";
+  readonly types: readonly AvroType[];
+}
 
 export type NamedType = RecordType | EnumType | FixedType;
 export type AvroType = PrimitiveType | ArrayType | MapType | RecordType | EnumType | FixedType | UnionType;
 
 /** The type of a function value (fcn refs, inline functions) passed to a library function. */
-export interface FcnType { readonly kind: "fcn"; readonly params: readonly AvroType[]; readonly ret: AvroType }
+export interface FcnType {
+  readonly kind: "fcn";
+  readonly params: readonly AvroType[];
+  readonly ret: AvroType;
+}
 /** Bottom type: `{"error": ...}` never returns, so any slot accepts it. */
-export interface ExceptionType { readonly kind: "exception" }
+export interface ExceptionType {
+  readonly kind: "exception";
+}
 export type ExprType = AvroType | FcnType | ExceptionType;
 
 const prim = (kind: PrimitiveKind): PrimitiveType => ({ kind });
 export const T = {
-  null: prim("null"), boolean: prim("boolean"), int: prim("int"), long: prim("long"),
-  float: prim("float"), double: prim("double"), bytes: prim("bytes"), string: prim("string"),
+  null: prim("null"),
+  boolean: prim("boolean"),
+  int: prim("int"),
+  long: prim("long"),
+  float: prim("float"),
+  double: prim("double"),
+  bytes: prim("bytes"),
+  string: prim("string"),
   exception: { kind: "exception" } as ExceptionType,
   array: (items: AvroType): ArrayType => ({ kind: "array", items }),
   map: (values: AvroType): MapType => ({ kind: "map", values }),
@@ -87,7 +134,14 @@ export class TypeRegistry {
     const o = json as Record<string, unknown>;
     const kind = o.type;
     switch (kind) {
-      case "null": case "boolean": case "int": case "long": case "float": case "double": case "bytes": case "string":
+      case "null":
+      case "boolean":
+      case "int":
+      case "long":
+      case "float":
+      case "double":
+      case "bytes":
+      case "string":
         return prim(kind);
       case "array":
         if (!("items" in o)) throw new SchemaError("PFA_BAD_TYPE", "array type needs items", { path, value: json });
@@ -95,7 +149,9 @@ export class TypeRegistry {
       case "map":
         if (!("values" in o)) throw new SchemaError("PFA_BAD_TYPE", "map type needs values", { path, value: json });
         return { kind: "map", values: this.parse(o.values, `${path}/values`, namespace) };
-      case "record": case "enum": case "fixed": {
+      case "record":
+      case "enum":
+      case "fixed": {
         const { name, ns, fullName } = this.names(o, path, namespace);
         if (kind === "enum") {
           if (!Array.isArray(o.symbols) || !o.symbols.every((s) => typeof s === "string")) {
@@ -130,7 +186,12 @@ export class TypeRegistry {
             if (seen.has(fname)) throw new SchemaError("PFA_BAD_TYPE", `duplicate field ${fname}`, { path: fp, value: fname });
             seen.add(fname);
             if (!("type" in fo)) throw new SchemaError("PFA_BAD_TYPE", `field ${fname} needs a type`, { path: fp, value: f });
-            return { name: fname, type: this.parse(fo.type, `${fp}/type`, ns), default: fo.default, order: typeof fo.order === "string" ? fo.order : undefined };
+            return {
+              name: fname,
+              type: this.parse(fo.type, `${fp}/type`, ns),
+              default: fo.default,
+              order: typeof fo.order === "string" ? fo.order : undefined,
+            };
           });
         } catch (e) {
           // a field names a type defined later in the document: forget the provisional entry so a retry starts clean
@@ -138,7 +199,8 @@ export class TypeRegistry {
           throw e;
         }
         if (before) {
-          if (!typeEquals(before, rec)) throw new SchemaError("PFA_TYPE_REDEFINED", `named type ${fullName} is defined twice with different shapes`, { path, value: fullName });
+          if (!typeEquals(before, rec))
+            throw new SchemaError("PFA_TYPE_REDEFINED", `named type ${fullName} is defined twice with different shapes`, { path, value: fullName });
           return before;
         }
         return rec;
@@ -202,8 +264,10 @@ export function typeEquals(a: ExprType, b: ExprType, seen = new Set<string>()): 
   if (a === b) return true;
   if (a.kind !== b.kind) return false;
   switch (a.kind) {
-    case "array": return typeEquals(a.items, (b as ArrayType).items, seen);
-    case "map": return typeEquals(a.values, (b as MapType).values, seen);
+    case "array":
+      return typeEquals(a.items, (b as ArrayType).items, seen);
+    case "map":
+      return typeEquals(a.values, (b as MapType).values, seen);
     case "union": {
       const bu = b as UnionType;
       return a.types.length === bu.types.length && a.types.every((t) => bu.types.some((u) => typeEquals(t, u, seen)));
@@ -215,13 +279,16 @@ export function typeEquals(a: ExprType, b: ExprType, seen = new Set<string>()): 
       seen.add(a.fullName);
       return a.fields.length === br.fields.length && a.fields.every((f, i) => f.name === br.fields[i]!.name && typeEquals(f.type, br.fields[i]!.type, seen));
     }
-    case "enum": return a.fullName === (b as EnumType).fullName && a.symbols.join(",") === (b as EnumType).symbols.join(",");
-    case "fixed": return a.fullName === (b as FixedType).fullName && a.size === (b as FixedType).size;
+    case "enum":
+      return a.fullName === (b as EnumType).fullName && a.symbols.join(",") === (b as EnumType).symbols.join(",");
+    case "fixed":
+      return a.fullName === (b as FixedType).fullName && a.size === (b as FixedType).size;
     case "fcn": {
       const bf = b as FcnType;
       return a.params.length === bf.params.length && a.params.every((p, i) => typeEquals(p, bf.params[i]!, seen)) && typeEquals(a.ret, bf.ret, seen);
     }
-    default: return true;
+    default:
+      return true;
   }
 }
 
@@ -239,17 +306,26 @@ export function accepts(a: ExprType, b: ExprType): boolean {
   }
   if (b.kind === "union") return false;
   switch (a.kind) {
-    case "int": case "long": case "float": case "double":
+    case "int":
+    case "long":
+    case "float":
+    case "double":
       return b.kind in NUMERIC_RANK && NUMERIC_RANK[b.kind]! <= NUMERIC_RANK[a.kind]!;
-    case "null": case "boolean": case "bytes": case "string":
+    case "null":
+    case "boolean":
+    case "bytes":
+    case "string":
       return a.kind === b.kind;
-    case "array": return b.kind === "array" && accepts(a.items, b.items);
-    case "map": return b.kind === "map" && accepts(a.values, b.values);
-    case "record": case "enum": case "fixed":
+    case "array":
+      return b.kind === "array" && accepts(a.items, b.items);
+    case "map":
+      return b.kind === "map" && accepts(a.values, b.values);
+    case "record":
+    case "enum":
+    case "fixed":
       return b.kind === a.kind && (b as NamedType).fullName === a.fullName;
     case "fcn":
-      return b.kind === "fcn" && a.params.length === b.params.length &&
-        a.params.every((p, i) => accepts(b.params[i]!, p)) && accepts(a.ret, b.ret);
+      return b.kind === "fcn" && a.params.length === b.params.length && a.params.every((p, i) => accepts(b.params[i]!, p)) && accepts(a.ret, b.ret);
   }
 }
 
@@ -278,13 +354,21 @@ export function broadestType(types: readonly ExprType[]): ExprType {
 /** The JSON form of a type (named types written in full the first time, by name after). */
 export function typeToJson(t: ExprType, written = new Set<string>()): unknown {
   switch (t.kind) {
-    case "array": return { type: "array", items: typeToJson(t.items, written) };
-    case "map": return { type: "map", values: typeToJson(t.values, written) };
-    case "union": return t.types.map((x) => typeToJson(x, written));
+    case "array":
+      return { type: "array", items: typeToJson(t.items, written) };
+    case "map":
+      return { type: "map", values: typeToJson(t.values, written) };
+    case "union":
+      return t.types.map((x) => typeToJson(x, written));
     case "record":
       if (written.has(t.fullName)) return t.fullName;
       written.add(t.fullName);
-      return { type: "record", name: t.name, ...(t.namespace ? { namespace: t.namespace } : {}), fields: t.fields.map((f) => ({ name: f.name, type: typeToJson(f.type, written) })) };
+      return {
+        type: "record",
+        name: t.name,
+        ...(t.namespace ? { namespace: t.namespace } : {}),
+        fields: t.fields.map((f) => ({ name: f.name, type: typeToJson(f.type, written) })),
+      };
     case "enum":
       if (written.has(t.fullName)) return t.fullName;
       written.add(t.fullName);
@@ -293,8 +377,10 @@ export function typeToJson(t: ExprType, written = new Set<string>()): unknown {
       if (written.has(t.fullName)) return t.fullName;
       written.add(t.fullName);
       return { type: "fixed", name: t.name, ...(t.namespace ? { namespace: t.namespace } : {}), size: t.size };
-    case "fcn": return { type: "function", params: t.params.map((p) => typeToJson(p, written)), ret: typeToJson(t.ret, written) };
-    default: return t.kind;
+    case "fcn":
+      return { type: "function", params: t.params.map((p) => typeToJson(p, written)), ret: typeToJson(t.ret, written) };
+    default:
+      return t.kind;
   }
 }
 

@@ -75,12 +75,12 @@ export function longMul(a: unknown, b: unknown, code: number): number | bigint {
 /** Floor division on bigints (Python's //). */
 export function bigFloorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
-  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 /** Python's % (sign of the divisor) on bigints. */
 export function bigMod(a: bigint, b: bigint): bigint {
   const r = a % b;
-  return r !== 0n && (r < 0n) !== (b < 0n) ? r + b : r;
+  return r !== 0n && r < 0n !== b < 0n ? r + b : r;
 }
 export function toNumber(x: unknown): number {
   return typeof x === "bigint" ? Number(x) : (x as number);
@@ -120,11 +120,20 @@ function cmpString(a: string, b: string): number {
 /** Avro sort order for values of type `t` (spec: records field by field, enums by index). */
 export function comparator(t: ExprType): Comparator {
   switch (t.kind) {
-    case "int": case "long": case "float": case "double": return cmpNum;
-    case "boolean": return (a, b) => (a === b ? 0 : a ? 1 : -1);
-    case "null": return () => 0;
-    case "string": return cmpString;
-    case "bytes": case "fixed": return cmpBytes;
+    case "int":
+    case "long":
+    case "float":
+    case "double":
+      return cmpNum;
+    case "boolean":
+      return (a, b) => (a === b ? 0 : a ? 1 : -1);
+    case "null":
+      return () => 0;
+    case "string":
+      return cmpString;
+    case "bytes":
+    case "fixed":
+      return cmpBytes;
     case "enum": {
       const idx = new Map(t.symbols.map((s, i) => [s, i]));
       return (a, b) => cmpNum(idx.get(a), idx.get(b));
@@ -158,7 +167,9 @@ export function comparator(t: ExprType): Comparator {
     case "record": {
       let fields: { name: string; cmp: Comparator; sign: number }[] | undefined;
       return (a: Record<string, unknown>, b: Record<string, unknown>) => {
-        fields ??= t.fields.filter((f) => f.order !== "ignore").map((f) => ({ name: f.name, cmp: comparator(f.type), sign: f.order === "descending" ? -1 : 1 }));
+        fields ??= t.fields
+          .filter((f) => f.order !== "ignore")
+          .map((f) => ({ name: f.name, cmp: comparator(f.type), sign: f.order === "descending" ? -1 : 1 }));
         for (const f of fields) {
           const c = f.cmp(a[f.name], b[f.name]);
           if (c !== 0) return c * f.sign;
@@ -176,7 +187,8 @@ export function comparator(t: ExprType): Comparator {
         return cmps[ia]!(a, b);
       };
     }
-    default: return () => 0;
+    default:
+      return () => 0;
   }
 }
 
@@ -209,25 +221,43 @@ export function valueEquals(a: unknown, b: unknown): boolean {
 /** Whether runtime value `v` is a member of type `t` (used to recover union tags). */
 export function isInstance(t: AvroType, v: unknown): boolean {
   switch (t.kind) {
-    case "null": return v === null;
-    case "boolean": return typeof v === "boolean";
-    case "int": return typeof v === "number" && Number.isInteger(v) && v >= INT_MIN && v <= INT_MAX;
-    case "long": return (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint";
-    case "float": case "double": return typeof v === "number";
-    case "string": return typeof v === "string";
-    case "enum": return typeof v === "string" && t.symbols.includes(v);
-    case "bytes": return v instanceof Uint8Array;
-    case "fixed": return v instanceof Uint8Array && v.length === t.size;
-    case "array": return Array.isArray(v) && v.every((x) => isInstance(t.items, x));
-    case "map": return v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Uint8Array) &&
-      Object.values(v as object).every((x) => isInstance(t.values, x));
+    case "null":
+      return v === null;
+    case "boolean":
+      return typeof v === "boolean";
+    case "int":
+      return typeof v === "number" && Number.isInteger(v) && v >= INT_MIN && v <= INT_MAX;
+    case "long":
+      return (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint";
+    case "float":
+    case "double":
+      return typeof v === "number";
+    case "string":
+      return typeof v === "string";
+    case "enum":
+      return typeof v === "string" && t.symbols.includes(v);
+    case "bytes":
+      return v instanceof Uint8Array;
+    case "fixed":
+      return v instanceof Uint8Array && v.length === t.size;
+    case "array":
+      return Array.isArray(v) && v.every((x) => isInstance(t.items, x));
+    case "map":
+      return (
+        v !== null &&
+        typeof v === "object" &&
+        !Array.isArray(v) &&
+        !(v instanceof Uint8Array) &&
+        Object.values(v as object).every((x) => isInstance(t.values, x))
+      );
     case "record": {
       if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof Uint8Array) return false;
       const o = v as Record<string, unknown>;
       const keys = Object.keys(o);
       return keys.length === t.fields.length && t.fields.every((f) => f.name in o && isInstance(f.type, o[f.name]));
     }
-    case "union": return t.types.some((b) => isInstance(b, v));
+    case "union":
+      return t.types.some((b) => isInstance(b, v));
   }
 }
 
@@ -259,8 +289,12 @@ export function bytesToBase64(b: Uint8Array): string {
 
 function branchName(t: AvroType): string {
   switch (t.kind) {
-    case "record": case "enum": case "fixed": return t.fullName;
-    default: return t.kind;
+    case "record":
+    case "enum":
+    case "fixed":
+      return t.fullName;
+    default:
+      return t.kind;
   }
 }
 
@@ -284,8 +318,12 @@ function decode(t: AvroType, json: unknown, path: string, lim: DecodeLimits, dep
   if (depth > lim.maxDepth) throw new EvaluationError("PFA_VALUE_TOO_DEEP", `value nests deeper than maxDepth (${lim.maxDepth})`, { path });
   const bad = (why: string) => new SchemaError("PFA_BAD_VALUE", `value does not match type ${t.kind}: ${why}`, { path, value: json });
   switch (t.kind) {
-    case "null": if (json !== null) throw bad("expected null"); return null;
-    case "boolean": if (typeof json !== "boolean") throw bad("expected boolean"); return json;
+    case "null":
+      if (json !== null) throw bad("expected null");
+      return null;
+    case "boolean":
+      if (typeof json !== "boolean") throw bad("expected boolean");
+      return json;
     case "int":
       if (typeof json !== "number" || !Number.isInteger(json) || json < INT_MIN || json > INT_MAX) throw bad("expected 32-bit integer");
       return json;
@@ -296,14 +334,17 @@ function decode(t: AvroType, json: unknown, path: string, lim: DecodeLimits, dep
       }
       if (typeof json !== "number" || !Number.isInteger(json)) throw bad("expected integer");
       return json;
-    case "float": case "double":
+    case "float":
+    case "double":
       if (typeof json === "number") return json;
       if (typeof json === "bigint") return Number(json);
       if (json === "inf") return Infinity;
       if (json === "-inf") return -Infinity;
       if (json === "nan") return NaN;
       throw bad("expected number");
-    case "string": if (typeof json !== "string") throw bad("expected string"); return json;
+    case "string":
+      if (typeof json !== "string") throw bad("expected string");
+      return json;
     case "bytes":
       if (typeof json !== "string" || !B64.test(json)) throw bad("expected base64 string");
       return base64ToBytes(json);
@@ -326,7 +367,8 @@ function decode(t: AvroType, json: unknown, path: string, lim: DecodeLimits, dep
       for (const [k, v] of Object.entries(json)) out[k] = decode(t.values, v, `${path}/${k}`, lim, depth + 1);
       return out;
     }
-    case "record": return decodeRecord(t, json, path, bad, lim, depth);
+    case "record":
+      return decodeRecord(t, json, path, bad, lim, depth);
     case "union": {
       if (json === null) {
         if (!t.types.some((b) => b.kind === "null")) throw bad("null is not a branch");
@@ -373,18 +415,29 @@ function decodeRecord(t: RecordType, json: unknown, path: string, bad: (w: strin
 /** Encode a runtime value in Avro's JSON form (inverse of `decodeAvroJson`). */
 export function encodeAvroJson(t: AvroType, v: PfaValue): unknown {
   switch (t.kind) {
-    case "null": return null;
-    case "boolean": case "string": case "enum": case "int": return v;
-    case "long": return typeof v === "number" ? v : v;
-    case "float": case "double": {
+    case "null":
+      return null;
+    case "boolean":
+    case "string":
+    case "enum":
+    case "int":
+      return v;
+    case "long":
+      return typeof v === "number" ? v : v;
+    case "float":
+    case "double": {
       const x = toNumber(v);
       if (Number.isFinite(x)) return x;
       return Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
     }
-    case "bytes": case "fixed": return bytesToBase64(v as Uint8Array);
-    case "array": return (v as unknown[]).map((x) => encodeAvroJson(t.items, x));
+    case "bytes":
+    case "fixed":
+      return bytesToBase64(v as Uint8Array);
+    case "array":
+      return (v as unknown[]).map((x) => encodeAvroJson(t.items, x));
     // fromEntries defines own properties: a map key or field named __proto__ stays a key
-    case "map": return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, encodeAvroJson(t.values, x)]));
+    case "map":
+      return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, encodeAvroJson(t.values, x)]));
     case "record": {
       const o = v as Record<string, unknown>;
       return Object.fromEntries(t.fields.map((f) => [f.name, encodeAvroJson(f.type, o[f.name])]));

@@ -68,11 +68,17 @@ export function parseArrayContent(text: string, quoting = true): string[] {
     const c = text[i];
     if (quoted) {
       if (c === "\\" && i < text.length - 1) {
-        if (text[i + 1] === '"') { token += '"'; i++; } else token += "\\";
+        if (text[i + 1] === '"') {
+          token += '"';
+          i++;
+        } else token += "\\";
         continue;
       }
       token += c;
-      if (c === '"') { flush(); quoted = false; }
+      if (c === '"') {
+        flush();
+        quoted = false;
+      }
     } else if (c === '"' && quoting) {
       token += c;
       quoted = true;

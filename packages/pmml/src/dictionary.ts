@@ -1,6 +1,15 @@
 import {
-  DATA_TYPES, SchemaError, UnsupportedFeatureError, toDataType,
-  type DataField, type DataType, type DefineFunction, type DerivedField, type Interval, type OpType, type Value,
+  DATA_TYPES,
+  SchemaError,
+  UnsupportedFeatureError,
+  toDataType,
+  type DataField,
+  type DataType,
+  type DefineFunction,
+  type DerivedField,
+  type Interval,
+  type OpType,
+  type Value,
 } from "@porta/ir";
 import { enumAttr, numberAttr, requiredAttr } from "./attributes.ts";
 import { parseExpression } from "./expressions.ts";
@@ -48,8 +57,14 @@ function parseDataField(el: XmlElement): DataField {
   const dataType = dataTypeAttr(el) ?? "string";
   const opType = enumAttr(el, "optype", OP_TYPES) ?? (dataType === "string" || dataType === "boolean" ? "categorical" : "continuous");
   const field: DataField = {
-    name, dataType, opType, displayName: el.attr("displayName"),
-    validValues: [], invalidValues: [], missingValues: [], intervals: [],
+    name,
+    dataType,
+    opType,
+    displayName: el.attr("displayName"),
+    validValues: [],
+    invalidValues: [],
+    missingValues: [],
+    intervals: [],
     isCyclic: el.attr("isCyclic") === "1",
   };
   for (const v of el.children("Value")) {
@@ -101,15 +116,26 @@ function inferDataType(kind: string): DataType {
 }
 
 const EXPRESSION_ELEMENTS = new Set([
-  "Constant", "FieldRef", "NormContinuous", "NormDiscrete", "Discretize", "MapValues", "TextIndex",
-  "Apply", "Aggregate", "Lag",
+  "Constant",
+  "FieldRef",
+  "NormContinuous",
+  "NormDiscrete",
+  "Discretize",
+  "MapValues",
+  "TextIndex",
+  "Apply",
+  "Aggregate",
+  "Lag",
 ]);
 
 /** The one expression child of a DerivedField/DefineFunction/OutputField. */
 export function expressionChild(el: XmlElement): XmlElement {
   const found = el.children().filter((c) => EXPRESSION_ELEMENTS.has(c.name));
   if (found.length !== 1) {
-    throw new SchemaError("PMML_EXPRESSION_EXPECTED", `${el.name} needs exactly one expression element, found ${found.length}`, { path: el.path, value: found.map((f) => f.name) });
+    throw new SchemaError("PMML_EXPRESSION_EXPECTED", `${el.name} needs exactly one expression element, found ${found.length}`, {
+      path: el.path,
+      value: found.map((f) => f.name),
+    });
   }
   return found[0];
 }

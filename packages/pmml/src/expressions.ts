@@ -23,7 +23,10 @@ export function parseExpression(el: XmlElement): Expr {
       return {
         kind: "apply",
         function: requiredAttr(el, "function"),
-        args: el.children().filter((c) => c.name !== "Extension").map(parseExpression),
+        args: el
+          .children()
+          .filter((c) => c.name !== "Extension")
+          .map(parseExpression),
         mapMissingTo: literalAttr(el, "mapMissingTo"),
         defaultValue: literalAttr(el, "defaultValue"),
         invalidValueTreatment: enumAttr(el, "invalidValueTreatment", INVALID_TREATMENTS, "returnInvalid"),

@@ -1,7 +1,15 @@
 import {
   SchemaError,
-  type MiningField, type MiningFunction, type ModelBase, type OutputField, type Predicate,
-  type ResultFeature, type SimpleOperator, type Target, type UsageType, parseNumber,
+  type MiningField,
+  type MiningFunction,
+  type ModelBase,
+  type OutputField,
+  type Predicate,
+  type ResultFeature,
+  type SimpleOperator,
+  type Target,
+  type UsageType,
+  parseNumber,
 } from "@porta/ir";
 import { arrayValues, booleanAttr, enumAttr, numberAttr, requiredAttr } from "./attributes.ts";
 import { OP_TYPES, dataTypeAttr, optionalExpressionChild, parseDerivedField, unsupported } from "./dictionary.ts";
@@ -12,10 +20,32 @@ import { notice } from "./notices.ts";
 const MINING_FUNCTIONS: readonly MiningFunction[] = ["regression", "classification", "clustering", "associationRules", "sequences", "timeSeries", "mixed"];
 const USAGE_TYPES: readonly UsageType[] = ["active", "predicted", "target", "supplementary", "group", "order", "frequencyWeight", "analysisWeight"];
 const RESULT_FEATURES: readonly ResultFeature[] = [
-  "predictedValue", "predictedDisplayValue", "transformedValue", "decision", "probability", "affinity",
-  "residual", "standardError", "standardDeviation", "clusterId", "clusterAffinity", "entityId",
-  "entityAffinity", "warning", "ruleValue", "reasonCode", "antecedent", "consequent", "rule", "ruleId",
-  "confidence", "support", "lift", "leverage", "confidenceIntervalLower", "confidenceIntervalUpper",
+  "predictedValue",
+  "predictedDisplayValue",
+  "transformedValue",
+  "decision",
+  "probability",
+  "affinity",
+  "residual",
+  "standardError",
+  "standardDeviation",
+  "clusterId",
+  "clusterAffinity",
+  "entityId",
+  "entityAffinity",
+  "warning",
+  "ruleValue",
+  "reasonCode",
+  "antecedent",
+  "consequent",
+  "rule",
+  "ruleId",
+  "confidence",
+  "support",
+  "lift",
+  "leverage",
+  "confidenceIntervalLower",
+  "confidenceIntervalUpper",
 ];
 
 /** The parts every model element shares: MiningSchema, LocalTransformations, Targets, Output. */
@@ -74,7 +104,11 @@ function mergeRepeatedMiningField(name: string, els: XmlElement[], schema: XmlEl
   const fields = els.map(parseMiningField);
   const usages = new Set(fields.map((f) => f.usageType));
   if (usages.size > 1) {
-    throw new SchemaError("PMML_DUPLICATE_FIELD", `MiningField "${name}" is written ${els.length} times with different usageTypes (${[...usages].join(", ")})`, { path: els[1].path, value: name });
+    throw new SchemaError(
+      "PMML_DUPLICATE_FIELD",
+      `MiningField "${name}" is written ${els.length} times with different usageTypes (${[...usages].join(", ")})`,
+      { path: els[1].path, value: name },
+    );
   }
   /** The parsed value of the first occurrence that writes `attr`, else the first's (its default). */
   const first = <K extends keyof MiningField>(attr: string, key: K): MiningField[K] => {
@@ -82,7 +116,9 @@ function mergeRepeatedMiningField(name: string, els: XmlElement[], schema: XmlEl
     return fields[Math.max(i, 0)][key];
   };
   const opTypes = new Set(fields.map((f) => f.opType).filter((t) => t !== undefined));
-  notice(`MiningField "${name}" is written ${els.length} times in ${schema.path}; merged into one${opTypes.size > 1 ? ` (its optype overrides ${[...opTypes].join("/")} disagree and are ignored)` : ""}`);
+  notice(
+    `MiningField "${name}" is written ${els.length} times in ${schema.path}; merged into one${opTypes.size > 1 ? ` (its optype overrides ${[...opTypes].join("/")} disagree and are ignored)` : ""}`,
+  );
   return {
     name,
     usageType: fields[0].usageType,
@@ -165,7 +201,16 @@ function parseOutput(el: XmlElement | undefined): OutputField[] {
   });
 }
 
-const SIMPLE_OPERATORS: readonly SimpleOperator[] = ["equal", "notEqual", "lessThan", "lessOrEqual", "greaterThan", "greaterOrEqual", "isMissing", "isNotMissing"];
+const SIMPLE_OPERATORS: readonly SimpleOperator[] = [
+  "equal",
+  "notEqual",
+  "lessThan",
+  "lessOrEqual",
+  "greaterThan",
+  "greaterOrEqual",
+  "isMissing",
+  "isNotMissing",
+];
 const PREDICATE_ELEMENTS = new Set(["SimplePredicate", "CompoundPredicate", "SimpleSetPredicate", "True", "False"]);
 
 export function isPredicateElement(el: XmlElement): boolean {

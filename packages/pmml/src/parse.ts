@@ -32,7 +32,11 @@ function readPmml(text: string, options: ParsePmmlOptions): Pipeline {
     // inside the stack; a caller who raises it past what the stack holds gets the typed error the
     // limit would have given, not a RangeError.
     if (isStackOverflow(e)) {
-      throw new ParseError("XML_TOO_DEEP", `the document nests too deeply to be read (the stack ran out below the documentDepth limit of ${limits.documentDepth}; the default limit is ${DEFAULT_LIMITS.documentDepth})`, { path: root.path, value: limits.documentDepth });
+      throw new ParseError(
+        "XML_TOO_DEEP",
+        `the document nests too deeply to be read (the stack ran out below the documentDepth limit of ${limits.documentDepth}; the default limit is ${DEFAULT_LIMITS.documentDepth})`,
+        { path: root.path, value: limits.documentDepth },
+      );
     }
     throw e;
   }

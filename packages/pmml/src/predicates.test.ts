@@ -8,14 +8,19 @@ const FIELDS = `
 
 /** A regression tree whose only split is `predicate`: t = 1 when it is TRUE, 0 when FALSE, missing when UNKNOWN. */
 function truthOf(predicate: string): (row: Record<string, unknown>) => boolean | null {
-  const score = scorer(pmmlDocument(FIELDS, `
+  const score = scorer(
+    pmmlDocument(
+      FIELDS,
+      `
     <TreeModel functionName="regression" missingValueStrategy="nullPrediction">
       <MiningSchema><MiningField name="n" invalidValueTreatment="asIs"/><MiningField name="s"/><MiningField name="t" usageType="target"/></MiningSchema>
       <Node score="-1"><True/>
         <Node score="1">${predicate}</Node>
         <Node score="0"><True/></Node>
       </Node>
-    </TreeModel>`));
+    </TreeModel>`,
+    ),
+  );
   return (row) => {
     const t = score(row).t;
     return t === null ? null : t === 1;
@@ -52,7 +57,9 @@ describe("Predicates (PMML 4.4 §Predicates)", () => {
     expect(notIn({ n: 5 })).toBe(true);
   });
 
-  const T = '<True/>', F = '<False/>', U = '<SimplePredicate field="n" operator="equal" value="1"/>';
+  const T = "<True/>",
+    F = "<False/>",
+    U = '<SimplePredicate field="n" operator="equal" value="1"/>';
   const compound = (op: string, ...ps: string[]) => truthOf(`<CompoundPredicate booleanOperator="${op}">${ps.join("")}</CompoundPredicate>`)({ n: null });
 
   it("and: FALSE wins over UNKNOWN, UNKNOWN over TRUE", () => {

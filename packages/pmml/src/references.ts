@@ -44,7 +44,10 @@ function walk(node: unknown, visible: Set<string>, path: string): void {
       scope = new Set(item.visible);
       for (const f of rec.miningSchema as { name: string }[]) {
         if (!item.visible.has(f.name)) {
-          throw new SchemaError("PMML_UNDECLARED_FIELD", `MiningField "${f.name}" is not declared in the DataDictionary or a TransformationDictionary`, { path: `${here}/MiningSchema`, value: f.name });
+          throw new SchemaError("PMML_UNDECLARED_FIELD", `MiningField "${f.name}" is not declared in the DataDictionary or a TransformationDictionary`, {
+            path: `${here}/MiningSchema`,
+            value: f.name,
+          });
         }
       }
       for (const f of (rec.localTransformations as { name: string }[] | undefined) ?? []) scope.add(f.name);
@@ -161,7 +164,12 @@ export function checkDefinitionCycles(pipeline: Pipeline): void {
   pipeline.functions.forEach((fn, i) => {
     // A function body sees its parameters first: a parameter named like a derived field is the parameter.
     const params: Scope = { fields: new Map(), parent: global };
-    const d: Definition = { label: `${fn.name}()`, path: definitionPath(fn.expr, `/PMML/TransformationDictionary/DefineFunction[${i + 1}]`), expr: fn.expr, scope: params };
+    const d: Definition = {
+      label: `${fn.name}()`,
+      path: definitionPath(fn.expr, `/PMML/TransformationDictionary/DefineFunction[${i + 1}]`),
+      expr: fn.expr,
+      scope: params,
+    };
     for (const p of fn.params) params.fields.set(p.name, PARAMETER);
     functions.set(fn.name, d);
     vertices.push(d);

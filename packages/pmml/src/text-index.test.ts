@@ -6,12 +6,15 @@ import { pmmlDocument, scorer } from "./testing.ts";
 const FIELDS = `<DataField name="t" optype="categorical" dataType="string"/><DataField name="out" optype="continuous" dataType="double"/>`;
 
 function model(textIndex: string): string {
-  return pmmlDocument(FIELDS, `
+  return pmmlDocument(
+    FIELDS,
+    `
     <RegressionModel functionName="regression">
       <MiningSchema><MiningField name="t"/><MiningField name="out" usageType="target"/></MiningSchema>
       <LocalTransformations><DerivedField name="d" optype="continuous" dataType="double">${textIndex}</DerivedField></LocalTransformations>
       <RegressionTable intercept="0"><NumericPredictor name="d" coefficient="1"/></RegressionTable>
-    </RegressionModel>`);
+    </RegressionModel>`,
+  );
 }
 
 function parsed(textIndex: string): TextIndexExpr {
@@ -24,8 +27,15 @@ function parsed(textIndex: string): TextIndexExpr {
 describe("TextIndex reader (PMML 4.4 §Transformations)", () => {
   it("reads the attribute defaults of PMML 4.4 (wordSeparatorCharacterRE \\s+ since 4.4)", () => {
     expect(parsed(`<TextIndex textField="t"><Constant>x</Constant></TextIndex>`)).toMatchObject({
-      kind: "textIndex", textField: "t", localTermWeights: "termFrequency", isCaseSensitive: false,
-      maxLevenshteinDistance: 0, countHits: "allHits", wordSeparatorCharacterRE: "\\s+", tokenize: true, normalizations: [],
+      kind: "textIndex",
+      textField: "t",
+      localTermWeights: "termFrequency",
+      isCaseSensitive: false,
+      maxLevenshteinDistance: 0,
+      countHits: "allHits",
+      wordSeparatorCharacterRE: "\\s+",
+      tokenize: true,
+      normalizations: [],
     });
   });
 
@@ -45,14 +55,24 @@ describe("TextIndex reader (PMML 4.4 §Transformations)", () => {
       </TextIndexNormalization>
       <Extension name="ignored"/>
       <Constant>b</Constant></TextIndex>`);
-    expect(ti.normalizations).toEqual([{
-      rows: [{ search: "a+", replacement: "b", regex: true }, { search: "c", replacement: "d", regex: false }],
-      recursive: true, isCaseSensitive: true, path: expect.stringContaining("TextIndexNormalization"),
-    }]);
+    expect(ti.normalizations).toEqual([
+      {
+        rows: [
+          { search: "a+", replacement: "b", regex: true },
+          { search: "c", replacement: "d", regex: false },
+        ],
+        recursive: true,
+        isCaseSensitive: true,
+        path: expect.stringContaining("TextIndexNormalization"),
+      },
+    ]);
   });
 
   it("a DerivedField without dataType over a TextIndex is numeric (double), as JPMML infers", () => {
-    const xml = model(`<TextIndex textField="t"><Constant>x</Constant></TextIndex>`).replace('<DerivedField name="d" optype="continuous" dataType="double">', '<DerivedField name="d">');
+    const xml = model(`<TextIndex textField="t"><Constant>x</Constant></TextIndex>`).replace(
+      '<DerivedField name="d" optype="continuous" dataType="double">',
+      '<DerivedField name="d">',
+    );
     const pipeline = parsePmml(xml);
     expect(pipeline.model.localTransformations[0]).toMatchObject({ dataType: "double", opType: "continuous" });
     expect(scorer(xml)({ t: "x y x" }).out).toBe(2);
@@ -63,7 +83,11 @@ describe("TextIndex reader (PMML 4.4 §Transformations)", () => {
   });
 
   it("rejects unknown enumeration values with the attribute's path", () => {
-    expect(() => parsed(`<TextIndex textField="t" countHits="someHits"><Constant>x</Constant></TextIndex>`)).toThrow(expect.objectContaining({ code: "PMML_BAD_ATTRIBUTE" }));
-    expect(() => parsed(`<TextIndex textField="t" localTermWeights="idf"><Constant>x</Constant></TextIndex>`)).toThrow(expect.objectContaining({ code: "PMML_BAD_ATTRIBUTE" }));
+    expect(() => parsed(`<TextIndex textField="t" countHits="someHits"><Constant>x</Constant></TextIndex>`)).toThrow(
+      expect.objectContaining({ code: "PMML_BAD_ATTRIBUTE" }),
+    );
+    expect(() => parsed(`<TextIndex textField="t" localTermWeights="idf"><Constant>x</Constant></TextIndex>`)).toThrow(
+      expect.objectContaining({ code: "PMML_BAD_ATTRIBUTE" }),
+    );
   });
 });

@@ -17,7 +17,7 @@ const DEFAULT_WORD_SEPARATOR = "\\s+";
 export function parseTextIndex(el: XmlElement): TextIndexExpr {
   // tokenize="false" has no term matching in the spec that an evaluator could reproduce;
   // JPMML refuses it the same way.
-  if (!booleanAttr(el, "tokenize", true)) unsupported(el, "TextIndex tokenize=\"false\"");
+  if (!booleanAttr(el, "tokenize", true)) unsupported(el, 'TextIndex tokenize="false"');
   const expr: TextIndexExpr = {
     kind: "textIndex",
     textField: requiredTextField(el),
@@ -59,7 +59,10 @@ function levenshteinAttr(el: XmlElement): number | undefined {
   if (text === undefined) return undefined;
   const n = /^\s*\+?[0-9]+\s*$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(n) || n > MAX_LEVENSHTEIN_DISTANCE) {
-    throw new SchemaError("PMML_TEXT_INDEX_LEVENSHTEIN", `${el.name}/@maxLevenshteinDistance must be an integer from 0 to ${MAX_LEVENSHTEIN_DISTANCE}`, { path: `${el.path}/@maxLevenshteinDistance`, value: text });
+    throw new SchemaError("PMML_TEXT_INDEX_LEVENSHTEIN", `${el.name}/@maxLevenshteinDistance must be an integer from 0 to ${MAX_LEVENSHTEIN_DISTANCE}`, {
+      path: `${el.path}/@maxLevenshteinDistance`,
+      value: text,
+    });
   }
   return n;
 }
@@ -82,8 +85,10 @@ function parseNormalization(el: XmlElement): TextIndexNormalization {
     for (const cell of r.children()) cells.set(cell.name, cell.text());
     const search = cells.get(inField);
     const replacement = cells.get(outField);
-    if (search === undefined) throw new SchemaError("PMML_TEXT_INDEX_ROW", `row has no "${inField}" cell (the inField column)`, { path: r.path, value: inField });
-    if (replacement === undefined) throw new SchemaError("PMML_TEXT_INDEX_ROW", `row has no "${outField}" cell (the outField column)`, { path: r.path, value: outField });
+    if (search === undefined)
+      throw new SchemaError("PMML_TEXT_INDEX_ROW", `row has no "${inField}" cell (the inField column)`, { path: r.path, value: inField });
+    if (replacement === undefined)
+      throw new SchemaError("PMML_TEXT_INDEX_ROW", `row has no "${outField}" cell (the outField column)`, { path: r.path, value: outField });
     // "If there is a regexField column and its value for that row is true, then the string in
     // the inField column should be treated as a PCRE regular expression."
     return { search, replacement, regex: (cells.get(regexField) ?? "").trim().toLowerCase() === "true" };

@@ -9,13 +9,18 @@ const FIELDS = `
 
 /** A regression model whose prediction is the derived field `d` (coefficient 1, intercept 0). */
 function derive(derived: string, mining = '<MiningField name="x"/><MiningField name="c"/>', dictionary = ""): (row: Record<string, unknown>) => unknown {
-  const score = scorer(pmmlDocument(FIELDS, `
+  const score = scorer(
+    pmmlDocument(
+      FIELDS,
+      `
     ${dictionary}
     <RegressionModel functionName="regression">
       <MiningSchema>${mining}<MiningField name="out" usageType="target"/></MiningSchema>
       <LocalTransformations>${derived}</LocalTransformations>
       <RegressionTable intercept="0"><NumericPredictor name="d" coefficient="1"/></RegressionTable>
-    </RegressionModel>`));
+    </RegressionModel>`,
+    ),
+  );
   return (row) => score(row).out;
 }
 
@@ -36,7 +41,9 @@ describe("MiningField treatments (PMML 4.4 §MiningSchema)", () => {
 
   it("invalidValueTreatment asIs keeps the value, asMissing makes it missing (then replaced)", () => {
     expect(derive(identity, '<MiningField name="x" invalidValueTreatment="asIs"/><MiningField name="c"/>')({ x: 101 })).toBe(101);
-    expect(derive(identity, '<MiningField name="x" invalidValueTreatment="asMissing" missingValueReplacement="5"/><MiningField name="c"/>')({ x: 101 })).toBe(5);
+    expect(derive(identity, '<MiningField name="x" invalidValueTreatment="asMissing" missingValueReplacement="5"/><MiningField name="c"/>')({ x: 101 })).toBe(
+      5,
+    );
     expect(derive(identity, '<MiningField name="x" invalidValueTreatment="asValue" invalidValueReplacement="9"/><MiningField name="c"/>')({ x: -3 })).toBe(9);
   });
 
@@ -56,7 +63,9 @@ describe("MiningField treatments (PMML 4.4 §MiningSchema)", () => {
 
 describe("Transformations (PMML 4.4 §Transformations)", () => {
   it("NormContinuous interpolates piecewise-linearly and extrapolates outliers asIs", () => {
-    const f = derive('<DerivedField name="d" optype="continuous" dataType="double"><NormContinuous field="x"><LinearNorm orig="10" norm="0"/><LinearNorm orig="20" norm="1"/><LinearNorm orig="40" norm="2"/></NormContinuous></DerivedField>');
+    const f = derive(
+      '<DerivedField name="d" optype="continuous" dataType="double"><NormContinuous field="x"><LinearNorm orig="10" norm="0"/><LinearNorm orig="20" norm="1"/><LinearNorm orig="40" norm="2"/></NormContinuous></DerivedField>',
+    );
     expect(f({ x: 15 })).toBe(0.5);
     expect(f({ x: 30 })).toBe(1.5);
     expect(f({ x: 0 })).toBe(-1);
@@ -64,7 +73,10 @@ describe("Transformations (PMML 4.4 §Transformations)", () => {
   });
 
   it("NormContinuous outliers asExtremeValues clamps, asMissingValues gives missing, mapMissingTo", () => {
-    const norm = (o: string) => derive(`<DerivedField name="d" optype="continuous" dataType="double"><NormContinuous field="x" outliers="${o}" mapMissingTo="9"><LinearNorm orig="10" norm="0"/><LinearNorm orig="20" norm="1"/></NormContinuous></DerivedField>`);
+    const norm = (o: string) =>
+      derive(
+        `<DerivedField name="d" optype="continuous" dataType="double"><NormContinuous field="x" outliers="${o}" mapMissingTo="9"><LinearNorm orig="10" norm="0"/><LinearNorm orig="20" norm="1"/></NormContinuous></DerivedField>`,
+      );
     expect(norm("asExtremeValues")({ x: 50 })).toBe(1);
     expect(norm("asMissingValues")({ x: 50 })).toBeNull();
     expect(norm("asIs")({ x: null })).toBe(9);
@@ -106,7 +118,11 @@ describe("Transformations (PMML 4.4 §Transformations)", () => {
       </DefineFunction>
       <DerivedField name="g" optype="continuous" dataType="double"><Apply function="scale"><FieldRef field="x"/></Apply></DerivedField>
     </TransformationDictionary>`;
-    const f = derive('<DerivedField name="d" optype="continuous" dataType="double"><FieldRef field="g"/></DerivedField>', '<MiningField name="x"/>', dictionary);
+    const f = derive(
+      '<DerivedField name="d" optype="continuous" dataType="double"><FieldRef field="g"/></DerivedField>',
+      '<MiningField name="x"/>',
+      dictionary,
+    );
     expect(f({ x: 2 })).toBe(6);
   });
 
@@ -117,7 +133,7 @@ describe("Transformations (PMML 4.4 §Transformations)", () => {
 });
 
 describe("MapValues (PMML 4.4 §MapValues) with namespaced InlineTable cells", () => {
-  it("column=\"data:input\" names the <data:input> cells (JPMML converters' InlineTable namespace)", () => {
+  it('column="data:input" names the <data:input> cells (JPMML converters\' InlineTable namespace)', () => {
     const f = derive(`<DerivedField name="d" optype="continuous" dataType="double">
       <MapValues outputColumn="data:output" dataType="double" xmlns:data="http://jpmml.org/jpmml-model/InlineTable">
         <FieldColumnPair field="c" column="data:input"/>

@@ -61,20 +61,27 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 function checkCharacters(text: string): void {
   const nul = text.indexOf("\u0000");
   if (nul >= 0) {
-    throw new ParseError("XML_NUL_CHARACTER", `the document contains a NUL character (U+0000) at ${lineColumn(text, nul)}; XML does not allow it anywhere`, { path: pathAtOffset(text, nul), value: "U+0000" });
+    throw new ParseError("XML_NUL_CHARACTER", `the document contains a NUL character (U+0000) at ${lineColumn(text, nul)}; XML does not allow it anywhere`, {
+      path: pathAtOffset(text, nul),
+      value: "U+0000",
+    });
   }
   let at = text.search(FORBIDDEN_CHARACTER);
   // isWellFormed (ES2024, Node 20) answers natively; the regex only locates the surrogate.
   if (at < 0 && !(text as string & { isWellFormed(): boolean }).isWellFormed()) at = text.search(LONE_SURROGATE);
   if (at >= 0) {
     const value = `U+${text.charCodeAt(at).toString(16).toUpperCase().padStart(4, "0")}`;
-    throw new ParseError("XML_INVALID_CHARACTER", `the document contains ${value} at ${lineColumn(text, at)}, which XML does not allow`, { path: pathAtOffset(text, at), value });
+    throw new ParseError("XML_INVALID_CHARACTER", `the document contains ${value} at ${lineColumn(text, at)}, which XML does not allow`, {
+      path: pathAtOffset(text, at),
+      value,
+    });
   }
 }
 
 /** `line L, column C` (1-based) of an offset; only computed on the error path. */
 export function lineColumn(text: string, offset: number): string {
-  let line = 1, lineStart = 0;
+  let line = 1,
+    lineStart = 0;
   for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) {
     line++;
     lineStart = i + 1;
@@ -97,7 +104,17 @@ function pathAtOffset(text: string, offset: number): string {
   return s.path();
 }
 
-const LT = 60, GT = 62, AMP = 38, SLASH = 47, BANG = 33, QUESTION = 63, EQ = 61, DQUOTE = 34, SQUOTE = 39, SEMI = 59, RBRACKET = 93;
+const LT = 60,
+  GT = 62,
+  AMP = 38,
+  SLASH = 47,
+  BANG = 33,
+  QUESTION = 63,
+  EQ = 61,
+  DQUOTE = 34,
+  SQUOTE = 39,
+  SEMI = 59,
+  RBRACKET = 93;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x9 || c === 0xa || c === 0xd;
@@ -131,7 +148,12 @@ class Scanner {
   private rootSeen = false;
   private rootClosed = false;
 
-  constructor(private readonly text: string, private readonly limits: Pick<Limits, "xmlElements" | "documentDepth">, private readonly lenient = false, private readonly sink?: XmlSink) {
+  constructor(
+    private readonly text: string,
+    private readonly limits: Pick<Limits, "xmlElements" | "documentDepth">,
+    private readonly lenient = false,
+    private readonly sink?: XmlSink,
+  ) {
     this.n = text.length;
   }
 
@@ -207,7 +229,8 @@ class Scanner {
       }
       if (c === AMP) i = this.reference(i, "") - 1;
       // `]]>` may not appear in content (§2.4): it would end a CDATA section that is not open.
-      else if (c === GT && i >= start + 2 && text.charCodeAt(i - 1) === RBRACKET && text.charCodeAt(i - 2) === RBRACKET) this.malformed("']]>' in content", i - 2);
+      else if (c === GT && i >= start + 2 && text.charCodeAt(i - 1) === RBRACKET && text.charCodeAt(i - 2) === RBRACKET)
+        this.malformed("']]>' in content", i - 2);
     }
     if (inRoot && this.sink !== undefined) this.sink.text(start, i);
     return i;
@@ -221,7 +244,10 @@ class Scanner {
     let semi = -1;
     for (let j = at + 1, end = Math.min(this.n, at + 64); j < end; j++) {
       const c = text.charCodeAt(j);
-      if (c === SEMI) { semi = j; break; }
+      if (c === SEMI) {
+        semi = j;
+        break;
+      }
       if (c === LT || c === AMP || c === DQUOTE || c === SQUOTE || isSpace(c)) break;
     }
     if (semi < 0) this.malformed("'&' that does not start a reference (write &amp;)", at);
@@ -232,7 +258,13 @@ class Scanner {
       if (!(hex ? /^[0-9A-Fa-f]+$/ : /^[0-9]+$/).test(digits)) this.malformed(`'&${body};' is not a character reference`, at);
       const cp = parseInt(digits, hex ? 16 : 10);
       if (!isXmlChar(cp)) {
-        this.fail("XML_INVALID_CHAR_REF", `the character reference &${body}; names a code point XML does not allow (XML 1.0 §4.1, Char)`, at, `&${body};`, attrSuffix);
+        this.fail(
+          "XML_INVALID_CHAR_REF",
+          `the character reference &${body}; names a code point XML does not allow (XML 1.0 §4.1, Char)`,
+          at,
+          `&${body};`,
+          attrSuffix,
+        );
       }
       return semi + 1;
     }
@@ -240,7 +272,13 @@ class Scanner {
       if (body.length === 0 || !isNameStart(body.charCodeAt(0)) || ![...body].every((ch) => isNameChar(ch.charCodeAt(0)))) {
         this.malformed("'&' that does not start a reference (write &amp;)", at);
       }
-      this.fail("XML_UNDECLARED_ENTITY", `the entity &${body}; is not one of XML's five predefined entities (DTDs, which declare others, are not accepted)`, at, `&${body};`, attrSuffix);
+      this.fail(
+        "XML_UNDECLARED_ENTITY",
+        `the entity &${body}; is not one of XML's five predefined entities (DTDs, which declare others, are not accepted)`,
+        at,
+        `&${body};`,
+        attrSuffix,
+      );
     }
     return semi + 1;
   }
@@ -277,7 +315,12 @@ class Scanner {
       if (this.lenient) return at + 2;
       const decl = /^<!([A-Za-z]*)/.exec(text.slice(at, at + 20))![1].toUpperCase();
       if (decl === "DOCTYPE" || decl === "ENTITY" || decl === "ELEMENT" || decl === "ATTLIST" || decl === "NOTATION") {
-        this.fail("XML_DOCTYPE_FORBIDDEN", `DTD markup (<!${decl}) is not accepted: it enables entity expansion and external entities`, at, text.slice(at, at + 80));
+        this.fail(
+          "XML_DOCTYPE_FORBIDDEN",
+          `DTD markup (<!${decl}) is not accepted: it enables entity expansion and external entities`,
+          at,
+          text.slice(at, at + 80),
+        );
       }
       this.malformed("'<!' that starts neither a comment nor CDATA", at);
     }
@@ -329,7 +372,8 @@ class Scanner {
       const attrStart = i;
       const attrEnd = this.name(i);
       for (let k = 0; k < attrs.length; k += 2) {
-        if (this.sameName(attrs[k], attrs[k + 1], attrStart, attrEnd)) this.malformed(`the attribute ${text.slice(attrStart, attrEnd)} appears twice in <${text.slice(at + 1, nameEnd)}>`, i);
+        if (this.sameName(attrs[k], attrs[k + 1], attrStart, attrEnd))
+          this.malformed(`the attribute ${text.slice(attrStart, attrEnd)} appears twice in <${text.slice(at + 1, nameEnd)}>`, i);
       }
       attrs.push(attrStart, attrEnd);
       this.attributes++;
@@ -339,7 +383,8 @@ class Scanner {
       i++;
       while (i < this.n && isSpace(text.charCodeAt(i))) i++;
       const quote = text.charCodeAt(i);
-      if (quote !== DQUOTE && quote !== SQUOTE) this.malformed(`the value of ${text.slice(attrStart, attrEnd)} in <${text.slice(at + 1, nameEnd)}> is not quoted`, i);
+      if (quote !== DQUOTE && quote !== SQUOTE)
+        this.malformed(`the value of ${text.slice(attrStart, attrEnd)} in <${text.slice(at + 1, nameEnd)}> is not quoted`, i);
       const valueStart = i + 1;
       i = this.attributeValue(valueStart, quote, attrStart, attrEnd);
       this.sink?.attribute(attrStart, attrEnd, valueStart, i - 1);
@@ -390,11 +435,13 @@ export function decodeReferences(raw: string, path: string): string {
   return raw.replace(REFERENCE, (ref: string, body: string) => {
     if (body.charCodeAt(0) === 35) {
       const cp = body.charCodeAt(1) === 120 ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      if (!isXmlChar(cp)) throw new ParseError("XML_INVALID_CHAR_REF", `the character reference ${ref} names a code point XML does not allow`, { path, value: ref });
+      if (!isXmlChar(cp))
+        throw new ParseError("XML_INVALID_CHAR_REF", `the character reference ${ref} names a code point XML does not allow`, { path, value: ref });
       return String.fromCodePoint(cp);
     }
     const replacement = Object.hasOwn(PREDEFINED_ENTITIES, body) ? PREDEFINED_ENTITIES[body] : undefined;
-    if (replacement === undefined) throw new ParseError("XML_UNDECLARED_ENTITY", `the entity ${ref} is not one of XML's five predefined entities`, { path, value: ref });
+    if (replacement === undefined)
+      throw new ParseError("XML_UNDECLARED_ENTITY", `the entity ${ref} is not one of XML's five predefined entities`, { path, value: ref });
     return replacement;
   });
 }

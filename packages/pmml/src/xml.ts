@@ -4,7 +4,9 @@ import { checkXmlDocument, decodeReferences, type XmlCounts, type XmlSink } from
 /** The limits the XML reader enforces (from @porta/ir's one Limits module). */
 export type XmlLimits = Pick<Limits, "documentBytes" | "xmlElements" | "documentDepth">;
 
-const ELEMENT = 0, TEXT = 1, CDATA = 2;
+const ELEMENT = 0,
+  TEXT = 1,
+  CDATA = 2;
 
 /**
  * The document tree as tables of offsets into the text: one row per node (an element, a text run
@@ -33,8 +35,12 @@ class NodeTable {
   readonly names: string[] = [];
 
   /** Sized by the pre-scan's counts when there are some (text runs still grow the tables). */
-  constructor(readonly text: string, counts: XmlCounts | undefined) {
-    const nodes = (counts?.elements ?? 0) + 1024, attrs = (counts?.attributes ?? 0) + 1024;
+  constructor(
+    readonly text: string,
+    counts: XmlCounts | undefined,
+  ) {
+    const nodes = (counts?.elements ?? 0) + 1024,
+      attrs = (counts?.attributes ?? 0) + 1024;
     this.kind = new Uint8Array(nodes);
     this.name = new Int32Array(nodes);
     this.a = new Int32Array(nodes);
@@ -107,7 +113,13 @@ export class XmlElement {
    * `parent` and `step` (`Value[3]`, or a bare name for child()) describe the path; the root is
    * made with its path as `step` and no parent.
    */
-  constructor(private readonly table: NodeTable, private readonly row: number, step: string, private readonly parent?: XmlElement, private readonly index?: number) {
+  constructor(
+    private readonly table: NodeTable,
+    private readonly row: number,
+    step: string,
+    private readonly parent?: XmlElement,
+    private readonly index?: number,
+  ) {
     this.name = table.names[table.name[row]];
     this.pathText = parent === undefined ? step : undefined;
   }
@@ -215,7 +227,10 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): XmlE
   // Characters are a lower bound on UTF-8 bytes: the exact count is only needed near the limit.
   if (text.length > limits.documentBytes || (text.length * 3 > limits.documentBytes && Buffer.byteLength(text, "utf8") > limits.documentBytes)) {
     const bytes = Buffer.byteLength(text, "utf8");
-    throw new ParseError("DOCUMENT_TOO_LARGE", `the document has ${bytes} bytes, more than the limit of ${limits.documentBytes} (limit documentBytes)`, { path: "/", value: bytes });
+    throw new ParseError("DOCUMENT_TOO_LARGE", `the document has ${bytes} bytes, more than the limit of ${limits.documentBytes} (limit documentBytes)`, {
+      path: "/",
+      value: bytes,
+    });
   }
   // The tree is built by the scan itself (one pass over the text) and used only once the scan has accepted the whole document.
   const builder = new TableBuilder(text);
@@ -276,7 +291,8 @@ export function readXmlTree(text: string, _limits: Pick<Limits, "documentDepth">
 
 /** The one root element of a built tree. */
 function rootOf(table: NodeTable): XmlElement {
-  let roots = 0, root = 0;
+  let roots = 0,
+    root = 0;
   for (let c = table.first[0]; c !== 0; c = table.next[c]) {
     if (table.kind[c] === ELEMENT) {
       roots++;
@@ -289,7 +305,13 @@ function rootOf(table: NodeTable): XmlElement {
   return new XmlElement(table, root, `/${table.names[table.name[root]]}`);
 }
 
-const GT = 62, SLASH = 47, BANG = 33, QUESTION = 63, DQUOTE = 34, LBRACKET = 91, RBRACKET = 93;
+const GT = 62,
+  SLASH = 47,
+  BANG = 33,
+  QUESTION = 63,
+  DQUOTE = 34,
+  LBRACKET = 91,
+  RBRACKET = 93;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x9 || c === 0xa || c === 0xd;

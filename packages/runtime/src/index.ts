@@ -1,6 +1,14 @@
 export {
-  loadModel, loadModelSync, modelFromText, pmmlModel, detectFormat, readModelSource, backendHints,
-  type LoadOptions, type ModelFormat, type BackendChoice,
+  loadModel,
+  loadModelSync,
+  modelFromText,
+  pmmlModel,
+  detectFormat,
+  readModelSource,
+  backendHints,
+  type LoadOptions,
+  type ModelFormat,
+  type BackendChoice,
 } from "./load.ts";
 export type { Model, FieldInfo, ScoreResult, BatchResult, BatchOptions, RowError, RowErrorPolicy } from "./model.ts";
 export { PortaModel } from "./porta-model.ts";

@@ -90,7 +90,6 @@ describe("loadModel(backend auto) on AnomalyDetectionModel: compile-js scores it
 });
 
 describe("loadModel(backend auto) on families scored by the interpreter", () => {
-
   it("TimeSeriesModel (ARIMA CLS, R pmml's layout): h from the supplementary field", async () => {
     const model = await loadModel(arimaDoc, { backend: "auto" });
     expect(model.backend).toBe("interp");

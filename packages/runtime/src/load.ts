@@ -48,7 +48,10 @@ const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
 
 /** Detects the format from the content: XML is PMML, a JSON object or YAML mapping is PFA. */
 export function detectFormat(text: string): ModelFormat {
-  const head = text.slice(0, 4096).replace(/^\uFEFF/, "").trimStart();
+  const head = text
+    .slice(0, 4096)
+    .replace(/^\uFEFF/, "")
+    .trimStart();
   if (head.startsWith("<")) return "pmml";
   if (head.startsWith("{")) return "pfa";
   // YAML PFA: a document marker, a comment, or a `key:` mapping line first.
@@ -91,9 +94,17 @@ function loading(text: string, options: LoadOptions): Loading {
   const format = options.format ?? detectFormat(text);
   const limits = resolveLimits(options.limits ?? {});
   const plan = (): ScoringPlan => (format === "pfa" ? { format, text, limits } : { format, pipeline: pmmlReaderSync().parsePmml(text, { limits }), limits });
-  const planAsync = async (): Promise<ScoringPlan> => (format === "pfa" ? { format, text, limits } : { format, pipeline: (await pmmlReader()).parsePmml(text, { limits }), limits });
+  const planAsync = async (): Promise<ScoringPlan> =>
+    format === "pfa" ? { format, text, limits } : { format, pipeline: (await pmmlReader()).parsePmml(text, { limits }), limits };
   const cache = options.cache === true ? new ArtifactCache() : options.cache || undefined;
-  return { format, hints: backendHints(options.backend, options.scoring, format), limits, plan, planAsync, hooks: cache ? artifactHooks(text, cache) : undefined };
+  return {
+    format,
+    hints: backendHints(options.backend, options.scoring, format),
+    limits,
+    plan,
+    planAsync,
+    hooks: cache ? artifactHooks(text, cache) : undefined,
+  };
 }
 
 function modelOf(l: Loading, resolved: Resolved, started: number): Model {

@@ -1,6 +1,18 @@
 import {
-  applyRowErrorPolicy, batchFromRows, checkRowDepth, rowDepthError, valueAt, type Batch, type BackendRefusal, type BatchOptions,
-  type BatchResult, type FieldInfo, type ScoredBatch, type ScoringPlan, type ScoreResult, type Session,
+  applyRowErrorPolicy,
+  batchFromRows,
+  checkRowDepth,
+  rowDepthError,
+  valueAt,
+  type Batch,
+  type BackendRefusal,
+  type BatchOptions,
+  type BatchResult,
+  type FieldInfo,
+  type ScoredBatch,
+  type ScoringPlan,
+  type ScoreResult,
+  type Session,
 } from "@porta/backend";
 import { DEFAULT_LIMITS, type Limits } from "@porta/ir/limits";
 import { UnsupportedFeatureError } from "@porta/ir/errors";
@@ -53,7 +65,10 @@ export class PortaModel implements Model {
     const session = this.syncSession();
     const { scored, tooDeep } = this.depthChecked(rows, options);
     const { results, errors } = session.scoreRows!(scored);
-    for (const [i, e] of tooDeep) { errors[i] = e; results[i] = null; }
+    for (const [i, e] of tooDeep) {
+      errors[i] = e;
+      results[i] = null;
+    }
     return applyRowErrorPolicy(results, errors, options);
   }
 
@@ -77,7 +92,10 @@ export class PortaModel implements Model {
     errors.length = rows.length;
     const results: (ScoreResult | null)[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) results[i] = errors[i] ? null : rowOf(scored, i);
-    for (const [i, e] of tooDeep) { errors[i] = e; results[i] = null; }
+    for (const [i, e] of tooDeep) {
+      errors[i] = e;
+      results[i] = null;
+    }
     return applyRowErrorPolicy(results, errors, options);
   }
 
@@ -91,7 +109,10 @@ export class PortaModel implements Model {
 
   private syncSession(): Session {
     if (!this.synchronous) {
-      throw new UnsupportedFeatureError("synchronous scoring", `backend ${this.backend} scores asynchronously: use scoreAsync, scoreBatchAsync or scoreColumnsAsync`);
+      throw new UnsupportedFeatureError(
+        "synchronous scoring",
+        `backend ${this.backend} scores asynchronously: use scoreAsync, scoreBatchAsync or scoreColumnsAsync`,
+      );
     }
     return this.session;
   }

@@ -21,7 +21,10 @@ export class TransactionGrouper {
   private rows = 0;
   private readonly maxRows: number;
 
-  constructor(readonly groupField: string, options: GroupOptions = {}) {
+  constructor(
+    readonly groupField: string,
+    options: GroupOptions = {},
+  ) {
     this.maxRows = options.maxRows ?? DEFAULT_LIMITS.groupRows;
   }
 
@@ -38,7 +41,10 @@ export class TransactionGrouper {
       this.rows = 0;
     }
     if (++this.rows > this.maxRows) {
-      throw new ParseError("GROUP_TOO_LARGE", `transaction ${JSON.stringify(this.key)} has more than ${this.maxRows} rows (limit groupRows)`, { path: this.groupField, value: this.key });
+      throw new ParseError("GROUP_TOO_LARGE", `transaction ${JSON.stringify(this.key)} has more than ${this.maxRows} rows (limit groupRows)`, {
+        path: this.groupField,
+        value: this.key,
+      });
     }
     for (const name in row) {
       if (name === this.groupField) continue;
@@ -92,7 +98,11 @@ export function* groupTransactions(rows: Iterable<Row>, groupField: string, opti
 }
 
 /** groupTransactions over an async source (a stream of rows): one group in memory at a time. */
-export async function* groupTransactionsAsync(rows: AsyncIterable<Row> | Iterable<Row>, groupField: string, options: GroupOptions = {}): AsyncGenerator<Record<string, unknown>> {
+export async function* groupTransactionsAsync(
+  rows: AsyncIterable<Row> | Iterable<Row>,
+  groupField: string,
+  options: GroupOptions = {},
+): AsyncGenerator<Record<string, unknown>> {
   const grouper = new TransactionGrouper(groupField, options);
   for await (const row of rows) {
     const done = grouper.push(row);

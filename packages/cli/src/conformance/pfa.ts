@@ -16,7 +16,12 @@ export function formatPfaTables(report: PfaReport): string {
   for (const c of report.cases) if (c.mismatches > 0) failing.set(c.function, (failing.get(c.function) ?? 0) + c.mismatches);
   if (failing.size) {
     lines.push(`functions with failing trials (${failing.size}):`);
-    lines.push(`  ${[...failing.entries()].sort((a, b) => b[1] - a[1]).map(([f, n]) => `${f} ${n}`).join(", ")}`);
+    lines.push(
+      `  ${[...failing.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([f, n]) => `${f} ${n}`)
+        .join(", ")}`,
+    );
   }
   const pct = report.total ? ((100 * report.passed) / report.total).toFixed(2) : "0";
   lines.push(`PFA conformance: ${report.passed}/${report.total} trials passed (${pct}%)`);

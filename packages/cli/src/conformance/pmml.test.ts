@@ -2,16 +2,28 @@ import { describe, expect, it } from "vitest";
 import { formatPmmlTables, type CaseReport } from "./pmml.ts";
 
 const scored = (id: string, backend: string, refusals?: CaseReport["refusals"]): CaseReport => ({
-  id, modelTypes: ["TreeModel"], passed: true, rows: 1, mismatches: 0, backend, refusals,
+  id,
+  modelTypes: ["TreeModel"],
+  passed: true,
+  rows: 1,
+  mismatches: 0,
+  backend,
+  refusals,
 });
 
 describe("the conformance tables' compile-coverage report", () => {
   it("counts the scorers and groups the refusals met before them by backend and reason, most cases first", () => {
     const text = formatPmmlTables({
-      format: "pmml", total: 4, passed: 4, failed: 0,
+      format: "pmml",
+      total: 4,
+      passed: 4,
+      failed: 0,
       cases: [
         scored("a/One", "js"),
-        scored("a/Two", "interp", [{ backend: "js", reason: "compile-js does not compile X yet" }, { backend: "onnx", reason: "X is not exported" }]),
+        scored("a/Two", "interp", [
+          { backend: "js", reason: "compile-js does not compile X yet" },
+          { backend: "onnx", reason: "X is not exported" },
+        ]),
         scored("b/Three", "interp", [{ backend: "js", reason: "compile-js does not compile X yet" }]),
         scored("b/Four", "onnx", [{ backend: "js", reason: "compile-js does not compile Y yet" }]),
       ],

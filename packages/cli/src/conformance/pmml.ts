@@ -121,7 +121,8 @@ function readCase(dir: string, c: PmmlCase): LoadedCase {
   const input = readHarnessCsv(readFileSync(join(dir, c.input), "utf8"), naTokens);
   const expected = readHarnessCsv(readFileSync(join(dir, c.expected), "utf8"), naTokens);
   const records = inputRecords(input, c.groupField);
-  if (records.length !== expected.rows.length) throw new Error(`input has ${records.length} ${c.groupField ? `groups (by ${c.groupField})` : "rows"}, expected output ${expected.rows.length}`);
+  if (records.length !== expected.rows.length)
+    throw new Error(`input has ${records.length} ${c.groupField ? `groups (by ${c.groupField})` : "rows"}, expected output ${expected.rows.length}`);
   return { text, records, expected };
 }
 
@@ -142,7 +143,9 @@ function compareRows(report: CaseReport, c: PmmlCase, expected: LoadedCase["expe
       continue;
     }
     const want = new Map<string, string | null>();
-    expected.header.forEach((h, i) => { want.set(rename[h] ?? h, expected.rows[r][i] ?? null); });
+    expected.header.forEach((h, i) => {
+      want.set(rename[h] ?? h, expected.rows[r][i] ?? null);
+    });
     let keys: string[];
     let actualKeys: string[];
     if (c.compareOnly) {
@@ -182,7 +185,11 @@ export function runCase(dir: string, c: PmmlCase, backend: ScoreBackend = (t) =>
     report.backend = model.backend;
     if (model.refusals.length > 0) report.refusals = model.refusals.map((r) => ({ backend: r.backend, reason: r.reason }));
     const outcomes = loaded.records.map((row) => {
-      try { return model.score(row) as Record<string, unknown>; } catch (e) { return asError(e); }
+      try {
+        return model.score(row) as Record<string, unknown>;
+      } catch (e) {
+        return asError(e);
+      }
     });
     compareRows(report, c, loaded.expected, outcomes);
   } catch (e) {
@@ -217,7 +224,9 @@ export async function runCaseAsync(dir: string, c: PmmlCase, backend: AsyncScore
 function inputRecords(input: { header: string[]; rows: (string | null)[][] }, groupField?: string): Record<string, unknown>[] {
   const rows = input.rows.map((cells) => {
     const row = Object.create(null) as Record<string, string | null>;
-    input.header.forEach((h, i) => { row[h] = cells[i] ?? null; });
+    input.header.forEach((h, i) => {
+      row[h] = cells[i] ?? null;
+    });
     return row;
   });
   return groupField === undefined ? rows : [...groupTransactions(rows, groupField)];
@@ -233,7 +242,12 @@ export function runPmmlConformance(path: string, backend?: ScoreBackend, filter?
  * runPmmlConformance through an asynchronous load (any backend, `scoring: "async"`). `adjust`
  * may change a case before it runs (a backend's documented wider tolerance for one case).
  */
-export async function runPmmlConformanceAsync(path: string, backend: AsyncScoreBackend, filter?: string, adjust: (c: PmmlCase) => PmmlCase = (c) => c): Promise<ConformanceReport> {
+export async function runPmmlConformanceAsync(
+  path: string,
+  backend: AsyncScoreBackend,
+  filter?: string,
+  adjust: (c: PmmlCase) => PmmlCase = (c) => c,
+): Promise<ConformanceReport> {
   const { dir, cases } = readManifest(path);
   const selected = filter ? cases.filter((c) => c.id.includes(filter)) : cases;
   const reports: CaseReport[] = [];

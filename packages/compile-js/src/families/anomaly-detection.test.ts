@@ -18,11 +18,14 @@ function isolationTree(k: number): string {
 }
 
 function anomaly(algorithm: string, attrs: string, inner: string, threshold: number): string {
-  return pmml(xyFields, `<AnomalyDetectionModel functionName="regression" algorithmType="${algorithm}" ${attrs}>${inputs}
+  return pmml(
+    xyFields,
+    `<AnomalyDetectionModel functionName="regression" algorithmType="${algorithm}" ${attrs}>${inputs}
   <Output><OutputField name="anomalyScore" feature="predictedValue" dataType="double"/>
     <OutputField name="outlier" feature="decision" dataType="boolean"><Apply function="greaterThan"><FieldRef field="anomalyScore"/><Constant dataType="double">${threshold}</Constant></Apply></OutputField></Output>
   ${inner}
-</AnomalyDetectionModel>`);
+</AnomalyDetectionModel>`,
+  );
 }
 
 const forest = `<MiningModel functionName="regression">${inputs}<Segmentation multipleModelMethod="average">${[0, 1, 2].map(isolationTree).join("")}</Segmentation></MiningModel>`;

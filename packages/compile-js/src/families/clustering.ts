@@ -37,9 +37,15 @@ export function compileClustering(model: ClusteringModel, ctx: KernelContext, _t
   const body = _`let ${value} = ${MISSING_CODE};
 ${join(statements, "\n")}
 let ${best} = NaN;
-${join(distances.map((d, k) => _`if (${k === 0 ? _`true` : _`${d} < ${best}`}) { ${value} = ${k}; ${best} = ${d}; }`), "\n")}`;
+${join(
+  distances.map((d, k) => _`if (${k === 0 ? _`true` : _`${d} < ${best}`}) { ${value} = ${k}; ${best} = ${d}; }`),
+  "\n",
+)}`;
   return {
-    body, value, kind: "category", categories,
+    body,
+    value,
+    kind: "category",
+    categories,
     entity: { index: value, ids },
     displayValues: plan.clusters.map((c) => c.name),
     affinities: { locals: distances, ids, missing: "Infinity" },

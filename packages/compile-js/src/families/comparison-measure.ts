@@ -16,7 +16,12 @@ export function compileAdjustment(plan: DistancePlan, xs: readonly Code[], adjus
   const statements: Code[] = [_`let ${present} = 0;`];
   xs.forEach((x, q) => statements.push(_`if (${x} === ${x}) ${present} += ${plan.missingValueWeights[q]};`));
   if (plan.maximum) {
-    statements.push(_`if (!(${join(xs.map((x) => _`${x} === ${x}`), " || ")})) { ${ctx.fail({ code: "PMML_UNDEFINED_DISTANCE", message: "chebychev: every field of the comparison is missing", path: plan.path })} }`);
+    statements.push(
+      _`if (!(${join(
+        xs.map((x) => _`${x} === ${x}`),
+        " || ",
+      )})) { ${ctx.fail({ code: "PMML_UNDEFINED_DISTANCE", message: "chebychev: every field of the comparison is missing", path: plan.path })} }`,
+    );
   }
   statements.push(_`const ${adjustment} = ${plan.totalWeight} / ${present};`);
   return statements;
@@ -29,24 +34,37 @@ export function compileDistance(plan: DistancePlan, xs: readonly Code[], ys: (q:
     const y = ys(q);
     let c: Code;
     switch (f.compare.fn) {
-      case "absDiff": c = _`Math.abs(${x} - ${y})`; break;
+      case "absDiff":
+        c = _`Math.abs(${x} - ${y})`;
+        break;
       case "gaussSim": {
         const s = f.compare.similarityScale;
         c = _`${ctx.helper("exp")}((-Math.log(2) * (${x} - ${y}) * (${x} - ${y})) / (${s} * ${s}))`;
         break;
       }
-      case "delta": c = _`(${x} === ${y} ? 0 : 1)`; break;
-      case "equal": c = _`(${x} === ${y} ? 1 : 0)`; break;
+      case "delta":
+        c = _`(${x} === ${y} ? 0 : 1)`;
+        break;
+      case "equal":
+        c = _`(${x} === ${y} ? 1 : 0)`;
+        break;
       // Indexed by the field's declared categories: compile-js compares numeric columns only.
-      case "table": throw new NotCompilable("ComparisonMeasure compareFunction=table");
+      case "table":
+        throw new NotCompilable("ComparisonMeasure compareFunction=table");
     }
     const powered = _`Math.pow(${c}, ${plan.inner})`;
     return { x, term: f.fieldWeight === 1 ? powered : _`${powered} * ${f.fieldWeight}` };
   });
   if (plan.maximum) {
-    return _`let ${d} = -Infinity; ${join(terms.map(({ x, term }) => _`if (${x} === ${x}) { const t = ${term}; if (t > ${d} || t !== t) ${d} = t; }`), " ")} ${d} = ${d} * ${adjustment};`;
+    return _`let ${d} = -Infinity; ${join(
+      terms.map(({ x, term }) => _`if (${x} === ${x}) { const t = ${term}; if (t > ${d} || t !== t) ${d} = t; }`),
+      " ",
+    )} ${d} = ${d} * ${adjustment};`;
   }
   const adjusted = _`${d} * ${adjustment}`;
   const root = plan.outer === 1 ? adjusted : plan.outer === 0 ? _`${ctx.helper("exp")}(${adjusted})` : _`Math.pow(${adjusted}, 1 / ${plan.outer})`;
-  return _`let ${d} = 0; ${join(terms.map(({ x, term }) => _`if (${x} === ${x}) ${d} += ${term};`), " ")} ${d} = ${root};`;
+  return _`let ${d} = 0; ${join(
+    terms.map(({ x, term }) => _`if (${x} === ${x}) ${d} += ${term};`),
+    " ",
+  )} ${d} = ${root};`;
 }

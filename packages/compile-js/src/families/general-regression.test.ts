@@ -15,7 +15,9 @@ const fields = `<DataField name="x" optype="continuous" dataType="double"/>
  * xform writes, and the input field `g`; `p3` is a factor-by-covariate interaction.
  */
 function glm(link: string): string {
-  return pmml(fields, `<GeneralRegressionModel modelType="generalizedLinear" functionName="regression" linkFunction="${link}">
+  return pmml(
+    fields,
+    `<GeneralRegressionModel modelType="generalizedLinear" functionName="regression" linkFunction="${link}">
   <MiningSchema><MiningField name="x"/><MiningField name="z"/><MiningField name="g"/><MiningField name="r" usageType="target"/></MiningSchema>
   <LocalTransformations><DerivedField name="zg" dataType="string" optype="categorical">
     <MapValues outputColumn="out" mapMissingTo="0.5" defaultValue="1"><FieldColumnPair field="z" column="in"/>
@@ -31,13 +33,21 @@ function glm(link: string): string {
     <PPCell value="1" predictorName="x" parameterName="p4"/>
   </PPMatrix>
   <ParamMatrix><PCell parameterName="p0" beta="0.1"/><PCell parameterName="p1" beta="0.3"/><PCell parameterName="p2" beta="-0.02"/><PCell parameterName="p3" beta="0.05"/><PCell parameterName="p4" beta="0.25"/></ParamMatrix>
-</GeneralRegressionModel>`);
+</GeneralRegressionModel>`,
+  );
 }
 
 const rows: Record<string, unknown>[] = [
-  { x: 1, z: "a", g: "1" }, { x: 0.5, z: "b", g: "2.5" }, { x: -2, z: "c", g: "-3" }, { x: 3, z: "c", g: "1e2" },
-  { x: 1, z: null, g: "4" }, { x: 1, z: "a", g: null }, { x: null, z: "b", g: "0" }, { x: 2, z: "c", g: " 7 " },
-  { x: 0, z: "zz", g: "1" }, { x: 0.25, z: "c", g: "0.125" },
+  { x: 1, z: "a", g: "1" },
+  { x: 0.5, z: "b", g: "2.5" },
+  { x: -2, z: "c", g: "-3" },
+  { x: 3, z: "c", g: "1e2" },
+  { x: 1, z: null, g: "4" },
+  { x: 1, z: "a", g: null },
+  { x: null, z: "b", g: "0" },
+  { x: 2, z: "c", g: " 7 " },
+  { x: 0, z: "zz", g: "1" },
+  { x: 0.25, z: "c", g: "0.125" },
 ];
 
 describe("compiled GeneralRegressionModel covariates on string fields give the interpreter's answers (§GeneralRegressionModel)", () => {
@@ -48,7 +58,10 @@ describe("compiled GeneralRegressionModel covariates on string fields give the i
   }
   it("reads the number of each text, not its code", () => {
     const compiled = compilePipeline(parsePmml(glm("identity")));
-    const { results } = new CompiledScorer(compiled).scoreRows([{ x: 0, z: "b", g: "10" }, { x: 0, z: "a", g: "10" }]);
+    const { results } = new CompiledScorer(compiled).scoreRows([
+      { x: 0, z: "b", g: "10" },
+      { x: 0, z: "a", g: "10" },
+    ]);
     // 0.1 + 0.3·zg − 0.02·g: zg is 0 for b and 2 for a.
     expect(results.map((r) => r?.r)).toEqual([0.1 + 0.3 * 0 + -0.02 * 10, 0.1 + 0.3 * 2 + -0.02 * 10]);
   });

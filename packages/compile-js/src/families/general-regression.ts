@@ -1,7 +1,4 @@
-import {
-  lowerGeneralRegression,
-  type GrmCumulativeLink, type GeneralRegressionModel, type GrmLink, type GrmRow, type GrmTerm,
-} from "@porta/ir";
+import { lowerGeneralRegression, type GrmCumulativeLink, type GeneralRegressionModel, type GrmLink, type GrmRow, type GrmTerm } from "@porta/ir";
 import { _, join, type Code, type Name } from "../codegen.ts";
 import { codeOf, MISSING_CODE } from "../columns.ts";
 import { declareLocals, type ColumnRef, type FamilyRow, type KernelContext } from "../kernel.ts";
@@ -39,7 +36,12 @@ export function compileGeneralRegression(model: GeneralRegressionModel, ctx: Ker
   plan.etas.forEach((terms, k) => {
     const eta = ctx.names.name("eta");
     statements.push(_`const ${eta} = ${etaFunction(terms, ctx)}(i); if (${eta} !== ${eta}) ${missing} = true;`);
-    const v = type === "generalizedLinear" ? linkCode(model, plan.link!, eta, ctx, exp) : type === "multinomialLogistic" ? _`${exp}(${eta})` : cumulativeCode(model, plan.cumulativeLink!, eta, ctx, exp);
+    const v =
+      type === "generalizedLinear"
+        ? linkCode(model, plan.link!, eta, ctx, exp)
+        : type === "multinomialLogistic"
+          ? _`${exp}(${eta})`
+          : cumulativeCode(model, plan.cumulativeLink!, eta, ctx, exp);
     statements.push(_`${values[k]} = ${v};`);
   });
   if (type === "generalizedLinear") statements.push(_`${values[last]} = ${last === 0 ? _`1` : _`1 - ${values[last - 1]}`};`);
@@ -51,15 +53,27 @@ export function compileGeneralRegression(model: GeneralRegressionModel, ctx: Ker
   }
   if (type === "multinomialLogistic") {
     const sum = ctx.names.name("sum");
-    statements.push(_`let ${sum} = ${values[0]}; ${join(values.slice(1).map((p) => _`${sum} += ${p};`), " ")}
-if (${sum} !== 1) { ${join(values.map((p) => _`${p} /= ${sum};`), " ")} }`);
+    statements.push(_`let ${sum} = ${values[0]}; ${join(
+      values.slice(1).map((p) => _`${sum} += ${p};`),
+      " ",
+    )}
+if (${sum} !== 1) { ${join(
+      values.map((p) => _`${p} /= ${sum};`),
+      " ",
+    )} }`);
   }
   const best = ctx.names.name("best");
   const body = _`let ${value} = ${MISSING_CODE}; ${declareLocals(values)}
 {
 ${join(statements, "\n")}
-if (${missing}) { ${join(values.map((p) => _`${p} = NaN;`), " ")} }
-else { let ${best} = -Infinity; ${join(values.map((p, k) => _`if (${p} > ${best}) { ${best} = ${p}; ${value} = ${k}; }`), " ")} }
+if (${missing}) { ${join(
+    values.map((p) => _`${p} = NaN;`),
+    " ",
+  )} }
+else { let ${best} = -Infinity; ${join(
+    values.map((p, k) => _`if (${p} > ${best}) { ${best} = ${p}; ${value} = ${k}; }`),
+    " ",
+  )} }
 }`;
   return { body, value, kind: "category", categories, probabilities: values, staticProbabilities: true };
 }
@@ -73,7 +87,10 @@ function etaFunction(terms: readonly GrmTerm[], ctx: KernelContext): Name {
   const statements: Code[] = [_`let r = 0;`];
   for (const term of terms) {
     const row = term.row;
-    if (!row) { statements.push(_`r += ${term.beta};`); continue; }
+    if (!row) {
+      statements.push(_`r += ${term.beta};`);
+      continue;
+    }
     let x = cache.get(row);
     if (!x) {
       x = ctx.names.name("x");
@@ -109,7 +126,9 @@ function rowCode(row: GrmRow, x: Name, ctx: KernelContext): Code {
   for (const c of row.covariates) {
     const col = ctx.column(c.field);
     const v = ctx.names.name("cv");
-    cov.push(_`const ${v} = ${col.kind === "number" ? col.at : categoryNumber(col, ctx)}; if (${v} !== ${v}) return NaN; ${x} = ${c.exponent === undefined ? _`${x} * ${v}` : _`${x} * Math.pow(${v}, ${c.exponent})`};`);
+    cov.push(
+      _`const ${v} = ${col.kind === "number" ? col.at : categoryNumber(col, ctx)}; if (${v} !== ${v}) return NaN; ${x} = ${c.exponent === undefined ? _`${x} * ${v}` : _`${x} * Math.pow(${v}, ${c.exponent})`};`,
+    );
   }
   // A zero factor product decides the row: covariates are not looked at (JPMML).
   out.push(row.factors.length ? _`if (${x} !== 0) { ${join(cov, " ")} }` : join(cov, " "));
@@ -139,14 +158,22 @@ function linkCode(model: GeneralRegressionModel, link: GrmLink, eta: Code, ctx: 
 
 function inverseLink(link: Exclude<GrmLink, { fault: unknown }>, y: Code, ctx: KernelContext, exp: Name): Code {
   switch (link.link) {
-    case "cloglog": return _`(1 - ${exp}(-${exp}(${y})))`;
-    case "identity": return y;
-    case "log": return _`${exp}(${y})`;
-    case "logc": return _`(1 - ${exp}(${y}))`;
-    case "logit": return _`(1 / (1 + ${exp}(-${y})))`;
-    case "loglog": return _`${exp}(-${exp}(-${y}))`;
-    case "probit": return _`${ctx.helper("normalCdf")}(${y})`;
-    case "negbin": return _`(1 / (${link.parameter!} * (${exp}(-${y}) - 1)))`;
+    case "cloglog":
+      return _`(1 - ${exp}(-${exp}(${y})))`;
+    case "identity":
+      return y;
+    case "log":
+      return _`${exp}(${y})`;
+    case "logc":
+      return _`(1 - ${exp}(${y}))`;
+    case "logit":
+      return _`(1 / (1 + ${exp}(-${y})))`;
+    case "loglog":
+      return _`${exp}(-${exp}(-${y}))`;
+    case "probit":
+      return _`${ctx.helper("normalCdf")}(${y})`;
+    case "negbin":
+      return _`(1 / (${link.parameter!} * (${exp}(-${y}) - 1)))`;
     case "oddspower": {
       const d = link.parameter!;
       return d !== 0 ? _`(1 / (1 + Math.pow(1 + ${d} * ${y}, -(1 / ${d}))))` : _`(1 / (1 + ${exp}(-${y})))`;
@@ -162,10 +189,15 @@ function cumulativeCode(model: GeneralRegressionModel, cumulative: GrmCumulative
   if ("fault" in cumulative) throw new NotCompilable(`GeneralRegressionModel cumulativeLink (${cumulative.fault.code})`);
   const y = model.offsetValue !== undefined ? _`(${eta} + ${model.offsetValue})` : eta;
   switch (cumulative.link) {
-    case "logit": return _`(1 / (1 + ${exp}(-${y})))`;
-    case "probit": return _`${ctx.helper("normalCdf")}(${y})`;
-    case "cloglog": return _`(1 - ${exp}(-${exp}(${y})))`;
-    case "loglog": return _`${exp}(-${exp}(-${y}))`;
-    case "cauchit": return _`(0.5 + (1 / Math.PI) * Math.atan(${y}))`;
+    case "logit":
+      return _`(1 / (1 + ${exp}(-${y})))`;
+    case "probit":
+      return _`${ctx.helper("normalCdf")}(${y})`;
+    case "cloglog":
+      return _`(1 - ${exp}(-${exp}(${y})))`;
+    case "loglog":
+      return _`${exp}(-${exp}(-${y}))`;
+    case "cauchit":
+      return _`(0.5 + (1 / Math.PI) * Math.atan(${y}))`;
   }
 }

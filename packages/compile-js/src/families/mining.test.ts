@@ -32,10 +32,13 @@ function tree(k: number, strategy = ""): string {
 
 function forest(method: string, trees: string[], predicates = false): string {
   const output = `<Output><OutputField name="pyes" feature="probability" value="yes"/><OutputField name="pno" feature="probability" value="no"/><OutputField name="pred" feature="predictedValue"/></Output>`;
-  return pmml(xyFields, `<MiningModel functionName="classification">${classMining}${output}
+  return pmml(
+    xyFields,
+    `<MiningModel functionName="classification">${classMining}${output}
   <Segmentation multipleModelMethod="${method}">
   ${trees.map((t, k) => `<Segment id="s${k}" weight="${k === 1 ? 2.5 : 1}">${predicates && k === 2 ? LE("y", 3) : "<True/>"}${t}</Segment>`).join("\n")}
-  </Segmentation></MiningModel>`);
+  </Segmentation></MiningModel>`,
+  );
 }
 
 const rows = [...xyRows, { x: 0.5, y: -1, z: "a" }, { x: null, y: 0, z: "b" }, { x: 3, y: null, z: "c" }, { x: 2, y: 2, z: "a" }];
@@ -63,7 +66,10 @@ describe("compiled forest of classification trees averaged (§MiningModel averag
     });
     // Segment predicates keep the branches layout (the node table walks every row).
     it(`${method}: segment predicates and returnLastPrediction`, () => {
-      expectSameInEveryLayout(forest(method, [tree(1), tree(2, `noTrueChildStrategy="returnLastPrediction"`), tree(3, `missingValueStrategy="lastPrediction"`)], true), false);
+      expectSameInEveryLayout(
+        forest(method, [tree(1), tree(2, `noTrueChildStrategy="returnLastPrediction"`), tree(3, `missingValueStrategy="lastPrediction"`)], true),
+        false,
+      );
     });
   }
   it("compiles straight-line per-class accumulators (no fallback, no per-row map)", () => {

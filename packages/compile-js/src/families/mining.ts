@@ -1,4 +1,14 @@
-import { formatValue, lowerNodeTable, type MiningField, type MiningModel, type NodeTable, type Pipeline, type TreeModel, type TreeNode, type Value } from "@porta/ir";
+import {
+  formatValue,
+  lowerNodeTable,
+  type MiningField,
+  type MiningModel,
+  type NodeTable,
+  type Pipeline,
+  type TreeModel,
+  type TreeNode,
+  type Value,
+} from "@porta/ir";
 import { _, join, type Code } from "../codegen.ts";
 import { MISSING_CODE } from "../columns.ts";
 import { declareLocals, type FamilyRow, type KernelContext } from "../kernel.ts";
@@ -30,11 +40,18 @@ function nodeTableFor(segments: CompiledSegment[], ctx: KernelContext, layout: T
     segments.map((s) => s.tree),
     // The walker reads the arrays directly: a derived column that can fail must be read through
     // its flagging accessor, so such trees keep the branches layout.
-    (field, text) => (ctx.column(field).kind === "number" && ctx.column(field).errors === undefined && !ctx.ordered(field) ? ctx.numericLiteral(field, text) : undefined),
+    (field, text) =>
+      ctx.column(field).kind === "number" && ctx.column(field).errors === undefined && !ctx.ordered(field) ? ctx.numericLiteral(field, text) : undefined,
   );
   if (!table) return null;
   if (layout === "auto" && table.nodes.length < NODE_TABLE_MIN_NODES) return null;
-  return { table, cols: _`[${join(table.fields.map((f) => ctx.column(f).array), ", ")}]` };
+  return {
+    table,
+    cols: _`[${join(
+      table.fields.map((f) => ctx.column(f).array),
+      ", ",
+    )}]`,
+  };
 }
 
 /** The treatment a MiningField effectively applies (attributes that cannot take effect left out). */
@@ -43,7 +60,7 @@ function effectiveTreatment(f: MiningField): string {
     f.missingValueReplacement ?? null,
     f.missingValueTreatment === "returnInvalid",
     f.invalidValueTreatment,
-    f.invalidValueTreatment === "asValue" ? f.invalidValueReplacement ?? null : null,
+    f.invalidValueTreatment === "asValue" ? (f.invalidValueReplacement ?? null) : null,
     f.outliers,
     f.outliers === "asIs" ? null : [f.lowValue ?? null, f.highValue ?? null],
   ]);
@@ -65,7 +82,12 @@ export function compileMining(model: MiningModel, ctx: KernelContext, target: Ta
   const averaged = model.functionName === "classification" && (model.multipleModelMethod === "average" || model.multipleModelMethod === "weightedAverage");
   // The interpreter orders the combined distribution by first appearance, which decides ties:
   // straight-line accumulators need that order to be the same on every row.
-  const order = averaged ? distributionOrder(model.segments.map((s) => s.model as TreeModel), target) : null;
+  const order = averaged
+    ? distributionOrder(
+        model.segments.map((s) => s.model as TreeModel),
+        target,
+      )
+    : null;
   if (averaged && order === null) return compileSegmentation(model, ctx, target);
   const trees: { tree: TreeModel; weight: number; predicate: Code | null }[] = [];
   for (const segment of model.segments) {
@@ -76,7 +98,13 @@ export function compileMining(model: MiningModel, ctx: KernelContext, target: Ta
     for (const f of m.miningSchema) {
       if (f.usageType === "target" || f.usageType === "predicted") continue;
       const isData = pipeline.dataFields.some((d) => d.name === f.name);
-      if (isData && !sameTreatment(model.miningSchema.find((t) => t.name === f.name), f)) {
+      if (
+        isData &&
+        !sameTreatment(
+          model.miningSchema.find((t) => t.name === f.name),
+          f,
+        )
+      ) {
         throw new NotCompilable("segment MiningField treatments that differ from the MiningModel's");
       }
     }
@@ -101,7 +129,16 @@ function isTreeForest(model: MiningModel, pipeline: Pipeline): boolean {
     const m = s.model;
     if (m.kind !== "tree" || m.functionName !== model.functionName) return false;
     if (m.localTransformations.length > 0 || m.targets.length > 0 || m.output.length > 0) return false;
-    return m.miningSchema.every((f) => f.usageType === "target" || f.usageType === "predicted" || !pipeline.dataFields.some((d) => d.name === f.name) || sameTreatment(model.miningSchema.find((t) => t.name === f.name), f));
+    return m.miningSchema.every(
+      (f) =>
+        f.usageType === "target" ||
+        f.usageType === "predicted" ||
+        !pipeline.dataFields.some((d) => d.name === f.name) ||
+        sameTreatment(
+          model.miningSchema.find((t) => t.name === f.name),
+          f,
+        ),
+    );
   });
 }
 
@@ -156,9 +193,23 @@ function regressionEnsemble(model: MiningModel, segments: CompiledSegment[], ctx
   if (soa) {
     const table = ctx.pool.add(walkable(soa.table), "table");
     const walk = ctx.pool.add(walkTreeBatch, "walkTreeBatch");
-    const scores = ctx.pool.add(fa(forestScores(soa.table, segments.map((s) => s.tree))), "scores");
-    const weights = ctx.pool.add(Float64Array.from(segments, (s) => f(weightedValues ? s.weight : 1)), "weights");
-    const increments = ctx.pool.add(Float64Array.from(segments, (s) => f(method === "weightedAverage" ? s.weight : 1)), "increments");
+    const scores = ctx.pool.add(
+      fa(
+        forestScores(
+          soa.table,
+          segments.map((s) => s.tree),
+        ),
+      ),
+      "scores",
+    );
+    const weights = ctx.pool.add(
+      Float64Array.from(segments, (s) => f(weightedValues ? s.weight : 1)),
+      "weights",
+    );
+    const increments = ctx.pool.add(
+      Float64Array.from(segments, (s) => f(method === "weightedAverage" ? s.weight : 1)),
+      "increments",
+    );
     const nodes = ctx.names.name("nodes");
     const cols = ctx.names.name("tcols");
     const x = _`(k < 0 ? NaN : ${scores}[k])`;
@@ -203,20 +254,25 @@ function voteEnsemble(model: MiningModel, segments: CompiledSegment[], ctx: Kern
   // Build every tree's tables first: they extend the shared category list.
   const soa = nodeTableFor(segments, ctx, layout);
   const soaPredicted = soa ? treeTables(soa.table.nodes, segments[0].tree, target, categories).predicted! : undefined;
-  const compiled = soa ? [] : segments.map((s) => {
-    const { fn, nodes } = compileTreeFunction(s.tree, ctx);
-    const tables = treeTables(nodes, s.tree, target, categories);
-    return { ...s, fn, predicted: tables.predicted! };
-  });
+  const compiled = soa
+    ? []
+    : segments.map((s) => {
+        const { fn, nodes } = compileTreeFunction(s.tree, ctx);
+        const tables = treeTables(nodes, s.tree, target, categories);
+        return { ...s, fn, predicted: tables.predicted! };
+      });
   const K = Math.max(categories.length, 1);
   const votes = ctx.names.name("votes");
   const order = ctx.names.name("order");
   const seq = ctx.names.name("seq");
   const missingVotes = ctx.names.name("missingVotes");
   const ran = ctx.names.name("ran");
-  const pre: Code[] = [_`const ${votes} = new Float64Array(n * ${K}); const ${order} = new Int32Array(n * ${K}); const ${seq} = new Int32Array(n); const ${missingVotes} = new Float64Array(n); const ${ran} = new Uint8Array(n);`];
+  const pre: Code[] = [
+    _`const ${votes} = new Float64Array(n * ${K}); const ${order} = new Int32Array(n * ${K}); const ${seq} = new Int32Array(n); const ${missingVotes} = new Float64Array(n); const ${ran} = new Uint8Array(n);`,
+  ];
   // One vote of weight w for category code c (c < 0: a missing prediction, its own pseudo-category).
-  const vote = (c: Code, w: Code) => _`if (${c} < 0) { ${missingVotes}[i] += ${w}; } else { const j = i * ${K} + ${c}; if (${order}[j] === 0) ${order}[j] = ++${seq}[i]; ${votes}[j] += ${w}; }`;
+  const vote = (c: Code, w: Code) =>
+    _`if (${c} < 0) { ${missingVotes}[i] += ${w}; } else { const j = i * ${K} + ${c}; if (${order}[j] === 0) ${order}[j] = ++${seq}[i]; ${votes}[j] += ${w}; }`;
   if (soa) {
     const table = ctx.pool.add(walkable(soa.table), "table");
     const walk = ctx.pool.add(walkTreeBatch, "walkTreeBatch");
@@ -236,7 +292,9 @@ for (let t = 0; t < ${segments.length}; t++) {
     const node = ctx.names.name("node");
     const c = ctx.names.name("c");
     const guard = s.predicate ? _`if (${s.predicate} !== 1) continue;` : _``;
-    pre.push(_`for (let i = 0; i < n; i++) { ${guard} ${ran}[i] = 1; const ${node} = ${s.fn}(i); const ${c} = ${node} < 0 ? -1 : ${pred}[${node}]; ${vote(c, _`${weightOf(s)}`)} }`);
+    pre.push(
+      _`for (let i = 0; i < n; i++) { ${guard} ${ran}[i] = 1; const ${node} = ${s.fn}(i); const ${c} = ${node} < 0 ? -1 : ${pred}[${node}]; ${vote(c, _`${weightOf(s)}`)} }`,
+    );
   }
   const value = ctx.names.name("value");
   const probabilities = categories.map(() => ctx.names.name("p"));
@@ -249,7 +307,10 @@ if (${ran}[i] === 1 && ${seq}[i] > 0) {
   for (let s = 1; s <= ${seq}[i]; s++) for (let c = 0; c < ${K}; c++) if (${order}[i * ${K} + c] === s) { const v = ${votes}[i * ${K} + c]; ${total} += v; if (${best} < 0 || v > ${votes}[i * ${K} + ${best}]) ${best} = c; }
   if (!(${missingVotes}[i] > ${votes}[i * ${K} + ${best}])) {
     ${value} = ${best};
-    ${join(probabilities.map((p, k) => _`${p} = ${order}[i * ${K} + ${k}] === 0 ? 0 : ${votes}[i * ${K} + ${k}] / ${total};`), "\n    ")}
+    ${join(
+      probabilities.map((p, k) => _`${p} = ${order}[i * ${K} + ${k}] === 0 ? 0 : ${votes}[i * ${K} + ${k}] / ${total};`),
+      "\n    ",
+    )}
   }
 }`;
   return { prepass: join(pre, "\n"), body, value, kind: "category", categories, probabilities };
@@ -284,7 +345,10 @@ function distributionOrder(trees: readonly TreeModel[], target: TargetFacts): Va
       if (node.scoreDistributions.length === 0) return null;
       const values = node.scoreDistributions.map((d) => target.category(d.value));
       const k = JSON.stringify(values.map((v) => formatValue(v)));
-      if (order === null) { order = values; keys = k; } else if (k !== keys) return null;
+      if (order === null) {
+        order = values;
+        keys = k;
+      } else if (k !== keys) return null;
     }
   }
   // A category listed twice in a node collapses in the interpreter's map.
@@ -299,7 +363,14 @@ function distributionOrder(trees: readonly TreeModel[], target: TargetFacts): Va
  * are the interpreter's bit for bit); a tree with no prediction makes the row's prediction
  * missing (missingPredictionTreatment="continue").
  */
-function averageEnsemble(model: MiningModel, segments: CompiledSegment[], order: Value[], ctx: KernelContext, target: TargetFacts, layout: TreeLayout): FamilyRow {
+function averageEnsemble(
+  model: MiningModel,
+  segments: CompiledSegment[],
+  order: Value[],
+  ctx: KernelContext,
+  target: TargetFacts,
+  layout: TreeLayout,
+): FamilyRow {
   const weightedMethod = model.multipleModelMethod === "weightedAverage";
   if (segments.some((s) => s.weight < 0)) throw new NotCompilable("negative Segment weight");
   // A row whose segments weigh 0 in all is an error the interpreter reports.
@@ -307,10 +378,12 @@ function averageEnsemble(model: MiningModel, segments: CompiledSegment[], order:
   const categories: Value[] = [...target.categories];
   const soa = nodeTableFor(segments, ctx, layout);
   const soaProbs = soa ? treeTables(soa.table.nodes, segments[0].tree, target, categories).probabilities! : undefined;
-  const compiled = soa ? [] : segments.map((s) => {
-    const { fn, nodes } = compileTreeFunction(s.tree, ctx);
-    return { ...s, fn, probs: treeTables(nodes, s.tree, target, categories).probabilities! };
-  });
+  const compiled = soa
+    ? []
+    : segments.map((s) => {
+        const { fn, nodes } = compileTreeFunction(s.tree, ctx);
+        return { ...s, fn, probs: treeTables(nodes, s.tree, target, categories).probabilities! };
+      });
   // Column of each ordered category in the node tables (the shared list is complete now).
   const K = categories.length;
   const columns = order.map((v) => categories.findIndex((c) => formatValue(c) === formatValue(v)));
@@ -336,7 +409,10 @@ function averageEnsemble(model: MiningModel, segments: CompiledSegment[], order:
     const table = ctx.pool.add(walkable(soa.table), "table");
     const walk = ctx.pool.add(walkTreeBatch, "walkTreeBatch");
     const probs = ctx.pool.add(soaProbs!, "probs");
-    const weights = ctx.pool.add(Float64Array.from(segments, (s) => (weightedMethod ? s.weight : 1)), "weights");
+    const weights = ctx.pool.add(
+      Float64Array.from(segments, (s) => (weightedMethod ? s.weight : 1)),
+      "weights",
+    );
     const nodes = ctx.names.name("nodes");
     const cols = ctx.names.name("tcols");
     pre.push(_`const ${nodes} = new Int32Array(n); const ${cols} = ${soa.cols};
@@ -362,9 +438,15 @@ for (let t = 0; t < ${segments.length}; t++) {
   // first category, in the distributions' order, with a strictly greater probability.
   const body = _`let ${value} = ${MISSING_CODE}; ${declareLocals(probabilities)}
 if (${bad}[i] === 0 && ${count}[i] > 0) {
-  ${join(probabilities.map((p, j) => _`${p} = ${acc}[i * ${L} + ${j}] / ${count}[i];`), "\n  ")}
+  ${join(
+    probabilities.map((p, j) => _`${p} = ${acc}[i * ${L} + ${j}] / ${count}[i];`),
+    "\n  ",
+  )}
   let ${best} = -Infinity;
-  ${join(probabilities.map((p, j) => _`if (${p} > ${best}) { ${best} = ${p}; ${value} = ${j}; }`), "\n  ")}
+  ${join(
+    probabilities.map((p, j) => _`if (${p} > ${best}) { ${best} = ${p}; ${value} = ${j}; }`),
+    "\n  ",
+  )}
 }`;
   return { prepass: join(pre, "\n"), body, value, kind: "category", categories: order, probabilities, staticProbabilities: true };
 }

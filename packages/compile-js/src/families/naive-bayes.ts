@@ -34,7 +34,9 @@ export function compileNaiveBayes(model: NaiveBayesModel, ctx: KernelContext, ta
     if (input.kind === "continuous") {
       if (col.kind === "category") {
         // numeric(v): a text value is an evaluation error of the row.
-        statements.push(_`if (${col.at} !== ${MISSING_CODE}) { ${ctx.fail({ code: "PMML_NOT_A_NUMBER", message: `BayesInput "${input.field}" has TargetValueStats but the value is not a number`, path: input.path })} }`);
+        statements.push(
+          _`if (${col.at} !== ${MISSING_CODE}) { ${ctx.fail({ code: "PMML_NOT_A_NUMBER", message: `BayesInput "${input.field}" has TargetValueStats but the value is not a number`, path: input.path })} }`,
+        );
         continue;
       }
       const x = ctx.names.name("nbx");
@@ -46,7 +48,12 @@ export function compileNaiveBayes(model: NaiveBayesModel, ctx: KernelContext, ta
       continue;
     }
     if (input.derived) throw new NotCompilable("BayesInput with a DerivedField");
-    const runs = input.pairs.map((pair) => join(pair.terms.map((t) => _`${logs}[${t.category}] += ${t.log};`), " "));
+    const runs = input.pairs.map((pair) =>
+      join(
+        pair.terms.map((t) => _`${logs}[${t.category}] += ${t.log};`),
+        " ",
+      ),
+    );
     if (col.kind === "category") {
       // First PairCounts of each dictionary code (formatValue(v) === text is the dictionary's own test).
       const firstByCode = new Map<number, number>();
@@ -55,7 +62,12 @@ export function compileNaiveBayes(model: NaiveBayesModel, ctx: KernelContext, ta
         if (!firstByCode.has(code)) firstByCode.set(code, j);
       });
       const v = ctx.names.name("nbv");
-      statements.push(_`{ const ${v} = ${col.at}; switch (${v}) { ${join([...firstByCode].map(([code, j]) => _`case ${code}: ${runs[j]} break;`), "\n")} } }`);
+      statements.push(
+        _`{ const ${v} = ${col.at}; switch (${v}) { ${join(
+          [...firstByCode].map(([code, j]) => _`case ${code}: ${runs[j]} break;`),
+          "\n",
+        )} } }`,
+      );
     } else {
       const boolean = fieldDataType(ctx, input.field) === "boolean";
       const x = ctx.names.name("nbx");
@@ -83,7 +95,10 @@ for (let k = 0; k < ${K}; k++) { ${logs}[k] = ${exp}(${logs}[k] - ${max}); ${sum
 if (${sum} !== 1) for (let k = 0; k < ${K}; k++) ${logs}[k] = ${logs}[k] / ${sum};
 let ${value} = 0, ${best} = ${logs}[0];
 for (let k = 1; k < ${K}; k++) if (${logs}[k] > ${best}) { ${value} = k; ${best} = ${logs}[k]; }
-${join(probabilities.map((p, k) => _`const ${p} = ${logs}[${k}];`), "\n")}`;
+${join(
+  probabilities.map((p, k) => _`const ${p} = ${logs}[${k}];`),
+  "\n",
+)}`;
   return { body, value, kind: "category", categories, probabilities, staticProbabilities: true };
 }
 
@@ -124,7 +139,9 @@ function densityFunctions(ctx: KernelContext): { gaussian: Name; poisson: Name }
 
 /** The declared dataType of a field visible to the model (local, global derived, or data field). */
 function fieldDataType(ctx: KernelContext, field: string): string | undefined {
-  return ctx.model.localTransformations.find((f) => f.name === field)?.dataType
-    ?? ctx.pipeline.transformations.find((f) => f.name === field)?.dataType
-    ?? ctx.pipeline.dataFields.find((f) => f.name === field)?.dataType;
+  return (
+    ctx.model.localTransformations.find((f) => f.name === field)?.dataType ??
+    ctx.pipeline.transformations.find((f) => f.name === field)?.dataType ??
+    ctx.pipeline.dataFields.find((f) => f.name === field)?.dataType
+  );
 }

@@ -9,7 +9,7 @@ import { planOrRefuse } from "./plan.ts";
 
 let rankDistances: Float64Array = new Float64Array(0);
 const rankScratch: number[] = [];
-const ascending = (a: number, b: number): number => (rankDistances[a] - rankDistances[b]) || a - b;
+const ascending = (a: number, b: number): number => rankDistances[a] - rankDistances[b] || a - b;
 
 /**
  * The interpreter's ranking of training instances: `scored.slice().sort(...)` by affinity, then
@@ -73,7 +73,8 @@ export function compileNearestNeighbor(model: NearestNeighborModel, ctx: KernelC
   for (const o of model.output) {
     if (o.segmentId !== undefined) throw new NotCompilable("OutputField segmentId on NearestNeighborModel");
     if ((o.feature === "entityId" || o.feature === "clusterId") && o.rank !== 1) throw new NotCompilable(`${o.feature} rank=${o.rank} of NearestNeighborModel`);
-    if (o.feature === "affinity" || o.feature === "entityAffinity" || o.feature === "clusterAffinity") throw new NotCompilable(`${o.feature} of NearestNeighborModel`);
+    if (o.feature === "affinity" || o.feature === "entityAffinity" || o.feature === "clusterAffinity")
+      throw new NotCompilable(`${o.feature} of NearestNeighborModel`);
   }
 
   const clustering = model.functionName === "clustering" || target.name === null;
@@ -96,8 +97,18 @@ export function compileNearestNeighbor(model: NearestNeighborModel, ctx: KernelC
   const j = ctx.names.name("j");
   const d = ctx.names.name("d");
   const xv = xs.map(() => ctx.names.name("x"));
-  const statements: Code[] = compileAdjustment(cmp, xs.map((x) => x.at), adjustment, ctx);
-  statements.push(_`${join(xs.map((x, q) => _`const ${xv[q]} = ${x.at};`), "\n")}`);
+  const statements: Code[] = compileAdjustment(
+    cmp,
+    xs.map((x) => x.at),
+    adjustment,
+    ctx,
+  );
+  statements.push(
+    _`${join(
+      xs.map((x, q) => _`const ${xv[q]} = ${x.at};`),
+      "\n",
+    )}`,
+  );
   const perInstance = _`${compileDistance(cmp, xv, (q) => _`${T}[${j} * ${F} + ${q}]`, adjustment, d, ctx)} ${D}[${j}] = ${d};`;
   statements.push(_`for (let ${j} = 0; ${j} < ${N}; ${j}++) { ${perInstance} }`);
   statements.push(_`${rank}(${D}, ${N}, ${R});`);
@@ -110,7 +121,8 @@ export function compileNearestNeighbor(model: NearestNeighborModel, ctx: KernelC
   if (clustering) {
     // No prediction: compiled only with outputs that read the entity (see the check above).
     for (const o of model.output) {
-      if (o.feature !== "entityId" && o.feature !== "clusterId") throw new NotCompilable(`OutputField feature=${o.feature} of a clustering NearestNeighborModel`);
+      if (o.feature !== "entityId" && o.feature !== "clusterId")
+        throw new NotCompilable(`OutputField feature=${o.feature} of a clustering NearestNeighborModel`);
     }
     const body = _`let ${value} = ${MISSING_CODE};\n${join(statements, "\n")}\n${value} = ${entity};`;
     return { body, value, kind: "category", categories: ids, entity: { index: value, ids } };
@@ -158,15 +170,21 @@ export function compileNearestNeighbor(model: NearestNeighborModel, ctx: KernelC
     if (y === undefined) throw new NotCompilable("training instance without a target value");
     if (df.validValues.length > 0 && !df.validValues.includes(y)) throw new NotCompilable("training target outside the declared values");
     let k = categories.indexOf(y);
-    if (k < 0) { k = categories.length; categories.push(y); counts.push(0); }
+    if (k < 0) {
+      k = categories.length;
+      categories.push(y);
+      counts.push(0);
+    }
     counts[k]++;
     codes[r] = k;
   });
   const C = categories.length;
   // Tie priority: most training cases, then the smallest value (compareValues).
-  const order = categories.map((_c, k) => k).sort((a, b) => (counts[b] - counts[a]) || compareValues(categories[a], categories[b]));
+  const order = categories.map((_c, k) => k).sort((a, b) => counts[b] - counts[a] || compareValues(categories[a], categories[b]));
   const priority = new Int32Array(C);
-  order.forEach((k, p) => { priority[k] = p; });
+  order.forEach((k, p) => {
+    priority[k] = p;
+  });
   const Yc = pool.add(codes, "knnClass");
   const P = pool.add(priority, "knnPriority");
   const V = pool.add(new Float64Array(C), "knnVotes");

@@ -14,9 +14,13 @@ import { planOrRefuse } from "./plan.ts";
  * layer's normalisation in place. exp is the interpreter's correctly rounded one.
  */
 export function compileNeuralNetwork(model: NeuralNetwork, ctx: KernelContext, target: TargetFacts): FamilyRow {
-  const plan = planOrRefuse("NeuralNetwork", () => lowerNeuralNetwork(model, {
-    name: target.name, category: (text) => target.category(text), derived: (name) => ctx.pipeline.transformations.find((f) => f.name === name)?.expr,
-  }));
+  const plan = planOrRefuse("NeuralNetwork", () =>
+    lowerNeuralNetwork(model, {
+      name: target.name,
+      category: (text) => target.category(text),
+      derived: (name) => ctx.pipeline.transformations.find((f) => f.name === name)?.expr,
+    }),
+  );
   const network = plan.network;
   for (const input of network.inputs) {
     if (input.dataType !== "double" && input.dataType !== "float") throw new NotCompilable(`NeuralInput of dataType ${input.dataType}`);
@@ -48,8 +52,14 @@ export function compileNeuralNetwork(model: NeuralNetwork, ctx: KernelContext, t
     const fr = ctx.pool.add(Int32Array.from(from), "from");
     const w = ctx.pool.add(Float64Array.from(weights), "w");
     if (layer.activation === "radialBasis") {
-      const wd = ctx.pool.add(Float64Array.from(layer.neurons, (n) => n.width), "width");
-      const al = ctx.pool.add(Float64Array.from(layer.neurons, (n) => n.altitude), "altitude");
+      const wd = ctx.pool.add(
+        Float64Array.from(layer.neurons, (n) => n.width),
+        "width",
+      );
+      const al = ctx.pool.add(
+        Float64Array.from(layer.neurons, (n) => n.altitude),
+        "altitude",
+      );
       statements.push(_`for (let u = 0; u < ${U}; u++) {
   let z = 0; const e = ${cs}[u + 1];
   for (let c = ${cs}[u]; c < e; c++) { const d = ${vals}[${fr}[c]] - ${w}[c]; z += d * d; }
@@ -58,7 +68,10 @@ export function compileNeuralNetwork(model: NeuralNetwork, ctx: KernelContext, t
   ${vals}[${base} + u] = ${exp}(z);
 }`);
     } else {
-      const bias = ctx.pool.add(Float64Array.from(layer.neurons, (n) => n.bias ?? NaN), "bias");
+      const bias = ctx.pool.add(
+        Float64Array.from(layer.neurons, (n) => n.bias ?? NaN),
+        "bias",
+      );
       const act = activate(layer.activation, _`z`, layer.threshold, layer.leakage, exp);
       statements.push(_`for (let u = 0; u < ${U}; u++) {
   let z = 0; const e = ${cs}[u + 1];
@@ -71,7 +84,12 @@ export function compileNeuralNetwork(model: NeuralNetwork, ctx: KernelContext, t
   }
   ctx.declare(_`const ${vals} = new Float64Array(${Math.max(network.ids.length, 1)});`);
   const missing = ctx.names.name("miss");
-  const present = network.inputs.length ? join(network.inputs.map((_i, k) => _`${vals}[${k}] === ${vals}[${k}]`), " && ") : _`true`;
+  const present = network.inputs.length
+    ? join(
+        network.inputs.map((_i, k) => _`${vals}[${k}] === ${vals}[${k}]`),
+        " && ",
+      )
+    : _`true`;
   const head = _`${join(inputCode, "\n")}
 const ${missing} = !(${present});`;
   const value = ctx.names.name("value");
@@ -90,10 +108,23 @@ let ${value} = ${MISSING_CODE}; ${declareLocals(probabilities)}
 if (!${missing}) {
 ${join(statements, "\n")}
 let ${best} = -Infinity;
-${join(output.outputs.map((o, k) => _`${probabilities[k]} = ${vals}[${o.slot}]; if (${probabilities[k]} > ${best}) { ${best} = ${probabilities[k]}; ${value} = ${k}; }`), "\n")}
+${join(
+  output.outputs.map(
+    (o, k) => _`${probabilities[k]} = ${vals}[${o.slot}]; if (${probabilities[k]} > ${best}) { ${best} = ${probabilities[k]}; ${value} = ${k}; }`,
+  ),
+  "\n",
+)}
 }`;
     // entityId: the winning output neuron, by category position.
-    return { body, value, kind: "category", categories, probabilities, staticProbabilities: true, entity: { index: value, ids: output.outputs.map((o) => o.neuron) } };
+    return {
+      body,
+      value,
+      kind: "category",
+      categories,
+      probabilities,
+      staticProbabilities: true,
+      entity: { index: value, ids: output.outputs.map((o) => o.neuron) },
+    };
   }
   const y = _`${vals}[${output.slot}]`;
   const result = output.denormalize === undefined ? y : _`${denormalizeHelper(output.denormalize, ctx)}(${y})`;
@@ -108,19 +139,32 @@ ${value} = ${result};
 
 function activate(fn: Exclude<ActivationFunction, "radialBasis">, z: Code, threshold: number, leakage: number | undefined, exp: Name): Code {
   switch (fn) {
-    case "threshold": return _`(${z} > ${threshold} ? 1 : 0)`;
-    case "logistic": return _`1 / (1 + ${exp}(-${z}))`;
-    case "tanh": return _`Math.tanh(${z})`;
-    case "identity": return z;
-    case "exponential": return _`${exp}(${z})`;
-    case "reciprocal": return _`1 / ${z}`;
-    case "square": return _`${z} * ${z}`;
-    case "Gauss": return _`${exp}(-(${z} * ${z}))`;
-    case "sine": return _`Math.sin(${z})`;
-    case "cosine": return _`Math.cos(${z})`;
-    case "Elliott": return _`${z} / (1 + Math.abs(${z}))`;
-    case "arctan": return _`(2 * Math.atan(${z})) / Math.PI`;
-    case "rectifier": return leakage === undefined ? _`Math.max(${z}, 0)` : _`(${z} > 0 ? ${z} : ${z} * ${leakage})`;
+    case "threshold":
+      return _`(${z} > ${threshold} ? 1 : 0)`;
+    case "logistic":
+      return _`1 / (1 + ${exp}(-${z}))`;
+    case "tanh":
+      return _`Math.tanh(${z})`;
+    case "identity":
+      return z;
+    case "exponential":
+      return _`${exp}(${z})`;
+    case "reciprocal":
+      return _`1 / ${z}`;
+    case "square":
+      return _`${z} * ${z}`;
+    case "Gauss":
+      return _`${exp}(-(${z} * ${z}))`;
+    case "sine":
+      return _`Math.sin(${z})`;
+    case "cosine":
+      return _`Math.cos(${z})`;
+    case "Elliott":
+      return _`${z} / (1 + Math.abs(${z}))`;
+    case "arctan":
+      return _`(2 * Math.atan(${z})) / Math.PI`;
+    case "rectifier":
+      return leakage === undefined ? _`Math.max(${z}, 0)` : _`(${z} > 0 ? ${z} : ${z} * ${leakage})`;
   }
 }
 
@@ -128,9 +172,10 @@ function activate(fn: Exclude<ActivationFunction, "radialBasis">, z: Code, thres
 function normalize(method: NeuralNormalization, vals: Name, base: number, U: number, exp: Name): Code {
   if (method === "none" || U === 0) return _``;
   const end = base + U;
-  const softmax = method === "softmax"
-    ? _`{ let mx = ${vals}[${base}]; for (let u = ${base}; u < ${end}; u++) if (${vals}[u] > mx) mx = ${vals}[u]; for (let u = ${base}; u < ${end}; u++) ${vals}[u] = ${exp}(${vals}[u] - mx); }`
-    : _``;
+  const softmax =
+    method === "softmax"
+      ? _`{ let mx = ${vals}[${base}]; for (let u = ${base}; u < ${end}; u++) if (${vals}[u] > mx) mx = ${vals}[u]; for (let u = ${base}; u < ${end}; u++) ${vals}[u] = ${exp}(${vals}[u] - mx); }`
+      : _``;
   return _`${softmax}
 { let sum = ${vals}[${base}]; for (let u = ${base + 1}; u < ${end}; u++) sum += ${vals}[u]; if (sum !== 1) for (let u = ${base}; u < ${end}; u++) ${vals}[u] /= sum; }`;
 }
@@ -150,5 +195,3 @@ function denormalizeHelper(points: readonly LinearNorm[], ctx: KernelContext): N
 }`);
   return fn;
 }
-
-

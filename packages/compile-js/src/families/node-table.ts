@@ -18,23 +18,47 @@ export function walkTreeBatch(table: Omit<NodeTable, "nodes" | "fields">, t: num
       if (l < 0) break;
       const x = cols[feature[k]][i];
       if (x !== x) {
-        if (missingLeft[k] === 1) { k = l; continue; }
-        if (mode === 3) { k = defaultChild[k]; continue; }
+        if (missingLeft[k] === 1) {
+          k = l;
+          continue;
+        }
+        if (mode === 3) {
+          k = defaultChild[k];
+          continue;
+        }
         if (mode === 1) break;
-        if (mode === 2) { k = -1; break; }
+        if (mode === 2) {
+          k = -1;
+          break;
+        }
         // none: UNKNOWN counts as FALSE for both children unless the second is TRUE.
-        if (rightAlways[k] === 1) { k = right[k]; continue; }
+        if (rightAlways[k] === 1) {
+          k = right[k];
+          continue;
+        }
         if (nullIfNoChild) k = -1;
         break;
       }
       let goLeft: boolean;
       switch (op[k]) {
-        case 0: goLeft = x <= threshold[k]; break;
-        case 1: goLeft = x < threshold[k]; break;
-        case 2: goLeft = x >= threshold[k]; break;
-        case 3: goLeft = x > threshold[k]; break;
-        case 4: goLeft = x === threshold[k]; break;
-        default: goLeft = x !== threshold[k]; break;
+        case 0:
+          goLeft = x <= threshold[k];
+          break;
+        case 1:
+          goLeft = x < threshold[k];
+          break;
+        case 2:
+          goLeft = x >= threshold[k];
+          break;
+        case 3:
+          goLeft = x > threshold[k];
+          break;
+        case 4:
+          goLeft = x === threshold[k];
+          break;
+        default:
+          goLeft = x !== threshold[k];
+          break;
       }
       k = goLeft ? l : right[k];
     }

@@ -100,11 +100,15 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
 
 function regressionLink(method: RegressionNormalization, y: Name, ctx: KernelContext): Code {
   switch (method) {
-    case "none": return y;
+    case "none":
+      return y;
     case "softmax":
-    case "logit": return _`1 / (1 + ${ctx.helper("exp")}(-${y}))`;
-    case "exp": return _`${ctx.helper("exp")}(${y})`;
-    default: return inverseLink(method, y, ctx);
+    case "logit":
+      return _`1 / (1 + ${ctx.helper("exp")}(-${y}))`;
+    case "exp":
+      return _`${ctx.helper("exp")}(${y})`;
+    default:
+      return inverseLink(method, y, ctx);
   }
 }
 
@@ -113,14 +117,21 @@ function inverseLink(method: RegressionNormalization, y: Code, ctx: KernelContex
   const exp = (): Name => ctx.helper("exp"); // pooled only where used
   switch (method) {
     case "none":
-    case "simplemax": return y;
+    case "simplemax":
+      return y;
     case "logit":
-    case "softmax": return _`1 / (1 + ${exp()}(-${y}))`;
-    case "probit": return _`${ctx.helper("normalCdf")}(${y})`;
-    case "cloglog": return _`1 - ${exp()}(-${exp()}(${y}))`;
-    case "loglog": return _`${exp()}(-${exp()}(-${y}))`;
-    case "cauchit": return _`0.5 + (1 / Math.PI) * Math.atan(${y})`;
-    case "exp": return _`${exp()}(${y})`;
+    case "softmax":
+      return _`1 / (1 + ${exp()}(-${y}))`;
+    case "probit":
+      return _`${ctx.helper("normalCdf")}(${y})`;
+    case "cloglog":
+      return _`1 - ${exp()}(-${exp()}(${y}))`;
+    case "loglog":
+      return _`${exp()}(-${exp()}(-${y}))`;
+    case "cauchit":
+      return _`0.5 + (1 / Math.PI) * Math.atan(${y})`;
+    case "exp":
+      return _`${exp()}(${y})`;
   }
 }
 
@@ -188,14 +199,21 @@ function inverseLinkFloat(method: RegressionNormalization, y: Code, ctx: KernelC
   const exp = (): Name => ctx.helper("exp");
   switch (method) {
     case "none":
-    case "simplemax": return y;
+    case "simplemax":
+      return y;
     case "logit":
-    case "softmax": return _`Math.fround(1 / Math.fround(1 + Math.fround(${exp()}(-${y}))))`;
-    case "exp": return _`Math.fround(${exp()}(${y}))`;
-    case "probit": return _`Math.fround(${ctx.helper("normalCdf")}(${y}))`;
-    case "cloglog": return _`Math.fround(1 - Math.fround(${exp()}(-Math.fround(${exp()}(${y})))))`;
-    case "loglog": return _`Math.fround(${exp()}(-Math.fround(${exp()}(-${y}))))`;
-    case "cauchit": return _`Math.fround(0.5 + Math.fround(${Math.fround(1 / Math.fround(Math.PI))} * Math.fround(Math.atan(${y}))))`;
+    case "softmax":
+      return _`Math.fround(1 / Math.fround(1 + Math.fround(${exp()}(-${y}))))`;
+    case "exp":
+      return _`Math.fround(${exp()}(${y}))`;
+    case "probit":
+      return _`Math.fround(${ctx.helper("normalCdf")}(${y}))`;
+    case "cloglog":
+      return _`Math.fround(1 - Math.fround(${exp()}(-Math.fround(${exp()}(${y})))))`;
+    case "loglog":
+      return _`Math.fround(${exp()}(-Math.fround(${exp()}(-${y}))))`;
+    case "cauchit":
+      return _`Math.fround(0.5 + Math.fround(${Math.fround(1 / Math.fround(Math.PI))} * Math.fround(Math.atan(${y}))))`;
   }
 }
 
@@ -229,7 +247,12 @@ function normalizeFloat(scheme: Exclude<ClassificationScheme, { kind: "refused" 
         const e = scheme.method === "softmax" ? _`Math.fround(${ctx.helper("exp")}(${y}))` : scheme.method === "logit" ? inverseLinkFloat("logit", y, ctx) : y;
         out.push(_`${ps[k]} = ${e};`);
       });
-      out.push(_`let ${sum} = 0; ${join(ps.map((p) => _`${sum} = Math.fround(${sum} + ${p});`), " ")}`);
+      out.push(
+        _`let ${sum} = 0; ${join(
+          ps.map((p) => _`${sum} = Math.fround(${sum} + ${p});`),
+          " ",
+        )}`,
+      );
       ps.forEach((p) => out.push(_`${p} = Math.fround(${p} / ${sum});`));
       break;
     }
@@ -238,7 +261,12 @@ function normalizeFloat(scheme: Exclude<ClassificationScheme, { kind: "refused" 
       break;
     case "none": {
       ys.forEach((y, k) => out.push(_`${ps[k]} = ${y};`));
-      out.push(_`let ${sum} = 0; ${join(ps.slice(0, -1).map((p) => _`${sum} = Math.fround(${sum} + ${p});`), " ")}`);
+      out.push(
+        _`let ${sum} = 0; ${join(
+          ps.slice(0, -1).map((p) => _`${sum} = Math.fround(${sum} + ${p});`),
+          " ",
+        )}`,
+      );
       out.push(_`${ps[ps.length - 1]} = Math.fround(1 - ${sum});`);
       break;
     }

@@ -20,9 +20,16 @@ export function expectSameAnswers(text: string, rows: Record<string, unknown>[])
 
 /** Rows over x, y (and z) with every missing pattern and exact ties. */
 export const xyRows: Record<string, unknown>[] = [
-  { x: 0, y: 0, z: "a" }, { x: 1, y: 2, z: "b" }, { x: -3.5, y: 7.25, z: "c" }, { x: 5, y: 5, z: "a" },
-  { x: null, y: 1, z: "b" }, { x: 2, y: null, z: null }, { x: null, y: null, z: "a" }, { x: 10, y: 10, z: "zz" },
-  { x: 1e-300, y: -1e300, z: "c" }, { x: 0.1, y: 0.2, z: "b" },
+  { x: 0, y: 0, z: "a" },
+  { x: 1, y: 2, z: "b" },
+  { x: -3.5, y: 7.25, z: "c" },
+  { x: 5, y: 5, z: "a" },
+  { x: null, y: 1, z: "b" },
+  { x: 2, y: null, z: null },
+  { x: null, y: null, z: "a" },
+  { x: 10, y: 10, z: "zz" },
+  { x: 1e-300, y: -1e300, z: "c" },
+  { x: 0.1, y: 0.2, z: "b" },
 ];
 
 export function pmml(dataFields: string, model: string): string {

@@ -66,11 +66,13 @@ return ${score};
   const value = ctx.names.name("value");
   const n = ctx.names.name("ranks");
   // Stable insertion of non-negative codes in appearance order, by points descending.
-  const rank = plan.useReasonCodes ? _`${n} = 0;
+  const rank = plan.useReasonCodes
+    ? _`${n} = 0;
 if (${value} === ${value}) for (let j = 0; j < ${count}; j++) {
   const c = ${order}[j]; const p = ${points}[c]; if (!(p >= 0)) continue;
   let k = ${n}++; while (k > 0 && ${points}[${ranked}[k - 1]] < p) { ${ranked}[k] = ${ranked}[k - 1]; k--; } ${ranked}[k] = c;
-}` : _``;
+}`
+    : _``;
   const body = _`const ${value} = ${fn}(i); let ${n} = 0; ${rank}`;
   return { body, value, kind: "number", reasonCodes: { ranked, count: n, codes: codes.slice() } };
 }

@@ -35,12 +35,20 @@ interface MissingTracking {
 function missingTracking(model: MiningModel, ctx: KernelContext, specs: [string, Code][]): { tracking: MissingTracking; names: Name[]; alloc: Code } {
   const tracked = model.missingThreshold < 1;
   const { names, alloc } = batchArrays(ctx, [
-    ...specs, ["stop", _`new Uint8Array(n)`],
-    ["total", tracked ? _`new Float64Array(n)` : _`null`], ["missw", tracked ? _`new Float64Array(n)` : _`null`],
+    ...specs,
+    ["stop", _`new Uint8Array(n)`],
+    ["total", tracked ? _`new Float64Array(n)` : _`null`],
+    ["missw", tracked ? _`new Float64Array(n)` : _`null`],
   ]);
   const [stop, total, missing] = names.slice(specs.length);
   return {
-    tracking: { treatment: model.missingPredictionTreatment, stop, total: tracked ? total : null, missing: tracked ? missing : null, threshold: model.missingThreshold },
+    tracking: {
+      treatment: model.missingPredictionTreatment,
+      stop,
+      total: tracked ? total : null,
+      missing: tracked ? missing : null,
+      threshold: model.missingThreshold,
+    },
     names: names.slice(0, specs.length),
     alloc,
   };
@@ -93,7 +101,8 @@ export function compileSegmentation(model: MiningModel, ctx: KernelContext, targ
       return combineValues(model, segments, ctx);
     case "classification":
       if (method === "majorityVote" || method === "weightedMajorityVote") return combineVotes(model, segments, ctx, target, true);
-      if (method === "average" || method === "weightedAverage" || method === "median" || method === "max") return combineProbabilities(model, segments, ctx, target);
+      if (method === "average" || method === "weightedAverage" || method === "median" || method === "max")
+        return combineProbabilities(model, segments, ctx, target);
       throw new NotCompilable(`classification multipleModelMethod=${method}`);
     case "clustering":
       if (method === "majorityVote" || method === "weightedMajorityVote") return combineVotes(model, segments, ctx, target, false);
@@ -123,7 +132,13 @@ export function missingPrediction(row: FamilyRow): Code {
 function batchArrays(ctx: KernelContext, specs: [string, Code][]): { names: Name[]; alloc: Code } {
   const names = specs.map(([prefix]) => ctx.names.name(prefix));
   ctx.declare(_`let ${join(names, ", ")};`);
-  return { names, alloc: join(specs.map(([, init], k) => _`${names[k]} = ${init};`), " ") };
+  return {
+    names,
+    alloc: join(
+      specs.map(([, init], k) => _`${names[k]} = ${init};`),
+      " ",
+    ),
+  };
 }
 
 /** Emits one function per segment and the step that allocates the arrays and runs them in order. */
@@ -151,48 +166,64 @@ ${join(calls, "\n")}`);
 /** Regression: sum, weightedSum, average, weightedAverage, median, weightedMedian (aggregateValues). */
 function combineValues(model: MiningModel, segments: SegmentRow[], ctx: KernelContext): FamilyRow {
   const method = model.multipleModelMethod;
-  if (!["sum", "weightedSum", "average", "weightedAverage", "median", "weightedMedian"].includes(method)) throw new NotCompilable(`regression multipleModelMethod=${method}`);
+  if (!["sum", "weightedSum", "average", "weightedAverage", "median", "weightedMedian"].includes(method))
+    throw new NotCompilable(`regression multipleModelMethod=${method}`);
   if (method === "weightedAverage" && segments.some((s) => s.segment.weight === 0)) throw new NotCompilable("weightedAverage with a zero Segment weight");
   for (const s of segments) if (s.row.kind !== "number") throw new NotCompilable("regression MiningModel of a categorical segment");
   const S = segments.length;
   const listed = method === "median" || method === "weightedMedian";
-  const { tracking, names: [ran, acc, count, kept, values, weights], alloc } = missingTracking(model, ctx, [
-    ["ran", _`new Uint8Array(n)`], ["acc", _`new Float64Array(n)`], ["count", _`new Float64Array(n)`], ["kept", _`new Int32Array(n)`],
+  const {
+    tracking,
+    names: [ran, acc, count, kept, values, weights],
+    alloc,
+  } = missingTracking(model, ctx, [
+    ["ran", _`new Uint8Array(n)`],
+    ["acc", _`new Float64Array(n)`],
+    ["count", _`new Float64Array(n)`],
+    ["kept", _`new Int32Array(n)`],
     ["values", listed ? _`new Float64Array(n * ${S})` : _`null`],
     ["weights", method === "weightedMedian" ? _`new Float64Array(n * ${S})` : _`null`],
   ]);
   // mathContext="float" (the interpreter's aggregateFloat): every value and weight a float, each
   // sum, product and quotient rounded to float; medians of the fround values, rounded.
   const float = model.mathContext === "float";
-  runSegments(segments, ctx, alloc, ran, (s) => {
-    const v = float ? _`Math.fround(${s.row.value})` : s.row.value;
-    const w = s.segment.weight;
-    let add: Code;
-    if (float && method !== "median" && method !== "weightedMedian") {
-      const fw = Math.fround(w);
-      const term = method === "weightedSum" || method === "weightedAverage" ? _`Math.fround(${fw} * ${v})` : v;
-      const inc = method === "weightedAverage" ? fw : 1;
-      add = _`${acc}[i] = Math.fround(${acc}[i] + ${term}); ${count}[i] = Math.fround(${count}[i] + ${inc});`;
-    } else switch (method) {
-      case "sum":
-      case "average":
-        add = _`${acc}[i] += ${v}; ${count}[i] += 1;`;
-        break;
-      case "weightedSum":
-        add = w === 1 ? _`${acc}[i] += ${v}; ${count}[i] += 1;` : _`${acc}[i] += ${w} * ${v}; ${count}[i] += 1;`;
-        break;
-      case "weightedAverage":
-        add = w === 1 ? _`${acc}[i] += ${v}; ${count}[i] += ${w};` : _`${acc}[i] += ${w} * ${v}; ${count}[i] += ${w};`;
-        break;
-      case "weightedMedian":
-        add = _`${acc}[i] += ${v}; ${values}[i * ${S} + ${kept}[i]] = ${v}; ${weights}[i * ${S} + ${kept}[i]] = ${w};`;
-        break;
-      default:
-        add = _`${acc}[i] += ${v}; ${values}[i * ${S} + ${kept}[i]] = ${v};`;
-    }
-    // "continue": a missing prediction (NaN) makes the combined value missing.
-    return treated(tracking, s, _`${add} ${kept}[i] += 1;`, _`${acc}[i] = NaN; ${kept}[i] += 1;`);
-  }, tracking.stop);
+  runSegments(
+    segments,
+    ctx,
+    alloc,
+    ran,
+    (s) => {
+      const v = float ? _`Math.fround(${s.row.value})` : s.row.value;
+      const w = s.segment.weight;
+      let add: Code;
+      if (float && method !== "median" && method !== "weightedMedian") {
+        const fw = Math.fround(w);
+        const term = method === "weightedSum" || method === "weightedAverage" ? _`Math.fround(${fw} * ${v})` : v;
+        const inc = method === "weightedAverage" ? fw : 1;
+        add = _`${acc}[i] = Math.fround(${acc}[i] + ${term}); ${count}[i] = Math.fround(${count}[i] + ${inc});`;
+      } else
+        switch (method) {
+          case "sum":
+          case "average":
+            add = _`${acc}[i] += ${v}; ${count}[i] += 1;`;
+            break;
+          case "weightedSum":
+            add = w === 1 ? _`${acc}[i] += ${v}; ${count}[i] += 1;` : _`${acc}[i] += ${w} * ${v}; ${count}[i] += 1;`;
+            break;
+          case "weightedAverage":
+            add = w === 1 ? _`${acc}[i] += ${v}; ${count}[i] += ${w};` : _`${acc}[i] += ${w} * ${v}; ${count}[i] += ${w};`;
+            break;
+          case "weightedMedian":
+            add = _`${acc}[i] += ${v}; ${values}[i * ${S} + ${kept}[i]] = ${v}; ${weights}[i * ${S} + ${kept}[i]] = ${w};`;
+            break;
+          default:
+            add = _`${acc}[i] += ${v}; ${values}[i * ${S} + ${kept}[i]] = ${v};`;
+        }
+      // "continue": a missing prediction (NaN) makes the combined value missing.
+      return treated(tracking, s, _`${add} ${kept}[i] += 1;`, _`${acc}[i] = NaN; ${kept}[i] += 1;`);
+    },
+    tracking.stop,
+  );
   const value = ctx.names.name("value");
   let combined: Code;
   switch (method) {
@@ -271,7 +302,11 @@ function categoryMaps(segments: SegmentRow[], target: TargetFacts, ctx: KernelCo
       const typed = typeof c === "string" && target.dataType !== "string" ? target.category(c) : c;
       const key = formatValue(typed);
       let k = keys.indexOf(key);
-      if (k < 0) { keys.push(key); categories.push(typed); k = keys.length - 1; }
+      if (k < 0) {
+        keys.push(key);
+        categories.push(typed);
+        k = keys.length - 1;
+      }
       return k;
     });
     return table;
@@ -284,17 +319,34 @@ function combineVotes(model: MiningModel, segments: SegmentRow[], ctx: KernelCon
   const weighted = model.multipleModelMethod === "weightedMajorityVote";
   const { categories, maps } = categoryMaps(segments, target, ctx);
   const K = Math.max(categories.length, 1);
-  const { tracking, names: [ran, votes, order, seq, missingVotes], alloc } = missingTracking(model, ctx, [
-    ["ran", _`new Uint8Array(n)`], ["votes", _`new Float64Array(n * ${K})`], ["order", _`new Int32Array(n * ${K})`],
-    ["seq", _`new Int32Array(n)`], ["missingVotes", _`new Float64Array(n)`],
+  const {
+    tracking,
+    names: [ran, votes, order, seq, missingVotes],
+    alloc,
+  } = missingTracking(model, ctx, [
+    ["ran", _`new Uint8Array(n)`],
+    ["votes", _`new Float64Array(n * ${K})`],
+    ["order", _`new Int32Array(n * ${K})`],
+    ["seq", _`new Int32Array(n)`],
+    ["missingVotes", _`new Float64Array(n)`],
   ]);
-  runSegments(segments, ctx, alloc, ran, (s, k) => {
-    const w = weighted ? s.segment.weight : 1;
-    const j = ctx.names.name("j");
-    return treated(tracking, s,
-      _`const ${j} = i * ${K} + ${maps[k]}[${s.row.value}]; if (${order}[${j}] === 0) ${order}[${j}] = ++${seq}[i]; ${votes}[${j}] += ${w};`,
-      _`${missingVotes}[i] += ${w};`);
-  }, tracking.stop);
+  runSegments(
+    segments,
+    ctx,
+    alloc,
+    ran,
+    (s, k) => {
+      const w = weighted ? s.segment.weight : 1;
+      const j = ctx.names.name("j");
+      return treated(
+        tracking,
+        s,
+        _`const ${j} = i * ${K} + ${maps[k]}[${s.row.value}]; if (${order}[${j}] === 0) ${order}[${j}] = ++${seq}[i]; ${votes}[${j}] += ${w};`,
+        _`${missingVotes}[i] += ${w};`,
+      );
+    },
+    tracking.stop,
+  );
   const value = ctx.names.name("value");
   const probabilities = asProbabilities ? categories.map(() => ctx.names.name("p")) : [];
   const best = ctx.names.name("best");
@@ -306,7 +358,10 @@ if (${ran}[i] === 1 && !${nulled(tracking)} && ${seq}[i] > 0) {
   for (let s = 1; s <= ${seq}[i]; s++) for (let c = 0; c < ${K}; c++) if (${order}[i * ${K} + c] === s) { const v = ${votes}[i * ${K} + c]; ${total} += v; if (${best} < 0 || v > ${votes}[i * ${K} + ${best}]) ${best} = c; }
   if (!(${missingVotes}[i] > ${votes}[i * ${K} + ${best}])) {
     ${value} = ${best};
-    ${join(probabilities.map((p, k) => _`${p} = ${order}[i * ${K} + ${k}] === 0 ? 0 : ${votes}[i * ${K} + ${k}] / ${total};`), "\n    ")}
+    ${join(
+      probabilities.map((p, k) => _`${p} = ${order}[i * ${K} + ${k}] === 0 ? 0 : ${votes}[i * ${K} + ${k}] / ${total};`),
+      "\n    ",
+    )}
   }
 }`;
   if (asProbabilities) return { body, value, kind: "category", categories, probabilities };
@@ -335,29 +390,49 @@ function combineProbabilities(model: MiningModel, segments: SegmentRow[], ctx: K
   }
   const K = categories.length;
   const S = segments.length;
-  const { tracking, names: [ran, acc, count, kept, bad], alloc } = missingTracking(model, ctx, [
-    ["ran", _`new Uint8Array(n)`], ["acc", _`new Float64Array(n * ${ranked ? S * K : K})`], ["count", _`new Float64Array(n)`],
-    ["kept", _`new Int32Array(n)`], ["bad", _`new Uint8Array(n)`],
+  const {
+    tracking,
+    names: [ran, acc, count, kept, bad],
+    alloc,
+  } = missingTracking(model, ctx, [
+    ["ran", _`new Uint8Array(n)`],
+    ["acc", _`new Float64Array(n * ${ranked ? S * K : K})`],
+    ["count", _`new Float64Array(n)`],
+    ["kept", _`new Int32Array(n)`],
+    ["bad", _`new Uint8Array(n)`],
   ]);
-  runSegments(segments, ctx, alloc, ran, (s) => {
-    const w = s.segment.weight;
-    const term = (p: Name) => (weightedMethod && w !== 1 ? _`${w} * ${p}` : p);
-    const adds = ranked
-      ? s.row.probabilities!.map((p, k) => _`${acc}[(i * ${S} + ${kept}[i]) * ${K} + ${k}] = ${p};`)
-      : s.row.probabilities!.map((p, k) => _`${acc}[i * ${K} + ${k}] += ${term(p)};`);
-    // "continue": a missing prediction makes the combined prediction missing.
-    return treated(tracking, s, _`${join(adds, " ")} ${count}[i] += ${weightedMethod ? w : 1}; ${kept}[i] += 1;`, _`${bad}[i] = 1;`);
-  }, tracking.stop);
+  runSegments(
+    segments,
+    ctx,
+    alloc,
+    ran,
+    (s) => {
+      const w = s.segment.weight;
+      const term = (p: Name) => (weightedMethod && w !== 1 ? _`${w} * ${p}` : p);
+      const adds = ranked
+        ? s.row.probabilities!.map((p, k) => _`${acc}[(i * ${S} + ${kept}[i]) * ${K} + ${k}] = ${p};`)
+        : s.row.probabilities!.map((p, k) => _`${acc}[i * ${K} + ${k}] += ${term(p)};`);
+      // "continue": a missing prediction makes the combined prediction missing.
+      return treated(tracking, s, _`${join(adds, " ")} ${count}[i] += ${weightedMethod ? w : 1}; ${kept}[i] += 1;`, _`${bad}[i] = 1;`);
+    },
+    tracking.stop,
+  );
   const value = ctx.names.name("value");
   const probabilities = categories.map(() => ctx.names.name("p"));
   const best = ctx.names.name("best");
   const ok = _`${ran}[i] === 1 && ${bad}[i] === 0 && ${kept}[i] > 0 && !${nulled(tracking)}`;
   const pick = _`let ${best} = -Infinity;
-  ${join(probabilities.map((p, k) => _`if (${p} > ${best}) { ${best} = ${p}; ${value} = ${k}; }`), "\n  ")}`;
+  ${join(
+    probabilities.map((p, k) => _`if (${p} > ${best}) { ${best} = ${p}; ${value} = ${k}; }`),
+    "\n  ",
+  )}`;
   if (!ranked) {
     const body = _`let ${value} = ${MISSING_CODE}; ${declareLocals(probabilities)}
 if (${ok}) {
-  ${join(probabilities.map((p, k) => _`${p} = ${acc}[i * ${K} + ${k}] / ${count}[i];`), "\n  ")}
+  ${join(
+    probabilities.map((p, k) => _`${p} = ${acc}[i * ${K} + ${k}] / ${count}[i];`),
+    "\n  ",
+  )}
   ${pick}
 }`;
     return { body, value, kind: "category", categories, probabilities, staticProbabilities: true };
@@ -372,7 +447,10 @@ if (${ok}) {
   ctx.declare(_`const ${out} = new Float64Array(${K}), ${col} = new Float64Array(${S}), ${med} = new Float64Array(${S}), ${chosen} = new Int32Array(${S});`);
   const body = _`let ${value} = ${MISSING_CODE}; ${declareLocals(probabilities)}
 if (${ok} && ${rankedHelper(ctx, method === "max")}(${acc}, i * ${S * K}, ${kept}[i], ${K}, ${order}, ${out}, ${col}, ${med}, ${chosen}) === 1) {
-  ${join(probabilities.map((p, k) => _`${p} = ${out}[${k}];`), "\n  ")}
+  ${join(
+    probabilities.map((p, k) => _`${p} = ${out}[${k}];`),
+    "\n  ",
+  )}
   ${pick}
 }`;
   return { body, value, kind: "category", categories, probabilities, staticProbabilities: true };

@@ -45,12 +45,19 @@ export function compileSelection(model: MiningModel, ctx: KernelContext, _target
   const first = ctx.names.name("first");
   ctx.declare(_`let ${sel}, ${stop}, ${first};`);
   ctx.step(_`${sel} = new Int32Array(n).fill(-1); ${stop} = new Uint8Array(n); ${first} = new Int32Array(n).fill(-1);`);
-  const shadowed = new Set([...ctx.pipeline.dataFields.map((f) => f.name), ...ctx.pipeline.transformations.map((f) => f.name), ...model.localTransformations.map((f) => f.name)]);
+  const shadowed = new Set([
+    ...ctx.pipeline.dataFields.map((f) => f.name),
+    ...ctx.pipeline.transformations.map((f) => f.name),
+    ...model.localTransformations.map((f) => f.name),
+  ]);
   const definers = new Map<string, { out: ComputedOutput; defined: Name }[]>();
   const selected: SelectedSegment[] = model.segments.map((segment, index) => {
     const ok = matches(segment.model.functionName);
     if (!chain && !ok) throw new NotCompilable("selectFirst segment of another functionName");
-    const { result: { s, outputs }, steps } = ctx.captureSteps(() => {
+    const {
+      result: { s, outputs },
+      steps,
+    } = ctx.captureSteps(() => {
       const s = compileSegment(segment, ctx);
       return { s, outputs: s.sctx.modelOutputs(segment.model, s.row, s.target) };
     });
@@ -59,7 +66,11 @@ export function compileSelection(model: MiningModel, ctx: KernelContext, _target
       // Per row: 0 once the segment defined its fields, else the error a read of them records.
       const d = ctx.names.name("undefinedErr");
       defined = d;
-      const unknown = ctx.errorIndex({ code: "PMML_UNKNOWN_FIELD", message: `an OutputField of modelChain segment ${segment.id ?? index + 1} is read where that segment did not run`, path: segment.path });
+      const unknown = ctx.errorIndex({
+        code: "PMML_UNKNOWN_FIELD",
+        message: `an OutputField of modelChain segment ${segment.id ?? index + 1} is read where that segment did not run`,
+        path: segment.path,
+      });
       ctx.declare(_`let ${d};`);
       ctx.step(_`${d} = new Int32Array(n).fill(${unknown});`);
       for (const out of outputs.fields) {
@@ -89,20 +100,23 @@ export function compileSelection(model: MiningModel, ctx: KernelContext, _target
   for (const x of union) {
     if (kind !== "category") break;
     const row = x.s.row;
-    maps.set(x, Int32Array.from(row.categories ?? [], (c, ck) => {
-      const key = `${typeof c}:${formatValue(c)}`;
-      const display = row.displayValues ? row.displayValues[ck] : (displayValueOf(x.s.target, c) ?? formatValue(c));
-      let u = keyIndex.get(key);
-      if (u === undefined) {
-        u = categories.length;
-        keyIndex.set(key, u);
-        categories.push(c);
-        displays.push(display);
-      } else if (displays[u] !== display) {
-        throw new NotCompilable("selected segments that display a category differently");
-      }
-      return u;
-    }));
+    maps.set(
+      x,
+      Int32Array.from(row.categories ?? [], (c, ck) => {
+        const key = `${typeof c}:${formatValue(c)}`;
+        const display = row.displayValues ? row.displayValues[ck] : (displayValueOf(x.s.target, c) ?? formatValue(c));
+        let u = keyIndex.get(key);
+        if (u === undefined) {
+          u = categories.length;
+          keyIndex.set(key, u);
+          categories.push(c);
+          displays.push(display);
+        } else if (displays[u] !== display) {
+          throw new NotCompilable("selected segments that display a category differently");
+        }
+        return u;
+      }),
+    );
   }
   const K = categories.length;
   const hasProbabilities = union.some((x) => x.s.row.probabilities !== undefined);
@@ -120,7 +134,9 @@ ${uprob} = ${hasProbabilities ? _`new Float64Array(n * ${K})` : _`null`}; ${ucon
     if (!locals || locals.length === 0) return _`NaN`;
     const table = maps.get(x)!;
     let c = -1;
-    table.forEach((t, ck) => { if (t === u) c = ck; });
+    table.forEach((t, ck) => {
+      if (t === u) c = ck;
+    });
     return c >= 0 ? _`${locals[c]}` : _`(${locals[0]} === ${locals[0]} ? 0 : NaN)`;
   };
   const write = (x: SelectedSegment): Code => {
@@ -143,9 +159,11 @@ ${uprob} = ${hasProbabilities ? _`new Float64Array(n * ${K})` : _`null`}; ${ucon
     const guard = chain ? _`if (${stop}[i] === 1) continue;` : _`if (${sel}[i] !== -1) continue;`;
     const take = _`${sel}[i] = ${index}; ${x.defined ? _`${x.defined}[i] = 0;` : _``} ${x.ran ? _`${x.ran}[i] = 1;` : _``} ${x.matches ? write(x) : _``}`;
     let choose: Code;
-    if (treatment === "returnMissing") choose = chain ? _`if (${missing}) ${stop}[i] = 1; else { ${take} }` : _`if (${missing}) ${sel}[i] = -2; else { ${take} }`;
+    if (treatment === "returnMissing")
+      choose = chain ? _`if (${missing}) ${stop}[i] = 1; else { ${take} }` : _`if (${missing}) ${sel}[i] = -2; else { ${take} }`;
     // A skipped segment still counts as run: where every segment is skipped, the first one run is passed through.
-    else if (treatment === "skipSegment") choose = _`if (!(${missing})) { ${take} } else if (${stop}[i] === 0) { ${stop}[i] = 1; ${first}[i] = ${index}; ${x.matches ? write(x) : _``} }`;
+    else if (treatment === "skipSegment")
+      choose = _`if (!(${missing})) { ${take} } else if (${stop}[i] === 0) { ${stop}[i] = 1; ${first}[i] = ${index}; ${x.matches ? write(x) : _``} }`;
     else choose = take;
     ctx.declare(_`function ${fn}(n) {
 ${s.row.prepass ?? _``}
@@ -168,8 +186,13 @@ ${treatment === "skipSegment" ? _`for (let i = 0; i < n; i++) if (${sel}[i] === 
   const ok = chain ? _`(${sel}[i] >= 0 && ${stop}[i] === 0)` : _`(${sel}[i] >= 0)`;
   const checks: Code[] = [];
   if (selected.some((x) => !x.matches)) {
-    const fnOk = ctx.pool.add(Uint8Array.from(selected, (x) => (x.matches ? 1 : 0)), "matches");
-    checks.push(_`if (${ok} && ${fnOk}[${sel}[i]] === 0) { ${ctx.fail({ code: "PMML_SEGMENT_FUNCTION", message: `the last segment of the modelChain is not a ${model.functionName} model`, path: model.path })} }`);
+    const fnOk = ctx.pool.add(
+      Uint8Array.from(selected, (x) => (x.matches ? 1 : 0)),
+      "matches",
+    );
+    checks.push(
+      _`if (${ok} && ${fnOk}[${sel}[i]] === 0) { ${ctx.fail({ code: "PMML_SEGMENT_FUNCTION", message: `the last segment of the modelChain is not a ${model.functionName} model`, path: model.path })} }`,
+    );
   }
   const value = ctx.names.name("value");
   const probabilities = hasProbabilities ? categories.map(() => ctx.names.name("p")) : undefined;
@@ -178,26 +201,43 @@ ${treatment === "skipSegment" ? _`for (let i = 0; i < n; i++) if (${sel}[i] === 
 let ${value} = ${kind === "number" ? _`NaN` : _`${MISSING_CODE}`}; ${declareLocals(probabilities ?? [])} ${declareLocals(confidences ?? [])}
 if (${ok}) {
   ${value} = ${uval}[i];
-  ${join((probabilities ?? []).map((p, u) => _`${p} = ${uprob}[i * ${K} + ${u}];`), " ")}
-  ${join((confidences ?? []).map((q, u) => _`${q} = ${uconf}[i * ${K} + ${u}];`), " ")}
+  ${join(
+    (probabilities ?? []).map((p, u) => _`${p} = ${uprob}[i * ${K} + ${u}];`),
+    " ",
+  )}
+  ${join(
+    (confidences ?? []).map((q, u) => _`${q} = ${uconf}[i * ${K} + ${u}];`),
+    " ",
+  )}
 }`;
 
   // The passed-through segment's final OutputFields, present where it gave the result.
   const byName = new Map<string, { x: SelectedSegment; out: ComputedOutput }[]>();
-  for (const x of selected) for (const out of x.outputs.fields) {
-    if (!out.field.isFinalResult) continue;
-    byName.set(out.field.name, [...(byName.get(out.field.name) ?? []), { x, out }]);
-  }
+  for (const x of selected)
+    for (const out of x.outputs.fields) {
+      if (!out.field.isFinalResult) continue;
+      byName.set(out.field.name, [...(byName.get(out.field.name) ?? []), { x, out }]);
+    }
   const gave = (x: SelectedSegment) => (chain ? _`(${sel}[i] === ${x.index} && ${stop}[i] === 0)` : _`${sel}[i] === ${x.index}`);
   const passThrough = [...byName].map(([name, list]) => {
     const column = list[0].out.column;
-    if (list.length > 1 && list.some(({ out }) => out.column.storage !== column.storage || out.column.dataType !== column.dataType
-      || (out.column.decode.kind === "table" ? out.column.decode !== column.decode : out.column.decode.kind !== column.decode.kind))) {
+    if (
+      list.length > 1 &&
+      list.some(
+        ({ out }) =>
+          out.column.storage !== column.storage ||
+          out.column.dataType !== column.dataType ||
+          (out.column.decode.kind === "table" ? out.column.decode !== column.decode : out.column.decode.kind !== column.decode.kind),
+      )
+    ) {
       throw new NotCompilable("segment OutputFields of one name stored differently");
     }
     const missingCell = column.storage === "f64" ? _`NaN` : _`${MISSING_CODE}`;
     const value = list.reduceRight<Code>((acc, { x, out }) => _`${gave(x)} ? ${out.array}[i] : ${acc}`, missingCell);
-    const present = join(list.map(({ x }) => _`(${gave(x)})`), " || ");
+    const present = join(
+      list.map(({ x }) => _`(${gave(x)})`),
+      " || ",
+    );
     return { name, column, value: _`(${value})`, present };
   });
 
@@ -224,7 +264,8 @@ function segmentIdOutputs(model: MiningModel, selected: SelectedSegment[], ctx: 
   if (fields.length === 0) return out;
   // returnMissing stops a chain where the interpreter has still recorded the segment's run;
   // skipSegment with selectFirst lets a skipped segment run without being selected.
-  if (model.missingPredictionTreatment !== "continue") throw new NotCompilable(`OutputField segmentId with missingPredictionTreatment=${model.missingPredictionTreatment}`);
+  if (model.missingPredictionTreatment !== "continue")
+    throw new NotCompilable(`OutputField segmentId with missingPredictionTreatment=${model.missingPredictionTreatment}`);
   const ids = selected.map((x) => x.s.segment.id ?? String(x.index + 1));
   for (const f of fields) {
     if ((f.feature !== "transformedValue" && f.feature !== "decision") || f.expr === undefined || f.value !== undefined) {
@@ -233,7 +274,10 @@ function segmentIdOutputs(model: MiningModel, selected: SelectedSegment[], ctx: 
     if (f.dataType !== "double" && f.dataType !== "float") throw new NotCompilable(`OutputField segmentId of dataType ${f.dataType ?? "(none)"}`);
     const at = ids.flatMap((id, k) => (id === f.segmentId ? [k] : []));
     if (at.length > 1) throw new NotCompilable("OutputField segmentId naming several segments");
-    if (at.length === 0) { out.set(f, _`NaN`); continue; }
+    if (at.length === 0) {
+      out.set(f, _`NaN`);
+      continue;
+    }
     const x = selected[at[0]];
     if (!chain) throw new NotCompilable("OutputField segmentId of a selectFirst MiningModel");
     if (!x.ran) {

@@ -40,7 +40,10 @@ export function compileSvm(model: SupportVectorMachineModel, ctx: KernelContext,
   const machines = plan.kind === "regression" ? [plan.machine] : plan.machines;
   const { fn: machine, prepare } = machineFunction(plan, machines, ctx, x, F);
   const fs = machines.map(() => ctx.names.name("f"));
-  const machinesCode = join(fs.map((f, m) => _`const ${f} = ${machine}(${m});`), "\n");
+  const machinesCode = join(
+    fs.map((f, m) => _`const ${f} = ${machine}(${m});`),
+    "\n",
+  );
 
   if (plan.kind === "regression") {
     const value = ctx.names.name("value");
@@ -60,9 +63,18 @@ ${declareLocals(fs)}
 if (!${missing}) {
   ${prepare}
   let ${best} = 0;
-  ${join(plan.machines.map((_m, k) => _`${fs[k]} = ${machine}(${k}); if (${k === 0 ? _`true` : better(fs[k])}) { ${value} = ${cats[k]}; ${best} = ${fs[k]}; }`), "\n  ")}
+  ${join(
+    plan.machines.map((_m, k) => _`${fs[k]} = ${machine}(${k}); if (${k === 0 ? _`true` : better(fs[k])}) { ${value} = ${cats[k]}; ${best} = ${fs[k]}; }`),
+    "\n  ",
+  )}
 }`;
-    return { body, value, kind: "category", categories, affinities: { locals: fs, ids: cats.map((k) => String(categories[k])), keys: cats.map((k) => categories[k]) } };
+    return {
+      body,
+      value,
+      kind: "category",
+      categories,
+      affinities: { locals: fs, ids: cats.map((k) => String(categories[k])), keys: cats.map((k) => categories[k]) },
+    };
   }
   const K = categories.length;
   const votes = ctx.names.name("votes");
@@ -87,7 +99,10 @@ if (!${missing}) {
   ${join(plan.machines.map(machineVote), "\n  ")}
   let total = 0, bestVotes = -1;
   for (let s = 1; s <= ${seq}; s++) for (let c = 0; c < ${K}; c++) if (${order}[c] === s) { total += ${votes}[c]; if (${votes}[c] > bestVotes) { bestVotes = ${votes}[c]; ${value} = c; } }
-  ${join(probabilities.map((p, k) => _`${p} = ${order}[${k}] === 0 ? 0 : ${votes}[${k}] / total;`), "\n  ")}
+  ${join(
+    probabilities.map((p, k) => _`${p} = ${order}[${k}] === 0 ? 0 : ${votes}[${k}] / total;`),
+    "\n  ",
+  )}
 }`;
   return { body, value, kind: "category", categories, probabilities };
 }
@@ -100,7 +115,10 @@ if (!${missing}) {
  */
 function machineFunction(plan: SvmPlan, machines: readonly SvmMachinePlan[], ctx: KernelContext, x: Name, F: number): { fn: Name; prepare: Code } {
   const fn = ctx.names.name("machine");
-  const absolute = ctx.pool.add(Float64Array.from(machines, (m) => m.absoluteValue), "b");
+  const absolute = ctx.pool.add(
+    Float64Array.from(machines, (m) => m.absoluteValue),
+    "b",
+  );
   const starts = new Int32Array(machines.length + 1);
   const coefficients: number[] = [];
   const vectorIndex: number[] = [];
@@ -110,7 +128,9 @@ function machineFunction(plan: SvmPlan, machines: readonly SvmMachinePlan[], ctx
       starts[k + 1] = coefficients.length;
     });
     const coef = ctx.pool.add(Float64Array.from(coefficients), "alpha");
-    ctx.declare(_`function ${fn}(m) { let r = 0; const o = m * ${F}; for (let q = 0; q < ${F}; q++) r += ${coef}[o + q] * ${x}[q]; return r + ${absolute}[m]; }`);
+    ctx.declare(
+      _`function ${fn}(m) { let r = 0; const o = m * ${F}; for (let q = 0; q < ${F}; q++) r += ${coef}[o + q] * ${x}[q]; return r + ${absolute}[m]; }`,
+    );
     return { fn, prepare: _`` };
   }
   const table = new Float64Array(Math.max(plan.vectors.length * F, 1));

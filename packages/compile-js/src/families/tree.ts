@@ -67,12 +67,15 @@ function nodeCode(node: TreeNode, self: number, model: TreeModel, ctx: KernelCon
   }
   const onUnknown = (): Code => {
     switch (model.missingValueStrategy) {
-      case "lastPrediction": return _`return ${self};`;
-      case "nullPrediction": return _`return -1;`;
+      case "lastPrediction":
+        return _`return ${self};`;
+      case "nullPrediction":
+        return _`return -1;`;
       case "defaultChild":
         if (defaultSlot < 0) throw new NotCompilable("Node whose defaultChild names no child");
         return _`${s} = ${defaultSlot};`;
-      default: return _``; // none: UNKNOWN counts as FALSE
+      default:
+        return _``; // none: UNKNOWN counts as FALSE
     }
   };
   // Selection: s = slot of the chosen child, or -1 when none is TRUE.
@@ -88,27 +91,40 @@ function nodeCode(node: TreeNode, self: number, model: TreeModel, ctx: KernelCon
     }
     open++;
   });
-  select.push(_`${join(Array.from({ length: open }, () => _`}`), "")}`);
+  select.push(
+    _`${join(
+      Array.from({ length: open }, () => _`}`),
+      "",
+    )}`,
+  );
   // Dispatch.
   const dispatch: Code[] = node.children.map((child, slot) => _`if (${s} === ${slot}) { ${code.get(child)!} }`);
   return _`${join(select, "\n")}\n${join(dispatch, " else ")}\n${noTrueChild}`;
 }
 
 const COMPARISONS = {
-  equal: _`===`, notEqual: _`!==`, lessThan: _`<`, lessOrEqual: _`<=`, greaterThan: _`>`, greaterOrEqual: _`>=`,
+  equal: _`===`,
+  notEqual: _`!==`,
+  lessThan: _`<`,
+  lessOrEqual: _`<=`,
+  greaterThan: _`>`,
+  greaterOrEqual: _`>=`,
 } as const;
 
 /** A predicate as an expression of value 1, 0 or -1. */
 export function predicateCode(p: Predicate, ctx: KernelContext): Code {
   switch (p.kind) {
-    case "true": return _`1`;
-    case "false": return _`0`;
+    case "true":
+      return _`1`;
+    case "false":
+      return _`0`;
     case "simple": {
       const col = ctx.column(p.field);
       if (p.operator === "isMissing") return col.kind === "number" ? _`(${col.at} !== ${col.at} ? 1 : 0)` : _`(${col.at} === ${MISSING_CODE} ? 1 : 0)`;
       if (p.operator === "isNotMissing") return col.kind === "number" ? _`(${col.at} !== ${col.at} ? 0 : 1)` : _`(${col.at} === ${MISSING_CODE} ? 0 : 1)`;
       if (p.value === undefined) throw new NotCompilable("SimplePredicate without value");
-      if (p.operator !== "equal" && p.operator !== "notEqual" && ctx.ordered(p.field)) throw new NotCompilable("SimplePredicate ordering an ordinal field by its declared values");
+      if (p.operator !== "equal" && p.operator !== "notEqual" && ctx.ordered(p.field))
+        throw new NotCompilable("SimplePredicate ordering an ordinal field by its declared values");
       if (col.kind === "number") {
         const v = ctx.numericLiteral(p.field, p.value);
         if (v === undefined) throw new NotCompilable("SimplePredicate comparing a number with text");
@@ -153,8 +169,18 @@ export function predicateCode(p: Predicate, ctx: KernelContext): Code {
 }
 
 /** Lookup tables of a tree's nodes for the output stage. */
-export function treeTables(nodes: TreeNode[], model: TreeModel, target: TargetFacts, shared?: Value[]): {
-  scores?: Float64Array; categories?: Value[]; predicted?: Int32Array; probabilities?: Float64Array; confidences?: Float64Array; ids: (string | null)[];
+export function treeTables(
+  nodes: TreeNode[],
+  model: TreeModel,
+  target: TargetFacts,
+  shared?: Value[],
+): {
+  scores?: Float64Array;
+  categories?: Value[];
+  predicted?: Int32Array;
+  probabilities?: Float64Array;
+  confidences?: Float64Array;
+  ids: (string | null)[];
 } {
   const ids = nodes.map((n) => n.id ?? null);
   if (model.functionName === "regression") {
@@ -171,7 +197,10 @@ export function treeTables(nodes: TreeNode[], model: TreeModel, target: TargetFa
   const categories: Value[] = shared ?? [...target.categories];
   const slot = (c: Value): number => {
     let k = categories.findIndex((x) => x === c);
-    if (k < 0) { categories.push(c); k = categories.length - 1; }
+    if (k < 0) {
+      categories.push(c);
+      k = categories.length - 1;
+    }
     return k;
   };
   // First pass assigns every category a slot, in the order the interpreter meets them.
@@ -189,7 +218,8 @@ export function treeTables(nodes: TreeNode[], model: TreeModel, target: TargetFa
     }
     const shares = scoreDistributionProbabilities(n.scoreDistributions);
     const stated = n.scoreDistributions.some((d) => d.confidence !== undefined);
-    let best = MISSING_CODE, bestP = -Infinity;
+    let best = MISSING_CODE,
+      bestP = -Infinity;
     n.scoreDistributions.forEach((d, j) => {
       const c = slot(target.category(d.value));
       const p = shares === null ? 0 : shares[j];
@@ -198,7 +228,10 @@ export function treeTables(nodes: TreeNode[], model: TreeModel, target: TargetFa
       // one (when others have it) is absent from its map, which answers 0 for a named category.
       if (!stated) confidences[k * K + c] = p;
       else if (d.confidence !== undefined) confidences[k * K + c] = d.confidence;
-      if (p > bestP) { best = c; bestP = p; }
+      if (p > bestP) {
+        best = c;
+        bestP = p;
+      }
     });
     predicted[k] = n.score !== undefined ? slot(target.category(n.score)) : best;
   });
@@ -225,7 +258,12 @@ export function compileTree(model: TreeModel, ctx: KernelContext, target: Target
   const confidences = Array.from({ length: K }, () => ctx.names.name("cf"));
   const body = _`const ${node} = ${fn}(i);
 let ${value} = ${MISSING_CODE}; ${declareLocals([...probabilities, ...confidences])}
-if (${node} >= 0) { ${value} = ${predicted}[${node}]; ${join(probabilities.map((p, c) => _`${p} = ${probs}[${node} * ${K} + ${c}];`), " ")} ${join(confidences.map((p, c) => _`${p} = ${confs}[${node} * ${K} + ${c}];`), " ")} }`;
+if (${node} >= 0) { ${value} = ${predicted}[${node}]; ${join(
+    probabilities.map((p, c) => _`${p} = ${probs}[${node} * ${K} + ${c}];`),
+    " ",
+  )} ${join(
+    confidences.map((p, c) => _`${p} = ${confs}[${node} * ${K} + ${c}];`),
+    " ",
+  )} }`;
   return { body, value, kind: "category", categories: tables.categories, probabilities, confidences, entity: { index: node, ids } };
 }
-

@@ -16,10 +16,20 @@ import { getBuiltin, registerBuiltins, type BuiltinFunction } from "./index.ts";
  * an "x-" prefix; models from then still use those names, so they stay callable.
  */
 export const LEGACY_X_ALIASES: readonly string[] = [
-  "modulo", "expm1", "ln1p", "hypot", "rint",
-  "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh",
+  "modulo",
+  "expm1",
+  "ln1p",
+  "hypot",
+  "rint",
+  "sin",
+  "cos",
+  "tan",
+  "asin",
+  "acos",
+  "atan",
+  "sinh",
+  "cosh",
+  "tanh",
 ];
 
-registerBuiltins(
-  LEGACY_X_ALIASES.map((name): BuiltinFunction => ({ ...getBuiltin(name)!, name: `x-${name}` })),
-);
+registerBuiltins(LEGACY_X_ALIASES.map((name): BuiltinFunction => ({ ...getBuiltin(name)!, name: `x-${name}` })));

@@ -10,7 +10,10 @@ import { registerBuiltins, type BuiltinFunction } from "./index.ts";
 
 function binary(name: string, op: (a: number, b: number) => number): BuiltinFunction {
   return {
-    name, minArgs: 2, maxArgs: 2, resultType: "double",
+    name,
+    minArgs: 2,
+    maxArgs: 2,
+    resultType: "double",
     fn: (args) => op(asNumber(name, args[0]), asNumber(name, args[1])),
   };
 }
@@ -29,7 +32,11 @@ function presentNumbers(name: string, args: Value[]): number[] {
 
 function aggregate(name: string, reduce: (xs: number[]) => number): BuiltinFunction {
   return {
-    name, minArgs: 1, maxArgs: Infinity, handlesMissing: true, resultType: "double",
+    name,
+    minArgs: 1,
+    maxArgs: Infinity,
+    handlesMissing: true,
+    resultType: "double",
     fn: (args) => {
       const xs = presentNumbers(name, args);
       // "If all inputs are missing, then the result evaluates to a missing value."
@@ -53,7 +60,8 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const n = s.length;
   if (n % 2 === 1) return s[(n - 1) / 2];
-  const lower = s[n / 2 - 1], upper = s[n / 2];
+  const lower = s[n / 2 - 1],
+    upper = s[n / 2];
   return lower + 0.5 * (upper - lower);
 }
 

@@ -18,7 +18,8 @@ function numericView(v: Value): number | undefined {
 
 function bothNumeric(a: Value, b: Value): [number, number] | undefined {
   if (typeof a !== "number" && typeof b !== "number" && typeof a !== "boolean" && typeof b !== "boolean") return undefined;
-  const x = numericView(a), y = numericView(b);
+  const x = numericView(a),
+    y = numericView(b);
   return x === undefined || y === undefined ? undefined : [x, y];
 }
 
@@ -26,7 +27,8 @@ function bothNumeric(a: Value, b: Value): [number, number] | undefined {
 export function pmmlEquals(a: Value, b: Value): boolean {
   if (a === null || b === null) return a === b;
   if (a instanceof Temporal || b instanceof Temporal) {
-    const ta = a instanceof Temporal ? a : undefined, tb = b instanceof Temporal ? b : undefined;
+    const ta = a instanceof Temporal ? a : undefined,
+      tb = b instanceof Temporal ? b : undefined;
     if (ta && tb) return ta.epochSeconds === tb.epochSeconds;
     return asString(a) === asString(b);
   }
@@ -49,14 +51,18 @@ export function pmmlCompare(a: Value, b: Value): number {
     if (Number.isNaN(x) || Number.isNaN(y)) return Number(Number.isNaN(x)) - Number(Number.isNaN(y));
     return x < y ? -1 : x > y ? 1 : 0;
   }
-  const sa = asString(a), sb = asString(b);
+  const sa = asString(a),
+    sb = asString(b);
   // Java String.compareTo: UTF-16 code unit order, which is also JS's < on strings.
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
 function comparison(name: string, test: (order: number) => boolean): BuiltinFunction {
   return {
-    name, minArgs: 2, maxArgs: 2, resultType: "boolean",
+    name,
+    minArgs: 2,
+    maxArgs: 2,
+    resultType: "boolean",
     fn: (args) => test(pmmlCompare(args[0], args[1])),
   };
 }
@@ -67,7 +73,11 @@ function comparison(name: string, test: (order: number) => boolean): BuiltinFunc
  */
 function membership(name: string, negate: boolean): BuiltinFunction {
   return {
-    name, minArgs: 2, maxArgs: Infinity, handlesMissing: true, resultType: "boolean",
+    name,
+    minArgs: 2,
+    maxArgs: Infinity,
+    handlesMissing: true,
+    resultType: "boolean",
     fn: (args) => {
       let found = false;
       for (let i = 1; i < args.length && !found; i++) found = pmmlEquals(args[0], args[i]);

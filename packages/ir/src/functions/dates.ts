@@ -21,7 +21,10 @@ function noTime(fn: string, t: Temporal): void {
 export const dateFunctions: BuiltinFunction[] = [
   {
     // "dateDaysSinceYear(date, year)": days from January 1st of `year` to the date part.
-    name: "dateDaysSinceYear", minArgs: 2, maxArgs: 2, resultType: "integer",
+    name: "dateDaysSinceYear",
+    minArgs: 2,
+    maxArgs: 2,
+    resultType: "integer",
     fn: (args) => {
       const t = asTemporal("dateDaysSinceYear", args[0]);
       noTime("dateDaysSinceYear", t);
@@ -32,7 +35,10 @@ export const dateFunctions: BuiltinFunction[] = [
   {
     // "dateSecondsSinceYear(dateTime, year)": seconds from January 1st 00:00:00 of `year`;
     // a date counts from its midnight.
-    name: "dateSecondsSinceYear", minArgs: 2, maxArgs: 2, resultType: "integer",
+    name: "dateSecondsSinceYear",
+    minArgs: 2,
+    maxArgs: 2,
+    resultType: "integer",
     fn: (args) => {
       const t = asTemporal("dateSecondsSinceYear", args[0]);
       noTime("dateSecondsSinceYear", t);
@@ -41,7 +47,10 @@ export const dateFunctions: BuiltinFunction[] = [
   },
   {
     // "dateSecondsSinceMidnight(time)": seconds since midnight of a time or a dateTime.
-    name: "dateSecondsSinceMidnight", minArgs: 1, maxArgs: 1, resultType: "integer",
+    name: "dateSecondsSinceMidnight",
+    minArgs: 1,
+    maxArgs: 1,
+    resultType: "integer",
     fn: (args) => {
       const t = asTemporal("dateSecondsSinceMidnight", args[0]);
       if (t.type === "date") throw argumentError("dateSecondsSinceMidnight", "expected a time or dateTime, got a date", t.toString());
@@ -49,7 +58,10 @@ export const dateFunctions: BuiltinFunction[] = [
     },
   },
   {
-    name: "formatDatetime", minArgs: 2, maxArgs: 2, resultType: "string",
+    name: "formatDatetime",
+    minArgs: 2,
+    maxArgs: 2,
+    resultType: "string",
     fn: (args) => {
       let t = asTemporal("formatDatetime", args[0]);
       if (typeof args[1] !== "string") throw argumentError("formatDatetime", "pattern must be a string", args[1]);

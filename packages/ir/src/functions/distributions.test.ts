@@ -4,8 +4,7 @@ import { getBuiltin } from "./index.ts";
 import type { Value } from "../values.ts";
 
 const call = (name: string, ...args: Value[]) => getBuiltin(name)!.fn(args) as number;
-const close = (actual: number, expected: number, rel = 1e-14) =>
-  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(Math.abs(expected) * rel + 1e-300);
+const close = (actual: number, expected: number, rel = 1e-14) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(Math.abs(expected) * rel + 1e-300);
 
 // Reference values: Apache Commons Math 3.6 (JPMML's implementation) / high-precision tables.
 describe("PMML 4.3+ erf", () => {

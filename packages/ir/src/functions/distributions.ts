@@ -46,7 +46,8 @@ function gammaQHalf(x: number): number {
   let cPrev = hPrev;
   let hN = hPrev;
   for (let n = 1; n < MAX_ITERATIONS; n++) {
-    const an = cfA(n), bn = cfB(n);
+    const an = cfA(n),
+      bn = cfB(n);
     let dN = an + bn * dPrev;
     if (Math.abs(dN) <= small) dN = small;
     let cN = an + bn / cPrev;
@@ -105,7 +106,8 @@ export function stdNormalQuantile(p: number): number {
     const q = Math.sqrt(-2 * Math.log(p));
     x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   } else if (p <= 1 - pLow) {
-    const q = p - 0.5, r = q * q;
+    const q = p - 0.5,
+      r = q * q;
     x = ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
   } else {
     const q = Math.sqrt(-2 * Math.log(1 - p));
@@ -137,7 +139,10 @@ const num = asNumber;
 export const distributionFunctions: BuiltinFunction[] = [
   { name: "erf", minArgs: 1, maxArgs: 1, resultType: "double", fn: (a) => erf(num("erf", a[0])) },
   {
-    name: "normalCDF", minArgs: 3, maxArgs: 3, resultType: "double",
+    name: "normalCDF",
+    minArgs: 3,
+    maxArgs: 3,
+    resultType: "double",
     fn: (a) => {
       const sigma = num("normalCDF", a[2]);
       checkSigma("normalCDF", sigma);
@@ -145,7 +150,10 @@ export const distributionFunctions: BuiltinFunction[] = [
     },
   },
   {
-    name: "normalPDF", minArgs: 3, maxArgs: 3, resultType: "double",
+    name: "normalPDF",
+    minArgs: 3,
+    maxArgs: 3,
+    resultType: "double",
     fn: (a) => {
       const sigma = num("normalPDF", a[2]);
       checkSigma("normalPDF", sigma);
@@ -153,7 +161,10 @@ export const distributionFunctions: BuiltinFunction[] = [
     },
   },
   {
-    name: "normalIDF", minArgs: 3, maxArgs: 3, resultType: "double",
+    name: "normalIDF",
+    minArgs: 3,
+    maxArgs: 3,
+    resultType: "double",
     fn: (a) => {
       const p = num("normalIDF", a[0]);
       const sigma = num("normalIDF", a[2]);
@@ -165,7 +176,10 @@ export const distributionFunctions: BuiltinFunction[] = [
   { name: "stdNormalCDF", minArgs: 1, maxArgs: 1, resultType: "double", fn: (a) => normalCdf(num("stdNormalCDF", a[0]), 0, 1) },
   { name: "stdNormalPDF", minArgs: 1, maxArgs: 1, resultType: "double", fn: (a) => normalPdf(num("stdNormalPDF", a[0]), 0, 1) },
   {
-    name: "stdNormalIDF", minArgs: 1, maxArgs: 1, resultType: "double",
+    name: "stdNormalIDF",
+    minArgs: 1,
+    maxArgs: 1,
+    resultType: "double",
     fn: (a) => {
       const p = num("stdNormalIDF", a[0]);
       checkProbability("stdNormalIDF", p);

@@ -16,13 +16,37 @@ import { compileSafeRegex, type SafeRegex } from "../regex.ts";
 const SYNTAX = new Set([..."^$\\.*+?()[]{}|/"]);
 
 const POSIX: Record<string, string> = {
-  Lower: "a-z", Upper: "A-Z", ASCII: "\\x00-\\x7F", Alpha: "a-zA-Z", Digit: "0-9",
-  Alnum: "a-zA-Z0-9", Punct: "!-\\/:-@\\[-`{-~", Graph: "!-~", Print: " -~", Blank: " \\t",
-  Cntrl: "\\x00-\\x1F\\x7F", XDigit: "0-9a-fA-F", Space: " \\t\\n\\x0B\\f\\r",
-  javaLowerCase: "\\p{Ll}", javaUpperCase: "\\p{Lu}", javaWhitespace: " \\t\\n\\x0B\\f\\r\\x1C-\\x1F",
-  L: "\\p{L}", Lu: "\\p{Lu}", Ll: "\\p{Ll}", N: "\\p{N}", Nd: "\\p{Nd}", P: "\\p{P}", S: "\\p{S}", Z: "\\p{Z}",
-  IsAlphabetic: "\\p{Alphabetic}", IsLetter: "\\p{L}", IsDigit: "\\p{Nd}", IsUppercase: "\\p{Uppercase}",
-  IsLowercase: "\\p{Lowercase}", IsWhite_Space: "\\p{White_Space}", IsPunctuation: "\\p{P}",
+  Lower: "a-z",
+  Upper: "A-Z",
+  ASCII: "\\x00-\\x7F",
+  Alpha: "a-zA-Z",
+  Digit: "0-9",
+  Alnum: "a-zA-Z0-9",
+  Punct: "!-\\/:-@\\[-`{-~",
+  Graph: "!-~",
+  Print: " -~",
+  Blank: " \\t",
+  Cntrl: "\\x00-\\x1F\\x7F",
+  XDigit: "0-9a-fA-F",
+  Space: " \\t\\n\\x0B\\f\\r",
+  javaLowerCase: "\\p{Ll}",
+  javaUpperCase: "\\p{Lu}",
+  javaWhitespace: " \\t\\n\\x0B\\f\\r\\x1C-\\x1F",
+  L: "\\p{L}",
+  Lu: "\\p{Lu}",
+  Ll: "\\p{Ll}",
+  N: "\\p{N}",
+  Nd: "\\p{Nd}",
+  P: "\\p{P}",
+  S: "\\p{S}",
+  Z: "\\p{Z}",
+  IsAlphabetic: "\\p{Alphabetic}",
+  IsLetter: "\\p{L}",
+  IsDigit: "\\p{Nd}",
+  IsUppercase: "\\p{Uppercase}",
+  IsLowercase: "\\p{Lowercase}",
+  IsWhite_Space: "\\p{White_Space}",
+  IsPunctuation: "\\p{P}",
 };
 
 /** Class-body text (no brackets) for Java's predefined escapes that differ from JS. */
@@ -74,9 +98,11 @@ export function translateJavaRegex(fn: string, pattern: string): TranslatedRegex
   // Leading inline flags, e.g. (?i) or (?is).
   for (let m = /^\(\?([a-zA-Z]+)\)/.exec(pattern); m; m = /^\(\?([a-zA-Z]+)\)/.exec(pattern.slice(i))) {
     for (const f of m[1]) {
-      if (f === "i" || f === "s" || f === "m") { if (!flags.includes(f)) flags += f; }
-      else if (f === "u" || f === "U" || f === "d") { /* Unicode case / classes, UNIX_LINES: close enough */ }
-      else fail(`inline flag (?${f})`);
+      if (f === "i" || f === "s" || f === "m") {
+        if (!flags.includes(f)) flags += f;
+      } else if (f === "u" || f === "U" || f === "d") {
+        /* Unicode case / classes, UNIX_LINES: close enough */
+      } else fail(`inline flag (?${f})`);
     }
     i += m[0].length;
   }
@@ -95,8 +121,17 @@ export function translateJavaRegex(fn: string, pattern: string): TranslatedRegex
     if (inClass) {
       if (ch === "[") fail("character class union or nesting");
       if (ch === "&" && pattern[i + 1] === "&") fail("character class intersection (&&)");
-      if (ch === "]" && !classStart) { inClass = false; out += "]"; i++; continue; }
-      if (ch === "^" && classStart && out.endsWith("[")) { out += "^"; i++; continue; }
+      if (ch === "]" && !classStart) {
+        inClass = false;
+        out += "]";
+        i++;
+        continue;
+      }
+      if (ch === "^" && classStart && out.endsWith("[")) {
+        out += "^";
+        i++;
+        continue;
+      }
       out += ch === "]" ? "\\]" : ch === "-" ? "-" : literal(ch, true);
       classStart = false;
       i++;
@@ -108,7 +143,10 @@ export function translateJavaRegex(fn: string, pattern: string): TranslatedRegex
         classStart = true;
         out += "[";
         i++;
-        if (pattern[i] === "^") { out += "^"; i++; }
+        if (pattern[i] === "^") {
+          out += "^";
+          i++;
+        }
         continue;
       case "(":
         if (pattern.startsWith("(?>", i)) fail("atomic group (?>...)");
@@ -116,8 +154,15 @@ export function translateJavaRegex(fn: string, pattern: string): TranslatedRegex
         out += "(";
         i++;
         continue;
-      case "*": case "+": case "?": case "}": {
-        if (ch === "}" && !/\{\d+(,\d*)?$/.test(out)) { out += "\\}"; i++; continue; }
+      case "*":
+      case "+":
+      case "?":
+      case "}": {
+        if (ch === "}" && !/\{\d+(,\d*)?$/.test(out)) {
+          out += "\\}";
+          i++;
+          continue;
+        }
         out += ch;
         i++;
         if (pattern[i] === "+") fail("possessive quantifier");
@@ -141,9 +186,7 @@ export function translateJavaRegex(fn: string, pattern: string): TranslatedRegex
   return { source: out, flags };
 }
 
-function translateEscape(
-  p: string, i: number, inClass: boolean, fail: (what: string) => never,
-): { text: string; next: number } {
+function translateEscape(p: string, i: number, inClass: boolean, fail: (what: string) => never): { text: string; next: number } {
   const c = p[i + 1];
   if (c === undefined) throw argumentError("regex", "pattern ends with a backslash", p);
   const wrap = (body: string) => (inClass ? body : `[${body}]`);
@@ -153,23 +196,45 @@ function translateEscape(
       const quoted = end < 0 ? p.slice(i + 2) : p.slice(i + 2, end);
       return { text: [...quoted].map((ch) => literal(ch, inClass)).join(""), next: end < 0 ? p.length : end + 2 };
     }
-    case "A": return { text: inClass ? fail("\\A in a class") : "(?<![\\s\\S])", next: i + 2 };
-    case "z": return { text: inClass ? fail("\\z in a class") : "(?![\\s\\S])", next: i + 2 };
-    case "Z": return { text: inClass ? fail("\\Z in a class") : "(?=(?:\\r\\n|[\\n\\r\\x85\\u2028\\u2029])?(?![\\s\\S]))", next: i + 2 };
-    case "G": return fail("\\G");
-    case "s": return { text: wrap(JAVA_SPACE), next: i + 2 };
-    case "S": return { text: inClass ? fail("\\S inside a class") : `[^${JAVA_SPACE}]`, next: i + 2 };
-    case "h": return { text: wrap(JAVA_HSPACE), next: i + 2 };
-    case "H": return { text: inClass ? fail("\\H inside a class") : `[^${JAVA_HSPACE}]`, next: i + 2 };
-    case "v": return { text: wrap(JAVA_VSPACE), next: i + 2 };
-    case "V": return { text: inClass ? fail("\\V inside a class") : `[^${JAVA_VSPACE}]`, next: i + 2 };
-    case "R": return { text: inClass ? fail("\\R in a class") : "(?:\\r\\n|[\\n\\x0B\\f\\r\\x85\\u2028\\u2029])", next: i + 2 };
-    case "d": case "D": case "w": case "W": case "b": case "B":
-    case "t": case "n": case "r": case "f":
+    case "A":
+      return { text: inClass ? fail("\\A in a class") : "(?<![\\s\\S])", next: i + 2 };
+    case "z":
+      return { text: inClass ? fail("\\z in a class") : "(?![\\s\\S])", next: i + 2 };
+    case "Z":
+      return { text: inClass ? fail("\\Z in a class") : "(?=(?:\\r\\n|[\\n\\r\\x85\\u2028\\u2029])?(?![\\s\\S]))", next: i + 2 };
+    case "G":
+      return fail("\\G");
+    case "s":
+      return { text: wrap(JAVA_SPACE), next: i + 2 };
+    case "S":
+      return { text: inClass ? fail("\\S inside a class") : `[^${JAVA_SPACE}]`, next: i + 2 };
+    case "h":
+      return { text: wrap(JAVA_HSPACE), next: i + 2 };
+    case "H":
+      return { text: inClass ? fail("\\H inside a class") : `[^${JAVA_HSPACE}]`, next: i + 2 };
+    case "v":
+      return { text: wrap(JAVA_VSPACE), next: i + 2 };
+    case "V":
+      return { text: inClass ? fail("\\V inside a class") : `[^${JAVA_VSPACE}]`, next: i + 2 };
+    case "R":
+      return { text: inClass ? fail("\\R in a class") : "(?:\\r\\n|[\\n\\x0B\\f\\r\\x85\\u2028\\u2029])", next: i + 2 };
+    case "d":
+    case "D":
+    case "w":
+    case "W":
+    case "b":
+    case "B":
+    case "t":
+    case "n":
+    case "r":
+    case "f":
       return { text: `\\${c}`, next: i + 2 };
-    case "a": return { text: "\\x07", next: i + 2 };
-    case "e": return { text: "\\x1B", next: i + 2 };
-    case "c": return { text: codePointEscape(p.charCodeAt(i + 2) ^ 64), next: i + 3 };
+    case "a":
+      return { text: "\\x07", next: i + 2 };
+    case "e":
+      return { text: "\\x1B", next: i + 2 };
+    case "c":
+      return { text: codePointEscape(p.charCodeAt(i + 2) ^ 64), next: i + 3 };
     case "0": {
       const m = /^[0-7]{1,3}/.exec(p.slice(i + 2));
       if (!m) fail("\\0 without octal digits");
@@ -184,8 +249,10 @@ function translateEscape(
       }
       return { text: `\\x${p.slice(i + 2, i + 4)}`, next: i + 4 };
     }
-    case "u": return { text: `\\u${p.slice(i + 2, i + 6)}`, next: i + 6 };
-    case "p": case "P": {
+    case "u":
+      return { text: `\\u${p.slice(i + 2, i + 6)}`, next: i + 6 };
+    case "p":
+    case "P": {
       let name: string, next: number;
       if (p[i + 2] === "{") {
         const end = p.indexOf("}", i + 3);

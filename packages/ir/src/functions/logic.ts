@@ -16,7 +16,10 @@ function isInvalid(v: Value): boolean {
 
 export const logicFunctions: BuiltinFunction[] = [
   {
-    name: "and", minArgs: 2, maxArgs: Infinity, resultType: "boolean",
+    name: "and",
+    minArgs: 2,
+    maxArgs: Infinity,
+    resultType: "boolean",
     // Every argument is converted (a non-boolean is an error even after a false), as in JPMML.
     fn: (args) => {
       let result = true;
@@ -25,7 +28,10 @@ export const logicFunctions: BuiltinFunction[] = [
     },
   },
   {
-    name: "or", minArgs: 2, maxArgs: Infinity, resultType: "boolean",
+    name: "or",
+    minArgs: 2,
+    maxArgs: Infinity,
+    resultType: "boolean",
     fn: (args) => {
       let result = false;
       for (const a of args) result = asBoolean("or", a) || result;
@@ -36,7 +42,10 @@ export const logicFunctions: BuiltinFunction[] = [
   {
     // Eager form; the evaluator evaluates only the chosen branch. A missing condition gives
     // missing; "If the ELSE part is absent, then a missing value is returned".
-    name: "if", minArgs: 2, maxArgs: 3, handlesMissing: true,
+    name: "if",
+    minArgs: 2,
+    maxArgs: 3,
+    handlesMissing: true,
     fn: (args) => {
       if (args[0] === null) return null;
       return asBoolean("if", args[0]) ? args[1] : (args[2] ?? null);
@@ -47,11 +56,19 @@ export const logicFunctions: BuiltinFunction[] = [
   {
     // "isValid: true if the value is neither missing nor invalid". Invalid reaches a built-in
     // as NaN (the evaluator maps invalid field values to NaN for these two functions).
-    name: "isValid", minArgs: 1, maxArgs: 1, handlesMissing: true, resultType: "boolean",
+    name: "isValid",
+    minArgs: 1,
+    maxArgs: 1,
+    handlesMissing: true,
+    resultType: "boolean",
     fn: (args) => args[0] !== null && !isInvalid(args[0]),
   },
   {
-    name: "isNotValid", minArgs: 1, maxArgs: 1, handlesMissing: true, resultType: "boolean",
+    name: "isNotValid",
+    minArgs: 1,
+    maxArgs: 1,
+    handlesMissing: true,
+    resultType: "boolean",
     fn: (args) => args[0] !== null && isInvalid(args[0]),
   },
 ];

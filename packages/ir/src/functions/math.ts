@@ -27,7 +27,10 @@ function toJavaInt(name: string, x: number, input: number): number {
 
 function rounding(name: string, op: (x: number) => number): BuiltinFunction {
   return {
-    name, minArgs: 1, maxArgs: 1, resultType: "integer",
+    name,
+    minArgs: 1,
+    maxArgs: 1,
+    resultType: "integer",
     fn: (args) => {
       const x = asNumber(name, args[0]);
       return toJavaInt(name, op(x), x);
@@ -52,7 +55,10 @@ export function rint(x: number): number {
 }
 
 const binaryMath = (name: string, op: (a: number, b: number) => number): BuiltinFunction => ({
-  name, minArgs: 2, maxArgs: 2, resultType: "double",
+  name,
+  minArgs: 2,
+  maxArgs: 2,
+  resultType: "double",
   fn: (args) => op(asNumber(name, args[0]), asNumber(name, args[1])),
 });
 

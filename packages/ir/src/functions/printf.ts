@@ -40,8 +40,13 @@ export function formatNumber(fn: string, pattern: string, value: number): string
 }
 
 function formatOne(
-  fn: string, pattern: string, conv: string, flags: Set<string>,
-  width: number | undefined, precision: number | undefined, value: number,
+  fn: string,
+  pattern: string,
+  conv: string,
+  flags: Set<string>,
+  width: number | undefined,
+  precision: number | undefined,
+  value: number,
 ): string {
   const bad = (why: string): never => {
     throw argumentError(fn, why, pattern);
@@ -62,7 +67,9 @@ function formatOne(
       const digits = group(Math.abs(n).toString(), flags.has(","));
       return signed(digits, n < 0, flags, width);
     }
-    case "o": case "x": case "X": {
+    case "o":
+    case "x":
+    case "X": {
       if (precision !== undefined) bad(`precision with %${conv}`);
       if (flags.has("+") || flags.has(" ") || flags.has(",") || flags.has("(")) bad(`flag not allowed with %${conv}`);
       const n = integral(fn, value);
@@ -74,11 +81,24 @@ function formatOne(
       if (conv === "X") body = body.toUpperCase();
       return zeroPad(body, width, flags);
     }
-    case "e": case "E": case "f": case "g": case "G": {
+    case "e":
+    case "E":
+    case "f":
+    case "g":
+    case "G": {
       if (conv !== "f" && flags.has(",") && conv !== "g" && conv !== "G") bad(`flag ',' with %${conv}`);
       if (!Number.isFinite(value)) {
-        const text = Number.isNaN(value) ? "NaN" : value > 0 ? (flags.has("+") ? "+Infinity" : flags.has(" ") ? " Infinity" : "Infinity")
-          : flags.has("(") ? "(Infinity)" : "-Infinity";
+        const text = Number.isNaN(value)
+          ? "NaN"
+          : value > 0
+            ? flags.has("+")
+              ? "+Infinity"
+              : flags.has(" ")
+                ? " Infinity"
+                : "Infinity"
+            : flags.has("(")
+              ? "(Infinity)"
+              : "-Infinity";
         return pad(text, width, flags.has("-"), false);
       }
       const abs = Math.abs(value);
@@ -90,18 +110,21 @@ function formatOne(
       if (conv === "E" || conv === "G") body = body.toUpperCase();
       return signed(body, negative, flags, width);
     }
-    case "s": case "S": {
+    case "s":
+    case "S": {
       let text = javaNumberText(value);
       if (precision !== undefined) text = text.slice(0, precision);
       if (conv === "S") text = text.toUpperCase();
       return pad(text, width, flags.has("-"), false);
     }
-    case "b": case "B": {
+    case "b":
+    case "B": {
       let text = "true"; // any non-null argument
       if (precision !== undefined) text = text.slice(0, precision);
       return pad(conv === "B" ? "TRUE" : text, width, flags.has("-"), false);
     }
-    case "c": case "C": {
+    case "c":
+    case "C": {
       const n = integral(fn, value);
       if (n < 0 || n > 0x10ffff) bad("invalid code point for %c");
       const text = String.fromCodePoint(n);
@@ -133,9 +156,13 @@ function zeroPad(body: string, width: number | undefined, flags: Set<string>): s
 
 /** Sign, parentheses, zero padding and justification for a magnitude already formatted. */
 function signed(magnitude: string, negative: boolean, flags: Set<string>, width: number | undefined): string {
-  let prefix = "", suffix = "";
+  let prefix = "",
+    suffix = "";
   if (negative) {
-    if (flags.has("(")) { prefix = "("; suffix = ")"; } else prefix = "-";
+    if (flags.has("(")) {
+      prefix = "(";
+      suffix = ")";
+    } else prefix = "-";
   } else if (flags.has("+")) prefix = "+";
   else if (flags.has(" ")) prefix = " ";
   if (flags.has("0") && width !== undefined) {
@@ -184,7 +211,10 @@ function scientific(abs: number, decimals: number, alwaysPoint: boolean): string
       mantissa = digits.slice(0, need);
       if (digits.charCodeAt(need) >= 53) {
         const up = (BigInt(mantissa) + 1n).toString();
-        if (up.length > mantissa.length) { exp += 1; mantissa = up.slice(0, need); } else mantissa = up;
+        if (up.length > mantissa.length) {
+          exp += 1;
+          mantissa = up.slice(0, need);
+        } else mantissa = up;
       }
     }
   }

@@ -167,7 +167,10 @@ describe("PMML matches / replace cannot run away (issue 11): RE2JS, else V8 unde
   }
   it("a runaway back reference ends in EvaluationError REGEX_BUDGET, for matches and replace", () => {
     const input = "a".repeat(30) + "b";
-    for (const [fn, args] of [["matches", [input, "(a+)+\\1$"]], ["replace", [input, "(a+)+\\1$", "x"]]] as const) {
+    for (const [fn, args] of [
+      ["matches", [input, "(a+)+\\1$"]],
+      ["replace", [input, "(a+)+\\1$", "x"]],
+    ] as const) {
       const t = performance.now();
       expect(() => getBuiltin(fn)!.fn([...args], steps(1_000_000)), fn).toThrow(expect.objectContaining({ name: "EvaluationError", code: "REGEX_BUDGET" }));
       expect(performance.now() - t).toBeLessThan(2000);

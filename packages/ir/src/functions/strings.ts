@@ -12,7 +12,8 @@ import { registerBuiltins, type BuiltinFunction } from "./index.ts";
 
 /** Java String.trim(): strips every char <= U+0020 at both ends (controls too, but not NBSP). */
 export function javaTrim(s: string): string {
-  let start = 0, end = s.length;
+  let start = 0,
+    end = s.length;
   while (start < end && s.charCodeAt(start) <= 0x20) start++;
   while (end > start && s.charCodeAt(end - 1) <= 0x20) end--;
   return s.slice(start, end);
@@ -40,19 +41,33 @@ export const stringFunctions: BuiltinFunction[] = [
   // Java String.length(): UTF-16 code units, as JS .length.
   { name: "stringLength", minArgs: 1, maxArgs: 1, resultType: "integer", fn: (a) => asString(a[0]).length },
   {
-    name: "substring", minArgs: 3, maxArgs: 3, resultType: "string",
+    name: "substring",
+    minArgs: 3,
+    maxArgs: 3,
+    resultType: "string",
     fn: (a) => pmmlSubstring(asString(a[0]), asInteger("substring", a[1]), asInteger("substring", a[2])),
   },
   { name: "trimBlanks", minArgs: 1, maxArgs: 1, resultType: "string", fn: (a) => javaTrim(asString(a[0])) },
   {
     // Missing arguments are skipped (JPMML); all missing gives "".
-    name: "concat", minArgs: 2, maxArgs: Infinity, handlesMissing: true, resultType: "string",
-    fn: (a) => a.filter((v) => v !== null).map(asString).join(""),
+    name: "concat",
+    minArgs: 2,
+    maxArgs: Infinity,
+    handlesMissing: true,
+    resultType: "string",
+    fn: (a) =>
+      a
+        .filter((v) => v !== null)
+        .map(asString)
+        .join(""),
   },
   {
     // "replace(input, pattern, replacement)": every match of the Java regex is replaced;
     // "$1" in the replacement inserts group 1.
-    name: "replace", minArgs: 3, maxArgs: 3, resultType: "string",
+    name: "replace",
+    minArgs: 3,
+    maxArgs: 3,
+    resultType: "string",
     fn: (a, limits) => {
       const re = compileJavaRegex("replace", stringArg("replace", a[1], "pattern"));
       return javaReplaceAll("replace", asString(a[0]), re, asString(a[2]), limits?.regexSteps);
@@ -60,11 +75,17 @@ export const stringFunctions: BuiltinFunction[] = [
   },
   {
     // "The string is considered to match the pattern if any substring matches the pattern."
-    name: "matches", minArgs: 2, maxArgs: 2, resultType: "boolean",
+    name: "matches",
+    minArgs: 2,
+    maxArgs: 2,
+    resultType: "boolean",
     fn: (a, limits) => compileJavaRegex("matches", stringArg("matches", a[1], "pattern")).test(asString(a[0]), limits?.regexSteps),
   },
   {
-    name: "formatNumber", minArgs: 2, maxArgs: 2, resultType: "string",
+    name: "formatNumber",
+    minArgs: 2,
+    maxArgs: 2,
+    resultType: "string",
     fn: (a) => formatNumber("formatNumber", stringArg("formatNumber", a[1], "pattern"), asNumber("formatNumber", a[0])),
   },
 ];

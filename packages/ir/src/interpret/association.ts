@@ -20,7 +20,11 @@ export function evaluateAssociation(model: AssociationModel, scope: ModelScope, 
   }
   const active = activeItemIds(model, scope);
   const contained = new Map<string, boolean>();
-  for (const set of model.itemsets) contained.set(set.id, set.itemRefs.every((ref) => active.has(ref)));
+  for (const set of model.itemsets)
+    contained.set(
+      set.id,
+      set.itemRefs.every((ref) => active.has(ref)),
+    );
   const flag = (rule: AssociationRule, which: "antecedent" | "consequent"): boolean => {
     const f = contained.get(rule[which]);
     if (f === undefined) throw new SchemaError("PMML_UNKNOWN_ITEMSET", `AssociationRule/@${which} names no Itemset`, { path: rule.path, value: rule[which] });
@@ -29,19 +33,27 @@ export function evaluateAssociation(model: AssociationModel, scope: ModelScope, 
   const antecedent = model.rules.map((r) => flag(r, "antecedent"));
   const consequent = model.rules.map((r) => flag(r, "consequent"));
   const ruleValue = (field: OutputField, feature: RuleFeature): Value => {
-    const selected = model.rules.map((rule, i) => ({ rule, i })).filter(({ i }) => {
-      // OutputField/@algorithm defaults to exclusiveRecommendation (PMML 4.4 schema, as JPMML).
-      switch (field.algorithm ?? "exclusiveRecommendation") {
-        case "recommendation": return antecedent[i];
-        case "exclusiveRecommendation": return antecedent[i] && !consequent[i];
-        case "ruleAssociation": return antecedent[i] && consequent[i];
-        default:
-          throw new UnsupportedFeatureError(`OutputField@algorithm=${field.algorithm}`, undefined, { path: field.path });
-      }
-    });
+    const selected = model.rules
+      .map((rule, i) => ({ rule, i }))
+      .filter(({ i }) => {
+        // OutputField/@algorithm defaults to exclusiveRecommendation (PMML 4.4 schema, as JPMML).
+        switch (field.algorithm ?? "exclusiveRecommendation") {
+          case "recommendation":
+            return antecedent[i];
+          case "exclusiveRecommendation":
+            return antecedent[i] && !consequent[i];
+          case "ruleAssociation":
+            return antecedent[i] && consequent[i];
+          default:
+            throw new UnsupportedFeatureError(`OutputField@algorithm=${field.algorithm}`, undefined, { path: field.path });
+        }
+      });
     const basis = (field.rankBasis ?? "confidence") as RuleFeature;
     if (!["confidence", "support", "lift", "leverage", "affinity"].includes(basis)) {
-      throw new SchemaError("PMML_BAD_ATTRIBUTE", "OutputField/@rankBasis must be confidence, support, lift, leverage or affinity", { path: field.path, value: basis });
+      throw new SchemaError("PMML_BAD_ATTRIBUTE", "OutputField/@rankBasis must be confidence, support, lift, leverage or affinity", {
+        path: field.path,
+        value: basis,
+      });
     }
     const sign = field.rankOrder === "ascending" ? 1 : -1;
     selected.sort((a, b) => sign * (rankValue(a.rule, basis) - rankValue(b.rule, basis))); // stable
@@ -82,15 +94,24 @@ function rankValue(rule: AssociationRule, basis: RuleFeature): number {
 
 function ruleFeature(model: AssociationModel, rule: AssociationRule, index: number, feature: RuleFeature): Value | Value[] {
   switch (feature) {
-    case "antecedent": return itemValues(model, rule.antecedent);
-    case "consequent": return itemValues(model, rule.consequent);
-    case "rule": return `{${itemValues(model, rule.antecedent).join(",")}}->{${itemValues(model, rule.consequent).join(",")}}`;
-    case "ruleId": return rule.id ?? String(index + 1);
-    case "confidence": return rule.confidence;
-    case "support": return rule.support;
-    case "lift": return rule.lift ?? null;
-    case "leverage": return rule.leverage ?? null;
-    case "affinity": return rule.affinity ?? null;
+    case "antecedent":
+      return itemValues(model, rule.antecedent);
+    case "consequent":
+      return itemValues(model, rule.consequent);
+    case "rule":
+      return `{${itemValues(model, rule.antecedent).join(",")}}->{${itemValues(model, rule.consequent).join(",")}}`;
+    case "ruleId":
+      return rule.id ?? String(index + 1);
+    case "confidence":
+      return rule.confidence;
+    case "support":
+      return rule.support;
+    case "lift":
+      return rule.lift ?? null;
+    case "leverage":
+      return rule.leverage ?? null;
+    case "affinity":
+      return rule.affinity ?? null;
     default:
       throw new UnsupportedFeatureError(`OutputField@ruleFeature=${String(feature)}`);
   }
@@ -110,10 +131,15 @@ function itemValues(model: AssociationModel, itemsetId: string): string[] {
 function activeItemIds(model: AssociationModel, scope: ModelScope): Set<string> {
   const groups = model.miningSchema.filter((f) => f.usageType === "group");
   const actives = model.miningSchema.filter((f) => f.usageType === "active");
-  if (groups.length > 1) throw new SchemaError("PMML_MINING_SCHEMA", "an AssociationModel has at most one group field", { path: model.path, value: groups.length });
+  if (groups.length > 1)
+    throw new SchemaError("PMML_MINING_SCHEMA", "an AssociationModel has at most one group field", { path: model.path, value: groups.length });
   const result = new Set<string>();
   if (groups.length === 1) {
-    if (actives.length !== 1) throw new SchemaError("PMML_MINING_SCHEMA", "transactional AssociationModel input needs exactly one active field", { path: model.path, value: actives.length });
+    if (actives.length !== 1)
+      throw new SchemaError("PMML_MINING_SCHEMA", "transactional AssociationModel input needs exactly one active field", {
+        path: model.path,
+        value: actives.length,
+      });
     const exploded = new Map<string, Set<string>>();
     for (const item of model.items) {
       // An Item naming a field needs its category (as JPMML); otherwise its value is the category of the active field.

@@ -13,7 +13,7 @@ export function moments(d: ContinuousDistribution): { mean: number; variance: nu
     case "poisson":
       return { mean: d.mean, variance: d.mean };
     case "uniform":
-      return { mean: (d.lower + d.upper) / 2, variance: ((d.upper - d.lower) ** 2) / 12 };
+      return { mean: (d.lower + d.upper) / 2, variance: (d.upper - d.lower) ** 2 / 12 };
     default: {
       const never: never = d;
       return never;

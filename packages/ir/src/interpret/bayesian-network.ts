@@ -35,19 +35,30 @@ export function evaluateBayesianNetwork(model: BayesianNetworkModel, scope: Mode
     } else if (v !== null) {
       continuous.set(node.name, toNumber(v));
     } else if (parentsOf.has(node.name)) {
-      throw new UnsupportedFeatureError("ContinuousNode with children, unobserved", "an unobserved continuous parent cannot be summed out", { path: node.path });
+      throw new UnsupportedFeatureError("ContinuousNode with children, unobserved", "an unobserved continuous parent cannot be summed out", {
+        path: node.path,
+      });
     }
   }
   const configurations = hidden.reduce((n, h) => n * Math.max(1, h.values.length), 1);
   if (configurations > MAX_CONFIGURATIONS) {
-    throw new UnsupportedFeatureError("BayesianNetworkModel inference", `${configurations} joint configurations of unobserved nodes exceed the ${MAX_CONFIGURATIONS} exact enumeration visits`, { path: model.path });
+    throw new UnsupportedFeatureError(
+      "BayesianNetworkModel inference",
+      `${configurations} joint configurations of unobserved nodes exceed the ${MAX_CONFIGURATIONS} exact enumeration visits`,
+      { path: model.path },
+    );
   }
   const totals = new Map<string, number>(targetNode.values.map((v) => [v, 0]));
   const visit = (i: number): void => {
     if (i === hidden.length) {
       let p = 1;
       for (const node of model.nodes) {
-        p *= node.kind === "discrete" ? discreteProbability(node, assignment) : continuous.has(node.name) ? density(node, assignment, continuous.get(node.name)!, scope) : 1;
+        p *=
+          node.kind === "discrete"
+            ? discreteProbability(node, assignment)
+            : continuous.has(node.name)
+              ? density(node, assignment, continuous.get(node.name)!, scope)
+              : 1;
         if (p === 0) break;
       }
       const t = assignment.get(targetNode.name)!;
@@ -65,11 +76,15 @@ export function evaluateBayesianNetwork(model: BayesianNetworkModel, scope: Mode
   const sum = [...totals.values()].reduce((a, b) => a + b, 0);
   if (!(sum > 0)) return { value: null };
   const probabilities = new Map<Value, number>();
-  let best: Value = null, bestP = -Infinity;
+  let best: Value = null,
+    bestP = -Infinity;
   for (const [v, p] of totals) {
     const c = toCategory(v, target);
     probabilities.set(c, p / sum);
-    if (p > bestP) { best = c; bestP = p; }
+    if (p > bestP) {
+      best = c;
+      bestP = p;
+    }
   }
   return { value: best, probabilities };
 }
@@ -77,21 +92,29 @@ export function evaluateBayesianNetwork(model: BayesianNetworkModel, scope: Mode
 function matches(parents: ParentValue[], assignment: Map<string, string>): boolean {
   return parents.every((pv) => {
     const a = assignment.get(pv.parent);
-    return a !== undefined && (a === pv.value || Number(a) === Number(pv.value) && pv.value.trim() !== "");
+    return a !== undefined && (a === pv.value || (Number(a) === Number(pv.value) && pv.value.trim() !== ""));
   });
 }
 
 function discreteProbability(node: BayesNetNode & { kind: "discrete" }, assignment: Map<string, string>): number {
   const value = assignment.get(node.name)!;
   const table = node.tables.find((t) => matches(t.parents, assignment));
-  if (!table) throw new EvaluationError("PMML_BN_NO_TABLE", `DiscreteNode "${node.name}" has no probabilities for its parents' values`, { path: node.path, value: [...assignment].map(([k, v]) => `${k}=${v}`).join(", ") });
+  if (!table)
+    throw new EvaluationError("PMML_BN_NO_TABLE", `DiscreteNode "${node.name}" has no probabilities for its parents' values`, {
+      path: node.path,
+      value: [...assignment].map(([k, v]) => `${k}=${v}`).join(", "),
+    });
   const entry = table.probabilities.find((e) => e.value === value || (Number(e.value) === Number(value) && value.trim() !== ""));
   return entry ? entry.probability : 0;
 }
 
 function density(node: BayesNetNode & { kind: "continuous" }, assignment: Map<string, string>, x: number, scope: ModelScope): number {
   const table = node.tables.find((t) => matches(t.parents, assignment));
-  if (!table) throw new EvaluationError("PMML_BN_NO_TABLE", `ContinuousNode "${node.name}" has no distribution for its parents' values`, { path: node.path, value: node.name });
+  if (!table)
+    throw new EvaluationError("PMML_BN_NO_TABLE", `ContinuousNode "${node.name}" has no distribution for its parents' values`, {
+      path: node.path,
+      value: node.name,
+    });
   return distributionDensity(table.distribution, x, scope);
 }
 
@@ -103,21 +126,26 @@ function param(e: Parameters<typeof evaluateExpr>[0], scope: ModelScope): number
 function distributionDensity(d: BayesNetDistribution, x: number, scope: ModelScope): number {
   switch (d.kind) {
     case "normal": {
-      const m = param(d.mean, scope), v = param(d.variance, scope);
+      const m = param(d.mean, scope),
+        v = param(d.variance, scope);
       return Math.exp(-((x - m) ** 2) / (2 * v)) / Math.sqrt(2 * Math.PI * v);
     }
     case "lognormal": {
       if (x <= 0) return 0;
-      const m = param(d.mean, scope), v = param(d.variance, scope);
+      const m = param(d.mean, scope),
+        v = param(d.variance, scope);
       return Math.exp(-((Math.log(x) - m) ** 2) / (2 * v)) / (x * Math.sqrt(2 * Math.PI * v));
     }
     case "uniform": {
-      const a = param(d.lower, scope), b = param(d.upper, scope);
+      const a = param(d.lower, scope),
+        b = param(d.upper, scope);
       return x >= a && x <= b ? 1 / (b - a) : 0;
     }
     case "triangular": {
       // The triangle on [a, b] whose mean is (a + b + c) / 3 has its mode at c = 3·mean − a − b.
-      const a = param(d.lower, scope), b = param(d.upper, scope), c = 3 * param(d.mean, scope) - a - b;
+      const a = param(d.lower, scope),
+        b = param(d.upper, scope),
+        c = 3 * param(d.mean, scope) - a - b;
       if (x < a || x > b) return 0;
       if (x < c || (x === c && c > a)) return (2 * (x - a)) / ((b - a) * (c - a));
       return c === b ? 2 / (b - a) : (2 * (b - x)) / ((b - a) * (b - c));

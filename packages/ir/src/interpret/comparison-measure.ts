@@ -23,7 +23,13 @@ export function comparisonInputs(fields: readonly { readonly field: string }[], 
  * with the inputs: numbers stay doubles (as JPMML reads center arrays, even for float or integer
  * fields), other values take the input field's type.
  */
-export function referenceValues(fields: readonly { readonly field: string }[], texts: readonly string[], numbers: readonly (number | undefined)[], inputs: readonly Value[], scope: ModelScope): Value[] {
+export function referenceValues(
+  fields: readonly { readonly field: string }[],
+  texts: readonly string[],
+  numbers: readonly (number | undefined)[],
+  inputs: readonly Value[],
+  scope: ModelScope,
+): Value[] {
   return fields.map((f, i) => {
     const text = texts[i];
     const like = inputs[i];
@@ -104,20 +110,28 @@ function innerTerm(field: DistanceFieldPlan, x: Value, y: Value, power: number, 
 function numeric(v: Value, field: DistanceFieldPlan): number {
   if (typeof v === "number") return v;
   if (typeof v === "boolean") return v ? 1 : 0;
-  throw new EvaluationError("PMML_NOT_A_NUMBER", `field "${field.field}" is compared numerically but holds ${JSON.stringify(formatValue(v))}`, { path: field.path, value: v });
+  throw new EvaluationError("PMML_NOT_A_NUMBER", `field "${field.field}" is compared numerically but holds ${JSON.stringify(formatValue(v))}`, {
+    path: field.path,
+    value: v,
+  });
 }
 
 /** compareFunction="table": Comparisons/Matrix indexed by the field's declared categories. */
 function tableEntry(field: DistanceFieldPlan, table: readonly (readonly number[])[], x: Value, y: Value, scope: ModelScope): number {
   const categories = declaredCategories(field.field, scope);
   if (categories.length === 0) {
-    throw new UnsupportedFeatureError("Comparisons", `compareFunction table on field "${field.field}" needs the field's Value list to index the matrix`, { path: field.path });
+    throw new UnsupportedFeatureError("Comparisons", `compareFunction table on field "${field.field}" needs the field's Value list to index the matrix`, {
+      path: field.path,
+    });
   }
   const i = categories.findIndex((c) => valuesEqual(c, x));
   const j = categories.findIndex((c) => valuesEqual(c, y));
   const v = i < 0 || j < 0 ? undefined : table[i]?.[j];
   if (v === undefined) {
-    throw new EvaluationError("PMML_INVALID_VALUE", `field "${field.field}": no comparison table entry for ${formatValue(x)} / ${formatValue(y)}`, { path: field.path, value: x });
+    throw new EvaluationError("PMML_INVALID_VALUE", `field "${field.field}": no comparison table entry for ${formatValue(x)} / ${formatValue(y)}`, {
+      path: field.path,
+      value: x,
+    });
   }
   return v;
 }
@@ -132,22 +146,40 @@ function declaredCategories(name: string, scope: ModelScope): Value[] {
  */
 export function similarity(plan: SimilarityPlan, inputs: readonly Value[], reference: readonly Value[]): number {
   const fields = plan.fields;
-  let a11 = 0, a10 = 0, a01 = 0, a00 = 0;
+  let a11 = 0,
+    a10 = 0,
+    a01 = 0,
+    a00 = 0;
   for (let i = 0; i < fields.length; i++) {
     const x = binary(inputs[i], fields[i]);
     const y = binary(reference[i], fields[i]);
-    if (x) { if (y) a11++; else a10++; } else if (y) a01++; else a00++;
+    if (x) {
+      if (y) a11++;
+      else a10++;
+    } else if (y) a01++;
+    else a00++;
   }
   const m = plan.coefficients;
-  let num = 0; num += m.c11 * a11; num += m.c10 * a10; num += m.c01 * a01; num += m.c00 * a00;
-  let den = 0; den += m.d11 * a11; den += m.d10 * a10; den += m.d01 * a01; den += m.d00 * a00;
+  let num = 0;
+  num += m.c11 * a11;
+  num += m.c10 * a10;
+  num += m.c01 * a01;
+  num += m.c00 * a00;
+  let den = 0;
+  den += m.d11 * a11;
+  den += m.d10 * a10;
+  den += m.d01 * a01;
+  den += m.d00 * a00;
   if (den === 0) throw new EvaluationError("PMML_UNDEFINED_SIMILARITY", `${plan.measure}: the denominator is zero`, { path: plan.path, value: null });
   return num / den;
 }
 
 function binary(v: Value, field: { readonly field: string; readonly path: string }): boolean {
   if (v === null) {
-    throw new EvaluationError("PMML_MISSING_VALUE", `field "${field.field}" is missing; binary similarity measures need every field`, { path: field.path, value: null });
+    throw new EvaluationError("PMML_MISSING_VALUE", `field "${field.field}" is missing; binary similarity measures need every field`, {
+      path: field.path,
+      value: null,
+    });
   }
   if (v === 0 || v === false || v === "0" || v === "false") return false;
   if (v === 1 || v === true || v === "1" || v === "true") return true;

@@ -34,20 +34,23 @@ export function exp(x: number): number {
   const m = n * STEP_MID;
   const rh = t - m;
   const bb = rh - t;
-  const rl = ((t - (rh - bb)) + (-m - bb)) - n * STEP_LO;
+  const rl = t - (rh - bb) + (-m - bb) - n * STEP_LO;
   const q = rh * rh * (0.5 + rh * (C3 + rh * (C4 + rh * (C5 + rh * C6)))) + rh * rl;
   // E = 1 + r + q as s + e.
   const s = 1 + rh;
-  const e = (rh - (s - 1)) + (rl + q);
+  const e = rh - (s - 1) + (rl + q);
   // T[j]·E: exact product of the high parts (Dekker), then the cross terms.
   const table = (TABLE ??= expTable());
-  const th = table[2 * (j + 128)], tl = table[2 * (j + 128) + 1];
+  const th = table[2 * (j + 128)],
+    tl = table[2 * (j + 128) + 1];
   const p = th * s;
   let u = SPLITTER * th;
-  const ah = u - (u - th), al = th - ah;
+  const ah = u - (u - th),
+    al = th - ah;
   u = SPLITTER * s;
-  const sh = u - (u - s), sl = s - sh;
-  const pe = ((ah * sh - p) + ah * sl + al * sh) + al * sl;
+  const sh = u - (u - s),
+    sl = s - sh;
+  const pe = ah * sh - p + ah * sl + al * sh + al * sl;
   const lo = pe + (th * e + tl * s);
   const h = p + lo;
   const l = lo - (h - p);
@@ -71,7 +74,8 @@ export function expReference(x: number): number {
   let [rh, rl] = twoProd(-k, LN2_MID);
   [rh, rl] = ddAdd(t, 0, rh, rl + -k * LN2_LO);
   // Horner over the Taylor series: |r| ≤ ln2/2, 27 terms reach 2^-110.
-  let ph = INV_FACT[N][0], pl = INV_FACT[N][1];
+  let ph = INV_FACT[N][0],
+    pl = INV_FACT[N][1];
   for (let n = N - 1; n >= 0; n--) {
     [ph, pl] = ddMul(ph, pl, rh, rl);
     [ph, pl] = ddAdd(ph, pl, INV_FACT[n][0], INV_FACT[n][1]);
@@ -90,7 +94,7 @@ const N = 27;
 function twoSum(a: number, b: number): [number, number] {
   const s = a + b;
   const bb = s - a;
-  return [s, (a - (s - bb)) + (b - bb)];
+  return [s, a - (s - bb) + (b - bb)];
 }
 
 function quickTwoSum(a: number, b: number): [number, number] {
@@ -103,10 +107,12 @@ const SPLITTER = 134217729; // 2^27 + 1
 function twoProd(a: number, b: number): [number, number] {
   const p = a * b;
   let t = SPLITTER * a;
-  const ah = t - (t - a), al = a - ah;
+  const ah = t - (t - a),
+    al = a - ah;
   t = SPLITTER * b;
-  const bh = t - (t - b), bl = b - bh;
-  return [p, ((ah * bh - p) + ah * bl + al * bh) + al * bl];
+  const bh = t - (t - b),
+    bl = b - bh;
+  return [p, ah * bh - p + ah * bl + al * bh + al * bl];
 }
 
 function ddAdd(ah: number, al: number, bh: number, bl: number): [number, number] {
@@ -126,7 +132,7 @@ function ddMul(ah: number, al: number, bh: number, bl: number): [number, number]
 function ddDivSmall(ah: number, al: number, n: number): [number, number] {
   const q1 = ah / n;
   const [p, e] = twoProd(q1, n);
-  const q2 = ((ah - p) - e + al) / n;
+  const q2 = (ah - p - e + al) / n;
   return quickTwoSum(q1, q2);
 }
 
@@ -142,7 +148,10 @@ const INV_STEP = 256 * LOG2E;
 const STEP_HI = 0.6931471803691238 / 256;
 const STEP_MID = 1.9082149292705877e-10 / 256;
 const STEP_LO = 1.1612227229362532e-26 / 256;
-const C3 = 1 / 6, C4 = 1 / 24, C5 = 1 / 120, C6 = 1 / 720;
+const C3 = 1 / 6,
+  C4 = 1 / 24,
+  C5 = 1 / 120,
+  C6 = 1 / 720;
 const HALF_ULP_BELOW_1 = 2 ** -54;
 const HALF_ULP_ABOVE_1 = 2 ** -53;
 /**
@@ -173,7 +182,8 @@ function expTable(): Float64Array {
     // r = j/256 · ln2 in double-double (j/256 · LN2[0] is exact: 32 + 8 bits).
     let [rh, rl] = twoProd(j / 256, LN2[1]);
     [rh, rl] = ddAdd((j / 256) * LN2[0], 0, rh, rl + (j / 256) * LN2[2]);
-    let ph = INV_FACT[N][0], pl = INV_FACT[N][1];
+    let ph = INV_FACT[N][0],
+      pl = INV_FACT[N][1];
     for (let i = N - 1; i >= 0; i--) {
       [ph, pl] = ddMul(ph, pl, rh, rl);
       [ph, pl] = ddAdd(ph, pl, INV_FACT[i][0], INV_FACT[i][1]);

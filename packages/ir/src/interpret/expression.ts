@@ -1,6 +1,4 @@
-import type {
-  ApplyExpr, DiscretizeExpr, Expr, MapValuesExpr, NormContinuousExpr, NormDiscreteExpr,
-} from "../expr.ts";
+import type { ApplyExpr, DiscretizeExpr, Expr, MapValuesExpr, NormContinuousExpr, NormDiscreteExpr } from "../expr.ts";
 import { EvaluationError, SchemaError } from "../errors.ts";
 import { getBuiltin, InvalidResult } from "../functions/index.ts";
 import "../functions/all.ts";
@@ -54,7 +52,10 @@ function evaluateApply(expr: ApplyExpr, scope: Scope): Value {
   if (typeof result === "number" && Number.isNaN(result)) {
     switch (expr.invalidValueTreatment) {
       case "returnInvalid":
-        throw new EvaluationError("PMML_INVALID_RESULT", `function "${expr.function}" gave an invalid result`, { path: expr.path, value: args.map((a) => (a === null ? null : formatValue(a))) });
+        throw new EvaluationError("PMML_INVALID_RESULT", `function "${expr.function}" gave an invalid result`, {
+          path: expr.path,
+          value: args.map((a) => (a === null ? null : formatValue(a))),
+        });
       case "asMissing":
         result = null;
         break;
@@ -84,7 +85,10 @@ function callFunction(expr: ApplyExpr, args: Value[], scope: Scope): Value {
   const user = scope.lookupFunction(expr.function);
   if (user) {
     if (args.length !== user.params.length) {
-      throw new SchemaError("PMML_FUNCTION_ARITY", `function "${user.name}" takes ${user.params.length} arguments, got ${args.length}`, { path: expr.path, value: args.length });
+      throw new SchemaError("PMML_FUNCTION_ARITY", `function "${user.name}" takes ${user.params.length} arguments, got ${args.length}`, {
+        path: expr.path,
+        value: args.length,
+      });
     }
     const bound = new Map<string, Value>();
     user.params.forEach((p, i) => {
@@ -102,7 +106,10 @@ function callFunction(expr: ApplyExpr, args: Value[], scope: Scope): Value {
     throw new SchemaError("PMML_UNKNOWN_FUNCTION", `function "${expr.function}" is neither built in nor defined`, { path: expr.path, value: expr.function });
   }
   if (args.length < builtin.minArgs || args.length > builtin.maxArgs) {
-    throw new SchemaError("PMML_FUNCTION_ARITY", `function "${expr.function}" takes ${arity(builtin.minArgs, builtin.maxArgs)} arguments, got ${args.length}`, { path: expr.path, value: args.length });
+    throw new SchemaError("PMML_FUNCTION_ARITY", `function "${expr.function}" takes ${arity(builtin.minArgs, builtin.maxArgs)} arguments, got ${args.length}`, {
+      path: expr.path,
+      value: args.length,
+    });
   }
   if (!builtin.handlesMissing && args.some((a) => a === null)) return null;
   return builtin.fn(args, scope.limits);
@@ -119,8 +126,10 @@ function evaluateNormContinuous(expr: NormContinuousExpr, scope: Scope): Value {
   if (v === null) return expr.mapMissingTo ?? null;
   const x = toNumber(v);
   const pts = expr.points;
-  if (pts.length < 2) throw new SchemaError("PMML_NORM_CONTINUOUS", "NormContinuous needs at least two LinearNorm elements", { path: expr.path, value: pts.length });
-  const first = pts[0], last = pts[pts.length - 1];
+  if (pts.length < 2)
+    throw new SchemaError("PMML_NORM_CONTINUOUS", "NormContinuous needs at least two LinearNorm elements", { path: expr.path, value: pts.length });
+  const first = pts[0],
+    last = pts[pts.length - 1];
   if (x < first.orig || x > last.orig) {
     if (expr.outliers === "asMissingValues") return null;
     if (expr.outliers === "asExtremeValues") return x < first.orig ? first.norm : last.norm;
@@ -129,10 +138,14 @@ function evaluateNormContinuous(expr: NormContinuousExpr, scope: Scope): Value {
   if (x >= first.orig) {
     i = pts.length - 2;
     for (let k = 0; k < pts.length - 1; k++) {
-      if (x <= pts[k + 1].orig) { i = k; break; }
+      if (x <= pts[k + 1].orig) {
+        i = k;
+        break;
+      }
     }
   }
-  const a = pts[i], b = pts[i + 1];
+  const a = pts[i],
+    b = pts[i + 1];
   return a.norm + ((x - a.orig) / (b.orig - a.orig)) * (b.norm - a.norm);
 }
 

@@ -54,7 +54,8 @@ function fitted(model: GaussianProcessModel): Fitted {
       let s = kernelValue(model.kernel, model.x[i], model.x[j]) + (i === j ? model.kernel.noiseVariance : 0);
       for (let k = 0; k < j; k++) s -= L[i][k] * L[j][k];
       if (i === j) {
-        if (!(s > 0)) throw new SchemaError("PMML_GP_NOT_POSITIVE_DEFINITE", "the training covariance matrix is not positive definite", { path: model.path, value: i + 1 });
+        if (!(s > 0))
+          throw new SchemaError("PMML_GP_NOT_POSITIVE_DEFINITE", "the training covariance matrix is not positive definite", { path: model.path, value: i + 1 });
         L[i][i] = Math.sqrt(s);
       } else {
         L[i][j] = s / L[j][j];
@@ -68,7 +69,8 @@ function fitted(model: GaussianProcessModel): Fitted {
 }
 
 function forwardSolve(L: Float64Array[], b: Float64Array): Float64Array {
-  const n = b.length, v = new Float64Array(n);
+  const n = b.length,
+    v = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = b[i];
     for (let k = 0; k < i; k++) s -= L[i][k] * v[k];
@@ -78,7 +80,8 @@ function forwardSolve(L: Float64Array[], b: Float64Array): Float64Array {
 }
 
 function backSolve(L: Float64Array[], b: Float64Array): Float64Array {
-  const n = b.length, v = new Float64Array(n);
+  const n = b.length,
+    v = new Float64Array(n);
   for (let i = n - 1; i >= 0; i--) {
     let s = b[i];
     for (let k = i + 1; k < n; k++) s -= L[k][i] * v[k];

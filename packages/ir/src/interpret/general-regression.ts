@@ -2,7 +2,15 @@ import type { GeneralRegressionModel } from "../models/general-regression.ts";
 import type { ModelResult } from "../model.ts";
 import { EvaluationError, SchemaError } from "../errors.ts";
 import { formatValue, toNumber, valuesEqual, type Value } from "../values.ts";
-import { lowerGeneralRegression, type GeneralRegressionPlan, type GrmCumulativeLink, type GrmFactor, type GrmLink, type GrmRow, type GrmTerm } from "../lower/general-regression.ts";
+import {
+  lowerGeneralRegression,
+  type GeneralRegressionPlan,
+  type GrmCumulativeLink,
+  type GrmFactor,
+  type GrmLink,
+  type GrmRow,
+  type GrmTerm,
+} from "../lower/general-regression.ts";
 import { coerceLiteral } from "./predicate.ts";
 import type { ModelScope } from "./scope.ts";
 import { toCategory, type TargetInfo } from "./target.ts";
@@ -76,10 +84,14 @@ function evaluateClassification(
   }
   if (type === "multinomialLogistic") normalizeSimpleMax(values);
   const probabilities = new Map<Value, number>();
-  let best: Value = null, bestP = -Infinity;
+  let best: Value = null,
+    bestP = -Infinity;
   categories.forEach((c, i) => {
     probabilities.set(c, values[i]);
-    if (values[i] > bestP) { best = c; bestP = values[i]; }
+    if (values[i] > bestP) {
+      best = c;
+      bestP = values[i];
+    }
   });
   return { value: best, probabilities };
 }
@@ -140,7 +152,9 @@ function updateFactor(product: number, f: GrmFactor, v: Value, scope: ModelScope
   }
   const element = matrix.rows[row]?.[column];
   if (element === undefined || Number.isNaN(element)) {
-    throw new EvaluationError("PMML_GRM_CONTRAST", `contrast matrix of "${f.field}" has no element (${row + 1}, ${column + 1})`, { value: [row + 1, column + 1] });
+    throw new EvaluationError("PMML_GRM_CONTRAST", `contrast matrix of "${f.field}" has no element (${row + 1}, ${column + 1})`, {
+      value: [row + 1, column + 1],
+    });
   }
   return product * element;
 }
@@ -180,14 +194,22 @@ function computeLink(model: GeneralRegressionModel, link: GrmLink, eta: number, 
 /** The parameter of negbin (distParameter c), oddspower and power (linkParameter d) is in the plan. */
 function inverseLink(link: Exclude<GrmLink, { fault: unknown }>, y: number): number {
   switch (link.link) {
-    case "cloglog": return 1 - exp(-exp(y));
-    case "identity": return y;
-    case "log": return exp(y);
-    case "logc": return 1 - exp(y);
-    case "logit": return 1 / (1 + exp(-y));
-    case "loglog": return exp(-exp(-y));
-    case "probit": return normalCdf(y);
-    case "negbin": return 1 / (link.parameter! * (exp(-y) - 1));
+    case "cloglog":
+      return 1 - exp(-exp(y));
+    case "identity":
+      return y;
+    case "log":
+      return exp(y);
+    case "logc":
+      return 1 - exp(y);
+    case "logit":
+      return 1 / (1 + exp(-y));
+    case "loglog":
+      return exp(-exp(-y));
+    case "probit":
+      return normalCdf(y);
+    case "negbin":
+      return 1 / (link.parameter! * (exp(-y) - 1));
     case "oddspower": {
       const d = link.parameter!;
       return d !== 0 ? 1 / (1 + Math.pow(1 + d * y, -(1 / d))) : 1 / (1 + exp(-y));
@@ -206,11 +228,16 @@ function computeCumulativeLink(model: GeneralRegressionModel, cumulative: GrmCum
   const a = offset(model, scope);
   if (a !== undefined) y += a;
   switch (cumulative.link) {
-    case "logit": return 1 / (1 + exp(-y));
-    case "probit": return normalCdf(y);
-    case "cloglog": return 1 - exp(-exp(y));
-    case "loglog": return exp(-exp(-y));
-    case "cauchit": return 0.5 + (1 / Math.PI) * Math.atan(y);
+    case "logit":
+      return 1 / (1 + exp(-y));
+    case "probit":
+      return normalCdf(y);
+    case "cloglog":
+      return 1 - exp(-exp(y));
+    case "loglog":
+      return exp(-exp(-y));
+    case "cauchit":
+      return 0.5 + (1 / Math.PI) * Math.atan(y);
   }
 }
 
@@ -237,7 +264,10 @@ function evaluateCox(model: GeneralRegressionModel, eta: readonly GrmTerm[], sco
     maxTime = stratum.maxTime;
   }
   if (cells.length === 0 || maxTime === undefined) {
-    throw new SchemaError("PMML_GRM_BASELINE", "the baseline hazard table needs BaselineCells and a maxTime", { path: `${model.path}/BaseCumHazardTables`, value: null });
+    throw new SchemaError("PMML_GRM_BASELINE", "the baseline hazard table needs BaselineCells and a maxTime", {
+      path: `${model.path}/BaseCumHazardTables`,
+      value: null,
+    });
   }
   const time = toNumber(requiredVariable(scope, model.endTimeVariable, "endTimeVariable"));
   if (time > maxTime) return { value: null };
@@ -247,7 +277,10 @@ function evaluateCox(model: GeneralRegressionModel, eta: readonly GrmTerm[], sco
   let chosen = cells[0];
   let chosenTime = -Infinity;
   for (const c of cells) {
-    if (c.time <= time && c.time > chosenTime) { chosen = c; chosenTime = c.time; }
+    if (c.time <= time && c.time > chosenTime) {
+      chosen = c;
+      chosenTime = c.time;
+    }
   }
   const paramCells = eta;
   const r = dotProduct(eta, scope);
@@ -255,7 +288,10 @@ function evaluateCox(model: GeneralRegressionModel, eta: readonly GrmTerm[], sco
   const parameters = new Map(model.parameters.map((x) => [x.name, x]));
   for (const cell of paramCells) {
     const parameter = parameters.get(cell.parameterName);
-    if (!parameter) { s = null; break; }
+    if (!parameter) {
+      s = null;
+      break;
+    }
     s = (s ?? 0) + cell.beta * parameter.referencePoint;
   }
   if (r === null || s === null) return { value: null };

@@ -65,7 +65,10 @@ export function evaluateMining(model: MiningModel, scope: ModelScope, target: Ta
   }
   const allowed = METHODS_BY_FUNCTION[model.functionName];
   if (!allowed?.includes(method)) {
-    throw new SchemaError("PMML_SEGMENTATION_METHOD", `multipleModelMethod "${method}" cannot combine ${model.functionName} segments`, { path: `${model.path}/Segmentation/@multipleModelMethod`, value: method });
+    throw new SchemaError("PMML_SEGMENTATION_METHOD", `multipleModelMethod "${method}" cannot combine ${model.functionName} segments`, {
+      path: `${model.path}/Segmentation/@multipleModelMethod`,
+      value: method,
+    });
   }
   switch (model.functionName) {
     case "regression":
@@ -106,9 +109,14 @@ function evaluateSegments(model: MiningModel, scope: ModelScope, segmentRuns: Ma
     if (treatment === "skipSegment") {
       if (method === "selectFirst") skip = missing;
       else if (method === "selectAll") {
-        throw new UnsupportedFeatureError("Segmentation@missingPredictionTreatment=skipSegment", "skipSegment with selectAll is not supported", { path: `${model.path}/Segmentation` });
+        throw new UnsupportedFeatureError("Segmentation@missingPredictionTreatment=skipSegment", "skipSegment with selectAll is not supported", {
+          path: `${model.path}/Segmentation`,
+        });
       } else if (method === "modelChain") {
-        throw new SchemaError("PMML_SEGMENTATION_TREATMENT", "skipSegment must not be used with modelChain", { path: `${model.path}/Segmentation/@missingPredictionTreatment`, value: treatment });
+        throw new SchemaError("PMML_SEGMENTATION_TREATMENT", "skipSegment must not be used with modelChain", {
+          path: `${model.path}/Segmentation/@missingPredictionTreatment`,
+          value: treatment,
+        });
       }
     }
     const outcome: SegmentOutcome = { segment, id, run, value };
@@ -130,13 +138,16 @@ function evaluateSegments(model: MiningModel, scope: ModelScope, segmentRuns: Ma
 
 function checkFunction(segmentModel: ModelNode, model: MiningModel): void {
   if (model.functionName === "mixed" || segmentModel.functionName === model.functionName) return;
-  throw new SchemaError("PMML_SEGMENT_FUNCTION", `a ${segmentModel.functionName} segment cannot be combined into a ${model.functionName} MiningModel`, { path: `${segmentModel.path}/@functionName`, value: segmentModel.functionName });
+  throw new SchemaError("PMML_SEGMENT_FUNCTION", `a ${segmentModel.functionName} segment cannot be combined into a ${model.functionName} MiningModel`, {
+    path: `${segmentModel.path}/@functionName`,
+    value: segmentModel.functionName,
+  });
 }
 
 function predictionOf(run: ModelRun): Value {
   if (run.result.value !== null) return run.result.value;
   // A clustering segment predicts its winning cluster.
-  return run.model.functionName === "clustering" ? run.result.entityId ?? null : null;
+  return run.model.functionName === "clustering" ? (run.result.entityId ?? null) : null;
 }
 
 function passThrough(outcome: SegmentOutcome, extras: SegmentationExtras): ModelResult {
@@ -150,7 +161,11 @@ function passThrough(outcome: SegmentOutcome, extras: SegmentationExtras): Model
  */
 function selectAll(outcomes: SegmentOutcome[], target: TargetInfo, extras: SegmentationExtras): ModelResult {
   const lists = new Map<string, Value[]>();
-  if (target.name !== null) lists.set(target.name, outcomes.map((o) => o.run.result.value));
+  if (target.name !== null)
+    lists.set(
+      target.name,
+      outcomes.map((o) => o.run.result.value),
+    );
   for (const o of outcomes) {
     for (const [name, v] of o.run.outputs) {
       if (!lists.has(name)) lists.set(name, []);
@@ -170,7 +185,10 @@ class MissingFraction {
   private missingWeight = 0;
   private readonly totalWeight: number;
 
-  constructor(outcomes: SegmentOutcome[], private readonly threshold: number) {
+  constructor(
+    outcomes: SegmentOutcome[],
+    private readonly threshold: number,
+  ) {
     let total = 0;
     for (const o of outcomes) total += o.segment.weight;
     this.totalWeight = total;
@@ -223,7 +241,10 @@ function aggregateValues(model: MiningModel, outcomes: SegmentOutcome[]): number
     case "weightedMedian":
       return weightedMedian(values, weights);
     default:
-      throw new SchemaError("PMML_SEGMENTATION_METHOD", `multipleModelMethod "${method}" cannot combine regression segments`, { path: model.path, value: method });
+      throw new SchemaError("PMML_SEGMENTATION_METHOD", `multipleModelMethod "${method}" cannot combine regression segments`, {
+        path: model.path,
+        value: method,
+      });
   }
 }
 
@@ -250,7 +271,10 @@ function aggregateFloat(model: MiningModel, values: number[], weights: number[])
     case "weightedMedian":
       return Math.fround(weightedMedian(values.map(Math.fround), weights));
     default:
-      throw new SchemaError("PMML_SEGMENTATION_METHOD", `multipleModelMethod "${model.multipleModelMethod}" cannot combine regression segments`, { path: model.path, value: model.multipleModelMethod });
+      throw new SchemaError("PMML_SEGMENTATION_METHOD", `multipleModelMethod "${model.multipleModelMethod}" cannot combine regression segments`, {
+        path: model.path,
+        value: model.multipleModelMethod,
+      });
   }
 }
 
@@ -365,7 +389,10 @@ function aggregateProbabilities(model: MiningModel, outcomes: SegmentOutcome[], 
     }
     const probabilities = o.run.result.probabilities;
     if (!probabilities) {
-      throw new EvaluationError("PMML_SEGMENT_NO_PROBABILITIES", `segment ${o.id} gives no probability distribution to ${method}`, { path: o.segment.path, value: o.value });
+      throw new EvaluationError("PMML_SEGMENT_NO_PROBABILITIES", `segment ${o.id} gives no probability distribution to ${method}`, {
+        path: o.segment.path,
+        value: o.value,
+      });
     }
     const dist = new Map<string, number>();
     for (const [k, p] of probabilities) {
@@ -379,7 +406,10 @@ function aggregateProbabilities(model: MiningModel, outcomes: SegmentOutcome[], 
   let combined: Map<string, number>;
   switch (method) {
     case "average":
-      combined = averageOf(dists.map((d) => d.dist), categories);
+      combined = averageOf(
+        dists.map((d) => d.dist),
+        categories,
+      );
       break;
     case "weightedAverage": {
       const weightSum = sum(dists.map((d) => d.weight));
@@ -400,27 +430,42 @@ function aggregateProbabilities(model: MiningModel, outcomes: SegmentOutcome[], 
         stat.set(key, method === "max" ? Math.max(...ps) : median(ps));
       }
       const order = target.categories.length > 0 ? target.categories.map((c) => formatValue(c)) : [...categories.keys()];
-      let winner: string | undefined, winnerP = -Infinity;
+      let winner: string | undefined,
+        winnerP = -Infinity;
       for (const key of order) {
         const p = stat.get(key);
-        if (p !== undefined && (winner === undefined || p > winnerP)) { winner = key; winnerP = p; }
+        if (p !== undefined && (winner === undefined || p > winnerP)) {
+          winner = key;
+          winnerP = p;
+        }
       }
       if (winner === undefined) return { value: null };
-      const chosen = method === "max"
-        ? dists.filter((d) => probabilityIn(d.dist, winner!) === winnerP)
-        : closestTo(dists, winner, winnerP);
-      combined = chosen.length === 1 ? new Map([...categories.keys()].map((k) => [k, probabilityIn(chosen[0].dist, k)])) : averageOf(chosen.map((d) => d.dist), categories);
+      const chosen = method === "max" ? dists.filter((d) => probabilityIn(d.dist, winner!) === winnerP) : closestTo(dists, winner, winnerP);
+      combined =
+        chosen.length === 1
+          ? new Map([...categories.keys()].map((k) => [k, probabilityIn(chosen[0].dist, k)]))
+          : averageOf(
+              chosen.map((d) => d.dist),
+              categories,
+            );
       break;
     }
     default:
-      throw new SchemaError("PMML_SEGMENTATION_METHOD", `multipleModelMethod "${method}" cannot combine classification segments`, { path: model.path, value: method });
+      throw new SchemaError("PMML_SEGMENTATION_METHOD", `multipleModelMethod "${method}" cannot combine classification segments`, {
+        path: model.path,
+        value: method,
+      });
   }
   const probabilities = new Map<Value, number>();
-  let best: Value = null, bestP = -Infinity;
+  let best: Value = null,
+    bestP = -Infinity;
   for (const [key, p] of combined) {
     const value = categories.get(key)!;
     probabilities.set(value, p);
-    if (p > bestP) { best = value; bestP = p; }
+    if (p > bestP) {
+      best = value;
+      bestP = p;
+    }
   }
   return { value: best, probabilities };
 }
@@ -431,7 +476,10 @@ function closestTo<T extends { dist: Map<string, number> }>(dists: T[], key: str
   let chosen: T[] = [];
   for (const d of dists) {
     const diff = Math.abs(target - probabilityIn(d.dist, key));
-    if (diff < min) { chosen = []; min = diff; }
+    if (diff < min) {
+      chosen = [];
+      min = diff;
+    }
     if (diff <= min) chosen.push(d);
   }
   return chosen;
@@ -458,7 +506,11 @@ export function segmentOutputValue(field: OutputField, run: ModelRun): Value {
   if (field.feature === "transformedValue" || field.feature === "decision") {
     if (field.value === undefined) {
       if (field.expr !== undefined) return evaluateExpr(field.expr, run.scope);
-      throw new SchemaError("PMML_MISSING_ATTRIBUTE", "an OutputField with segmentId and a transformedValue/decision feature names the segment's field in value or holds an expression", { path: field.path, value: "value" });
+      throw new SchemaError(
+        "PMML_MISSING_ATTRIBUTE",
+        "an OutputField with segmentId and a transformedValue/decision feature names the segment's field in value or holds an expression",
+        { path: field.path, value: "value" },
+      );
     }
     if (run.outputs.has(field.value)) return run.outputs.get(field.value)!;
     return run.target.name === field.value ? run.result.value : null;

@@ -23,7 +23,10 @@ export function evaluateNaiveBayes(model: NaiveBayesModel, scope: ModelScope, ta
   // those only an input names, as an input adds to them.
   const order = plan.categories.slice(0, plan.counted).map((_c, k) => k);
   const add = (k: number, log: number) => {
-    if (logs[k] === undefined) { logs[k] = 0; order.push(k); }
+    if (logs[k] === undefined) {
+      logs[k] = 0;
+      order.push(k);
+    }
     logs[k] += log;
   };
   for (const input of plan.inputs) {
@@ -56,7 +59,11 @@ function softmaxResult(categories: readonly Value[], order: readonly number[], l
   if (order.length === 0) return { value: null };
   let max = -Infinity;
   let first = true;
-  for (const k of order) if (first || logs[k] > max) { max = logs[k]; first = false; }
+  for (const k of order)
+    if (first || logs[k] > max) {
+      max = logs[k];
+      first = false;
+    }
   const probabilities = new Map<Value, number>();
   let sum = 0;
   for (const k of order) {
@@ -68,8 +75,13 @@ function softmaxResult(categories: readonly Value[], order: readonly number[], l
     sum += e;
   }
   if (sum !== 1) for (const [k, e] of probabilities) probabilities.set(k, e / sum);
-  let best: Value = null, bestP = -Infinity;
-  for (const [k, p] of probabilities) if (best === null || p > bestP) { best = k; bestP = p; }
+  let best: Value = null,
+    bestP = -Infinity;
+  for (const [k, p] of probabilities)
+    if (best === null || p > bestP) {
+      best = k;
+      bestP = p;
+    }
   return { value: best, probabilities };
 }
 
@@ -92,7 +104,11 @@ function density(d: BayesDistribution, x: number): number {
 function numeric(v: Value, input: NaiveBayesInputPlan): number {
   if (typeof v === "number") return v;
   if (typeof v === "boolean") return v ? 1 : 0;
-  throw new EvaluationError("PMML_NOT_A_NUMBER", `BayesInput "${input.field}" has TargetValueStats but the value ${JSON.stringify(formatValue(v))} is not a number`, { path: input.path, value: v });
+  throw new EvaluationError(
+    "PMML_NOT_A_NUMBER",
+    `BayesInput "${input.field}" has TargetValueStats but the value ${JSON.stringify(formatValue(v))} is not a number`,
+    { path: input.path, value: v },
+  );
 }
 
 /** A category written in the document against a typed value: numbers numerically, else as text. */

@@ -31,9 +31,7 @@ export function evaluateNearestNeighbor(model: NearestNeighborModel, scope: Mode
   const scored = instances.map((instance, index) => ({
     instance,
     index,
-    affinity: cmp.kind === "similarity"
-      ? similarity(cmp, inputs, instance.values)
-      : distance(cmp, inputs, instance.values, adjustment, scope),
+    affinity: cmp.kind === "similarity" ? similarity(cmp, inputs, instance.values) : distance(cmp, inputs, instance.values, adjustment, scope),
   }));
   const ranked = scored.slice().sort((a, b) => (similar ? b.affinity - a.affinity : a.affinity - b.affinity) || a.index - b.index);
   const nearest = ranked.slice(0, plan.numberOfNeighbors);
@@ -42,7 +40,7 @@ export function evaluateNearestNeighbor(model: NearestNeighborModel, scope: Mode
   const base = {
     entityId: ranked.length > 0 ? ranked[0].instance.id : null,
     affinities,
-    affinityType: similar ? "similarity" as const : "distance" as const,
+    affinityType: similar ? ("similarity" as const) : ("distance" as const),
     entityRanking: ranked.map((s) => ({ id: s.instance.id, affinity: s.affinity })),
   };
   if (model.functionName === "clustering" || target.name === null) return { value: null, ...base };
@@ -69,7 +67,8 @@ export function evaluateNearestNeighbor(model: NearestNeighborModel, scope: Mode
         break;
       }
       case "weightedAverage": {
-        let weighted = 0, total = 0;
+        let weighted = 0,
+          total = 0;
         nearest.forEach((s, i) => {
           const w = weight(s.affinity);
           weighted += ys[i] * w;
@@ -84,7 +83,11 @@ export function evaluateNearestNeighbor(model: NearestNeighborModel, scope: Mode
   const votes = new Map<string, { value: Value; votes: number }>();
   for (const s of nearest) {
     const y = s.instance.target;
-    if (y === null) throw new EvaluationError("PMML_MISSING_VALUE", `training instance ${s.instance.id} has no value for "${target.name}"`, { path: model.path, value: s.instance.id });
+    if (y === null)
+      throw new EvaluationError("PMML_MISSING_VALUE", `training instance ${s.instance.id} has no value for "${target.name}"`, {
+        path: model.path,
+        value: s.instance.id,
+      });
     const w = plan.categoricalScoringMethod === "weightedMajorityVote" ? weight(s.affinity) : 1;
     const key = formatValue(y);
     const entry = votes.get(key);
@@ -125,7 +128,8 @@ function isContinuousTarget(model: NearestNeighborModel, scope: ModelScope, name
 function targetNumber(instance: TrainingInstance, name: string, path: string): number {
   const y = instance.target;
   const n = y === null ? NaN : toNumber(y);
-  if (Number.isNaN(n)) throw new EvaluationError("PMML_NOT_A_NUMBER", `training instance ${instance.id} has no numeric value for "${name}"`, { path, value: y });
+  if (Number.isNaN(n))
+    throw new EvaluationError("PMML_NOT_A_NUMBER", `training instance ${instance.id} has no numeric value for "${name}"`, { path, value: y });
   return n;
 }
 

@@ -41,21 +41,31 @@ function outputResult(plan: NeuralNetworkPlan, values: ArrayLike<number>): Model
     return { value: output.denormalize === undefined ? y : denormalize(output.denormalize, y) };
   }
   const probabilities = new Map<Value, number>();
-  let best: Value = null, bestP = -Infinity, bestNeuron: string | null = null;
+  let best: Value = null,
+    bestP = -Infinity,
+    bestNeuron: string | null = null;
   for (const { category, slot, neuron } of output.outputs) {
     const p = values[slot];
     probabilities.set(category, p);
-    if (p > bestP) { best = category; bestP = p; bestNeuron = neuron; }
+    if (p > bestP) {
+      best = category;
+      bestP = p;
+      bestNeuron = neuron;
+    }
   }
   return { value: best, probabilities, entityId: bestNeuron };
 }
 
 /** Inverse of NormContinuous's piecewise-linear map, picking the segment in norm space (JPMML). */
 function denormalize(pts: readonly LinearNorm[], y: number): number {
-  let start = pts[0], end = pts[pts.length - 1];
+  let start = pts[0],
+    end = pts[pts.length - 1];
   for (let i = 1; i < pts.length - 1; i++) {
     if (y >= pts[i].norm) start = pts[i];
-    else if (y <= pts[i].norm) { end = pts[i]; break; }
+    else if (y <= pts[i].norm) {
+      end = pts[i];
+      break;
+    }
   }
   return ((y - start.norm) / (end.norm - start.norm)) * (end.orig - start.orig) + start.orig;
 }
@@ -102,20 +112,34 @@ function evaluateLayers(network: NeuralLayersPlan, inputs: number[]): number[] {
 /** §NeuralNetwork activation functions, written as JPMML computes them. */
 export function activate(fn: ActivationFunction, z: number, threshold: number, leakage: number | undefined): number {
   switch (fn) {
-    case "threshold": return z > threshold ? 1 : 0;
-    case "logistic": return 1 / (1 + exp(-z));
-    case "tanh": return Math.tanh(z);
-    case "identity": return z;
-    case "exponential": return exp(z);
-    case "reciprocal": return 1 / z;
-    case "square": return z * z;
-    case "Gauss": return exp(-(z * z));
-    case "sine": return Math.sin(z);
-    case "cosine": return Math.cos(z);
-    case "Elliott": return z / (1 + Math.abs(z));
-    case "arctan": return (2 * Math.atan(z)) / Math.PI;
-    case "rectifier": return leakage === undefined ? Math.max(z, 0) : (z > 0 ? z : z * leakage);
-    case "radialBasis": throw new Error("radialBasis is computed from the connections, not from z");
+    case "threshold":
+      return z > threshold ? 1 : 0;
+    case "logistic":
+      return 1 / (1 + exp(-z));
+    case "tanh":
+      return Math.tanh(z);
+    case "identity":
+      return z;
+    case "exponential":
+      return exp(z);
+    case "reciprocal":
+      return 1 / z;
+    case "square":
+      return z * z;
+    case "Gauss":
+      return exp(-(z * z));
+    case "sine":
+      return Math.sin(z);
+    case "cosine":
+      return Math.cos(z);
+    case "Elliott":
+      return z / (1 + Math.abs(z));
+    case "arctan":
+      return (2 * Math.atan(z)) / Math.PI;
+    case "rectifier":
+      return leakage === undefined ? Math.max(z, 0) : z > 0 ? z : z * leakage;
+    case "radialBasis":
+      throw new Error("radialBasis is computed from the connections, not from z");
   }
 }
 

@@ -21,7 +21,7 @@ export function computeOutputs(model: ModelNode, result: ModelResult, target: Ta
   const targetMissing = result.value === null && !targetless;
   for (const field of model.output) {
     // OutputField/@segmentId: the feature of that segment's result; missing when it did not run.
-    const seg = field.segmentId === undefined ? undefined : segmentation(result)?.segmentRuns.get(field.segmentId) ?? null;
+    const seg = field.segmentId === undefined ? undefined : (segmentation(result)?.segmentRuns.get(field.segmentId) ?? null);
     const skip = seg === undefined && targetMissing && !(model.kind === "mining" && field.feature === "entityId");
     const raw = skip ? null : seg === undefined ? outputValue(field, result, target, scope) : seg && segmentOutputValue(field, seg);
     const value = castOutput(field, raw);
@@ -44,7 +44,9 @@ export function castOutput(field: Pick<OutputField, "name" | "dataType">, value:
   if (value === null || !field.dataType || Array.isArray(value)) return value;
   const typed = toDataType(value, field.dataType);
   if (typed === undefined) {
-    throw new EvaluationError("PMML_TYPE_CHECK", `OutputField "${field.name}" cannot hold ${JSON.stringify(formatValue(value))} as ${field.dataType}`, { value: formatValue(value) });
+    throw new EvaluationError("PMML_TYPE_CHECK", `OutputField "${field.name}" cannot hold ${JSON.stringify(formatValue(value))} as ${field.dataType}`, {
+      value: formatValue(value),
+    });
   }
   return typed;
 }
@@ -131,7 +133,9 @@ export function outputValue(field: OutputField, result: ModelResult, target: Tar
  */
 function rankedEntity<T>(ranking: T[], field: OutputField): T | undefined {
   if (field.rankOrder === "ascending") {
-    throw new UnsupportedFeatureError("OutputField@rankOrder=ascending", `feature="${field.feature}" ranks entities in descending order only`, { path: field.path });
+    throw new UnsupportedFeatureError("OutputField@rankOrder=ascending", `feature="${field.feature}" ranks entities in descending order only`, {
+      path: field.path,
+    });
   }
   return ranking[field.rank - 1];
 }
@@ -160,7 +164,10 @@ function entityAffinityOf(field: OutputField, result: ModelResult): Value {
   if (field.rank > 1) return rankedEntity(result.entityRanking ?? [], field)?.affinity ?? null;
   if (field.value !== undefined) return find(field.value);
   if (result.value === null) {
-    throw new EvaluationError("PMML_MISSING_VALUE", `OutputField "${field.name}" (feature="affinity") needs @value: the model predicts no value`, { path: field.path, value: null });
+    throw new EvaluationError("PMML_MISSING_VALUE", `OutputField "${field.name}" (feature="affinity") needs @value: the model predicts no value`, {
+      path: field.path,
+      value: null,
+    });
   }
   return find(formatValue(result.value));
 }

@@ -77,7 +77,11 @@ function compare(v: Value, lit: Value, scope: Scope, field: string): number {
   const left = ordering.findIndex((o) => valuesEqual(o, v));
   const right = ordering.findIndex((o) => valuesEqual(o, lit));
   if (left < 0 || right < 0) {
-    throw new EvaluationError("PMML_ORDINAL_ORDER", `values ${JSON.stringify(String(v))} and ${JSON.stringify(String(lit))} of ordinal field "${field}" cannot be ordered`, { value: left < 0 ? v : lit });
+    throw new EvaluationError(
+      "PMML_ORDINAL_ORDER",
+      `values ${JSON.stringify(String(v))} and ${JSON.stringify(String(lit))} of ordinal field "${field}" cannot be ordered`,
+      { value: left < 0 ? v : lit },
+    );
   }
   return left - right;
 }

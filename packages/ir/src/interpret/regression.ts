@@ -34,10 +34,14 @@ export function evaluateRegression(model: RegressionModel, scope: ModelScope, ta
   if ("fault" in normalization) throw normalization.fault;
   const ps = plan.float ? normalizeClassificationFloat(normalization.scheme, ys) : normalizeClassification(normalization.scheme, ys);
   const probabilities = new Map<Value, number>();
-  let best: Value = null, bestP = -Infinity;
+  let best: Value = null,
+    bestP = -Infinity;
   normalization.categories.forEach((c, i) => {
     probabilities.set(c, ps[i]);
-    if (ps[i] > bestP) { best = c; bestP = ps[i]; }
+    if (ps[i] > bestP) {
+      best = c;
+      bestP = ps[i];
+    }
   });
   return { value: best, probabilities };
 }
@@ -136,7 +140,9 @@ function normalizeClassificationFloat(scheme: Exclude<ClassificationScheme, { ki
     case "softmax":
     case "simplemax":
     case "logit": {
-      const es = ys.map((y) => (scheme.method === "softmax" ? Math.fround(exp(Math.fround(y))) : scheme.method === "logit" ? inverseLinkFloat("logit", y) : Math.fround(y)));
+      const es = ys.map((y) =>
+        scheme.method === "softmax" ? Math.fround(exp(Math.fround(y))) : scheme.method === "logit" ? inverseLinkFloat("logit", y) : Math.fround(y),
+      );
       let sum = 0;
       for (const e of es) sum = addFloat(sum, e);
       return es.map((e) => divideFloat(e, sum));
@@ -156,26 +162,39 @@ function normalizeClassificationFloat(scheme: Exclude<ClassificationScheme, { ki
 /** A regression table's value under normalizationMethod (§Regression), in double. */
 export function normalizeRegression(method: RegressionNormalization, y: number): number {
   switch (method) {
-    case "none": return y;
+    case "none":
+      return y;
     case "softmax":
-    case "logit": return 1 / (1 + exp(-y));
-    case "exp": return exp(y);
-    default: return inverseLink(method, y);
+    case "logit":
+      return 1 / (1 + exp(-y));
+    case "exp":
+      return exp(y);
+    default:
+      return inverseLink(method, y);
   }
 }
 
 /** The inverse link functions of §Regression normalizationMethod. */
 export function inverseLink(method: RegressionNormalization, y: number): number {
   switch (method) {
-    case "none": return y;
-    case "logit": return 1 / (1 + exp(-y));
-    case "probit": return normalCdf(y);
-    case "cloglog": return 1 - exp(-exp(y));
-    case "loglog": return exp(-exp(-y));
-    case "cauchit": return 0.5 + (1 / Math.PI) * Math.atan(y); // JPMML's DoubleValue.inverseCauchit
-    case "exp": return exp(y);
-    case "softmax": return 1 / (1 + exp(-y));
-    case "simplemax": return y;
+    case "none":
+      return y;
+    case "logit":
+      return 1 / (1 + exp(-y));
+    case "probit":
+      return normalCdf(y);
+    case "cloglog":
+      return 1 - exp(-exp(y));
+    case "loglog":
+      return exp(-exp(-y));
+    case "cauchit":
+      return 0.5 + (1 / Math.PI) * Math.atan(y); // JPMML's DoubleValue.inverseCauchit
+    case "exp":
+      return exp(y);
+    case "softmax":
+      return 1 / (1 + exp(-y));
+    case "simplemax":
+      return y;
   }
 }
 

@@ -93,10 +93,12 @@ function ruleValue(field: OutputField, feature: string, fired: readonly SimpleRu
     throw new UnsupportedFeatureError(`OutputField[@rankBasis=${field.rankBasis}]`, "RuleSetModel rules rank by confidence only", { path: field.path });
   }
   const ascending = field.rankOrder === "ascending";
-  const ranked = fired.map((rule, i) => ({ rule, i })).sort((a, b) => {
-    const d = ascending ? a.rule.confidence - b.rule.confidence : b.rule.confidence - a.rule.confidence;
-    return d !== 0 ? d : a.i - b.i;
-  });
+  const ranked = fired
+    .map((rule, i) => ({ rule, i }))
+    .sort((a, b) => {
+      const d = ascending ? a.rule.confidence - b.rule.confidence : b.rule.confidence - a.rule.confidence;
+      return d !== 0 ? d : a.i - b.i;
+    });
   const rule = ranked[field.rank - 1]?.rule;
   if (!rule) return null;
   switch (feature) {
@@ -107,6 +109,8 @@ function ruleValue(field: OutputField, feature: string, fired: readonly SimpleRu
     case "confidence":
       return rule.confidence;
     default:
-      throw new UnsupportedFeatureError(`OutputField[@ruleFeature=${feature}]`, `ruleFeature "${feature}" is not supported for RuleSetModel`, { path: field.path });
+      throw new UnsupportedFeatureError(`OutputField[@ruleFeature=${feature}]`, `ruleFeature "${feature}" is not supported for RuleSetModel`, {
+        path: field.path,
+      });
   }
 }

@@ -139,7 +139,11 @@ export class ModelScope implements Scope {
   private readonly local: Map<string, DerivedField>;
   readonly pipeline: Pipeline;
 
-  constructor(readonly model: ModelBase, readonly parent: Scope, readonly root: PipelineScope) {
+  constructor(
+    readonly model: ModelBase,
+    readonly parent: Scope,
+    readonly root: PipelineScope,
+  ) {
     this.pipeline = root.pipeline;
     this.miningFields = new Map(model.miningSchema.map((f) => [f.name, f]));
     this.local = new Map(model.localTransformations.map((f) => [f.name, f]));
@@ -229,7 +233,9 @@ function castDerived(field: DerivedField, value: Value): Value {
   if (value === null) return null;
   const typed = toDataType(value, field.dataType);
   if (typed === undefined) {
-    throw new EvaluationError("PMML_INVALID_DERIVED_VALUE", `derived field "${field.name}" cannot hold ${JSON.stringify(String(value))} as ${field.dataType}`, { value });
+    throw new EvaluationError("PMML_INVALID_DERIVED_VALUE", `derived field "${field.name}" cannot hold ${JSON.stringify(String(value))} as ${field.dataType}`, {
+      value,
+    });
   }
   return typed;
 }
@@ -298,12 +304,15 @@ export function prepareInput(field: DataField, mining: MiningField | undefined, 
           throw new EvaluationError("PMML_INVALID_VALUE", `field "${field.name}" has an invalid value`, { value: raw });
         case "asIs":
           // JPMML's (pre-4.4) reading: asIs with an invalidValueReplacement replaces, like asValue.
-          if (mining?.invalidValueReplacement !== undefined && mining.invalidValueReplacement !== null) return invalidReplacement(field, mining.invalidValueReplacement);
+          if (mining?.invalidValueReplacement !== undefined && mining.invalidValueReplacement !== null)
+            return invalidReplacement(field, mining.invalidValueReplacement);
           return value;
         case "asMissing":
           return treatMissing(field.name, field.dataType, mining);
         case "asValue":
-          return mining?.invalidValueReplacement === undefined || mining.invalidValueReplacement === null ? null : invalidReplacement(field, mining.invalidValueReplacement);
+          return mining?.invalidValueReplacement === undefined || mining.invalidValueReplacement === null
+            ? null
+            : invalidReplacement(field, mining.invalidValueReplacement);
       }
       break;
     case "valid":
@@ -339,7 +348,8 @@ function isMissingOutlier(mining: MiningField, value: Value): boolean {
 
 function treatOutlier(mining: MiningField, value: Value): Value {
   if (typeof value !== "number" || mining.outliers === "asIs") return value;
-  const low = mining.lowValue, high = mining.highValue;
+  const low = mining.lowValue,
+    high = mining.highValue;
   const isLow = low !== undefined && value < low;
   const isHigh = high !== undefined && value > high;
   if (!isLow && !isHigh) return value;

@@ -52,7 +52,10 @@ export function evaluateScorecard(model: Scorecard, scope: ModelScope, _target: 
     }
     // "If not even a single Attribute evaluates to TRUE for a Characteristic, the scorecard returns an invalid value."
     if (!matched) {
-      throw new EvaluationError("PMML_SCORECARD_NO_ATTRIBUTE", `no Attribute of Characteristic ${characteristic.name ?? ""} is TRUE`, { path: characteristic.path, value: characteristic.name });
+      throw new EvaluationError("PMML_SCORECARD_NO_ATTRIBUTE", `no Attribute of Characteristic ${characteristic.name ?? ""} is TRUE`, {
+        path: characteristic.path,
+        value: characteristic.name,
+      });
     }
   }
   if (!plan.useReasonCodes) return { value: score };

@@ -35,13 +35,17 @@ export function svmResult(plan: SvmPlan, values: readonly number[]): ModelResult
 
 function oneAgainstAll(plan: ClassificationPlan, values: readonly number[]): ModelResult {
   const affinities = new Map<Value, number>();
-  let best: Value = null, bestF = 0;
+  let best: Value = null,
+    bestF = 0;
   for (const [j, m] of plan.machines.entries()) {
     const category = plan.categories[m.category];
     const f = values[j];
     affinities.set(category, f);
     // Ties keep the first machine.
-    if (best === null || (plan.maxWins ? f > bestF : f < bestF)) { best = category; bestF = f; }
+    if (best === null || (plan.maxWins ? f > bestF : f < bestF)) {
+      best = category;
+      bestF = f;
+    }
   }
   return { value: best, affinities };
 }
@@ -67,12 +71,16 @@ function oneAgainstOne(plan: ClassificationPlan, values: readonly number[]): Mod
   let total = 0;
   for (const n of votes.values()) total += n;
   const probabilities = new Map<Value, number>();
-  let best: Value = null, bestVotes = -1;
+  let best: Value = null,
+    bestVotes = -1;
   for (const [k, n] of votes) {
     const category = plan.categories[k];
     probabilities.set(category, n / total);
     // "In case of a tie, the predicted class label is the first category with maximal number of votes."
-    if (n > bestVotes) { best = category; bestVotes = n; }
+    if (n > bestVotes) {
+      best = category;
+      bestVotes = n;
+    }
   }
   return { value: best, probabilities };
 }

@@ -21,7 +21,13 @@ export function targetInfo(model: ModelBase, scope: ModelScope, explicitName?: s
   if (name === null) return { name: null, dataType: "string", categories: [] };
   const dataField = scope.root.dataFields.get(name);
   if (dataField) {
-    return { name, dataType: dataField.dataType, categories: dataField.validValues, displayValues: dataField.displayValues, opType: mining?.opType ?? dataField.opType };
+    return {
+      name,
+      dataType: dataField.dataType,
+      categories: dataField.validValues,
+      displayValues: dataField.displayValues,
+      opType: mining?.opType ?? dataField.opType,
+    };
   }
   const derived = scope.root.derived.get(name);
   return { name, dataType: derived?.dataType ?? scope.typeOf(name) ?? "string", categories: derived?.values ?? [], opType: mining?.opType ?? derived?.opType };
@@ -63,10 +69,17 @@ export function applyTargets(model: ModelBase, result: ModelResult, target: Targ
       x = x * t.rescaleFactor + t.rescaleConstant;
     }
     switch (t.castInteger) {
-      case "round": x = Math.round(x); break;
-      case "ceiling": x = Math.ceil(x); break;
-      case "floor": x = Math.floor(x); break;
-      default: break;
+      case "round":
+        x = Math.round(x);
+        break;
+      case "ceiling":
+        x = Math.ceil(x);
+        break;
+      case "floor":
+        x = Math.floor(x);
+        break;
+      default:
+        break;
     }
     return { ...result, value: x };
   }
@@ -75,8 +88,13 @@ export function applyTargets(model: ModelBase, result: ModelResult, target: Targ
     if (priors !== null) {
       const probabilities = new Map<Value, number>();
       for (const { value, probability } of priors) probabilities.set(toCategory(value, target), probability);
-      let best: Value = null, bestP = -Infinity;
-      for (const [c, p] of probabilities) if (p > bestP) { best = c; bestP = p; }
+      let best: Value = null,
+        bestP = -Infinity;
+      for (const [c, p] of probabilities)
+        if (p > bestP) {
+          best = c;
+          bestP = p;
+        }
       return withDisplayValue({ ...result, value: best, probabilities }, target, t);
     }
   }
@@ -95,7 +113,10 @@ export function targetDefaultValue(t: Target, path?: string): number | null {
   }
   const tv = t.values[0];
   if (tv.value !== undefined || tv.priorProbability !== undefined) {
-    throw new SchemaError("PMML_TARGET_VALUES", "the TargetValue of a continuous Target cannot have value or priorProbability", { path, value: tv.value ?? tv.priorProbability });
+    throw new SchemaError("PMML_TARGET_VALUES", "the TargetValue of a continuous Target cannot have value or priorProbability", {
+      path,
+      value: tv.value ?? tv.priorProbability,
+    });
   }
   return tv.defaultValue ?? null;
 }
@@ -112,8 +133,13 @@ export function targetPriors(t: Target, path?: string): { value: string; probabi
   let sum = 0;
   for (const tv of t.values) {
     if (tv.value === undefined) throw new SchemaError("PMML_MISSING_ATTRIBUTE", "TargetValue needs value", { path, value: "value" });
-    if (tv.priorProbability === undefined) throw new SchemaError("PMML_MISSING_ATTRIBUTE", `TargetValue "${tv.value}" needs priorProbability`, { path, value: "priorProbability" });
-    if (tv.defaultValue !== undefined) throw new SchemaError("PMML_TARGET_VALUES", `TargetValue "${tv.value}" of a categorical Target cannot have defaultValue`, { path, value: tv.defaultValue });
+    if (tv.priorProbability === undefined)
+      throw new SchemaError("PMML_MISSING_ATTRIBUTE", `TargetValue "${tv.value}" needs priorProbability`, { path, value: "priorProbability" });
+    if (tv.defaultValue !== undefined)
+      throw new SchemaError("PMML_TARGET_VALUES", `TargetValue "${tv.value}" of a categorical Target cannot have defaultValue`, {
+        path,
+        value: tv.defaultValue,
+      });
     out.push({ value: tv.value, probability: tv.priorProbability });
     sum += tv.priorProbability;
   }
@@ -127,8 +153,9 @@ export function targetPriors(t: Target, path?: string): { value: string; probabi
 function withDisplayValue(result: ModelResult, target: TargetInfo, t: Target | undefined): ModelResult {
   if (result.displayValue !== undefined || result.value === null) return result;
   const key = formatValue(result.value);
-  const fromTarget = t?.values.find((tv) => tv.value !== undefined && tv.displayValue !== undefined &&
-    valuesEqual(toCategory(tv.value, target), result.value))?.displayValue;
+  const fromTarget = t?.values.find(
+    (tv) => tv.value !== undefined && tv.displayValue !== undefined && valuesEqual(toCategory(tv.value, target), result.value),
+  )?.displayValue;
   // DataField Value displayValues label categories: a continuous target does not read them (JPMML).
   const display = fromTarget ?? (target.opType === "continuous" ? undefined : target.displayValues?.get(key));
   return display === undefined ? result : { ...result, displayValue: display };

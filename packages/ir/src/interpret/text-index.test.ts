@@ -7,8 +7,17 @@ import { boundedLevenshtein, compileTextRegex, evaluateTextIndex, prepareTextInd
 function node(over: Partial<TextIndexExpr> = {}): TextIndexExpr {
   const term: Expr = { kind: "constant", value: "x", dataType: "string" };
   return {
-    kind: "textIndex", textField: "t", term, localTermWeights: "termFrequency", isCaseSensitive: false,
-    maxLevenshteinDistance: 0, countHits: "allHits", wordSeparatorCharacterRE: "\\s+", tokenize: true, normalizations: [], ...over,
+    kind: "textIndex",
+    textField: "t",
+    term,
+    localTermWeights: "termFrequency",
+    isCaseSensitive: false,
+    maxLevenshteinDistance: 0,
+    countHits: "allHits",
+    wordSeparatorCharacterRE: "\\s+",
+    tokenize: true,
+    normalizations: [],
+    ...over,
   };
 }
 
@@ -29,13 +38,25 @@ describe("boundedLevenshtein (the edit distance TextIndex sums per token)", () =
   it("agrees with the unbounded distance on random words for every limit", () => {
     const full = (a: string, b: string): number => {
       const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-      for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      for (let i = 1; i <= a.length; i++)
+        for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
       return d[a.length][b.length];
     };
     let s = 7;
-    const word = () => { let w = ""; s = (s * 1103515245 + 12345) % 2147483648; const n = s % 6; for (let k = 0; k < n; k++) { s = (s * 1103515245 + 12345) % 2147483648; w += "abc"[s % 3]; } return w; };
+    const word = () => {
+      let w = "";
+      s = (s * 1103515245 + 12345) % 2147483648;
+      const n = s % 6;
+      for (let k = 0; k < n; k++) {
+        s = (s * 1103515245 + 12345) % 2147483648;
+        w += "abc"[s % 3];
+      }
+      return w;
+    };
     for (let k = 0; k < 300; k++) {
-      const a = word(), b = word(), d = full(a, b);
+      const a = word(),
+        b = word(),
+        d = full(a, b);
       for (let limit = 0; limit <= 6; limit++) expect(boundedLevenshtein(a, b, limit)).toBe(d <= limit ? d : -1);
     }
   });
@@ -100,7 +121,14 @@ describe("evaluateTextIndex", () => {
 });
 
 describe("bad TextIndex definitions are SchemaErrors when prepared", () => {
-  const code = (f: () => unknown) => { try { f(); } catch (e) { return e instanceof SchemaError || e instanceof EvaluationError ? e.code : String(e); } return "no error"; };
+  const code = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return e instanceof SchemaError || e instanceof EvaluationError ? e.code : String(e);
+    }
+    return "no error";
+  };
   it("regexes, replacements, inline flags, distances", () => {
     expect(code(() => prepareTextIndex(node({ wordSeparatorCharacterRE: "(" })))).toBe("PMML_TEXT_INDEX_REGEX");
     expect(code(() => prepareTextIndex(node({ wordRE: "(?x)a" })))).toBe("PMML_TEXT_INDEX_REGEX");
@@ -114,7 +142,10 @@ describe("bad TextIndex definitions are SchemaErrors when prepared", () => {
   it("leading Java inline flags become JS flags; (?u) is dropped", () => {
     const re = compileTextRegex("(?u)(?i)\\bab\\b", true, undefined);
     // (?i) made it case-insensitive; (?u) left nothing behind in the pattern.
-    expect(re.all("AB x ab").map((m) => m.spans.slice(0, 2))).toEqual([[0, 2], [5, 7]]);
+    expect(re.all("AB x ab").map((m) => m.spans.slice(0, 2))).toEqual([
+      [0, 2],
+      [5, 7],
+    ]);
     expect(re.test("xab")).toBe(false);
   });
 

@@ -60,8 +60,9 @@ export function compileTextRegex(source: string, caseSensitive: boolean, path: s
   let body = source;
   for (let m = /^\(\?([a-zA-Z]+)\)/.exec(body); m !== null; m = /^\(\?([a-zA-Z]+)\)/.exec(body)) {
     for (const f of m[1]) {
-      if (f === "i" || f === "s" || f === "m") { if (!flags.includes(f)) flags += f; }
-      else if (f !== "u" && f !== "U") throw new SchemaError("PMML_TEXT_INDEX_REGEX", `inline flag (?${f}) is not supported`, { path, value: source });
+      if (f === "i" || f === "s" || f === "m") {
+        if (!flags.includes(f)) flags += f;
+      } else if (f !== "u" && f !== "U") throw new SchemaError("PMML_TEXT_INDEX_REGEX", `inline flag (?${f}) is not supported`, { path, value: source });
     }
     body = body.slice(m[0].length);
   }
@@ -113,17 +114,26 @@ function preparedOf(expr: TextIndexExpr): PreparedTextIndex {
   if (p !== undefined) return p;
   const d = expr.maxLevenshteinDistance;
   if (!Number.isInteger(d) || d < 0 || d > MAX_LEVENSHTEIN_DISTANCE) {
-    throw new SchemaError("PMML_TEXT_INDEX_LEVENSHTEIN", `TextIndex maxLevenshteinDistance must be an integer from 0 to ${MAX_LEVENSHTEIN_DISTANCE}`, { path: expr.path, value: d });
+    throw new SchemaError("PMML_TEXT_INDEX_LEVENSHTEIN", `TextIndex maxLevenshteinDistance must be an integer from 0 to ${MAX_LEVENSHTEIN_DISTANCE}`, {
+      path: expr.path,
+      value: d,
+    });
   }
   if (!expr.tokenize) {
     // Validated here as well as by the reader, for IR built by hand.
-    throw new SchemaError("PMML_TEXT_INDEX_TOKENIZE", "TextIndex with tokenize=\"false\" has no defined term matching", { path: expr.path, value: false });
+    throw new SchemaError("PMML_TEXT_INDEX_TOKENIZE", 'TextIndex with tokenize="false" has no defined term matching', { path: expr.path, value: false });
   }
-  const tokenizer: Tokenizer = expr.wordRE !== undefined
-    ? { words: true, re: compileTextRegex(expr.wordRE, true, expr.path) }
-    : { words: false, re: compileTextRegex(expr.wordSeparatorCharacterRE, true, expr.path) };
+  const tokenizer: Tokenizer =
+    expr.wordRE !== undefined
+      ? { words: true, re: compileTextRegex(expr.wordRE, true, expr.path) }
+      : { words: false, re: compileTextRegex(expr.wordSeparatorCharacterRE, true, expr.path) };
   const normalizations = expr.normalizations.map((n) => prepareNormalization(n, expr.isCaseSensitive));
-  const tokenKey = JSON.stringify([expr.wordRE ?? null, expr.wordSeparatorCharacterRE, expr.isCaseSensitive, expr.normalizations.map((n) => [n.rows, n.recursive, n.isCaseSensitive])]);
+  const tokenKey = JSON.stringify([
+    expr.wordRE ?? null,
+    expr.wordSeparatorCharacterRE,
+    expr.isCaseSensitive,
+    expr.normalizations.map((n) => [n.rows, n.recursive, n.isCaseSensitive]),
+  ]);
   p = { tokenizer, normalizations, tokenKey, terms: new Map() };
   prepared.set(expr, p);
   return p;
@@ -164,7 +174,10 @@ function parseReplacement(replacement: string, source: string, path: string | un
       if (i + 1 >= replacement.length) bad("replacement ends in a lone backslash");
       lit += replacement[++i];
     } else if (c === "$") {
-      if (lit) { parts.push(lit); lit = ""; }
+      if (lit) {
+        parts.push(lit);
+        lit = "";
+      }
       if (replacement[i + 1] === "{") {
         const end = replacement.indexOf("}", i);
         const name = end < 0 ? "" : replacement.slice(i + 2, end);
@@ -178,7 +191,7 @@ function parseReplacement(replacement: string, source: string, path: string | un
         while (/[0-9]/.test(replacement[i + 1] ?? "") && k * 10 + Number(replacement[i + 1]) <= groupCount) k = k * 10 + Number(replacement[++i]);
         parts.push(k);
       } else {
-        bad("replacement has a \"$\" that names no group");
+        bad('replacement has a "$" that names no group');
       }
     } else {
       lit += c;
@@ -198,7 +211,7 @@ function replaceAll(text: string, re: SafeRegex, replacement: Replacement): stri
     for (const part of replacement) {
       if (typeof part === "string") out += part;
       else {
-        const g = typeof part === "number" ? part : re.groupNames.get(part.name) ?? -1;
+        const g = typeof part === "number" ? part : (re.groupNames.get(part.name) ?? -1);
         if (g >= 0 && spans[2 * g] >= 0) out += text.slice(spans[2 * g], spans[2 * g + 1]);
       }
     }
@@ -234,7 +247,8 @@ const PUNCTUATION = /\p{P}/u;
 
 /** Trims leading and trailing punctuation, one UTF-16 unit at a time (as Java's char-wise check). */
 function trimPunctuation(token: string): string {
-  let begin = 0, end = token.length;
+  let begin = 0,
+    end = token.length;
   while (begin < end && PUNCTUATION.test(token[begin])) begin++;
   while (end > begin && PUNCTUATION.test(token[end - 1])) end--;
   return begin > 0 || end < token.length ? token.slice(begin, end) : token;
@@ -306,7 +320,9 @@ export function boundedLevenshtein(a: string, b: string, limit: number): number 
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > limit) return -1;
-    const t = prev; prev = cur; cur = t;
+    const t = prev;
+    prev = cur;
+    cur = t;
   }
   return prev[b.length] <= limit ? prev[b.length] : -1;
 }
@@ -380,8 +396,10 @@ export function termFrequency(text: readonly string[], term: readonly string[], 
       distance += d;
     }
     if (!bestHits) count++;
-    else if (distance < best) { best = distance; count = 1; }
-    else if (distance === best) count++;
+    else if (distance < best) {
+      best = distance;
+      count = 1;
+    } else if (distance === best) count++;
   }
   return count;
 }
@@ -402,9 +420,12 @@ export function evaluateTextIndex(expr: TextIndexExpr, text: Value, term: Value)
   }
   const tf = termFrequency(doc.tokens, termTokens, expr.maxLevenshteinDistance, expr.countHits === "bestHits");
   switch (expr.localTermWeights) {
-    case "termFrequency": return tf;
-    case "binary": return Math.min(tf, 1);
-    case "logarithmic": return Math.log10(1 + tf);
+    case "termFrequency":
+      return tf;
+    case "binary":
+      return Math.min(tf, 1);
+    case "logarithmic":
+      return Math.log10(1 + tf);
     case "augmentedNormalizedTermFrequency":
       // tf = 0 gives 0 (both parts vanish) even for a text without tokens (m = 0).
       return tf === 0 ? 0 : 0.5 * (1 + tf / maxTokenCount(doc));

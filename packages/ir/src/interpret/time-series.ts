@@ -1,6 +1,4 @@
-import type {
-  Arima, ExponentialSmoothing, SeriesTransformation, StateSpaceModel, TimeSeriesModel,
-} from "../models/time-series.ts";
+import type { Arima, ExponentialSmoothing, SeriesTransformation, StateSpaceModel, TimeSeriesModel } from "../models/time-series.ts";
 import type { ModelResult, OutputField } from "../model.ts";
 import { EvaluationError, SchemaError, UnsupportedFeatureError } from "../errors.ts";
 import { toNumber, type Value } from "../values.ts";
@@ -38,16 +36,18 @@ export function evaluateTimeSeries(model: TimeSeriesModel, scope: ModelScope, _t
     if (!errors) throw intervalsUnsupported(model, field);
     return answer(field, (k) => errors[k]);
   };
-  const bound = (sign: -1 | 1) => (field: OutputField): Value => {
-    const errors = forecast.standardErrors;
-    if (!errors) throw intervalsUnsupported(model, field);
-    const level = field.value === undefined ? 95 : Number(field.value);
-    if (!(level > 0 && level < 100)) {
-      throw new SchemaError("PMML_BAD_VALUE", "a confidence interval's level must lie between 0 and 100 (percent)", { path: field.path, value: field.value });
-    }
-    const z = stdNormalQuantile(0.5 + level / 200);
-    return answer(field, (k) => untransform(forecast.transformed[k] + sign * z * errors[k], forecast.transformation));
-  };
+  const bound =
+    (sign: -1 | 1) =>
+    (field: OutputField): Value => {
+      const errors = forecast.standardErrors;
+      if (!errors) throw intervalsUnsupported(model, field);
+      const level = field.value === undefined ? 95 : Number(field.value);
+      if (!(level > 0 && level < 100)) {
+        throw new SchemaError("PMML_BAD_VALUE", "a confidence interval's level must lie between 0 and 100 (percent)", { path: field.path, value: field.value });
+      }
+      const z = stdNormalQuantile(0.5 + level / 200);
+      return answer(field, (k) => untransform(forecast.transformed[k] + sign * z * errors[k], forecast.transformation));
+    };
   return {
     value: forecast.values[step],
     extras: {
@@ -108,7 +108,8 @@ function untransform(x: number, t: SeriesTransformation): number {
  */
 function forecastExponentialSmoothing(f: ExponentialSmoothing, h: number): SeriesForecast {
   const transformed: number[] = [];
-  let dampSum = 0, phiPower = 1;
+  let dampSum = 0,
+    phiPower = 1;
   for (let m = 1; m <= h; m++) {
     let y = f.level;
     if (f.trend) {
@@ -116,11 +117,20 @@ function forecastExponentialSmoothing(f: ExponentialSmoothing, h: number): Serie
       phiPower *= phi;
       dampSum += phiPower;
       switch (type) {
-        case "additive": y = f.level + m * t; break;
-        case "damped_additive": y = f.level + dampSum * t; break;
-        case "multiplicative": y = f.level * Math.pow(t, m); break;
-        case "damped_multiplicative": y = f.level * Math.pow(t, dampSum); break;
-        default: throw new UnsupportedFeatureError(`Trend_ExpoSmooth@trend=${type}`, undefined, { path: f.path });
+        case "additive":
+          y = f.level + m * t;
+          break;
+        case "damped_additive":
+          y = f.level + dampSum * t;
+          break;
+        case "multiplicative":
+          y = f.level * Math.pow(t, m);
+          break;
+        case "damped_multiplicative":
+          y = f.level * Math.pow(t, dampSum);
+          break;
+        default:
+          throw new UnsupportedFeatureError(`Trend_ExpoSmooth@trend=${type}`, undefined, { path: f.path });
       }
     }
     if (f.seasonality) {
@@ -144,7 +154,9 @@ function multiply(p: number[], q: number[]): number[] {
 function lagPolynomial(coefficients: number[], period: number, sign: 1 | -1): number[] {
   const out = new Array<number>(coefficients.length * period + 1).fill(0);
   out[0] = 1;
-  coefficients.forEach((c, i) => { out[(i + 1) * period] = sign * c; });
+  coefficients.forEach((c, i) => {
+    out[(i + 1) * period] = sign * c;
+  });
   return out;
 }
 
@@ -165,7 +177,9 @@ function differencing(order: number, period: number): number[] {
  */
 function forecastArima(f: Arima, h: number): SeriesForecast {
   const components = f.seasonal ? [f.nonseasonal, f.seasonal] : [f.nonseasonal];
-  let ar = [1], ma = [1], diff = [1];
+  let ar = [1],
+    ma = [1],
+    diff = [1];
   for (const c of components) {
     ar = multiply(ar, lagPolynomial(c.ar, c.period, -1));
     ma = multiply(ma, lagPolynomial(c.ma, c.period, 1));
@@ -174,7 +188,10 @@ function forecastArima(f: Arima, h: number): SeriesForecast {
   const y = f.history.map((v) => transform(v, f.transformation));
   const need = diff.length - 1 + ar.length - 1;
   if (y.length < Math.max(need, 1)) {
-    throw new SchemaError("PMML_ARIMA_HISTORY", `ARIMA needs at least ${Math.max(need, 1)} values of the original series to forecast`, { path: f.path, value: y.length });
+    throw new SchemaError("PMML_ARIMA_HISTORY", `ARIMA needs at least ${Math.max(need, 1)} values of the original series to forecast`, {
+      path: f.path,
+      value: y.length,
+    });
   }
   // w(t) = diff(B)·y(t), defined from t = deg(diff) on; z = w − c.
   const z: number[] = [];
@@ -256,7 +273,7 @@ function forecastStateSpace(f: StateSpaceModel, h: number): SeriesForecast {
       x = matVec(f.transition!, x);
       if (state) x = x.map((v, i) => v + f.intercept[i]);
     }
-    values.push(matVec(f.measurement, x)[0] + (state ? 0 : f.intercept[0] ?? 0));
+    values.push(matVec(f.measurement, x)[0] + (state ? 0 : (f.intercept[0] ?? 0)));
   }
   let standardErrors: number[] | null = null;
   if (f.variance === undefined && f.predictedStateCovariance && (h === 1 || f.transition)) {
@@ -276,7 +293,9 @@ function forecastStateSpace(f: StateSpaceModel, h: number): SeriesForecast {
       standardErrors.push(Math.sqrt((f.observationVariance ?? 0) + zpz));
     }
   } else if (f.variance !== undefined && f.transition && f.predictedStateCovariance) {
-    const T = f.transition, Tt = transpose(T), Z = f.measurement[0];
+    const T = f.transition,
+      Tt = transpose(T),
+      Z = f.measurement[0];
     const V = f.selectedStateCovariance;
     let P = f.predictedStateCovariance;
     standardErrors = [];

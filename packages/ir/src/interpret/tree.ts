@@ -32,7 +32,10 @@ export function evaluateTree(model: TreeModel, scope: ModelScope, target: Target
     let stop = false;
     for (const child of node.children) {
       const truth = nodeTruth(child.predicate, scope, trail);
-      if (truth === true) { next = child; break; }
+      if (truth === true) {
+        next = child;
+        break;
+      }
       if (truth === false) continue;
       // UNKNOWN
       switch (model.missingValueStrategy) {
@@ -45,7 +48,10 @@ export function evaluateTree(model: TreeModel, scope: ModelScope, target: Target
           // The default child's own predicate is not evaluated.
           const dflt = node.children.find((c) => c.id !== undefined && c.id === node.defaultChild);
           if (!dflt) {
-            throw new SchemaError("PMML_TREE_DEFAULT_CHILD", `Node ${node.id ?? ""} has no defaultChild to follow`, { path: node.path, value: node.defaultChild });
+            throw new SchemaError("PMML_TREE_DEFAULT_CHILD", `Node ${node.id ?? ""} has no defaultChild to follow`, {
+              path: node.path,
+              value: node.defaultChild,
+            });
           }
           next = dflt;
           trail.missingLevels++;
@@ -118,8 +124,13 @@ function nodeResult(model: TreeModel, node: TreeNode, target: TargetInfo, penalt
 }
 
 function argmax(m: Map<Value, number>): Value {
-  let best: Value = null, bestP = -Infinity;
-  for (const [k, p] of m) if (p > bestP) { best = k; bestP = p; }
+  let best: Value = null,
+    bestP = -Infinity;
+  for (const [k, p] of m)
+    if (p > bestP) {
+      best = k;
+      bestP = p;
+    }
   return best;
 }
 
@@ -130,7 +141,8 @@ function argmax(m: Map<Value, number>): Value {
 function evaluateAggregating(model: TreeModel, scope: ModelScope, target: TargetInfo): ModelResult {
   const weighted = model.missingValueStrategy === "weightedConfidence";
   const acc = new Map<Value, number>();
-  let regressionSum = 0, regressionWeight = 0;
+  let regressionSum = 0,
+    regressionWeight = 0;
   const visit = (node: TreeNode, weight: number): void => {
     const truths = node.children.map((c) => evaluatePredicate(c.predicate, scope));
     const firstTrue = truths.indexOf(true);
@@ -154,7 +166,10 @@ function evaluateAggregating(model: TreeModel, scope: ModelScope, target: Target
   const addLeaf = (node: TreeNode, weight: number): void => {
     if (model.functionName === "regression") {
       const v = node.score === undefined ? undefined : toDataType(node.score, "double");
-      if (typeof v === "number") { regressionSum += v * weight; regressionWeight += weight; }
+      if (typeof v === "number") {
+        regressionSum += v * weight;
+        regressionWeight += weight;
+      }
       return;
     }
     const total = node.scoreDistributions.reduce((s, d) => s + d.recordCount, 0);

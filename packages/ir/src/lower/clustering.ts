@@ -32,9 +32,18 @@ export const lowerClustering: (model: ClusteringModel) => ClusteringPlan = memoi
   const clusters = model.clusters.map((cluster): ClusterPlan => {
     // §Cluster: "the number of values in the array must match the number of center fields".
     if (cluster.center.length !== fields.length) {
-      throw new SchemaError("PMML_CLUSTER_CENTER", `Cluster has ${cluster.center.length} center values for ${fields.length} center fields`, { path: cluster.path, value: cluster.center.length });
+      throw new SchemaError("PMML_CLUSTER_CENTER", `Cluster has ${cluster.center.length} center values for ${fields.length} center fields`, {
+        path: cluster.path,
+        value: cluster.center.length,
+      });
     }
-    return { id: cluster.id, name: cluster.name ?? null, center: cluster.center, centerNumbers: cluster.center.map((text) => parseNumber(text)), path: cluster.path };
+    return {
+      id: cluster.id,
+      name: cluster.name ?? null,
+      center: cluster.center,
+      centerNumbers: cluster.center.map((text) => parseNumber(text)),
+      path: cluster.path,
+    };
   });
   return { comparison, clusters, path: model.path };
 });

@@ -66,27 +66,40 @@ export function lowerComparison(cm: ComparisonMeasure, fields: readonly Comparis
   if (isSimilarityMeasure(m)) {
     // Similarity measures compare 0/1 values only: compare functions and weights take no part.
     return {
-      kind: "similarity", measure: m.kind, coefficients: similarityCoefficients(m),
-      fields: fields.map((f) => ({ field: f.field, path: f.path })), path: cm.path,
+      kind: "similarity",
+      measure: m.kind,
+      coefficients: similarityCoefficients(m),
+      fields: fields.map((f) => ({ field: f.field, path: f.path })),
+      path: cm.path,
     };
   }
   const { inner, outer } = distancePowers(cm, m);
-  const q = fields.map((_f, i) => (weights ? weights[i] ?? NaN : 1));
+  const q = fields.map((_f, i) => (weights ? (weights[i] ?? NaN) : 1));
   let total = 0;
   for (const w of q) total += w;
   return {
-    kind: "distance", measure: m.kind, inner, outer, maximum: m.kind === "chebychev",
+    kind: "distance",
+    measure: m.kind,
+    inner,
+    outer,
+    maximum: m.kind === "chebychev",
     fields: fields.map((f) => ({ field: f.field, fieldWeight: f.fieldWeight, compare: comparePlan(cm, f), path: f.path })),
-    missingValueWeights: q, totalWeight: total, path: cm.path,
+    missingValueWeights: q,
+    totalWeight: total,
+    path: cm.path,
   };
 }
 
 /** §Distance measures: euclidean (2, 2), squaredEuclidean (2, 1), cityBlock/chebychev (1, 1), minkowski (p, p). */
 export function distancePowers(cm: ComparisonMeasure, m: DistanceMeasure): { inner: number; outer: number } {
   switch (m.kind) {
-    case "euclidean": return { inner: 2, outer: 2 };
-    case "squaredEuclidean": return { inner: 2, outer: 1 };
-    case "chebychev": case "cityBlock": return { inner: 1, outer: 1 };
+    case "euclidean":
+      return { inner: 2, outer: 2 };
+    case "squaredEuclidean":
+      return { inner: 2, outer: 1 };
+    case "chebychev":
+    case "cityBlock":
+      return { inner: 1, outer: 1 };
     case "minkowski":
       if (!(m.p >= 0)) throw new SchemaError("PMML_BAD_ATTRIBUTE", "minkowski/@p-parameter must not be negative", { path: cm.path, value: m.p });
       return { inner: m.p, outer: m.p };
@@ -96,9 +109,12 @@ export function distancePowers(cm: ComparisonMeasure, m: DistanceMeasure): { inn
 /** simpleMatching, jaccard and tanimoto are binarySimilarity with fixed c/d (§Similarity measures). */
 function similarityCoefficients(m: SimilarityMeasure): BinarySimilarityParameters {
   switch (m.kind) {
-    case "simpleMatching": return { c11: 1, c10: 0, c01: 0, c00: 1, d11: 1, d10: 1, d01: 1, d00: 1 };
-    case "jaccard": return { c11: 1, c10: 0, c01: 0, c00: 0, d11: 1, d10: 1, d01: 1, d00: 0 };
-    case "tanimoto": return { c11: 1, c10: 0, c01: 0, c00: 1, d11: 1, d10: 2, d01: 2, d00: 1 };
+    case "simpleMatching":
+      return { c11: 1, c10: 0, c01: 0, c00: 1, d11: 1, d10: 1, d01: 1, d00: 1 };
+    case "jaccard":
+      return { c11: 1, c10: 0, c01: 0, c00: 0, d11: 1, d10: 1, d01: 1, d00: 0 };
+    case "tanimoto":
+      return { c11: 1, c10: 0, c01: 0, c00: 1, d11: 1, d10: 2, d01: 2, d00: 1 };
     case "binarySimilarity": {
       const { c00, c01, c10, c11, d00, d01, d10, d11 } = m;
       return { c00, c01, c10, c11, d00, d01, d10, d11 };
@@ -112,19 +128,27 @@ function comparePlan(cm: ComparisonMeasure, field: ComparisonField): ComparePlan
   if (fn === undefined) {
     // ComparisonMeasure/@compareFunction can only name the functions that need no per-field data.
     if (cm.compareFunction === "gaussSim" || cm.compareFunction === "table") {
-      throw new SchemaError("PMML_BAD_ATTRIBUTE", `ComparisonMeasure/@compareFunction="${cm.compareFunction}" needs per-field parameters; put it on the field`, { path: cm.path, value: cm.compareFunction });
+      throw new SchemaError(
+        "PMML_BAD_ATTRIBUTE",
+        `ComparisonMeasure/@compareFunction="${cm.compareFunction}" needs per-field parameters; put it on the field`,
+        { path: cm.path, value: cm.compareFunction },
+      );
     }
     fn = cm.compareFunction;
   }
   switch (fn) {
-    case "absDiff": case "delta": case "equal": return { fn };
+    case "absDiff":
+    case "delta":
+    case "equal":
+      return { fn };
     case "gaussSim":
       if (field.similarityScale === undefined) {
         throw new SchemaError("PMML_MISSING_ATTRIBUTE", "compareFunction gaussSim needs similarityScale", { path: field.path, value: "similarityScale" });
       }
       return { fn, similarityScale: field.similarityScale };
     case "table":
-      if (!field.comparisonTable) throw new SchemaError("PMML_MISSING_ELEMENT", "compareFunction table needs Comparisons/Matrix", { path: field.path, value: "Comparisons" });
+      if (!field.comparisonTable)
+        throw new SchemaError("PMML_MISSING_ELEMENT", "compareFunction table needs Comparisons/Matrix", { path: field.path, value: "Comparisons" });
       return { fn, table: field.comparisonTable };
   }
 }

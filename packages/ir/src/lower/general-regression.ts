@@ -46,33 +46,31 @@ export interface GrmTarget {
  * (oddspower, power). A malformed link is a `fault`: JPMML raises it only when a prediction
  * reaches the link (a missing η never does), so backends raise it there too.
  */
-export type GrmLink =
-  | { readonly link: GeneralRegressionLink; readonly parameter?: number }
-  | { readonly fault: SchemaError };
+export type GrmLink = { readonly link: GeneralRegressionLink; readonly parameter?: number } | { readonly fault: SchemaError };
 
 /** ordinalMultinomial's cumulative link, or the fault of its absence (raised where the link is reached, as GrmLink). */
 export type GrmCumulativeLink = { readonly link: CumulativeLink } | { readonly fault: SchemaError };
 
 export type GeneralRegressionPlan =
   | {
-    readonly kind: "regression";
-    readonly modelType: "regression" | "generalLinear" | "generalizedLinear";
-    readonly eta: readonly GrmTerm[];
-    /** generalizedLinear only. */
-    readonly link?: GrmLink;
-  }
+      readonly kind: "regression";
+      readonly modelType: "regression" | "generalLinear" | "generalizedLinear";
+      readonly eta: readonly GrmTerm[];
+      /** generalizedLinear only. */
+      readonly link?: GrmLink;
+    }
   | {
-    readonly kind: "classification";
-    readonly modelType: "multinomialLogistic" | "ordinalMultinomial" | "generalizedLinear";
-    /** The target's declared categories with the reference category last. */
-    readonly categories: readonly Value[];
-    /** One η per category but the last (the reference: its parameters are 0 by convention). */
-    readonly etas: readonly (readonly GrmTerm[])[];
-    /** generalizedLinear only. */
-    readonly link?: GrmLink;
-    /** ordinalMultinomial only. */
-    readonly cumulativeLink?: GrmCumulativeLink;
-  }
+      readonly kind: "classification";
+      readonly modelType: "multinomialLogistic" | "ordinalMultinomial" | "generalizedLinear";
+      /** The target's declared categories with the reference category last. */
+      readonly categories: readonly Value[];
+      /** One η per category but the last (the reference: its parameters are 0 by convention). */
+      readonly etas: readonly (readonly GrmTerm[])[];
+      /** generalizedLinear only. */
+      readonly link?: GrmLink;
+      /** ordinalMultinomial only. */
+      readonly cumulativeLink?: GrmCumulativeLink;
+    }
   | { readonly kind: "cox"; readonly eta: readonly GrmTerm[] };
 
 /** Key of the default group (cells without targetCategory). */
@@ -97,7 +95,7 @@ function lower(model: GeneralRegressionModel, target: GrmTarget): GeneralRegress
   for (const cell of model.paramMatrix) {
     const key = keyOf(cell.targetCategory);
     let cells = paramCells.get(key);
-    if (!cells) paramCells.set(key, cells = []);
+    if (!cells) paramCells.set(key, (cells = []));
     cells.push(cell);
   }
   const terms = (cells: GeneralRegressionModel["paramMatrix"], rows: Map<string, GrmRow>): GrmTerm[] =>
@@ -105,11 +103,17 @@ function lower(model: GeneralRegressionModel, target: GrmTarget): GeneralRegress
   const defaultEta = (): GrmTerm[] => {
     const rows = ppRows.size === 0 ? new Map<string, GrmRow>() : ppRows.get(DEFAULT);
     if (!rows) {
-      throw new SchemaError("PMML_GRM_PPMATRIX", "a regression GeneralRegressionModel needs PPCells without targetCategory", { path: `${model.path}/PPMatrix`, value: null });
+      throw new SchemaError("PMML_GRM_PPMATRIX", "a regression GeneralRegressionModel needs PPCells without targetCategory", {
+        path: `${model.path}/PPMatrix`,
+        value: null,
+      });
     }
     const cells = paramCells.get(DEFAULT);
     if (paramCells.size !== 1 || !cells) {
-      throw new SchemaError("PMML_GRM_PARAMMATRIX", "a regression GeneralRegressionModel needs one set of PCells without targetCategory", { path: `${model.path}/ParamMatrix`, value: [...paramCells.keys()].filter((k) => k !== DEFAULT) });
+      throw new SchemaError("PMML_GRM_PARAMMATRIX", "a regression GeneralRegressionModel needs one set of PCells without targetCategory", {
+        path: `${model.path}/ParamMatrix`,
+        value: [...paramCells.keys()].filter((k) => k !== DEFAULT),
+      });
     }
     return terms(cells, rows);
   };
@@ -137,9 +141,10 @@ function lower(model: GeneralRegressionModel, target: GrmTarget): GeneralRegress
       });
       if (modelType === "generalizedLinear") return { kind: "classification", modelType, categories, etas, link: linkOf(model) };
       if (modelType === "ordinalMultinomial") {
-        const cumulativeLink = model.cumulativeLink === undefined
-          ? { fault: new SchemaError("PMML_MISSING_ATTRIBUTE", "ordinalMultinomial needs a cumulativeLink", { path: model.path, value: "cumulativeLink" }) }
-          : { link: model.cumulativeLink };
+        const cumulativeLink =
+          model.cumulativeLink === undefined
+            ? { fault: new SchemaError("PMML_MISSING_ATTRIBUTE", "ordinalMultinomial needs a cumulativeLink", { path: model.path, value: "cumulativeLink" }) }
+            : { link: model.cumulativeLink };
         return { kind: "classification", modelType, categories, etas, cumulativeLink };
       }
       return { kind: "classification", modelType, categories, etas };
@@ -157,9 +162,9 @@ function groupPPMatrix(model: GeneralRegressionModel, keyOf: (text: string | und
   for (const cell of model.ppMatrix) {
     const key = keyOf(cell.targetCategory);
     let rows = ppRows.get(key);
-    if (!rows) ppRows.set(key, rows = new Map());
+    if (!rows) ppRows.set(key, (rows = new Map()));
     let row = rows.get(cell.parameterName);
-    if (!row) rows.set(cell.parameterName, row = { factors: [], covariates: [] });
+    if (!row) rows.set(cell.parameterName, (row = { factors: [], covariates: [] }));
     const factor = factors.get(cell.field);
     if (factor) {
       row.factors.push({ field: cell.field, category: cell.value, predictor: factor });
@@ -167,11 +172,17 @@ function groupPPMatrix(model: GeneralRegressionModel, keyOf: (text: string | und
       // §PPCell: for a covariate, value is the exponent.
       const exponent = Number(cell.value);
       if (Number.isNaN(exponent) || cell.value.trim() === "") {
-        throw new SchemaError("PMML_GRM_EXPONENT", `PPCell for covariate "${cell.field}" needs a numeric value (its exponent)`, { path: model.path, value: cell.value });
+        throw new SchemaError("PMML_GRM_EXPONENT", `PPCell for covariate "${cell.field}" needs a numeric value (its exponent)`, {
+          path: model.path,
+          value: cell.value,
+        });
       }
       row.covariates.push(exponent === 1 ? { field: cell.field } : { field: cell.field, exponent });
     } else {
-      throw new SchemaError("PMML_GRM_PREDICTOR", `PPCell names "${cell.field}", which is neither in the FactorList nor in the CovariateList`, { path: `${model.path}/PPMatrix`, value: cell.field });
+      throw new SchemaError("PMML_GRM_PREDICTOR", `PPCell names "${cell.field}", which is neither in the FactorList nor in the CovariateList`, {
+        path: `${model.path}/PPMatrix`,
+        value: cell.field,
+      });
     }
   }
   return ppRows;
@@ -179,7 +190,11 @@ function groupPPMatrix(model: GeneralRegressionModel, keyOf: (text: string | und
 
 /** The PCells of one non-reference category's η. */
 function categoryCells(
-  model: GeneralRegressionModel, modelType: string, paramCells: Map<string, GeneralRegressionModel["paramMatrix"]>, key: string, categoryCount: number,
+  model: GeneralRegressionModel,
+  modelType: string,
+  paramCells: Map<string, GeneralRegressionModel["paramMatrix"]>,
+  key: string,
+  categoryCount: number,
 ): GeneralRegressionModel["paramMatrix"] {
   if (modelType === "ordinalMultinomial") {
     // "ParamMatrix specifies different values for the intercept parameter: one for each
@@ -187,7 +202,10 @@ function categoryCells(
     const intercept = paramCells.get(key);
     const common = paramCells.get(DEFAULT);
     if (intercept?.length !== 1 || !common) {
-      throw new SchemaError("PMML_GRM_PARAMMATRIX", `ordinalMultinomial needs one intercept PCell for "${key}" and PCells without targetCategory`, { path: `${model.path}/ParamMatrix`, value: key });
+      throw new SchemaError("PMML_GRM_PARAMMATRIX", `ordinalMultinomial needs one intercept PCell for "${key}" and PCells without targetCategory`, {
+        path: `${model.path}/ParamMatrix`,
+        value: key,
+      });
     }
     return [...intercept, ...common];
   }
@@ -202,7 +220,10 @@ function orderedCategories(model: GeneralRegressionModel, paramCells: Map<string
   // JPMML takes the categories of the target field only (its Values), and needs two at least.
   const categories = target.categories.slice();
   if (categories.length < 2) {
-    throw new SchemaError("PMML_GRM_CATEGORIES", "a classification GeneralRegressionModel needs a target field with at least two categories (Values)", { path: model.path, value: categories.map(formatValue) });
+    throw new SchemaError("PMML_GRM_CATEGORIES", "a classification GeneralRegressionModel needs a target field with at least two categories (Values)", {
+      path: model.path,
+      value: categories.map(formatValue),
+    });
   }
   let reference: Value | undefined = model.targetReferenceCategory === undefined ? undefined : target.category(model.targetReferenceCategory);
   if (reference === undefined && model.modelType !== "ordinalMultinomial") {
@@ -210,7 +231,10 @@ function orderedCategories(model: GeneralRegressionModel, paramCells: Map<string
     const absent = categories.filter((c) => !paramCells.has(formatValue(c)));
     // Exactly one category must be absent: binomial PCells without targetCategory do not tell it.
     if (absent.length !== 1) {
-      throw new SchemaError("PMML_GRM_REFERENCE_CATEGORY", "cannot tell the reference category: give targetReferenceCategory", { path: `${model.path}/ParamMatrix`, value: absent.map(formatValue) });
+      throw new SchemaError("PMML_GRM_REFERENCE_CATEGORY", "cannot tell the reference category: give targetReferenceCategory", {
+        path: `${model.path}/ParamMatrix`,
+        value: absent.map(formatValue),
+      });
     }
     reference = absent[0];
   }
@@ -233,9 +257,14 @@ function linkOf(model: GeneralRegressionModel): GrmLink {
   }
   const needsDist = link === "negbin";
   const needsLink = link === "oddspower" || link === "power";
-  for (const [name, v, needed] of [["distParameter", model.distParameter, needsDist], ["linkParameter", model.linkParameter, needsLink]] as const) {
+  for (const [name, v, needed] of [
+    ["distParameter", model.distParameter, needsDist],
+    ["linkParameter", model.linkParameter, needsLink],
+  ] as const) {
     if (v !== undefined && !needed) {
-      return { fault: new SchemaError("PMML_MISPLACED_ATTRIBUTE", `${name} does not apply to linkFunction "${link}"`, { path: `${model.path}/@${name}`, value: v }) };
+      return {
+        fault: new SchemaError("PMML_MISPLACED_ATTRIBUTE", `${name} does not apply to linkFunction "${link}"`, { path: `${model.path}/@${name}`, value: v }),
+      };
     }
     if (v === undefined && needed) {
       return { fault: new SchemaError("PMML_MISSING_ATTRIBUTE", `linkFunction "${link}" needs ${name}`, { path: model.path, value: name }) };

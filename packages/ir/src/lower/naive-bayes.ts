@@ -34,21 +34,21 @@ export interface PairCountsPlan {
 
 export type NaiveBayesInputPlan =
   | {
-    readonly kind: "discrete";
-    readonly field: string;
-    /** Maps the input onto the PairCounts categories (usually a Discretize), typed to its dataType. */
-    readonly derived: DerivedField | undefined;
-    /** In document order: the first one a value matches is used. */
-    readonly pairs: readonly PairCountsPlan[];
-    readonly path: string;
-  }
+      readonly kind: "discrete";
+      readonly field: string;
+      /** Maps the input onto the PairCounts categories (usually a Discretize), typed to its dataType. */
+      readonly derived: DerivedField | undefined;
+      /** In document order: the first one a value matches is used. */
+      readonly pairs: readonly PairCountsPlan[];
+      readonly path: string;
+    }
   | {
-    readonly kind: "continuous";
-    readonly field: string;
-    /** One per TargetValueStat, in document order; a Gaussian of variance ≤ 0 is left out (it contributes nothing). */
-    readonly densities: readonly { readonly category: number; readonly distribution: BayesDistribution }[];
-    readonly path: string;
-  };
+      readonly kind: "continuous";
+      readonly field: string;
+      /** One per TargetValueStat, in document order; a Gaussian of variance ≤ 0 is left out (it contributes nothing). */
+      readonly densities: readonly { readonly category: number; readonly distribution: BayesDistribution }[];
+      readonly path: string;
+    };
 
 export interface NaiveBayesPlan {
   /**

@@ -59,16 +59,16 @@ export interface NeuralTarget {
 
 export type NeuralOutputPlan =
   | {
-    readonly kind: "classification";
-    /** One per NeuralOutput for the target, in document order (the argmax tie order: the first wins). */
-    readonly outputs: readonly { readonly category: Value; readonly slot: number; readonly neuron: string }[];
-  }
+      readonly kind: "classification";
+      /** One per NeuralOutput for the target, in document order (the argmax tie order: the first wins). */
+      readonly outputs: readonly { readonly category: Value; readonly slot: number; readonly neuron: string }[];
+    }
   | {
-    readonly kind: "regression";
-    readonly slot: number;
-    /** NormContinuous's points (at least two) when the neuron's value is denormalised; undefined for a FieldRef. */
-    readonly denormalize: readonly LinearNorm[] | undefined;
-  };
+      readonly kind: "regression";
+      readonly slot: number;
+      /** NormContinuous's points (at least two) when the neuron's value is denormalised; undefined for a FieldRef. */
+      readonly denormalize: readonly LinearNorm[] | undefined;
+    };
 
 export interface NeuralNetworkPlan {
   readonly network: NeuralLayersPlan;
@@ -100,8 +100,13 @@ export const lowerNeuralLayers: (model: NeuralNetwork) => NeuralLayersPlan = mem
       return { id: neuron.id, from, weights: neuron.connections.map((c) => c.weight), bias: neuron.bias, width, altitude: layer.altitude ?? model.altitude };
     });
     return {
-      activation, threshold: layer.threshold ?? model.threshold, leakage: layer.leakage ?? model.leakage,
-      normalization: layer.normalizationMethod ?? model.normalizationMethod, base, neurons, path: layer.path,
+      activation,
+      threshold: layer.threshold ?? model.threshold,
+      leakage: layer.leakage ?? model.leakage,
+      normalization: layer.normalizationMethod ?? model.normalizationMethod,
+      base,
+      neurons,
+      path: layer.path,
     };
   });
   return { inputs: model.inputs, layers, ids, slots };
@@ -139,7 +144,10 @@ function outputRule(model: NeuralNetwork, network: NeuralLayersPlan, target: Neu
       outputs: outputs.map(({ output, expr }) => {
         if (expr.kind !== "normDiscrete") {
           // JPMML: MisplacedElementException, a document error rather than a missing feature.
-          throw new SchemaError("PMML_MISPLACED_ELEMENT", `a classification NeuralOutput must map its neuron through NormDiscrete, not ${exprElement(expr)}`, { path: output.path, value: exprElement(expr) });
+          throw new SchemaError("PMML_MISPLACED_ELEMENT", `a classification NeuralOutput must map its neuron through NormDiscrete, not ${exprElement(expr)}`, {
+            path: output.path,
+            value: exprElement(expr),
+          });
         }
         return { category: target.category(expr.value), slot: neuronSlot(network, output), neuron: output.outputNeuron };
       }),
@@ -147,7 +155,10 @@ function outputRule(model: NeuralNetwork, network: NeuralLayersPlan, target: Neu
   }
   if (model.functionName === "regression") {
     if (outputs.length !== 1) {
-      throw new SchemaError("PMML_NN_OUTPUTS", `a regression NeuralNetwork needs exactly one NeuralOutput for its target, found ${outputs.length}`, { path: model.path, value: outputs.length });
+      throw new SchemaError("PMML_NN_OUTPUTS", `a regression NeuralNetwork needs exactly one NeuralOutput for its target, found ${outputs.length}`, {
+        path: model.path,
+        value: outputs.length,
+      });
     }
     const { output, expr } = outputs[0];
     const slot = neuronSlot(network, output);
@@ -155,10 +166,17 @@ function outputRule(model: NeuralNetwork, network: NeuralLayersPlan, target: Neu
       case "fieldRef":
         return { kind: "regression", slot, denormalize: undefined };
       case "normContinuous":
-        if (expr.points.length < 2) throw new SchemaError("PMML_NORM_CONTINUOUS", "NormContinuous needs at least two LinearNorm elements", { path: expr.path, value: expr.points.length });
+        if (expr.points.length < 2)
+          throw new SchemaError("PMML_NORM_CONTINUOUS", "NormContinuous needs at least two LinearNorm elements", {
+            path: expr.path,
+            value: expr.points.length,
+          });
         return { kind: "regression", slot, denormalize: expr.points };
       default:
-        throw new SchemaError("PMML_MISPLACED_ELEMENT", `a regression NeuralOutput must use FieldRef or NormContinuous, not ${exprElement(expr)}`, { path: output.path, value: exprElement(expr) });
+        throw new SchemaError("PMML_MISPLACED_ELEMENT", `a regression NeuralOutput must use FieldRef or NormContinuous, not ${exprElement(expr)}`, {
+          path: output.path,
+          value: exprElement(expr),
+        });
     }
   }
   throw new SchemaError("PMML_FUNCTION_NAME", `NeuralNetwork cannot do ${model.functionName}`, { path: model.path, value: model.functionName });
@@ -167,7 +185,10 @@ function outputRule(model: NeuralNetwork, network: NeuralLayersPlan, target: Neu
 function neuronSlot(network: NeuralLayersPlan, output: NeuralOutput): number {
   const slot = network.slots.get(output.outputNeuron);
   if (slot === undefined) {
-    throw new SchemaError("PMML_NN_NEURON", `NeuralOutput names neuron "${output.outputNeuron}", which does not exist`, { path: output.path, value: output.outputNeuron });
+    throw new SchemaError("PMML_NN_NEURON", `NeuralOutput names neuron "${output.outputNeuron}", which does not exist`, {
+      path: output.path,
+      value: output.outputNeuron,
+    });
   }
   return slot;
 }
@@ -184,7 +205,11 @@ function targetOutputs(model: NeuralNetwork, target: NeuralTarget): { output: Ne
     }
     const field = expr.kind === "fieldRef" || expr.kind === "normContinuous" || expr.kind === "normDiscrete" ? expr.field : undefined;
     if (field === undefined) {
-      throw new SchemaError("PMML_MISPLACED_ELEMENT", `a NeuralOutput must map its neuron through FieldRef, NormContinuous or NormDiscrete, not ${exprElement(expr)}`, { path: output.path, value: exprElement(expr) });
+      throw new SchemaError(
+        "PMML_MISPLACED_ELEMENT",
+        `a NeuralOutput must map its neuron through FieldRef, NormContinuous or NormDiscrete, not ${exprElement(expr)}`,
+        { path: output.path, value: exprElement(expr) },
+      );
     }
     if (target.name === null || field === target.name) result.push({ output, expr });
   }
@@ -193,8 +218,14 @@ function targetOutputs(model: NeuralNetwork, target: NeuralTarget): { output: Ne
 
 function exprElement(expr: Expr): string {
   const names: Record<Expr["kind"], string> = {
-    constant: "Constant", fieldRef: "FieldRef", apply: "Apply", normContinuous: "NormContinuous",
-    normDiscrete: "NormDiscrete", discretize: "Discretize", mapValues: "MapValues", textIndex: "TextIndex",
+    constant: "Constant",
+    fieldRef: "FieldRef",
+    apply: "Apply",
+    normContinuous: "NormContinuous",
+    normDiscrete: "NormDiscrete",
+    discretize: "Discretize",
+    mapValues: "MapValues",
+    textIndex: "TextIndex",
   };
   return names[expr.kind];
 }

@@ -1,5 +1,11 @@
 import { SchemaError } from "../errors.ts";
-import { classificationScheme, type ClassificationScheme, type RegressionModel, type RegressionNormalization, type RegressionTable } from "../models/regression.ts";
+import {
+  classificationScheme,
+  type ClassificationScheme,
+  type RegressionModel,
+  type RegressionNormalization,
+  type RegressionTable,
+} from "../models/regression.ts";
 import type { Value } from "../values.ts";
 
 /**
@@ -16,26 +22,26 @@ export interface RegressionTarget {
 
 export type RegressionPlan =
   | {
-    readonly kind: "regression";
-    readonly table: RegressionTable;
-    /** The inverse link applied to the table's value (never simplemax: JPMML refuses it here). */
-    readonly normalization: Exclude<RegressionNormalization, "simplemax">;
-    /** mathContext="float": every product and sum rounded to float (JPMML's FloatValue). */
-    readonly float: boolean;
-  }
+      readonly kind: "regression";
+      readonly table: RegressionTable;
+      /** The inverse link applied to the table's value (never simplemax: JPMML refuses it here). */
+      readonly normalization: Exclude<RegressionNormalization, "simplemax">;
+      /** mathContext="float": every product and sum rounded to float (JPMML's FloatValue). */
+      readonly float: boolean;
+    }
   | {
-    readonly kind: "classification";
-    /** One table per category, in document order (the argmax tie order: the first wins). */
-    readonly tables: readonly RegressionTable[];
-    /**
-     * The scheme and each table's typed category, or the fault JPMML raises for this document:
-     * only on rows whose table values are all present (a missing one makes the result missing first).
-     */
-    readonly normalization:
-      | { readonly scheme: Exclude<ClassificationScheme, { kind: "refused" }>; readonly categories: readonly Value[] }
-      | { readonly fault: SchemaError };
-    readonly float: boolean;
-  };
+      readonly kind: "classification";
+      /** One table per category, in document order (the argmax tie order: the first wins). */
+      readonly tables: readonly RegressionTable[];
+      /**
+       * The scheme and each table's typed category, or the fault JPMML raises for this document:
+       * only on rows whose table values are all present (a missing one makes the result missing first).
+       */
+      readonly normalization:
+        | { readonly scheme: Exclude<ClassificationScheme, { kind: "refused" }>; readonly categories: readonly Value[] }
+        | { readonly fault: SchemaError };
+      readonly float: boolean;
+    };
 
 const plans = new WeakMap<RegressionModel, RegressionPlan>();
 
@@ -53,7 +59,10 @@ function lower(model: RegressionModel, target: RegressionTarget): RegressionPlan
   const float = model.mathContext === "float";
   if (model.functionName === "regression") {
     if (model.tables.length !== 1) {
-      throw new SchemaError("PMML_REGRESSION_TABLES", "a regression RegressionModel needs exactly one RegressionTable", { path: model.path, value: model.tables.length });
+      throw new SchemaError("PMML_REGRESSION_TABLES", "a regression RegressionModel needs exactly one RegressionTable", {
+        path: model.path,
+        value: model.tables.length,
+      });
     }
     const normalization = model.normalizationMethod;
     if (normalization === "simplemax") refuse(model, 'normalizationMethod "simplemax" cannot normalise a regression result');

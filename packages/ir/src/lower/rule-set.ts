@@ -66,7 +66,10 @@ function lower(model: RuleSetModel, target: RuleSetTarget): RuleSetPlan {
   const scores: { text: string; category: Value }[] = [];
   const scoreIndex = (text: string): number => {
     let k = scores.findIndex((s) => s.text === text);
-    if (k < 0) { scores.push({ text, category: target.category(text) }); k = scores.length - 1; }
+    if (k < 0) {
+      scores.push({ text, category: target.category(text) });
+      k = scores.length - 1;
+    }
     return k;
   };
   const simpleRules: SimpleRulePlan[] = [];
@@ -75,7 +78,10 @@ function lower(model: RuleSetModel, target: RuleSetTarget): RuleSetPlan {
     let total = 0;
     for (const d of rule.scoreDistributions) total += d.recordCount;
     simpleRules.push({
-      id: rule.id, score: scoreIndex(rule.score), confidence: rule.confidence, weight: rule.weight,
+      id: rule.id,
+      score: scoreIndex(rule.score),
+      confidence: rule.confidence,
+      weight: rule.weight,
       distribution: rule.scoreDistributions.map((d) => [target.category(d.value), d.probability ?? (total > 0 ? d.recordCount / total : 0)] as const),
       path: rule.path,
     });
@@ -87,9 +93,14 @@ function lower(model: RuleSetModel, target: RuleSetTarget): RuleSetPlan {
 
 function fallback(model: RuleSetModel, scoreIndex: (text: string) => number): RuleSetPlan["fallback"] {
   // JPMML answers the default prediction only from both attributes, rather than predicting nothing.
-  for (const [name, v] of [["defaultScore", model.defaultScore], ["defaultConfidence", model.defaultConfidence]] as const) {
+  for (const [name, v] of [
+    ["defaultScore", model.defaultScore],
+    ["defaultConfidence", model.defaultConfidence],
+  ] as const) {
     if (v === undefined) {
-      return { fault: new SchemaError("PMML_MISSING_ATTRIBUTE", `no rule fired, and the RuleSet has no ${name}`, { path: `${model.path}/RuleSet`, value: name }) };
+      return {
+        fault: new SchemaError("PMML_MISSING_ATTRIBUTE", `no rule fired, and the RuleSet has no ${name}`, { path: `${model.path}/RuleSet`, value: name }),
+      };
     }
   }
   return { score: scoreIndex(model.defaultScore!), confidence: model.defaultConfidence! };

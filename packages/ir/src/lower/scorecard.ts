@@ -56,28 +56,53 @@ export const lowerScorecard: (model: Scorecard) => ScorecardPlan = memoizedPlan(
   const codes: string[] = [];
   const codeIndex = (code: string): number => {
     let k = codes.indexOf(code);
-    if (k < 0) { codes.push(code); k = codes.length - 1; }
+    if (k < 0) {
+      codes.push(code);
+      k = codes.length - 1;
+    }
     return k;
   };
-  const characteristics = model.characteristics.map((ch): CharacteristicPlan => ({
-    name: ch.name,
-    attributes: ch.attributes.map((a) => ({ predicate: a.predicate, partial: partial(a), reason: model.useReasonCodes ? reason(model, ch, a, codeIndex) : undefined, path: a.path })),
-    path: ch.path,
-  }));
-  return { initialScore: model.initialScore, useReasonCodes: model.useReasonCodes, pointsAbove: model.reasonCodeAlgorithm === "pointsAbove", codes, characteristics, path: model.path };
+  const characteristics = model.characteristics.map(
+    (ch): CharacteristicPlan => ({
+      name: ch.name,
+      attributes: ch.attributes.map((a) => ({
+        predicate: a.predicate,
+        partial: partial(a),
+        reason: model.useReasonCodes ? reason(model, ch, a, codeIndex) : undefined,
+        path: a.path,
+      })),
+      path: ch.path,
+    }),
+  );
+  return {
+    initialScore: model.initialScore,
+    useReasonCodes: model.useReasonCodes,
+    pointsAbove: model.reasonCodeAlgorithm === "pointsAbove",
+    codes,
+    characteristics,
+    path: model.path,
+  };
 });
 
 function partial(a: ScorecardAttribute): ScorecardPartial {
   // ComplexPartialScore, when present, takes precedence over partialScore.
   if (a.complexPartialScore) return { kind: "complex", expr: a.complexPartialScore };
   if (a.partialScore !== undefined) return { kind: "score", value: a.partialScore };
-  return { kind: "fault", fault: new SchemaError("PMML_MISSING_ATTRIBUTE", "Attribute needs a partialScore or a ComplexPartialScore", { path: a.path, value: "partialScore" }) };
+  return {
+    kind: "fault",
+    fault: new SchemaError("PMML_MISSING_ATTRIBUTE", "Attribute needs a partialScore or a ComplexPartialScore", { path: a.path, value: "partialScore" }),
+  };
 }
 
 function reason(model: Scorecard, ch: Characteristic, a: ScorecardAttribute, codeIndex: (code: string) => number): ScorecardReason {
   const code = a.reasonCode ?? ch.reasonCode;
   if (code === undefined) {
-    return { fault: new SchemaError("PMML_MISSING_ATTRIBUTE", "with useReasonCodes, an Attribute (or its Characteristic) needs a reasonCode", { path: a.path, value: "reasonCode" }) };
+    return {
+      fault: new SchemaError("PMML_MISSING_ATTRIBUTE", "with useReasonCodes, an Attribute (or its Characteristic) needs a reasonCode", {
+        path: a.path,
+        value: "reasonCode",
+      }),
+    };
   }
   return { code: codeIndex(code), baseline: ch.baselineScore ?? model.baselineScore ?? NaN };
 }

@@ -55,18 +55,18 @@ interface SvmPlanBase {
 export type SvmPlan =
   | (SvmPlanBase & { readonly kind: "regression"; readonly machine: SvmMachinePlan })
   | (SvmPlanBase & {
-    readonly kind: "classification";
-    /**
-     * OneAgainstAll: the smallest f wins (largest with maxWins), ties keep the first machine.
-     * OneAgainstOne: f < threshold (f > threshold with maxWins) votes `category`, else `alternate`.
-     * binary (alternateBinaryTargetCategory): round(f) = 1 votes `category`, 0 `alternate`, else an error.
-     */
-    readonly method: "OneAgainstAll" | "OneAgainstOne" | "binary";
-    readonly maxWins: boolean;
-    /** The distinct typed categories the machines name, in order of first mention (targetCategory before alternate). */
-    readonly categories: readonly Value[];
-    readonly machines: readonly SvmClassMachinePlan[];
-  });
+      readonly kind: "classification";
+      /**
+       * OneAgainstAll: the smallest f wins (largest with maxWins), ties keep the first machine.
+       * OneAgainstOne: f < threshold (f > threshold with maxWins) votes `category`, else `alternate`.
+       * binary (alternateBinaryTargetCategory): round(f) = 1 votes `category`, 0 `alternate`, else an error.
+       */
+      readonly method: "OneAgainstAll" | "OneAgainstOne" | "binary";
+      readonly maxWins: boolean;
+      /** The distinct typed categories the machines name, in order of first mention (targetCategory before alternate). */
+      readonly categories: readonly Value[];
+      readonly machines: readonly SvmClassMachinePlan[];
+    });
 
 const plans = new WeakMap<SupportVectorMachineModel, SvmPlan>();
 
@@ -94,7 +94,10 @@ function lower(model: SupportVectorMachineModel, target: SvmTarget): SvmPlan {
   const rows = new Map(vectorIds.map((id, v) => [id, v]));
   if (model.functionName === "regression") {
     if (model.machines.length !== 1) {
-      throw new SchemaError("PMML_SVM_MACHINES", "a regression SupportVectorMachineModel needs exactly one SupportVectorMachine", { path: model.path, value: model.machines.length });
+      throw new SchemaError("PMML_SVM_MACHINES", "a regression SupportVectorMachineModel needs exactly one SupportVectorMachine", {
+        path: model.path,
+        value: model.machines.length,
+      });
     }
     return { ...base, kind: "regression", machine: machinePlan(model, model.machines[0], rows) };
   }
@@ -129,13 +132,20 @@ function lower(model: SupportVectorMachineModel, target: SvmTarget): SvmPlan {
       return { ...machine, category, alternate: slot(binary), threshold: model.threshold };
     }
     if (m.alternateTargetCategory === undefined) {
-      throw new SchemaError("PMML_MISSING_ATTRIBUTE", "a one-against-one SupportVectorMachine needs alternateTargetCategory", { path: m.path, value: "alternateTargetCategory" });
+      throw new SchemaError("PMML_MISSING_ATTRIBUTE", "a one-against-one SupportVectorMachine needs alternateTargetCategory", {
+        path: m.path,
+        value: "alternateTargetCategory",
+      });
     }
     return { ...machine, category, alternate: slot(m.alternateTargetCategory), threshold: m.threshold ?? model.threshold };
   });
   return {
-    ...base, kind: "classification", method: method === "OneAgainstOne" && binary !== undefined ? "binary" : method,
-    maxWins: model.maxWins, categories, machines,
+    ...base,
+    kind: "classification",
+    method: method === "OneAgainstOne" && binary !== undefined ? "binary" : method,
+    maxWins: model.maxWins,
+    categories,
+    machines,
   };
 }
 
@@ -150,7 +160,10 @@ function classificationMethod(model: SupportVectorMachineModel): "OneAgainstAll"
   // The evidence JPMML accepts: a binary model is exactly one machine with a targetCategory; otherwise
   // the first machine's targetCategory (required) with or without alternateTargetCategory.
   if (model.alternateBinaryTargetCategory !== undefined && model.machines.length !== 1) {
-    throw new SchemaError("PMML_SVM_MACHINES", `alternateBinaryTargetCategory needs exactly one SupportVectorMachine, found ${model.machines.length}`, { path: model.path, value: model.machines.length });
+    throw new SchemaError("PMML_SVM_MACHINES", `alternateBinaryTargetCategory needs exactly one SupportVectorMachine, found ${model.machines.length}`, {
+      path: model.path,
+      value: model.machines.length,
+    });
   }
   requireCategory(first);
   if (model.alternateBinaryTargetCategory !== undefined) return "OneAgainstOne";
@@ -162,12 +175,18 @@ function machinePlan(model: SupportVectorMachineModel, m: SupportVectorMachine, 
   if (model.representation === "Coefficients") {
     // Linear kernel written as one coefficient per vector field.
     if (m.coefficients.length !== model.vectorFields.length) {
-      throw new SchemaError("PMML_SVM_COEFFICIENTS", `Coefficients holds ${m.coefficients.length} values for ${model.vectorFields.length} vector fields`, { path: m.path, value: m.coefficients.length });
+      throw new SchemaError("PMML_SVM_COEFFICIENTS", `Coefficients holds ${m.coefficients.length} values for ${model.vectorFields.length} vector fields`, {
+        path: m.path,
+        value: m.coefficients.length,
+      });
     }
     return { coefficients: m.coefficients, supportVectors: [], absoluteValue: m.absoluteValue, path: m.path };
   }
   if (m.coefficients.length !== m.supportVectors.length) {
-    throw new SchemaError("PMML_SVM_COEFFICIENTS", `${m.coefficients.length} coefficients for ${m.supportVectors.length} support vectors`, { path: m.path, value: m.coefficients.length });
+    throw new SchemaError("PMML_SVM_COEFFICIENTS", `${m.coefficients.length} coefficients for ${m.supportVectors.length} support vectors`, {
+      path: m.path,
+      value: m.coefficients.length,
+    });
   }
   const supportVectors = m.supportVectors.map((id) => {
     const row = rows.get(id);
@@ -182,7 +201,10 @@ function machinePlan(model: SupportVectorMachineModel, m: SupportVectorMachine, 
 /** alternateTargetCategory where the method has no use for it: JPMML's MisplacedAttributeException. */
 function refuseAlternate(m: SupportVectorMachine, why: string): void {
   if (m.alternateTargetCategory !== undefined) {
-    throw new SchemaError("PMML_MISPLACED_ATTRIBUTE", `SupportVectorMachine@alternateTargetCategory is not allowed ${why}`, { path: `${m.path}/@alternateTargetCategory`, value: m.alternateTargetCategory });
+    throw new SchemaError("PMML_MISPLACED_ATTRIBUTE", `SupportVectorMachine@alternateTargetCategory is not allowed ${why}`, {
+      path: `${m.path}/@alternateTargetCategory`,
+      value: m.alternateTargetCategory,
+    });
   }
 }
 

@@ -6,21 +6,52 @@ import { lowerNodeTable, NODE_TABLE_MISSING_MODES, NODE_TABLE_OPS } from "./tree
 
 const TRUE: Predicate = { kind: "true" };
 const cmp = (field: string, operator: SimpleOperator, value: string): Predicate => ({ kind: "simple", field, operator, value });
-const orMissing = (p: Predicate, field: string): Predicate => ({ kind: "compound", booleanOperator: "or", predicates: [p, { kind: "simple", field, operator: "isMissing" }] });
-const node = (id: string, predicate: Predicate, children: TreeNode[] = [], more: Partial<TreeNode> = {}): TreeNode => ({ id, score: id, predicate, children, scoreDistributions: [], path: `/Node[${id}]`, ...more });
+const orMissing = (p: Predicate, field: string): Predicate => ({
+  kind: "compound",
+  booleanOperator: "or",
+  predicates: [p, { kind: "simple", field, operator: "isMissing" }],
+});
+const node = (id: string, predicate: Predicate, children: TreeNode[] = [], more: Partial<TreeNode> = {}): TreeNode => ({
+  id,
+  score: id,
+  predicate,
+  children,
+  scoreDistributions: [],
+  path: `/Node[${id}]`,
+  ...more,
+});
 
 function tree(root: TreeNode, more: Partial<TreeModel> = {}): TreeModel {
   return {
-    kind: "tree", functionName: "regression", path: "/PMML/TreeModel", miningSchema: [], output: [], targets: [], localTransformations: [],
-    missingValueStrategy: "none", missingValuePenalty: 1, noTrueChildStrategy: "returnNullPrediction", splitCharacteristic: "binarySplit", root, ...more,
+    kind: "tree",
+    functionName: "regression",
+    path: "/PMML/TreeModel",
+    miningSchema: [],
+    output: [],
+    targets: [],
+    localTransformations: [],
+    missingValueStrategy: "none",
+    missingValuePenalty: 1,
+    noTrueChildStrategy: "returnNullPrediction",
+    splitCharacteristic: "binarySplit",
+    root,
+    ...more,
   } as unknown as TreeModel;
 }
 const numeric = (_field: string, text: string) => parseNumber(text);
 
 describe("lowerNodeTable (PMML 4.4 §TreeModel as a node table)", () => {
   it("pre-order numbering across trees; split fields in order of first use; the first child is the split, the second its complement", () => {
-    const t1 = tree(node("r", TRUE, [node("a", cmp("x", "lessOrEqual", "1"), [node("c", cmp("y", "lessThan", "2")), node("d", cmp("y", "greaterOrEqual", "2"))]), node("b", cmp("x", "greaterThan", "1"))]));
-    const t2 = tree(node("s", TRUE, [node("e", cmp("y", "equal", "0.5")), node("f", TRUE)]), { missingValueStrategy: "lastPrediction", noTrueChildStrategy: "returnLastPrediction" });
+    const t1 = tree(
+      node("r", TRUE, [
+        node("a", cmp("x", "lessOrEqual", "1"), [node("c", cmp("y", "lessThan", "2")), node("d", cmp("y", "greaterOrEqual", "2"))]),
+        node("b", cmp("x", "greaterThan", "1")),
+      ]),
+    );
+    const t2 = tree(node("s", TRUE, [node("e", cmp("y", "equal", "0.5")), node("f", TRUE)]), {
+      missingValueStrategy: "lastPrediction",
+      noTrueChildStrategy: "returnLastPrediction",
+    });
     const table = lowerNodeTable([t1, t2], numeric)!;
     expect(table.nodes.map((n) => n.id)).toEqual(["r", "a", "c", "d", "b", "s", "e", "f"]);
     expect(table.fields).toEqual(["x", "y"]);

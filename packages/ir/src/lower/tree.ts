@@ -40,8 +40,12 @@ export interface NodeTable {
 export const NODE_TABLE_OPS = { lessOrEqual: 0, lessThan: 1, greaterOrEqual: 2, greaterThan: 3, equal: 4, notEqual: 5 } as const;
 const OPS = NODE_TABLE_OPS;
 const COMPLEMENT: Record<string, string> = {
-  lessOrEqual: "greaterThan", lessThan: "greaterOrEqual", greaterOrEqual: "lessThan",
-  greaterThan: "lessOrEqual", equal: "notEqual", notEqual: "equal",
+  lessOrEqual: "greaterThan",
+  lessThan: "greaterOrEqual",
+  greaterOrEqual: "lessThan",
+  greaterThan: "lessOrEqual",
+  equal: "notEqual",
+  notEqual: "equal",
 };
 /** `NodeTable.missingMode`: the tree's missingValueStrategy. */
 export const NODE_TABLE_MISSING_MODES = { none: 0, lastPrediction: 1, nullPrediction: 2, defaultChild: 3 } as const;
@@ -51,7 +55,10 @@ const MODES = NODE_TABLE_MISSING_MODES;
  * `x ⊙ v`, or `x ⊙ v or isMissing(x)` (how KNIME and XGBoost-style exporters send missing
  * values down one branch): the split, and whether a missing value makes it TRUE.
  */
-function splitWithMissing(p: Predicate, literalOf: (field: string, text: string) => number | undefined): { split: { p: SimplePredicate; value: number }; missingTrue: boolean } | null {
+function splitWithMissing(
+  p: Predicate,
+  literalOf: (field: string, text: string) => number | undefined,
+): { split: { p: SimplePredicate; value: number }; missingTrue: boolean } | null {
   if (p.kind === "compound" && p.booleanOperator === "or" && p.predicates.length === 2) {
     const [a, b] = p.predicates;
     const [cmp, miss] = a.kind === "simple" && a.operator === "isMissing" ? [b, a] : [a, b];
@@ -77,13 +84,24 @@ export function lowerNodeTable(trees: readonly TreeModel[], literalOf: (field: s
   const fields: string[] = [];
   const slotOf = (field: string): number => {
     let k = fields.indexOf(field);
-    if (k < 0) { fields.push(field); k = fields.length - 1; }
+    if (k < 0) {
+      fields.push(field);
+      k = fields.length - 1;
+    }
     return k;
   };
   const nodes: TreeNode[] = [];
-  const feature: number[] = [], op: number[] = [], threshold: number[] = [], left: number[] = [], right: number[] = [];
-  const rightAlways: number[] = [], missingLeft: number[] = [], defaultChild: number[] = [];
-  const roots: number[] = [], missingMode: number[] = [], noTrueChildNull: number[] = [];
+  const feature: number[] = [],
+    op: number[] = [],
+    threshold: number[] = [],
+    left: number[] = [],
+    right: number[] = [];
+  const rightAlways: number[] = [],
+    missingLeft: number[] = [],
+    defaultChild: number[] = [];
+  const roots: number[] = [],
+    missingMode: number[] = [],
+    noTrueChildNull: number[] = [];
   for (const tree of trees) {
     if (!(tree.missingValueStrategy in MODES)) return null;
     if (tree.functionName === "classification" && tree.missingValuePenalty !== 1) return null;
@@ -98,7 +116,14 @@ export function lowerNodeTable(trees: readonly TreeModel[], literalOf: (field: s
       const k = nodes.length;
       nodes.push(node);
       if (parent >= 0) (slot === 0 ? left : right)[parent] = k;
-      feature.push(-1); op.push(0); threshold.push(0); left.push(-1); right.push(-1); rightAlways.push(0); missingLeft.push(0); defaultChild.push(-1);
+      feature.push(-1);
+      op.push(0);
+      threshold.push(0);
+      left.push(-1);
+      right.push(-1);
+      rightAlways.push(0);
+      missingLeft.push(0);
+      defaultChild.push(-1);
       if (node.children.length === 0) continue;
       if (node.children.length !== 2) return null;
       // returnLastPrediction answers null at an inner node without a score; the walk cannot tell.
@@ -132,9 +157,18 @@ export function lowerNodeTable(trees: readonly TreeModel[], literalOf: (field: s
     if (defaultChild[k] <= -2) defaultChild[k] = defaultChild[k] === -2 ? left[k] : right[k];
   }
   return {
-    fields, feature: Int32Array.from(feature), op: Uint8Array.from(op), threshold: Float64Array.from(threshold),
-    left: Int32Array.from(left), right: Int32Array.from(right), rightAlways: Uint8Array.from(rightAlways), missingLeft: Uint8Array.from(missingLeft),
-    defaultChild: Int32Array.from(defaultChild), roots: Int32Array.from(roots),
-    missingMode: Uint8Array.from(missingMode), noTrueChildNull: Uint8Array.from(noTrueChildNull), nodes,
+    fields,
+    feature: Int32Array.from(feature),
+    op: Uint8Array.from(op),
+    threshold: Float64Array.from(threshold),
+    left: Int32Array.from(left),
+    right: Int32Array.from(right),
+    rightAlways: Uint8Array.from(rightAlways),
+    missingLeft: Uint8Array.from(missingLeft),
+    defaultChild: Int32Array.from(defaultChild),
+    roots: Int32Array.from(roots),
+    missingMode: Uint8Array.from(missingMode),
+    noTrueChildNull: Uint8Array.from(noTrueChildNull),
+    nodes,
   };
 }

@@ -12,8 +12,14 @@ export type DistanceMeasure =
 
 /** The c/d parameters of binarySimilarity: (c11·a11 + c10·a10 + c01·a01 + c00·a00) / (d11·a11 + …). */
 export interface BinarySimilarityParameters {
-  c00: number; c01: number; c10: number; c11: number;
-  d00: number; d01: number; d10: number; d11: number;
+  c00: number;
+  c01: number;
+  c10: number;
+  c11: number;
+  d00: number;
+  d01: number;
+  d10: number;
+  d11: number;
 }
 
 export type SimilarityMeasure =

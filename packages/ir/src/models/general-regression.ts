@@ -1,12 +1,8 @@
 import type { ModelBase } from "../model.ts";
 
-export type GeneralRegressionModelType =
-  | "regression" | "generalLinear" | "multinomialLogistic" | "ordinalMultinomial"
-  | "generalizedLinear" | "CoxRegression";
+export type GeneralRegressionModelType = "regression" | "generalLinear" | "multinomialLogistic" | "ordinalMultinomial" | "generalizedLinear" | "CoxRegression";
 
-export type GeneralRegressionLink =
-  | "cloglog" | "identity" | "log" | "logc" | "logit" | "loglog" | "negbin" | "oddspower"
-  | "power" | "probit";
+export type GeneralRegressionLink = "cloglog" | "identity" | "log" | "logc" | "logit" | "loglog" | "negbin" | "oddspower" | "power" | "probit";
 
 export type CumulativeLink = "logit" | "probit" | "cloglog" | "loglog" | "cauchit";
 

@@ -3,8 +3,18 @@ import type { Predicate } from "../predicate.ts";
 
 /** Segmentation/@multipleModelMethod (PMML 4.4 §MiningModel). */
 export type MultipleModelMethod =
-  | "majorityVote" | "weightedMajorityVote" | "average" | "weightedAverage" | "median"
-  | "weightedMedian" | "max" | "sum" | "weightedSum" | "selectFirst" | "selectAll" | "modelChain";
+  | "majorityVote"
+  | "weightedMajorityVote"
+  | "average"
+  | "weightedAverage"
+  | "median"
+  | "weightedMedian"
+  | "max"
+  | "sum"
+  | "weightedSum"
+  | "selectFirst"
+  | "selectAll"
+  | "modelChain";
 
 /** Segmentation/@missingPredictionTreatment (PMML 4.4), default "continue". */
 export type MissingPredictionTreatment = "returnMissing" | "skipSegment" | "continue";

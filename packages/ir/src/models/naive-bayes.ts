@@ -8,9 +8,7 @@ export interface TargetValueCount {
 }
 
 /** The distributions a continuous BayesInput may use (§NaiveBayesModel: Gaussian and Poisson). */
-export type BayesDistribution =
-  | { kind: "gaussian"; mean: number; variance: number }
-  | { kind: "poisson"; mean: number };
+export type BayesDistribution = { kind: "gaussian"; mean: number; variance: number } | { kind: "poisson"; mean: number };
 
 export interface TargetValueStat {
   value: string;

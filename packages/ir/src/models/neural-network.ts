@@ -3,8 +3,20 @@ import type { DataType } from "../values.ts";
 import type { Expr } from "../expr.ts";
 
 export type ActivationFunction =
-  | "threshold" | "logistic" | "tanh" | "identity" | "exponential" | "reciprocal" | "square"
-  | "Gauss" | "sine" | "cosine" | "Elliott" | "arctan" | "rectifier" | "radialBasis";
+  | "threshold"
+  | "logistic"
+  | "tanh"
+  | "identity"
+  | "exponential"
+  | "reciprocal"
+  | "square"
+  | "Gauss"
+  | "sine"
+  | "cosine"
+  | "Elliott"
+  | "arctan"
+  | "rectifier"
+  | "radialBasis";
 
 export type NeuralNormalization = "none" | "simplemax" | "softmax";
 

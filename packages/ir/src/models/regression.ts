@@ -1,7 +1,6 @@
 import type { ModelBase } from "../model.ts";
 
-export type RegressionNormalization =
-  | "none" | "simplemax" | "softmax" | "logit" | "probit" | "cloglog" | "exp" | "loglog" | "cauchit";
+export type RegressionNormalization = "none" | "simplemax" | "softmax" | "logit" | "probit" | "cloglog" | "exp" | "loglog" | "cauchit";
 
 export interface NumericPredictor {
   field: string;
@@ -62,7 +61,11 @@ export type ClassificationScheme =
 
 const LINKS: readonly RegressionNormalization[] = ["none", "logit", "probit", "cloglog", "loglog", "cauchit"];
 
-export function classificationScheme(method: RegressionNormalization, opType: "categorical" | "ordinal" | "continuous" | undefined, tables: readonly RegressionTable[]): ClassificationScheme {
+export function classificationScheme(
+  method: RegressionNormalization,
+  opType: "categorical" | "ordinal" | "continuous" | undefined,
+  tables: readonly RegressionTable[],
+): ClassificationScheme {
   const link = LINKS.includes(method) ? (method as RegressionLink) : undefined;
   if (opType === "ordinal") {
     return link ? { kind: "ordinal", link } : { kind: "refused", reason: `normalizationMethod "${method}" cannot normalise an ordinal target` };

@@ -7,9 +7,7 @@ export type SvmKernel =
   | { kind: "sigmoid"; gamma: number; coef0: number };
 
 /** One entry of VectorFields: a numeric field, or a 0/1 indicator of one category. */
-export type SvmVectorField =
-  | { kind: "fieldRef"; field: string }
-  | { kind: "categoricalPredictor"; field: string; value: string; coefficient: number };
+export type SvmVectorField = { kind: "fieldRef"; field: string } | { kind: "categoricalPredictor"; field: string; value: string; coefficient: number };
 
 export interface SupportVectorMachine {
   targetCategory?: string;

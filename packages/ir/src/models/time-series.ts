@@ -1,9 +1,7 @@
 import type { ModelBase } from "../model.ts";
 
 /** TimeSeriesModel/@bestFit (PMML 4.4 §TimeSeriesModel). */
-export type TimeSeriesAlgorithm =
-  | "ARIMA" | "ExponentialSmoothing" | "SeasonalTrendDecomposition" | "SpectralAnalysis"
-  | "StateSpaceModel" | "GARCH";
+export type TimeSeriesAlgorithm = "ARIMA" | "ExponentialSmoothing" | "SeasonalTrendDecomposition" | "SpectralAnalysis" | "StateSpaceModel" | "GARCH";
 
 /** The series is modelled after this transformation; forecasts are transformed back. */
 export type SeriesTransformation = "none" | "logarithmic" | "squareroot";

@@ -1,9 +1,7 @@
 import type { ModelBase } from "../model.ts";
 import type { Predicate } from "../predicate.ts";
 
-export type TreeMissingValueStrategy =
-  | "lastPrediction" | "nullPrediction" | "defaultChild" | "weightedConfidence"
-  | "aggregateNodes" | "none";
+export type TreeMissingValueStrategy = "lastPrediction" | "nullPrediction" | "defaultChild" | "weightedConfidence" | "aggregateNodes" | "none";
 
 export interface ScoreDistribution {
   /** Category as text; converted to the target's type by the evaluator. */
@@ -42,7 +40,7 @@ export interface TreeModel extends ModelBase {
 export function scoreDistributionProbabilities(distributions: readonly ScoreDistribution[]): number[] | null {
   if (distributions.length === 0) return null;
   const useProbability = distributions[0].probability !== undefined;
-  const weights = distributions.map((d) => (useProbability ? d.probability ?? 0 : d.recordCount));
+  const weights = distributions.map((d) => (useProbability ? (d.probability ?? 0) : d.recordCount));
   let sum = 0;
   for (const w of weights) sum += w;
   if (sum === 0) return null;

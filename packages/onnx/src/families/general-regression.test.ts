@@ -11,22 +11,34 @@ const LISTS = `<ParameterList><Parameter name="p0"/><Parameter name="p1"/><Param
   <PPMatrix><PPCell value="2" predictorName="x" parameterName="p1"/><PPCell value="b" predictorName="c" parameterName="p2"/>
     <PPCell value="b" predictorName="c" parameterName="p3"/><PPCell value="1" predictorName="z" parameterName="p3"/></PPMatrix>`;
 const ROWS = [
-  { x: 3, z: 4, c: "b" }, { x: 3, z: 4, c: "a" }, { x: -0.5, z: 0.25, c: "c" }, { x: null, z: 4, c: "b" },
-  { x: 1, z: null, c: "a" }, { x: 1, z: null, c: "b" }, { x: 1, z: 2, c: null }, { x: 2, z: 1, c: "other" },
+  { x: 3, z: 4, c: "b" },
+  { x: 3, z: 4, c: "a" },
+  { x: -0.5, z: 0.25, c: "c" },
+  { x: null, z: 4, c: "b" },
+  { x: 1, z: null, c: "a" },
+  { x: 1, z: null, c: "b" },
+  { x: 1, z: 2, c: null },
+  { x: 2, z: 1, c: "other" },
 ];
 
 function regression(attrs: string, cells: string): string {
-  return doc(FIELDS, `<GeneralRegressionModel functionName="regression" ${attrs}>
+  return doc(
+    FIELDS,
+    `<GeneralRegressionModel functionName="regression" ${attrs}>
     <MiningSchema><MiningField name="x"/><MiningField name="z"/><MiningField name="c"/><MiningField name="y" usageType="target"/></MiningSchema>
-    ${LISTS}<ParamMatrix>${cells}</ParamMatrix></GeneralRegressionModel>`);
+    ${LISTS}<ParamMatrix>${cells}</ParamMatrix></GeneralRegressionModel>`,
+  );
 }
 const BETAS = `<PCell parameterName="p0" beta="1.5"/><PCell parameterName="p1" beta="0.2"/><PCell parameterName="p2" beta="-3"/><PCell parameterName="p3" beta="0.5"/>`;
 
 function classifier(attrs: string, cells: string): string {
-  return doc(FIELDS, `<GeneralRegressionModel functionName="classification" ${attrs}>
+  return doc(
+    FIELDS,
+    `<GeneralRegressionModel functionName="classification" ${attrs}>
     <MiningSchema><MiningField name="x"/><MiningField name="z"/><MiningField name="c"/><MiningField name="k" usageType="target"/></MiningSchema>
     <Output><OutputField name="plo" feature="probability" value="lo"/><OutputField name="phi" feature="probability" value="hi"/><OutputField name="pred" feature="predictedValue"/></Output>
-    ${LISTS}<ParamMatrix>${cells}</ParamMatrix></GeneralRegressionModel>`);
+    ${LISTS}<ParamMatrix>${cells}</ParamMatrix></GeneralRegressionModel>`,
+  );
 }
 
 describe("onnx GeneralRegressionModel (PMML 4.4 §GeneralRegression): η in the graph, link and categories by the interpreter's rule", () => {
@@ -35,13 +47,22 @@ describe("onnx GeneralRegressionModel (PMML 4.4 §GeneralRegression): η in the 
     expect(results[3]).toEqual({ y: null });
     expect(results[4]).toEqual({ y: 1.5 + 0.2 });
   });
-  for (const link of [`linkFunction="log"`, `linkFunction="logit" offsetValue="0.25"`, `linkFunction="power" linkParameter="0.5"`, `linkFunction="probit" trialsValue="3"`]) {
+  for (const link of [
+    `linkFunction="log"`,
+    `linkFunction="logit" offsetValue="0.25"`,
+    `linkFunction="power" linkParameter="0.5"`,
+    `linkFunction="probit" trialsValue="3"`,
+  ]) {
     it(`generalizedLinear ${link}`, async () => {
       await expectOnnxAgrees(regression(`modelType="generalizedLinear" ${link}`, BETAS), ROWS);
     });
   }
   it("multinomialLogistic: one η per category but the reference", async () => {
-    const cells = ["lo", "mid"].map((k, j) => BETAS.replace(/beta="([^"]+)"/g, (_m, b: string) => `beta="${Number(b) * (j + 1) * 0.3}"`).replace(/<PCell /g, `<PCell targetCategory="${k}" `)).join("");
+    const cells = ["lo", "mid"]
+      .map((k, j) =>
+        BETAS.replace(/beta="([^"]+)"/g, (_m, b: string) => `beta="${Number(b) * (j + 1) * 0.3}"`).replace(/<PCell /g, `<PCell targetCategory="${k}" `),
+      )
+      .join("");
     await expectOnnxAgrees(classifier(`modelType="multinomialLogistic"`, cells), ROWS);
   });
   it("ordinalMultinomial: per-category intercepts, common slopes, cumulative logit", async () => {
@@ -51,8 +72,10 @@ describe("onnx GeneralRegressionModel (PMML 4.4 §GeneralRegression): η in the 
   });
   it("refuses CoxRegression and contrast matrices, naming them", async () => {
     expect(await onnxRefusal(regression(`modelType="CoxRegression" endTimeVariable="x"`, BETAS))).toMatch(/modelType="CoxRegression"/);
-    const contrast = regression(`modelType="generalLinear"`, BETAS).replace(`<Predictor name="c"/></FactorList>`,
-      `<Predictor name="c" contrastMatrixType="dummy"><Categories><Category value="a"/><Category value="b"/><Category value="c"/></Categories><Matrix><Array n="3" type="real">1 0 0</Array><Array n="3" type="real">0 1 0</Array><Array n="3" type="real">0 0 1</Array></Matrix></Predictor></FactorList>`);
+    const contrast = regression(`modelType="generalLinear"`, BETAS).replace(
+      `<Predictor name="c"/></FactorList>`,
+      `<Predictor name="c" contrastMatrixType="dummy"><Categories><Category value="a"/><Category value="b"/><Category value="c"/></Categories><Matrix><Array n="3" type="real">1 0 0</Array><Array n="3" type="real">0 1 0</Array><Array n="3" type="real">0 0 1</Array></Matrix></Predictor></FactorList>`,
+    );
     expect(await onnxRefusal(contrast)).toMatch(/Predictor name="c" with a contrast matrix/);
   });
 });

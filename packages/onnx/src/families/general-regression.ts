@@ -1,5 +1,11 @@
 import {
-  PortaError, lowerGeneralRegression, type GeneralRegressionModel, type GeneralRegressionPlan, type GrmRow, type GrmTarget, type GrmTerm,
+  PortaError,
+  lowerGeneralRegression,
+  type GeneralRegressionModel,
+  type GeneralRegressionPlan,
+  type GrmRow,
+  type GrmTarget,
+  type GrmTerm,
 } from "@porta/ir";
 import type { GraphBuilder } from "../graph.ts";
 import { NotExportable } from "../refusal.ts";
@@ -44,9 +50,12 @@ function eta(terms: readonly GrmTerm[], scope: GraphScope, rows: Map<GrmRow, str
   if (terms.length === 0) return rowShaped(scope, NaN);
   let sum = rowShaped(scope, 0);
   for (const term of terms) {
-    if (!term.row) { sum = g.add(sum, g.scalar(term.beta)); continue; }
+    if (!term.row) {
+      sum = g.add(sum, g.scalar(term.beta));
+      continue;
+    }
     let x = rows.get(term.row);
-    if (x === undefined) rows.set(term.row, x = rowValue(term.row, scope));
+    if (x === undefined) rows.set(term.row, (x = rowValue(term.row, scope)));
     sum = g.add(sum, g.mul(g.scalar(term.beta), x));
   }
   return sum;
@@ -87,7 +96,9 @@ function zeroDecides(g: GraphBuilder, factors: string, product: string): string 
 /** A constant column [N,1], shaped by the column of a field the top-level model reads (whatever its values). */
 function rowShaped(scope: GraphScope, value: number): string {
   const { pipeline } = scope.root;
-  const read = pipeline.model.miningSchema.find((m) => m.usageType === "active" && pipeline.dataFields.some((f) => f.name === m.name && COLUMN_TYPES.has(f.dataType)));
+  const read = pipeline.model.miningSchema.find(
+    (m) => m.usageType === "active" && pipeline.dataFields.some((f) => f.name === m.name && COLUMN_TYPES.has(f.dataType)),
+  );
   if (!read) throw new NotExportable("GeneralRegressionModel whose MiningSchema reads no numeric or text DataField is not exported");
   const g = scope.g;
   const column = scope.root.resolve(read.name).tensor;

@@ -2,8 +2,14 @@ import { describe, it } from "vitest";
 import { doc, expectOnnxAgrees } from "../agreement.test-helper.ts";
 
 const FIELDS = `<DataField name="a" optype="continuous" dataType="double"/><DataField name="b" optype="continuous" dataType="double"/>`;
-const ROWS = [{ a: 0.1, b: 0.2 }, { a: -1, b: 3 }, { a: null, b: 1 }, { a: 2.5, b: -0.75 }];
-const input = (id: string, f: string) => `<NeuralInput id="${id}"><DerivedField optype="continuous" dataType="double"><NormContinuous field="${f}"><LinearNorm orig="-1" norm="0"/><LinearNorm orig="3" norm="1"/></NormContinuous></DerivedField></NeuralInput>`;
+const ROWS = [
+  { a: 0.1, b: 0.2 },
+  { a: -1, b: 3 },
+  { a: null, b: 1 },
+  { a: 2.5, b: -0.75 },
+];
+const input = (id: string, f: string) =>
+  `<NeuralInput id="${id}"><DerivedField optype="continuous" dataType="double"><NormContinuous field="${f}"><LinearNorm orig="-1" norm="0"/><LinearNorm orig="3" norm="1"/></NormContinuous></DerivedField></NeuralInput>`;
 
 function network(fn: string, activation: string, outputs: string, layer2: string): string {
   return `<NeuralNetwork functionName="${fn}" activationFunction="${activation}">
@@ -18,8 +24,13 @@ describe("onnx NeuralNetwork (PMML 4.4 §NeuralNetwork): layers in the graph, ou
     it(`classification through a softmax layer, hidden ${activation}`, async () => {
       const layer2 = `<NeuralLayer activationFunction="identity" normalizationMethod="softmax"><Neuron id="o1" bias="0"><Con from="h1" weight="1"/><Con from="h2" weight="-1"/></Neuron><Neuron id="o2" bias="0.2"><Con from="h1" weight="-0.5"/><Con from="h2" weight="0.5"/></Neuron></NeuralLayer>`;
       const outputs = `<NeuralOutput outputNeuron="o1"><DerivedField optype="categorical" dataType="string"><NormDiscrete field="y" value="yes"/></DerivedField></NeuralOutput><NeuralOutput outputNeuron="o2"><DerivedField optype="categorical" dataType="string"><NormDiscrete field="y" value="no"/></DerivedField></NeuralOutput>`;
-      const pmml = doc(`${FIELDS}<DataField name="y" optype="categorical" dataType="string"><Value value="yes"/><Value value="no"/></DataField>`,
-        network("classification", activation, outputs, layer2).replace("</MiningSchema>", '</MiningSchema><Output><OutputField name="pyes" feature="probability" value="yes"/><OutputField name="neuron" feature="entityId"/></Output>'));
+      const pmml = doc(
+        `${FIELDS}<DataField name="y" optype="categorical" dataType="string"><Value value="yes"/><Value value="no"/></DataField>`,
+        network("classification", activation, outputs, layer2).replace(
+          "</MiningSchema>",
+          '</MiningSchema><Output><OutputField name="pyes" feature="probability" value="yes"/><OutputField name="neuron" feature="entityId"/></Output>',
+        ),
+      );
       await expectOnnxAgrees(pmml, ROWS);
     });
   }

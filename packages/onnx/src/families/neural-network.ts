@@ -23,22 +23,33 @@ export function neuralNetwork(model: NeuralNetwork, scope: GraphScope): { values
   const columnCache = new Map<number, string>();
   const column = (k: number): string => {
     let c = columnCache.get(k);
-    if (!c) { c = g.column(all, k); columnCache.set(k, c); }
+    if (!c) {
+      c = g.column(all, k);
+      columnCache.set(k, c);
+    }
     return c;
   };
   for (const layer of network.layers) {
     if (layer.activation === "radialBasis") throw new NotExportable('NeuralLayer activationFunction="radialBasis" is not exported');
     // A layer is one tensor op: a Con reading a neuron of its own layer cannot be one.
-    if (layer.neurons.some((n) => n.from.some((slot) => slot >= layer.base))) throw new NotExportable(`a Con of NeuralLayer ${layer.path} reads a neuron of its own layer`);
+    if (layer.neurons.some((n) => n.from.some((slot) => slot >= layer.base)))
+      throw new NotExportable(`a Con of NeuralLayer ${layer.path} reads a neuron of its own layer`);
     const U = layer.neurons.length;
     const W = new Float64Array(layer.base * U);
     const bias = new Float64Array(U);
     layer.neurons.forEach((neuron, j) => {
       bias[j] = neuron.bias ?? 0;
-      neuron.from.forEach((slot, c) => { W[slot * U + j] += neuron.weights[c]; });
+      neuron.from.forEach((slot, c) => {
+        W[slot * U + j] += neuron.weights[c];
+      });
     });
     const z = sameOrder(layer.neurons.map((nr) => nr.from))
-      ? sequentialSums(g, layer.neurons.map((nr) => nr.weights), layer.neurons[0].from.map(column), bias)
+      ? sequentialSums(
+          g,
+          layer.neurons.map((nr) => nr.weights),
+          layer.neurons[0].from.map(column),
+          bias,
+        )
       : g.add(g.op("MatMul", [all, g.doubles(W, [layer.base, U])]), g.doubles(bias, [1, U]));
     let a = activate(g, layer.activation, z, layer.threshold, layer.leakage);
     if (layer.normalization === "softmax") a = g.op("Softmax", [a], { axis: { kind: "int", value: -1 } });
@@ -61,21 +72,34 @@ function layersOrRefuse(model: NeuralNetwork): NeuralLayersPlan {
 
 function activate(g: GraphBuilder, fn: ActivationFunction, z: string, threshold: number, leakage: number | undefined): string {
   switch (fn) {
-    case "logistic": return g.div(g.scalar(1), g.add(g.scalar(1), g.op("Exp", [g.op("Neg", [z])])));
-    case "tanh": return g.op("Tanh", [z]);
-    case "identity": return z;
-    case "exponential": return g.op("Exp", [z]);
-    case "reciprocal": return g.div(g.scalar(1), z);
-    case "square": return g.mul(z, z);
-    case "Gauss": return g.op("Exp", [g.op("Neg", [g.mul(z, z)])]);
-    case "sine": return g.op("Sin", [z]);
-    case "cosine": return g.op("Cos", [z]);
-    case "Elliott": return g.div(z, g.add(g.scalar(1), g.op("Abs", [z])));
-    case "arctan": return g.div(g.mul(g.scalar(2), g.op("Atan", [z])), g.scalar(Math.PI));
-    case "threshold": return g.where(g.op("Greater", [z, g.scalar(threshold)]), g.scalar(1), g.scalar(0));
+    case "logistic":
+      return g.div(g.scalar(1), g.add(g.scalar(1), g.op("Exp", [g.op("Neg", [z])])));
+    case "tanh":
+      return g.op("Tanh", [z]);
+    case "identity":
+      return z;
+    case "exponential":
+      return g.op("Exp", [z]);
+    case "reciprocal":
+      return g.div(g.scalar(1), z);
+    case "square":
+      return g.mul(z, z);
+    case "Gauss":
+      return g.op("Exp", [g.op("Neg", [g.mul(z, z)])]);
+    case "sine":
+      return g.op("Sin", [z]);
+    case "cosine":
+      return g.op("Cos", [z]);
+    case "Elliott":
+      return g.div(z, g.add(g.scalar(1), g.op("Abs", [z])));
+    case "arctan":
+      return g.div(g.mul(g.scalar(2), g.op("Atan", [z])), g.scalar(Math.PI));
+    case "threshold":
+      return g.where(g.op("Greater", [z, g.scalar(threshold)]), g.scalar(1), g.scalar(0));
     case "rectifier":
       return leakage === undefined ? g.op("Max", [z, g.scalar(0)]) : g.where(g.op("Greater", [z, g.scalar(0)]), z, g.mul(z, g.scalar(leakage)));
-    case "radialBasis": throw new NotExportable('activationFunction="radialBasis" is not exported');
+    case "radialBasis":
+      throw new NotExportable('activationFunction="radialBasis" is not exported');
   }
 }
 
@@ -92,7 +116,13 @@ function sequentialSums(g: GraphBuilder, weights: readonly (readonly number[])[]
   const width = weights.length;
   let z: string | undefined;
   sources.forEach((x, c) => {
-    const term = g.mul(x, g.doubles(weights.map((w) => w[c]), [1, width]));
+    const term = g.mul(
+      x,
+      g.doubles(
+        weights.map((w) => w[c]),
+        [1, width],
+      ),
+    );
     z = z === undefined ? g.add(g.doubles(new Float64Array(width), [1, width]), term) : g.add(z, term);
   });
   return g.add(z!, g.doubles(bias, [1, width]));

@@ -17,7 +17,9 @@ export function regressionTables(model: RegressionModel, scope: GraphScope): str
 function tableValue(table: RegressionTable, scope: GraphScope): string {
   const g = scope.g;
   let y: string | undefined;
-  const plus = (term: string): void => { y = y === undefined ? term : g.add(y, term); };
+  const plus = (term: string): void => {
+    y = y === undefined ? term : g.add(y, term);
+  };
   for (const p of table.numericPredictors) {
     const v = scope.resolve(p.field);
     if (v.kind !== "number") throw new NotExportable(`NumericPredictor name="${p.field}" is text`);
@@ -41,7 +43,8 @@ function tableValue(table: RegressionTable, scope: GraphScope): string {
   }
   // 0 + … as the interpreter starts its sum; a table without predictors still has a row dimension.
   const first = scope.root.pipeline.dataFields.find((f) => f.dataType !== "string");
-  const zeros = y ?? (first ? g.mul(g.where(g.isNaN(scope.root.resolve(first.name).tensor), g.scalar(0), scope.root.resolve(first.name).tensor), g.scalar(0)) : undefined);
+  const zeros =
+    y ?? (first ? g.mul(g.where(g.isNaN(scope.root.resolve(first.name).tensor), g.scalar(0), scope.root.resolve(first.name).tensor), g.scalar(0)) : undefined);
   if (zeros === undefined) throw new NotExportable("RegressionTable without predictors in a document without numeric DataFields");
   return g.add(zeros, g.scalar(table.intercept));
 }

@@ -23,11 +23,25 @@ export function svmValues(model: SupportVectorMachineModel, scope: GraphScope, t
   const x = inputColumns(plan, scope);
   const machines = plan.kind === "regression" ? [plan.machine] : plan.machines;
   const M = machines.length;
-  const b = g.doubles(machines.map((m) => m.absoluteValue), [1, M]);
+  const b = g.doubles(
+    machines.map((m) => m.absoluteValue),
+    [1, M],
+  );
   let f = g.doubles(new Float64Array(M), [1, M]);
   if (plan.representation === "Coefficients") {
     // Linear kernel written as one coefficient per vector field: Σ αq·xq.
-    x.forEach((xq, q) => { f = g.add(f, g.mul(xq, g.doubles(machines.map((m) => m.coefficients[q]), [1, M]))); });
+    x.forEach((xq, q) => {
+      f = g.add(
+        f,
+        g.mul(
+          xq,
+          g.doubles(
+            machines.map((m) => m.coefficients[q]),
+            [1, M],
+          ),
+        ),
+      );
+    });
   } else {
     const K = kernelMatrix(plan, x, g);
     const steps = Math.max(0, ...machines.map((m) => m.supportVectors.length));
@@ -35,9 +49,30 @@ export function svmValues(model: SupportVectorMachineModel, scope: GraphScope, t
       // Step i of every machine's sum: its i-th support vector's column of K times αᵢ; a machine
       // with fewer vectors adds exactly 0 (Where, not 0·K, which is NaN where K overflows).
       const columns = g.op("Gather", [K, g.int64s(machines.map((m) => m.supportVectors[i] ?? 0))], { axis: { kind: "int", value: 1 } });
-      const term = g.mul(g.doubles(machines.map((m) => m.coefficients[i] ?? 0), [1, M]), columns);
+      const term = g.mul(
+        g.doubles(
+          machines.map((m) => m.coefficients[i] ?? 0),
+          [1, M],
+        ),
+        columns,
+      );
       const short = machines.some((m) => i >= m.supportVectors.length);
-      f = g.add(f, short ? g.where(g.op("Equal", [g.doubles(machines.map((m) => (i < m.supportVectors.length ? 1 : 0)), [1, M]), g.scalar(1)]), term, g.scalar(0)) : term);
+      f = g.add(
+        f,
+        short
+          ? g.where(
+              g.op("Equal", [
+                g.doubles(
+                  machines.map((m) => (i < m.supportVectors.length ? 1 : 0)),
+                  [1, M],
+                ),
+                g.scalar(1),
+              ]),
+              term,
+              g.scalar(0),
+            )
+          : term,
+      );
     }
   }
   return { values: g.add(f, b), plan, machines: M };
@@ -66,7 +101,8 @@ function inputColumns(plan: SvmPlan, scope: GraphScope): string[] {
     if (v.kind === "code") literal = codeOf(v.table, vf.value);
     else {
       literal = Number(vf.value);
-      if (vf.value.trim() === "" || Number.isNaN(literal)) throw new NotExportable(`CategoricalPredictor name="${vf.field}" value="${vf.value}" is not a number`);
+      if (vf.value.trim() === "" || Number.isNaN(literal))
+        throw new NotExportable(`CategoricalPredictor name="${vf.field}" value="${vf.value}" is not a number`);
     }
     return g.where(g.isNaN(v.tensor), g.scalar(NaN), g.where(g.op("Equal", [v.tensor, g.scalar(literal)]), g.scalar(1), g.scalar(0)));
   });
@@ -76,7 +112,11 @@ function inputColumns(plan: SvmPlan, scope: GraphScope): string[] {
 function kernelMatrix(plan: SvmPlan, x: string[], g: GraphBuilder): string {
   const V = plan.vectors.length;
   if (V === 0) throw new NotExportable("SupportVectorMachineModel without VectorInstance elements is not exported");
-  const row = (q: number): string => g.doubles(plan.vectors.map((v) => v[q]), [1, V]);
+  const row = (q: number): string =>
+    g.doubles(
+      plan.vectors.map((v) => v[q]),
+      [1, V],
+    );
   const zeros = g.doubles(new Float64Array(V), [1, V]);
   const k = plan.kernel;
   if (k.kind === "radialBasis") {
@@ -88,10 +128,15 @@ function kernelMatrix(plan: SvmPlan, x: string[], g: GraphBuilder): string {
     return g.op("Exp", [g.mul(g.op("Neg", [sum]), g.scalar(k.gamma))]);
   }
   let dot = zeros;
-  x.forEach((xq, q) => { dot = g.add(dot, g.mul(xq, row(q))); });
+  x.forEach((xq, q) => {
+    dot = g.add(dot, g.mul(xq, row(q)));
+  });
   switch (k.kind) {
-    case "linear": return dot;
-    case "polynomial": return g.op("Pow", [g.add(g.mul(dot, g.scalar(k.gamma)), g.scalar(k.coef0)), g.scalar(k.degree)]);
-    case "sigmoid": return g.op("Tanh", [g.add(g.mul(dot, g.scalar(k.gamma)), g.scalar(k.coef0))]);
+    case "linear":
+      return dot;
+    case "polynomial":
+      return g.op("Pow", [g.add(g.mul(dot, g.scalar(k.gamma)), g.scalar(k.coef0)), g.scalar(k.degree)]);
+    case "sigmoid":
+      return g.op("Tanh", [g.add(g.mul(dot, g.scalar(k.gamma)), g.scalar(k.coef0))]);
   }
 }

@@ -31,8 +31,14 @@ export class TreeForest {
   private readonly features: string[] = [];
   private readonly featureIds = new Map<string, number>();
   private readonly n = {
-    features: [] as number[], modes: [] as number[], splits: [] as number[], trueIds: [] as number[], trueLeafs: [] as number[],
-    falseIds: [] as number[], falseLeafs: [] as number[], missingTrue: [] as number[],
+    features: [] as number[],
+    modes: [] as number[],
+    splits: [] as number[],
+    trueIds: [] as number[],
+    trueLeafs: [] as number[],
+    falseIds: [] as number[],
+    falseLeafs: [] as number[],
+    missingTrue: [] as number[],
   };
   private readonly roots: number[] = [];
 
@@ -40,7 +46,8 @@ export class TreeForest {
   add(model: TreeModel, scope: GraphScope): number {
     const where = `TreeModel${model.modelName ? ` "${model.modelName}"` : ""}`;
     const strategy = model.missingValueStrategy;
-    if (strategy === "weightedConfidence" || strategy === "aggregateNodes") throw new NotExportable(`${where} missingValueStrategy="${strategy}" is not exported`);
+    if (strategy === "weightedConfidence" || strategy === "aggregateNodes")
+      throw new NotExportable(`${where} missingValueStrategy="${strategy}" is not exported`);
     if (model.missingValuePenalty !== 1 && strategy === "defaultChild") throw new NotExportable(`${where} missingValuePenalty is not exported`);
     const tree = this.trees.length;
     this.trees.push(model);
@@ -69,9 +76,15 @@ export class TreeForest {
         const F = lazy(() => chain(i + 1));
         let U: Target;
         switch (strategy) {
-          case "none": U = F; break;
-          case "nullPrediction": U = nullLeaf; break;
-          case "lastPrediction": U = leaf(node); break;
+          case "none":
+            U = F;
+            break;
+          case "nullPrediction":
+            U = nullLeaf;
+            break;
+          case "lastPrediction":
+            U = leaf(node);
+            break;
           case "defaultChild": {
             const d = node.children.findIndex((c) => c.id !== undefined && c.id === node.defaultChild);
             if (d < 0) throw new NotExportable(`${where} Node "${node.id ?? ""}" has no defaultChild to follow`);
@@ -104,8 +117,13 @@ export class TreeForest {
   private node(feature: number, mode: number, split: number, t: Ref, f: Ref, missingTrue: number): Ref {
     const n = this.n;
     if (n.features.length >= MAX_NODES) throw new NotExportable(`TreeModel needs more than ${MAX_NODES} TreeEnsemble nodes`);
-    n.features.push(feature); n.modes.push(mode); n.splits.push(split);
-    n.trueIds.push(t.id); n.trueLeafs.push(t.leaf ? 1 : 0); n.falseIds.push(f.id); n.falseLeafs.push(f.leaf ? 1 : 0);
+    n.features.push(feature);
+    n.modes.push(mode);
+    n.splits.push(split);
+    n.trueIds.push(t.id);
+    n.trueLeafs.push(t.leaf ? 1 : 0);
+    n.falseIds.push(f.id);
+    n.falseLeafs.push(f.leaf ? 1 : 0);
     n.missingTrue.push(missingTrue);
     return { leaf: false, id: n.features.length - 1 };
   }
@@ -116,13 +134,16 @@ export class TreeForest {
    */
   private branch(p: Predicate, T: Target, F: Target, U: Target, scope: GraphScope, where: string): Target {
     switch (p.kind) {
-      case "true": return T;
-      case "false": return F;
-      case "simple": return this.simple(p, T, F, U, scope, where);
+      case "true":
+        return T;
+      case "false":
+        return F;
+      case "simple":
+        return this.simple(p, T, F, U, scope, where);
       case "simpleSet": {
         const v = scope.resolve(p.field);
         const feature = this.feature(columnOf(v.tensor, v.scalar, p.field));
-        const literals = p.values.map((text) => v.kind === "code" ? codeOf(v.table, text) : number(text, scope.dataTypeOf(p.field), p.field));
+        const literals = p.values.map((text) => (v.kind === "code" ? codeOf(v.table, text) : number(text, scope.dataTypeOf(p.field), p.field)));
         const [inT, inF] = p.booleanOperator === "isIn" ? [T, F] : [F, T];
         return {
           emit: () => {
@@ -183,7 +204,8 @@ export class TreeForest {
     if (p.value === undefined) throw new NotExportable(`SimplePredicate operator="${p.operator}" without a value in ${where}`);
     let literal: number;
     if (v.kind === "code") {
-      if (p.operator !== "equal" && p.operator !== "notEqual") throw new NotExportable(`SimplePredicate operator="${p.operator}" on text field "${p.field}" in ${where}`);
+      if (p.operator !== "equal" && p.operator !== "notEqual")
+        throw new NotExportable(`SimplePredicate operator="${p.operator}" on text field "${p.field}" in ${where}`);
       literal = codeOf(v.table, p.value);
     } else literal = number(p.value, scope.dataTypeOf(p.field), p.field);
     const modes = { lessThan: MODE.LT, lessOrEqual: MODE.LEQ, greaterThan: MODE.GT, greaterOrEqual: MODE.GTE, equal: MODE.EQ, notEqual: MODE.EQ } as const;
@@ -208,22 +230,27 @@ export class TreeForest {
     const X = g.concat(this.features.map((f) => f));
     const n = this.n;
     const leafIds = Array.from(this.leaves, (_, i) => i);
-    return g.op("TreeEnsemble", [X], {
-      aggregate_function: { kind: "int", value: 1 },
-      post_transform: { kind: "int", value: 0 },
-      n_targets: { kind: "int", value: this.trees.length },
-      tree_roots: { kind: "ints", value: this.roots },
-      nodes_featureids: { kind: "ints", value: n.features },
-      nodes_modes: { kind: "tensor", value: uint8Tensor(n.modes) },
-      nodes_splits: { kind: "tensor", value: doubleTensor(n.splits) },
-      nodes_truenodeids: { kind: "ints", value: n.trueIds },
-      nodes_trueleafs: { kind: "ints", value: n.trueLeafs },
-      nodes_falsenodeids: { kind: "ints", value: n.falseIds },
-      nodes_falseleafs: { kind: "ints", value: n.falseLeafs },
-      nodes_missing_value_tracks_true: { kind: "ints", value: n.missingTrue },
-      leaf_targetids: { kind: "ints", value: this.leaves.map((l) => l.tree) },
-      leaf_weights: { kind: "tensor", value: doubleTensor(leafIds) },
-    }, ML);
+    return g.op(
+      "TreeEnsemble",
+      [X],
+      {
+        aggregate_function: { kind: "int", value: 1 },
+        post_transform: { kind: "int", value: 0 },
+        n_targets: { kind: "int", value: this.trees.length },
+        tree_roots: { kind: "ints", value: this.roots },
+        nodes_featureids: { kind: "ints", value: n.features },
+        nodes_modes: { kind: "tensor", value: uint8Tensor(n.modes) },
+        nodes_splits: { kind: "tensor", value: doubleTensor(n.splits) },
+        nodes_truenodeids: { kind: "ints", value: n.trueIds },
+        nodes_trueleafs: { kind: "ints", value: n.trueLeafs },
+        nodes_falsenodeids: { kind: "ints", value: n.falseIds },
+        nodes_falseleafs: { kind: "ints", value: n.falseLeafs },
+        nodes_missing_value_tracks_true: { kind: "ints", value: n.missingTrue },
+        leaf_targetids: { kind: "ints", value: this.leaves.map((l) => l.tree) },
+        leaf_weights: { kind: "tensor", value: doubleTensor(leafIds) },
+      },
+      ML,
+    );
   }
 }
 

@@ -9,7 +9,10 @@ type Fn = (...a: any[]) => any;
 type Arr = unknown[];
 
 const itemCmp = (site: CallSite): Comparator => comparator(site.bindings.get("A")!);
-const ltCmp = (lt: Fn): Comparator => (x, y) => (lt(x, y) ? -1 : lt(y, x) ? 1 : 0);
+const ltCmp =
+  (lt: Fn): Comparator =>
+  (x, y) =>
+    lt(x, y) ? -1 : lt(y, x) ? 1 : 0;
 const isFloating = (site: CallSite) => {
   const k = site.bindings.get("A")!.kind;
   return k === "float" || k === "double";
@@ -42,8 +45,10 @@ function search(kind: "contains" | "count" | "index" | "rindex"): LibImpl {
     if (bySubsequence(site)) {
       return (h: Arr, n: Arr) => {
         switch (kind) {
-          case "contains": return indexOfSeq(h, n, 0) >= 0;
-          case "index": return indexOfSeq(h, n, 0);
+          case "contains":
+            return indexOfSeq(h, n, 0) >= 0;
+          case "index":
+            return indexOfSeq(h, n, 0);
           case "rindex": {
             for (let i = h.length - n.length; i >= 0; i--) if (indexOfSeq(h, n, i) === i) return i;
             return -1;
@@ -60,10 +65,19 @@ function search(kind: "contains" | "count" | "index" | "rindex"): LibImpl {
     return (h: Arr, needle: unknown) => {
       const p = pred(needle);
       switch (kind) {
-        case "contains": return h.some((x) => p(x));
-        case "index": return h.findIndex((x) => p(x));
-        case "rindex": { for (let i = h.length - 1; i >= 0; i--) if (p(h[i])) return i; return -1; }
-        case "count": { let c = 0; for (const x of h) if (p(x)) c++; return c; }
+        case "contains":
+          return h.some((x) => p(x));
+        case "index":
+          return h.findIndex((x) => p(x));
+        case "rindex": {
+          for (let i = h.length - 1; i >= 0; i--) if (p(h[i])) return i;
+          return -1;
+        }
+        case "count": {
+          let c = 0;
+          for (const x of h) if (p(x)) c++;
+          return c;
+        }
       }
     };
   };
@@ -150,18 +164,19 @@ function permutations(a: Arr): Arr[] {
 }
 
 function zipmap(code: number, withIndex: boolean): LibImpl {
-  return () => (...args: any[]) => {
-    const fn = args[args.length - 1] as Fn;
-    const arrays = args.slice(0, -1) as Arr[];
-    const n = arrays[0]!.length;
-    if (arrays.some((x) => x.length !== n)) throw pfaError(code, "misaligned arrays");
-    const out: Arr = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const vals = arrays.map((x) => x[i]);
-      out[i] = withIndex ? fn(i, ...vals) : fn(...vals);
-    }
-    return out;
-  };
+  return () =>
+    (...args: any[]) => {
+      const fn = args[args.length - 1] as Fn;
+      const arrays = args.slice(0, -1) as Arr[];
+      const n = arrays[0]!.length;
+      if (arrays.some((x) => x.length !== n)) throw pfaError(code, "misaligned arrays");
+      const out: Arr = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const vals = arrays.map((x) => x[i]);
+        out[i] = withIndex ? fn(i, ...vals) : fn(...vals);
+      }
+      return out;
+    };
 }
 
 /** Concatenate arrays, checking the total length first. */
@@ -191,10 +206,22 @@ function median(a: Arr, cmp: Comparator, floating: boolean): unknown {
 export const a: LibModule = {
   "a.len": () => (x: Arr) => x.length,
   "a.subseq": () => (x: Arr, s: number, e: number) => x.slice(...sliceBounds(x.length, s, e)),
-  "a.head": () => (x: Arr) => { nonEmpty(x, 15020); return x[0]; },
-  "a.tail": () => (x: Arr) => { nonEmpty(x, 15030); return x.slice(1); },
-  "a.last": () => (x: Arr) => { nonEmpty(x, 15040); return x[x.length - 1]; },
-  "a.init": () => (x: Arr) => { nonEmpty(x, 15050); return x.slice(0, -1); },
+  "a.head": () => (x: Arr) => {
+    nonEmpty(x, 15020);
+    return x[0];
+  },
+  "a.tail": () => (x: Arr) => {
+    nonEmpty(x, 15030);
+    return x.slice(1);
+  },
+  "a.last": () => (x: Arr) => {
+    nonEmpty(x, 15040);
+    return x[x.length - 1];
+  },
+  "a.init": () => (x: Arr) => {
+    nonEmpty(x, 15050);
+    return x.slice(0, -1);
+  },
   "a.subseqto": (site) => (x: Arr, s: number, e: number, r: Arr) => {
     const [i, j] = sliceBounds(x.length, s, e);
     sized(site, x.length - (j - i) + r.length);
@@ -213,8 +240,14 @@ export const a: LibModule = {
     const off = h.length - needle.length;
     return off >= 0 && needle.every((x, i) => valueEquals(h[off + i], x));
   },
-  "a.concat": (site) => (x: Arr, y: Arr) => { sized(site, x.length + y.length); return x.concat(y); },
-  "a.append": (site) => (x: Arr, item: unknown) => { sized(site, x.length + 1); return [...x, item]; },
+  "a.concat": (site) => (x: Arr, y: Arr) => {
+    sized(site, x.length + y.length);
+    return x.concat(y);
+  },
+  "a.append": (site) => (x: Arr, item: unknown) => {
+    sized(site, x.length + 1);
+    return [...x, item];
+  },
   "a.cycle": () => (x: Arr, item: unknown, max: number) => {
     if (max < 0) throw pfaError(15150, "maxLength out of range");
     const out = [...x, item];
@@ -284,21 +317,39 @@ export const a: LibModule = {
   "a.argminNLT": extremeN(15390, -1, true, true),
   "a.sum": (site) => {
     switch (site.retType.kind) {
-      case "int": return (x: number[]) => checkInt(x.reduce((s, v) => s + v, 0), 15400);
-      case "long": return (x: unknown[]) => checkLong(x.reduce<bigint>((s, v) => s + toBig(v), 0n), 15401);
-      default: return (x: number[]) => x.reduce((s, v) => s + v, 0);
+      case "int":
+        return (x: number[]) =>
+          checkInt(
+            x.reduce((s, v) => s + v, 0),
+            15400,
+          );
+      case "long":
+        return (x: unknown[]) =>
+          checkLong(
+            x.reduce<bigint>((s, v) => s + toBig(v), 0n),
+            15401,
+          );
+      default:
+        return (x: number[]) => x.reduce((s, v) => s + v, 0);
     }
   },
   "a.product": (site) => {
     switch (site.retType.kind) {
-      case "int": return (x: number[]) => {
-        let p = 1n;
-        for (const v of x) p *= BigInt(v);
-        if (p > 2147483647n || p < -2147483648n) throw pfaError(15410, "int overflow");
-        return Number(p);
-      };
-      case "long": return (x: unknown[]) => checkLong(x.reduce<bigint>((s, v) => s * toBig(v), 1n), 15411);
-      default: return (x: number[]) => x.reduce((s, v) => s * v, 1);
+      case "int":
+        return (x: number[]) => {
+          let p = 1n;
+          for (const v of x) p *= BigInt(v);
+          if (p > 2147483647n || p < -2147483648n) throw pfaError(15410, "int overflow");
+          return Number(p);
+        };
+      case "long":
+        return (x: unknown[]) =>
+          checkLong(
+            x.reduce<bigint>((s, v) => s * toBig(v), 1n),
+            15411,
+          );
+      default:
+        return (x: number[]) => x.reduce((s, v) => s * v, 1);
     }
   },
   "a.lnsum": () => (x: number[]) => x.reduce((s, v) => s + Math.log(v), 0),
@@ -307,7 +358,10 @@ export const a: LibModule = {
   "a.median": (site) => {
     const cmp = itemCmp(site);
     const fl = isFloating(site);
-    return (x: Arr) => { nonEmpty(x, 15450); return median(x, cmp, fl); };
+    return (x: Arr) => {
+      nonEmpty(x, 15450);
+      return median(x, cmp, fl);
+    };
   },
   "a.ntile": (site) => {
     const cmp = itemCmp(site);
@@ -336,7 +390,10 @@ export const a: LibModule = {
       for (const v of x) {
         const i = vals.findIndex((y) => valueEquals(y, v));
         if (i >= 0) counts[i]!++;
-        else { vals.push(v); counts.push(1); }
+        else {
+          vals.push(v);
+          counts.push(1);
+        }
       }
       const top = Math.max(...counts);
       const modes = vals.filter((_, i) => counts[i] === top);
@@ -351,21 +408,52 @@ export const a: LibModule = {
   },
   "a.distinct": () => (x: Arr) => distinct(x),
   "a.seteq": () => (x: Arr, y: Arr) => x.every((v) => member(y, v)) && y.every((v) => member(x, v)),
-  "a.union": (site) => (x: Arr, y: Arr) => { sized(site, x.length + y.length); return distinct([...x, ...y]); },
+  "a.union": (site) => (x: Arr, y: Arr) => {
+    sized(site, x.length + y.length);
+    return distinct([...x, ...y]);
+  },
   // as Titus: duplicates are kept, and the intersection lists the common items of a, then of b
-  "a.intersection": (site) => (x: Arr, y: Arr) => { sized(site, x.length + y.length); return [...x.filter((v) => member(y, v)), ...y.filter((v) => member(x, v))]; },
+  "a.intersection": (site) => (x: Arr, y: Arr) => {
+    sized(site, x.length + y.length);
+    return [...x.filter((v) => member(y, v)), ...y.filter((v) => member(x, v))];
+  },
   "a.diff": () => (x: Arr, y: Arr) => x.filter((v) => !member(y, v)),
-  "a.symdiff": (site) => (x: Arr, y: Arr) => { sized(site, x.length + y.length); return [...x.filter((v) => !member(y, v)), ...y.filter((v) => !member(x, v))]; },
+  "a.symdiff": (site) => (x: Arr, y: Arr) => {
+    sized(site, x.length + y.length);
+    return [...x.filter((v) => !member(y, v)), ...y.filter((v) => !member(x, v))];
+  },
   "a.subset": () => (x: Arr, y: Arr) => x.every((v) => member(y, v)),
   "a.disjoint": () => (x: Arr, y: Arr) => !x.some((v) => member(y, v)),
   "a.map": () => (x: Arr, f: Fn) => x.map((v) => f(v)),
   "a.mapWithIndex": () => (x: Arr, f: Fn) => x.map((v, i) => f(i, v)),
   "a.filter": () => (x: Arr, f: Fn) => x.filter((v) => f(v)),
   "a.filterWithIndex": () => (x: Arr, f: Fn) => x.filter((v, i) => f(i, v)),
-  "a.filterMap": () => (x: Arr, f: Fn) => { const out: Arr = []; for (const v of x) { const r = f(v); if (r !== null) out.push(r); } return out; },
-  "a.filterMapWithIndex": () => (x: Arr, f: Fn) => { const out: Arr = []; x.forEach((v, i) => { const r = f(i, v); if (r !== null) out.push(r); }); return out; },
-  "a.flatMap": (site) => (x: Arr, f: Fn) => flatten(site, x.map((v) => f(v) as Arr)),
-  "a.flatMapWithIndex": (site) => (x: Arr, f: Fn) => flatten(site, x.map((v, i) => f(i, v) as Arr)),
+  "a.filterMap": () => (x: Arr, f: Fn) => {
+    const out: Arr = [];
+    for (const v of x) {
+      const r = f(v);
+      if (r !== null) out.push(r);
+    }
+    return out;
+  },
+  "a.filterMapWithIndex": () => (x: Arr, f: Fn) => {
+    const out: Arr = [];
+    x.forEach((v, i) => {
+      const r = f(i, v);
+      if (r !== null) out.push(r);
+    });
+    return out;
+  },
+  "a.flatMap": (site) => (x: Arr, f: Fn) =>
+    flatten(
+      site,
+      x.map((v) => f(v) as Arr),
+    ),
+  "a.flatMapWithIndex": (site) => (x: Arr, f: Fn) =>
+    flatten(
+      site,
+      x.map((v, i) => f(i, v) as Arr),
+    ),
   "a.zipmap": zipmap(15650, false),
   "a.zipmapWithIndex": zipmap(15660, true),
   "a.reduce": () => (x: Arr, f: Fn) => {
@@ -380,10 +468,29 @@ export const a: LibModule = {
     for (let i = x.length - 2; i >= 0; i--) t = f(x[i], t);
     return t;
   },
-  "a.fold": () => (x: Arr, zero: unknown, f: Fn) => { let t = zero; for (const v of x) t = f(t, v); return t; },
-  "a.foldRight": () => (x: Arr, zero: unknown, f: Fn) => { let t = zero; for (let i = x.length - 1; i >= 0; i--) t = f(x[i], t); return t; },
-  "a.takeWhile": () => (x: Arr, f: Fn) => { const out: Arr = []; for (const v of x) { if (!f(v)) break; out.push(v); } return out; },
-  "a.dropWhile": () => (x: Arr, f: Fn) => { let i = 0; while (i < x.length && f(x[i])) i++; return x.slice(i); },
+  "a.fold": () => (x: Arr, zero: unknown, f: Fn) => {
+    let t = zero;
+    for (const v of x) t = f(t, v);
+    return t;
+  },
+  "a.foldRight": () => (x: Arr, zero: unknown, f: Fn) => {
+    let t = zero;
+    for (let i = x.length - 1; i >= 0; i--) t = f(x[i], t);
+    return t;
+  },
+  "a.takeWhile": () => (x: Arr, f: Fn) => {
+    const out: Arr = [];
+    for (const v of x) {
+      if (!f(v)) break;
+      out.push(v);
+    }
+    return out;
+  },
+  "a.dropWhile": () => (x: Arr, f: Fn) => {
+    let i = 0;
+    while (i < x.length && f(x[i])) i++;
+    return x.slice(i);
+  },
   "a.any": () => (x: Arr, f: Fn) => x.some((v) => f(v)),
   "a.all": () => (x: Arr, f: Fn) => x.every((v) => f(v)),
   "a.corresponds": () => (x: Arr, y: Arr, f: Fn) => x.length === y.length && x.every((v, i) => f(v, y[i])),

@@ -44,7 +44,10 @@ function encodeUtf16(s: string, littleEndian: boolean, bom: boolean, code: numbe
   if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s)) throw pfaError(code, "invalid string");
   const off = bom ? 2 : 0;
   const out = new Uint8Array(off + s.length * 2);
-  if (bom) { out[0] = littleEndian ? 0xff : 0xfe; out[1] = littleEndian ? 0xfe : 0xff; }
+  if (bom) {
+    out[0] = littleEndian ? 0xff : 0xfe;
+    out[1] = littleEndian ? 0xfe : 0xff;
+  }
   for (let i = 0; i < s.length; i++) {
     const u = s.charCodeAt(i);
     out[off + 2 * i] = littleEndian ? u & 0xff : u >> 8;
@@ -80,12 +83,30 @@ export const bytes: LibModule = {
     out.set(x.subarray(j), i + r.length);
     return out;
   },
-  "bytes.isAscii": check((b) => b.every((c) => c < 128), (s) => /^[\x00-\x7f]*$/.test(s)),
-  "bytes.isLatin1": check(() => true, (s) => /^[\x00-\xff]*$/.test(s)),
-  "bytes.isUtf8": check((b) => utf8(b, null) !== null, (s) => !LONE.test(s)),
-  "bytes.isUtf16": check((b) => utf16bom(b, null) !== null, (s) => !LONE.test(s)),
-  "bytes.isUtf16be": check((b) => utf16(b, false, null) !== null, (s) => !LONE.test(s)),
-  "bytes.isUtf16le": check((b) => utf16(b, true, null) !== null, (s) => !LONE.test(s)),
+  "bytes.isAscii": check(
+    (b) => b.every((c) => c < 128),
+    (s) => /^[\x00-\x7f]*$/.test(s),
+  ),
+  "bytes.isLatin1": check(
+    () => true,
+    (s) => /^[\x00-\xff]*$/.test(s),
+  ),
+  "bytes.isUtf8": check(
+    (b) => utf8(b, null) !== null,
+    (s) => !LONE.test(s),
+  ),
+  "bytes.isUtf16": check(
+    (b) => utf16bom(b, null) !== null,
+    (s) => !LONE.test(s),
+  ),
+  "bytes.isUtf16be": check(
+    (b) => utf16(b, false, null) !== null,
+    (s) => !LONE.test(s),
+  ),
+  "bytes.isUtf16le": check(
+    (b) => utf16(b, true, null) !== null,
+    (s) => !LONE.test(s),
+  ),
   "bytes.decodeAscii": () => (b: B) => {
     if (!b.every((c) => c < 128)) throw pfaError(16090, "invalid bytes");
     return String.fromCharCode(...b);

@@ -20,21 +20,23 @@ function fanout(one: unknown, zero: unknown, code: number): LibImpl {
         const t = site.argTypes[0] as Extract<AvroType, { kind: "enum" }>;
         return (x: string) => t.symbols.map((s) => (s === x ? one : zero));
       }
-      case 1: return (x: string, dict: string[], outOfRange: boolean) => {
-        if (new Set(dict).size !== dict.length) throw pfaError(code, "non-distinct values in dictionary");
-        const out = dict.map((s) => (s === x ? one : zero));
-        if (outOfRange) out.push(dict.includes(x) ? zero : one);
-        return out;
-      };
-      default: return (x: number, min: number, max: number, outOfRange: boolean) => {
-        const n = Math.max(max - min, 0);
-        sized(site, n + 1);
-        const out = new Array(n).fill(zero);
-        const inRange = x >= min && x < max;
-        if (inRange) out[x - min] = one;
-        if (outOfRange) out.push(inRange ? zero : one);
-        return out;
-      };
+      case 1:
+        return (x: string, dict: string[], outOfRange: boolean) => {
+          if (new Set(dict).size !== dict.length) throw pfaError(code, "non-distinct values in dictionary");
+          const out = dict.map((s) => (s === x ? one : zero));
+          if (outOfRange) out.push(dict.includes(x) ? zero : one);
+          return out;
+        };
+      default:
+        return (x: number, min: number, max: number, outOfRange: boolean) => {
+          const n = Math.max(max - min, 0);
+          sized(site, n + 1);
+          const out = new Array(n).fill(zero);
+          const inRange = x >= min && x < max;
+          if (inRange) out[x - min] = one;
+          if (outOfRange) out.push(inRange ? zero : one);
+          return out;
+        };
     }
   };
 }

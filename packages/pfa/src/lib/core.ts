@@ -8,12 +8,21 @@ import type { CallSite, LibImpl, LibModule } from "./site.ts";
 const kindOf = (site: CallSite) => site.retType.kind;
 const argKind = (site: CallSite) => site.bindings.get("A")!.kind;
 
-function arith(intCode: number, longCode: number, int: (a: number, b: number) => number, long: (a: unknown, b: unknown, c: number) => unknown, dbl: (a: number, b: number) => number): LibImpl {
+function arith(
+  intCode: number,
+  longCode: number,
+  int: (a: number, b: number) => number,
+  long: (a: unknown, b: unknown, c: number) => unknown,
+  dbl: (a: number, b: number) => number,
+): LibImpl {
   return (site) => {
     switch (kindOf(site)) {
-      case "int": return (a: number, b: number) => checkInt(int(a, b), intCode);
-      case "long": return (a: unknown, b: unknown) => long(a, b, longCode);
-      default: return dbl;
+      case "int":
+        return (a: number, b: number) => checkInt(int(a, b), intCode);
+      case "long":
+        return (a: unknown, b: unknown) => long(a, b, longCode);
+      default:
+        return dbl;
     }
   };
 }
@@ -46,7 +55,7 @@ function intPow(code: number, long: boolean) {
 function pyModD(k: number, n: number): number {
   if (n === 0) return NaN;
   let r = k % n;
-  if (r !== 0 && (r < 0) !== (n < 0)) r += n;
+  if (r !== 0 && r < 0 !== n < 0) r += n;
   return r;
 }
 
@@ -76,9 +85,27 @@ function bitwise(int: (a: number, b: number) => number, long: (a: bigint, b: big
 }
 
 export const core: LibModule = {
-  "+": arith(18000, 18001, (a, b) => a + b, longAdd, (a, b) => a + b),
-  "-": arith(18010, 18011, (a, b) => a - b, longSub, (a, b) => a - b),
-  "*": arith(18020, 18021, (a, b) => a * b, longMul, (a, b) => a * b),
+  "+": arith(
+    18000,
+    18001,
+    (a, b) => a + b,
+    longAdd,
+    (a, b) => a + b,
+  ),
+  "-": arith(
+    18010,
+    18011,
+    (a, b) => a - b,
+    longSub,
+    (a, b) => a - b,
+  ),
+  "*": arith(
+    18020,
+    18021,
+    (a, b) => a * b,
+    longMul,
+    (a, b) => a * b,
+  ),
   "/": () => (a: number, b: number) => a / b,
   "//": (site) => {
     if (kindOf(site) === "int") {
@@ -95,12 +122,15 @@ export const core: LibModule = {
   },
   "u-": (site) => {
     switch (kindOf(site)) {
-      case "int": return (x: number) => {
-        if (x === INT_MIN) throw pfaError(18050, "int overflow");
-        return x === 0 ? 0 : -x;
-      };
-      case "long": return (x: unknown) => longSub(0, x, 18051);
-      default: return (x: number) => -x;
+      case "int":
+        return (x: number) => {
+          if (x === INT_MIN) throw pfaError(18050, "int overflow");
+          return x === 0 ? 0 : -x;
+        };
+      case "long":
+        return (x: unknown) => longSub(0, x, 18051);
+      default:
+        return (x: number) => -x;
     }
   },
   "%": (site) => {
@@ -122,7 +152,10 @@ export const core: LibModule = {
     if (k === "int" || k === "long") {
       return (a: unknown, n: unknown) => {
         if (n === 0 || n === 0n) throw pfaError(18070, "integer division by zero");
-        if (typeof a === "number" && typeof n === "number") { const r = a % n; return r === 0 ? 0 : r; }
+        if (typeof a === "number" && typeof n === "number") {
+          const r = a % n;
+          return r === 0 ? 0 : r;
+        }
         return normLong(toBig(a) % toBig(n));
       };
     }
@@ -130,9 +163,12 @@ export const core: LibModule = {
   },
   "**": (site) => {
     switch (kindOf(site)) {
-      case "int": return intPow(18080, false);
-      case "long": return intPow(18081, true);
-      default: return pyPow;
+      case "int":
+        return intPow(18080, false);
+      case "long":
+        return intPow(18081, true);
+      default:
+        return pyPow;
     }
   },
   cmp: (site) => {
@@ -141,8 +177,14 @@ export const core: LibModule = {
     return (a: unknown, b: unknown) => cmp(a, b);
   },
   // within unions the reference implementation compares by identity first, so NaN == NaN there
-  "==": (site) => (site.bindings.get("A")!.kind === "union" ? (a: unknown, b: unknown) => valueEquals(a, b) || (a !== a && b !== b) : (a: unknown, b: unknown) => valueEquals(a, b)),
-  "!=": (site) => (site.bindings.get("A")!.kind === "union" ? (a: unknown, b: unknown) => !(valueEquals(a, b) || (a !== a && b !== b)) : (a: unknown, b: unknown) => !valueEquals(a, b)),
+  "==": (site) =>
+    site.bindings.get("A")!.kind === "union"
+      ? (a: unknown, b: unknown) => valueEquals(a, b) || (a !== a && b !== b)
+      : (a: unknown, b: unknown) => valueEquals(a, b),
+  "!=": (site) =>
+    site.bindings.get("A")!.kind === "union"
+      ? (a: unknown, b: unknown) => !(valueEquals(a, b) || (a !== a && b !== b))
+      : (a: unknown, b: unknown) => !valueEquals(a, b),
   "<": compareImpl((c) => c < 0),
   "<=": compareImpl((c) => c <= 0),
   ">": compareImpl((c) => c > 0),
@@ -164,8 +206,17 @@ export const core: LibModule = {
   "&&&": () => (a: boolean | null, b: boolean | null) => (a === false || b === false ? false : a === true && b === true ? true : null),
   "|||": () => (a: boolean | null, b: boolean | null) => (a === true || b === true ? true : a === false && b === false ? false : null),
   "!!!": () => (a: boolean | null) => (a === null ? null : !a),
-  "&": bitwise((a, b) => a & b, (a, b) => a & b),
-  "|": bitwise((a, b) => a | b, (a, b) => a | b),
-  "^": bitwise((a, b) => a ^ b, (a, b) => a ^ b),
+  "&": bitwise(
+    (a, b) => a & b,
+    (a, b) => a & b,
+  ),
+  "|": bitwise(
+    (a, b) => a | b,
+    (a, b) => a | b,
+  ),
+  "^": bitwise(
+    (a, b) => a ^ b,
+    (a, b) => a ^ b,
+  ),
   "~": (site) => (site.retType.kind === "int" ? (x: number) => ~x : (x: unknown) => normLong(BigInt.asIntN(64, ~toBig(x)))),
 };

@@ -23,6 +23,28 @@ import { stat } from "./stat.ts";
 import { model } from "./model.ts";
 import { tree } from "./tree.ts";
 
-const MODULES: readonly LibModule[] = [core, a, map, m, s, cast, impute, enumLib, fixed, bytes, parse, rand, time, reLib, la, interp, metric, prob, stat, model, tree];
+const MODULES: readonly LibModule[] = [
+  core,
+  a,
+  map,
+  m,
+  s,
+  cast,
+  impute,
+  enumLib,
+  fixed,
+  bytes,
+  parse,
+  rand,
+  time,
+  reLib,
+  la,
+  interp,
+  metric,
+  prob,
+  stat,
+  model,
+  tree,
+];
 
 export const LIBRARY: Readonly<Record<string, LibImpl>> = Object.assign({}, ...MODULES);

@@ -77,39 +77,51 @@ export const interp: LibModule = {
       if (table.length === 0) throw pfaError(22010, "table must have at least one entry");
     };
     switch (site.sigIndex) {
-      case 0: return (x: number, table: Row[]) => {
-        empty(table);
-        let one = table[0]!;
-        let oned = Math.abs(x - one.x);
-        for (let i = 1; i < table.length; i++) {
-          const d = Math.abs(x - table[i]!.x);
-          if (d < oned) { one = table[i]!; oned = d; }
-        }
-        return one.to;
-      };
-      case 1: return (x: number[], table: Row[]) => {
-        empty(table);
-        let one: Row | null = null;
-        let oned = 0;
-        for (const item of table) {
-          const ix = item.x as number[];
-          if (ix.length !== x.length) throw pfaError(22011, "inconsistent dimensionality");
-          let d = 0;
-          for (let i = 0; i < x.length; i++) d += (x[i]! - ix[i]!) ** 2;
-          if (one === null || d < oned) { one = item; oned = d; }
-        }
-        return one!.to;
-      };
-      default: return (x: unknown, table: Row[], metric: Fn) => {
-        empty(table);
-        let one: Row | null = null;
-        let oned = 0;
-        for (const item of table) {
-          const d = metric(x, item.x) as number;
-          if (one === null || d < oned) { one = item; oned = d; }
-        }
-        return one!.to;
-      };
+      case 0:
+        return (x: number, table: Row[]) => {
+          empty(table);
+          let one = table[0]!;
+          let oned = Math.abs(x - one.x);
+          for (let i = 1; i < table.length; i++) {
+            const d = Math.abs(x - table[i]!.x);
+            if (d < oned) {
+              one = table[i]!;
+              oned = d;
+            }
+          }
+          return one.to;
+        };
+      case 1:
+        return (x: number[], table: Row[]) => {
+          empty(table);
+          let one: Row | null = null;
+          let oned = 0;
+          for (const item of table) {
+            const ix = item.x as number[];
+            if (ix.length !== x.length) throw pfaError(22011, "inconsistent dimensionality");
+            let d = 0;
+            for (let i = 0; i < x.length; i++) d += (x[i]! - ix[i]!) ** 2;
+            if (one === null || d < oned) {
+              one = item;
+              oned = d;
+            }
+          }
+          return one!.to;
+        };
+      default:
+        return (x: unknown, table: Row[], metric: Fn) => {
+          empty(table);
+          let one: Row | null = null;
+          let oned = 0;
+          for (const item of table) {
+            const d = metric(x, item.x) as number;
+            if (one === null || d < oned) {
+              one = item;
+              oned = d;
+            }
+          }
+          return one!.to;
+        };
     }
   },
   "interp.linear": (site) => {

@@ -48,20 +48,24 @@ function mapSparse(x: MMat, f: (v: number) => number): MMat {
 function elementwise(code: number, op: (a: number, b: number) => number): LibImpl {
   return (site) => {
     switch (site.sigIndex) {
-      case 0: return (x: number[], y: number[]) => {
-        if (x.length !== y.length) throw pfaError(code, "misaligned matrices");
-        return x.map((v, i) => op(v, y[i]!));
-      };
-      case 1: return (x: Mat, y: Mat) => {
-        if (x.length !== y.length || x.some((r, i) => r.length !== y[i]!.length)) throw pfaError(code, "misaligned matrices");
-        return x.map((r, i) => r.map((v, j) => op(v, y[i]![j]!)));
-      };
-      case 2: return (x: Record<string, number>, y: Record<string, number>) => {
-        const out = newMap();
-        for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) out[k] = op(x[k] ?? 0, y[k] ?? 0);
-        return out;
-      };
-      default: return (x: MMat, y: MMat) => sparseZip(x, y, op);
+      case 0:
+        return (x: number[], y: number[]) => {
+          if (x.length !== y.length) throw pfaError(code, "misaligned matrices");
+          return x.map((v, i) => op(v, y[i]!));
+        };
+      case 1:
+        return (x: Mat, y: Mat) => {
+          if (x.length !== y.length || x.some((r, i) => r.length !== y[i]!.length)) throw pfaError(code, "misaligned matrices");
+          return x.map((r, i) => r.map((v, j) => op(v, y[i]![j]!)));
+        };
+      case 2:
+        return (x: Record<string, number>, y: Record<string, number>) => {
+          const out = newMap();
+          for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) out[k] = op(x[k] ?? 0, y[k] ?? 0);
+          return out;
+        };
+      default:
+        return (x: MMat, y: MMat) => sparseZip(x, y, op);
     }
   };
 }
@@ -140,7 +144,10 @@ function det(x: Mat): number {
     let p = c;
     for (let r = c + 1; r < n; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
     if (a[p]![c] === 0) return 0;
-    if (p !== c) { [a[c], a[p]] = [a[p]!, a[c]!]; d = -d; }
+    if (p !== c) {
+      [a[c], a[p]] = [a[p]!, a[c]!];
+      d = -d;
+    }
     d *= a[c]![c]!;
     for (let r = c + 1; r < n; r++) {
       const f = a[r]![c]! / a[c]![c]!;
@@ -223,10 +230,18 @@ export const la: LibModule = {
   "la.map": (site) => (site.sigIndex === 0 ? (x: Mat, f: Fn) => mapMat(x, f) : (x: MMat, f: Fn) => mapSparse(x, f)),
   "la.scale": (site) => {
     switch (site.sigIndex) {
-      case 0: return (x: number[], a: number) => x.map((v) => v * a);
-      case 1: return (x: Mat, a: number) => mapMat(x, (v) => v * a);
-      case 2: return (x: Record<string, number>, a: number) => { const o = newMap(); for (const k of Object.keys(x)) o[k] = x[k]! * a; return o; };
-      default: return (x: MMat, a: number) => mapSparse(x, (v) => v * a);
+      case 0:
+        return (x: number[], a: number) => x.map((v) => v * a);
+      case 1:
+        return (x: Mat, a: number) => mapMat(x, (v) => v * a);
+      case 2:
+        return (x: Record<string, number>, a: number) => {
+          const o = newMap();
+          for (const k of Object.keys(x)) o[k] = x[k]! * a;
+          return o;
+        };
+      default:
+        return (x: MMat, a: number) => mapSparse(x, (v) => v * a);
     }
   },
   "la.zipmap": (site) => {
@@ -245,7 +260,8 @@ export const la: LibModule = {
     // entries, then an empty inner dimension (x's columns together with y's rows or keys)
     const finiteRows = (m: MMat) => Object.values(m).every((r) => Object.values(r).every(Number.isFinite));
     const checkSparse = (x: MMat, y: MMat | null, yv: Record<string, number> | null) => {
-      if (Object.keys(x).length === 0 || (y && (Object.keys(y).length === 0 || Object.values(y).every((r) => Object.keys(r).length === 0)))) throw pfaError(24051, "too few rows/cols");
+      if (Object.keys(x).length === 0 || (y && (Object.keys(y).length === 0 || Object.values(y).every((r) => Object.keys(r).length === 0))))
+        throw pfaError(24051, "too few rows/cols");
       if (!finiteRows(x) || (y && !finiteRows(y)) || (yv && !Object.values(yv).every(Number.isFinite))) throw pfaError(24052, "contains non-finite value");
       const inner = Object.values(x).some((r) => Object.keys(r).length > 0) || Object.keys(y ?? yv ?? {}).length > 0;
       if (!inner) throw pfaError(24051, "too few rows/cols");
@@ -254,40 +270,49 @@ export const la: LibModule = {
     const check = (x: Mat, y: Mat) => {
       if (x.length < 1 || x[0]!.length < 1 || y.length < 1 || y[0]!.length < 1) throw pfaError(24051, "too few rows/cols");
       if (!finite(x) || !finite(y)) throw pfaError(24052, "contains non-finite value");
-      if (x.some((r) => r.length !== x[0]!.length) || y.some((r) => r.length !== y[0]!.length) || x[0]!.length !== y.length) throw pfaError(24050, "misaligned matrices");
+      if (x.some((r) => r.length !== x[0]!.length) || y.some((r) => r.length !== y[0]!.length) || x[0]!.length !== y.length)
+        throw pfaError(24050, "misaligned matrices");
     };
     switch (site.sigIndex) {
-      case 0: return (x: Mat, y: number[]) => {
-        const ym = y.map((v) => [v]);
-        check(x, ym);
-        return matmul(x, ym).map((r) => r[0]!);
-      };
-      case 2: return (x: Mat, y: Mat) => { check(x, y); sized(site, x.length * y[0]!.length); return matmul(x, y); };
-      case 1: return (x: MMat, y: Record<string, number>) => {
-        checkSparse(x, null, y);
-        const out = newMap();
-        for (const r of Object.keys(x)) {
-          let s = 0;
-          for (const c of Object.keys(x[r]!)) s += x[r]![c]! * (y[c] ?? 0);
-          out[r] = s;
-        }
-        return out;
-      };
-      default: return (x: MMat, y: MMat) => {
-        checkSparse(x, y, null);
-        const { cols } = mapKeys(y);
-        const out = newMap() as MMat;
-        for (const r of Object.keys(x)) {
-          const row = newMap() as Record<string, number>;
-          for (const c of cols) {
+      case 0:
+        return (x: Mat, y: number[]) => {
+          const ym = y.map((v) => [v]);
+          check(x, ym);
+          return matmul(x, ym).map((r) => r[0]!);
+        };
+      case 2:
+        return (x: Mat, y: Mat) => {
+          check(x, y);
+          sized(site, x.length * y[0]!.length);
+          return matmul(x, y);
+        };
+      case 1:
+        return (x: MMat, y: Record<string, number>) => {
+          checkSparse(x, null, y);
+          const out = newMap();
+          for (const r of Object.keys(x)) {
             let s = 0;
-            for (const k of Object.keys(x[r]!)) s += x[r]![k]! * (y[k]?.[c] ?? 0);
-            row[c] = s;
+            for (const c of Object.keys(x[r]!)) s += x[r]![c]! * (y[c] ?? 0);
+            out[r] = s;
           }
-          out[r] = row;
-        }
-        return out;
-      };
+          return out;
+        };
+      default:
+        return (x: MMat, y: MMat) => {
+          checkSparse(x, y, null);
+          const { cols } = mapKeys(y);
+          const out = newMap() as MMat;
+          for (const r of Object.keys(x)) {
+            const row = newMap() as Record<string, number>;
+            for (const c of cols) {
+              let s = 0;
+              for (const k of Object.keys(x[r]!)) s += x[r]![k]! * (y[k]?.[c] ?? 0);
+              row[c] = s;
+            }
+            out[r] = row;
+          }
+          return out;
+        };
     }
   },
   "la.transpose": matrixFn(24060, 24061, transpose, (x) => {
@@ -297,25 +322,42 @@ export const la: LibModule = {
     const same = (r: Record<string, number>) => Object.keys(r).length === first.length && first.every((c) => c in r);
     if (!rows.every(same)) throw pfaError(24061, "ragged columns");
     const out = newMap() as MMat;
-    for (const r of Object.keys(x)) for (const c of Object.keys(x[r]!)) ((out[c] ??= newMap() as Record<string, number>)[r] = x[r]![c]!);
+    for (const r of Object.keys(x)) for (const c of Object.keys(x[r]!)) (out[c] ??= newMap() as Record<string, number>)[r] = x[r]![c]!;
     return out;
   }),
   "la.inverse": (site) => {
-    if (site.sigIndex === 0) return (x: Mat) => { checkMatrix(x, 24070, 24071); return pinv(x); };
+    if (site.sigIndex === 0)
+      return (x: Mat) => {
+        checkMatrix(x, 24070, 24071);
+        return pinv(x);
+      };
     return (x: MMat) => {
       const { rows, cols } = mapKeys(x);
       if (rows.length < 1 || cols.length < 1) throw pfaError(24070, "too few rows/cols");
       return toSparse(pinv(toDense(x, rows, cols)), cols, rows);
     };
   },
-  "la.trace": matrixFn(null, 24080, (x) => { let s = 0; for (let i = 0; i < Math.min(x.length, x[0]?.length ?? 0); i++) s += x[i]![i]!; return s; },
-    (x) => { let s = 0; for (const r of Object.keys(x)) s += x[r]![r] ?? 0; return s; }),
+  "la.trace": matrixFn(
+    null,
+    24080,
+    (x) => {
+      let s = 0;
+      for (let i = 0; i < Math.min(x.length, x[0]?.length ?? 0); i++) s += x[i]![i]!;
+      return s;
+    },
+    (x) => {
+      let s = 0;
+      for (const r of Object.keys(x)) s += x[r]![r] ?? 0;
+      return s;
+    },
+  ),
   "la.det": (site) => {
-    if (site.sigIndex === 0) return (x: Mat) => {
-      checkMatrix(x, 24090, 24091);
-      if (x.length !== x[0]!.length) throw pfaError(24092, "non-square matrix");
-      return det(x);
-    };
+    if (site.sigIndex === 0)
+      return (x: Mat) => {
+        checkMatrix(x, 24090, 24091);
+        if (x.length !== x[0]!.length) throw pfaError(24092, "non-square matrix");
+        return det(x);
+      };
     return (x: MMat) => {
       const { rows, cols } = mapKeys(x);
       if (rows.length < 1 || cols.length < 1) throw pfaError(24090, "too few rows/cols");
@@ -326,11 +368,12 @@ export const la: LibModule = {
   "la.symmetric": (site) => {
     // the diagonal is not compared (so a non-finite diagonal entry does not matter)
     const sym = (x: Mat, tol: number) => x.every((r, i) => r.every((v, j) => i === j || Math.abs(v - x[j]![i]!) < tol));
-    if (site.sigIndex === 0) return (x: Mat, tol: number) => {
-      checkMatrix(x, 24100, 24101);
-      if (x.length !== x[0]!.length) throw pfaError(24102, "non-square matrix");
-      return sym(x, tol);
-    };
+    if (site.sigIndex === 0)
+      return (x: Mat, tol: number) => {
+        checkMatrix(x, 24100, 24101);
+        if (x.length !== x[0]!.length) throw pfaError(24102, "non-square matrix");
+        return sym(x, tol);
+      };
     return (x: MMat, tol: number) => {
       const { rows, cols } = mapKeys(x);
       if (rows.length < 1 || cols.length < 1) throw pfaError(24100, "too few rows/cols");
@@ -351,11 +394,19 @@ export const la: LibModule = {
       if (rows.length < 1 || cols.length < 1) throw pfaError(24110, "too few rows/cols");
       const keys = [...new Set([...rows, ...cols])].sort();
       const basis = run(toDense(x, keys, keys), true);
-      return toSparse(basis, basis.map((_, i) => String(i)), keys);
+      return toSparse(
+        basis,
+        basis.map((_, i) => String(i)),
+        keys,
+      );
     };
   },
   "la.truncate": (site) => {
-    if (site.sigIndex === 0) return (x: Mat, keep: number) => { checkMatrix(x, 24120, 24121); return x.slice(0, Math.max(keep, 0)); };
+    if (site.sigIndex === 0)
+      return (x: Mat, keep: number) => {
+        checkMatrix(x, 24120, 24121);
+        return x.slice(0, Math.max(keep, 0));
+      };
     return (x: MMat, keep: string[]) => {
       const { rows, cols } = mapKeys(x);
       if (rows.length < 1 || cols.length < 1) throw pfaError(24120, "too few rows/cols");

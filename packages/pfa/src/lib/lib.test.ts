@@ -29,8 +29,31 @@ describe("reference rounding and edge cases", () => {
   });
   it("la.symmetric ignores the diagonal; la.det is NaN with non-finite entries", () => {
     const M = { type: "array", items: { type: "array", items: "double" } };
-    expect(call("la.symmetric", [lit(M, [[1, 2], [2, "inf"]]), 0.01], "boolean")).toBe(true);
-    expect(call("la.det", [lit(M, [[1, 2], [3, "inf"]])], "double")).toBe("nan");
+    expect(
+      call(
+        "la.symmetric",
+        [
+          lit(M, [
+            [1, 2],
+            [2, "inf"],
+          ]),
+          0.01,
+        ],
+        "boolean",
+      ),
+    ).toBe(true);
+    expect(
+      call(
+        "la.det",
+        [
+          lit(M, [
+            [1, 2],
+            [3, "inf"],
+          ]),
+        ],
+        "double",
+      ),
+    ).toBe("nan");
   });
   it("rand.histogram reports the first bad entry", () => {
     expect(code(() => call("rand.histogram", [arr("double", [1, -1, "inf"])], "int"))).toBe(34072);
@@ -71,8 +94,15 @@ describe("a.* (array manipulation)", () => {
     expect(call("a.fold", [arr("int", [1, 2, 3]), 10, add], "int")).toBe(16);
     expect(call("a.zipmap", [arr("int", [1, 2]), arr("int", [10, 20]), add], A)).toEqual([11, 22]);
     expect(code(() => call("a.zipmap", [arr("int", [1]), arr("int", [10, 20]), add], A))).toBe(15650);
-    expect(call("a.slidingWindow", [arr("int", [1, 2, 3, 4]), 2, 2], { type: "array", items: A })).toEqual([[1, 2], [3, 4]]);
-    expect(call("a.combinations", [arr("int", [1, 2, 3]), 2], { type: "array", items: A })).toEqual([[1, 2], [1, 3], [2, 3]]);
+    expect(call("a.slidingWindow", [arr("int", [1, 2, 3, 4]), 2, 2], { type: "array", items: A })).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(call("a.combinations", [arr("int", [1, 2, 3]), 2], { type: "array", items: A })).toEqual([
+      [1, 2],
+      [1, 3],
+      [2, 3],
+    ]);
   });
 });
 

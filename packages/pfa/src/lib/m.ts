@@ -6,7 +6,10 @@ import { checkInt, doubleToLong, INT_MIN, longSub, newMap, pfaError, toBig, toNu
 import type { LibImpl, LibModule } from "./site.ts";
 import { erf, erfc, lnGamma } from "./special.ts";
 
-const d1 = (f: (x: number) => number): LibImpl => () => f;
+const d1 =
+  (f: (x: number) => number): LibImpl =>
+  () =>
+    f;
 
 /** Round half to even. */
 function rint(x: number): number {
@@ -21,13 +24,16 @@ function rint(x: number): number {
 function link(f: (x: number) => number): LibImpl {
   return (site) => {
     switch (site.sigIndex) {
-      case 0: return f;
-      case 1: return (a: number[]) => a.map(f);
-      default: return (m: Record<string, number>) => {
-        const out = newMap();
-        for (const k of Object.keys(m)) out[k] = f(m[k]!);
-        return out;
-      };
+      case 0:
+        return f;
+      case 1:
+        return (a: number[]) => a.map(f);
+      default:
+        return (m: Record<string, number>) => {
+          const out = newMap();
+          for (const k of Object.keys(m)) out[k] = f(m[k]!);
+          return out;
+        };
     }
   };
 }
@@ -44,9 +50,15 @@ export const m: LibModule = {
   "m.e": () => () => Math.E,
   "m.abs": (site) => {
     switch (site.retType.kind) {
-      case "int": return (x: number) => { if (x === INT_MIN) throw pfaError(27020, "int overflow"); return Math.abs(x); };
-      case "long": return (x: unknown) => (toBig(x) < 0n ? longSub(0, x, 27021) : x);
-      default: return Math.abs;
+      case "int":
+        return (x: number) => {
+          if (x === INT_MIN) throw pfaError(27020, "int overflow");
+          return Math.abs(x);
+        };
+      case "long":
+        return (x: unknown) => (toBig(x) < 0n ? longSub(0, x, 27021) : x);
+      default:
+        return Math.abs;
     }
   },
   "m.acos": d1(Math.acos),
@@ -60,7 +72,7 @@ export const m: LibModule = {
       return (mag: unknown, sign: unknown) => {
         const a = toBig(mag) < 0n ? -toBig(mag) : toBig(mag);
         const r = toBig(sign) < 0n ? -a : a;
-        return k === "int" ? checkInt(Number(r), 27020) : (Number.isSafeInteger(Number(r)) ? Number(r) : r);
+        return k === "int" ? checkInt(Number(r), 27020) : Number.isSafeInteger(Number(r)) ? Number(r) : r;
       };
     }
     return (mag: number, sign: number) => (sign < 0 || Object.is(sign, -0) ? -Math.abs(mag) : Math.abs(mag));
@@ -122,7 +134,11 @@ export const m: LibModule = {
       const s = e.reduce((p, v) => p + v, 0);
       return e.map((v) => v / s);
     };
-    if (site.sigIndex === 0) return (x: number[]) => { if (x.length === 0) throw pfaError(25000, "empty input"); return soft(x); };
+    if (site.sigIndex === 0)
+      return (x: number[]) => {
+        if (x.length === 0) throw pfaError(25000, "empty input");
+        return soft(x);
+      };
     return (x: Record<string, number>) => {
       const keys = Object.keys(x);
       if (keys.length === 0) throw pfaError(25000, "empty input");

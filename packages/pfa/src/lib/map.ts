@@ -11,7 +11,10 @@ type Fn = (...a: any[]) => any;
 type M = Record<string, unknown>;
 
 const has = (m: M, k: string) => Object.hasOwn(m, k);
-const ltCmp = (lt: Fn): Comparator => (x, y) => (lt(x, y) ? -1 : lt(y, x) ? 1 : 0);
+const ltCmp =
+  (lt: Fn): Comparator =>
+  (x, y) =>
+    lt(x, y) ? -1 : lt(y, x) ? 1 : 0;
 const setKey = (t: AvroType) => (v: unknown) => bytesToBase64(avroBinary(t, v));
 
 function copy(m: M): M {
@@ -47,21 +50,22 @@ function argExtremeN(code: number, sign: 1 | -1, useLt: boolean): LibImpl {
 }
 
 function zipmap(code: number, withKey: boolean): LibImpl {
-  return () => (...args: any[]) => {
-    const fn = args[args.length - 1] as Fn;
-    const maps = args.slice(0, -1) as M[];
-    const keys = Object.keys(maps[0]!);
-    for (const m of maps) {
-      const mk = Object.keys(m);
-      if (mk.length !== keys.length || !keys.every((k) => has(m, k))) throw pfaError(code, "misaligned maps");
-    }
-    const out = newMap();
-    for (const k of keys) {
-      const vals = maps.map((m) => m[k]);
-      out[k] = withKey ? fn(k, ...vals) : fn(...vals);
-    }
-    return out;
-  };
+  return () =>
+    (...args: any[]) => {
+      const fn = args[args.length - 1] as Fn;
+      const maps = args.slice(0, -1) as M[];
+      const keys = Object.keys(maps[0]!);
+      for (const m of maps) {
+        const mk = Object.keys(m);
+        if (mk.length !== keys.length || !keys.every((k) => has(m, k))) throw pfaError(code, "misaligned maps");
+      }
+      const out = newMap();
+      for (const k of keys) {
+        const vals = maps.map((m) => m[k]);
+        out[k] = withKey ? fn(k, ...vals) : fn(...vals);
+      }
+      return out;
+    };
 }
 
 export const map: LibModule = {
@@ -69,17 +73,44 @@ export const map: LibModule = {
   "map.keys": () => (m: M) => Object.keys(m),
   "map.values": () => (m: M) => Object.values(m),
   "map.containsKey": (site) => (site.sigIndex === 0 ? (m: M, k: string) => has(m, k) : (m: M, f: Fn) => Object.keys(m).some((k) => f(k))),
-  "map.containsValue": (site) => (site.sigIndex === 0 ? (m: M, v: unknown) => Object.values(m).some((x) => valueEquals(x, v)) : (m: M, f: Fn) => Object.values(m).some((x) => f(x))),
+  "map.containsValue": (site) =>
+    site.sigIndex === 0 ? (m: M, v: unknown) => Object.values(m).some((x) => valueEquals(x, v)) : (m: M, f: Fn) => Object.values(m).some((x) => f(x)),
   "map.add": (site) => {
-    if (site.sigIndex === 0) return (m: M, k: string, v: unknown) => { const out = copy(m); out[k] = v; return out; };
+    if (site.sigIndex === 0)
+      return (m: M, k: string, v: unknown) => {
+        const out = copy(m);
+        out[k] = v;
+        return out;
+      };
     const key = setKey(site.bindings.get("A")!);
-    return (m: M, v: unknown) => { const out = copy(m); out[key(v)] = v; return out; };
+    return (m: M, v: unknown) => {
+      const out = copy(m);
+      out[key(v)] = v;
+      return out;
+    };
   },
-  "map.remove": () => (m: M, k: string) => { const out = copy(m); delete out[k]; return out; },
-  "map.only": () => (m: M, keys: string[]) => { const out = newMap(); for (const k of keys) if (has(m, k)) out[k] = m[k]; return out; },
-  "map.except": () => (m: M, keys: string[]) => { const out = copy(m); for (const k of keys) delete out[k]; return out; },
+  "map.remove": () => (m: M, k: string) => {
+    const out = copy(m);
+    delete out[k];
+    return out;
+  },
+  "map.only": () => (m: M, keys: string[]) => {
+    const out = newMap();
+    for (const k of keys) if (has(m, k)) out[k] = m[k];
+    return out;
+  },
+  "map.except": () => (m: M, keys: string[]) => {
+    const out = copy(m);
+    for (const k of keys) delete out[k];
+    return out;
+  },
   "map.update": () => (base: M, overlay: M) => Object.assign(copy(base), overlay),
-  "map.split": () => (m: M) => Object.keys(m).map((k) => { const o = newMap(); o[k] = m[k]; return o; }),
+  "map.split": () => (m: M) =>
+    Object.keys(m).map((k) => {
+      const o = newMap();
+      o[k] = m[k];
+      return o;
+    }),
   "map.join": () => (arr: M[]) => Object.assign(newMap(), ...arr),
   "map.argmax": argExtreme(26120, 1, false),
   "map.argmin": argExtreme(26130, -1, false),
@@ -91,7 +122,11 @@ export const map: LibModule = {
   "map.argminNLT": argExtremeN(26190, -1, true),
   "map.toset": (site) => {
     const key = setKey(site.bindings.get("A")!);
-    return (a: unknown[]) => { const out = newMap(); for (const v of a) out[key(v)] = v; return out; };
+    return (a: unknown[]) => {
+      const out = newMap();
+      for (const v of a) out[key(v)] = v;
+      return out;
+    };
   },
   "map.fromset": () => (s: M) => Object.values(s),
   "map.in": (site) => {
@@ -99,8 +134,16 @@ export const map: LibModule = {
     return (s: M, x: unknown) => has(s, key(x));
   },
   "map.union": () => (x: M, y: M) => Object.assign(copy(x), y),
-  "map.intersection": () => (x: M, y: M) => { const out = newMap(); for (const k of Object.keys(x)) if (has(y, k)) out[k] = x[k]; return out; },
-  "map.diff": () => (x: M, y: M) => { const out = newMap(); for (const k of Object.keys(x)) if (!has(y, k)) out[k] = x[k]; return out; },
+  "map.intersection": () => (x: M, y: M) => {
+    const out = newMap();
+    for (const k of Object.keys(x)) if (has(y, k)) out[k] = x[k];
+    return out;
+  },
+  "map.diff": () => (x: M, y: M) => {
+    const out = newMap();
+    for (const k of Object.keys(x)) if (!has(y, k)) out[k] = x[k];
+    return out;
+  },
   "map.symdiff": () => (x: M, y: M) => {
     const out = newMap();
     for (const k of Object.keys(x)) if (!has(y, k)) out[k] = x[k];
@@ -109,14 +152,52 @@ export const map: LibModule = {
   },
   "map.subset": () => (x: M, y: M) => Object.keys(x).every((k) => has(y, k)),
   "map.disjoint": () => (x: M, y: M) => !Object.keys(x).some((k) => has(y, k)),
-  "map.map": () => (m: M, f: Fn) => { const out = newMap(); for (const k of Object.keys(m)) out[k] = f(m[k]); return out; },
-  "map.mapWithKey": () => (m: M, f: Fn) => { const out = newMap(); for (const k of Object.keys(m)) out[k] = f(k, m[k]); return out; },
-  "map.filter": () => (m: M, f: Fn) => { const out = newMap(); for (const k of Object.keys(m)) if (f(m[k])) out[k] = m[k]; return out; },
-  "map.filterWithKey": () => (m: M, f: Fn) => { const out = newMap(); for (const k of Object.keys(m)) if (f(k, m[k])) out[k] = m[k]; return out; },
-  "map.filterMap": () => (m: M, f: Fn) => { const out = newMap(); for (const k of Object.keys(m)) { const r = f(m[k]); if (r !== null) out[k] = r; } return out; },
-  "map.filterMapWithKey": () => (m: M, f: Fn) => { const out = newMap(); for (const k of Object.keys(m)) { const r = f(k, m[k]); if (r !== null) out[k] = r; } return out; },
-  "map.flatMap": () => (m: M, f: Fn) => { const out = newMap(); for (const k of Object.keys(m)) Object.assign(out, f(m[k])); return out; },
-  "map.flatMapWithKey": () => (m: M, f: Fn) => { const out = newMap(); for (const k of Object.keys(m)) Object.assign(out, f(k, m[k])); return out; },
+  "map.map": () => (m: M, f: Fn) => {
+    const out = newMap();
+    for (const k of Object.keys(m)) out[k] = f(m[k]);
+    return out;
+  },
+  "map.mapWithKey": () => (m: M, f: Fn) => {
+    const out = newMap();
+    for (const k of Object.keys(m)) out[k] = f(k, m[k]);
+    return out;
+  },
+  "map.filter": () => (m: M, f: Fn) => {
+    const out = newMap();
+    for (const k of Object.keys(m)) if (f(m[k])) out[k] = m[k];
+    return out;
+  },
+  "map.filterWithKey": () => (m: M, f: Fn) => {
+    const out = newMap();
+    for (const k of Object.keys(m)) if (f(k, m[k])) out[k] = m[k];
+    return out;
+  },
+  "map.filterMap": () => (m: M, f: Fn) => {
+    const out = newMap();
+    for (const k of Object.keys(m)) {
+      const r = f(m[k]);
+      if (r !== null) out[k] = r;
+    }
+    return out;
+  },
+  "map.filterMapWithKey": () => (m: M, f: Fn) => {
+    const out = newMap();
+    for (const k of Object.keys(m)) {
+      const r = f(k, m[k]);
+      if (r !== null) out[k] = r;
+    }
+    return out;
+  },
+  "map.flatMap": () => (m: M, f: Fn) => {
+    const out = newMap();
+    for (const k of Object.keys(m)) Object.assign(out, f(m[k]));
+    return out;
+  },
+  "map.flatMapWithKey": () => (m: M, f: Fn) => {
+    const out = newMap();
+    for (const k of Object.keys(m)) Object.assign(out, f(k, m[k]));
+    return out;
+  },
   "map.zipmap": zipmap(26370, false),
   "map.zipmapWithKey": zipmap(26380, true),
   "map.corresponds": () => (x: M, y: M, f: Fn) => {

@@ -29,10 +29,15 @@ function withMissing(code: number, increment: (tally: number, z: number) => numb
 
 function countPairs(x: boolean[], y: boolean[], code: number): [number, number, number, number] {
   if (x.length !== y.length) throw pfaError(code, "dimensions of vectors do not match");
-  let a00 = 0, a01 = 0, a10 = 0, a11 = 0;
+  let a00 = 0,
+    a01 = 0,
+    a10 = 0,
+    a11 = 0;
   for (let i = 0; i < x.length; i++) {
-    if (x[i]) { if (y[i]) a11++; else a10++; }
-    else if (y[i]) a01++;
+    if (x[i]) {
+      if (y[i]) a11++;
+      else a10++;
+    } else if (y[i]) a01++;
     else a00++;
   }
   return [a00, a01, a10, a11];
@@ -48,10 +53,22 @@ export const metric: LibModule = {
   "metric.absDiff": () => (x: number, y: number) => Math.abs(x - y),
   "metric.gaussianSimilarity": () => (x: number, y: number, sigma: number) => Math.exp((-Math.LN2 * (x - y) ** 2) / sigma ** 2),
   "metric.euclidean": withMissing(28030, (t, z) => t + z * z, Math.sqrt),
-  "metric.squaredEuclidean": withMissing(28040, (t, z) => t + z * z, (t) => t),
+  "metric.squaredEuclidean": withMissing(
+    28040,
+    (t, z) => t + z * z,
+    (t) => t,
+  ),
   // Python's max(tally, z): the first argument wins unless z is strictly greater (so NaN is skipped)
-  "metric.chebyshev": withMissing(28050, (t, z) => (z > t ? z : t), (t) => t),
-  "metric.taxicab": withMissing(28060, (t, z) => t + z, (t) => t),
+  "metric.chebyshev": withMissing(
+    28050,
+    (t, z) => (z > t ? z : t),
+    (t) => t,
+  ),
+  "metric.taxicab": withMissing(
+    28060,
+    (t, z) => t + z,
+    (t) => t,
+  ),
   "metric.minkowski": () => (similarity: Fn, x: unknown[], y: unknown[], p: number, missingWeight?: number[]) => {
     const n = x.length;
     if (y.length !== n || (missingWeight !== undefined && missingWeight.length !== n)) throw pfaError(28070, "dimensions of vectors do not match");
@@ -63,8 +80,9 @@ export const metric: LibModule = {
       const w = missingWeight === undefined ? 1 : missingWeight[i]!;
       if (x[i] !== null && y[i] !== null) {
         const z = similarity(x[i], y[i]);
-        if (p === Infinity) { if (z > tally) tally = z; }
-        else tally += Math.pow(z, p);
+        if (p === Infinity) {
+          if (z > tally) tally = z;
+        } else tally += Math.pow(z, p);
         denom += w;
       }
       numer += w;
@@ -84,8 +102,9 @@ export const metric: LibModule = {
     const [a00, a01, a10, a11] = countPairs(x, y, 28100);
     return (a11 + a00) / (a11 + 2 * (a10 + a01) + a00);
   },
-  "metric.binarySimilarity": () => (x: boolean[], y: boolean[], c00: number, c01: number, c10: number, c11: number, d00: number, d01: number, d10: number, d11: number) => {
-    const [a00, a01, a10, a11] = countPairs(x, y, 28110);
-    return (c11 * a11 + c10 * a10 + c01 * a01 + c00 * a00) / (d11 * a11 + d10 * a10 + d01 * a01 + d00 * a00);
-  },
+  "metric.binarySimilarity":
+    () => (x: boolean[], y: boolean[], c00: number, c01: number, c10: number, c11: number, d00: number, d01: number, d10: number, d11: number) => {
+      const [a00, a01, a10, a11] = countPairs(x, y, 28110);
+      return (c11 * a11 + c10 * a10 + c01 * a01 + c00 * a00) / (d11 * a11 + d10 * a10 + d01 * a01 + d00 * a00);
+    },
 };

@@ -20,7 +20,10 @@ export function argLowestN(values: readonly number[], n: number): number[] {
     const x = values[i]!;
     let at = out.length;
     for (let k = 0; k < out.length; k++) {
-      if (x < values[out[k]!]!) { at = k; break; }
+      if (x < values[out[k]!]!) {
+        at = k;
+        break;
+      }
     }
     out.splice(at, 0, i);
     if (out.length > n) out.pop();
@@ -39,36 +42,42 @@ function sqDist(a: readonly number[], b: readonly number[]): number {
 function residual(code: number): LibImpl {
   return (site) => {
     switch (site.sigIndex) {
-      case 0: return (o: number, p: number) => o - p;
-      case 1: return (o: number[], p: number[]) => {
-        if (o.length !== p.length) throw pfaError(code, "misaligned prediction");
-        return o.map((v, i) => v - p[i]!);
-      };
-      default: return (o: DMap, p: DMap) => {
-        if (!sameKeys(o, p)) throw pfaError(code, "misaligned prediction");
-        const out = newMap();
-        for (const k of Object.keys(o)) out[k] = o[k]! - p[k]!;
-        return out;
-      };
+      case 0:
+        return (o: number, p: number) => o - p;
+      case 1:
+        return (o: number[], p: number[]) => {
+          if (o.length !== p.length) throw pfaError(code, "misaligned prediction");
+          return o.map((v, i) => v - p[i]!);
+        };
+      default:
+        return (o: DMap, p: DMap) => {
+          if (!sameKeys(o, p)) throw pfaError(code, "misaligned prediction");
+          const out = newMap();
+          for (const k of Object.keys(o)) out[k] = o[k]! - p[k]!;
+          return out;
+        };
     }
   };
 }
 function pull(code: number): LibImpl {
   return (site) => {
     switch (site.sigIndex) {
-      case 0: return (o: number, p: number, u: number) => (o - p) / u;
-      case 1: return (o: number[], p: number[], u: number[]) => {
-        if (o.length !== p.length) throw pfaError(code, "misaligned prediction");
-        if (o.length !== u.length) throw pfaError(code + 1, "misaligned uncertainty");
-        return o.map((v, i) => (v - p[i]!) / u[i]!);
-      };
-      default: return (o: DMap, p: DMap, u: DMap) => {
-        if (!sameKeys(o, p)) throw pfaError(code, "misaligned prediction");
-        if (!sameKeys(o, u)) throw pfaError(code + 1, "misaligned uncertainty");
-        const out = newMap();
-        for (const k of Object.keys(o)) out[k] = (o[k]! - p[k]!) / u[k]!;
-        return out;
-      };
+      case 0:
+        return (o: number, p: number, u: number) => (o - p) / u;
+      case 1:
+        return (o: number[], p: number[], u: number[]) => {
+          if (o.length !== p.length) throw pfaError(code, "misaligned prediction");
+          if (o.length !== u.length) throw pfaError(code + 1, "misaligned uncertainty");
+          return o.map((v, i) => (v - p[i]!) / u[i]!);
+        };
+      default:
+        return (o: DMap, p: DMap, u: DMap) => {
+          if (!sameKeys(o, p)) throw pfaError(code, "misaligned prediction");
+          if (!sameKeys(o, u)) throw pfaError(code + 1, "misaligned uncertainty");
+          const out = newMap();
+          for (const k of Object.keys(o)) out[k] = (o[k]! - p[k]!) / u[k]!;
+          return out;
+        };
     }
   };
 }
@@ -111,28 +120,39 @@ function mahalanobis(code: number): LibImpl {
         if (o.length < 1) throw pfaError(code, "too few rows/cols");
         if (o.length !== p.length) throw pfaError(code + 1, "misaligned prediction");
         if (cov.length !== o.length || cov.some((r) => r.length !== o.length)) throw pfaError(code + 2, "misaligned covariance");
-        return finish(o.map((v, i) => v - p[i]!), cov);
+        return finish(
+          o.map((v, i) => v - p[i]!),
+          cov,
+        );
       };
     }
     return (o: DMap, p: DMap, cov: Record<string, DMap>) => {
       const keys = Object.keys(o);
       if (keys.length < 1) throw pfaError(code, "too few rows/cols");
       if (!sameKeys(o, p)) throw pfaError(code + 1, "misaligned prediction");
-      const c = keys.map((k1) => keys.map((k2) => {
-        const v = cov[k1]?.[k2];
-        if (v === undefined) throw pfaError(code + 2, "misaligned covariance");
-        return v;
-      }));
-      return finish(keys.map((k) => o[k]! - p[k]!), c);
+      const c = keys.map((k1) =>
+        keys.map((k2) => {
+          const v = cov[k1]?.[k2];
+          if (v === undefined) throw pfaError(code + 2, "misaligned covariance");
+          return v;
+        }),
+      );
+      return finish(
+        keys.map((k) => o[k]! - p[k]!),
+        c,
+      );
     };
   };
 }
 
 function updateChi2(dofField: string): LibImpl {
   return (site) => {
-    const sumSq = site.sigIndex === 0 ? (p: number) => p * p
-      : site.sigIndex === 1 ? (p: number[]) => p.reduce((s, y) => s + y * y, 0)
-      : (p: DMap) => Object.values(p).reduce((s, y) => s + y * y, 0);
+    const sumSq =
+      site.sigIndex === 0
+        ? (p: number) => p * p
+        : site.sigIndex === 1
+          ? (p: number[]) => p.reduce((s, y) => s + y * y, 0)
+          : (p: DMap) => Object.values(p).reduce((s, y) => s + y * y, 0);
     return (p: any, st: Rec) => withFields(st, { chi2: st.chi2 + sumSq(p), [dofField]: st[dofField] + 1 });
   };
 }
@@ -215,11 +235,12 @@ function krige(x: number[], xs: number[][], y: number[], beta: number | null, nu
   const ys = stdOf(y);
   const yn = y.map((v) => (v - ym) / ys);
   const r = xn.map((_, i) => xn.map((__, j) => (i === j ? 1 + nugget[i]! : 0)));
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
-    const k = kernel(xn[i], xn[j]) as number;
-    r[i]![j] = k;
-    r[j]![i] = k;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      const k = kernel(xn[i], xn[j]) as number;
+      r[i]![j] = k;
+      r[j]![i] = k;
+    }
   const c = cholesky(r);
   if (!c) throw pfaError(31088, "matrix of kernel results is not positive definite");
   const ft = forward(c, new Array<number>(n).fill(1));
@@ -307,7 +328,10 @@ export const model: LibModule = {
       let bestD = 0;
       for (let i = 0; i < clusters.length; i++) {
         const d = metric(datum, clusters[i]!.center) as number;
-        if (i === 0 || d < bestD) { best = i; bestD = d; }
+        if (i === 0 || d < bestD) {
+          best = i;
+          bestD = d;
+        }
       }
       matched[best]!.push(datum);
     }
@@ -336,7 +360,10 @@ export const model: LibModule = {
     for (const p of points) {
       if (p.length !== dim) throw pfaError(30001, "inconsistent dimensionality");
       const w = weight ? (weight(p) as number) : 1;
-      for (let i = 0; i < dim; i++) { numer[i]! += w * p[i]!; denom[i]! += w; }
+      for (let i = 0; i < dim; i++) {
+        numer[i]! += w * p[i]!;
+        denom[i]! += w;
+      }
     }
     return numer.map((v, i) => v / denom[i]!);
   },
@@ -358,39 +385,43 @@ export const model: LibModule = {
   // ---------------------------------------------------------------- model.reg
   "model.reg.linear": (site) => {
     switch (site.sigIndex) {
-      case 0: return (datum: number[], m: Rec) => {
-        const coeff = m.coeff as number[];
-        if (datum.length !== coeff.length) throw pfaError(31000, "misaligned coeff");
-        let s = 0;
-        for (let i = 0; i < datum.length; i++) s += coeff[i]! * datum[i]!;
-        return s + (m.const as number);
-      };
-      case 1: return (datum: number[], m: Rec) => {
-        const coeff = m.coeff as number[][];
-        const cnst = m.const as number[];
-        if (cnst.length !== coeff.length) throw pfaError(31001, "misaligned const");
-        if (coeff.some((r) => r.length !== datum.length)) throw pfaError(31000, "misaligned coeff");
-        return coeff.map((row, i) => row.reduce((s, c, j) => s + c * datum[j]!, 0) + cnst[i]!);
-      };
-      case 2: return (datum: DMap, m: Rec) => {
-        const coeff = m.coeff as DMap;
-        let s = 0;
-        for (const k of new Set([...Object.keys(datum), ...Object.keys(coeff)])) s += (datum[k] ?? 0) * (coeff[k] ?? 0);
-        return s + (m.const as number);
-      };
-      default: return (datum: DMap, m: Rec) => {
-        const coeff = m.coeff as Record<string, DMap>;
-        const cnst = m.const as DMap;
-        const inner = new Set(Object.keys(datum));
-        for (const row of Object.values(coeff)) for (const k of Object.keys(row)) inner.add(k);
-        const out = newMap();
-        for (const o of new Set([...Object.keys(cnst), ...Object.keys(coeff)])) {
+      case 0:
+        return (datum: number[], m: Rec) => {
+          const coeff = m.coeff as number[];
+          if (datum.length !== coeff.length) throw pfaError(31000, "misaligned coeff");
           let s = 0;
-          for (const k of inner) s += (datum[k] ?? 0) * (coeff[o]?.[k] ?? 0);
-          out[o] = s + (cnst[o] ?? 0);
-        }
-        return out;
-      };
+          for (let i = 0; i < datum.length; i++) s += coeff[i]! * datum[i]!;
+          return s + (m.const as number);
+        };
+      case 1:
+        return (datum: number[], m: Rec) => {
+          const coeff = m.coeff as number[][];
+          const cnst = m.const as number[];
+          if (cnst.length !== coeff.length) throw pfaError(31001, "misaligned const");
+          if (coeff.some((r) => r.length !== datum.length)) throw pfaError(31000, "misaligned coeff");
+          return coeff.map((row, i) => row.reduce((s, c, j) => s + c * datum[j]!, 0) + cnst[i]!);
+        };
+      case 2:
+        return (datum: DMap, m: Rec) => {
+          const coeff = m.coeff as DMap;
+          let s = 0;
+          for (const k of new Set([...Object.keys(datum), ...Object.keys(coeff)])) s += (datum[k] ?? 0) * (coeff[k] ?? 0);
+          return s + (m.const as number);
+        };
+      default:
+        return (datum: DMap, m: Rec) => {
+          const coeff = m.coeff as Record<string, DMap>;
+          const cnst = m.const as DMap;
+          const inner = new Set(Object.keys(datum));
+          for (const row of Object.values(coeff)) for (const k of Object.keys(row)) inner.add(k);
+          const out = newMap();
+          for (const o of new Set([...Object.keys(cnst), ...Object.keys(coeff)])) {
+            let s = 0;
+            for (const k of inner) s += (datum[k] ?? 0) * (coeff[o]?.[k] ?? 0);
+            out[o] = s + (cnst[o] ?? 0);
+          }
+          return out;
+        };
     }
   },
   "model.reg.linearVariance": (site) => {
@@ -404,20 +435,27 @@ export const model: LibModule = {
       return [...keys];
     };
     const mapVariance = (datum: DMap, cov: Record<string, DMap>, keys: string[]) => {
-      const x = keys.map((k) => (k === "" ? 1 : datum[k] ?? 0));
-      return linearVariance(x, keys.map((i) => keys.map((j) => cov[i]?.[j] ?? 0)));
+      const x = keys.map((k) => (k === "" ? 1 : (datum[k] ?? 0)));
+      return linearVariance(
+        x,
+        keys.map((i) => keys.map((j) => cov[i]?.[j] ?? 0)),
+      );
     };
     switch (site.sigIndex) {
-      case 0: return (datum: number[], m: Rec) => check([...datum, 1], m.covar);
-      case 1: return (datum: number[], m: Rec) => (m.covar as number[][][]).map((c) => check([...datum, 1], c));
-      case 2: return (datum: DMap, m: Rec) => mapVariance(datum, m.covar, mapKeys(datum, [m.covar]));
-      default: return (datum: DMap, m: Rec) => {
-        const covar = m.covar as Record<string, Record<string, DMap>>;
-        const keys = mapKeys(datum, Object.values(covar));
-        const out = newMap();
-        for (const [dep, c] of Object.entries(covar)) out[dep] = mapVariance(datum, c, keys);
-        return out;
-      };
+      case 0:
+        return (datum: number[], m: Rec) => check([...datum, 1], m.covar);
+      case 1:
+        return (datum: number[], m: Rec) => (m.covar as number[][][]).map((c) => check([...datum, 1], c));
+      case 2:
+        return (datum: DMap, m: Rec) => mapVariance(datum, m.covar, mapKeys(datum, [m.covar]));
+      default:
+        return (datum: DMap, m: Rec) => {
+          const covar = m.covar as Record<string, Record<string, DMap>>;
+          const keys = mapKeys(datum, Object.values(covar));
+          const out = newMap();
+          for (const [dep, c] of Object.entries(covar)) out[dep] = mapVariance(datum, c, keys);
+          return out;
+        };
     }
   },
   "model.reg.gaussianProcess": gaussianProcess(),

@@ -21,7 +21,24 @@ function code(f: () => unknown): number | undefined {
 const close = (a: unknown, b: number, tol = 1e-12) => expect(Math.abs((a as number) - b) / Math.max(Math.abs(b), 1e-300)).toBeLessThan(tol);
 
 describe("interp.* (spec: interpolation)", () => {
-  const table = lit({ type: "array", items: { type: "record", name: "R", fields: [{ name: "x", type: "double" }, { name: "to", type: "double" }] } }, [{ x: 0, to: 0 }, { x: 1, to: 10 }, { x: 2, to: 0 }]);
+  const table = lit(
+    {
+      type: "array",
+      items: {
+        type: "record",
+        name: "R",
+        fields: [
+          { name: "x", type: "double" },
+          { name: "to", type: "double" },
+        ],
+      },
+    },
+    [
+      { x: 0, to: 0 },
+      { x: 1, to: 10 },
+      { x: 2, to: 0 },
+    ],
+  );
   it("linear interpolates between neighbours and extrapolates from the two nearest", () => {
     expect(run({ "interp.linear": [0.25, table] }, "double")).toBe(2.5);
     expect(run({ "interp.linear": [3, table] }, "double")).toBe(-10);
@@ -70,9 +87,28 @@ describe("prob.dist.* (spec: distributions)", () => {
 });
 
 describe("stat.* (spec: running statistics keep the caller's record type)", () => {
-  const S = { type: "record", name: "S", fields: [{ name: "count", type: "double" }, { name: "mean", type: "double" }, { name: "variance", type: "double" }, { name: "tag", type: "string" }] };
+  const S = {
+    type: "record",
+    name: "S",
+    fields: [
+      { name: "count", type: "double" },
+      { name: "mean", type: "double" },
+      { name: "variance", type: "double" },
+      { name: "tag", type: "string" },
+    ],
+  };
   it("a fold over stat.sample.update keeps count, mean and variance, and other fields untouched", () => {
-    const e = compilePfa(parsePfa(JSON.stringify({ input: "double", output: S, method: "fold", zero: { count: 0, mean: 0, variance: 0, tag: "t" }, action: { "stat.sample.update": ["input", 1.0, "tally"] } })));
+    const e = compilePfa(
+      parsePfa(
+        JSON.stringify({
+          input: "double",
+          output: S,
+          method: "fold",
+          zero: { count: 0, mean: 0, variance: 0, tag: "t" },
+          action: { "stat.sample.update": ["input", 1.0, "tally"] },
+        }),
+      ),
+    );
     let out: any;
     for (const x of [1, 2, 3, 4]) out = encodeOutput(e, e.action(x));
     expect(out.count).toBe(4);
@@ -82,34 +118,103 @@ describe("stat.* (spec: running statistics keep the caller's record type)", () =
   });
   it("a cell updated by stat.sample.updateEWMA keeps state across calls", () => {
     const E = { type: "record", name: "E", fields: [{ name: "mean", type: "double" }] };
-    const e = compilePfa(parsePfa(JSON.stringify({ input: "double", output: "double", cells: { s: { type: E, init: { mean: 0 } } }, action: [{ cell: "s", to: { params: [{ old: "E" }], ret: "E", do: { "stat.sample.updateEWMA": ["input", 0.5, "old"] } } }, { cell: "s", path: [{ string: "mean" }] }] })));
+    const e = compilePfa(
+      parsePfa(
+        JSON.stringify({
+          input: "double",
+          output: "double",
+          cells: { s: { type: E, init: { mean: 0 } } },
+          action: [
+            { cell: "s", to: { params: [{ old: "E" }], ret: "E", do: { "stat.sample.updateEWMA": ["input", 0.5, "old"] } } },
+            { cell: "s", path: [{ string: "mean" }] },
+          ],
+        }),
+      ),
+    );
     expect(e.action(4)).toBe(2);
     expect(e.action(4)).toBe(3);
   });
   it("chi2Prob and the trigger", () => {
-    const C = { type: "record", name: "C", fields: [{ name: "chi2", type: "double" }, { name: "dof", type: "int" }] };
+    const C = {
+      type: "record",
+      name: "C",
+      fields: [
+        { name: "chi2", type: "double" },
+        { name: "dof", type: "int" },
+      ],
+    };
     close(run({ "stat.test.chi2Prob": [lit(C, { chi2: 3.841458820694124, dof: 1 })] }, "double"), 0.95, 1e-12);
   });
 });
 
 describe("model.* (spec: model scoring)", () => {
   it("cluster.closest picks the first nearest centre", () => {
-    const C = { type: "array", items: { type: "record", name: "C", fields: [{ name: "id", type: "string" }, { name: "center", type: D }] } };
-    expect(run({ attr: { "model.cluster.closest": [lit(D, [1, 1]), lit(C, [{ id: "a", center: [0, 0] }, { id: "b", center: [1, 2] }, { id: "c", center: [2, 1] }])] }, path: [{ string: "id" }] }, "string")).toBe("b");
+    const C = {
+      type: "array",
+      items: {
+        type: "record",
+        name: "C",
+        fields: [
+          { name: "id", type: "string" },
+          { name: "center", type: D },
+        ],
+      },
+    };
+    expect(
+      run(
+        {
+          attr: {
+            "model.cluster.closest": [
+              lit(D, [1, 1]),
+              lit(C, [
+                { id: "a", center: [0, 0] },
+                { id: "b", center: [1, 2] },
+                { id: "c", center: [2, 1] },
+              ]),
+            ],
+          },
+          path: [{ string: "id" }],
+        },
+        "string",
+      ),
+    ).toBe("b");
   });
   it("neighbor.nearestK keeps ties in codebook order", () => {
     const cb = lit({ type: "array", items: D }, [[2], [0], [1], [-1]]);
     expect(run({ "model.neighbor.nearestK": [2, lit(D, [0.5]), cb] }, { type: "array", items: D })).toEqual([[0], [1]]);
   });
   it("tree.simpleTree walks nodes until a leaf", () => {
-    const T = { type: "record", name: "T", fields: [{ name: "field", type: { type: "enum", name: "F", symbols: ["x"] } }, { name: "operator", type: "string" }, { name: "value", type: "double" }, { name: "pass", type: ["string", "T"] }, { name: "fail", type: ["string", "T"] }] };
-    const treeLit = lit(T, { field: "x", operator: "<", value: 1, pass: { string: "low" }, fail: { T: { field: "x", operator: "<", value: 2, pass: { string: "mid" }, fail: { string: "high" } } } });
+    const T = {
+      type: "record",
+      name: "T",
+      fields: [
+        { name: "field", type: { type: "enum", name: "F", symbols: ["x"] } },
+        { name: "operator", type: "string" },
+        { name: "value", type: "double" },
+        { name: "pass", type: ["string", "T"] },
+        { name: "fail", type: ["string", "T"] },
+      ],
+    };
+    const treeLit = lit(T, {
+      field: "x",
+      operator: "<",
+      value: 1,
+      pass: { string: "low" },
+      fail: { T: { field: "x", operator: "<", value: 2, pass: { string: "mid" }, fail: { string: "high" } } },
+    });
     const input = { type: "record", name: "D", fields: [{ name: "x", type: "double" }] };
     expect(run({ "model.tree.simpleTree": ["input", treeLit] }, "string", input, { x: 1.5 })).toBe("mid");
     expect(run({ "model.tree.simpleTree": ["input", treeLit] }, "string", input, { x: 7 })).toBe("high");
   });
   it("reg.linear and neural.simpleLayers", () => {
-    const M = { type: "record", name: "M", fields: [{ name: "coeff", type: D }, { name: "const", type: "double" }] };
+    const M = {
+      type: "record",
+      name: "M",
+      fields: [
+        { name: "coeff", type: D },
+        { name: "const", type: "double" },
+      ],
+    };
     expect(run({ "model.reg.linear": [lit(D, [1, 2]), lit(M, { coeff: [3, 4], const: 5 })] }, "double")).toBe(16);
   });
 });

@@ -72,7 +72,10 @@ function gaussian(base: number, f: (x: number, mu: number, sigma: number) => num
   };
 }
 
-const fn = (f: (...a: number[]) => number): LibImpl => () => f;
+const fn =
+  (f: (...a: number[]) => number): LibImpl =>
+  () =>
+    f;
 
 export const prob: LibModule = {
   "prob.dist.gaussianLL": gaussian(13000, (x, mu, sigma) => {

@@ -8,9 +8,13 @@ function checkRange(code: number, low: number | bigint, high: number | bigint) {
 }
 
 export const rand: LibModule = {
-  "rand.int": (site) => (site.sigIndex === 0
-    ? () => site.rt.rng.nextUint32() | 0
-    : (low: number, high: number) => { checkRange(34000, low, high); return site.rt.rng.int(low, high); }),
+  "rand.int": (site) =>
+    site.sigIndex === 0
+      ? () => site.rt.rng.nextUint32() | 0
+      : (low: number, high: number) => {
+          checkRange(34000, low, high);
+          return site.rt.rng.int(low, high);
+        },
   "rand.long": (site) => {
     const rng = site.rt.rng;
     const draw = () => (BigInt(rng.nextUint32()) << 32n) | BigInt(rng.nextUint32());
@@ -22,8 +26,14 @@ export const rand: LibModule = {
       return normLong(lo + (draw() % (hi - lo)));
     };
   },
-  "rand.float": (site) => (low: number, high: number) => { checkRange(34020, low, high); return low + site.rt.rng.random() * (high - low); },
-  "rand.double": (site) => (low: number, high: number) => { checkRange(34030, low, high); return low + site.rt.rng.random() * (high - low); },
+  "rand.float": (site) => (low: number, high: number) => {
+    checkRange(34020, low, high);
+    return low + site.rt.rng.random() * (high - low);
+  },
+  "rand.double": (site) => (low: number, high: number) => {
+    checkRange(34030, low, high);
+    return low + site.rt.rng.random() * (high - low);
+  },
   "rand.choice": (site) => (pop: unknown[]) => {
     if (pop.length === 0) throw pfaError(34040, "population must not be empty");
     return pop[site.rt.rng.int(0, pop.length)];
@@ -64,39 +74,57 @@ export const rand: LibModule = {
   },
   "rand.string": (site) => {
     const rng = site.rt.rng;
-    const size = (n: number) => { if (n <= 0) throw pfaError(34080, "size must be positive"); checkStringLength(site.rt, n, site.name); };
+    const size = (n: number) => {
+      if (n <= 0) throw pfaError(34080, "size must be positive");
+      checkStringLength(site.rt, n, site.name);
+    };
     switch (site.sigIndex) {
-      case 0: return (n: number) => { size(n); return Array.from({ length: n }, () => String.fromCodePoint(rng.int(1, 0xd800))).join(""); };
-      case 1: return (n: number, pop: string) => {
-        size(n);
-        const cs = Array.from(pop);
-        if (cs.length === 0) throw pfaError(34083, "population must be non-empty");
-        return Array.from({ length: n }, () => cs[rng.int(0, cs.length)]).join("");
-      };
-      default: return (n: number, low: number, high: number) => {
-        size(n);
-        if (high <= low) throw pfaError(34081, "high must be greater than low");
-        if (low < 1 || low > 0xd800 || high < 1 || high > 0xd800) throw pfaError(34082, "invalid char");
-        return Array.from({ length: n }, () => String.fromCodePoint(rng.int(low, high))).join("");
-      };
+      case 0:
+        return (n: number) => {
+          size(n);
+          return Array.from({ length: n }, () => String.fromCodePoint(rng.int(1, 0xd800))).join("");
+        };
+      case 1:
+        return (n: number, pop: string) => {
+          size(n);
+          const cs = Array.from(pop);
+          if (cs.length === 0) throw pfaError(34083, "population must be non-empty");
+          return Array.from({ length: n }, () => cs[rng.int(0, cs.length)]).join("");
+        };
+      default:
+        return (n: number, low: number, high: number) => {
+          size(n);
+          if (high <= low) throw pfaError(34081, "high must be greater than low");
+          if (low < 1 || low > 0xd800 || high < 1 || high > 0xd800) throw pfaError(34082, "invalid char");
+          return Array.from({ length: n }, () => String.fromCodePoint(rng.int(low, high))).join("");
+        };
     }
   },
   "rand.bytes": (site) => {
     const rng = site.rt.rng;
-    const size = (n: number) => { if (n <= 0) throw pfaError(34090, "size must be positive"); checkStringLength(site.rt, n, site.name); };
+    const size = (n: number) => {
+      if (n <= 0) throw pfaError(34090, "size must be positive");
+      checkStringLength(site.rt, n, site.name);
+    };
     switch (site.sigIndex) {
-      case 0: return (n: number) => { size(n); return Uint8Array.from({ length: n }, () => rng.int(0, 256)); };
-      case 1: return (n: number, pop: Uint8Array) => {
-        size(n);
-        if (pop.length === 0) throw pfaError(34093, "population must be non-empty");
-        return Uint8Array.from({ length: n }, () => pop[rng.int(0, pop.length)]!);
-      };
-      default: return (n: number, low: number, high: number) => {
-        size(n);
-        if (high <= low) throw pfaError(34091, "high must be greater than low");
-        if (low < 0 || low > 255 || high < 0 || high > 256) throw pfaError(34092, "invalid byte");
-        return Uint8Array.from({ length: n }, () => rng.int(low, high));
-      };
+      case 0:
+        return (n: number) => {
+          size(n);
+          return Uint8Array.from({ length: n }, () => rng.int(0, 256));
+        };
+      case 1:
+        return (n: number, pop: Uint8Array) => {
+          size(n);
+          if (pop.length === 0) throw pfaError(34093, "population must be non-empty");
+          return Uint8Array.from({ length: n }, () => pop[rng.int(0, pop.length)]!);
+        };
+      default:
+        return (n: number, low: number, high: number) => {
+          size(n);
+          if (high <= low) throw pfaError(34091, "high must be greater than low");
+          if (low < 0 || low > 255 || high < 0 || high > 256) throw pfaError(34092, "invalid byte");
+          return Uint8Array.from({ length: n }, () => rng.int(low, high));
+        };
     }
   },
   "rand.uuid": (site) => () => uuid4(site.rt.rng.nextUint32.bind(site.rt.rng)),
@@ -105,7 +133,9 @@ export const rand: LibModule = {
 };
 
 function uuid4(next: () => number): string {
-  const hex = Array.from({ length: 4 }, () => next().toString(16).padStart(8, "0")).join("").split("");
+  const hex = Array.from({ length: 4 }, () => next().toString(16).padStart(8, "0"))
+    .join("")
+    .split("");
   hex[12] = "4";
   hex[16] = "8";
   const h = hex.join("");

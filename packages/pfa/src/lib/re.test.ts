@@ -6,11 +6,21 @@ const ints = { type: "array", items: "int" };
 const strings = { type: "array", items: "string" };
 /** Output type of each re.* function (string signature). */
 const OUT: Record<string, unknown> = {
-  "re.index": ints, "re.contains": "boolean", "re.count": "int", "re.rindex": ints,
-  "re.groups": { type: "array", items: ints }, "re.indexall": { type: "array", items: ints },
-  "re.findall": strings, "re.findfirst": ["null", "string"], "re.findgroupsfirst": strings,
-  "re.findgroupsall": { type: "array", items: strings }, "re.groupsall": { type: "array", items: { type: "array", items: ints } },
-  "re.replacefirst": "string", "re.replacelast": "string", "re.replaceall": "string", "re.split": strings,
+  "re.index": ints,
+  "re.contains": "boolean",
+  "re.count": "int",
+  "re.rindex": ints,
+  "re.groups": { type: "array", items: ints },
+  "re.indexall": { type: "array", items: ints },
+  "re.findall": strings,
+  "re.findfirst": ["null", "string"],
+  "re.findgroupsfirst": strings,
+  "re.findgroupsall": { type: "array", items: strings },
+  "re.groupsall": { type: "array", items: { type: "array", items: ints } },
+  "re.replacefirst": "string",
+  "re.replacelast": "string",
+  "re.replaceall": "string",
+  "re.split": strings,
 };
 const REPLACING = new Set(["re.replacefirst", "re.replacelast", "re.replaceall"]);
 
@@ -18,7 +28,15 @@ const REPLACING = new Set(["re.replacefirst", "re.replacelast", "re.replaceall"]
 function engine(fn: string, options: PfaEngineOptions = {}, wrap = (e: unknown): unknown => e, out: unknown = OUT[fn]) {
   const args = ["input.h", "input.p", ...(REPLACING.has(fn) ? ["input.r"] : [])];
   const doc = {
-    input: { type: "record", name: "In", fields: [{ name: "h", type: "string" }, { name: "p", type: "string" }, { name: "r", type: "string" }] },
+    input: {
+      type: "record",
+      name: "In",
+      fields: [
+        { name: "h", type: "string" },
+        { name: "p", type: "string" },
+        { name: "r", type: "string" },
+      ],
+    },
     output: out,
     action: wrap({ [fn]: args }),
   };
@@ -29,11 +47,16 @@ function engine(fn: string, options: PfaEngineOptions = {}, wrap = (e: unknown):
 /** The answer of each function when nothing matches `h`. */
 function noMatch(fn: string, h: string): unknown {
   switch (fn) {
-    case "re.contains": return false;
-    case "re.count": return 0;
-    case "re.findfirst": return null;
-    case "re.split": return [h];
-    default: return REPLACING.has(fn) ? h : [];
+    case "re.contains":
+      return false;
+    case "re.count":
+      return 0;
+    case "re.findfirst":
+      return null;
+    case "re.split":
+      return [h];
+    default:
+      return REPLACING.has(fn) ? h : [];
   }
 }
 
@@ -52,7 +75,14 @@ describe("re.* cannot run away (issue 11): RE2JS, else V8 under regexSteps", () 
 
   it("the bytes signatures are bounded too", () => {
     const doc = {
-      input: { type: "record", name: "In", fields: [{ name: "h", type: "bytes" }, { name: "p", type: "bytes" }] },
+      input: {
+        type: "record",
+        name: "In",
+        fields: [
+          { name: "h", type: "bytes" },
+          { name: "p", type: "bytes" },
+        ],
+      },
       output: "boolean",
       action: { "re.contains": ["input.h", "input.p"] },
     };
@@ -91,9 +121,19 @@ describe("re.* cannot run away (issue 11): RE2JS, else V8 under regexSteps", () 
 
   it("ordinary patterns keep their answers: spans, groups, empty matches, replacement, split, back references", () => {
     expect(engine("re.index")("hello", "l+")).toEqual([2, 4]);
-    expect(engine("re.groups")("2024-05", "(\\d+)-(\\d+)(x)?")).toEqual([[0, 7], [0, 4], [5, 7], [-1, -1]]);
+    expect(engine("re.groups")("2024-05", "(\\d+)-(\\d+)(x)?")).toEqual([
+      [0, 7],
+      [0, 4],
+      [5, 7],
+      [-1, -1],
+    ]);
     expect(engine("re.findgroupsfirst")("2024-05", "(\\d+)-(\\d+)(x)?")).toEqual(["2024-05", "2024", "05", ""]);
-    expect(engine("re.indexall")("baaac", "a*")).toEqual([[0, 0], [1, 4], [4, 4], [5, 5]]);
+    expect(engine("re.indexall")("baaac", "a*")).toEqual([
+      [0, 0],
+      [1, 4],
+      [4, 4],
+      [5, 5],
+    ]);
     expect(engine("re.count")("oneee\u2212two", "e")).toBe(3);
     expect(engine("re.rindex")("oneee\u2212two", "[^a-z]")).toEqual([5, 6]);
     expect(engine("re.replacelast")("a1b2c3", "\\d", "#")).toBe("a1b2c#");

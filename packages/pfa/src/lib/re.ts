@@ -49,15 +49,30 @@ function replace(h: string, ms: RegexMatch[], repl: string, which: "first" | "la
 }
 
 export const reLib: LibModule = {
-  "re.index": re(35000, (h, r, _, __, n) => { const m = r.first(h, n); return m ? span(m, 0) : []; }),
+  "re.index": re(35000, (h, r, _, __, n) => {
+    const m = r.first(h, n);
+    return m ? span(m, 0) : [];
+  }),
   "re.contains": re(35010, (h, r, _, __, n) => r.test(h, n)),
   "re.count": re(35020, (h, r, _, __, n) => r.all(h, n).length),
-  "re.rindex": re(35030, (h, r, _, __, n) => { const ms = r.all(h, n); return ms.length ? span(ms[ms.length - 1]!, 0) : []; }),
-  "re.groups": re(35040, (h, r, _, __, n) => { const m = r.first(h, n); return m ? groupSpans(m) : []; }),
+  "re.rindex": re(35030, (h, r, _, __, n) => {
+    const ms = r.all(h, n);
+    return ms.length ? span(ms[ms.length - 1]!, 0) : [];
+  }),
+  "re.groups": re(35040, (h, r, _, __, n) => {
+    const m = r.first(h, n);
+    return m ? groupSpans(m) : [];
+  }),
   "re.indexall": re(35050, (h, r, _, __, n) => r.all(h, n).map((m) => span(m, 0))),
   "re.findall": re(35060, (h, r, _, out, n) => r.all(h, n).map((m) => out(text(h, m, 0)))),
-  "re.findfirst": re(35070, (h, r, _, out, n) => { const m = r.first(h, n); return m ? out(text(h, m, 0)) : null; }),
-  "re.findgroupsfirst": re(35080, (h, r, _, out, n) => { const m = r.first(h, n); return m ? groupTexts(h, m).map(out) : []; }),
+  "re.findfirst": re(35070, (h, r, _, out, n) => {
+    const m = r.first(h, n);
+    return m ? out(text(h, m, 0)) : null;
+  }),
+  "re.findgroupsfirst": re(35080, (h, r, _, out, n) => {
+    const m = r.first(h, n);
+    return m ? groupTexts(h, m).map(out) : [];
+  }),
   "re.findgroupsall": re(35090, (h, r, _, out, n) => r.all(h, n).map((m) => groupTexts(h, m).map(out))),
   "re.groupsall": re(35100, (h, r, _, __, n) => r.all(h, n).map(groupSpans)),
   "re.replacefirst": re(35110, (h, r, [repl], out, n) => out(replace(h, r.all(h, n), repl!, "first"))),

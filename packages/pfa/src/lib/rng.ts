@@ -11,7 +11,7 @@ export class Rng {
 
   constructor(seed: number = Date.now()) {
     // splitmix32 to spread the seed over the state
-    let s = seed >>> 0 ^ Math.floor(seed / 4294967296);
+    let s = (seed >>> 0) ^ Math.floor(seed / 4294967296);
     const next = () => {
       s = (s + 0x9e3779b9) | 0;
       let z = s;
@@ -19,14 +19,20 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.a = next(); this.b = next(); this.c = next(); this.d = next();
+    this.a = next();
+    this.b = next();
+    this.c = next();
+    this.d = next();
   }
 
   /** uniform 32-bit unsigned integer */
   nextUint32(): number {
     const r = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
     const t = this.b << 9;
-    this.c ^= this.a; this.d ^= this.b; this.b ^= this.c; this.a ^= this.d;
+    this.c ^= this.a;
+    this.d ^= this.b;
+    this.b ^= this.c;
+    this.a ^= this.d;
     this.c ^= t;
     this.d = rotl(this.d, 11);
     return r;

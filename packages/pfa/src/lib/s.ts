@@ -103,15 +103,25 @@ export const s: LibModule = {
   },
   "s.number": (site) => {
     switch (site.sigIndex) {
-      case 0: return (x: unknown) => toBig(x).toString();
-      case 1: return (x: unknown, width: number, zeroPad: boolean) => {
-        if (width < 0 && zeroPad) throw pfaError(39120, "negative width cannot be used with zero-padding");
-        checkStringLength(site.rt, Math.abs(width), site.name);
-        const v = toBig(x);
-        return pad((v < 0n ? -v : v).toString(), width, zeroPad, v < 0n);
-      };
-      case 2: return (x: number, w: number | null, p: number | null) => { checkStringLength(site.rt, Math.abs(w ?? 0) + Math.abs(p ?? 0), site.name); return formatNumber(x, w, p); };
-      default: return (x: number, w: number | null, p: number | null, lo: number, hi: number) => { checkStringLength(site.rt, Math.abs(w ?? 0) + Math.abs(p ?? 0), site.name); return formatNumber(x, w, p, lo, hi); };
+      case 0:
+        return (x: unknown) => toBig(x).toString();
+      case 1:
+        return (x: unknown, width: number, zeroPad: boolean) => {
+          if (width < 0 && zeroPad) throw pfaError(39120, "negative width cannot be used with zero-padding");
+          checkStringLength(site.rt, Math.abs(width), site.name);
+          const v = toBig(x);
+          return pad((v < 0n ? -v : v).toString(), width, zeroPad, v < 0n);
+        };
+      case 2:
+        return (x: number, w: number | null, p: number | null) => {
+          checkStringLength(site.rt, Math.abs(w ?? 0) + Math.abs(p ?? 0), site.name);
+          return formatNumber(x, w, p);
+        };
+      default:
+        return (x: number, w: number | null, p: number | null, lo: number, hi: number) => {
+          checkStringLength(site.rt, Math.abs(w ?? 0) + Math.abs(p ?? 0), site.name);
+          return formatNumber(x, w, p, lo, hi);
+        };
     }
   },
   "s.concat": () => (x: string, y: string) => x + y,
@@ -145,7 +155,12 @@ export const s: LibModule = {
     while (j > i && inSet(c[j - 1]!)) j--;
     return c.slice(i, j).join("");
   },
-  "s.replaceall": () => (x: string, o: string, r: string) => (o === "" ? cps(x).map((c) => r + c).join("") + r : x.split(o).join(r)),
+  "s.replaceall": () => (x: string, o: string, r: string) =>
+    o === ""
+      ? cps(x)
+          .map((c) => r + c)
+          .join("") + r
+      : x.split(o).join(r),
   "s.replacefirst": () => (x: string, o: string, r: string) => {
     const i = x.indexOf(o);
     return i < 0 ? x : x.slice(0, i) + r + x.slice(i + o.length);
@@ -157,9 +172,11 @@ export const s: LibModule = {
   "s.translate": () => (x: string, oldc: string, newc: string) => {
     const o = cps(oldc);
     const n = cps(newc);
-    return cps(x).map((c) => {
-      const i = o.indexOf(c);
-      return i < 0 ? c : i < n.length ? n[i]! : "";
-    }).join("");
+    return cps(x)
+      .map((c) => {
+        const i = o.indexOf(c);
+        return i < 0 ? c : i < n.length ? n[i]! : "";
+      })
+      .join("");
   },
 };

@@ -33,7 +33,10 @@ export type LibImpl = (site: CallSite) => (...args: any[]) => any;
 export type LibModule = Readonly<Record<string, LibImpl>>;
 
 /** An implementation that does not depend on the call site. */
-export const pure = (f: (...args: any[]) => any): LibImpl => () => f;
+export const pure =
+  (f: (...args: any[]) => any): LibImpl =>
+  () =>
+    f;
 
 /** Python-style slice bounds (negative counts from the end, clamped). */
 export function sliceBounds(len: number, start: number, end: number): [number, number] {

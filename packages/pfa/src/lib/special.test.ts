@@ -31,7 +31,10 @@ describe("special functions (reference values from DLMF / Abramowitz & Stegun ta
     // integer a: Q(n, x) = e^-x Σ_{k<n} x^k / k!
     let term = Math.exp(-480);
     let q = 0;
-    for (let k = 0; k < 500; k++) { q += term; term *= 480 / (k + 1); }
+    for (let k = 0; k < 500; k++) {
+      q += term;
+      term *= 480 / (k + 1);
+    }
     expect(rel(gammaP(500, 480), 1 - q)).toBeLessThan(1e-11);
   });
   it("regularized incomplete beta", () => {
@@ -42,10 +45,20 @@ describe("special functions (reference values from DLMF / Abramowitz & Stegun ta
     expect(rel(betaI(0.8, 2, 2), 3 * 0.64 - 2 * 0.512)).toBeLessThan(1e-13);
   });
   it("inverses round-trip", () => {
-    for (const [a, p] of [[0.5, 0.1], [3, 0.5], [50, 0.99], [0.05, 0.7]] as const) {
+    for (const [a, p] of [
+      [0.5, 0.1],
+      [3, 0.5],
+      [50, 0.99],
+      [0.05, 0.7],
+    ] as const) {
       expect(rel(gammaP(a, gammaPInverse(p, a)), p)).toBeLessThan(1e-12);
     }
-    for (const [a, b, p] of [[0.5, 0.5, 0.2], [2, 5, 0.9], [30, 0.3, 0.01], [1, 1, 0.42]] as const) {
+    for (const [a, b, p] of [
+      [0.5, 0.5, 0.2],
+      [2, 5, 0.9],
+      [30, 0.3, 0.01],
+      [1, 1, 0.42],
+    ] as const) {
       expect(rel(betaI(betaIInverse(p, a, b), a, b), p)).toBeLessThan(1e-12);
     }
   });

@@ -37,7 +37,18 @@ function histogramFlows(h: Rec, w: number, flags: Record<string, boolean>, prese
 }
 
 const FLOWS_1D = ["underflow", "overflow", "nanflow", "infflow"] as const;
-const FLOWS_2D = ["underunderflow", "undermidflow", "underoverflow", "midunderflow", "midoverflow", "overunderflow", "overmidflow", "overoverflow", "nanflow", "infflow"] as const;
+const FLOWS_2D = [
+  "underunderflow",
+  "undermidflow",
+  "underoverflow",
+  "midunderflow",
+  "midoverflow",
+  "overunderflow",
+  "overmidflow",
+  "overoverflow",
+  "nanflow",
+  "infflow",
+] as const;
 
 export const stat: LibModule = {
   // ---------------------------------------------------------------- stat.sample
@@ -66,7 +77,9 @@ export const stat: LibModule = {
         if (size !== oldMean.length || size !== oldCov.length || oldCov.some((r) => r.length !== size)) throw pfaError(14012, "unequal length arrays");
         const count = oldCount + w;
         const mean = oldMean.map((m, i) => m + ((x[i]! - m) * w) / count);
-        const covariance = oldCov.map((row, i) => row.map((c, j) => (c * oldCount + ((x[i]! - oldMean[i]!) * (x[j]! - oldMean[j]!) * w * oldCount) / count) / count));
+        const covariance = oldCov.map((row, i) =>
+          row.map((c, j) => (c * oldCount + ((x[i]! - oldMean[i]!) * (x[j]! - oldMean[j]!) * w * oldCount) / count) / count),
+        );
         return withFields(st, { count, mean, covariance });
       };
     }
@@ -76,7 +89,11 @@ export const stat: LibModule = {
       const oldMean = st.mean as DMap;
       const oldCov = st.covariance as Record<string, DMap>;
       const keys = new Set(Object.keys(x));
-      for (const m of [oldCount, oldCov]) for (const [k, row] of Object.entries(m)) { keys.add(k); for (const j of Object.keys(row)) keys.add(j); }
+      for (const m of [oldCount, oldCov])
+        for (const [k, row] of Object.entries(m)) {
+          keys.add(k);
+          for (const j of Object.keys(row)) keys.add(j);
+        }
       const inX = (k: string) => Object.hasOwn(x, k);
       const count = newMap() as Record<string, DMap>;
       const mean = newMap() as DMap;
@@ -282,7 +299,8 @@ export const stat: LibModule = {
       const ranges = h.ranges as number[][];
       const values = h.values as number[];
       if (values.length !== ranges.length) throw pfaError(14080, "wrong histogram size");
-      if (ranges.some((r) => r.length !== 2 || !(r[0]! < r[1]!) || !Number.isFinite(r[0]!) || !Number.isFinite(r[1]!))) throw pfaError(14083, "bad histogram ranges");
+      if (ranges.some((r) => r.length !== 2 || !(r[0]! < r[1]!) || !Number.isFinite(r[0]!) || !Number.isFinite(r[1]!)))
+        throw pfaError(14083, "bad histogram ranges");
       const nv = values.slice();
       let hit = false;
       if (Number.isFinite(x)) {
@@ -348,7 +366,11 @@ export const stat: LibModule = {
     const n2 = y.length;
     if (n1 === n2 && x.every((v, i) => v === y[i])) return 1;
     if (n1 === 0 || n2 === 0) return 0;
-    let j1 = 0, j2 = 0, fn1 = 0, fn2 = 0, d = 0;
+    let j1 = 0,
+      j2 = 0,
+      fn1 = 0,
+      fn2 = 0,
+      d = 0;
     while (j1 < n1 && j2 < n2) {
       const d1 = x[j1]!;
       const d2 = y[j2]!;

@@ -8,14 +8,33 @@ import type { LibImpl, LibModule } from "./site.ts";
 const MIN_TS = -62135596800;
 const MAX_TS = 253402300799;
 
-interface Fields { year: number; month: number; day: number; hour: number; minute: number; second: number; weekday: number; dayOfYear: number }
+interface Fields {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  weekday: number;
+  dayOfYear: number;
+}
 
 const formatters = new Map<string, Intl.DateTimeFormat | null>();
 function formatter(zone: string): Intl.DateTimeFormat | null {
   let f = formatters.get(zone);
   if (f === undefined) {
     try {
-      f = new Intl.DateTimeFormat("en-US", { timeZone: zone === "" ? "UTC" : zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric", era: "short" });
+      f = new Intl.DateTimeFormat("en-US", {
+        timeZone: zone === "" ? "UTC" : zone,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "numeric",
+        day: "numeric",
+        hour: "numeric",
+        minute: "numeric",
+        second: "numeric",
+        era: "short",
+      });
     } catch {
       f = null;
     }
@@ -81,7 +100,22 @@ export const time: LibModule = {
   "time.makeTimestamp": () => (year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number, zone: string) => {
     if (!formatter(zone)) throw pfaError(40080, "unrecognized timezone string");
     const dim = [31, (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 || day > dim[month - 1]! || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0 || ms > 999) {
+    if (
+      year < 1 ||
+      year > 9999 ||
+      month < 1 ||
+      month > 12 ||
+      day < 1 ||
+      day > dim[month - 1]! ||
+      hour < 0 ||
+      hour > 23 ||
+      minute < 0 ||
+      minute > 59 ||
+      second < 0 ||
+      second > 59 ||
+      ms < 0 ||
+      ms > 999
+    ) {
       throw pfaError(40081, "timestamp undefined for given parameters");
     }
     const d = new Date(0);

@@ -17,11 +17,20 @@ function withoutNull(t: AvroType): AvroType {
 }
 
 const NUMERIC_OPS: Record<string, (a: number, b: number) => boolean> = {
-  "<=": (a, b) => a <= b, "<": (a, b) => a < b, ">=": (a, b) => a >= b,
-  ">": (a, b) => a > b, "==": (a, b) => a === b, "!=": (a, b) => a !== b,
+  "<=": (a, b) => a <= b,
+  "<": (a, b) => a < b,
+  ">=": (a, b) => a >= b,
+  ">": (a, b) => a > b,
+  "==": (a, b) => a === b,
+  "!=": (a, b) => a !== b,
 };
 const CMP_OPS: Record<string, (c: number) => boolean> = {
-  "<=": (c) => c <= 0, "<": (c) => c < 0, ">=": (c) => c >= 0, ">": (c) => c > 0, "==": (c) => c === 0, "!=": (c) => c !== 0,
+  "<=": (c) => c <= 0,
+  "<": (c) => c < 0,
+  ">=": (c) => c >= 0,
+  ">": (c) => c > 0,
+  "==": (c) => c === 0,
+  "!=": (c) => c !== 0,
 };
 
 /**
@@ -138,4 +147,3 @@ export const tree: LibModule = {
     };
   },
 };
-

@@ -6,7 +6,11 @@ import { walkPfa } from "./walker.ts";
 
 const dir = new URL("../../../../fixtures/pfa/", import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, dir), "utf8");
-const ndjson = (name: string) => read(name).split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as unknown);
+const ndjson = (name: string) =>
+  read(name)
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as unknown);
 
 /** Runs a document through both engines on the given inputs; returns [walker, compiled] outputs. */
 function both(text: string, inputs: unknown[]): [unknown[], unknown[]] {
@@ -25,7 +29,8 @@ describe("walker: the tree-walking reference interpreter agrees with the compile
       expect(walked).toEqual(compiled);
       const expected = ndjson(`${name}-expected.ndjson`);
       for (let i = 0; i < expected.length; i++) {
-        const e = expected[i], w = walked[i];
+        const e = expected[i],
+          w = walked[i];
         if (typeof e === "number") expect(Math.abs((w as number) - e)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(e)));
       }
     });
@@ -33,7 +38,8 @@ describe("walker: the tree-walking reference interpreter agrees with the compile
 
   it("let is parallel, set assigns the enclosing variable, while/cond/if scope their blocks (spec §5.2)", () => {
     const doc = JSON.stringify({
-      input: "int", output: "int",
+      input: "int",
+      output: "int",
       fcns: { twice: { params: [{ x: "int" }], ret: "int", do: { "*": ["x", 2] } } },
       action: [
         { let: { i: 0, acc: 0 } },
@@ -47,7 +53,11 @@ describe("walker: the tree-walking reference interpreter agrees with the compile
   });
 
   it("refuses forms it does not walk while preparing, not at the first row", () => {
-    const doc = JSON.stringify({ input: "int", output: "int", action: [{ for: { i: 0 }, while: { "<": ["i", 3] }, step: { i: { "+": ["i", 1] } }, do: [] }, 1] });
+    const doc = JSON.stringify({
+      input: "int",
+      output: "int",
+      action: [{ for: { i: 0 }, while: { "<": ["i", 3] }, step: { i: { "+": ["i", 1] } }, do: [] }, 1],
+    });
     expect(() => walkPfa(parsePfa(doc))).toThrow(/PFA_WALKER_UNSUPPORTED|does not evaluate/);
   });
 });

@@ -36,10 +36,59 @@ export interface PfaWalker {
 }
 
 /** Forms that are not function calls, as in the compiler (a one-key object otherwise is a call). */
-const SPECIAL = new Set(["int", "long", "float", "double", "string", "base64", "type", "value", "new", "do", "let", "set", "if", "cond", "while", "until", "for", "foreach", "forkey", "forval", "cast", "upcast", "ifnotnull", "attr", "cell", "pool", "fcn", "params", "doc", "error", "try", "log"]);
+const SPECIAL = new Set([
+  "int",
+  "long",
+  "float",
+  "double",
+  "string",
+  "base64",
+  "type",
+  "value",
+  "new",
+  "do",
+  "let",
+  "set",
+  "if",
+  "cond",
+  "while",
+  "until",
+  "for",
+  "foreach",
+  "forkey",
+  "forval",
+  "cast",
+  "upcast",
+  "ifnotnull",
+  "attr",
+  "cell",
+  "pool",
+  "fcn",
+  "params",
+  "doc",
+  "error",
+  "try",
+  "log",
+]);
 
 /** Forms outside the walker's scope (see the header); refused while preparing. */
-const NOT_WALKED = new Set(["for", "foreach", "forkey", "forval", "until", "cast", "upcast", "ifnotnull", "pool", "fcn", "params", "error", "try", "log", "to"]);
+const NOT_WALKED = new Set([
+  "for",
+  "foreach",
+  "forkey",
+  "forval",
+  "until",
+  "cast",
+  "upcast",
+  "ifnotnull",
+  "pool",
+  "fcn",
+  "params",
+  "error",
+  "try",
+  "log",
+  "to",
+]);
 
 /** Per-call-node facts fixed while preparing: the library implementation and argument coercions. */
 interface LibCall {
@@ -120,7 +169,12 @@ export function walkPfa(doc: PfaDocument, options: { randseed?: number; regexSte
   registry.preregister([doc.input, doc.output, doc.cells, doc.fcns, doc.action]);
   const inputType = registry.parse(doc.input, "/input");
   const outputType = registry.parse(doc.output, "/output");
-  const rt: EngineRuntime = { rng: new Rng(options.randseed ?? doc.randseed), maxArrayLength: DEFAULT_MAX_ARRAY_LENGTH, maxStringLength: DEFAULT_MAX_STRING_LENGTH, regexSteps: options.regexSteps ?? DEFAULT_LIMITS.regexSteps };
+  const rt: EngineRuntime = {
+    rng: new Rng(options.randseed ?? doc.randseed),
+    maxArrayLength: DEFAULT_MAX_ARRAY_LENGTH,
+    maxStringLength: DEFAULT_MAX_STRING_LENGTH,
+    regexSteps: options.regexSteps ?? DEFAULT_LIMITS.regexSteps,
+  };
   const cells: Record<string, unknown> = Object.create(null);
   const cellTypes = new Map<string, AvroType>();
   for (const [name, c] of Object.entries(doc.cells)) {
@@ -177,7 +231,9 @@ class Preparer {
   block(exprs: readonly unknown[], scope: TypeScope, path: string): ExprType {
     if (exprs.length === 0) throw bad("expression list is empty", path);
     let t: ExprType = T.null;
-    exprs.forEach((e, i) => { t = this.expr(e, scope, `${path}/${i}`); });
+    exprs.forEach((e, i) => {
+      t = this.expr(e, scope, `${path}/${i}`);
+    });
     return t;
   }
 
@@ -189,12 +245,18 @@ class Preparer {
   expr(e: unknown, scope: TypeScope, path: string): ExprType {
     if (e === null) return T.null;
     switch (typeof e) {
-      case "boolean": return T.boolean;
-      case "number": return Number.isInteger(e) ? (e >= -2147483648 && e <= 2147483647 ? T.int : T.long) : T.double;
-      case "bigint": return T.long;
-      case "string": return this.symbol(e, scope, path);
-      case "object": break;
-      default: throw bad("not a PFA expression", path, e);
+      case "boolean":
+        return T.boolean;
+      case "number":
+        return Number.isInteger(e) ? (e >= -2147483648 && e <= 2147483647 ? T.int : T.long) : T.double;
+      case "bigint":
+        return T.long;
+      case "string":
+        return this.symbol(e, scope, path);
+      case "object":
+        break;
+      default:
+        throw bad("not a PFA expression", path, e);
     }
     if (Array.isArray(e)) {
       if (e.length === 1 && typeof e[0] === "string") return T.string;
@@ -275,7 +337,14 @@ class Preparer {
     const parts = s.split(".");
     const t = scope.lookup(parts[0]!);
     if (!t) throw new SchemaError("PFA_UNKNOWN_SYMBOL", `unknown symbol ${JSON.stringify(parts[0])}`, { path, value: s });
-    return parts.length === 1 ? t : this.pathType(t, parts.slice(1).map((p) => (/^-?\d+$/.test(p) ? Number(p) : [p])), scope, path);
+    return parts.length === 1
+      ? t
+      : this.pathType(
+          t,
+          parts.slice(1).map((p) => (/^-?\d+$/.test(p) ? Number(p) : [p])),
+          scope,
+          path,
+        );
   }
 
   private pathType(base: AvroType, steps: readonly unknown[], scope: TypeScope, path: string): AvroType {
@@ -345,11 +414,20 @@ class Walker {
   eval(e: unknown, scope: Scope): unknown {
     if (e === null) return null;
     switch (typeof e) {
-      case "boolean": case "number": case "bigint": return e;
+      case "boolean":
+      case "number":
+      case "bigint":
+        return e;
       case "string": {
         const parts = e.split(".");
         const v = scope.lookup(parts[0]!);
-        return parts.length === 1 ? v : this.follow(v, parts.slice(1).map((p) => (/^-?\d+$/.test(p) ? Number(p) : [p])), scope);
+        return parts.length === 1
+          ? v
+          : this.follow(
+              v,
+              parts.slice(1).map((p) => (/^-?\d+$/.test(p) ? Number(p) : [p])),
+              scope,
+            );
       }
     }
     if (Array.isArray(e)) return e[0];
@@ -431,7 +509,9 @@ class Walker {
     const call = this.calls.get(o)!;
     if (call.kind === "user") {
       const inner = new Scope(null);
-      call.def.params.forEach((p, i) => { inner.vars[p.name] = this.eval(args[i], scope); });
+      call.def.params.forEach((p, i) => {
+        inner.vars[p.name] = this.eval(args[i], scope);
+      });
       return this.block(call.def.do, inner);
     }
     if (name === "&&") return this.eval(args[0], scope) === true ? this.eval(args[1], scope) : false;
@@ -450,7 +530,9 @@ class Walker {
     const body = bodyOf(a.do);
     return (...values) => {
       const inner = new Scope(scope);
-      params.forEach((p, i) => { inner.vars[Object.keys(p)[0]!] = values[i]; });
+      params.forEach((p, i) => {
+        inner.vars[Object.keys(p)[0]!] = values[i];
+      });
       return this.block(body, inner);
     };
   }

@@ -18,7 +18,10 @@ export function parseAnomalyDetectionModel(el: XmlElement, base: ModelBase): Ano
   const model = parseModel(embedded[0]);
   const sampleDataSize = numberAttr(el, "sampleDataSize") ?? parameterListSampleSize(el);
   if (algorithmType === "iforest" && (sampleDataSize === undefined || !(sampleDataSize > 0))) {
-    throw new SchemaError("PMML_MISSING_ATTRIBUTE", "an isolation forest needs a positive sampleDataSize", { path: `${el.path}/@sampleDataSize`, value: sampleDataSize });
+    throw new SchemaError("PMML_MISSING_ATTRIBUTE", "an isolation forest needs a positive sampleDataSize", {
+      path: `${el.path}/@sampleDataSize`,
+      value: sampleDataSize,
+    });
   }
   const meanEl = el.child("MeanClusterDistances");
   const arrayEl = meanEl?.child("Array");
@@ -28,7 +31,10 @@ export function parseAnomalyDetectionModel(el: XmlElement, base: ModelBase): Ano
       throw new SchemaError("PMML_ANOMALY_MODEL", "algorithmType clusterMeanDist needs a ClusteringModel", { path: embedded[0].path, value: embedded[0].name });
     }
     if (!meanClusterDistances || meanClusterDistances.length !== model.clusters.length) {
-      throw new SchemaError("PMML_MISSING_ELEMENT", "clusterMeanDist needs MeanClusterDistances with one value per Cluster", { path: meanEl?.path ?? el.path, value: meanClusterDistances?.length ?? "MeanClusterDistances" });
+      throw new SchemaError("PMML_MISSING_ELEMENT", "clusterMeanDist needs MeanClusterDistances with one value per Cluster", {
+        path: meanEl?.path ?? el.path,
+        value: meanClusterDistances?.length ?? "MeanClusterDistances",
+      });
     }
   }
   return { ...base, kind: "anomalyDetection", algorithmType, sampleDataSize, meanClusterDistances, model };

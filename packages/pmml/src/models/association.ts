@@ -25,16 +25,18 @@ export function parseAssociationModel(el: XmlElement, base: ModelBase): Associat
       if (!itemIds.has(ref)) throw new SchemaError("PMML_UNKNOWN_ITEM", "ItemRef names no Item", { path: `${el.path}/Itemset[${k + 1}]`, value: ref });
     }
   }
-  const rules = el.children("AssociationRule").map((r): AssociationRule => ({
-    id: r.attr("id"),
-    antecedent: requiredAttr(r, "antecedent"),
-    consequent: requiredAttr(r, "consequent"),
-    support: requiredNumberAttr(r, "support"),
-    confidence: requiredNumberAttr(r, "confidence"),
-    lift: numberAttr(r, "lift"),
-    leverage: numberAttr(r, "leverage"),
-    affinity: numberAttr(r, "affinity"),
-    path: r.path,
-  }));
+  const rules = el.children("AssociationRule").map(
+    (r): AssociationRule => ({
+      id: r.attr("id"),
+      antecedent: requiredAttr(r, "antecedent"),
+      consequent: requiredAttr(r, "consequent"),
+      support: requiredNumberAttr(r, "support"),
+      confidence: requiredNumberAttr(r, "confidence"),
+      lift: numberAttr(r, "lift"),
+      leverage: numberAttr(r, "leverage"),
+      affinity: numberAttr(r, "affinity"),
+      path: r.path,
+    }),
+  );
   return { ...base, kind: "association", items, itemsets, rules };
 }

@@ -1,7 +1,4 @@
-import {
-  SchemaError, UnsupportedFeatureError,
-  type BaselineModel, type ContinuousDistribution, type ModelBase,
-} from "@porta/ir";
+import { SchemaError, UnsupportedFeatureError, type BaselineModel, type ContinuousDistribution, type ModelBase } from "@porta/ir";
 import { numberAttr, requiredAttr, requiredNumberAttr } from "../attributes.ts";
 import type { XmlElement } from "../xml.ts";
 
@@ -21,7 +18,10 @@ export function parseBaselineModel(el: XmlElement, base: ModelBase): BaselineMod
     throw new UnsupportedFeatureError(`TestDistributions@testStatistic=${statistic}`, undefined, { path: `${tests.path}/@testStatistic` });
   }
   const windowSize = numberAttr(tests, "windowSize", 0);
-  if (windowSize !== 0) throw new UnsupportedFeatureError("TestDistributions@windowSize", "TestDistributions@windowSize: statistics over a window of rows are not supported", { path: `${tests.path}/@windowSize` });
+  if (windowSize !== 0)
+    throw new UnsupportedFeatureError("TestDistributions@windowSize", "TestDistributions@windowSize: statistics over a window of rows are not supported", {
+      path: `${tests.path}/@windowSize`,
+    });
   const baselineEl = tests.child("Baseline");
   if (!baselineEl) throw new SchemaError("PMML_MISSING_ELEMENT", "TestDistributions needs a Baseline", { path: tests.path, value: "Baseline" });
   return { ...base, kind: "baseline", testStatistic: "zValue", field: requiredAttr(tests, "field"), baseline: parseContinuousDistribution(baselineEl) };

@@ -14,7 +14,11 @@ export function parseClusteringModel(el: XmlElement, base: ModelBase): Clusterin
   // As JPMML's ClusteringModelEvaluator: no Targets (MisplacedElementException), functionName clustering only.
   const targets = el.child("Targets");
   if (targets) throw new SchemaError("PMML_MISPLACED_ELEMENT", "a ClusteringModel has no Targets", { path: targets.path, value: "Targets" });
-  if (base.functionName !== "clustering") throw new SchemaError("PMML_BAD_ATTRIBUTE", "a ClusteringModel's functionName must be clustering", { path: `${el.path}/@functionName`, value: base.functionName });
+  if (base.functionName !== "clustering")
+    throw new SchemaError("PMML_BAD_ATTRIBUTE", "a ClusteringModel's functionName must be clustering", {
+      path: `${el.path}/@functionName`,
+      value: base.functionName,
+    });
   const centerFields = el.child("CenterFields");
   if (centerFields) unsupported(centerFields);
   const measureEl = el.child("ComparisonMeasure");
@@ -35,7 +39,10 @@ export function parseClusteringModel(el: XmlElement, base: ModelBase): Clusterin
     missingValueWeights = numberArray(array);
     const centers = fields.filter((f) => f.isCenterField).length;
     if (missingValueWeights.length !== centers) {
-      throw new SchemaError("PMML_BAD_VALUE", `MissingValueWeights has ${missingValueWeights.length} weights for ${centers} center fields`, { path: array.path, value: missingValueWeights.length });
+      throw new SchemaError("PMML_BAD_VALUE", `MissingValueWeights has ${missingValueWeights.length} weights for ${centers} center fields`, {
+        path: array.path,
+        value: missingValueWeights.length,
+      });
     }
   }
   return {

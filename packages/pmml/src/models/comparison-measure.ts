@@ -12,7 +12,10 @@ export function parseComparisonMeasure(el: XmlElement): ComparisonMeasure {
   const kind = enumAttr(el, "kind", ["distance", "similarity"] as const) ?? (requiredAttr(el, "kind") as never);
   const measures = el.children().filter((c) => (MEASURES as readonly string[]).includes(c.name));
   if (measures.length !== 1) {
-    throw new SchemaError("PMML_MISSING_ELEMENT", `ComparisonMeasure needs exactly one measure element, found ${measures.length}`, { path: el.path, value: measures.map((m) => m.name) });
+    throw new SchemaError("PMML_MISSING_ELEMENT", `ComparisonMeasure needs exactly one measure element, found ${measures.length}`, {
+      path: el.path,
+      value: measures.map((m) => m.name),
+    });
   }
   return {
     kind,
@@ -29,10 +32,14 @@ function parseMeasure(el: XmlElement): Measure {
     case "binarySimilarity":
       return {
         kind: "binarySimilarity",
-        c00: requiredNumberAttr(el, "c00-parameter"), c01: requiredNumberAttr(el, "c01-parameter"),
-        c10: requiredNumberAttr(el, "c10-parameter"), c11: requiredNumberAttr(el, "c11-parameter"),
-        d00: requiredNumberAttr(el, "d00-parameter"), d01: requiredNumberAttr(el, "d01-parameter"),
-        d10: requiredNumberAttr(el, "d10-parameter"), d11: requiredNumberAttr(el, "d11-parameter"),
+        c00: requiredNumberAttr(el, "c00-parameter"),
+        c01: requiredNumberAttr(el, "c01-parameter"),
+        c10: requiredNumberAttr(el, "c10-parameter"),
+        c11: requiredNumberAttr(el, "c11-parameter"),
+        d00: requiredNumberAttr(el, "d00-parameter"),
+        d01: requiredNumberAttr(el, "d01-parameter"),
+        d10: requiredNumberAttr(el, "d10-parameter"),
+        d11: requiredNumberAttr(el, "d11-parameter"),
       };
     default:
       return { kind: el.name as Exclude<Measure["kind"], "minkowski" | "binarySimilarity"> };
@@ -78,7 +85,9 @@ export function parseMatrix(el: XmlElement): number[][] {
     m.push(row);
   }
   if (kind === "diagonal" && arrays.length > 0) {
-    arrays[0].forEach((v, i) => { if (i < n!) m[i][i] = v; });
+    arrays[0].forEach((v, i) => {
+      if (i < n!) m[i][i] = v;
+    });
   } else {
     arrays.forEach((values, i) => {
       values.forEach((v, j) => {
@@ -98,7 +107,7 @@ export function parseMatrix(el: XmlElement): number[][] {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       if (!Number.isNaN(m[i][j])) continue;
-      const dflt = i === j ? diagDefault : offDiagDefault ?? (kind === "diagonal" ? 0 : undefined);
+      const dflt = i === j ? diagDefault : (offDiagDefault ?? (kind === "diagonal" ? 0 : undefined));
       if (dflt === undefined) throw new SchemaError("PMML_BAD_VALUE", `Matrix has no value at (${i + 1}, ${j + 1})`, { path: el.path, value: null });
       m[i][j] = dflt;
     }

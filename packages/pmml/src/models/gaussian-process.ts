@@ -1,7 +1,4 @@
-import {
-  SchemaError, UnsupportedFeatureError,
-  type GaussianProcessKernel, type GaussianProcessModel, type ModelBase,
-} from "@porta/ir";
+import { SchemaError, UnsupportedFeatureError, type GaussianProcessKernel, type GaussianProcessModel, type ModelBase } from "@porta/ir";
 import { numberArray, numberAttr, requiredAttr } from "../attributes.ts";
 import type { XmlElement } from "../xml.ts";
 
@@ -16,12 +13,19 @@ export function parseGaussianProcessModel(el: XmlElement, base: ModelBase): Gaus
   if (!kernelEl) throw new SchemaError("PMML_MISSING_ELEMENT", "GaussianProcessModel needs a kernel", { path: el.path, value: KERNELS.join(" | ") });
   const inputs = base.miningSchema.filter((f) => f.usageType === "active").map((f) => f.name);
   const target = base.miningSchema.find((f) => f.usageType === "predicted" || f.usageType === "target")?.name;
-  if (!target) throw new SchemaError("PMML_MISSING_ELEMENT", "GaussianProcessModel needs a target MiningField", { path: `${el.path}/MiningSchema`, value: "usageType=predicted" });
+  if (!target)
+    throw new SchemaError("PMML_MISSING_ELEMENT", "GaussianProcessModel needs a target MiningField", {
+      path: `${el.path}/MiningSchema`,
+      value: "usageType=predicted",
+    });
   const kernel = parseKernel(kernelEl, inputs.length);
   const training = el.child("TrainingInstances");
   if (!training) throw new SchemaError("PMML_MISSING_ELEMENT", "GaussianProcessModel needs TrainingInstances", { path: el.path, value: "TrainingInstances" });
   const table = training.child("InlineTable");
-  if (!table) throw new UnsupportedFeatureError(training.child("TableLocator") ? "TrainingInstances/TableLocator" : "TrainingInstances without InlineTable", undefined, { path: training.path });
+  if (!table)
+    throw new UnsupportedFeatureError(training.child("TableLocator") ? "TrainingInstances/TableLocator" : "TrainingInstances without InlineTable", undefined, {
+      path: training.path,
+    });
   const column = new Map<string, string>();
   for (const f of training.child("InstanceFields")?.children("InstanceField") ?? []) {
     const field = requiredAttr(f, "field");
@@ -32,7 +36,8 @@ export function parseGaussianProcessModel(el: XmlElement, base: ModelBase): Gaus
     const name = column.get(field) ?? field;
     const c = row.children().find((e) => e.name === name);
     const v = c === undefined ? NaN : Number(c.text().trim());
-    if (!Number.isFinite(v)) throw new SchemaError("PMML_BAD_VALUE", `training instance has no number for "${field}"`, { path: row.path, value: c?.text() ?? null });
+    if (!Number.isFinite(v))
+      throw new SchemaError("PMML_BAD_VALUE", `training instance has no number for "${field}"`, { path: row.path, value: c?.text() ?? null });
     return v;
   };
   const rows = table.children("row");

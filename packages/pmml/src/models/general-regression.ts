@@ -1,7 +1,11 @@
 import {
   SchemaError,
-  type BaseCumHazardTables, type BaselineCell, type ContrastMatrix, type GeneralRegressionModel,
-  type GeneralRegressionPredictor, type ModelBase,
+  type BaseCumHazardTables,
+  type BaselineCell,
+  type ContrastMatrix,
+  type GeneralRegressionModel,
+  type GeneralRegressionPredictor,
+  type ModelBase,
 } from "@porta/ir";
 import { enumAttr, numberAttr, numberArray, requiredAttr, requiredNumberAttr } from "../attributes.ts";
 import { unsupported } from "../dictionary.ts";
@@ -99,13 +103,16 @@ export function parseMatrix(el: XmlElement): ContrastMatrix {
     n = Math.max(n, arrays.length);
     m = Math.max(m, ...arrays.map((a) => a.length), kind === "symmetric" ? arrays.length : 0);
   }
-  for (const c of cells) { n = Math.max(n, c.row); m = Math.max(m, c.col); }
+  for (const c of cells) {
+    n = Math.max(n, c.row);
+    m = Math.max(m, c.col);
+  }
   const rows: number[][] = [];
   for (let i = 0; i < n; i++) {
     const row: number[] = [];
     for (let j = 0; j < m; j++) {
       let v: number | undefined;
-      if (kind === "diagonal" && arrays.length > 0) v = i === j ? arrays[0][i] : offDiagDefault ?? 0;
+      if (kind === "diagonal" && arrays.length > 0) v = i === j ? arrays[0][i] : (offDiagDefault ?? 0);
       else if (kind === "symmetric" && arrays.length > 0) v = j <= i ? arrays[i]?.[j] : arrays[j]?.[i];
       else if (arrays.length > 0) v = arrays[i]?.[j];
       if (v === undefined) v = i === j ? diagDefault : offDiagDefault;
@@ -125,10 +132,11 @@ export function parseMatrix(el: XmlElement): ContrastMatrix {
 
 function parseBaseCumHazardTables(el: XmlElement | undefined): BaseCumHazardTables | undefined {
   if (!el) return undefined;
-  const cells = (parent: XmlElement): BaselineCell[] => parent.children("BaselineCell").map((c) => ({
-    time: requiredNumberAttr(c, "time"),
-    cumHazard: requiredNumberAttr(c, "cumHazard"),
-  }));
+  const cells = (parent: XmlElement): BaselineCell[] =>
+    parent.children("BaselineCell").map((c) => ({
+      time: requiredNumberAttr(c, "time"),
+      cumHazard: requiredNumberAttr(c, "cumHazard"),
+    }));
   return {
     maxTime: numberAttr(el, "maxTime"),
     cells: cells(el),

@@ -21,10 +21,25 @@ import { parseAnomalyDetectionModel } from "./anomaly-detection.ts";
 
 /** Every PMML 4.4 model element; those without a parser here are reported as unsupported. */
 export const MODEL_ELEMENTS = [
-  "AnomalyDetectionModel", "AssociationModel", "BayesianNetworkModel", "BaselineModel", "ClusteringModel",
-  "GaussianProcessModel", "GeneralRegressionModel", "MiningModel", "NaiveBayesModel",
-  "NearestNeighborModel", "NeuralNetwork", "RegressionModel", "RuleSetModel", "SequenceModel",
-  "Scorecard", "SupportVectorMachineModel", "TextModel", "TimeSeriesModel", "TreeModel",
+  "AnomalyDetectionModel",
+  "AssociationModel",
+  "BayesianNetworkModel",
+  "BaselineModel",
+  "ClusteringModel",
+  "GaussianProcessModel",
+  "GeneralRegressionModel",
+  "MiningModel",
+  "NaiveBayesModel",
+  "NearestNeighborModel",
+  "NeuralNetwork",
+  "RegressionModel",
+  "RuleSetModel",
+  "SequenceModel",
+  "Scorecard",
+  "SupportVectorMachineModel",
+  "TextModel",
+  "TimeSeriesModel",
+  "TreeModel",
 ] as const;
 
 export type ModelParser = (el: XmlElement, base: ModelBase) => ModelNode;

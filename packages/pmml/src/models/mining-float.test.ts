@@ -10,10 +10,15 @@ const FIELDS = `
   <DataField name="k" optype="categorical" dataType="string"><Value value="no"/><Value value="yes"/></DataField>`;
 
 // Leaves chosen so that float and double sums differ.
-const LEAVES = [["0.1", "0.7"], ["0.2", "-0.3"], ["0.30000001", "0.123456789"]];
+const LEAVES = [
+  ["0.1", "0.7"],
+  ["0.2", "-0.3"],
+  ["0.30000001", "0.123456789"],
+];
 
 function trees(attr: string): string {
-  return LEAVES.map(([lo, hi], i) => `
+  return LEAVES.map(
+    ([lo, hi], i) => `
     <Segment id="${i + 1}"><True/>
       <TreeModel functionName="regression" missingValueStrategy="defaultChild" noTrueChildStrategy="returnLastPrediction" splitCharacteristic="binarySplit" ${attr}>
         <MiningSchema><MiningField name="x"/></MiningSchema>
@@ -22,17 +27,21 @@ function trees(attr: string): string {
           <Node id="2" score="${hi}"><True/></Node>
         </Node>
       </TreeModel>
-    </Segment>`).join("");
+    </Segment>`,
+  ).join("");
 }
 
 /** The shape jpmml-xgboost writes for a regressor: a float sum of trees plus base_score. */
 function regressor(attr: string): string {
-  return pmmlDocument(FIELDS, `
+  return pmmlDocument(
+    FIELDS,
+    `
     <MiningModel functionName="regression" ${attr}>
       <MiningSchema><MiningField name="x"/><MiningField name="y" usageType="target"/></MiningSchema>
       <Targets><Target field="y" rescaleConstant="0.5"/></Targets>
       <Segmentation multipleModelMethod="sum">${trees(attr)}</Segmentation>
-    </MiningModel>`);
+    </MiningModel>`,
+  );
 }
 
 /** A float sum in JPMML's order: leaves as floats, each addition rounded to float. */
@@ -42,7 +51,7 @@ function floatSum(xs: string[]): number {
   return s;
 }
 
-describe("mathContext=\"float\" (PMML 4.4; x-mathContext before it)", () => {
+describe('mathContext="float" (PMML 4.4; x-mathContext before it)', () => {
   it("sums float tree scores in float and rescales in float, as JPMML's FloatValue", () => {
     const leaves = LEAVES.map(([lo, hi], i) => (1.7 < i + 0.5 ? lo : hi));
     const expected = f(floatSum(leaves) + f(0.5));
@@ -58,7 +67,10 @@ describe("mathContext=\"float\" (PMML 4.4; x-mathContext before it)", () => {
 
   it("the binary classifier chain: float sum, then a float RegressionModel with logit", () => {
     const attr = 'mathContext="float"';
-    const score = scorer(pmmlDocument(FIELDS, `
+    const score = scorer(
+      pmmlDocument(
+        FIELDS,
+        `
       <MiningModel functionName="classification" ${attr}>
         <MiningSchema><MiningField name="x"/><MiningField name="k" usageType="target"/></MiningSchema>
         <Segmentation multipleModelMethod="modelChain">
@@ -81,7 +93,9 @@ describe("mathContext=\"float\" (PMML 4.4; x-mathContext before it)", () => {
             </RegressionModel>
           </Segment>
         </Segmentation>
-      </MiningModel>`));
+      </MiningModel>`,
+      ),
+    );
     const value = floatSum(LEAVES.map(([lo, hi], i) => (0.2 < i + 0.5 ? lo : hi)));
     const pYes = f(1 / f(1 + f(Math.exp(-value))));
     const r = score({ x: 0.2 });

@@ -1,6 +1,11 @@
 import {
-  SchemaError, UnsupportedFeatureError,
-  type MiningModel, type MissingPredictionTreatment, type ModelBase, type MultipleModelMethod, type Segment,
+  SchemaError,
+  UnsupportedFeatureError,
+  type MiningModel,
+  type MissingPredictionTreatment,
+  type ModelBase,
+  type MultipleModelMethod,
+  type Segment,
 } from "@porta/ir";
 import { enumAttr, numberAttr } from "../attributes.ts";
 import { parseDerivedField } from "../dictionary.ts";
@@ -9,8 +14,18 @@ import type { XmlElement } from "../xml.ts";
 import { isModelElement, parseModel } from "./index.ts";
 
 const METHODS: readonly MultipleModelMethod[] = [
-  "majorityVote", "weightedMajorityVote", "average", "weightedAverage", "median", "weightedMedian",
-  "max", "sum", "weightedSum", "selectFirst", "selectAll", "modelChain",
+  "majorityVote",
+  "weightedMajorityVote",
+  "average",
+  "weightedAverage",
+  "median",
+  "weightedMedian",
+  "max",
+  "sum",
+  "weightedSum",
+  "selectFirst",
+  "selectAll",
+  "modelChain",
 ];
 const TREATMENTS: readonly MissingPredictionTreatment[] = ["returnMissing", "skipSegment", "continue"];
 
@@ -31,11 +46,17 @@ export function parseMiningModel(el: XmlElement, base: ModelBase): MiningModel {
   }
   const multipleModelMethod = enumAttr(segmentation, "multipleModelMethod", METHODS);
   if (!multipleModelMethod) {
-    throw new SchemaError("PMML_MISSING_ATTRIBUTE", `Segmentation needs the attribute "multipleModelMethod"`, { path: segmentation.path, value: "multipleModelMethod" });
+    throw new SchemaError("PMML_MISSING_ATTRIBUTE", `Segmentation needs the attribute "multipleModelMethod"`, {
+      path: segmentation.path,
+      value: "multipleModelMethod",
+    });
   }
   const missingThreshold = numberAttr(segmentation, legacyName(segmentation, "missingThreshold"), 1);
   if (!(missingThreshold >= 0 && missingThreshold <= 1)) {
-    throw new SchemaError("PMML_BAD_ATTRIBUTE", "Segmentation/@missingThreshold must be between 0 and 1", { path: `${segmentation.path}/@missingThreshold`, value: missingThreshold });
+    throw new SchemaError("PMML_BAD_ATTRIBUTE", "Segmentation/@missingThreshold must be between 0 and 1", {
+      path: `${segmentation.path}/@missingThreshold`,
+      value: missingThreshold,
+    });
   }
   const local = segmentation.child("LocalTransformations");
   const segments = segmentation.children("Segment").map(parseSegment);
@@ -67,7 +88,10 @@ function parseSegment(el: XmlElement): Segment {
   if (variableWeight) throw new UnsupportedFeatureError("Segment/VariableWeight", undefined, { path: variableWeight.path });
   const models = el.children().filter(isModelElement);
   if (models.length !== 1) {
-    throw new SchemaError("PMML_SEGMENT_MODEL", `Segment needs exactly one model element, found ${models.length}`, { path: el.path, value: models.map((m) => m.name) });
+    throw new SchemaError("PMML_SEGMENT_MODEL", `Segment needs exactly one model element, found ${models.length}`, {
+      path: el.path,
+      value: models.map((m) => m.name),
+    });
   }
   const weight = numberAttr(el, "weight", 1);
   if (!(weight >= 0)) throw new SchemaError("PMML_BAD_ATTRIBUTE", "Segment/@weight must not be negative", { path: `${el.path}/@weight`, value: weight });

@@ -10,10 +10,7 @@ export function parseNaiveBayesModel(el: XmlElement, base: ModelBase): NaiveBaye
   const outputEl = el.child("BayesOutput");
   if (!outputEl) throw new SchemaError("PMML_MISSING_ELEMENT", "NaiveBayesModel needs a BayesOutput", { path: el.path, value: "BayesOutput" });
   // Before PMML 4.2, R's pmml package wrapped continuous BayesInputs in an Extension; JPMML reads them too.
-  const inputEls = [
-    ...inputsEl.children("BayesInput"),
-    ...inputsEl.children("Extension").flatMap((x) => x.children("BayesInput")),
-  ];
+  const inputEls = [...inputsEl.children("BayesInput"), ...inputsEl.children("Extension").flatMap((x) => x.children("BayesInput"))];
   return {
     ...base,
     kind: "naiveBayes",

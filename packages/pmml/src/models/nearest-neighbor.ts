@@ -9,27 +9,42 @@ export function parseNearestNeighborModel(el: XmlElement, base: ModelBase): Near
   const targets = base.miningSchema.filter((f) => f.usageType === "predicted" || f.usageType === "target");
   if (targets.length > 1) unsupported(el, "NearestNeighborModel with several target fields");
   const training = required(el, "TrainingInstances");
-  const instanceFields = required(training, "InstanceFields").children("InstanceField").map((f) => {
-    const field = requiredAttr(f, "field");
-    return { field, column: localName(f.attr("column") ?? field) };
-  });
-  if (instanceFields.length === 0) throw new SchemaError("PMML_MISSING_ELEMENT", "InstanceFields needs InstanceField elements", { path: training.path, value: "InstanceField" });
+  const instanceFields = required(training, "InstanceFields")
+    .children("InstanceField")
+    .map((f) => {
+      const field = requiredAttr(f, "field");
+      return { field, column: localName(f.attr("column") ?? field) };
+    });
+  if (instanceFields.length === 0)
+    throw new SchemaError("PMML_MISSING_ELEMENT", "InstanceFields needs InstanceField elements", { path: training.path, value: "InstanceField" });
   const table = training.child("InlineTable");
-  if (!table) unsupported(training.child("TableLocator") ?? training, training.child("TableLocator") ? "TrainingInstances/TableLocator" : "TrainingInstances without InlineTable");
+  if (!table)
+    unsupported(
+      training.child("TableLocator") ?? training,
+      training.child("TableLocator") ? "TrainingInstances/TableLocator" : "TrainingInstances without InlineTable",
+    );
   const rows = table.children("row").map((r) => {
     const row: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const cell of r.children()) row[cell.name] = cell.text();
     return row;
   });
-  const inputs = required(el, "KNNInputs").children("KNNInput").map((i) => parseComparisonField(i, "field"));
+  const inputs = required(el, "KNNInputs")
+    .children("KNNInput")
+    .map((i) => parseComparisonField(i, "field"));
   if (inputs.length === 0) throw new SchemaError("PMML_MISSING_ELEMENT", "KNNInputs needs KNNInput elements", { path: el.path, value: "KNNInput" });
   if (base.functionName === "clustering" && el.attr("instanceIdVariable") === undefined) {
     // JPMML identifies clustering instances by this variable only (MissingAttributeException).
-    throw new SchemaError("PMML_MISSING_ATTRIBUTE", "a clustering NearestNeighborModel needs instanceIdVariable", { path: el.path, value: "instanceIdVariable" });
+    throw new SchemaError("PMML_MISSING_ATTRIBUTE", "a clustering NearestNeighborModel needs instanceIdVariable", {
+      path: el.path,
+      value: "instanceIdVariable",
+    });
   }
   const k = requiredNumberAttr(el, "numberOfNeighbors");
   if (!Number.isInteger(k) || k < 1 || k > rows.length) {
-    throw new SchemaError("PMML_BAD_ATTRIBUTE", `numberOfNeighbors must be between 1 and the ${rows.length} training instances`, { path: `${el.path}/@numberOfNeighbors`, value: k });
+    throw new SchemaError("PMML_BAD_ATTRIBUTE", `numberOfNeighbors must be between 1 and the ${rows.length} training instances`, {
+      path: `${el.path}/@numberOfNeighbors`,
+      value: k,
+    });
   }
   return {
     ...base,

@@ -5,8 +5,20 @@ import { parseExpression } from "../expressions.ts";
 import type { XmlElement } from "../xml.ts";
 
 const ACTIVATIONS = [
-  "threshold", "logistic", "tanh", "identity", "exponential", "reciprocal", "square", "Gauss", "sine",
-  "cosine", "Elliott", "arctan", "rectifier", "radialBasis",
+  "threshold",
+  "logistic",
+  "tanh",
+  "identity",
+  "exponential",
+  "reciprocal",
+  "square",
+  "Gauss",
+  "sine",
+  "cosine",
+  "Elliott",
+  "arctan",
+  "rectifier",
+  "radialBasis",
 ] as const;
 const NORMALIZATIONS = ["none", "simplemax", "softmax"] as const;
 

@@ -10,12 +10,17 @@ const FIELDS = `
   <DataField name="k" optype="categorical" dataType="string"><Value value="A"/><Value value="B"/><Value value="C"/></DataField>`;
 
 function regression(norm: string, table: string, targets = ""): (row: Record<string, unknown>) => Record<string, unknown> {
-  return scorer(pmmlDocument(FIELDS, `
+  return scorer(
+    pmmlDocument(
+      FIELDS,
+      `
     <RegressionModel functionName="regression" normalizationMethod="${norm}">
       <MiningSchema><MiningField name="x"/><MiningField name="z"/><MiningField name="c"/><MiningField name="y" usageType="target"/></MiningSchema>
       ${targets}
       ${table}
-    </RegressionModel>`));
+    </RegressionModel>`,
+    ),
+  );
 }
 
 const TABLE = `<RegressionTable intercept="1.5">
@@ -66,7 +71,10 @@ describe("RegressionModel (PMML 4.4 §Regression)", () => {
 });
 
 function classifier(norm: string, tables: string, output = ""): (row: Record<string, unknown>) => Record<string, unknown> {
-  return scorer(pmmlDocument(FIELDS, `
+  return scorer(
+    pmmlDocument(
+      FIELDS,
+      `
     <RegressionModel functionName="classification" normalizationMethod="${norm}">
       <MiningSchema><MiningField name="x"/><MiningField name="k" usageType="target"/></MiningSchema>
       <Output>
@@ -75,7 +83,9 @@ function classifier(norm: string, tables: string, output = ""): (row: Record<str
         ${output}
       </Output>
       ${tables}
-    </RegressionModel>`));
+    </RegressionModel>`,
+    ),
+  );
 }
 
 const THREE = `
@@ -145,14 +155,20 @@ describe("RegressionModel classification normalisations", () => {
   });
 
   it("Targets priors give the prediction when a classifier cannot score", () => {
-    const tables = '<RegressionTable intercept="0" targetCategory="A"><NumericPredictor name="x" coefficient="1"/></RegressionTable><RegressionTable intercept="0" targetCategory="B"/>';
-    const score = scorer(pmmlDocument(FIELDS, `
+    const tables =
+      '<RegressionTable intercept="0" targetCategory="A"><NumericPredictor name="x" coefficient="1"/></RegressionTable><RegressionTable intercept="0" targetCategory="B"/>';
+    const score = scorer(
+      pmmlDocument(
+        FIELDS,
+        `
       <RegressionModel functionName="classification" normalizationMethod="softmax">
         <MiningSchema><MiningField name="x"/><MiningField name="k" usageType="target"/></MiningSchema>
         <Output><OutputField name="pB" feature="probability" value="B"/><OutputField name="label" feature="predictedDisplayValue"/></Output>
         <Targets><Target field="k"><TargetValue value="A" priorProbability="0.3" displayValue="Alpha"/><TargetValue value="B" priorProbability="0.7" displayValue="Beta"/></Target></Targets>
         ${tables}
-      </RegressionModel>`));
+      </RegressionModel>`,
+      ),
+    );
     expect(score({ x: null })).toEqual({ k: "B", pB: 0.7, label: "Beta" });
     expect(score({ x: 5 }).label).toBe("Alpha");
   });
@@ -173,8 +189,15 @@ const ORDINAL_TABLES = `
   <RegressionTable intercept="1.5" targetCategory="mid"><NumericPredictor name="x" coefficient="0.8"/></RegressionTable>
   <RegressionTable intercept="0" targetCategory="high"/>`;
 
-function ordinal(norm: string, mining = '<MiningField name="g" usageType="target"/>', tables = ORDINAL_TABLES): (row: Record<string, unknown>) => Record<string, unknown> {
-  return scorer(pmmlDocument(ORDINAL_FIELDS, `
+function ordinal(
+  norm: string,
+  mining = '<MiningField name="g" usageType="target"/>',
+  tables = ORDINAL_TABLES,
+): (row: Record<string, unknown>) => Record<string, unknown> {
+  return scorer(
+    pmmlDocument(
+      ORDINAL_FIELDS,
+      `
     <RegressionModel functionName="classification" normalizationMethod="${norm}">
       <MiningSchema><MiningField name="x"/>${mining}</MiningSchema>
       <Output>
@@ -182,7 +205,9 @@ function ordinal(norm: string, mining = '<MiningField name="g" usageType="target
         <OutputField name="pHigh" feature="probability" value="high"/>
       </Output>
       ${tables}
-    </RegressionModel>`));
+    </RegressionModel>`,
+    ),
+  );
 }
 
 /** JPMML's computeOrdinalProbabilities in double: cumulative F, differences, residual. */
@@ -243,12 +268,17 @@ describe("RegressionModel with an ordinal target: cumulative link probabilities 
 
   it("the MiningField optype overrides the DataField's: an ordinal MiningField on a categorical field", () => {
     const tables = ORDINAL_TABLES.replace('"low"', '"A"').replace('"mid"', '"B"').replace('"high"', '"C"');
-    const score = scorer(pmmlDocument(ORDINAL_FIELDS, `
+    const score = scorer(
+      pmmlDocument(
+        ORDINAL_FIELDS,
+        `
       <RegressionModel functionName="classification" normalizationMethod="cloglog">
         <MiningSchema><MiningField name="x"/><MiningField name="k" usageType="target" optype="ordinal"/></MiningSchema>
         <Output><OutputField name="pA" feature="probability" value="A"/><OutputField name="pB" feature="probability" value="B"/><OutputField name="pC" feature="probability" value="C"/></Output>
         ${tables}
-      </RegressionModel>`));
+      </RegressionModel>`,
+      ),
+    );
     const [pA, pB, pC] = cumulative(links.cloglog, [0.8 * 0.5 - 1, 0.8 * 0.5 + 1.5]);
     expect(score({ x: 0.5 })).toMatchObject({ pA, pB, pC });
   });
@@ -308,15 +338,23 @@ describe("RegressionTable summation order (JPMML ≥ 1.3: intercept last)", () =
 describe("RegressionModel mathContext=float with an ordinal target", () => {
   it("FloatValue arithmetic: cumulative logit, differences and residual rounded to float", () => {
     const f = Math.fround;
-    const score = scorer(pmmlDocument(ORDINAL_FIELDS, `
+    const score = scorer(
+      pmmlDocument(
+        ORDINAL_FIELDS,
+        `
       <RegressionModel functionName="classification" normalizationMethod="logit" mathContext="float">
         <MiningSchema><MiningField name="x"/><MiningField name="g" usageType="target"/></MiningSchema>
         <Output><OutputField name="pLow" feature="probability" value="low"/><OutputField name="pMid" feature="probability" value="mid"/><OutputField name="pHigh" feature="probability" value="high"/></Output>
         ${ORDINAL_TABLES}
-      </RegressionModel>`));
+      </RegressionModel>`,
+      ),
+    );
     const F = (y: number) => f(1 / f(1 + f(exp(-f(y)))));
-    const y1 = f(f(f(0.3) * f(0.8)) + f(-1)), y2 = f(f(f(0.3) * f(0.8)) + f(1.5));
-    const pLow = F(y1), pMid = f(F(y2) - pLow), pHigh = f(1 - f(pLow + pMid));
+    const y1 = f(f(f(0.3) * f(0.8)) + f(-1)),
+      y2 = f(f(f(0.3) * f(0.8)) + f(1.5));
+    const pLow = F(y1),
+      pMid = f(F(y2) - pLow),
+      pHigh = f(1 - f(pLow + pMid));
     expect(score({ x: 0.3 })).toMatchObject({ pLow, pMid, pHigh });
   });
 });

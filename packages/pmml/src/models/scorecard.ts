@@ -15,12 +15,18 @@ export function parseScorecard(el: XmlElement, base: ModelBase): Scorecard {
   const baselineScore = numberAttr(el, "baselineScore");
   const characteristics = characteristicsEl.children("Characteristic").map(parseCharacteristic);
   if (characteristics.length === 0) {
-    throw new SchemaError("PMML_MISSING_ELEMENT", "Characteristics needs at least one Characteristic", { path: characteristicsEl.path, value: "Characteristic" });
+    throw new SchemaError("PMML_MISSING_ELEMENT", "Characteristics needs at least one Characteristic", {
+      path: characteristicsEl.path,
+      value: "Characteristic",
+    });
   }
   if (useReasonCodes) {
     for (const c of characteristics) {
       if (c.baselineScore === undefined && baselineScore === undefined) {
-        throw new SchemaError("PMML_MISSING_ATTRIBUTE", "with useReasonCodes, a Characteristic (or the Scorecard) needs a baselineScore", { path: c.path, value: "baselineScore" });
+        throw new SchemaError("PMML_MISSING_ATTRIBUTE", "with useReasonCodes, a Characteristic (or the Scorecard) needs a baselineScore", {
+          path: c.path,
+          value: "baselineScore",
+        });
       }
     }
   }

@@ -1,7 +1,4 @@
-import {
-  SchemaError, UnsupportedFeatureError,
-  type ModelBase, type SupportVectorMachineModel, type SvmKernel, type SvmVectorField,
-} from "@porta/ir";
+import { SchemaError, UnsupportedFeatureError, type ModelBase, type SupportVectorMachineModel, type SvmKernel, type SvmVectorField } from "@porta/ir";
 import { booleanAttr, enumAttr, numberArray, numberAttr, requiredAttr } from "../attributes.ts";
 import { unsupported } from "../dictionary.ts";
 import type { XmlElement } from "../xml.ts";
@@ -12,23 +9,32 @@ export function parseSupportVectorMachineModel(el: XmlElement, base: ModelBase):
   if (!dictionary) throw missing(el, "VectorDictionary");
   const fieldsEl = dictionary.child("VectorFields");
   if (!fieldsEl) throw missing(dictionary, "VectorFields");
-  const vectorFields = fieldsEl.children().filter((f) => f.name !== "Extension").map((f): SvmVectorField => {
-    if (f.name === "FieldRef") return { kind: "fieldRef", field: requiredAttr(f, "field") };
-    if (f.name === "CategoricalPredictor") {
-      const coefficient = numberAttr(f, "coefficient", 1);
-      if (coefficient !== 1) {
-        throw new SchemaError("PMML_BAD_ATTRIBUTE", "a VectorFields CategoricalPredictor must have coefficient 1", { path: `${f.path}/@coefficient`, value: coefficient });
+  const vectorFields = fieldsEl
+    .children()
+    .filter((f) => f.name !== "Extension")
+    .map((f): SvmVectorField => {
+      if (f.name === "FieldRef") return { kind: "fieldRef", field: requiredAttr(f, "field") };
+      if (f.name === "CategoricalPredictor") {
+        const coefficient = numberAttr(f, "coefficient", 1);
+        if (coefficient !== 1) {
+          throw new SchemaError("PMML_BAD_ATTRIBUTE", "a VectorFields CategoricalPredictor must have coefficient 1", {
+            path: `${f.path}/@coefficient`,
+            value: coefficient,
+          });
+        }
+        return { kind: "categoricalPredictor", field: requiredAttr(f, "name"), value: requiredAttr(f, "value"), coefficient };
       }
-      return { kind: "categoricalPredictor", field: requiredAttr(f, "name"), value: requiredAttr(f, "value"), coefficient };
-    }
-    return unsupported(f, `VectorFields/${f.name}`);
-  });
+      return unsupported(f, `VectorFields/${f.name}`);
+    });
   const vectors: Record<string, number[]> = Object.create(null) as Record<string, number[]>;
   for (const v of dictionary.children("VectorInstance")) {
     const id = requiredAttr(v, "id");
     const values = vectorValues(v, vectorFields.length);
     if (values.length !== vectorFields.length) {
-      throw new SchemaError("PMML_SVM_VECTOR", `VectorInstance "${id}" has ${values.length} values for ${vectorFields.length} vector fields`, { path: v.path, value: values.length });
+      throw new SchemaError("PMML_SVM_VECTOR", `VectorInstance "${id}" has ${values.length} values for ${vectorFields.length} vector fields`, {
+        path: v.path,
+        value: values.length,
+      });
     }
     vectors[id] = values;
   }
@@ -37,10 +43,16 @@ export function parseSupportVectorMachineModel(el: XmlElement, base: ModelBase):
   // Coefficients representation (one coefficient per vector field, linear kernels only).
   const maxWins = booleanAttr(el, "maxWins", false);
   if (maxWins) {
-    throw new UnsupportedFeatureError("SupportVectorMachineModel@maxWins=true", "SupportVectorMachineModel@maxWins=true is not supported (JPMML refuses it)", { path: `${el.path}/@maxWins` });
+    throw new UnsupportedFeatureError("SupportVectorMachineModel@maxWins=true", "SupportVectorMachineModel@maxWins=true is not supported (JPMML refuses it)", {
+      path: `${el.path}/@maxWins`,
+    });
   }
   if (representation === "Coefficients") {
-    throw new UnsupportedFeatureError("SupportVectorMachineModel@svmRepresentation=Coefficients", "SupportVectorMachineModel@svmRepresentation=Coefficients is not supported (JPMML refuses it)", { path: `${el.path}/@svmRepresentation` });
+    throw new UnsupportedFeatureError(
+      "SupportVectorMachineModel@svmRepresentation=Coefficients",
+      "SupportVectorMachineModel@svmRepresentation=Coefficients is not supported (JPMML refuses it)",
+      { path: `${el.path}/@svmRepresentation` },
+    );
   }
   const kernel = parseKernel(el);
   const machines = el.children("SupportVectorMachine").map((m) => {

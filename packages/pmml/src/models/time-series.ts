@@ -1,13 +1,28 @@
 import {
-  SchemaError, UnsupportedFeatureError,
-  type Arima, type ArimaComponent, type ExponentialSmoothing, type ExpoSmoothTrend, type ModelBase,
-  type SeriesTransformation, type StateSpaceModel, type TimeSeriesAlgorithm, type TimeSeriesForecaster,
+  SchemaError,
+  UnsupportedFeatureError,
+  type Arima,
+  type ArimaComponent,
+  type ExponentialSmoothing,
+  type ExpoSmoothTrend,
+  type ModelBase,
+  type SeriesTransformation,
+  type StateSpaceModel,
+  type TimeSeriesAlgorithm,
+  type TimeSeriesForecaster,
   type TimeSeriesModel,
 } from "@porta/ir";
 import { enumAttr, numberArray, numberAttr, requiredNumberAttr } from "../attributes.ts";
 import type { XmlElement } from "../xml.ts";
 
-const ALGORITHMS: readonly TimeSeriesAlgorithm[] = ["ARIMA", "ExponentialSmoothing", "SeasonalTrendDecomposition", "SpectralAnalysis", "StateSpaceModel", "GARCH"];
+const ALGORITHMS: readonly TimeSeriesAlgorithm[] = [
+  "ARIMA",
+  "ExponentialSmoothing",
+  "SeasonalTrendDecomposition",
+  "SpectralAnalysis",
+  "StateSpaceModel",
+  "GARCH",
+];
 const TRANSFORMATIONS: readonly SeriesTransformation[] = ["none", "logarithmic", "squareroot"];
 const TRENDS: readonly ExpoSmoothTrend[] = ["additive", "damped_additive", "multiplicative", "damped_multiplicative", "polynomial_exponential"];
 
@@ -16,17 +31,27 @@ export function parseTimeSeriesModel(el: XmlElement, base: ModelBase): TimeSerie
   const bestFit = enumAttr(el, "bestFit", ALGORITHMS);
   if (!bestFit) throw new SchemaError("PMML_MISSING_ATTRIBUTE", `TimeSeriesModel needs the attribute "bestFit"`, { path: el.path, value: "bestFit" });
   const algorithmEl = el.child(bestFit);
-  if (!algorithmEl) throw new SchemaError("PMML_MISSING_ELEMENT", `TimeSeriesModel/@bestFit names ${bestFit}, which the model does not contain`, { path: el.path, value: bestFit });
+  if (!algorithmEl)
+    throw new SchemaError("PMML_MISSING_ELEMENT", `TimeSeriesModel/@bestFit names ${bestFit}, which the model does not contain`, {
+      path: el.path,
+      value: bestFit,
+    });
   const supplementary = base.miningSchema.filter((f) => f.usageType === "supplementary");
   if (supplementary.length > 1) {
     // JPMML-Evaluator: the forecast horizon is the one supplementary field.
-    throw new SchemaError("PMML_FORECAST_HORIZON", "a TimeSeriesModel takes at most one supplementary field (the forecast horizon)", { path: `${el.path}/MiningSchema`, value: supplementary.map((f) => f.name).join(", ") });
+    throw new SchemaError("PMML_FORECAST_HORIZON", "a TimeSeriesModel takes at most one supplementary field (the forecast horizon)", {
+      path: `${el.path}/MiningSchema`,
+      value: supplementary.map((f) => f.name).join(", "),
+    });
   }
   const targets = base.miningSchema.filter((f) => f.usageType === "predicted" || f.usageType === "target");
   if (targets.length > 1) {
     // nyoka's VARMAX export: one series per target and a MeasurementMatrix row each. Porta forecasts
     // one series; scoring only the first would answer the others' OutputFields with its path.
-    throw new UnsupportedFeatureError("TimeSeriesModel/MiningSchema", "a TimeSeriesModel with several target fields (a multivariate series) is not supported", { path: `${el.path}/MiningSchema`, value: targets.map((f) => f.name).join(", ") });
+    throw new UnsupportedFeatureError("TimeSeriesModel/MiningSchema", "a TimeSeriesModel with several target fields (a multivariate series) is not supported", {
+      path: `${el.path}/MiningSchema`,
+      value: targets.map((f) => f.name).join(", "),
+    });
   }
   let forecaster: TimeSeriesForecaster;
   switch (bestFit) {
@@ -69,7 +94,8 @@ function parseExponentialSmoothing(el: XmlElement): ExponentialSmoothing {
   let trend: ExponentialSmoothing["trend"];
   if (trendEl) {
     const type = enumAttr(trendEl, "trend", TRENDS, "additive");
-    if (type === "polynomial_exponential") throw new UnsupportedFeatureError("Trend_ExpoSmooth@trend=polynomial_exponential", undefined, { path: trendEl.path });
+    if (type === "polynomial_exponential")
+      throw new UnsupportedFeatureError("Trend_ExpoSmooth@trend=polynomial_exponential", undefined, { path: trendEl.path });
     trend = { type, smoothedValue: requiredNumberAttr(trendEl, "smoothedValue"), phi: numberAttr(trendEl, "phi", 1) };
   }
   let seasonality: ExponentialSmoothing["seasonality"];
@@ -116,9 +142,13 @@ function parseComponent(el: XmlElement | undefined, seasonal: boolean): ArimaCom
   const maEl = el.child("MA");
   const ma = arrayChild(maEl?.child("MACoefficients")) ?? arrayChild(maEl) ?? [];
   const residuals = arrayChild(maEl?.child("Residuals")) ?? [];
-  const p = numberAttr(el, pName, ar.length), q = numberAttr(el, qName, ma.length);
+  const p = numberAttr(el, pName, ar.length),
+    q = numberAttr(el, qName, ma.length);
   if (ar.length !== p || ma.length !== q) {
-    throw new SchemaError("PMML_BAD_VALUE", `${el.name}: ${pName}/${qName} disagree with the AR/MA coefficient counts`, { path: el.path, value: `${ar.length}/${ma.length}` });
+    throw new SchemaError("PMML_BAD_VALUE", `${el.name}: ${pName}/${qName} disagree with the AR/MA coefficient counts`, {
+      path: el.path,
+      value: `${ar.length}/${ma.length}`,
+    });
   }
   const period = seasonal ? requiredNumberAttr(el, "period") : 1;
   return { ar, d: numberAttr(el, dName, 0), ma, residuals, period };
@@ -136,7 +166,11 @@ function parseArima(el: XmlElement, history: number[]): Arima | StateSpaceModel 
     // comes with its dynamics (R's pmml writes TransitionMatrix and MeasurementMatrix there).
     const kalman = el.child("MaximumLikelihoodStat")?.child("KalmanState");
     if (!kalman?.child("TransitionMatrix") || !kalman.child("MeasurementMatrix")) {
-      throw new UnsupportedFeatureError("ARIMA@predictionMethod=exactLeastSquares", "exact least squares needs KalmanState with FinalStateVector, TransitionMatrix and MeasurementMatrix", { path: el.path });
+      throw new UnsupportedFeatureError(
+        "ARIMA@predictionMethod=exactLeastSquares",
+        "exact least squares needs KalmanState with FinalStateVector, TransitionMatrix and MeasurementMatrix",
+        { path: el.path },
+      );
     }
     const ss = parseStateSpace(kalman, el, "FinalStateVector");
     return { ...ss, intercept: [constantTerm], interceptType: "observation" };
@@ -160,18 +194,26 @@ function parseRealMatrix(el: XmlElement): number[][] {
   const kind = enumAttr(el, "kind", ["diagonal", "symmetric", "any"] as const, "any");
   const arrays = el.children("Array").map(numberArray);
   const cells = el.children("MatCell");
-  const rows = numberAttr(el, "nbRows") ?? (kind === "diagonal" ? arrays[0]?.length ?? 0 : arrays.length);
+  const rows = numberAttr(el, "nbRows") ?? (kind === "diagonal" ? (arrays[0]?.length ?? 0) : arrays.length);
   const cols = numberAttr(el, "nbCols") ?? (kind === "any" ? Math.max(0, ...arrays.map((a) => a.length)) : rows);
   const dflt = (i: number, j: number) => (i === j ? numberAttr(el, "diagDefault", 0) : numberAttr(el, "offDiagDefault", 0));
   const m: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => dflt(i, j)));
-  if (kind === "diagonal") (arrays[0] ?? []).forEach((v, i) => { if (i < rows && i < cols) m[i][i] = v; });
-  else arrays.forEach((a, i) => a.forEach((v, j) => {
-    if (i < rows && j < cols) m[i][j] = v;
-    if (kind === "symmetric" && j < rows && i < cols) m[j][i] = v;
-  }));
+  if (kind === "diagonal")
+    (arrays[0] ?? []).forEach((v, i) => {
+      if (i < rows && i < cols) m[i][i] = v;
+    });
+  else
+    arrays.forEach((a, i) =>
+      a.forEach((v, j) => {
+        if (i < rows && j < cols) m[i][j] = v;
+        if (kind === "symmetric" && j < rows && i < cols) m[j][i] = v;
+      }),
+    );
   for (const c of cells) {
-    const i = requiredNumberAttr(c, "row") - 1, j = requiredNumberAttr(c, "col") - 1;
-    if (i < 0 || j < 0 || i >= rows || j >= cols) throw new SchemaError("PMML_BAD_VALUE", "MatCell lies outside the Matrix", { path: c.path, value: `${i + 1},${j + 1}` });
+    const i = requiredNumberAttr(c, "row") - 1,
+      j = requiredNumberAttr(c, "col") - 1;
+    if (i < 0 || j < 0 || i >= rows || j >= cols)
+      throw new SchemaError("PMML_BAD_VALUE", "MatCell lies outside the Matrix", { path: c.path, value: `${i + 1},${j + 1}` });
     m[i][j] = Number(c.text());
     if (kind === "symmetric" && j < rows && i < cols) m[j][i] = m[i][j];
   }
@@ -193,7 +235,11 @@ function parseStateSpace(el: XmlElement, owner: XmlElement, stateName = "StateVe
   const measurement = matrixChild(el, "MeasurementMatrix");
   if (!measurement) throw new SchemaError("PMML_MISSING_ELEMENT", `${el.name} needs a MeasurementMatrix`, { path: el.path, value: "MeasurementMatrix" });
   if (measurement.length !== 1) {
-    throw new UnsupportedFeatureError("MeasurementMatrix", "a StateSpaceModel observing several series (MeasurementMatrix with several rows) is not supported", { path: `${el.path}/MeasurementMatrix`, value: measurement.length });
+    throw new UnsupportedFeatureError(
+      "MeasurementMatrix",
+      "a StateSpaceModel observing several series (MeasurementMatrix with several rows) is not supported",
+      { path: `${el.path}/MeasurementMatrix`, value: measurement.length },
+    );
   }
   const transition = matrixChild(el, "TransitionMatrix");
   const n = state.length;
@@ -211,7 +257,10 @@ function parseStateSpace(el: XmlElement, owner: XmlElement, stateName = "StateVe
     throw new SchemaError("PMML_BAD_VALUE", "a state InterceptVector needs one value per state", { path: interceptEl!.path, value: interceptVector.length });
   }
   if (interceptType === "observation" && interceptVector && interceptVector.length !== measurement.length) {
-    throw new SchemaError("PMML_BAD_VALUE", "an observation InterceptVector needs one value per MeasurementMatrix row", { path: interceptEl!.path, value: interceptVector.length });
+    throw new SchemaError("PMML_BAD_VALUE", "an observation InterceptVector needs one value per MeasurementMatrix row", {
+      path: interceptEl!.path,
+      value: interceptVector.length,
+    });
   }
   const observationVariance = matrixChild(el, "ObservationVarianceMatrix")?.[0]?.[0] ?? numberAttr(owner, "observationVariance");
   return {

@@ -8,12 +8,15 @@ const FIELDS = `
   <DataField name="y" optype="categorical" dataType="string"><Value value="yes"/><Value value="no"/></DataField>`;
 
 function tree(attrs: string, nodes: string, output = ""): string {
-  return pmmlDocument(FIELDS, `
+  return pmmlDocument(
+    FIELDS,
+    `
   <TreeModel functionName="classification" ${attrs}>
     <MiningSchema><MiningField name="x"/><MiningField name="c"/><MiningField name="y" usageType="target"/></MiningSchema>
     ${output}
     ${nodes}
-  </TreeModel>`);
+  </TreeModel>`,
+  );
 }
 
 const SD = (yes: number, no: number) => `<ScoreDistribution value="yes" recordCount="${yes}"/><ScoreDistribution value="no" recordCount="${no}"/>`;
@@ -65,9 +68,10 @@ describe("TreeModel (PMML 4.4 §TreeModel)", () => {
   });
 
   it("missingValueStrategy=defaultChild follows defaultChild; missingValuePenalty scales stated confidences, not probabilities", () => {
-    const nodes = NODES.replace('<Node id="r" score="yes" recordCount="10">', '<Node id="r" score="yes" recordCount="10" defaultChild="n2">')
-      .replace('<ScoreDistribution value="yes" recordCount="1"/><ScoreDistribution value="no" recordCount="3"/>',
-        '<ScoreDistribution value="yes" recordCount="1" confidence="0.3"/><ScoreDistribution value="no" recordCount="3" confidence="0.7"/>');
+    const nodes = NODES.replace('<Node id="r" score="yes" recordCount="10">', '<Node id="r" score="yes" recordCount="10" defaultChild="n2">').replace(
+      '<ScoreDistribution value="yes" recordCount="1"/><ScoreDistribution value="no" recordCount="3"/>',
+      '<ScoreDistribution value="yes" recordCount="1" confidence="0.3"/><ScoreDistribution value="no" recordCount="3" confidence="0.7"/>',
+    );
     const out = OUT.replace("</Output>", '<OutputField name="c_no" feature="confidence" value="no" dataType="double"/></Output>');
     const score = scorer(tree('missingValueStrategy="defaultChild" missingValuePenalty="0.8"', nodes, out));
     const r = score({ x: null, c: "a" });
@@ -137,11 +141,14 @@ describe("TreeModel (PMML 4.4 §TreeModel)", () => {
   });
 
   it("regression trees predict the numeric score of the leaf", () => {
-    const xml = pmmlDocument(`<DataField name="x" optype="continuous" dataType="double"/><DataField name="t" optype="continuous" dataType="double"/>`, `
+    const xml = pmmlDocument(
+      `<DataField name="x" optype="continuous" dataType="double"/><DataField name="t" optype="continuous" dataType="double"/>`,
+      `
       <TreeModel functionName="regression">
         <MiningSchema><MiningField name="x"/><MiningField name="t" usageType="predicted"/></MiningSchema>
         <Node score="0"><True/><Node score="1.5"><SimplePredicate field="x" operator="lessOrEqual" value="2"/></Node><Node score="-3"><True/></Node></Node>
-      </TreeModel>`);
+      </TreeModel>`,
+    );
     const score = scorer(xml);
     expect(score({ x: 2 })).toEqual({ t: 1.5 });
     expect(score({ x: 2.0001 })).toEqual({ t: -3 });

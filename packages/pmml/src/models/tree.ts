@@ -12,7 +12,12 @@ export function parseTreeModel(el: XmlElement, base: ModelBase): TreeModel {
   return {
     ...base,
     kind: "tree",
-    missingValueStrategy: enumAttr(el, "missingValueStrategy", ["lastPrediction", "nullPrediction", "defaultChild", "weightedConfidence", "aggregateNodes", "none"] as const, "none"),
+    missingValueStrategy: enumAttr(
+      el,
+      "missingValueStrategy",
+      ["lastPrediction", "nullPrediction", "defaultChild", "weightedConfidence", "aggregateNodes", "none"] as const,
+      "none",
+    ),
     missingValuePenalty: numberAttr(el, "missingValuePenalty", 1),
     noTrueChildStrategy: enumAttr(el, "noTrueChildStrategy", ["returnNullPrediction", "returnLastPrediction"] as const, "returnNullPrediction"),
     splitCharacteristic: enumAttr(el, "splitCharacteristic", ["binarySplit", "multiSplit"] as const, "multiSplit"),
