@@ -50,7 +50,7 @@ export { neuralNetworkResult } from "./interpret/neural-network.ts";
 export { clusteringResult } from "./interpret/clustering.ts";
 export { generalRegressionResult } from "./interpret/general-regression.ts";
 export { svmResult } from "./interpret/support-vector-machine.ts";
-export { normalizeClassification, normalizeRegression } from "./interpret/regression.ts";
+export { normalizeClassification, normalizeRegression, regressionPlan, regressionResult } from "./interpret/regression.ts";
 export { prepareTextIndex, compileTextRegex, MAX_LEVENSHTEIN_DISTANCE } from "./interpret/text-index.ts";
 export { normalCdf, erf, erfc } from "./interpret/normal.ts";
 export { averagePathLength } from "./interpret/anomaly-detection.ts";

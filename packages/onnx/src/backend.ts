@@ -11,18 +11,16 @@ import {
   type Session,
 } from "@porta/backend";
 import {
-  classificationScheme,
   clusteringResult,
   formatValue,
   generalRegressionResult,
   svmResult,
   neuralNetworkResult,
-  normalizeClassification,
-  normalizeRegression,
   preparePipeline,
   PipelineScope,
+  regressionPlan,
+  regressionResult,
   runModel,
-  toCategory,
   toNumber,
   treeNodeResult,
   type ModelNode,
@@ -136,28 +134,11 @@ export class OnnxSession implements Session {
       case "regression": {
         if (model.kind !== "regression") return undefined;
         const { data, width } = outputs.get(decode.output)!;
-        const ys = Array.from(data.subarray(i * width, i * width + decode.tables));
-        if (model.functionName === "regression") {
-          if (ys.length !== 1 || model.normalizationMethod === "simplemax") return undefined; // the interpreter's document errors
-          return { value: Number.isNaN(ys[0]) ? null : normalizeRegression(model.normalizationMethod, ys[0]) };
-        }
-        if (model.functionName !== "classification" || model.tables.some((t) => t.targetCategory === undefined)) return undefined;
-        if (ys.some((y) => Number.isNaN(y))) return { value: null };
-        const scheme = classificationScheme(model.normalizationMethod, target.opType, model.tables);
-        if (scheme.kind === "refused") return undefined;
-        const ps = normalizeClassification(scheme, ys);
-        const probabilities = new Map<Value, number>();
-        let best: Value = null,
-          bestP = -Infinity;
-        model.tables.forEach((t, k) => {
-          const c = toCategory(t.targetCategory!, target);
-          probabilities.set(c, ps[k]);
-          if (ps[k] > bestP) {
-            best = c;
-            bestP = ps[k];
-          }
-        });
-        return { value: best, probabilities };
+        const plan = regressionPlan(model, target);
+        const tables = plan.kind === "regression" ? 1 : plan.tables.length;
+        if (tables !== decode.tables) return undefined;
+        const ys = Array.from(data.subarray(i * width, i * width + tables), (y) => (Number.isNaN(y) ? null : y));
+        return regressionResult(plan, ys);
       }
       case "neuralNetwork": {
         if (model.kind !== "neuralNetwork") return undefined;

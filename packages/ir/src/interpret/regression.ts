@@ -1,6 +1,6 @@
 import type { ClassificationScheme, RegressionLink, RegressionModel, RegressionNormalization, RegressionTable } from "../models/regression.ts";
 import type { ModelResult } from "../model.ts";
-import { lowerRegression } from "../lower/regression.ts";
+import { lowerRegression, type RegressionPlan } from "../lower/regression.ts";
 import { toNumber, valuesEqual, type Value } from "../values.ts";
 import { coerceLiteral } from "./predicate.ts";
 import type { ModelScope } from "./scope.ts";
@@ -14,25 +14,38 @@ import { addFloat, divideFloat, inverseLinkFloat, multiplyFloat } from "./single
  * the tables, normalisation scheme and categories come from the lowered plan (lower/regression.ts).
  */
 export function evaluateRegression(model: RegressionModel, scope: ModelScope, target: TargetInfo): ModelResult {
-  const plan = lowerRegression(model, { opType: target.opType, category: (text) => toCategory(text, target) });
-  if (plan.kind === "regression") {
-    if (plan.float) {
-      const y = tableValueFloat(plan.table, scope);
-      return { value: y === null ? null : inverseLinkFloat(plan.normalization, y) };
-    }
-    const y = tableValue(plan.table, scope);
-    if (y === null) return { value: null };
-    return { value: normalizeRegression(plan.normalization, y) };
-  }
+  const plan = regressionPlan(model, target);
+  if (plan.kind === "regression") return regressionResult(plan, [plan.float ? tableValueFloat(plan.table, scope) : tableValue(plan.table, scope)]);
   const ys: number[] = [];
   for (const table of plan.tables) {
+    // A missing table value makes the result missing before any later table is evaluated.
     const y = plan.float ? tableValueFloat(table, scope) : tableValue(table, scope);
     if (y === null) return { value: null };
     ys.push(y);
   }
+  return regressionResult(plan, ys);
+}
+
+/** The lowered plan of a RegressionModel under `target` (memoized per model node). */
+export function regressionPlan(model: RegressionModel, target: TargetInfo): RegressionPlan {
+  return lowerRegression(model, { opType: target.opType, category: (text) => toCategory(text, target) });
+}
+
+/**
+ * The family result from the tables' values in plan order (null: a missing input), normalised
+ * as the plan says: what the interpreter and a backend that sums the tables itself (onnx) share.
+ */
+export function regressionResult(plan: RegressionPlan, ys: readonly (number | null)[]): ModelResult {
+  if (plan.kind === "regression") {
+    const y = ys[0];
+    if (y === null || y === undefined) return { value: null };
+    return { value: plan.float ? inverseLinkFloat(plan.normalization, y) : normalizeRegression(plan.normalization, y) };
+  }
+  if (ys.some((y) => y === null)) return { value: null };
   const normalization = plan.normalization;
   if ("fault" in normalization) throw normalization.fault;
-  const ps = plan.float ? normalizeClassificationFloat(normalization.scheme, ys) : normalizeClassification(normalization.scheme, ys);
+  const values = ys as number[];
+  const ps = plan.float ? normalizeClassificationFloat(normalization.scheme, values) : normalizeClassification(normalization.scheme, values);
   const probabilities = new Map<Value, number>();
   let best: Value = null,
     bestP = -Infinity;
