@@ -33,6 +33,15 @@ describe("compiled-artifact cache (runtime)", () => {
     expect(second.outputFields).toEqual(first.outputFields);
   });
 
+  it("a document loaded from its file (keyed by the file's bytes) and from its text share one artifact", () => {
+    const { model, cache } = setup();
+    const byPath = loadModelSync(model, { cache });
+    const byText = loadModelSync(readFileSync(model, "utf8"), { cache });
+    expect(byPath.loadInfo?.artifactCache?.hit).toBe(false);
+    expect(byText.loadInfo?.artifactCache?.hit).toBe(true);
+    expect(byText.loadInfo?.artifactCache?.key).toBe(byPath.loadInfo?.artifactCache?.key);
+  });
+
   it("a corrupt entry is detected, rebuilt, and never fails the load", () => {
     const { model, cache } = setup();
     loadModelSync(model, { cache });

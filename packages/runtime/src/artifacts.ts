@@ -22,9 +22,12 @@ export interface ArtifactLoad {
   cacheMs: number;
 }
 
-/** The artifact key of a document for one backend: backends never read each other's artifacts. */
-export function backendArtifactKey(text: string, backend: string): string {
-  return artifactKey(text, backend, `${PORTA_VERSION}+rules.${ARTIFACT_RULES}`);
+/**
+ * The artifact key of a document (its text, or the file's bytes: the same key for UTF-8) for one
+ * backend: backends never read each other's artifacts.
+ */
+export function backendArtifactKey(document: string | Buffer, backend: string): string {
+  return artifactKey(document, backend, `${PORTA_VERSION}+rules.${ARTIFACT_RULES}`);
 }
 
 /**
@@ -32,8 +35,11 @@ export function backendArtifactKey(text: string, backend: string): string {
  * for the time spent. A hit skips parsing and compiling; a backend without `restore` (or a
  * session without an artifact) is never stored.
  */
-export function artifactHooks(text: string, cache: ArtifactCache): ArtifactHooks & { load(backend: string, started: number): ArtifactLoad } {
+export function artifactHooks(document: string | Buffer, cache: ArtifactCache): ArtifactHooks & { load(backend: string, started: number): ArtifactLoad } {
   let cacheMs = 0;
+  // Encoded once, however many backends are tried (tens of ms for a large document).
+  let bytes: Buffer | undefined;
+  const keyOf = (backend: string): string => backendArtifactKey((bytes ??= typeof document === "string" ? Buffer.from(document, "utf8") : document), backend);
   let hitKey: string | undefined;
   const timed = <T>(f: () => T): T => {
     const t0 = performance.now();
@@ -45,7 +51,7 @@ export function artifactHooks(text: string, cache: ArtifactCache): ArtifactHooks
   };
   return {
     stored(b: Backend) {
-      const key = backendArtifactKey(text, b.name);
+      const key = keyOf(b.name);
       const artifact = timed(() => cache.get(key));
       if (!artifact) return undefined;
       hitKey = key;
@@ -53,7 +59,7 @@ export function artifactHooks(text: string, cache: ArtifactCache): ArtifactHooks
     },
     unreadable(b: Backend) {
       hitKey = undefined;
-      timed(() => cache.delete(backendArtifactKey(text, b.name)));
+      timed(() => cache.delete(keyOf(b.name)));
     },
     compiled(b: Backend, session) {
       if (!b.restore) return;
@@ -62,7 +68,7 @@ export function artifactHooks(text: string, cache: ArtifactCache): ArtifactHooks
       const facts = JSON.parse(JSON.stringify(session.facts)) as JsonValue;
       timed(() => {
         try {
-          cache.put(backendArtifactKey(text, b.name), { code: stored.code, meta: { ...(stored.meta as { [k: string]: JsonValue }), facts } });
+          cache.put(keyOf(b.name), { code: stored.code, meta: { ...(stored.meta as { [k: string]: JsonValue }), facts } });
         } catch {
           // An unwritable cache never fails a load.
         }
@@ -71,7 +77,7 @@ export function artifactHooks(text: string, cache: ArtifactCache): ArtifactHooks
     load(backend: string, started: number): ArtifactLoad {
       const total = performance.now() - started;
       const hit = hitKey !== undefined;
-      return { hit, key: hitKey ?? backendArtifactKey(text, backend), compileMs: hit ? 0 : Math.max(0, total - cacheMs), cacheMs };
+      return { hit, key: hitKey ?? keyOf(backend), compileMs: hit ? 0 : Math.max(0, total - cacheMs), cacheMs };
     },
   };
 }

@@ -60,7 +60,7 @@ export function detectFormat(text: string): ModelFormat {
 }
 
 /** Reads a model document from a path, or takes the text itself when it looks like a document. */
-export function readModelSource(pathOrText: string): { text: string; origin: string } {
+export function readModelSource(pathOrText: string): ModelSource {
   const looksLikeText = /[<{\n]/.test(pathOrText.slice(0, 4096));
   if (looksLikeText && !existsSync(pathOrText)) return { text: pathOrText, origin: "<string>" };
   if (!existsSync(pathOrText)) {
@@ -70,8 +70,16 @@ export function readModelSource(pathOrText: string): { text: string; origin: str
   if (size > MAX_DOCUMENT_BYTES) {
     throw new ParseError("MODEL_TOO_LARGE", `model file is ${size} bytes, more than ${MAX_DOCUMENT_BYTES}`, { value: size });
   }
-  const buf = readFileSync(pathOrText);
-  return { text: buf.toString("utf8"), origin: pathOrText };
+  const bytes = readFileSync(pathOrText);
+  return { text: bytes.toString("utf8"), origin: pathOrText, bytes };
+}
+
+/** A model document: its text, where it came from, and the file's bytes when read from one. */
+export interface ModelSource {
+  text: string;
+  origin: string;
+  /** The artifact cache keys these (hashing the text would encode it again). */
+  bytes?: Buffer;
 }
 
 /** The backends a choice names, in the order resolution tries them. */
@@ -90,7 +98,7 @@ interface Loading {
   hooks?: ReturnType<typeof artifactHooks>;
 }
 
-function loading(text: string, options: LoadOptions): Loading {
+function loading({ text, bytes }: Pick<ModelSource, "text" | "bytes">, options: LoadOptions): Loading {
   const format = options.format ?? detectFormat(text);
   const limits = resolveLimits(options.limits ?? {});
   const plan = (): ScoringPlan => (format === "pfa" ? { format, text, limits } : { format, pipeline: pmmlReaderSync().parsePmml(text, { limits }), limits });
@@ -103,7 +111,7 @@ function loading(text: string, options: LoadOptions): Loading {
     limits,
     plan,
     planAsync,
-    hooks: cache ? artifactHooks(text, cache) : undefined,
+    hooks: cache ? artifactHooks(bytes ?? text, cache) : undefined,
   };
 }
 
@@ -116,24 +124,24 @@ function modelOf(l: Loading, resolved: Resolved, started: number): Model {
 /** Loads a PMML or PFA model from a path or from the document text. */
 export async function loadModel(pathOrText: string, options: LoadOptions = {}): Promise<Model> {
   const started = performance.now();
-  const l = loading(readModelSource(pathOrText).text, options);
+  const l = loading(readModelSource(pathOrText), options);
   return modelOf(l, await resolveBackend(l.hints, l.planAsync, l.hooks), started);
 }
 
 /** loadModel for synchronous callers: only backends with a synchronous path are tried. */
 export function loadModelSync(pathOrText: string, options: LoadOptions = {}): Model {
-  return loadTextSync(readModelSource(pathOrText).text, options);
+  return loadSourceSync(readModelSource(pathOrText), options);
 }
 
-function loadTextSync(text: string, options: LoadOptions): Model {
+function loadSourceSync(source: Pick<ModelSource, "text" | "bytes">, options: LoadOptions): Model {
   const started = performance.now();
-  const l = loading(text, options);
+  const l = loading(source, options);
   return modelOf(l, resolveBackendSync(l.hints, l.plan, l.hooks), started);
 }
 
 /** A model from document text (synchronous backends). */
 export function modelFromText(text: string, format: ModelFormat, backend: BackendChoice = "auto", limits: Partial<Limits> = {}): Model {
-  return loadTextSync(text, { format, backend, limits });
+  return loadSourceSync({ text }, { format, backend, limits });
 }
 
 /** A model of a parsed PMML pipeline, scored by the chosen backend (synchronous backends). */
