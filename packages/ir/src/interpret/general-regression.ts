@@ -12,6 +12,7 @@ import {
   type GrmTerm,
 } from "../lower/general-regression.ts";
 import { coerceLiteral } from "./predicate.ts";
+import { inverseLink as inverseNormalization } from "./regression.ts";
 import type { ModelScope } from "./scope.ts";
 import { toCategory, type TargetInfo } from "./target.ts";
 import { normalCdf } from "./normal.ts";
@@ -227,18 +228,8 @@ function computeCumulativeLink(model: GeneralRegressionModel, cumulative: GrmCum
   let y = eta;
   const a = offset(model, scope);
   if (a !== undefined) y += a;
-  switch (cumulative.link) {
-    case "logit":
-      return 1 / (1 + exp(-y));
-    case "probit":
-      return normalCdf(y);
-    case "cloglog":
-      return 1 - exp(-exp(y));
-    case "loglog":
-      return exp(-exp(-y));
-    case "cauchit":
-      return 0.5 + (1 / Math.PI) * Math.atan(y);
-  }
+  // The cumulative links are RegressionModel's inverse links of the same names.
+  return inverseNormalization(cumulative.link, y);
 }
 
 /**
