@@ -36,12 +36,22 @@ function walkable(table: NodeTable): Omit<NodeTable, "nodes" | "fields"> {
 /** The node table for the segments' trees, when every segment is unconditional and qualifies. */
 function nodeTableFor(segments: CompiledSegment[], ctx: KernelContext, layout: TreeLayout): { table: NodeTable; cols: Code } | null {
   if (layout === "branches" || segments.some((s) => s.predicate !== null)) return null;
+  // The walker reads the arrays directly: a derived column that can fail must be read through
+  // its flagging accessor, so such trees keep the branches layout. Asked once per field, not per
+  // node (a large forest has millions of nodes over tens of fields).
+  const walkable = new Map<string, boolean>();
+  const canWalk = (field: string): boolean => {
+    let ok = walkable.get(field);
+    if (ok === undefined) {
+      const column = ctx.column(field);
+      ok = column.kind === "number" && column.errors === undefined && !ctx.ordered(field);
+      walkable.set(field, ok);
+    }
+    return ok;
+  };
   const table = lowerNodeTable(
     segments.map((s) => s.tree),
-    // The walker reads the arrays directly: a derived column that can fail must be read through
-    // its flagging accessor, so such trees keep the branches layout.
-    (field, text) =>
-      ctx.column(field).kind === "number" && ctx.column(field).errors === undefined && !ctx.ordered(field) ? ctx.numericLiteral(field, text) : undefined,
+    (field, text) => (canWalk(field) ? ctx.numericLiteral(field, text) : undefined),
   );
   if (!table) return null;
   if (layout === "auto" && table.nodes.length < NODE_TABLE_MIN_NODES) return null;
