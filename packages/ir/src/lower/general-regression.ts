@@ -1,6 +1,7 @@
 import { SchemaError } from "../errors.ts";
 import type { CumulativeLink, GeneralRegressionLink, GeneralRegressionModel, GeneralRegressionPredictor } from "../models/general-regression.ts";
 import { formatValue, valuesEqual, type Value } from "../values.ts";
+import { memoizedPlan } from "./plan-cache.ts";
 
 /**
  * GeneralRegressionModel (PMML 4.4 §GeneralRegression) lowered: the PPMatrix and ParamMatrix
@@ -76,17 +77,8 @@ export type GeneralRegressionPlan =
 /** Key of the default group (cells without targetCategory). */
 const DEFAULT = "\u0000default";
 
-const plans = new WeakMap<GeneralRegressionModel, GeneralRegressionPlan>();
-
 /** The plan of `model` whose target is `target` (memoized per model node: a node has one target). */
-export function lowerGeneralRegression(model: GeneralRegressionModel, target: GrmTarget): GeneralRegressionPlan {
-  let plan = plans.get(model);
-  if (plan === undefined) {
-    plan = lower(model, target);
-    plans.set(model, plan);
-  }
-  return plan;
-}
+export const lowerGeneralRegression: (model: GeneralRegressionModel, target: GrmTarget) => GeneralRegressionPlan = memoizedPlan(lower);
 
 function lower(model: GeneralRegressionModel, target: GrmTarget): GeneralRegressionPlan {
   const keyOf = (text: string | undefined): string => (text === undefined ? DEFAULT : formatValue(target.category(text)));

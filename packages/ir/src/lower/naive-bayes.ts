@@ -1,6 +1,7 @@
 import type { DerivedField } from "../fields.ts";
 import type { BayesDistribution, NaiveBayesModel } from "../models/naive-bayes.ts";
 import { parseNumber, toDataType, type Value } from "../values.ts";
+import { memoizedPlan } from "./plan-cache.ts";
 
 /**
  * NaiveBayesModel (PMML 4.4 §NaiveBayesModel) lowered: the typed target categories with their
@@ -69,17 +70,8 @@ export interface NaiveBayesPlan {
 /** JPMML's Precision.EPSILON test for a zero count. */
 const ZERO_COUNT = 1.1102230246251565e-16;
 
-const plans = new WeakMap<NaiveBayesModel, NaiveBayesPlan>();
-
 /** The plan of `model` whose target types categories as `target` does (memoized per node: a node has one target). */
-export function lowerNaiveBayes(model: NaiveBayesModel, target: NaiveBayesTarget): NaiveBayesPlan {
-  let plan = plans.get(model);
-  if (plan === undefined) {
-    plan = lower(model, target);
-    plans.set(model, plan);
-  }
-  return plan;
-}
+export const lowerNaiveBayes: (model: NaiveBayesModel, target: NaiveBayesTarget) => NaiveBayesPlan = memoizedPlan(lower);
 
 function lower(model: NaiveBayesModel, target: NaiveBayesTarget): NaiveBayesPlan {
   const categories: Value[] = [];

@@ -112,18 +112,13 @@ export const lowerNeuralLayers: (model: NeuralNetwork) => NeuralLayersPlan = mem
   return { inputs: model.inputs, layers, ids, slots };
 });
 
-const plans = new WeakMap<NeuralNetwork, NeuralNetworkPlan>();
-
 /** The layers and the output rule of `model` for `target` (memoized per node: a node has one target). */
-export function lowerNeuralNetwork(model: NeuralNetwork, target: NeuralTarget): NeuralNetworkPlan {
-  let plan = plans.get(model);
-  if (plan === undefined) {
+export const lowerNeuralNetwork: (model: NeuralNetwork, target: NeuralTarget) => NeuralNetworkPlan = memoizedPlan(
+  (model: NeuralNetwork, target: NeuralTarget): NeuralNetworkPlan => {
     const network = lowerNeuralLayers(model);
-    plan = { network, output: outputRule(model, network, target) };
-    plans.set(model, plan);
-  }
-  return plan;
-}
+    return { network, output: outputRule(model, network, target) };
+  },
+);
 
 function slotOf(slots: ReadonlyMap<string, number>, from: string, layer: NeuralLayer): number {
   const slot = slots.get(from);

@@ -7,6 +7,7 @@ import {
   type RegressionTable,
 } from "../models/regression.ts";
 import type { Value } from "../values.ts";
+import { memoizedPlan } from "./plan-cache.ts";
 
 /**
  * RegressionModel (PMML 4.4 §Regression) lowered: which table(s), the normalisation scheme chosen
@@ -43,17 +44,8 @@ export type RegressionPlan =
       readonly float: boolean;
     };
 
-const plans = new WeakMap<RegressionModel, RegressionPlan>();
-
 /** The plan of `model` whose target is `target` (memoized per model node: a node has one target). */
-export function lowerRegression(model: RegressionModel, target: RegressionTarget): RegressionPlan {
-  let plan = plans.get(model);
-  if (plan === undefined) {
-    plan = lower(model, target);
-    plans.set(model, plan);
-  }
-  return plan;
-}
+export const lowerRegression: (model: RegressionModel, target: RegressionTarget) => RegressionPlan = memoizedPlan(lower);
 
 function lower(model: RegressionModel, target: RegressionTarget): RegressionPlan {
   const float = model.mathContext === "float";

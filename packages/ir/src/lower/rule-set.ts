@@ -2,6 +2,7 @@ import { SchemaError } from "../errors.ts";
 import type { Predicate } from "../predicate.ts";
 import type { Rule, RuleSelectionCriterion, RuleSetModel } from "../models/rule-set.ts";
 import type { Value } from "../values.ts";
+import { memoizedPlan } from "./plan-cache.ts";
 
 /**
  * RuleSetModel (PMML 4.4 §RuleSetModel) lowered: the rule tree with each SimpleRule numbered
@@ -50,17 +51,8 @@ export interface RuleSetPlan {
   readonly path: string;
 }
 
-const plans = new WeakMap<RuleSetModel, RuleSetPlan>();
-
 /** The plan of `model` whose target types categories as `target` does (memoized per node: a node has one target). */
-export function lowerRuleSet(model: RuleSetModel, target: RuleSetTarget): RuleSetPlan {
-  let plan = plans.get(model);
-  if (plan === undefined) {
-    plan = lower(model, target);
-    plans.set(model, plan);
-  }
-  return plan;
-}
+export const lowerRuleSet: (model: RuleSetModel, target: RuleSetTarget) => RuleSetPlan = memoizedPlan(lower);
 
 function lower(model: RuleSetModel, target: RuleSetTarget): RuleSetPlan {
   const scores: { text: string; category: Value }[] = [];

@@ -1,6 +1,7 @@
 import { SchemaError } from "../errors.ts";
 import type { SupportVectorMachine, SupportVectorMachineModel, SvmKernel, SvmVectorField } from "../models/support-vector-machine.ts";
 import { formatValue, type Value } from "../values.ts";
+import { memoizedPlan } from "./plan-cache.ts";
 
 /**
  * SupportVectorMachineModel (PMML 4.4 §SupportVectorMachine) lowered: the kernel, the support
@@ -68,17 +69,8 @@ export type SvmPlan =
       readonly machines: readonly SvmClassMachinePlan[];
     });
 
-const plans = new WeakMap<SupportVectorMachineModel, SvmPlan>();
-
 /** The plan of `model` whose target types categories as `target` does (memoized per node: a node has one target). */
-export function lowerSvm(model: SupportVectorMachineModel, target: SvmTarget): SvmPlan {
-  let plan = plans.get(model);
-  if (plan === undefined) {
-    plan = lower(model, target);
-    plans.set(model, plan);
-  }
-  return plan;
-}
+export const lowerSvm: (model: SupportVectorMachineModel, target: SvmTarget) => SvmPlan = memoizedPlan(lower);
 
 function lower(model: SupportVectorMachineModel, target: SvmTarget): SvmPlan {
   const vectorIds = Object.keys(model.vectors);
