@@ -1,3 +1,4 @@
+import { modelElementName } from "@porta/backend";
 import type { ClusteringPlan, ModelNode, Pipeline, SvmPlan, TreeModel } from "@porta/ir";
 import { GraphBuilder, ML, OPSET_ML, OPSET_ONNX } from "./graph.ts";
 import { DataType as Elem, encodeModel, type Model } from "./proto.ts";
@@ -31,26 +32,6 @@ export interface ExportedPipeline {
   outputs: string[];
 }
 
-const ELEMENT: Record<ModelNode["kind"], string> = {
-  tree: "TreeModel",
-  regression: "RegressionModel",
-  mining: "MiningModel",
-  scorecard: "Scorecard",
-  association: "AssociationModel",
-  generalRegression: "GeneralRegressionModel",
-  neuralNetwork: "NeuralNetwork",
-  svm: "SupportVectorMachineModel",
-  clustering: "ClusteringModel",
-  ruleSet: "RuleSetModel",
-  naiveBayes: "NaiveBayesModel",
-  nearestNeighbor: "NearestNeighborModel",
-  bayesianNetwork: "BayesianNetworkModel",
-  gaussianProcess: "GaussianProcessModel",
-  baseline: "BaselineModel",
-  timeSeries: "TimeSeriesModel",
-  anomalyDetection: "AnomalyDetectionModel",
-};
-
 /**
  * A PMML pipeline as an ONNX graph (ai.onnx 21, ai.onnx.ml 5, double tensors throughout). Inputs
  * are one [N,1] double column per DataField read (a text field as the index of its category in
@@ -69,7 +50,7 @@ export function exportPipeline(pipeline: Pipeline): ExportedPipeline {
   const forest = new TreeForest();
   const outputs: string[] = [];
   const visit = (model: ModelNode, parent: GraphScope): void => {
-    if (!model.isScorable) throw new NotExportable(`${ELEMENT[model.kind]} isScorable="false"`);
+    if (!model.isScorable) throw new NotExportable(`${modelElementName(model.kind)} isScorable="false"`);
     const scope = new ModelGraphScope(model, parent, root);
     switch (model.kind) {
       case "tree":
@@ -106,7 +87,7 @@ export function exportPipeline(pipeline: Pipeline): ExportedPipeline {
         for (const s of model.segments) visit(s.model, scope);
         return;
       default:
-        throw new NotExportable(`${ELEMENT[model.kind]} is not exported`);
+        throw new NotExportable(`${modelElementName(model.kind)} is not exported`);
     }
   };
   visit(pipeline.model, root);
