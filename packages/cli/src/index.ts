@@ -7,6 +7,7 @@ import "./backends.ts";
 export {
   loadModel,
   loadModelSync,
+  loadModelVerified,
   detectFormat,
   withResultCache,
   LocalResultCache,
@@ -26,6 +27,8 @@ export type {
   LoadOptions,
   GroupOptions,
   BackendChoice,
+  VerificationReport,
+  VerificationFailure,
 } from "@porta/runtime";
 export type { Batch, Column, ScoredBatch, BackendRefusal } from "@porta/runtime";
 export { registerBackend, NoBackendError, numberColumn, categoryColumn, type Backend, type Session, type ScoringPlan, type Refusal } from "@porta/backend";

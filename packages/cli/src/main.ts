@@ -100,14 +100,20 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("validate")
-    .description("check that a model loads: exit 0, or one line naming the problem and a non-zero exit")
+    .description("check that a model loads and reproduces its own ModelVerification records: exit 0, or the problems and a non-zero exit")
     .argument("<model>", "model document")
+    .option("--no-verify", "only load the model; skip the document's ModelVerification records")
     .option("--limit <name=value>", `override a resource limit (${LIMIT_NAMES.join(", ")}); repeatable`, collectLimit, {})
-    .action(async (modelPath: string, opts: { limit: Partial<Limits> }) => {
-      const { loadModel } = await engine();
+    .action(async (modelPath: string, opts: { limit: Partial<Limits>; verify: boolean }) => {
+      const { loadModel, loadModelVerified } = await engine();
       // loadModelSync's backends, loaded through import: the CLI never takes the require path.
-      const model: Model = await loadModel(modelPath, { limits: opts.limit, scoring: "sync" });
+      const options = { limits: opts.limit, scoring: "sync" } as const;
+      const { model, report } = opts.verify ? await loadModelVerified(modelPath, options) : { model: await loadModel(modelPath, options), report: undefined };
       process.stdout.write(`ok: ${model.format} ${model.modelTypes.join(", ")}, ${model.inputFields.length} inputs, ${model.outputFields.length} outputs\n`);
+      if (!report) return;
+      const { formatVerification } = await import("./verification.ts");
+      process.stdout.write(`${formatVerification(report)}\n`);
+      if (report.failures.length > 0) exitCode = EXIT.evaluation;
     });
 
   const cacheCommand = program.command("cache").description("the compiled-artifact cache (PORTA_CACHE_DIR, default ~/.cache/porta)");

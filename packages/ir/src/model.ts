@@ -107,7 +107,33 @@ export interface ModelBase {
   localTransformations: DerivedField[];
   targets: Target[];
   output: OutputField[];
+  /** The model's own test records (ModelVerification), when the document carries them. */
+  verification?: ModelVerification;
   /** Document path of the model element, e.g. /PMML/MiningModel/Segmentation/Segment[2]/TreeModel. */
+  path: string;
+}
+
+/**
+ * ModelVerification: records the producer scored, with the results it expects. Cells keep their
+ * text (null for an empty or absent cell): a consumer parses each one per the field's data type.
+ */
+export interface ModelVerification {
+  /** recordCount as declared (may disagree with rows.length; the report says so). */
+  recordCount?: number;
+  fields: VerificationField[];
+  /** One object per InlineTable row: field name (not column) → cell text. */
+  rows: Record<string, string | null>[];
+  path: string;
+}
+
+/** A VerificationField: which table column holds a field, and how close a number must be. */
+export interface VerificationField {
+  field: string;
+  column: string;
+  /** Acceptable relative error, as a proportion of the expected value (PMML default 1E-6). */
+  precision: number;
+  /** Numbers within this of zero are zero (PMML default 1E-16). */
+  zeroThreshold: number;
   path: string;
 }
 

@@ -2,6 +2,7 @@ import {
   SchemaError,
   type MiningField,
   type MiningFunction,
+  type ModelVerification,
   type ModelBase,
   type OutputField,
   type Predicate,
@@ -16,6 +17,7 @@ import { OP_TYPES, dataTypeAttr, optionalExpressionChild, parseDerivedField, uns
 import { parseExpression } from "./expressions.ts";
 import type { XmlElement } from "./xml.ts";
 import { notice } from "./notices.ts";
+import { parseModelVerification } from "./verification.ts";
 
 const MINING_FUNCTIONS: readonly MiningFunction[] = ["regression", "classification", "clustering", "associationRules", "sequences", "timeSeries", "mixed"];
 const USAGE_TYPES: readonly UsageType[] = ["active", "predicted", "target", "supplementary", "group", "order", "frequencyWeight", "analysisWeight"];
@@ -65,8 +67,15 @@ export function parseModelBase(el: XmlElement): ModelBase {
     localTransformations: local ? local.children("DerivedField").map(parseDerivedField) : [],
     targets: parseTargets(el.child("Targets")),
     output: parseOutput(el.child("Output")),
+    ...verificationOf(el),
     path: el.path,
   };
+}
+
+/** The ModelVerification property, left out entirely when the element has none. */
+function verificationOf(el: XmlElement): { verification?: ModelVerification } {
+  const verification = parseModelVerification(el.child("ModelVerification"));
+  return verification ? { verification } : {};
 }
 
 /**

@@ -1,6 +1,7 @@
 export {
   loadModel,
   loadModelSync,
+  loadModelVerified,
   modelFromText,
   pmmlModel,
   detectFormat,
@@ -20,3 +21,13 @@ export { ArtifactCache } from "@porta/cache";
 export { loadReaders } from "./pmml-reader.ts";
 export { withResultCache } from "./memoized-model.ts";
 export { LocalResultCache } from "@porta/cache";
+export {
+  acceptable,
+  assertVerified,
+  verificationPlan,
+  verifyModel,
+  verifyModelSync,
+  type VerificationFailure,
+  type VerificationPlan,
+  type VerificationReport,
+} from "./verify.ts";

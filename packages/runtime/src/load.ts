@@ -8,6 +8,7 @@ import { pmmlReader, pmmlReaderSync } from "./pmml-reader.ts";
 import { artifactHooks } from "./artifacts.ts";
 import type { Model } from "./model.ts";
 import { PortaModel } from "./porta-model.ts";
+import { assertVerified, verificationPlan, verifyModel, verifyModelSync, type VerificationPlan, type VerificationReport } from "./verify.ts";
 
 export type ModelFormat = "pmml" | "pfa";
 
@@ -41,6 +42,12 @@ export interface LoadOptions {
    * document was read under them when it was compiled).
    */
   limits?: Partial<Limits>;
+  /**
+   * Check the document's own ModelVerification records (PMML) once loaded, as JPMML's `verify()`
+   * does: a record whose result disagrees throws MODEL_VERIFICATION_FAILED naming it. A cache
+   * hit then parses the document for its records. Default: off.
+   */
+  verify?: boolean;
 }
 
 /** Largest model document read from disk (bytes). */
@@ -124,8 +131,26 @@ function modelOf(l: Loading, resolved: Resolved, started: number): Model {
 /** Loads a PMML or PFA model from a path or from the document text. */
 export async function loadModel(pathOrText: string, options: LoadOptions = {}): Promise<Model> {
   const started = performance.now();
+  if (options.verify) {
+    const { model, report } = await loadModelVerified(pathOrText, options);
+    if (report) assertVerified(report);
+    return model;
+  }
   const l = loading(readModelSource(pathOrText), options);
   return modelOf(l, await resolveBackend(l.hints, l.planAsync, l.hooks), started);
+}
+
+/**
+ * Loads a model and checks it against the document's ModelVerification records (PMML); the
+ * report is undefined when the document has none. Disagreements are in the report, not thrown.
+ */
+export async function loadModelVerified(pathOrText: string, options: LoadOptions = {}): Promise<{ model: Model; report?: VerificationReport }> {
+  const started = performance.now();
+  const l = loading(readModelSource(pathOrText), options);
+  const resolved = await resolveBackend(l.hints, l.planAsync, l.hooks);
+  const model = modelOf(l, resolved, started);
+  const plan = verificationOf(resolved.plan ?? (await l.planAsync()));
+  return plan ? { model, report: await verifyModel(model, plan) } : { model };
 }
 
 /** loadModel for synchronous callers: only backends with a synchronous path are tried. */
@@ -136,7 +161,17 @@ export function loadModelSync(pathOrText: string, options: LoadOptions = {}): Mo
 function loadSourceSync(source: Pick<ModelSource, "text" | "bytes">, options: LoadOptions): Model {
   const started = performance.now();
   const l = loading(source, options);
-  return modelOf(l, resolveBackendSync(l.hints, l.plan, l.hooks), started);
+  const resolved = resolveBackendSync(l.hints, l.plan, l.hooks);
+  const model = modelOf(l, resolved, started);
+  if (options.verify) {
+    const plan = verificationOf(resolved.plan ?? l.plan());
+    if (plan) assertVerified(verifyModelSync(model, plan));
+  }
+  return model;
+}
+
+function verificationOf(plan: ScoringPlan): VerificationPlan | undefined {
+  return plan.format === "pmml" ? verificationPlan(plan.pipeline) : undefined;
 }
 
 /** A model from document text (synchronous backends). */
