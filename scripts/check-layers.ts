@@ -1,7 +1,7 @@
 /**
  * The layering rule: a package imports only packages of lower layers, its tests included.
  *
- *   ir ← pmml ← backend, cache ← pfa, compile-js, interp, onnx ← runtime ← cli (`porta`)
+ *   ir ← pmml ← backend, cache ← pfa, compile-js, interp, onnx ← runtime ← model-package ← cli (`porta`)
  *
  * Formats sit below backends (a backend's tests may parse PMML); pfa is a format and a backend
  * (the PFA engine registers as backend "pfa", so it imports backend); cache knows only ir and the
@@ -17,10 +17,21 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import ts from "typescript";
 
 /** Package folders, lowest layer first. */
-export const LAYERS: readonly (readonly string[])[] = [["ir"], ["pmml"], ["backend", "cache"], ["pfa", "compile-js", "interp", "onnx"], ["runtime"], ["cli"]];
+export const LAYERS: readonly (readonly string[])[] = [
+  ["ir"],
+  ["pmml"],
+  ["backend", "cache"],
+  ["pfa", "compile-js", "interp", "onnx"],
+  ["runtime"],
+  ["model-package"],
+  ["cli"],
+];
 
 /** Lower packages a package still may not import: the runtime names no backend (each registers itself; cli imports them). */
-export const EXCLUDED: Readonly<Record<string, readonly string[]>> = { runtime: ["pfa", "compile-js", "interp", "onnx"] };
+export const EXCLUDED: Readonly<Record<string, readonly string[]>> = {
+  runtime: ["pfa", "compile-js", "interp", "onnx"],
+  "model-package": ["pfa", "compile-js", "interp", "onnx"],
+};
 
 /** Each package folder → the packages it may import: those of every lower layer, less its exclusions. */
 export function allowedImports(layers: readonly (readonly string[])[] = LAYERS, excluded = EXCLUDED): Record<string, string[]> {

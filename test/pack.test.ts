@@ -230,7 +230,13 @@ describe("porta installed from its packed tarballs, in plain Node", () => {
 
     const help = await run("npx", ["--no-install", "porta", "--help"]);
     expect(help.status, help.stderr).toBe(0);
-    for (const command of ["score", "inspect", "validate", "cache", "conformance"]) expect(help.stdout).toContain(command);
+    for (const command of ["score", "inspect", "validate", "package", "cache", "conformance"]) expect(help.stdout).toContain(command);
+  });
+
+  it("npx porta package verify runs a package with the installed dependencies (ajv, csv-parse, tar)", async () => {
+    const verify = await run("npx", ["--no-install", "porta", "package", "verify", join(ROOT, "fixtures", "packages", "churn-pmml")]);
+    expect(verify.status, verify.stderr).toBe(0);
+    expect(verify.stdout).toMatch(/end-to-end: 6\/6 rows agree[\s\S]*PASS/);
   });
 
   it("its types resolve for a TypeScript consumer (moduleResolution nodenext)", async () => {

@@ -116,6 +116,43 @@ export async function main(argv: string[]): Promise<number> {
       if (report.failures.length > 0) exitCode = EXIT.evaluation;
     });
 
+  const packageCommand = program
+    .command("package")
+    .description("model packages: the document, porta.json (versions, training, audit) and the assets that prove it");
+  packageCommand
+    .command("init")
+    .description("start a package: the model copied in and porta.json with what the model tells; lists what is left to write")
+    .argument("<dir>", "new package folder (absent or empty)")
+    .requiredOption("-m, --model <file>", "PMML or PFA document")
+    .option("--name <name>", "registry name (default: from the file name)")
+    .option("--model-version <version>", "model version (default 0.1.0)")
+    .option("--author <who>", "audit.builtBy (default: the user name)")
+    .action(async (dir: string, opts: { model: string; name?: string; modelVersion?: string; author?: string }) => {
+      await engine();
+      const { initCommand } = await import("./package-command.ts");
+      exitCode = await initCommand(dir, { ...opts, version: opts.modelVersion });
+    });
+  packageCommand
+    .command("validate")
+    .description("check porta.json against formats/model-package/porta.schema.json, version agreement and files: exit 0, or the problems and exit 66")
+    .argument("<package>", "package folder or .tgz")
+    .option("--json", "print JSON")
+    .action(async (path: string, opts: { json?: boolean }) => {
+      const { validateCommand } = await import("./package-command.ts");
+      exitCode = await validateCommand(path, opts.json === true);
+    });
+  packageCommand
+    .command("verify")
+    .description("validate, load and compile the model, run the end-to-end and confidence sets: PASS, or FAIL and exit 68 (66 when invalid)")
+    .argument("<package>", "package folder or .tgz")
+    .option("--json", "print JSON")
+    .option("--backend <backend>", "as for score: which backend to try first", "auto")
+    .action(async (path: string, opts: { json?: boolean; backend: string }) => {
+      await engine();
+      const { verifyCommand } = await import("./package-command.ts");
+      exitCode = await verifyCommand(path, { json: opts.json === true, backend: await backendOption(opts.backend) });
+    });
+
   const cacheCommand = program.command("cache").description("the compiled-artifact cache (PORTA_CACHE_DIR, default ~/.cache/porta)");
   cacheCommand
     .command("ls")

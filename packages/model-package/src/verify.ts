@@ -1,0 +1,266 @@
+import { isPortaError } from "@porta/ir/errors";
+import type { Limits } from "@porta/ir/limits";
+import { formatValue, parseNumber, Temporal } from "@porta/ir/values";
+import { loadModel, type BackendChoice, type Model } from "@porta/runtime";
+import { readAssetRows, type AssetRow } from "./assets.ts";
+import type { ConfidenceAsset, EndToEndAsset, MetricSpec, PackageManifest } from "./manifest.ts";
+import { accuracy, auc, f1, logLoss, mae, rmse } from "./metrics.ts";
+import type { PackageProblem } from "./problems.ts";
+import type { MetricName } from "./schema.ts";
+import { packageFile, validateOpened, withPackage } from "./validate.ts";
+
+export interface EndToEndFailure {
+  /** Row index in the asset (0-based). */
+  row: number;
+  field?: string;
+  expected?: unknown;
+  actual?: unknown;
+  message: string;
+}
+
+export interface EndToEndReport {
+  file: string;
+  rows: number;
+  passed: number;
+  failures: EndToEndFailure[];
+}
+
+export interface ConfidenceReport {
+  file: string;
+  rows: number;
+  metric: MetricName;
+  /** The metric over the set; undefined when it could not be computed (see message). */
+  value?: number;
+  range: { min?: number; max?: number };
+  /** Rows the model failed to score (any makes the set fail). */
+  failedRows: number;
+  ok: boolean;
+  message?: string;
+}
+
+/** `porta package verify`: the package validated, its model loaded and both asset sets run. */
+export interface PackageVerification {
+  name?: string;
+  version?: string;
+  backend?: string;
+  loadMs?: number;
+  /** Validation problems, and declared fields the model does not have. */
+  problems: PackageProblem[];
+  endToEnd?: EndToEndReport;
+  confidence?: ConfidenceReport;
+  ok: boolean;
+}
+
+export interface VerifyOptions {
+  backend?: BackendChoice;
+  limits?: Partial<Limits>;
+}
+
+/** Validates, loads and compiles a package's model, then runs its end-to-end and confidence sets. */
+export async function verifyPackage(path: string, options: VerifyOptions = {}): Promise<PackageVerification> {
+  return withPackage(path, (pkg) => verifyOpened(pkg.root, options));
+}
+
+/** verifyPackage over an opened package's root (the deploy path verifies before it copies). */
+export async function verifyOpened(root: string, options: VerifyOptions = {}): Promise<PackageVerification> {
+  const { problems, manifest } = validateOpened(root);
+  if (!manifest) return { problems, ok: false };
+  const started = performance.now();
+  const loaded = await loadPackageModel(root, manifest, options);
+  if ("problem" in loaded) return { name: manifest.name, version: manifest.model.version, problems: [loaded.problem], ok: false };
+  const model = loaded.model;
+  try {
+    const report: PackageVerification = {
+      name: manifest.name,
+      version: manifest.model.version,
+      backend: model.backend,
+      loadMs: performance.now() - started,
+      problems: fieldProblems(manifest, model),
+      ok: false,
+    };
+    report.endToEnd = await runEndToEnd(root, manifest.assets.endToEnd, model);
+    report.confidence = await runConfidence(root, manifest.assets.confidence, model);
+    report.ok = report.problems.length === 0 && report.endToEnd.failures.length === 0 && report.confidence.ok;
+    return report;
+  } finally {
+    await model.dispose();
+  }
+}
+
+async function loadPackageModel(root: string, manifest: PackageManifest, options: VerifyOptions): Promise<{ model: Model } | { problem: PackageProblem }> {
+  try {
+    const model = await loadModel(packageFile(root, manifest.model.file), {
+      format: manifest.model.format,
+      backend: options.backend,
+      limits: options.limits,
+      scoring: "async",
+    });
+    return { model };
+  } catch (e) {
+    if (!isPortaError(e)) throw e;
+    return { problem: { code: e.code, path: "/model/file", message: `the model does not load: ${e.message}`, value: e.path } };
+  }
+}
+
+/** Every declared input and output must be one of the model's fields. */
+function fieldProblems(manifest: PackageManifest, model: Model): PackageProblem[] {
+  const problems: PackageProblem[] = [];
+  const check = (declared: readonly { name: string }[], actual: readonly { name: string }[], where: "inputs" | "outputs") => {
+    const names = new Set(actual.map((f) => f.name));
+    declared.forEach((f, i) => {
+      if (!names.has(f.name)) {
+        problems.push({
+          code: "PACKAGE_FIELD_UNKNOWN",
+          path: `/${where}/${i}/name`,
+          message: `the model has no ${where === "inputs" ? "input" : "output"} field ${f.name}`,
+          value: f.name,
+        });
+      }
+    });
+  };
+  check(manifest.inputs, model.inputFields, "inputs");
+  check(manifest.outputs, model.outputFields, "outputs");
+  return problems;
+}
+
+async function runEndToEnd(root: string, asset: EndToEndAsset, model: Model): Promise<EndToEndReport> {
+  const rows = readAssetRows(packageFile(root, asset.file), asset.file);
+  const failures: EndToEndFailure[] = [];
+  const cases = rows.map((row, i) => endToEndCase(row, i, failures));
+  const scored = await model.scoreBatchAsync(
+    cases.map((c) => c?.input ?? {}),
+    { onError: "collect" },
+  );
+  const errors = new Map(scored.errors.map((e) => [e.row, e.message]));
+  const outputs = new Set(model.outputFields.map((f) => f.name));
+  let passed = 0;
+  cases.forEach((c, i) => {
+    if (!c) return;
+    const result = scored.results[i];
+    if (!result) {
+      failures.push({ row: i, message: `row ${i + 1} failed to score: ${errors.get(i) ?? "no result"}` });
+      return;
+    }
+    let ok = true;
+    for (const [field, expected] of Object.entries(c.expected)) {
+      const actual = result[field];
+      if (!outputs.has(field)) {
+        failures.push({ row: i, field, expected, message: `row ${i + 1}: the model has no output field ${field}` });
+        ok = false;
+      } else if (!agrees(expected, actual, asset.tolerance)) {
+        failures.push({ row: i, field, expected, actual, message: `row ${i + 1}: ${field} is ${show(actual)}, expected ${show(expected)}` });
+        ok = false;
+      }
+    }
+    if (ok) passed++;
+  });
+  return { file: asset.file, rows: rows.length, passed, failures };
+}
+
+function endToEndCase(
+  row: AssetRow,
+  i: number,
+  failures: EndToEndFailure[],
+): { input: Record<string, unknown>; expected: Record<string, unknown> } | undefined {
+  const { input, expected } = row;
+  if (isObject(input) && isObject(expected)) return { input, expected };
+  failures.push({ row: i, message: `row ${i + 1}: an end-to-end row is {"input": {…}, "expected": {…}}` });
+  return undefined;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** Numbers within the tolerance (exact without one); anything else by its text. */
+export function agrees(expected: unknown, actual: unknown, tolerance: EndToEndAsset["tolerance"] = {}): boolean {
+  if (expected === null || expected === undefined) return actual === null || actual === undefined;
+  if (actual === null || actual === undefined) return false;
+  if (typeof actual === "number") {
+    const e = typeof expected === "number" ? expected : parseNumber(String(expected));
+    if (e === undefined) return false;
+    if (Number.isNaN(e) || Number.isNaN(actual)) return Number.isNaN(e) && Number.isNaN(actual);
+    return Math.abs(actual - e) <= (tolerance.absolute ?? 0) + (tolerance.relative ?? 0) * Math.abs(e);
+  }
+  return show(expected) === show(actual);
+}
+
+async function runConfidence(root: string, asset: ConfidenceAsset, model: Model): Promise<ConfidenceReport> {
+  const rows = readAssetRows(packageFile(root, asset.file), asset.file);
+  const scored = await model.scoreBatchAsync(rows, { onError: "collect" });
+  const base = { file: asset.file, rows: rows.length, metric: asset.metric.name, range: asset.range, failedRows: scored.errors.length };
+  const pairs = rows.flatMap((row, i) => (scored.results[i] ? [{ row, result: scored.results[i] }] : []));
+  let value: number;
+  try {
+    value = metricValue(asset.metric, pairs, model);
+  } catch (e) {
+    return { ...base, ok: false, message: (e as Error).message };
+  }
+  const inRange = (asset.range.min === undefined || value >= asset.range.min) && (asset.range.max === undefined || value <= asset.range.max);
+  const message =
+    scored.errors.length > 0
+      ? `${scored.errors.length} rows failed to score; first: ${scored.errors[0].message}`
+      : inRange
+        ? undefined
+        : `${asset.metric.name} ${value} is outside ${rangeText(asset.range)}`;
+  return { ...base, value, ok: inRange && scored.errors.length === 0, ...(message === undefined ? {} : { message }) };
+}
+
+export function rangeText(range: { min?: number; max?: number }): string {
+  return `[${range.min ?? "-∞"}, ${range.max ?? "∞"}]`;
+}
+
+type Scored = { row: AssetRow; result: Record<string, unknown> };
+
+function metricValue(spec: MetricSpec, pairs: readonly Scored[], model: Model): number {
+  const outputs = new Set(model.outputFields.map((f) => f.name));
+  const output = (name: string | undefined): string => {
+    if (name === undefined || !outputs.has(name)) throw new Error(`the model has no output field ${name ?? "(none named)"} for ${spec.name}`);
+    return name;
+  };
+  const labels = pairs.map((p) => p.row[spec.label]);
+  if (labels.some((l) => l === null || l === undefined)) throw new Error(`some rows have no ${spec.label} label`);
+  const texts = labels.map((l) => show(l));
+  switch (spec.name) {
+    case "accuracy":
+    case "f1": {
+      const field = output(spec.prediction);
+      const predictions = pairs.map((p) => show(p.result[field]));
+      return spec.name === "accuracy" ? accuracy(texts, predictions) : f1(texts, predictions, spec.positive);
+    }
+    case "rmse":
+    case "mae": {
+      const field = output(spec.prediction);
+      const truth = labels.map((l) => numberOf(l, spec.label));
+      const predicted = pairs.map((p) => numberOf(p.result[field], field));
+      return spec.name === "rmse" ? rmse(truth, predicted) : mae(truth, predicted);
+    }
+    case "auc": {
+      const field = output(spec.score);
+      return auc(
+        texts.map((t) => t === spec.positive),
+        pairs.map((p) => numberOf(p.result[field], field)),
+      );
+    }
+    case "logLoss": {
+      const fields = Object.entries(spec.probabilities ?? {}).map(([cls, f]) => [cls, output(f)] as const);
+      return logLoss(
+        texts,
+        pairs.map((p) => Object.fromEntries(fields.map(([cls, f]) => [cls, numberOf(p.result[f], f)]))),
+      );
+    }
+  }
+}
+
+function numberOf(v: unknown, what: string): number {
+  const n = typeof v === "number" ? v : typeof v === "string" ? parseNumber(v) : undefined;
+  if (n === undefined || Number.isNaN(n)) throw new Error(`${what} is not a number in every row (${show(v)})`);
+  return n;
+}
+
+function show(v: unknown): string {
+  if (v === null || v === undefined) return "missing";
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean" || v instanceof Temporal) return formatValue(v);
+  return JSON.stringify(v);
+}
