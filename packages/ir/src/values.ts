@@ -242,6 +242,14 @@ export function formatValue(v: Value): string {
   return v.toString();
 }
 
+/** A result value for a report line: "missing" for null/undefined, formatValue for values, JSON otherwise. */
+export function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return "missing";
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean" || v instanceof Temporal) return formatValue(v);
+  return JSON.stringify(v);
+}
+
 /** Equality of two values as PMML compares categories (numbers numerically, strings exactly). */
 export function valuesEqual(a: Value, b: Value): boolean {
   if (a === b) return true;

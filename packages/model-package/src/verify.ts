@@ -1,6 +1,6 @@
 import { isPortaError } from "@porta/ir/errors";
 import type { Limits } from "@porta/ir/limits";
-import { formatValue, parseNumber, Temporal } from "@porta/ir/values";
+import { describeValue, parseNumber } from "@porta/ir/values";
 import { loadModel, type BackendChoice, type Model } from "@porta/runtime";
 import { readAssetRows, type AssetRow } from "./assets.ts";
 import type { ConfidenceAsset, EndToEndAsset, MetricSpec, PackageManifest } from "./manifest.ts";
@@ -148,7 +148,7 @@ async function runEndToEnd(root: string, asset: EndToEndAsset, model: Model): Pr
         failures.push({ row: i, field, expected, message: `row ${i + 1}: the model has no output field ${field}` });
         ok = false;
       } else if (!agrees(expected, actual, asset.tolerance)) {
-        failures.push({ row: i, field, expected, actual, message: `row ${i + 1}: ${field} is ${show(actual)}, expected ${show(expected)}` });
+        failures.push({ row: i, field, expected, actual, message: `row ${i + 1}: ${field} is ${describeValue(actual)}, expected ${describeValue(expected)}` });
         ok = false;
       }
     }
@@ -182,7 +182,7 @@ export function agrees(expected: unknown, actual: unknown, tolerance: EndToEndAs
     if (Number.isNaN(e) || Number.isNaN(actual)) return Number.isNaN(e) && Number.isNaN(actual);
     return Math.abs(actual - e) <= (tolerance.absolute ?? 0) + (tolerance.relative ?? 0) * Math.abs(e);
   }
-  return show(expected) === show(actual);
+  return describeValue(expected) === describeValue(actual);
 }
 
 async function runConfidence(root: string, asset: ConfidenceAsset, model: Model): Promise<ConfidenceReport> {
@@ -220,12 +220,12 @@ function metricValue(spec: MetricSpec, pairs: readonly Scored[], model: Model): 
   };
   const labels = pairs.map((p) => p.row[spec.label]);
   if (labels.some((l) => l === null || l === undefined)) throw new Error(`some rows have no ${spec.label} label`);
-  const texts = labels.map((l) => show(l));
+  const texts = labels.map((l) => describeValue(l));
   switch (spec.name) {
     case "accuracy":
     case "f1": {
       const field = output(spec.prediction);
-      const predictions = pairs.map((p) => show(p.result[field]));
+      const predictions = pairs.map((p) => describeValue(p.result[field]));
       return spec.name === "accuracy" ? accuracy(texts, predictions) : f1(texts, predictions, spec.positive);
     }
     case "rmse":
@@ -254,13 +254,6 @@ function metricValue(spec: MetricSpec, pairs: readonly Scored[], model: Model): 
 
 function numberOf(v: unknown, what: string): number {
   const n = typeof v === "number" ? v : typeof v === "string" ? parseNumber(v) : undefined;
-  if (n === undefined || Number.isNaN(n)) throw new Error(`${what} is not a number in every row (${show(v)})`);
+  if (n === undefined || Number.isNaN(n)) throw new Error(`${what} is not a number in every row (${describeValue(v)})`);
   return n;
-}
-
-function show(v: unknown): string {
-  if (v === null || v === undefined) return "missing";
-  if (typeof v === "string") return v;
-  if (typeof v === "number" || typeof v === "boolean" || v instanceof Temporal) return formatValue(v);
-  return JSON.stringify(v);
 }

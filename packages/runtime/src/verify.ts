@@ -1,5 +1,5 @@
 import { EvaluationError, UnsupportedFeatureError } from "@porta/ir/errors";
-import { formatValue, parseNumber, Temporal } from "@porta/ir/values";
+import { describeValue, parseNumber } from "@porta/ir/values";
 import type { ModelVerification, Pipeline, VerificationField } from "@porta/ir";
 import type { BatchResult, Model } from "./model.ts";
 
@@ -110,7 +110,13 @@ function compareRecords(plan: VerificationPlan, scored: BatchResult): Verificati
       const got = result[f.field];
       if (acceptable(want, got, f)) continue;
       ok = false;
-      failures.push({ record: i, field: f.field, expected: want, actual: got, message: `record ${i + 1}: ${f.field} is ${show(got)}, expected ${want}` });
+      failures.push({
+        record: i,
+        field: f.field,
+        expected: want,
+        actual: got,
+        message: `record ${i + 1}: ${f.field} is ${describeValue(got)}, expected ${want}`,
+      });
     }
     if (ok) passed++;
   });
@@ -139,7 +145,7 @@ export function acceptable(expected: string, actual: unknown, field: Pick<Verifi
   }
   if (typeof actual === "boolean") return booleanOf(expected) === actual;
   if (typeof actual === "string") return expected === actual;
-  return expected === show(actual);
+  return expected === describeValue(actual);
 }
 
 function numbersAcceptable(expected: number, actual: number, precision: number, zeroThreshold: number): boolean {
@@ -154,11 +160,4 @@ function booleanOf(text: string): boolean | undefined {
   if (t === "true" || t === "1") return true;
   if (t === "false" || t === "0") return false;
   return undefined;
-}
-
-function show(value: unknown): string {
-  if (value === null || value === undefined) return "missing";
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean" || value instanceof Temporal) return formatValue(value);
-  return JSON.stringify(value);
 }
