@@ -4,8 +4,6 @@
  * frame so inline functions can read the variables around them. A variable is resolved once,
  * while compiling, to a slot and a number of hops up the frame chain.
  */
-import type { AvroType } from "../types.ts";
-
 export type Frame = any[];
 export type Code = (f: Frame) => any;
 
@@ -19,7 +17,6 @@ export class FnCtx {
 }
 
 export interface VarInfo {
-  readonly type: AvroType;
   readonly ctx: FnCtx;
   readonly slot: number;
 }
@@ -38,8 +35,8 @@ export class Scope {
     }
     return undefined;
   }
-  declare(name: string, type: AvroType): VarInfo {
-    const v = { type, ctx: this.ctx, slot: this.ctx.alloc() };
+  declare(name: string): VarInfo {
+    const v = { ctx: this.ctx, slot: this.ctx.alloc() };
     this.vars.set(name, v);
     return v;
   }

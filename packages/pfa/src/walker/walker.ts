@@ -5,10 +5,10 @@
  * Every call walks the syntax tree (`ast/`) again: each node is dispatched on its kind,
  * symbols are looked up by name through a chain of scopes, blocks get a fresh scope object.
  * Nothing is turned into closures ahead of time. What is done once, before the first call, is
- * what any interpreter does once: parse the document and type-check it — with the compiler's
- * checker, whose resolution of each library call to the implementation its signature selects
- * the walker uses (the implementations are the compiled engine's, so both compute the same
- * numbers: the comparison measures evaluation strategy, not library code).
+ * what any interpreter does once: parse the document and type-check it, with the compiled
+ * engine's checker (`compiler/checker.ts`), which binds each library call to the implementation
+ * its signature selects (the same implementations as the compiled engine's, so both compute the
+ * same numbers: the comparison measures evaluation strategy, not library code).
  *
  * Scope: the language forms and library functions of real model documents such as
  * fixtures/pfa (literals, symbols and dotted paths, attr, cell reads, new, let, set, do, if,
@@ -19,10 +19,11 @@ import { DEFAULT_LIMITS, EvaluationError, SchemaError } from "@porta/ir";
 import { type AstNode, childrenOf } from "../ast/children.ts";
 import type { Block, CallNode, ExprNode, FcnArgNode, FcnDefNode, PfaDocumentAst, ValueNode } from "../ast/nodes.ts";
 import { parseDocumentAst } from "../ast/parse.ts";
-import { Compiler, type CellInfo, type ResolvedCall, type RuntimeState } from "../compiler/compiler.ts";
+import { Checker, type CellInfo, type ResolvedCall } from "../compiler/checker.ts";
+import type { EngineRuntime } from "../lib/site.ts";
 import type { PfaDocument } from "../document.ts";
 import { Rng } from "../lib/rng.ts";
-import { DEFAULT_MAX_ARRAY_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STRING_LENGTH, newWallClock, StateBudget } from "../limits.ts";
+import { DEFAULT_MAX_ARRAY_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STRING_LENGTH } from "../limits.ts";
 import { TypeRegistry, type AvroType } from "../types.ts";
 import { decodeAvroJson, newMap, pfaError } from "../values.ts";
 
@@ -108,38 +109,27 @@ export function walkPfa(doc: PfaDocument, options: { randseed?: number; regexSte
   const inputType = registry.parse(ast.input.json, ast.input.path);
   const outputType = registry.parse(ast.output.json, ast.output.path);
   const limits = { maxArrayLength: DEFAULT_MAX_ARRAY_LENGTH, maxStringLength: DEFAULT_MAX_STRING_LENGTH, maxDepth: DEFAULT_MAX_DEPTH };
-  const rt: RuntimeState = {
+  const rt: EngineRuntime = {
     rng: new Rng(options.randseed ?? ast.randseed),
     maxArrayLength: limits.maxArrayLength,
     maxStringLength: limits.maxStringLength,
     regexSteps: options.regexSteps ?? DEFAULT_LIMITS.regexSteps,
-    cells: Object.create(null),
-    pools: Object.create(null),
-    budget: Infinity,
-    loopLimit: Infinity,
-    clock: newWallClock(),
-    state: new StateBudget(Infinity),
-    log: () => undefined,
-    emit: () => undefined,
   };
+  const cells: Record<string, unknown> = Object.create(null);
   const cellInfo = new Map<string, CellInfo>();
   for (const [name, c] of ast.cells) {
     const t = registry.parse(c.type.json, c.type.path);
     cellInfo.set(`cell:${name}`, { type: t, pool: false });
-    rt.cells[name] = decodeAvroJson(t, c.init, `${c.path}/init`);
+    cells[name] = decodeAvroJson(t, c.init, `${c.path}/init`);
   }
-  // the checker: types every node and resolves every call (its closures are not used)
-  const checker = new Compiler({ registry, fcns: ast.fcns, cells: cellInfo, rt, outputType, method: "map", limits });
-  checker.compileBody(ast.action, { input: inputType });
-  const constants = new Map<ValueNode, unknown>();
-  for (const [node, type] of checker.types) {
-    if (node.kind === "value") constants.set(node, decodeAvroJson(type as AvroType, node.value, `${node.path}/value`));
-  }
-  const walker = new Walker(ast, checker.calls, constants, rt.cells);
+  // the compiled engine's checker types every node and binds every call to its implementation
+  const checker = new Checker({ registry, fcns: ast.fcns, cells: cellInfo, rt, outputType, method: "map", limits });
+  checker.checkBody(ast.action, { input: inputType });
+  const walker = new Walker(ast, checker.calls, checker.constants, cells);
   return {
     inputType,
     outputType,
-    cells: rt.cells,
+    cells,
     action(input) {
       const scope = new Scope(null);
       scope.vars.input = input;

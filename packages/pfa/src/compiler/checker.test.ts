@@ -3,37 +3,24 @@ import type { CallNode, ExprNode, IfNode } from "../ast/nodes.ts";
 import { parseDocumentAst } from "../ast/parse.ts";
 import { parsePfa } from "../document.ts";
 import { Rng } from "../lib/rng.ts";
-import { newWallClock, StateBudget } from "../limits.ts";
 import { TypeRegistry, typeName } from "../types.ts";
-import { Compiler, type RuntimeState } from "./compiler.ts";
+import { Checker } from "./checker.ts";
 
 /** Checks a map document's action; returns the checker and the action's expressions. */
-function check(doc: Record<string, unknown>): { checker: Compiler; action: readonly ExprNode[] } {
+function check(doc: Record<string, unknown>): { checker: Checker; action: readonly ExprNode[] } {
   const pfa = parsePfa(JSON.stringify({ input: "double", output: "double", ...doc }));
   const ast = parseDocumentAst(pfa);
   const registry = new TypeRegistry();
   registry.preregister([pfa.input, pfa.output, pfa.fcns, pfa.action]);
   const limits = { maxArrayLength: 1000, maxStringLength: 1000, maxDepth: 100 };
-  const rt: RuntimeState = {
-    rng: new Rng(1),
-    ...limits,
-    regexSteps: 1000,
-    cells: {},
-    pools: {},
-    budget: 1000,
-    loopLimit: 1000,
-    clock: newWallClock(),
-    state: new StateBudget(1e6),
-    log: () => undefined,
-    emit: () => undefined,
-  };
+  const rt = { rng: new Rng(1), ...limits, regexSteps: 1000 };
   const outputType = registry.parse(ast.output.json, ast.output.path);
-  const checker = new Compiler({ registry, fcns: ast.fcns, cells: new Map(), rt, outputType, method: "map", limits });
-  checker.compileBody(ast.action, { input: registry.parse(ast.input.json, ast.input.path) });
+  const checker = new Checker({ registry, fcns: ast.fcns, cells: new Map(), rt, outputType, method: "map", limits });
+  checker.checkBody(ast.action, { input: registry.parse(ast.input.json, ast.input.path) });
   return { checker, action: ast.action.exprs };
 }
 
-describe("the checker records what it found on the syntax tree", () => {
+describe("the checker records what it found on the syntax tree (compiler/checker.ts)", () => {
   it("each expression's type: literals, variables, calls by the signature chosen, branches by their broadest type", () => {
     const { checker, action } = check({ action: [{ if: { ">": ["input", 0] }, then: { "+": ["input", 1] }, else: { int: 0 } }] });
     const ifNode = action[0] as IfNode;
