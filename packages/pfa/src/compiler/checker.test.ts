@@ -48,3 +48,17 @@ describe("the checker records what it found on the syntax tree (compiler/checker
     }
   });
 });
+
+describe("checker errors name the node and what was wrong with it", () => {
+  it("a type mismatch: PFA_TYPE_MISMATCH at the argument's path, with the type found", () => {
+    const e = (() => {
+      try {
+        check({ fcns: { half: { params: [{ x: "double" }], ret: "double", do: "x" } }, action: [{ "u.half": [["text"]] }] });
+      } catch (err) {
+        return err as { code: string; path: string; value: unknown };
+      }
+      throw new Error("no error");
+    })();
+    expect([e.code, e.path, e.value]).toEqual(["PFA_TYPE_MISMATCH", "/action/0/u.half/0", '"string"']);
+  });
+});

@@ -172,7 +172,7 @@ export class Checker {
   /** Check `e` and that a slot of type `t` accepts it. */
   private checked(e: ExprNode, t: AvroType, scope: TypeScope): void {
     const found = this.check(e, scope);
-    if (!accepts(t, found)) throw schemaError("PFA_TYPE_MISMATCH", `expected ${typeName(t)}, found ${typeName(found)}`, e.path);
+    if (!accepts(t, found)) throw schemaError("PFA_TYPE_MISMATCH", `expected ${typeName(t)}, found ${typeName(found)}`, e.path, typeName(found));
   }
 
   private condition(e: ExprNode, scope: TypeScope): void {
