@@ -16,7 +16,8 @@ export function compileFcnArg(c: Compiler, arg: FcnArgNode, scope: Scope): FnMak
   if (arg.kind === "fcndef") return c.compileFunction(arg, scope);
   const target = c.checked.fcnRefs.get(arg)!;
   // a user function is looked up when the value is made: it may be generated after this reference
-  const get = target.kind === "user" ? () => c.userFns.get(target.name)! : () => target.fn;
+  const fns = c.userFns; // not `c`: the checker's facts need not outlive compilation
+  const get = target.kind === "user" ? () => fns.get(target.name)! : () => target.fn;
   if (arg.fill.length === 0) return () => get();
   const fillCodes = arg.fill.map((b) => c.compile(b.expr, scope));
   return curry(get, target.arity, target.fillIdx, fillCodes);
