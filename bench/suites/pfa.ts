@@ -1,7 +1,7 @@
 /**
- * PFA scoring: the compiled engine (expressions turned into closures once, packages/pfa
- * compiler.ts) against the tree-walking reference interpreter (packages/pfa walker/, which
- * walks the expression JSON on every call), on the four model documents in fixtures/pfa.
+ * PFA scoring: the compiled engine (the syntax tree turned into closures once, packages/pfa
+ * compiler/) against the tree-walking reference interpreter (packages/pfa walker/, which
+ * walks the same syntax tree on every call), on the four model documents in fixtures/pfa.
  *
  * Ratio convention: `compiled/walker@<model>` is a speed-up, walker time ÷ compiled time for the
  * same rows (> 1: compiled is faster). Inputs are decoded once beforehand; both engines use the
@@ -65,7 +65,7 @@ export default defineSuite({
       notes: [
         "ratio compiled/walker@<model> = walker median time ÷ compiled median time on the same decoded rows (> 1: compiled faster)",
         "one operation scores every row of fixtures/pfa/<model>-input.ndjson (200 rows; 20 at smoke size); outputs checked equal first",
-        "walker: packages/pfa/src/walker (walks expression JSON per call, same library implementations); compiled: compilePfa closures",
+        "walker: packages/pfa/src/walker (walks the syntax tree per call, same library implementations); compiled: compilePfa closures",
         "models: tree = one simpleTree; forest = a.mean of a.map(simpleTree) over the forest cell; kmeans = model.cluster.closest + metric.simpleEuclidean; logistic = model.reg.linear + m.link.logit",
       ],
     };

@@ -4,7 +4,8 @@
  * times, fold engines return the running tally (spec §2.3).
  */
 import { DEFAULT_LIMITS, EvaluationError, isPortaError, SchemaError } from "@porta/ir";
-import { Compiler, type CellInfo, type RuntimeState } from "./compiler.ts";
+import { parseDocumentAst } from "./ast/parse.ts";
+import { Compiler, type CellInfo, type RuntimeState } from "./compiler/compiler.ts";
 import type { PfaDocument, PfaMethod } from "./document.ts";
 import { Rng } from "./lib/rng.ts";
 import { accepts, TypeRegistry, typeName, type AvroType } from "./types.ts";
@@ -116,15 +117,16 @@ function typedRuntimeError(e: unknown): unknown {
 }
 
 function compileEngine(doc: PfaDocument, options: PfaEngineOptions): PfaEngine {
+  const ast = parseDocumentAst(doc);
   const registry = new TypeRegistry();
   registry.preregister([doc.input, doc.output, doc.cells, doc.pools, doc.fcns, doc.begin, doc.action, doc.end]);
-  const inputType = registry.parse(doc.input, "/input");
-  const outputType = registry.parse(doc.output, "/output");
+  const inputType = registry.parse(ast.input.json, ast.input.path);
+  const outputType = registry.parse(ast.output.json, ast.output.path);
   const loopLimit = options.loopLimit ?? DEFAULT_LOOP_LIMIT;
   // a document may ask for less time than the host allows, never for more (it could be hostile)
-  const docTimeout = typeof doc.options.timeout === "number" && doc.options.timeout > 0 ? doc.options.timeout : Infinity;
+  const docTimeout = typeof ast.options.timeout === "number" && ast.options.timeout > 0 ? ast.options.timeout : Infinity;
   const wallMs = Math.min(options.timeoutMs ?? DEFAULT_WALL_MS, docTimeout);
-  const seed = options.randseed ?? doc.randseed;
+  const seed = options.randseed ?? ast.randseed;
   const limits: DecodeLimits = {
     maxArrayLength: options.maxArrayLength ?? DEFAULT_MAX_ARRAY_LENGTH,
     maxStringLength: options.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH,
@@ -150,16 +152,16 @@ function compileEngine(doc: PfaDocument, options: PfaEngineOptions): PfaEngine {
   const cellInfo = new Map<string, CellInfo>();
   const cellTypes = new Map<string, AvroType>();
   const poolTypes = new Map<string, AvroType>();
-  for (const [name, c] of Object.entries(doc.cells)) {
-    const t = registry.parse(c.type, `${c.path}/type`);
+  for (const [name, c] of ast.cells) {
+    const t = registry.parse(c.type.json, c.type.path);
     cellInfo.set(`cell:${name}`, { type: t, pool: false });
     cellTypes.set(name, t);
     const value = decodeAvroJson(t, c.init, `${c.path}/init`, limits);
     rt.state.cell(name, value);
     rt.cells[name] = value;
   }
-  for (const [name, p] of Object.entries(doc.pools)) {
-    const t = registry.parse(p.type, `${p.path}/type`);
+  for (const [name, p] of ast.pools) {
+    const t = registry.parse(p.type.json, p.type.path);
     cellInfo.set(`pool:${name}`, { type: t, pool: true });
     poolTypes.set(name, t);
     const init = decodeAvroJson({ kind: "map", values: t }, p.init ?? {}, `${p.path}/init`, limits) as Record<string, unknown>;
@@ -167,20 +169,20 @@ function compileEngine(doc: PfaDocument, options: PfaEngineOptions): PfaEngine {
     rt.pools[name] = init;
   }
 
-  const compiler = new Compiler({ registry, fcns: doc.fcns, cells: cellInfo, rt, outputType, method: doc.method, limits });
+  const compiler = new Compiler({ registry, fcns: ast.fcns, cells: cellInfo, rt, outputType, method: ast.method, limits });
   const symbols: Record<string, AvroType> = { input: inputType };
   let tally: unknown;
-  if (doc.method === "fold") {
+  if (ast.method === "fold") {
     symbols.tally = outputType;
-    tally = decodeAvroJson(outputType, doc.zero, "/zero", limits);
+    tally = decodeAvroJson(outputType, ast.zero, "/zero", limits);
   }
-  const action = compiler.compileBody(doc.action, symbols, "/action");
-  if (doc.method !== "emit" && !accepts(outputType, action.type)) {
+  const action = compiler.compileBody(ast.action, symbols);
+  if (ast.method !== "emit" && !accepts(outputType, action.type)) {
     throw new SchemaError("PFA_TYPE_MISMATCH", `action returns ${typeName(action.type)} but output is ${typeName(outputType)}`, { path: "/action" });
   }
-  const endSymbols: Record<string, AvroType> = doc.method === "fold" ? { tally: outputType } : {};
-  const begin = doc.begin.length ? compiler.compileBody(doc.begin, {}, "/begin") : null;
-  const end = doc.end.length ? compiler.compileBody(doc.end, endSymbols, "/end") : null;
+  const endSymbols: Record<string, AvroType> = ast.method === "fold" ? { tally: outputType } : {};
+  const begin = ast.begin ? compiler.compileBody(ast.begin, {}) : null;
+  const end = ast.end ? compiler.compileBody(ast.end, endSymbols) : null;
 
   const arm = () => {
     rt.budget = loopLimit;
@@ -188,7 +190,7 @@ function compileEngine(doc: PfaDocument, options: PfaEngineOptions): PfaEngine {
   };
 
   const engine: PfaEngine = {
-    method: doc.method,
+    method: ast.method,
     inputType,
     outputType,
     cells: rt.cells,
@@ -199,12 +201,12 @@ function compileEngine(doc: PfaDocument, options: PfaEngineOptions): PfaEngine {
     action(input: unknown): unknown {
       arm();
       try {
-        if (doc.method === "fold") {
+        if (ast.method === "fold") {
           tally = action.run([input, tally]);
           return tally;
         }
         const out = action.run([input]);
-        return doc.method === "emit" ? null : out;
+        return ast.method === "emit" ? null : out;
       } catch (e) {
         throw typedRuntimeError(e);
       }
@@ -220,7 +222,7 @@ function compileEngine(doc: PfaDocument, options: PfaEngineOptions): PfaEngine {
     end() {
       arm();
       try {
-        end?.run(doc.method === "fold" ? [tally] : []);
+        end?.run(ast.method === "fold" ? [tally] : []);
       } catch (e) {
         throw typedRuntimeError(e);
       }
