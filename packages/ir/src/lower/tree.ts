@@ -1,5 +1,6 @@
 import type { TreeModel, TreeNode } from "../models/tree.ts";
 import type { Predicate, SimplePredicate } from "../predicate.ts";
+import { loadPhase } from "../phases.ts";
 
 /**
  * TreeModels (PMML 4.4 §TreeModel) lowered to one struct-of-arrays node table: what compile-js's
@@ -81,6 +82,10 @@ function numericSplit(p: Predicate, literalOf: (field: string, text: string) => 
  * split constant as the backend's column of `field` holds it, undefined where it cannot walk the field.
  */
 export function lowerNodeTable(trees: readonly TreeModel[], literalOf: (field: string, text: string) => number | undefined): NodeTable | null {
+  return loadPhase("lower", () => lowerTrees(trees, literalOf));
+}
+
+function lowerTrees(trees: readonly TreeModel[], literalOf: (field: string, text: string) => number | undefined): NodeTable | null {
   const fields: string[] = [];
   const slotOf = (field: string): number => {
     let k = fields.indexOf(field);
