@@ -99,6 +99,27 @@ function grown<T extends Uint8Array | Int32Array>(array: T): T {
   return out;
 }
 
+/** Steps (`/Node[2]`) already made, by name, at their index (0: no index); small indices only. */
+const steps = new Map<string, string[]>();
+const SHARED_STEP_INDICES = 32;
+
+/**
+ * `/name[index]`, one shared string per name and small index: the IR keeps a path per tree node
+ * and predicate, and a path made of its parent's and a shared step is one string object (V8
+ * joins long strings without copying) instead of four, most of a large forest's heap before.
+ */
+function pathStep(name: string, index: number | undefined): string {
+  const i = index ?? 0;
+  let byIndex = steps.get(name);
+  if (byIndex === undefined || i >= SHARED_STEP_INDICES) {
+    // Names come from documents and the cache lives as long as the process: it keeps few, short ones.
+    if (i >= SHARED_STEP_INDICES || steps.size >= 256 || name.length > 64) return i === 0 ? `/${name}` : `/${name}[${i}]`;
+    byIndex = [];
+    steps.set(name, byIndex);
+  }
+  return (byIndex[i] ??= i === 0 ? `/${name}` : `/${name}[${i}]`);
+}
+
 /**
  * A read-only view of one element of the document tree (buildTree). Views are made on demand
  * while the document is converted to IR, so no second tree is ever built.
@@ -125,7 +146,7 @@ export class XmlElement {
   }
 
   get path(): string {
-    return (this.pathText ??= `${this.parent!.path}/${this.name}${this.index === undefined ? "" : `[${this.index}]`}`);
+    return (this.pathText ??= this.parent!.path + pathStep(this.name, this.index));
   }
 
   /** Every attribute, references decoded (namespace declarations left out, prefixes dropped). */
