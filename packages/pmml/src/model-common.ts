@@ -11,7 +11,7 @@ import {
   type UsageType,
   parseNumber,
 } from "@porta/ir";
-import { arrayValues, booleanAttr, enumAttr, numberAttr, requiredAttr } from "./attributes.ts";
+import { arrayValues, booleanAttr, enumAttr, numberAttr, requiredAttr, requiredSharedAttr } from "./attributes.ts";
 import { OP_TYPES, dataTypeAttr, optionalExpressionChild, parseDerivedField, unsupported } from "./dictionary.ts";
 import { parseExpression } from "./expressions.ts";
 import type { XmlElement } from "./xml.ts";
@@ -237,7 +237,7 @@ export function parsePredicate(el: XmlElement): Predicate {
     case "SimplePredicate":
       return {
         kind: "simple",
-        field: requiredAttr(el, "field"),
+        field: requiredSharedAttr(el, "field"),
         operator: enumAttr(el, "operator", SIMPLE_OPERATORS) ?? (requiredAttr(el, "operator") as never),
         value: el.attr("value"),
         path: el.path,
@@ -247,7 +247,7 @@ export function parsePredicate(el: XmlElement): Predicate {
       if (!array) throw new SchemaError("PMML_MISSING_ELEMENT", "SimpleSetPredicate needs an Array", { path: el.path, value: "Array" });
       return {
         kind: "simpleSet",
-        field: requiredAttr(el, "field"),
+        field: requiredSharedAttr(el, "field"),
         booleanOperator: enumAttr(el, "booleanOperator", ["isIn", "isNotIn"] as const) ?? (requiredAttr(el, "booleanOperator") as never),
         values: arrayValues(array),
         path: el.path,

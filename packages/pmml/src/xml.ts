@@ -33,6 +33,8 @@ class NodeTable {
   attrStart: Int32Array;
   attrEnd: Int32Array;
   readonly names: string[] = [];
+  /** Attribute values read through sharedAttr, each kept once (see there). */
+  readonly shared = new Map<string, string>();
 
   /** Sized by the pre-scan's counts when there are some (text runs still grow the tables). */
   constructor(
@@ -169,6 +171,21 @@ export class XmlElement {
       if (t.names[t.attrName[k]] === name) return this.decode(name, t.text.slice(t.attrStart[k], t.attrEnd[k]));
     }
     return undefined;
+  }
+
+  /**
+   * attr() for values that repeat across a document (field names, class labels): the same text
+   * comes back as one string, so a million split predicates do not keep a million copies of `x12`.
+   * Short values only, and a bounded number of them: the table lives as long as one parse.
+   */
+  sharedAttr(name: string): string | undefined {
+    const v = this.attr(name);
+    if (v === undefined || v.length > 64) return v;
+    const shared = this.table.shared;
+    const known = shared.get(v);
+    if (known !== undefined) return known;
+    if (shared.size < 65536) shared.set(v, v);
+    return v;
   }
 
   private decode(name: string, raw: string): string {

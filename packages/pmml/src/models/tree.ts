@@ -1,5 +1,5 @@
 import type { ModelBase, ScoreDistribution, TreeModel, TreeNode } from "@porta/ir";
-import { enumAttr, numberAttr, requiredNumberAttr, requiredAttr } from "../attributes.ts";
+import { enumAttr, numberAttr, requiredNumberAttr, requiredSharedAttr } from "../attributes.ts";
 import { unsupported } from "../dictionary.ts";
 import { predicateChild } from "../model-common.ts";
 import type { XmlElement } from "../xml.ts";
@@ -29,7 +29,7 @@ export function parseNode(el: XmlElement): TreeNode {
   if (el.child("Partition") === undefined && (el.child("Regression") || el.child("DecisionTree"))) {
     unsupported(el, "Node with an embedded model");
   }
-  return {
+  const node: TreeNode = {
     id: el.attr("id"),
     score: el.attr("score"),
     recordCount: numberAttr(el, "recordCount"),
@@ -39,6 +39,9 @@ export function parseNode(el: XmlElement): TreeNode {
     children: mapOrShared(el.children("Node"), parseNode, NO_NODES),
     path: el.path,
   };
+  // defaultChild names a child's id: keep that child's string rather than a second copy.
+  if (node.defaultChild !== undefined) node.defaultChild = node.children.find((c) => c.id === node.defaultChild)?.id ?? node.defaultChild;
+  return node;
 }
 
 /**
@@ -54,7 +57,7 @@ function mapOrShared<T>(els: XmlElement[], parse: (el: XmlElement) => T, empty: 
 
 function parseScoreDistribution(el: XmlElement): ScoreDistribution {
   return {
-    value: requiredAttr(el, "value"),
+    value: requiredSharedAttr(el, "value"),
     recordCount: requiredNumberAttr(el, "recordCount"),
     confidence: numberAttr(el, "confidence"),
     probability: numberAttr(el, "probability"),
