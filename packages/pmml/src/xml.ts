@@ -148,7 +148,12 @@ export class XmlElement {
   }
 
   get path(): string {
-    return (this.pathText ??= this.parent!.path + pathStep(this.name, this.index));
+    return (this.pathText ??= this.parent!.path + this.step);
+  }
+
+  /** The last step of the path (`/Node[2]`): a shared string; the root's is its whole path. */
+  get step(): string {
+    return this.parent === undefined ? this.path : pathStep(this.name, this.index);
   }
 
   /** Every attribute, references decoded (namespace declarations left out, prefixes dropped). */
