@@ -4,8 +4,10 @@
  *
  *   node --expose-gc --conditions=@porta/source --import tsx bench/load-child.ts load <model.pmml> [cacheDir]   (cold without cacheDir)
  *   node --expose-gc --conditions=@porta/source --import tsx bench/load-child.ts parse <model.pmml>
+ *   node --expose-gc --conditions=@porta/source --import tsx bench/load-child.ts phases <model.pmml>   (cold, js, with the phase breakdown)
  */
 import { readFileSync } from "node:fs";
+import { recordLoadPhases, type PhaseTime } from "@porta/ir";
 import { parsePmml } from "@porta/pmml";
 import { ArtifactCache, loadModelSync, loadReaders } from "@porta/runtime";
 import { loadBackends } from "porta/backends";
@@ -22,6 +24,23 @@ if (mode === "load") {
   const model = loadModelSync(path!, cacheDir ? { cache: new ArtifactCache({ dir: cacheDir }), backend: "js" } : { backend: "js" });
   const ms = performance.now() - t0;
   process.stdout.write(`${JSON.stringify({ ms, backend: model.backend, hit: model.loadInfo?.artifactCache?.hit ?? null })}\n`);
+} else if (mode === "phases") {
+  const phases = recordLoadPhases();
+  const t0 = performance.now(),
+    c0 = process.cpuUsage();
+  const model = loadModelSync(path!, { backend: "js" });
+  const cpu = process.cpuUsage(c0);
+  const ms = performance.now() - t0;
+  const round = (t: PhaseTime) => ({ wallMs: Math.round(t.wallMs), cpuMs: Math.round(t.cpuMs) });
+  process.stdout.write(
+    `${JSON.stringify({
+      ms,
+      cpuMs: (cpu.user + cpu.system) / 1e3,
+      backend: model.backend,
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      phases: Object.fromEntries([...phases].map(([name, t]) => [name, round(t)])),
+    })}\n`,
+  );
 } else if (mode === "parse") {
   const text = readFileSync(path!, "utf8");
   gc();

@@ -5,6 +5,7 @@
  * literal. Identifiers are never taken from documents: `Name`s are minted by `NameScope`. This
  * file is also the only place that calls `new Function` (see `instantiate`).
  */
+import { loadPhase } from "@porta/ir/phases";
 
 /** A fragment of generated code. Only this module can create one from raw text. */
 export class Code {
@@ -149,8 +150,10 @@ export function arrayLiteral(values: readonly unknown[]): Code {
  */
 export function instantiate<T>(body: Code, constants: readonly unknown[]): T {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function("C", `"use strict";\n${body.text}`) as (c: readonly unknown[]) => T;
-  return factory(constants);
+  return loadPhase("instantiate", () => {
+    const factory = new Function("C", `"use strict";\n${body.text}`) as (c: readonly unknown[]) => T;
+    return factory(constants);
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import {
   formatValue,
   getBuiltin,
   isPlainMiningField,
+  loadPhase,
   toDataType,
   valuesEqual,
   type DataField,
@@ -83,7 +84,7 @@ export interface CompileOptions {
 /** Compiles the pipeline, or throws NotCompilable naming the first construct it cannot compile. */
 export function compilePipeline(pipeline: Pipeline, options: CompileOptions = {}): CompiledPipeline {
   try {
-    return new PipelineCompiler(pipeline, options).compile();
+    return loadPhase("compile", () => new PipelineCompiler(pipeline, options).compile());
   } catch (e) {
     // Generation recurses per expression/predicate level and V8 parses the generated nesting
     // recursively: a pipeline near a raised documentDepth limit can exhaust the stack here. The

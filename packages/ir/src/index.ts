@@ -1,5 +1,6 @@
 export * from "./errors.ts";
 export * from "./limits.ts";
+export * from "./phases.ts";
 export { compileSafeRegex, REGEX_STEPS_PER_MS, type SafeRegex, type RegexMatch } from "./regex.ts";
 export * from "./values.ts";
 export * from "./fields.ts";

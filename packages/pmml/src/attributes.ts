@@ -3,11 +3,16 @@ import type { XmlElement } from "./xml.ts";
 
 /** Typed attribute access with errors that name the element path and the offending value. */
 export function requiredAttr(el: XmlElement, name: string): string {
-  const v = el.attr(name);
-  if (v === undefined) {
-    throw new SchemaError("PMML_MISSING_ATTRIBUTE", `${el.name} needs the attribute "${name}"`, { path: el.path, value: name });
-  }
-  return v;
+  return el.attr(name) ?? missingAttribute(el, name);
+}
+
+/** requiredAttr for a value that repeats across the document (a field name, a class label): see XmlElement.sharedAttr. */
+export function requiredSharedAttr(el: XmlElement, name: string): string {
+  return el.sharedAttr(name) ?? missingAttribute(el, name);
+}
+
+function missingAttribute(el: XmlElement, name: string): never {
+  throw new SchemaError("PMML_MISSING_ATTRIBUTE", `${el.name} needs the attribute "${name}"`, { path: el.path, value: name });
 }
 
 export function numberAttr(el: XmlElement, name: string): number | undefined;
@@ -33,10 +38,12 @@ export function enumAttr<T extends string>(el: XmlElement, name: string, allowed
 export function enumAttr<T extends string>(el: XmlElement, name: string, allowed: readonly T[], fallback?: T): T | undefined {
   const v = el.attr(name);
   if (v === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(v)) {
+  const k = (allowed as readonly string[]).indexOf(v);
+  if (k < 0) {
     throw new SchemaError("PMML_BAD_ATTRIBUTE", `${el.name}/@${name} must be one of ${allowed.join(", ")}`, { path: `${el.path}/@${name}`, value: v });
   }
-  return v as T;
+  // The allowed constant, not the text read: a forest's million operators are then one string each.
+  return allowed[k];
 }
 
 export function booleanAttr(el: XmlElement, name: string, fallback: boolean): boolean {

@@ -8,14 +8,16 @@ import {
   type Predicate,
   type ResultFeature,
   type SimpleOperator,
+  type SimplePredicate,
   type Target,
   type UsageType,
   parseNumber,
 } from "@porta/ir";
-import { arrayValues, booleanAttr, enumAttr, numberAttr, requiredAttr } from "./attributes.ts";
+import { arrayValues, booleanAttr, enumAttr, numberAttr, requiredAttr, requiredSharedAttr } from "./attributes.ts";
 import { OP_TYPES, dataTypeAttr, optionalExpressionChild, parseDerivedField, unsupported } from "./dictionary.ts";
 import { parseExpression } from "./expressions.ts";
 import type { XmlElement } from "./xml.ts";
+import { SimplePredicateAt, TrueAt, type HasPath } from "./path-step.ts";
 import { notice } from "./notices.ts";
 import { parseModelVerification } from "./verification.ts";
 
@@ -228,13 +230,29 @@ export function isPredicateElement(el: XmlElement): boolean {
 
 const isPredicateName = (name: string): boolean => PREDICATE_ELEMENTS.has(name);
 
-/** The predicate child of a Node/SimpleRule/Segment/Attribute. */
-export function predicateChild(el: XmlElement): Predicate {
+/**
+ * The predicate child of a Node/SimpleRule/Segment/Attribute. With `owner` (the IR node `el`
+ * becomes), a True or SimplePredicate takes its path from the owner's when asked (path-step.ts).
+ */
+export function predicateChild(el: XmlElement, owner?: HasPath): Predicate {
   const p = el.find(isPredicateName);
   if (!p) {
     throw new SchemaError("PMML_MISSING_PREDICATE", `${el.name} needs a predicate`, { path: el.path, value: el.name });
   }
+  if (owner !== undefined && p.name === "True") return new TrueAt(owner, p.step);
+  if (owner !== undefined && p.name === "SimplePredicate") {
+    const { field, operator, value } = parseSimplePredicate(p);
+    return new SimplePredicateAt(owner, p.step, field, operator, value);
+  }
   return parsePredicate(p);
+}
+
+function parseSimplePredicate(el: XmlElement): Omit<SimplePredicate, "kind" | "path"> {
+  return {
+    field: requiredSharedAttr(el, "field"),
+    operator: enumAttr(el, "operator", SIMPLE_OPERATORS) ?? (requiredAttr(el, "operator") as never),
+    value: el.attr("value"),
+  };
 }
 
 export function parsePredicate(el: XmlElement): Predicate {
@@ -244,19 +262,13 @@ export function parsePredicate(el: XmlElement): Predicate {
     case "False":
       return { kind: "false", path: el.path };
     case "SimplePredicate":
-      return {
-        kind: "simple",
-        field: requiredAttr(el, "field"),
-        operator: enumAttr(el, "operator", SIMPLE_OPERATORS) ?? (requiredAttr(el, "operator") as never),
-        value: el.attr("value"),
-        path: el.path,
-      };
+      return { kind: "simple", ...parseSimplePredicate(el), path: el.path };
     case "SimpleSetPredicate": {
       const array = el.child("Array");
       if (!array) throw new SchemaError("PMML_MISSING_ELEMENT", "SimpleSetPredicate needs an Array", { path: el.path, value: "Array" });
       return {
         kind: "simpleSet",
-        field: requiredAttr(el, "field"),
+        field: requiredSharedAttr(el, "field"),
         booleanOperator: enumAttr(el, "booleanOperator", ["isIn", "isNotIn"] as const) ?? (requiredAttr(el, "booleanOperator") as never),
         values: arrayValues(array),
         path: el.path,

@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, ParseError, SchemaError, resolveLimits, type Limits, type Pipeline } from "@porta/ir";
+import { DEFAULT_LIMITS, loadPhase, ParseError, SchemaError, resolveLimits, type Limits, type Pipeline } from "@porta/ir";
 import { readPmmlVersion } from "./version.ts";
 import { collectNotices } from "./notices.ts";
 import { parseXml, type XmlElement } from "./xml.ts";
@@ -24,9 +24,9 @@ export function parsePmml(text: string, options: ParsePmmlOptions = {}): Pipelin
 
 function readPmml(text: string, options: ParsePmmlOptions): Pipeline {
   const limits = resolveLimits(options.limits);
-  const root = parseXml(text, limits);
+  const root = loadPhase("xml", () => parseXml(text, limits));
   try {
-    return pipelineOf(root, text);
+    return loadPhase("ir", () => pipelineOf(root, text));
   } catch (e) {
     // The converters below recurse once per nesting level. The default documentDepth is set well
     // inside the stack; a caller who raises it past what the stack holds gets the typed error the

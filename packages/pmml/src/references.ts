@@ -84,7 +84,16 @@ function isTreeRoot(rec: Record<string, unknown>, key: string): boolean {
 
 interface PredicateItem {
   predicate: Predicate;
-  path: string;
+  /** Where a predicate without a path is reported: its node, or the CompoundPredicate holding it. */
+  under: TreeNode | PredicateItem;
+}
+
+/**
+ * The path an undeclared field of `item` is reported at. Asked only on failure: a parsed tree
+ * node makes its path when read (path-step.ts), which the check need not pay for per node.
+ */
+function reportedPath(item: PredicateItem): string {
+  return item.predicate.path ?? ("children" in item.under ? item.under.path : reportedPath(item.under));
 }
 
 /**
@@ -99,15 +108,14 @@ function checkTreeNodes(root: TreeNode, scope: Set<string>): void {
     const item = stack.pop()!;
     if (!("children" in item)) {
       const p = item.predicate;
-      const here = p.path ?? item.path;
       if (p.kind === "simple" || p.kind === "simpleSet") {
-        if (!scope.has(p.field)) fail(p.field, here);
+        if (!scope.has(p.field)) fail(p.field, reportedPath(item));
       } else if (p.kind === "compound") {
-        for (const q of p.predicates) stack.push({ predicate: q, path: here });
+        for (const q of p.predicates) stack.push({ predicate: q, under: item });
       }
       continue;
     }
-    stack.push({ predicate: item.predicate, path: item.path });
+    stack.push({ predicate: item.predicate, under: item });
     for (const c of item.children) stack.push(c);
   }
 }

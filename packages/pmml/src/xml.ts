@@ -33,6 +33,8 @@ class NodeTable {
   attrStart: Int32Array;
   attrEnd: Int32Array;
   readonly names: string[] = [];
+  /** Attribute values read through sharedAttr, each kept once (see there). */
+  readonly shared = new Map<string, string>();
 
   /** Sized by the pre-scan's counts when there are some (text runs still grow the tables). */
   constructor(
@@ -99,6 +101,27 @@ function grown<T extends Uint8Array | Int32Array>(array: T): T {
   return out;
 }
 
+/** Steps (`/Node[2]`) already made, by name, at their index (0: no index); small indices only. */
+const steps = new Map<string, string[]>();
+const SHARED_STEP_INDICES = 32;
+
+/**
+ * `/name[index]`, one shared string per name and small index: the IR keeps a path per tree node
+ * and predicate, and a path made of its parent's and a shared step is one string object (V8
+ * joins long strings without copying) instead of four, most of a large forest's heap before.
+ */
+function pathStep(name: string, index: number | undefined): string {
+  const i = index ?? 0;
+  let byIndex = steps.get(name);
+  if (byIndex === undefined || i >= SHARED_STEP_INDICES) {
+    // Names come from documents and the cache lives as long as the process: it keeps few, short ones.
+    if (i >= SHARED_STEP_INDICES || steps.size >= 256 || name.length > 64) return i === 0 ? `/${name}` : `/${name}[${i}]`;
+    byIndex = [];
+    steps.set(name, byIndex);
+  }
+  return (byIndex[i] ??= i === 0 ? `/${name}` : `/${name}[${i}]`);
+}
+
 /**
  * A read-only view of one element of the document tree (buildTree). Views are made on demand
  * while the document is converted to IR, so no second tree is ever built.
@@ -125,7 +148,12 @@ export class XmlElement {
   }
 
   get path(): string {
-    return (this.pathText ??= `${this.parent!.path}/${this.name}${this.index === undefined ? "" : `[${this.index}]`}`);
+    return (this.pathText ??= this.parent!.path + this.step);
+  }
+
+  /** The last step of the path (`/Node[2]`): a shared string; the root's is its whole path. */
+  get step(): string {
+    return this.parent === undefined ? this.path : pathStep(this.name, this.index);
   }
 
   /** Every attribute, references decoded (namespace declarations left out, prefixes dropped). */
@@ -148,6 +176,21 @@ export class XmlElement {
       if (t.names[t.attrName[k]] === name) return this.decode(name, t.text.slice(t.attrStart[k], t.attrEnd[k]));
     }
     return undefined;
+  }
+
+  /**
+   * attr() for values that repeat across a document (field names, class labels): the same text
+   * comes back as one string, so a million split predicates do not keep a million copies of `x12`.
+   * Short values only, and a bounded number of them: the table lives as long as one parse.
+   */
+  sharedAttr(name: string): string | undefined {
+    const v = this.attr(name);
+    if (v === undefined || v.length > 64) return v;
+    const shared = this.table.shared;
+    const known = shared.get(v);
+    if (known !== undefined) return known;
+    if (shared.size < 65536) shared.set(v, v);
+    return v;
   }
 
   private decode(name: string, raw: string): string {
@@ -239,8 +282,10 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): XmlE
 }
 
 /**
- * Builds the node tables from the pre-scan's events. Sized from the text's length (a PMML
- * element takes some tens of characters), grown when that was too few.
+ * Builds the node tables from the pre-scan's events. Sized from the text's length for dense
+ * documents (an element per 16 characters, an attribute per 8; grown past that): a large
+ * zero-filled buffer gets its memory from the OS as rows are written, so room never used costs
+ * nothing, while growing copies every table (a 100 MB forest's attributes grew once, ~0.2 s).
  */
 class TableBuilder implements XmlSink {
   readonly table: NodeTable;
@@ -250,8 +295,7 @@ class TableBuilder implements XmlSink {
   private current = 0;
 
   constructor(private readonly source: string) {
-    const rows = Math.max(1024, source.length >> 5);
-    this.table = new NodeTable(source, { elements: rows, attributes: rows });
+    this.table = new NodeTable(source, { elements: source.length >> 4, attributes: source.length >> 3 });
     this.names = new NameTable(this.table.names);
   }
 

@@ -3,6 +3,7 @@ import { resolveBackend, resolveBackendSync, type BackendHints, type Resolved, t
 import { ArtifactCache } from "@porta/cache";
 import { ParseError } from "@porta/ir/errors";
 import { resolveLimits, type Limits } from "@porta/ir/limits";
+import { loadPhase } from "@porta/ir/phases";
 import type { Pipeline } from "@porta/ir";
 import { pmmlReader, pmmlReaderSync } from "./pmml-reader.ts";
 import { artifactHooks } from "./artifacts.ts";
@@ -77,8 +78,8 @@ export function readModelSource(pathOrText: string): ModelSource {
   if (size > MAX_DOCUMENT_BYTES) {
     throw new ParseError("MODEL_TOO_LARGE", `model file is ${size} bytes, more than ${MAX_DOCUMENT_BYTES}`, { value: size });
   }
-  const bytes = readFileSync(pathOrText);
-  return { text: bytes.toString("utf8"), origin: pathOrText, bytes };
+  const bytes = loadPhase("read", () => readFileSync(pathOrText));
+  return { text: loadPhase("decode", () => bytes.toString("utf8")), origin: pathOrText, bytes };
 }
 
 /** A model document: its text, where it came from, and the file's bytes when read from one. */

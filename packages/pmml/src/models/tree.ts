@@ -1,5 +1,6 @@
-import type { ModelBase, ScoreDistribution, TreeModel, TreeNode } from "@porta/ir";
-import { enumAttr, numberAttr, requiredNumberAttr, requiredAttr } from "../attributes.ts";
+import type { ModelBase, Predicate, ScoreDistribution, TreeModel, TreeNode } from "@porta/ir";
+import { PathFromParent, type HasPath } from "../path-step.ts";
+import { enumAttr, numberAttr, requiredNumberAttr, requiredSharedAttr } from "../attributes.ts";
 import { unsupported } from "../dictionary.ts";
 import { predicateChild } from "../model-common.ts";
 import type { XmlElement } from "../xml.ts";
@@ -21,24 +22,41 @@ export function parseTreeModel(el: XmlElement, base: ModelBase): TreeModel {
     missingValuePenalty: numberAttr(el, "missingValuePenalty", 1),
     noTrueChildStrategy: enumAttr(el, "noTrueChildStrategy", ["returnNullPrediction", "returnLastPrediction"] as const, "returnNullPrediction"),
     splitCharacteristic: enumAttr(el, "splitCharacteristic", ["binarySplit", "multiSplit"] as const, "multiSplit"),
-    root: parseNode(rootEl),
+    root: parseNode(rootEl, { path: el.path }),
   };
 }
 
-export function parseNode(el: XmlElement): TreeNode {
+/**
+ * A Node of the IR. Its path is its parent's plus its step, made when asked (path-step.ts); the
+ * fields are set in document-reading order, so the first error a bad Node has is the one reported.
+ */
+class ParsedNode extends PathFromParent implements TreeNode {
+  id: string | undefined;
+  score: string | undefined;
+  recordCount: number | undefined;
+  defaultChild: string | undefined;
+  predicate!: Predicate;
+  scoreDistributions!: ScoreDistribution[];
+  children!: TreeNode[];
+}
+
+/** A Node element and its subtree; `parent` is the IR node (or the holder of the TreeModel's path) it sits under. */
+export function parseNode(el: XmlElement, parent: HasPath): TreeNode {
   if (el.child("Partition") === undefined && (el.child("Regression") || el.child("DecisionTree"))) {
     unsupported(el, "Node with an embedded model");
   }
-  return {
-    id: el.attr("id"),
-    score: el.attr("score"),
-    recordCount: numberAttr(el, "recordCount"),
-    defaultChild: el.attr("defaultChild"),
-    predicate: predicateChild(el),
-    scoreDistributions: mapOrShared(el.children("ScoreDistribution"), parseScoreDistribution, NO_DISTRIBUTIONS),
-    children: mapOrShared(el.children("Node"), parseNode, NO_NODES),
-    path: el.path,
-  };
+  const node = new ParsedNode(parent, el.step);
+  node.id = el.attr("id");
+  node.score = el.attr("score");
+  node.recordCount = numberAttr(el, "recordCount");
+  const defaultChild = el.attr("defaultChild");
+  node.predicate = predicateChild(el, node);
+  node.scoreDistributions = mapOrShared(el.children("ScoreDistribution"), parseScoreDistribution, NO_DISTRIBUTIONS);
+  const children = el.children("Node");
+  node.children = children.length === 0 ? NO_NODES : children.map((child) => parseNode(child, node));
+  // defaultChild names a child's id: keep that child's string rather than a second copy.
+  node.defaultChild = defaultChild === undefined ? undefined : (node.children.find((c) => c.id === defaultChild)?.id ?? defaultChild);
+  return node;
 }
 
 /**
@@ -54,7 +72,7 @@ function mapOrShared<T>(els: XmlElement[], parse: (el: XmlElement) => T, empty: 
 
 function parseScoreDistribution(el: XmlElement): ScoreDistribution {
   return {
-    value: requiredAttr(el, "value"),
+    value: requiredSharedAttr(el, "value"),
     recordCount: requiredNumberAttr(el, "recordCount"),
     confidence: numberAttr(el, "confidence"),
     probability: numberAttr(el, "probability"),
