@@ -3,7 +3,6 @@ import {
   formatValue,
   isPortaError,
   toDataType,
-  toNumber,
   EvaluationError,
   type DataType,
   type DefineFunction,
@@ -11,6 +10,7 @@ import {
   type Pipeline,
   type Value,
 } from "@porta/ir";
+import { registerRuntimeHelper } from "./helpers.ts";
 
 /**
  * An expression whose only field is one category column, evaluated once per entry of that
@@ -108,19 +108,5 @@ export function tabulateCategoryExpr(spec: CategoryTableSpec, texts: readonly st
   return { values, errors, reads, texts: outTexts };
 }
 
-/**
- * The number of every code of a category column in one batch (entry c + 1; entry 0, the missing
- * value, NaN), read as the interpreter reads a text where a number is expected (toNumber: NaN
- * when it is no number). A GeneralRegressionModel covariate on a string field reads these.
- */
-export function categoryNumbers(texts: readonly string[]): Float64Array {
-  const out = new Float64Array(texts.length + 1);
-  out[0] = NaN;
-  for (let c = 0; c < texts.length; c++) out[c + 1] = toNumber(texts[c]);
-  return out;
-}
-
-/** The texts of a category input column in one batch: its dictionary, then the batch's new values. */
-export function batchTexts(categories: readonly string[], extra: readonly string[] | undefined): readonly string[] {
-  return extra === undefined || extra.length === 0 ? categories : categories.concat(extra);
-}
+// Registered by name for generated code (helpers.ts loads this module for an artifact that calls it).
+registerRuntimeHelper("tabulateCategoryExpr", tabulateCategoryExpr as (...args: never[]) => unknown);

@@ -1,15 +1,7 @@
-import {
-  isNumericType,
-  prepareInput,
-  parseNumber,
-  inInterval,
-  EvaluationError,
-  isPortaError,
-  formatValue,
-  type DataField,
-  type MiningField,
-  type Value,
-} from "@porta/ir";
+import { EvaluationError, isPortaError } from "@porta/ir/errors";
+import type { DataField, MiningField } from "@porta/ir";
+import { inInterval, prepareInput } from "@porta/ir/scoring";
+import { formatValue, isNumericType, parseNumber, type Value } from "@porta/ir/values";
 import type { Batch, Column } from "@porta/backend";
 import { NotCompilable } from "./unsupported.ts";
 

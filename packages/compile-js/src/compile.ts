@@ -23,6 +23,8 @@ import { sameTreatment, type TreeLayout } from "./families/mining.ts";
 import { displayValueOf, targetFacts, targetsCode, type TargetFacts } from "./targets.ts";
 import { NotCompilable } from "./unsupported.ts";
 import { helperByName } from "./helpers.ts";
+// Registers tabulateCategoryExpr, the helper compiled category tables call (helpers.ts loads it lazily only for restores).
+import "./category-tables.ts";
 import { fieldsRead, RowExpressionCompiler, type ExpressionHost } from "./expressions.ts";
 import type { CategoryDictionary } from "./kernel.ts";
 

@@ -1,4 +1,5 @@
-import { EvaluationError, formatValue, toDataType, type Value } from "@porta/ir";
+import { EvaluationError } from "@porta/ir/errors";
+import { formatValue, toDataType, type Value } from "@porta/ir/values";
 import type { CompiledPipeline, OutputColumn } from "./compile.ts";
 import { encodeRows } from "./columns.ts";
 

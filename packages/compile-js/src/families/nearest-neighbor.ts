@@ -6,23 +6,7 @@ import type { TargetFacts } from "../targets.ts";
 import { NotCompilable } from "../unsupported.ts";
 import { compileAdjustment, compileDistance } from "./comparison-measure.ts";
 import { planOrRefuse } from "./plan.ts";
-
-let rankDistances: Float64Array = new Float64Array(0);
-const rankScratch: number[] = [];
-const ascending = (a: number, b: number): number => rankDistances[a] - rankDistances[b] || a - b;
-
-/**
- * The interpreter's ranking of training instances: `scored.slice().sort(...)` by affinity, then
- * index. The same comparator over the same initial order (Array.prototype.sort, a plain array)
- * gives the same permutation, NaN distances included. Writes the first `out.length` ranks.
- */
-export function knnRank(d: Float64Array, n: number, out: Int32Array): void {
-  rankDistances = d;
-  rankScratch.length = n;
-  for (let i = 0; i < n; i++) rankScratch[i] = i;
-  rankScratch.sort(ascending);
-  for (let i = 0; i < out.length; i++) out[i] = rankScratch[i];
-}
+import { knnRank } from "./knn-rank.ts";
 
 /**
  * NearestNeighborModel with a distance measure over numeric double inputs: per training instance
