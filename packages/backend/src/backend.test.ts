@@ -7,6 +7,7 @@ import {
   resolveBackend,
   resolveBackendSync,
   unregisterBackend,
+  type ArtifactHooks,
   type Backend,
   type BackendDescriptor,
   type ScoringPlan,
@@ -117,5 +118,90 @@ describe("lazyBackend: a backend's implementation loads on first compile (issue 
     } finally {
       unregisterBackend("lazy-plan");
     }
+  });
+
+  describe("a stored artifact is restored through loadRestorer when the descriptor has one (a cache hit loads no compiler)", () => {
+    const artifact = { code: "kernel", meta: { constants: [] } };
+    /** Hooks over one stored artifact, recording what resolution did with it. */
+    function storedHooks() {
+      const events: string[] = [];
+      const hooks: ArtifactHooks = {
+        stored: () => ({ artifact, facts: session("x").facts }),
+        unreadable: (b) => events.push(`unreadable ${b.name}`),
+        compiled: (b) => events.push(`compiled ${b.name}`),
+      };
+      return { hooks, events };
+    }
+
+    it("the async resolution imports the restorer for the artifact, never the implementation", async () => {
+      const restored = session("lazy-rr");
+      const seen: unknown[] = [];
+      const { backend, loads } = counted(
+        "lazy-rr",
+        { compile: () => refuse("compile not wanted"), restore: () => session("from the implementation") },
+        {
+          loadRestorer: async (a) => {
+            seen.push(a);
+            return () => restored;
+          },
+        },
+      );
+      registerBackend("lazy-rr", backend, 1);
+      const { hooks, events } = storedHooks();
+      try {
+        const r = await resolveBackend({ backends: ["lazy-rr"] }, PLAN, hooks);
+        expect(r).toMatchObject({ restored: true, refusals: [] });
+        expect(r.session).toBe(restored);
+        expect(seen).toEqual([artifact]);
+        expect(loads).toEqual({ async: 0, sync: 0 });
+        expect(events).toEqual([]);
+      } finally {
+        unregisterBackend("lazy-rr");
+      }
+    });
+
+    it("an artifact the restorer cannot read is forgotten, then the implementation loads and compiles", async () => {
+      const { backend, loads } = counted(
+        "lazy-rf",
+        { compile: () => session("lazy-rf"), restore: () => session("never") },
+        {
+          loadRestorer: async () => () => {
+            throw new Error("unreadable artifact");
+          },
+        },
+      );
+      registerBackend("lazy-rf", backend, 1);
+      const { hooks, events } = storedHooks();
+      try {
+        const r = await resolveBackend({ backends: ["lazy-rf"] }, PLAN, hooks);
+        expect(r).toMatchObject({ restored: false, session: { backend: "lazy-rf" } });
+        expect(loads).toEqual({ async: 1, sync: 0 });
+        expect(events).toEqual(["unreadable lazy-rf", "compiled lazy-rf"]);
+      } finally {
+        unregisterBackend("lazy-rf");
+      }
+    });
+
+    it("the sync resolution (loadModelSync) restores through the implementation it requires", () => {
+      const restored = session("lazy-rs");
+      let restorers = 0;
+      const { backend, loads } = counted(
+        "lazy-rs",
+        { compile: () => refuse("compile not wanted"), restore: () => restored },
+        {
+          loadRestorer: async () => {
+            restorers++;
+            return () => session("never");
+          },
+        },
+      );
+      registerBackend("lazy-rs", backend, 1);
+      try {
+        expect(resolveBackendSync({ backends: ["lazy-rs"] }, PLAN, storedHooks().hooks).session).toBe(restored);
+        expect({ loads, restorers }).toEqual({ loads: { async: 0, sync: 1 }, restorers: 0 });
+      } finally {
+        unregisterBackend("lazy-rs");
+      }
+    });
   });
 });

@@ -97,6 +97,12 @@ export interface Backend {
    */
   load?(): Promise<void>;
   loadSync?(): void;
+  /**
+   * Loads what `restore` needs for this artifact when that is less than `load` (compile-js: the
+   * scorer without the compiler); the async resolution calls it instead of `load` when an
+   * artifact is stored, and `load` only if the artifact cannot be restored.
+   */
+  loadRestore?(artifact: SessionArtifact): Promise<void>;
 }
 
 /**
@@ -114,7 +120,15 @@ export interface BackendDescriptor {
   load(): Promise<Backend>;
   /** Loads it synchronously (`loadModelSync`: Node's require of an ES module); only sync backends need it. */
   loadSync?(): Backend;
+  /**
+   * Imports only what restoring `artifact` needs (a `restores` backend whose restore path is
+   * lighter than its compiler) and returns the restore function: a cache hit then skips `load`.
+   */
+  loadRestorer?(artifact: SessionArtifact): Promise<Restorer>;
 }
+
+/** Rebuilds a session from a stored artifact, as `Backend.restore`. */
+export type Restorer = (artifact: SessionArtifact, facts: ModelFacts) => Session;
 
 /**
  * A backend whose implementation module is loaded the first time a model is compiled or restored
@@ -123,6 +137,7 @@ export interface BackendDescriptor {
 export function lazyBackend(descriptor: BackendDescriptor): Backend {
   let impl: Backend | undefined;
   let pending: Promise<Backend> | undefined;
+  let restorer: Restorer | undefined;
   const loaded = (): Backend => {
     if (impl) return impl;
     if (!descriptor.loadSync) throw new Error(`backend ${descriptor.name} has no synchronous loader`);
@@ -142,13 +157,21 @@ export function lazyBackend(descriptor: BackendDescriptor): Backend {
     },
   };
   if (descriptor.restores) {
+    const { loadRestorer } = descriptor;
     return {
       ...backend,
       restore: (artifact, facts) => {
+        // The full implementation once loaded; before that, the restorer loadRestore loaded.
+        if (!impl && restorer) return restorer(artifact, facts);
         const r = loaded().restore;
         if (!r) throw new Error(`backend ${descriptor.name} cannot restore artifacts`);
         return r.call(impl, artifact, facts);
       },
+      ...(loadRestorer && {
+        loadRestore: async (artifact: SessionArtifact) => {
+          if (!impl) restorer = await loadRestorer(artifact);
+        },
+      }),
     };
   }
   return backend;
@@ -296,15 +319,17 @@ function* resolution(
       refusals.push(syncRefusal(b));
       continue;
     }
-    yield* wait(driver === "sync" ? b.loadSync?.() : b.load?.());
     const stored = b.restore && hooks?.stored(b);
     if (stored) {
+      // A stored artifact may need less than the whole backend (compile-js: no compiler).
+      yield* wait(driver === "sync" ? b.loadSync?.() : b.loadRestore ? b.loadRestore(stored.artifact) : b.load?.());
       try {
         return { session: b.restore!(stored.artifact, stored.facts), refusals, restored: true, plan: built };
       } catch {
         hooks!.unreadable(b); // unreadable despite its checksum (e.g. written by a broken build): rebuild
       }
     }
+    yield* wait(driver === "sync" ? b.loadSync?.() : b.load?.());
     built ??= yield* wait((plan as () => Awaitable<ScoringPlan>)());
     const out = yield* wait(b.compile(built));
     if (isRefusal(out)) {

@@ -18,6 +18,7 @@ export {
   type ModelFacts,
   type Refusal,
   type Resolved,
+  type Restorer,
   type RowsOutcome,
   type ScoringPlan,
   type Session,

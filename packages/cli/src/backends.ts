@@ -20,6 +20,8 @@ registerBackend(
     formats: ["pmml"],
     restores: true,
     load: async () => (await import("@porta/compile-js/backend")).compileJsBackend,
+    // A cached artifact needs the scorer, not the compiler: a warm `porta score` loads no family compiler.
+    loadRestorer: async (artifact) => (await import("@porta/compile-js/restore")).loadRestorer(artifact),
     loadSync: () => (require("@porta/compile-js/backend") as typeof import("@porta/compile-js/backend")).compileJsBackend,
   }),
   100,
