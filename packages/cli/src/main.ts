@@ -10,7 +10,7 @@ import { EXIT } from "./exit-codes.ts";
 /** The runtime with every backend porta ships registered: what each command that loads a model needs. */
 async function engine() {
   await import("./backends.ts");
-  return import("@porta/runtime");
+  return import("@porta/runtime/load");
 }
 
 /** Entry point of the `porta` command; returns the exit code. */

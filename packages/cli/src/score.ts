@@ -1,6 +1,6 @@
 import { ParseError, isPortaError } from "@porta/ir/errors";
 import type { Limits } from "@porta/ir/limits";
-import { TransactionGrouper, type Model, type RowError } from "@porta/runtime";
+import { TransactionGrouper, type Model, type RowError } from "@porta/runtime/load";
 import { exitCodeOfKind, RowFailure } from "./errors.ts";
 import { emptyRow, type InputItem, type ResultWriter, type Row } from "./io.ts";
 

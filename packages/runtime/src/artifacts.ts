@@ -1,4 +1,4 @@
-import { type ArtifactCache, artifactKey, type JsonValue } from "@porta/cache";
+import { type ArtifactCache, artifactKey, type JsonValue } from "@porta/cache/artifacts";
 import type { ArtifactHooks, Backend, ModelFacts } from "@porta/backend";
 import runtimePackage from "../package.json" with { type: "json" };
 

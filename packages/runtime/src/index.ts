@@ -17,7 +17,7 @@ export { groupTransactions, groupTransactionsAsync, TransactionGrouper, type Gro
 export { rowDepthError, modelTypesOf, pipelineFacts, batchFromRows, rowsFromBatch, registeredBackends } from "@porta/backend";
 export type { Batch, Column, ScoredBatch, BackendRefusal, Session } from "@porta/backend";
 export { backendArtifactKey, PORTA_VERSION, type ArtifactLoad } from "./artifacts.ts";
-export { ArtifactCache } from "@porta/cache";
+export { ArtifactCache } from "@porta/cache/artifacts";
 export { loadReaders } from "./pmml-reader.ts";
 export { withResultCache } from "./memoized-model.ts";
 export { LocalResultCache } from "@porta/cache";

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolveBackend, resolveBackendSync, type BackendHints, type Resolved, type ScoringPlan } from "@porta/backend";
-import { ArtifactCache } from "@porta/cache";
+import { ArtifactCache } from "@porta/cache/artifacts";
 import { ParseError } from "@porta/ir/errors";
 import { resolveLimits, type Limits } from "@porta/ir/limits";
 import { loadPhase } from "@porta/ir/phases";
