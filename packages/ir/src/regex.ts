@@ -21,10 +21,17 @@
  * exception: a group inside a repetition that took no part in the last iteration keeps its
  * earlier capture in RE2 (as in Java and Perl) where V8 resets it. Offsets are UTF-16 code units.
  */
+import { createRequire } from "node:module";
 import vm from "node:vm";
-import { RE2JS, RE2JSException } from "re2js";
+import type { RE2JS } from "re2js";
 import { EvaluationError } from "./errors.ts";
 import { DEFAULT_LIMITS } from "./limits.ts";
+
+// RE2JS (260 KB of JavaScript) is required when the first pattern is compiled, not when the IR
+// loads: most models run no regex, and `porta score` should not pay for parsing it (issue 13).
+const require = createRequire(import.meta.url);
+let re2js: typeof import("re2js") | undefined;
+const re2 = (): typeof import("re2js") => (re2js ??= require("re2js") as typeof import("re2js"));
 
 /** One match: group g spans `[spans[2g], spans[2g + 1])`; both are -1 for a group that took no part. */
 export interface RegexMatch {
@@ -411,6 +418,7 @@ function linearClass(text: string, ignoreCase: boolean): string | null {
 }
 
 function compileRe2(jsSource: string, flags: string): RE2JS | null {
+  const { RE2JS, RE2JSException } = re2();
   try {
     const translated = RE2JS.translateRegExp(new RegExp(jsSource, `u${flags}`));
     const lookbehind = /\(\?<[=!]/.test(translated);
