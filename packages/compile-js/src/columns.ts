@@ -219,12 +219,18 @@ export function encodeBatch(
 }
 
 /**
- * Whether a plain double column's batch array is already its encoding: every value present (no
- * NaN) and no intervals to check. The kernel then reads the batch's own array (it never writes its
+ * Whether a plain double column's batch array is already its encoding: no intervals to check, and
+ * either every value present (no NaN) or, without a missing mask, a missing value left missing
+ * (NaN, no replacement, no error). The kernel then reads the batch's own array (it never writes its
  * inputs), with no copy: the copy cost more than a linear model's whole arithmetic.
  */
 function isReadyDoubles(col: InputColumn, source: Extract<Column, { kind: "number" }>, n: number): boolean {
   if (plainNumber(col) !== "double" || col.field.intervals.length > 0 || source.values.length !== n) return false;
+  if (source.missing === undefined) {
+    const failure: (EvaluationError | undefined)[] = [undefined];
+    const missing = prepareSafely(col, null, failure, 0);
+    if (missing === null && failure[0] === undefined) return true;
+  }
   const values = source.values;
   for (let i = 0; i < n; i++) if (values[i] !== values[i]) return false;
   return true;
