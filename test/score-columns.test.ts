@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { numberColumn, rowsFromBatch, type Batch } from "@porta/backend";
 import { parsePmml } from "@porta/pmml";
 import { pmmlModel } from "@porta/runtime";
-import { pmml } from "./families/same-answers.test-helper.ts";
+import { pmml } from "../packages/compile-js/src/families/same-answers.test-helper.ts";
 
 /** y = 2x + 1 with the MiningField treatment `mining` on x. */
 function linear(mining: string): string {
@@ -18,7 +18,7 @@ function scored(text: string, backend: "js" | "interp", batch: Batch) {
   return { rows: rowsFromBatch(out), errors: Array.from({ length: batch.length }, (_, i) => (out.errors[i] as { code?: string } | undefined)?.code ?? null) };
 }
 
-// encodeBatch hands a plain double column to the kernel as the batch's own array where that is
+// compile-js's encodeBatch hands a plain double column to the kernel as the batch's own array where that is
 // already its encoding: NaN must still mean what the interpreter makes of a missing value.
 describe("scoreColumns on number columns with NaN gives the interpreter's answers (§MiningField missing and invalid values)", () => {
   const values = Float64Array.from([0.5, NaN, -3, NaN, 7]);
