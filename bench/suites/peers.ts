@@ -13,6 +13,8 @@
  * the row API `scoreBatch` at 10k rows and single-row `score`. What `auto` picks is noted; when it
  * is not compile-js it is timed too (through scoreColumnsAsync) as "Porta as a whole".
  *
+ * `PEERS_MODELS=logistic-3class,mlp-64x32 npm run bench -- peers` runs only the models named.
+ *
  * Ratios: `porta/ort@model@rows` = ORT's time per row ÷ Porta's (> 1: Porta faster), Porta being
  * compile-js through scoreColumns (or auto where it picks another backend and is faster).
  */
@@ -98,36 +100,48 @@ function repsFor(n: number, smoke: boolean): number {
   return smoke ? 1 : Math.max(1, Math.ceil(2000 / n));
 }
 
-/** A warm-up, then samples of `reps` calls until the budget is spent; the median per call. */
-function timeSync(smoke: boolean, reps: number, op: () => void, budgetMs = 1500): Measurement {
-  op();
-  const samples: number[] = [];
-  let spent = 0;
-  while (samples.length < (smoke ? 1 : 3) || (!smoke && spent < budgetMs && samples.length < 200)) {
+/** Fewest samples per timed side (a noisy shared machine needs more than three medians' worth). */
+const MIN_SAMPLES = 7;
+
+/**
+ * Times several operations in alternating samples of `reps` calls each (A, B, C, A, B, C, …)
+ * after a warm-up of one sample each, until the budget is spent and each has MIN_SAMPLES: load
+ * that comes and goes on a shared machine falls on every side alike, so their ratio holds where
+ * back-to-back timings did not. The median per call of each, in `ops` order.
+ */
+async function timeAlternating(smoke: boolean, reps: number, ops: readonly (() => unknown)[], budgetMs = 3000): Promise<Measurement[]> {
+  const sample = async (op: () => unknown): Promise<number> => {
     const t = performance.now();
-    for (let r = 0; r < reps; r++) op();
-    const ms = performance.now() - t;
-    samples.push(ms / reps);
-    spent += ms;
-    if (ms > 4000) break;
+    for (let r = 0; r < reps; r++) {
+      // Only an asynchronous call is awaited: a microtask per synchronous call would be timed too.
+      const pending = op();
+      if (pending instanceof Promise) await pending;
+    }
+    return performance.now() - t;
+  };
+  for (const op of ops) await sample(op);
+  const samples: number[][] = ops.map(() => []);
+  let spent = 0;
+  const enough = (): boolean => samples[0]!.length >= (smoke ? 1 : MIN_SAMPLES) && (smoke || spent >= budgetMs || samples[0]!.length >= 200);
+  while (!enough()) {
+    for (let k = 0; k < ops.length; k++) {
+      const ms = await sample(ops[k]!);
+      samples[k]!.push(ms / reps);
+      spent += ms;
+    }
+    // One sample alone this long (a 100k-row MLP on a loaded machine): the minimum is enough.
+    if (spent > 30_000 && samples[0]!.length >= 3) break;
   }
-  return measurementOf(samples);
+  return samples.map((s) => measurementOf(s));
 }
 
-/** timeSync for an asynchronous call, awaited one at a time (session.run, scoreColumnsAsync). */
-async function timeAsync(smoke: boolean, reps: number, op: () => Promise<void>, budgetMs = 1500): Promise<Measurement> {
-  await op();
-  const samples: number[] = [];
-  let spent = 0;
-  while (samples.length < (smoke ? 1 : 3) || (!smoke && spent < budgetMs && samples.length < 200)) {
-    const t = performance.now();
-    for (let r = 0; r < reps; r++) await op();
-    const ms = performance.now() - t;
-    samples.push(ms / reps);
-    spent += ms;
-    if (ms > 4000) break;
-  }
-  return measurementOf(samples);
+/** Which models to run: all, or those named in PEERS_MODELS (comma-separated), e.g. PEERS_MODELS=logistic-3class,mlp-64x32. */
+function selected(all: PeerModel[]): PeerModel[] {
+  const names = process.env.PEERS_MODELS?.split(",").filter((x) => x !== "");
+  if (!names?.length) return all;
+  const unknown = names.filter((name) => !all.some((m) => m.name === name));
+  if (unknown.length) throw new Error(`peers: PEERS_MODELS names no model ${unknown.join(", ")} (models: ${all.map((m) => m.name).join(", ")})`);
+  return all.filter((m) => names.includes(m.name));
 }
 
 /** The graph's feeds for rows: one float64 [n,1] column per graph input (inputs are doubles; absent = NaN). */
@@ -221,6 +235,7 @@ export default defineSuite({
     const load0 = loadavg();
     const notes: string[] = [
       `machine: ${cpus()[0]?.model ?? "?"}, availableParallelism ${availableParallelism()}; load average (1, 5, 15 min) at start ${load0.map((x) => x.toFixed(2)).join(", ")}`,
+      `timing: per size, ORT session.run, compile-js scoreColumns and (when auto picks another backend) auto's scoreColumnsAsync in alternating samples after a warm-up sample each, at least ${MIN_SAMPLES} samples each and 3 s in all; medians`,
       "ORT: onnxruntime-node InferenceSession.create(bytes) with default options (CPU provider, intraOpNumThreads unset = ORT's default pool of one thread per physical core, interOp sequential); timed on session.run(feeds), float64 [n,1] tensors per graph input built once, all graph outputs returned, nothing decoded",
       "Porta: loadModel(text, { backend: 'js' }) (compile-js, single-threaded), scoreColumns on a Batch built once; extra lines: scoreBatch (row objects) and score (one row)",
       "ratios porta/ort@model@rows = ORT's time per row ÷ Porta's (> 1: Porta faster); porta-rows/ort uses scoreBatch, porta-score/ort single-row score",
@@ -228,7 +243,7 @@ export default defineSuite({
       "trees use forest.ts elseTrue (right child <True/>, same function as the default complementary greaterThan): exportPipeline refuses the default form at 500 trees depth 8 (over 500k TreeEnsemble nodes: it re-tests each split and copies the defaultChild subtree)",
       "the classification forest's graph stops at leaf ids (ORT does less work than Porta, which votes); the logistic graph stops at table sums (Porta also normalises)",
     ];
-    for (const m of models(full)) {
+    for (const m of selected(models(full))) {
       ctx.log(`peers: ${m.name}: loading`);
       const rows = uniformRows(m.features, sizes[sizes.length - 1]!, 11);
       const porta = await loadModel(m.text, { backend: "js" });
@@ -249,40 +264,36 @@ export default defineSuite({
         const batch: Batch = batchFromRows(slice);
         const feeds = feedsOf(exported, slice);
         const reps = repsFor(n, smoke);
-        const ort = record(
-          "onnxruntime-node session.run",
-          n,
-          await timeAsync(smoke, reps, async () => {
+        const ops: (() => unknown)[] = [
+          async () => {
             sink += Object.keys(await session.run(feeds)).length;
-          }),
-        );
-        let best = record(
-          "porta compile-js scoreColumns",
-          n,
-          timeSync(smoke, reps, () => {
+          },
+          () => {
             sink += porta.scoreColumns(batch).length;
-          }),
-        );
+          },
+        ];
+        if (auto.backend !== porta.backend)
+          ops.push(async () => {
+            sink += (await auto.scoreColumnsAsync(batch)).length;
+          });
+        const [tOrt, tJs, tAuto] = await timeAlternating(smoke, reps, ops);
+        const ort = record("onnxruntime-node session.run", n, tOrt!);
+        let best = record("porta compile-js scoreColumns", n, tJs!);
         ratios[`js/ort@${m.name}@${n}`] = ratio(ort, best);
-        if (auto.backend !== porta.backend) {
-          const a = record(
-            `porta auto (${auto.backend}) scoreColumnsAsync`,
-            n,
-            await timeAsync(smoke, reps, async () => {
-              sink += (await auto.scoreColumnsAsync(batch)).length;
-            }),
-          );
-          best = Math.min(best, a);
-        }
+        if (tAuto) best = Math.min(best, record(`porta auto (${auto.backend}) scoreColumnsAsync`, n, tAuto));
         ratios[`porta/ort@${m.name}@${n}`] = ratio(ort, best);
         if (n === 1) {
           const row = slice[0]!;
           const s = record(
             "porta compile-js score (one row)",
             1,
-            timeSync(smoke, reps, () => {
-              sink += Object.keys(porta.score(row)).length;
-            }),
+            (
+              await timeAlternating(smoke, reps, [
+                () => {
+                  sink += Object.keys(porta.score(row)).length;
+                },
+              ])
+            )[0]!,
           );
           ratios[`porta-score/ort@${m.name}@1`] = ratio(ort, s);
         }
@@ -290,9 +301,13 @@ export default defineSuite({
           const r = record(
             "porta compile-js scoreBatch (rows)",
             n,
-            timeSync(smoke, reps, () => {
-              sink += porta.scoreBatch(slice).results.length;
-            }),
+            (
+              await timeAlternating(smoke, reps, [
+                () => {
+                  sink += porta.scoreBatch(slice).results.length;
+                },
+              ])
+            )[0]!,
           );
           ratios[`porta-rows/ort@${m.name}@${n}`] = ratio(ort, r);
         }

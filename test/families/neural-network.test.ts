@@ -53,4 +53,50 @@ ${inputs}
       xyRows,
     );
   });
+
+  // compile-js scores such networks ahead of the row loop in blocks of 64 rows, with tiles of
+  // 4 neurons × 2 rows: 150 rows cross two block boundaries and end on an odd block; 5 and 3
+  // neurons leave tile remainders.
+  it("dense layers over more rows than a block, neurons with and without bias, missing inputs", async () => {
+    await backend.expectSameAnswers(pmml(xyFields, denseNetwork("regression", "none")), manyRows);
+  });
+
+  it("a dense classification network with a softmax output layer, over more rows than a block", async () => {
+    await backend.expectSameAnswers(pmml(xyFields, denseNetwork("classification", "softmax")), manyRows);
+  });
 });
+
+/** 150 rows over x and y, some with x or y missing. */
+const manyRows: Record<string, unknown>[] = Array.from({ length: 150 }, (_, i) => ({
+  x: i % 17 === 3 ? null : ((i * 37) % 101) / 10 - 5,
+  y: i % 23 === 5 ? null : ((i * 53) % 89) / 9 - 4,
+}));
+
+/** Inputs x, y; a logistic layer of 5, a tanh layer of 3, and an output layer (1 identity neuron, or 2 softmax-normalised ones). */
+function denseNetwork(functionName: "regression" | "classification", outputNormalization: "none" | "softmax"): string {
+  const weight = (k: number) => (((k * 7919) % 200) - 100) / 70;
+  let k = 0;
+  const layer = (ids: string[], from: string[], attributes: string) =>
+    `<NeuralLayer ${attributes}>${ids
+      .map(
+        (id, u) =>
+          `<Neuron id="${id}"${u % 3 === 1 ? "" : ` bias="${weight(k++)}"`}>${from.map((f) => `<Con from="${f}" weight="${weight(k++)}"/>`).join("")}</Neuron>`,
+      )
+      .join("\n")}</NeuralLayer>`;
+  const h1 = ["a1", "a2", "a3", "a4", "a5"];
+  const h2 = ["b1", "b2", "b3"];
+  const classification = functionName === "classification";
+  const out = classification ? ["o1", "o2"] : ["o"];
+  const outputs = classification
+    ? `<NeuralOutput outputNeuron="o1"><DerivedField optype="categorical" dataType="string"><NormDiscrete field="t" value="yes"/></DerivedField></NeuralOutput>
+<NeuralOutput outputNeuron="o2"><DerivedField optype="categorical" dataType="string"><NormDiscrete field="t" value="no"/></DerivedField></NeuralOutput>`
+    : `<NeuralOutput outputNeuron="o"><DerivedField optype="continuous" dataType="double"><FieldRef field="r"/></DerivedField></NeuralOutput>`;
+  return `<NeuralNetwork functionName="${functionName}" activationFunction="logistic">
+<MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="${classification ? "t" : "r"}" usageType="target"/></MiningSchema>
+${classification ? `<Output><OutputField name="Pyes" feature="probability" value="yes"/><OutputField name="id" feature="entityId"/></Output>` : ""}
+${inputs}
+${layer(h1, ["x", "y"], "")}
+${layer(h2, h1, `activationFunction="tanh"`)}
+${layer(out, h2, `activationFunction="identity" normalizationMethod="${outputNormalization}"`)}
+<NeuralOutputs>${outputs}</NeuralOutputs></NeuralNetwork>`;
+}

@@ -59,6 +59,35 @@ describeEachBackend("RegressionModel gives the interpreter's answers (JPMML disp
   it("regression: predictors summed from 0, the intercept added last", async () => {
     await backend.expectSameAnswers(sumDoc, [...rows, { x: 2 ** -53, y: 2 ** -53 }]);
   });
+
+  // compile-js sums the tables over blocks of 1024 rows ahead of the row loop and looks for a
+  // missing predictor only in rows whose sum is NaN (or that read x^0).
+  const blockTables = (cat: string, scale: number, exponentZero: boolean) =>
+    `<RegressionTable intercept="${0.5 * scale}" targetCategory="${cat}"><NumericPredictor name="x" coefficient="${scale}"/>` +
+    `<NumericPredictor name="y" exponent="2" coefficient="${-0.25 * scale}"/>${exponentZero ? `<NumericPredictor name="r" exponent="0" coefficient="0.125"/>` : ""}` +
+    `<CategoricalPredictor name="z" value="a" coefficient="${0.3 * scale}"/><CategoricalPredictor name="z" value="c" coefficient="-0.7"/>` +
+    `<PredictorTerm coefficient="${0.01 * scale}"><FieldRef field="x"/><FieldRef field="y"/></PredictorTerm></RegressionTable>`;
+  const blockDoc = (exponentZero: boolean) =>
+    pmml(
+      fields,
+      `<RegressionModel functionName="classification" normalizationMethod="softmax">
+<MiningSchema><MiningField name="x"/><MiningField name="y"/><MiningField name="z"/><MiningField name="r"/><MiningField name="k" usageType="target"/></MiningSchema>
+${probabilities(["A", "B", "C"])}${blockTables("A", 1, exponentZero)}${blockTables("B", -2, exponentZero)}<RegressionTable intercept="0" targetCategory="C"/></RegressionModel>`,
+    );
+  const blockRows = Array.from({ length: 1100 }, (_, i) => ({
+    x: i % 97 === 5 ? null : i === 1030 ? 1e308 : ((i * 37) % 101) / 10 - 5,
+    y: i % 101 === 7 ? null : ((i * 53) % 89) / 9 - 4,
+    z: [null, "a", "b", "c"][i % 4],
+    r: i % 89 === 11 ? null : i / 100,
+  }));
+
+  it("more rows than a block: exponent 2, terms, categorical predictors, missing values, ∞ − ∞ with nothing missing", async () => {
+    await backend.expectSameAnswers(blockDoc(false), blockRows);
+  });
+
+  it("more rows than a block: a missing value raised to the power 0 makes the result missing", async () => {
+    await backend.expectSameAnswers(blockDoc(true), blockRows);
+  });
 });
 
 describe("compile-js RegressionModel specifics", () => {

@@ -139,7 +139,8 @@ function prepareSafely(col: InputColumn, raw: unknown, errors: (EvaluationError 
 /**
  * Encodes a columnar batch (see @porta/backend's Batch) like encodeRows: the same treatments,
  * the same errors. A category column is prepared once per dictionary entry, not once per row;
- * a number column takes the fast path value by value, as rows do.
+ * a number column takes the fast path value by value, as rows do, or is the batch's own array
+ * (isReadyDoubles): the arrays returned are read-only to their users.
  */
 export function encodeBatch(
   columns: readonly InputColumn[],
@@ -166,6 +167,7 @@ export function encodeBatch(
       }
       return code ?? OTHER_CODE;
     };
+    if (source?.kind === "number" && col.kind === "number" && plainNumber(col) !== undefined && isReadyDoubles(col, source, n)) return source.values;
     const out = col.kind === "number" ? new Float64Array(n) : new Int32Array(n);
     if (source?.kind === "category") {
       // Each dictionary entry is prepared once; its error, if any, goes to every row holding it.
@@ -206,6 +208,24 @@ export function encodeBatch(
     if (extra && texts) texts[k] = [...extra.keys()];
     return out;
   });
+}
+
+/**
+ * Whether a plain double column's batch array is already its encoding: no intervals to check, and
+ * either every value present (no NaN) or, without a missing mask, a missing value left missing
+ * (NaN, no replacement, no error). The kernel then reads the batch's own array (it never writes its
+ * inputs), with no copy: the copy cost more than a linear model's whole arithmetic.
+ */
+function isReadyDoubles(col: InputColumn, source: Extract<Column, { kind: "number" }>, n: number): boolean {
+  if (plainNumber(col) !== "double" || col.field.intervals.length > 0 || source.values.length !== n) return false;
+  if (source.missing === undefined) {
+    const failure: (EvaluationError | undefined)[] = [undefined];
+    const missing = prepareSafely(col, null, failure, 0);
+    if (missing === null && failure[0] === undefined) return true;
+  }
+  const values = source.values;
+  for (let i = 0; i < n; i++) if (values[i] !== values[i]) return false;
+  return true;
 }
 
 /** The raw value of row i of a batch column (null when missing or absent). */

@@ -861,6 +861,10 @@ class ModelContext implements KernelContext, ExpressionHost {
    * own; its evaluation errors fail the row.
    */
   expr(e: Expr): Code {
+    return this.expression(e).at;
+  }
+
+  expression(e: Expr): { at: Code; fallible: boolean } {
     const err = this.names.name("err");
     const rc = new RowExpressionCompiler(this, err);
     const row = rc.number(e);
@@ -869,7 +873,7 @@ class ModelContext implements KernelContext, ExpressionHost {
     this.declare(
       _`function ${fn}(i) { let ${err} = 0; ${row.s} ${rc.fallible ? _`if (${err} !== 0 && ${rowErrors}[i] === 0) ${rowErrors}[i] = ${err};` : _``} return ${row.v}; }`,
     );
-    return _`${fn}(i)`;
+    return { at: _`${fn}(i)`, fallible: rc.fallible };
   }
 }
 

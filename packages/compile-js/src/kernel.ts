@@ -36,6 +36,11 @@ export interface KernelContext {
   readonly treeLayout: "auto" | "branches" | "table";
   /** A numeric expression over row `i` in this scope (NaN: missing). */
   expr(e: Expr): Code;
+  /**
+   * `expr`, and whether evaluating it can record a row error: code that evaluates an infallible
+   * expression for rows the family may not reach (a block computed ahead) changes no result.
+   */
+  expression(e: Expr): { at: Code; fallible: boolean };
   /** Resolves a field visible to the model (local/global derived field, mining field, defined value). */
   column(field: string): ColumnRef;
   /**

@@ -53,6 +53,10 @@ export class CompiledSession implements Session {
         columns.set(o.name, numberColumn(values));
         return;
       }
+      if (o.decode.kind === "table" && (o.dataType === undefined || o.dataType === "string") && o.decode.table.every((v) => typeof v === "string")) {
+        columns.set(o.name, textTableColumn(o.decode.table as string[], cells, absent));
+        return;
+      }
       // Texts, tables and casts: decode cell by cell through the row API's decoder (a cast that
       // fails fails the row, as in the row API).
       const texts: (string | null)[] = new Array(n);
@@ -84,4 +88,36 @@ export class CompiledSession implements Session {
   artifact(): SessionArtifact | undefined {
     return serializeCompiled(this.compiled);
   }
+}
+
+/**
+ * A category output whose table holds texts as a category column straight from the codes: what
+ * categoryColumn makes of the decoded texts (the dictionary in order of first appearance, one
+ * entry per text), without a text per row. A string cast leaves a text as it is.
+ */
+function textTableColumn(table: readonly string[], cells: Float64Array | Int32Array, absent: (i: number) => boolean): Column {
+  const n = cells.length;
+  const codes = new Int32Array(n);
+  const dictionary: string[] = [];
+  const entryOf = new Map<string, number>();
+  const remap = new Int32Array(table.length).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const cell = cells[i];
+    if (cell < 0 || cell >= table.length || absent(i)) {
+      codes[i] = -1;
+      continue;
+    }
+    let code = remap[cell];
+    if (code < 0) {
+      const text = table[cell];
+      code = entryOf.get(text) ?? dictionary.length;
+      if (code === dictionary.length) {
+        dictionary.push(text);
+        entryOf.set(text, code);
+      }
+      remap[cell] = code;
+    }
+    codes[i] = code;
+  }
+  return { kind: "category", codes, dictionary };
 }

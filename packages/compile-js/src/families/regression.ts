@@ -8,70 +8,29 @@ import type { TargetFacts } from "../targets.ts";
 import { planOrRefuse } from "./plan.ts";
 
 /**
- * RegressionModel as straight-line code per row: the same summation order as the interpreter
- * (from 0: numeric, categorical, terms, then the intercept last, as JPMML), so results are
- * bit-identical.
+ * RegressionModel in the interpreter's summation order (from 0: numeric, categorical, terms, then
+ * the intercept last, as JPMML), so results are bit-identical. The tables are summed ahead of the
+ * row loop, one term at a time over the batch (`blockedSums`), unless a predictor reads a derived
+ * field whose evaluation can fail: then row by row (`rowSums`), where reads stop at the first
+ * missing predictor as the interpreter's.
  */
 export function compileRegression(model: RegressionModel, ctx: KernelContext, target: TargetFacts): FamilyRow {
   const plan = planOrRefuse("RegressionModel", () => lowerRegression(model, target));
-  const missing = ctx.names.name("miss");
-  const tableValues = model.tables.map(() => ctx.names.name("y"));
-  const statements: Code[] = [_`let ${missing} = false;`];
-  // The interpreter stops at the first missing predictor: a derived field that can fail is read
-  // (and its error recorded) only while nothing is missing yet.
-  const read = (col: ColumnRef): Code => (col.errors ? _`(${missing} ? ${col.array}[i] : ${col.at})` : col.at);
-  // mathContext="float" (the interpreter's tableValueFloat, JPMML's FloatValue): inputs and
-  // coefficients are floats and every product and sum is rounded with Math.fround.
   const float = plan.float;
-  const f = (x: number): number => (float ? Math.fround(x) : x);
-  const addTo = (y: Name, term: Code): Code => (float ? _`${y} = Math.fround(${y} + ${term});` : _`${y} += ${term};`);
-  model.tables.forEach((table, t) => {
-    const y = tableValues[t];
-    statements.push(_`let ${y} = 0;`);
-    for (const p of table.numericPredictors) {
-      const col = ctx.column(p.field);
-      if (col.kind !== "number") throw new NotCompilable(`NumericPredictor on categorical field`);
-      const x = ctx.names.name("x");
-      if (float) {
-        const xf = p.exponent === 1 ? _`Math.fround(${x})` : _`Math.fround(Math.pow(Math.fround(${x}), ${p.exponent}))`;
-        statements.push(_`const ${x} = ${read(col)}; if (${x} !== ${x}) ${missing} = true; ${addTo(y, _`Math.fround(${xf} * ${f(p.coefficient)})`)}`);
-        continue;
-      }
-      const term = p.exponent === 1 ? x : _`Math.pow(${x}, ${p.exponent})`;
-      statements.push(_`const ${x} = ${read(col)}; if (${x} !== ${x}) ${missing} = true; ${y} += ${p.coefficient} * ${term};`);
-    }
-    for (const p of table.categoricalPredictors) {
-      const col = ctx.column(p.field);
-      const c = ctx.names.name("x");
-      if (col.kind === "category") {
-        const code = codeOf(col.input!, p.value);
-        statements.push(_`const ${c} = ${read(col)}; if (${c} === ${code}) ${addTo(y, _`${f(p.coefficient)}`)}`);
-      } else {
-        const v = ctx.numericLiteral(p.field, p.value);
-        if (v === undefined) throw new NotCompilable("CategoricalPredictor with a non-numeric value on a numeric field");
-        statements.push(_`const ${c} = ${read(col)}; if (${c} === ${v}) ${addTo(y, _`${f(p.coefficient)}`)}`);
-      }
-    }
-    for (const term of table.predictorTerms) {
-      const product = ctx.names.name("prod");
-      statements.push(_`let ${product} = ${f(term.coefficient)};`);
-      for (const fieldName of term.fields) {
-        const col = ctx.column(fieldName);
-        if (col.kind !== "number") throw new NotCompilable("PredictorTerm on a categorical field");
-        const x = ctx.names.name("x");
-        const times = float ? _`${product} = Math.fround(${product} * Math.fround(${x}));` : _`${product} *= ${x};`;
-        statements.push(_`const ${x} = ${read(col)}; if (${x} !== ${x}) ${missing} = true; ${times}`);
-      }
-      statements.push(addTo(y, product));
-    }
-    statements.push(addTo(y, _`${f(table.intercept)}`));
-  });
-
+  const fields = model.tables.flatMap((t) => [
+    ...t.numericPredictors.map((p) => p.field),
+    ...t.categoricalPredictors.map((p) => p.field),
+    ...t.predictorTerms.flatMap((t) => t.fields),
+  ]);
+  const blocked = model.tables.length > 0 && !fields.some((f) => ctx.column(f).errors);
+  const sums = blocked ? blockedSums(model, ctx, plan.float) : rowSums(model, ctx, plan.float);
+  const { missing, tableValues } = sums;
+  const statements = [...sums.statements];
   if (plan.kind === "regression") {
     const value = ctx.names.name("value");
     const link = float ? inverseLinkFloat(plan.normalization, tableValues[0], ctx) : regressionLink(plan.normalization, tableValues[0], ctx);
     statements.push(_`const ${value} = ${missing} ? NaN : ${link};`);
-    return { body: join(statements, "\n"), value, kind: "number" };
+    return { prepass: sums.prepass, body: join(statements, "\n"), value, kind: "number" };
   }
   const normalization = plan.normalization;
   // A document JPMML refuses: the interpreter fails the rows that reach the normalisation.
@@ -95,7 +54,170 @@ export function compileRegression(model: RegressionModel, ctx: KernelContext, ta
   statements.push(_`let ${best} = -Infinity;`);
   probabilities.forEach((p, k) => statements.push(_`if (${p} > ${best}) { ${best} = ${p}; ${value} = ${codes[k]}; }`));
   statements.push(_`}`);
-  return { body: join(statements, "\n"), value, kind: "category", categories, probabilities };
+  return { prepass: sums.prepass, body: join(statements, "\n"), value, kind: "category", categories, probabilities };
+}
+
+/** The table sums as a row's locals: `statements` set `tableValues` and `missing` (a predictor read was missing). */
+interface TableSums {
+  prepass?: Code;
+  statements: Code[];
+  missing: Name;
+  tableValues: Name[];
+}
+
+/** mathContext="float" (the interpreter's tableValueFloat, JPMML's FloatValue): every product and sum rounded with Math.fround. */
+function arithmetic(float: boolean) {
+  return {
+    f: (x: number): number => (float ? Math.fround(x) : x),
+    addTo: (y: Code, term: Code): Code => (float ? _`${y} = Math.fround(${y} + ${term});` : _`${y} += ${term};`),
+    numericTerm: (x: Code, exponent: number, coefficient: number): Code => {
+      if (!float) return _`${coefficient} * ${exponent === 1 ? x : _`Math.pow(${x}, ${exponent})`}`;
+      const xf = exponent === 1 ? _`Math.fround(${x})` : _`Math.fround(Math.pow(Math.fround(${x}), ${exponent}))`;
+      return _`Math.fround(${xf} * ${Math.fround(coefficient)})`;
+    },
+    times: (product: Code, x: Code): Code => (float ? _`${product} = Math.fround(${product} * Math.fround(${x}));` : _`${product} *= ${x};`),
+  };
+}
+
+/** The categorical predictor's test on a column value `c` (a category code, or a number on a numeric field). */
+function categoryTest(field: string, value: string, col: ColumnRef, c: Code, ctx: KernelContext): Code {
+  if (col.kind === "category") return _`${c} === ${codeOf(col.input!, value)}`;
+  const v = ctx.numericLiteral(field, value);
+  if (v === undefined) throw new NotCompilable("CategoricalPredictor with a non-numeric value on a numeric field");
+  return _`${c} === ${v}`;
+}
+
+/** Straight-line code per row. */
+function rowSums(model: RegressionModel, ctx: KernelContext, float: boolean): TableSums {
+  const missing = ctx.names.name("miss");
+  const tableValues = model.tables.map(() => ctx.names.name("y"));
+  const statements: Code[] = [_`let ${missing} = false;`];
+  // The interpreter stops at the first missing predictor: a derived field that can fail is read
+  // (and its error recorded) only while nothing is missing yet.
+  const read = (col: ColumnRef): Code => (col.errors ? _`(${missing} ? ${col.array}[i] : ${col.at})` : col.at);
+  const { f, addTo, numericTerm, times } = arithmetic(float);
+  model.tables.forEach((table, t) => {
+    const y = tableValues[t];
+    statements.push(_`let ${y} = 0;`);
+    for (const p of table.numericPredictors) {
+      const col = ctx.column(p.field);
+      if (col.kind !== "number") throw new NotCompilable(`NumericPredictor on categorical field`);
+      const x = ctx.names.name("x");
+      statements.push(_`const ${x} = ${read(col)}; if (${x} !== ${x}) ${missing} = true; ${addTo(y, numericTerm(x, p.exponent, p.coefficient))}`);
+    }
+    for (const p of table.categoricalPredictors) {
+      const col = ctx.column(p.field);
+      const c = ctx.names.name("x");
+      statements.push(_`const ${c} = ${read(col)}; if (${categoryTest(p.field, p.value, col, c, ctx)}) ${addTo(y, _`${f(p.coefficient)}`)}`);
+    }
+    for (const term of table.predictorTerms) {
+      const product = ctx.names.name("prod");
+      statements.push(_`let ${product} = ${f(term.coefficient)};`);
+      for (const fieldName of term.fields) {
+        const col = ctx.column(fieldName);
+        if (col.kind !== "number") throw new NotCompilable("PredictorTerm on a categorical field");
+        const x = ctx.names.name("x");
+        statements.push(_`const ${x} = ${read(col)}; if (${x} !== ${x}) ${missing} = true; ${times(product, x)}`);
+      }
+      statements.push(addTo(y, product));
+    }
+    statements.push(addTo(y, _`${f(table.intercept)}`));
+  });
+  return { statements, missing, tableValues };
+}
+
+/** Rows per pass of the blocked sums: a table's block of sums (8 KB) stays in L1 while every predictor's column streams past. */
+const SUM_BLOCK_ROWS = 1024;
+
+/**
+ * Ahead of the row loop: each table's sums in a batch array, built one term at a time over a block
+ * of rows (a column streamed into the sums: no per-row reads of 50 column variables). Each row
+ * still adds its terms in the interpreter's order. A row's missing flag comes from its sums: a
+ * missing value makes its term, and so its table's sum, NaN (x^0 excepted, checked on every row),
+ * so only rows with a NaN sum look at their predictors (a sum can also be NaN from ∞ − ∞).
+ */
+function blockedSums(model: RegressionModel, ctx: KernelContext, float: boolean): TableSums {
+  const { f, addTo, numericTerm, times } = arithmetic(float);
+  const sums = model.tables.map(() => ctx.names.name("sums"));
+  ctx.declare(_`let ${join(sums, ", ")};`);
+  const s = ctx.names.name("s");
+  const e = ctx.names.name("e");
+  const loop = (body: Code): Code => _`for (let i = ${s}; i < ${e}; i++) { ${body} }`;
+  const byNaN: Code[] = []; // columns whose missing value makes a sum NaN
+  const always: Code[] = []; // columns read as x^0
+  const passes = model.tables.map((table, t) => {
+    const y = _`${sums[t]}[i]`;
+    const code: Code[] = [_`${sums[t]}.fill(0, ${s}, ${e});`];
+    // Consecutive plain predictors (double, exponent 1) as one loop over a table of columns and
+    // coefficients: the function's size does not grow with the number of predictors.
+    let run: { cols: Code[]; coefficients: number[] } | null = null;
+    const flush = () => {
+      if (run === null) return;
+      const coefficients = ctx.pool.add(Float64Array.from(run.coefficients), "coef");
+      code.push(_`{ const cols = [${join(run.cols, ", ")}], ys = ${sums[t]};
+for (let k = 0; k < ${run.cols.length}; k++) { const a = cols[k], c = ${coefficients}[k]; for (let i = ${s}; i < ${e}; i++) ys[i] += c * a[i]; } }`);
+      run = null;
+    };
+    for (const p of table.numericPredictors) {
+      const col = ctx.column(p.field);
+      if (col.kind !== "number") throw new NotCompilable(`NumericPredictor on categorical field`);
+      (p.exponent === 0 ? always : byNaN).push(_`${col.array}[i] !== ${col.array}[i]`);
+      if (!float && p.exponent === 1) {
+        run ??= { cols: [], coefficients: [] };
+        run.cols.push(col.array);
+        run.coefficients.push(p.coefficient);
+        continue;
+      }
+      flush();
+      code.push(loop(addTo(y, numericTerm(_`${col.array}[i]`, p.exponent, p.coefficient))));
+    }
+    flush();
+    for (const p of table.categoricalPredictors) {
+      const col = ctx.column(p.field);
+      code.push(loop(_`if (${categoryTest(p.field, p.value, col, _`${col.array}[i]`, ctx)}) ${addTo(y, _`${f(p.coefficient)}`)}`));
+    }
+    for (const term of table.predictorTerms) {
+      const reads = term.fields.map((fieldName) => {
+        const col = ctx.column(fieldName);
+        if (col.kind !== "number") throw new NotCompilable("PredictorTerm on a categorical field");
+        byNaN.push(_`${col.array}[i] !== ${col.array}[i]`);
+        return times(_`p`, _`${col.array}[i]`);
+      });
+      code.push(loop(_`let p = ${f(term.coefficient)}; ${join(reads, " ")} ${addTo(y, _`p`)}`));
+    }
+    code.push(loop(addTo(y, _`${f(table.intercept)}`)));
+    return join(code, "\n");
+  });
+  const run = ctx.names.name("tableSums");
+  ctx.declare(_`function ${run}(n) {
+if (${sums[0]} === undefined || ${sums[0]}.length < n) { ${join(
+    sums.map((y) => _`${y} = new Float64Array(n);`),
+    " ",
+  )} }
+for (let ${s} = 0; ${s} < n; ${s} += ${SUM_BLOCK_ROWS}) {
+const ${e} = Math.min(n, ${s} + ${SUM_BLOCK_ROWS});
+${join(passes, "\n")}
+}
+}`);
+  const missing = ctx.names.name("miss");
+  const tableValues = model.tables.map(() => ctx.names.name("y"));
+  const anyOf = (tests: Code[]): Code => (tests.length === 0 ? _`false` : join(tests, " || "));
+  const nanSum = join(
+    tableValues.map((y) => _`${y} !== ${y}`),
+    " || ",
+  );
+  return {
+    prepass: _`${run}(n);`,
+    statements: [
+      _`${join(
+        tableValues.map((y, t) => _`const ${y} = ${sums[t]}[i];`),
+        " ",
+      )}`,
+      _`const ${missing} = ((${nanSum}) && (${anyOf(byNaN)})) || ${anyOf(always)};`,
+    ],
+    missing,
+    tableValues,
+  };
 }
 
 function regressionLink(method: RegressionNormalization, y: Name, ctx: KernelContext): Code {
