@@ -82,6 +82,11 @@ export class CompiledSession implements Session {
     return this.runSync(batch);
   }
 
+  /** Stops the scorer's worker threads, if large batches started them. */
+  async dispose(): Promise<void> {
+    await this.scorer.close();
+  }
+
   artifact(): SessionArtifact | undefined {
     return serializeCompiled(this.compiled);
   }
