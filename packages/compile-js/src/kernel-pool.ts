@@ -109,8 +109,9 @@ export class KernelPool {
       const workerData = { artifact, control: this.control.buffer, slot, entry: entry.href };
       const worker = source ? new Worker(SOURCE_BOOTSTRAP, { eval: true, workerData }) : new Worker(entry, { workerData });
       worker.unref();
-      // A worker that dies is left out of later batches; the batch it was given finishes on the
-      // calling thread (run() below).
+      // A worker that fails to start, or stops between batches, is left out of later ones. Within a
+      // batch a worker catches the kernel's exceptions itself and hands the batch back
+      // (kernel-worker.ts); a thread killed mid-batch (out of memory) would leave run() waiting.
       worker.on("error", () => signal(this.control, slot, WORKER_FAILED));
       worker.on("exit", () => signal(this.control, slot, WORKER_FAILED));
       return worker;
@@ -142,7 +143,7 @@ export class KernelPool {
     runBlocks(kernel, job, this.control);
     let failed = false;
     for (const w of helpers) {
-      while (Atomics.wait(this.control, FIRST_WORKER + w, WORKER_BUSY, 1000) === "timed-out");
+      Atomics.wait(this.control, FIRST_WORKER + w, WORKER_BUSY);
       if (Atomics.load(this.control, FIRST_WORKER + w) === WORKER_FAILED) failed = true;
     }
     return !failed;

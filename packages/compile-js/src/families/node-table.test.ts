@@ -42,8 +42,10 @@ describe("node table: splits that send missing values down one branch", () => {
       const pipeline = parsePmml(forest(strategy));
       const compiled = compilePipeline(pipeline, { treeLayout: "table" });
       expect(compiled.source).toMatch(/walkForest/);
-      const { results } = new CompiledScorer(compiled).scoreRows(xyRows);
-      expect(results).toEqual(xyRows.map((r) => interpret(pipeline, r)));
+      for (const rows of [xyRows, [...xyRows, ...xyRows, ...xyRows]]) {
+        const { results } = new CompiledScorer(compiled).scoreRows(rows);
+        expect(results).toEqual(rows.map((r) => interpret(pipeline, r)));
+      }
     });
   }
 });
@@ -82,8 +84,10 @@ function opsForest(ops: readonly string[], strategy: string): string {
   );
 }
 
+// 10 rows take the branching walk (under FEW_ROWS); 30 the compact one: seven groups of four rows walked together, then two alone.
+const manyRows = [...xyRows, ...xyRows, ...xyRows];
+
 describe("node table: the compact forest walk keeps every comparison of the split", () => {
-  // Ten rows: two groups of four rows walked together, then two alone.
   const opSets = [["lessThan"], ["greaterOrEqual"], ["equal"], ["notEqual"], ["greaterThan"], Object.keys(COMPLEMENTS)];
   for (const ops of opSets) {
     for (const strategy of ["none", "defaultChild", "nullPrediction"]) {
@@ -91,8 +95,10 @@ describe("node table: the compact forest walk keeps every comparison of the spli
         const pipeline = parsePmml(opsForest(ops, strategy));
         const compiled = compilePipeline(pipeline, { treeLayout: "table" });
         expect(compiled.source).toMatch(/walkForest/);
-        const { results } = new CompiledScorer(compiled).scoreRows(xyRows);
-        expect(results).toEqual(xyRows.map((r) => interpret(pipeline, r)));
+        for (const rows of [xyRows, manyRows]) {
+          const { results } = new CompiledScorer(compiled).scoreRows(rows);
+          expect(results).toEqual(rows.map((r) => interpret(pipeline, r)));
+        }
       });
     }
   }
