@@ -1,5 +1,5 @@
 import { correctlyRoundedExp, normalCdf } from "@porta/ir/scoring";
-import { walkTreeBatch } from "./families/node-table.ts";
+import { walkTreeBatch, walkTreeRowFrom } from "./families/node-table.ts";
 import { batchTexts, categoryNumbers } from "./category-texts.ts";
 import { knnRank } from "./families/knn-rank.ts";
 
@@ -9,6 +9,7 @@ import { knnRank } from "./families/knn-rank.ts";
  */
 const HELPERS = new Map<string, (...args: never[]) => unknown>([
   ["walkTreeBatch", walkTreeBatch as (...args: never[]) => unknown],
+  ["walkTreeRowFrom", walkTreeRowFrom as (...args: never[]) => unknown],
   ["normalCdf", normalCdf],
   // The interpreter's correctly rounded exp (@porta/ir interpret/exp.ts): the same function, so
   // the same bits. The name stays "exp" so cached artifacts keep loading.

@@ -16,12 +16,17 @@ export function restoreCompiledSession(artifact: SessionArtifact, facts: ModelFa
 
 /** Loads the helper modules the artifact's kernel calls, then hands back the restorer. */
 export async function loadRestorer(artifact: SessionArtifact): Promise<typeof restoreCompiledSession> {
-  await loadHelpers(helperNamesOf(artifact));
+  await loadArtifactHelpers(artifact);
   return restoreCompiledSession;
 }
 
+/** Imports the modules of the helpers an artifact's kernel calls (a pool worker restores kernels too). */
+export function loadArtifactHelpers(artifact: Pick<SessionArtifact, "meta">): Promise<void> {
+  return loadHelpers(helperNamesOf(artifact));
+}
+
 /** The `$helper` names in an artifact's constant pool (serialize.ts encodes helpers so). */
-function helperNamesOf(artifact: SessionArtifact): Set<string> {
+function helperNamesOf(artifact: Pick<SessionArtifact, "meta">): Set<string> {
   const names = new Set<string>();
   const visit = (j: unknown): void => {
     if (j === null || typeof j !== "object") return;

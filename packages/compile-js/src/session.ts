@@ -88,6 +88,11 @@ export class CompiledSession implements Session {
   artifact(): SessionArtifact | undefined {
     return serializeCompiled(this.compiled);
   }
+
+  /** Stops the scorer's worker threads, if large batches started them. */
+  async dispose(): Promise<void> {
+    await this.scorer.close();
+  }
 }
 
 /**

@@ -52,7 +52,7 @@ function expectSameInEveryLayout(text: string, walkable: boolean): void {
   const expected = valid.map((r) => interpret(pipeline, r));
   for (const treeLayout of ["branches", "table"] as const) {
     const compiled = compilePipeline(pipeline, { treeLayout });
-    expect(compiled.source).toMatch(treeLayout === "table" && walkable ? /walkTreeBatch/ : /function tree/);
+    expect(compiled.source).toMatch(treeLayout === "table" && walkable ? /walkForest/ : /function tree/);
     expect(new CompiledScorer(compiled).scoreRows(valid).results).toEqual(expected);
   }
 }

@@ -15,7 +15,7 @@ import { declareLocals, type FamilyRow, type KernelContext } from "../kernel.ts"
 import { NotCompilable } from "../unsupported.ts";
 import type { TargetFacts } from "../targets.ts";
 import { compileTreeFunction, predicateCode, treeTables } from "./tree.ts";
-import { walkTreeBatch } from "./node-table.ts";
+import { forestWalker, type WalkableTable } from "./node-table.ts";
 import { compileSegmentation } from "./segmentation.ts";
 
 /**
@@ -28,7 +28,7 @@ export const NODE_TABLE_MIN_NODES = 4096;
 export type TreeLayout = "auto" | "branches" | "table";
 
 /** The table without its IR nodes (only the compiler needs those; the artifact stays small). */
-function walkable(table: NodeTable): Omit<NodeTable, "nodes" | "fields"> {
+function walkable(table: NodeTable): WalkableTable {
   const { nodes: _nodes, fields: _fields, ...rest } = table;
   return rest;
 }
@@ -201,8 +201,7 @@ function regressionEnsemble(model: MiningModel, segments: CompiledSegment[], ctx
   };
   const soa = nodeTableFor(segments, ctx, layout);
   if (soa) {
-    const table = ctx.pool.add(walkable(soa.table), "table");
-    const walk = ctx.pool.add(walkTreeBatch, "walkTreeBatch");
+    const walk = forestWalker(ctx, walkable(soa.table));
     const scores = ctx.pool.add(
       fa(
         forestScores(
@@ -225,7 +224,7 @@ function regressionEnsemble(model: MiningModel, segments: CompiledSegment[], ctx
     const x = _`(k < 0 ? NaN : ${scores}[k])`;
     pre.push(_`const ${nodes} = new Int32Array(n); const ${cols} = ${soa.cols};
 for (let t = 0; t < ${segments.length}; t++) {
-  ${walk}(${table}, t, n, ${cols}, ${nodes});
+  ${walk}(t, n, ${cols}, ${nodes});
   const w = ${weights}[t], inc = ${increments}[t];
   if (w === 1) { for (let i = 0; i < n; i++) { const k = ${nodes}[i]; ${add(x, null, _`inc`)} } }
   else { for (let i = 0; i < n; i++) { const k = ${nodes}[i]; ${add(x, _`w`, _`inc`)} } }
@@ -284,15 +283,14 @@ function voteEnsemble(model: MiningModel, segments: CompiledSegment[], ctx: Kern
   const vote = (c: Code, w: Code) =>
     _`if (${c} < 0) { ${missingVotes}[i] += ${w}; } else { const j = i * ${K} + ${c}; if (${order}[j] === 0) ${order}[j] = ++${seq}[i]; ${votes}[j] += ${w}; }`;
   if (soa) {
-    const table = ctx.pool.add(walkable(soa.table), "table");
-    const walk = ctx.pool.add(walkTreeBatch, "walkTreeBatch");
+    const walk = forestWalker(ctx, walkable(soa.table));
     const pred = ctx.pool.add(soaPredicted!, "pred");
     const weights = ctx.pool.add(Float64Array.from(segments, weightOf), "weights");
     const nodes = ctx.names.name("nodes");
     const cols = ctx.names.name("tcols");
     pre.push(_`const ${nodes} = new Int32Array(n); const ${cols} = ${soa.cols}; ${ran}.fill(1);
 for (let t = 0; t < ${segments.length}; t++) {
-  ${walk}(${table}, t, n, ${cols}, ${nodes});
+  ${walk}(t, n, ${cols}, ${nodes});
   const w = ${weights}[t];
   for (let i = 0; i < n; i++) { const k = ${nodes}[i]; const c = k < 0 ? -1 : ${pred}[k]; ${vote(_`c`, _`w`)} }
 }`);
@@ -416,8 +414,7 @@ function averageEnsemble(
   const inc = (s: CompiledSegment): Code => _`${weightedMethod ? s.weight : 1}`;
   const weightOf = (s: CompiledSegment): Code | null => (weightedMethod && s.weight !== 1 ? _`${s.weight}` : null);
   if (soa) {
-    const table = ctx.pool.add(walkable(soa.table), "table");
-    const walk = ctx.pool.add(walkTreeBatch, "walkTreeBatch");
+    const walk = forestWalker(ctx, walkable(soa.table));
     const probs = ctx.pool.add(soaProbs!, "probs");
     const weights = ctx.pool.add(
       Float64Array.from(segments, (s) => (weightedMethod ? s.weight : 1)),
@@ -427,7 +424,7 @@ function averageEnsemble(
     const cols = ctx.names.name("tcols");
     pre.push(_`const ${nodes} = new Int32Array(n); const ${cols} = ${soa.cols};
 for (let t = 0; t < ${segments.length}; t++) {
-  ${walk}(${table}, t, n, ${cols}, ${nodes});
+  ${walk}(t, n, ${cols}, ${nodes});
   const w = ${weights}[t];
   if (w === 1) { for (let i = 0; i < n; i++) { const k = ${nodes}[i]; ${add(probs, _`k`, null, _`1`)} } }
   else { for (let i = 0; i < n; i++) { const k = ${nodes}[i]; ${add(probs, _`k`, _`w`, _`w`)} } }
