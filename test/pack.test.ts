@@ -239,6 +239,18 @@ describe("porta installed from its packed tarballs, in plain Node", () => {
     expect(verify.stdout).toMatch(/end-to-end: 6\/6 rows agree[\s\S]*PASS/);
   });
 
+  it("npx porta convert --to js writes a module that scores in plain Node (bundled from the installed packages' sources)", async () => {
+    const out = join(work, "iris-standalone.mjs");
+    const convert = await run("npx", ["--no-install", "porta", "convert", IRIS_MODEL, "--to", "js", "-o", out]);
+    expect(convert.status, convert.stderr).toBe(0);
+    const scored = await run(process.execPath, [
+      "--input-type=module",
+      "-e",
+      `import { score } from ${JSON.stringify(out)}; console.log(score({ petal_length: 6, petal_width: 2.5, sepal_length: 6.3, sepal_width: 3.3 }).species)`,
+    ]);
+    expect(scored.stdout.trim()).toBe("virginica");
+  });
+
   it("its types resolve for a TypeScript consumer (moduleResolution nodenext)", async () => {
     writeFileSync(
       join(project, "consumer.mts"),

@@ -5,18 +5,19 @@ import { readModelSource } from "@porta/runtime";
 import { exportPipeline, NotExportable } from "@porta/onnx";
 
 /** Formats `porta convert --to` writes. */
-export const CONVERT_TARGETS = ["onnx"] as const;
+export const CONVERT_TARGETS = ["onnx", "js"] as const;
 export type ConvertTarget = (typeof CONVERT_TARGETS)[number];
 
 /**
- * `porta convert MODEL --to onnx -o model.onnx`: the PMML document as an ONNX ModelProto. What the
- * export cannot reproduce is an UnsupportedFeatureError naming the element (exit 67).
- * Returns the number of bytes written.
+ * `porta convert MODEL --to onnx|js -o OUT`: the PMML document as an ONNX ModelProto, or compiled
+ * into a standalone ES module (with its .d.ts beside it). What a target cannot reproduce is an
+ * UnsupportedFeatureError naming the element (exit 67). Returns the number of bytes written.
  */
-export function convertModel(modelPath: string, to: string, outPath: string): number {
+export async function convertModel(modelPath: string, to: string, outPath: string): Promise<number> {
   if (!(CONVERT_TARGETS as readonly string[]).includes(to)) {
     throw new UnsupportedFeatureError(`--to ${to}`, `porta convert writes ${CONVERT_TARGETS.join(", ")}, not "${to}"`);
   }
+  if (to === "js") return writeStandaloneModule(modelPath, outPath);
   const { text } = readModelSource(modelPath);
   const pipeline = parsePmml(text);
   // The document's own errors (cycles, unknown fields) as the other commands report them.
@@ -30,4 +31,18 @@ export function convertModel(modelPath: string, to: string, outPath: string): nu
   }
   writeFileSync(outPath, bytes);
   return bytes.length;
+}
+
+async function writeStandaloneModule(modelPath: string, outPath: string): Promise<number> {
+  const { standaloneModule } = await import("./convert-js.ts");
+  const { code, types } = await standaloneModule(modelPath);
+  writeFileSync(outPath, code);
+  writeFileSync(declarationPath(outPath), types);
+  return Buffer.byteLength(code);
+}
+
+/** Where TypeScript looks for a module's types: model.mjs → model.d.mts, model.js → model.d.ts. */
+export function declarationPath(modulePath: string): string {
+  const m = /\.(m|c)?js$/.exec(modulePath);
+  return m ? `${modulePath.slice(0, m.index)}.d.${m[1] ?? ""}ts` : `${modulePath}.d.ts`;
 }

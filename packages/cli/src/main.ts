@@ -69,13 +69,14 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("convert")
-    .description("write the model in another format: --to onnx (ai.onnx 21 + ai.onnx.ml 5, double tensors)")
+    .description("write the model in another format: --to onnx (ai.onnx 21 + ai.onnx.ml 5, double tensors), or --to js (a standalone ES module + .d.ts)")
     .argument("<model>", "PMML document")
-    .requiredOption("--to <format>", "target format: onnx")
+    .requiredOption("--to <format>", "target format: onnx or js")
     .requiredOption("-o, --output <file>", "where to write it")
     .action(async (modelPath: string, opts: { to: string; output: string }) => {
       const { convertModel } = await import("./convert.ts");
-      const bytes = convertModel(modelPath, opts.to, opts.output);
+      if (opts.to === "js") await engine();
+      const bytes = await convertModel(modelPath, opts.to, opts.output);
       process.stderr.write(`porta: wrote ${opts.output} (${opts.to}, ${bytes} bytes)\n`);
     });
 

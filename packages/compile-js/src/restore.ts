@@ -4,14 +4,15 @@
  * artifact cache hit (a repeat `porta score`) loads this module instead of ./backend.ts, which
  * brings in every family compiler and the interpreter (issue 13, start-up).
  */
-import type { ModelFacts, Session, SessionArtifact } from "@porta/backend";
+import type { ModelFacts, SessionArtifact } from "@porta/backend";
+import type { ScorerOptions } from "./scorer.ts";
 import { loadHelpers } from "./helpers.ts";
 import { deserializeCompiled } from "./serialize.ts";
 import { CompiledSession } from "./session.ts";
 
 /** Rebuilds a session from a stored artifact; throws if it cannot (the cache then compiles again). */
-export function restoreCompiledSession(artifact: SessionArtifact, facts: ModelFacts): Session {
-  return new CompiledSession(deserializeCompiled(artifact), facts);
+export function restoreCompiledSession(artifact: SessionArtifact, facts: ModelFacts, options: ScorerOptions = {}): CompiledSession {
+  return new CompiledSession(deserializeCompiled(artifact), facts, options);
 }
 
 /** Loads the helper modules the artifact's kernel calls, then hands back the restorer. */

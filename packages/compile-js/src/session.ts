@@ -15,7 +15,7 @@ import { EvaluationError } from "@porta/ir/errors";
 import type { Value } from "@porta/ir/values";
 import type { CompiledPipeline } from "./compile.ts";
 import { encodeBatch } from "./columns.ts";
-import { CompiledScorer } from "./scorer.ts";
+import { CompiledScorer, type ScorerOptions } from "./scorer.ts";
 import { serializeCompiled } from "./serialize.ts";
 
 /** A pipeline compiled to a generated kernel: rows and batches scored synchronously. */
@@ -26,8 +26,9 @@ export class CompiledSession implements Session {
   constructor(
     readonly compiled: CompiledPipeline,
     readonly facts: ModelFacts,
+    options: ScorerOptions = {},
   ) {
-    this.scorer = new CompiledScorer(compiled);
+    this.scorer = new CompiledScorer(compiled, options);
   }
 
   scoreRows(rows: readonly Readonly<Record<string, unknown>>[]): RowsOutcome {
