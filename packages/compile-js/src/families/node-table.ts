@@ -39,28 +39,25 @@ export function walkTreeRowFrom(table: WalkableTable, t: number, start: number, 
       }
       return table.noTrueChildNull[t] === 1 ? -1 : k;
     }
-    let goLeft: boolean;
-    switch (op[k]) {
-      case 0:
-        goLeft = x <= threshold[k];
-        break;
-      case 1:
-        goLeft = x < threshold[k];
-        break;
-      case 2:
-        goLeft = x >= threshold[k];
-        break;
-      case 3:
-        goLeft = x > threshold[k];
-        break;
-      case 4:
-        goLeft = x === threshold[k];
-        break;
-      default:
-        goLeft = x !== threshold[k];
-        break;
-    }
-    k = goLeft ? l : right[k];
+    k = splitsLeft(op[k], x, threshold[k]) ? l : right[k];
+  }
+}
+
+/** Whether `x ⊙ threshold` sends a row to the first child (⊙ by NODE_TABLE_OPS code). */
+function splitsLeft(op: number, x: number, threshold: number): boolean {
+  switch (op) {
+    case 0:
+      return x <= threshold;
+    case 1:
+      return x < threshold;
+    case 2:
+      return x >= threshold;
+    case 3:
+      return x > threshold;
+    case 4:
+      return x === threshold;
+    default:
+      return x !== threshold;
   }
 }
 
@@ -82,28 +79,7 @@ export function walkTreeBatch(table: WalkableTable, t: number, n: number, cols: 
         k = walkTreeRowFrom(table, t, k, cols, i);
         break;
       }
-      let goLeft: boolean;
-      switch (op[k]) {
-        case 0:
-          goLeft = x <= threshold[k];
-          break;
-        case 1:
-          goLeft = x < threshold[k];
-          break;
-        case 2:
-          goLeft = x >= threshold[k];
-          break;
-        case 3:
-          goLeft = x > threshold[k];
-          break;
-        case 4:
-          goLeft = x === threshold[k];
-          break;
-        default:
-          goLeft = x !== threshold[k];
-          break;
-      }
-      k = goLeft ? l : right[k];
+      k = splitsLeft(op[k], x, threshold[k]) ? l : right[k];
     }
     out[i] = k;
   }
