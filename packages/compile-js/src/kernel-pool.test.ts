@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parsePmml } from "@porta/pmml";
 import { encodeRows } from "./columns.ts";
-import { compilePipeline } from "./compile.ts";
+import { compilePipeline, type CompiledPipeline } from "./compile.ts";
 import { threadCount } from "./kernel-pool.ts";
 import { CompiledScorer, KERNEL_BLOCK_ROWS } from "./scorer.ts";
 
@@ -39,8 +39,8 @@ function encoded(count: number) {
 }
 
 /** A scorer whose workers are ready: its first large batch starts them (and is scored on the calling thread). */
-async function pooledScorer(threads: number): Promise<CompiledScorer> {
-  const scorer = new CompiledScorer(compiled, { threads, parallelMinMs: 0 });
+async function pooledScorer(threads: number, pipeline: CompiledPipeline = compiled): Promise<CompiledScorer> {
+  const scorer = new CompiledScorer(pipeline, { threads, parallelMinMs: 0 });
   scorer.run(n, encoded(n));
   const deadline = Date.now() + 50_000;
   while (scorer.readyWorkers() < threads - 1) {
@@ -83,6 +83,29 @@ describe("CompiledScorer with a worker pool (KernelPool)", () => {
     open.push(pooled);
     const small = pooled.runWithErrors(2 * KERNEL_BLOCK_ROWS - 1, encoded(2 * KERNEL_BLOCK_ROWS - 1));
     expect(small.rowErrors.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it("a worker that dies mid-batch is given up: the calling thread scores the batch itself, and later batches too", async () => {
+    // Workers restore the kernel from `source`: this one ends its thread on its first block, as
+    // a worker killed by the system would (it never signals). The calling thread keeps the real kernel.
+    const dying: CompiledPipeline = {
+      ...compiled,
+      source: `const kernel = (() => {\n${compiled.source}\n})();\nreturn (...args) => { process.exit(1); return kernel(...args); };`,
+    };
+    const pooled = await pooledScorer(2, dying);
+    open.push(pooled);
+    // Enough blocks that the worker takes some before the calling thread has taken them all.
+    const big = 100 * KERNEL_BLOCK_ROWS;
+    const many = Array.from({ length: big }, (_, i) => rows[i % n]);
+    const inputs = encodeRows(compiled.inputs, many, new Array(big), new Array(compiled.inputs.length));
+    const alone = new CompiledScorer(compiled, { threads: 1 }).runWithErrors(big, inputs);
+    const started = Date.now();
+    const got = pooled.runWithErrors(big, inputs);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(got.outputs.map((o) => Array.from(o))).toEqual(alone.outputs.map((o) => Array.from(o)));
+    expect(Array.from(got.rowErrors)).toEqual(Array.from(alone.rowErrors));
+    expect(pooled.readyWorkers()).toBe(0);
+    expect(pooled.runWithErrors(big, inputs).rowErrors.buffer).not.toBeInstanceOf(SharedArrayBuffer);
   });
 
   it("starts no workers with threads: 1, and none after close", async () => {
