@@ -109,6 +109,8 @@ class PipelineCompiler {
   readonly inProgress = new Set<string>();
   readonly global: Map<string, DerivedField>;
   readonly topMining: Map<string, MiningField>;
+  /** DataFields by name, the first of a name as `dataFields.find` had it (a forest asks once per split). */
+  readonly dataFields = new Map<string, DataField>();
   readonly root: ModelContext;
   readonly rowErrorKinds: RowErrorKind[] = [];
   readonly rowErrors = this.names.name("rowErrors");
@@ -119,6 +121,7 @@ class PipelineCompiler {
   ) {
     this.global = new Map(pipeline.transformations.map((f) => [f.name, f]));
     this.topMining = new Map(pipeline.model.miningSchema.map((f) => [f.name, f]));
+    for (const f of pipeline.dataFields) if (!this.dataFields.has(f.name)) this.dataFields.set(f.name, f);
     this.root = new ModelContext(this, pipeline.model, null);
   }
 
@@ -800,14 +803,14 @@ class ModelContext implements KernelContext, ExpressionHost {
     const local = this.local.get(field);
     if (local) return local.dataType;
     if (this.parent) return this.parent.typeOf(field);
-    return this.pipeline.dataFields.find((f) => f.name === field)?.dataType ?? this.compiler.global.get(field)?.dataType;
+    return this.compiler.dataFields.get(field)?.dataType ?? this.compiler.global.get(field)?.dataType;
   }
 
   ordered(field: string): boolean {
     const local = this.local.get(field);
     if (local) return local.opType === "ordinal" && (local.values?.length ?? 0) > 0;
     if (this.parent) return this.parent.ordered(field);
-    const dataField = this.pipeline.dataFields.find((f) => f.name === field);
+    const dataField = this.compiler.dataFields.get(field);
     if (dataField) return (this.compiler.topMining.get(field)?.opType ?? dataField.opType) === "ordinal" && dataField.validValues.length > 0;
     const derived = this.compiler.global.get(field);
     return derived?.opType === "ordinal" && (derived.values?.length ?? 0) > 0;
@@ -837,7 +840,7 @@ class ModelContext implements KernelContext, ExpressionHost {
     const local = this.local.get(field);
     if (local) return this.compiler.derived(local, `local${this.id}:${field}`, this);
     const mining = this.mining.get(field);
-    const dataField = this.pipeline.dataFields.find((f) => f.name === field);
+    const dataField = this.compiler.dataFields.get(field);
     if (mining && dataField && this.parent !== null) {
       // A nested model sees its parent's value (the batch holds the input treated by the
       // top-level model) and treats it again with its own MiningField: a plain one passes it on,
