@@ -84,6 +84,22 @@ describe("prob.dist.* (spec: distributions)", () => {
     expect(run({ "prob.dist.poissonQF": [0.5, 3.0] }, "double")).toBe(3);
     expect(run({ "prob.dist.binomialQF": [0.5, 10, 0.5] }, "double")).toBe(5);
   });
+  it("densities are 0 on the boundary of their support, as Hadrian and Titus define them", () => {
+    expect(run({ "prob.dist.chi2PDF": [0, 1] }, "double")).toBe(0);
+    expect(run({ "prob.dist.chi2PDF": [0, 0] }, "double")).toBe("inf");
+    expect(run({ "prob.dist.fPDF": [0, 2, 5] }, "double")).toBe(0);
+    expect(run({ "prob.dist.betaPDF": [1, 0.5, 0.9] }, "double")).toBe(0);
+    expect(run({ "prob.dist.betaPDF": [0, 1, 1] }, "double")).toBe(0);
+    close(run({ "prob.dist.betaPDF": [0.5, 1, 1] }, "double"), 1);
+    expect(run({ "prob.dist.binomialPDF": [1, 1, 1] }, "double")).toBe(0);
+    expect(run({ "prob.dist.binomialPDF": [3, 3, 0.5] }, "double")).toBe(0);
+    close(run({ "prob.dist.binomialPDF": [2, 3, 0.5] }, "double"), 0.375);
+  });
+  it("negativeBinomialCDF with size 0 is 1 at x = 0 only (Hadrian and Titus)", () => {
+    expect(run({ "prob.dist.negativeBinomialCDF": [0, 0, 0.5] }, "double")).toBe(1);
+    expect(run({ "prob.dist.negativeBinomialCDF": [17, 0, 0.9] }, "double")).toBe(0);
+    close(run({ "prob.dist.negativeBinomialCDF": [0, 1, 0.5] }, "double"), 0.5);
+  });
 });
 
 describe("stat.* (spec: running statistics keep the caller's record type)", () => {

@@ -120,8 +120,9 @@ export const prob: LibModule = {
     if (dof < 0) throw param(13060);
     if (bad(x)) throw input(13060);
     if (dof === 0) return x !== 0 ? 0 : Infinity;
-    if (x < 0) return 0;
-    if (x === 0) return dof < 2 ? Infinity : dof === 2 ? 0.5 : 0;
+    // The densities below are 0 on the closed boundary of their support, x = 0 included, even where
+    // the formula's limit is 1 or ∞: Hadrian (`x <= 0.0`) and Titus define them so.
+    if (x <= 0) return 0;
     const k = dof / 2;
     return Math.exp((k - 1) * Math.log(x / 2) - x / 2 - lnGamma(k)) / 2;
   }),
@@ -185,9 +186,8 @@ export const prob: LibModule = {
   "prob.dist.betaPDF": fn((x, a, b) => {
     if (bad(a) || bad(b) || a <= 0 || b <= 0) throw param(13150);
     if (bad(x)) throw input(13150);
-    if (x < 0 || x > 1) return 0;
-    if (x === 0) return a < 1 ? Infinity : a === 1 ? b : 0;
-    if (x === 1) return b < 1 ? Infinity : b === 1 ? a : 0;
+    // 0 outside the open interval (0, 1), its ends included (Hadrian and Titus: `x <= 0 || x >= 1`).
+    if (x <= 0 || x >= 1) return 0;
     return Math.exp((a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x) - lnBeta(a, b));
   }),
   "prob.dist.betaCDF": fn((x, a, b) => {
@@ -222,8 +222,8 @@ export const prob: LibModule = {
   "prob.dist.fPDF": fn((x, d1, d2) => {
     if (d1 <= 0 || d2 <= 0) throw param(13210);
     if (bad(x)) throw input(13210);
-    if (x < 0) return 0;
-    if (x === 0) return d1 < 2 ? Infinity : d1 === 2 ? 1 : 0;
+    // 0 at x = 0 whatever d1 (Hadrian and Titus: `x <= 0`), as chi2PDF.
+    if (x <= 0) return 0;
     const lnf = 0.5 * (d1 * Math.log(d1 * x) + d2 * Math.log(d2) - (d1 + d2) * Math.log(d1 * x + d2)) - Math.log(x) - lnBeta(d1 / 2, d2 / 2);
     return Math.exp(lnf);
   }),
@@ -295,9 +295,11 @@ export const prob: LibModule = {
 
   "prob.dist.binomialPDF": fn((x, size, prob) => {
     if (bad(prob) || size <= 0 || prob < 0 || prob > 1) throw param(13300);
-    if (x < 0 || x > size) return 0;
+    // x = size is 0 too, not prob^size: Hadrian and Titus both answer 0 for `x >= size`, and PFA
+    // documents are scored to agree with them.
+    if (x < 0 || x >= size) return 0;
     if (prob === 0) return x === 0 ? 1 : 0;
-    if (prob === 1) return x === size ? 1 : 0;
+    if (prob === 1) return 0;
     return Math.exp(lnChoose(size, x) + x * Math.log(prob) + (size - x) * Math.log1p(-prob));
   }),
   "prob.dist.binomialCDF": fn((x, size, prob) => {
@@ -411,7 +413,8 @@ export const prob: LibModule = {
   "prob.dist.negativeBinomialCDF": fn((x, size, prob) => {
     if (bad(prob) || prob > 1 || prob <= 0 || size < 0) throw param(13460);
     if (bad(x)) throw input(13460);
-    if (size === 0) return x >= 0 ? 1 : 0;
+    // size 0: 1 at x = 0 exactly and 0 elsewhere (Hadrian and Titus), not the degenerate CDF's 1 for all x ≥ 0.
+    if (size === 0) return x === 0 ? 1 : 0;
     if (x < 0) return 0;
     if (prob === 1) return 1;
     return betaI(prob, size, Math.floor(x) + 1);
