@@ -13,7 +13,9 @@ const ROOT = resolve(import.meta.dirname, "..");
 const FILE = join(resolve(ROOT, process.env.PORTA_CONFORMANCE_DIR ?? "../shared/conformance"), "pfa", "pfa-tests.json");
 
 if (!existsSync(FILE)) {
-  console.warn(`\n${"!".repeat(78)}\n!! PFA conformance trials NOT FOUND at ${FILE}\n!! Set PORTA_CONFORMANCE_DIR; the PFA trials did not run.\n${"!".repeat(78)}\n`);
+  console.warn(
+    `\n${"!".repeat(78)}\n!! PFA conformance trials NOT FOUND at ${FILE}\n!! Set PORTA_CONFORMANCE_DIR; the PFA trials did not run.\n${"!".repeat(78)}\n`,
+  );
 } else {
   describe(`PFA conformance trials (${FILE})`, () => {
     it("every trial gives Titus's result or error code", { timeout: 180_000 }, async () => {
