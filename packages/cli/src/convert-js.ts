@@ -25,7 +25,7 @@ export type StandalonePlatform = "node" | "browser";
  * bundled as the browser stand-ins of ./browser-builtins/ (`browserBuiltins`).
  */
 export async function standaloneModule(modelPath: string, platform: StandalonePlatform = "node"): Promise<StandaloneModule> {
-  const { artifact, facts } = await compiledArtifact(modelPath, platform);
+  const { artifact, facts, regex } = await compiledArtifact(modelPath, platform);
   const esbuild = await import("esbuild");
   const browser = platform === "browser";
   const built = await esbuild.build({
@@ -37,7 +37,7 @@ export async function standaloneModule(modelPath: string, platform: StandalonePl
     target: browser ? "es2022" : "node20",
     conditions: ["@porta/source"],
     // compile-js's thread count reads PORTA_THREADS before it sees the module's `threads: 1`; a page has no `process`.
-    ...(browser ? { plugins: [browserBuiltins], define: { "process.env.PORTA_THREADS": "undefined" } } : {}),
+    ...(browser ? { plugins: [browserBuiltins(regex)], define: { "process.env.PORTA_THREADS": "undefined" } } : {}),
     write: false,
     logLevel: "silent",
     banner: {
@@ -47,31 +47,53 @@ export async function standaloneModule(modelPath: string, platform: StandalonePl
   return { code: built.outputFiles[0].text, types: declarations(facts, browser ? "browser" : "js") };
 }
 
-/** Node built-ins compile-js's restore path imports, and their browser stand-ins. */
-const BROWSER_BUILTINS = new Map([
-  ["node:os", "os.ts"],
-  ["node:worker_threads", "worker_threads.ts"],
-  ["node:module", "module.ts"],
-  ["node:vm", "vm.ts"],
-]);
+/**
+ * The seam between the restore path and the page: each Node built-in the restore path names
+ * resolves to its stand-in in ./browser-builtins/; any other (a new import on the restore path)
+ * fails the build naming it, rather than leaving an import a browser cannot resolve. `node:module`
+ * hands @porta/ir's regex engine RE2JS (260 KB) only where the model can run a regular expression.
+ */
+function browserBuiltins(regex: boolean): Plugin {
+  const standIns = new Map([
+    ["node:os", "os.ts"],
+    ["node:worker_threads", "worker_threads.ts"],
+    ["node:module", regex ? "module.ts" : "module-without-re2js.ts"],
+    ["node:vm", "vm.ts"],
+  ]);
+  return {
+    name: "porta-browser-builtins",
+    setup(build) {
+      build.onResolve({ filter: /^node:/ }, (args) => {
+        const file = standIns.get(args.path);
+        if (file) return { path: join(import.meta.dirname, "browser-builtins", file) };
+        return { errors: [{ text: `${args.path} (imported by ${args.importer}) has no browser stand-in in porta's browser-builtins` }] };
+      });
+    },
+  };
+}
 
 /**
- * The seam between the restore path and the page: each Node built-in it names resolves to a
- * module of ./browser-builtins/; any other (a new import on the restore path) fails the build
- * naming it, rather than leaving an import a browser cannot resolve.
+ * Whether a pipeline can run a regular expression: PMML's `matches` and `replace`, and TextIndex
+ * (its word separator or x-wordRE), wherever they sit — derived fields, functions, segments,
+ * OutputFields. A walk over every object of the IR, so that no place is forgotten.
  */
-const browserBuiltins: Plugin = {
-  name: "porta-browser-builtins",
-  setup(build) {
-    build.onResolve({ filter: /^node:/ }, (args) => {
-      const file = BROWSER_BUILTINS.get(args.path);
-      if (file) return { path: join(import.meta.dirname, "browser-builtins", file) };
-      return { errors: [{ text: `${args.path} (imported by ${args.importer}) has no browser stand-in in porta's browser-builtins` }] };
-    });
-  },
-};
+export function callsRegex(pipeline: unknown): boolean {
+  const seen = new Set<object>();
+  const stack: unknown[] = [pipeline];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x === null || typeof x !== "object" || seen.has(x) || ArrayBuffer.isView(x)) continue;
+    seen.add(x);
+    const o = x as Record<string, unknown>;
+    if (o.kind === "textIndex" || (o.kind === "apply" && (o.function === "matches" || o.function === "replace"))) return true;
+    if (x instanceof Map) for (const [k, v] of x) stack.push(k, v);
+    else if (x instanceof Set) for (const v of x) stack.push(v);
+    else stack.push(...Object.values(o));
+  }
+  return false;
+}
 
-async function compiledArtifact(modelPath: string, platform: StandalonePlatform): Promise<{ artifact: SessionArtifact; facts: ModelFacts }> {
+async function compiledArtifact(modelPath: string, platform: StandalonePlatform): Promise<{ artifact: SessionArtifact; facts: ModelFacts; regex: boolean }> {
   const { text } = readModelSource(modelPath);
   if (detectFormat(text) !== "pmml") {
     throw new UnsupportedFeatureError(
@@ -91,7 +113,7 @@ async function compiledArtifact(modelPath: string, platform: StandalonePlatform)
   try {
     const artifact = session.artifact?.();
     if (!artifact) throw new UnsupportedFeatureError("js", "compile-js kept no artifact of this model");
-    return { artifact, facts: session.facts };
+    return { artifact, facts: session.facts, regex: callsRegex(plan.pipeline) };
   } finally {
     await session.dispose?.();
   }

@@ -1,8 +1,8 @@
 /**
- * `node:module` as `porta convert --to browser` bundles it. @porta/ir's regex engine requires
- * RE2JS lazily through `createRequire` (most models run no regex); a page has no `require`, so
- * RE2JS is bundled in and handed out here. The bundle holds it only when the model's restore path
- * reaches the regex engine.
+ * `node:module` as `porta convert --to browser` bundles it for a model that can run a regular
+ * expression (convert-js.ts `callsRegex`). @porta/ir's regex engine requires RE2JS lazily through
+ * `createRequire` (most models run none); a page has no `require`, so RE2JS is bundled in and
+ * handed out here.
  */
 import * as re2js from "re2js";
 
