@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { resolveBackend, NoBackendError, type FieldInfo, type ModelFacts, type SessionArtifact } from "@porta/backend";
 import { UnsupportedFeatureError } from "@porta/ir/errors";
 import { resolveLimits } from "@porta/ir/limits";
@@ -55,18 +54,21 @@ export async function standaloneModule(modelPath: string, platform: StandalonePl
  */
 function browserBuiltins(regex: boolean): Plugin {
   const standIns = new Map([
-    ["node:os", "os.ts"],
-    ["node:worker_threads", "worker_threads.ts"],
-    ["node:module", regex ? "module.ts" : "module-without-re2js.ts"],
-    ["node:vm", "vm.ts"],
+    ["node:os", "os"],
+    ["node:worker_threads", "worker_threads"],
+    ["node:module", regex ? "module" : "module-without-re2js"],
+    ["node:vm", "vm"],
   ]);
   return {
     name: "porta-browser-builtins",
     setup(build) {
-      build.onResolve({ filter: /^node:/ }, (args) => {
+      build.onResolve({ filter: /^node:/ }, async (args) => {
         const file = standIns.get(args.path);
-        if (file) return { path: join(import.meta.dirname, "browser-builtins", file) };
-        return { errors: [{ text: `${args.path} (imported by ${args.importer}) has no browser stand-in in porta's browser-builtins` }] };
+        if (!file) return { errors: [{ text: `${args.path} (imported by ${args.importer}) has no browser stand-in in porta's browser-builtins` }] };
+        // Resolved by esbuild without an extension: beside src/convert-js.ts the stand-in is a .ts
+        // file, beside dist/convert-js.js (an installed porta) the compiled .js.
+        const found = await build.resolve(`./browser-builtins/${file}`, { kind: args.kind, resolveDir: import.meta.dirname });
+        return found.errors.length > 0 ? { errors: found.errors } : { path: found.path };
       });
     },
   };
@@ -88,7 +90,7 @@ export function callsRegex(pipeline: unknown): boolean {
     if (o.kind === "textIndex" || (o.kind === "apply" && (o.function === "matches" || o.function === "replace"))) return true;
     if (x instanceof Map) for (const [k, v] of x) stack.push(k, v);
     else if (x instanceof Set) for (const v of x) stack.push(v);
-    else stack.push(...Object.values(o));
+    else for (const v of Object.values(o)) stack.push(v); // not push(...): a forest's arrays outgrow the argument limit
   }
   return false;
 }
