@@ -138,13 +138,18 @@ describe("porta convert --to browser: the demo page in headless Chromium", () =>
     await page.close();
   });
 
-  it("a random forest (MiningModel, node-table kernel helpers): 500 CSV rows as Node scores them", async () => {
+  it("a random forest (MiningModel, node-table kernel helpers): 500 rows of a dropped CSV file as Node scores them", async () => {
     const model = await loadModel(join(PMML, "forest.pmml"));
     const outputs = model.outputFields.map((f) => f.name);
     const rows = csvRows(join(PMML, "forest-rows.csv"));
     const expected = model.scoreBatch(rows).results.map((r, i) => shown(outputs, r as Record<string, unknown>, i));
     const { page, problems } = await openPage("forest");
-    await page.locator("#csv-file").setInputFiles(join(PMML, "forest-rows.csv"));
+    // Dropped on the page this time: a drop event carrying the file, as a drag from the desktop ends.
+    const csv = readFileSync(join(PMML, "forest-rows.csv"), "utf8");
+    const dataTransfer = await page.evaluateHandle(
+      `(() => { const t = new DataTransfer(); t.items.add(new File([${JSON.stringify(csv)}], "forest-rows.csv", { type: "text/csv" })); return t; })()`,
+    );
+    await page.locator("#drop").dispatchEvent("drop", { dataTransfer });
     await page.locator("#csv-result table").waitFor();
     expect(await tableCells(page, "#csv-result")).toEqual(expected);
     expect(problems).toEqual([]);
