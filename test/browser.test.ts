@@ -7,7 +7,7 @@
  * (conversions and page bundle ~10 s, Chromium start ~2 s, each page 4-7 s) on 2 cores shared at
  * load average 12-14.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -91,6 +91,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await site?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** The page with `model` loaded; fails on any error the page logs or throws. */
