@@ -165,6 +165,8 @@ async function main(): Promise<void> {
     const file = fileInput.files?.[0];
     if (file) void scoreCsv(model, file, csvOut);
   });
+  // A file dropped beside the drop zone would otherwise make the browser open it in place of the page.
+  for (const type of ["dragover", "drop"]) window.addEventListener(type, (event) => event.preventDefault());
   const drop = byId("drop");
   drop.addEventListener("dragover", (event) => {
     event.preventDefault();
