@@ -251,6 +251,22 @@ describe("porta installed from its packed tarballs, in plain Node", () => {
     expect(scored.stdout.trim()).toBe("virginica");
   });
 
+  it("npx porta convert --to browser bundles RE2JS and the browser stand-ins from the installed packages (no import left)", async () => {
+    const out = join(work, "text-regex-browser.mjs");
+    const convert = await run("npx", ["--no-install", "porta", "convert", join(ROOT, "fixtures", "pmml", "text-regex.pmml"), "--to", "browser", "-o", out]);
+    expect(convert.status, convert.stderr).toBe(0);
+    const code = readFileSync(out, "utf8");
+    expect(code).not.toMatch(/^\s*import[\s{*"]/m);
+    expect(code).toMatch(/^\/\/ \S*node_modules\/re2js\//m);
+    // The module imports nothing, so plain Node runs it too: "book" has a doubled letter, no digit.
+    const scored = await run(process.execPath, [
+      "--input-type=module",
+      "-e",
+      `import { score } from ${JSON.stringify(out)}; console.log(score({ text: "book" }).y_hat)`,
+    ]);
+    expect(scored.stdout.trim()).toBe("10.5");
+  });
+
   it("its types resolve for a TypeScript consumer (moduleResolution nodenext)", async () => {
     writeFileSync(
       join(project, "consumer.mts"),

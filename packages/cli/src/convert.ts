@@ -5,19 +5,19 @@ import { readModelSource } from "@porta/runtime";
 import { exportPipeline, NotExportable } from "@porta/onnx";
 
 /** Formats `porta convert --to` writes. */
-export const CONVERT_TARGETS = ["onnx", "js"] as const;
+export const CONVERT_TARGETS = ["onnx", "js", "browser"] as const;
 export type ConvertTarget = (typeof CONVERT_TARGETS)[number];
 
 /**
- * `porta convert MODEL --to onnx|js -o OUT`: the PMML document as an ONNX ModelProto, or compiled
- * into a standalone ES module (with its .d.ts beside it). What a target cannot reproduce is an
+ * `porta convert MODEL --to onnx|js|browser -o OUT`: the PMML document as an ONNX ModelProto, or
+ * compiled into a standalone ES module for Node or for a browser (with its .d.ts beside it). What a target cannot reproduce is an
  * UnsupportedFeatureError naming the element (exit 67). Returns the number of bytes written.
  */
 export async function convertModel(modelPath: string, to: string, outPath: string): Promise<number> {
   if (!(CONVERT_TARGETS as readonly string[]).includes(to)) {
     throw new UnsupportedFeatureError(`--to ${to}`, `porta convert writes ${CONVERT_TARGETS.join(", ")}, not "${to}"`);
   }
-  if (to === "js") return writeStandaloneModule(modelPath, outPath);
+  if (to === "js" || to === "browser") return writeStandaloneModule(modelPath, outPath, to === "browser" ? "browser" : "node");
   const { text } = readModelSource(modelPath);
   const pipeline = parsePmml(text);
   // The document's own errors (cycles, unknown fields) as the other commands report them.
@@ -33,9 +33,9 @@ export async function convertModel(modelPath: string, to: string, outPath: strin
   return bytes.length;
 }
 
-async function writeStandaloneModule(modelPath: string, outPath: string): Promise<number> {
+async function writeStandaloneModule(modelPath: string, outPath: string, platform: "node" | "browser"): Promise<number> {
   const { standaloneModule } = await import("./convert-js.ts");
-  const { code, types } = await standaloneModule(modelPath);
+  const { code, types } = await standaloneModule(modelPath, platform);
   writeFileSync(outPath, code);
   writeFileSync(declarationPath(outPath), types);
   return Buffer.byteLength(code);

@@ -69,13 +69,15 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("convert")
-    .description("write the model in another format: --to onnx (ai.onnx 21 + ai.onnx.ml 5, double tensors), or --to js (a standalone ES module + .d.ts)")
+    .description(
+      "write the model in another format: --to onnx (ai.onnx 21 + ai.onnx.ml 5, double tensors), --to js (a standalone ES module + .d.ts), or --to browser (the same module for a web page)",
+    )
     .argument("<model>", "PMML document")
-    .requiredOption("--to <format>", "target format: onnx or js")
+    .requiredOption("--to <format>", "target format: onnx, js or browser")
     .requiredOption("-o, --output <file>", "where to write it")
     .action(async (modelPath: string, opts: { to: string; output: string }) => {
       const { convertModel } = await import("./convert.ts");
-      if (opts.to === "js") await engine();
+      if (opts.to === "js" || opts.to === "browser") await engine();
       const bytes = await convertModel(modelPath, opts.to, opts.output);
       process.stderr.write(`porta: wrote ${opts.output} (${opts.to}, ${bytes} bytes)\n`);
     });

@@ -64,7 +64,7 @@ function decodeConstant(j: Json): unknown {
   }
   if ("$typed" in j) {
     const ctor = TYPED[j.$typed as TypedName];
-    const bytes = Buffer.from(String(j.data), "base64");
+    const bytes = base64Bytes(String(j.data));
     const copy = new Uint8Array(bytes.byteLength);
     copy.set(bytes);
     return new ctor(copy.buffer, 0, copy.byteLength / ctor.BYTES_PER_ELEMENT);
@@ -80,6 +80,18 @@ function decodeConstant(j: Json): unknown {
     return out;
   }
   throw new Error("malformed constant");
+}
+
+/**
+ * Bytes of base64 text: Node's Buffer where there is one (a forest's tables run to megabytes on
+ * every warm start), else `atob`, for the browser module of `porta convert --to browser`.
+ */
+function base64Bytes(text: string): Uint8Array {
+  if (typeof Buffer === "function") return Buffer.from(text, "base64");
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
 function encodeInput(c: InputColumn): Json {
