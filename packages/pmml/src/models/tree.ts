@@ -2,7 +2,7 @@ import type { ModelBase, Predicate, ScoreDistribution, TreeModel, TreeNode } fro
 import { PathFromParent, type HasPath } from "../path-step.ts";
 import { enumAttr, numberAttr, requiredNumberAttr, requiredSharedAttr } from "../attributes.ts";
 import { unsupported } from "../dictionary.ts";
-import { predicateChild } from "../model-common.ts";
+import { predicateChild, type LastValue } from "../model-common.ts";
 import type { XmlElement } from "../xml.ts";
 import { SchemaError } from "@porta/ir";
 
@@ -42,7 +42,7 @@ export function fieldsOfParsedTree(root: TreeNode): ReadonlySet<string> | undefi
 
 function parsedTree(rootEl: XmlElement, parent: HasPath): TreeNode {
   const fields = new Set<string>();
-  const root = parseNode(rootEl, parent, fields);
+  const root = parseNode(rootEl, parent, fields, { text: undefined });
   treeFields.set(root, fields);
   return root;
 }
@@ -69,9 +69,10 @@ class ParsedNode extends PathFromParent implements TreeNode {
 
 /**
  * A Node element and its subtree; `parent` is the IR node (or the holder of the TreeModel's path)
- * it sits under; the fields its predicates name are added to `fields`.
+ * it sits under; the fields its predicates name are added to `fields`; `sibling` is shared with
+ * its siblings (see predicateChild).
  */
-function parseNode(el: XmlElement, parent: HasPath, fields: Set<string>): TreeNode {
+function parseNode(el: XmlElement, parent: HasPath, fields: Set<string>, sibling: LastValue): TreeNode {
   if (el.child("Partition") === undefined && (el.child("Regression") || el.child("DecisionTree"))) {
     unsupported(el, "Node with an embedded model");
   }
@@ -80,11 +81,12 @@ function parseNode(el: XmlElement, parent: HasPath, fields: Set<string>): TreeNo
   node.score = el.attr("score");
   node.recordCount = numberAttr(el, "recordCount");
   const defaultChild = el.attr("defaultChild");
-  node.predicate = predicateChild(el, node);
+  node.predicate = predicateChild(el, node, sibling);
   addPredicateFields(node.predicate, fields);
   node.scoreDistributions = mapOrShared(el.children("ScoreDistribution"), parseScoreDistribution, NO_DISTRIBUTIONS);
   const children = el.children("Node");
-  node.children = children.length === 0 ? NO_NODES : children.map((child) => parseNode(child, node, fields));
+  const siblings: LastValue = { text: undefined };
+  node.children = children.length === 0 ? NO_NODES : children.map((child) => parseNode(child, node, fields, siblings));
   // defaultChild names a child's id: keep that child's string rather than a second copy.
   node.defaultChild = defaultChild === undefined ? undefined : (node.children.find((c) => c.id === defaultChild)?.id ?? defaultChild);
   return node;
