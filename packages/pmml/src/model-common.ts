@@ -230,11 +230,17 @@ export function isPredicateElement(el: XmlElement): boolean {
 
 const isPredicateName = (name: string): boolean => PREDICATE_ELEMENTS.has(name);
 
+/** The SimplePredicate value a reader read last among siblings (see predicateChild). */
+export interface LastValue {
+  text: string | undefined;
+}
+
 /**
  * The predicate child of a Node/SimpleRule/Segment/Attribute. With `owner` (the IR node `el`
  * becomes), a True or SimplePredicate takes its path from the owner's when asked (path-step.ts).
+ * With `sibling`, a SimplePredicate value equal to the one read last is that same string.
  */
-export function predicateChild(el: XmlElement, owner?: HasPath): Predicate {
+export function predicateChild(el: XmlElement, owner?: HasPath, sibling?: LastValue): Predicate {
   const p = el.find(isPredicateName);
   if (!p) {
     throw new SchemaError("PMML_MISSING_PREDICATE", `${el.name} needs a predicate`, { path: el.path, value: el.name });
@@ -242,9 +248,20 @@ export function predicateChild(el: XmlElement, owner?: HasPath): Predicate {
   if (owner !== undefined && p.name === "True") return new TrueAt(owner, p.step);
   if (owner !== undefined && p.name === "SimplePredicate") {
     const { field, operator, value } = parseSimplePredicate(p);
-    return new SimplePredicateAt(owner, p.step, field, operator, value);
+    return new SimplePredicateAt(owner, p.step, field, operator, sibling === undefined ? value : keptValue(value, sibling));
   }
   return parsePredicate(p);
+}
+
+/**
+ * `value`, or the equal string `last` holds: a binary split's two children name the same
+ * constant (`x ≤ v`, `x > v`), and the IR then keeps one string for both (300k strings fewer
+ * in a 1200-tree forest, each of which the young-generation GC would otherwise copy).
+ */
+function keptValue(value: string | undefined, last: LastValue): string | undefined {
+  if (value !== undefined && value === last.text) return last.text;
+  last.text = value;
+  return value;
 }
 
 function parseSimplePredicate(el: XmlElement): Omit<SimplePredicate, "kind" | "path"> {

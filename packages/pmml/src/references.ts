@@ -1,4 +1,5 @@
 import { SchemaError, type DerivedField, type Expr, type Pipeline, type Predicate, type TreeNode } from "@porta/ir";
+import { fieldsOfParsedTree } from "./models/tree.ts";
 
 /**
  * Fails early, with the path of the first offending element, when a model refers to a field
@@ -99,24 +100,46 @@ function reportedPath(item: PredicateItem): string {
 /**
  * The fields a tree's predicates name, in the order the generic walk visited them (a node's
  * children last first, each whole, then its own predicate); a predicate without a path is
- * reported at its node's.
+ * reported at its node's. A tree the parse summarised (fieldsOfParsedTree) is walked only when
+ * one of its fields is out of scope, to find the first offender. The walk keeps two parallel
+ * stacks, a node and whether its children are already pushed, and makes no object per node.
  */
 function checkTreeNodes(root: TreeNode, scope: Set<string>): void {
-  // Work items: a TreeNode, or a predicate with the path it is reported at (a node's is pushed before its children, so checked after them).
-  const stack: (TreeNode | PredicateItem)[] = [root];
-  while (stack.length > 0) {
-    const item = stack.pop()!;
-    if (!("children" in item)) {
-      const p = item.predicate;
-      if (p.kind === "simple" || p.kind === "simpleSet") {
-        if (!scope.has(p.field)) fail(p.field, reportedPath(item));
-      } else if (p.kind === "compound") {
-        for (const q of p.predicates) stack.push({ predicate: q, under: item });
-      }
+  const named = fieldsOfParsedTree(root);
+  if (named !== undefined && [...named].every((f) => scope.has(f))) return;
+  const nodes: TreeNode[] = [root];
+  const expanded: boolean[] = [false];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    if (expanded.pop()!) {
+      checkPredicate(node.predicate, node, scope);
       continue;
     }
-    stack.push({ predicate: item.predicate, under: item });
-    for (const c of item.children) stack.push(c);
+    nodes.push(node);
+    expanded.push(true);
+    for (const c of node.children) {
+      nodes.push(c);
+      expanded.push(false);
+    }
+  }
+}
+
+/** A node's predicate; a compound one's parts last first, each whole (the generic walk's order). */
+function checkPredicate(p: Predicate, node: TreeNode, scope: Set<string>): void {
+  if (p.kind === "simple" || p.kind === "simpleSet") {
+    if (!scope.has(p.field)) fail(p.field, p.path ?? node.path);
+    return;
+  }
+  if (p.kind !== "compound") return;
+  const stack: PredicateItem[] = [{ predicate: p, under: node }];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    const q = item.predicate;
+    if (q.kind === "simple" || q.kind === "simpleSet") {
+      if (!scope.has(q.field)) fail(q.field, reportedPath(item));
+    } else if (q.kind === "compound") {
+      for (const r of q.predicates) stack.push({ predicate: r, under: item });
+    }
   }
 }
 

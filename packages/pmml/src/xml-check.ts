@@ -32,7 +32,7 @@ export interface XmlSink {
   attribute(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void;
   /** The end of the innermost open element (an end tag, or `/>`). */
   close(): void;
-  /** Character data inside the root element (references as written), possibly whitespace only. */
+  /** Character data inside the root element (references as written) that is not whitespace only (indentation is not reported). */
   text(start: number, end: number): void;
   /** A CDATA section's content. */
   cdata(start: number, end: number): void;
@@ -220,6 +220,10 @@ class Scanner {
     const text = this.text;
     const inRoot = this.depth > 0;
     let i = start;
+    // Indentation first, in a loop of its own: most character data of a large document is the
+    // whitespace between tags, which needs no other check and is reported to no one.
+    while (i < this.n && isSpace(text.charCodeAt(i))) i++;
+    if (i >= this.n || text.charCodeAt(i) === LT) return i;
     for (; i < this.n; i++) {
       const c = text.charCodeAt(i);
       if (c === LT) break;
@@ -353,8 +357,10 @@ class Scanner {
     }
     this.sink?.open(at + 1, nameEnd);
     let i = nameEnd;
+    // Reused without truncation (setting length 0 gives the backing store up, and the next push
+    // allocates it again, once per tag): `seen` entries are this tag's.
     const attrs = this.attrOffsets;
-    attrs.length = 0;
+    let seen = 0;
     for (;;) {
       const spaceStart = i;
       while (i < this.n && isSpace(text.charCodeAt(i))) i++;
@@ -371,11 +377,12 @@ class Scanner {
       if (i === spaceStart) this.malformed(`attributes of <${text.slice(at + 1, nameEnd)}> must be separated by whitespace`, i);
       const attrStart = i;
       const attrEnd = this.name(i);
-      for (let k = 0; k < attrs.length; k += 2) {
+      for (let k = 0; k < seen; k += 2) {
         if (this.sameName(attrs[k], attrs[k + 1], attrStart, attrEnd))
           this.malformed(`the attribute ${text.slice(attrStart, attrEnd)} appears twice in <${text.slice(at + 1, nameEnd)}>`, i);
       }
-      attrs.push(attrStart, attrEnd);
+      attrs[seen++] = attrStart;
+      attrs[seen++] = attrEnd;
       this.attributes++;
       i = attrEnd;
       while (i < this.n && isSpace(text.charCodeAt(i))) i++;

@@ -105,6 +105,14 @@ describe("the node tables read back what the document says", () => {
     expect(root.find(() => false)).toBeUndefined();
   });
 
+  it("indentation is no text node; text keeps the whitespace around it", () => {
+    const root = parseXml(`<a>\n  <b>  x y \n</b>\n  <c> </c>\n</a>`);
+    expect(root.childCount).toBe(2);
+    expect(root.text()).toBe("");
+    expect(root.child("b")!.text()).toBe("  x y \n");
+    expect(root.child("c")!.childCount).toBe(0);
+  });
+
   it("more distinct names than the name table keeps are still read and indexed by name", () => {
     const names = Array.from({ length: 300 }, (_, i) => `e${i}`);
     const root = parseXml(`<r>${names.map((n) => `<${n} v="${n}"/>`).join("")}<e299 v="again"/></r>`);
@@ -132,6 +140,7 @@ describe("the tree the scan builds as it goes equals the one the separate builde
     ["namespaces, prefixes and references", `<p:PMML xmlns:p="urn:x" xmlns="urn:y" a='&lt;&#65;'><p:Node id="1"/><Node p:id="2">t &amp; u</Node></p:PMML>`],
     ["text split by a comment, whitespace runs, CDATA", `<a>\n  <b>x<!-- c -->y</b>\n  <c><![CDATA[ <raw> ]]>z</c>\t\r\n</a>`],
     ["empty elements and attributes spaced around '='", `<a><b x = "1" y='2'/><b></b><c/></a>`],
+    ["text with whitespace around it, whitespace-only runs", `<a>\n  <b>  x y \n</b>\n  <c> </c>\t<d>\n z</d>\n</a>`],
   ])("%s", (_what, doc) => {
     expect(shape(parseXml(doc))).toEqual(shape(readXmlTree(doc, { documentDepth: 100 })));
   });

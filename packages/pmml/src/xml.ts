@@ -25,9 +25,7 @@ class NodeTable {
   a: Int32Array;
   b: Int32Array;
   first: Int32Array;
-  last: Int32Array;
   next: Int32Array;
-  count: Int32Array;
   attrSize = 0;
   attrName: Int32Array;
   attrStart: Int32Array;
@@ -35,6 +33,13 @@ class NodeTable {
   readonly names: string[] = [];
   /** Attribute values read through sharedAttr, each kept once (see there). */
   readonly shared = new Map<string, string>();
+  /**
+   * While building: the open elements' rows (the document at the bottom) and the last child
+   * of each, so that a node is linked in without a per-row column for it: columns are paid for in
+   * fresh memory, about a tenth of a large document's tables.
+   */
+  private readonly openRows: number[] = [0];
+  private readonly lastChild: number[] = [0];
 
   /** Sized by the pre-scan's counts when there are some (text runs still grow the tables). */
   constructor(
@@ -48,27 +53,44 @@ class NodeTable {
     this.a = new Int32Array(nodes);
     this.b = new Int32Array(nodes);
     this.first = new Int32Array(nodes);
-    this.last = new Int32Array(nodes);
     this.next = new Int32Array(nodes);
-    this.count = new Int32Array(nodes);
     this.attrName = new Int32Array(attrs);
     this.attrStart = new Int32Array(attrs);
     this.attrEnd = new Int32Array(attrs);
   }
 
-  /** Appends a node as the last child of `parent`; returns its row. */
-  add(parent: number, kind: number, name: number, a: number, b: number): number {
+  /** Appends a node as the last child of the innermost open element (or of the document); returns its row. */
+  add(kind: number, name: number, a: number, b: number): number {
     if (this.size === this.kind.length) this.growNodes();
     const row = this.size++;
     this.kind[row] = kind;
     this.name[row] = name;
     this.a[row] = a;
     this.b[row] = b;
-    if (this.first[parent] === 0) this.first[parent] = row;
-    else this.next[this.last[parent]] = row;
-    this.last[parent] = row;
-    this.count[parent]++;
+    const d = this.openRows.length - 1;
+    const previous = this.lastChild[d];
+    if (previous === 0) this.first[this.openRows[d]] = row;
+    else this.next[previous] = row;
+    this.lastChild[d] = row;
     return row;
+  }
+
+  /** Opens the element just added: the nodes added next are its children. */
+  enter(row: number): void {
+    this.openRows.push(row);
+    this.lastChild.push(0);
+  }
+
+  /** Closes the innermost open element (the document is never closed). */
+  leave(): void {
+    if (this.openRows.length === 1) return;
+    this.openRows.pop();
+    this.lastChild.pop();
+  }
+
+  /** The innermost open element's row; 0: none, the document. */
+  get innermost(): number {
+    return this.openRows[this.openRows.length - 1];
   }
 
   addAttribute(name: number, start: number, end: number): void {
@@ -89,9 +111,7 @@ class NodeTable {
     this.a = grown(this.a);
     this.b = grown(this.b);
     this.first = grown(this.first);
-    this.last = grown(this.last);
     this.next = grown(this.next);
-    this.count = grown(this.count);
   }
 }
 
@@ -256,7 +276,10 @@ export class XmlElement {
 
   /** Number of child nodes, elements and text alike (cheap size measure for inspect). */
   get childCount(): number {
-    return this.table.count[this.row];
+    const t = this.table;
+    let n = 0;
+    for (let c = t.first[this.row]; c !== 0; c = t.next[c]) n++;
+    return n;
   }
 }
 
@@ -290,8 +313,7 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): XmlE
 class TableBuilder implements XmlSink {
   readonly table: NodeTable;
   private readonly names: NameTable;
-  /** Open elements' rows; the document (row 0) is always at the bottom. */
-  private readonly stack: number[] = [0];
+  /** The innermost open element's row, whose attributes are being read. */
   private current = 0;
 
   constructor(private readonly source: string) {
@@ -301,8 +323,8 @@ class TableBuilder implements XmlSink {
 
   open(nameStart: number, nameEnd: number): void {
     const t = this.table;
-    this.current = t.add(this.current, ELEMENT, this.names.read(this.source, nameStart, nameEnd), t.attrSize, 0);
-    this.stack.push(this.current);
+    this.current = t.add(ELEMENT, this.names.read(this.source, nameStart, nameEnd), t.attrSize, 0);
+    t.enter(this.current);
   }
 
   attribute(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
@@ -312,16 +334,16 @@ class TableBuilder implements XmlSink {
   }
 
   close(): void {
-    this.stack.pop();
-    this.current = this.stack[this.stack.length - 1];
+    this.table.leave();
+    this.current = this.table.innermost;
   }
 
   text(start: number, end: number): void {
-    if (!whitespaceOnly(this.source, start, end)) this.table.add(this.current, TEXT, 0, start, end);
+    this.table.add(TEXT, 0, start, end);
   }
 
   cdata(start: number, end: number): void {
-    this.table.add(this.current, CDATA, 0, start, end);
+    this.table.add(CDATA, 0, start, end);
   }
 }
 
@@ -384,14 +406,12 @@ function localName(qname: string): string {
 function buildTree(text: string, counts: XmlCounts | undefined): NodeTable {
   const table = new NodeTable(text, counts);
   const names = new NameTable(table.names);
-  // Open elements' rows; the document (row 0) is always at the bottom.
-  const stack: number[] = [0];
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (i < n) {
     const lt = text.indexOf("<", i);
     const textEnd = lt < 0 ? n : lt;
-    if (textEnd > i && stack.length > 1 && !whitespaceOnly(text, i, textEnd)) table.add(stack[stack.length - 1], TEXT, 0, i, textEnd);
+    if (textEnd > i && table.innermost !== 0 && !whitespaceOnly(text, i, textEnd)) table.add(TEXT, 0, i, textEnd);
     if (lt < 0) break;
     const c1 = text.charCodeAt(lt + 1);
     if (c1 === QUESTION) {
@@ -401,16 +421,16 @@ function buildTree(text: string, counts: XmlCounts | undefined): NodeTable {
         i = text.indexOf("-->", lt + 4) + 3;
       } else if (text.startsWith("[CDATA[", lt + 2)) {
         const close = text.indexOf("]]>", lt + 9);
-        table.add(stack[stack.length - 1], CDATA, 0, lt + 9, close < 0 ? n : close);
+        table.add(CDATA, 0, lt + 9, close < 0 ? n : close);
         i = close < 0 ? n : close + 3;
       } else {
         i = skipDeclaration(text, lt);
       }
     } else if (c1 === SLASH) {
-      if (stack.length > 1) stack.pop();
+      table.leave();
       i = text.indexOf(">", lt + 2) + 1;
     } else {
-      i = startTag(table, lt, stack, names);
+      i = startTag(table, lt, names);
     }
     if (i <= 0) break; // an unclosed construct in text the scan did not check (the defence test)
   }
@@ -469,7 +489,7 @@ class NameTable {
 }
 
 /** A start tag at `<`: its row is appended to the open element (and opened unless `/>`). */
-function startTag(table: NodeTable, lt: number, stack: number[], names: NameTable): number {
+function startTag(table: NodeTable, lt: number, names: NameTable): number {
   const text = table.text;
   const n = text.length;
   let j = lt + 1;
@@ -480,8 +500,8 @@ function startTag(table: NodeTable, lt: number, stack: number[], names: NameTabl
     while (j < n && isSpace(text.charCodeAt(j))) j++;
     const c = text.charCodeAt(j);
     if (c === GT || c === SLASH || j >= n) {
-      const row = table.add(stack[stack.length - 1], ELEMENT, name, firstAttr, table.attrSize - firstAttr);
-      if (c === GT) stack.push(row);
+      const row = table.add(ELEMENT, name, firstAttr, table.attrSize - firstAttr);
+      if (c === GT) table.enter(row);
       return c === SLASH ? j + 2 : j + 1;
     }
     const nameStart = j;
