@@ -1,7 +1,7 @@
 /**
  * The layering rule: a package imports only packages of lower layers, its tests included.
  *
- *   ir ← pmml ← backend, cache ← pfa, compile-js, interp, onnx ← runtime ← model-package ← cli (`porta`)
+ *   ir ← pmml ← backend, cache ← pfa, compile-js, interp, onnx ← runtime ← model-package ← registry ← serve ← cli (`porta`)
  *
  * Formats sit below backends (a backend's tests may parse PMML); pfa is a format and a backend
  * (the PFA engine registers as backend "pfa", so it imports backend); cache knows only ir and the
@@ -24,6 +24,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["pfa", "compile-js", "interp", "onnx"],
   ["runtime"],
   ["model-package"],
+  ["registry"],
+  ["serve"],
   ["cli"],
 ];
 
@@ -31,6 +33,8 @@ export const LAYERS: readonly (readonly string[])[] = [
 export const EXCLUDED: Readonly<Record<string, readonly string[]>> = {
   runtime: ["pfa", "compile-js", "interp", "onnx"],
   "model-package": ["pfa", "compile-js", "interp", "onnx"],
+  registry: ["pfa", "compile-js", "interp", "onnx"],
+  serve: ["pfa", "compile-js", "interp", "onnx"],
 };
 
 /** Each package folder → the packages it may import: those of every lower layer, less its exclusions. */
