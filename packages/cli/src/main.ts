@@ -185,6 +185,25 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command("serve")
+    .description("serve models over HTTP: score, NDJSON streams, model metadata, /healthz, /readyz, /metrics, OpenAPI at /docs/json")
+    .option("--models <dir>", "a folder of model packages (subfolders with porta.json) and model documents, loaded at start")
+    .option("--port <port>", "TCP port (0: any free port)", nonNegativeInteger("--port"), 8080)
+    .option("--host <address>", "address to listen on (0.0.0.0: every interface)", "127.0.0.1")
+    .option("--redis <url>", "share the result cache through Redis (redis://host:6379/0); the local LRU stays the near cache")
+    .option("--no-cache", "no result cache")
+    .option("--body-limit <bytes>", "largest score request body (a stream is bounded per line)", positiveInteger("--body-limit"), 10 * 1024 * 1024)
+    .option("--backend <backend>", "as for score: which backend to try first", "auto")
+    .option("--log", "log every request (JSON lines on stdout)")
+    .action(
+      async (opts: { models?: string; port: number; host: string; redis?: string; cache: boolean; bodyLimit: number; backend: string; log?: boolean }) => {
+        await engine();
+        const { serveCommand } = await import("./serve-command.ts");
+        exitCode = await serveCommand({ ...opts, backend: await backendOption(opts.backend) });
+      },
+    );
+
+  program
     .command("conformance")
     .description("run a conformance corpus and print pass counts")
     .argument("<format>", "pmml or pfa")
@@ -319,6 +338,15 @@ function positiveNumber(option: string): (text: string) => number {
   return (text) => {
     const value = Number(text);
     if (!(Number.isFinite(value) && value > 0)) throw new CommanderError(EXIT.usage, "porta.option", `porta: ${option} wants a positive number; got "${text}"`);
+    return value;
+  };
+}
+
+function nonNegativeInteger(option: string): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!(Number.isInteger(value) && value >= 0 && value <= 65535))
+      throw new CommanderError(EXIT.usage, "porta.option", `porta: ${option} wants a port number (0-65535); got "${text}"`);
     return value;
   };
 }

@@ -93,8 +93,17 @@ export async function createServer(options: ServeOptions): Promise<PortaServer> 
       .send({ code: "ROUTE_NOT_FOUND", message: `no route ${request.method} ${request.url.split("?")[0]}`, path: "/url", value: echoValue(request.url) });
   });
 
-  // A source's live version changed: drop the old version's scorer (and its cached results) now.
-  const unsubscribe = options.source.onChange((change) => scorers.invalidate(change.name));
+  // Scorers are made before the first request (a Redis cache connects meanwhile), and again as
+  // soon as a live version changes: the old version's scorer and cached results go at once.
+  const prepare = (name: string): void => {
+    const live = options.source.live(name);
+    if (live !== undefined) scorers.of(live);
+  };
+  for (const name of options.source.names()) prepare(name);
+  const unsubscribe = options.source.onChange((change) => {
+    scorers.invalidate(change.name);
+    prepare(change.name);
+  });
 
   await app.register(async (scope) => scoreRoutes(scope, ctx));
   await app.register(async (scope) => streamRoutes(scope, ctx));
@@ -120,10 +129,15 @@ export async function createServer(options: ServeOptions): Promise<PortaServer> 
         // waits for the in-flight ones; past the timeout their connections are cut.
         const cut = setTimeout(() => app.server.closeAllConnections(), shutdownTimeoutMs);
         cut.unref();
+        // A kept-alive connection whose request finishes during the drain would hold close()
+        // until its keep-alive timeout: close connections as they fall idle.
+        const idle = setInterval(() => app.server.closeIdleConnections(), 50);
+        idle.unref();
         try {
           await app.close();
         } finally {
           clearTimeout(cut);
+          clearInterval(idle);
           await scorers.close();
         }
       })();
