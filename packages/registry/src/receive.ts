@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { copyFile, lstat, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, lstat, mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { DeployError, ParseError } from "@porta/ir/errors";
@@ -31,7 +31,8 @@ export async function receivePackage(source: PackageSource, staging: string, lim
     await rm(file, { force: true });
     return target;
   }
-  const facts = await lstat(source).catch(() => undefined);
+  // The source itself may be a link (the caller named it); links inside a package folder are refused.
+  const facts = await stat(source).catch(() => undefined);
   if (!facts) throw new ParseError("PACKAGE_NOT_FOUND", `no model package at ${source}`, { path: source, value: source });
   if (facts.isDirectory()) await copyPlainTree(source, target, limits);
   else await unpackInto(source, target, staging, limits);

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tar from "tar";
@@ -301,6 +301,14 @@ describe("concurrency", () => {
     await registry.close();
   });
 
+  it("one Registry owns a folder: a second open is refused until the first closes", async () => {
+    const { registry, dir } = await openRegistry();
+    await expect(Registry.open(dir)).rejects.toMatchObject({ code: "REGISTRY_LOCKED", path: join(dir, "registry.lock") });
+    await registry.close();
+    const again = await Registry.open(dir);
+    await again.close();
+  });
+
   it("after close, deploys are refused and live models are gone", async () => {
     const { registry } = await openRegistry();
     await registry.deploy(CHURN);
@@ -309,5 +317,3 @@ describe("concurrency", () => {
     expect(await registry.deploy(CHURN)).toMatchObject({ ok: false, code: "REGISTRY_CLOSED" });
   });
 });
-
-mkdirSync(temp, { recursive: true });

@@ -27,6 +27,7 @@ import {
 import type { BackendChoice, Model } from "@porta/runtime";
 import { removeTempFiles, renameDurable, syncFolder, syncTree } from "./durable.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
+import { type FolderLock, lockFolder } from "./lock.ts";
 import { checkRegistryName, isValidRegistryName } from "./names.ts";
 import type { ChangeListener, DeployOutcome, DeployStage, LiveModel, ModelInfo, RegistryEvent, RollbackOutcome, VersionInfo } from "./outcomes.ts";
 import { type PackageSource, contentHash, receivePackage } from "./receive.ts";
@@ -82,6 +83,7 @@ export class Registry {
   private readonly listeners = new Set<ChangeListener>();
   private readonly retiring = new Map<Model, NodeJS.Timeout>();
   private closed = false;
+  private lock?: FolderLock;
 
   private constructor(
     /** The registry's folder (absolute). */
@@ -93,11 +95,19 @@ export class Registry {
    * Opens (creating it if need be) the registry in `dir` and restores the live configuration:
    * each live version is loaded again (not re-verified: it passed when deployed). A model whose
    * state.json or live version cannot be read is reported (a `restore` event, ok false) and not
-   * served; the others are unaffected.
+   * served; the others are unaffected. Throws REGISTRY_LOCKED while another process (or another
+   * Registry not yet closed) holds the folder.
    */
   static async open(dir: string, options: RegistryOptions = {}): Promise<Registry> {
     const registry = new Registry(resolve(dir), options);
-    await registry.restore();
+    await mkdir(registry.dir, { recursive: true });
+    registry.lock = await lockFolder(registry.dir);
+    try {
+      await registry.restore();
+    } catch (e) {
+      await registry.close();
+      throw e;
+    }
     return registry;
   }
 
@@ -147,7 +157,7 @@ export class Registry {
     const attempt: Attempt = { started: performance.now(), stage: "receive" };
     let staging: string | undefined;
     try {
-      if (this.closed) throw closedError();
+      this.assertWritable();
       staging = await mkdtemp(join(this.tmpDir, "deploy-"));
       const root = await receivePackage(source, staging);
       attempt.stage = "validate";
@@ -169,7 +179,7 @@ export class Registry {
 
   /** The serialised part of a deploy (one name at a time): version check, load, verify, store, switch. */
   private async deployValidated(attempt: Attempt, staging: string, root: string, manifest: PackageManifest): Promise<DeployOutcome> {
-    if (this.closed) throw closedError();
+    this.assertWritable();
     const name = manifest.name;
     const version = manifest.model.version;
     const entry = this.models.get(name) ?? emptyEntry(name);
@@ -272,7 +282,7 @@ export class Registry {
   }
 
   private async rollbackChecked(name: string, version: string | undefined): Promise<RollbackOutcome> {
-    if (this.closed) throw closedError();
+    this.assertWritable();
     const entry = this.models.get(name);
     if (!entry) return this.rollbackRefused(name, "REGISTRY_UNKNOWN_MODEL", `the registry holds no model ${name}`);
     if (entry.unreadable !== undefined) return this.rollbackRefused(name, "REGISTRY_STATE_UNREADABLE", entry.unreadable);
@@ -304,6 +314,7 @@ export class Registry {
 
   /** Waits for deploys and rollbacks under way, then disposes every model; later deploys are refused. */
   async close(): Promise<void> {
+    if (this.closed && this.lock === undefined) return;
     this.closed = true;
     await this.queue.idle();
     const models = [...this.retiring.keys(), ...[...this.models.values()].flatMap((e) => (e.live ? [e.live.model] : []))];
@@ -311,6 +322,16 @@ export class Registry {
     this.retiring.clear();
     for (const entry of this.models.values()) entry.live = undefined;
     await Promise.allSettled(models.map((m) => m.dispose()));
+    await this.lock?.release();
+    this.lock = undefined;
+  }
+
+  /** Deploys and rollbacks change the folder: refused once closed, or once another process took the lock over. */
+  private assertWritable(): void {
+    if (this.closed) throw new DeployError("REGISTRY_CLOSED", "the registry is closed");
+    const lost = this.lock?.lost;
+    if (lost !== undefined)
+      throw new DeployError("REGISTRY_LOCK_LOST", `the registry folder's lock was lost (${lost}): restart to take it again`, { path: this.dir });
   }
 
   // --- open ---
@@ -472,10 +493,6 @@ function refusalOf(e: unknown): Refusal {
   const error = e instanceof Error ? e : new Error(String(e));
   const errno = (error as NodeJS.ErrnoException).code;
   return { code: errno === undefined ? "REGISTRY_FAILED" : `REGISTRY_IO_${errno}`, reason: error.message };
-}
-
-function closedError(): DeployError {
-  return new DeployError("REGISTRY_CLOSED", "the registry is closed");
 }
 
 async function exists(file: string): Promise<boolean> {
