@@ -1,6 +1,6 @@
 export { Registry, type RegistryOptions } from "./registry.ts";
 export { isValidRegistryName } from "./names.ts";
-export type { PackageSource } from "./receive.ts";
+export { type PackageSource, MAX_UPLOAD_BYTES } from "./receive.ts";
 export type { VerificationSummary } from "./versions.ts";
 export type {
   ChangeListener,

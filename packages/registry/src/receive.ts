@@ -15,6 +15,9 @@ import { ARCHIVE_LIMITS, type ArchiveLimits, unpackArchive } from "@porta/model-
 /** A package folder, a .tgz/.tar path, or the bytes of a .tgz (an HTTP upload). */
 export type PackageSource = string | Uint8Array;
 
+/** Largest .tgz accepted as bytes (an HTTP server's body limit for uploads): ARCHIVE_LIMITS.bytes. */
+export const MAX_UPLOAD_BYTES = ARCHIVE_LIMITS.bytes;
+
 /** The package's folder inside `staging`. */
 export const STAGED_PACKAGE = "package";
 

@@ -230,6 +230,43 @@ describe("restart", () => {
     await registry.close();
   });
 
+  it("a crash after a version was stored but before state.json switched: the old version stays live, the new one is kept, and a redeploy switches", async () => {
+    const first = await openRegistry();
+    await first.registry.deploy(CHURN);
+    const stateFile = join(first.dir, "models", "churn", "state.json");
+    const before = readFileSync(stateFile, "utf8");
+    const next = churnAt("1.3.0");
+    await first.registry.deploy(next);
+    await first.registry.close();
+    writeFileSync(stateFile, before); // state.json as it was when the process died
+    const { registry } = await openRegistry(first.dir);
+    expect(registry.live("churn")?.version).toBe("1.2.0");
+    expect(registry.info("churn")?.versions.map((v) => [v.version, v.live])).toEqual([
+      ["1.2.0", true],
+      ["1.3.0", false],
+    ]);
+    expect(await registry.deploy(next)).toMatchObject({ ok: true, version: "1.3.0", previous: "1.2.0", switched: true });
+    await registry.close();
+  });
+
+  it("a live version whose stored files changed on disk is reported and not served; a rollback brings the model back", async () => {
+    const first = await openRegistry();
+    await first.registry.deploy(churnAt("1.0.0"));
+    await first.registry.deploy(churnAt("1.1.0"));
+    await first.registry.close();
+    writeFileSync(join(first.dir, "models", "churn", "versions", "1.1.0", "package", "model.pmml"), "<PMML>");
+    const { registry, events } = await openRegistry(first.dir);
+    expect(events).toEqual([expect.objectContaining({ kind: "restore", ok: false, name: "churn", version: "1.1.0" })]);
+    expect(registry.live("churn")).toBeUndefined();
+    expect(registry.info("churn")?.problem).toMatch(/live version 1\.1\.0 cannot be served: the stored files of churn 1\.1\.0 changed/);
+    expect(await registry.rollback("churn")).toEqual({ ok: true, name: "churn", version: "1.0.0", previous: "1.1.0" });
+    expect(registry.live("churn")?.model.score(ROW)).toMatchObject(SCORED);
+    expect(registry.info("churn")?.problem).toBeUndefined();
+    expect(await registry.rollback("churn", "1.1.0")).toMatchObject({ ok: false, code: "REGISTRY_VERSION_CHANGED" });
+    expect(registry.live("churn")?.version).toBe("1.0.0");
+    await registry.close();
+  });
+
   it("a damaged state.json: that model is reported and not served, others are; deploys to it are refused", async () => {
     const first = await openRegistry();
     await first.registry.deploy(CHURN);

@@ -94,7 +94,8 @@ export class Registry {
   /**
    * Opens (creating it if need be) the registry in `dir` and restores the live configuration:
    * each live version is loaded again (not re-verified: it passed when deployed). A model whose
-   * state.json or live version cannot be read is reported (a `restore` event, ok false) and not
+   * state.json or live version cannot be read, or whose stored files changed since they were
+   * verified (content hash), is reported (a `restore` event, ok false) and not
    * served; the others are unaffected. Throws REGISTRY_LOCKED while another process (or another
    * Registry not yet closed) holds the folder.
    */
@@ -264,7 +265,8 @@ export class Registry {
 
   /**
    * Switches `name` back to `version`, by default to the version live before the current one.
-   * The stored package is loaded again (not re-verified: it passed when deployed).
+   * The stored package is loaded again (not re-verified: it passed when deployed; its content
+   * hash is checked).
    */
   async rollback(name: string, version?: string): Promise<RollbackOutcome> {
     if (!isValidRegistryName(name)) return this.rollbackRefused(name, "REGISTRY_NAME_INVALID", `${JSON.stringify(name)} is not a registry name`);
@@ -293,6 +295,7 @@ export class Registry {
     const stored = entry.versions.get(target);
     if (!stored) return this.rollbackRefused(name, "REGISTRY_UNKNOWN_VERSION", `${name} has no stored version ${target}`, target);
     if (target === current && entry.live) return this.rollbackRefused(name, "REGISTRY_ALREADY_LIVE", `${name} ${target} is already live`, target);
+    await assertIntact(name, stored);
     const model = await loadPackageModel(stored.root, stored.manifest, this.loadOptions());
     try {
       await this.switchTo(entry, target, "rollback", model, stored.manifest);
@@ -372,12 +375,13 @@ export class Registry {
           value: version,
         });
       }
+      await assertIntact(entry.name, stored);
       const model = await loadPackageModel(stored.root, stored.manifest, this.loadOptions());
       const at = [...entry.state.history].reverse().find((h) => h.version === version)?.at ?? stored.record.storedAt;
       entry.live = { name: entry.name, version, model, manifest: stored.manifest, deployedAt: at };
       this.emit({ kind: "restore", ok: true, name: entry.name, version });
     } catch (e) {
-      entry.restoreFailure = `live version ${version} did not load: ${refusalOf(e).reason}`;
+      entry.restoreFailure = `live version ${version} cannot be served: ${refusalOf(e).reason}`;
       this.emit({ kind: "restore", ok: false, name: entry.name, version, reason: entry.restoreFailure });
     }
   }
@@ -456,6 +460,20 @@ export class Registry {
 
 function emptyEntry(name: string): ModelEntry {
   return { name, state: { schemaVersion: 1, name, history: [] }, versions: new Map(), broken: [] };
+}
+
+/**
+ * A stored version is served again (restart, rollback) without re-running its sets, on the
+ * strength of having passed them: so its files must still be the bytes that passed.
+ */
+async function assertIntact(name: string, stored: StoredVersion): Promise<void> {
+  const hash = await contentHash(stored.root);
+  if (hash !== stored.record.hash) {
+    throw new DeployError("REGISTRY_VERSION_CHANGED", `the stored files of ${name} ${stored.record.version} changed after it was verified`, {
+      path: stored.root,
+      value: { stored: stored.record.hash, found: hash },
+    });
+  }
 }
 
 /** The gate a verification report failed, if any. */
