@@ -5,8 +5,8 @@
  *
  * Formats sit below backends (a backend's tests may parse PMML); pfa is a format and a backend
  * (the PFA engine registers as backend "pfa", so it imports backend); cache knows only ir and the
- * runtime uses it. Packages of one layer do not import each other, and the runtime imports no
- * backend (EXCLUDED: backends register themselves; the cli imports them). Every import is checked:
+ * runtime uses it. Packages of one layer do not import each other, and the runtime, model-package
+ * and registry import no backend (EXCLUDED: backends register themselves; the cli imports them). Every import is checked:
  * `@porta/NAME…` and `porta…` specifiers, static, dynamic and `export … from`, and relative paths
  * that lead into another package's folder, or into test/ and bench/, which sit above everything.
  *
@@ -29,7 +29,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["cli"],
 ];
 
-/** Lower packages a package still may not import: the runtime names no backend (each registers itself; cli imports them). */
+/** Lower packages a package still may not import: the runtime, model-package and registry name no backend (each registers itself; cli imports them). */
 export const EXCLUDED: Readonly<Record<string, readonly string[]>> = {
   runtime: ["pfa", "compile-js", "interp", "onnx"],
   "model-package": ["pfa", "compile-js", "interp", "onnx"],
