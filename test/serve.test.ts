@@ -3,55 +3,20 @@
  * The 1M-row stream goes through it end to end (budget: 60 s on 2 shared cores; measured 18 s, the client in the test process).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
 import { request } from "node:http";
 import { Readable } from "node:stream";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { IRIS_ROW, modelsDir, postJson } from "../packages/serve/src/serve.test-helper.ts";
 import { porta, ROOT, tempFiles } from "./porta-cli.ts";
-
-const PORTA = join(ROOT, "packages", "cli", "bin", "porta.mjs");
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  stderr(): string;
-  /** SIGTERM, then the exit code. */
-  stop(): Promise<number | null>;
-}
-
-/** Starts `porta serve ARGS… --port 0` and waits for the line naming its URL. */
-function serve(...args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [PORTA, "serve", ...args, "--port", "0"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    child.stderr!.setEncoding("utf8");
-    child.stderr!.on("data", (d: string) => {
-      stderr += d;
-      const m = / at (http:\/\/\S+)/.exec(stderr);
-      if (m)
-        resolve({
-          child,
-          url: m[1]!,
-          stderr: () => stderr,
-          stop: () => {
-            child.kill("SIGTERM");
-            return exited;
-          },
-        });
-    });
-    void exited.then((code) => reject(new Error(`porta serve exited ${code}: ${stderr}`)));
-  });
-}
+import { serve, type Served } from "./serve-process.ts";
 
 let folder: ReturnType<typeof modelsDir>;
 let served: Served;
 
 beforeAll(async () => {
   folder = modelsDir();
-  served = await serve("--models", folder.dir);
+  served = await serve(["--models", folder.dir]);
 });
 
 afterAll(async () => {

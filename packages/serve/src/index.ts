@@ -11,3 +11,4 @@ export type { RequestLimits } from "./context.ts";
 export type { ResultCacheOptions } from "./scorer.ts";
 export type { ErrorBody } from "./errors.ts";
 export { NDJSON_TYPES } from "./routes/stream.ts";
+export type { DeployTarget } from "./routes/admin.ts";

@@ -28,7 +28,7 @@ export class ServerMetrics {
   readonly #latency: Histogram<"route" | "model" | "version">;
   readonly #rows: Counter<"route" | "model" | "version">;
   readonly #errors: Counter<"route" | "code">;
-  readonly #deploys: Counter<"outcome" | "stage">;
+  readonly #deploys: Counter<"kind" | "outcome" | "stage">;
   readonly #caches = new Set<CacheStatsSource>();
 
   constructor() {
@@ -61,8 +61,8 @@ export class ServerMetrics {
     });
     this.#deploys = new Counter({
       name: "porta_deploys_total",
-      help: "Deploys and rollbacks by outcome (ok, failed) and stage",
-      labelNames: ["outcome", "stage"],
+      help: "Deploys and rollbacks through the admin API, by kind, outcome (ok, failed) and the stage a failed deploy stopped at",
+      labelNames: ["kind", "outcome", "stage"],
       registers,
     });
     const caches = this.#caches;
@@ -115,8 +115,8 @@ export class ServerMetrics {
     this.#errors.inc({ route, code }, count);
   }
 
-  deploy(outcome: "ok" | "failed", stage: string): void {
-    this.#deploys.inc({ outcome, stage });
+  deploy(kind: "deploy" | "rollback", outcome: "ok" | "failed", stage: string): void {
+    this.#deploys.inc({ kind, outcome, stage });
   }
 
   watchCache(cache: CacheStatsSource): void {

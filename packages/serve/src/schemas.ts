@@ -192,3 +192,73 @@ export const healthSchema = {
     ...errorResponses,
   },
 } as const;
+
+const verificationSummary = {
+  type: "object",
+  description: "what the package's end-to-end and confidence sets showed",
+  properties: {
+    backend: { type: "string" },
+    endToEnd: {
+      type: "object",
+      properties: { file: { type: "string" }, rows: { type: "integer" }, passed: { type: "integer" }, failures: { type: "array", items: anyValue } },
+    },
+    confidence: {
+      type: "object",
+      properties: { file: { type: "string" }, metric: { type: "string" }, value: { type: "number" }, range: anyValue, ok: { type: "boolean" } },
+    },
+    problems: { type: "array", items: anyValue },
+  },
+} as const;
+
+const adminSecurity = [{ bearer: [] }];
+
+export const deploySchema = {
+  summary: "Deploy a model package (.tgz body): receive → validate → load → end-to-end → confidence → store → switch",
+  description: "Bearer PORTA_ADMIN_TOKEN. 200 when the version is live (or was already); 422 naming the stage that refused it, the live version unchanged.",
+  tags: ["admin"],
+  security: adminSecurity,
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        ok: { type: "boolean" },
+        name: { type: "string" },
+        version: { type: "string" },
+        previous: { type: "string" },
+        switched: { type: "boolean" },
+        verification: verificationSummary,
+      },
+      required: ["ok", "name", "version"],
+    },
+    422: {
+      type: "object",
+      properties: {
+        ...errorSchema.properties,
+        ok: { type: "boolean" },
+        stage: { type: "string" },
+        name: { type: "string" },
+        version: { type: "string" },
+        problems: { type: "array", items: anyValue },
+        verification: verificationSummary,
+      },
+      required: ["ok", "code", "message", "path", "stage"],
+    },
+    ...errorResponses,
+  },
+} as const;
+
+export const rollbackSchema = {
+  summary: "Make an earlier version live again (the previous one, or `version`)",
+  tags: ["admin"],
+  security: adminSecurity,
+  params: modelParams,
+  body: { type: "object", properties: { version: { type: "string", maxLength: 200 } }, additionalProperties: false },
+  response: {
+    200: {
+      type: "object",
+      properties: { ok: { type: "boolean" }, name: { type: "string" }, version: { type: "string" }, previous: { type: "string" } },
+      required: ["ok", "name", "version"],
+    },
+    ...errorResponses,
+  },
+} as const;

@@ -12,6 +12,8 @@ import { modelRoutes } from "./routes/models.ts";
 import { operationRoutes } from "./routes/operations.ts";
 import { scoreRoutes } from "./routes/score.ts";
 import { streamRoutes } from "./routes/stream.ts";
+import { adminRoutes, type DeployTarget } from "./routes/admin.ts";
+import { MAX_UPLOAD_BYTES } from "@porta/registry";
 
 export interface ServeOptions {
   /** The models: a `DirectorySource`, the registry, or any `ModelSource`. The server does not close it. */
@@ -24,6 +26,11 @@ export interface ServeOptions {
   cache?: ResultCacheOptions | false;
   /** How long close() waits for in-flight requests before cutting their connections (ms, default 10 000). */
   shutdownTimeoutMs?: number;
+  /**
+   * The admin API (deploy, rollback): the bearer token (`PORTA_ADMIN_TOKEN`) and the registry to
+   * deploy into. Without both, every admin request is a 403 ADMIN_API_OFF.
+   */
+  admin?: { token?: string; target?: DeployTarget; uploadLimit?: number };
   /** fastify's logger option (default off). */
   logger?: FastifyServerOptions["logger"];
 }
@@ -75,7 +82,9 @@ export async function createServer(options: ServeOptions): Promise<PortaServer> 
         { name: "scoring", description: "score rows, batches and NDJSON streams" },
         { name: "models", description: "what is served: versions, metadata, audit, fields" },
         { name: "operations", description: "health, readiness, metrics" },
+        { name: "admin", description: "deploy and roll back (bearer PORTA_ADMIN_TOKEN)" },
       ],
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
     },
   });
 
@@ -109,6 +118,13 @@ export async function createServer(options: ServeOptions): Promise<PortaServer> 
   await app.register(async (scope) => streamRoutes(scope, ctx));
   await app.register(async (scope) => modelRoutes(scope, ctx));
   await app.register(async (scope) => operationRoutes(scope, ctx));
+  await app.register(async (scope) =>
+    adminRoutes(scope, ctx, {
+      token: options.admin?.token,
+      target: options.admin?.target,
+      uploadLimit: Math.min(options.admin?.uploadLimit ?? 256 * 1024 * 1024, MAX_UPLOAD_BYTES),
+    }),
+  );
 
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
   let closing: Promise<void> | undefined;
@@ -191,6 +207,7 @@ function answerOf(error: FastifyError | HttpError, bodyLimit: number): { status:
 function routeName(url: string): string {
   if (url.endsWith("/score")) return "score";
   if (url.endsWith("/stream")) return "stream";
+  if (url.startsWith("/v1/admin")) return url.endsWith("/rollback") ? "rollback" : "deploy";
   if (url.startsWith("/v1/models")) return url.includes("versions") ? "version" : url === "/v1/models" ? "models" : "model";
   return url;
 }
