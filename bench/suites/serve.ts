@@ -193,25 +193,21 @@ export default defineSuite({
       results.push(resultOf("single-row tree (iris), result cache on", treeLoad));
 
       ctx.log(`serve: tree during deploys, ${seconds} s`);
-      const versions: Buffer[] = [];
-      for (let i = 1; i <= (full ? 40 : 2); i++) {
-        const manifest = JSON.parse(readFileSync(join(pkg, "porta.json"), "utf8"));
-        manifest.model.version = `1.${i}.0`;
-        writeFileSync(join(pkg, "porta.json"), JSON.stringify(manifest));
-        versions.push(await tgzOf(pkg));
-      }
+      // Deploys one after another for as long as the load runs (at least one): version 1.i.0 each.
       const deploys: { ok: boolean; ms: number }[] = [];
-      const during = load(treeUrl, irisBodies, seconds, connections);
+      const manifest = JSON.parse(readFileSync(join(pkg, "porta.json"), "utf8"));
       let stop = false;
+      const during = load(treeUrl, irisBodies, seconds, connections).finally(() => {
+        stop = true;
+      });
       const deploying = (async () => {
-        // Sequential deploys for as long as the load runs (and at least one).
-        for (const bytes of versions) {
-          deploys.push(await deploy(tree.url, bytes));
-          if (stop) break;
+        for (let i = 1; i === 1 || !stop; i++) {
+          manifest.model.version = `1.${i}.0`;
+          writeFileSync(join(pkg, "porta.json"), JSON.stringify(manifest));
+          deploys.push(await deploy(tree.url, await tgzOf(pkg)));
         }
       })();
       const deployLoad = await during;
-      stop = true;
       await deploying;
       const okDeploys = deploys.filter((d) => d.ok).length;
       results.push(resultOf(`single-row tree during ${deploys.length} deploys`, deployLoad));
