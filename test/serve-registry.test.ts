@@ -1,7 +1,8 @@
 /**
  * `porta serve --registry` with `porta deploy` and `porta rollback`, all as real processes on
  * loopback: a deploy, a failed deploy (one wrong end-to-end row: refused, the live version
- * unchanged and still answering), rollbacks, the admin token, and restart recovery.
+ * unchanged and still answering), deploys under load (every answer a 200), rollbacks, the admin
+ * token, and restart recovery.
  * Budget: 150 s on 2 shared cores (every `porta` run starts a process that compiles the sources).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -119,6 +120,55 @@ describe("porta serve --registry, porta deploy, porta rollback", { timeout: 150_
     expect(unknown.stderr).toMatch(/HTTP 404\): REGISTRY_UNKNOWN_VERSION/);
   });
 
+  it("deploys under load: every scoring request during three deploys is a 200, and versions only move forward", async () => {
+    const packages = await Promise.all(
+      ["2.0.0", "2.1.0", "2.2.0"].map(async (v) => {
+        const root = churnVersion(work, v);
+        const file = join(work, `churn-${v}.tgz`);
+        await tar.c({ gzip: true, file, cwd: root }, ["porta.json", "model.pmml", "assets"]);
+        return readFileSync(file);
+      }),
+    );
+    let deploying = true;
+    const seen: string[][] = [];
+    const statuses = new Map<number, number>();
+    const client = async (k: number) => {
+      seen[k] = [];
+      while (deploying) {
+        const response = await fetch(`${served.url}/v1/models/churn/score`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ row: ROW }),
+        });
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        seen[k]!.push(((await response.json()) as { version: string }).version);
+      }
+    };
+    const clients = [0, 1, 2, 3].map(client);
+    for (const bytes of packages) {
+      const response = await fetch(`${served.url}/v1/admin/deploy`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/gzip" },
+        body: bytes,
+      });
+      expect(response.status).toBe(200);
+    }
+    deploying = false;
+    await Promise.all(clients);
+    expect([...statuses.keys()]).toEqual([200]);
+    expect(statuses.get(200)).toBeGreaterThan(10);
+    const order = ["1.3.0", "2.0.0", "2.1.0", "2.2.0"];
+    for (const versions of seen)
+      for (let i = 1; i < versions!.length; i++) expect(order.indexOf(versions![i]!)).toBeGreaterThanOrEqual(order.indexOf(versions![i - 1]!));
+    expect(await liveVersion(served.url)).toBe("2.2.0");
+    const back = await fetch(`${served.url}/v1/admin/models/churn/rollback`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ version: "1.3.0" }),
+    });
+    expect(back.status).toBe(200);
+  });
+
   it("the admin API wants the token: none or a wrong one is 401, and porta deploy says so without one", async () => {
     const wrong = await portaWith("not-the-token", "deploy", CHURN, "--server", served.url);
     expect(wrong.code).toBe(1);
@@ -140,6 +190,9 @@ describe("porta serve --registry, porta deploy, porta rollback", { timeout: 150_
     expect(info.versions.map((v) => [v.version, v.live])).toEqual([
       ["1.2.0", false],
       ["1.3.0", true],
+      ["2.0.0", false],
+      ["2.1.0", false],
+      ["2.2.0", false],
     ]);
     // Started without PORTA_ADMIN_TOKEN: the admin API is off.
     expect(served.stderr()).toContain("admin API off");

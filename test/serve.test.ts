@@ -1,6 +1,6 @@
 /**
  * `porta serve` as a user runs it: the real command in a child process, on loopback, a free port.
- * The 1M-row stream goes through it end to end (budget: 60 s on 2 shared cores; measured 18 s, the client in the test process).
+ * The 1M-row stream goes through it end to end (budget: 60 s on 2 shared cores; measured 7-18 s on the shared machine, the client in the test process).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "node:http";
