@@ -346,6 +346,20 @@ describe("concurrency", () => {
     await again.close();
   });
 
+  it("a folder that cannot be a registry (a file is there) is a typed error naming it", async () => {
+    const file = join(temp, "not-a-folder");
+    writeFileSync(file, "");
+    await expect(Registry.open(file)).rejects.toMatchObject({ kind: "deploy", code: expect.stringMatching(/^REGISTRY_IO_/), path: file });
+  });
+
+  it("close waits for a deploy still receiving its package; it is then refused, leaving nothing in tmp", async () => {
+    const { registry, dir } = await openRegistry();
+    const deploying = registry.deploy(CHURN);
+    await registry.close();
+    expect(await deploying).toMatchObject({ ok: false, code: "REGISTRY_CLOSED" });
+    expect(readdirSync(join(dir, "tmp"))).toEqual([]);
+  });
+
   it("after close, deploys are refused and live models are gone", async () => {
     const { registry } = await openRegistry();
     await registry.deploy(CHURN);

@@ -82,6 +82,7 @@ export class Registry {
   private readonly queue = new KeyedQueue();
   private readonly listeners = new Set<ChangeListener>();
   private readonly retiring = new Map<Model, NodeJS.Timeout>();
+  private readonly receiving = new Set<Promise<DeployOutcome>>();
   private closed = false;
   private lock?: FolderLock;
 
@@ -101,13 +102,15 @@ export class Registry {
    */
   static async open(dir: string, options: RegistryOptions = {}): Promise<Registry> {
     const registry = new Registry(resolve(dir), options);
-    await mkdir(registry.dir, { recursive: true });
-    registry.lock = await lockFolder(registry.dir);
     try {
+      await mkdir(registry.dir, { recursive: true });
+      registry.lock = await lockFolder(registry.dir);
       await registry.restore();
     } catch (e) {
       await registry.close();
-      throw e;
+      if (isPortaError(e)) throw e;
+      const { code, reason } = refusalOf(e);
+      throw new DeployError(code, `cannot open the registry in ${registry.dir}: ${reason}`, { path: registry.dir, value: dir, cause: e });
     }
     return registry;
   }
@@ -154,7 +157,15 @@ export class Registry {
    * refusal says the stage, the reason and the code, and the live version keeps serving.
    * Deploys of one name run one at a time; other names run alongside.
    */
-  async deploy(source: PackageSource): Promise<DeployOutcome> {
+  deploy(source: PackageSource): Promise<DeployOutcome> {
+    // close() waits for deploys still receiving (not yet queued): they write in DIR/tmp.
+    const run = this.deployNow(source);
+    this.receiving.add(run);
+    void run.then(() => this.receiving.delete(run));
+    return run;
+  }
+
+  private async deployNow(source: PackageSource): Promise<DeployOutcome> {
     const attempt: Attempt = { started: performance.now(), stage: "receive" };
     let staging: string | undefined;
     try {
@@ -319,6 +330,7 @@ export class Registry {
   async close(): Promise<void> {
     if (this.closed && this.lock === undefined) return;
     this.closed = true;
+    await Promise.all(this.receiving);
     await this.queue.idle();
     const models = [...this.retiring.keys(), ...[...this.models.values()].flatMap((e) => (e.live ? [e.live.model] : []))];
     for (const timer of this.retiring.values()) clearTimeout(timer);
@@ -346,7 +358,7 @@ export class Registry {
     await mkdir(this.tmpDir);
     for (const name of (await readdir(this.modelsDir)).sort()) {
       if (!isValidRegistryName(name) || !(await stat(this.modelDir(name))).isDirectory()) continue;
-      const entry = await this.readModel(name);
+      const entry = await this.readModel(name).catch((e: unknown) => ({ ...emptyEntry(name), unreadable: refusalOf(e).reason }));
       this.models.set(name, entry);
       if (entry.unreadable !== undefined) this.emit({ kind: "restore", ok: false, name, version: "", reason: entry.unreadable });
       else if (entry.state.live !== undefined) await this.restoreLive(entry, entry.state.live);
