@@ -215,11 +215,13 @@ export class Registry {
       );
     }
     attempt.stage = "load";
+    const loadStarted = performance.now();
     const model = await loadPackageModel(root, manifest, this.loadOptions());
+    const loadMs = performance.now() - loadStarted;
     let serving = false;
     try {
       attempt.stage = "end-to-end";
-      const report = await verifyOpened(root, { model });
+      const report = { ...(await verifyOpened(root, { model })), loadMs };
       const failed = verificationRefusal(report);
       if (failed) {
         attempt.stage = failed.stage;
