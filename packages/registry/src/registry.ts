@@ -5,6 +5,7 @@
  *   DIR/models/NAME/versions/VERSION/package/    the package exactly as verified (immutable)
  *   DIR/models/NAME/versions/VERSION/version.json  its content hash and verification summary
  *   DIR/tmp/                                     staging; emptied at open (an interrupted deploy leaves nothing else)
+ *   DIR/registry.lock/                           proper-lockfile's lock: one process owns the folder
  *
  * A deploy passes receive → validate → load → end-to-end → confidence → store → switch. Only the
  * switch changes what serves, and only after state.json is durable: until then the previous
@@ -125,6 +126,7 @@ export class Registry {
     return this.models.get(name)?.live;
   }
 
+  /** Every stored version of `name`, its history and why it is not served (if so); undefined for an unknown name. */
   info(name: string): ModelInfo | undefined {
     const entry = this.models.get(name);
     if (!entry) return undefined;
