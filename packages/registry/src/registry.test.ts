@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tar from "tar";
@@ -89,6 +89,24 @@ describe("deploy: validate → load → end-to-end → confidence → store → 
     expect(existsSync(join(dir, "models", "churn", "versions", "1.3.0"))).toBe(false);
     expect(readdirSync(join(dir, "tmp"))).toEqual([]);
     expect(events.at(-1)).toMatchObject({ kind: "deploy", ok: false, stage: "end-to-end", name: "churn", version: "1.3.0" });
+    await registry.close();
+  });
+
+  it("a switch that cannot write state.json is refused at switch: the version is kept, the live one keeps serving", async () => {
+    const { registry, dir } = await openRegistry();
+    await registry.deploy(CHURN);
+    const stateFile = join(dir, "models", "churn", "state.json");
+    rmSync(stateFile);
+    mkdirSync(stateFile); // renaming a file over a folder fails, whoever runs the test (root included)
+    const outcome = await registry.deploy(churnAt("1.3.0"));
+    expect(outcome).toMatchObject({ ok: false, stage: "switch", code: expect.stringMatching(/^REGISTRY_IO_/), version: "1.3.0" });
+    expect(registry.live("churn")?.version).toBe("1.2.0");
+    expect(registry.live("churn")?.model.score(ROW)).toMatchObject(SCORED);
+    expect(registry.info("churn")?.versions.map((v) => [v.version, v.live])).toEqual([
+      ["1.2.0", true],
+      ["1.3.0", false],
+    ]);
+    expect(readdirSync(join(dir, "models", "churn")).sort()).toEqual(["state.json", "versions"]);
     await registry.close();
   });
 
@@ -344,6 +362,20 @@ describe("concurrency", () => {
     await registry.close();
     const again = await Registry.open(dir);
     await again.close();
+  });
+
+  it("a folder that cannot be a registry (a file is there) is a typed error naming it", async () => {
+    const file = join(temp, "not-a-folder");
+    writeFileSync(file, "");
+    await expect(Registry.open(file)).rejects.toMatchObject({ kind: "deploy", code: expect.stringMatching(/^REGISTRY_IO_/), path: file });
+  });
+
+  it("close waits for a deploy still receiving its package; it is then refused, leaving nothing in tmp", async () => {
+    const { registry, dir } = await openRegistry();
+    const deploying = registry.deploy(CHURN);
+    await registry.close();
+    expect(await deploying).toMatchObject({ ok: false, code: "REGISTRY_CLOSED" });
+    expect(readdirSync(join(dir, "tmp"))).toEqual([]);
   });
 
   it("after close, deploys are refused and live models are gone", async () => {

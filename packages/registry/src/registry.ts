@@ -5,6 +5,7 @@
  *   DIR/models/NAME/versions/VERSION/package/    the package exactly as verified (immutable)
  *   DIR/models/NAME/versions/VERSION/version.json  its content hash and verification summary
  *   DIR/tmp/                                     staging; emptied at open (an interrupted deploy leaves nothing else)
+ *   DIR/registry.lock/                           proper-lockfile's lock: one process owns the folder
  *
  * A deploy passes receive → validate → load → end-to-end → confidence → store → switch. Only the
  * switch changes what serves, and only after state.json is durable: until then the previous
@@ -82,6 +83,7 @@ export class Registry {
   private readonly queue = new KeyedQueue();
   private readonly listeners = new Set<ChangeListener>();
   private readonly retiring = new Map<Model, NodeJS.Timeout>();
+  private readonly receiving = new Set<Promise<DeployOutcome>>();
   private closed = false;
   private lock?: FolderLock;
 
@@ -101,13 +103,15 @@ export class Registry {
    */
   static async open(dir: string, options: RegistryOptions = {}): Promise<Registry> {
     const registry = new Registry(resolve(dir), options);
-    await mkdir(registry.dir, { recursive: true });
-    registry.lock = await lockFolder(registry.dir);
     try {
+      await mkdir(registry.dir, { recursive: true });
+      registry.lock = await lockFolder(registry.dir);
       await registry.restore();
     } catch (e) {
       await registry.close();
-      throw e;
+      if (isPortaError(e)) throw e;
+      const { code, reason } = refusalOf(e);
+      throw new DeployError(code, `cannot open the registry in ${registry.dir}: ${reason}`, { path: registry.dir, value: dir, cause: e });
     }
     return registry;
   }
@@ -122,6 +126,7 @@ export class Registry {
     return this.models.get(name)?.live;
   }
 
+  /** Every stored version of `name`, its history and why it is not served (if so); undefined for an unknown name. */
   info(name: string): ModelInfo | undefined {
     const entry = this.models.get(name);
     if (!entry) return undefined;
@@ -154,7 +159,15 @@ export class Registry {
    * refusal says the stage, the reason and the code, and the live version keeps serving.
    * Deploys of one name run one at a time; other names run alongside.
    */
-  async deploy(source: PackageSource): Promise<DeployOutcome> {
+  deploy(source: PackageSource): Promise<DeployOutcome> {
+    // close() waits for deploys still receiving (not yet queued): they write in DIR/tmp.
+    const run = this.deployNow(source);
+    this.receiving.add(run);
+    void run.then(() => this.receiving.delete(run));
+    return run;
+  }
+
+  private async deployNow(source: PackageSource): Promise<DeployOutcome> {
     const attempt: Attempt = { started: performance.now(), stage: "receive" };
     let staging: string | undefined;
     try {
@@ -204,11 +217,13 @@ export class Registry {
       );
     }
     attempt.stage = "load";
+    const loadStarted = performance.now();
     const model = await loadPackageModel(root, manifest, this.loadOptions());
+    const loadMs = performance.now() - loadStarted;
     let serving = false;
     try {
       attempt.stage = "end-to-end";
-      const report = await verifyOpened(root, { model });
+      const report = { ...(await verifyOpened(root, { model })), loadMs };
       const failed = verificationRefusal(report);
       if (failed) {
         attempt.stage = failed.stage;
@@ -319,6 +334,7 @@ export class Registry {
   async close(): Promise<void> {
     if (this.closed && this.lock === undefined) return;
     this.closed = true;
+    await Promise.all(this.receiving);
     await this.queue.idle();
     const models = [...this.retiring.keys(), ...[...this.models.values()].flatMap((e) => (e.live ? [e.live.model] : []))];
     for (const timer of this.retiring.values()) clearTimeout(timer);
@@ -346,7 +362,7 @@ export class Registry {
     await mkdir(this.tmpDir);
     for (const name of (await readdir(this.modelsDir)).sort()) {
       if (!isValidRegistryName(name) || !(await stat(this.modelDir(name))).isDirectory()) continue;
-      const entry = await this.readModel(name);
+      const entry = await this.readModel(name).catch((e: unknown) => ({ ...emptyEntry(name), unreadable: refusalOf(e).reason }));
       this.models.set(name, entry);
       if (entry.unreadable !== undefined) this.emit({ kind: "restore", ok: false, name, version: "", reason: entry.unreadable });
       else if (entry.state.live !== undefined) await this.restoreLive(entry, entry.state.live);
