@@ -1,12 +1,12 @@
 /**
  * The layering rule: a package imports only packages of lower layers, its tests included.
  *
- *   ir ← pmml ← backend, cache ← pfa, compile-js, interp, onnx ← runtime ← model-package ← cli (`porta`)
+ *   ir ← pmml ← backend, cache ← pfa, compile-js, interp, onnx ← runtime ← model-package ← registry ← serve ← cli (`porta`)
  *
  * Formats sit below backends (a backend's tests may parse PMML); pfa is a format and a backend
  * (the PFA engine registers as backend "pfa", so it imports backend); cache knows only ir and the
- * runtime uses it. Packages of one layer do not import each other, and the runtime imports no
- * backend (EXCLUDED: backends register themselves; the cli imports them). Every import is checked:
+ * runtime uses it. Packages of one layer do not import each other, and the runtime, model-package
+ * and registry import no backend (EXCLUDED: backends register themselves; the cli imports them). Every import is checked:
  * `@porta/NAME…` and `porta…` specifiers, static, dynamic and `export … from`, and relative paths
  * that lead into another package's folder, or into test/ and bench/, which sit above everything.
  *
@@ -24,13 +24,17 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["pfa", "compile-js", "interp", "onnx"],
   ["runtime"],
   ["model-package"],
+  ["registry"],
+  ["serve"],
   ["cli"],
 ];
 
-/** Lower packages a package still may not import: the runtime names no backend (each registers itself; cli imports them). */
+/** Lower packages a package still may not import: the runtime, model-package and registry name no backend (each registers itself; cli imports them). */
 export const EXCLUDED: Readonly<Record<string, readonly string[]>> = {
   runtime: ["pfa", "compile-js", "interp", "onnx"],
   "model-package": ["pfa", "compile-js", "interp", "onnx"],
+  registry: ["pfa", "compile-js", "interp", "onnx"],
+  serve: ["pfa", "compile-js", "interp", "onnx"],
 };
 
 /** Each package folder → the packages it may import: those of every lower layer, less its exclusions. */

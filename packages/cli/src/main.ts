@@ -187,6 +187,47 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command("serve")
+    .description("serve models over HTTP: score, NDJSON streams, model metadata, /healthz, /readyz, /metrics, OpenAPI at /docs/json")
+    .option("--models <dir>", "a fixed folder of model packages (subfolders with porta.json) and model documents, loaded at start")
+    .option("--registry <dir>", "a registry folder: its live versions, and deploys and rollbacks through the admin API (bearer PORTA_ADMIN_TOKEN)")
+    .option("--port <port>", "TCP port (0: any free port)", nonNegativeInteger("--port"), 8080)
+    .option("--host <address>", "address to listen on (0.0.0.0: every interface)", "127.0.0.1")
+    .option("--redis <url>", "share the result cache through Redis (redis://host:6379/0); the local LRU stays the near cache")
+    .option("--no-cache", "no result cache")
+    .option("--body-limit <bytes>", "largest score request body (a stream is bounded per line)", positiveInteger("--body-limit"), 10 * 1024 * 1024)
+    .option("--backend <backend>", "as for score: which backend to try first", "auto")
+    .option("--log", "log every request (JSON lines on stdout)")
+    .action(
+      async (opts: { models?: string; port: number; host: string; redis?: string; cache: boolean; bodyLimit: number; backend: string; log?: boolean }) => {
+        await engine();
+        const { serveCommand } = await import("./serve-command.ts");
+        exitCode = await serveCommand({ ...opts, backend: await backendOption(opts.backend) });
+      },
+    );
+
+  program
+    .command("deploy")
+    .description("deploy a model package to a running `porta serve --registry` (token: PORTA_ADMIN_TOKEN); exit 69 naming the gate that refused it")
+    .argument("<package>", "package folder (packed to .tgz) or .tgz")
+    .requiredOption("--server <url>", "the server, e.g. http://127.0.0.1:8080")
+    .action(async (pkg: string, opts: { server: string }) => {
+      const { deployCommand } = await import("./deploy-command.ts");
+      exitCode = await deployCommand(pkg, opts.server);
+    });
+
+  program
+    .command("rollback")
+    .description("make an earlier version of a model live again on a running `porta serve --registry` (token: PORTA_ADMIN_TOKEN)")
+    .argument("<name>", "model name")
+    .option("--version <version>", "the version to make live (default: the one live before the current)")
+    .requiredOption("--server <url>", "the server, e.g. http://127.0.0.1:8080")
+    .action(async (name: string, opts: { version?: string; server: string }) => {
+      const { rollbackCommand } = await import("./deploy-command.ts");
+      exitCode = await rollbackCommand(name, opts.version, opts.server);
+    });
+
+  program
     .command("conformance")
     .description("run a conformance corpus and print pass counts")
     .argument("<format>", "pmml or pfa")
@@ -321,6 +362,15 @@ function positiveNumber(option: string): (text: string) => number {
   return (text) => {
     const value = Number(text);
     if (!(Number.isFinite(value) && value > 0)) throw new CommanderError(EXIT.usage, "porta.option", `porta: ${option} wants a positive number; got "${text}"`);
+    return value;
+  };
+}
+
+function nonNegativeInteger(option: string): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!(Number.isInteger(value) && value >= 0 && value <= 65535))
+      throw new CommanderError(EXIT.usage, "porta.option", `porta: ${option} wants a port number (0-65535); got "${text}"`);
     return value;
   };
 }

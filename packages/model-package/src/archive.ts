@@ -29,12 +29,13 @@ interface EntryFacts {
 /**
  * Unpacks a .tgz (or .tar) package after listing it: only plain files and folders, no absolute
  * path or `..` step, at most ARCHIVE_LIMITS entries and bytes; anything else is refused before a
- * byte is written.
+ * byte is written. The temporary folder is made in `parent` (the system's temporary folder).
  */
-export async function unpackArchive(file: string, limits: ArchiveLimits = ARCHIVE_LIMITS): Promise<UnpackedArchive> {
+export async function unpackArchive(file: string, limits: ArchiveLimits = ARCHIVE_LIMITS, parent: string = tmpdir()): Promise<UnpackedArchive> {
   const entries = await listArchive(file, limits);
   checkEntries(file, entries, limits);
-  const dir = mkdtempSync(join(tmpdir(), "porta-package-"));
+  // `parent`: a registry unpacks on its own file system, so the package is renamed into place, not copied.
+  const dir = mkdtempSync(join(parent, "porta-package-"));
   const dispose = () => rmSync(dir, { recursive: true, force: true });
   try {
     await tar.x({ file, cwd: dir, strict: true, preservePaths: false, filter: (_path, entry) => isPlain("type" in entry ? entry.type : "") });

@@ -27,6 +27,8 @@ export { accuracy, auc, f1, logLoss, mae, rmse } from "./metrics.ts";
 export {
   verifyPackage,
   verifyOpened,
+  loadPackageModel,
+  loadProblem,
   agrees,
   rangeText,
   type PackageVerification,
@@ -34,5 +36,6 @@ export {
   type EndToEndFailure,
   type ConfidenceReport,
   type VerifyOptions,
+  type LoadPackageOptions,
 } from "./verify.ts";
 export { initPackage, type InitOptions } from "./init.ts";

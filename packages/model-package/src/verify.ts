@@ -54,6 +54,12 @@ export interface PackageVerification {
 export interface VerifyOptions {
   backend?: BackendChoice;
   limits?: Partial<Limits>;
+  /**
+   * The package's model, already loaded (by `loadPackageModel`): verified as it is and left to
+   * the caller, not disposed. A registry verifies the very instance it will serve, so the
+   * document is read and compiled once per deploy.
+   */
+  model?: Model;
 }
 
 /** Validates, loads and compiles a package's model, then runs its end-to-end and confidence sets. */
@@ -65,40 +71,63 @@ export async function verifyPackage(path: string, options: VerifyOptions = {}): 
 export async function verifyOpened(root: string, options: VerifyOptions = {}): Promise<PackageVerification> {
   const { problems, manifest } = validateOpened(root);
   if (!manifest) return { problems, ok: false };
+  if (options.model) return runAssets(root, manifest, options.model);
   const started = performance.now();
-  const loaded = await loadPackageModel(root, manifest, options);
+  const loaded = await tryLoad(root, manifest, options);
   if ("problem" in loaded) return { name: manifest.name, version: manifest.model.version, problems: [loaded.problem], ok: false };
-  const model = loaded.model;
   try {
-    const report: PackageVerification = {
-      name: manifest.name,
-      version: manifest.model.version,
-      backend: model.backend,
-      loadMs: performance.now() - started,
-      problems: fieldProblems(manifest, model),
-      ok: false,
-    };
-    report.endToEnd = await runEndToEnd(root, manifest.assets.endToEnd, model);
-    report.confidence = await runConfidence(root, manifest.assets.confidence, model);
-    report.ok = report.problems.length === 0 && report.endToEnd.failures.length === 0 && report.confidence.ok;
-    return report;
+    return { ...(await runAssets(root, manifest, loaded.model)), loadMs: performance.now() - started };
   } finally {
-    await model.dispose();
+    await loaded.model.dispose();
   }
 }
 
-async function loadPackageModel(root: string, manifest: PackageManifest, options: VerifyOptions): Promise<{ model: Model } | { problem: PackageProblem }> {
+/** The declared fields, then the end-to-end and confidence sets, on a loaded model. */
+async function runAssets(root: string, manifest: PackageManifest, model: Model): Promise<PackageVerification> {
+  const report: PackageVerification = {
+    name: manifest.name,
+    version: manifest.model.version,
+    backend: model.backend,
+    problems: fieldProblems(manifest, model),
+    ok: false,
+  };
+  report.endToEnd = await runEndToEnd(root, manifest.assets.endToEnd, model);
+  report.confidence = await runConfidence(root, manifest.assets.confidence, model);
+  report.ok = report.problems.length === 0 && report.endToEnd.failures.length === 0 && report.confidence.ok;
+  return report;
+}
+
+/**
+ * Loads (reads and compiles) the model document of a validated package. `scoring` defaults to
+ * "async" (every backend, as verification needs only the async methods); a server that scores on
+ * the synchronous path asks for "sync". Throws the loader's PortaError.
+ */
+export async function loadPackageModel(root: string, manifest: PackageManifest, options: LoadPackageOptions = {}): Promise<Model> {
+  return loadModel(packageFile(root, manifest.model.file), {
+    format: manifest.model.format,
+    backend: options.backend,
+    limits: options.limits,
+    scoring: options.scoring ?? "async",
+  });
+}
+
+export interface LoadPackageOptions {
+  backend?: BackendChoice;
+  limits?: Partial<Limits>;
+  scoring?: "sync" | "async";
+}
+
+/** The model-load failure as a problem at /model/file. */
+export function loadProblem(e: unknown): PackageProblem {
+  if (!isPortaError(e)) throw e;
+  return { code: e.code, path: "/model/file", message: `the model does not load: ${e.message}`, value: e.path };
+}
+
+async function tryLoad(root: string, manifest: PackageManifest, options: VerifyOptions): Promise<{ model: Model } | { problem: PackageProblem }> {
   try {
-    const model = await loadModel(packageFile(root, manifest.model.file), {
-      format: manifest.model.format,
-      backend: options.backend,
-      limits: options.limits,
-      scoring: "async",
-    });
-    return { model };
+    return { model: await loadPackageModel(root, manifest, options) };
   } catch (e) {
-    if (!isPortaError(e)) throw e;
-    return { problem: { code: e.code, path: "/model/file", message: `the model does not load: ${e.message}`, value: e.path } };
+    return { problem: loadProblem(e) };
   }
 }
 

@@ -1,0 +1,61 @@
+import type { BackendChoice } from "@porta/runtime";
+import { Registry } from "@porta/registry";
+import { createServer, DirectorySource, type DeployTarget, type ModelSource } from "@porta/serve";
+import { EXIT } from "./exit-codes.ts";
+
+export interface ServeCommandOptions {
+  models?: string;
+  registry?: string;
+  port: number;
+  host: string;
+  redis?: string;
+  cache: boolean;
+  bodyLimit: number;
+  backend: BackendChoice;
+  log?: boolean;
+}
+
+/**
+ * `porta serve`: opens the models (a fixed folder, or the registry with its admin API), listens,
+ * and runs until SIGINT or SIGTERM, when it stops taking requests and drains the ones in
+ * flight before exiting 0.
+ */
+export async function serveCommand(opts: ServeCommandOptions): Promise<number> {
+  if ((opts.models === undefined) === (opts.registry === undefined)) {
+    process.stderr.write("porta: serve needs one of --models DIR (a fixed folder of packages and documents) or --registry DIR (deploys and rollbacks)\n");
+    return EXIT.usage;
+  }
+  const token = process.env.PORTA_ADMIN_TOKEN || undefined;
+  let source: ModelSource & { close(): Promise<void> };
+  let target: DeployTarget | undefined;
+  if (opts.registry !== undefined) {
+    const registry = await Registry.open(opts.registry, {
+      backend: opts.backend,
+      // One line per deploy, rollback and restored model: the server's own log of what serves.
+      onEvent: (e) => process.stderr.write(`porta: ${e.kind} ${e.ok ? "ok" : "failed"}: ${e.name ?? "?"} ${e.version ?? ""}${e.ok ? "" : ` (${e.reason})`}\n`),
+    });
+    source = registry;
+    target = registry;
+  } else {
+    source = await DirectorySource.open(opts.models!, { backend: opts.backend });
+  }
+  const server = await createServer({
+    source,
+    bodyLimit: opts.bodyLimit,
+    cache: opts.cache ? (opts.redis === undefined ? {} : { redis: opts.redis }) : false,
+    logger: opts.log === true,
+    admin: { token, target },
+  });
+  const url = await server.listen({ port: opts.port, host: opts.host });
+  const names = source.names();
+  const admin = target === undefined ? "" : token === undefined ? "; admin API off (PORTA_ADMIN_TOKEN unset)" : "; admin API on";
+  process.stderr.write(`porta: serving ${names.length} model${names.length === 1 ? "" : "s"} (${names.join(", ") || "none"}) at ${url}${admin}\n`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  process.stderr.write(`porta: ${signal}: draining requests, then stopping\n`);
+  await server.close();
+  await source.close();
+  return EXIT.ok;
+}

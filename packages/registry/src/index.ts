@@ -1,0 +1,15 @@
+export { Registry, type RegistryOptions } from "./registry.ts";
+export { isValidRegistryName } from "./names.ts";
+export { type PackageSource, MAX_UPLOAD_BYTES } from "./receive.ts";
+export type { VerificationSummary } from "./versions.ts";
+export type {
+  ChangeListener,
+  DeployOutcome,
+  DeployStage,
+  HistoryItem,
+  LiveModel,
+  ModelInfo,
+  RegistryEvent,
+  RollbackOutcome,
+  VersionInfo,
+} from "./outcomes.ts";
