@@ -18,7 +18,7 @@ import { defineSuite, type BenchResult } from "../harness.ts";
 import { measurementOf } from "../timing.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const BIN = join(ROOT, "packages", "cli", "bin", "porta.mjs");
+const BIN = join(ROOT, "packages", "cli", "bin", "porta.cjs");
 const IRIS = ["score", join(ROOT, "fixtures", "pmml", "iris-tree.pmml"), "--input", join(ROOT, "fixtures", "pmml", "iris.csv")];
 const IMPORT_COST = `const t = performance.now(); await import("porta"); process.stdout.write(String(performance.now() - t));`;
 
