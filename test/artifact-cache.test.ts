@@ -9,7 +9,7 @@ import { forestRows, forestText } from "../fixtures/gen/forest.ts";
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, "..");
-const PORTA = join(ROOT, "packages", "cli", "bin", "porta.mjs");
+const PORTA = join(ROOT, "packages", "cli", "bin", "porta.cjs");
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), "porta-artifacts-"));

@@ -58,8 +58,6 @@ export const BACKEND_SKIPS: Readonly<Record<string, Readonly<Record<string, stri
       "a Con reading a neuron of its own NeuralLayer is not exported",
     "NeuralNetwork gives the interpreter's answers (§NeuralNetwork) > radialBasis with widths from the neuron and the layer, regression through NormContinuous":
       'activationFunction="radialBasis" is not exported',
-    "RegressionModel gives the interpreter's answers (JPMML dispatch) > more rows than a block: a missing value raised to the power 0 makes the result missing":
-      'the exported NumericPredictor exponent="0" of a missing value gives 1 (Pow(NaN, 0)) where the interpreter\'s result is missing',
     "ClusteringModel gives the interpreter's answers > §Distance <chebychev/>: missing inputs adjust the distance, all missing is an error, ties keep the first cluster":
       "chebychev (a maximum, an error when every field is missing) is not exported",
     "ClusteringModel gives the interpreter's answers > §MissingValueWeights and gaussSim/delta compare functions": 'compareFunction="gaussSim" is not exported',

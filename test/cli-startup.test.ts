@@ -35,6 +35,8 @@ describe("porta start-up loads only what the command uses (issue 13)", () => {
     expect(
       matching(loaded, /\/packages\/(?!cli\/src\/(main|formats|exit-codes)\.ts|ir\/src\/limits\.ts)[^/]+\/|apache-arrow|cli-progress|onnxruntime/),
     ).toEqual([]);
+    // commander is the one dependency: these modules are what the built bin's front bundle holds (scripts/bundle-cli-front.ts).
+    expect(matching(loaded, /\/node_modules\//).map((u) => u.replace(/.*\/node_modules\//, ""))).toEqual(["commander/esm.mjs", "commander/index.js"]);
   });
 
   it("score with the artifact cache warm restores the kernel: no PMML reader, IR index, interpreter or compiler", async () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, "..");
-const PORTA = join(ROOT, "packages", "cli", "bin", "porta.mjs");
+const PORTA = join(ROOT, "packages", "cli", "bin", "porta.cjs");
 const TREE = join(ROOT, "fixtures", "pmml", "iris-tree.pmml");
 const dir = mkdtempSync(join(tmpdir(), "porta-stream-"));
 

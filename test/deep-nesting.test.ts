@@ -13,7 +13,7 @@ import { deepDocument, type DeepChain } from "./deep-documents.ts";
 // a parser's own nesting Error (fast-xml-parser, used before, stopped at 100 levels) or by a stack overflow in a later phase.
 
 const run = promisify(execFile);
-const PORTA = join(import.meta.dirname, "..", "packages", "cli", "bin", "porta.mjs");
+const PORTA = join(import.meta.dirname, "..", "packages", "cli", "bin", "porta.cjs");
 const dir = mkdtempSync(join(tmpdir(), "porta-deep-"));
 const LIMIT = DEFAULT_LIMITS.documentDepth;
 const CHAINS: DeepChain[] = ["Node", "Apply", "CompoundPredicate", "Segment"];

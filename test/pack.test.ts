@@ -9,8 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -149,8 +150,9 @@ describe("porta installed from its packed tarballs, in plain Node", () => {
     work = mkdtempSync(join(tmpdir(), "porta-pack-"));
     project = join(work, "project");
     env.PORTA_CACHE_DIR = join(work, "cache");
-    // Pack what the sources are now: an incremental build (seconds when dist/ is up to date).
-    await exec(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-b", "tsconfig.build.json"], { cwd: ROOT });
+    // Pack what the sources are now: the build (an incremental tsc -b, seconds when dist/ is up to
+    // date, then the CLI's front bundle).
+    await exec(NPM, ["run", "build"], { cwd: ROOT });
     const packed = JSON.parse(
       (
         await exec(NPM, ["pack", "--workspaces", "--ignore-scripts", "--json", "--pack-destination", work], {
@@ -187,7 +189,9 @@ describe("porta installed from its packed tarballs, in plain Node", () => {
       ).toEqual([]);
     }
     expect(packed.find((p) => p.name === "@porta/pfa")!.files.map((f) => f.path)).toContain("formats/signatures.json");
-    expect(packed.find((p) => p.name === "porta")!.files.map((f) => f.path)).toEqual(expect.arrayContaining(["bin/porta.mjs", "dist/main.js"]));
+    expect(packed.find((p) => p.name === "porta")!.files.map((f) => f.path)).toEqual(
+      expect.arrayContaining(["bin/porta.cjs", "dist/main.js", "dist/main.bundle.cjs"]),
+    );
     // Nothing needs tsx at run time: it is not installed with porta.
     expect(existsSync(join(project, "node_modules", "tsx"))).toBe(false);
   });
@@ -222,7 +226,7 @@ describe("porta installed from its packed tarballs, in plain Node", () => {
     expect(lines[0]).toMatch(/predicted_species/);
     expect(lines).toHaveLength(rows + 1);
     // The repository's porta, from its sources.
-    const expected = await exec(process.execPath, [join(ROOT, "packages", "cli", "bin", "porta.mjs"), "score", IRIS_MODEL, "--input", IRIS_ROWS], {
+    const expected = await exec(process.execPath, [join(ROOT, "packages", "cli", "bin", "porta.cjs"), "score", IRIS_MODEL, "--input", IRIS_ROWS], {
       env: { ...process.env, PORTA_SOURCE: "1", PORTA_CACHE_DIR: join(work, "cache-repo") },
       encoding: "utf8",
     });
@@ -231,6 +235,48 @@ describe("porta installed from its packed tarballs, in plain Node", () => {
     const help = await run("npx", ["--no-install", "porta", "--help"]);
     expect(help.status, help.stderr).toBe(0);
     for (const command of ["score", "inspect", "validate", "package", "cache", "conformance"]) expect(help.stdout).toContain(command);
+  });
+
+  it("porta --help runs the front bundle alone, built from the current sources; in a build tree, a bundle older than one of its modules never runs (issue 13)", async () => {
+    const porta = join(project, "node_modules", "porta");
+    // NODE_DEBUG=module names every CommonJS module loaded; the modules path (dist/main.js, ESM) loads commander's own files.
+    const loaded = async () => {
+      const out = await exec(process.execPath, [join(porta, "bin", "porta.cjs"), "--help"], {
+        cwd: project,
+        env: { ...env, NODE_DEBUG: "module" },
+        encoding: "utf8",
+      });
+      const files = [...out.stderr.matchAll(/^MODULE \d+: load "([^"]+)" for module/gm)].map((m) => m[1]!.slice(project.length + 1));
+      return { files, help: out.stdout };
+    };
+    const fromSources = await exec(process.execPath, [join(ROOT, "packages", "cli", "bin", "porta.cjs"), "--help"], {
+      env: { ...process.env, PORTA_SOURCE: "1" },
+      encoding: "utf8",
+    });
+    const installed = await loaded();
+    expect(installed.files).toEqual(["node_modules/porta/bin/porta.cjs", "node_modules/porta/dist/main.bundle.cjs"]);
+    expect(installed.help).toBe(fromSources.stdout);
+
+    // The same files as a build tree (dist/.tsbuildinfo): the bundle runs while it is the newest…
+    const bundle = join(porta, "dist", "main.bundle.cjs");
+    const inputs = (createRequire(import.meta.url)(bundle) as { inputs: [string, string][] }).inputs.map(([pkg, path]) =>
+      join(project, "node_modules", pkg, path),
+    );
+    expect(inputs.map((f) => f.slice(project.length + 1))).toContain("node_modules/@porta/ir/dist/limits.js");
+    const t = Date.now() / 1000;
+    writeFileSync(join(porta, "dist", ".tsbuildinfo"), "{}");
+    try {
+      for (const input of inputs) utimesSync(input, t, t);
+      utimesSync(bundle, t + 1, t + 1);
+      expect((await loaded()).files).toEqual(["node_modules/porta/bin/porta.cjs", "node_modules/porta/dist/main.bundle.cjs"]);
+      // …and not once one of its inputs is rebuilt after it (as `tsc -b` alone does): the modules run.
+      utimesSync(join(project, "node_modules", "@porta", "ir", "dist", "limits.js"), t + 2, t + 2);
+      const stale = await loaded();
+      expect(stale.files).toContain("node_modules/commander/index.js");
+      expect(stale.help).toBe(fromSources.stdout);
+    } finally {
+      rmSync(join(porta, "dist", ".tsbuildinfo"));
+    }
   });
 
   it("npx porta package verify runs a package with the installed dependencies (ajv, csv-parse, tar)", async () => {

@@ -14,7 +14,7 @@ import { generateAnnotatedFixtures } from "../fixtures/pfa/generate-annotated.ts
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, "..");
-const PORTA = join(ROOT, "packages", "cli", "bin", "porta.mjs");
+const PORTA = join(ROOT, "packages", "cli", "bin", "porta.cjs");
 const FIXTURES = join(ROOT, "fixtures", "pfa");
 const read = (name: string) => readFileSync(join(FIXTURES, name), "utf8");
 const ndjson = (text: string) =>

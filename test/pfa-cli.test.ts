@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, "..");
-const PORTA = join(ROOT, "packages", "cli", "bin", "porta.mjs");
+const PORTA = join(ROOT, "packages", "cli", "bin", "porta.cjs");
 
 function close(a: unknown, b: unknown): boolean {
   if (typeof a === "number" && typeof b === "number") return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));

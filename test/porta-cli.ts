@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 export const ROOT = join(import.meta.dirname, "..");
-const PORTA = join(ROOT, "packages", "cli", "bin", "porta.mjs");
+const PORTA = join(ROOT, "packages", "cli", "bin", "porta.cjs");
 
 /** `porta ARGS…` from the repository root: exit code, stdout and stderr, whatever the exit code. */
 export async function porta(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { ROOT } from "./porta-cli.ts";
 
-const PORTA = join(ROOT, "packages", "cli", "bin", "porta.mjs");
+const PORTA = join(ROOT, "packages", "cli", "bin", "porta.cjs");
 
 export interface Served {
   child: ChildProcess;

@@ -17,7 +17,7 @@ import { ROOT } from "./porta-cli.ts";
 import { serve, type Served } from "./serve-process.ts";
 
 const TOKEN = "test-admin-token";
-const PORTA = join(ROOT, "packages", "cli", "bin", "porta.mjs");
+const PORTA = join(ROOT, "packages", "cli", "bin", "porta.cjs");
 const CHURN = join(ROOT, "fixtures", "packages", "churn-pmml");
 const ROW = { x1: 1, x2: 2 };
 

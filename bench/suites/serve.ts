@@ -26,7 +26,7 @@ import { forestText } from "../../fixtures/gen/forest.ts";
 import { defineSuite, type BenchResult } from "../harness.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const PORTA = join(ROOT, "packages", "cli", "bin", "porta.mjs");
+const PORTA = join(ROOT, "packages", "cli", "bin", "porta.cjs");
 const TOKEN = "bench-admin-token";
 
 interface Server {

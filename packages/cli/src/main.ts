@@ -1,15 +1,11 @@
 import { statSync } from "node:fs";
-import { createRequire } from "node:module";
+import { Command, CommanderError } from "commander";
 // Only what builds the command line is imported here, so `porta --help` starts fast: each
 // command imports the runtime, the backends and its own modules when it runs (see `engine`).
 import { LIMIT_NAMES, resolveLimits, type Limits } from "@porta/ir/limits";
 import type { BackendChoice, Model } from "@porta/runtime";
 import { DATA_FORMATS, isDataFormat, type DataFormat } from "./formats.ts";
 import { EXIT } from "./exit-codes.ts";
-
-// commander is CommonJS: required directly, not through its ESM wrapper, which costs another
-// module and a parse of its index for the export names on every start (issue 13).
-const { Command, CommanderError } = createRequire(import.meta.url)("commander") as typeof import("commander");
 
 /** The runtime with every backend porta ships registered: what each command that loads a model needs. */
 async function engine() {

@@ -78,6 +78,15 @@ export class GraphBuilder {
   isNaN(a: string): string {
     return this.op("IsNaN", [a]);
   }
+  /**
+   * a^exponent for a constant exponent, missing (NaN) where a is: Pow(NaN, 0) is 1 (IEEE pow),
+   * where PMML and the interpreter make a missing value's power missing.
+   */
+  pow(a: string, exponent: number): string {
+    if (exponent === 1) return a;
+    const power = this.op("Pow", [a, this.scalar(exponent)]);
+    return exponent === 0 ? this.where(this.isNaN(a), a, power) : power;
+  }
   where(cond: string, a: string, b: string): string {
     return this.op("Where", [cond, a, b]);
   }

@@ -47,6 +47,14 @@ describe("onnx GeneralRegressionModel (PMML 4.4 §GeneralRegression): η in the 
     expect(results[3]).toEqual({ y: null });
     expect(results[4]).toEqual({ y: 1.5 + 0.2 });
   });
+  it("a covariate to the power 0 is 1, and missing when its field is (Pow(NaN, 0) would be 1)", async () => {
+    const results = await expectOnnxAgrees(
+      regression(`modelType="generalLinear"`, BETAS).replace(`<PPCell value="2" predictorName="x"`, `<PPCell value="0" predictorName="x"`),
+      ROWS,
+    );
+    expect(results[0]).toEqual({ y: 1.5 + 0.2 - 3 + 0.5 * 4 });
+    expect(results[3]).toEqual({ y: null });
+  });
   for (const link of [
     `linkFunction="log"`,
     `linkFunction="logit" offsetValue="0.25"`,

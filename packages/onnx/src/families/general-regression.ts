@@ -81,7 +81,7 @@ function rowValue(row: GrmRow, scope: GraphScope): string {
   for (const c of row.covariates) {
     const v = scope.resolve(c.field);
     if (v.kind !== "number") throw new NotExportable(`Predictor name="${c.field}" (a covariate) is text`);
-    const x = c.exponent === undefined ? v.tensor : g.op("Pow", [v.tensor, g.scalar(c.exponent)]);
+    const x = c.exponent === undefined ? v.tensor : g.pow(v.tensor, c.exponent);
     // 1 · x is x exactly: a row without factors starts from its first covariate.
     product = product === undefined ? x : g.mul(product, x);
   }

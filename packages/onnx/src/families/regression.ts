@@ -23,8 +23,7 @@ function tableValue(table: RegressionTable, scope: GraphScope): string {
   for (const p of table.numericPredictors) {
     const v = scope.resolve(p.field);
     if (v.kind !== "number") throw new NotExportable(`NumericPredictor name="${p.field}" is text`);
-    const x = p.exponent === 1 ? v.tensor : g.op("Pow", [v.tensor, g.scalar(p.exponent)]);
-    plus(g.mul(g.scalar(p.coefficient), x));
+    plus(g.mul(g.scalar(p.coefficient), g.pow(v.tensor, p.exponent)));
   }
   for (const p of table.categoricalPredictors) {
     const v = scope.resolve(p.field);
