@@ -34,6 +34,9 @@ export function lowerPfa(engine: PfaEngine): LoweredPfa | LoweringRefusal {
     return lowerEngine(engine);
   } catch (e) {
     if (e instanceof NotLowerable) return { lowered: false, reason: `${e.message} (at ${e.path || "/"})`, path: e.path };
+    // the engine checked the document under its depth limits; a tree deeper than this recursion
+    // reaches stays on the engine rather than failing the load
+    if (e instanceof RangeError && /call stack/i.test(e.message)) return { lowered: false, reason: "nested too deeply to lower", path: "/" };
     throw e;
   }
 }
@@ -120,6 +123,18 @@ function withSchema(model: ModelNode, inputs: readonly MiningField[], targets: r
   if (model.kind === "mining") for (const s of model.segments) withSchema(s.model, inputs, targets, false);
 }
 
+/** One line for the pipeline's notice (`porta inspect`): which model the action became. */
 function describeModel(model: ModelNode): string {
-  return model.kind === "mining" ? `MiningModel ${model.multipleModelMethod} of ${model.segments.length} trees` : model.kind;
+  switch (model.kind) {
+    case "mining":
+      return `MiningModel ${model.multipleModelMethod} of ${model.segments.length} TreeModels`;
+    case "regression":
+      return `RegressionModel normalizationMethod=${model.normalizationMethod}`;
+    case "clustering":
+      return `ClusteringModel of ${model.clusters.length} clusters (squaredEuclidean)`;
+    case "tree":
+      return `TreeModel (${model.functionName})`;
+    default:
+      return model.kind;
+  }
 }

@@ -82,6 +82,7 @@ describe("lowering PFA engines into the IR", () => {
   it("m.link.logit(model.reg.linear) → a RegressionModel with normalizationMethod logit; the label by threshold → a Discretize OutputField", () => {
     const l = lowered(fixture("logistic.pfa.json"));
     expect(l.pipeline.model).toMatchObject({ kind: "regression", normalizationMethod: "logit", tables: [{ intercept: -0.1382 }] });
+    expect(l.pipeline.notices).toEqual(['lowered from the PFA document "logistic_regression": RegressionModel normalizationMethod=logit']);
     expect(l.pipeline.model.output.find((o) => o.name === "label")?.expr).toMatchObject({
       kind: "discretize",
       bins: [{ binValue: "yes", closure: "closedOpen", left: 0.5 }],
