@@ -10,6 +10,7 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { Column } from "@porta/backend";
 import { modelFromText, type Model } from "@porta/runtime";
 
 const SEED = Number(process.env.PORTA_PROPERTY_SEED ?? 20261207);
@@ -102,10 +103,12 @@ describe("PFA fixtures scored by compile-js through the IR", () => {
 
   it("rows the PFA engine rejects fail in compile-js too: a missing field, a text, an array of another length", () => {
     const forest = engines(fixture("forest.pfa.json"));
+    // a text where PFA wants a number fails even when it reads as one (an IR backend would parse it)
     const bad = [
       { x0: 1, x1: 2, x2: 3 },
       { x0: 1, x1: 2, x2: 3, x3: null },
       { x0: "a", x1: 2, x2: 3, x3: 4 },
+      { x0: "1.5", x1: 2, x2: 3, x3: 4 },
     ];
     expect(answers(forest.js, bad)).toEqual(bad.map(() => ({ failed: true })));
     expect(answers(forest.pfa, bad)).toEqual(bad.map(() => ({ failed: true })));
@@ -114,6 +117,27 @@ describe("PFA fixtures scored by compile-js through the IR", () => {
     expect(answers(kmeans.js, arrays)).toEqual(arrays.map(() => ({ failed: true })));
     expect(answers(kmeans.pfa, arrays)).toEqual(arrays.map(() => ({ failed: true })));
     expect(() => kmeans.js.score({ input: [1, 2, 3] })).toThrow(/dimensions of vectors do not match/);
+    // an int field wants a whole number
+    const cart = engines(fixture("titus-cart.pfa.json"));
+    const ints = [
+      { x: 1, y: 2.5, z: "B" },
+      { x: 1, y: "2", z: "B" },
+    ];
+    expect(answers(cart.js, ints)).toEqual(ints.map(() => ({ failed: true })));
+    expect(answers(cart.pfa, ints)).toEqual(ints.map(() => ({ failed: true })));
+    // the columnar path too: a value column of texts fails those rows
+    const one = (v: unknown): Column => ({ kind: "value", values: [v, 1] });
+    const batch = {
+      length: 2,
+      columns: new Map<string, Column>([
+        ["x0", one("1.5")],
+        ["x1", one(1)],
+        ["x2", one(1)],
+        ["x3", one(1)],
+      ]),
+    };
+    const scored = forest.js.scoreColumns(batch);
+    expect(scored.errors.map((e) => (e as { code?: string } | undefined)?.code)).toEqual(["PFA_BAD_VALUE", undefined]);
   });
 
   it("an array input arrives in columns too (scoreColumns): spread into its element fields", () => {

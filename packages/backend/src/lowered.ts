@@ -14,12 +14,14 @@ import type { ModelFacts, RowsOutcome, Session } from "./backend.ts";
 
 /**
  * How a row of the document becomes the pipeline's input fields.
- * - `fields`: the document's input is a record whose fields are the pipeline's DataFields.
+ * - `fields`: the document's input is a record whose fields are the pipeline's DataFields;
+ *   `numbers` names those the document types as numbers (`integers`: whole numbers), whose values
+ *   must be JS numbers as the document's engine wants them (an IR backend would parse a text).
  * - `array`: the input is one array (`row[name]`) of exactly `fields.length` numbers, element k
  *   the DataField `fields[k]`; another length fails the row with `lengthError`.
  */
 export type LoweredInput =
-  | { readonly kind: "fields" }
+  | { readonly kind: "fields"; readonly numbers: readonly string[]; readonly integers: readonly string[] }
   | {
       readonly kind: "array";
       readonly name: string;
@@ -41,6 +43,18 @@ export interface LoweredPlan {
    * format (the CLI's row typing and output unwrapping, `porta inspect`); never scored.
    */
   readonly source?: unknown;
+}
+
+/** The first field of a record row whose value is not of the number type the document gives it, as the row's error. */
+function fieldsError(row: Readonly<Record<string, unknown>>, input: Extract<LoweredInput, { kind: "fields" }>): Error | undefined {
+  for (const name of input.numbers) {
+    const v = row[name];
+    if (v === null || v === undefined) continue; // missing: the pipeline's MiningField fails the row
+    if (typeof v !== "number" || (input.integers.includes(name) && !Number.isInteger(v))) {
+      return new EvaluationError("PFA_BAD_VALUE", `input field "${name}" must be a ${input.integers.includes(name) ? "whole " : ""}number`, { value: v });
+    }
+  }
+  return undefined;
 }
 
 /** The value a lowered session reads for one array element: the number, or a failed row. */
@@ -79,9 +93,8 @@ export class LoweredSession implements Session {
     const score = this.inner.scoreRows?.bind(this.inner);
     if (!score) throw new Error(`backend ${this.backend} has no row path`);
     const input = this.plan.input;
-    if (input.kind === "fields") return score(rows);
-    const spread = rows.map((r) => arrayRow(r, input));
-    const ok = spread.filter((r): r is Record<string, unknown> => !(r instanceof Error));
+    const spread = rows.map((r): Readonly<Record<string, unknown>> | Error => (input.kind === "fields" ? (fieldsError(r, input) ?? r) : arrayRow(r, input)));
+    const ok = spread.filter((r): r is Readonly<Record<string, unknown>> => !(r instanceof Error));
     const scored = score(ok);
     const results: RowsOutcome["results"] = new Array(rows.length);
     const errors: RowsOutcome["errors"] = new Array(rows.length);
@@ -123,7 +136,17 @@ export class LoweredSession implements Session {
   private spreadBatch(batch: Batch): { batch: Batch; errors: (Error | undefined)[] } {
     const input = this.plan.input;
     const errors: (Error | undefined)[] = [];
-    if (input.kind === "fields") return { batch, errors };
+    if (input.kind === "fields") {
+      // number columns are numbers; other columns of number fields are checked row by row
+      const checked = input.numbers.filter((f) => batch.columns.get(f) !== undefined && batch.columns.get(f)!.kind !== "number");
+      if (checked.length > 0) {
+        const narrowed: Extract<LoweredInput, { kind: "fields" }> = { ...input, numbers: checked };
+        rowsFromBatch({ length: batch.length, columns: new Map(checked.map((f) => [f, batch.columns.get(f)!])) }).forEach((row, i) => {
+          errors[i] = fieldsError(row, narrowed);
+        });
+      }
+      return { batch, errors };
+    }
     const n = batch.length;
     const columns = new Map<string, Column>();
     const values = input.fields.map(() => new Float64Array(n).fill(NaN));

@@ -14,6 +14,7 @@ import type { LoweredInput } from "@porta/backend";
 import { parseDocumentAst } from "../ast/parse.ts";
 import { ENGINE_FACTS, type PfaEngine } from "../engine.ts";
 import type { ExprNode } from "../ast/nodes.ts";
+import type { AvroType } from "../types.ts";
 import { arrayInputs, recordInputs, type LoweredInputs } from "./inputs.ts";
 import { clusteringModel, datumFields, lowerModelCall, type LowerContext, type ModelValue } from "./models.ts";
 import { lowerOutputs } from "./outputs.ts";
@@ -98,7 +99,7 @@ function lowerEngine(engine: PfaEngine): LoweredPfa {
               ? { code: "PFA_RUNTIME_ERROR", message: "dimensions of vectors do not match", pfaCode: 28000 }
               : { code: "PFA_RUNTIME_ERROR", message: "misaligned coeff", pfaCode: 31000 },
         }
-      : { kind: "fields" };
+      : { kind: "fields", numbers: numberFields(engine.inputType, false), integers: numberFields(engine.inputType, true) };
   const pipeline: Pipeline = {
     format: "pmml",
     version: "4.4",
@@ -110,6 +111,12 @@ function lowerEngine(engine: PfaEngine): LoweredPfa {
     notices: [`lowered from the PFA document${ast.name ? ` "${ast.name}"` : ""}: ${describeModel(model)}`],
   };
   return { lowered: true, pipeline, input };
+}
+
+/** The record input's fields of number types (`integers`: int only), whose values PFA's decoding wants as JSON numbers. */
+function numberFields(input: AvroType, integers: boolean): string[] {
+  if (input.kind !== "record") return [];
+  return input.fields.filter((f) => (integers ? f.type.kind === "int" : ["double", "float", "int"].includes(f.type.kind))).map((f) => f.name);
 }
 
 /** Gives the model its MiningSchema: the strict input fields at the top, plain ones (nothing to treat again) in segments. */
