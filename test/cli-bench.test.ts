@@ -54,7 +54,7 @@ describe("porta bench", () => {
     }
   });
 
-  it("a PFA document is compared with the PFA engine; PMML backends refuse it", async () => {
+  it("a PFA document is compared with the PFA engine; compile-js scores it lowered into the IR, bit for bit; the other PMML backends refuse it", async () => {
     const { code, stdout, stderr } = await porta(
       "bench",
       join(ROOT, "fixtures", "pfa", "forest.pfa.json"),
@@ -67,7 +67,11 @@ describe("porta bench", () => {
     const report = JSON.parse(stdout) as BenchReport;
     expect(report.reference).toBe("pfa");
     expect(report.backends.find((b) => b.backend === "pfa")?.status).toBe("ok");
-    expect(report.backends.find((b) => b.backend === "js")).toMatchObject({ status: "refused", reason: expect.stringMatching(/pmml/) });
+    expect(report.backends.find((b) => b.backend === "js")).toMatchObject({
+      status: "ok",
+      agreement: { reference: "pfa", rows: 100, agreeing: 100, maxRelDiff: 0 },
+    });
+    expect(report.backends.find((b) => b.backend === "interp")).toMatchObject({ status: "refused", reason: expect.stringMatching(/pmml/) });
   });
 
   it("bad options and unreadable rows are one-line errors with their exit code", async () => {

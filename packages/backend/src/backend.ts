@@ -2,6 +2,7 @@ import { PortaError } from "@porta/ir/errors";
 import type { Limits, Pipeline } from "@porta/ir";
 import type { Batch, ScoredBatch } from "./batch.ts";
 import type { FieldInfo, ScoreResult } from "./rows.ts";
+import { LoweredSession, type LoweredPlan } from "./lowered.ts";
 
 /** What every backend is asked to score: a PMML pipeline (the IR) or a PFA document. */
 export type ScoringPlan =
@@ -75,7 +76,7 @@ export function refuse(reason: string): Refusal {
   return { refused: true, reason };
 }
 
-export function isRefusal(x: Session | Refusal): x is Refusal {
+export function isRefusal<T extends object>(x: T | Refusal): x is Refusal {
   return (x as Refusal).refused === true;
 }
 
@@ -89,6 +90,18 @@ export interface Backend {
   readonly formats: readonly ScoringPlan["format"][];
   /** Compiles a plan, or refuses with the reason. Errors in the document itself are thrown. */
   compile(plan: ScoringPlan): Session | Refusal | Promise<Session | Refusal>;
+  /**
+   * The formats this backend lowers into the IR (`lower`): the pfa backend reads a PFA document
+   * into a pipeline when its action has a shape the IR holds.
+   */
+  readonly lowers?: readonly ScoringPlan["format"][];
+  /**
+   * Lowers a plan of a format in `lowers` into an IR pipeline, or refuses with the reason (not an
+   * error: the document is then scored by a backend of its own format). Errors in the document are thrown.
+   */
+  lower?(plan: ScoringPlan): LoweredPlan | Refusal;
+  /** Scores pipelines lowered from formats it does not read itself (see `lowers`). */
+  readonly scoresLowered?: boolean;
   /** Rebuilds a session from a stored artifact (the artifact cache); throws if it cannot. */
   restore?(artifact: SessionArtifact, facts: ModelFacts): Session;
   /**
@@ -116,6 +129,10 @@ export interface BackendDescriptor {
   readonly formats: readonly ScoringPlan["format"][];
   /** The implementation can rebuild sessions from stored artifacts. */
   readonly restores: boolean;
+  /** As Backend.lowers: the implementation has `lower` for these formats. */
+  readonly lowers?: readonly ScoringPlan["format"][];
+  /** As Backend.scoresLowered. */
+  readonly scoresLowered?: boolean;
   /** Imports the implementation (the async load path). */
   load(): Promise<Backend>;
   /** Loads it synchronously (`loadModelSync`: Node's require of an ES module); only sync backends need it. */
@@ -148,6 +165,8 @@ export function lazyBackend(descriptor: BackendDescriptor): Backend {
     description: descriptor.description,
     sync: descriptor.sync,
     formats: descriptor.formats,
+    ...(descriptor.lowers && { lowers: descriptor.lowers }),
+    ...(descriptor.scoresLowered && { scoresLowered: true }),
     compile: (plan) => loaded().compile(plan),
     load: async () => {
       impl ??= await (pending ??= descriptor.load());
@@ -156,6 +175,13 @@ export function lazyBackend(descriptor: BackendDescriptor): Backend {
       loaded();
     },
   };
+  if (descriptor.lowers) {
+    backend.lower = (plan) => {
+      const lower = loaded().lower;
+      if (!lower) throw new Error(`backend ${descriptor.name} says it lowers ${descriptor.lowers!.join(", ")} but has no lower`);
+      return lower.call(impl, plan);
+    };
+  }
   if (descriptor.restores) {
     const { loadRestorer } = descriptor;
     return {
@@ -256,9 +282,10 @@ export function candidates(hints: BackendHints = {}): Backend[] {
   const add = (b: Backend): void => {
     if (!out.includes(b)) out.push(b);
   };
+  const lowered = hints.format !== undefined && loweringFor(hints.format) !== undefined;
   for (const name of names) {
     if (name === "auto") {
-      for (const r of byPriority) if (!hints.format || r.backend.formats.includes(hints.format)) add(r.backend);
+      for (const r of byPriority) if (!hints.format || r.backend.formats.includes(hints.format) || (lowered && r.backend.scoresLowered)) add(r.backend);
       continue;
     }
     const found = registry.get(name);
@@ -269,6 +296,11 @@ export function candidates(hints: BackendHints = {}): Backend[] {
     add(found.backend);
   }
   return out;
+}
+
+/** The registered backend that lowers documents of `format` into the IR, if any (the highest priority). */
+export function loweringFor(format: ScoringPlan["format"]): Backend | undefined {
+  return registeredBackends().find((r) => r.backend.lowers?.includes(format))?.backend;
 }
 
 function formatRefusal(b: Backend): BackendRefusal {
@@ -310,10 +342,35 @@ function* resolution(
 ): Generator<Awaitable<unknown>, Resolved, unknown> {
   const refusals: BackendRefusal[] = [];
   let built: ScoringPlan | undefined = typeof plan === "function" ? undefined : plan;
+  const lowering = hints.format && loweringFor(hints.format);
+  let lowered: LoweredPlan | Refusal | undefined;
   for (const b of candidates(hints)) {
     if (hints.format && !b.formats.includes(hints.format)) {
-      refusals.push(formatRefusal(b));
-      continue;
+      if (!lowering || !b.scoresLowered) {
+        refusals.push(formatRefusal(b));
+        continue;
+      }
+      if (hints.sync && !b.sync) {
+        refusals.push(syncRefusal(b));
+        continue;
+      }
+      // The document lowered into the IR once, for every IR backend that is tried.
+      if (!lowered) {
+        yield* wait(driver === "sync" ? lowering.loadSync?.() : lowering.load?.());
+        built ??= yield* wait((plan as () => Awaitable<ScoringPlan>)());
+        lowered = lowering.lower!(built);
+      }
+      if (isRefusal(lowered)) {
+        refusals.push({ backend: b.name, reason: `the ${hints.format} document is not lowered into the IR: ${lowered.reason}` });
+        continue;
+      }
+      yield* wait(driver === "sync" ? b.loadSync?.() : b.load?.());
+      const out = yield* wait(b.compile({ format: "pmml", pipeline: lowered.pipeline, limits: built!.limits }));
+      if (isRefusal(out)) {
+        refusals.push({ backend: b.name, reason: `the ${hints.format} document lowered into the IR, but: ${out.reason}` });
+        continue;
+      }
+      return { session: new LoweredSession(out, lowered), refusals, restored: false, plan: built };
     }
     if (hints.sync && !b.sync) {
       refusals.push(syncRefusal(b));

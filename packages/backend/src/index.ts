@@ -7,6 +7,7 @@ export {
   resolveBackend,
   resolveBackendSync,
   candidates,
+  loweringFor,
   refuse,
   isRefusal,
   NoBackendError,
@@ -52,3 +53,4 @@ export {
 } from "./rows.ts";
 export { rowDepthError, rowDepthExceeds } from "./row-depth.ts";
 export { modelElementName, modelTypesOf, pipelineFacts } from "./facts.ts";
+export { LoweredSession, type LoweredInput, type LoweredPlan } from "./lowered.ts";

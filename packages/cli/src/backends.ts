@@ -18,6 +18,7 @@ registerBackend(
     description: "compile-js: the pipeline as generated vectorized JavaScript",
     sync: true,
     formats: ["pmml"],
+    scoresLowered: true,
     restores: true,
     load: async () => (await import("@porta/compile-js/backend")).compileJsBackend,
     // A cached artifact needs the scorer, not the compiler: a warm `porta score` loads no family compiler.
@@ -61,6 +62,7 @@ registerBackend(
     description: "PFA engine: the checked document compiled to closures",
     sync: true,
     formats: ["pfa"],
+    lowers: ["pfa"],
     restores: false,
     load: async () => (await import("@porta/pfa/backend")).pfaBackend,
     loadSync: () => (require("@porta/pfa/backend") as typeof import("@porta/pfa/backend")).pfaBackend,

@@ -1,4 +1,5 @@
 import { nestedModels, type ModelNode, type Pipeline, type TreeNode } from "@porta/ir";
+import { LoweredSession } from "@porta/backend";
 import { PortaModel, type Model } from "@porta/runtime";
 import { describePfa, type PfaDescription } from "@porta/pfa";
 import { pfaEngineOfModel } from "./pfa-engine.ts";
@@ -24,10 +25,13 @@ export interface ModelSummary {
 /** Facts about a loaded model for `porta inspect`: interface, families and their sizes. */
 export function summarize(model: Model, documentBytes?: number): ModelSummary {
   const plan = model instanceof PortaModel ? model.plan : undefined;
+  // a PFA document lowered into the IR shows the pipeline compile-js scores
+  const lowered = model instanceof PortaModel && model.session instanceof LoweredSession ? model.session.plan.pipeline : undefined;
   const pipeline: Pipeline | undefined = plan?.format === "pmml" ? plan.pipeline : undefined;
   const engine = pfaEngineOfModel(model);
   const families: Record<string, unknown>[] = [];
-  if (pipeline) walkModels(pipeline.model, (m, level) => families.push({ level, ...familySummary(m) }));
+  const scored = pipeline ?? lowered;
+  if (scored) walkModels(scored.model, (m, level) => families.push({ level, ...familySummary(m) }));
   return {
     format: model.format,
     backend: model.backend,

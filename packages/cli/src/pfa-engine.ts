@@ -1,10 +1,17 @@
+import { LoweredSession } from "@porta/backend";
 import { PfaSession, type PfaEngine } from "@porta/pfa";
 import { PortaModel, type Model } from "@porta/runtime";
 import { emptyRow } from "./io.ts";
 
-/** The PFA engine behind a model scored by the PFA backend (CLI input typing, inspect), if any. */
+/**
+ * The PFA engine behind a PFA model (CLI input typing, output unwrapping, inspect), if any: the
+ * PFA backend's own, or the one the pfa backend checked and lowered into the IR for compile-js.
+ */
 export function pfaEngineOfModel(model: Model): PfaEngine | undefined {
-  return model instanceof PortaModel && model.session instanceof PfaSession ? model.session.engine : undefined;
+  if (!(model instanceof PortaModel)) return undefined;
+  if (model.session instanceof PfaSession) return model.session.engine;
+  if (model.format === "pfa" && model.session instanceof LoweredSession) return model.session.plan.source as PfaEngine | undefined;
+  return undefined;
 }
 
 /** CSV cells are text; a PFA input record wants its Avro types (PMML parses by DataField itself). */

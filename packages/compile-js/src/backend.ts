@@ -13,8 +13,10 @@ export const compileJsBackend: Backend = {
   description: "compile-js: the pipeline as generated vectorized JavaScript",
   sync: true,
   formats: ["pmml"],
+  // PFA documents arrive lowered into the IR by the backend that reads them (pfa's `lower`)
+  scoresLowered: true,
   compile(plan) {
-    if (plan.format !== "pmml") return refuse("PFA documents are not lowered into the IR yet");
+    if (plan.format !== "pmml") return refuse("scores IR pipelines only (a PFA document reaches it lowered by the pfa backend)");
     // The interpreter's preparation validates the document (cycles, references) with its errors.
     preparePipeline(plan.pipeline, plan.limits);
     try {

@@ -25,7 +25,7 @@ import { NotCompilable } from "./unsupported.ts";
 import { helperByName } from "./helpers.ts";
 // Registers tabulateCategoryExpr, the helper compiled category tables call (helpers.ts loads it lazily only for restores).
 import "./category-tables.ts";
-import { fieldsRead, RowExpressionCompiler, type ExpressionHost } from "./expressions.ts";
+import { fieldsRead, RowExpressionCompiler, staticType, type ExpressionHost } from "./expressions.ts";
 import type { CategoryDictionary } from "./kernel.ts";
 
 /** How an output column is stored and turned back into values. */
@@ -431,13 +431,34 @@ ${trailing}
       // As the interpreter's computeOutputs: a missing prediction makes every OutputField missing,
       // and the expression is then not evaluated (no row error either).
       const missing = row.kind === "number" ? _`${row.value} !== ${row.value}` : _`${row.value} === ${MISSING_CODE}`;
-      let value: Code | null = isExpr ? _`(${missing} ? NaN : ${ctx.expr(f.expr!)})` : null;
+      // A final text-valued expression (a label chosen by Discretize or if) is coded into a
+      // dictionary of its own texts; one that later fields read stays with the numeric path.
+      const textDict: CategoryDictionary | null =
+        isExpr &&
+        f.isFinalResult &&
+        !all &&
+        !referenced.has(f.name) &&
+        f.dataType === "string" &&
+        staticType(f.expr!, new Map(this.pipeline.functions.map((d) => [d.name, d]))) === "string"
+          ? { dictionary: new Map(), categories: [] }
+          : null;
+      let value: Code | null = isExpr
+        ? textDict
+          ? _`(${missing} ? ${MISSING_CODE} : ${ctx.textExpr(f.expr!, textDict)})`
+          : _`(${missing} ? NaN : ${ctx.expr(f.expr!)})`
+        : null;
       let dataType = f.dataType;
       if (isExpr && dataType === undefined && booleanValued(f.expr!, this.pipeline, model)) dataType = "boolean";
       if (referenced.has(f.name)) {
         const v =
           value ??
-          ((f.feature === "predictedValue" || f.feature === "transformedValue" || f.feature === "decision") && row.kind === "number" ? _`${row.value}` : null);
+          ((f.feature === "predictedValue" || f.feature === "transformedValue" || f.feature === "decision") && row.kind === "number"
+            ? _`${row.value}`
+            : // a rank-1 affinity is one number per row, read as the interpreter's scope reads it (a PFA
+              // clustering's distance is the square root of its squaredEuclidean affinity)
+              (f.feature === "affinity" || f.feature === "entityAffinity" || f.feature === "clusterAffinity") && f.rank === 1
+              ? this.affinity(f, row, target)
+              : null);
         if (v === null) throw new NotCompilable(`an OutputField expression reading OutputField feature=${f.feature}`);
         // castOutput: the value later fields see is the one cast to the field's dataType.
         const cast = f.dataType === undefined || f.dataType === "double" || f.dataType === "integer" ? v : f.dataType === "float" ? _`Math.fround(${v})` : null;
@@ -476,7 +497,10 @@ ${trailing}
       }
       fields.push(f);
       const first = statements.length;
-      if (isExpr) {
+      if (textDict) {
+        outputs.push({ name: f.name, storage: "i32", decode: { kind: "table", table: textDict.categories }, dataType });
+        statements.push(value!);
+      } else if (isExpr) {
         outputs.push({ name: f.name, storage: "f64", decode: { kind: "number" }, dataType });
         statements.push(value!);
       } else {
@@ -865,6 +889,19 @@ class ModelContext implements KernelContext, ExpressionHost {
    */
   expr(e: Expr): Code {
     return this.expression(e).at;
+  }
+
+  /** A text-valued expression per row as its code in `dict` (which compiling fills), in a function of its own. */
+  textExpr(e: Expr, dict: CategoryDictionary): Code {
+    const err = this.names.name("err");
+    const rc = new RowExpressionCompiler(this, err);
+    const row = rc.category(e, dict);
+    const fn = this.names.name("x");
+    const rowErrors = this.compiler.rowErrors;
+    this.declare(
+      _`function ${fn}(i) { let ${err} = 0; ${row.s} ${rc.fallible ? _`if (${err} !== 0 && ${rowErrors}[i] === 0) ${rowErrors}[i] = ${err};` : _``} return ${row.v}; }`,
+    );
+    return _`${fn}(i)`;
   }
 
   expression(e: Expr): { at: Code; fallible: boolean } {

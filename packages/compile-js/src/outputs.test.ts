@@ -36,6 +36,33 @@ describe("compiled OutputFields give the interpreter's answers (PMML 4.4 §Outpu
       rows,
     );
   });
+  it("a text-valued transformedValue (a label by Discretize or if of the prediction) is compiled as a category column", () => {
+    expectSameAnswers(
+      regressionWith(`
+<OutputField name="pred" feature="predictedValue" isFinalResult="false"/>
+<OutputField name="label" feature="transformedValue" dataType="string"><Discretize field="pred" defaultValue="low" mapMissingTo="none"><DiscretizeBin binValue="high"><Interval closure="closedOpen" leftMargin="1"/></DiscretizeBin></Discretize></OutputField>
+<OutputField name="sign" feature="transformedValue" dataType="string"><Apply function="if"><Apply function="lessThan"><FieldRef field="pred"/><Constant>0</Constant></Apply><Constant>neg</Constant><Constant>pos</Constant></Apply></OutputField>`),
+      rows,
+    );
+  });
+
+  it("an expression reading the winner's affinity (a clustering's distance from its squaredEuclidean affinity)", () => {
+    expectSameAnswers(
+      pmml(
+        xyFields,
+        `<ClusteringModel functionName="clustering" modelClass="centerBased" numberOfClusters="2">
+<MiningSchema><MiningField name="x"/><MiningField name="y"/></MiningSchema>
+<Output><OutputField name="id" feature="entityId" dataType="string"/><OutputField name="aff" feature="affinity" dataType="double" isFinalResult="false"/>
+<OutputField name="distance" feature="transformedValue" dataType="double"><Apply function="sqrt"><FieldRef field="aff"/></Apply></OutputField></Output>
+<ComparisonMeasure kind="distance"><squaredEuclidean/></ComparisonMeasure>
+<ClusteringField field="x"/><ClusteringField field="y"/>
+<Cluster id="near"><Array n="2" type="real">0 0</Array></Cluster><Cluster id="far"><Array n="2" type="real">3 -2</Array></Cluster>
+</ClusteringModel>`,
+      ),
+      rows,
+    );
+  });
+
   it("§OutputField dataType: a value the type cannot hold fails the row (JPMML TypeCheckException), as in the interpreter", () => {
     expectSameAnswers(
       regressionWith(`<OutputField name="i" feature="predictedValue" dataType="integer"/><OutputField name="s" feature="predictedValue" dataType="string"/>`),

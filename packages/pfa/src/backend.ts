@@ -6,10 +6,12 @@ import {
   type Backend,
   type Batch,
   type FieldInfo,
+  type LoweredPlan,
   type ModelFacts,
   type RowsOutcome,
   type ScoredBatch,
   type ScoreResult,
+  type ScoringPlan,
   type Session,
 } from "@porta/backend";
 import { EvaluationError, type Limits } from "@porta/ir";
@@ -17,6 +19,7 @@ import { compilePfa, type PfaEngine } from "./engine.ts";
 import { parsePfa } from "./document.ts";
 import type { AvroType } from "./types.ts";
 import { decodeInput, encodeOutput } from "./rows.ts";
+import { lowerPfa } from "./lower/index.ts";
 
 function typeLabel(t: AvroType): string {
   switch (t.kind) {
@@ -88,14 +91,46 @@ export function pfaEngineOf(text: string, limits: Limits): PfaEngine {
   return compilePfa(parsePfa(text), { timeoutMs: limits.pfaWallMs, maxStateBytes: limits.pfaStateBytes });
 }
 
-/** The PFA engine (checked, compiled to closures) as a backend for PFA documents. */
+/**
+ * Engines checked for a plan, so that a document the lowering refused is not checked and compiled
+ * again when this backend then scores it (one resolution passes the same plan object to both).
+ */
+const enginesOfPlans = new WeakMap<ScoringPlan, PfaEngine>();
+
+function engineOfPlan(plan: Extract<ScoringPlan, { format: "pfa" }>): PfaEngine {
+  let engine = enginesOfPlans.get(plan);
+  if (!engine) enginesOfPlans.set(plan, (engine = pfaEngineOf(plan.text, plan.limits)));
+  return engine;
+}
+
+/**
+ * The PFA engine (checked, compiled to closures) as a backend for PFA documents; it also lowers
+ * the documents it can into the IR (`lower`), which the IR backends (compile-js) then score.
+ */
 export const pfaBackend: Backend = {
   name: "pfa",
   description: "PFA engine: the checked document compiled to closures",
   sync: true,
   formats: ["pfa"],
+  lowers: ["pfa"],
   compile(plan) {
     if (plan.format !== "pfa") return refuse("scores PFA documents only");
-    return new PfaSession(pfaEngineOf(plan.text, plan.limits));
+    const engine = engineOfPlan(plan);
+    // a session begins the engine (runs begin, mutates cells): each compile gets its own engine
+    enginesOfPlans.delete(plan);
+    return new PfaSession(engine);
+  },
+  lower(plan): LoweredPlan | ReturnType<typeof refuse> {
+    if (plan.format !== "pfa") return refuse("lowers PFA documents only");
+    const engine = engineOfPlan(plan);
+    const lowered = lowerPfa(engine);
+    if (!lowered.lowered) return refuse(lowered.reason);
+    return {
+      pipeline: lowered.pipeline,
+      input: lowered.input,
+      inputFields: fieldsOf(engine.inputType, "input"),
+      origin: `PFA ${engine.method}`,
+      source: engine,
+    };
   },
 };

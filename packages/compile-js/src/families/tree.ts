@@ -78,6 +78,13 @@ function nodeCode(node: TreeNode, self: number, model: TreeModel, ctx: KernelCon
         return _``; // none: UNKNOWN counts as FALSE
     }
   };
+  // A binary split whose second child is True, UNKNOWN counting as FALSE (strategy none): the
+  // first child when its predicate is TRUE, else the second — one branch, no slot to dispatch on
+  // (PFA's pass/fail trees lowered into the IR have this shape at every node).
+  const [first, second] = node.children;
+  if (node.children.length === 2 && second!.predicate.kind === "true" && onUnknown().text === "") {
+    return _`if (${truthCode(first!.predicate, ctx)}) { ${code.get(first!)!} } else { ${code.get(second!)!} }`;
+  }
   // Selection: s = slot of the chosen child, or -1 when none is TRUE.
   const select: Code[] = [_`${s} = -1;`];
   let open = 0;
@@ -85,7 +92,7 @@ function nodeCode(node: TreeNode, self: number, model: TreeModel, ctx: KernelCon
     const p = predicateCode(child.predicate, ctx);
     const unknown = onUnknown();
     if (unknown.text === "") {
-      select.push(_`if (${p} === 1) ${s} = ${slot}; else {`);
+      select.push(_`if (${truthCode(child.predicate, ctx)}) ${s} = ${slot}; else {`);
     } else {
       select.push(_`${t} = ${p}; if (${t} === 1) ${s} = ${slot}; else if (${t} === -1) { ${unknown} } else {`);
     }
@@ -110,6 +117,23 @@ const COMPARISONS = {
   greaterThan: _`>`,
   greaterOrEqual: _`>=`,
 } as const;
+
+/**
+ * `predicateCode(p) === 1` as a plain condition. A comparison of a number column other than
+ * notEqual is the JS comparison itself: a missing value (NaN) compares false, as UNKNOWN is not
+ * TRUE; notEqual (NaN !== v is true) and every other predicate keep the three-valued form.
+ */
+export function truthCode(p: Predicate, ctx: KernelContext): Code {
+  if (p.kind === "true") return _`true`;
+  if (p.kind === "simple" && p.value !== undefined && p.operator !== "notEqual" && p.operator !== "isMissing" && p.operator !== "isNotMissing") {
+    const col = ctx.column(p.field);
+    if (col.kind === "number" && !ctx.ordered(p.field)) {
+      const v = ctx.numericLiteral(p.field, p.value);
+      if (v !== undefined) return _`${col.at} ${COMPARISONS[p.operator]} ${v}`;
+    }
+  }
+  return _`${predicateCode(p, ctx)} === 1`;
+}
 
 /** A predicate as an expression of value 1, 0 or -1. */
 export function predicateCode(p: Predicate, ctx: KernelContext): Code {

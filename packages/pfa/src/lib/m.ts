@@ -2,6 +2,7 @@
  * `m.*`, `m.special.*`, `m.link.*`, `m.kernel.*`: basic and special math functions, link
  * functions and kernels (spec §7, "Basic and special math").
  */
+import { correctlyRoundedExp } from "@porta/ir";
 import { checkInt, doubleToLong, INT_MIN, longSub, newMap, pfaError, toBig, toNumber } from "../values.ts";
 import type { LibImpl, LibModule } from "./site.ts";
 import { erf, erfc, lnGamma } from "./special.ts";
@@ -148,9 +149,12 @@ export const m: LibModule = {
       return out;
     };
   },
-  "m.link.logit": link((x) => 1 / (1 + Math.exp(-x))),
+  // logit and cloglog take the correctly rounded exp, as Hadrian's java.lang.Math.exp gives on
+  // HotSpot (V8's Math.exp is off by one ulp about once in ten): the IR's links use the same one,
+  // so a regression lowered into the IR (lower/models.ts) scores bit for bit as this engine does.
+  "m.link.logit": link((x) => 1 / (1 + correctlyRoundedExp(-x))),
   "m.link.probit": link((x) => (erf(x / Math.SQRT2) + 1) / 2),
-  "m.link.cloglog": link((x) => 1 - Math.exp(-Math.exp(x))),
+  "m.link.cloglog": link((x) => 1 - correctlyRoundedExp(-correctlyRoundedExp(x))),
   "m.link.loglog": link((x) => Math.exp(-Math.exp(x))),
   "m.link.cauchit": link((x) => 0.5 + Math.atan(x) / Math.PI),
   "m.link.softplus": link((x) => Math.log1p(Math.exp(x))),

@@ -1,0 +1,147 @@
+/**
+ * Lowering a checked PFA engine into the IR: when the action is one recognised model call over
+ * parameters held in cells (see models.ts) and an output built from it (outputs.ts), the engine
+ * becomes the pipeline PMML's reader would give for the same model, and every IR backend
+ * (compile-js) scores it. Anything else is a refusal with its reason and path, never an error:
+ * the document stays on the PFA engine.
+ *
+ * What keeps the semantics exact: only map engines without begin/end, and only cells nothing
+ * writes (so the parameters are the decoded inits); inputs fail on missing or invalid values as
+ * PFA's decoding does; trees test with PFA's operators, pass before fail; sums run in PFA's order.
+ */
+import type { DataField, MiningField, ModelNode, Pipeline } from "@porta/ir";
+import type { LoweredInput } from "@porta/backend";
+import { parseDocumentAst } from "../ast/parse.ts";
+import { ENGINE_FACTS, type PfaEngine } from "../engine.ts";
+import type { ExprNode } from "../ast/nodes.ts";
+import type { AvroType } from "../types.ts";
+import { arrayInputs, recordInputs, type LoweredInputs } from "./inputs.ts";
+import { clusteringModel, datumFields, lowerModelCall, type LowerContext, type ModelValue } from "./models.ts";
+import { lowerOutputs } from "./outputs.ts";
+import { NotLowerable, notLowerable, type LoweringRefusal } from "./refusal.ts";
+
+export type { LoweringRefusal } from "./refusal.ts";
+
+/** A PFA engine lowered into the IR: the pipeline, and how the engine's input rows reach its fields. */
+export interface LoweredPfa {
+  readonly lowered: true;
+  readonly pipeline: Pipeline;
+  readonly input: LoweredInput;
+}
+
+/** Lowers a compiled (so checked) engine into an IR pipeline, or says why not. */
+export function lowerPfa(engine: PfaEngine): LoweredPfa | LoweringRefusal {
+  try {
+    return lowerEngine(engine);
+  } catch (e) {
+    if (e instanceof NotLowerable) return { lowered: false, reason: `${e.message} (at ${e.path || "/"})`, path: e.path };
+    // the engine checked the document under its depth limits; a tree deeper than this recursion
+    // reaches stays on the engine rather than failing the load
+    if (e instanceof RangeError && /call stack/i.test(e.message)) return { lowered: false, reason: "nested too deeply to lower", path: "/" };
+    throw e;
+  }
+}
+
+/** The model call of the action and the name it is bound to: `[call]` or `[{let: {name: call}}, result]`. */
+function modelOfAction(ctx: LowerContext, exprs: readonly ExprNode[]): { value: ModelValue; name: string | undefined; result: ExprNode } {
+  const [first, second] = exprs;
+  if (exprs.length === 1) {
+    const value = lowerModelCall(ctx, first!);
+    if (!value) return notLowerable("an action that is not a recognised model call", first!.path);
+    return { value, name: undefined, result: first! };
+  }
+  if (exprs.length === 2 && first!.kind === "let" && first!.bindings.length === 1) {
+    const b = first!.bindings[0]!;
+    const value = lowerModelCall(ctx, b.expr);
+    if (!value) return notLowerable("a let that does not bind a recognised model call", b.path);
+    return { value, name: b.name, result: second! };
+  }
+  return notLowerable("an action other than a model call, or one let of a model call and the output built from it", exprs[0]?.path ?? "/action");
+}
+
+function lowerEngine(engine: PfaEngine): LoweredPfa {
+  const facts = ENGINE_FACTS.get(engine);
+  if (!facts) return notLowerable("not an engine made by compilePfa", "/");
+  const ast = parseDocumentAst(facts.doc);
+  if (ast.method !== "map") return notLowerable(`a ${ast.method} engine (its output depends on earlier inputs)`, "/method");
+  if (ast.begin || ast.end) return notLowerable("begin or end (they may change cells)", ast.begin ? "/begin" : "/end");
+  const readOnlyCells = new Set([...ast.cells].filter(([, c]) => !c.shared).map(([name]) => name));
+  const ctx: LowerContext = { inputType: engine.inputType, cellTypes: facts.cellTypes, cellValues: engine.cells, readOnlyCells };
+  const { value, name, result } = modelOfAction(ctx, ast.action.exprs);
+  const out = lowerOutputs(result, name, value, engine.outputType);
+  const model: ModelNode = value.kind === "scored" ? value.model : clusteringModel(value, out.clusterId);
+  const inputs: LoweredInputs = value.datum.kind === "array" ? arrayInputs(engine.inputType, value.datum.length) : recordInputs(engine.inputType);
+  const dataFields: DataField[] = [...inputs.dataFields];
+  const targetFields: MiningField[] = [];
+  if (value.kind === "scored" && out.target !== undefined) {
+    const t = value.target;
+    dataFields.push({
+      name: out.target,
+      dataType: t.dataType,
+      opType: t.opType,
+      validValues: [...t.categories],
+      invalidValues: [],
+      missingValues: [],
+      intervals: [],
+    });
+    targetFields.push({ name: out.target, usageType: "predicted", invalidValueTreatment: "returnInvalid", outliers: "asIs" });
+  }
+  withSchema(model, inputs.miningFields, targetFields);
+  model.output = out.outputs;
+  const input: LoweredInput =
+    value.datum.kind === "array"
+      ? {
+          kind: "array",
+          name: "input",
+          fields: datumFields(value.datum),
+          lengthError:
+            value.kind === "cluster"
+              ? { code: "PFA_RUNTIME_ERROR", message: "dimensions of vectors do not match", pfaCode: 28000 }
+              : { code: "PFA_RUNTIME_ERROR", message: "misaligned coeff", pfaCode: 31000 },
+        }
+      : { kind: "fields", numbers: numberFields(engine.inputType, false), integers: numberFields(engine.inputType, true) };
+  const pipeline: Pipeline = {
+    format: "pmml",
+    version: "4.4",
+    header: { application: "Porta PFA lowering", description: ast.name },
+    dataFields,
+    transformations: [],
+    functions: [],
+    model,
+    notices: [`lowered from the PFA document${ast.name ? ` "${ast.name}"` : ""}: ${describeModel(model)}`],
+  };
+  return { lowered: true, pipeline, input };
+}
+
+/** The record input's fields of number types (`integers`: int only), whose values PFA's decoding wants as JSON numbers. */
+function numberFields(input: AvroType, integers: boolean): string[] {
+  if (input.kind !== "record") return [];
+  return input.fields.filter((f) => (integers ? f.type.kind === "int" : ["double", "float", "int"].includes(f.type.kind))).map((f) => f.name);
+}
+
+/** Gives the model its MiningSchema: the strict input fields at the top, plain ones (nothing to treat again) in segments. */
+function withSchema(model: ModelNode, inputs: readonly MiningField[], targets: readonly MiningField[], top = true): void {
+  model.miningSchema = [
+    ...(top
+      ? inputs
+      : inputs.map((f) => ({ name: f.name, usageType: f.usageType, invalidValueTreatment: "returnInvalid" as const, outliers: "asIs" as const }))),
+    ...targets,
+  ];
+  if (model.kind === "mining") for (const s of model.segments) withSchema(s.model, inputs, targets, false);
+}
+
+/** One line for the pipeline's notice (`porta inspect`): which model the action became. */
+function describeModel(model: ModelNode): string {
+  switch (model.kind) {
+    case "mining":
+      return `MiningModel ${model.multipleModelMethod} of ${model.segments.length} TreeModels`;
+    case "regression":
+      return `RegressionModel normalizationMethod=${model.normalizationMethod}`;
+    case "clustering":
+      return `ClusteringModel of ${model.clusters.length} clusters (squaredEuclidean)`;
+    case "tree":
+      return `TreeModel (${model.functionName})`;
+    default:
+      return model.kind;
+  }
+}

@@ -1,0 +1,364 @@
+/**
+ * PFA documents lowered into the IR and scored by compile-js (issue 15): backend selection picks
+ * compile-js for a document the pfa backend lowers and says why when it does not; on every
+ * fixture row and on generated documents of each recognised shape (fast-check), compile-js gives
+ * the PFA engine's results bit for bit, and fails the rows the engine fails.
+ *
+ * Seed: PORTA_PROPERTY_SEED (default below); `PORTA_PROPERTY_SEED=<seed> npx vitest run
+ * test/pfa-lowered.test.ts` replays a failure.
+ */
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Column } from "@porta/backend";
+import { modelFromText, type Model } from "@porta/runtime";
+
+const SEED = Number(process.env.PORTA_PROPERTY_SEED ?? 20261207);
+const FIXTURES = new URL("../fixtures/pfa/", import.meta.url);
+const fixture = (name: string): string => readFileSync(new URL(name, FIXTURES), "utf8");
+const ndjson = (text: string): unknown[] =>
+  text
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as unknown);
+
+/** Equal, numbers within 1e-12 relative. */
+function close(actual: unknown, expected: unknown): boolean {
+  if (typeof expected === "number" && typeof actual === "number") return Math.abs(actual - expected) <= 1e-12 * Math.max(1, Math.abs(expected));
+  if (expected !== null && typeof expected === "object" && actual !== null && typeof actual === "object") {
+    const keys = Object.keys(expected);
+    return (
+      keys.length === Object.keys(actual).length && keys.every((k) => close((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k]))
+    );
+  }
+  return actual === expected;
+}
+
+/** The two engines of one document: compile-js on the lowered pipeline, and the PFA closure engine. */
+function engines(text: string): { js: Model; pfa: Model } {
+  const js = modelFromText(text, "pfa", "auto");
+  const pfa = modelFromText(text, "pfa", ["pfa"]);
+  return { js, pfa };
+}
+
+/** A row as the session takes it: a record input as is, any other input under `input`. */
+const asRow = (input: unknown): Record<string, unknown> => (Array.isArray(input) ? { input } : (input as Record<string, unknown>));
+
+/** Both engines' answers row by row: the result, or the failure's code. */
+function answers(m: Model, rows: readonly Record<string, unknown>[]): unknown[] {
+  const { results, errors } = m.scoreBatch(rows, { onError: "collect" });
+  return results.map((r, i) => (errors.some((e) => e.row === i) ? { failed: true } : r));
+}
+
+function agree(text: string, inputs: readonly unknown[]): void {
+  const { js, pfa } = engines(text);
+  expect(js.backend, js.notices.join("; ")).toBe("js");
+  expect(pfa.backend).toBe("pfa");
+  const rows = inputs.map(asRow);
+  expect(answers(js, rows)).toEqual(answers(pfa, rows));
+  // one row at a time (the latency path) as well
+  for (const row of rows.slice(0, 5)) {
+    let a: unknown, b: unknown;
+    try {
+      a = js.score(row);
+    } catch {
+      a = "failed";
+    }
+    try {
+      b = pfa.score(row);
+    } catch {
+      b = "failed";
+    }
+    expect(a).toEqual(b);
+  }
+}
+
+describe("PFA fixtures scored by compile-js through the IR", () => {
+  for (const name of ["tree", "forest", "kmeans", "logistic", "titus-cart"]) {
+    it(`${name}: backend auto picks compile-js, which gives the PFA engine's result and the expected file on every row`, () => {
+      const text = fixture(`${name}.pfa.json`);
+      const inputs = ndjson(fixture(`${name}-input.ndjson`));
+      agree(text, inputs);
+      const { js } = engines(text);
+      const expected = ndjson(fixture(`${name}-expected.ndjson`));
+      const got = js.scoreBatch(inputs.map(asRow)).results.map((r) => ("output" in r! && Object.keys(r!).length === 1 ? r!.output : r));
+      // the expected files are an independent evaluation in plain TypeScript (fixtures/pfa/generate.ts,
+      // V8's Math.exp), checked to 1e-12 as packages/pfa/src/fixtures.test.ts does; the engines agree bit for bit (above)
+      expect(got.filter((g, i) => !close(g, expected[i]))).toEqual([]);
+    });
+  }
+
+  it("a document the lowering refuses stays on the PFA engine, and the refusal says why compile-js did not score it", () => {
+    const m = modelFromText(fixture("titus-kmeans.pfa.json"), "pfa", "js");
+    expect(m.backend).toBe("pfa");
+    expect(m.notices.join("; ")).toMatch(/js refused \(the pfa document is not lowered into the IR: an action other than a model call.*\(at \/action\/0\)\)/);
+  });
+
+  it("--backend js on a lowerable document scores with compile-js; its model types say it came from PFA", () => {
+    const m = modelFromText(fixture("forest.pfa.json"), "pfa", ["js"]);
+    expect(m.backend).toBe("js");
+    expect(m.modelTypes).toEqual(["PFA map", "MiningModel", "TreeModel"]);
+    expect(m.inputFields.map((f) => f.name)).toEqual(["x0", "x1", "x2", "x3"]);
+  });
+
+  it("rows the PFA engine rejects fail in compile-js too: a missing field, a text, an array of another length", () => {
+    const forest = engines(fixture("forest.pfa.json"));
+    // a text where PFA wants a number fails even when it reads as one (an IR backend would parse it)
+    const bad = [
+      { x0: 1, x1: 2, x2: 3 },
+      { x0: 1, x1: 2, x2: 3, x3: null },
+      { x0: "a", x1: 2, x2: 3, x3: 4 },
+      { x0: "1.5", x1: 2, x2: 3, x3: 4 },
+    ];
+    expect(answers(forest.js, bad)).toEqual(bad.map(() => ({ failed: true })));
+    expect(answers(forest.pfa, bad)).toEqual(bad.map(() => ({ failed: true })));
+    const kmeans = engines(fixture("kmeans.pfa.json"));
+    const arrays = [{ input: [1, 2, 3] }, { input: [1, 2, 3, 4, 5] }, { input: "x" }];
+    expect(answers(kmeans.js, arrays)).toEqual(arrays.map(() => ({ failed: true })));
+    expect(answers(kmeans.pfa, arrays)).toEqual(arrays.map(() => ({ failed: true })));
+    expect(() => kmeans.js.score({ input: [1, 2, 3] })).toThrow(/dimensions of vectors do not match/);
+    // an int field wants a whole number
+    const cart = engines(fixture("titus-cart.pfa.json"));
+    const ints = [
+      { x: 1, y: 2.5, z: "B" },
+      { x: 1, y: "2", z: "B" },
+    ];
+    expect(answers(cart.js, ints)).toEqual(ints.map(() => ({ failed: true })));
+    expect(answers(cart.pfa, ints)).toEqual(ints.map(() => ({ failed: true })));
+    // the columnar path too: a value column of texts fails those rows
+    const one = (v: unknown): Column => ({ kind: "value", values: [v, 1] });
+    const batch = {
+      length: 2,
+      columns: new Map<string, Column>([
+        ["x0", one("1.5")],
+        ["x1", one(1)],
+        ["x2", one(1)],
+        ["x3", one(1)],
+      ]),
+    };
+    const scored = forest.js.scoreColumns(batch);
+    expect(scored.errors.map((e) => (e as { code?: string } | undefined)?.code)).toEqual(["PFA_BAD_VALUE", undefined]);
+  });
+
+  it("an array input arrives in columns too (scoreColumns): spread into its element fields", () => {
+    const { js, pfa } = engines(fixture("kmeans.pfa.json"));
+    const inputs = ndjson(fixture("kmeans-input.ndjson")).slice(0, 20);
+    const batch = { length: inputs.length, columns: new Map([["input", { kind: "value" as const, values: inputs }]]) };
+    const a = js.scoreColumns(batch);
+    const b = pfa.scoreColumns(batch);
+    for (const name of ["cluster", "distance"]) expect(a.columns.get(name)).toEqual(b.columns.get(name));
+  });
+});
+
+// ---------------------------------------------------------------- generated documents
+
+const FIELDS = ["x0", "x1", "x2"] as const;
+const INPUT = { type: "record", name: "Input", fields: FIELDS.map((name) => ({ name, type: "double" })) };
+const value = fc.double({ min: -100, max: 100, noNaN: true });
+const OPS = ["<", "<=", ">", ">=", "==", "!="] as const;
+
+type Leaf = number | string;
+type Tree = { field: string; operator: string; value: number; pass: Tree | Leaf; fail: Tree | Leaf };
+
+/** Subtrees of depth ≤ `depth`; thresholds from a small set so that inputs hit them exactly (== and <= matter). */
+function treeArb(leaf: fc.Arbitrary<Leaf>, thresholds: readonly number[], depth: number): fc.Arbitrary<Tree | Leaf> {
+  if (depth === 0) return leaf;
+  return fc.oneof({ weight: 1, arbitrary: leaf }, { weight: 3, arbitrary: nodeArb(leaf, thresholds, depth) });
+}
+
+/** A node record (simpleTree's cell holds one at the root). */
+function nodeArb(leaf: fc.Arbitrary<Leaf>, thresholds: readonly number[], depth: number): fc.Arbitrary<Tree> {
+  return fc.record({
+    field: fc.constantFrom(...FIELDS),
+    operator: fc.constantFrom(...OPS),
+    value: fc.constantFrom(...thresholds),
+    pass: treeArb(leaf, thresholds, depth - 1),
+    fail: treeArb(leaf, thresholds, depth - 1),
+  });
+}
+
+const rootArb = (leaf: fc.Arbitrary<Leaf>, thresholds: readonly number[]): fc.Arbitrary<Tree> => nodeArb(leaf, thresholds, 4);
+
+/** A tree in Avro JSON: union branches tagged with their type name. */
+function avroTree(t: Tree | Leaf, leafType: string): unknown {
+  if (typeof t !== "object") return { [leafType]: t };
+  return { ...t, pass: avroTree(t.pass, leafType), fail: avroTree(t.fail, leafType) };
+}
+const avroRoot = (t: Tree, leafType: string) => ({ ...t, pass: avroTree(t.pass, leafType), fail: avroTree(t.fail, leafType) });
+
+const treeType = (leafType: string) => ({
+  type: "record",
+  name: "Node",
+  fields: [
+    { name: "field", type: { type: "enum", name: "Field", symbols: [...FIELDS] } },
+    { name: "operator", type: "string" },
+    { name: "value", type: "double" },
+    { name: "pass", type: [leafType, "Node"] },
+    { name: "fail", type: [leafType, "Node"] },
+  ],
+});
+
+const thresholdsArb = fc.array(value, { minLength: 1, maxLength: 4 });
+/** Inputs drawn from the thresholds and around them. */
+const rowsArb = (thresholds: readonly number[]) =>
+  fc.array(fc.record(Object.fromEntries(FIELDS.map((f) => [f, fc.oneof(fc.constantFrom(...thresholds), value)]))), { minLength: 1, maxLength: 20 });
+
+describe("generated PFA documents: compile-js on the lowered pipeline answers as the PFA engine", () => {
+  it("model.tree.simpleTree / simpleWalk over a cell, string or double leaves", () => {
+    fc.assert(
+      fc.property(
+        thresholdsArb.chain((th) =>
+          fc.tuple(
+            fc.constant(th),
+            fc.boolean(),
+            fc.boolean().chain((strings) => rootArb(strings ? fc.constantFrom<Leaf>("a", "b", "c") : value, th).map((t) => ({ strings, t }))),
+          ),
+        ),
+        fc.context(),
+        ([th, walk, { strings, t }], ctx) => {
+          const leaf = strings ? "string" : "double";
+          const call = walk
+            ? {
+                "model.tree.simpleWalk": [
+                  "input",
+                  { cell: "tree" },
+                  { params: [{ d: "Input" }, { t: "Node" }], ret: "boolean", do: { "model.tree.simpleTest": ["d", "t"] } },
+                ],
+              }
+            : { "model.tree.simpleTree": ["input", { cell: "tree" }] };
+          const text = JSON.stringify({ input: INPUT, output: leaf, cells: { tree: { type: treeType(leaf), init: avroRoot(t, leaf) } }, action: call });
+          ctx.log(text);
+          fc.assert(
+            fc.property(rowsArb(th), (rows) => agree(text, rows)),
+            { numRuns: 3, seed: SEED },
+          );
+        },
+      ),
+      { numRuns: 60, seed: SEED },
+    );
+  });
+
+  it("a.mean / a.sum of a.map(simpleTree) over a forest cell", () => {
+    fc.assert(
+      fc.property(
+        thresholdsArb.chain((th) =>
+          fc.tuple(fc.constant(th), fc.constantFrom("a.mean", "a.sum"), fc.array(rootArb(value, th), { minLength: 1, maxLength: 6 })),
+        ),
+        rowsArb([0]),
+        ([th, reduce, trees], rows) => {
+          const text = JSON.stringify({
+            input: INPUT,
+            output: "double",
+            cells: { forest: { type: { type: "array", items: treeType("double") }, init: trees.map((t) => avroRoot(t, "double")) } },
+            action: {
+              [reduce]: [{ "a.map": [{ cell: "forest" }, { params: [{ tree: "Node" }], ret: "double", do: { "model.tree.simpleTree": ["input", "tree"] } }] }],
+            },
+          });
+          agree(
+            text,
+            rows.map((r, k) => (k % 2 === 0 ? r : Object.fromEntries(FIELDS.map((f, i) => [f, th[i % th.length]!])))),
+          );
+        },
+      ),
+      { numRuns: 60, seed: SEED },
+    );
+  });
+
+  it("m.link.logit / cloglog / none of model.reg.linear, with a label chosen by threshold", () => {
+    const big = fc.double({ min: -50, max: 50, noNaN: true });
+    fc.assert(
+      fc.property(
+        fc.array(big, { minLength: 3, maxLength: 3 }),
+        big,
+        fc.constantFrom("m.link.logit", "m.link.cloglog", null),
+        fc.constantFrom("<", "<=", ">", ">="),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.boolean(),
+        fc.array(fc.record(Object.fromEntries(FIELDS.map((f) => [f, big]))), { minLength: 1, maxLength: 30 }),
+        (coeff, cnst, link, op, threshold, flipped, rows) => {
+          const linear = { "model.reg.linear": [{ new: FIELDS.map((f) => `input.${f}`), type: { type: "array", items: "double" } }, { cell: "model" }] };
+          const test = flipped ? { [op]: [threshold, "p"] } : { [op]: ["p", threshold] };
+          const text = JSON.stringify({
+            input: INPUT,
+            output: {
+              type: "record",
+              name: "Out",
+              fields: [
+                { name: "p", type: "double" },
+                { name: "label", type: "string" },
+              ],
+            },
+            cells: {
+              model: {
+                type: {
+                  type: "record",
+                  name: "M",
+                  fields: [
+                    { name: "coeff", type: { type: "array", items: "double" } },
+                    { name: "const", type: "double" },
+                  ],
+                },
+                init: { coeff, const: cnst },
+              },
+            },
+            action: [
+              { let: { p: link ? { [link]: linear } : linear } },
+              { new: { p: "p", label: { if: test, then: { string: "hi" }, else: { string: "lo" } } }, type: "Out" },
+            ],
+          });
+          agree(text, rows);
+        },
+      ),
+      { numRuns: 200, seed: SEED },
+    );
+  });
+
+  it("model.cluster.closest over an array input, reporting the cluster's id and metric.simpleEuclidean distance", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }).chain((dim) =>
+          fc.tuple(
+            fc.array(fc.array(fc.integer({ min: -3, max: 3 }), { minLength: dim, maxLength: dim }), { minLength: 1, maxLength: 6 }),
+            // small integers: ties between clusters happen, and the first must win in both
+            fc.array(fc.array(fc.oneof(fc.integer({ min: -3, max: 3 }), value), { minLength: dim, maxLength: dim }), { minLength: 1, maxLength: 20 }),
+          ),
+        ),
+        ([centers, rows]) => {
+          const text = JSON.stringify({
+            input: { type: "array", items: "double" },
+            output: {
+              type: "record",
+              name: "A",
+              fields: [
+                { name: "id", type: "string" },
+                { name: "d", type: "double" },
+              ],
+            },
+            cells: {
+              clusters: {
+                type: {
+                  type: "array",
+                  items: {
+                    type: "record",
+                    name: "C",
+                    fields: [
+                      { name: "id", type: "string" },
+                      { name: "center", type: { type: "array", items: "double" } },
+                    ],
+                  },
+                },
+                init: centers.map((center, k) => ({ id: `c${k}`, center })),
+              },
+            },
+            action: [
+              { let: { best: { "model.cluster.closest": ["input", { cell: "clusters" }] } } },
+              { new: { id: "best.id", d: { "metric.simpleEuclidean": ["input", "best.center"] } }, type: "A" },
+            ],
+          });
+          agree(text, rows);
+        },
+      ),
+      { numRuns: 150, seed: SEED },
+    );
+  });
+});
