@@ -1,0 +1,103 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { preparePipeline } from "@porta/ir";
+import { parsePmml } from "@porta/pmml";
+import { compilePfa, decodeInput, encodeOutput, parsePfa, pfaInputRecord, pmmlToPfa } from "@porta/pfa";
+import { type CaseReport, readManifest, runCaseWith } from "../packages/cli/src/conformance/pmml.ts";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const CORPUS = resolve(ROOT, process.env.PORTA_CONFORMANCE_DIR ?? "../shared/conformance");
+
+/**
+ * The fewest visible cases (pmml/ and pmml-wild/ together) that convert to PFA: a conversion
+ * rule lost is a failed test, not a quietly shorter list.
+ */
+const CONVERTED_AT_LEAST = 48;
+
+/** A PFA output map's values as plain values (Avro JSON tags its union branches: {"double": 1.5}). */
+function untagged(map: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(map)) out[k] = v !== null && typeof v === "object" ? Object.values(v as object)[0] : v;
+  return out;
+}
+
+interface Outcome {
+  report: CaseReport;
+  /** Why the converter refused the document; absent when it converted. */
+  refusal?: string;
+}
+
+/**
+ * Every visible PMML conformance case converted to PFA (pmmlToPfa on the IR, after the
+ * preparation `porta convert` does), the document parsed, checked and compiled by Porta's PFA
+ * engine and scored on the case's input: the results must equal the expected ones under the
+ * case's tolerance, under the same field names, compared by the conformance runner's own rules.
+ */
+function convertAndScore(dir: string): Outcome[] {
+  const { dir: caseDir, cases } = readManifest(dir);
+  return cases.map((c) => {
+    let refusal: string | undefined;
+    const report = runCaseWith(caseDir, c, (text) => {
+      const pipeline = parsePmml(text);
+      preparePipeline(pipeline);
+      let converted: ReturnType<typeof pmmlToPfa>;
+      try {
+        converted = pmmlToPfa(pipeline);
+      } catch (e) {
+        refusal = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        throw e;
+      }
+      const engine = compilePfa(parsePfa(JSON.stringify(converted.document)));
+      engine.begin();
+      return (row) => untagged(encodeOutput(engine, engine.action(decodeInput(engine, pfaInputRecord(converted.inputs, row)))) as Record<string, unknown>);
+    });
+    return { report, refusal };
+  });
+}
+
+const corpora = ["pmml", "pmml-wild"].map((name) => ({ name, dir: join(CORPUS, name) })).filter((c) => existsSync(join(c.dir, "manifest.json")));
+
+describe("PMML → PFA on the visible conformance corpus", () => {
+  if (corpora.length === 0) {
+    it.fails(`finds the corpus at ${CORPUS} (set PORTA_CONFORMANCE_DIR)`, () => {
+      expect(corpora.length).toBeGreaterThan(0);
+    });
+    return;
+  }
+  const outcomes = corpora.flatMap((c) => convertAndScore(c.dir));
+  const converted = outcomes.filter((o) => o.refusal === undefined);
+  const refused = outcomes.filter((o) => o.refusal !== undefined);
+  const reasons = new Map<string, string[]>();
+  for (const o of refused) {
+    const reason = o.refusal!.replace(/^UnsupportedFeatureError: /, "").replace(/ \(PMML to PFA\).*$/, "");
+    reasons.set(reason, [...(reasons.get(reason) ?? []), o.report.id]);
+  }
+  console.info(
+    [
+      `PMML → PFA: ${converted.length}/${outcomes.length} visible cases converted, ${converted.filter((o) => o.report.passed).length} of them equal`,
+      ...[...reasons].sort((a, b) => b[1].length - a[1].length).map(([r, ids]) => `  refused ${ids.length}: ${r} (${ids.join(", ")})`),
+    ].join("\n"),
+  );
+
+  for (const { report, refusal } of outcomes) {
+    if (refusal !== undefined) {
+      it(`${report.id} is refused with UnsupportedFeatureError naming the element`, () => {
+        expect(refusal).toMatch(/^UnsupportedFeatureError: \S/);
+      });
+    } else {
+      it(`${report.id}: the PFA scores as the PMML`, () => {
+        expect({ error: report.error, firstMismatch: report.firstMismatch, mismatches: report.mismatches }).toEqual({
+          error: undefined,
+          firstMismatch: undefined,
+          mismatches: 0,
+        });
+        expect(report.passed).toBe(true);
+      });
+    }
+  }
+
+  it(`converts at least ${CONVERTED_AT_LEAST} visible cases`, () => {
+    expect(converted.length).toBeGreaterThanOrEqual(CONVERTED_AT_LEAST);
+  });
+});
