@@ -1,6 +1,6 @@
 import type { ApplyExpr, DiscretizeExpr, Expr, MapValuesExpr, NormContinuousExpr, NormDiscreteExpr } from "@porta/ir";
 import { type Block, type Code, type Json, type Scalar, asNullable, cannotConvert, choose, failure, lift, literal, missing } from "./code.ts";
-import { type Env, intervalTest, scalarOf, typedLiteral } from "./fields.ts";
+import { type Env, FunctionEnv, intervalTest, scalarOf, typedLiteral } from "./fields.ts";
 
 /**
  * PMML expressions (§Transformations) as PFA expressions over nullable values: a missing input
@@ -106,6 +106,8 @@ function compileApply(expr: ApplyExpr, env: Env, block: Block): Code {
     return { expr: expr.function === "isMissing" ? isMissing : { "!": isMissing }, type: "boolean", nullable: false };
   }
   const args = expr.args.map((a) => compileExpr(a, env, block));
+  const user = env.functionNamed(expr.function);
+  if (user) return callUser(expr, user, args, env, block);
   let result: Code;
   const numeric = NUMERIC[expr.function];
   if (numeric) {
@@ -126,7 +128,7 @@ function compileApply(expr: ApplyExpr, env: Env, block: Block): Code {
   } else if (expr.function === "not") {
     if (args.length !== 1 || args[0].type !== "boolean") cannotConvert(what, "takes one boolean", expr.path);
     result = lift(block, args, (xs) => ({ expr: { "!": xs[0].expr }, type: "boolean", nullable: false }));
-  } else if (expr.function === "min" || expr.function === "max" || expr.function === "sum") {
+  } else if (expr.function === "min" || expr.function === "max" || expr.function === "sum" || expr.function === "product") {
     result = aggregate(expr, args, block);
   } else {
     return cannotConvert(what, "this built-in function has no PFA translation here", expr.path);
@@ -150,18 +152,60 @@ function invalidResult(expr: ApplyExpr, result: Code, block: Block): Code {
   return lift(block, [bound], ([x]) => choose({ "!=": [x.expr, x.expr] }, onInvalid, x));
 }
 
-/** min/max/sum: missing arguments are ignored; all missing gives missing (PMML 4.4 §Built-in functions). */
+/** min/max/sum/product: missing arguments are ignored; all missing gives missing (PMML 4.4 §Built-in functions). */
 function aggregate(expr: ApplyExpr, args: Code[], block: Block): Code {
   if (args.some((a) => a.type !== "double")) cannotConvert(`Apply[@function=${expr.function}]`, "takes numbers", expr.path);
-  if (args.some((a) => a.nullable)) cannotConvert(`Apply[@function=${expr.function}]`, "missing arguments of an aggregate are not converted", expr.path);
-  // JPMML folds left to right: the sum in argument order, min/max keeping the first of equals.
-  const folded = args
-    .map((a) => block.bind(a, "a").expr)
-    .reduce((a, b) => {
-      if (expr.function === "sum") return { "+": [a, b] };
-      return block.bind({ expr: { if: { [expr.function === "min" ? "<" : ">"]: [b, a] }, then: b, else: a }, type: "double", nullable: false }, "a").expr;
-    });
-  return { expr: folded, type: "double", nullable: false };
+  // JPMML folds left to right over the present arguments: the sum (product) in argument order,
+  // min/max keeping the first of equals. Starting from the first present value is exact (0 + x and 1 * x are x).
+  const step = (acc: string, x: string): Json => {
+    switch (expr.function) {
+      case "sum":
+        return { "+": [acc, x] };
+      case "product":
+        return { "*": [acc, x] };
+      default:
+        return { if: { [expr.function === "min" ? "<" : ">"]: [x, acc] }, then: x, else: acc };
+    }
+  };
+  let acc: Code | undefined;
+  for (const a of args) {
+    const x = block.bind(a, "a");
+    if (acc === undefined) {
+      acc = x;
+      continue;
+    }
+    const prev = acc;
+    if (!prev.nullable && !x.nullable) acc = block.bind({ expr: step(prev.expr as string, x.expr as string), type: "double", nullable: false }, "a");
+    else {
+      // Either may be missing: a missing one is skipped.
+      const p = block.fresh("p"),
+        q = block.fresh("q");
+      const nn = (c: Code, name: string): Json => (c.nullable ? name : (c.expr as Json));
+      const both: Json = step(nn(prev, p) as string, nn(x, q) as string);
+      let e: Json = both;
+      if (x.nullable) e = { ifnotnull: { [q]: x.expr }, then: e, else: prev.nullable ? p : prev.expr };
+      if (prev.nullable) e = { ifnotnull: { [p]: prev.expr }, then: e, else: x.expr };
+      acc = block.bind({ expr: e, type: "double", nullable: prev.nullable && x.nullable }, "a");
+    }
+  }
+  return acc ?? missing("double");
+}
+
+/** A DefineFunction inlined: its body over the arguments, the value as the function's dataType. */
+function callUser(expr: ApplyExpr, fn: import("@porta/ir").DefineFunction, args: Code[], env: Env, block: Block): Code {
+  const what = `DefineFunction[@name=${fn.name}]`;
+  if (args.length !== fn.params.length) cannotConvert(`Apply[@function=${fn.name}]`, `takes ${fn.params.length} arguments, has ${args.length}`, expr.path);
+  fn.params.forEach((p, i) => {
+    if (p.dataType && scalarOf(p.dataType, what) !== args[i].type)
+      cannotConvert(`${what}/ParameterField[@name=${p.name}]`, "an argument of another type is not converted", expr.path);
+  });
+  const body = compileExpr(fn.expr, new FunctionEnv(fn, args, env), block);
+  if (scalarOf(fn.dataType, what) !== body.type)
+    cannotConvert(`${what}@dataType=${fn.dataType}`, `a ${body.type} body cast to ${fn.dataType} is not converted`, expr.path);
+  if (expr.mapMissingTo !== undefined && expr.mapMissingTo !== null && args.some((a) => a.nullable)) {
+    cannotConvert(`Apply[@function=${fn.name}]@mapMissingTo`, "mapMissingTo on a user function is not converted", expr.path);
+  }
+  return body;
 }
 
 /** `if`: lazy in its branches; a missing condition is missing (or mapMissingTo). */
@@ -245,7 +289,7 @@ function discretize(expr: DiscretizeExpr, env: Env, block: Block): Code {
   const body = lift(block, [v], ([x]) => {
     let out = dflt;
     for (let k = expr.bins.length - 1; k >= 0; k--)
-      out = choose(intervalTest(expr.bins[k], x.expr), typedLiteral(expr.bins[k].binValue, outType, "DiscretizeBin@binValue"), out);
+      out = choose(intervalTest(expr.bins[k], x.expr), tableValue(expr.bins[k].binValue, outType, expr.dataType, "DiscretizeBin@binValue"), out);
     return out;
   });
   return expr.mapMissingTo === undefined ? body : orElse(body, typedLiteral(expr.mapMissingTo, outType, "Discretize@mapMissingTo"), block);
@@ -274,7 +318,7 @@ function mapValues(expr: MapValuesExpr, env: Env, block: Block): Code {
       });
       if (!possible) continue;
       const cellOut = row[expr.outputColumn];
-      const value = cellOut === undefined ? dflt : typedLiteral(cellOut, outType, "MapValues output");
+      const value = cellOut === undefined ? dflt : tableValue(cellOut, outType, expr.dataType, "MapValues output");
       out = choose(
         tests.reduce((a, b) => ({ "&&": [a, b] })),
         value,
@@ -286,4 +330,11 @@ function mapValues(expr: MapValuesExpr, env: Env, block: Block): Code {
   return expr.mapMissingTo === undefined || expr.mapMissingTo === null
     ? body
     : orElse(body, typedLiteral(expr.mapMissingTo, outType, "MapValues@mapMissingTo"), block);
+}
+
+/** A table's cell as the expression's dataType; an integer type holds integral cells only (else PMML's value is invalid). */
+function tableValue(cell: import("@porta/ir").Value, type: Scalar, dataType: string | undefined, what: string): Code {
+  const code = typedLiteral(cell, type, what);
+  if (dataType === "integer" && !Number.isInteger(Number(cell))) cannotConvert(`${what}`, `"${String(cell)}" is no integer`);
+  return code;
 }

@@ -1,4 +1,4 @@
-import type { DataField, DataType, DerivedField, Interval, MiningField, ModelBase, Pipeline, Value } from "@porta/ir";
+import type { DataField, DataType, DefineFunction, DerivedField, Interval, MiningField, ModelBase, Pipeline, Value } from "@porta/ir";
 import { isPlainMiningField } from "@porta/ir";
 import { type Block, type Code, type Json, type Scalar, asNullable, cannotConvert, choose, failure, literal, missing } from "./code.ts";
 import type { AvroNames } from "./names.ts";
@@ -9,6 +9,8 @@ export interface Env {
   resolve(name: string): Code;
   /** The field's type as PMML declares it (a DataField or DerivedField), for typing literals compared with it. */
   dataTypeOf(name: string): DataType | undefined;
+  /** A DefineFunction of the document, by name. */
+  functionNamed(name: string): DefineFunction | undefined;
 }
 
 /** One field of the PFA input record: the PMML name, its Avro name and Avro type. */
@@ -81,7 +83,13 @@ export class RootEnv implements Env {
     this.dataFields = new Map(pipeline.dataFields.map((f) => [f.name, f]));
     this.derived = new Map(pipeline.transformations.map((f) => [f.name, f]));
     this.mining = new Map(pipeline.model.miningSchema.map((f) => [f.name, f]));
-    if (pipeline.functions.length > 0) cannotConvert("DefineFunction", "user-defined functions are not converted", pipeline.functions[0].name);
+    this.functions = new Map(pipeline.functions.map((f) => [f.name, f]));
+  }
+
+  private readonly functions: Map<string, DefineFunction>;
+
+  functionNamed(name: string): DefineFunction | undefined {
+    return this.functions.get(name);
   }
 
   dataTypeOf(name: string): DataType | undefined {
@@ -215,21 +223,32 @@ function outlierTreatment(mining: MiningField, present: Code, whenMissing: Code)
 /** A DerivedField's value as its declared type (PMML casts the expression's value to dataType). */
 export function derivedValue(derived: DerivedField, env: Env, block: Block): Code {
   const what = `DerivedField[@name=${derived.name}]`;
-  const code = compileExpr(derived.expr, env, block);
+  // A MapValues or Discretize without dataType yields its table's text, which the DerivedField casts (PMML §DerivedField).
+  const expr =
+    (derived.expr.kind === "mapValues" || derived.expr.kind === "discretize") && !derived.expr.dataType
+      ? { ...derived.expr, dataType: derived.dataType }
+      : derived.expr;
+  const code = compileExpr(expr, env, block);
   if (derived.dataType === "float") cannotConvert(`${what}@dataType=float`, "single-precision rounding of a derived value is not converted");
   const type = scalarOf(derived.dataType, what);
   if (type !== code.type) cannotConvert(what, `a ${code.type} expression cast to ${derived.dataType} is not converted`);
-  if (derived.dataType === "integer") cannotConvert(`${what}@dataType=integer`, "a derived integer's truncation is not converted");
+  // An integer from a table (MapValues, Discretize) is checked integral where the table is read; an arithmetic one may not be.
+  if (derived.dataType === "integer" && expr.kind !== "mapValues" && expr.kind !== "discretize") {
+    cannotConvert(`${what}@dataType=integer`, "a derived integer's truncation is not converted");
+  }
   return code;
 }
 
 /**
  * A model's scope (§LocalTransformations and a nested model's MiningSchema): its local derived
- * fields, else its parent's fields. A nested MiningField that treats values again is refused.
+ * fields, else its parent's fields; a nested model's MiningField treats the value its parent
+ * sees again (JPMML's ModelEvaluationContext), so an ensemble's segments may each replace or
+ * keep invalid values their own way.
  */
 export class ModelEnv implements Env {
   private readonly cache = new Map<string, Code>();
   private readonly local: Map<string, DerivedField>;
+  private readonly treated = new Map<string, MiningField>();
   private readonly resolving = new Set<string>();
 
   constructor(
@@ -237,11 +256,15 @@ export class ModelEnv implements Env {
     private readonly parent: Env,
     model: ModelBase,
     nested: boolean,
+    private readonly dataFields: ReadonlyMap<string, DataField>,
   ) {
     this.local = new Map(model.localTransformations.map((f) => [f.name, f]));
     if (nested) {
       for (const f of model.miningSchema) {
-        if (!isPlainMiningField(f)) cannotConvert(`MiningField[@name=${f.name}]`, "a nested model's own value treatments are not converted", model.path);
+        if (isPlainMiningField(f)) continue;
+        if (!dataFields.has(f.name))
+          cannotConvert(`MiningField[@name=${f.name}]`, "a nested model's treatment of a derived field is not converted", model.path);
+        this.treated.set(f.name, f);
       }
     }
   }
@@ -250,14 +273,27 @@ export class ModelEnv implements Env {
     return this.local.get(name)?.dataType ?? this.parent.dataTypeOf(name);
   }
 
+  functionNamed(name: string): DefineFunction | undefined {
+    return this.parent.functionNamed(name);
+  }
+
   resolve(name: string): Code {
     const known = this.cache.get(name);
     if (known) return known;
     const derived = this.local.get(name);
-    if (!derived) return this.parent.resolve(name);
+    const mining = this.treated.get(name);
+    if (!derived && !mining) return this.parent.resolve(name);
     if (this.resolving.has(name)) cannotConvert(`DerivedField[@name=${name}]`, "the field depends on itself");
     this.resolving.add(name);
-    const code = this.block.bind(derivedValue(derived, this, this.block), "d");
+    let code: Code;
+    if (derived) code = this.block.bind(derivedValue(derived, this, this.block), "d");
+    else {
+      const inherited = this.parent.resolve(name);
+      const raw: Code = inherited.nullable
+        ? inherited
+        : { expr: { upcast: inherited.expr, as: ["null", inherited.type] }, type: inherited.type, nullable: true };
+      code = this.block.bind(prepareValue(this.block, this.dataFields.get(name)!, mining, raw), "f");
+    }
     this.resolving.delete(name);
     this.cache.set(name, code);
     return code;
@@ -266,5 +302,35 @@ export class ModelEnv implements Env {
   /** Makes a name (an OutputField a later segment reads, modelChain) resolve to a computed value. */
   define(name: string, code: Code): void {
     this.cache.set(name, code);
+  }
+}
+
+/**
+ * A DefineFunction's body inlined at its call (PMML functions are not recursive): its parameters
+ * are the call's arguments (missing ones included, as PMML passes them), and nothing else is in scope.
+ */
+export class FunctionEnv implements Env {
+  private readonly params: Map<string, { code: Code; dataType?: DataType }>;
+
+  constructor(
+    private readonly fn: DefineFunction,
+    args: readonly Code[],
+    private readonly outer: Env,
+  ) {
+    this.params = new Map(fn.params.map((p, i) => [p.name, { code: args[i], dataType: p.dataType }]));
+  }
+
+  dataTypeOf(name: string): DataType | undefined {
+    return this.params.get(name)?.dataType;
+  }
+
+  functionNamed(name: string): DefineFunction | undefined {
+    return this.outer.functionNamed(name);
+  }
+
+  resolve(name: string): Code {
+    const p = this.params.get(name);
+    if (!p) return cannotConvert(`DefineFunction[@name=${this.fn.name}]`, `its body reads "${name}", which is no parameter`);
+    return p.code;
   }
 }

@@ -26,7 +26,7 @@ export function pmmlToPfa(pipeline: Pipeline): PfaFromPmml {
   const block = new Block();
   const names = new AvroNames();
   const root = new RootEnv(block, pipeline, names);
-  const run = convertModel(pipeline.model, root, false, { pipeline, block });
+  const run = convertModel(pipeline.model, root, false, { pipeline, block, dataFields: new Map(pipeline.dataFields.map((f) => [f.name, f])) });
   const results = new Map<string, Code>();
   if (run.target.name !== null) results.set(run.target.name, run.code.value);
   for (const [name, code] of run.outputs) results.set(name, code);

@@ -19,8 +19,13 @@ export interface ModelRunCode {
 export function applyTargets(model: ModelBase, code: ModelCode, target: TargetInfo, block: Block): ModelCode {
   const t = model.targets.find((x) => x.field === undefined || x.field === target.name);
   if (!t) return code;
-  if (t.values.length > 0) cannotConvert("TargetValue", "target defaults, priors and display values are not converted", model.path);
-  if (model.functionName !== "regression") return code;
+  if (model.functionName !== "regression") {
+    // Priors stand in for a missing classification; display values change only predictedDisplayValue (not converted).
+    if (t.values.some((v) => v.priorProbability !== undefined))
+      cannotConvert("TargetValue@priorProbability", "prior probabilities are not converted", model.path);
+    return code;
+  }
+  if (t.values.length > 0) cannotConvert("TargetValue", "a regression target's default value is not converted", model.path);
   if (model.mathContext === "float") cannotConvert("Target (mathContext=float)", "single-precision targets are not converted", model.path);
   const value = lift(block, [code.value], ([v]) => {
     let x: Json = v.expr;

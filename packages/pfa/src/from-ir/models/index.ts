@@ -1,4 +1,4 @@
-import type { ModelNode, Pipeline, TargetInfo } from "@porta/ir";
+import type { DataField, ModelNode, Pipeline, TargetInfo } from "@porta/ir";
 import type { Block } from "../code.ts";
 import { cannotConvert } from "../code.ts";
 import { type Env, ModelEnv } from "../fields.ts";
@@ -12,6 +12,7 @@ import { convertTree } from "./tree.ts";
 export interface Conversion {
   pipeline: Pipeline;
   block: Block;
+  dataFields: ReadonlyMap<string, DataField>;
 }
 
 /**
@@ -19,7 +20,7 @@ export interface Conversion {
  * the model's scope, its Targets, then its OutputFields.
  */
 export function convertModel(model: ModelNode, parent: Env, nested: boolean, cx: Conversion): ModelRunCode {
-  const env = new ModelEnv(cx.block, parent, model, nested);
+  const env = new ModelEnv(cx.block, parent, model, nested, cx.dataFields);
   const explicit = model.kind === "regression" ? model.targetFieldName : model.kind === "generalRegression" ? model.targetVariableName : undefined;
   const target = targetOf(model, cx.pipeline, explicit);
   const family = convertFamily(model, target, env, cx);
