@@ -1,10 +1,11 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { preparePipeline } from "@porta/ir";
 import { parsePmml } from "@porta/pmml";
 import { compilePfa, decodeInput, encodeOutput, parsePfa, pfaInputRecord, pmmlToPfa } from "@porta/pfa";
 import { type CaseReport, readManifest, runCaseWith } from "../packages/cli/src/conformance/pmml.ts";
+import { porta, tempFiles } from "./porta-cli.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const CORPUS = resolve(ROOT, process.env.PORTA_CONFORMANCE_DIR ?? "../shared/conformance");
@@ -99,5 +100,59 @@ describe("PMML → PFA on the visible conformance corpus", () => {
 
   it(`converts at least ${CONVERTED_AT_LEAST} visible cases`, () => {
     expect(converted.length).toBeGreaterThanOrEqual(CONVERTED_AT_LEAST);
+  });
+});
+
+describe("porta convert --to pfa", () => {
+  const fixtures = join(ROOT, "fixtures", "conformance", "pmml");
+  const tree = { ...readManifest(fixtures).cases.find((c) => c.id === "porta/IrisTree")! };
+
+  for (const format of ["json", "yaml"] as const) {
+    it(`writes PFA ${format.toUpperCase()} that the PFA engine scores as the PMML (the fixture's expected results)`, async () => {
+      const { dir } = tempFiles("porta-pfa-convert-");
+      const out = join(dir, `tree.pfa.${format}`);
+      const result = await porta("convert", join(fixtures, tree.model), "--to", "pfa", "-o", out, ...(format === "yaml" ? ["--yaml"] : []));
+      expect(result.stderr).toMatch(/wrote .*tree\.pfa\./);
+      expect(result.code).toBe(0);
+      const text = readFileSync(out, "utf8");
+      expect(text.trimStart().startsWith("{")).toBe(format === "json");
+      // The written file, not the text the case holds, is what the engine scores.
+      const report = runCaseWith(fixtures, tree, (pmml) => {
+        const { inputs } = pmmlToPfa(parsePmml(pmml));
+        const engine = compilePfa(parsePfa(text));
+        engine.begin();
+        return (row) => untagged(encodeOutput(engine, engine.action(decodeInput(engine, pfaInputRecord(inputs, row)))) as Record<string, unknown>);
+      });
+      expect({ error: report.error, firstMismatch: report.firstMismatch }).toEqual({ error: undefined, firstMismatch: undefined });
+      expect(report.rows).toBeGreaterThan(0);
+      expect(report.passed).toBe(true);
+    });
+  }
+
+  it("refuses what it cannot convert exactly with exit 67, naming the element", async () => {
+    const { dir, file } = tempFiles("porta-pfa-refuse-");
+    const pmml = file(
+      "substring.pmml",
+      `<PMML xmlns="http://www.dmg.org/PMML-4_4" version="4.4">
+  <Header/>
+  <DataDictionary>
+    <DataField name="s" optype="categorical" dataType="string"/>
+    <DataField name="y" optype="continuous" dataType="double"/>
+  </DataDictionary>
+  <TransformationDictionary>
+    <DerivedField name="head" optype="categorical" dataType="string">
+      <Apply function="substring"><FieldRef field="s"/><Constant dataType="integer">1</Constant><Constant dataType="integer">2</Constant></Apply>
+    </DerivedField>
+  </TransformationDictionary>
+  <RegressionModel functionName="regression">
+    <MiningSchema><MiningField name="s"/><MiningField name="y" usageType="target"/></MiningSchema>
+    <RegressionTable intercept="1"><CategoricalPredictor name="head" value="ab" coefficient="2"/></RegressionTable>
+  </RegressionModel>
+</PMML>`,
+    );
+    const result = await porta("convert", pmml, "--to", "pfa", "-o", join(dir, "out.pfa.json"));
+    expect(result.code).toBe(67);
+    expect(result.stderr).toMatch(/Apply\[@function=substring\]/);
+    expect(existsSync(join(dir, "out.pfa.json"))).toBe(false);
   });
 });

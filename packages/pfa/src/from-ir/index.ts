@@ -1,4 +1,5 @@
 import type { Pipeline } from "@porta/ir";
+import yaml from "js-yaml";
 import { Block, type Code, type Json, cannotConvert } from "./code.ts";
 import { type InputField, RootEnv } from "./fields.ts";
 import { convertModel } from "./models/index.ts";
@@ -75,4 +76,11 @@ export function pfaInputRecord(inputs: readonly InputField[], row: Readonly<Reco
     }
   }
   return out;
+}
+
+/** The converted document as text: JSON, or YAML (PFA's other serialisation; same structure). */
+export function pfaDocumentText(document: Record<string, unknown>, format: "json" | "yaml"): string {
+  if (format === "json") return `${JSON.stringify(document)}\n`;
+  // No anchors or aliases (PFA readers need not resolve them), no folding of long lines.
+  return yaml.dump(document, { noRefs: true, lineWidth: -1 });
 }

@@ -1,5 +1,5 @@
 import type { ModelBase, ModelNode, OutputField, TargetInfo, Value } from "@porta/ir";
-import { type Block, type Code, type Json, cannotConvert, lift, literal, missing } from "./code.ts";
+import { type Block, type Code, type Json, asNullable, cannotConvert, lift, literal, missing } from "./code.ts";
 import { compileExpr } from "./expressions.ts";
 import type { ModelEnv } from "./fields.ts";
 import { category, type ModelCode } from "./models/result.ts";
@@ -84,6 +84,13 @@ function outputValue(field: OutputField, code: ModelCode, target: TargetInfo, en
       return code.value;
     case "probability":
       return probability(field, code, target, block);
+    case "entityId": {
+      if (!code.entityId || field.rank !== 1) return cannotConvert(`${what}`, "no entity id of this model (or a rank other than 1) is converted", field.path);
+      // Missing with the prediction (JPMML's OutputUtil), as every feature.
+      if (!code.value.nullable) return code.entityId;
+      const g = block.fresh("g");
+      return { expr: { ifnotnull: { [g]: code.value.expr }, then: asNullable(code.entityId), else: null }, type: "string", nullable: true };
+    }
     case "transformedValue":
     case "decision": {
       if (!field.expr) return code.value;

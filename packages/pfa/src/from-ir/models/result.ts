@@ -12,6 +12,8 @@ export interface ModelCode {
   categories?: Value[];
   /** union(null, array<double>) aligned with categories. */
   probabilities?: Json;
+  /** The winning entity's id (a tree's node, a cluster), where the family has one. */
+  entityId?: Code;
 }
 
 /** The model's target as the interpreter's targetInfo reads it: the first predicted/target MiningField. */

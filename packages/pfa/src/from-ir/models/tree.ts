@@ -33,7 +33,10 @@ export function convertTree(model: TreeModel, target: TargetInfo, env: Env, bloc
   const rootTruth = compilePredicate(model.root.predicate, env, block);
   const idx = block.fresh("node");
   block.statements.push({ let: { [idx]: { if: { "==": [rootTruth, { int: TRUE }] }, then: walk, else: { int: 0 } } } });
-  return model.functionName === "regression" ? regressionResult(model, nodes, idx, block) : classificationResult(model, nodes, idx, block, target);
+  const result = model.functionName === "regression" ? regressionResult(model, nodes, idx, block) : classificationResult(model, nodes, idx, block, target);
+  // The node's id (entityId); a node without @id has none.
+  const ids: Json = { type: { type: "array", items: ["null", "string"] }, value: [null, ...nodes.map((n) => (n.id === undefined ? null : { string: n.id }))] };
+  return { ...result, entityId: block.bind({ expr: { attr: ids, path: [idx] }, type: "string", nullable: true }, "node") };
 }
 
 /**
