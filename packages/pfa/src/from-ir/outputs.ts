@@ -84,6 +84,21 @@ function outputValue(field: OutputField, code: ModelCode, target: TargetInfo, en
       return code.value;
     case "probability":
       return probability(field, code, target, block);
+    case "predictedDisplayValue": {
+      if (!code.displayValue) return cannotConvert(what, "the display value of this model is not converted", field.path);
+      return gated(code, code.displayValue, block);
+    }
+    case "affinity":
+    case "entityAffinity":
+    case "clusterAffinity": {
+      const a = code.affinities;
+      if (!a || field.rank !== 1) return cannotConvert(what, "affinities of this model (or a rank other than 1) are not converted", field.path);
+      if (field.feature !== "affinity" && field.value === undefined) return gated(code, nanAsMissing(a.winner, block), block);
+      if (field.value === undefined) return cannotConvert(what, "the affinity of the predicted value (no @value) is not converted", field.path);
+      const found = a.byId.get(field.value);
+      // An entity the result does not hold answers the least optimal affinity (JPMML).
+      return gated(code, found ? nanAsMissing(found, block) : literal(a.absent, "double"), block);
+    }
     case "entityId": {
       if (!code.entityId || field.rank !== 1) return cannotConvert(`${what}`, "no entity id of this model (or a rank other than 1) is converted", field.path);
       // Missing with the prediction (JPMML's OutputUtil), as every feature.
@@ -146,4 +161,21 @@ function castOutput(field: OutputField, value: Code): Code {
     `a ${value.type} value cast to ${field.dataType} is not converted`,
     field.path,
   );
+}
+
+/** A value that is missing whenever the prediction is (JPMML's OutputUtil). */
+function gated(code: ModelCode, value: Code, block: Block): Code {
+  if (!code.value.nullable) return value;
+  const g = block.fresh("g");
+  return { expr: { ifnotnull: { [g]: code.value.expr }, then: asNullable(value), else: null }, type: value.type, nullable: true };
+}
+
+/** A NaN affinity (every compared input missing) is answered as missing, as the interpreter does. */
+function nanAsMissing(value: Code, block: Block): Code {
+  const v = block.bind(value, "aff");
+  return {
+    expr: { if: { "!=": [v.expr, v.expr] }, then: missing("double").expr, else: { upcast: v.expr, as: ["null", "double"] } },
+    type: "double",
+    nullable: true,
+  };
 }

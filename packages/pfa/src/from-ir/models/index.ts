@@ -3,6 +3,7 @@ import type { Block } from "../code.ts";
 import { cannotConvert } from "../code.ts";
 import { type Env, ModelEnv } from "../fields.ts";
 import { applyTargets, computeOutputs, type ModelRunCode } from "../outputs.ts";
+import { convertClustering } from "./clustering.ts";
 import { convertMining } from "./mining.ts";
 import { convertRegression } from "./regression.ts";
 import { type ModelCode, targetOf } from "./result.ts";
@@ -45,6 +46,8 @@ function convertFamily(model: ModelNode, target: TargetInfo, env: ModelEnv, cx: 
       return { code: convertTree(model, target, env, cx.block) };
     case "mining":
       return convertMining(model, target, env, cx);
+    case "clustering":
+      return { code: convertClustering(model, env, cx.block) };
     default:
       return cannotConvert(elementName(model.kind), "this model family is not converted to PFA yet", model.path);
   }

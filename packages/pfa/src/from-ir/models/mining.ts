@@ -44,6 +44,12 @@ export function convertMining(model: MiningModel, target: TargetInfo, env: Model
       if (method === "majorityVote" || method === "weightedMajorityVote") return { code: vote(model, runs, weights, target, cx.block) };
       if (method === "average" || method === "weightedAverage") return { code: averageProbabilities(model, runs, weights, target, cx.block) };
       return cannotConvert(what, "not converted for classification", model.path);
+    case "clustering": {
+      if (method !== "majorityVote" && method !== "weightedMajorityVote") return cannotConvert(what, "not converted for clustering", model.path);
+      // A clustering vote answers the winner (and its id), no probabilities.
+      const { value } = vote(model, runs, weights, target, cx.block);
+      return { code: { value, entityId: value } };
+    }
     default:
       return cannotConvert(what, `not converted for ${model.functionName}`, model.path);
   }

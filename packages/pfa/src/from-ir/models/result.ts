@@ -14,6 +14,10 @@ export interface ModelCode {
   probabilities?: Json;
   /** The winning entity's id (a tree's node, a cluster), where the family has one. */
   entityId?: Code;
+  /** predictedDisplayValue where the family defines it (a cluster's name; missing for an unnamed one). */
+  displayValue?: Code;
+  /** Each entity's affinity by id (a cluster's distance), and what an id the model lacks answers. */
+  affinities?: { byId: Map<string, Code>; absent: number; winner: Code };
 }
 
 /** The model's target as the interpreter's targetInfo reads it: the first predicted/target MiningField. */
