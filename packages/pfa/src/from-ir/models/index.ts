@@ -5,6 +5,7 @@ import { type Env, ModelEnv } from "../fields.ts";
 import { applyTargets, computeOutputs, type ModelRunCode } from "../outputs.ts";
 import { convertClustering } from "./clustering.ts";
 import { convertMining } from "./mining.ts";
+import { convertNeuralNetwork } from "./neural-network.ts";
 import { convertRegression } from "./regression.ts";
 import { type ModelCode, targetOf } from "./result.ts";
 import { convertTree } from "./tree.ts";
@@ -48,6 +49,8 @@ function convertFamily(model: ModelNode, target: TargetInfo, env: ModelEnv, cx: 
       return convertMining(model, target, env, cx);
     case "clustering":
       return { code: convertClustering(model, env, cx.block) };
+    case "neuralNetwork":
+      return { code: convertNeuralNetwork(model, target, env, cx.block, cx.pipeline) };
     default:
       return cannotConvert(elementName(model.kind), "this model family is not converted to PFA yet", model.path);
   }
