@@ -4,6 +4,7 @@ import { cannotConvert } from "../code.ts";
 import { type Env, ModelEnv } from "../fields.ts";
 import { applyTargets, computeOutputs, type ModelRunCode } from "../outputs.ts";
 import { convertClustering } from "./clustering.ts";
+import { convertGeneralRegression } from "./general-regression.ts";
 import { convertMining } from "./mining.ts";
 import { convertNeuralNetwork } from "./neural-network.ts";
 import { convertRegression } from "./regression.ts";
@@ -49,6 +50,8 @@ function convertFamily(model: ModelNode, target: TargetInfo, env: ModelEnv, cx: 
       return convertMining(model, target, env, cx);
     case "clustering":
       return { code: convertClustering(model, env, cx.block) };
+    case "generalRegression":
+      return { code: convertGeneralRegression(model, target, env, cx.block) };
     case "neuralNetwork":
       return { code: convertNeuralNetwork(model, target, env, cx.block, cx.pipeline) };
     default:
