@@ -52,6 +52,10 @@ export function asNullable(c: Code): Json {
  */
 export class Block {
   readonly statements: Json[] = [];
+  /** Cells of the document (model parameters too large to write inline): name → { type, init }. */
+  readonly cells: Record<string, { type: Json; init: Json }> = {};
+  /** User functions of the document (`u.` + name), written once and called where needed. */
+  readonly fcns: Record<string, Json> = {};
   private counter = 0;
 
   fresh(prefix: string): string {

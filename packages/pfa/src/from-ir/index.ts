@@ -49,6 +49,8 @@ export function pmmlToPfa(pipeline: Pipeline): PfaFromPmml {
     },
     output: { type: "map", values: valueType },
     action: [...block.statements, { new: entries, type: { type: "map", values: valueType } }],
+    ...(Object.keys(block.cells).length > 0 ? { cells: block.cells } : {}),
+    ...(Object.keys(block.fcns).length > 0 ? { fcns: block.fcns } : {}),
     options: { "porta.source": "PMML" },
   };
   return { document, inputs: root.inputs, outputs: [...results.keys()] };

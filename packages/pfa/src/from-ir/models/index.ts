@@ -7,6 +7,7 @@ import { convertClustering } from "./clustering.ts";
 import { convertGeneralRegression } from "./general-regression.ts";
 import { convertMining } from "./mining.ts";
 import { convertNeuralNetwork } from "./neural-network.ts";
+import { convertSvm } from "./support-vector-machine.ts";
 import { convertRegression } from "./regression.ts";
 import { type ModelCode, targetOf } from "./result.ts";
 import { convertTree } from "./tree.ts";
@@ -52,6 +53,8 @@ function convertFamily(model: ModelNode, target: TargetInfo, env: ModelEnv, cx: 
       return { code: convertClustering(model, env, cx.block) };
     case "generalRegression":
       return { code: convertGeneralRegression(model, target, env, cx.block) };
+    case "svm":
+      return { code: convertSvm(model, target, env, cx.block) };
     case "neuralNetwork":
       return { code: convertNeuralNetwork(model, target, env, cx.block, cx.pipeline) };
     default:

@@ -116,21 +116,31 @@ function categoriesOf(runs: ModelRunCode[], target: TargetInfo): Value[] {
 function vote(model: MiningModel, runs: ModelRunCode[], weights: number[], target: TargetInfo, block: Block): import("./result.ts").ModelCode {
   const categories = categoriesOf(runs, target);
   const type = categories.every((c) => typeof c === "number") ? "double" : "string";
-  const w = (i: number) => literal(model.multipleModelMethod === "weightedMajorityVote" ? weights[i] : 1, "double").expr;
-  const lit = (c: Value) => literal(type === "double" ? Number(c) : String(c), type).expr;
-  const votes: string[] = [];
-  const firsts: string[] = [];
   const preds = runs.map((r) => {
     if (r.code.value.type !== type)
       cannotConvert("Segmentation@multipleModelMethod=majorityVote", "segments predict values of another type than the target", model.path);
     return r.code.value;
   });
+  return voteOver(preds, model.multipleModelMethod === "weightedMajorityVote" ? weights : preds.map(() => 1), categories, block);
+}
+
+/**
+ * Votes of several predictions (a MiningModel's segments, one-against-one SVM machines): each
+ * category's votes summed in order, the most votes winning, the category voted for first among
+ * equals; missing votes beyond the winner's make the result missing; probabilities are vote shares.
+ */
+export function voteOver(preds: readonly Code[], weights: readonly number[], categories: readonly Value[], block: Block): import("./result.ts").ModelCode {
+  const type = categories.every((c) => typeof c === "number") ? "double" : "string";
+  const w = (i: number) => literal(weights[i], "double").expr;
+  const lit = (c: Value) => literal(type === "double" ? Number(c) : String(c), type).expr;
+  const votes: string[] = [];
+  const firsts: string[] = [];
   // Per category: its votes (summed in segment order) and the first segment that gave it.
   const is = (pred: Code, c: Value): Json => {
     const q = block.fresh("q");
     return pred.nullable ? { ifnotnull: { [q]: pred.expr }, then: { "==": [q, lit(c)] }, else: false } : { "==": [pred.expr, lit(c)] };
   };
-  const NEVER = runs.length;
+  const NEVER = preds.length;
   categories.forEach((c) => {
     const hits = preds.map((p) => block.bind({ expr: is(p, c), type: "boolean", nullable: false }, "hit").expr);
     const v = block.bind(
