@@ -6,6 +6,7 @@ import { applyTargets, computeOutputs, type ModelRunCode } from "../outputs.ts";
 import { convertClustering } from "./clustering.ts";
 import { convertGeneralRegression } from "./general-regression.ts";
 import { convertMining } from "./mining.ts";
+import { convertNaiveBayes } from "./naive-bayes.ts";
 import { convertNeuralNetwork } from "./neural-network.ts";
 import { convertSvm } from "./support-vector-machine.ts";
 import { convertRegression } from "./regression.ts";
@@ -53,6 +54,8 @@ function convertFamily(model: ModelNode, target: TargetInfo, env: ModelEnv, cx: 
       return { code: convertClustering(model, env, cx.block) };
     case "generalRegression":
       return { code: convertGeneralRegression(model, target, env, cx.block) };
+    case "naiveBayes":
+      return { code: convertNaiveBayes(model, target, env, cx.block) };
     case "svm":
       return { code: convertSvm(model, target, env, cx.block) };
     case "neuralNetwork":
