@@ -8,6 +8,7 @@ import { convertGeneralRegression } from "./general-regression.ts";
 import { convertMining } from "./mining.ts";
 import { convertNaiveBayes } from "./naive-bayes.ts";
 import { convertNeuralNetwork } from "./neural-network.ts";
+import { convertRuleSet } from "./rule-set.ts";
 import { convertSvm } from "./support-vector-machine.ts";
 import { convertRegression } from "./regression.ts";
 import { type ModelCode, targetOf } from "./result.ts";
@@ -56,6 +57,8 @@ function convertFamily(model: ModelNode, target: TargetInfo, env: ModelEnv, cx: 
       return { code: convertGeneralRegression(model, target, env, cx.block) };
     case "naiveBayes":
       return { code: convertNaiveBayes(model, target, env, cx.block) };
+    case "ruleSet":
+      return { code: convertRuleSet(model, target, env, cx.block) };
     case "svm":
       return { code: convertSvm(model, target, env, cx.block) };
     case "neuralNetwork":
