@@ -59,49 +59,51 @@ function convertAndScore(dir: string): Outcome[] {
 
 const corpora = ["pmml", "pmml-wild"].map((name) => ({ name, dir: join(CORPUS, name) })).filter((c) => existsSync(join(c.dir, "manifest.json")));
 
-describe("PMML → PFA on the visible conformance corpus", () => {
-  if (corpora.length === 0) {
-    it.fails(`finds the corpus at ${CORPUS} (set PORTA_CONFORMANCE_DIR)`, () => {
-      expect(corpora.length).toBeGreaterThan(0);
-    });
-    return;
-  }
-  const outcomes = corpora.flatMap((c) => convertAndScore(c.dir));
-  const converted = outcomes.filter((o) => o.refusal === undefined);
-  const refused = outcomes.filter((o) => o.refusal !== undefined);
-  const reasons = new Map<string, string[]>();
-  for (const o of refused) {
-    const reason = o.refusal!.replace(/^UnsupportedFeatureError: /, "").replace(/ \(PMML to PFA\).*$/, "");
-    reasons.set(reason, [...(reasons.get(reason) ?? []), o.report.id]);
-  }
-  console.info(
-    [
-      `PMML → PFA: ${converted.length}/${outcomes.length} visible cases converted, ${converted.filter((o) => o.report.passed).length} of them equal`,
-      ...[...reasons].sort((a, b) => b[1].length - a[1].length).map(([r, ids]) => `  refused ${ids.length}: ${r} (${ids.join(", ")})`),
-    ].join("\n"),
+if (corpora.length === 0)
+  console.warn(
+    `\n${"!".repeat(78)}\n!! PMML conformance corpus NOT FOUND at ${CORPUS}\n!! Set PORTA_CONFORMANCE_DIR; the PMML → PFA corpus checks did not run.\n${"!".repeat(78)}\n`,
   );
+else describeCorpus();
 
-  for (const { report, refusal } of outcomes) {
-    if (refusal !== undefined) {
-      it(`${report.id} is refused with UnsupportedFeatureError naming the element`, () => {
-        expect(refusal).toMatch(/^UnsupportedFeatureError: \S/);
-      });
-    } else {
-      it(`${report.id}: the PFA scores as the PMML`, () => {
-        expect({ error: report.error, firstMismatch: report.firstMismatch, mismatches: report.mismatches }).toEqual({
-          error: undefined,
-          firstMismatch: undefined,
-          mismatches: 0,
-        });
-        expect(report.passed).toBe(true);
-      });
+function describeCorpus(): void {
+  describe("PMML → PFA on the visible conformance corpus", () => {
+    const outcomes = corpora.flatMap((c) => convertAndScore(c.dir));
+    const converted = outcomes.filter((o) => o.refusal === undefined);
+    const refused = outcomes.filter((o) => o.refusal !== undefined);
+    const reasons = new Map<string, string[]>();
+    for (const o of refused) {
+      const reason = o.refusal!.replace(/^UnsupportedFeatureError: /, "").replace(/ \(PMML to PFA\).*$/, "");
+      reasons.set(reason, [...(reasons.get(reason) ?? []), o.report.id]);
     }
-  }
+    console.info(
+      [
+        `PMML → PFA: ${converted.length}/${outcomes.length} visible cases converted, ${converted.filter((o) => o.report.passed).length} of them equal`,
+        ...[...reasons].sort((a, b) => b[1].length - a[1].length).map(([r, ids]) => `  refused ${ids.length}: ${r} (${ids.join(", ")})`),
+      ].join("\n"),
+    );
 
-  it(`converts at least ${CONVERTED_AT_LEAST} visible cases`, () => {
-    expect(converted.length).toBeGreaterThanOrEqual(CONVERTED_AT_LEAST);
+    for (const { report, refusal } of outcomes) {
+      if (refusal !== undefined) {
+        it(`${report.id} is refused with UnsupportedFeatureError naming the element`, () => {
+          expect(refusal).toMatch(/^UnsupportedFeatureError: \S/);
+        });
+      } else {
+        it(`${report.id}: the PFA scores as the PMML`, () => {
+          expect({ error: report.error, firstMismatch: report.firstMismatch, mismatches: report.mismatches }).toEqual({
+            error: undefined,
+            firstMismatch: undefined,
+            mismatches: 0,
+          });
+          expect(report.passed).toBe(true);
+        });
+      }
+    }
+
+    it(`converts at least ${CONVERTED_AT_LEAST} visible cases`, () => {
+      expect(converted.length).toBeGreaterThanOrEqual(CONVERTED_AT_LEAST);
+    });
   });
-});
+}
 
 describe("porta convert --to pfa", () => {
   const fixtures = join(ROOT, "fixtures", "conformance", "pmml");
