@@ -51,7 +51,8 @@ export function pmmlToPfa(pipeline: Pipeline): PfaFromPmml {
     action: [...block.statements, { new: entries, type: { type: "map", values: valueType } }],
     ...(Object.keys(block.cells).length > 0 ? { cells: block.cells } : {}),
     ...(Object.keys(block.fcns).length > 0 ? { fcns: block.fcns } : {}),
-    options: { "porta.source": "PMML" },
+    // A doc, not an engine option: other PFA engines (Titus, Hadrian) need not know Porta's options.
+    doc: `Converted from PMML ${pipeline.version} by porta convert --to pfa`,
   };
   return { document, inputs: root.inputs, outputs: [...results.keys()] };
 }
