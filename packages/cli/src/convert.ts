@@ -5,19 +5,20 @@ import { readModelSource } from "@porta/runtime";
 import { exportPipeline, NotExportable } from "@porta/onnx";
 
 /** Formats `porta convert --to` writes. */
-export const CONVERT_TARGETS = ["onnx", "js", "browser"] as const;
+export const CONVERT_TARGETS = ["onnx", "js", "browser", "pfa"] as const;
 export type ConvertTarget = (typeof CONVERT_TARGETS)[number];
 
 /**
- * `porta convert MODEL --to onnx|js|browser -o OUT`: the PMML document as an ONNX ModelProto, or
+ * `porta convert MODEL --to onnx|js|browser|pfa -o OUT`: the PMML document as an ONNX ModelProto, a PFA document, or
  * compiled into a standalone ES module for Node or for a browser (with its .d.ts beside it). What a target cannot reproduce is an
  * UnsupportedFeatureError naming the element (exit 67). Returns the number of bytes written.
  */
-export async function convertModel(modelPath: string, to: string, outPath: string): Promise<number> {
+export async function convertModel(modelPath: string, to: string, outPath: string, options: { yaml?: boolean } = {}): Promise<number> {
   if (!(CONVERT_TARGETS as readonly string[]).includes(to)) {
     throw new UnsupportedFeatureError(`--to ${to}`, `porta convert writes ${CONVERT_TARGETS.join(", ")}, not "${to}"`);
   }
   if (to === "js" || to === "browser") return writeStandaloneModule(modelPath, outPath, to === "browser" ? "browser" : "node");
+  if (to === "pfa") return writePfa(modelPath, outPath, options.yaml === true);
   const { text } = readModelSource(modelPath);
   const pipeline = parsePmml(text);
   // The document's own errors (cycles, unknown fields) as the other commands report them.
@@ -45,4 +46,14 @@ async function writeStandaloneModule(modelPath: string, outPath: string, platfor
 export function declarationPath(modulePath: string): string {
   const m = /\.(m|c)?js$/.exec(modulePath);
   return m ? `${modulePath.slice(0, m.index)}.d.${m[1] ?? ""}ts` : `${modulePath}.d.ts`;
+}
+
+/** `--to pfa [--yaml]`: the PMML document as a PFA document (pmmlToPfa on the prepared IR). */
+async function writePfa(modelPath: string, outPath: string, asYaml: boolean): Promise<number> {
+  const { pmmlToPfa, pfaDocumentText } = await import("@porta/pfa");
+  const pipeline = parsePmml(readModelSource(modelPath).text);
+  preparePipeline(pipeline);
+  const text = pfaDocumentText(pmmlToPfa(pipeline).document, asYaml ? "yaml" : "json");
+  writeFileSync(outPath, text);
+  return Buffer.byteLength(text);
 }

@@ -66,15 +66,16 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command("convert")
     .description(
-      "write the model in another format: --to onnx (ai.onnx 21 + ai.onnx.ml 5, double tensors), --to js (a standalone ES module + .d.ts), or --to browser (the same module for a web page)",
+      "write the model in another format: --to onnx (ai.onnx 21 + ai.onnx.ml 5, double tensors), --to js (a standalone ES module + .d.ts), --to browser (the same module for a web page), or --to pfa (a PFA 0.8.1 document, --yaml for YAML)",
     )
     .argument("<model>", "PMML document")
-    .requiredOption("--to <format>", "target format: onnx, js or browser")
+    .requiredOption("--to <format>", "target format: onnx, js, browser or pfa")
     .requiredOption("-o, --output <file>", "where to write it")
-    .action(async (modelPath: string, opts: { to: string; output: string }) => {
+    .option("--yaml", "with --to pfa: write the PFA document as YAML instead of JSON")
+    .action(async (modelPath: string, opts: { to: string; output: string; yaml?: boolean }) => {
       const { convertModel } = await import("./convert.ts");
       if (opts.to === "js" || opts.to === "browser") await engine();
-      const bytes = await convertModel(modelPath, opts.to, opts.output);
+      const bytes = await convertModel(modelPath, opts.to, opts.output, { yaml: opts.yaml });
       process.stderr.write(`porta: wrote ${opts.output} (${opts.to}, ${bytes} bytes)\n`);
     });
 

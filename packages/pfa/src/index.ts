@@ -43,3 +43,6 @@ export function scoreNdjson(engine: PfaEngine, text: string, options?: PfaEngine
   }
   return out.join("\n");
 }
+export { pmmlToPfa, pfaInputRecord, pfaDocumentText } from "./from-ir/index.ts";
+export type { PfaFromPmml } from "./from-ir/index.ts";
+export type { InputField as PfaInputField } from "./from-ir/fields.ts";

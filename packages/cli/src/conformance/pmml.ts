@@ -198,6 +198,30 @@ export function runCase(dir: string, c: PmmlCase, backend: ScoreBackend = (t) =>
   return report;
 }
 
+/**
+ * runCase with a scorer that is not a runtime Model: `load` turns the document's text into a
+ * function scoring one input record (a PMML document converted to another format and scored by
+ * that format's engine). A load that throws is the case's error; a row that throws, its mismatch.
+ */
+export function runCaseWith(dir: string, c: PmmlCase, load: (text: string) => (row: Record<string, unknown>) => Record<string, unknown>): CaseReport {
+  const report: CaseReport = { id: c.id, modelTypes: c.modelTypes, passed: false, rows: 0, mismatches: 0 };
+  try {
+    const loaded = readCase(dir, c);
+    const score = load(loaded.text);
+    const outcomes = loaded.records.map((row) => {
+      try {
+        return score(row);
+      } catch (e) {
+        return asError(e);
+      }
+    });
+    compareRows(report, c, loaded.expected, outcomes);
+  } catch (e) {
+    report.error = messageOf(e);
+  }
+  return report;
+}
+
 /** runCase for a backend that loads or scores asynchronously: the rows scored as one batch, a failed row kept as its error. */
 export async function runCaseAsync(dir: string, c: PmmlCase, backend: AsyncScoreBackend): Promise<CaseReport> {
   const report: CaseReport = { id: c.id, modelTypes: c.modelTypes, passed: false, rows: 0, mismatches: 0 };

@@ -1,0 +1,181 @@
+import type { ModelBase, ModelNode, OutputField, TargetInfo, Value } from "@porta/ir";
+import { type Block, type Code, type Json, asNullable, cannotConvert, lift, literal, missing } from "./code.ts";
+import { compileExpr } from "./expressions.ts";
+import type { ModelEnv } from "./fields.ts";
+import { category, type ModelCode } from "./models/result.ts";
+
+/** One model element converted: its result after Targets and its OutputFields by name. */
+export interface ModelRunCode {
+  model: ModelNode;
+  target: TargetInfo;
+  code: ModelCode;
+  outputs: Map<string, Code>;
+}
+
+/**
+ * PMML Targets (§Targets) on a regression result: clamp to min/max, rescale, castInteger, as
+ * the interpreter's applyTargets. Defaults and priors (TargetValue) are refused.
+ */
+export function applyTargets(model: ModelBase, code: ModelCode, target: TargetInfo, block: Block): ModelCode {
+  const t = model.targets.find((x) => x.field === undefined || x.field === target.name);
+  if (!t) return code;
+  if (model.functionName !== "regression") {
+    // Priors stand in for a missing classification; display values change only predictedDisplayValue (not converted).
+    if (t.values.some((v) => v.priorProbability !== undefined))
+      cannotConvert("TargetValue@priorProbability", "prior probabilities are not converted", model.path);
+    return code;
+  }
+  if (t.values.length > 0) cannotConvert("TargetValue", "a regression target's default value is not converted", model.path);
+  if (model.mathContext === "float") cannotConvert("Target (mathContext=float)", "single-precision targets are not converted", model.path);
+  const value = lift(block, [code.value], ([v]) => {
+    let x: Json = v.expr;
+    if (t.min !== undefined) x = { if: { "<": [x, literal(t.min, "double").expr] }, then: literal(t.min, "double").expr, else: x };
+    if (t.max !== undefined) {
+      const y = block.fresh("y");
+      x = { do: [{ let: { [y]: x } }, { if: { ">": [y, literal(t.max, "double").expr] }, then: literal(t.max, "double").expr, else: y }] };
+    }
+    x = { "+": [{ "*": [x, literal(t.rescaleFactor, "double").expr] }, literal(t.rescaleConstant, "double").expr] };
+    switch (t.castInteger) {
+      case "round":
+        // Java's Math.round (half up): floor(x + 0.5).
+        x = { "m.floor": { "+": [x, { double: 0.5 }] } };
+        break;
+      case "ceiling":
+        x = { "m.ceil": x };
+        break;
+      case "floor":
+        x = { "m.floor": x };
+        break;
+      default:
+        break;
+    }
+    return { expr: x, type: "double", nullable: false };
+  });
+  return { ...code, value: block.bind(value, "target") };
+}
+
+/**
+ * A model's OutputFields in document order (§Output), each defined in the model's scope for
+ * the ones after it. A missing target value makes every output missing (JPMML's OutputUtil).
+ */
+export function computeOutputs(
+  model: ModelNode,
+  code: ModelCode,
+  target: TargetInfo,
+  env: ModelEnv,
+  block: Block,
+  inherited?: Map<string, Code>,
+): Map<string, Code> {
+  const out = new Map<string, Code>(inherited ?? []);
+  for (const field of model.output) {
+    if (field.segmentId !== undefined) cannotConvert("OutputField@segmentId", "outputs of one segment are not converted", field.path);
+    const raw = outputValue(field, code, target, env, block);
+    const value = block.bind(castOutput(field, raw), "out");
+    out.set(field.name, value);
+    env.define(field.name, value);
+  }
+  return out;
+}
+
+function outputValue(field: OutputField, code: ModelCode, target: TargetInfo, env: ModelEnv, block: Block): Code {
+  const what = `OutputField[@feature=${field.feature}]`;
+  switch (field.feature) {
+    case "predictedValue":
+      return code.value;
+    case "probability":
+      return probability(field, code, target, block);
+    case "predictedDisplayValue": {
+      if (!code.displayValue) return cannotConvert(what, "the display value of this model is not converted", field.path);
+      return gated(code, code.displayValue, block);
+    }
+    case "affinity":
+    case "entityAffinity":
+    case "clusterAffinity": {
+      const a = code.affinities;
+      if (!a || field.rank !== 1) return cannotConvert(what, "affinities of this model (or a rank other than 1) are not converted", field.path);
+      if (field.feature !== "affinity" && field.value === undefined) return gated(code, nanAsMissing(a.winner, block), block);
+      if (field.value === undefined) return cannotConvert(what, "the affinity of the predicted value (no @value) is not converted", field.path);
+      const found = a.byId.get(field.value);
+      // An entity the result does not hold answers the least optimal affinity (JPMML).
+      return gated(code, found ? nanAsMissing(found, block) : literal(a.absent, "double"), block);
+    }
+    case "entityId": {
+      if (!code.entityId || field.rank !== 1) return cannotConvert(`${what}`, "no entity id of this model (or a rank other than 1) is converted", field.path);
+      // Missing with the prediction (JPMML's OutputUtil), as every feature.
+      if (!code.value.nullable) return code.entityId;
+      const g = block.fresh("g");
+      return { expr: { ifnotnull: { [g]: code.value.expr }, then: asNullable(code.entityId), else: null }, type: "string", nullable: true };
+    }
+    case "transformedValue":
+    case "decision": {
+      if (!field.expr) return code.value;
+      const expr = field.expr;
+      // Evaluated only when the target value is present; the expression itself may be missing.
+      const computed = compileExpr(expr, env, block);
+      if (!code.value.nullable) return computed;
+      const q = block.fresh("q");
+      return {
+        expr: {
+          ifnotnull: { [q]: code.value.expr },
+          then: computed.nullable ? computed.expr : { upcast: computed.expr, as: ["null", computed.type] },
+          else: missing(computed.type).expr,
+        },
+        type: computed.type,
+        nullable: true,
+      };
+    }
+    default:
+      return cannotConvert(what, "this output feature is not converted", field.path);
+  }
+}
+
+/** probability(@value): the category's probability; a category the model does not know is 0; none without probabilities. */
+function probability(field: OutputField, code: ModelCode, target: TargetInfo, block: Block): Code {
+  if (!code.probabilities || !code.categories) return cannotConvert("OutputField[@feature=probability]", "the model gives no probabilities", field.path);
+  if (field.value === undefined)
+    return cannotConvert("OutputField[@feature=probability]", "the probability of the predicted category (no @value) is not converted", field.path);
+  // The category as the target types it (a numeric target's "1" is 1), as the interpreter's toCategory.
+  const wanted: Value = category(field.value, target);
+  const k = code.categories.findIndex((c) => c === wanted || String(c) === String(wanted));
+  const p = block.fresh("pr");
+  const value: Json = k < 0 ? { double: 0 } : { attr: p, path: [{ int: k }] };
+  // Missing when the prediction is missing (every output is then missing) or the model gives no distribution.
+  const bindings: Record<string, Json> = { [p]: code.probabilities };
+  if (code.value.nullable) bindings[block.fresh("g")] = code.value.expr;
+  return {
+    expr: { ifnotnull: bindings, then: { upcast: value, as: ["null", "double"] }, else: null },
+    type: "double",
+    nullable: true,
+  };
+}
+
+/** The OutputField's dataType: a number stays a double (an integer is exact in it), text stays text; other casts are refused. */
+function castOutput(field: OutputField, value: Code): Code {
+  if (!field.dataType) return value;
+  const numeric = field.dataType === "double" || field.dataType === "integer";
+  if (numeric && value.type === "double") return value;
+  if (field.dataType === "string" && value.type === "string") return value;
+  if (field.dataType === "boolean" && value.type === "boolean") return value;
+  return cannotConvert(
+    `OutputField[@name=${field.name}]@dataType=${field.dataType}`,
+    `a ${value.type} value cast to ${field.dataType} is not converted`,
+    field.path,
+  );
+}
+
+/** A value that is missing whenever the prediction is (JPMML's OutputUtil). */
+function gated(code: ModelCode, value: Code, block: Block): Code {
+  if (!code.value.nullable) return value;
+  const g = block.fresh("g");
+  return { expr: { ifnotnull: { [g]: code.value.expr }, then: asNullable(value), else: null }, type: value.type, nullable: true };
+}
+
+/** A NaN affinity (every compared input missing) is answered as missing, as the interpreter does. */
+function nanAsMissing(value: Code, block: Block): Code {
+  const v = block.bind(value, "aff");
+  return {
+    expr: { if: { "!=": [v.expr, v.expr] }, then: missing("double").expr, else: { upcast: v.expr, as: ["null", "double"] } },
+    type: "double",
+    nullable: true,
+  };
+}
