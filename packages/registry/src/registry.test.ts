@@ -152,9 +152,10 @@ describe("deploy: validate → load → end-to-end → confidence → store → 
     const file = join(temp, "logistic.tgz");
     await tar.c({ gzip: true, file, cwd: PFA }, ["."]);
     const fromPath = await registry.deploy(file);
-    expect(fromPath).toMatchObject({ ok: true, report: { backend: "pfa" } });
+    // The logistic engine is a recognised model call, lowered into the IR and scored by compile-js.
+    expect(fromPath).toMatchObject({ ok: true, report: { backend: "js" } });
     const live = registry.live(fromPath.ok ? fromPath.name : "")!;
-    expect(live.model.backend).toBe("pfa");
+    expect(live.model.backend).toBe("js");
     const fromBytes = await registry.deploy(new Uint8Array(readFileSync(file)));
     expect(fromBytes).toMatchObject({ ok: true, switched: false });
     expect(await registry.deploy(new Uint8Array([1, 2, 3]))).toMatchObject({ ok: false, stage: "receive", code: "PACKAGE_ARCHIVE" });
@@ -224,7 +225,7 @@ describe("restart", () => {
     expect(registry.names()).toEqual(["churn", "upsell-logistic"]);
     expect(registry.live("churn")?.version).toBe("1.0.0");
     expect(registry.live("churn")?.model.score(ROW)).toMatchObject(SCORED);
-    expect(registry.live("upsell-logistic")?.model.backend).toBe("pfa");
+    expect(registry.live("upsell-logistic")?.model.backend).toBe("js");
     expect(events).toEqual([
       { kind: "restore", ok: true, name: "churn", version: "1.0.0" },
       { kind: "restore", ok: true, name: "upsell-logistic", version: expect.any(String) },
