@@ -1,7 +1,7 @@
 /**
  * `porta serve --registry` with `porta deploy` and `porta rollback`, all as real processes on
  * loopback: a deploy, a failed deploy (one wrong end-to-end row: refused, the live version
- * unchanged and still answering), deploys under load (every answer a 200), rollbacks, the admin
+ * unchanged and still answering), a package with out-of-sync declared versions refused, deploys under load (every answer a 200), rollbacks, the admin
  * token, and restart recovery.
  * Budget: 150 s on 2 shared cores (every `porta` run starts a process that compiles the sources).
  */
@@ -95,6 +95,19 @@ describe("porta serve --registry, porta deploy, porta rollback", { timeout: 150_
     const metrics = await (await fetch(`${served.url}/metrics`)).text();
     expect(metrics).toMatch(/porta_deploys_total\{kind="deploy",outcome="failed",stage="end-to-end"\} 1/);
     expect(metrics).toMatch(/porta_deploys_total\{kind="deploy",outcome="ok",stage="switch"\} 1/);
+  });
+
+  it("a package whose declared versions disagree (training data built with another feature extractor) is refused at validate; live unchanged", async () => {
+    const bad = churnVersion(work, "1.5.0");
+    const manifest = JSON.parse(readFileSync(join(bad, "porta.json"), "utf8"));
+    manifest.trainingData.builtWith.featureExtractor = "2.9.0";
+    writeFileSync(join(bad, "porta.json"), JSON.stringify(manifest, null, 2));
+    const refused = await portaWith(TOKEN, "deploy", bad, "--server", served.url);
+    expect(refused.code).toBe(69);
+    expect(refused.stderr).toMatch(/deploy refused at validate: PACKAGE_VERSIONS_DISAGREE/);
+    expect(refused.stderr).toContain("/trainingData/builtWith/featureExtractor");
+    expect(refused.stderr).toMatch(/live version of .* is unchanged/);
+    expect(await liveVersion(served.url)).toBe("1.2.0");
   });
 
   it("deploys a .tgz; rolls back to the previous version and forward to a named one", async () => {
