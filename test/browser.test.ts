@@ -70,22 +70,6 @@ beforeAll(async () => {
       "--disable-sync",
     ],
   });
-
-  it("regular expressions in the page (matches on RE2JS or V8, replace with a back reference) score as in Node", async () => {
-    const model = await loadModel(join(PMML, "text-regex.pmml"));
-    const outputs = model.outputFields.map((f) => f.name);
-    const rows = csvRows(join(PMML, "text-regex.csv"));
-    const expected = model.scoreBatch(rows).results.map((r, i) => shown(outputs, r as Record<string, unknown>, i));
-    const { page, problems } = await openPage("text-regex");
-    await page.locator('#row-form [name="text"]').fill("room 101");
-    await page.locator("#row-form button[type=submit]").click();
-    expect(await tableCells(page, "#row-result")).toEqual([shown(outputs, model.score({ text: "room 101" }) as Record<string, unknown>, 0)]);
-    await page.locator("#csv-file").setInputFiles(join(PMML, "text-regex.csv"));
-    await page.locator("#csv-result table").waitFor();
-    expect(await tableCells(page, "#csv-result")).toEqual(expected);
-    expect(problems).toEqual([]);
-    await page.close();
-  });
 }, 60_000);
 
 afterAll(async () => {
