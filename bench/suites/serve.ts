@@ -15,7 +15,6 @@
  * Ratios: `tree-rps`, `tree-p99-ms`, `tree-nocache-rps`, `forest-rps`, `forest-p99-ms`,
  * `deploy-rps`, `deploy-2xx-share` (2xx answers ÷ all answers during the deploys: 1 when none failed).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,42 +22,15 @@ import autocannon from "autocannon";
 import * as tar from "tar";
 import { loadModel } from "@porta/runtime";
 import { forestText } from "../../fixtures/gen/forest.ts";
+import { serve, type Served } from "../../test/serve-process.ts";
 import { defineSuite, type BenchResult } from "../harness.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const PORTA = join(ROOT, "packages", "cli", "bin", "porta.cjs");
 const TOKEN = "bench-admin-token";
 
-interface Server {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** `porta serve ARGS… --port 0` from the sources; resolves with its URL. */
-function startServer(args: string[]): Promise<Server> {
-  const child: ChildProcess = spawn(process.execPath, [PORTA, "serve", ...args, "--port", "0"], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, PORTA_SOURCE: "1", PORTA_ADMIN_TOKEN: TOKEN },
-  });
-  let stderr = "";
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  return new Promise((resolve, reject) => {
-    child.stderr!.setEncoding("utf8");
-    child.stderr!.on("data", (d: string) => {
-      stderr += d;
-      const m = / at (http:\/\/\S+?)[;\s]/.exec(stderr);
-      if (m)
-        resolve({
-          url: m[1]!,
-          stop: () => {
-            child.kill("SIGTERM");
-            return exited;
-          },
-        });
-    });
-    void exited.then(() => reject(new Error(`porta serve exited: ${stderr.slice(-2000)}`)));
-  });
+/** `porta serve ARGS… --port 0` from the sources, with the admin token; resolves with its URL. */
+function startServer(args: string[]): Promise<Served> {
+  return serve(args, { PORTA_SOURCE: "1", PORTA_ADMIN_TOKEN: TOKEN });
 }
 
 interface Load {
@@ -168,7 +140,7 @@ export default defineSuite({
     const warmup = full ? 3 : 0;
     const connections = full ? 10 : 2;
     const work = mkdtempSync(join(tmpdir(), "porta-bench-serve-"));
-    const servers: Server[] = [];
+    const servers: Served[] = [];
     try {
       const results: BenchResult[] = [];
       const notes: string[] = [];
