@@ -178,24 +178,12 @@ function compareRows(report: CaseReport, c: PmmlCase, expected: LoadedCase["expe
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
 export function runCase(dir: string, c: PmmlCase, backend: ScoreBackend = (t) => modelFromText(t, "pmml")): CaseReport {
-  const report: CaseReport = { id: c.id, modelTypes: c.modelTypes, passed: false, rows: 0, mismatches: 0 };
-  try {
-    const loaded = readCase(dir, c);
-    const model = backend(loaded.text);
+  return scoreCase(dir, c, (text, report) => {
+    const model = backend(text);
     report.backend = model.backend;
     if (model.refusals.length > 0) report.refusals = model.refusals.map((r) => ({ backend: r.backend, reason: r.reason }));
-    const outcomes = loaded.records.map((row) => {
-      try {
-        return model.score(row) as Record<string, unknown>;
-      } catch (e) {
-        return asError(e);
-      }
-    });
-    compareRows(report, c, loaded.expected, outcomes);
-  } catch (e) {
-    report.error = messageOf(e);
-  }
-  return report;
+    return (row) => model.score(row) as Record<string, unknown>;
+  });
 }
 
 /**
@@ -204,10 +192,19 @@ export function runCase(dir: string, c: PmmlCase, backend: ScoreBackend = (t) =>
  * that format's engine). A load that throws is the case's error; a row that throws, its mismatch.
  */
 export function runCaseWith(dir: string, c: PmmlCase, load: (text: string) => (row: Record<string, unknown>) => Record<string, unknown>): CaseReport {
+  return scoreCase(dir, c, (text) => load(text));
+}
+
+/** One case scored row by row: `load` may note what it learns (backend, refusals) on the report. */
+function scoreCase(
+  dir: string,
+  c: PmmlCase,
+  load: (text: string, report: CaseReport) => (row: Record<string, unknown>) => Record<string, unknown>,
+): CaseReport {
   const report: CaseReport = { id: c.id, modelTypes: c.modelTypes, passed: false, rows: 0, mismatches: 0 };
   try {
     const loaded = readCase(dir, c);
-    const score = load(loaded.text);
+    const score = load(loaded.text, report);
     const outcomes = loaded.records.map((row) => {
       try {
         return score(row);
