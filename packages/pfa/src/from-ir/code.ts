@@ -120,3 +120,13 @@ export function jsonNumber(x: number): Json {
 export function failure(message: string, type: Scalar): Code {
   return { expr: { error: message }, type, nullable: false };
 }
+
+/** PMML's comparison names (SimplePredicate operators and Apply functions) → PFA's core comparison operators. */
+export const PFA_COMPARISON: Readonly<Record<string, string>> = {
+  equal: "==",
+  notEqual: "!=",
+  lessThan: "<",
+  lessOrEqual: "<=",
+  greaterThan: ">",
+  greaterOrEqual: ">=",
+};

@@ -1,5 +1,5 @@
 import type { ApplyExpr, DiscretizeExpr, Expr, MapValuesExpr, NormContinuousExpr, NormDiscreteExpr } from "@porta/ir";
-import { type Block, type Code, type Json, type Scalar, asNullable, cannotConvert, choose, failure, lift, literal, missing } from "./code.ts";
+import { type Block, type Code, type Json, type Scalar, asNullable, cannotConvert, choose, failure, lift, literal, missing, PFA_COMPARISON } from "./code.ts";
 import { type Env, FunctionEnv, intervalTest, scalarOf, typedLiteral } from "./fields.ts";
 
 /**
@@ -87,15 +87,6 @@ const NUMERIC: Record<string, { arity: number; lower: Lowering }> = {
   threshold: { arity: 2, lower: (a) => ({ if: { ">": [a[0], a[1]] }, then: { double: 1 }, else: { double: 0 } }) },
 };
 
-const COMPARISONS: Record<string, string> = {
-  equal: "==",
-  notEqual: "!=",
-  lessThan: "<",
-  lessOrEqual: "<=",
-  greaterThan: ">",
-  greaterOrEqual: ">=",
-};
-
 function compileApply(expr: ApplyExpr, env: Env, block: Block): Code {
   const what = `Apply[@function=${expr.function}]`;
   if (expr.defaultValue !== undefined && expr.defaultValue !== null) cannotConvert(`${what}@defaultValue`, "defaultValue is not converted", expr.path);
@@ -115,9 +106,9 @@ function compileApply(expr: ApplyExpr, env: Env, block: Block): Code {
     if (args.some((a) => a.type !== "double")) cannotConvert(what, "non-numeric arguments are not converted", expr.path);
     result = lift(block, args, (xs) => ({ expr: numeric.lower(xs.map((x) => x.expr)), type: "double", nullable: false }));
     result = invalidResult(expr, result, block);
-  } else if (COMPARISONS[expr.function]) {
+  } else if (PFA_COMPARISON[expr.function]) {
     if (args.length !== 2 || args[0].type !== args[1].type) cannotConvert(what, "compares two values of one type only", expr.path);
-    result = lift(block, args, (xs) => ({ expr: { [COMPARISONS[expr.function]]: [xs[0].expr, xs[1].expr] }, type: "boolean", nullable: false }));
+    result = lift(block, args, (xs) => ({ expr: { [PFA_COMPARISON[expr.function]]: [xs[0].expr, xs[1].expr] }, type: "boolean", nullable: false }));
   } else if (expr.function === "and" || expr.function === "or") {
     if (args.some((a) => a.type !== "boolean")) cannotConvert(what, "takes booleans", expr.path);
     result = lift(block, args, (xs) => ({

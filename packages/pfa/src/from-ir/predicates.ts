@@ -1,5 +1,5 @@
 import type { Predicate, SimplePredicate } from "@porta/ir";
-import { type Block, type Json, cannotConvert } from "./code.ts";
+import { type Block, type Json, cannotConvert, PFA_COMPARISON } from "./code.ts";
 import { type Env, typedLiteral } from "./fields.ts";
 
 /**
@@ -10,15 +10,6 @@ import { type Env, typedLiteral } from "./fields.ts";
 export const TRUE = 1;
 export const FALSE = 0;
 export const UNKNOWN = -1;
-
-const OPERATORS: Record<string, string> = {
-  equal: "==",
-  notEqual: "!=",
-  lessThan: "<",
-  lessOrEqual: "<=",
-  greaterThan: ">",
-  greaterOrEqual: ">=",
-};
 
 const int = (n: number): Json => ({ int: n });
 
@@ -66,7 +57,7 @@ function simple(p: SimplePredicate, env: Env, block: Block): Json {
   if (v.type === "string" && p.operator !== "equal" && p.operator !== "notEqual") {
     cannotConvert(`SimplePredicate[@operator=${p.operator}]`, "ordering of strings (ordinal categories) is not converted", p.path);
   }
-  const truth: Json = { if: { [OPERATORS[p.operator]]: [present, value.expr] }, then: int(TRUE), else: int(FALSE) };
+  const truth: Json = { if: { [PFA_COMPARISON[p.operator]]: [present, value.expr] }, then: int(TRUE), else: int(FALSE) };
   return v.nullable ? { ifnotnull: { [x]: v.expr }, then: truth, else: int(UNKNOWN) } : truth;
 }
 
