@@ -17,6 +17,7 @@ import type { Cluster, ClusteringModel, MiningModel, ModelNode, RegressionModel,
 import type { ExprNode, FcnArgNode } from "../ast/nodes.ts";
 import type { AvroType, RecordType } from "../types.ts";
 import { elementName } from "./inputs.ts";
+import { loweredModelBase } from "./model-base.ts";
 import { notLowerable } from "./refusal.ts";
 import { callOf, fieldOf, inlineFunction, isRef, plainCell } from "./shapes.ts";
 import { treeModel, type LeafKind } from "./tree.ts";
@@ -114,13 +115,7 @@ function lowerForest(ctx: LowerContext, e: Arg, method: "average" | "sum"): Mode
   if (target.dataType !== "double") return notLowerable("an average of trees whose leaves are not numbers", map.path);
   const model: MiningModel = {
     kind: "mining",
-    functionName: "regression",
-    isScorable: true,
-    miningSchema: [],
-    localTransformations: [],
-    targets: [],
-    output: [],
-    path: e.path,
+    ...loweredModelBase("regression", e.path),
     multipleModelMethod: method,
     missingPredictionTreatment: "continue",
     missingThreshold: 1,
@@ -173,13 +168,7 @@ function lowerRegression(ctx: LowerContext, e: Arg, normalizationMethod: Regress
   const fields = datumFields(datum);
   const model: RegressionModel = {
     kind: "regression",
-    functionName: "regression",
-    isScorable: true,
-    miningSchema: [],
-    localTransformations: [],
-    targets: [],
-    output: [],
-    path: call.path,
+    ...loweredModelBase("regression", call.path),
     normalizationMethod,
     tables: [
       {
@@ -247,13 +236,7 @@ export function clusteringModel(v: Extract<ModelValue, { kind: "cluster" }>, idF
   });
   return {
     kind: "clustering",
-    functionName: "clustering",
-    isScorable: true,
-    miningSchema: [],
-    localTransformations: [],
-    targets: [],
-    output: [],
-    path: v.path,
+    ...loweredModelBase("clustering", v.path),
     modelClass: "centerBased",
     measure: { kind: "distance", measure: { kind: "squaredEuclidean" }, compareFunction: "absDiff", path: v.path },
     fields: fields.map((field) => ({ kind: "comparisonField", field, fieldWeight: 1, isCenterField: true, path: v.path })),

@@ -8,6 +8,7 @@
  */
 import type { DataType, OpType, Predicate, SimpleOperator, TreeModel, TreeNode } from "@porta/ir";
 import type { AvroType, RecordType } from "../types.ts";
+import { loweredModelBase } from "./model-base.ts";
 import { notLowerable } from "./refusal.ts";
 
 const NUMERIC_OPERATORS: Readonly<Record<string, SimpleOperator>> = {
@@ -114,13 +115,7 @@ export function treeModel(
   const leaves = new Set<string>();
   const model: TreeModel = {
     kind: "tree",
-    functionName: leaf.functionName,
-    isScorable: true,
-    miningSchema: [],
-    localTransformations: [],
-    targets: [],
-    output: [],
-    path,
+    ...loweredModelBase(leaf.functionName, path),
     missingValueStrategy: "none",
     missingValuePenalty: 1,
     noTrueChildStrategy: "returnNullPrediction",
