@@ -1,3 +1,4 @@
+import { modelElementName } from "@porta/backend";
 import type { DataField, ModelNode, Pipeline, TargetInfo } from "@porta/ir";
 import type { Block } from "../code.ts";
 import { cannotConvert } from "../code.ts";
@@ -64,31 +65,6 @@ function convertFamily(model: ModelNode, target: TargetInfo, env: ModelEnv, cx: 
     case "neuralNetwork":
       return { code: convertNeuralNetwork(model, target, env, cx.block, cx.pipeline) };
     default:
-      return cannotConvert(elementName(model.kind), "this model family is not converted to PFA yet", model.path);
+      return cannotConvert(modelElementName(model.kind), "this model family is not converted to PFA yet", model.path);
   }
-}
-
-const ELEMENTS: Record<string, string> = {
-  tree: "TreeModel",
-  regression: "RegressionModel",
-  mining: "MiningModel",
-  scorecard: "Scorecard",
-  association: "AssociationModel",
-  generalRegression: "GeneralRegressionModel",
-  neuralNetwork: "NeuralNetwork",
-  svm: "SupportVectorMachineModel",
-  clustering: "ClusteringModel",
-  ruleSet: "RuleSetModel",
-  naiveBayes: "NaiveBayesModel",
-  nearestNeighbor: "NearestNeighborModel",
-  bayesianNetwork: "BayesianNetworkModel",
-  gaussianProcess: "GaussianProcessModel",
-  baseline: "BaselineModel",
-  timeSeries: "TimeSeriesModel",
-  anomalyDetection: "AnomalyDetectionModel",
-};
-
-/** The PMML element of a model kind, for refusals. */
-export function elementName(kind: string): string {
-  return ELEMENTS[kind] ?? kind;
 }
