@@ -213,6 +213,40 @@ describe("rollback", () => {
   });
 });
 
+describe("retiring a replaced model", () => {
+  it("is disposed after its grace period, unless held: a held model waits for its last release", async () => {
+    const registry = await Registry.open(join(temp, `reg-${copies++}`), { retireAfterMs: 10 });
+    const disposedOf = async (version: string) => {
+      await registry.deploy(churnAt(version));
+      const model = registry.live("churn")!.model;
+      const disposed = { count: 0 };
+      const dispose = model.dispose.bind(model);
+      model.dispose = () => {
+        disposed.count++;
+        return dispose();
+      };
+      return { model, disposed };
+    };
+    const plain = await disposedOf("1.0.0");
+    const held = await disposedOf("1.1.0");
+    expect(plain.disposed.count).toBe(0);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(plain.disposed.count).toBe(1);
+    const release = registry.hold(held.model);
+    const again = registry.hold(held.model);
+    await registry.deploy(churnAt("1.2.0"));
+    await new Promise((r) => setTimeout(r, 60));
+    expect(held.disposed.count).toBe(0);
+    expect(held.model.score(ROW)).toMatchObject(SCORED);
+    release();
+    release();
+    expect(held.disposed.count).toBe(0);
+    again();
+    expect(held.disposed.count).toBe(1);
+    await registry.close();
+  });
+});
+
 describe("restart", () => {
   it("a new registry on the same folder restores exactly the live versions, scoring", async () => {
     const first = await openRegistry();

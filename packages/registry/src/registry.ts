@@ -83,6 +83,10 @@ export class Registry {
   private readonly queue = new KeyedQueue();
   private readonly listeners = new Set<ChangeListener>();
   private readonly retiring = new Map<Model, NodeJS.Timeout>();
+  /** Holds on replaced models (streams scoring on the version they started with), by model. */
+  private readonly holds = new Map<Model, number>();
+  /** Replaced models whose grace period is over, disposed when their last hold is released. */
+  private readonly retired = new Set<Model>();
   private readonly receiving = new Set<Promise<DeployOutcome>>();
   private closed = false;
   private lock?: FolderLock;
@@ -336,9 +340,10 @@ export class Registry {
     this.closed = true;
     await Promise.all(this.receiving);
     await this.queue.idle();
-    const models = [...this.retiring.keys(), ...[...this.models.values()].flatMap((e) => (e.live ? [e.live.model] : []))];
+    const models = [...this.retiring.keys(), ...this.retired, ...[...this.models.values()].flatMap((e) => (e.live ? [e.live.model] : []))];
     for (const timer of this.retiring.values()) clearTimeout(timer);
     this.retiring.clear();
+    this.retired.clear();
     for (const entry of this.models.values()) entry.live = undefined;
     await Promise.allSettled(models.map((m) => m.dispose()));
     await this.lock?.release();
@@ -441,11 +446,33 @@ export class Registry {
     }
   }
 
-  /** Requests may still hold a replaced model: it is disposed after a grace period, or at close. */
+  /**
+   * Keeps `model` from being disposed once it is replaced, until the returned release is called:
+   * a stream keeps scoring on the version it started with, however long it runs after a switch.
+   * Releasing twice counts once. `close()` disposes every model whatever its holds.
+   */
+  hold(model: Model): () => void {
+    this.holds.set(model, (this.holds.get(model) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.holds.get(model) ?? 1) - 1;
+      if (left > 0) {
+        this.holds.set(model, left);
+        return;
+      }
+      this.holds.delete(model);
+      if (this.retired.delete(model)) void model.dispose().catch(() => undefined);
+    };
+  }
+
+  /** Requests may still use a replaced model: it is disposed after a grace period (or its last hold), or at close. */
   private retire(model: Model): void {
     const timer = setTimeout(() => {
       this.retiring.delete(model);
-      void model.dispose().catch(() => undefined);
+      if (this.holds.has(model)) this.retired.add(model);
+      else void model.dispose().catch(() => undefined);
     }, this.options.retireAfterMs ?? DEFAULT_RETIRE_MS);
     timer.unref();
     this.retiring.set(model, timer);

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { request } from "node:http";
 import { DirectorySource } from "./directory-source.ts";
 import { createServer, type PortaServer } from "./server.ts";
+import type { ModelSource } from "./source.ts";
 import { IRIS_ROW, modelsDir, postJson } from "./serve.test-helper.ts";
 
 let folder: ReturnType<typeof modelsDir>;
@@ -114,6 +115,22 @@ describe("POST /v1/models/:name/stream", () => {
     expect(lines.map((l) => Object.keys(l)[0])).toEqual(["result", "error", "result", "end"]);
     expect(lines[1]).toMatchObject({ error: { code: "LINE_TOO_LONG", row: 2 } });
     expect(lines[2]).toEqual({ result: { y: 9 } });
+  });
+
+  it("holds the model it scores on until its answer ends, so a deploy meanwhile cannot dispose it", async () => {
+    const calls: string[] = [];
+    const holding: ModelSource = source;
+    holding.hold = (model) => {
+      calls.push(model === source.live("linear")?.model ? "hold linear" : "hold another");
+      return () => calls.push("release");
+    };
+    try {
+      const lines = await streamChunks(url, ['{"x":1}\n', '{"x":2}\n']);
+      expect(lines.at(-1)).toEqual({ end: { lines: 2, scored: 2, failed: 0 } });
+      await vi.waitFor(() => expect(calls).toEqual(["hold linear", "release"]));
+    } finally {
+      delete holding.hold;
+    }
   });
 
   it("refuses a body that is not NDJSON (415), and an unknown model (404) before reading it", async () => {

@@ -16,6 +16,11 @@ export interface ModelSource {
   live(name: string): LiveModel | undefined;
   /** Calls `listener` after a model's live version changed (deploy, rollback); returns the unsubscribe. */
   onChange(listener: (change: ModelChange) => void): () => void;
+  /**
+   * Keeps a model from being disposed after it is replaced, until the returned release is called
+   * (a source that never disposes a model it served, such as DirectorySource, need not have it).
+   */
+  hold?(model: Model): () => void;
 }
 
 /** A model version taking traffic: the loaded model and what its package says about it. */

@@ -36,6 +36,9 @@ export function streamRoutes(app: FastifyInstance, ctx: ServerContext): void {
     { schema: streamSchema, onResponse: observeRoute(ctx, ROUTE) },
     (request, reply) => {
       const scorer = scorerFor(ctx, request, request.params.name, ROUTE);
+      // The whole stream scores on this version: a deploy meanwhile must not dispose it under us.
+      const release = ctx.source.hold?.(scorer.live.model);
+      if (release) reply.raw.once("close", release);
       const lines = scoreLines(request.body, scorer, ctx, request.porta!);
       reply
         .type("application/x-ndjson")
