@@ -125,6 +125,30 @@ describeEachBackend('mathContext="float" models give the interpreter\'s bits', (
   });
 });
 
+describeEachBackend("Apply pow: a missing base or exponent is missing (IEEE pow makes NaN^0 and 1^NaN 1)", (backend) => {
+  it("pow(x, 0), pow(x, z) and pow(1, x) as regression predictors over missing inputs", async () => {
+    // Predictors, not output expressions: a missing predictor makes the prediction missing, so a
+    // power that comes out 1 instead of missing changes the answer.
+    const text = `<PMML xmlns="http://www.dmg.org/PMML-4_4" version="4.4"><Header/>
+      <DataDictionary><DataField name="x" optype="continuous" dataType="double"/><DataField name="z" optype="continuous" dataType="double"/><DataField name="y" optype="continuous" dataType="double"/></DataDictionary>
+      <TransformationDictionary>
+        <DerivedField name="p0" optype="continuous" dataType="double"><Apply function="pow"><FieldRef field="x"/><Constant>0</Constant></Apply></DerivedField>
+        <DerivedField name="pz" optype="continuous" dataType="double"><Apply function="pow"><FieldRef field="x"/><FieldRef field="z"/></Apply></DerivedField>
+        <DerivedField name="p1" optype="continuous" dataType="double"><Apply function="pow"><Constant>1</Constant><FieldRef field="x"/></Apply></DerivedField>
+      </TransformationDictionary>
+      <RegressionModel functionName="regression"><MiningSchema><MiningField name="x"/><MiningField name="z"/><MiningField name="y" usageType="target"/></MiningSchema>
+        <RegressionTable intercept="0.5"><NumericPredictor name="p0" coefficient="1"/><NumericPredictor name="pz" coefficient="2"/><NumericPredictor name="p1" coefficient="4"/></RegressionTable></RegressionModel></PMML>`;
+    await backend.expectSameAnswers(text, [
+      { x: null, z: 0 },
+      { x: 1, z: null },
+      { x: 2, z: null },
+      { x: 0, z: 0 },
+      { x: 1.5, z: 2 },
+      { x: null, z: null },
+    ]);
+  });
+});
+
 /**
  * Corpus cases compile-js must compile (no silent fallback to the interpreter). Grow it as
  * families are compiled.

@@ -97,7 +97,7 @@ function compileApply(expr: ApplyExpr, scope: GraphScope, where: string): GraphV
   if (BINARY[fn] && ts.length === 2) out = g.op(BINARY[fn], ts);
   else if (UNARY[fn] && ts.length === 1) out = g.op(UNARY[fn], ts);
   else if (fn === "log10" && ts.length === 1) out = g.div(g.op("Log", ts), g.scalar(Math.LN10));
-  else if (fn === "pow" && ts.length === 2) out = g.op("Pow", ts);
+  else if (fn === "pow" && ts.length === 2) out = g.powOfTensors(ts[0], ts[1]);
   else if (AGGREGATE[fn] && ts.length >= 1) {
     // min, max, sum and product skip missing arguments; all missing is missing (the built-ins' handlesMissing).
     const [opType, neutral] = AGGREGATE[fn];

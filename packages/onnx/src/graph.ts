@@ -87,6 +87,11 @@ export class GraphBuilder {
     const power = this.op("Pow", [a, this.scalar(exponent)]);
     return exponent === 0 ? this.where(this.isNaN(a), a, power) : power;
   }
+  /** a^b for two tensors, missing (NaN) where either is: IEEE pow makes NaN^0 and 1^NaN 1. */
+  powOfTensors(a: string, b: string): string {
+    const power = this.op("Pow", [a, b]);
+    return this.where(this.isNaN(a), a, this.where(this.isNaN(b), b, power));
+  }
   where(cond: string, a: string, b: string): string {
     return this.op("Where", [cond, a, b]);
   }
