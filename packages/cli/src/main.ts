@@ -291,12 +291,15 @@ async function scoreCommand(modelPath: string, opts: ScoreOptions): Promise<numb
   const pfaEngine = pfa?.engine;
   const inputFormat = namedInput ?? formatOfPath(opts.input);
   const outputs = model.outputFields.map((f) => f.name);
-  const unwrap = pfaEngine !== undefined && outputs.length === 1 && outputs[0] === "output";
+  const writeFormat = outputFormat(namedOutput, opts.output, inputFormat);
+  // A PFA output that is not a record is written bare in JSON and NDJSON; a table (CSV, Arrow)
+  // keeps its one "output" column, a structure in it written as JSON text.
+  const unwrap = pfaEngine !== undefined && outputs.length === 1 && outputs[0] === "output" && (writeFormat === "json" || writeFormat === "ndjson");
   const summary = await scoreInput(model, {
     input: opts.input,
     inputFormat,
     output: opts.output,
-    outputFormat: outputFormat(namedOutput, opts.output, inputFormat),
+    outputFormat: writeFormat,
     // Arrow in, PMML out, no grouping: batches go from the reader to scoreColumnsAsync as columns.
     columnar: isArrowFormat(inputFormat) && model.format === "pmml" && model.groupField === undefined,
     quiet: opts.quiet === true,

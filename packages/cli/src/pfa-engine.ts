@@ -14,16 +14,27 @@ export function pfaEngineOfModel(model: Model): PfaEngine | undefined {
   return undefined;
 }
 
-/** CSV cells are text; a PFA input record wants its Avro types (PMML parses by DataField itself). */
+const NUMBER_TYPES = new Set(["int", "long", "float", "double"]);
+
+/**
+ * CSV cells are text; a PFA input record wants its Avro types (PMML parses by DataField itself).
+ * A field typed as a union with null (what `porta convert --to pfa` writes for every input: a
+ * missing value is null) is read by its other branches: numbers when they are all numeric,
+ * booleans when boolean; a union that also holds text keeps the cell as text. Empty cells are
+ * already null.
+ */
 export function typedCsvRow(row: Record<string, unknown>, model: Model): Record<string, unknown> {
   const out = Object.assign(emptyRow(), row);
   for (const f of model.inputFields) {
     const v = row[f.name];
     if (typeof v !== "string") continue;
-    if (["int", "long", "float", "double"].includes(String(f.dataType))) {
+    const kinds = String(f.dataType)
+      .split("|")
+      .filter((k) => k !== "null");
+    if (kinds.length > 0 && kinds.every((k) => NUMBER_TYPES.has(k))) {
       const n = Number(v);
       out[f.name] = v.trim() !== "" && !Number.isNaN(n) ? n : v;
-    } else if (f.dataType === "boolean" && (v === "true" || v === "false")) {
+    } else if (kinds.length > 0 && kinds.every((k) => k === "boolean") && (v === "true" || v === "false")) {
       out[f.name] = v === "true";
     }
   }
