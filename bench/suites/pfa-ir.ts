@@ -17,7 +17,7 @@ import type { CompiledSession } from "@porta/compile-js";
 import { compilePfa, decodeInput, parsePfa, walkPfa } from "@porta/pfa";
 import { modelFromText, type PortaModel } from "@porta/runtime";
 import { rng } from "../../fixtures/gen/random.ts";
-import { defineSuite, type BenchResult, type Measurement } from "../harness.ts";
+import { defineSuite, timeRatio, type BenchResult, type Measurement } from "../harness.ts";
 import { encodeColumns, type Row } from "../pmml-scoring.ts";
 import { measurementOf } from "../timing.ts";
 
@@ -59,7 +59,6 @@ function alternating(rounds: number, ops: readonly (() => void)[]): Measurement[
 }
 
 const rowsPerSec = (n: number, m: Measurement) => n / (m.medianMs / 1e3);
-const ratio = (slow: Measurement, fast: Measurement) => Number((slow.medianMs / fast.medianMs).toPrecision(4));
 
 export default defineSuite({
   name: "pfa-ir",
@@ -120,9 +119,9 @@ export default defineSuite({
         results.push({ case: `${name}: ${label}`, n, ...m, elementsPerSec: rowsPerSec(n, m) });
         bars.push({ label: `${name} ${label}`, value: rowsPerSec(n, m) });
       }
-      ratios[`ir/closure@${name}`] = ratio(closureRun, columnar);
-      ratios[`ir/walker@${name}`] = ratio(walkerRun, columnar);
-      ratios[`ir-rows/closure@${name}`] = ratio(closureRun, rowApi);
+      ratios[`ir/closure@${name}`] = timeRatio(closureRun, columnar);
+      ratios[`ir/walker@${name}`] = timeRatio(walkerRun, columnar);
+      ratios[`ir-rows/closure@${name}`] = timeRatio(closureRun, rowApi);
       if (name === "forest") ratios["ir/recorded-closure@forest"] = Number((rowsPerSec(n, columnar) / RECORDED_CLOSURE_FOREST_ROWS_PER_SEC).toPrecision(4));
     }
     return {
