@@ -13,6 +13,8 @@ import { operationRoutes } from "./routes/operations.ts";
 import { scoreRoutes } from "./routes/score.ts";
 import { streamRoutes } from "./routes/stream.ts";
 import { adminRoutes, type DeployTarget } from "./routes/admin.ts";
+import { consoleRoutes } from "./routes/console.ts";
+import { insightRoutes } from "./routes/insight.ts";
 import { MAX_UPLOAD_BYTES } from "@porta/registry";
 
 export interface ServeOptions {
@@ -31,6 +33,8 @@ export interface ServeOptions {
    * deploy into. Without both, every admin request is a 403 ADMIN_API_OFF.
    */
   admin?: { token?: string; target?: DeployTarget; uploadLimit?: number };
+  /** The web console at `/` (default on; it reads the same API any client may). */
+  console?: boolean;
   /** fastify's logger option (default off). */
   logger?: FastifyServerOptions["logger"];
 }
@@ -118,6 +122,8 @@ export async function createServer(options: ServeOptions): Promise<PortaServer> 
   await app.register(async (scope) => streamRoutes(scope, ctx));
   await app.register(async (scope) => modelRoutes(scope, ctx));
   await app.register(async (scope) => operationRoutes(scope, ctx));
+  await app.register(async (scope) => insightRoutes(scope, ctx));
+  if (options.console !== false) await app.register(async (scope) => consoleRoutes(scope));
   await app.register(async (scope) =>
     adminRoutes(scope, ctx, {
       token: options.admin?.token,
