@@ -7,17 +7,16 @@
  * (conversions and page bundle ~10 s, Chromium start ~2 s, each page 4-7 s) on 2 cores shared at
  * load average 12-14.
  */
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadModel } from "@porta/runtime";
 import { convertModel } from "../packages/cli/src/convert.ts";
 import { buildPage, servePage } from "../examples/browser/page.ts";
+import { launchChromium } from "./chromium.ts";
 import { porta, ROOT, tempFiles } from "./porta-cli.ts";
 
-/** Debian's package (`.ci/run` installs it); PORTA_CHROMIUM points elsewhere. */
-const CHROMIUM = process.env.PORTA_CHROMIUM ?? "/usr/bin/chromium";
 const PMML = join(ROOT, "fixtures", "pmml");
 
 /** CSV rows as `porta score` reads them (the fixtures have no quoting; an empty cell is missing). */
@@ -42,9 +41,6 @@ let site: Awaited<ReturnType<typeof servePage>>;
 let dir: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`the browser test needs Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run installs it), or set PORTA_CHROMIUM`);
-  }
   dir = tempFiles("porta-browser-").dir;
   // The command line once (iris); the forest through the same function in this process, which
   // spares a second CLI start-up on a loaded machine.
@@ -56,20 +52,7 @@ beforeAll(async () => {
   ]);
   expect(cli.code, cli.stderr).toBe(0);
   site = await servePage(dir);
-  // Playwright gives each launch a fresh temporary profile (--user-data-dir), removed on close.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

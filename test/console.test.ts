@@ -58,8 +58,9 @@ async function open(hash: string, query = ""): Promise<{ page: Page; problems: s
   const problems: string[] = [];
   page.on("pageerror", (e) => problems.push(e.message));
   page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
-  await page.addInitScript(() =>
-    document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)),
+  // Page-side code as text: this file is type-checked without the DOM library.
+  await page.addInitScript(
+    'document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`))',
   );
   await page.goto(`${served.url}/${query}${hash}`);
   await page.locator("body[data-ready=true]").waitFor({ timeout: 10_000 });
@@ -107,6 +108,10 @@ describe("the web console at / of porta serve, in headless Chromium", () => {
     await page.locator("#summary").waitFor();
     expect(await page.locator("h1").textContent()).toBe("churn");
     expect(problems).toEqual([]);
+    // The policy holds, and a violation is seen: markup with an inline style is refused.
+    await page.evaluate(`document.body.insertAdjacentHTML("beforeend", '<div style="color: red">x</div>')`);
+    await expect.poll(() => problems.some((p) => /^CSP violation: style-src/.test(p))).toBe(true);
+    expect(problems.every((p) => /^CSP violation|Content Security Policy/.test(p))).toBe(true);
     await page.close();
   });
 
@@ -150,11 +155,9 @@ describe("the web console at / of porta serve, in headless Chromium", () => {
 
     // Dropped on the page: a drop event carrying the file, as a drag from the desktop ends.
     const csv = readFileSync(join(PMML, "iris.csv"), "utf8");
-    const dataTransfer = await page.evaluateHandle((text) => {
-      const t = new DataTransfer();
-      t.items.add(new File([text], "iris.csv", { type: "text/csv" }));
-      return t;
-    }, csv);
+    const dataTransfer = await page.evaluateHandle(
+      `(() => { const t = new DataTransfer(); t.items.add(new File([${JSON.stringify(csv)}], "iris.csv", { type: "text/csv" })); return t; })()`,
+    );
     await page.locator("#drop").dispatchEvent("drop", { dataTransfer });
     await page.locator("#csv-result table").waitFor();
     const rows = csvRows(join(PMML, "iris.csv"));
@@ -212,12 +215,9 @@ describe("the web console at / of porta serve, in headless Chromium", () => {
   it("draws latency and throughput from GET /v1/metrics/summary while scoring traffic flows", async () => {
     const { page, problems } = await open("#/models/iris-tree", "?poll=250");
     const row = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 };
-    const charts = () =>
-      page.evaluate(() => {
-        const last = (kind: string) =>
-          JSON.parse((document.querySelector(`figure[data-chart="${kind}"]`) as HTMLElement).dataset.last ?? "[]") as (number | null)[];
-        return { throughput: last("throughput"), latency: last("latency") };
-      });
+    const last = async (kind: string) =>
+      JSON.parse((await page.locator(`figure[data-chart="${kind}"]`).getAttribute("data-last")) ?? "[]") as (number | null)[];
+    const charts = async () => ({ throughput: await last("throughput"), latency: await last("latency") });
     // Traffic until a poll interval held some (bounded: a loaded machine polls late, never not at all).
     let seen = await charts();
     for (const deadline = Date.now() + 15_000; Date.now() < deadline; seen = await charts()) {
@@ -266,24 +266,14 @@ describe("the web console at / of porta serve, in headless Chromium", () => {
       await route.fulfill({ response, json: { ...(await response.json()), strategy } });
     });
     for (strategy of strategies) {
-      await page.evaluate(() => {
-        location.hash = "#/";
-      });
-      await page.locator("table.models").waitFor();
-      await page.evaluate(() => {
-        location.hash = "#/models/iris-tree";
-      });
+      await page.locator("header a.brand").click();
+      await page.locator("table.models a", { hasText: "iris-tree" }).click();
       await page.locator(`#strategy[data-kind="${strategy.kind}"]`).waitFor({ timeout: 10_000 });
       texts[strategy.kind] = (await page.locator("#strategy").textContent()) ?? "";
     }
     strategy = undefined;
-    await page.evaluate(() => {
-      location.hash = "#/";
-    });
-    await page.locator("table.models").waitFor();
-    await page.evaluate(() => {
-      location.hash = "#/models/iris-tree";
-    });
+    await page.locator("header a.brand").click();
+    await page.locator("table.models a", { hasText: "iris-tree" }).click();
     await page.locator("#summary").waitFor();
     expect(await page.locator("#strategy[data-kind]").count()).toBe(0);
     expect(problems).toEqual([]);

@@ -7,7 +7,7 @@
  * pack ~15 s, offline install ~3 s, the consumer type check ~12-18 s).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -189,6 +189,10 @@ describe("porta installed from its packed tarballs, in plain Node", () => {
       ).toEqual([]);
     }
     expect(packed.find((p) => p.name === "@porta/pfa")!.files.map((f) => f.path)).toContain("formats/signatures.json");
+    // The web console `porta serve` answers at / (built by npm run build: packages/serve/console/build.ts).
+    expect(packed.find((p) => p.name === "@porta/serve")!.files.map((f) => f.path)).toEqual(
+      expect.arrayContaining(["dist/console/index.html", "dist/console/console.js", "dist/console/console.css"]),
+    );
     expect(packed.find((p) => p.name === "porta")!.files.map((f) => f.path)).toEqual(
       expect.arrayContaining(["bin/porta.cjs", "dist/main.js", "dist/main.bundle.cjs"]),
     );
@@ -276,6 +280,38 @@ describe("porta installed from its packed tarballs, in plain Node", () => {
       expect(stale.help).toBe(fromSources.stdout);
     } finally {
       rmSync(join(porta, "dist", ".tsbuildinfo"));
+    }
+  });
+
+  it("the installed porta serve answers its web console at / (the built files found from dist/)", async () => {
+    const child = spawn(
+      process.execPath,
+      [join(project, "node_modules", "porta", "bin", "porta.cjs"), "serve", "--models", join(ROOT, "fixtures", "packages"), "--port", "0"],
+      {
+        cwd: project,
+        env,
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let stderr = "";
+        child.stderr.setEncoding("utf8");
+        child.stderr.on("data", (d: string) => {
+          stderr += d;
+          const m = / at (http:\/\/\S+?)[;\s]/.exec(stderr);
+          if (m) resolve(m[1]!);
+        });
+        child.once("exit", (code) => reject(new Error(`porta serve exited ${code}: ${stderr}`)));
+      });
+      const page = await fetch(`${url}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('src="console/console.js"');
+      const script = await fetch(`${url}/console/console.js`);
+      expect(script.status).toBe(200);
+      expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    } finally {
+      child.kill("SIGTERM");
     }
   });
 

@@ -185,7 +185,7 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("serve")
-    .description("serve models over HTTP: score, NDJSON streams, model metadata, /healthz, /readyz, /metrics, OpenAPI at /docs/json")
+    .description("serve models over HTTP: score, NDJSON streams, model metadata, /healthz, /readyz, /metrics, OpenAPI at /docs/json, a web console at /")
     .option("--models <dir>", "a fixed folder of model packages (subfolders with porta.json) and model documents, loaded at start")
     .option("--registry <dir>", "a registry folder: its live versions, and deploys and rollbacks through the admin API (bearer PORTA_ADMIN_TOKEN)")
     .option("--port <port>", "TCP port (0: any free port)", nonNegativeInteger("--port"), 8080)
@@ -195,8 +195,19 @@ export async function main(argv: string[]): Promise<number> {
     .option("--body-limit <bytes>", "largest score request body (a stream is bounded per line)", positiveInteger("--body-limit"), 10 * 1024 * 1024)
     .option("--backend <backend>", "as for score: which backend to try first", "auto")
     .option("--log", "log every request (JSON lines on stdout)")
+    .option("--no-console", "no web console at /")
     .action(
-      async (opts: { models?: string; port: number; host: string; redis?: string; cache: boolean; bodyLimit: number; backend: string; log?: boolean }) => {
+      async (opts: {
+        models?: string;
+        port: number;
+        host: string;
+        redis?: string;
+        cache: boolean;
+        bodyLimit: number;
+        backend: string;
+        log?: boolean;
+        console: boolean;
+      }) => {
         await engine();
         const { serveCommand } = await import("./serve-command.ts");
         exitCode = await serveCommand({ ...opts, backend: await backendOption(opts.backend) });

@@ -13,6 +13,8 @@ export interface ServeCommandOptions {
   bodyLimit: number;
   backend: BackendChoice;
   log?: boolean;
+  /** The web console at `/` (default on). */
+  console?: boolean;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<number> {
     bodyLimit: opts.bodyLimit,
     cache: opts.cache ? (opts.redis === undefined ? {} : { redis: opts.redis }) : false,
     logger: opts.log === true,
+    console: opts.console !== false,
     admin: { token, target },
   });
   const url = await server.listen({ port: opts.port, host: opts.host });

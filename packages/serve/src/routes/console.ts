@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { HttpError } from "../errors.ts";
 
 /**
  * Where `npm run build` writes the console (packages/serve/console/build.ts): dist/console of this
@@ -61,15 +60,12 @@ export function consoleRoutes(app: FastifyInstance, dir = CONSOLE_DIR): void {
   const send = (request: FastifyRequest, reply: FastifyReply, name: string) => {
     const asset = assets.get(name);
     if (asset === undefined) {
-      if (assets.size === 0) {
-        throw new HttpError(503, {
-          code: "CONSOLE_NOT_BUILT",
-          message: `the web console is not built (no ${dir}): run npm run build`,
-          path: "/url",
-          value: request.url,
-        });
-      }
-      throw new HttpError(404, { code: "ROUTE_NOT_FOUND", message: `no console file ${name}`, path: "/url", value: request.url });
+      // Answered here, not thrown: the typed body whatever fastify app the routes are registered on.
+      const body =
+        assets.size === 0
+          ? { code: "CONSOLE_NOT_BUILT", message: `the web console is not built (no ${dir}): run npm run build`, path: "/url", value: request.url }
+          : { code: "ROUTE_NOT_FOUND", message: `no console file ${name}`, path: "/url", value: request.url };
+      return reply.code(assets.size === 0 ? 503 : 404).send(body);
     }
     reply
       .header("content-security-policy", CONSOLE_POLICY)
