@@ -58,7 +58,7 @@ export interface VersionDetail {
 /** The deployment strategy of a model (`strategy` of `GET /v1/models/:name`, when the server has strategies). */
 export type Strategy =
   | { kind: "single"; live: string }
-  | { kind: "silent"; live: string; shadow: string; compared: number; agreement: number }
+  | { kind: "silent"; live: string; shadow: string; compared: number; agreement: number | null }
   | {
       kind: "canary";
       live: string;

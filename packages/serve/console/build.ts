@@ -9,7 +9,7 @@
  * Each file is written beside and renamed, so a server reading the folder meanwhile (a test that
  * builds while `npm run build` runs) never reads half a file.
  */
-import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { build } from "esbuild";
 
@@ -40,16 +40,16 @@ export async function buildConsole(out = CONSOLE_DIST): Promise<string[]> {
     logLevel: "warning",
   });
   const written: string[] = [];
+  // A temporary name of this process's own: two builds at once (a test and npm run build) never write one file.
   const put = (path: string, contents: Uint8Array | string) => {
-    writeFileSync(`${path}.tmp`, contents);
-    renameSync(`${path}.tmp`, path);
+    const temporary = `${path}.${process.pid}.tmp`;
+    writeFileSync(temporary, contents);
+    renameSync(temporary, path);
     written.push(path);
   };
   // console.js, and console.css from the CSS the entry imports (the page's and uPlot's).
   for (const file of result.outputFiles) put(file.path, file.contents);
-  copyFileSync(join(HERE, "index.html"), join(out, "index.html.tmp"));
-  renameSync(join(out, "index.html.tmp"), join(out, "index.html"));
-  written.push(join(out, "index.html"));
+  put(join(out, "index.html"), readFileSync(join(HERE, "index.html")));
   return written;
 }
 

@@ -26,7 +26,13 @@ export function strategyView(strategy: Strategy | undefined): HTMLElement | null
           ["live", strategy.live],
           ["shadow", strategy.shadow],
           ["compared", String(strategy.compared)],
-          ["agreement", [percent(fraction(strategy.agreement)), " ", bar(fraction(strategy.agreement), `agreement ${percent(fraction(strategy.agreement))}`)]],
+          [
+            "agreement",
+            // None before the first comparison.
+            typeof strategy.agreement === "number" && strategy.compared > 0
+              ? [percent(fraction(strategy.agreement)), " ", bar(fraction(strategy.agreement), `agreement ${percent(fraction(strategy.agreement))}`)]
+              : "—",
+          ],
         ]),
       );
       break;
