@@ -146,6 +146,12 @@ describe("the console's files at /", () => {
     }
   });
 
+  it("the OpenAPI document describes the two JSON routes, not the console's files", async () => {
+    const paths = Object.keys(((await get("/docs/json")).json as { paths: Record<string, unknown> }).paths);
+    expect(paths).toEqual(expect.arrayContaining(["/v1/models/{name}/structure", "/v1/metrics/summary"]));
+    expect(paths.filter((p) => p === "/" || p.startsWith("/console"))).toEqual([]);
+  });
+
   it("createServer({ console: false }) serves no page at /", async () => {
     const off = await createServer({ source, console: false, cache: false });
     try {
