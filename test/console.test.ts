@@ -16,7 +16,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildConsole } from "../packages/serve/console/build.ts";
 import { quantileMs } from "../packages/serve/console/histogram.ts";
-import { cellValue, csvRows as consoleCsvRows, resultColumns } from "../packages/serve/console/rows.ts";
+import { cellValue, csvRows as consoleCsvRows, csvText, resultColumns } from "../packages/serve/console/rows.ts";
 import { launchChromium } from "./chromium.ts";
 import { ROOT, tempFiles } from "./porta-cli.ts";
 import { serve, type Served } from "./serve-process.ts";
@@ -169,6 +169,16 @@ describe("the web console at / of porta serve, in headless Chromium", () => {
     });
     expect(await tableCells(page, "#csv-result")).toEqual(expectedCells(batch.results, batch.errors));
     expect(await page.locator("#csv-result p.summary").textContent()).toBe(`iris.csv: ${rows.length} rows scored.`);
+    // Every result as CSV, the error column last (empty: no row failed).
+    const downloading = page.waitForEvent("download");
+    await page.locator("#csv-download").click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe("iris-scored.csv");
+    const lines = readFileSync(await download.path(), "utf8")
+      .trimEnd()
+      .split("\r\n");
+    const columns = [...new Set(batch.results.flatMap((r) => Object.keys(r)))];
+    expect(lines).toEqual([["#", ...columns, "error"].join(","), ...expectedCells(batch.results).map((cells) => [...cells, ""].join(","))]);
     expect(problems).toEqual([]);
     await page.close();
 
@@ -316,5 +326,18 @@ describe("the console's own arithmetic (no browser)", () => {
     expect(cellValue(" 7 ", { name: "x", dataType: "float" })).toBe(7);
     expect(cellValue("7", undefined)).toBe("7");
     expect(resultColumns([{ a: 1 }, null, { b: 2, a: 3 }])).toEqual(["a", "b"]);
+    // Written back: quoted where a cell holds a comma, a quote or a line break; read back the same.
+    const text = csvText(
+      ["a", "b"],
+      [
+        ["x,y", 'say "hi"'],
+        ["line\nbreak", ""],
+      ],
+    );
+    expect(text).toBe('a,b\r\n"x,y","say ""hi"""\r\n"line\nbreak",\r\n');
+    expect(consoleCsvRows(text, [])).toEqual([
+      { a: "x,y", b: 'say "hi"' },
+      { a: "line\nbreak", b: null },
+    ]);
   });
 });

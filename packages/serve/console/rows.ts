@@ -42,3 +42,9 @@ export function resultColumns(results: readonly (Result | null | undefined)[]): 
   for (const r of results) if (r) for (const key of Object.keys(r)) seen.add(key);
   return [...seen];
 }
+
+/** A CSV text (RFC 4180): a cell holding a comma, a quote or a line break is quoted, its quotes doubled. */
+export function csvText(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const cell = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+  return [header, ...rows].map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
+}

@@ -7,12 +7,15 @@
 import { ApiError, getModel, score, type Field, type Result, type RowError } from "../api.ts";
 import { cellText, errorBox, h, tabBar } from "../dom.ts";
 import { modelHref, modelTabs, scoreHref, type View } from "../routes.ts";
-import { csvRows, isNumeric, resultColumns, rowOf } from "../rows.ts";
+import { csvRows, csvText, isNumeric, resultColumns, rowOf } from "../rows.ts";
 
 /** Rows per score request: well inside the service's row and body limits. */
 const CHUNK_ROWS = 5000;
-/** Rows drawn in the table; more are scored and counted but not drawn. */
+/** Rows drawn in the table; more are scored and counted but not drawn (the download holds them all). */
 const MAX_SHOWN_ROWS = 1000;
+
+/** The object URL of the last download offered, released when the next one replaces it. */
+let downloadUrl: string | undefined;
 
 export async function scoreView(name: string): Promise<View> {
   const model = await getModel(name);
@@ -113,6 +116,13 @@ async function scoreFile(name: string, file: File, inputs: readonly Field[], out
       for (const e of answer.errors ?? []) errors.push({ ...e, row: e.row + start });
     }
     const failed = errors.length;
+    if (downloadUrl !== undefined) URL.revokeObjectURL(downloadUrl);
+    downloadUrl = URL.createObjectURL(new Blob([resultsCsv(results, errors)], { type: "text/csv" }));
+    const download = h(
+      "a",
+      { id: "csv-download", href: downloadUrl, download: `${file.name.replace(/\.csv$/i, "")}-scored.csv` },
+      "Download the results (CSV)",
+    );
     const shown = Math.min(rows.length, MAX_SHOWN_ROWS);
     out.replaceChildren(
       h(
@@ -121,6 +131,7 @@ async function scoreFile(name: string, file: File, inputs: readonly Field[], out
         `${file.name}: ${rows.length} rows scored${failed > 0 ? `, ${failed} failed` : ""}.`,
         shown < rows.length ? ` The first ${shown} are shown.` : "",
       ),
+      h("p", null, download),
       resultsTable(
         results.slice(0, shown),
         errors.filter((e) => e.row < shown),
@@ -156,5 +167,18 @@ export function resultsTable(results: readonly (Result | null)[], errors: readon
       ),
     ),
     h("tbody", null, rows),
+  );
+}
+
+/** Every result as CSV: `#`, the outputs, and `error` (code: message) for a failed row. */
+function resultsCsv(results: readonly (Result | null)[], errors: readonly RowError[]): string {
+  const columns = resultColumns(results);
+  const byRow = new Map(errors.map((e) => [e.row, e]));
+  return csvText(
+    ["#", ...columns, "error"],
+    results.map((r, i) => {
+      const e = byRow.get(i);
+      return [String(i + 1), ...columns.map((c) => cellText(r?.[c])), e ? `${e.code}: ${e.message}` : ""];
+    }),
   );
 }

@@ -83,6 +83,8 @@ function structureBody(name: string, s: Structure): HTMLElement {
       ),
       segmentsTable(name, model.segment, m.segments),
     );
+    // Past the listed ones (an ensemble of thousands), a segment is reached by its number.
+    if (m.segments.length < m.segmentCount) section.append(segmentJump(name, model.segment, m.segmentCount));
   }
   if (model.facts) section.append(facts(Object.entries(model.facts).map(([k, v]) => [k, String(v)])));
   return section;
@@ -123,4 +125,15 @@ function nodeElement(node: TreeNodeView, level: number): HTMLElement {
   for (const child of node.children) details.append(nodeElement(child, level + 1));
   if (node.hidden) details.append(h("div", { className: "hidden-nodes muted" }, `… ${node.hidden} more nodes below (not sent: the answer is bounded)`));
   return details;
+}
+
+/** A number field that opens segment N of this ensemble. */
+function segmentJump(name: string, parent: string, count: number): HTMLElement {
+  const input = h("input", { type: "number", min: "0", max: String(count - 1), required: true, name: "segment", ariaLabel: "segment number" });
+  const form = h("form", { className: "jump" }, `Open segment (0 to ${count - 1}): `, input, " ", h("button", { type: "submit" }, "Open"));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    location.hash = treeHref(name, parent === "" ? input.value : `${parent}.${input.value}`);
+  });
+  return form;
 }
