@@ -100,9 +100,9 @@ export class RegistrySync {
     const sync = new RegistrySync(registry, options);
     try {
       await sync.#subscriber.subscribe(sync.#key("changes"));
-      sync.#subscriber.on("message", (_channel: string, name: string) => void sync.#enqueue(() => sync.#converge(name)));
+      sync.#subscriber.on("message", (_channel: string, name: string) => sync.#background(() => sync.#converge(name)));
       // ioredis subscribes again after a reconnection; what was published meanwhile is read from the hash.
-      sync.#subscriber.on("ready", () => void sync.#enqueue(() => sync.#resync()));
+      sync.#subscriber.on("ready", () => sync.#background(() => sync.#resync()));
       await sync.#enqueue(() => sync.#convergeAll());
     } catch (e) {
       await sync.close();
@@ -148,6 +148,13 @@ export class RegistrySync {
 
   #enqueue<T>(task: () => Promise<T>): Promise<T> {
     return this.#queue.run(ALL, task);
+  }
+
+  /** A step no caller waits for (a message, a reconnection): its failure is an event, never an unhandled rejection. */
+  #background(task: () => Promise<void>): void {
+    this.#enqueue(task).catch((e: unknown) =>
+      this.#onEvent({ kind: "apply", ok: false, name: "*", version: "", reason: `cannot read the fleet's state: ${messageOf(e)}` }),
+    );
   }
 
   async #resync(): Promise<void> {

@@ -60,7 +60,16 @@ async function scoreGroup(
   const release = source.hold?.(model);
   try {
     const options = { onError: "collect", rowDepth } as const;
-    const { results, errors } = model.synchronous ? model.scoreBatch(rows, options) : await model.scoreBatchAsync(rows, options);
+    let batch: Awaited<ReturnType<typeof model.scoreBatchAsync>>;
+    try {
+      batch = model.synchronous ? model.scoreBatch(rows, options) : await model.scoreBatchAsync(rows, options);
+    } catch (e) {
+      // Rows fail one by one ("collect"); a whole batch failing (a backend's session gone) fails its
+      // entries with the error, answered and acknowledged: retrying it forever would block the group.
+      for (const i of indexes) outcomes[i] = { id: items[i]!.id, model: live.name, version: live.version, error: rowErrorBody(e, "/row") };
+      return;
+    }
+    const { results, errors } = batch;
     const failed = new Map(errors.map((e) => [e.row, e]));
     const safe = model.format === "pfa" ? (r: ScoreResult) => jsonSafe(r) : (r: ScoreResult) => r;
     for (let k = 0; k < indexes.length; k++) {
