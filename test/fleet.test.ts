@@ -1,6 +1,6 @@
 /**
  * Acceptance: a scoring fleet on Redis Streams, as users run it. Three `porta serve --stream`
- * processes share one consumer group on a real redis-server (loopback); 30 000 entries are
+ * processes share one consumer group on a real redis-server (loopback); 20 000 entries are
  * added while they run (every 1000th row out of the model's valid range: an error result), and
  * one worker is killed with SIGKILL while it holds entries it has read and not written. After
  * XAUTOCLAIM, every input entry has exactly one output entry (by input id), nothing is lost or
@@ -14,9 +14,10 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { startRedisServer, type RedisServerHandle } from "@porta/cache/testing";
 import { linearPmml } from "../packages/serve/src/serve.test-helper.ts";
+import { porta } from "./porta-cli.ts";
 import { serve, type Served } from "./serve-process.ts";
 
-const N = 30_000;
+const N = 20_000;
 const BAD_EVERY = 1000;
 const CLAIM_IDLE_MS = 1000;
 
@@ -135,5 +136,13 @@ describe("porta serve --stream: three workers, one killed mid-run", { timeout: 6
 
     // The survivors stop gracefully on SIGTERM.
     expect(await Promise.all([w2.stop(), w3.stop()])).toEqual([0, 0]);
+  });
+});
+
+describe("porta serve --stream: options", () => {
+  it("a fleet option without what it needs is a usage error (exit 64) naming it (every case: fleet-options.test.ts)", async () => {
+    const { code, stderr } = await porta("serve", "--models", models, "--port", "0", "--stream", "in:out", "--group", "g");
+    expect(stderr).toMatch(/--stream needs --redis URL/);
+    expect(code).toBe(64);
   });
 });
