@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { startRedisServer, type RedisServerHandle } from "@porta/cache/testing";
-import { loadModel } from "@porta/runtime";
+import { loadModel, type Model } from "@porta/runtime";
 import { linearPmml } from "../serve.test-helper.ts";
 import type { LiveModel, ModelSource } from "../source.ts";
 import { produceAndAck } from "./atomic.ts";
@@ -143,6 +143,35 @@ describe("StreamWorker", () => {
     expect(JSON.parse(byInput.get(good)!.get("result")!)).toEqual({ y: 5 });
     expect(await pendingCount(input, group)).toBe(0);
     expect(worker.counts).toMatchObject({ produced: bad.length + 1, errors: bad.length });
+  });
+
+  it("stop() during a batch: the batch is scored, written and acknowledged before stop resolves", async () => {
+    const { input, output, group } = streams();
+    let scoring: () => void = () => undefined;
+    const inBatch = new Promise<void>((resolve) => (scoring = resolve));
+    const linear = source.live("linear")!;
+    // The live model, asynchronous and slow: stop() is called while its batch call is in flight.
+    const slow = {
+      ...linear,
+      model: {
+        ...linear.model,
+        synchronous: false,
+        format: linear.model.format,
+        scoreBatchAsync: async (rows: readonly Record<string, unknown>[], options: Parameters<Model["scoreBatch"]>[1]) => {
+          scoring();
+          await new Promise((r) => setTimeout(r, 300));
+          return linear.model.scoreBatch(rows, options);
+        },
+      } as Model,
+    };
+    const slowSource: ModelSource = { ...source, live: (name) => (name === "linear" ? slow : undefined) };
+    for (let x = 0; x < 10; x++) await client.xadd(input, "*", "model", "linear", "row", JSON.stringify({ x }));
+    const worker = await StreamWorker.start({ source: slowSource, redis: redis.url, input, output, group, consumer: "w", batch: 10 });
+    await inBatch;
+    await worker.stop();
+    expect(await client.xlen(output)).toBe(10);
+    expect(await pendingCount(input, group)).toBe(0);
+    expect(worker.counts).toMatchObject({ consumed: 10, produced: 10, errors: 0 });
   });
 
   it("stop() interrupts a blocking read at once and leaves later entries to the group", async () => {
