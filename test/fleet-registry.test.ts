@@ -4,7 +4,8 @@
  * admin API reaches the other, a rollback through the other comes back; an instance started
  * later serves the fleet's live version from the start; a fleet version an instance cannot load
  * leaves it serving what it served, and it says so (status, and its hash in Redis).
- * Budget: 30 s (each instance verifies each version it receives).
+ * Then the same as users start it: two `porta serve --registry DIR --redis URL` processes.
+ * Budget: 30 s per test (each instance verifies each version it receives).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -17,6 +18,7 @@ import { Registry, RegistrySync } from "@porta/registry";
 import { createServer, type PortaServer } from "@porta/serve";
 import { postJson } from "../packages/serve/src/serve.test-helper.ts";
 import { ROOT } from "./porta-cli.ts";
+import { serve } from "./serve-process.ts";
 
 const TOKEN = "fleet-token";
 const CHURN = join(ROOT, "fixtures", "packages", "churn-pmml");
@@ -127,5 +129,23 @@ describe("registry state shared through Redis", { timeout: 30_000 }, () => {
     const reported = JSON.parse((await raw.hget("porta:registry:instance:b", "churn"))!) as { ok: boolean; code: string; live: string };
     expect(reported).toMatchObject({ ok: false, live: "1.2.0" });
     expect(reported.code).toMatch(/^[A-Z_]+$/);
+  });
+});
+
+describe("porta serve --registry DIR --redis URL", { timeout: 30_000 }, () => {
+  it("a deploy through one process's admin API reaches the other process", async () => {
+    const own = await startRedisServer();
+    const [p, q] = await Promise.all(
+      ["p", "q"].map((id) => serve(["--registry", join(work, `process-${id}`), "--redis", own.url], { PORTA_ADMIN_TOKEN: TOKEN })),
+    );
+    try {
+      expect((await admin(p!.url, "/v1/admin/deploy", await churnTgz("1.4.0"))).json).toMatchObject({ ok: true, version: "1.4.0" });
+      await until(async () => (await liveVersion(q!.url)) === "1.4.0");
+      expect(q!.stderr()).toMatch(/porta: fleet apply ok: churn 1\.4\.0/);
+      expect(p!.stderr()).toMatch(/porta: fleet publish ok: churn 1\.4\.0/);
+    } finally {
+      await Promise.all([p!.stop(), q!.stop()]);
+      await own.stop();
+    }
   });
 });
