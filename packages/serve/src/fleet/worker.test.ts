@@ -113,6 +113,27 @@ describe("StreamWorker", () => {
     expect(worker.counts).toEqual({ consumed: 50, claimed: 20, produced: 50, errors: 0, skipped: 0, redisFailures: 0 });
   });
 
+  it("an entry delivered more than maxDeliveries times (its readers died) gets FLEET_DELIVERY_LIMIT instead of another try; its batch-mates are scored", async () => {
+    const { input, output, group } = streams();
+    await client.xgroup("CREATE", input, group, "0", "MKSTREAM");
+    const ids: string[] = [];
+    for (let x = 0; x < 4; x++) ids.push((await client.xadd(input, "*", "model", "linear", "row", JSON.stringify({ x })))!);
+    await client.call("XREADGROUP", "GROUP", group, "dead", "COUNT", 10, "STREAMS", input, ">");
+    // Delivered 9 times and 3 times before (XCLAIM's RETRYCOUNT sets the count): claimed once more, 10 and 4.
+    await client.xclaim(input, group, "dead", 0, ids[1]!, "RETRYCOUNT", 9);
+    await client.xclaim(input, group, "dead", 0, ids[2]!, "RETRYCOUNT", 3);
+    const worker = await StreamWorker.start({ source, redis: redis.url, input, output, group, consumer: "w", claimIdleMs: 100, maxDeliveries: 5 });
+    try {
+      await until(async () => (await client.xlen(output)) === 4 && (await pendingCount(input, group)) === 0, 10_000);
+    } finally {
+      await worker.stop();
+    }
+    const byInput = new Map((await outputs(output)).map((o) => [o.get("in")!, o]));
+    expect(JSON.parse(byInput.get(ids[1]!)!.get("error")!)).toMatchObject({ code: "FLEET_DELIVERY_LIMIT", path: "/", value: 10 });
+    for (const i of [0, 2, 3]) expect(JSON.parse(byInput.get(ids[i]!)!.get("result")!)).toEqual({ y: 2 * i + 1 });
+    expect(worker.counts).toMatchObject({ claimed: 4, produced: 4, errors: 1 });
+  });
+
   it("writes a typed error result for each bad entry (code, path, value) and acknowledges it", async () => {
     const { input, output, group } = streams();
     const bad: [string, ...string[]][] = [

@@ -12,7 +12,8 @@ import { SchemaError } from "@porta/ir/errors";
 import { DEFAULT_LIMITS } from "@porta/ir/limits";
 import type { ModelSource } from "../source.ts";
 import { defineProduce, produceAndAck } from "./atomic.ts";
-import { outcomeFields, readEntry, type RawEntry } from "./entry.ts";
+import type { ErrorBody } from "../errors.ts";
+import { type InputItem, outcomeFields, readEntry, type RawEntry } from "./entry.ts";
 import { FleetMetrics, type FleetCounts } from "./metrics.ts";
 import { scoreItems } from "./score.ts";
 
@@ -32,6 +33,13 @@ export interface StreamWorkerOptions {
   batch?: number;
   /** An entry pending this long (ms) on another consumer is claimed (default 30 000). */
   claimIdleMs?: number;
+  /**
+   * An entry delivered more often than this without being written (each consumer that read it
+   * died or stalled: a row that crashes the process) gets a FLEET_DELIVERY_LIMIT error result
+   * instead of being scored again (default 5). Claimed entries already delivered more than twice
+   * are scored one at a time, so such a row does not take its batch-mates down with it.
+   */
+  maxDeliveries?: number;
   /** Longest wait of one blocking read (ms, default 1000). */
   blockMs?: number;
   /** Deepest nesting of a row (default Limits.rowDepth). */
@@ -45,6 +53,7 @@ export interface StreamWorkerOptions {
 const DEFAULT_BATCH = 256;
 const DEFAULT_CLAIM_IDLE_MS = 30_000;
 const DEFAULT_BLOCK_MS = 1000;
+const DEFAULT_MAX_DELIVERIES = 5;
 /** Longest pause after a Redis failure before the next try. */
 const MAX_BACKOFF_MS = 2000;
 
@@ -54,7 +63,7 @@ const NAME = /^[\w.:{}-]{1,200}$/;
 export class StreamWorker {
   readonly consumer: string;
   readonly metrics: FleetMetrics;
-  readonly #options: Required<Pick<StreamWorkerOptions, "input" | "output" | "group" | "batch" | "claimIdleMs" | "blockMs" | "rowDepth">>;
+  readonly #options: Required<Pick<StreamWorkerOptions, "input" | "output" | "group" | "batch" | "claimIdleMs" | "blockMs" | "rowDepth" | "maxDeliveries">>;
   readonly #source: ModelSource;
   readonly #onError: (error: Error) => void;
   /** Blocking reads only; `#commands` runs everything else, including CLIENT UNBLOCK of the reader. */
@@ -78,6 +87,7 @@ export class StreamWorker {
       batch: positive("batch", options.batch ?? DEFAULT_BATCH),
       claimIdleMs: positive("claimIdleMs", options.claimIdleMs ?? DEFAULT_CLAIM_IDLE_MS),
       blockMs: positive("blockMs", options.blockMs ?? DEFAULT_BLOCK_MS),
+      maxDeliveries: positive("maxDeliveries", options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES),
       rowDepth: options.rowDepth ?? DEFAULT_LIMITS.rowDepth,
     };
     this.#source = options.source;
@@ -159,7 +169,7 @@ export class StreamWorker {
           const claimed = await this.#claim();
           if (this.#claimCursor === "0-0") nextClaim = Date.now() + claimEvery;
           if (claimed.length > 0) {
-            await this.#process(claimed, claimed.length);
+            await this.#processClaimed(claimed);
             failures = 0;
             continue;
           }
@@ -201,15 +211,50 @@ export class StreamWorker {
     return rawEntries(typeof reply[0] === "string" ? reply[1] : Array.isArray(reply[0]) ? reply[0][1] : undefined);
   }
 
-  async #process(entries: RawEntry[], claimed: number): Promise<void> {
+  /**
+   * Claimed entries: first claim (delivered twice) scored as a batch; delivered more often, one
+   * at a time; past maxDeliveries, answered with FLEET_DELIVERY_LIMIT without scoring.
+   */
+  async #processClaimed(claimed: RawEntry[]): Promise<void> {
+    const deliveries = await this.#deliveries(claimed);
+    const batch: RawEntry[] = [];
+    const alone: RawEntry[] = [];
+    for (const entry of claimed) ((deliveries.get(entry.id) ?? 0) > 2 ? alone : batch).push(entry);
+    if (batch.length > 0) await this.#process(batch, batch.length);
+    for (const entry of alone) {
+      const count = deliveries.get(entry.id)!;
+      if (count <= this.#options.maxDeliveries) await this.#process([entry], 1);
+      else {
+        await this.#process([entry], 1, {
+          code: "FLEET_DELIVERY_LIMIT",
+          message: `entry ${entry.id} was delivered ${count} times without a result (each consumer that read it died or stalled); not scored again`,
+          path: "/",
+          value: count,
+        });
+      }
+    }
+  }
+
+  /** How often each claimed entry has been delivered (XPENDING over their range, this consumer's). */
+  async #deliveries(entries: readonly RawEntry[]): Promise<Map<string, number>> {
+    const owned = entries.filter((e) => !e.unowned);
+    const counts = new Map<string, number>();
+    if (owned.length === 0) return counts;
+    const { input, group } = this.#options;
+    const reply = (await this.#commands.xpending(input, group, owned[0]!.id, owned.at(-1)!.id, owned.length * 2, this.consumer)) as unknown[];
+    for (const row of reply) if (Array.isArray(row) && typeof row[0] === "string") counts.set(row[0], Number(row[3]));
+    return counts;
+  }
+
+  async #process(entries: RawEntry[], claimed: number, refusal?: ErrorBody): Promise<void> {
     const started = performance.now();
     this.metrics.consumed(entries.length, claimed);
     const { input, output, group, rowDepth } = this.#options;
-    const outcomes = await scoreItems(
-      entries.map((e) => readEntry(e, rowDepth)),
-      this.#source,
-      rowDepth,
-    );
+    const items = entries.map((e): InputItem => {
+      const item = readEntry(e, rowDepth);
+      return refusal === undefined ? item : { id: item.id, model: item.model, error: refusal };
+    });
+    const outcomes = await scoreItems(items, this.#source, rowDepth);
     const produced = outcomes.map((o, i) => ({ id: o.id, fields: outcomeFields(o, this.consumer), unowned: entries[i]!.unowned === true }));
     const written = await produceAndAck(this.#commands, { input, output, group, consumer: this.consumer }, produced);
     let results = 0;
