@@ -196,23 +196,17 @@ export async function main(argv: string[]): Promise<number> {
     .option("--backend <backend>", "as for score: which backend to try first", "auto")
     .option("--log", "log every request (JSON lines on stdout)")
     .option("--no-console", "no web console at /")
-    .action(
-      async (opts: {
-        models?: string;
-        port: number;
-        host: string;
-        redis?: string;
-        cache: boolean;
-        bodyLimit: number;
-        backend: string;
-        log?: boolean;
-        console: boolean;
-      }) => {
-        await engine();
-        const { serveCommand } = await import("./serve-command.ts");
-        exitCode = await serveCommand({ ...opts, backend: await backendOption(opts.backend) });
-      },
-    );
+    // A fleet worker on Redis Streams (README "Fleet on Redis Streams"); with --registry, --redis also shares deploys.
+    .option("--stream <in:out>", "also score the entries of Redis stream IN (fields model, row, version?) into stream OUT; needs --redis and --group")
+    .option("--group <name>", "with --stream: the consumer group on IN (created when missing)")
+    .option("--consumer <id>", "with --stream: this worker's consumer name (default <hostname>-<pid>)")
+    .option("--claim-idle-ms <ms>", "with --stream: claim entries pending this long on another consumer", positiveInteger("--claim-idle-ms"), 30_000)
+    .option("--batch <entries>", "with --stream: entries read and scored per batch", positiveInteger("--batch"), 256)
+    .action(async (opts: ServeCliOptions) => {
+      await engine();
+      const { serveCommand } = await import("./serve-command.ts");
+      exitCode = await serveCommand({ ...opts, backend: await backendOption(opts.backend) });
+    });
 
   program
     .command("deploy")
@@ -366,6 +360,25 @@ function collectLimit(text: string, previous: Partial<Limits>): Partial<Limits> 
     throw new CommanderError(EXIT.usage, "porta.limit", `porta: --limit wants name=positive integer with name one of ${LIMIT_NAMES.join(", ")}; got "${text}"`);
   }
   return { ...previous, [name]: value };
+}
+
+/** `porta serve`'s options as commander gives them. */
+interface ServeCliOptions {
+  models?: string;
+  registry?: string;
+  port: number;
+  host: string;
+  redis?: string;
+  cache: boolean;
+  bodyLimit: number;
+  backend: string;
+  log?: boolean;
+  console: boolean;
+  stream?: string;
+  group?: string;
+  consumer?: string;
+  claimIdleMs: number;
+  batch: number;
 }
 
 /** commander parser of an option that must be a positive number. */

@@ -2,8 +2,9 @@ import type { BackendChoice } from "@porta/runtime";
 import { Registry } from "@porta/registry";
 import { createServer, DirectorySource, type DeployTarget, type ModelSource } from "@porta/serve";
 import { EXIT } from "./exit-codes.ts";
+import { type FleetCliOptions, fleetUsageError, startRegistrySync, startStreamWorker } from "./fleet-options.ts";
 
-export interface ServeCommandOptions {
+export interface ServeCommandOptions extends FleetCliOptions {
   models?: string;
   registry?: string;
   port: number;
@@ -27,9 +28,16 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<number> {
     process.stderr.write("porta: serve needs one of --models DIR (a fixed folder of packages and documents) or --registry DIR (deploys and rollbacks)\n");
     return EXIT.usage;
   }
+  const fleetError = fleetUsageError(opts);
+  if (fleetError !== undefined) {
+    process.stderr.write(`${fleetError}\n`);
+    return EXIT.usage;
+  }
   const token = process.env.PORTA_ADMIN_TOKEN || undefined;
   let source: ModelSource & { close(): Promise<void> };
   let target: DeployTarget | undefined;
+  /** Closed first at exit, last started first: the fleet's sync and stream worker, before the server and the source. */
+  const closers: (() => Promise<void>)[] = [];
   if (opts.registry !== undefined) {
     const registry = await Registry.open(opts.registry, {
       backend: opts.backend,
@@ -37,7 +45,10 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<number> {
       onEvent: (e) => process.stderr.write(`porta: ${e.kind} ${e.ok ? "ok" : "failed"}: ${e.name ?? "?"} ${e.version ?? ""}${e.ok ? "" : ` (${e.reason})`}\n`),
     });
     source = registry;
-    target = registry;
+    // With --redis, deploys and rollbacks go through the fleet: every instance on that Redis follows.
+    const sync = opts.redis === undefined ? undefined : await startRegistrySync(registry, opts.redis);
+    if (sync) closers.push(() => sync.close());
+    target = sync ?? registry;
   } else {
     source = await DirectorySource.open(opts.models!, { backend: opts.backend });
   }
@@ -49,6 +60,8 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<number> {
     console: opts.console !== false,
     admin: { token, target },
   });
+  const worker = await startStreamWorker(opts, source, server);
+  if (worker) closers.push(() => worker.stop());
   const url = await server.listen({ port: opts.port, host: opts.host });
   const names = source.names();
   const admin = target === undefined ? "" : token === undefined ? "; admin API off (PORTA_ADMIN_TOKEN unset)" : "; admin API on";
@@ -58,6 +71,8 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<number> {
     process.once("SIGTERM", resolve);
   });
   process.stderr.write(`porta: ${signal}: draining requests, then stopping\n`);
+  // The stream worker finishes, writes and acknowledges its batch in flight before stopping.
+  for (const close of closers.reverse()) await close();
   await server.close();
   await source.close();
   return EXIT.ok;

@@ -13,3 +13,4 @@ export type {
   RollbackOutcome,
   VersionInfo,
 } from "./outcomes.ts";
+export { RegistrySync, type RegistrySyncOptions, type SyncEvent, type FleetVersion, type AppliedVersion } from "./redis-sync.ts";

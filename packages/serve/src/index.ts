@@ -12,3 +12,5 @@ export type { ResultCacheOptions } from "./scorer.ts";
 export type { ErrorBody } from "./errors.ts";
 export { NDJSON_TYPES } from "./routes/stream.ts";
 export type { DeployTarget } from "./routes/admin.ts";
+export { StreamWorker, type StreamWorkerOptions } from "./fleet/worker.ts";
+export type { FleetCounts } from "./fleet/metrics.ts";

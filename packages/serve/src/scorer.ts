@@ -155,7 +155,7 @@ function cacheKeyOf(name: string, version: string): string {
 }
 
 /** A copy of a PFA result that JSON.stringify can write: bigints as decimal text, bytes as arrays, maps as objects. */
-function jsonSafe(value: unknown, depth: number): unknown {
+export function jsonSafe(value: unknown, depth = 0): unknown {
   if (typeof value === "bigint") return value.toString();
   if (value === null || typeof value !== "object" || depth > 256) return value;
   if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>);
