@@ -13,11 +13,15 @@ export type ConvertTarget = (typeof CONVERT_TARGETS)[number];
  * compiled into a standalone ES module for Node or for a browser (with its .d.ts beside it). What a target cannot reproduce is an
  * UnsupportedFeatureError naming the element (exit 67). Returns the number of bytes written.
  */
-export async function convertModel(modelPath: string, to: string, outPath: string, options: { yaml?: boolean } = {}): Promise<number> {
+export async function convertModel(modelPath: string, to: string, outPath: string, options: { yaml?: boolean; format?: string } = {}): Promise<number> {
   if (!(CONVERT_TARGETS as readonly string[]).includes(to)) {
     throw new UnsupportedFeatureError(`--to ${to}`, `porta convert writes ${CONVERT_TARGETS.join(", ")}, not "${to}"`);
   }
-  if (to === "js" || to === "browser") return writeStandaloneModule(modelPath, outPath, to === "browser" ? "browser" : "node");
+  const format = options.format ?? "esm";
+  if (format !== "esm" && (to !== "browser" || format !== "iife")) {
+    throw new UnsupportedFeatureError(`--format ${format}`, `--format takes esm or iife, and iife only with --to browser`);
+  }
+  if (to === "js" || to === "browser") return writeStandaloneModule(modelPath, outPath, to === "browser" ? "browser" : "node", format);
   if (to === "pfa") return writePfa(modelPath, outPath, options.yaml === true);
   const { text } = readModelSource(modelPath);
   const pipeline = parsePmml(text);
@@ -34,9 +38,9 @@ export async function convertModel(modelPath: string, to: string, outPath: strin
   return bytes.length;
 }
 
-async function writeStandaloneModule(modelPath: string, outPath: string, platform: "node" | "browser"): Promise<number> {
+async function writeStandaloneModule(modelPath: string, outPath: string, platform: "node" | "browser", format: "esm" | "iife"): Promise<number> {
   const { standaloneModule } = await import("./convert-js.ts");
-  const { code, types } = await standaloneModule(modelPath, platform);
+  const { code, types } = await standaloneModule(modelPath, platform, format);
   writeFileSync(outPath, code);
   writeFileSync(declarationPath(outPath), types);
   return Buffer.byteLength(code);
