@@ -185,7 +185,7 @@ describe("lowering neural networks, k-NN and votes; refusing naive Bayes", () =>
       ],
       outputs: [{ outputNeuron: "l1n0", expr: { kind: "fieldRef", field: "output" } }],
     });
-    expect(l.pipeline.notices[0]).toMatch(/NeuralNetwork of 2 layers \(regression\)/);
+    expect(l.pipeline.notices?.[0]).toMatch(/NeuralNetwork of 2 layers \(regression\)/);
     expect(interpreted(l, { a: 0.5, b: -1 }).output).toBeCloseTo(
       1 / (1 + Math.exp(-(1.5 / (1 + Math.exp(-(0.5 + 2 + 0.1))) - 1 / (1 + Math.exp(-(0.25 - 0.25 - 0.3))) + 0.2))),
       15,
