@@ -74,7 +74,7 @@ function agree(text: string, inputs: readonly unknown[]): void {
 }
 
 describe("PFA fixtures scored by compile-js through the IR", () => {
-  for (const name of ["tree", "forest", "kmeans", "logistic", "titus-cart"]) {
+  for (const name of ["tree", "forest", "kmeans", "logistic", "titus-cart", "mlp"]) {
     it(`${name}: backend auto picks compile-js, which gives the PFA engine's result and the expected file on every row`, () => {
       const text = fixture(`${name}.pfa.json`);
       const inputs = ndjson(fixture(`${name}-input.ndjson`));

@@ -96,7 +96,7 @@ describe("lowering PFA engines into the IR", () => {
     expect(l.input).toMatchObject({ kind: "array", name: "input", fields: ["input[0]", "input[1]", "input[2]", "input[3]"] });
   });
 
-  for (const name of ["tree", "forest", "kmeans", "logistic", "titus-cart"]) {
+  for (const name of ["tree", "forest", "kmeans", "logistic", "titus-cart", "mlp"]) {
     it(`${name}: the lowered pipeline (reference interpreter) answers every fixture row as the PFA engine`, () => {
       const text = fixture(`${name}.pfa.json`);
       const engine = engineOf(text);
