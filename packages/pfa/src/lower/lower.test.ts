@@ -280,4 +280,47 @@ describe("lowering neural networks, k-NN and votes; refusing naive Bayes", () =>
     expect(refusal(knn(2, ["a", "b", "a"]))).toMatch(/a\.mode of 2 votes over 2 categories can tie/);
     expect(refusal(knn(3, ["a", "b", "c"]))).toMatch(/a\.mode of 3 votes over 3 categories can tie/);
   });
+
+  it("a.mode of trees whose votes can tie: PFA's median of the tied labels (in code-point order), not the first voted", () => {
+    const node = (leaf: string) => ({ field: "a", operator: "<", value: 0, pass: { string: leaf }, fail: { string: leaf } });
+    const forest = (leaves: string[]) =>
+      JSON.stringify({
+        input,
+        output: "string",
+        cells: {
+          forest: {
+            type: {
+              type: "array",
+              items: {
+                type: "record",
+                name: "N",
+                fields: [
+                  { name: "field", type: { type: "enum", name: "F", symbols: ["a", "b"] } },
+                  { name: "operator", type: "string" },
+                  { name: "value", type: "double" },
+                  { name: "pass", type: ["string", "N"] },
+                  { name: "fail", type: ["string", "N"] },
+                ],
+              },
+            },
+            init: leaves.map(node),
+          },
+        },
+        action: { "a.mode": { "a.map": [{ cell: "forest" }, { params: [{ t: "N" }], ret: "string", do: { "model.tree.simpleTree": ["input", "t"] } }] } },
+      });
+    const cases: [string[], string][] = [
+      [["b", "a"], "a"], // two tied: the lower middle
+      [["c", "b", "a"], "b"], // three tied: the middle
+      [["c", "B", "b", "a", "b", "a"], "a"], // b and a tied at 2 (B and c once): the lower middle of [a, b]
+      [["é", "B", "c"], "c"], // code points: B < c < é
+    ];
+    for (const [leaves, mode] of cases) {
+      const text = forest(leaves);
+      const engine = engineOf(text);
+      expect(encodeOutput(engine, engine.action(decodeInput(engine, { a: 1, b: 2 })))).toBe(mode);
+      const l = lowered(text);
+      expect(l.pipeline.model).toMatchObject({ kind: "mining", multipleModelMethod: "majorityVote" });
+      expect(interpreted(l, { a: 1, b: 2 }).output).toBe(mode);
+    }
+  });
 });

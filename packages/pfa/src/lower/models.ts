@@ -18,7 +18,7 @@ import type { ExprNode, FcnArgNode, FcnDefNode } from "../ast/nodes.ts";
 import type { Bindings } from "./bindings.ts";
 import { lowerNearestK } from "./neighbor.ts";
 import { lowerNeural } from "./neural.ts";
-import { tieReason, voteWithoutTies } from "./mode.ts";
+import { voteWithoutTies } from "./mode.ts";
 import type { AvroType, RecordType } from "../types.ts";
 import { elementName } from "./inputs.ts";
 import { loweredModelBase } from "./model-base.ts";
@@ -70,6 +70,11 @@ export type ModelValue =
       readonly lengthError?: LengthError;
       /** Names the target field in a model that refers to it (neural outputs, k-NN training columns), once the output has named it. */
       readonly bindTarget?: (field: string) => void;
+      /**
+       * A MiningModel majorityVote that can tie: its value is not PFA's a.mode, which the output
+       * recomputes from the vote shares of these categories (mode.ts); the pipeline has no target.
+       */
+      readonly vote?: { readonly categories: readonly string[] };
     }
   | {
       readonly kind: "cluster";
@@ -139,11 +144,12 @@ function lowerForest(ctx: LowerContext, reduced: Arg, method: "average" | "sum" 
   if (trees.length === 0) return notLowerable(`cell "${forest.name}" holds no trees`, map.path);
   const lowered = trees.map((t, k) => lowerTree(ctx, t, (forest.type as { items: AvroType }).items, `${map.path}/${forest.name}[${k}]`));
   let target = lowered[0]!.target;
+  let vote: { categories: string[] } | undefined;
   if (method === "majorityVote") {
     if (target.dataType !== "string") return notLowerable("a.mode of trees whose leaves are not strings", map.path);
     const categories = [...new Set(lowered.flatMap((l) => l.target.categories))];
-    if (!voteWithoutTies(trees.length, categories.length)) return notLowerable(tieReason(trees.length, categories.length), e.path);
     target = { ...target, categories };
+    if (!voteWithoutTies(trees.length, categories.length)) vote = { categories };
   } else if (target.dataType !== "double") return notLowerable(`${REDUCER[method]} of trees whose leaves are not numbers`, map.path);
   const model: MiningModel = {
     kind: "mining",
@@ -153,7 +159,7 @@ function lowerForest(ctx: LowerContext, reduced: Arg, method: "average" | "sum" 
     missingThreshold: 1,
     segments: lowered.map((l, k) => ({ id: String(k + 1), weight: 1, predicate: { kind: "true" }, model: l.model, path: l.model.path })),
   };
-  return { kind: "scored", model, target, datum: { kind: "record" } };
+  return { kind: "scored", model, target, datum: { kind: "record" }, ...(vote && { vote }) };
 }
 
 /**
