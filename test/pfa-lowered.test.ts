@@ -523,4 +523,17 @@ describe("generated PFA documents of neural networks, k-NN and votes: compile-js
       { numRuns: 50, seed: SEED },
     );
   });
+
+  it("an array input of another length fails the row with the error the PFA engine raises (simpleLayers: weights, bias, or datum misaligned)", () => {
+    const text = JSON.stringify({
+      input: { type: "array", items: "double" },
+      output: "double",
+      cells: { layers: { type: LAYER, init: [{ weights: [[1, 2, 3]], bias: [0.5] }] } },
+      action: { attr: { "model.neural.simpleLayers": ["input", { cell: "layers" }, ACTIVATION_ARGS.identity] }, path: [{ int: 0 }] },
+    });
+    const { js, pfa } = engines(text);
+    expect(js.backend).toBe("js");
+    expect(js.score({ input: [1, 1, 1] })).toEqual(pfa.score({ input: [1, 1, 1] }));
+    for (const m of [js, pfa]) expect(() => m.score({ input: [1, 2] })).toThrow(/weights, bias, or datum misaligned/);
+  });
 });
