@@ -409,7 +409,7 @@ describe("generated PFA documents of neural networks, k-NN and votes: compile-js
       fc.property(
         networkArb,
         fc.constantFrom(...Object.keys(ACTIVATION_ARGS)),
-        fc.constantFrom("element", "logit-element", "link-array", "argmax", "array-input"),
+        fc.constantFrom("element", "logit-element", "link-array", "argmax", "array-input", "softmax-element", "argmax-softmax"),
         fc.nat(),
         fc.array(fc.record(Object.fromEntries(FIELDS.map((f) => [f, value]))), { minLength: 1, maxLength: 15 }),
         ([out, layers], act, shape, pick, rows) => {
@@ -423,10 +423,12 @@ describe("generated PFA documents of neural networks, k-NN and votes: compile-js
             "logit-element": { "m.link.logit": element },
             "link-array": { attr: { "m.link.tanh": "activation" }, path: [{ int: k }] },
             argmax: { cell: "classes", path: [{ "a.argmax": ["activation"] }] },
+            "softmax-element": { attr: { "m.link.softmax": "activation" }, path: [{ int: k }] },
+            "argmax-softmax": { cell: "classes", path: [{ "a.argmax": [{ "m.link.softmax": "activation" }] }] },
           }[shape];
           const text = JSON.stringify({
             input: array ? { type: "array", items: "double" } : INPUT,
-            output: shape === "argmax" ? "string" : "double",
+            output: shape.startsWith("argmax") ? "string" : "double",
             cells: { layers: { type: LAYER, init: layers }, classes: { type: { type: "array", items: "string" }, init: ["c0", "c1", "c2"] } },
             fcns: { act: { params: [{ z: "double" }], ret: "double", do: { "m.link.relu": "z" } } },
             action: [...(array ? [] : [datumLet]), { let: { activation: call } }, result],

@@ -192,9 +192,14 @@ describe("lowering neural networks, k-NN and votes; refusing naive Bayes", () =>
     );
   });
 
-  it("refuses m.link.softmax of a network (another exp), an unknown activation, a let the model does not read", () => {
-    const softmax = refusal(nn(logit, { attr: { "m.link.softmax": "activation" }, path: [0] }));
-    expect(softmax).toMatch(/m\.link\.softmax of a neural network \(PFA's softmax takes V8's Math\.exp/);
+  it("m.link.softmax of the network is its last layer's softmax; refuses a link after it, an unknown activation, a let the model does not read", () => {
+    const softmax = lowered(nn(logit, { attr: { "m.link.softmax": "activation" }, path: [0] }));
+    expect(softmax.pipeline.model).toMatchObject({
+      layers: [{ activationFunction: "logistic" }, { activationFunction: "identity", normalizationMethod: "softmax" }],
+    });
+    expect(refusal(nn(logit, { "m.link.logit": { attr: { "m.link.softmax": "activation" }, path: [0] } }))).toMatch(
+      /a link of an element of a linked or softmaxed network/,
+    );
     expect(refusal(nn({ fcn: "m.link.softplus" }, { attr: "activation", path: [0] }))).toMatch(/neural activation other than/);
     const unread = nn(logit, { attr: "activation", path: [0] }).replace('"action":[', '"action":[{"let":{"unused":{"+":[1,2]}}},');
     expect(refusal(unread)).toMatch(/a let of "unused" that the model does not read/);

@@ -11,12 +11,13 @@
  * but the last, where the link (or none) runs instead. Activations are only those whose IR
  * function is PFA's formula: m.link.logit (both 1/(1 + exp(−z)) with the correctly rounded exp),
  * m.link.tanh (Math.tanh), m.link.relu (PFA's `z <= 0 ? 0 : z` is Math.max(z, 0), NaN and −0
- * included) and the identity. m.link.softmax is refused: PFA's takes V8's Math.exp, the IR's
- * the correctly rounded one. a.argmax and the IR's argmax both take the first largest output;
- * they differ only on output neurons that overflowed to NaN (PFA ranks NaN highest, the IR skips
- * it) or are all −Infinity.
+ * included) and the identity; m.link.softmax of the whole result is the last layer's softmax
+ * normalisation (both shift by the largest value, take the correctly rounded exp, sum from the
+ * first and divide; x / 1 is x where the IR skips the division). a.argmax and the IR's argmax both
+ * take the first largest output; they differ only on output neurons that overflowed to NaN (PFA
+ * ranks NaN highest, the IR skips it; softmax's largest value skips it too) or are all −Infinity.
  */
-import type { ActivationFunction, NeuralLayer, NeuralNetwork, NeuralOutput } from "@porta/ir";
+import type { ActivationFunction, NeuralLayer, NeuralNetwork, NeuralNormalization, NeuralOutput } from "@porta/ir";
 import type { CallNode, ExprNode, FcnArgNode, FcnDefNode } from "../ast/nodes.ts";
 import { loweredModelBase } from "./model-base.ts";
 import { cellValue, datumFields, lowerDatum, numbers, type LowerContext, type ModelValue } from "./models.ts";
@@ -33,19 +34,30 @@ const ACTIVATIONS: Readonly<Record<string, ActivationFunction>> = {
 
 const isLink = (e: Arg): e is CallNode => e.kind === "call" && Object.hasOwn(ACTIVATIONS, e.name) && e.args.length === 1;
 
-/** `simpleLayers(...)`, or an elementwise link of it: the call and the last layer's activation. */
-function layersOf(ctx: LowerContext, arg: Arg): { call: CallNode; last: ActivationFunction } | undefined {
+/** The network's call and what follows its last layer: an activation (an elementwise link) or softmax, or neither. */
+interface Layers {
+  readonly call: CallNode;
+  readonly last: ActivationFunction;
+  readonly normalization: NeuralNormalization;
+}
+
+/** `simpleLayers(...)`, or an elementwise link or m.link.softmax of it. */
+function layersOf(ctx: LowerContext, arg: Arg): Layers | undefined {
   let e = ctx.env.deref(arg);
   let last: ActivationFunction = "identity";
+  let normalization: NeuralNormalization = "none";
   if (isLink(e)) {
     last = ACTIVATIONS[e.name]!;
     e = ctx.env.deref(e.args[0]!);
-  }
-  if (e.kind === "call" && e.name === "m.link.softmax" && callOf(ctx.env.deref(e.args[0]!), "model.neural.simpleLayers")) {
-    return notLowerable("m.link.softmax of a neural network (PFA's softmax takes V8's Math.exp, the IR's the correctly rounded exp)", e.path);
+  } else {
+    const softmax = callOf(e, "m.link.softmax");
+    if (softmax?.args.length === 1) {
+      normalization = "softmax";
+      e = ctx.env.deref(softmax.args[0]!);
+    }
   }
   const call = callOf(e, "model.neural.simpleLayers");
-  return call ? { call, last } : undefined;
+  return call ? { call, last, normalization } : undefined;
 }
 
 /** `base[k]`: one constant index of an array. */
@@ -112,10 +124,10 @@ function layersCell(ctx: LowerContext, arg: Arg, path: string): { layers: Layer[
 
 function network(
   ctx: LowerContext,
-  lc: { call: CallNode; last: ActivationFunction },
+  lc: Layers,
   functionName: "regression" | "classification",
 ): { model: NeuralNetwork; lastIds: string[]; value: Pick<ModelValue & { kind: "scored" }, "datum" | "lengthError"> } {
-  const { call, last } = lc;
+  const { call, last, normalization } = lc;
   if (call.args.length !== 3) return notLowerable("model.neural.simpleLayers without an activation", call.path);
   const { layers, inputs } = layersCell(ctx, call.args[1]!, call.path);
   const activation = activationOf(ctx, call.args[2]!);
@@ -126,6 +138,7 @@ function network(
     ids = l.weights.map((_, i) => `l${k}n${i}`);
     return {
       activationFunction: k === layers.length - 1 ? last : activation,
+      ...(k === layers.length - 1 && { normalizationMethod: normalization }),
       path: `${call.path}/layers/${k}`,
       neurons: l.weights.map((row, i) => ({ id: ids[i]!, bias: l.bias[i]!, connections: row.map((weight, j) => ({ from: from[j]!, weight })) })),
     };
@@ -159,8 +172,10 @@ export function lowerNeural(ctx: LowerContext, e: Arg): ModelValue | undefined {
   const element = indexed(ctx.env.deref(scalar));
   const regression = element && layersOf(ctx, element.base);
   if (element && regression) {
-    if (link !== undefined && regression.last !== "identity") return notLowerable("two links after the last layer", e.path);
-    const { model, lastIds, value } = network(ctx, { call: regression.call, last: link ?? regression.last }, "regression");
+    if (link !== undefined && (regression.last !== "identity" || regression.normalization !== "none")) {
+      return notLowerable("a link of an element of a linked or softmaxed network (the IR normalises after the activation)", e.path);
+    }
+    const { model, lastIds, value } = network(ctx, { ...regression, last: link ?? regression.last }, "regression");
     const neuron = lastIds[element.index];
     if (neuron === undefined) return notLowerable(`element ${element.index} of a last layer of ${lastIds.length} neurons`, e.path);
     return {
