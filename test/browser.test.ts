@@ -53,10 +53,14 @@ beforeAll(async () => {
     convertModel(join(PMML, "forest.pmml"), "browser", join(dir, "forest.js")),
     convertModel(join(PMML, "text-regex.pmml"), "browser", join(dir, "text-regex.js")),
     convertModel(join(PMML, "iris-tree.pmml"), "browser", join(dir, "iris-tree-global.js"), { format: "iife" }),
+    convertModel(join(PMML, "forest.pmml"), "browser", join(dir, "forest-global.js"), { format: "iife", global: "Forest" }),
     buildPage(dir),
   ]);
   // a page without modules: one classic script
-  writeFileSync(join(dir, "global.html"), '<!doctype html><title>global</title><script src="iris-tree-global.js"></script>');
+  writeFileSync(
+    join(dir, "global.html"),
+    '<!doctype html><title>global</title><script src="iris-tree-global.js"></script><script src="forest-global.js"></script>',
+  );
   expect(cli.code, cli.stderr).toBe(0);
   site = await servePage(dir);
   // Playwright gives each launch a fresh temporary profile (--user-data-dir), removed on close.
@@ -164,7 +168,7 @@ describe("porta convert --to browser: the demo page in headless Chromium", () =>
     await page.close();
   });
 
-  it("--format iife: a classic <script> on a page without modules sets globalThis.PortaModel; score and scoreColumns answer as Node does", async () => {
+  it("--format iife: classic <script>s on a page without modules set globalThis.PortaModel (and --global's name); score and scoreColumns answer as Node does", async () => {
     const code = readFileSync(join(dir, "iris-tree-global.js"), "utf8");
     expect(code).not.toMatch(/^\s*(import|export)[\s{*"]/m);
     expect(readFileSync(join(dir, "iris-tree-global.d.ts"), "utf8")).toMatch(
@@ -191,6 +195,15 @@ describe("porta convert --to browser: the demo page in headless Chromium", () =>
       return { one: m.score(rows[0]!), all: m.rowsFromBatch(m.scoreColumns(m.batchFromRows(rows))), inputs: m.inputFields.map((f) => f.name) };
     }, rows);
     expect(got.inputs).toEqual(model.inputFields.map((f) => f.name));
+    // a second model on the page under the global --global named
+    const forest = await loadModel(join(PMML, "forest.pmml"));
+    const forestRow = Object.fromEntries(forest.inputFields.map((f, k) => [f.name, k + 0.5]));
+    const fromPage = await page.evaluate(async (row) => {
+      const m = (globalThis as unknown as { Forest: { ready: Promise<void>; score(r: unknown): unknown } }).Forest;
+      await m.ready;
+      return m.score(row);
+    }, forestRow);
+    expect(fromPage).toEqual(forest.score(forestRow));
     expect(got.one).toEqual(model.score(rows[0]!));
     expect(got.all).toEqual(model.scoreBatch(rows).results);
     expect(problems).toEqual([]);
