@@ -27,13 +27,12 @@ const LABEL_COLUMN = "label";
 
 /** k: an int literal or an int cell. */
 function neighbours(ctx: LowerContext, e: Arg, path: string): number {
-  const k =
-    e.kind === "literal" && e.type === "int"
-      ? e.value
-      : (() => {
-          const c = cellValue(ctx, e, path);
-          return c.type.kind === "int" ? c.value : undefined;
-        })();
+  let k: unknown;
+  if (e.kind === "literal" && e.type === "int") k = e.value;
+  else {
+    const cell = cellValue(ctx, e, path);
+    if (cell.type.kind === "int") k = cell.value;
+  }
   if (typeof k !== "number" || !(k >= 1)) return notLowerable(`a number of neighbours that is not a positive int literal or int cell (${String(k)})`, e.path);
   return k;
 }
