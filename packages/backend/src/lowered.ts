@@ -71,11 +71,12 @@ function arrayRow(row: Readonly<Record<string, unknown>>, input: Extract<Lowered
   return out;
 }
 
-/** What a lowered session's artifact keeps beside the IR backend's own: the row shape and the inner session's facts. */
+/** A lowered plan as stored: every field but the pipeline and the source (JSON data: the row shape, the document's fields, …). */
+type StoredPlan = Omit<LoweredPlan, "pipeline" | "source">;
+
+/** What a lowered session's artifact keeps beside the IR backend's own: the plan as stored and the inner session's facts. */
 interface LoweredMeta {
-  readonly input: LoweredInput;
-  readonly inputFields: ModelFacts["inputFields"];
-  readonly origin: string;
+  readonly plan: StoredPlan;
   readonly facts: ModelFacts;
 }
 
@@ -110,10 +111,8 @@ export function restoreLowered(
     }
     return relowered;
   };
-  const plan = {
-    input: shape.input,
-    inputFields: shape.inputFields,
-    origin: shape.origin,
+  const plan: LoweredPlan = {
+    ...shape.plan,
     get pipeline(): Pipeline {
       const p = again()?.pipeline;
       if (!p) throw new Error("the lowered document's pipeline could not be rebuilt");
@@ -186,7 +185,8 @@ export class LoweredSession implements Session {
   artifact(): SessionArtifact | undefined {
     const inner = this.inner.artifact?.();
     if (!inner) return undefined;
-    const meta: LoweredMeta = { input: this.plan.input, inputFields: this.plan.inputFields, origin: this.plan.origin, facts: this.inner.facts };
+    const { pipeline: _pipeline, source: _source, ...stored } = this.plan;
+    const meta: LoweredMeta = { plan: stored, facts: this.inner.facts };
     return { code: inner.code, meta: { ...inner.meta, [LOWERED_META]: meta } };
   }
 
