@@ -157,5 +157,12 @@ describe("lowered documents on the backend seam (issue 15)", () => {
     expect(calls.n).toBe(1);
     expect(session.plan.pipeline).toBe(PIPELINE);
     expect(calls.n).toBe(2);
+    // an entry of another layout (another build's) is dropped and compiled again, never a broken session
+    const entry = store.get("fake-ir")!;
+    store.set("fake-ir", { ...entry, artifact: { ...entry.artifact, meta: { ...entry.artifact.meta, lowered: { input: {} } } } });
+    const third = resolve();
+    expect(third.restored).toBe(false);
+    expect(third.session.facts).toEqual(first.session.facts);
+    expect(store.get("fake-ir")?.artifact.meta.lowered).toMatchObject({ plan: { origin: "PFA map" } });
   });
 });

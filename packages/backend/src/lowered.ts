@@ -80,6 +80,12 @@ interface LoweredMeta {
   readonly facts: ModelFacts;
 }
 
+function isStoredPlan(p: unknown): p is StoredPlan {
+  if (p === null || typeof p !== "object") return false;
+  const plan = p as Partial<StoredPlan>;
+  return typeof plan.origin === "string" && Array.isArray(plan.inputFields) && plan.input !== null && typeof plan.input === "object";
+}
+
 /** The key of LoweredMeta in a stored artifact's meta (absent: an artifact of a document the backend read itself). */
 const LOWERED_META = "lowered";
 
@@ -96,8 +102,10 @@ export function restoreLowered(
 ): LoweredSession | undefined {
   const { [LOWERED_META]: meta, ...innerMeta } = artifact.meta;
   if (meta === null || typeof meta !== "object") return undefined;
-  const shape = meta as LoweredMeta;
-  const inner = restore({ code: artifact.code, meta: innerMeta }, shape.facts);
+  const shape = meta as Partial<LoweredMeta>;
+  // written by another build (a checksum guards the bytes, not the layout): compiled again
+  if (!isStoredPlan(shape.plan) || shape.facts === null || typeof shape.facts !== "object") throw new Error("a lowered session's artifact of another layout");
+  const inner = restore({ code: artifact.code, meta: innerMeta }, shape.facts as ModelFacts);
   let relowered: LoweredPlan | undefined;
   let done = false;
   const again = (): LoweredPlan | undefined => {
@@ -112,7 +120,7 @@ export function restoreLowered(
     return relowered;
   };
   const plan: LoweredPlan = {
-    ...shape.plan,
+    ...shape.plan!,
     get pipeline(): Pipeline {
       const p = again()?.pipeline;
       if (!p) throw new Error("the lowered document's pipeline could not be rebuilt");
