@@ -7,7 +7,7 @@
  * (conversions and page bundle ~10 s, Chromium start ~2 s, each page 4-7 s) on 2 cores shared at
  * load average 12-14.
  */
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,8 +48,15 @@ beforeAll(async () => {
     porta("convert", join(PMML, "iris-tree.pmml"), "--to", "browser", "-o", join(dir, "iris-tree.js")),
     convertModel(join(PMML, "forest.pmml"), "browser", join(dir, "forest.js")),
     convertModel(join(PMML, "text-regex.pmml"), "browser", join(dir, "text-regex.js")),
+    convertModel(join(PMML, "iris-tree.pmml"), "browser", join(dir, "iris-tree-global.js"), { format: "iife" }),
+    convertModel(join(PMML, "forest.pmml"), "browser", join(dir, "forest-global.js"), { format: "iife", global: "Forest" }),
     buildPage(dir),
   ]);
+  // a page without modules: one classic script
+  writeFileSync(
+    join(dir, "global.html"),
+    '<!doctype html><title>global</title><script src="iris-tree-global.js"></script><script src="forest-global.js"></script>',
+  );
   expect(cli.code, cli.stderr).toBe(0);
   site = await servePage(dir);
   browser = await launchChromium();
@@ -140,6 +147,48 @@ describe("porta convert --to browser: the demo page in headless Chromium", () =>
     await page.locator("#csv-file").setInputFiles(join(PMML, "text-regex.csv"));
     await page.locator("#csv-result table").waitFor();
     expect(await tableCells(page, "#csv-result")).toEqual(expected);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("--format iife: classic <script>s on a page without modules set globalThis.PortaModel (and --global's name); score and scoreColumns answer as Node does", async () => {
+    const code = readFileSync(join(dir, "iris-tree-global.js"), "utf8");
+    expect(code).not.toMatch(/^\s*(import|export)[\s{*"]/m);
+    expect(readFileSync(join(dir, "iris-tree-global.d.ts"), "utf8")).toMatch(
+      /declare namespace PortaModel \{[\s\S]*"petal_length"\?: number \| string \| null;[\s\S]*function score\(row: InputRow\): Result;[\s\S]*const ready: Promise<void>;/,
+    );
+    const model = await loadModel(join(PMML, "iris-tree.pmml"));
+    const rows = csvRows(join(PMML, "iris.csv")).slice(0, 30);
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(e.message));
+    await page.goto(`${site.url}global.html`);
+    const got = await page.evaluate(async (rows) => {
+      type Row = Record<string, unknown>;
+      const m = (globalThis as unknown as { PortaModel: GlobalModel }).PortaModel;
+      interface GlobalModel {
+        ready: Promise<void>;
+        inputFields: { name: string }[];
+        score(row: Row): Row;
+        batchFromRows(rows: Row[]): unknown;
+        scoreColumns(batch: unknown): unknown;
+        rowsFromBatch(batch: unknown): Row[];
+      }
+      await m.ready;
+      return { one: m.score(rows[0]!), all: m.rowsFromBatch(m.scoreColumns(m.batchFromRows(rows))), inputs: m.inputFields.map((f) => f.name) };
+    }, rows);
+    expect(got.inputs).toEqual(model.inputFields.map((f) => f.name));
+    // a second model on the page under the global --global named
+    const forest = await loadModel(join(PMML, "forest.pmml"));
+    const forestRow = Object.fromEntries(forest.inputFields.map((f, k) => [f.name, k + 0.5]));
+    const fromPage = await page.evaluate(async (row) => {
+      const m = (globalThis as unknown as { Forest: { ready: Promise<void>; score(r: unknown): unknown } }).Forest;
+      await m.ready;
+      return m.score(row);
+    }, forestRow);
+    expect(fromPage).toEqual(forest.score(forestRow));
+    expect(got.one).toEqual(model.score(rows[0]!));
+    expect(got.all).toEqual(model.scoreBatch(rows).results);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -74,7 +74,7 @@ function agree(text: string, inputs: readonly unknown[]): void {
 }
 
 describe("PFA fixtures scored by compile-js through the IR", () => {
-  for (const name of ["tree", "forest", "kmeans", "logistic", "titus-cart"]) {
+  for (const name of ["tree", "forest", "kmeans", "logistic", "titus-cart", "mlp"]) {
     it(`${name}: backend auto picks compile-js, which gives the PFA engine's result and the expected file on every row`, () => {
       const text = fixture(`${name}.pfa.json`);
       const inputs = ndjson(fixture(`${name}-input.ndjson`));
@@ -91,7 +91,7 @@ describe("PFA fixtures scored by compile-js through the IR", () => {
   it("a document the lowering refuses stays on the PFA engine, and the refusal says why compile-js did not score it", () => {
     const m = modelFromText(fixture("titus-kmeans.pfa.json"), "pfa", "js");
     expect(m.backend).toBe("pfa");
-    expect(m.notices.join("; ")).toMatch(/js refused \(the pfa document is not lowered into the IR: an action other than a model call.*\(at \/action\/0\)\)/);
+    expect(m.notices.join("; ")).toMatch(/js refused \(the pfa document is not lowered into the IR: an action other than a model call.*\(at \/action\/1\)\)/);
   });
 
   it("--backend js on a lowerable document scores with compile-js; its model types say it came from PFA", () => {
@@ -360,5 +360,182 @@ describe("generated PFA documents: compile-js on the lowered pipeline answers as
       ),
       { numRuns: 150, seed: SEED },
     );
+  });
+});
+
+// ---------------------------------------------------------------- neural networks, k-NN, votes
+
+const datumLet = { let: { x: { new: FIELDS.map((f) => `input.${f}`), type: { type: "array", items: "double" } } } };
+const LAYER = {
+  type: "array",
+  items: {
+    type: "record",
+    name: "Layer",
+    fields: [
+      { name: "weights", type: { type: "array", items: { type: "array", items: "double" } } },
+      { name: "bias", type: { type: "array", items: "double" } },
+    ],
+  },
+};
+const ACTIVATION_ARGS: Record<string, unknown> = {
+  logit: { params: [{ z: "double" }], ret: "double", do: { "m.link.logit": "z" } },
+  tanh: { fcn: "m.link.tanh" },
+  relu: { fcn: "u.act" },
+  identity: { params: [{ z: "double" }], ret: "double", do: "z" },
+};
+const weight = fc.double({ min: -3, max: 3, noNaN: true });
+
+/** Layers of the given widths over `inputs` values, as simpleLayers' cell holds them. */
+const layersArb = (inputs: number, widths: readonly number[]) =>
+  fc.tuple(
+    ...widths.map((w, k) =>
+      fc.record({
+        weights: fc.array(fc.array(weight, { minLength: k === 0 ? inputs : widths[k - 1]!, maxLength: k === 0 ? inputs : widths[k - 1]! }), {
+          minLength: w,
+          maxLength: w,
+        }),
+        bias: fc.array(weight, { minLength: w, maxLength: w }),
+      }),
+    ),
+  );
+
+const networkArb = fc
+  .tuple(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 2 }), fc.integer({ min: 1, max: 3 }))
+  .chain(([hidden, out]) => fc.tuple(fc.constant(out), layersArb(FIELDS.length, [...hidden, out])));
+
+describe("generated PFA documents of neural networks, k-NN and votes: compile-js answers as the PFA engine", () => {
+  it("model.neural.simpleLayers: one element (through a link or not), or classes[a.argmax(...)]", () => {
+    fc.assert(
+      fc.property(
+        networkArb,
+        fc.constantFrom(...Object.keys(ACTIVATION_ARGS)),
+        fc.constantFrom("element", "logit-element", "link-array", "argmax", "array-input", "softmax-element", "argmax-softmax"),
+        fc.nat(),
+        fc.array(fc.record(Object.fromEntries(FIELDS.map((f) => [f, value]))), { minLength: 1, maxLength: 15 }),
+        ([out, layers], act, shape, pick, rows) => {
+          const k = pick % out;
+          const array = shape === "array-input";
+          const call = { "model.neural.simpleLayers": [array ? "input" : "x", { cell: "layers" }, ACTIVATION_ARGS[act]] };
+          const element = { attr: "activation", path: [{ int: k }] };
+          const result = {
+            element,
+            "array-input": { "m.link.logit": element },
+            "logit-element": { "m.link.logit": element },
+            "link-array": { attr: { "m.link.tanh": "activation" }, path: [{ int: k }] },
+            argmax: { cell: "classes", path: [{ "a.argmax": ["activation"] }] },
+            "softmax-element": { attr: { "m.link.softmax": "activation" }, path: [{ int: k }] },
+            "argmax-softmax": { cell: "classes", path: [{ "a.argmax": [{ "m.link.softmax": "activation" }] }] },
+          }[shape];
+          const text = JSON.stringify({
+            input: array ? { type: "array", items: "double" } : INPUT,
+            output: shape.startsWith("argmax") ? "string" : "double",
+            cells: { layers: { type: LAYER, init: layers }, classes: { type: { type: "array", items: "string" }, init: ["c0", "c1", "c2"] } },
+            fcns: { act: { params: [{ z: "double" }], ret: "double", do: { "m.link.relu": "z" } } },
+            action: [...(array ? [] : [datumLet]), { let: { activation: call } }, result],
+          });
+          agree(text, array ? rows.map((r) => FIELDS.map((f) => r[f])) : rows);
+        },
+      ),
+      { numRuns: 80, seed: SEED },
+    );
+  });
+
+  const POINT = (label: string) => ({
+    type: "record",
+    name: "Point",
+    fields: [
+      { name: "x", type: { type: "array", items: "double" } },
+      { name: "y", type: label },
+    ],
+  });
+  const small = fc.integer({ min: -3, max: 3 });
+
+  it("model.neighbor.nearestK + a.mode (two labels, odd k; or k = 1) / a.mean: equal distances keep codebook order", () => {
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.array(fc.tuple(fc.array(small, { minLength: 3, maxLength: 3 }), fc.constantFrom("a", "b", "c"), small), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 0, max: 4 }),
+        // small integers: ties between distances happen, and the codebook's order must decide them in both
+        fc.array(fc.record(Object.fromEntries(FIELDS.map((f) => [f, fc.oneof(small, value)]))), { minLength: 1, maxLength: 15 }),
+        (classify, points, kk, rows) => {
+          // an odd count of neighbours taken (k beyond the codebook takes every point)
+          const odd = Math.min(2 * kk + 1, points.length - (points.length % 2 === 0 ? 1 : 0));
+          const k = classify ? (points.some((p) => p[1] === "c") ? 1 : odd) : kk + 1;
+          const text = JSON.stringify({
+            input: INPUT,
+            output: classify ? "string" : "double",
+            cells: {
+              codebook: {
+                type: { type: "array", items: POINT(classify ? "string" : "double") },
+                init: points.map(([x, s, n]) => ({ x, y: classify ? s : n })),
+              },
+              k: { type: "int", init: k },
+            },
+            action: [
+              datumLet,
+              {
+                let: {
+                  neighbors: {
+                    "model.neighbor.nearestK": [
+                      { cell: "k" },
+                      "x",
+                      { cell: "codebook" },
+                      { params: [{ x: { type: "array", items: "double" } }, { p: "Point" }], ret: "double", do: { "metric.simpleEuclidean": ["x", "p.x"] } },
+                    ],
+                  },
+                },
+              },
+              { [classify ? "a.mode" : "a.mean"]: { "a.map": ["neighbors", { params: [{ p: "Point" }], ret: classify ? "string" : "double", do: "p.y" }] } },
+            ],
+          });
+          agree(text, rows);
+        },
+      ),
+      { numRuns: 100, seed: SEED },
+    );
+  });
+
+  it("a.mode of a.map(simpleTree) over a forest → MiningModel majorityVote; where votes can tie, a.mode's median of the tied labels from the vote shares", () => {
+    fc.assert(
+      fc.property(
+        thresholdsArb.chain((th) =>
+          fc.tuple(
+            fc.constant(th),
+            // labels whose PFA order (code points) is not their order of first vote, nor JS's locale order
+            fc.array(rootArb(fc.constantFrom<Leaf>("b", "a", "c", "B", "é"), th), { minLength: 1, maxLength: 8 }),
+          ),
+        ),
+        rowsArb([0]),
+        ([th, trees], rows) => {
+          const text = JSON.stringify({
+            input: INPUT,
+            output: "string",
+            cells: { forest: { type: { type: "array", items: treeType("string") }, init: trees.map((t) => avroRoot(t, "string")) } },
+            action: {
+              "a.mode": [{ "a.map": [{ cell: "forest" }, { params: [{ tree: "Node" }], ret: "string", do: { "model.tree.simpleTree": ["input", "tree"] } }] }],
+            },
+          });
+          agree(
+            text,
+            rows.map((r, k) => (k % 2 === 0 ? r : Object.fromEntries(FIELDS.map((f, i) => [f, th[i % th.length]!])))),
+          );
+        },
+      ),
+      { numRuns: 50, seed: SEED },
+    );
+  });
+
+  it("an array input of another length fails the row with the error the PFA engine raises (simpleLayers: weights, bias, or datum misaligned)", () => {
+    const text = JSON.stringify({
+      input: { type: "array", items: "double" },
+      output: "double",
+      cells: { layers: { type: LAYER, init: [{ weights: [[1, 2, 3]], bias: [0.5] }] } },
+      action: { attr: { "model.neural.simpleLayers": ["input", { cell: "layers" }, ACTIVATION_ARGS.identity] }, path: [{ int: 0 }] },
+    });
+    const { js, pfa } = engines(text);
+    expect(js.backend).toBe("js");
+    expect(js.score({ input: [1, 1, 1] })).toEqual(pfa.score({ input: [1, 1, 1] }));
+    for (const m of [js, pfa]) expect(() => m.score({ input: [1, 2] })).toThrow(/weights, bias, or datum misaligned/);
   });
 });

@@ -21,7 +21,7 @@ import { defineSuite, timeRatio, type BenchResult, type Measurement } from "../h
 import { encodeColumns, type Row } from "../pmml-scoring.ts";
 import { measurementOf } from "../timing.ts";
 
-const MODELS = ["forest", "tree", "kmeans", "logistic"] as const;
+const MODELS = ["forest", "tree", "kmeans", "logistic", "mlp"] as const;
 const FIXTURES = new URL("../../fixtures/pfa/", import.meta.url);
 
 /** The closure engine's forest figure at the commit before issue 15 (bench/results/pfa.json, "forest: compiled"). */

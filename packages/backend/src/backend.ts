@@ -2,7 +2,7 @@ import { PortaError } from "@porta/ir/errors";
 import type { Limits, Pipeline } from "@porta/ir";
 import type { Batch, ScoredBatch } from "./batch.ts";
 import type { FieldInfo, ScoreResult } from "./rows.ts";
-import { LoweredSession, type LoweredPlan } from "./lowered.ts";
+import { LoweredSession, restoreLowered, type LoweredPlan } from "./lowered.ts";
 
 /** What every backend is asked to score: a PMML pipeline (the IR) or a PFA document. */
 export type ScoringPlan =
@@ -354,6 +354,24 @@ function* resolution(
         refusals.push(syncRefusal(b));
         continue;
       }
+      // A stored artifact of the lowered session: neither lowered nor compiled again.
+      const stored = b.restore && hooks?.stored(b);
+      if (stored) {
+        yield* wait(driver === "sync" ? b.loadSync?.() : b.loadRestore ? b.loadRestore(stored.artifact) : b.load?.());
+        built ??= yield* wait((plan as () => Awaitable<ScoringPlan>)());
+        const document = built;
+        try {
+          const session = restoreLowered(stored.artifact, b.restore!.bind(b), () => {
+            lowering.loadSync?.();
+            const l = lowering.lower!(document);
+            return isRefusal(l) ? undefined : l;
+          });
+          if (session) return { session, refusals, restored: true, plan: built };
+        } catch {
+          // unreadable: lowered and compiled again below
+        }
+        hooks!.unreadable(b);
+      }
       // The document lowered into the IR once, for every IR backend that is tried.
       if (!lowered) {
         yield* wait(driver === "sync" ? lowering.loadSync?.() : lowering.load?.());
@@ -370,7 +388,9 @@ function* resolution(
         refusals.push({ backend: b.name, reason: `the ${hints.format} document lowered into the IR, but: ${out.reason}` });
         continue;
       }
-      return { session: new LoweredSession(out, lowered), refusals, restored: false, plan: built };
+      const session = new LoweredSession(out, lowered);
+      hooks?.compiled(b, session);
+      return { session, refusals, restored: false, plan: built };
     }
     if (hints.sync && !b.sync) {
       refusals.push(syncRefusal(b));

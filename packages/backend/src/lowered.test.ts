@@ -6,8 +6,19 @@
 import { describe, expect, it } from "vitest";
 import { resolveLimits } from "@porta/ir/limits";
 import type { Pipeline } from "@porta/ir";
-import { refuse, registerBackend, resolveBackendSync, unregisterBackend, type Backend, type ScoringPlan, type Session } from "./backend.ts";
-import type { LoweredPlan } from "./lowered.ts";
+import {
+  refuse,
+  registerBackend,
+  resolveBackendSync,
+  unregisterBackend,
+  type ArtifactHooks,
+  type Backend,
+  type ModelFacts,
+  type ScoringPlan,
+  type Session,
+  type SessionArtifact,
+} from "./backend.ts";
+import type { LoweredPlan, LoweredSession } from "./lowered.ts";
 
 const PLAN: ScoringPlan = { format: "pfa", text: "{}", limits: resolveLimits() };
 const PIPELINE = { format: "pmml", dataFields: [] } as unknown as Pipeline;
@@ -100,5 +111,58 @@ describe("lowered documents on the backend seam (issue 15)", () => {
     expect(seen).toEqual([]);
     expect(r.session.backend).toBe("fake-own");
     expect(r.refusals).toEqual([{ backend: "fake-ir", reason: "the pfa document is not lowered into the IR: an emit engine" }]);
+  });
+
+  it("a lowered session's artifact (the IR backend's, the row shape beside it) restores without lowering or compiling again; tools still get the pipeline", () => {
+    const seen: ScoringPlan[] = [];
+    const calls = { n: 0 };
+    const ir = irBackend(seen);
+    const inner = ir.compile(PLAN) as Session;
+    seen.length = 0;
+    const restored: SessionArtifact[] = [];
+    ir.restore = (artifact) => {
+      restored.push(artifact);
+      return inner;
+    };
+    inner.artifact = () => ({ code: "kernel", meta: { k: 1 } });
+    const lowered: LoweredPlan = {
+      pipeline: PIPELINE,
+      input: { kind: "array", name: "input", fields: ["a", "b"], lengthError: { code: "LEN", message: "wrong length" } },
+      inputFields: [{ name: "input", dataType: "array<double>" }],
+      origin: "PFA map",
+    };
+    const store = new Map<string, { artifact: SessionArtifact; facts: ModelFacts }>();
+    const hooks: ArtifactHooks = {
+      stored: (b) => store.get(b.name),
+      unreadable: (b) => void store.delete(b.name),
+      compiled: (b, session) => {
+        const artifact = session.artifact?.();
+        if (artifact) store.set(b.name, { artifact: JSON.parse(JSON.stringify(artifact)), facts: JSON.parse(JSON.stringify(session.facts)) });
+      },
+    };
+    const resolve = () =>
+      withBackends([ir, lowering(() => lowered, calls)], () => resolveBackendSync({ backends: ["fake-ir"], format: "pfa" }, () => PLAN, hooks));
+    const first = resolve();
+    const second = resolve();
+    expect([first.restored, second.restored]).toEqual([false, true]);
+    expect(seen.length).toBe(1); // compiled once
+    expect(calls.n).toBe(1); // lowered once
+    expect(restored).toEqual([{ code: "kernel", meta: { k: 1 } }]); // the IR backend's own artifact, the row shape taken off
+    expect(second.session.facts).toEqual(first.session.facts);
+    const out = second.session.scoreRows!([{ input: [1, 2] }, { input: [1] }]);
+    expect(out.results).toEqual([{ sum: 3 }, null]);
+    expect(out.errors.map((e) => (e as { code?: string } | undefined)?.code)).toEqual([undefined, "LEN"]);
+    // porta inspect reads the pipeline: lowered again then, once, off the scoring path
+    const session = second.session as LoweredSession;
+    expect(calls.n).toBe(1);
+    expect(session.plan.pipeline).toBe(PIPELINE);
+    expect(calls.n).toBe(2);
+    // an entry of another layout (another build's) is dropped and compiled again, never a broken session
+    const entry = store.get("fake-ir")!;
+    store.set("fake-ir", { ...entry, artifact: { ...entry.artifact, meta: { ...entry.artifact.meta, lowered: { input: {} } } } });
+    const third = resolve();
+    expect(third.restored).toBe(false);
+    expect(third.session.facts).toEqual(first.session.facts);
+    expect(store.get("fake-ir")?.artifact.meta.lowered).toMatchObject({ plan: { origin: "PFA map" } });
   });
 });

@@ -10,7 +10,7 @@
 import { EvaluationError } from "@porta/ir/errors";
 import type { Pipeline } from "@porta/ir";
 import { numberColumn, rowsFromBatch, type Batch, type Column, type ScoredBatch } from "./batch.ts";
-import type { ModelFacts, RowsOutcome, Session } from "./backend.ts";
+import type { ModelFacts, RowsOutcome, Session, SessionArtifact } from "./backend.ts";
 
 /**
  * How a row of the document becomes the pipeline's input fields.
@@ -71,11 +71,73 @@ function arrayRow(row: Readonly<Record<string, unknown>>, input: Extract<Lowered
   return out;
 }
 
+/** A lowered plan as stored: every field but the pipeline and the source (JSON data: the row shape, the document's fields, …). */
+type StoredPlan = Omit<LoweredPlan, "pipeline" | "source">;
+
+/** What a lowered session's artifact keeps beside the IR backend's own: the plan as stored and the inner session's facts. */
+interface LoweredMeta {
+  readonly plan: StoredPlan;
+  readonly facts: ModelFacts;
+}
+
+function isStoredPlan(p: unknown): p is StoredPlan {
+  if (p === null || typeof p !== "object") return false;
+  const plan = p as Partial<StoredPlan>;
+  return typeof plan.origin === "string" && Array.isArray(plan.inputFields) && plan.input !== null && typeof plan.input === "object";
+}
+
+/** The key of LoweredMeta in a stored artifact's meta (absent: an artifact of a document the backend read itself). */
+const LOWERED_META = "lowered";
+
+/**
+ * A session restored from a lowered session's artifact (the artifact cache): the IR backend's
+ * session rebuilt from its part, in the row shape stored beside it. The pipeline and the source
+ * are not stored: `lower` gives them when a tool asks (porta inspect, the CLI's PFA row typing),
+ * never on the scoring path. Undefined when the artifact is not a lowered session's.
+ */
+export function restoreLowered(
+  artifact: SessionArtifact,
+  restore: (artifact: SessionArtifact, facts: ModelFacts) => Session,
+  lower: () => LoweredPlan | undefined,
+): LoweredSession | undefined {
+  const { [LOWERED_META]: meta, ...innerMeta } = artifact.meta;
+  if (meta === null || typeof meta !== "object") return undefined;
+  const shape = meta as Partial<LoweredMeta>;
+  // written by another build (a checksum guards the bytes, not the layout): compiled again
+  if (!isStoredPlan(shape.plan) || shape.facts === null || typeof shape.facts !== "object") throw new Error("a lowered session's artifact of another layout");
+  const inner = restore({ code: artifact.code, meta: innerMeta }, shape.facts as ModelFacts);
+  let relowered: LoweredPlan | undefined;
+  let done = false;
+  const again = (): LoweredPlan | undefined => {
+    if (!done) {
+      done = true;
+      try {
+        relowered = lower();
+      } catch {
+        relowered = undefined;
+      }
+    }
+    return relowered;
+  };
+  const plan: LoweredPlan = {
+    ...shape.plan!,
+    get pipeline(): Pipeline {
+      const p = again()?.pipeline;
+      if (!p) throw new Error("the lowered document's pipeline could not be rebuilt");
+      return p;
+    },
+    get source(): unknown {
+      return again()?.source;
+    },
+  };
+  return new LoweredSession(inner, plan);
+}
+
 /**
  * A session of a lowered pipeline seen through the document's row shape. Array inputs are spread
  * into their element fields (per row, or column by column for a batch); record inputs pass as
- * they are. No artifact: a restored session would lose the row shape, so lowered documents are
- * compiled on each load.
+ * they are. Its artifact is the IR backend's with the row shape beside it (restoreLowered), so a
+ * cached document is neither lowered nor compiled again.
  */
 export class LoweredSession implements Session {
   readonly backend: string;
@@ -126,6 +188,14 @@ export class LoweredSession implements Session {
 
   dispose(): Promise<void> | void {
     return this.inner.dispose?.();
+  }
+
+  artifact(): SessionArtifact | undefined {
+    const inner = this.inner.artifact?.();
+    if (!inner) return undefined;
+    const { pipeline: _pipeline, source: _source, ...stored } = this.plan;
+    const meta: LoweredMeta = { plan: stored, facts: this.inner.facts };
+    return { code: inner.code, meta: { ...inner.meta, [LOWERED_META]: meta } };
   }
 
   /**

@@ -4,6 +4,9 @@ import { parsePmml } from "@porta/pmml";
 import { readModelSource } from "@porta/runtime";
 import { exportPipeline, NotExportable } from "@porta/onnx";
 
+/** A name an `iife` browser build can set and its .d.ts declare as a namespace (`--global`). */
+const GLOBAL_NAME = /^[A-Za-z_$][\w$]*$/;
+
 /** Formats `porta convert --to` writes. */
 export const CONVERT_TARGETS = ["onnx", "js", "browser", "pfa"] as const;
 export type ConvertTarget = (typeof CONVERT_TARGETS)[number];
@@ -13,11 +16,23 @@ export type ConvertTarget = (typeof CONVERT_TARGETS)[number];
  * compiled into a standalone ES module for Node or for a browser (with its .d.ts beside it). What a target cannot reproduce is an
  * UnsupportedFeatureError naming the element (exit 67). Returns the number of bytes written.
  */
-export async function convertModel(modelPath: string, to: string, outPath: string, options: { yaml?: boolean } = {}): Promise<number> {
+export async function convertModel(
+  modelPath: string,
+  to: string,
+  outPath: string,
+  options: { yaml?: boolean; format?: string; global?: string } = {},
+): Promise<number> {
   if (!(CONVERT_TARGETS as readonly string[]).includes(to)) {
     throw new UnsupportedFeatureError(`--to ${to}`, `porta convert writes ${CONVERT_TARGETS.join(", ")}, not "${to}"`);
   }
-  if (to === "js" || to === "browser") return writeStandaloneModule(modelPath, outPath, to === "browser" ? "browser" : "node");
+  const format = options.format ?? "esm";
+  if (format !== "esm" && (to !== "browser" || format !== "iife")) {
+    throw new UnsupportedFeatureError(`--format ${format}`, `--format takes esm or iife, and iife only with --to browser`);
+  }
+  if (options.global !== undefined && (format !== "iife" || !GLOBAL_NAME.test(options.global))) {
+    throw new UnsupportedFeatureError(`--global ${options.global}`, "--global names the global of --format iife: a JavaScript identifier");
+  }
+  if (to === "js" || to === "browser") return writeStandaloneModule(modelPath, outPath, to === "browser" ? "browser" : "node", format, options.global);
   if (to === "pfa") return writePfa(modelPath, outPath, options.yaml === true);
   const { text } = readModelSource(modelPath);
   const pipeline = parsePmml(text);
@@ -34,9 +49,15 @@ export async function convertModel(modelPath: string, to: string, outPath: strin
   return bytes.length;
 }
 
-async function writeStandaloneModule(modelPath: string, outPath: string, platform: "node" | "browser"): Promise<number> {
+async function writeStandaloneModule(
+  modelPath: string,
+  outPath: string,
+  platform: "node" | "browser",
+  format: "esm" | "iife",
+  globalName?: string,
+): Promise<number> {
   const { standaloneModule } = await import("./convert-js.ts");
-  const { code, types } = await standaloneModule(modelPath, platform);
+  const { code, types } = await standaloneModule(modelPath, platform, format, globalName);
   writeFileSync(outPath, code);
   writeFileSync(declarationPath(outPath), types);
   return Buffer.byteLength(code);

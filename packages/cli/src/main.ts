@@ -72,10 +72,12 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption("--to <format>", "target format: onnx, js, browser or pfa")
     .requiredOption("-o, --output <file>", "where to write it")
     .option("--yaml", "with --to pfa: write the PFA document as YAML instead of JSON")
-    .action(async (modelPath: string, opts: { to: string; output: string; yaml?: boolean }) => {
+    .option("--format <format>", "with --to browser: esm (an ES module, the default) or iife (a classic <script> that sets globalThis.PortaModel)")
+    .option("--global <name>", "with --format iife: the global it sets (default PortaModel)")
+    .action(async (modelPath: string, opts: { to: string; output: string; yaml?: boolean; format?: string; global?: string }) => {
       const { convertModel } = await import("./convert.ts");
       if (opts.to === "js" || opts.to === "browser") await engine();
-      const bytes = await convertModel(modelPath, opts.to, opts.output, { yaml: opts.yaml });
+      const bytes = await convertModel(modelPath, opts.to, opts.output, { yaml: opts.yaml, format: opts.format, global: opts.global });
       process.stderr.write(`porta: wrote ${opts.output} (${opts.to}, ${bytes} bytes)\n`);
     });
 

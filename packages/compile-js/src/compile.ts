@@ -458,7 +458,10 @@ ${trailing}
               // clustering's distance is the square root of its squaredEuclidean affinity)
               (f.feature === "affinity" || f.feature === "entityAffinity" || f.feature === "clusterAffinity") && f.rank === 1
               ? this.affinity(f, row, target)
-              : null);
+              : // the probability of a named category (a PFA a.mode's vote shares, lower/mode.ts in @porta/pfa)
+                f.feature === "probability" && f.value !== undefined && row.kind === "category" && row.probabilities
+                ? this.probabilityOf(f.value, row.probabilities, row, target)
+                : null);
         if (v === null) throw new NotCompilable(`an OutputField expression reading OutputField feature=${f.feature}`);
         // castOutput: the value later fields see is the one cast to the field's dataType.
         const cast = f.dataType === undefined || f.dataType === "double" || f.dataType === "integer" ? v : f.dataType === "float" ? _`Math.fround(${v})` : null;
@@ -601,6 +604,13 @@ ${trailing}
   /** Where passThroughColumns inserted statements (their `before` code moves with them). */
   passShift: { at: number; count: number } | null = null;
 
+  /** The probability of category `value` (0 for one the model does not list, missing with the prediction), as the interpreter's categoryValue. */
+  private probabilityOf(value: string, locals: readonly Name[], row: FamilyRow, target: TargetFacts): Code {
+    const wanted = target.category(value);
+    const k = row.categories!.findIndex((c) => c === wanted);
+    return k >= 0 ? _`${locals[k]}` : locals.length ? _`(${locals[0]} === ${locals[0]} ? 0 : NaN)` : _`NaN`;
+  }
+
   private outputField(
     f: OutputField,
     row: FamilyRow,
@@ -643,11 +653,7 @@ ${trailing}
         if (f.value === undefined) {
           const chain = locals.reduceRight<Code>((acc, p, k) => _`${row.value} === ${k} ? ${p} : ${acc}`, _`NaN`);
           statements.push(_`(${chain})`);
-        } else {
-          const wanted = target.category(f.value);
-          const k = row.categories!.findIndex((c) => c === wanted);
-          statements.push(k >= 0 ? _`${locals[k]}` : locals.length ? _`(${locals[0]} === ${locals[0]} ? 0 : NaN)` : _`NaN`);
-        }
+        } else statements.push(this.probabilityOf(f.value, locals, row, target));
         return;
       }
       case "transformedValue":

@@ -27,6 +27,7 @@ describe("fixtures/pfa: generated model documents score as their independent eva
     forest: ["a.map", "a.mean", "model.tree.simpleTree"],
     kmeans: ["metric.simpleEuclidean", "model.cluster.closest"],
     logistic: ["m.link.logit", "model.reg.linear"],
+    mlp: ["model.neural.simpleLayers", "m.link.relu", "a.argmax"],
   };
   for (const name of Object.keys(uses)) {
     it(`${name}: every row matches the expected output`, () => {

@@ -133,7 +133,9 @@ export const m: LibModule = {
   "m.link.softmax": (site) => {
     const soft = (xs: number[]): number[] => {
       const mx = Math.max(...xs);
-      const e = xs.map((v) => Math.exp(v - mx));
+      // the correctly rounded exp, as m.exp and the links below (Hadrian's java.lang.Math.exp on
+      // HotSpot), and as the IR's softmax layer: a network lowered into the IR normalises alike
+      const e = xs.map((v) => correctlyRoundedExp(v - mx));
       const s = e.reduce((p, v) => p + v, 0);
       return e.map((v) => v / s);
     };

@@ -18,6 +18,8 @@ import type { AvroType } from "../types.ts";
 import { arrayInputs, recordInputs, type LoweredInputs } from "./inputs.ts";
 import { clusteringModel, datumFields, lowerModelCall, type LowerContext, type ModelValue } from "./models.ts";
 import { lowerOutputs } from "./outputs.ts";
+import { Bindings } from "./bindings.ts";
+import { naiveBayesRefusal } from "./naive-bayes.ts";
 import { NotLowerable, notLowerable, type LoweringRefusal } from "./refusal.ts";
 
 export type { LoweringRefusal } from "./refusal.ts";
@@ -42,21 +44,28 @@ export function lowerPfa(engine: PfaEngine): LoweredPfa | LoweringRefusal {
   }
 }
 
-/** The model call of the action and the name it is bound to: `[call]` or `[{let: {name: call}}, result]`. */
+/**
+ * The model call of the action and the name it is bound to: `[call]`, or lets then the result,
+ * the model call bound by one of them (`[{let: {name: call}}, result]`) or the result itself; the
+ * other lets are variables the model reads (its datum, an intermediate array: bindings.ts).
+ */
 function modelOfAction(ctx: LowerContext, exprs: readonly ExprNode[]): { value: ModelValue; name: string | undefined; result: ExprNode } {
-  const [first, second] = exprs;
-  if (exprs.length === 1) {
-    const value = lowerModelCall(ctx, first!);
-    if (!value) return notLowerable("an action that is not a recognised model call", first!.path);
-    return { value, name: undefined, result: first! };
+  const result = exprs[exprs.length - 1]!;
+  let found: { value: ModelValue; name: string } | undefined;
+  for (const e of exprs.slice(0, -1)) {
+    if (e.kind !== "let") return notLowerable("an action other than a model call, or lets and the output built from the model's value", e.path);
+    if (found) return notLowerable("a let after the model call", e.path);
+    for (const b of e.bindings) {
+      const value: ModelValue | undefined = found ? undefined : lowerModelCall(ctx, b.expr);
+      if (value) found = { value, name: b.name };
+      else ctx.env.bind(b.name, b.expr, b.path);
+    }
   }
-  if (exprs.length === 2 && first!.kind === "let" && first!.bindings.length === 1) {
-    const b = first!.bindings[0]!;
-    const value = lowerModelCall(ctx, b.expr);
-    if (!value) return notLowerable("a let that does not bind a recognised model call", b.path);
-    return { value, name: b.name, result: second! };
-  }
-  return notLowerable("an action other than a model call, or one let of a model call and the output built from it", exprs[0]?.path ?? "/action");
+  if (found) return { ...found, result };
+  const value = lowerModelCall(ctx, result);
+  if (!value)
+    return notLowerable(exprs.length === 1 ? "an action that is not a recognised model call" : "lets that bind no recognised model call", result.path);
+  return { value, name: undefined, result };
 }
 
 function lowerEngine(engine: PfaEngine): LoweredPfa {
@@ -66,9 +75,19 @@ function lowerEngine(engine: PfaEngine): LoweredPfa {
   if (ast.method !== "map") return notLowerable(`a ${ast.method} engine (its output depends on earlier inputs)`, "/method");
   if (ast.begin || ast.end) return notLowerable("begin or end (they may change cells)", ast.begin ? "/begin" : "/end");
   const readOnlyCells = new Set([...ast.cells].filter(([, c]) => !c.shared).map(([name]) => name));
-  const ctx: LowerContext = { inputType: engine.inputType, cellTypes: facts.cellTypes, cellValues: engine.cells, readOnlyCells };
+  naiveBayesRefusal(ast.action);
+  const ctx: LowerContext = {
+    inputType: engine.inputType,
+    cellTypes: facts.cellTypes,
+    cellValues: engine.cells,
+    readOnlyCells,
+    env: new Bindings(),
+    fcns: ast.fcns,
+  };
   const { value, name, result } = modelOfAction(ctx, ast.action.exprs);
   const out = lowerOutputs(result, name, value, engine.outputType);
+  ctx.env.checkAllRead();
+  if (value.kind === "scored" && out.target !== undefined) value.bindTarget?.(out.target);
   const model: ModelNode = value.kind === "scored" ? value.model : clusteringModel(value, out.clusterId);
   const inputs: LoweredInputs = value.datum.kind === "array" ? arrayInputs(engine.inputType, value.datum.length) : recordInputs(engine.inputType);
   const dataFields: DataField[] = [...inputs.dataFields];
@@ -97,7 +116,7 @@ function lowerEngine(engine: PfaEngine): LoweredPfa {
           lengthError:
             value.kind === "cluster"
               ? { code: "PFA_RUNTIME_ERROR", message: "dimensions of vectors do not match", pfaCode: 28000 }
-              : { code: "PFA_RUNTIME_ERROR", message: "misaligned coeff", pfaCode: 31000 },
+              : (value.lengthError ?? { code: "PFA_RUNTIME_ERROR", message: "misaligned coeff", pfaCode: 31000 }),
         }
       : { kind: "fields", numbers: numberFields(engine.inputType, false), integers: numberFields(engine.inputType, true) };
   const pipeline: Pipeline = {
@@ -141,6 +160,10 @@ function describeModel(model: ModelNode): string {
       return `ClusteringModel of ${model.clusters.length} clusters (squaredEuclidean)`;
     case "tree":
       return `TreeModel (${model.functionName})`;
+    case "neuralNetwork":
+      return `NeuralNetwork of ${model.layers.length} layers (${model.functionName})`;
+    case "nearestNeighbor":
+      return `NearestNeighborModel k=${model.numberOfNeighbors} of ${model.rows.length} instances (${model.functionName})`;
     default:
       return model.kind;
   }

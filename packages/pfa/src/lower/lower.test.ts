@@ -96,7 +96,7 @@ describe("lowering PFA engines into the IR", () => {
     expect(l.input).toMatchObject({ kind: "array", name: "input", fields: ["input[0]", "input[1]", "input[2]", "input[3]"] });
   });
 
-  for (const name of ["tree", "forest", "kmeans", "logistic", "titus-cart"]) {
+  for (const name of ["tree", "forest", "kmeans", "logistic", "titus-cart", "mlp"]) {
     it(`${name}: the lowered pipeline (reference interpreter) answers every fixture row as the PFA engine`, () => {
       const text = fixture(`${name}.pfa.json`);
       const engine = engineOf(text);
@@ -134,5 +134,198 @@ describe("lowering PFA engines into the IR", () => {
   it("a tree operator other than the six comparisons is refused (PFA tests it differently or raises)", () => {
     const text = fixture("tree.pfa.json").replace('"operator":"<","value":1.9772', '"operator":"alwaysTrue","value":1.9772');
     expect(refusal(text)).toMatch(/operator "alwaysTrue"/);
+  });
+});
+
+describe("lowering neural networks, k-NN and votes; refusing naive Bayes", () => {
+  const input = { type: "record", name: "In", fields: ["a", "b"].map((name) => ({ name, type: "double" })) };
+  const datum = { let: { x: { new: ["input.a", "input.b"], type: { type: "array", items: "double" } } } };
+  const nn = (act: unknown, result: unknown, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      input,
+      output: "double",
+      cells: {
+        layers: {
+          type: {
+            type: "array",
+            items: {
+              type: "record",
+              name: "Layer",
+              fields: [
+                { name: "weights", type: { type: "array", items: { type: "array", items: "double" } } },
+                { name: "bias", type: { type: "array", items: "double" } },
+              ],
+            },
+          },
+          init: [
+            {
+              weights: [
+                [1, -2],
+                [0.5, 0.25],
+              ],
+              bias: [0.1, -0.3],
+            },
+            { weights: [[1.5, -1]], bias: [0.2] },
+          ],
+        },
+      },
+      action: [datum, { let: { activation: { "model.neural.simpleLayers": ["x", { cell: "layers" }, act] } } }, result],
+      ...extra,
+    });
+  const logit = { params: [{ z: "double" }], ret: "double", do: { "m.link.logit": "z" } };
+
+  it("simpleLayers + an element through m.link.logit → a NeuralNetwork: the activation on hidden layers, the link on the last", () => {
+    const l = lowered(nn(logit, { "m.link.logit": { attr: "activation", path: [0] } }));
+    expect(l.pipeline.model).toMatchObject({
+      kind: "neuralNetwork",
+      functionName: "regression",
+      layers: [
+        { activationFunction: "logistic" },
+        { activationFunction: "logistic", neurons: [{ bias: 0.2, connections: [{ weight: 1.5 }, { weight: -1 }] }] },
+      ],
+      outputs: [{ outputNeuron: "l1n0", expr: { kind: "fieldRef", field: "output" } }],
+    });
+    expect(l.pipeline.notices?.[0]).toMatch(/NeuralNetwork of 2 layers \(regression\)/);
+    expect(interpreted(l, { a: 0.5, b: -1 }).output).toBeCloseTo(
+      1 / (1 + Math.exp(-(1.5 / (1 + Math.exp(-(0.5 + 2 + 0.1))) - 1 / (1 + Math.exp(-(0.25 - 0.25 - 0.3))) + 0.2))),
+      15,
+    );
+  });
+
+  it("m.link.softmax of the network is its last layer's softmax; refuses a link after it, an unknown activation, a let the model does not read", () => {
+    const softmax = lowered(nn(logit, { attr: { "m.link.softmax": "activation" }, path: [0] }));
+    expect(softmax.pipeline.model).toMatchObject({
+      layers: [{ activationFunction: "logistic" }, { activationFunction: "identity", normalizationMethod: "softmax" }],
+    });
+    expect(refusal(nn(logit, { "m.link.logit": { attr: { "m.link.softmax": "activation" }, path: [0] } }))).toMatch(
+      /a link of an element of a linked or softmaxed network/,
+    );
+    expect(refusal(nn({ fcn: "m.link.softplus" }, { attr: "activation", path: [0] }))).toMatch(/neural activation other than/);
+    const unread = nn(logit, { attr: "activation", path: [0] }).replace('"action":[', '"action":[{"let":{"unused":{"+":[1,2]}}},');
+    expect(refusal(unread)).toMatch(/a let of "unused" that the model does not read/);
+  });
+
+  it("refuses model.naive.* naming why no IR NaiveBayesModel computes it", () => {
+    const text = JSON.stringify({
+      input: { type: "array", items: "double" },
+      output: "double",
+      cells: {
+        stats: {
+          type: {
+            type: "array",
+            items: {
+              type: "record",
+              name: "M",
+              fields: [
+                { name: "mean", type: "double" },
+                { name: "variance", type: "double" },
+              ],
+            },
+          },
+          init: [{ mean: 0, variance: 1 }],
+        },
+      },
+      action: { "+": [{ "model.naive.gaussian": ["input", { cell: "stats" }] }, -0.7] },
+    });
+    expect(refusal(text)).toMatch(/model\.naive\.gaussian sums .* \(at \/action\/0\/\+\/0\)/);
+  });
+
+  const knn = (k: number, labels: readonly string[]) =>
+    JSON.stringify({
+      input,
+      output: "string",
+      cells: {
+        codebook: {
+          type: {
+            type: "array",
+            items: {
+              type: "record",
+              name: "P",
+              fields: [
+                { name: "x", type: { type: "array", items: "double" } },
+                { name: "y", type: "string" },
+              ],
+            },
+          },
+          init: labels.map((y, i) => ({ x: [i, -i], y })),
+        },
+      },
+      action: [
+        datum,
+        {
+          let: {
+            n: {
+              "model.neighbor.nearestK": [
+                k,
+                "x",
+                { cell: "codebook" },
+                { params: [{ d: { type: "array", items: "double" } }, { p: "P" }], ret: "double", do: { "metric.simpleEuclidean": ["d", "p.x"] } },
+              ],
+            },
+          },
+        },
+        { "a.mode": { "a.map": ["n", { params: [{ p: "P" }], ret: "string", do: "p.y" }] } },
+      ],
+    });
+
+  it("nearestK + a.mode → a NearestNeighborModel (euclidean, majorityVote) where no tie can happen; refused where one can", () => {
+    const l = lowered(knn(3, ["a", "b", "a", "b"]));
+    expect(l.pipeline.model).toMatchObject({
+      kind: "nearestNeighbor",
+      numberOfNeighbors: 3,
+      categoricalScoringMethod: "majorityVote",
+      measure: { measure: { kind: "euclidean" } },
+      instanceFields: [
+        { field: "a", column: "p0" },
+        { field: "b", column: "p1" },
+        { field: "output", column: "label" },
+      ],
+    });
+    expect(interpreted(l, { a: 2.1, b: -2.1 }).output).toBe("b"); // (2,-2) a, (3,-3) b, (1,-1) b
+    expect(refusal(knn(2, ["a", "b", "a"]))).toMatch(/a\.mode of 2 votes over 2 categories can tie/);
+    expect(refusal(knn(3, ["a", "b", "c"]))).toMatch(/a\.mode of 3 votes over 3 categories can tie/);
+  });
+
+  it("a.mode of trees whose votes can tie: PFA's median of the tied labels (in code-point order), not the first voted", () => {
+    const node = (leaf: string) => ({ field: "a", operator: "<", value: 0, pass: { string: leaf }, fail: { string: leaf } });
+    const forest = (leaves: string[]) =>
+      JSON.stringify({
+        input,
+        output: "string",
+        cells: {
+          forest: {
+            type: {
+              type: "array",
+              items: {
+                type: "record",
+                name: "N",
+                fields: [
+                  { name: "field", type: { type: "enum", name: "F", symbols: ["a", "b"] } },
+                  { name: "operator", type: "string" },
+                  { name: "value", type: "double" },
+                  { name: "pass", type: ["string", "N"] },
+                  { name: "fail", type: ["string", "N"] },
+                ],
+              },
+            },
+            init: leaves.map(node),
+          },
+        },
+        action: { "a.mode": { "a.map": [{ cell: "forest" }, { params: [{ t: "N" }], ret: "string", do: { "model.tree.simpleTree": ["input", "t"] } }] } },
+      });
+    const cases: [string[], string][] = [
+      [["b", "a"], "a"], // two tied: the lower middle
+      [["c", "b", "a"], "b"], // three tied: the middle
+      [["c", "B", "b", "a", "b", "a"], "a"], // b and a tied at 2 (B and c once): the lower middle of [a, b]
+      [["é", "B", "c"], "c"], // code points: B < c < é
+    ];
+    for (const [leaves, mode] of cases) {
+      const text = forest(leaves);
+      const engine = engineOf(text);
+      expect(encodeOutput(engine, engine.action(decodeInput(engine, { a: 1, b: 2 })))).toBe(mode);
+      const l = lowered(text);
+      expect(l.pipeline.model).toMatchObject({ kind: "mining", multipleModelMethod: "majorityVote" });
+      expect(interpreted(l, { a: 1, b: 2 }).output).toBe(mode);
+    }
   });
 });

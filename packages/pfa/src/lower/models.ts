@@ -14,7 +14,11 @@
  * record fields.
  */
 import type { Cluster, ClusteringModel, MiningModel, ModelNode, RegressionModel, RegressionNormalization, TreeModel } from "@porta/ir";
-import type { ExprNode, FcnArgNode } from "../ast/nodes.ts";
+import type { ExprNode, FcnArgNode, FcnDefNode } from "../ast/nodes.ts";
+import type { Bindings } from "./bindings.ts";
+import { lowerNearestK } from "./neighbor.ts";
+import { lowerNeural } from "./neural.ts";
+import { voteWithoutTies } from "./mode.ts";
 import type { AvroType, RecordType } from "../types.ts";
 import { elementName } from "./inputs.ts";
 import { loweredModelBase } from "./model-base.ts";
@@ -29,6 +33,10 @@ export interface LowerContext {
   readonly cellValues: Readonly<Record<string, unknown>>;
   /** Cells the lowering may read: declared, never written (no begin, end or update), not shared. */
   readonly readOnlyCells: ReadonlySet<string>;
+  /** The action's lets before the model value (bindings.ts). */
+  readonly env: Bindings;
+  /** User functions by name without `u.` (an activation passed as `{"fcn": "u.sigmoid"}`). */
+  readonly fcns: ReadonlyMap<string, FcnDefNode>;
 }
 
 /** Which inputs a model reads: the record's fields by name, listed fields, or an array input of `length` elements. */
@@ -45,8 +53,29 @@ export interface TargetKind {
   readonly categories: readonly string[];
 }
 
+/** The error the PFA engine raises for an array input of another length than the model reads. */
+export interface LengthError {
+  readonly code: string;
+  readonly message: string;
+  readonly pfaCode: number;
+}
+
 export type ModelValue =
-  | { readonly kind: "scored"; readonly model: ModelNode; readonly target: TargetKind; readonly datum: Datum }
+  | {
+      readonly kind: "scored";
+      readonly model: ModelNode;
+      readonly target: TargetKind;
+      readonly datum: Datum;
+      /** For an array datum (default: model.reg.linear's "misaligned coeff"). */
+      readonly lengthError?: LengthError;
+      /** Names the target field in a model that refers to it (neural outputs, k-NN training columns), once the output has named it. */
+      readonly bindTarget?: (field: string) => void;
+      /**
+       * A MiningModel majorityVote that can tie: its value is not PFA's a.mode, which the output
+       * recomputes from the vote shares of these categories (mode.ts); the pipeline has no target.
+       */
+      readonly vote?: { readonly categories: readonly string[] };
+    }
   | {
       readonly kind: "cluster";
       /** The decoded cluster records, in order. */
@@ -58,7 +87,7 @@ export type ModelValue =
 
 type Arg = ExprNode | FcnArgNode;
 
-function cellValue(ctx: LowerContext, e: Arg, path: string): { value: unknown; type: AvroType; name: string } {
+export function cellValue(ctx: LowerContext, e: Arg, path: string): { value: unknown; type: AvroType; name: string } {
   const cell = plainCell(e);
   if (!cell) return notLowerable("model parameters that are not a whole cell", path);
   if (!ctx.readOnlyCells.has(cell.name)) return notLowerable(`cell "${cell.name}" may change (written, shared, or set by begin/end)`, cell.path);
@@ -78,7 +107,7 @@ function targetOf(leaf: LeafKind, categories: readonly string[]): TargetKind {
  * A tree call on `tree` (an expression giving the node record): simpleTree(input, tree) or
  * simpleWalk(input, tree, fcn(d, t) -> simpleTest(d, t)). Returns the tree argument.
  */
-function treeCallArg(e: Arg): Arg | undefined {
+export function treeCallArg(e: Arg): Arg | undefined {
   const simple = callOf(e, "model.tree.simpleTree");
   if (simple && simple.args.length === 2 && isRef(simple.args[0]!, "input")) return simple.args[1];
   const walk = callOf(e, "model.tree.simpleWalk");
@@ -92,16 +121,19 @@ function treeCallArg(e: Arg): Arg | undefined {
   return undefined;
 }
 
-function lowerTree(ctx: LowerContext, root: unknown, nodeType: AvroType, path: string): { model: TreeModel; target: TargetKind } {
+export function lowerTree(ctx: LowerContext, root: unknown, nodeType: AvroType, path: string): { model: TreeModel; target: TargetKind } {
   if (nodeType.kind !== "record") return notLowerable("a tree that is not a record", path);
   const { model, leaves, leaf } = treeModel(root, nodeType, recordFields(ctx), path);
   return { model, target: targetOf(leaf, leaves) };
 }
 
-/** a.mean / a.sum of a.map(cell, fcn(t) -> tree call on t) → a MiningModel of trees. */
-function lowerForest(ctx: LowerContext, e: Arg, method: "average" | "sum"): ModelValue {
+const REDUCER: Readonly<Record<"average" | "sum" | "majorityVote", string>> = { average: "a.mean", sum: "a.sum", majorityVote: "a.mode" };
+
+/** a.mean / a.sum / a.mode of a.map(cell, fcn(t) -> tree call on t) → a MiningModel of trees (a.mode: mode.ts). */
+function lowerForest(ctx: LowerContext, reduced: Arg, method: "average" | "sum" | "majorityVote"): ModelValue {
+  const e = ctx.env.deref(reduced);
   const map = callOf(e, "a.map");
-  if (map?.args.length !== 2) return notLowerable(`${method === "average" ? "a.mean" : "a.sum"} of something other than a.map over a cell of trees`, e.path);
+  if (map?.args.length !== 2) return notLowerable(`${REDUCER[method]} of something other than a.map over a cell of trees`, e.path);
   const forest = cellValue(ctx, map.args[0]!, map.path);
   const f = inlineFunction(map.args[1]!, 1, map.path);
   const arg = treeCallArg(f.body);
@@ -111,28 +143,39 @@ function lowerForest(ctx: LowerContext, e: Arg, method: "average" | "sum"): Mode
   // a.mean of no trees is 0/0 in PFA; an empty Segmentation is no model at all
   if (trees.length === 0) return notLowerable(`cell "${forest.name}" holds no trees`, map.path);
   const lowered = trees.map((t, k) => lowerTree(ctx, t, (forest.type as { items: AvroType }).items, `${map.path}/${forest.name}[${k}]`));
-  const target = lowered[0]!.target;
-  if (target.dataType !== "double") return notLowerable("an average of trees whose leaves are not numbers", map.path);
+  let target = lowered[0]!.target;
+  let vote: { categories: string[] } | undefined;
+  if (method === "majorityVote") {
+    if (target.dataType !== "string") return notLowerable("a.mode of trees whose leaves are not strings", map.path);
+    const categories = [...new Set(lowered.flatMap((l) => l.target.categories))];
+    target = { ...target, categories };
+    if (!voteWithoutTies(trees.length, categories.length)) vote = { categories };
+  } else if (target.dataType !== "double") return notLowerable(`${REDUCER[method]} of trees whose leaves are not numbers`, map.path);
   const model: MiningModel = {
     kind: "mining",
-    ...loweredModelBase("regression", e.path),
+    ...loweredModelBase(method === "majorityVote" ? "classification" : "regression", e.path),
     multipleModelMethod: method,
     missingPredictionTreatment: "continue",
     missingThreshold: 1,
     segments: lowered.map((l, k) => ({ id: String(k + 1), weight: 1, predicate: { kind: "true" }, model: l.model, path: l.model.path })),
   };
-  return { kind: "scored", model, target, datum: { kind: "record" } };
+  return { kind: "scored", model, target, datum: { kind: "record" }, ...(vote && { vote }) };
 }
 
-/** The datum of a regression or clustering: `input` (an array input) or `new` array of numeric input fields. */
-function lowerDatum(ctx: LowerContext, e: Arg, length: number, path: string): Datum {
+/**
+ * The datum of a model over a vector: `input` (an array input) or `new` array of numeric input
+ * fields (an int field through `cast.double`), or a variable bound to one.
+ */
+export function lowerDatum(ctx: LowerContext, arg: Arg, length: number, path: string): Datum {
+  const e = ctx.env.deref(arg);
   if (isRef(e, "input")) {
     if (ctx.inputType.kind !== "array") return notLowerable("a record input used as a vector", e.path);
     return { kind: "array", length };
   }
   if (e.kind !== "new" || e.content.shape !== "array") return notLowerable("a datum other than input or a new array of input fields", path);
   const fields = e.content.items.map((item, k) => {
-    const f = fieldOf(item);
+    const cast = callOf(item, "cast.double");
+    const f = fieldOf(cast?.args.length === 1 ? cast.args[0]! : item);
     if (f?.base !== "input") return notLowerable("a datum element other than an input field", `${e.newPath}/${k}`);
     const t = recordFields(ctx).get(f.field);
     if (!t || (t.kind !== "double" && t.kind !== "float" && t.kind !== "int"))
@@ -143,7 +186,7 @@ function lowerDatum(ctx: LowerContext, e: Arg, length: number, path: string): Da
   return { kind: "fields", fields };
 }
 
-function numbers(v: unknown): v is number[] {
+export function numbers(v: unknown): v is number[] {
   return Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x));
 }
 
@@ -219,8 +262,16 @@ export function lowerModelCall(ctx: LowerContext, e: Arg): ModelValue | undefine
     const { model, target } = lowerTree(ctx, cell.value, cell.type, e.path);
     return { kind: "scored", model, target, datum: { kind: "record" } };
   }
+  const mode = callOf(e, "a.mode");
+  if (mode && mode.args.length === 1) return lowerNearestK(ctx, mode.args[0]!, "majorityVote", e.path) ?? lowerForest(ctx, mode.args[0]!, "majorityVote");
   const mean = callOf(e, "a.mean") ?? callOf(e, "a.sum");
-  if (mean && mean.args.length === 1) return lowerForest(ctx, mean.args[0]!, mean.name === "a.mean" ? "average" : "sum");
+  if (mean && mean.args.length === 1) {
+    const knn = mean.name === "a.mean" ? lowerNearestK(ctx, mean.args[0]!, "average", e.path) : undefined;
+    return knn ?? lowerForest(ctx, mean.args[0]!, mean.name === "a.mean" ? "average" : "sum");
+  }
+  // before the links: m.link.logit(layers[0]) is a network's, not a regression's
+  const neural = lowerNeural(ctx, e);
+  if (neural) return neural;
   if (e.kind === "call" && Object.hasOwn(LINKS, e.name) && e.args.length === 1) return lowerRegression(ctx, e.args[0]!, LINKS[e.name]!);
   if (callOf(e, "model.reg.linear")) return lowerRegression(ctx, e, "none");
   return lowerClosest(ctx, e);

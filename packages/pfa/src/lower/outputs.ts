@@ -10,12 +10,15 @@ import type { DataType, DiscretizeBin, Expr, OutputField, ResultFeature } from "
 import type { ExprNode } from "../ast/nodes.ts";
 import type { AvroType } from "../types.ts";
 import type { ModelValue } from "./models.ts";
+import { modeOutputs } from "./mode.ts";
 import { notLowerable } from "./refusal.ts";
 import { callOf, fieldOf, isRef, onlyExpr } from "./shapes.ts";
 
 /** Hidden (non-final) OutputFields the visible ones read. Avro names cannot hold ':', so these never collide with a record field. */
 export const SCORE_FIELD = "pfa:score";
 export const AFFINITY_FIELD = "pfa:affinity";
+/** The prefix of the hidden OutputFields of a.mode's tie rule (mode.ts). */
+const MODE_PREFIX = "pfa:mode.";
 
 /** A piece of the output: what one record field (or the whole output) holds. */
 type Piece =
@@ -137,7 +140,12 @@ export function lowerOutputs(result: ExprNode, name: string | undefined, value: 
     const dataType = outputDataType(type, path);
     switch (piece.kind) {
       case "score":
-        if (target === undefined) target = out;
+        if (value.kind === "scored" && value.vote) {
+          // a vote that can tie: PFA's a.mode recomputed from the vote shares, no target (mode.ts)
+          const mode = modeOutputs(value.vote.categories, MODE_PREFIX, path);
+          if (!hidden.some((h) => h.name.startsWith(MODE_PREFIX))) hidden.push(...mode.hidden);
+          outputs.push(field(out, "transformedValue", dataType, { expr: mode.expr }));
+        } else if (target === undefined) target = out;
         else outputs.push(field(out, "predictedValue", dataType));
         break;
       case "clusterField":
@@ -164,7 +172,7 @@ export function lowerOutputs(result: ExprNode, name: string | undefined, value: 
       }
     }
   }
-  if (value.kind === "scored" && target === undefined) return notLowerable("an output that does not hold the model's value itself", result.path);
+  if (value.kind === "scored" && !value.vote && target === undefined) return notLowerable("an output that does not hold the model's value itself", result.path);
   // the distance is PFA's only check that the datum and the centers have the same length
   if (value.kind === "cluster" && value.datum.kind === "array" && !entries.some((e) => e.piece.kind === "distance")) {
     return notLowerable("an array datum whose length nothing checks (PFA's closest compares over the shorter of datum and center)", result.path);

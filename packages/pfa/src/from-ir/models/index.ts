@@ -4,10 +4,12 @@ import type { Block } from "../code.ts";
 import { cannotConvert } from "../code.ts";
 import { type Env, ModelEnv } from "../fields.ts";
 import { applyTargets, computeOutputs, type ModelRunCode } from "../outputs.ts";
+import { convertAnomalyDetection } from "./anomaly-detection.ts";
 import { convertClustering } from "./clustering.ts";
 import { convertGeneralRegression } from "./general-regression.ts";
 import { convertMining } from "./mining.ts";
 import { convertNaiveBayes } from "./naive-bayes.ts";
+import { convertNearestNeighbor } from "./nearest-neighbor.ts";
 import { convertNeuralNetwork } from "./neural-network.ts";
 import { convertRuleSet } from "./rule-set.ts";
 import { convertSvm } from "./support-vector-machine.ts";
@@ -64,6 +66,10 @@ function convertFamily(model: ModelNode, target: TargetInfo, env: ModelEnv, cx: 
       return { code: convertSvm(model, target, env, cx.block) };
     case "neuralNetwork":
       return { code: convertNeuralNetwork(model, target, env, cx.block, cx.pipeline) };
+    case "anomalyDetection":
+      return { code: convertAnomalyDetection(model, env, cx) };
+    case "nearestNeighbor":
+      return { code: convertNearestNeighbor(model, target, env, cx.block, cx.pipeline) };
     default:
       return cannotConvert(modelElementName(model.kind), "this model family is not converted to PFA yet", model.path);
   }
