@@ -81,7 +81,8 @@ export function tabulateCategoryExpr(spec: CategoryTableSpec, texts: readonly st
       }
     } catch (e) {
       // a PFA error (a pfa: function of a lowered PFA document) by its code and message, as registered
-      const key = e instanceof EvaluationError && e.pfaCode !== undefined ? `PFA_RUNTIME_ERROR:${e.pfaCode}:${e.message}` : isPortaError(e) ? e.code : undefined;
+      const key =
+        e instanceof EvaluationError && e.pfaCode !== undefined ? `PFA_RUNTIME_ERROR:${e.pfaCode}:${e.message}` : isPortaError(e) ? e.code : undefined;
       const k = key !== undefined && Object.hasOwn(spec.errorKinds, key) ? spec.errorKinds[key] : undefined;
       if (k === undefined) throw e;
       errors[entry] = k;

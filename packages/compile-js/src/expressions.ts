@@ -1,4 +1,15 @@
-import { evaluateExpr, getBuiltin, PFA_RAISES, toDataType, type ApplyExpr, type DataType, type DefineFunction, type Expr, type Pipeline, type Value } from "@porta/ir";
+import {
+  evaluateExpr,
+  getBuiltin,
+  PFA_RAISES,
+  toDataType,
+  type ApplyExpr,
+  type DataType,
+  type DefineFunction,
+  type Expr,
+  type Pipeline,
+  type Value,
+} from "@porta/ir";
 import { _, join, type Code, type ConstantPool, type Name, type NameScope } from "./codegen.ts";
 import { codeOf, MISSING_CODE } from "./columns.ts";
 import type { CategoryDictionary, ColumnRef } from "./kernel.ts";
@@ -337,7 +348,11 @@ export class RowExpressionCompiler {
     // PFA errors of the pfa: functions it calls, each with its PFA code and message (pfaErrorKey)
     for (const fn of functionsCalled(e)) {
       for (const raise of PFA_RAISES[fn] ?? []) {
-        errorKinds[pfaErrorKey(raise.pfaCode, raise.message)] = this.host.errorIndex({ code: "PFA_RUNTIME_ERROR", message: raise.message, pfaCode: raise.pfaCode });
+        errorKinds[pfaErrorKey(raise.pfaCode, raise.message)] = this.host.errorIndex({
+          code: "PFA_RUNTIME_ERROR",
+          message: raise.message,
+          pfaCode: raise.pfaCode,
+        });
       }
     }
     const spec: CategoryTableSpec = {

@@ -110,7 +110,15 @@ export function pfaFunctionBody(name: string, xs: readonly Code[], r: Name, host
     case "pfa:impute.isnum":
       return _`${r} = Number.isFinite(${a}) ? 1 : 0;`;
     case "pfa:impute.errorOnNonNum":
-      return join([_`if (${a} !== ${a}) { ${fail(0)} }`, _`else if (${a} === Infinity) { ${fail(1)} }`, _`else if (${a} === -Infinity) { ${fail(2)} }`, _`else ${r} = ${a};`], " ");
+      return join(
+        [
+          _`if (${a} !== ${a}) { ${fail(0)} }`,
+          _`else if (${a} === Infinity) { ${fail(1)} }`,
+          _`else if (${a} === -Infinity) { ${fail(2)} }`,
+          _`else ${r} = ${a};`,
+        ],
+        " ",
+      );
     case "pfa:impute.defaultOnNonNum":
       return _`${r} = Number.isFinite(${a}) ? ${a} : ${b};`;
     default:

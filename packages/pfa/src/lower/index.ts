@@ -18,6 +18,7 @@ import type { AvroType } from "../types.ts";
 import { arrayInputs, recordInputs, type LoweredInputs } from "./inputs.ts";
 import { clusteringModel, datumFields, lowerModelCall, type LowerContext, type ModelValue } from "./models.ts";
 import { lowerOutputs } from "./outputs.ts";
+import { lowerProgram } from "./program.ts";
 import { NotLowerable, notLowerable, type LoweringRefusal } from "./refusal.ts";
 
 export type { LoweringRefusal } from "./refusal.ts";
@@ -27,6 +28,8 @@ export interface LoweredPfa {
   readonly lowered: true;
   readonly pipeline: Pipeline;
   readonly input: LoweredInput;
+  /** Output fields of type float or double, which the PFA session writes as Avro JSON ("nan", "inf", "-inf"). */
+  readonly avroDoubles?: readonly string[];
 }
 
 /** Lowers a compiled (so checked) engine into an IR pipeline, or says why not. */
@@ -42,21 +45,24 @@ export function lowerPfa(engine: PfaEngine): LoweredPfa | LoweringRefusal {
   }
 }
 
+/** The action is not one of the model-call shapes: it may still lower as expressions (program.ts). */
+class NotAModelCall extends NotLowerable {}
+
 /** The model call of the action and the name it is bound to: `[call]` or `[{let: {name: call}}, result]`. */
 function modelOfAction(ctx: LowerContext, exprs: readonly ExprNode[]): { value: ModelValue; name: string | undefined; result: ExprNode } {
   const [first, second] = exprs;
   if (exprs.length === 1) {
     const value = lowerModelCall(ctx, first!);
-    if (!value) return notLowerable("an action that is not a recognised model call", first!.path);
+    if (!value) throw new NotAModelCall("an action that is not a recognised model call", first!.path);
     return { value, name: undefined, result: first! };
   }
   if (exprs.length === 2 && first!.kind === "let" && first!.bindings.length === 1) {
     const b = first!.bindings[0]!;
     const value = lowerModelCall(ctx, b.expr);
-    if (!value) return notLowerable("a let that does not bind a recognised model call", b.path);
+    if (!value) throw new NotAModelCall("a let that does not bind a recognised model call", b.path);
     return { value, name: b.name, result: second! };
   }
-  return notLowerable("an action other than a model call, or one let of a model call and the output built from it", exprs[0]?.path ?? "/action");
+  throw new NotAModelCall("an action other than a model call, or one let of a model call and the output built from it", exprs[0]?.path ?? "/action");
 }
 
 function lowerEngine(engine: PfaEngine): LoweredPfa {
@@ -67,7 +73,26 @@ function lowerEngine(engine: PfaEngine): LoweredPfa {
   if (ast.begin || ast.end) return notLowerable("begin or end (they may change cells)", ast.begin ? "/begin" : "/end");
   const readOnlyCells = new Set([...ast.cells].filter(([, c]) => !c.shared).map(([name]) => name));
   const ctx: LowerContext = { inputType: engine.inputType, cellTypes: facts.cellTypes, cellValues: engine.cells, readOnlyCells };
-  const { value, name, result } = modelOfAction(ctx, ast.action.exprs);
+  let model: ReturnType<typeof lowerModel>;
+  try {
+    model = lowerModel(ctx, ast.action.exprs, engine);
+  } catch (e) {
+    if (!(e instanceof NotLowerable)) throw e;
+    // not (exactly) a model call: the action as expressions (program.ts); when that is refused too,
+    // its reason, unless the action was a model call the shapes refused for a reason of their own
+    try {
+      return { lowered: true, ...lowerProgram(engine, facts) };
+    } catch (general) {
+      throw e instanceof NotAModelCall ? general : e;
+    }
+  }
+  return model;
+}
+
+/** The action as one recognised model call and the output built from it. */
+function lowerModel(ctx: LowerContext, exprs: readonly ExprNode[], engine: PfaEngine): LoweredPfa {
+  const ast = { name: ENGINE_FACTS.get(engine)!.ast.name };
+  const { value, name, result } = modelOfAction(ctx, exprs);
   const out = lowerOutputs(result, name, value, engine.outputType);
   const model: ModelNode = value.kind === "scored" ? value.model : clusteringModel(value, out.clusterId);
   const inputs: LoweredInputs = value.datum.kind === "array" ? arrayInputs(engine.inputType, value.datum.length) : recordInputs(engine.inputType);
