@@ -186,7 +186,7 @@ export class LoweredSession implements Session {
     const columns = new Map(scored.columns);
     for (const name of doubles) {
       const col = columns.get(name);
-      if (!col || col.kind !== "number") continue;
+      if (col?.kind !== "number") continue;
       const n = scored.length;
       let special = false;
       for (let i = 0; i < n && !special; i++) special = !scored.errors[i] && !Number.isFinite(col.values[i]);

@@ -46,7 +46,7 @@ export function pfaRint(x: number): number {
 export function pfaNumberOrder(a: number, b: number): number {
   if (a < b) return -1;
   if (a > b) return 1;
-  if (a == b) return 0;
+  if (a === b) return 0;
   const na = a !== a;
   const nb = b !== b;
   return na && nb ? 0 : na ? 1 : -1;

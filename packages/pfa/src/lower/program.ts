@@ -160,7 +160,7 @@ class ProgramLowering {
 
   /** A scalar's IR expression with the evaluation before it (`pfa:do`). */
   scalarExpr(l: Lowered, path: string): Expr {
-    if (!l.value || l.value.kind !== "scalar") return notLowerable(`${l.value ? "a record" : "null"} where a number, boolean or string is used`, path);
+    if (l.value?.kind !== "scalar") return notLowerable(`${l.value ? "a record" : "null"} where a number, boolean or string is used`, path);
     return sequence(l.pre, l.value.expr);
   }
 
@@ -468,7 +468,7 @@ export function lowerProgram(engine: PfaEngine, facts: EngineFacts): { pipeline:
       ? out.fields.map((f) => ({ name: f.name, type: scalarOf(f.type, "/output", `output field ${f.name}`), value: recordField(action.value, f.name) }))
       : [{ name: "output", type: scalarOf(out, "/output", "the output"), value: action.value }];
   const outputFields: OutputField[] = outputs.map((o, k) => {
-    if (!o.value || o.value.kind !== "scalar") return notLowerable(`output ${o.name} that is not a ${o.type}`, "/action");
+    if (o.value?.kind !== "scalar") return notLowerable(`output ${o.name} that is not a ${o.type}`, "/action");
     // the action's statements are evaluated before the first output field (OutputFields are evaluated in order)
     const expr = k === 0 ? sequence(action.pre, o.value.expr) : o.value.expr;
     return {
@@ -529,6 +529,6 @@ export function lowerProgram(engine: PfaEngine, facts: EngineFacts): { pipeline:
 }
 
 function recordField(v: Value | null, name: string): Value | null {
-  if (!v || v.kind !== "record") return notLowerable("a record output not built as a record", "/action");
+  if (v?.kind !== "record") return notLowerable("a record output not built as a record", "/action");
   return v.fields.get(name) ?? null;
 }
