@@ -1,4 +1,5 @@
 import {
+  EvaluationError,
   evaluateExpr,
   getBuiltin,
   PFA_RAISES,
@@ -196,7 +197,11 @@ export class RowExpressionCompiler {
   number(e: Expr, env: Env | null = null): Emitted {
     if (env === null) {
       const refs = fieldsRead(e);
-      if (refs.size === 0) return this.folded(e, "number");
+      if (refs.size === 0) {
+        const folded = this.folded(e, "number");
+        // a PFA error of a constant expression is raised per row, where PFA evaluates it: compiled below
+        if (folded) return folded;
+      }
       if (refs.size === 1 && e.kind !== "fieldRef") {
         const col = this.host.column([...refs][0]);
         if (col.kind === "category" && e.kind === "normDiscrete") {
@@ -327,12 +332,18 @@ export class RowExpressionCompiler {
       });
     } catch (err) {
       if (err instanceof NotCompilable) throw err;
-      throw new NotCompilable(`a constant expression that fails (${(err as Error).message})`);
+      throw new NotCompilable(`a constant expression that fails (${(err as Error).message})`, { cause: err });
     }
   }
 
-  private folded(e: Expr, _mode: "number"): Emitted {
-    const v = this.constantValue(e);
+  private folded(e: Expr, _mode: "number"): Emitted | undefined {
+    let v: Value;
+    try {
+      v = this.constantValue(e);
+    } catch (err) {
+      if (err instanceof NotCompilable && err.cause instanceof EvaluationError && err.cause.pfaCode !== undefined) return undefined;
+      throw err;
+    }
     if (typeof v === "string") throw new NotCompilable("text constant where a number is expected");
     return { s: [], v: numericLiteral(v) };
   }

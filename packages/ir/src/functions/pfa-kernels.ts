@@ -17,6 +17,8 @@ export function pyModulo(k: number, n: number): number {
  * an overflow (NaN here, which no int is); other negative powers truncate toward zero.
  */
 export function pfaIntPower(x: number, y: number): number {
+  // (no int is NaN; compiled code may still pass the NaN of an operand whose row already failed)
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return NaN;
   const xb = BigInt(Math.trunc(x));
   const yb = BigInt(Math.trunc(y));
   if (yb < 0n) {
