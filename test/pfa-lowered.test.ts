@@ -546,3 +546,21 @@ describe("generated expression documents (general PFA lowered into the IR)", () 
     );
   });
 });
+
+describe("string inputs in lowered expressions", () => {
+  it("a comparison of a string field with a literal lowers (compile-js evaluates it per category) and answers as the PFA engine", () => {
+    const text = JSON.stringify({
+      input: {
+        type: "record",
+        name: "I",
+        fields: [
+          { name: "s", type: "string" },
+          { name: "x", type: "double" },
+        ],
+      },
+      output: "double",
+      action: { if: { "||": [{ "==": ["input.s", { string: "a" }] }, { "<": ["input.s", { string: "b" }] }] }, then: "input.x", else: { "u-": ["input.x"] } },
+    });
+    agree(text, [{ s: "a", x: 1 }, { s: "b", x: 2 }, { s: "", x: 3 }, { s: "ab", x: "nan" }, { s: "é", x: 4 }, { s: 5, x: 1 }, { x: 1 }]);
+  });
+});

@@ -69,12 +69,15 @@ function raise(name: string, k = 0): never {
   throw pfaRuntimeError(r.pfaCode, r.message);
 }
 
-/** A number argument: missing is NaN, booleans 1/0 (as compiled code holds them). */
+/**
+ * A number argument: missing is NaN, booleans 1/0 (as compiled code holds them). (A lowered
+ * document passes numbers where PFA's checker typed numbers; a category table also evaluates the
+ * missing entry of a string column, which no row of a lowered document has: NaN, never a throw.)
+ */
 function num(v: Value): number {
-  if (v === null) return NaN;
   if (typeof v === "number") return v;
   if (typeof v === "boolean") return v ? 1 : 0;
-  throw new EvaluationError("PFA_RUNTIME_ERROR", `expected a number, found ${typeof v}`, { value: v });
+  return NaN;
 }
 
 /** A PFA int: checks the 32-bit range (the PFA engine's checkInt). */
