@@ -212,13 +212,13 @@ export async function runPfaConformance(file: string, opts: { filter?: string; s
     let ok = 0;
     let error: string | undefined;
     try {
-      const doc = validatePfa(parseJsonLossless(b.engineLine));
-      const engine = compilePfa(doc, { randseed: 12345, loopLimit: 1_000_000 });
       const score = opts.scorer?.(b.engineLine);
       if (score && typeof score !== "function") {
         unscored.push({ id, reason: score.unscored });
         continue;
       }
+      // (a document the scorer leaves is not compiled: its trials are not counted)
+      const engine = compilePfa(validatePfa(parseJsonLossless(b.engineLine)), { randseed: 12345, loopLimit: 1_000_000 });
       for (const line of b.trialLines) {
         if (runTrial(engine, parseJsonLossless(line) as Trial, score)) ok++;
       }
