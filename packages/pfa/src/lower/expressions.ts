@@ -148,6 +148,10 @@ export function libraryCall(name: string, kinds: readonly Scalar[], ret: Scalar,
       // x <= 0 ? 0 : x (NaN passes through); x is read twice, so only a field or a constant
       if (a.kind !== "fieldRef" && a.kind !== "constant") break;
       return apply("if", apply("pfa:<=", a, constant(0)), constant(0), a);
+    case "metric.absDiff":
+      // |x - y|: the PFA engine's Math.abs(x - y)
+      if (!numbers) break;
+      return apply("abs", apply("-", a, b));
     case "cast.double":
     case "cast.float":
       // the PFA engine keeps floats in double: both are the number itself
