@@ -91,7 +91,7 @@ describe("PFA fixtures scored by compile-js through the IR", () => {
   it("a document the lowering refuses stays on the PFA engine, and the refusal says why compile-js did not score it", () => {
     const m = modelFromText(fixture("titus-kmeans.pfa.json"), "pfa", "js");
     expect(m.backend).toBe("pfa");
-    expect(m.notices.join("; ")).toMatch(/js refused \(the pfa document is not lowered into the IR: an action other than a model call.*\(at \/action\/1\)\)/);
+    expect(m.notices.join("; ")).toMatch(/js refused \(the pfa document is not lowered into the IR: the input of type array .*\(at \/input\)\)/);
   });
 
   it("--backend js on a lowerable document scores with compile-js; its model types say it came from PFA", () => {
@@ -537,5 +537,207 @@ describe("generated PFA documents of neural networks, k-NN and votes: compile-js
     expect(js.backend).toBe("js");
     expect(js.score({ input: [1, 1, 1] })).toEqual(pfa.score({ input: [1, 1, 1] }));
     for (const m of [js, pfa]) expect(() => m.score({ input: [1, 2] })).toThrow(/weights, bias, or datum misaligned/);
+  });
+});
+
+// ---------------------------------------------------------------- general expressions (program.ts)
+
+type Ty = "int" | "double" | "boolean";
+type Var = { readonly name: string; readonly ty: Ty };
+
+/** Both engines' answer for one row: the result, or the failure's code and PFA code. */
+function outcome(m: Model, row: Record<string, unknown>): unknown {
+  try {
+    return m.score(row);
+  } catch (e) {
+    const err = e as { code?: string; pfaCode?: number; message?: string };
+    return { failed: err.code, pfaCode: err.pfaCode, message: err.message };
+  }
+}
+
+const INT_EDGES = [0, 1, -1, 2, -2, 3, 7, -7, 46341, -46341, 65536, 2147483647, -2147483648];
+const intLit = fc.oneof(fc.constantFrom(...INT_EDGES), fc.integer({ min: -1000, max: 1000 }));
+const dblLit = fc.oneof(fc.constantFrom(0, -0.5, 0.5, 1, -1, 2.5, 1e308, -1e-300), fc.double({ min: -1e6, max: 1e6, noNaN: true }));
+
+/** A PFA expression of type `ty` over the input record, the variables in scope and three user functions. */
+function exprArb(ty: Ty, depth: number, vars: readonly Var[]): fc.Arbitrary<unknown> {
+  const own = vars.filter((v) => v.ty === ty).map((v) => v.name);
+  const leaves: fc.Arbitrary<unknown>[] = {
+    int: [fc.constantFrom("input.a", "input.b"), intLit],
+    double: [fc.constantFrom("input.x", "input.y"), dblLit.map((v) => ({ double: v }))],
+    boolean: [fc.constant("input.p"), fc.boolean()],
+  }[ty];
+  if (own.length > 0) leaves.push(fc.constantFrom(...own));
+  const leaf = fc.oneof(...leaves);
+  if (depth === 0) return leaf;
+  const i = () => exprArb("int", depth - 1, vars);
+  const d = () => exprArb("double", depth - 1, vars);
+  const num = () => fc.oneof(i(), d());
+  const b = () => exprArb("boolean", depth - 1, vars);
+  const call = (name: string, ...args: fc.Arbitrary<unknown>[]) => fc.tuple(...args).map((a) => ({ [name]: a }));
+  const branches: fc.Arbitrary<unknown>[] = {
+    int: [
+      fc.constantFrom("+", "-", "*", "//", "%", "%%", "&", "|", "^", "max", "min").chain((op) => call(op, i(), i())),
+      call("**", i(), fc.integer({ min: -2, max: 40 })),
+      fc.constantFrom("u-", "m.abs", "~").chain((op) => call(op, i())),
+      call("cmp", num(), num()),
+      call("m.signum", d()),
+      call("cast.int", d()),
+      call("m.copysign", i(), i()),
+      call("u.clamp", i()),
+      fc.tuple(b(), i(), i()).map(([t, x, y]) => ({ if: t, then: x, else: y })),
+    ],
+    double: [
+      fc.constantFrom("+", "-", "*", "/", "%", "%%", "**", "max", "min", "m.hypot", "m.copysign", "m.atan2").chain((op) => call(op, d(), num())),
+      fc
+        .constantFrom(
+          "u-",
+          "m.abs",
+          "m.floor",
+          "m.ceil",
+          "m.rint",
+          "m.sqrt",
+          "m.exp",
+          "m.ln",
+          "m.sin",
+          "m.tanh",
+          "m.link.logit",
+          "m.link.cloglog",
+          "cast.double",
+        )
+        .chain((op) => call(op, d())),
+      call("m.log", d(), i()),
+      call("impute.defaultOnNonNum", d(), d()),
+      call("u.twice", d()),
+      fc.tuple(b(), d(), d()).map(([t, x, y]) => ({ if: t, then: x, else: y })),
+      fc.tuple(b(), b(), d(), d(), d()).map(([t1, t2, x, y, z]) => ({
+        cond: [
+          { if: t1, then: x },
+          { if: t2, then: y },
+        ],
+        else: z,
+      })),
+      fc.tuple(d(), i()).map(([x, n]) => ({ do: [{ let: { t: x } }, { "*": ["t", n] }] })),
+    ],
+    boolean: [
+      fc.constantFrom("==", "!=", "<", "<=", ">", ">=").chain((op) => call(op, num(), num())),
+      fc.constantFrom("&&", "||", "^^").chain((op) => call(op, b(), b())),
+      call("!", b()),
+      fc.constantFrom("impute.isnan", "impute.isinf", "impute.isnum").chain((op) => call(op, d())),
+    ],
+  }[ty];
+  return fc.oneof({ weight: 2, arbitrary: leaf }, { weight: 3, arbitrary: fc.oneof(...branches) });
+}
+
+/** An action: lets of each type (later ones read earlier ones), a set inside an if, an unused let, and the output record. */
+const actionArb = fc.tuple(exprArb("int", 2, []), exprArb("double", 2, []), exprArb("boolean", 2, [])).chain(([i0, d0, b0]) => {
+  const vars: Var[] = [
+    { name: "i0", ty: "int" },
+    { name: "d0", ty: "double" },
+    { name: "b0", ty: "boolean" },
+  ];
+  return fc
+    .tuple(exprArb("int", 2, vars), exprArb("double", 2, vars), exprArb("boolean", 2, vars), exprArb("int", 2, vars), exprArb("double", 2, vars))
+    .map(([i1, d1, t, unused, d2]) => [
+      { let: { i0, d0, b0 } },
+      { let: { acc: { double: 0 } } },
+      { let: { ignored: unused } },
+      { if: t, then: [{ set: { acc: d1, i0: i1 } }], else: [{ set: { acc: d2 } }] },
+      { new: { i: "i0", d: { "+": ["acc", "d0"] }, b: "b0" }, type: "Out" },
+    ]);
+});
+
+const GENERAL_INPUT = {
+  type: "record",
+  name: "In",
+  fields: [
+    { name: "a", type: "int" },
+    { name: "b", type: "int" },
+    { name: "x", type: "double" },
+    { name: "y", type: "double" },
+    { name: "p", type: "boolean" },
+  ],
+};
+const GENERAL_OUTPUT = {
+  type: "record",
+  name: "Out",
+  fields: [
+    { name: "i", type: "int" },
+    { name: "d", type: "double" },
+    { name: "b", type: "boolean" },
+  ],
+};
+const FCNS = {
+  twice: { params: [{ v: "double" }], ret: "double", do: [{ let: { w: "v" } }, { "+": ["w", "v"] }] },
+  clamp: { params: [{ n: "int" }], ret: "int", do: { if: { ">": ["n", 100] }, then: 100, else: { "u.twice2": ["n"] } } },
+  twice2: { params: [{ n: "int" }], ret: "int", do: { "*": ["n", 2] } },
+};
+const generalRow = fc.record({
+  a: intLit,
+  b: intLit,
+  x: fc.oneof(dblLit, fc.constantFrom("nan", "inf", "-inf")),
+  y: fc.oneof(dblLit, fc.constantFrom("nan", "inf", "-inf")),
+  p: fc.boolean(),
+});
+
+describe("generated expression documents (general PFA lowered into the IR)", () => {
+  it("add.pfa.yaml lowers: compile-js answers as the PFA engine, NaN inputs and outputs as Avro JSON", () => {
+    const text = fixture("add.pfa.yaml");
+    agree(text, [{ x: 1, y: 2 }, { x: 5, y: 6 }, { x: "nan", y: 1 }, { x: "inf", y: "-inf" }, { x: 1 }, { x: "1", y: 2 }]);
+    expect(modelFromText(text, "pfa", "auto").score({ x: "nan", y: 1 })).toEqual({ z: "nan", big: true });
+  });
+
+  it("let, set in branches, if, cond, do, user functions, int arithmetic with its errors: the same results and the same errors", { timeout: 60_000 }, () => {
+    fc.assert(
+      fc.property(actionArb, fc.array(generalRow, { minLength: 1, maxLength: 12 }), fc.context(), (action, rows, ctx) => {
+        const text = JSON.stringify({ input: GENERAL_INPUT, output: GENERAL_OUTPUT, fcns: FCNS, action });
+        ctx.log(text);
+        const js = modelFromText(text, "pfa", "auto");
+        const pfa = modelFromText(text, "pfa", ["pfa"]);
+        expect(js.backend, js.notices.join("; ")).toBe("js");
+        for (const row of rows) expect(outcome(js, row)).toEqual(outcome(pfa, row));
+        // the batch path as well
+        expect(answers(js, rows)).toEqual(answers(pfa, rows));
+      }),
+      { numRuns: 60, seed: SEED },
+    );
+  });
+
+  it("what the lowering leaves to the PFA engine is refused with the construct and its path; auto then picks the PFA engine", () => {
+    const refused = (action: unknown, extra: Record<string, unknown> = {}) => {
+      const m = modelFromText(JSON.stringify({ input: GENERAL_INPUT, output: "double", action, ...extra }), "pfa", "auto");
+      expect(m.backend).toBe("pfa");
+      return m.notices.join("; ");
+    };
+    expect(refused([{ let: { s: 0.0 } }, { while: { "<": ["s", 10] }, do: { set: { s: { "+": ["s", 1] } } } }, "s"])).toMatch(
+      /a while loop .*\(at \/action\/1\)/,
+    );
+    expect(refused({ "u.f": ["input.x"] }, { fcns: { f: { params: [{ v: "double" }], ret: "double", do: { "u.f": ["v"] } } } })).toMatch(
+      /recursion \(u\.f → u\.f\)/,
+    );
+    expect(refused({ cell: "c" }, { cells: { c: { type: "double", init: 1, shared: true } } })).toMatch(/cell c is shared/);
+    expect(refused([{ cell: "c", to: 2 }, 1.5], { cells: { c: { type: "double", init: 1 } } })).toMatch(/a cell update .*\(at \/action\/0\)/);
+    expect(refused({ "+": [{ "cast.long": ["input.a"] }, 0.5] })).toMatch(/long/);
+    expect(refused({ "a.sum": [{ new: ["input.x"], type: { type: "array", items: "double" } }] })).toMatch(
+      /a\.sum of something other than a\.map over a cell of trees/,
+    );
+  });
+});
+
+describe("string inputs in lowered expressions", () => {
+  it("a comparison of a string field with a literal lowers (compile-js evaluates it per category) and answers as the PFA engine", () => {
+    const text = JSON.stringify({
+      input: {
+        type: "record",
+        name: "I",
+        fields: [
+          { name: "s", type: "string" },
+          { name: "x", type: "double" },
+        ],
+      },
+      output: "double",
+      action: { if: { "||": [{ "==": ["input.s", { string: "a" }] }, { "<": ["input.s", { string: "b" }] }] }, then: "input.x", else: { "u-": ["input.x"] } },
+    });
+    agree(text, [{ s: "a", x: 1 }, { s: "b", x: 2 }, { s: "", x: 3 }, { s: "ab", x: "nan" }, { s: "é", x: 4 }, { s: 5, x: 1 }, { x: 1 }]);
   });
 });

@@ -21,7 +21,22 @@ import type { ModelFacts, RowsOutcome, Session, SessionArtifact } from "./backen
  *   the DataField `fields[k]`; another length fails the row with `lengthError`.
  */
 export type LoweredInput =
-  | { readonly kind: "fields"; readonly numbers: readonly string[]; readonly integers: readonly string[] }
+  | {
+      readonly kind: "fields";
+      readonly numbers: readonly string[];
+      readonly integers: readonly string[];
+      /**
+       * Number fields whose NaN and infinities are values (PFA float/double: Avro JSON's "nan",
+       * "inf", "-inf" too). The pipeline holds NaN as missing and lets it through, so the session
+       * fails a row that lacks one of these fields itself.
+       */
+      readonly nonFinite?: readonly string[];
+      /** Fields the document types boolean, and string: a value of another type fails the row. */
+      readonly booleans?: readonly string[];
+      readonly strings?: readonly string[];
+      /** Fields every row must have, whether or not the pipeline reads them (the document's engine decodes them all). */
+      readonly required?: readonly string[];
+    }
   | {
       readonly kind: "array";
       readonly name: string;
@@ -39,22 +54,65 @@ export interface LoweredPlan {
   /** e.g. "PFA map": prefixed to the pipeline's model types. */
   readonly origin: string;
   /**
+   * Result fields the document types float or double, whose engine writes NaN (missing in the
+   * pipeline), Infinity and -Infinity as Avro JSON does: "nan", "inf", "-inf".
+   */
+  readonly avroDoubles?: readonly string[];
+  /**
    * What the lowering read (the pfa backend: the checked PFA engine), for tools that know the
    * format (the CLI's row typing and output unwrapping, `porta inspect`); never scored.
    */
   readonly source?: unknown;
 }
 
-/** The first field of a record row whose value is not of the number type the document gives it, as the row's error. */
+const AVRO_NON_FINITE: Readonly<Record<string, number>> = { nan: NaN, inf: Infinity, "-inf": -Infinity };
+
+/** The first field of a record row whose value is not of the type the document gives it, as the row's error. */
 function fieldsError(row: Readonly<Record<string, unknown>>, input: Extract<LoweredInput, { kind: "fields" }>): Error | undefined {
+  for (const name of [...(input.required ?? []), ...(input.nonFinite ?? [])]) {
+    const v = row[name];
+    if (v === null || v === undefined) return new EvaluationError("PFA_BAD_VALUE", `input field "${name}" is missing`, { value: v ?? null });
+  }
   for (const name of input.numbers) {
     const v = row[name];
     if (v === null || v === undefined) continue; // missing: the pipeline's MiningField fails the row
-    if (typeof v !== "number" || (input.integers.includes(name) && !Number.isInteger(v))) {
-      return new EvaluationError("PFA_BAD_VALUE", `input field "${name}" must be a ${input.integers.includes(name) ? "whole " : ""}number`, { value: v });
+    if (typeof v === "string" && input.nonFinite?.includes(name) && Object.hasOwn(AVRO_NON_FINITE, v)) continue;
+    const int = input.integers.includes(name);
+    if (typeof v !== "number" || (int && !(Number.isInteger(v) && v >= -2147483648 && v <= 2147483647))) {
+      return new EvaluationError("PFA_BAD_VALUE", `input field "${name}" must be a ${int ? "32-bit whole " : ""}number`, { value: v });
+    }
+  }
+  for (const [names, type] of [
+    [input.booleans, "boolean"],
+    [input.strings, "string"],
+  ] as const) {
+    for (const name of names ?? []) {
+      const v = row[name];
+      if (v !== null && v !== undefined && typeof v !== type)
+        return new EvaluationError("PFA_BAD_VALUE", `input field "${name}" must be a ${type}`, { value: v });
     }
   }
   return undefined;
+}
+
+/** A checked row with Avro JSON's "nan", "inf", "-inf" of its non-finite number fields as numbers. */
+function fieldsRow(row: Readonly<Record<string, unknown>>, input: Extract<LoweredInput, { kind: "fields" }>): Readonly<Record<string, unknown>> | Error {
+  const error = fieldsError(row, input);
+  if (error) return error;
+  let out: Record<string, unknown> | undefined;
+  for (const name of input.nonFinite ?? []) {
+    const v = row[name];
+    if (typeof v === "string") (out ??= { ...row })[name] = AVRO_NON_FINITE[v];
+  }
+  return out ?? row;
+}
+
+/** A result value as the document's engine writes a float/double: NaN (missing here) and the infinities as Avro JSON's texts. */
+function avroDouble(v: unknown): unknown {
+  if (v === null || v === undefined || (typeof v === "number" && Number.isNaN(v))) return "nan";
+  if (v === Infinity) return "inf";
+  if (v === -Infinity) return "-inf";
+  return v;
 }
 
 /** The value a lowered session reads for one array element: the number, or a failed row. */
@@ -155,7 +213,7 @@ export class LoweredSession implements Session {
     const score = this.inner.scoreRows?.bind(this.inner);
     if (!score) throw new Error(`backend ${this.backend} has no row path`);
     const input = this.plan.input;
-    const spread = rows.map((r): Readonly<Record<string, unknown>> | Error => (input.kind === "fields" ? (fieldsError(r, input) ?? r) : arrayRow(r, input)));
+    const spread = rows.map((r): Readonly<Record<string, unknown>> | Error => (input.kind === "fields" ? fieldsRow(r, input) : arrayRow(r, input)));
     const ok = spread.filter((r): r is Readonly<Record<string, unknown>> => !(r instanceof Error));
     const scored = score(ok);
     const results: RowsOutcome["results"] = new Array(rows.length);
@@ -167,23 +225,51 @@ export class LoweredSession implements Session {
         errors[i] = r;
         return;
       }
-      results[i] = scored.results[k]!;
+      results[i] = this.avroResult(scored.results[k]!);
       errors[i] = scored.errors[k];
       k++;
     });
     return { results, errors };
   }
 
+  /** A result with the document's float/double fields written as its engine writes them (avroDoubles). */
+  private avroResult<T extends Readonly<Record<string, unknown>> | null>(result: T): T {
+    const doubles = this.plan.avroDoubles;
+    if (!doubles || doubles.length === 0 || result === null) return result;
+    const out: Record<string, unknown> = { ...result };
+    for (const name of doubles) if (Object.hasOwn(out, name)) out[name] = avroDouble(out[name]);
+    return out as T;
+  }
+
+  /** A scored batch whose float/double columns hold the document engine's values: a column with NaN or an infinity becomes a value column of numbers and "nan", "inf", "-inf". */
+  private avroBatch(scored: ScoredBatch): ScoredBatch {
+    const doubles = this.plan.avroDoubles;
+    if (!doubles || doubles.length === 0) return scored;
+    const columns = new Map(scored.columns);
+    for (const name of doubles) {
+      const col = columns.get(name);
+      if (col?.kind !== "number") continue;
+      const n = scored.length;
+      let special = false;
+      for (let i = 0; i < n && !special; i++) special = !scored.errors[i] && !Number.isFinite(col.values[i]);
+      if (!special) continue;
+      const values: unknown[] = new Array(n);
+      for (let i = 0; i < n; i++) values[i] = scored.errors[i] ? null : avroDouble(col.values[i]);
+      columns.set(name, { kind: "value", values });
+    }
+    return { length: scored.length, columns, errors: scored.errors };
+  }
+
   runSync(batch: Batch): ScoredBatch {
     const run = this.inner.runSync?.bind(this.inner);
     if (!run) throw new Error(`backend ${this.backend} has no synchronous path`);
     const spread = this.spreadBatch(batch);
-    return withRowErrors(run(spread.batch), spread.errors);
+    return this.avroBatch(withRowErrors(run(spread.batch), spread.errors));
   }
 
   async run(batch: Batch): Promise<ScoredBatch> {
     const spread = this.spreadBatch(batch);
-    return withRowErrors(await this.inner.run(spread.batch), spread.errors);
+    return this.avroBatch(withRowErrors(await this.inner.run(spread.batch), spread.errors));
   }
 
   dispose(): Promise<void> | void {
@@ -207,15 +293,40 @@ export class LoweredSession implements Session {
     const input = this.plan.input;
     const errors: (Error | undefined)[] = [];
     if (input.kind === "fields") {
-      // number columns are numbers; other columns of number fields are checked row by row
-      const checked = input.numbers.filter((f) => batch.columns.get(f) !== undefined && batch.columns.get(f)!.kind !== "number");
-      if (checked.length > 0) {
-        const narrowed: Extract<LoweredInput, { kind: "fields" }> = { ...input, numbers: checked };
-        rowsFromBatch({ length: batch.length, columns: new Map(checked.map((f) => [f, batch.columns.get(f)!])) }).forEach((row, i) => {
-          errors[i] = fieldsError(row, narrowed);
+      // number columns of whole numbers and non-finite fields are checked row by row too, and so
+      // are other columns of typed fields
+      const typed = [...new Set([...input.numbers, ...(input.booleans ?? []), ...(input.strings ?? []), ...(input.required ?? [])])];
+      const rowChecked = new Set([...input.integers, ...(input.nonFinite ?? [])]);
+      const checked = typed.filter((f) => batch.columns.get(f) !== undefined && (batch.columns.get(f)!.kind !== "number" || rowChecked.has(f)));
+      const nonFinite = input.nonFinite ?? [];
+      for (const f of [...nonFinite, ...(input.required ?? [])]) if (!batch.columns.has(f) && !checked.includes(f)) checked.push(f);
+      if (checked.length === 0) return { batch, errors };
+      const narrowed: Extract<LoweredInput, { kind: "fields" }> = {
+        ...input,
+        numbers: input.numbers.filter((f) => checked.includes(f)),
+        booleans: input.booleans?.filter((f) => checked.includes(f)),
+        strings: input.strings?.filter((f) => checked.includes(f)),
+        required: input.required?.filter((f) => checked.includes(f)),
+      };
+      const rows = rowsFromBatch({
+        length: batch.length,
+        columns: new Map(checked.filter((f) => batch.columns.has(f)).map((f) => [f, batch.columns.get(f)!])),
+      });
+      // non-finite fields reach the pipeline as plain number columns (NaN its missing, let through)
+      const columns = new Map(batch.columns);
+      const values = nonFinite.map(() => new Float64Array(batch.length).fill(NaN));
+      rows.forEach((row, i) => {
+        const r = fieldsRow(row, narrowed);
+        if (r instanceof Error) {
+          errors[i] = r;
+          return;
+        }
+        nonFinite.forEach((f, k) => {
+          values[k]![i] = r[f] as number;
         });
-      }
-      return { batch, errors };
+      });
+      nonFinite.forEach((f, k) => columns.set(f, numberColumn(values[k]!)));
+      return { batch: { length: batch.length, columns }, errors };
     }
     const n = batch.length;
     const columns = new Map<string, Column>();

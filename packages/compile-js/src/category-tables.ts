@@ -80,7 +80,10 @@ export function tabulateCategoryExpr(spec: CategoryTableSpec, texts: readonly st
         v = typed;
       }
     } catch (e) {
-      const k = isPortaError(e) ? spec.errorKinds[e.code] : undefined;
+      // a PFA error (a pfa: function of a lowered PFA document) by its code and message, as registered
+      const key =
+        e instanceof EvaluationError && e.pfaCode !== undefined ? `PFA_RUNTIME_ERROR:${e.pfaCode}:${e.message}` : isPortaError(e) ? e.code : undefined;
+      const k = key !== undefined && Object.hasOwn(spec.errorKinds, key) ? spec.errorKinds[key] : undefined;
       if (k === undefined) throw e;
       errors[entry] = k;
       v = null;

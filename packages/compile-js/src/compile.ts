@@ -63,6 +63,8 @@ export interface RowErrorKind {
   code: string;
   message: string;
   path?: string;
+  /** The PFA error code, for an error of a pfa: function (a lowered PFA document). */
+  pfaCode?: number;
 }
 
 /** A pipeline compiled to one batch kernel over columns. */
@@ -145,7 +147,7 @@ class PipelineCompiler {
 
   /** k + 1 for the k-th row error kind (registered on first use). */
   errorIndex(kind: RowErrorKind): number {
-    let k = this.rowErrorKinds.findIndex((e) => e.code === kind.code && e.message === kind.message && e.path === kind.path);
+    let k = this.rowErrorKinds.findIndex((e) => e.code === kind.code && e.message === kind.message && e.path === kind.path && e.pfaCode === kind.pfaCode);
     if (k < 0) {
       this.rowErrorKinds.push(kind);
       k = this.rowErrorKinds.length - 1;
@@ -733,7 +735,7 @@ ${trailing}
 }
 
 /** Runtime functions generated code calls through the constant pool (see helpers.ts). */
-type HelperKey = "normalCdf" | "exp" | "tabulateCategoryExpr" | "batchTexts" | "categoryNumbers";
+type HelperKey = "normalCdf" | "exp" | "tabulateCategoryExpr" | "batchTexts" | "categoryNumbers" | "pfaIntPower";
 
 /**
  * One model element's field scope, as the interpreter's ModelScope: local derived fields, then
@@ -799,7 +801,7 @@ class ModelContext implements KernelContext, ExpressionHost {
     return this.compiler.errorIndex(kind);
   }
 
-  runtime(key: "tabulateCategoryExpr" | "exp"): Name {
+  runtime(key: "tabulateCategoryExpr" | "exp" | "pfaIntPower"): Name {
     return this.compiler.helper(key);
   }
 

@@ -1,9 +1,22 @@
-import { evaluateExpr, getBuiltin, toDataType, type ApplyExpr, type DataType, type DefineFunction, type Expr, type Pipeline, type Value } from "@porta/ir";
+import {
+  EvaluationError,
+  evaluateExpr,
+  getBuiltin,
+  PFA_RAISES,
+  toDataType,
+  type ApplyExpr,
+  type DataType,
+  type DefineFunction,
+  type Expr,
+  type Pipeline,
+  type Value,
+} from "@porta/ir";
 import { _, join, type Code, type ConstantPool, type Name, type NameScope } from "./codegen.ts";
 import { codeOf, MISSING_CODE } from "./columns.ts";
 import type { CategoryDictionary, ColumnRef } from "./kernel.ts";
 import type { CategoryTableSpec } from "./category-tables.ts";
 import { NotCompilable } from "./unsupported.ts";
+import { pfaFunctionBody } from "./pfa-functions.ts";
 
 /**
  * PMML expressions (Apply, FieldRef, Discretize, MapValues, NormContinuous, ...) compiled to
@@ -37,9 +50,9 @@ export interface ExpressionHost {
   step(code: Code): void;
   column(field: string): ColumnRef;
   /** k + 1 for an evaluation error a row can meet. */
-  errorIndex(kind: { code: string; message: string; path?: string }): number;
+  errorIndex(kind: { code: string; message: string; path?: string; pfaCode?: number }): number;
   /** A runtime helper from the registry (helpers.ts), through the constant pool. */
-  runtime(key: "tabulateCategoryExpr" | "exp"): Name;
+  runtime(key: "tabulateCategoryExpr" | "exp" | "pfaIntPower"): Name;
   /** The per-batch texts of a category column (marks an input column as `text`). */
   textsOf(col: ColumnRef): Name;
   /** A shared generated function (rint, median, normContinuous) by key. */
@@ -167,7 +180,7 @@ export class RowExpressionCompiler {
   }
 
   /** Statements recording error k + 1 (when no earlier error is recorded). */
-  private fail(kind: { code: string; message: string; path?: string }): Code {
+  private fail(kind: { code: string; message: string; path?: string; pfaCode?: number }): Code {
     this.fallible = true;
     return _`if (${this.err} === 0) ${this.err} = ${this.host.errorIndex(kind)};`;
   }
@@ -184,7 +197,11 @@ export class RowExpressionCompiler {
   number(e: Expr, env: Env | null = null): Emitted {
     if (env === null) {
       const refs = fieldsRead(e);
-      if (refs.size === 0) return this.folded(e, "number");
+      if (refs.size === 0) {
+        const folded = this.folded(e, "number");
+        // a PFA error of a constant expression is raised per row, where PFA evaluates it: compiled below
+        if (folded) return folded;
+      }
       if (refs.size === 1 && e.kind !== "fieldRef") {
         const col = this.host.column([...refs][0]);
         if (col.kind === "category" && e.kind === "normDiscrete") {
@@ -315,12 +332,18 @@ export class RowExpressionCompiler {
       });
     } catch (err) {
       if (err instanceof NotCompilable) throw err;
-      throw new NotCompilable(`a constant expression that fails (${(err as Error).message})`);
+      throw new NotCompilable(`a constant expression that fails (${(err as Error).message})`, { cause: err });
     }
   }
 
-  private folded(e: Expr, _mode: "number"): Emitted {
-    const v = this.constantValue(e);
+  private folded(e: Expr, _mode: "number"): Emitted | undefined {
+    let v: Value;
+    try {
+      v = this.constantValue(e);
+    } catch (err) {
+      if (err instanceof NotCompilable && err.cause instanceof EvaluationError && err.cause.pfaCode !== undefined) return undefined;
+      throw err;
+    }
     if (typeof v === "string") throw new NotCompilable("text constant where a number is expected");
     return { s: [], v: numericLiteral(v) };
   }
@@ -333,6 +356,16 @@ export class RowExpressionCompiler {
     const field = [...fieldsRead(e)][0];
     const errorKinds: Record<string, number> = {};
     for (const code of TABLE_ERROR_CODES) errorKinds[code] = this.host.errorIndex({ code, message: `expression over "${field}": ${code}`, path: e.path });
+    // PFA errors of the pfa: functions it calls, each with its PFA code and message (pfaErrorKey)
+    for (const fn of functionsCalled(e)) {
+      for (const raise of PFA_RAISES[fn] ?? []) {
+        errorKinds[pfaErrorKey(raise.pfaCode, raise.message)] = this.host.errorIndex({
+          code: "PFA_RUNTIME_ERROR",
+          message: raise.message,
+          pfaCode: raise.pfaCode,
+        });
+      }
+    }
     const spec: CategoryTableSpec = {
       expr: e,
       functions: this.host.pipeline.functions,
@@ -421,6 +454,11 @@ else { ${srcError} if (${this.err} === 0) ${this.err} = ${tb}.errors[${c}]; ${t}
   private builtinBody(name: string, e: ApplyExpr, xs: Code[], r: Name): Code {
     const [a, b] = xs;
     const check = NEVER_INVALID.has(name) ? _`` : this.invalid(e, r, xs);
+    const pfa = pfaFunctionBody(name, xs, r, {
+      fail: (raise) => this.fail({ code: "PFA_RUNTIME_ERROR", message: raise.message, pfaCode: raise.pfaCode }),
+      intPower: () => this.host.runtime("pfaIntPower"),
+    });
+    if (pfa) return _`${pfa} ${check}`;
     const argError = (fn: string) => this.fail({ code: "PMML_FUNCTION_ARGUMENT", message: `${fn}: expected a boolean`, path: e.path });
     if (ARITHMETIC[name]) return _`${r} = ${a} ${ARITHMETIC[name]} ${b}; ${check}`;
     if (UNARY_MATH[name]) return _`${r} = ${UNARY_MATH[name]}(${a}); ${check}`;
@@ -569,6 +607,20 @@ else { ${otherwise.s} ${r} = ${otherwise.v}; }`,
     s.push(call, this.withDefault(e, r));
     return { s, v: r };
   }
+}
+
+/** The key of a PFA error in a category table's `errorKinds` (category-tables.ts reads it the same way). */
+export function pfaErrorKey(pfaCode: number, message: string): string {
+  return `PFA_RUNTIME_ERROR:${pfaCode}:${message}`;
+}
+
+/** The functions an expression applies (not those inside called DefineFunction bodies). */
+function functionsCalled(e: Expr, out = new Set<string>()): Set<string> {
+  if (e.kind === "apply") {
+    out.add(e.function);
+    for (const a of e.args) functionsCalled(a, out);
+  } else if (e.kind === "textIndex") functionsCalled(e.term, out);
+  return out;
 }
 
 /** The PMML interval test of a Discretize bin on `x`. */

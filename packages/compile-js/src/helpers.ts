@@ -1,4 +1,4 @@
-import { correctlyRoundedExp, normalCdf } from "@porta/ir/scoring";
+import { correctlyRoundedExp, normalCdf, pfaIntPower } from "@porta/ir/scoring";
 import { walkTreeBatch, walkTreeRowFrom } from "./families/node-table.ts";
 import { batchTexts, categoryNumbers } from "./category-texts.ts";
 import { knnRank } from "./families/knn-rank.ts";
@@ -17,6 +17,8 @@ const HELPERS = new Map<string, (...args: never[]) => unknown>([
   ["batchTexts", batchTexts as (...args: never[]) => unknown],
   ["categoryNumbers", categoryNumbers as (...args: never[]) => unknown],
   ["knnRank", knnRank as (...args: never[]) => unknown],
+  // PFA's exact int power (a pfa:int** of a lowered PFA document), the interpreter's own function
+  ["pfaIntPower", pfaIntPower],
 ]);
 
 /**

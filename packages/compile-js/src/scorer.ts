@@ -86,7 +86,7 @@ export class CompiledScorer {
   /** The typed error of a row the kernel flagged with `flag` (k + 1 for the k-th error kind). */
   rowError(flag: number, row: number): EvaluationError {
     const kind = this.compiled.rowErrorKinds[flag - 1];
-    return new EvaluationError(kind.code, kind.message, { path: kind.path, value: { row } });
+    return new EvaluationError(kind.code, kind.message, { path: kind.path, value: { row }, ...(kind.pfaCode !== undefined && { pfaCode: kind.pfaCode }) });
   }
 
   /** Runs the kernel on encoded input columns (see InputColumn for the layout). */

@@ -7,6 +7,7 @@ export * from "./fields.ts";
 export * from "./expr.ts";
 export { getBuiltin, builtinNames, InvalidResult } from "./functions/index.ts";
 export type { BuiltinFunction } from "./functions/index.ts";
+export { PFA_FUNCTION_PREFIX, PFA_RAISES, pfaRuntimeError, type PfaRaise } from "./functions/pfa.ts";
 export * from "./predicate.ts";
 export * from "./model.ts";
 export * from "./pipeline.ts";

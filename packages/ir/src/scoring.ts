@@ -7,3 +7,4 @@
 export { classifyInput, inInterval, prepareInput, type Validity } from "./interpret/input.ts";
 export { exp as correctlyRoundedExp } from "./interpret/exp.ts";
 export { normalCdf } from "./interpret/normal.ts";
+export { pfaIntPower } from "./functions/pfa-kernels.ts";

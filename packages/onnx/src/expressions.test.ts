@@ -52,6 +52,13 @@ describe("onnx transformations (PMML 4.4 §Transformations) as graph ops", () =>
     );
     expect(await onnxRefusal(pmml)).toMatch(/Apply function="substring" in DerivedField "s"/);
   });
+
+  it("refuses the IR's pfa: functions (PFA's int arithmetic and its errors have no graph op)", async () => {
+    const t = `<DerivedField name="i" optype="continuous" dataType="double"><Apply function="pfa:int+"><FieldRef field="x"/><Constant>1</Constant></Apply></DerivedField>`;
+    expect(await onnxRefusal(linear(t, `<NumericPredictor name="i" coefficient="1"/>`))).toMatch(
+      /Apply function="pfa:int\+" in DerivedField "i" is not exported/,
+    );
+  });
 });
 
 describe("onnx graph names", () => {

@@ -6,6 +6,8 @@
 import { DEFAULT_LIMITS, EvaluationError, isPortaError, SchemaError } from "@porta/ir";
 import { parseDocumentAst } from "./ast/parse.ts";
 import { Compiler, type CellInfo, type RuntimeState } from "./compiler/compiler.ts";
+import type { Checker } from "./compiler/checker.ts";
+import type { PfaDocumentAst } from "./ast/nodes.ts";
 import type { PfaDocument, PfaMethod } from "./document.ts";
 import { Rng } from "./lib/rng.ts";
 import { accepts, TypeRegistry, typeName, type AvroType } from "./types.ts";
@@ -88,6 +90,9 @@ export interface EngineFacts {
   readonly limits: DecodeLimits;
   /** Wall-clock milliseconds of one call: the host's limit or the document's shorter one. */
   readonly wallMs: number;
+  /** The checked syntax tree and the checker's facts (types, resolved calls): what lowering into the IR reads. */
+  readonly ast: PfaDocumentAst;
+  readonly checked: Checker;
 }
 export const ENGINE_FACTS = new WeakMap<PfaEngine, EngineFacts>();
 
@@ -228,6 +233,6 @@ function compileEngine(doc: PfaDocument, options: PfaEngineOptions): PfaEngine {
       }
     },
   };
-  ENGINE_FACTS.set(engine, { doc, cellTypes, poolTypes, functions: compiler.usedFunctions, limits, wallMs });
+  ENGINE_FACTS.set(engine, { doc, cellTypes, poolTypes, functions: compiler.usedFunctions, limits, wallMs, ast, checked: compiler.checked });
   return engine;
 }

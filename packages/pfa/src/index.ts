@@ -30,7 +30,7 @@ export { runPfaConformance } from "./conformance.ts";
 export { describePfa } from "./describe.ts";
 export { walkPfa, type PfaWalker } from "./walker/index.ts";
 export type { PfaDescription, PfaStateDescription } from "./describe.ts";
-export type { PfaConformanceReport, PfaConformanceCase } from "./conformance.ts";
+export type { PfaConformanceReport, PfaConformanceCase, PfaTrialScorer } from "./conformance.ts";
 export { decodeAvroJson, encodeAvroJson, parseJsonLossless, stringifyJson };
 
 /** Score NDJSON text line by line with a map engine; returns NDJSON. */

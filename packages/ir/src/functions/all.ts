@@ -9,6 +9,8 @@ import "./comparison.ts";
 import "./logic.ts";
 import "./strings.ts";
 import "./dates.ts";
+// Not PMML: the functions PFA documents lowered into the IR call (names "pfa:…").
+import "./pfa.ts";
 import { getBuiltin, registerBuiltins, type BuiltinFunction } from "./index.ts";
 
 /**

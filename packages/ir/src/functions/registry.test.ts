@@ -95,7 +95,8 @@ describe("formats/pmml/builtins.json and the registry agree", () => {
     expect(missing).toEqual([]);
   });
   it("the table and the registry list the same names", () => {
-    expect(entries.map((e) => e.name).sort()).toEqual(builtinNames());
+    // the "pfa:" functions (pfa.ts) are PFA's semantics for lowered PFA documents, not PMML built-ins
+    expect(entries.map((e) => e.name).sort()).toEqual(builtinNames().filter((n) => !n.startsWith("pfa:")));
   });
   it("names are unique in the table", () => {
     expect(new Set(entries.map((e) => e.name)).size).toBe(entries.length);

@@ -20,6 +20,7 @@ import { clusteringModel, datumFields, lowerModelCall, type LowerContext, type M
 import { lowerOutputs } from "./outputs.ts";
 import { Bindings } from "./bindings.ts";
 import { naiveBayesRefusal } from "./naive-bayes.ts";
+import { lowerProgram } from "./program.ts";
 import { NotLowerable, notLowerable, type LoweringRefusal } from "./refusal.ts";
 
 export type { LoweringRefusal } from "./refusal.ts";
@@ -29,6 +30,8 @@ export interface LoweredPfa {
   readonly lowered: true;
   readonly pipeline: Pipeline;
   readonly input: LoweredInput;
+  /** Output fields of type float or double, which the PFA session writes as Avro JSON ("nan", "inf", "-inf"). */
+  readonly avroDoubles?: readonly string[];
 }
 
 /** Lowers a compiled (so checked) engine into an IR pipeline, or says why not. */
@@ -44,6 +47,9 @@ export function lowerPfa(engine: PfaEngine): LoweredPfa | LoweringRefusal {
   }
 }
 
+/** The action is not one of the model-call shapes: it may still lower as expressions (program.ts). */
+class NotAModelCall extends NotLowerable {}
+
 /**
  * The model call of the action and the name it is bound to: `[call]`, or lets then the result,
  * the model call bound by one of them (`[{let: {name: call}}, result]`) or the result itself; the
@@ -53,7 +59,7 @@ function modelOfAction(ctx: LowerContext, exprs: readonly ExprNode[]): { value: 
   const result = exprs[exprs.length - 1]!;
   let found: { value: ModelValue; name: string } | undefined;
   for (const e of exprs.slice(0, -1)) {
-    if (e.kind !== "let") return notLowerable("an action other than a model call, or lets and the output built from the model's value", e.path);
+    if (e.kind !== "let") throw new NotAModelCall("an action other than a model call, or lets and the output built from the model's value", e.path);
     if (found) return notLowerable("a let after the model call", e.path);
     for (const b of e.bindings) {
       const value: ModelValue | undefined = found ? undefined : lowerModelCall(ctx, b.expr);
@@ -64,7 +70,7 @@ function modelOfAction(ctx: LowerContext, exprs: readonly ExprNode[]): { value: 
   if (found) return { ...found, result };
   const value = lowerModelCall(ctx, result);
   if (!value)
-    return notLowerable(exprs.length === 1 ? "an action that is not a recognised model call" : "lets that bind no recognised model call", result.path);
+    throw new NotAModelCall(exprs.length === 1 ? "an action that is not a recognised model call" : "lets that bind no recognised model call", result.path);
   return { value, name: undefined, result };
 }
 
@@ -84,7 +90,26 @@ function lowerEngine(engine: PfaEngine): LoweredPfa {
     env: new Bindings(),
     fcns: ast.fcns,
   };
-  const { value, name, result } = modelOfAction(ctx, ast.action.exprs);
+  let model: ReturnType<typeof lowerModel>;
+  try {
+    model = lowerModel(ctx, ast.action.exprs, engine);
+  } catch (e) {
+    if (!(e instanceof NotLowerable)) throw e;
+    // not (exactly) a model call: the action as expressions (program.ts); when that is refused too,
+    // its reason, unless the action was a model call the shapes refused for a reason of their own
+    try {
+      return { lowered: true, ...lowerProgram(engine, facts) };
+    } catch (general) {
+      throw e instanceof NotAModelCall ? general : e;
+    }
+  }
+  return model;
+}
+
+/** The action as one recognised model call and the output built from it. */
+function lowerModel(ctx: LowerContext, exprs: readonly ExprNode[], engine: PfaEngine): LoweredPfa {
+  const ast = { name: ENGINE_FACTS.get(engine)!.ast.name };
+  const { value, name, result } = modelOfAction(ctx, exprs);
   const out = lowerOutputs(result, name, value, engine.outputType);
   ctx.env.checkAllRead();
   if (value.kind === "scored" && out.target !== undefined) value.bindTarget?.(out.target);

@@ -114,14 +114,16 @@ describe("lowering PFA engines into the IR", () => {
   }
 
   it("refuses what it cannot lower exactly, with the reason and the document path", () => {
-    // state that changes from row to row, and shapes not recognised
-    expect(refusal(fixture("titus-kmeans.pfa.json"))).toMatch(/action/);
-    expect(refusal(fixture("prettypfa.pfa.json"))).toMatch(/action/);
+    // shapes not recognised as model calls, and not lowered as expressions either (program.ts)
+    expect(refusal(fixture("titus-kmeans.pfa.json"))).toMatch(/the input of type array .*\(at \/input\)/);
+    expect(refusal(fixture("prettypfa.pfa.json"))).toMatch(/input field tag of type union .*\(at \/input\/fields\/2\)/);
     expect(refusal(doc(linear, { method: "emit", output: "double", action: [{ emit: [linear] }] }))).toMatch(/emit engine/);
     expect(refusal(doc(linear, { begin: [{ cell: "m", to: { value: { coeff: [3], const: 0 }, type: "M" } }] }))).toMatch(/begin or end .*\(at \/begin\)/);
     // PFA's loglog is exp(−exp(x)), PMML's exp(−exp(−y)): not the same function
-    expect(refusal(doc({ "m.link.loglog": [linear] }))).toMatch(/not a recognised model call/);
-    expect(refusal(doc({ "+": [linear, 1] }))).toMatch(/not a recognised model call/);
+    expect(refusal(doc({ "m.link.loglog": [linear] }))).toMatch(
+      /argument 0 of model.reg.linear of type array .*\(at \/action\/0\/m.link.loglog\/0\/model.reg.linear\/0\)/,
+    );
+    expect(refusal(doc({ "+": [linear, 1] }))).toMatch(/argument 0 of model.reg.linear of type array/);
   });
 
   it("a bare model.reg.linear is a RegressionModel without normalization, scoring as PFA", () => {
