@@ -1,6 +1,7 @@
+import { join } from "node:path";
 import type { BackendChoice } from "@porta/runtime";
 import { Registry } from "@porta/registry";
-import { createServer, DirectorySource, type DeployTarget, type ModelSource } from "@porta/serve";
+import { createServer, DirectorySource, type DeployTarget, type ModelSource, RedisShadowSink } from "@porta/serve";
 import { EXIT } from "./exit-codes.ts";
 
 export interface ServeCommandOptions {
@@ -13,6 +14,8 @@ export interface ServeCommandOptions {
   bodyLimit: number;
   backend: BackendChoice;
   log?: boolean;
+  /** Seed of the strategies' random draws. */
+  seed?: number;
 }
 
 /**
@@ -28,7 +31,10 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<number> {
   const token = process.env.PORTA_ADMIN_TOKEN || undefined;
   let source: ModelSource & { close(): Promise<void> };
   let target: DeployTarget | undefined;
+  let logDir: string | undefined;
   if (opts.registry !== undefined) {
+    // A silent deploy's pairs of answers: DIR/logs/shadow/NAME.ndjson (porta shadow-report NAME --registry DIR).
+    logDir = join(opts.registry, "logs");
     const registry = await Registry.open(opts.registry, {
       backend: opts.backend,
       // One line per deploy, rollback and restored model: the server's own log of what serves.
@@ -45,6 +51,11 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<number> {
     cache: opts.cache ? (opts.redis === undefined ? {} : { redis: opts.redis }) : false,
     logger: opts.log === true,
     admin: { token, target },
+    strategies: {
+      // With --redis, shadow records go to the stream porta:shadow:NAME (porta shadow-report NAME --redis URL).
+      ...(logDir === undefined ? {} : opts.redis === undefined ? { logDir } : { sink: new RedisShadowSink(opts.redis) }),
+      ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+    },
   });
   const url = await server.listen({ port: opts.port, host: opts.host });
   const names = source.names();
