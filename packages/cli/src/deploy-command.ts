@@ -13,16 +13,23 @@ interface AdminAnswer {
   stage?: string;
   problems?: { code: string; path: string; message: string }[];
   verification?: { endToEnd?: { rows: number; passed: number; failures: { row: number; field?: string; message: string }[] } };
+  /** A deploy beside the live version: how the model's traffic is shared now. */
+  strategy?: { kind: string; live?: string };
 }
 
-/** `porta deploy PKG --server URL`: uploads the package (a folder is packed to .tgz first). */
-export async function deployCommand(pkg: string, server: string): Promise<number> {
+/** `porta deploy PKG --server URL [--strategy …]`: uploads the package (a folder is packed to .tgz first); `query` is the strategy's. */
+export async function deployCommand(pkg: string, server: string, query = ""): Promise<number> {
   const token = adminToken();
   if (token === undefined) return missingToken("deploy");
   const bytes = (await stat(pkg)).isDirectory() ? await packFolder(pkg) : await readFile(pkg);
-  const answer = await adminRequest(server, "/v1/admin/deploy", token, "application/gzip", bytes);
+  const answer = await adminRequest(server, `/v1/admin/deploy${query}`, token, "application/gzip", bytes);
   if (answer === undefined) return EXIT.failure;
   const { status, body } = answer;
+  if (status === 200 && body.ok && body.strategy !== undefined) {
+    const { describeStrategy } = await import("./strategy-command.ts");
+    process.stdout.write(`porta: deployed ${body.name} ${body.version} as ${body.strategy.kind}: ${describeStrategy(body.name ?? "", body.strategy)}\n`);
+    return EXIT.ok;
+  }
   if (status === 200 && body.ok) {
     const what = `${body.name} ${body.version}`;
     process.stdout.write(
@@ -56,23 +63,23 @@ export async function rollbackCommand(name: string, version: string | undefined,
   return refused(status, body);
 }
 
-function adminToken(): string | undefined {
+export function adminToken(): string | undefined {
   const token = process.env.PORTA_ADMIN_TOKEN;
   return token === undefined || token === "" ? undefined : token;
 }
 
-function missingToken(command: string): number {
+export function missingToken(command: string): number {
   process.stderr.write(`porta: ${command} needs PORTA_ADMIN_TOKEN set to the server's admin token\n`);
   return EXIT.usage;
 }
 
 /** A refusal other than a failed deploy gate: the server's code and reason, exit 69 (deploy) or 1 (auth, transport). */
-function refused(status: number, body: AdminAnswer): number {
+export function refused(status: number, body: AdminAnswer): number {
   process.stderr.write(`porta: refused (HTTP ${status}): ${body.code ?? "UNKNOWN"}: ${body.message ?? "no reason given"}\n`);
   return status === 401 || status === 403 ? EXIT.failure : EXIT.deploy;
 }
 
-async function adminRequest(
+export async function adminRequest(
   server: string,
   path: string,
   token: string,

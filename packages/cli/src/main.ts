@@ -204,6 +204,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--consumer <id>", "with --stream: this worker's consumer name (default <hostname>-<pid>)")
     .option("--claim-idle-ms <ms>", "with --stream: claim entries pending this long on another consumer", positiveInteger("--claim-idle-ms"), 30_000)
     .option("--batch <entries>", "with --stream: entries read and scored per batch", positiveInteger("--batch"), 256)
+    .option("--seed <n>", "seed the deployment strategies' random draws (canary requests without a key, bandit arms): a repeatable run", nonNegativeSafeInteger)
     .action(async (opts: ServeCliOptions) => {
       await engine();
       const { serveCommand } = await import("./serve-command.ts");
@@ -215,9 +216,55 @@ export async function main(argv: string[]): Promise<number> {
     .description("deploy a model package to a running `porta serve --registry` (token: PORTA_ADMIN_TOKEN); exit 69 naming the gate that refused it")
     .argument("<package>", "package folder (packed to .tgz) or .tgz")
     .requiredOption("--server <url>", "the server, e.g. http://127.0.0.1:8080")
-    .action(async (pkg: string, opts: { server: string }) => {
-      const { deployCommand } = await import("./deploy-command.ts");
-      exitCode = await deployCommand(pkg, opts.server);
+    .option(
+      "--strategy <kind>",
+      "single (default: replaces the live version), silent (a shadow beside it), canary (a share of traffic) or bandit (adds an arm)",
+    )
+    .option("--canary-share <fraction>", "canary: fraction of request keys it takes (default 0.1)", positiveNumber("--canary-share"))
+    .option("--canary-key <field>", "canary: the input field whose value keeps a user on one version (after the x-porta-key header)")
+    .option("--max-error-rate <fraction>", "canary: abort it past this error rate (default 0.05)", nonNegativeNumber("--max-error-rate"))
+    .option("--max-p99-ms <ms>", "canary: abort it past this p99 latency (default: no limit)", positiveNumber("--max-p99-ms"))
+    .option("--min-requests <n>", "canary: judge the thresholds after this many of its requests (default 100)", positiveInteger("--min-requests"))
+    .option("--bandit <algorithm>", "bandit: thompson (default) or ucb1")
+    .action(async (pkg: string, opts: { server: string } & import("./strategy-command.ts").StrategyFlags) => {
+      const [{ deployCommand }, { deployQuery }] = await Promise.all([import("./deploy-command.ts"), import("./strategy-command.ts")]);
+      const query = deployQuery(opts);
+      if (typeof query !== "string") throw new CommanderError(EXIT.usage, "porta.strategy", `porta: ${query.usage}`);
+      exitCode = await deployCommand(pkg, opts.server, query);
+    });
+
+  for (const kind of ["promote", "abort"] as const) {
+    program
+      .command(kind)
+      .description(
+        kind === "promote"
+          ? "make the version a strategy runs beside the live one live: the shadow, the canary, or a bandit's arm (token: PORTA_ADMIN_TOKEN)"
+          : "end a model's strategy, its live version unchanged (a canary stays on record as aborted; token: PORTA_ADMIN_TOKEN)",
+      )
+      .argument("<name>", "model name")
+      .requiredOption("--server <url>", "the server, e.g. http://127.0.0.1:8080")
+      .option(
+        kind === "promote" ? "--version <version>" : "--reason <text>",
+        kind === "promote" ? "a bandit's arm (default: the best mean reward)" : "why (shown in the model's strategy)",
+      )
+      .action(async (name: string, opts: { server: string; version?: string; reason?: string }) => {
+        const { strategyCommand } = await import("./strategy-command.ts");
+        exitCode = await strategyCommand(kind, name, opts.server, opts);
+      });
+  }
+
+  program
+    .command("shadow-report")
+    .description("compare a silent deploy's logged answers: agreement overall and per output field, differences' quantiles, failures, latency of each version")
+    .argument("<name>", "model name")
+    .option("--log <file>", "the shadow log (NDJSON)")
+    .option("--registry <dir>", "the registry the server runs on: its logs/shadow/NAME.ndjson")
+    .option("--redis <url>", "the Redis the server logs to (porta serve --redis): the stream porta:shadow:NAME")
+    .option("--tolerance <x>", "largest absolute or relative difference between numbers that agree", positiveNumber("--tolerance"), 1e-9)
+    .option("--json", "print one JSON object")
+    .action(async (name: string, opts: { log?: string; registry?: string; redis?: string; tolerance: number; json?: boolean }) => {
+      const { shadowReportCommand } = await import("./strategy-command.ts");
+      exitCode = await shadowReportCommand(name, opts);
     });
 
   program
@@ -376,6 +423,7 @@ interface ServeCliOptions {
   backend: string;
   log?: boolean;
   console: boolean;
+  seed?: number;
   stream?: string;
   group?: string;
   consumer?: string;
@@ -399,6 +447,22 @@ function nonNegativeInteger(option: string): (text: string) => number {
       throw new CommanderError(EXIT.usage, "porta.option", `porta: ${option} wants a port number (0-65535); got "${text}"`);
     return value;
   };
+}
+
+function nonNegativeNumber(option: string): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!(Number.isFinite(value) && value >= 0 && text.trim() !== ""))
+      throw new CommanderError(EXIT.usage, "porta.option", `porta: ${option} wants a non-negative number; got "${text}"`);
+    return value;
+  };
+}
+
+function nonNegativeSafeInteger(text: string): number {
+  const value = Number(text);
+  if (!(Number.isSafeInteger(value) && value >= 0))
+    throw new CommanderError(EXIT.usage, "porta.option", `porta: --seed wants a non-negative integer; got "${text}"`);
+  return value;
 }
 
 function positiveInteger(option: string): (text: string) => number {

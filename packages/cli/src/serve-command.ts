@@ -1,6 +1,7 @@
+import { join } from "node:path";
 import type { BackendChoice } from "@porta/runtime";
 import { Registry } from "@porta/registry";
-import { createServer, DirectorySource, type DeployTarget, type ModelSource } from "@porta/serve";
+import { createServer, DirectorySource, type DeployTarget, type ModelSource, RedisShadowSink } from "@porta/serve";
 import { EXIT } from "./exit-codes.ts";
 import { type FleetCliOptions, fleetUsageError, startRegistrySync, startStreamWorker } from "./fleet-options.ts";
 
@@ -16,6 +17,8 @@ export interface ServeCommandOptions extends FleetCliOptions {
   log?: boolean;
   /** The web console at `/` (default on). */
   console?: boolean;
+  /** Seed of the strategies' random draws. */
+  seed?: number;
 }
 
 /**
@@ -38,7 +41,10 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<number> {
   let target: DeployTarget | undefined;
   /** Closed first at exit, last started first: the fleet's sync and stream worker, before the server and the source. */
   const closers: (() => Promise<void>)[] = [];
+  let logDir: string | undefined;
   if (opts.registry !== undefined) {
+    // A silent deploy's pairs of answers: DIR/logs/shadow/NAME.ndjson (porta shadow-report NAME --registry DIR).
+    logDir = join(opts.registry, "logs");
     const registry = await Registry.open(opts.registry, {
       backend: opts.backend,
       // One line per deploy, rollback and restored model: the server's own log of what serves.
@@ -59,6 +65,11 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<number> {
     logger: opts.log === true,
     console: opts.console !== false,
     admin: { token, target },
+    strategies: {
+      // With --redis, shadow records go to the stream porta:shadow:NAME (porta shadow-report NAME --redis URL).
+      ...(logDir === undefined ? {} : opts.redis === undefined ? { logDir } : { sink: new RedisShadowSink(opts.redis) }),
+      ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+    },
   });
   const worker = await startStreamWorker(opts, source, server);
   if (worker) closers.push(() => worker.stop());

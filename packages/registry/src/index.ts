@@ -14,3 +14,21 @@ export type {
   VersionInfo,
 } from "./outcomes.ts";
 export { RegistrySync, type RegistrySyncOptions, type SyncEvent, type FleetVersion, type AppliedVersion } from "./redis-sync.ts";
+export {
+  type ActiveStrategy,
+  type ArmCounts,
+  type BanditAlgorithm,
+  type BanditArm,
+  type BanditRecord,
+  type CanaryRecord,
+  type CanaryThresholds,
+  DEFAULT_CANARY_SHARE,
+  DEFAULT_THRESHOLDS,
+  type DeployOptions,
+  type SilentRecord,
+  STRATEGY_FILE,
+  type StrategyKind,
+  type StrategyOutcome,
+  type StrategyRecord,
+  type StrategySpec,
+} from "./strategy-state.ts";

@@ -1,15 +1,19 @@
 import type { PackageManifest, PackageProblem, PackageVerification } from "@porta/model-package";
 import type { Model } from "@porta/runtime";
 import type { VerificationSummary } from "./versions.ts";
+import type { StrategyKind, StrategyRecord } from "./strategy-state.ts";
 
 /** The gates of a deploy, in order; a refused deploy names the one it failed. */
 export type DeployStage = "receive" | "validate" | "load" | "end-to-end" | "confidence" | "store" | "switch";
 
 /** One event per deploy or rollback outcome, and one per live model restored at open (for logs and metrics). */
 export type RegistryEvent =
-  | { kind: "deploy"; ok: true; name: string; version: string; previous?: string; ms: number; switched: boolean }
+  /** `strategy`: the version was deployed beside the live one (silent, canary, bandit), not switched to. */
+  | { kind: "deploy"; ok: true; name: string; version: string; previous?: string; ms: number; switched: boolean; strategy?: StrategyKind }
   | { kind: "deploy"; ok: false; name?: string; version?: string; stage: DeployStage; reason: string; code: string; ms: number }
   | { kind: "rollback"; ok: boolean; name: string; version?: string; previous?: string; reason?: string; code?: string }
+  /** A strategy promoted (its version made live) or aborted (the live version kept). */
+  | { kind: "promote" | "abort"; ok: boolean; name: string; version?: string; previous?: string; reason?: string; code?: string }
   /** `version` is "" when state.json could not be read (the live version is then unknown). */
   | { kind: "restore"; ok: boolean; name: string; version: string; reason?: string };
 
@@ -63,9 +67,11 @@ export type DeployOutcome =
       version: string;
       /** The version live before the switch, if any. */
       previous?: string;
-      /** False when the version was already live (an identical redeploy): nothing changed. */
+      /** False when the version was already live (an identical redeploy), or deployed beside it (`strategy`). */
       switched: boolean;
       report: PackageVerification;
+      /** The strategy it now runs in beside the live version (a silent, canary or bandit deploy). */
+      strategy?: StrategyRecord;
     }
   | {
       ok: false;

@@ -4,6 +4,7 @@
  *   DIR/models/NAME/state.json                   live version + history (durable.ts writes it whole)
  *   DIR/models/NAME/versions/VERSION/package/    the package exactly as verified (immutable)
  *   DIR/models/NAME/versions/VERSION/version.json  its content hash and verification summary
+ *   DIR/models/NAME/strategy.json                a silent, canary or bandit deploy running beside the live version (strategy-state.ts)
  *   DIR/tmp/                                     staging; emptied at open (an interrupted deploy leaves nothing else)
  *   DIR/registry.lock/                           proper-lockfile's lock: one process owns the folder
  *
@@ -34,6 +35,7 @@ import type { ChangeListener, DeployOutcome, DeployStage, LiveModel, ModelInfo, 
 import { type PackageSource, contentHash, receivePackage } from "./receive.ts";
 import { type HistoryEntry, type ModelState, STATE_FILE, readState, rollbackTarget, switched, writeState } from "./state.ts";
 import { type StoredVersion, VERSION_RECORD, type VersionRecord, readVersions, summarise, versionFolder } from "./versions.ts";
+import { type ActiveStrategy, type DeployOptions, STRATEGY_FILE, Strategies, type StrategyOutcome } from "./strategy-state.ts";
 
 export interface RegistryOptions {
   /** Backend choice passed to loadModel (default "auto"). */
@@ -46,6 +48,8 @@ export interface RegistryOptions {
   retireAfterMs?: number;
   /** Called once per deploy/rollback outcome and per restored model at open (for logs/metrics). */
   onEvent?: (event: RegistryEvent) => void;
+  /** A strategy's counters (canary requests, bandit pulls and rewards) are written at most this often (default 1 s) and at close. */
+  strategyFlushMs?: number;
 }
 
 /** One model in memory: its durable state, its stored versions, and the live instance. */
@@ -90,12 +94,23 @@ export class Registry {
   private readonly receiving = new Set<Promise<DeployOutcome>>();
   private closed = false;
   private lock?: FolderLock;
+  private readonly strategies: Strategies;
 
   private constructor(
     /** The registry's folder (absolute). */
     readonly dir: string,
     private readonly options: RegistryOptions,
-  ) {}
+  ) {
+    this.strategies = new Strategies({
+      file: (name) => join(this.modelDir(name), STRATEGY_FILE),
+      live: (name) => this.live(name),
+      retire: (model) => this.retire(model),
+      run: (name, task) => this.queue.run(name, task),
+      emit: (event) => this.emit(event),
+      writable: () => this.lock !== undefined && this.lock.lost === undefined,
+      flushMs: options.strategyFlushMs ?? 1000,
+    });
+  }
 
   /**
    * Opens (creating it if need be) the registry in `dir` and restores the live configuration:
@@ -163,15 +178,15 @@ export class Registry {
    * refusal says the stage, the reason and the code, and the live version keeps serving.
    * Deploys of one name run one at a time; other names run alongside.
    */
-  deploy(source: PackageSource): Promise<DeployOutcome> {
+  deploy(source: PackageSource, options: DeployOptions = {}): Promise<DeployOutcome> {
     // close() waits for deploys still receiving (not yet queued): they write in DIR/tmp.
-    const run = this.deployNow(source);
+    const run = this.deployNow(source, options);
     this.receiving.add(run);
     void run.then(() => this.receiving.delete(run));
     return run;
   }
 
-  private async deployNow(source: PackageSource): Promise<DeployOutcome> {
+  private async deployNow(source: PackageSource, options: DeployOptions): Promise<DeployOutcome> {
     const attempt: Attempt = { started: performance.now(), stage: "receive" };
     let staging: string | undefined;
     try {
@@ -186,7 +201,7 @@ export class Registry {
       const name = checkRegistryName("name", manifest.name, "/name");
       checkRegistryName("version", manifest.model.version, "/model/version");
       const stagingDir = staging;
-      return await this.queue.run(name, () => this.deployValidated(attempt, stagingDir, root, manifest));
+      return await this.queue.run(name, () => this.deployValidated(attempt, stagingDir, root, manifest, options));
     } catch (e) {
       return this.refuse(attempt, refusalOf(e));
     } finally {
@@ -196,7 +211,7 @@ export class Registry {
   }
 
   /** The serialised part of a deploy (one name at a time): version check, load, verify, store, switch. */
-  private async deployValidated(attempt: Attempt, staging: string, root: string, manifest: PackageManifest): Promise<DeployOutcome> {
+  private async deployValidated(attempt: Attempt, staging: string, root: string, manifest: PackageManifest, options: DeployOptions): Promise<DeployOutcome> {
     this.assertWritable();
     const name = manifest.name;
     const version = manifest.model.version;
@@ -206,6 +221,14 @@ export class Registry {
       throw new DeployError("REGISTRY_STATE_UNREADABLE", `${name} is not deployable until its ${STATE_FILE} is repaired: ${entry.unreadable}`, {
         path: this.stateFile(name),
         value: entry.unreadable,
+      });
+    }
+    const strategy = options.strategy?.kind === "single" ? undefined : options.strategy;
+    if (strategy !== undefined && entry.live === undefined) {
+      attempt.stage = "switch";
+      throw new DeployError("REGISTRY_NOTHING_LIVE", `a ${strategy.kind} deploy runs beside the live version, and ${name} has none: deploy it plainly first`, {
+        path: "/strategy",
+        value: strategy.kind,
       });
     }
     const hash = await contentHash(root);
@@ -237,7 +260,15 @@ export class Registry {
       const kept = stored ?? (await this.store(entry, staging, version, hash, report));
       attempt.stage = "switch";
       const previous = entry.state.live;
-      if (previous === version && entry.live?.version === version) return this.deployed(attempt, { name, version, switched: false, report });
+      if (strategy !== undefined) {
+        const staged = await this.strategies.stage(name, strategy, { name, version, model, manifest: kept.manifest, deployedAt: new Date().toISOString() });
+        serving = staged.kept;
+        return this.deployed(attempt, { name, version, switched: false, report, strategy: structuredClone(staged.record) });
+      }
+      if (previous === version && entry.live?.version === version) {
+        await this.strategies.afterSwitch(name, version);
+        return this.deployed(attempt, { name, version, switched: false, report });
+      }
       await this.switchTo(entry, version, "deploy", model, kept.manifest);
       serving = true;
       return this.deployed(attempt, { name, version, ...(previous === undefined ? {} : { previous }), switched: true, report });
@@ -279,6 +310,7 @@ export class Registry {
     entry.restoreFailure = undefined;
     this.models.set(entry.name, entry);
     if (replaced) this.retire(replaced.model);
+    await this.strategies.afterSwitch(entry.name, version);
     this.notify({ name: entry.name, version, ...(previous === undefined ? {} : { previous }) });
   }
 
@@ -314,8 +346,7 @@ export class Registry {
     const stored = entry.versions.get(target);
     if (!stored) return this.rollbackRefused(name, "REGISTRY_UNKNOWN_VERSION", `${name} has no stored version ${target}`, target);
     if (target === current && entry.live) return this.rollbackRefused(name, "REGISTRY_ALREADY_LIVE", `${name} ${target} is already live`, target);
-    await assertIntact(name, stored);
-    const model = await loadPackageModel(stored.root, stored.manifest, this.loadOptions());
+    const model = await this.loadStored(name, stored);
     try {
       await this.switchTo(entry, target, "rollback", model, stored.manifest);
     } catch (e) {
@@ -324,6 +355,57 @@ export class Registry {
     }
     this.emit({ kind: "rollback", ok: true, name, version: target, previous: current });
     return { ok: true, name, version: target, previous: current };
+  }
+
+  /** The strategy `name` runs beside its live version (silent, canary, bandit), or undefined (single): a map read, for every request. */
+  strategy(name: string): ActiveStrategy | undefined {
+    return this.strategies.get(name);
+  }
+
+  /**
+   * Makes the version a strategy runs beside the live one live (the shadow, the canary, or a
+   * bandit's arm: `version`, else the best mean reward), already loaded; the strategy ends.
+   */
+  promote(name: string, version?: string): Promise<StrategyOutcome> {
+    return this.strategyChange("promote", name, version, async (entry) => {
+      const target = this.strategies.promotable(name, version);
+      const previous = entry.live!.version;
+      if (target.version === previous) await this.strategies.afterSwitch(name, previous);
+      else await this.switchTo(entry, target.version, "deploy", target.model, target.manifest);
+      return { ok: true, name, live: target.version, ...(target.version === previous ? {} : { previous }) };
+    });
+  }
+
+  /** Ends a strategy, the live version unchanged: a canary stays on record as aborted with `reason`; silent and bandit end. */
+  abort(name: string, reason = "aborted by an operator"): Promise<StrategyOutcome> {
+    return this.strategyChange("abort", name, undefined, () => this.strategies.abort(name, reason));
+  }
+
+  private strategyChange(
+    kind: "promote" | "abort",
+    name: string,
+    version: string | undefined,
+    change: (entry: ModelEntry) => Promise<StrategyOutcome>,
+  ): Promise<StrategyOutcome> {
+    const refused = (code: string, reason: string): StrategyOutcome => {
+      this.emit({ kind, ok: false, name, ...(version === undefined ? {} : { version }), reason, code });
+      return { ok: false, name, code, reason, ...(version === undefined ? {} : { version }) };
+    };
+    if (!isValidRegistryName(name)) return Promise.resolve(refused("REGISTRY_NAME_INVALID", `${JSON.stringify(name)} is not a registry name`));
+    return this.queue.run(name, async () => {
+      try {
+        this.assertWritable();
+        const entry = this.models.get(name);
+        if (entry?.live === undefined) return refused(entry ? "REGISTRY_NOTHING_LIVE" : "REGISTRY_UNKNOWN_MODEL", `the registry serves no model ${name}`);
+        const outcome = await change(entry);
+        if (!outcome.ok) return refused(outcome.code, outcome.reason);
+        this.emit({ kind, ok: true, name, version: outcome.live, ...(outcome.previous === undefined ? {} : { previous: outcome.previous }) });
+        return outcome;
+      } catch (e) {
+        const { code, reason } = refusalOf(e);
+        return refused(code, reason);
+      }
+    });
   }
 
   /** Calls `listener` after each switch (deploy or rollback); returns the unsubscribe function. */
@@ -340,7 +422,8 @@ export class Registry {
     this.closed = true;
     await Promise.all(this.receiving);
     await this.queue.idle();
-    const models = [...this.retiring.keys(), ...this.retired, ...[...this.models.values()].flatMap((e) => (e.live ? [e.live.model] : []))];
+    const candidates = await this.strategies.close();
+    const models = [...candidates, ...this.retiring.keys(), ...this.retired, ...[...this.models.values()].flatMap((e) => (e.live ? [e.live.model] : []))];
     for (const timer of this.retiring.values()) clearTimeout(timer);
     this.retiring.clear();
     this.retired.clear();
@@ -370,7 +453,14 @@ export class Registry {
       const entry = await this.readModel(name).catch((e: unknown) => ({ ...emptyEntry(name), unreadable: refusalOf(e).reason }));
       this.models.set(name, entry);
       if (entry.unreadable !== undefined) this.emit({ kind: "restore", ok: false, name, version: "", reason: entry.unreadable });
-      else if (entry.state.live !== undefined) await this.restoreLive(entry, entry.state.live);
+      else if (entry.state.live !== undefined) {
+        await this.restoreLive(entry, entry.state.live);
+        await this.strategies.restore(name, async (version) => {
+          const stored = entry.versions.get(version);
+          if (!stored) throw new DeployError("REGISTRY_UNKNOWN_VERSION", `version ${version} is not stored`, { path: this.versionsDir(name), value: version });
+          return { name, version, model: await this.loadStored(name, stored), manifest: stored.manifest, deployedAt: stored.record.storedAt };
+        });
+      }
     }
   }
 
@@ -396,8 +486,7 @@ export class Registry {
           value: version,
         });
       }
-      await assertIntact(entry.name, stored);
-      const model = await loadPackageModel(stored.root, stored.manifest, this.loadOptions());
+      const model = await this.loadStored(entry.name, stored);
       const at = [...entry.state.history].reverse().find((h) => h.version === version)?.at ?? stored.record.storedAt;
       entry.live = { name: entry.name, version, model, manifest: stored.manifest, deployedAt: at };
       this.emit({ kind: "restore", ok: true, name: entry.name, version });
@@ -417,8 +506,18 @@ export class Registry {
   }
 
   private deployed(attempt: Attempt, outcome: Omit<Extract<DeployOutcome, { ok: true }>, "ok">): DeployOutcome {
-    const { name, version, previous, switched } = outcome;
-    this.emit({ kind: "deploy", ok: true, name, version, ...(previous === undefined ? {} : { previous }), switched, ms: performance.now() - attempt.started });
+    const { name, version, previous, switched, strategy } = outcome;
+    const as = strategy === undefined ? {} : { strategy: strategy.kind };
+    this.emit({
+      kind: "deploy",
+      ok: true,
+      name,
+      version,
+      ...(previous === undefined ? {} : { previous }),
+      switched,
+      ...as,
+      ms: performance.now() - attempt.started,
+    });
     return { ...outcome, ok: true };
   }
 
@@ -476,6 +575,12 @@ export class Registry {
     }, this.options.retireAfterMs ?? DEFAULT_RETIRE_MS);
     timer.unref();
     this.retiring.set(model, timer);
+  }
+
+  /** A stored version loaded again: not re-verified, but its files must be the bytes that passed. */
+  private async loadStored(name: string, stored: StoredVersion): Promise<Model> {
+    await assertIntact(name, stored);
+    return loadPackageModel(stored.root, stored.manifest, this.loadOptions());
   }
 
   private loadOptions() {

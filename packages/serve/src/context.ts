@@ -3,6 +3,7 @@ import { HttpError } from "./errors.ts";
 import type { RouteMetrics, ServerMetrics } from "./metrics.ts";
 import type { Scorer, Scorers } from "./scorer.ts";
 import type { LiveModel, ModelSource } from "./source.ts";
+import type { StrategyPick, StrategyRouter } from "./strategies/router.ts";
 
 /** Bounds on what one request may ask of the server. */
 export interface RequestLimits {
@@ -24,12 +25,16 @@ export interface ServerContext {
   readonly limits: RequestLimits;
   /** Set when close() has begun: readyz answers 503. */
   readonly state: { closing: boolean };
+  /** Deployment strategies: which version a score request goes to (silent, canary, bandit). */
+  readonly strategies: StrategyRouter;
 }
 
 /** What a request tells the metrics when it is answered: whose route children, and how many rows it scored. */
 export interface RequestRecord {
   metrics: RouteMetrics;
   rows: number;
+  /** Set when a strategy routed the request: what its hooks count once it is answered. */
+  pick?: StrategyPick;
 }
 
 declare module "fastify" {

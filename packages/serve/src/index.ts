@@ -14,3 +14,25 @@ export { NDJSON_TYPES } from "./routes/stream.ts";
 export type { DeployTarget } from "./routes/admin.ts";
 export { StreamWorker, type StreamWorkerOptions } from "./fleet/worker.ts";
 export type { FleetCounts } from "./fleet/metrics.ts";
+export { KEY_HEADER, REQUEST_ID_HEADER, type StrategyOptions, type StrategyView } from "./strategies/router.ts";
+export { chooseArm, probabilityBest, thompsonChoice, ucb1Choice, type ArmStats } from "./strategies/bandit.ts";
+export { seededRandom, type Random } from "./strategies/random.ts";
+export {
+  DEFAULT_TOLERANCE,
+  formatShadowReport,
+  shadowReport,
+  valuesAgree,
+  type ShadowLine,
+  type ShadowReport,
+  type ShadowSide,
+  type Tolerance,
+} from "./strategies/compare.ts";
+export {
+  FileShadowSink,
+  RedisShadowSink,
+  readShadowStream,
+  shadowLogFile,
+  shadowStreamKey,
+  type RedisShadowSinkOptions,
+  type ShadowSink,
+} from "./strategies/shadow-log.ts";

@@ -61,7 +61,7 @@ export class ServerMetrics {
     });
     this.#deploys = new Counter({
       name: "porta_deploys_total",
-      help: "Deploys and rollbacks through the admin API, by kind, outcome (ok, failed) and the stage a failed deploy stopped at",
+      help: "Deploys, rollbacks, promotions and aborts through the admin API, by kind, outcome (ok, failed) and the stage a failed deploy stopped at",
       labelNames: ["kind", "outcome", "stage"],
       registers,
     });
@@ -115,7 +115,7 @@ export class ServerMetrics {
     this.#errors.inc({ route, code }, count);
   }
 
-  deploy(kind: "deploy" | "rollback", outcome: "ok" | "failed", stage: string): void {
+  deploy(kind: "deploy" | "rollback" | "promote" | "abort", outcome: "ok" | "failed", stage: string): void {
     this.#deploys.inc({ kind, outcome, stage });
   }
 

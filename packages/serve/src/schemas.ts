@@ -4,6 +4,7 @@
  * A model's own fields are not known here (models change under a running server): a row is any
  * object, and the model checks its fields when it scores.
  */
+import { deployQuerystring, strategyViewSchema } from "./strategies/schemas.ts";
 
 /** Any JSON value (fast-json-stringify writes it with JSON.stringify). */
 const anyValue = {};
@@ -82,6 +83,7 @@ export const scoreSchema = {
         length: { type: "integer" },
         columns: { type: "object", additionalProperties: { type: "array", items: anyValue } },
         errors: { type: "array", items: { $ref: "PortaRowError#" } },
+        requestId: { type: "string", description: "a bandit's answer: the id its feedback names (also the x-porta-request-id header)" },
       },
       required: ["model", "version", "backend"],
     },
@@ -163,7 +165,7 @@ export const modelSchema = {
   response: {
     200: {
       type: "object",
-      properties: { ...versionDetail, versions: { type: "array", items: versionSchema } },
+      properties: { ...versionDetail, versions: { type: "array", items: versionSchema }, strategy: strategyViewSchema },
       required: ["name", "versions"],
     },
     ...errorResponses,
@@ -217,6 +219,7 @@ export const deploySchema = {
   description: "Bearer PORTA_ADMIN_TOKEN. 200 when the version is live (or was already); 422 naming the stage that refused it, the live version unchanged.",
   tags: ["admin"],
   security: adminSecurity,
+  querystring: deployQuerystring,
   response: {
     200: {
       type: "object",
@@ -227,6 +230,7 @@ export const deploySchema = {
         previous: { type: "string" },
         switched: { type: "boolean" },
         verification: verificationSummary,
+        strategy: strategyViewSchema,
       },
       required: ["ok", "name", "version"],
     },

@@ -15,6 +15,8 @@ import { streamRoutes } from "./routes/stream.ts";
 import { adminRoutes, type DeployTarget } from "./routes/admin.ts";
 import { consoleRoutes } from "./routes/console.ts";
 import { insightRoutes } from "./routes/insight.ts";
+import { StrategyRouter, type StrategyOptions } from "./strategies/router.ts";
+import { feedbackRoutes } from "./strategies/routes.ts";
 import { MAX_UPLOAD_BYTES } from "@porta/registry";
 
 export interface ServeOptions {
@@ -37,6 +39,8 @@ export interface ServeOptions {
   console?: boolean;
   /** fastify's logger option (default off). */
   logger?: FastifyServerOptions["logger"];
+  /** Deployment strategies (a source with `strategy(name)`, the registry): shadow log folder, seed, feedback window. */
+  strategies?: StrategyOptions;
 }
 
 /** A running (or ready to run) scoring service. */
@@ -67,7 +71,8 @@ export async function createServer(options: ServeOptions): Promise<PortaServer> 
   const bodyLimit = options.bodyLimit ?? 10 * 1024 * 1024;
   const metrics = new ServerMetrics();
   const scorers = new Scorers(metrics, options.cache ?? {});
-  const ctx: ServerContext = { source: options.source, scorers, metrics, limits, state: { closing: false } };
+  const strategies = new StrategyRouter(options.source, metrics, options.cache ?? {}, options.strategies);
+  const ctx: ServerContext = { source: options.source, scorers, metrics, limits, state: { closing: false }, strategies };
 
   const app = Fastify({
     logger: options.logger ?? false,
@@ -121,6 +126,7 @@ export async function createServer(options: ServeOptions): Promise<PortaServer> 
   await app.register(async (scope) => scoreRoutes(scope, ctx));
   await app.register(async (scope) => streamRoutes(scope, ctx));
   await app.register(async (scope) => modelRoutes(scope, ctx));
+  await app.register(async (scope) => feedbackRoutes(scope, ctx));
   await app.register(async (scope) => operationRoutes(scope, ctx));
   await app.register(async (scope) => insightRoutes(scope, ctx));
   if (options.console !== false) await app.register(async (scope) => consoleRoutes(scope));
@@ -161,6 +167,7 @@ export async function createServer(options: ServeOptions): Promise<PortaServer> 
           clearTimeout(cut);
           clearInterval(idle);
           await scorers.close();
+          await strategies.close();
         }
       })();
       return closing;
@@ -213,7 +220,8 @@ function answerOf(error: FastifyError | HttpError, bodyLimit: number): { status:
 function routeName(url: string): string {
   if (url.endsWith("/score")) return "score";
   if (url.endsWith("/stream")) return "stream";
-  if (url.startsWith("/v1/admin")) return url.endsWith("/rollback") ? "rollback" : "deploy";
+  if (url.endsWith("/feedback")) return "feedback";
+  if (url.startsWith("/v1/admin")) return /\/(rollback|promote|abort)$/.exec(url)?.[1] ?? "deploy";
   if (url.startsWith("/v1/models")) return url.includes("versions") ? "version" : url === "/v1/models" ? "models" : "model";
   return url;
 }

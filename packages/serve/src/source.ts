@@ -1,4 +1,5 @@
 import type { PackageManifest } from "@porta/model-package";
+import type { ActiveStrategy } from "@porta/registry";
 import type { Model } from "@porta/runtime";
 
 /**
@@ -21,6 +22,11 @@ export interface ModelSource {
    * (a source that never disposes a model it served, such as DirectorySource, need not have it).
    */
   hold?(model: Model): () => void;
+  /**
+   * The strategy a model runs beside its live version (silent, canary, bandit; the registry's),
+   * or undefined: the live version takes every request. Asked on every score request: O(1).
+   */
+  strategy?(name: string): ActiveStrategy | undefined;
 }
 
 /** A model version taking traffic: the loaded model and what its package says about it. */

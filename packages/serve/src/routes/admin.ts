@@ -1,14 +1,16 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { PackageVerification } from "@porta/model-package";
-import type { DeployOutcome, RollbackOutcome } from "@porta/registry";
+import type { DeployOptions, DeployOutcome, RollbackOutcome } from "@porta/registry";
 import { observeRoute, type ServerContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
 import { deploySchema, rollbackSchema } from "../schemas.ts";
+import { type DeployQuery, type StrategyTarget, strategyAdminRoutes, strategyOfQuery } from "../strategies/routes.ts";
 
 /** What the admin API acts on: the registry (`Registry` satisfies it). */
-export interface DeployTarget {
-  deploy(source: Uint8Array): Promise<DeployOutcome>;
+export interface DeployTarget extends StrategyTarget {
+  /** `options.strategy`: deployed beside the live version (silent, canary, bandit) instead of replacing it. */
+  deploy(source: Uint8Array, options?: DeployOptions): Promise<DeployOutcome>;
   rollback(name: string, version?: string): Promise<RollbackOutcome>;
 }
 
@@ -65,10 +67,11 @@ export function adminRoutes(app: FastifyInstance, ctx: ServerContext, options: A
 
   app.post<{ Body: Buffer }>("/v1/admin/deploy", { schema: deploySchema, onResponse: observeRoute(ctx, "deploy") }, async (request, reply) => {
     const registry = authorize(request);
+    const strategy = strategyOfQuery(request.url, request.query as DeployQuery);
     if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
       throw new HttpError(400, { code: "BODY_EMPTY", message: "the body must be the package .tgz", path: "/body" });
     }
-    const outcome = await registry.deploy(request.body);
+    const outcome = await registry.deploy(request.body, strategy === undefined ? undefined : { strategy });
     ctx.metrics.deploy("deploy", outcome.ok ? "ok" : "failed", outcome.ok ? "switch" : outcome.stage);
     if (outcome.ok) {
       return {
@@ -78,6 +81,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ServerContext, options: A
         previous: outcome.previous,
         switched: outcome.switched,
         verification: summary(outcome.report),
+        strategy: outcome.strategy === undefined ? undefined : ctx.strategies.describe(outcome.name),
       };
     }
     ctx.metrics.error("deploy", outcome.code);
@@ -94,6 +98,8 @@ export function adminRoutes(app: FastifyInstance, ctx: ServerContext, options: A
       verification: outcome.report ? summary(outcome.report) : undefined,
     });
   });
+
+  strategyAdminRoutes(app, ctx, authorize);
 
   app.post<{ Params: { name: string }; Body: { version?: string } | undefined }>(
     "/v1/admin/models/:name/rollback",

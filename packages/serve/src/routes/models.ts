@@ -30,6 +30,7 @@ export function modelRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return {
       ...(liveVersion ? versionDetail(info.name, liveVersion, live) : { name: info.name }),
       versions: info.versions.map((v) => ({ version: v.version, live: v.live, deployedAt: isoOf(v.deployedAt), storedAt: isoOf(v.storedAt) })),
+      strategy: ctx.strategies.describe(info.name),
     };
   });
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { categoryColumn, numberColumn, valueAt, type Batch, type Column } from "@porta/backend";
 import type { ScoreResult } from "@porta/runtime";
-import { observeRoute, scorerFor, type ServerContext } from "../context.ts";
+import { observeRoute, type ServerContext } from "../context.ts";
 import { HttpError, rowErrorBody, type ErrorBody } from "../errors.ts";
 import { scoreSchema } from "../schemas.ts";
 import type { Scorer } from "../scorer.ts";
@@ -17,14 +17,14 @@ interface ScoreBody {
 
 const ROUTE = "score";
 
-/** `POST /v1/models/:name/score`: one row, many rows, or a columnar batch. */
+/** `POST /v1/models/:name/score`: one row, many rows, or a columnar batch (to the version the model's strategy picks). */
 export function scoreRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post<{ Params: { name: string }; Body: ScoreBody }>(
     "/v1/models/:name/score",
-    { schema: scoreSchema, onResponse: observeRoute(ctx, ROUTE) },
+    { schema: scoreSchema, preSerialization: ctx.strategies.capture, onResponse: [observeRoute(ctx, ROUTE), ctx.strategies.observe] },
     // Not async: the single-row answer goes out without a promise unless the cache is Redis.
-    (request) => {
-      const scorer = scorerFor(ctx, request, request.params.name, ROUTE);
+    (request, reply) => {
+      const scorer = ctx.strategies.scorer(ctx, request, reply, request.params.name, ROUTE);
       const { row, rows, columns } = request.body;
       if (row !== undefined) {
         request.porta!.rows = 1;
