@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadModel, type Model } from "@porta/runtime";
-import { probeAdapter, type GpuSession } from "@porta/compile-gpu";
+import { probeAdapter, type RoutedSession } from "@porta/compile-gpu";
 import { uniformRows } from "../fixtures/gen/document.ts";
 import { forestText } from "../fixtures/gen/forest.ts";
 import { gbmText } from "../fixtures/gen/gbm.ts";
@@ -39,7 +39,7 @@ async function agree(text: string, rows: readonly Row[], tolerance: number, same
     expect(gpu.outputFields).toEqual(js.outputFields);
     const got = await gpu.scoreBatchAsync(rows, { onError: "collect" });
     const want = await js.scoreBatchAsync(rows, { onError: "collect" });
-    expect(got.errors.map((e) => e?.index)).toEqual(want.errors.map((e) => e?.index));
+    expect(got.errors.map((e) => [e.row, e.code])).toEqual(want.errors.map((e) => [e.row, e.code]));
     let sameText = 0,
       texts = 0;
     want.results.forEach((w, i) => {
@@ -58,7 +58,7 @@ async function agree(text: string, rows: readonly Row[], tolerance: number, same
     });
     if (texts > 0) expect(sameText / texts).toBeGreaterThanOrEqual(sameWinnerShare);
     // The kernels computed every row but those missing an input, which the interpreter scored alone.
-    const { stats } = (gpu as unknown as { session: GpuSession }).session;
+    const { stats } = (gpu as unknown as { session: RoutedSession }).session.gpu;
     const gaps = rows.filter((r) => r.x0 === undefined).length;
     expect(stats).toEqual({ engineRows: rows.length - gaps, interpretedRows: gaps });
   } finally {

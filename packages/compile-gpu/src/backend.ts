@@ -29,8 +29,10 @@ import { GpuSession } from "./session.ts";
 import { WebGpuEngine } from "./webgpu.ts";
 
 /**
- * A GPU session behind its break-even: batches below it go to the CPU session. The break-even
- * is measured on the first batch (once per engine and model shape, then recalled).
+ * A GPU session beside compile-js's session of the same pipeline. `routed` (a real GPU): batches
+ * below the break-even go to the CPU session, measured on the first batch (once per engine and
+ * model shape, then recalled). Unrouted (gpu.js in CPU mode, named explicitly): every batch runs
+ * the kernels, and `breakEven` is there for `porta bench` and the bench suites.
  */
 export class RoutedSession implements Session {
   readonly backend: string;
@@ -40,6 +42,7 @@ export class RoutedSession implements Session {
   constructor(
     readonly gpu: GpuSession,
     readonly cpu: Session,
+    readonly routed: boolean,
   ) {
     this.backend = gpu.backend;
     this.facts = gpu.facts;
@@ -57,6 +60,7 @@ export class RoutedSession implements Session {
   }
 
   async run(batch: Batch): Promise<ScoredBatch> {
+    if (!this.routed) return this.gpu.run(batch);
     const { rows } = await this.breakEven();
     return rows !== null && batch.length >= rows ? this.gpu.run(batch) : this.cpu.run(batch);
   }
@@ -67,7 +71,10 @@ export class RoutedSession implements Session {
   }
 }
 
-/** compile-js's session for the same plan (the CPU side of the break-even), if it is registered and compiles it. */
+/**
+ * compile-js's session for the same plan (the CPU side of the break-even), if it is registered
+ * and compiles it; the GPU session scores alone otherwise.
+ */
 async function cpuSession(plan: ScoringPlan): Promise<Session | undefined> {
   const js = registeredBackends().find((r) => r.name === "js")?.backend;
   if (!js) return undefined;
@@ -98,9 +105,8 @@ async function compileWith(
   if (plan.format !== "pmml") return refuse("scores IR pipelines only");
   const prepared = preparePipeline(plan.pipeline, plan.limits);
   const session = new GpuSession(name, await engine(), gp.plan, prepared, gp.facts);
-  if (!routed) return session;
   const cpu = await cpuSession(plan);
-  return cpu ? new RoutedSession(session, cpu) : session;
+  return cpu ? new RoutedSession(session, cpu, routed) : session;
 }
 
 /** The families as gpu.js kernels (CPU mode where gpu.js has no GL context). */
@@ -128,3 +134,8 @@ export const webGpuBackend: Backend = {
     return compileWith("webgpu", plan, () => WebGpuEngine.create(probe.adapter, probe.description), true);
   },
 };
+
+/** The break-even of a GPU backend's session (measured on first ask), or undefined for another backend's. */
+export function breakEvenOf(session: unknown): Promise<BreakEven> | undefined {
+  return session instanceof RoutedSession ? session.breakEven() : undefined;
+}

@@ -23,8 +23,8 @@ export interface BreakEven {
 }
 
 export const BREAK_EVEN_SIZES: readonly number[] = [256, 1024, 4096, 16384, 65536, 262144, 1048576];
-/** Stop measuring once a CPU batch takes this long: the GPU has lost at every size the CPU handles quickly. */
-const CPU_BUDGET_MS = 1000;
+/** Stop measuring once a batch takes this long (either side): past it, batches are long enough that the GPU either won already or never will here. */
+const BUDGET_MS = 1000;
 
 const memory = new Map<string, BreakEven>();
 
@@ -114,7 +114,7 @@ export async function breakEven(
       rows = n;
       break;
     }
-    if (cpuMs > CPU_BUDGET_MS) break;
+    if (cpuMs > BUDGET_MS || gpuMs > 4 * BUDGET_MS) break;
   }
   const result = { rows, timings };
   store(key, result);

@@ -1,4 +1,4 @@
-export { gpuJsBackend, webGpuBackend, RoutedSession } from "./backend.ts";
+export { gpuJsBackend, webGpuBackend, RoutedSession, breakEvenOf } from "./backend.ts";
 export { GpuSession } from "./session.ts";
 export { planPipeline, NotGpuScorable, type GpuPlan, type GpuJob } from "./plan.ts";
 export { probeAdapter, isSoftwareAdapter, gpuDeviceNodes, type AdapterProbe } from "./adapter.ts";
