@@ -21,7 +21,7 @@
  * and PORTA_BENCH_MODELS (e.g. "forest-500,nn-20x16x16").
  */
 import { numberColumn, rowsFromBatch, type Batch, type Column } from "@porta/backend";
-import { breakEvenOf } from "@porta/compile-gpu";
+import { breakEvenOf } from "@porta/compile-gpu/backend";
 import { loadModel, registeredBackends, type Model } from "@porta/runtime";
 import "porta/backends";
 import { rng } from "../../fixtures/gen/random.ts";
