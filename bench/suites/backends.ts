@@ -18,7 +18,7 @@
  * a GL context) and WebGPU ("webgpu", only where an adapter exists; it refuses otherwise). Each
  * one's break-even batch size against compile-js, measured by the backend itself, is in the notes.
  * bench/gpu/run.sh picks sizes and models with PORTA_BENCH_ROWS (e.g. "10000,100000,1000000")
- * and PORTA_BENCH_MODELS (e.g. "forest-500,nn-20x16x16").
+ * PORTA_BENCH_MODELS (e.g. "forest-500,nn-20x16x16") and PORTA_BENCH_BACKENDS (e.g. "webgpu,js,onnx").
  */
 import { numberColumn, rowsFromBatch, type Batch, type Column } from "@porta/backend";
 import { breakEvenOf } from "@porta/compile-gpu/backend";
@@ -126,8 +126,9 @@ export default defineSuite({
     const ratios: Record<string, number> = {};
     const results: BenchResult[] = [];
     const bars: { label: string; value: number }[] = [];
+    const chosen = envList("PORTA_BENCH_BACKENDS");
     const backends = registeredBackends()
-      .filter((b) => b.backend.formats.includes("pmml"))
+      .filter((b) => b.backend.formats.includes("pmml") && (chosen === undefined || chosen.includes(b.name)))
       .map((b) => b.name);
     const notes: string[] = [
       `backends registered for PMML: ${backends.join(", ")}`,
