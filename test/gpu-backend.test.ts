@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadModel } from "@porta/runtime";
-import { probeAdapter } from "@porta/compile-gpu";
+import { probeAdapter, type RoutedSession } from "@porta/compile-gpu";
 import { AGREEMENT_CASES, checkAgreement } from "../bench/gpu/agreement.ts";
 import { forestText } from "../fixtures/gen/forest.ts";
 import { neuralText } from "../fixtures/gen/neural.ts";
@@ -18,6 +18,28 @@ describe("gpu backend (gpu.js kernels; CPU mode here) agrees with compile-js wit
     expect(report.problems).toEqual([]);
     // The kernels computed every row but those missing an input, which the interpreter scored alone.
     expect(report.stats).toEqual({ engineRows: report.rows - report.gaps, interpretedRows: report.gaps });
+  });
+
+  it("texts (CSV input) are parsed once per distinct text and scored on the engine; an unparsable one by the interpreter", async () => {
+    const text = regressionText({ features: 3, task: "regression", seed: 2 });
+    const rows = [
+      { x0: "0.5", x1: "-0.25", x2: "1e-1" },
+      { x0: "0.5", x1: "0.75", x2: "-1" },
+      { x0: "abc", x1: "0.75", x2: "-1" },
+    ];
+    const options = { format: "pmml" as const, scoring: "async" as const, cache: false };
+    const gpu = await loadModel(text, { ...options, backend: ["gpu"] });
+    const js = await loadModel(text, { ...options, backend: ["js"] });
+    try {
+      const got = await gpu.scoreBatchAsync(rows, { onError: "collect" });
+      const want = await js.scoreBatchAsync(rows, { onError: "collect" });
+      expect(got.errors.map((e) => [e.row, e.code])).toEqual(want.errors.map((e) => [e.row, e.code]));
+      for (const i of [0, 1]) expect(got.results[i]!.y as number).toBeCloseTo(want.results[i]!.y as number, 5);
+      expect((gpu as unknown as { session: RoutedSession }).session.gpu.stats).toEqual({ engineRows: 2, interpretedRows: 1 });
+    } finally {
+      await gpu.dispose();
+      await js.dispose();
+    }
   });
 
   it("refuses what it does not compute, naming the element", async () => {

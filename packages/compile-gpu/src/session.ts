@@ -5,13 +5,24 @@
  * - the interpreter runs each row with the GPU's family results in place of its own arithmetic
  *   (PipelineScope.familyResult, as the onnx backend does), so Targets, Output and segmentation
  *   are the reference's.
- * Rows with a missing, non-finite or (integer fields) fractional input are scored by the
- * interpreter alone: their treatments are the document's, not the GPU's concern.
+ * Rows with a missing, non-finite, unparsable or (integer fields) fractional input are scored by
+ * the interpreter alone: their treatments are the document's, not the GPU's concern.
  */
-import { numberColumn, scoredBatchFromResults, valueAt, type Batch, type ModelFacts, type ScoredBatch, type ScoreResult, type Session } from "@porta/backend";
+import {
+  numberColumn,
+  scoredBatchFromResults,
+  valueAt,
+  type Batch,
+  type Column,
+  type ModelFacts,
+  type ScoredBatch,
+  type ScoreResult,
+  type Session,
+} from "@porta/backend";
 import {
   clusteringResult,
   neuralNetworkResult,
+  parseNumber,
   PipelineScope,
   regressionPlan,
   regressionResult,
@@ -36,17 +47,40 @@ export interface InputMatrix {
   readonly clean: number;
 }
 
-/** Reads the plan's fields out of a batch (number columns only: another kind leaves every row to the interpreter). */
+/**
+ * A column's numbers (NaN where the row is not a plain number: missing, or a text that is not
+ * one). Texts (CSV input) are parsed as the interpreter reads a number, once per dictionary entry
+ * of a category column.
+ */
+function numbersOf(col: Column | undefined, n: number): { values: ArrayLike<number>; missing?: Uint8Array } {
+  if (!col) return { values: new Float64Array(n).fill(Number.NaN) };
+  switch (col.kind) {
+    case "number":
+      return col.missing ? { values: col.values, missing: col.missing } : { values: col.values };
+    case "category": {
+      const byCode = col.dictionary.map((t) => parseNumber(t) ?? Number.NaN);
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) values[i] = col.codes[i]! < 0 ? Number.NaN : byCode[col.codes[i]!]!;
+      return { values };
+    }
+    case "value": {
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = col.values[i];
+        values[i] = typeof v === "number" ? v : typeof v === "string" ? (parseNumber(v) ?? Number.NaN) : Number.NaN;
+      }
+      return { values };
+    }
+  }
+}
+
+/** Reads the plan's fields out of a batch; a row with any field not a plain finite number is left to the interpreter. */
 export function inputMatrix(plan: Pick<GpuPlan, "fields" | "integers">, batch: Batch): InputMatrix {
   const n = batch.length,
     width = plan.fields.length;
   const dirty = new Uint8Array(n);
-  const columns = plan.fields.map((f) => batch.columns.get(f));
+  const columns = plan.fields.map((f) => numbersOf(batch.columns.get(f), n));
   for (const [k, col] of columns.entries()) {
-    if (col?.kind !== "number") {
-      dirty.fill(1);
-      break;
-    }
     const integer = plan.integers[k];
     for (let i = 0; i < n; i++) {
       const v = col.values[i]!;
@@ -58,7 +92,6 @@ export function inputMatrix(plan: Pick<GpuPlan, "fields" | "integers">, batch: B
   for (let i = 0; i < n; i++) cleanIndex[i] = dirty[i] ? -1 : clean++;
   const x = new Float32Array(clean * width);
   for (const [k, col] of columns.entries()) {
-    if (col?.kind !== "number") continue;
     const values = col.values;
     for (let i = 0; i < n; i++) {
       const c = cleanIndex[i]!;
