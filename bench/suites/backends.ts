@@ -172,13 +172,13 @@ export default defineSuite({
           notes.push(`${m.name}: ${b} refused: ${e instanceof Error ? e.message : String(e)}`);
         }
       }
-      const reference = loaded.get("interp") ?? [...loaded.values()][0];
+      const reference = loaded.get("interp") ?? loaded.get("js") ?? [...loaded.values()][0];
       if (!reference) continue;
       const expected = rowsFromBatch(await reference.scoreColumnsAsync(check));
       const perRow = new Map<string, Map<number, number>>();
       for (const [b, model] of loaded) {
         const got = rowsFromBatch(await model.scoreColumnsAsync(check));
-        const bad = disagreement(expected, got, FLOAT32.has(b));
+        const bad = disagreement(expected, got, FLOAT32.has(b) || FLOAT32.has(reference.backend));
         if (bad) {
           notes.push(`${m.name}: ${b} disagrees with ${reference.backend} (${bad}): not timed`);
           continue;
@@ -203,7 +203,7 @@ export default defineSuite({
         }
         perRow.set(b, times);
         // Measured up to a million rows: not in a smoke run.
-        const breakEven = smoke ? undefined : await breakEvenOf((model as unknown as { session?: unknown }).session);
+        const breakEven = smoke ? undefined : await breakEvenOf((model as unknown as { session?: unknown }).session, { unrouted: true });
         if (breakEven) {
           const at = breakEven.timings.map((t) => `${t.rows}: ${t.gpuMs.toFixed(1)} vs ${t.cpuMs.toFixed(1)} ms`).join(", ");
           notes.push(

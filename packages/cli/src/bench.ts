@@ -126,6 +126,7 @@ export async function runBench(modelPath: string, options: BenchOptions): Promis
         referenceResults && l !== reference
           ? { reference: referenceName, ...compareResults(referenceResults, batchTiming.results, options.tolerance) }
           : undefined;
+      // A GPU backend on a GPU (gpu.js in CPU mode has no break-even worth measuring here).
       const breakEven = await breakEvenOf((l.model as unknown as { session?: unknown }).session);
       backends.push({
         backend: name,

@@ -135,7 +135,11 @@ export const webGpuBackend: Backend = {
   },
 };
 
-/** The break-even of a GPU backend's session (measured on first ask), or undefined for another backend's. */
-export function breakEvenOf(session: unknown): Promise<BreakEven> | undefined {
-  return session instanceof RoutedSession ? session.breakEven() : undefined;
+/**
+ * The break-even of a GPU backend's session (measured on first ask), or undefined for another
+ * backend's; for an unrouted one (gpu.js in CPU mode) only when `unrouted` asks for it.
+ */
+export function breakEvenOf(session: unknown, options: { unrouted?: boolean } = {}): Promise<BreakEven> | undefined {
+  if (!(session instanceof RoutedSession) || (!session.routed && !options.unrouted)) return undefined;
+  return session.breakEven();
 }

@@ -85,8 +85,10 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 }
 
 /**
- * Measures (or recalls) the break-even of `key`: at each size, a warm-up call each, then the
- * better of two alternating timed calls of the GPU and the CPU scorer.
+ * Measures (or recalls) the break-even of `key`: at each size, a warm-up call each, then the best
+ * of alternating timed calls of the GPU and the CPU scorer (5 each up to 16k rows, 2 above: the
+ * best, because a shared machine's pauses only ever add time). A win counts once the next size
+ * confirms it (one noisy size does not set the threshold), or at the last size.
  */
 export async function breakEven(
   key: string,
@@ -99,23 +101,29 @@ export async function breakEven(
   if (known) return known;
   const timings: BreakEvenTiming[] = [];
   let rows: number | null = null;
+  let won: number | null = null;
   for (const n of sizes) {
     const batch = syntheticBatch(fields, n);
     await gpu(batch);
     await cpu(batch);
     let gpuMs = Infinity,
       cpuMs = Infinity;
-    for (let k = 0; k < 2; k++) {
+    for (let k = 0; k < (n <= 16384 ? 5 : 2); k++) {
       gpuMs = Math.min(gpuMs, await timed(() => gpu(batch)));
       cpuMs = Math.min(cpuMs, await timed(() => cpu(batch)));
     }
     timings.push({ rows: n, gpuMs, cpuMs });
     if (gpuMs < cpuMs) {
-      rows = n;
-      break;
-    }
+      if (won !== null) {
+        rows = won;
+        break;
+      }
+      won = n;
+    } else won = null;
     if (cpuMs > BUDGET_MS || gpuMs > 4 * BUDGET_MS) break;
   }
+  // A win at the last size measured stands alone.
+  if (rows === null && won !== null && won === timings[timings.length - 1]!.rows) rows = won;
   const result = { rows, timings };
   store(key, result);
   return result;
