@@ -56,7 +56,7 @@ interface LockEntry {
 function lockfileFor(packed: Packed[], tarballs: Record<string, string>): unknown {
   const repo = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
   const packages: Record<string, unknown> = { "": { name: "porta-pack-test", version: "1.0.0", dependencies: tarballs } };
-  const pending: { name: string; from: string }[] = [];
+  const pending: { name: string; from: string; optional?: boolean }[] = [];
   for (const p of packed) {
     const { dependencies = {}, bin, engines } = manifestByName(p.name);
     // npm ci links bins from the lockfile's record, not the package's manifest.
@@ -68,13 +68,18 @@ function lockfileFor(packed: Packed[], tarballs: Record<string, string>): unknow
     );
   }
   while (pending.length > 0) {
-    const { name, from } = pending.pop()!;
+    const { name, from, optional } = pending.pop()!;
     const key = lockKey(repo.packages, name, from);
     if (key in packages) continue;
     const entry = repo.packages[key];
+    // An optional dependency the repository replaces with a local stand-in (gpu.js's `gl`: packages/compile-gpu/no-gl) is left out.
+    if (optional && entry?.link) continue;
     if (!entry || entry.link) throw new Error(`${key} is not in package-lock.json`);
     packages[key] = { ...entry, resolved: entry.resolved ?? registryTarball(key, entry.version), dev: undefined };
-    pending.push(...Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }).map((dep) => ({ name: dep, from: key })));
+    pending.push(
+      ...Object.keys(entry.dependencies ?? {}).map((dep) => ({ name: dep, from: key })),
+      ...Object.keys(entry.optionalDependencies ?? {}).map((dep) => ({ name: dep, from: key, optional: true })),
+    );
   }
   return { name: "porta-pack-test", version: "1.0.0", lockfileVersion: 3, requires: true, packages };
 }
