@@ -38,36 +38,50 @@ export class RoutedSession implements Session {
   readonly backend: string;
   readonly facts: ModelFacts;
   private measured: Promise<BreakEven> | undefined;
+  private cpuSession: Promise<Session | undefined> | undefined;
 
   constructor(
     readonly gpu: GpuSession,
-    readonly cpu: Session,
+    /** compile-js's session of the same pipeline, compiled on first need (undefined: it refuses). */
+    private readonly makeCpu: () => Promise<Session | undefined>,
     readonly routed: boolean,
   ) {
     this.backend = gpu.backend;
     this.facts = gpu.facts;
   }
 
-  /** The break-even of this model's shape on this engine (measured on first ask). */
+  private cpu(): Promise<Session | undefined> {
+    this.cpuSession ??= this.makeCpu();
+    return this.cpuSession;
+  }
+
+  /** The break-even of this model's shape on this engine (measured on first ask); 1 row when compile-js cannot score the model. */
   breakEven(): Promise<BreakEven> {
-    this.measured ??= breakEven(
-      `${this.gpu.engine.name}|${this.gpu.plan.shapeKey}`,
-      this.gpu.plan.fields,
-      (b) => this.gpu.run(b),
-      (b) => this.cpu.run(b),
+    this.measured ??= this.cpu().then((cpu) =>
+      cpu
+        ? breakEven(
+            `${this.gpu.engine.name}|${this.gpu.plan.shapeKey}`,
+            this.gpu.plan.fields,
+            (b) => this.gpu.run(b),
+            (b) => cpu.run(b),
+          )
+        : { rows: 1, timings: [] },
     );
     return this.measured;
   }
 
   async run(batch: Batch): Promise<ScoredBatch> {
     if (!this.routed) return this.gpu.run(batch);
+    const cpu = await this.cpu();
+    if (!cpu) return this.gpu.run(batch);
     const { rows } = await this.breakEven();
-    return rows !== null && batch.length >= rows ? this.gpu.run(batch) : this.cpu.run(batch);
+    return rows !== null && batch.length >= rows ? this.gpu.run(batch) : cpu.run(batch);
   }
 
   async dispose(): Promise<void> {
     this.gpu.dispose();
-    await this.cpu.dispose?.();
+    const cpu = await this.cpuSession;
+    await cpu?.dispose?.();
   }
 }
 
@@ -105,8 +119,7 @@ async function compileWith(
   if (plan.format !== "pmml") return refuse("scores IR pipelines only");
   const prepared = preparePipeline(plan.pipeline, plan.limits);
   const session = new GpuSession(name, await engine(), gp.plan, prepared, gp.facts);
-  const cpu = await cpuSession(plan);
-  return cpu ? new RoutedSession(session, cpu, routed) : session;
+  return new RoutedSession(session, () => cpuSession(plan), routed);
 }
 
 /** The families as gpu.js kernels (CPU mode where gpu.js has no GL context). */
