@@ -1,7 +1,7 @@
 /**
  * The layering rule: a package imports only packages of lower layers, its tests included.
  *
- *   ir ← pmml ← backend, cache ← pfa, compile-js, interp, onnx ← runtime ← model-package ← registry ← serve ← cli (`porta`)
+ *   ir ← pmml ← backend, cache ← pfa, compile-js, compile-gpu, interp, onnx ← runtime ← model-package ← registry ← serve ← cli (`porta`)
  *
  * Formats sit below backends (a backend's tests may parse PMML); pfa is a format and a backend
  * (the PFA engine registers as backend "pfa", so it imports backend); cache knows only ir and the
@@ -21,7 +21,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["ir"],
   ["pmml"],
   ["backend", "cache"],
-  ["pfa", "compile-js", "interp", "onnx"],
+  ["pfa", "compile-js", "compile-gpu", "interp", "onnx"],
   ["runtime"],
   ["model-package"],
   ["registry"],
@@ -31,10 +31,10 @@ export const LAYERS: readonly (readonly string[])[] = [
 
 /** Lower packages a package still may not import: the runtime, model-package and registry name no backend (each registers itself; cli imports them). */
 export const EXCLUDED: Readonly<Record<string, readonly string[]>> = {
-  runtime: ["pfa", "compile-js", "interp", "onnx"],
-  "model-package": ["pfa", "compile-js", "interp", "onnx"],
-  registry: ["pfa", "compile-js", "interp", "onnx"],
-  serve: ["pfa", "compile-js", "interp", "onnx"],
+  runtime: ["pfa", "compile-js", "compile-gpu", "interp", "onnx"],
+  "model-package": ["pfa", "compile-js", "compile-gpu", "interp", "onnx"],
+  registry: ["pfa", "compile-js", "compile-gpu", "interp", "onnx"],
+  serve: ["pfa", "compile-js", "compile-gpu", "interp", "onnx"],
 };
 
 /** Each package folder → the packages it may import: those of every lower layer, less its exclusions. */

@@ -17,9 +17,17 @@ export interface BackendScope {
    * family tests (test/each-backend.ts); absent: identical results.
    */
   precision?: number;
+  /**
+   * A float32 backend compared with compile-js within its documented tolerance by a suite of its
+   * own (the path): the corpus and family tests, which compare to 1e-9 or exactly, pass over it.
+   */
+  ownSuite?: string;
 }
 
 export const BACKEND_SCOPE: Readonly<Record<string, BackendScope>> = {
+  // float32 kernels (README "GPU backend"): agreement with compile-js per family, within float32.
+  gpu: { accepts: {}, ownSuite: "test/gpu-backend.test.ts" },
+  webgpu: { accepts: {}, ownSuite: "test/gpu-backend.test.ts" },
   js: {
     refuses: "the constructs compile-js does not compile yet (packages/compile-js/src/unsupported.ts); the interpreter scores them",
     accepts: { pmml: 33, "pmml-wild": 102 },

@@ -21,7 +21,7 @@ import {
 } from "../scripts/check-layers.ts";
 import { ROOT } from "./porta-cli.ts";
 
-describe("layering: ir ← pmml ← backend, cache ← pfa, compile-js, interp, onnx ← runtime ← model-package ← registry ← serve ← cli", () => {
+describe("layering: ir ← pmml ← backend, cache ← pfa, compile-js, compile-gpu, interp, onnx ← runtime ← model-package ← registry ← serve ← cli", () => {
   const files = packageSources(ROOT);
 
   it("every package folder has a layer, and the real tree has no back edge beyond the known ones", () => {

@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 
 const ROOT = join(import.meta.dirname, "..");
 const IRIS_MODEL = join(ROOT, "fixtures", "pmml", "iris-tree.pmml");
@@ -53,9 +53,11 @@ interface LockEntry {
  * versions of the repository's own lockfile, so `npm ci --offline` needs no registry metadata
  * (the npm cache holds the tarballs `npm ci` fetched, not the registry's package documents).
  */
-function lockfileFor(packed: Packed[], tarballs: Record<string, string>): unknown {
+function lockfileFor(packed: Packed[], tarballs: Record<string, string>, project: string): unknown {
   const repo = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
-  const packages: Record<string, unknown> = { "": { name: "porta-pack-test", version: "1.0.0", dependencies: tarballs } };
+  const { standIns } = repositoryOverrides(project);
+  const packages: Record<string, unknown> = { "": { name: "porta-pack-test", version: "1.0.0", dependencies: { ...tarballs, ...standIns.dependencies } } };
+  Object.assign(packages, standIns.lock);
   const pending: { name: string; from: string }[] = [];
   for (const p of packed) {
     const { dependencies = {}, bin, engines } = manifestByName(p.name);
@@ -77,6 +79,32 @@ function lockfileFor(packed: Packed[], tarballs: Record<string, string>): unknow
     pending.push(...Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }).map((dep) => ({ name: dep, from: key })));
   }
   return { name: "porta-pack-test", version: "1.0.0", lockfileVersion: 3, requires: true, packages };
+}
+
+/**
+ * The repository's root `overrides`, for the installed project: a version pin as it is (webgpu), and
+ * a stand-in linked from the repository (`"gl": "$gl"` with `gl` a `file:` devDependency,
+ * packages/compile-gpu/no-gl) as the project's own dependency and its lockfile link.
+ */
+function repositoryOverrides(project: string): {
+  overrides: Record<string, string>;
+  standIns: { dependencies: Record<string, string>; lock: Record<string, unknown> };
+} {
+  const root = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { overrides?: Record<string, string>; devDependencies?: Record<string, string> };
+  const overrides = { ...root.overrides };
+  const dependencies: Record<string, string> = {};
+  const lock: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(overrides)) {
+    const local = spec === `$${name}` ? root.devDependencies?.[name] : undefined;
+    if (!local?.startsWith("file:")) continue;
+    const dir = join(ROOT, local.slice("file:".length));
+    const rel = relative(project, dir).split(sep).join("/");
+    const { version, license } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string; license?: string };
+    dependencies[name] = `file:${rel}`;
+    lock[`node_modules/${name}`] = { resolved: rel, link: true };
+    lock[rel] = { name, version, license };
+  }
+  return { overrides, standIns: { dependencies, lock } };
 }
 
 /**
@@ -167,8 +195,12 @@ describe("porta installed from its packed tarballs, in plain Node", () => {
     writeFileSync(join(work, "packed.json"), JSON.stringify(packed));
     mkdirSync(project);
     const tarballs = Object.fromEntries(packed.map((p) => [p.name, `file:../${p.filename}`]));
-    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "porta-pack-test", version: "1.0.0", private: true, dependencies: tarballs }));
-    writeFileSync(join(project, "package-lock.json"), JSON.stringify(lockfileFor(packed, tarballs)));
+    const { overrides, standIns } = repositoryOverrides(project);
+    writeFileSync(
+      join(project, "package.json"),
+      JSON.stringify({ name: "porta-pack-test", version: "1.0.0", private: true, dependencies: { ...tarballs, ...standIns.dependencies }, overrides }),
+    );
+    writeFileSync(join(project, "package-lock.json"), JSON.stringify(lockfileFor(packed, tarballs, project)));
     // Offline: the @porta/* packages come from the tarballs, the rest (commander, re2js, ...) at the
     // repository lockfile's versions from the npm cache that `npm ci` filled.
     await exec(NPM, ["ci", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: project, env });

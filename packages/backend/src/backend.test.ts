@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import { resolveLimits } from "@porta/ir/limits";
 import {
   lazyBackend,
+  NoBackendError,
   refuse,
   registerBackend,
+  registeredBackends,
   resolveBackend,
   resolveBackendSync,
   unregisterBackend,
@@ -203,5 +205,59 @@ describe("lazyBackend: a backend's implementation loads on first compile (issue 
         unregisterBackend("lazy-rs");
       }
     });
+  });
+});
+
+describe("autoRefusal: auto passes over a backend that says why (a GPU backend without a GPU)", () => {
+  const gpu = (compiled: string[]): Backend => ({
+    name: "x-gpu",
+    description: "x-gpu",
+    sync: false,
+    formats: ["pfa"],
+    autoRefusal: async () => "no GPU adapter",
+    compile: () => {
+      compiled.push("x-gpu");
+      return session("x-gpu");
+    },
+  });
+  const cpu: Backend = { name: "x-cpu", description: "x-cpu", sync: true, formats: ["pfa"], compile: () => session("x-cpu") };
+
+  it("auto: never compiled, the reason kept apart from the document's refusals; named: compiled", async () => {
+    const compiled: string[] = [];
+    registerBackend("x-gpu", gpu(compiled), 1001);
+    registerBackend("x-cpu", cpu, 1000);
+    try {
+      const r = await resolveBackend({ backends: ["auto"], format: "pfa" }, PLAN);
+      expect(r.session.backend).toBe("x-cpu");
+      expect(r.refusals).toEqual([]);
+      expect(r.passedOver).toEqual([{ backend: "x-gpu", reason: "auto passes over it: no GPU adapter" }]);
+      expect(compiled).toEqual([]);
+      const named = await resolveBackend({ backends: ["x-gpu", "auto"], format: "pfa" }, PLAN);
+      expect(named.session.backend).toBe("x-gpu");
+      expect(compiled).toEqual(["x-gpu"]);
+    } finally {
+      unregisterBackend("x-gpu");
+      unregisterBackend("x-cpu");
+    }
+  });
+
+  it("when nothing scores, the NoBackendError lists the pass-over with the refusals", async () => {
+    // Only these two registered for the while (the test setup registers porta's own backends).
+    const others = registeredBackends();
+    for (const r of others) unregisterBackend(r.name);
+    registerBackend("x-gpu", gpu([]), 2);
+    registerBackend("x-refuses", { ...cpu, name: "x-refuses", compile: () => refuse("no <Thing>") }, 1);
+    try {
+      const err = await resolveBackend({ backends: ["auto"] }, PLAN).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NoBackendError);
+      expect((err as NoBackendError).refusals).toEqual([
+        { backend: "x-gpu", reason: "auto passes over it: no GPU adapter" },
+        { backend: "x-refuses", reason: "no <Thing>" },
+      ]);
+    } finally {
+      unregisterBackend("x-gpu");
+      unregisterBackend("x-refuses");
+      for (const r of others) registerBackend(r.name, r.backend, r.priority);
+    }
   });
 });

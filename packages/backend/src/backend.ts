@@ -116,6 +116,12 @@ export interface Backend {
    * artifact is stored, and `load` only if the artifact cannot be restored.
    */
   loadRestore?(artifact: SessionArtifact): Promise<void>;
+  /**
+   * Why `auto` passes over this backend now, or undefined when it may be tried: a GPU backend
+   * without a GPU adapter. Asked only when the backend comes from "auto", never when it is named
+   * (`--backend gpu` still runs it), and before it is loaded, so it must be cheap.
+   */
+  autoRefusal?(): string | undefined | Promise<string | undefined>;
 }
 
 /**
@@ -142,6 +148,8 @@ export interface BackendDescriptor {
    * lighter than its compiler) and returns the restore function: a cache hit then skips `load`.
    */
   loadRestorer?(artifact: SessionArtifact): Promise<Restorer>;
+  /** As Backend.autoRefusal (it must not load the implementation). */
+  autoRefusal?(): string | undefined | Promise<string | undefined>;
 }
 
 /** Rebuilds a session from a stored artifact, as `Backend.restore`. */
@@ -167,6 +175,7 @@ export function lazyBackend(descriptor: BackendDescriptor): Backend {
     formats: descriptor.formats,
     ...(descriptor.lowers && { lowers: descriptor.lowers }),
     ...(descriptor.scoresLowered && { scoresLowered: true }),
+    ...(descriptor.autoRefusal && { autoRefusal: descriptor.autoRefusal }),
     compile: (plan) => loaded().compile(plan),
     load: async () => {
       impl ??= await (pending ??= descriptor.load());
@@ -255,6 +264,11 @@ export interface Resolved {
   session: Session;
   /** Backends tried before it, and why each refused. */
   refusals: BackendRefusal[];
+  /**
+   * Backends "auto" passed over before trying them (Backend.autoRefusal: no GPU), with why; not
+   * refusals of the document, so no notice of the model's. They join the refusals of a NoBackendError.
+   */
+  passedOver?: BackendRefusal[];
   /** The session came from a stored artifact. */
   restored: boolean;
   /** The plan, when one was built (a restored session needs none). */
@@ -276,15 +290,22 @@ export class NoBackendError extends PortaError {
 
 /** The backends a hint names, in the order to try them. */
 export function candidates(hints: BackendHints = {}): Backend[] {
+  return candidateEntries(hints).map((c) => c.backend);
+}
+
+/** candidates, each with whether "auto" brought it (then its `autoRefusal` is asked first). */
+function candidateEntries(hints: BackendHints): { backend: Backend; auto: boolean }[] {
   const byPriority = registeredBackends();
   const names = hints.backends && hints.backends.length > 0 ? hints.backends : ["auto"];
-  const out: Backend[] = [];
+  const out: { backend: Backend; auto: boolean }[] = [];
+  let auto = false;
   const add = (b: Backend): void => {
-    if (!out.includes(b)) out.push(b);
+    if (!out.some((c) => c.backend === b)) out.push({ backend: b, auto });
   };
   const lowered = hints.format !== undefined && loweringFor(hints.format) !== undefined;
   for (const name of names) {
-    if (name === "auto") {
+    auto = name === "auto";
+    if (auto) {
       for (const r of byPriority) if (!hints.format || r.backend.formats.includes(hints.format) || (lowered && r.backend.scoresLowered)) add(r.backend);
       continue;
     }
@@ -341,10 +362,19 @@ function* resolution(
   hooks?: ArtifactHooks,
 ): Generator<Awaitable<unknown>, Resolved, unknown> {
   const refusals: BackendRefusal[] = [];
+  const passedOver: BackendRefusal[] = [];
   let built: ScoringPlan | undefined = typeof plan === "function" ? undefined : plan;
   const lowering = hints.format && loweringFor(hints.format);
   let lowered: LoweredPlan | Refusal | undefined;
-  for (const b of candidates(hints)) {
+  for (const { backend: b, auto } of candidateEntries(hints)) {
+    // (The synchronous path refuses an asynchronous backend below without asking it.)
+    if (auto && b.autoRefusal && !(hints.sync && !b.sync)) {
+      const why = yield* wait(b.autoRefusal());
+      if (why !== undefined) {
+        passedOver.push({ backend: b.name, reason: `auto passes over it: ${why}` });
+        continue;
+      }
+    }
     if (hints.format && !b.formats.includes(hints.format)) {
       if (!lowering || !b.scoresLowered) {
         refusals.push(formatRefusal(b));
@@ -390,7 +420,7 @@ function* resolution(
       }
       const session = new LoweredSession(out, lowered);
       hooks?.compiled(b, session);
-      return { session, refusals, restored: false, plan: built };
+      return { session, refusals, passedOver, restored: false, plan: built };
     }
     if (hints.sync && !b.sync) {
       refusals.push(syncRefusal(b));
@@ -401,7 +431,7 @@ function* resolution(
       // A stored artifact may need less than the whole backend (compile-js: no compiler).
       yield* wait(driver === "sync" ? b.loadSync?.() : b.loadRestore ? b.loadRestore(stored.artifact) : b.load?.());
       try {
-        return { session: b.restore!(stored.artifact, stored.facts), refusals, restored: true, plan: built };
+        return { session: b.restore!(stored.artifact, stored.facts), refusals, passedOver, restored: true, plan: built };
       } catch {
         hooks!.unreadable(b); // unreadable despite its checksum (e.g. written by a broken build): rebuild
       }
@@ -414,9 +444,9 @@ function* resolution(
       continue;
     }
     hooks?.compiled(b, out);
-    return { session: out, refusals, restored: false, plan: built };
+    return { session: out, refusals, passedOver, restored: false, plan: built };
   }
-  throw new NoBackendError(refusals);
+  throw new NoBackendError([...passedOver, ...refusals]);
 }
 
 /** Tries the hinted backends in order and returns the first session; throws NoBackendError if all refuse. */

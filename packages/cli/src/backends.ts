@@ -41,6 +41,38 @@ registerBackend(
   50,
 );
 
+// The GPU backends: above compile-js, so that with a GPU `auto` scores on it (from the measured
+// break-even batch size up); without one each says why before anything is loaded (autoRefusal).
+registerBackend(
+  "webgpu",
+  lazyBackend({
+    name: "webgpu",
+    description: "WGSL compute shaders over the lowered plans through WebGPU (Dawn, Vulkan), from the measured break-even batch size",
+    sync: false,
+    formats: ["pmml"],
+    scoresLowered: true,
+    restores: false,
+    autoRefusal: async () => (await import("@porta/compile-gpu/adapter")).webGpuAutoRefusal(),
+    load: async () => (await import("@porta/compile-gpu/backend")).webGpuBackend,
+  }),
+  130,
+);
+
+registerBackend(
+  "gpu",
+  lazyBackend({
+    name: "gpu",
+    description: "gpu.js kernels over the lowered plans (regression tables, network layers, distances, tree node tables); CPU mode without headless-gl",
+    sync: false,
+    formats: ["pmml"],
+    scoresLowered: true,
+    restores: false,
+    autoRefusal: async () => (await import("@porta/compile-gpu/adapter")).gpuJsAutoRefusal(),
+    load: async () => (await import("@porta/compile-gpu/backend")).gpuJsBackend,
+  }),
+  120,
+);
+
 registerBackend(
   "interp",
   lazyBackend({

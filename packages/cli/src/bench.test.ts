@@ -79,6 +79,31 @@ describe("porta bench: table and chart", () => {
     expect(lines[4]).toBe("pfa: refused: scores pfa documents only");
   });
 
+  it("a GPU backend's break-even against compile-js is a note with its timings", () => {
+    const gpu: BenchReport = {
+      ...report,
+      backends: [
+        {
+          backend: "webgpu",
+          status: "ok",
+          loadMs: 40,
+          batch: { rows: 10, runs: 3, medianMs: 1, rowsPerSecond: 1e4, failedRows: 0 },
+          latency: { samples: 5, p50Us: 50, p99Us: 90, api: "scoreAsync" },
+          breakEven: {
+            rows: 4096,
+            timings: [
+              { rows: 1024, gpuMs: 2, cpuMs: 1 },
+              { rows: 4096, gpuMs: 2.5, cpuMs: 4 },
+            ],
+          },
+        },
+      ],
+    };
+    expect(formatBenchTable(gpu).split("\n")).toContain(
+      "webgpu: break-even against compile-js: 4096 rows (1024 rows 2.00 vs 1.00 ms, 4096 rows 2.50 vs 4.00 ms)",
+    );
+  });
+
   it("the chart has one bar per backend that scored", () => {
     const chart = benchChart(report);
     expect(chart.kind === "bars" && chart.bars.map((b) => [b.label.split(":")[0], b.value])).toEqual([

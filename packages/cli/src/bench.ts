@@ -10,6 +10,8 @@
  */
 import { writeFileSync } from "node:fs";
 import { NoBackendError } from "@porta/backend";
+import { breakEvenOf } from "@porta/compile-gpu/backend";
+import type { BreakEven } from "@porta/compile-gpu/break-even";
 import { ParseError, resolveLimits, UnsupportedFeatureError, type Limits } from "@porta/ir";
 import { parseJsonLossless } from "@porta/pfa";
 import { groupTransactions, loadModel, registeredBackends, type BatchResult, type Model, type ScoreResult } from "@porta/runtime";
@@ -56,6 +58,11 @@ export type BackendBench =
       latency: { samples: number; p50Us: number; p99Us: number; api: "score" | "scoreAsync" };
       /** Absent for the reference itself, and when the reference could not score the model. */
       agreement?: Agreement;
+      /**
+       * A GPU backend's break-even against compile-js (packages/compile-gpu): the smallest batch
+       * at which it was faster, transfers included (null: at no size measured), and the timings.
+       */
+      breakEven?: BreakEven;
     }
   | { backend: string; status: "refused"; reason: string };
 
@@ -119,7 +126,17 @@ export async function runBench(modelPath: string, options: BenchOptions): Promis
         referenceResults && l !== reference
           ? { reference: referenceName, ...compareResults(referenceResults, batchTiming.results, options.tolerance) }
           : undefined;
-      backends.push({ backend: name, status: "ok", loadMs: l.loadMs, batch: batchTiming.summary, latency, ...(agreement ? { agreement } : {}) });
+      // A GPU backend on a GPU (gpu.js in CPU mode has no break-even worth measuring here).
+      const breakEven = await breakEvenOf((l.model as unknown as { session?: unknown }).session);
+      backends.push({
+        backend: name,
+        status: "ok",
+        loadMs: l.loadMs,
+        batch: batchTiming.summary,
+        latency,
+        ...(agreement ? { agreement } : {}),
+        ...(breakEven ? { breakEven } : {}),
+      });
     }
     return {
       model: modelPath,
@@ -303,6 +320,12 @@ export function formatBenchTable(report: BenchReport): string {
     if (b.status === "refused") {
       notes.push(`${b.backend}: refused: ${b.reason}`);
       continue;
+    }
+    if (b.breakEven) {
+      const at = b.breakEven.timings.map((t) => `${t.rows} rows ${fixed(t.gpuMs)} vs ${fixed(t.cpuMs)} ms`).join(", ");
+      notes.push(
+        `${b.backend}: break-even against compile-js: ${b.breakEven.rows === null ? "none (compile-js was faster at every size)" : `${b.breakEven.rows} rows`} (${at})`,
+      );
     }
     lines.push([
       b.backend,
