@@ -141,7 +141,8 @@ describe("porta serve --registry DIR --redis URL", { timeout: 30_000 }, () => {
     try {
       expect((await admin(p!.url, "/v1/admin/deploy", await churnTgz("1.4.0"))).json).toMatchObject({ ok: true, version: "1.4.0" });
       await until(async () => (await liveVersion(q!.url)) === "1.4.0");
-      expect(q!.stderr()).toMatch(/porta: fleet apply ok: churn 1\.4\.0/);
+      // the line is written once the deploy returns, which may be after the new version answers
+      await until(() => /porta: fleet apply ok: churn 1\.4\.0/.test(q!.stderr()));
       expect(p!.stderr()).toMatch(/porta: fleet publish ok: churn 1\.4\.0/);
     } finally {
       await Promise.all([p!.stop(), q!.stop()]);

@@ -367,8 +367,13 @@ function* resolution(
   const lowering = hints.format && loweringFor(hints.format);
   let lowered: LoweredPlan | Refusal | undefined;
   for (const { backend: b, auto } of candidateEntries(hints)) {
-    // (The synchronous path refuses an asynchronous backend below without asking it.)
-    if (auto && b.autoRefusal && !(hints.sync && !b.sync)) {
+    // A backend "auto" may pass over (a GPU one) is not a notice on the synchronous path either: it
+    // is asynchronous only, so passed over there without asking it (its probe may be asynchronous).
+    if (auto && b.autoRefusal && hints.sync && !b.sync) {
+      passedOver.push({ backend: b.name, reason: `auto passes over it: ${syncRefusal(b).reason}` });
+      continue;
+    }
+    if (auto && b.autoRefusal) {
       const why = yield* wait(b.autoRefusal());
       if (why !== undefined) {
         passedOver.push({ backend: b.name, reason: `auto passes over it: ${why}` });

@@ -23,7 +23,8 @@ beforeAll(async () => {
   cpSync(join(ROOT, "fixtures", "pmml", "iris-tree.pmml"), join(dir, "iris-tree.pmml"));
   cpSync(join(ROOT, "fixtures", "pmml", "forest.pmml"), join(dir, "forest.pmml"));
   cpSync(join(ROOT, "fixtures", "packages", "logistic-pfa"), join(dir, "upsell-logistic"), { recursive: true });
-  cpSync(join(ROOT, "fixtures", "pfa", "add.pfa.yaml"), join(dir, "add.pfa.yaml"));
+  // its input is an array, which the IR lowering refuses: the PFA engine scores it
+  cpSync(join(ROOT, "fixtures", "pfa", "titus-kmeans.pfa.json"), join(dir, "kmeans-engine.json"));
   writeFileSync(join(dir, "linear.pmml"), linearPmml());
   source = await DirectorySource.open(dir);
   server = await createServer({ source });
@@ -85,7 +86,7 @@ describe("GET /v1/models/:name/structure", () => {
     // A PFA document the runtime lowers into the IR (this logistic regression) shows its model as PMML does.
     expect(pfa).toMatchObject({ status: 200, json: { format: "pfa", available: true, model: { kind: "regression", facts: { tables: 1 } } } });
     // One the PFA engine scores keeps no IR: no structure, and why.
-    expect(await get("/v1/models/add.pfa/structure")).toMatchObject({ status: 200, json: { available: false, reason: expect.stringMatching(/PFA engine/) } });
+    expect(await get("/v1/models/kmeans-engine/structure")).toMatchObject({ status: 200, json: { available: false, reason: expect.stringMatching(/PFA engine/) } });
   });
 });
 
