@@ -3,11 +3,11 @@
  * command on a folder of fixtures, one browser, the page at `/` under its Content-Security-Policy.
  * Every figure the page shows is checked against the service's own JSON answer: the models list,
  * a version's fields and audit trail, a row scored through the form, CSV files dropped and picked,
- * the tree viewer against the structure route, the charts after scoring traffic, and each
- * deployment strategy shape (injected into the model's answer: the server on main has none). The
- * page may log no error and violate no policy directive. Without Chromium the file fails, naming
- * what to install.
- * Budget: 60 s on 2 cores (beforeAll: the console bundle, `porta serve` and Chromium in parallel);
+ * the tree viewer against the structure route, the charts after scoring traffic, a real canary
+ * deploy on a second `porta serve --registry` (its panel against the model's `strategy` after
+ * traffic), and the other strategy shapes (injected into the model's answer). The page may log no
+ * error and violate no policy directive. Without Chromium the file fails, naming what to install.
+ * Budget: 60 s on 2 cores (beforeAll: the console bundle, both servers and Chromium in parallel);
  * measured 27-41 s for the file (tests 19-27 s) on 2 cores shared at load average 14-20.
  */
 import { cpSync, readFileSync, rmSync } from "node:fs";
@@ -17,37 +17,50 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildConsole } from "../packages/serve/console/build.ts";
 import { quantileMs } from "../packages/serve/console/histogram.ts";
 import { cellValue, csvRows as consoleCsvRows, csvText, resultColumns } from "../packages/serve/console/rows.ts";
+import { CHURN, churnVariant, tgzOf } from "../packages/serve/src/strategies/strategies.test-helper.ts";
 import { launchChromium } from "./chromium.ts";
 import { ROOT, tempFiles } from "./porta-cli.ts";
 import { serve, type Served } from "./serve-process.ts";
 
 const PMML = join(ROOT, "fixtures", "pmml");
+const TOKEN = "console-admin-token";
 
 let browser: Browser;
 /** One context for every page: they share its HTTP cache (the console's files are revalidated, 304). */
 let context: BrowserContext;
 let served: Served;
+/** `porta serve --registry`: deploys with a strategy through the admin API. */
+let registry: Served;
 let folder: ReturnType<typeof tempFiles>;
+/** The registry's folder and the packages deployed to it (apart from the fixed folder of models). */
+let work: ReturnType<typeof tempFiles>;
 
 beforeAll(async () => {
   folder = tempFiles("porta-console-");
+  work = tempFiles("porta-console-registry-");
   cpSync(join(PMML, "iris-tree.pmml"), join(folder.dir, "iris-tree.pmml"));
   cpSync(join(PMML, "forest.pmml"), join(folder.dir, "forest.pmml"));
   cpSync(join(ROOT, "fixtures", "packages", "churn-pmml"), join(folder.dir, "churn"), { recursive: true });
   // The console is built before the server starts: it reads the built files once.
   await buildConsole();
-  [served, browser] = await Promise.all([serve(["--models", folder.dir]), launchChromium()]);
+  [served, registry, browser] = await Promise.all([
+    serve(["--models", folder.dir]),
+    serve(["--registry", join(work.dir, "registry"), "--seed", "7"], { PORTA_ADMIN_TOKEN: TOKEN }),
+    launchChromium(),
+  ]);
   context = await browser.newContext();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   if (served?.child.exitCode === null) await served.stop();
+  if (registry?.child.exitCode === null) await registry.stop();
   if (folder) rmSync(folder.dir, { recursive: true, force: true });
+  if (work) rmSync(work.dir, { recursive: true, force: true });
 });
 
-async function api<T>(path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${served.url}${path}`, {
+async function api<T>(path: string, body?: unknown, base = served.url): Promise<T> {
+  const response = await fetch(`${base}${path}`, {
     method: body === undefined ? "GET" : "POST",
     headers: body === undefined ? {} : { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -56,7 +69,7 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
 }
 
 /** The page at `hash`, ready; every error it logs or throws and every policy it violates goes to `problems`. */
-async function open(hash: string, query = ""): Promise<{ page: Page; problems: string[] }> {
+async function open(hash: string, query = "", base = served.url): Promise<{ page: Page; problems: string[] }> {
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("pageerror", (e) => problems.push(e.message));
@@ -65,7 +78,7 @@ async function open(hash: string, query = ""): Promise<{ page: Page; problems: s
   await page.addInitScript(
     'document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`))',
   );
-  await page.goto(`${served.url}/${query}${hash}`);
+  await page.goto(`${base}/${query}${hash}`);
   await page.locator("body[data-ready=true]").waitFor({ timeout: 10_000 });
   return { page, problems };
 }
@@ -243,6 +256,56 @@ describe("the web console at / of porta serve, in headless Chromium", () => {
     expect(seen.latency[1]).toBeGreaterThanOrEqual(seen.latency[0]!);
     expect(await page.locator('figure[data-chart="throughput"] canvas').count()).toBe(1);
     expect(await page.locator('figure[data-chart="latency"] canvas').count()).toBe(1);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("a real canary: the panel shows the live and canary versions, share, requests and errors as GET /v1/models/:name reports", async () => {
+    const deploy = async (root: string, query: string) => {
+      const response = await fetch(`${registry.url}/v1/admin/deploy${query}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/gzip" },
+        body: await tgzOf(root),
+      });
+      expect(response.status, await response.text()).toBe(200);
+    };
+    await deploy(CHURN, "");
+    await deploy(churnVariant(work.dir, { version: "1.3.0", intercept: 0.3 }), "?strategy=canary&share=0.5");
+    // Before any request the service reports p99 0 for each arm: no latency is drawn for it.
+    const { page, problems } = await open("#/models/churn", "", registry.url);
+    await page.locator('#strategy[data-kind="canary"]').waitFor({ timeout: 10_000 });
+    expect(await tableCells(page, "#strategy table")).toEqual([
+      ["live", "1.2.0", "0", "0", "—"],
+      ["canary", "1.3.0", "0", "0", "—"],
+    ]);
+    // Keyed requests: each key stays on one version; the seeded server splits them about half and half.
+    for (let i = 0; i < 40; i++) {
+      await fetch(`${registry.url}/v1/models/churn/score`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-porta-key": `user-${i}` },
+        body: JSON.stringify({ row: { x1: (i - 20) / 8, x2: 0.5 } }),
+      });
+    }
+    type PerArm = { live: number; canary: number };
+    type Canary = { kind: "canary"; live: string; canary: string; share: number; requests: PerArm; errors: PerArm; p99Ms: PerArm };
+    const { strategy } = await api<{ strategy: Canary }>("/v1/models/churn", undefined, registry.url);
+    expect(strategy).toMatchObject({ kind: "canary", live: "1.2.0", canary: "1.3.0", share: 0.5 });
+    expect(strategy.requests.live + strategy.requests.canary).toBe(40);
+    expect(strategy.requests.canary).toBeGreaterThan(0);
+    expect(strategy.requests.live).toBeGreaterThan(0);
+
+    await page.reload();
+    await page.locator("body[data-ready=true]").waitFor({ timeout: 10_000 });
+    await page.locator('#strategy[data-kind="canary"]').waitFor({ timeout: 10_000 });
+    const ms = (v: number) => `${v.toFixed(2)} ms`;
+    expect(await tableCells(page, "#strategy table")).toEqual([
+      ["live", strategy.live, String(strategy.requests.live), String(strategy.errors.live), ms(strategy.p99Ms.live)],
+      ["canary", strategy.canary, String(strategy.requests.canary), String(strategy.errors.canary), ms(strategy.p99Ms.canary)],
+    ]);
+    const facts = await page
+      .locator("#strategy dl.facts")
+      .evaluate((dl) => [...dl.querySelectorAll("dt")].map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]));
+    expect(facts).toEqual([["canary share", `${(strategy.share * 100).toFixed(1)} % `]]);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -2,39 +2,78 @@
  * `npx tsx examples/console/screenshots.ts`: rewrites the PNGs beside this file — the web console
  * of `porta serve` (README "Web console") on a folder of fixtures, after some scoring traffic, in
  * headless Chromium (PORTA_CHROMIUM, else /usr/bin/chromium). Builds the console first; runs the
- * `porta` command from the sources. Run by hand when the console changes, not by the tests.
+ * `porta` command from the sources; strategy.png is the churn model under a canary deploy on a second
+ * `porta serve --registry`. Run by hand when the console changes, not by the tests.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { buildConsole } from "../../packages/serve/console/build.ts";
+import { CHURN, churnVariant, tgzOf } from "../../packages/serve/src/strategies/strategies.test-helper.ts";
 import { launchChromium } from "../../test/chromium.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const HERE = import.meta.dirname;
 
 const models = mkdtempSync(join(tmpdir(), "porta-console-shots-"));
+/** The registry of the canary deploy and its packages, apart from the fixed folder of models. */
+const work = mkdtempSync(join(tmpdir(), "porta-console-shots-registry-"));
 cpSync(join(ROOT, "fixtures", "pmml", "iris-tree.pmml"), join(models, "iris-tree.pmml"));
 cpSync(join(ROOT, "fixtures", "pmml", "forest.pmml"), join(models, "forest.pmml"));
 cpSync(join(ROOT, "fixtures", "packages", "churn-pmml"), join(models, "churn"), { recursive: true });
 await buildConsole();
 
-const child = spawn(process.execPath, [join(ROOT, "packages", "cli", "bin", "porta.cjs"), "serve", "--models", models, "--port", "0"], {
-  stdio: ["ignore", "ignore", "pipe"],
-  env: { ...process.env, PORTA_SOURCE: "1" },
-});
-const url = await new Promise<string>((resolve, reject) => {
-  let stderr = "";
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (d: string) => {
-    stderr += d;
-    const m = / at (http:\/\/\S+?)[;\s]/.exec(stderr);
-    if (m) resolve(m[1]!);
+/** `porta serve ARGS… --port 0` from the sources; resolves with the process and its URL. */
+function start(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [join(ROOT, "packages", "cli", "bin", "porta.cjs"), "serve", ...args, "--port", "0"], {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, PORTA_SOURCE: "1", ...env },
   });
-  child.once("exit", (code) => reject(new Error(`porta serve exited ${code}: ${stderr}`)));
-});
+  return new Promise((resolve, reject) => {
+    let stderr = "";
+    child.stderr!.setEncoding("utf8");
+    child.stderr!.on("data", (d: string) => {
+      stderr += d;
+      const m = / at (http:\/\/\S+?)[;\s]/.exec(stderr);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.once("exit", (code) => reject(new Error(`porta serve exited ${code}: ${stderr}`)));
+  });
+}
+
+const TOKEN = "console-screenshots";
+const [fixed, registry] = await Promise.all([
+  start(["--models", models]),
+  start(["--registry", join(work, "registry"), "--seed", "7"], { PORTA_ADMIN_TOKEN: TOKEN }),
+]);
+const url = fixed.url;
+
+/** churn 1.2.0 live, then 1.3.0 (another intercept) as a canary taking half the request keys, and keyed traffic. */
+async function canary(): Promise<void> {
+  const deploy = async (root: string, query: string) => {
+    const response = await fetch(`${registry.url}/v1/admin/deploy${query}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/gzip" },
+      body: await tgzOf(root),
+    });
+    if (response.status !== 200) throw new Error(`deploy${query}: ${response.status} ${await response.text()}`);
+  };
+  await deploy(CHURN, "");
+  await deploy(churnVariant(work, { version: "1.3.0", intercept: 0.3 }), "?strategy=canary&share=0.5");
+}
+
+async function canaryTraffic(ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  for (let i = 0; Date.now() < end; i++) {
+    await fetch(`${registry.url}/v1/models/churn/score`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-porta-key": `user-${i}` },
+      body: JSON.stringify({ row: { x1: Math.random() * 4 - 2, x2: Math.random() } }),
+    });
+  }
+}
 
 /** Scoring traffic for the charts: single rows and batches, for `ms` milliseconds. */
 async function traffic(ms: number): Promise<void> {
@@ -56,8 +95,8 @@ async function traffic(ms: number): Promise<void> {
 const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-  const open = async (hash: string): Promise<Page> => {
-    await page.goto(`${url}/?poll=500${hash}`);
+  const open = async (hash: string, base = url): Promise<Page> => {
+    await page.goto(`${base}/?poll=500${hash}`);
     await page.locator("body[data-ready=true]").waitFor();
     return page;
   };
@@ -89,9 +128,17 @@ try {
   await open("#/models/forest/tree/3");
   await page.getByRole("button", { name: "Expand all" }).click();
   await shot("tree.png");
-  process.stdout.write(`wrote models.png, model.png, version.png, score.png, tree.png in ${HERE}\n`);
+  await canary();
+  await open("#/models/churn", registry.url);
+  await canaryTraffic(4000);
+  // The strategy panel is asked for again every 3 s: one more answer after the traffic.
+  await page.waitForTimeout(3500);
+  await shot("strategy.png");
+  process.stdout.write(`wrote models.png, model.png, version.png, score.png, tree.png, strategy.png in ${HERE}\n`);
 } finally {
   await browser.close();
-  child.kill("SIGTERM");
+  fixed.child.kill("SIGTERM");
+  registry.child.kill("SIGTERM");
   rmSync(models, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
 }

@@ -66,6 +66,7 @@ export type Strategy =
       share: number;
       requests: { live: number; canary: number };
       errors: { live: number; canary: number };
+      /** 0 for an arm with no request yet. */
       p99Ms: { live: number | null; canary: number | null };
       abortedReason?: string;
     }

@@ -13,6 +13,11 @@ function fraction(share: number): number {
 
 const ms = (v: number | null | undefined): string => (v === null || v === undefined ? "—" : `${v.toFixed(2)} ms`);
 
+/** An arm's p99: none before its first request (the service sends 0 then, not a latency). */
+function p99(strategy: Extract<Strategy, { kind: "canary" }>, arm: "live" | "canary"): string {
+  return strategy.requests[arm] > 0 ? ms(strategy.p99Ms[arm]) : "—";
+}
+
 export function strategyView(strategy: Strategy | undefined): HTMLElement | null {
   if (strategy === undefined || strategy === null) return null;
   const section = h("section", { id: "strategy", className: "card", dataset: { kind: strategy.kind } }, h("h2", null, `Strategy: ${strategy.kind}`));
@@ -46,8 +51,8 @@ export function strategyView(strategy: Strategy | undefined): HTMLElement | null
         table(
           ["", "version", "requests", "errors", "p99"],
           [
-            ["live", strategy.live, String(strategy.requests.live), String(strategy.errors.live), ms(strategy.p99Ms.live)],
-            ["canary", strategy.canary, String(strategy.requests.canary), String(strategy.errors.canary), ms(strategy.p99Ms.canary)],
+            ["live", strategy.live, String(strategy.requests.live), String(strategy.errors.live), p99(strategy, "live")],
+            ["canary", strategy.canary, String(strategy.requests.canary), String(strategy.errors.canary), p99(strategy, "canary")],
           ],
           "numbers",
         ),
