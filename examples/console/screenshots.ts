@@ -130,9 +130,8 @@ try {
   await shot("tree.png");
   await canary();
   await open("#/models/churn", registry.url);
-  await canaryTraffic(4000);
-  // The strategy panel is asked for again every 3 s: one more answer after the traffic.
-  await page.waitForTimeout(3500);
+  // Traffic past two of the strategy panel's refreshes (every 3 s): its counts and the charts move.
+  await canaryTraffic(7000);
   await shot("strategy.png");
   process.stdout.write(`wrote models.png, model.png, version.png, score.png, tree.png, strategy.png in ${HERE}\n`);
 } finally {
