@@ -8,7 +8,8 @@
  * traffic), and the other strategy shapes (injected into the model's answer). The page may log no
  * error and violate no policy directive. Without Chromium the file fails, naming what to install.
  * Budget: 60 s on 2 cores (beforeAll: the console bundle, both servers and Chromium in parallel);
- * measured 27-41 s for the file (tests 19-27 s) on 2 cores shared at load average 14-20.
+ * measured 27-41 s for the file (tests 19-27 s) on 2 cores shared at load average 14-20; the real
+ * canary (a second server, two deploys, 40 requests) adds about 5 s wall, 3 s CPU at load 5-9.
  */
 import { cpSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";

@@ -86,7 +86,10 @@ describe("GET /v1/models/:name/structure", () => {
     // A PFA document the runtime lowers into the IR (this logistic regression) shows its model as PMML does.
     expect(pfa).toMatchObject({ status: 200, json: { format: "pfa", available: true, model: { kind: "regression", facts: { tables: 1 } } } });
     // One the PFA engine scores keeps no IR: no structure, and why.
-    expect(await get("/v1/models/kmeans-engine/structure")).toMatchObject({ status: 200, json: { available: false, reason: expect.stringMatching(/PFA engine/) } });
+    expect(await get("/v1/models/kmeans-engine/structure")).toMatchObject({
+      status: 200,
+      json: { available: false, reason: expect.stringMatching(/PFA engine/) },
+    });
   });
 });
 
