@@ -279,7 +279,7 @@ describe("the web console at / of porta serve, in headless Chromium", () => {
       ["live", "1.2.0", "0", "0", "—"],
       ["canary", "1.3.0", "0", "0", "—"],
     ]);
-    // Keyed requests: each key stays on one version; the seeded server splits them about half and half.
+    // Keyed requests: a key is hashed to one version for good, so these 40 split the same way every run.
     for (let i = 0; i < 40; i++) {
       await fetch(`${registry.url}/v1/models/churn/score`, {
         method: "POST",
