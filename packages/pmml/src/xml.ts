@@ -4,7 +4,8 @@ import { checkXmlDocument, decodeReferences, type XmlCounts, type XmlSink } from
 /** The limits the XML reader enforces (from @porta/ir's one Limits module). */
 export type XmlLimits = Pick<Limits, "documentBytes" | "xmlElements" | "documentDepth">;
 
-const ELEMENT = 0,
+/** NodeTable.kind of a row. */
+export const ELEMENT = 0,
   TEXT = 1,
   CDATA = 2;
 
@@ -16,7 +17,7 @@ const ELEMENT = 0,
  * node objects, attribute arrays and value strings before, and collecting them was half its load.
  * Row 0 is the document itself; 0 in `first`/`next` means none.
  */
-class NodeTable {
+export class NodeTable {
   size = 1;
   kind: Uint8Array;
   /** Element: its local name's id in `names`. */
@@ -130,7 +131,7 @@ const SHARED_STEP_INDICES = 32;
  * and predicate, and a path made of its parent's and a shared step is one string object (V8
  * joins long strings without copying) instead of four, most of a large forest's heap before.
  */
-function pathStep(name: string, index: number | undefined): string {
+export function pathStep(name: string, index: number | undefined): string {
   const i = index ?? 0;
   let byIndex = steps.get(name);
   if (byIndex === undefined || i >= SHARED_STEP_INDICES) {
@@ -157,8 +158,9 @@ export class XmlElement {
    * made with its path as `step` and no parent.
    */
   constructor(
-    private readonly table: NodeTable,
-    private readonly row: number,
+    /** The document's tables and this element's row in them, for readers that walk the rows themselves (models/tree-table.ts). */
+    readonly table: NodeTable,
+    readonly row: number,
     step: string,
     private readonly parent?: XmlElement,
     private readonly index?: number,

@@ -2,8 +2,8 @@ import type { NodeTable } from "@porta/ir";
 import { _, join, type Code, type Name } from "../codegen.ts";
 import type { KernelContext } from "../kernel.ts";
 
-/** The table as the walkers read it: without its IR nodes (only the compiler needs those; the artifact stays small). */
-export type WalkableTable = Omit<NodeTable, "nodes" | "fields">;
+/** The table as the walkers read it: without its field names and size (the artifact stays small). */
+export type WalkableTable = Omit<NodeTable, "size" | "fields">;
 
 /**
  * Walks tree `t` for row `i` from node `start` and returns the final node (or -1: null prediction).
