@@ -14,15 +14,16 @@ export interface ParsePmmlOptions {
 /**
  * Parses a PMML 3.0–4.4.x document straight into the pipeline IR. Namespaces are ignored (PMML
  * files in the wild carry 3_1 namespaces on 3.2 documents and the like); the version is kept, and
- * one Porta does not know is read as the newest it knows, with a notice (see version.ts).
+ * one Porta does not know is read as the newest it knows, with a notice (see version.ts). The
+ * document is its text, or its bytes (a file's: read as UTF-8, never decoded whole; see xml-check.ts).
  */
-export function parsePmml(text: string, options: ParsePmmlOptions = {}): Pipeline {
+export function parsePmml(text: string | Uint8Array, options: ParsePmmlOptions = {}): Pipeline {
   const { result, notices } = collectNotices(() => readPmml(text, options));
   if (notices.length > 0) result.notices = [...(result.notices ?? []), ...notices];
   return result;
 }
 
-function readPmml(text: string, options: ParsePmmlOptions): Pipeline {
+function readPmml(text: string | Uint8Array, options: ParsePmmlOptions): Pipeline {
   const limits = resolveLimits(options.limits);
   const root = loadPhase("xml", () => parseXml(text, limits));
   try {
@@ -46,7 +47,7 @@ function isStackOverflow(e: unknown): boolean {
   return e instanceof RangeError && /call stack/i.test(e.message);
 }
 
-function pipelineOf(root: XmlElement, text: string): Pipeline {
+function pipelineOf(root: XmlElement, text: string | Uint8Array): Pipeline {
   if (root.name !== "PMML") {
     throw new ParseError("PMML_NOT_PMML", `the root element is <${root.name}>, not <PMML>`, { path: root.path, value: root.name });
   }

@@ -266,14 +266,7 @@ function voteEnsemble(model: MiningModel, segments: CompiledSegment[], ctx: Kern
   const weightOf = (s: CompiledSegment) => (method === "weightedMajorityVote" ? s.weight : 1);
   // Build every tree's tables first: they extend the shared category list.
   const soa = nodeTableFor(segments, ctx, layout);
-  const soaPredicted = soa
-    ? treeTables(
-        forestNodes(segments.map((s) => s.tree)),
-        segments[0].tree,
-        target,
-        categories,
-      ).predicted!
-    : undefined;
+  const soaPredicted = soa ? treeTables(forestNodes(segments.map((s) => s.tree)), segments[0].tree, target, categories).predicted! : undefined;
   const compiled = soa
     ? []
     : segments.map((s) => {
@@ -396,14 +389,7 @@ function averageEnsemble(
   if (weightedMethod && segments.some((s) => s.weight === 0)) throw new NotCompilable("weightedAverage with a zero Segment weight");
   const categories: Value[] = [...target.categories];
   const soa = nodeTableFor(segments, ctx, layout);
-  const soaProbs = soa
-    ? treeTables(
-        forestNodes(segments.map((s) => s.tree)),
-        segments[0].tree,
-        target,
-        categories,
-      ).probabilities!
-    : undefined;
+  const soaProbs = soa ? treeTables(forestNodes(segments.map((s) => s.tree)), segments[0].tree, target, categories).probabilities! : undefined;
   const compiled = soa
     ? []
     : segments.map((s) => {

@@ -177,8 +177,14 @@ export function forestWalker(ctx: KernelContext, table: WalkableTable): Name {
   const lowered = ctx.pool.add(table, "table");
   const resume = ctx.pool.add(walkTreeRowFrom, "walkTreeRowFrom");
   const small = ctx.pool.add(walkTreeBatch, "walkTreeBatch");
-  const inner = forest.child.some((c) => c >= 0);
-  const kinds = new Set(forest.kind.filter((_k, j) => forest.child[j] >= 0));
+  // The split kinds of inner nodes (a plain loop: a forest has a million nodes).
+  let inner = false;
+  const kinds = new Set<number>();
+  for (let j = 0; j < forest.child.length; j++) {
+    if (forest.child[j] < 0) continue;
+    inner = true;
+    kinds.add(forest.kind[j]);
+  }
   let second: (k: Code) => Code;
   if (kinds.size <= 1 || !inner) {
     const op = SECOND_CHILD_KINDS[kinds.values().next().value ?? 0];

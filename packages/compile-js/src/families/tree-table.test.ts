@@ -23,13 +23,20 @@ const trees = (p: ReturnType<typeof parsePmml>) => (p.model as MiningModel).segm
 describe("compile-js over trees read as node tables (issue 14)", () => {
   const specs: [string, ForestSpec, string?][] = [
     ["regression average", { trees: 8, depth: 5, features: 5, task: "regression", seed: 11 }],
-    ["gradient boosting (sum), right children True", { trees: 6, depth: 4, features: 5, task: "regression", seed: 12, boosting: { baseScore: 0.5 }, elseTrue: true }],
+    [
+      "gradient boosting (sum), right children True",
+      { trees: 6, depth: 4, features: 5, task: "regression", seed: 12, boosting: { baseScore: 0.5 }, elseTrue: true },
+    ],
     ["float mathContext and float fields", { trees: 5, depth: 4, features: 5, task: "regression", seed: 13 }, "float"],
   ];
   for (const [name, spec, float] of specs) {
     it(`${name}: the same generated module and scores, the tables never made into nodes`, () => {
       let text = forestText(spec);
-      if (float) text = text.replaceAll('dataType="double"', 'dataType="float"').replace('<MiningModel functionName="regression"', '<MiningModel functionName="regression" mathContext="float"').replaceAll('<TreeModel functionName="regression"', '<TreeModel functionName="regression" mathContext="float"');
+      if (float)
+        text = text
+          .replaceAll('dataType="double"', 'dataType="float"')
+          .replace('<MiningModel functionName="regression"', '<MiningModel functionName="regression" mathContext="float"')
+          .replaceAll('<TreeModel functionName="regression"', '<TreeModel functionName="regression" mathContext="float"');
       const fromTables = parsed(text, true);
       const fromNodes = parsed(text, false);
       const a = compilePipeline(fromTables, { treeLayout: "table" });
@@ -48,7 +55,10 @@ describe("compile-js over trees read as node tables (issue 14)", () => {
 
   it("a vote over classification trees with score-only leaves makes the nodes it needs and scores alike", () => {
     const text = forestText({ trees: 4, depth: 3, features: 4, task: "regression", seed: 21 })
-      .replace('<DataField name="y" optype="continuous" dataType="double"/>', '<DataField name="y" optype="categorical" dataType="string"><Value value="lo"/><Value value="hi"/></DataField>')
+      .replace(
+        '<DataField name="y" optype="continuous" dataType="double"/>',
+        '<DataField name="y" optype="categorical" dataType="string"><Value value="lo"/><Value value="hi"/></DataField>',
+      )
       .replaceAll('functionName="regression"', 'functionName="classification"')
       .replace('multipleModelMethod="average"', 'multipleModelMethod="majorityVote"')
       .replaceAll(/score="(-?)[0-9.]+"/g, (_m, sign: string) => `score="${sign ? "lo" : "hi"}"`);

@@ -282,19 +282,20 @@ interface TableSplits {
   byField: Map<string, ((value: number) => number | undefined) | null>;
 }
 
-/** The split constant of node k's SimplePredicate as `field`'s literal (undefined: none). */
-function tableLiteral(table: TreeTable, k: number, field: string, s: TableSplits): number | undefined {
-  let f = s.byField.get(field);
-  if (f === undefined) {
-    f = s.numberLiteralOf?.(field) ?? null;
-    s.byField.set(field, f);
-  }
-  const slot = TREE_TABLE_TEXTS.value;
+/** By TREE_TABLE_PREDICATES code: the NODE_TABLE_OPS code of a split operator (-1: none), and the code of its complement. */
+const TABLE_OPS = Int8Array.from(TREE_TABLE_PREDICATES, (p) => (Object.hasOwn(OPS, p) ? OPS[p as keyof typeof OPS] : -1));
+const TABLE_COMPLEMENTS = Int8Array.from(TREE_TABLE_PREDICATES, (p) =>
+  Object.hasOwn(COMPLEMENT, p) ? TREE_TABLE_PREDICATES.indexOf(COMPLEMENT[p as keyof typeof OPS]) : -1,
+);
+const VALUE = TREE_TABLE_TEXTS.value;
+
+/** The split constant of node k's SimplePredicate as `field`'s literal (undefined: none); `f` is numberLiteralOf's answer for it (null: none). */
+function tableLiteral(table: TreeTable, k: number, field: string, f: ((value: number) => number | undefined) | null, s: TableSplits): number | undefined {
   if (f !== null) {
-    const v = treeTableNumber(table, k, slot);
+    const v = treeTableNumber(table, k, VALUE);
     return v === undefined ? undefined : f(v);
   }
-  const text = treeTableText(table, k, slot);
+  const text = treeTableText(table, k, VALUE);
   return text === undefined ? undefined : s.literalOf(field, text);
 }
 
@@ -304,35 +305,47 @@ function tableLiteral(table: TreeTable, k: number, field: string, s: TableSplits
  * node does not qualify (the same rules as the walk over IR nodes).
  */
 function lowerTable(table: TreeTable, base: number, byDefaultChild: boolean, lastPrediction: boolean, s: TableSplits, out: Columns): boolean {
-  const { end, childCount, predicate, field, fields } = table;
-  // Forest slot of each of the table's fields, made when first met.
+  const { end, childCount, predicate, field, fields, present } = table;
+  // By the table's field index: the forest slot, and numberLiteralOf's answer, each made when first met.
   const slot = new Int32Array(fields.length).fill(-1);
+  const literal: (((value: number) => number | undefined) | null | undefined)[] = new Array(fields.length);
+  const scoreBit = 1 << TREE_TABLE_TEXTS.score;
   for (let k = 0; k < table.size; k++) {
-    const g = base + k;
     const children = childCount[k];
     if (children === 0) continue;
     if (children !== 2) return false;
-    if (lastPrediction && (table.present[k] & (1 << TREE_TABLE_TEXTS.score)) === 0) return false;
+    if (lastPrediction && (present[k] & scoreBit) === 0) return false;
+    const g = base + k;
     const a = k + 1,
       b = end[a];
-    const opA = TREE_TABLE_PREDICATES[predicate[a]];
-    if (opA === "true" || !Object.hasOwn(OPS, opA)) return false;
+    const codeA = predicate[a];
+    const op = TABLE_OPS[codeA];
+    if (op < 0) return false;
     const f = field[a];
     const name = fields[f];
-    const value = tableLiteral(table, a, name, s);
+    let fn = literal[f];
+    if (fn === undefined) {
+      fn = s.byField.get(name);
+      if (fn === undefined) {
+        fn = s.numberLiteralOf?.(name) ?? null;
+        s.byField.set(name, fn);
+      }
+      literal[f] = fn;
+    }
+    const value = tableLiteral(table, a, name, fn, s);
     if (value === undefined) return false;
-    const opB = TREE_TABLE_PREDICATES[predicate[b]];
-    if (opB === "true") {
+    const codeB = predicate[b];
+    if (codeB === 0) {
       out.rightAlways[g] = 1;
     } else {
-      if (field[b] !== f || opB !== COMPLEMENT[opA as keyof typeof OPS]) return false;
+      if (field[b] !== f || codeB !== TABLE_COMPLEMENTS[codeA]) return false;
       // The same text is the same constant (the usual case: `x ≤ v`, `x > v` written alike), but NaN is no constant equal to itself.
       if (value !== value) return false;
-      if (!sameTreeTableText(table, a, TREE_TABLE_TEXTS.value, b, TREE_TABLE_TEXTS.value) && tableLiteral(table, b, name, s) !== value) return false;
+      if (!sameTreeTableText(table, a, VALUE, b, VALUE) && tableLiteral(table, b, name, fn, s) !== value) return false;
     }
     if (slot[f] < 0) slot[f] = s.slotOf(name);
     out.feature[g] = slot[f];
-    out.op[g] = OPS[opA as keyof typeof OPS];
+    out.op[g] = op;
     out.threshold[g] = value;
     out.left[g] = base + a;
     out.right[g] = base + b;

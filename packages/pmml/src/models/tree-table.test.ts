@@ -145,13 +145,34 @@ describe("TreeModel read as a node table (issue 14)", () => {
   });
 
   it("numbers: the table's reading of split and score texts is parseNumber's", () => {
-    const texts = ["0", "-0", "+1.5", "1.", ".5", "0.1", "0.30000000000000004", "123456789012345", "1234567890123456789", "1e-7", "-2.5E+3", " 7 ", "NaN", "-INF", "x", "1.2.3", "-", ""];
+    const texts = [
+      "0",
+      "-0",
+      "+1.5",
+      "1.",
+      ".5",
+      "0.1",
+      "0.30000000000000004",
+      "123456789012345",
+      "1234567890123456789",
+      "1e-7",
+      "-2.5E+3",
+      " 7 ",
+      "NaN",
+      "-INF",
+      "x",
+      "1.2.3",
+      "-",
+      "",
+    ];
     const nodes = `<Node score="0"><True/>${texts.map((v) => `<Node score="${v}"><SimplePredicate field="x" operator="lessOrEqual" value="${v}"/></Node>`).join("")}</Node>`;
     const { table } = expectSameTrees(treeDoc(nodes));
     const tree = treesOf(parsePmml(treeDoc(nodes)))[0];
     const scores = [...treeTableScores(treeTableOf(tree)!, false)];
     expect(scores.slice(1)).toEqual(texts.map((v) => parseNumber(v) ?? NaN));
-    expect([...treeTableScores(treeTableOf(treesOf(parsePmml(treeDoc(nodes)))[0])!, true)].slice(1)).toEqual(texts.map((v) => Math.fround(parseNumber(v) ?? NaN)));
+    expect([...treeTableScores(treeTableOf(treesOf(parsePmml(treeDoc(nodes)))[0])!, true)].slice(1)).toEqual(
+      texts.map((v) => Math.fround(parseNumber(v) ?? NaN)),
+    );
     expect(treesOf(table)).toHaveLength(1);
   });
 
@@ -171,7 +192,8 @@ describe("TreeModel read as a node table (issue 14)", () => {
       expect(treeTableOf(treesOf(table)[0])).toBeDefined();
     }
     // Texts that differ but read as the same number split alike; NaN is never a split.
-    const nan = (v: string) => `<Node score="0"><True/><Node score="1"><SimplePredicate field="x" operator="lessThan" value="${v}"/></Node><Node score="2"><SimplePredicate field="x" operator="greaterOrEqual" value="${v}"/></Node></Node>`;
+    const nan = (v: string) =>
+      `<Node score="0"><True/><Node score="1"><SimplePredicate field="x" operator="lessThan" value="${v}"/></Node><Node score="2"><SimplePredicate field="x" operator="greaterOrEqual" value="${v}"/></Node></Node>`;
     const numeric = (_f: string, v: string) => parseNumber(v);
     for (const v of ["NaN", "1"]) {
       const { table, objects } = parseBoth(treeDoc(nan(v)));
@@ -206,7 +228,8 @@ describe("TreeModel read as a node table (issue 14)", () => {
   it("trees nested deeper than the table reader goes are read as IR nodes", () => {
     const chain = (levels: number) => {
       let nodes = "";
-      for (let i = 0; i < levels; i++) nodes += `<Node score="${i}">${i === 0 ? "<True/>" : `<SimplePredicate field="x" operator="greaterThan" value="${-i}"/>`}`;
+      for (let i = 0; i < levels; i++)
+        nodes += `<Node score="${i}">${i === 0 ? "<True/>" : `<SimplePredicate field="x" operator="greaterThan" value="${-i}"/>`}`;
       return treeDoc(nodes + "</Node>".repeat(levels));
     };
     expect(treeTableOf(parsePmml(chain(500)).model as TreeModel)).toBeDefined();
@@ -241,12 +264,17 @@ describe("TreeModel read as a node table (issue 14)", () => {
       treeTableReading.enabled = true;
       expect(objectError).toBeDefined();
       expect(tableError).toEqual(objectError);
-      expect({ ...(tableError as object), message: (tableError as Error).message }).toEqual({ ...(objectError as object), message: (objectError as Error).message });
+      expect({ ...(tableError as object), message: (tableError as Error).message }).toEqual({
+        ...(objectError as object),
+        message: (objectError as Error).message,
+      });
     }
   });
 
   it("a table tree's root can be replaced and edited: the nodes are then the truth", () => {
-    const text = treeDoc(`<Node score="0"><True/><Node score="1"><SimplePredicate field="x" operator="lessThan" value="1"/></Node><Node score="2"><True/></Node></Node>`);
+    const text = treeDoc(
+      `<Node score="0"><True/><Node score="1"><SimplePredicate field="x" operator="lessThan" value="1"/></Node><Node score="2"><True/></Node></Node>`,
+    );
     const tree = parsePmml(text).model as TreeModel;
     expect(treeTableOf(tree)).toBeDefined();
     const replacement = { ...tree.root, score: "5", children: [] };

@@ -1,5 +1,5 @@
 import { TREE_TABLE_PREDICATES, TREE_TABLE_TEXT_SLOTS, TREE_TABLE_TEXTS, utf8Number, type TreeTable } from "@porta/ir";
-import { decodeReferences } from "../xml-check.ts";
+import { decodeReferences, textOf } from "../xml-check.ts";
 import { ELEMENT, type NodeTable, type XmlElement } from "../xml.ts";
 
 /**
@@ -78,12 +78,19 @@ const ROLES: Readonly<Record<string, Role>> = {
 interface ReaderState {
   roles: Int8Array;
   fields: string[];
+  /** Where each field name was first read in the document, its text as written there (-1: written with a reference). */
+  fieldAt: number[];
+  /** Byte length of each name as written at fieldAt. */
+  fieldLength: number[];
   fieldIds: Map<string, number>;
   /** Interned field names by a hash of their text, for lookups that make no string. */
   fieldsByHash: Map<number, number[]>;
   /** Per field: the last tree (a counter) that used it, for usedFields. */
   fieldTree: Int32Array;
   trees: number;
+  /** Memory the trees' columns are carved from (one allocation for many small tables), and how much of it is taken. */
+  arena: ArrayBuffer;
+  arenaUsed: number;
 }
 
 const states = new WeakMap<NodeTable, ReaderState>();
@@ -91,7 +98,18 @@ const states = new WeakMap<NodeTable, ReaderState>();
 function stateOf(t: NodeTable): ReaderState {
   let s = states.get(t);
   if (s === undefined) {
-    s = { roles: new Int8Array(0), fields: [], fieldIds: new Map(), fieldsByHash: new Map(), fieldTree: new Int32Array(64), trees: 0 };
+    s = {
+      roles: new Int8Array(0),
+      fields: [],
+      fieldAt: [],
+      fieldLength: [],
+      fieldIds: new Map(),
+      fieldsByHash: new Map(),
+      fieldTree: new Int32Array(64),
+      trees: 0,
+      arena: new ArrayBuffer(0),
+      arenaUsed: 0,
+    };
     states.set(t, s);
   }
   return s;
@@ -122,11 +140,6 @@ let end = new Int32Array(1024),
   parent = new Int32Array(1024),
   bytes = new Uint8Array(1 << 16);
 let byteSize = 0;
-/** Open Node rows, their parent node and depth, last pushed first. */
-const stackRow: number[] = [],
-  stackParent: number[] = [],
-  stackDepth: number[] = [];
-const childRows: number[] = [];
 
 function growNodes(): void {
   const n = end.length * 2;
@@ -154,18 +167,19 @@ function ensureBytes(more: number): void {
 
 const encoder = new TextEncoder();
 
-/** Appends attribute value [start, end) of the document, references decoded, as UTF-8. */
-function appendValue(text: string, start: number, stop: number): void {
-  ensureBytes(stop - start);
-  let at = byteSize;
-  for (let i = start; i < stop; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x80 || c === 38) {
-      appendString(decodeReferences(text.slice(start, stop), ""));
-      return;
-    }
-    bytes[at++] = c;
+/** Appends attribute `a`'s value, references decoded, as UTF-8. */
+function appendValue(t: NodeTable, a: number): void {
+  const doc = t.bytes;
+  const start = t.attrStart[a],
+    stop = t.attrEnd[a];
+  if (t.attrReferences[a] !== 0) {
+    appendString(decodeReferences(textOf(doc, start, stop), ""));
+    return;
   }
+  ensureBytes(stop - start);
+  const out = bytes;
+  let at = byteSize;
+  for (let i = start; i < stop; i++) out[at++] = doc[i];
   byteSize = at;
 }
 
@@ -175,65 +189,83 @@ function appendString(value: string): void {
 }
 
 /** The field id of attribute value [start, end): interned by its text, a new name made only once. */
-function fieldId(text: string, start: number, stop: number, s: ReaderState): number {
-  let hash = stop - start;
-  let plain = true;
-  for (let i = start; i < stop; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 38) plain = false;
-    hash = (Math.imul(hash, 31) + c) | 0;
-  }
+function fieldId(doc: Buffer, start: number, stop: number, plain: boolean, s: ReaderState): number {
+  const length = stop - start;
+  let hash = length;
+  for (let i = start; i < stop; i++) hash = (Math.imul(hash, 31) + doc[i]) | 0;
   if (plain) {
     const candidates = s.fieldsByHash.get(hash);
     if (candidates !== undefined) {
       for (const id of candidates) {
-        const name = s.fields[id];
-        if (name.length === stop - start && text.startsWith(name, start)) return id;
+        const at = s.fieldAt[id];
+        let k = 0;
+        while (k < length && doc[at + k] === doc[start + k]) k++;
+        if (k === length) return id;
       }
     }
   }
-  const name = plain ? text.slice(start, stop) : decodeReferences(text.slice(start, stop), "");
+  const name = plain ? textOf(doc, start, stop) : decodeReferences(textOf(doc, start, stop), "");
   let id = s.fieldIds.get(name);
   if (id === undefined) {
     id = s.fields.push(name) - 1;
+    s.fieldAt.push(-1);
+    s.fieldLength.push(0);
     s.fieldIds.set(name, id);
     if (s.fieldTree.length <= id) s.fieldTree = grow(s.fieldTree, s.fieldTree.length * 2);
   }
-  if (plain) {
+  // Its text as written here, when it is the name itself, answers the next lookups without a string.
+  if (plain && s.fieldAt[id] < 0) {
+    s.fieldAt[id] = start;
+    s.fieldLength[id] = length;
     const candidates = s.fieldsByHash.get(hash);
     if (candidates === undefined) s.fieldsByHash.set(hash, [id]);
-    else if (!candidates.includes(id)) candidates.push(id);
+    else candidates.push(id);
   }
   return id;
 }
 
+/** SimplePredicate operator names as bytes, by TREE_TABLE_PREDICATES code (none for True). */
+const OPERATOR_BYTES = TREE_TABLE_PREDICATES.map((name, code) => (code === 0 ? new Uint8Array(0) : Uint8Array.from(name, (ch) => ch.charCodeAt(0))));
+
 /** The SimplePredicate operator code (TREE_TABLE_PREDICATES) of attribute value [start, end), -1 for no operator. */
-function operatorCode(text: string, start: number, stop: number): number {
-  const n = stop - start;
-  for (let code = 1; code < TREE_TABLE_PREDICATES.length; code++) {
-    const name = TREE_TABLE_PREDICATES[code];
-    if (name.length === n && text.startsWith(name, start)) return code;
+function operatorCode(doc: Buffer, start: number, stop: number): number {
+  for (let code = 1; code < OPERATOR_BYTES.length; code++) {
+    const name = OPERATOR_BYTES[code];
+    const n = name.length;
+    if (n !== stop - start || name[0] !== doc[start]) continue;
+    let k = 1;
+    while (k < n && doc[start + k] === name[k]) k++;
+    if (k === n) return code;
   }
   return -1;
 }
 
+/** Open Nodes above the one being read: their rows and node indices. */
+let openRow = new Int32Array(64),
+  openNode = new Int32Array(64);
+
+/**
+ * The tree, read in document order (pre-order, first child first: the table's order): each
+ * Node's attributes and predicate, then its first Node child, else its next Node sibling or an
+ * ancestor's. Any Node outside the table's rules stops the reading (undefined).
+ */
 function read(t: NodeTable, rootRow: number, s: ReaderState): TreeTable | undefined {
-  const text = t.text;
+  const doc = t.bytes;
+  const { kind, name, first, next, attrName, attrStart, attrEnd } = t;
+  // Every name id is below names.length (the document is read): roles covers them, -1 until asked.
+  if (s.roles.length < t.names.length) roleOf(t, s, t.names.length - 1);
+  const roles = s.roles;
   const tree = ++s.trees;
   const usedFields: string[] = [];
   let size = 0;
+  let depth = 0;
+  let lastField = -1;
   byteSize = 0;
-  stackRow.length = stackParent.length = stackDepth.length = 0;
-  stackRow.push(rootRow);
-  stackParent.push(-1);
-  stackDepth.push(1);
-  while (stackRow.length > 0) {
-    const row = stackRow.pop()!,
-      up = stackParent.pop()!,
-      depth = stackDepth.pop()!;
-    if (depth > MAX_TABLE_DEPTH) return undefined;
+  let row = rootRow;
+  for (;;) {
     if (size === end.length) growNodes();
     const k = size++;
+    const up = depth > 0 ? openNode[depth - 1] : -1;
     parent[k] = up;
     childCount[k] = 0;
     if (up >= 0) childCount[up]++;
@@ -243,7 +275,9 @@ function read(t: NodeTable, rootRow: number, s: ReaderState): TreeTable | undefi
       recordCount = -1,
       defaultChild = -1;
     for (let a = t.a[row], last = a + t.b[row]; a < last; a++) {
-      switch (roleOf(t, s, t.attrName[a])) {
+      let r = roles[attrName[a]];
+      if (r < 0) r = roleOf(t, s, attrName[a]);
+      switch (r) {
         case Role.Id:
           if (id < 0) id = a;
           break;
@@ -258,20 +292,22 @@ function read(t: NodeTable, rootRow: number, s: ReaderState): TreeTable | undefi
           break;
       }
     }
-    // Children: the predicate is the first predicate element; Node children in document order.
+    // Children: the predicate is the first predicate element; Node children come after, in document order.
     let predicateRow = 0,
-      predicateRole: Role = Role.Other;
-    childRows.length = 0;
-    for (let c = t.first[row]; c !== 0; c = t.next[c]) {
-      if (t.kind[c] !== ELEMENT) continue;
-      const role = roleOf(t, s, t.name[c]);
-      if (role === Role.Node) childRows.push(c);
-      else if (role === Role.True || role === Role.SimplePredicate || role === Role.OtherPredicate) {
+      predicateRole = 0,
+      firstNode = 0;
+    for (let c = first[row]; c !== 0; c = next[c]) {
+      if (kind[c] !== ELEMENT) continue;
+      let r = roles[name[c]];
+      if (r < 0) r = roleOf(t, s, name[c]);
+      if (r === Role.Node) {
+        if (firstNode === 0) firstNode = c;
+      } else if (r === Role.True || r === Role.SimplePredicate || r === Role.OtherPredicate) {
         if (predicateRow === 0) {
           predicateRow = c;
-          predicateRole = role;
+          predicateRole = r;
         }
-      } else if (role === Role.Refused) return undefined;
+      } else if (r === Role.Refused) return undefined;
     }
     let fieldAttr = -1,
       operatorAttr = -1,
@@ -281,7 +317,9 @@ function read(t: NodeTable, rootRow: number, s: ReaderState): TreeTable | undefi
       field[k] = -1;
     } else if (predicateRole === Role.SimplePredicate) {
       for (let a = t.a[predicateRow], last = a + t.b[predicateRow]; a < last; a++) {
-        switch (roleOf(t, s, t.attrName[a])) {
+        let r = roles[attrName[a]];
+        if (r < 0) r = roleOf(t, s, attrName[a]);
+        switch (r) {
           case Role.Field:
             if (fieldAttr < 0) fieldAttr = a;
             break;
@@ -294,10 +332,23 @@ function read(t: NodeTable, rootRow: number, s: ReaderState): TreeTable | undefi
         }
       }
       if (fieldAttr < 0 || operatorAttr < 0) return undefined;
-      const op = operatorCode(text, t.attrStart[operatorAttr], t.attrEnd[operatorAttr]);
+      const op = operatorCode(doc, attrStart[operatorAttr], attrEnd[operatorAttr]);
       if (op < 0) return undefined;
       predicate[k] = op;
-      const f = fieldId(text, t.attrStart[fieldAttr], t.attrEnd[fieldAttr], s);
+      // Siblings split on one field: the last one read is tried first.
+      const fs = attrStart[fieldAttr],
+        fe = attrEnd[fieldAttr];
+      let f = -1;
+      if (lastField >= 0) {
+        const at = s.fieldAt[lastField];
+        if (at >= 0 && s.fieldLength[lastField] === fe - fs) {
+          let j = 0;
+          while (j < fe - fs && doc[at + j] === doc[fs + j]) j++;
+          if (j === fe - fs) f = lastField;
+        }
+      }
+      if (f < 0) f = fieldId(doc, fs, fe, t.attrReferences[fieldAttr] === 0, s);
+      lastField = f;
       field[k] = f;
       if (s.fieldTree[f] !== tree) {
         s.fieldTree[f] = tree;
@@ -309,52 +360,102 @@ function read(t: NodeTable, rootRow: number, s: ReaderState): TreeTable | undefi
     const base = k * TREE_TABLE_TEXT_SLOTS;
     texts[base] = byteSize;
     if (id >= 0) {
-      appendValue(text, t.attrStart[id], t.attrEnd[id]);
+      appendValue(t, id);
       bits |= 1 << TREE_TABLE_TEXTS.id;
     }
     texts[base + 1] = byteSize;
     if (score >= 0) {
-      appendValue(text, t.attrStart[score], t.attrEnd[score]);
+      appendValue(t, score);
       bits |= 1 << TREE_TABLE_TEXTS.score;
     }
     texts[base + 2] = byteSize;
     if (recordCount >= 0) {
       const from = byteSize;
-      appendValue(text, t.attrStart[recordCount], t.attrEnd[recordCount]);
+      appendValue(t, recordCount);
       if (utf8Number(bytes, from, byteSize) === undefined) return undefined;
       bits |= 1 << TREE_TABLE_TEXTS.recordCount;
     }
     texts[base + 3] = byteSize;
     if (defaultChild >= 0) {
-      appendValue(text, t.attrStart[defaultChild], t.attrEnd[defaultChild]);
+      appendValue(t, defaultChild);
       bits |= 1 << TREE_TABLE_TEXTS.defaultChild;
     }
     texts[base + 4] = byteSize;
     if (valueAttr >= 0) {
-      appendValue(text, t.attrStart[valueAttr], t.attrEnd[valueAttr]);
+      appendValue(t, valueAttr);
       bits |= 1 << TREE_TABLE_TEXTS.value;
     }
     texts[base + 5] = byteSize;
     present[k] = bits;
-    for (let j = childRows.length - 1; j >= 0; j--) {
-      stackRow.push(childRows[j]);
-      stackParent.push(k);
-      stackDepth.push(depth + 1);
+    // Next: the first Node child, else the next Node sibling of this node or of an ancestor.
+    if (firstNode !== 0) {
+      if (depth + 1 >= MAX_TABLE_DEPTH) return undefined;
+      if (depth === openRow.length) {
+        openRow = grow(openRow, depth * 2);
+        openNode = grow(openNode, depth * 2);
+      }
+      openRow[depth] = row;
+      openNode[depth] = k;
+      depth++;
+      row = firstNode;
+      continue;
     }
+    let sibling = 0;
+    for (;;) {
+      if (depth === 0) break;
+      for (let c = next[row]; c !== 0; c = next[c]) {
+        if (kind[c] === ELEMENT && (roles[name[c]] === Role.Node || (roles[name[c]] < 0 && roleOf(t, s, name[c]) === Role.Node))) {
+          sibling = c;
+          break;
+        }
+      }
+      if (sibling !== 0) break;
+      depth--;
+      row = openRow[depth];
+    }
+    if (sibling === 0) break;
+    row = sibling;
   }
   // Subtree ends, children before parents (a child's index is above its parent's).
   for (let k = 0; k < size; k++) end[k] = k + 1;
   for (let k = size - 1; k > 0; k--) if (end[k] > end[parent[k]]) end[parent[k]] = end[k];
-  return {
+  // The columns, copied into memory carved from the document's arena: 4-byte columns first.
+  const textCount = size * TREE_TABLE_TEXT_SLOTS + 1;
+  const need = 4 * (3 * size + textCount) + 2 * size + byteSize;
+  if (s.arena.byteLength - s.arenaUsed < need) {
+    s.arena = new ArrayBuffer(Math.max(ARENA_BYTES, need + 3));
+    s.arenaUsed = 0;
+  }
+  const memory = s.arena;
+  let at = s.arenaUsed;
+  const int32 = (from: Int32Array, n: number): Int32Array => {
+    const out = new Int32Array(memory, at, n);
+    out.set(from.subarray(0, n));
+    at += 4 * n;
+    return out;
+  };
+  const uint8 = (from: Uint8Array, n: number): Uint8Array => {
+    const out = new Uint8Array(memory, at, n);
+    out.set(from.subarray(0, n));
+    at += n;
+    return out;
+  };
+  const table: TreeTable = {
     size,
-    end: end.slice(0, size),
-    childCount: childCount.slice(0, size),
-    predicate: predicate.slice(0, size),
-    field: field.slice(0, size),
+    end: int32(end, size),
+    childCount: int32(childCount, size),
+    field: int32(field, size),
+    texts: int32(texts, textCount),
+    predicate: uint8(predicate, size),
+    present: uint8(present, size),
+    bytes: uint8(bytes, byteSize),
     fields: s.fields,
     usedFields,
-    texts: texts.slice(0, size * TREE_TABLE_TEXT_SLOTS + 1),
-    present: present.slice(0, size),
-    bytes: bytes.slice(0, byteSize),
   };
+  // The next tree's 4-byte columns start aligned.
+  s.arenaUsed = (at + 3) & ~3;
+  return table;
 }
+
+/** Size of the arena chunks the tables are carved from (a 1200-tree forest's tables are ~25 MB). */
+const ARENA_BYTES = 1 << 22;
