@@ -5,6 +5,7 @@ import { parseXml, type XmlElement } from "./xml.ts";
 import { parseDataDictionary, parseTransformations } from "./dictionary.ts";
 import { isModelElement, parseModel } from "./models/index.ts";
 import { checkFieldReferences } from "./references.ts";
+import { TreeCapture, treeTableReading } from "./models/tree-table.ts";
 
 export interface ParsePmmlOptions {
   /** Overrides of @porta/ir's DEFAULT_LIMITS; the reader uses documentBytes, xmlElements and documentDepth. */
@@ -25,7 +26,8 @@ export function parsePmml(text: string | Uint8Array, options: ParsePmmlOptions =
 
 function readPmml(text: string | Uint8Array, options: ParsePmmlOptions): Pipeline {
   const limits = resolveLimits(options.limits);
-  const root = loadPhase("xml", () => parseXml(text, limits));
+  // Plain TreeModels are read into node tables as the document is scanned (models/tree-table.ts).
+  const root = loadPhase("xml", () => parseXml(text, limits, treeTableReading.enabled ? new TreeCapture() : undefined));
   try {
     return loadPhase("ir", () => pipelineOf(root, text));
   } catch (e) {

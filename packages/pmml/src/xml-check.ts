@@ -72,8 +72,8 @@ export interface XmlSink {
   open(nameStart: number, nameEnd: number): void;
   /** An attribute of the element just opened: its name, its value between the quotes, and whether the value holds a reference (`&…;`). */
   attribute(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number, references: boolean): void;
-  /** The end of the innermost open element (an end tag, or `/>`). */
-  close(): void;
+  /** The end of the innermost open element (an end tag, or `/>`): the offset where its content ends (the end tag's `<`; `/>`'s `/`). */
+  close(contentEnd: number): void;
   /** Character data inside the root element (references as written) that is not whitespace only (indentation is not reported). */
   text(start: number, end: number): void;
   /** A CDATA section's content. */
@@ -523,7 +523,7 @@ class Scanner {
         if (bytes[i + 1] !== GT) this.malformed(`'/' not followed by '>' in <${this.str(at + 1, nameEnd)}>`, i);
         this.depth--;
         if (this.depth === 0) this.rootClosed = true;
-        this.sink?.close();
+        this.sink?.close(i);
         return i + 2;
       }
       if (i === spaceStart) this.malformed(`attributes of <${this.str(at + 1, nameEnd)}> must be separated by whitespace`, i);
@@ -582,7 +582,7 @@ class Scanner {
     }
     this.depth--;
     if (this.depth === 0) this.rootClosed = true;
-    this.sink?.close();
+    this.sink?.close(at);
     return i + 1;
   }
 }

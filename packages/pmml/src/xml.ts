@@ -329,7 +329,7 @@ export class XmlElement {
  * never expands an entity, as a second line of defence. The document is text or its bytes (a
  * file's, read as UTF-8 without a decoded copy: see xml-check.ts).
  */
-export function parseXml(input: string | Uint8Array, limits: XmlLimits = DEFAULT_LIMITS): XmlElement {
+export function parseXml(input: string | Uint8Array, limits: XmlLimits = DEFAULT_LIMITS, capture?: XmlCapture): XmlElement {
   let bytes: Buffer;
   if (typeof input === "string") {
     // Characters are a lower bound on UTF-8 bytes: the exact count is only needed near the limit.
@@ -342,9 +342,27 @@ export function parseXml(input: string | Uint8Array, limits: XmlLimits = DEFAULT
     if (bytes.length > limits.documentBytes) tooLarge(bytes.length, limits);
   }
   // The tree is built by the scan itself (one pass over the document) and used only once the scan has accepted the whole document.
-  const builder = new TableBuilder(bytes);
+  const builder = new TableBuilder(bytes, capture);
   checkXmlBytes(bytes, limits, builder, typeof input === "string" ? input : undefined);
   return rootOf(builder.table);
+}
+
+/**
+ * A reader that takes some subtrees' events instead of the tables (models/tree-table.ts reads
+ * TreeModels' Node trees so): those subtrees get no rows (their root does, with its attributes),
+ * unless the reader gives one back at its end.
+ */
+export interface XmlCapture {
+  /** The document's tables, before any event. */
+  start(table: NodeTable): void;
+  /** Whether the element just opened (name id `name`, inside row `parent`; 0: the document) is the root of a subtree the capture reads. */
+  begins(name: number, parent: number): boolean;
+  /** Events inside the subtree as XmlSink's, names as ids (the root's attributes too). */
+  open(name: number): void;
+  attribute(name: number, valueStart: number, valueEnd: number, references: boolean): void;
+  close(): void;
+  /** The subtree's root (row `row`) closes: true when the capture holds the subtree; false: its rows are added after all. */
+  end(row: number): boolean;
 }
 
 function tooLarge(bytes: number, limits: XmlLimits): never {
@@ -365,35 +383,74 @@ class TableBuilder implements XmlSink {
   private readonly names: NameTable;
   /** The innermost open element's row, whose attributes are being read. */
   private current = 0;
+  /** Open elements of the subtree the capture reads (its root included); 0: none. */
+  private captured = 0;
+  /** Where the captured root's start tag's last attribute (or its name) ends. */
+  private capturedTagAt = 0;
 
-  constructor(private readonly source: Buffer) {
+  constructor(
+    private readonly source: Buffer,
+    private readonly capture?: XmlCapture,
+  ) {
     this.table = new NodeTable(source, { elements: source.length >> 4, attributes: source.length >> 3 });
     this.names = new NameTable(this.table.names);
+    capture?.start(this.table);
   }
 
   open(nameStart: number, nameEnd: number): void {
     const t = this.table;
-    this.current = t.add(ELEMENT, this.names.read(this.source, nameStart, nameEnd), t.attrSize, 0);
+    const name = this.names.read(this.source, nameStart, nameEnd);
+    if (this.captured > 0) {
+      this.captured++;
+      this.capture!.open(name);
+      return;
+    }
+    const parent = t.innermost;
+    this.current = t.add(ELEMENT, name, t.attrSize, 0);
     t.enter(this.current);
+    if (this.capture?.begins(name, parent)) {
+      this.captured = 1;
+      this.capturedTagAt = nameEnd;
+    }
   }
 
   attribute(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number, references: boolean): void {
     if (this.names.isNamespaceDeclaration(this.source, nameStart, nameEnd)) return;
-    this.table.addAttribute(this.names.read(this.source, nameStart, nameEnd), valueStart, valueEnd, references);
+    const name = this.names.read(this.source, nameStart, nameEnd);
+    if (this.captured > 1) {
+      this.capture!.attribute(name, valueStart, valueEnd, references);
+      return;
+    }
+    this.table.addAttribute(name, valueStart, valueEnd, references);
     this.table.b[this.current]++;
+    if (this.captured === 1) {
+      // The captured root's attributes are rows too (its element is read through the tables).
+      this.capture!.attribute(name, valueStart, valueEnd, references);
+      this.capturedTagAt = valueEnd + 1;
+    }
   }
 
-  close(): void {
+  close(contentEnd: number): void {
+    if (this.captured > 1) {
+      this.captured--;
+      this.capture!.close();
+      return;
+    }
+    if (this.captured === 1) {
+      this.captured = 0;
+      // A subtree the capture does not hold gets its rows after all, from its part of the document.
+      if (!this.capture!.end(this.table.innermost)) addRows(this.table, this.names, this.source.indexOf(GT, this.capturedTagAt) + 1, contentEnd);
+    }
     this.table.leave();
     this.current = this.table.innermost;
   }
 
   text(start: number, end: number): void {
-    this.table.add(TEXT, 0, start, end);
+    if (this.captured === 0) this.table.add(TEXT, 0, start, end);
   }
 
   cdata(start: number, end: number): void {
-    this.table.add(CDATA, 0, start, end);
+    if (this.captured === 0) this.table.add(CDATA, 0, start, end);
   }
 }
 
@@ -456,11 +513,23 @@ function localName(qname: string): string {
  */
 function buildTree(bytes: Buffer, counts: XmlCounts | undefined): NodeTable {
   const table = new NodeTable(bytes, counts);
-  const names = new NameTable(table.names);
-  const n = bytes.length;
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  addRows(table, new NameTable(table.names), start, bytes.length);
+  return table;
+}
+
+/**
+ * Adds the rows of bytes [from, to) of the table's document under its innermost open element,
+ * as the scan's events would have (buildTree's reading): for a subtree a capture gave back, the
+ * scan has accepted the part already (its attributes' references are then looked for here).
+ */
+function addRows(table: NodeTable, names: NameTable, from: number, to: number): void {
+  const bytes = table.bytes;
+  const n = to;
+  let i = from;
   while (i < n) {
-    const lt = bytes.indexOf(LT, i);
+    let lt = bytes.indexOf(LT, i);
+    if (lt >= n) lt = -1;
     const textEnd = lt < 0 ? n : lt;
     if (textEnd > i && table.innermost !== 0 && !whitespaceOnly(bytes, i, textEnd)) table.add(TEXT, 0, i, textEnd);
     if (lt < 0) break;
@@ -485,7 +554,11 @@ function buildTree(bytes: Buffer, counts: XmlCounts | undefined): NodeTable {
     }
     if (i <= 0) break; // an unclosed construct in text the scan did not check (the defence test)
   }
-  return table;
+}
+
+function holdsReference(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (bytes[k] === 38) return true;
+  return false;
 }
 
 function startsWithAscii(bytes: Uint8Array, at: number, s: string): boolean {
@@ -587,8 +660,8 @@ function startTag(table: NodeTable, lt: number, names: NameTable): number {
     while (j < n && bytes[j] !== DQUOTE && bytes[j] !== 39) j++;
     const valueEnd = j < n ? bytes.indexOf(bytes[j], j + 1) : -1;
     if (valueEnd < 0) return n;
-    // Not scanned: whether the value holds a reference is not known (1, as if it did).
-    if (!names.isNamespaceDeclaration(bytes, nameStart, nameEnd)) table.addAttribute(names.read(bytes, nameStart, nameEnd), j + 1, valueEnd, true);
+    if (!names.isNamespaceDeclaration(bytes, nameStart, nameEnd))
+      table.addAttribute(names.read(bytes, nameStart, nameEnd), j + 1, valueEnd, holdsReference(bytes, j + 1, valueEnd));
     j = valueEnd + 1;
   }
 }

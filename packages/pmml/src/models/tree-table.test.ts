@@ -14,7 +14,8 @@ import {
 import { forestText } from "../../../../fixtures/gen/forest.ts";
 import { parsePmml } from "../parse.ts";
 import { pmmlDocument } from "../testing.ts";
-import { treeTableReading } from "./tree-table.ts";
+import { parseXml, type XmlElement } from "../xml.ts";
+import { TreeCapture, treeTableReading } from "./tree-table.ts";
 
 // Issue 14: plain trees are read straight from the document's tables into node tables
 // (tree-table.ts); their IR nodes are made on first access. Both readings must agree node for
@@ -223,6 +224,29 @@ describe("TreeModel read as a node table (issue 14)", () => {
       wrap(`<Node score="1"><SimplePredicate field="x" operator="&#101;qual" value="1"/></Node>`),
     ];
     for (const nodes of cases) expectSameTrees(treeDoc(nodes), false);
+  });
+
+  it("a tree the capture gives back gets the rows the scan would have made: elements, attributes, text, CDATA (comments and PIs dropped)", () => {
+    const xmlShape = (el: XmlElement): unknown => ({
+      name: el.name,
+      path: el.path,
+      attrs: el.attrs,
+      text: el.text(),
+      count: el.childCount,
+      children: el.children().map(xmlShape),
+    });
+    const odd = `<Node id="r" score="0"><True/>
+      <Node id="a&amp;b" score="1" xmlns:q="urn:q" q:x="&lt;"><!-- a comment --><?pi data?><SimplePredicate field="x" operator="lessThan" value="1"/>
+        text &amp; more<![CDATA[ <raw> & ]]><Extension><Node id="inner"/>deep</Extension>
+        <ScoreDistribution value="1" recordCount="2"/></Node>
+      <Node id="c" score="2"><True/></Node></Node>`;
+    const predicateLast = `<Node score="0"><Node score="1"><True/></Node><True/></Node>`;
+    for (const nodes of [odd, predicateLast]) {
+      const text = treeDoc(nodes);
+      const captured = parseXml(Buffer.from(text), undefined, new TreeCapture());
+      expect(xmlShape(captured)).toEqual(xmlShape(parseXml(text)));
+      expectSameTrees(text, false);
+    }
   });
 
   it("trees nested deeper than the table reader goes are read as IR nodes", () => {

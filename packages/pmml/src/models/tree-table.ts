@@ -1,32 +1,359 @@
 import { TREE_TABLE_PREDICATES, TREE_TABLE_TEXT_SLOTS, TREE_TABLE_TEXTS, utf8Number, type TreeTable } from "@porta/ir";
 import { decodeReferences, textOf } from "../xml-check.ts";
-import { ELEMENT, type NodeTable, type XmlElement } from "../xml.ts";
+import type { NodeTable, XmlCapture, XmlElement } from "../xml.ts";
 
 /**
- * Reads a TreeModel's Node tree straight from the document's tables into a TreeTable (see
- * @porta/ir's models/tree-table.ts), without a view, an IR object or a string per node, when
- * every Node is plain: its predicate (the first predicate child) is True or a SimplePredicate
- * with a known operator, and it has no ScoreDistribution and no embedded model (Partition,
- * Regression, DecisionTree). Any other tree, a tree with an attribute the object reader would
- * refuse (a recordCount that is no number, a SimplePredicate without field), and trees nested
- * deeper than MAX_TABLE_DEPTH, answer undefined: the object reader (tree.ts) reads those, with
- * its errors. The node texts the IR keeps (id, score, recordCount, defaultChild, a
+ * TreeModels read straight from the document into TreeTables (see @porta/ir's
+ * models/tree-table.ts) while it is scanned: a TreeCapture rides along the XML table builder
+ * (xml.ts) and, for each TreeModel's Node tree, writes the table's columns from the scanner's
+ * events, with no table row, view, IR object or string per node (a 1200-tree forest has 614k
+ * nodes and 3 million attributes). A tree is held so when every Node is plain: its predicate
+ * (the first predicate child) is True or a SimplePredicate with a field and a known operator,
+ * and comes before its child Nodes; it has no ScoreDistribution and no embedded model
+ * (Partition, Regression, DecisionTree); its recordCount, if any, is a number; and Nodes nest at
+ * most MAX_TABLE_DEPTH deep. Any other tree's rows are added to the document's tables after all
+ * (the builder reads its part of the document again), and the object reader (tree.ts) reads it,
+ * with its errors. The node texts the IR keeps (id, score, recordCount, defaultChild, a
  * SimplePredicate's value) are copied as UTF-8, references decoded.
  */
-export function readTreeTable(rootNode: XmlElement): TreeTable | undefined {
-  if (!treeTableReading.enabled) return undefined;
-  const t = rootNode.table;
-  const state = stateOf(t);
-  try {
-    return read(t, rootNode.row, state);
-  } catch {
-    // Nothing the object reader would accept throws here; whatever did, it reports.
-    return undefined;
+export class TreeCapture implements XmlCapture {
+  private t!: NodeTable;
+  private doc!: Buffer;
+  /** The trees held, by the row of their root Node. */
+  readonly trees = new Map<number, TreeTable>();
+  private roles = new Int8Array(0);
+  private readonly fields: string[] = [];
+  /** Where each field name was read first as written, without a reference (-1: none yet), and its byte length. */
+  private readonly fieldAt: number[] = [];
+  private readonly fieldLength: number[] = [];
+  private readonly fieldIds = new Map<string, number>();
+  /** Field ids by a hash of their text as written, for lookups that make no string. */
+  private readonly fieldsByHash = new Map<number, number[]>();
+  /** Per field: the last tree (a counter) that used it, for usedFields. */
+  private fieldTree = new Int32Array(64);
+  /** Trees begun (the current one's number). */
+  private treeCount = 0;
+  /** Memory the trees' columns are carved from (one allocation for many small tables), and how much of it is taken. */
+  private arena = new ArrayBuffer(0);
+  private arenaUsed = 0;
+
+  // The tree being read.
+  private ok = false;
+  private size = 0;
+  private usedFields: string[] = [];
+  private lastField = -1;
+  /** Open elements inside the tree: a Node (its index), the SimplePredicate of a Node (-2 - its index), or ignored (-1). */
+  private frames = new Int32Array(64);
+  private depth = 0;
+  /** Node nesting of the open elements (Nodes among the frames). */
+  private nodeDepth = 0;
+  /** The element opened last, whose attributes are being read: a Node (index), a SimplePredicate (-2 - its Node), or none (-1). */
+  private pending = -1;
+  /** Its attributes: the first of each role (bit r of attrSeen: there is one), where their values are, and whether they hold references. */
+  private attrSeen = 0;
+  private readonly attrStart = new Int32Array(ATTRIBUTE_ROLES);
+  private readonly attrEnd = new Int32Array(ATTRIBUTE_ROLES);
+  private readonly attrRefs = new Uint8Array(ATTRIBUTE_ROLES);
+  /** Per node: whether its predicate has been read. */
+  private hasPredicate = new Uint8Array(1024);
+
+  start(table: NodeTable): void {
+    this.t = table;
+    this.doc = table.bytes;
+    captures.set(table, this);
+  }
+
+  begins(name: number, parent: number): boolean {
+    if (this.role(name) !== Role.Node || parent === 0 || this.t.names[this.t.name[parent]] !== "TreeModel") return false;
+    this.ok = true;
+    this.treeCount++;
+    this.size = 0;
+    this.usedFields = [];
+    this.lastField = -1;
+    this.depth = 0;
+    this.nodeDepth = 0;
+    byteSize = 0;
+    this.openNode(-1);
+    return true;
+  }
+
+  open(name: number): void {
+    if (!this.ok) return;
+    this.flush();
+    if (this.depth === this.frames.length) this.frames = grow(this.frames, this.depth * 2);
+    const top = this.frames[this.depth - 1];
+    if (top < 0) {
+      // Inside an ignored element or a SimplePredicate: nothing there is read.
+      this.frames[this.depth++] = -1;
+      return;
+    }
+    switch (this.role(name)) {
+      case Role.Node:
+        // A child Node before its parent's predicate: the texts would not be in node order.
+        if (this.hasPredicate[top] === 0) this.ok = false;
+        else this.openNode(top);
+        return;
+      case Role.True:
+        if (this.hasPredicate[top] === 0) {
+          this.hasPredicate[top] = 1;
+          predicate[top] = 0;
+          field[top] = -1;
+          // No value: its slot is empty.
+          texts[top * TREE_TABLE_TEXT_SLOTS + TREE_TABLE_TEXTS.value + 1] = byteSize;
+        }
+        this.frames[this.depth++] = -1;
+        return;
+      case Role.SimplePredicate:
+        if (this.hasPredicate[top] === 0) {
+          this.hasPredicate[top] = 1;
+          this.frames[this.depth++] = -2 - top;
+          this.pending = -2 - top;
+          this.attrSeen = 0;
+        } else this.frames[this.depth++] = -1;
+        return;
+      case Role.OtherPredicate:
+        if (this.hasPredicate[top] === 0) this.ok = false;
+        else this.frames[this.depth++] = -1;
+        return;
+      case Role.Refused:
+        this.ok = false;
+        return;
+      default:
+        this.frames[this.depth++] = -1;
+    }
+  }
+
+  attribute(name: number, valueStart: number, valueEnd: number, references: boolean): void {
+    if (!this.ok || this.pending === -1) return;
+    const r = this.role(name) - FIRST_ATTRIBUTE_ROLE;
+    if (r < 0 || (this.attrSeen & (1 << r)) !== 0) return;
+    this.attrSeen |= 1 << r;
+    this.attrStart[r] = valueStart;
+    this.attrEnd[r] = valueEnd;
+    this.attrRefs[r] = references ? 1 : 0;
+  }
+
+  close(): void {
+    if (!this.ok) return;
+    this.flush();
+    const top = this.frames[--this.depth];
+    if (top >= 0) {
+      if (this.hasPredicate[top] === 0) this.ok = false;
+      this.nodeDepth--;
+    }
+  }
+
+  end(row: number): boolean {
+    this.close();
+    if (!this.ok) return false;
+    this.trees.set(row, this.table());
+    return true;
+  }
+
+  /** A new Node under node `up` (-1: the root): its index, its frame, and its attributes read next. */
+  private openNode(up: number): void {
+    if (++this.nodeDepth > MAX_TABLE_DEPTH) {
+      this.ok = false;
+      return;
+    }
+    if (this.size === end.length) growNodes();
+    if (this.size === this.hasPredicate.length) this.hasPredicate = grow(this.hasPredicate, this.size * 2);
+    const k = this.size++;
+    parent[k] = up;
+    childCount[k] = 0;
+    if (up >= 0) childCount[up]++;
+    this.hasPredicate[k] = 0;
+    if (this.depth === this.frames.length) this.frames = grow(this.frames, this.depth * 2);
+    this.frames[this.depth++] = k;
+    this.pending = k;
+    this.attrSeen = 0;
+  }
+
+  /** The pending element's attributes are all read: a Node's texts, or a SimplePredicate's field, operator and value. */
+  private flush(): void {
+    const p = this.pending;
+    if (p === -1) return;
+    this.pending = -1;
+    if (p >= 0) {
+      // A Node: id, score, recordCount, defaultChild, in slot order.
+      const base = p * TREE_TABLE_TEXT_SLOTS;
+      let bits = 0;
+      for (let s = 0; s < 4; s++) {
+        texts[base + s] = byteSize;
+        const r = NODE_SLOT_ROLES[s];
+        if ((this.attrSeen & (1 << r)) === 0) continue;
+        const from = byteSize;
+        this.append(r);
+        bits |= 1 << s;
+        if (s === TREE_TABLE_TEXTS.recordCount && utf8Number(bytes, from, byteSize) === undefined) this.ok = false;
+      }
+      texts[base + TREE_TABLE_TEXTS.value] = byteSize;
+      present[p] = bits;
+      return;
+    }
+    // A SimplePredicate of node k.
+    const k = -2 - p;
+    if ((this.attrSeen & ((1 << FIELD) | (1 << OPERATOR))) !== ((1 << FIELD) | (1 << OPERATOR))) {
+      this.ok = false;
+      return;
+    }
+    const f = this.attrStart[FIELD],
+      o = this.attrStart[OPERATOR];
+    const op = operatorCode(this.doc, o, this.attrEnd[OPERATOR]);
+    if (op < 0) {
+      this.ok = false;
+      return;
+    }
+    predicate[k] = op;
+    const id = this.fieldOf(f, this.attrEnd[FIELD], this.attrRefs[FIELD] === 0);
+    field[k] = id;
+    if (this.fieldTree[id] !== this.treeCount) {
+      this.fieldTree[id] = this.treeCount;
+      this.usedFields.push(this.fields[id]);
+    }
+    if ((this.attrSeen & (1 << VALUE)) !== 0) {
+      this.append(VALUE);
+      present[k] |= 1 << TREE_TABLE_TEXTS.value;
+    }
+    texts[k * TREE_TABLE_TEXT_SLOTS + TREE_TABLE_TEXTS.value + 1] = byteSize;
+  }
+
+  /** Appends the value of the pending element's attribute of role r (references decoded) as UTF-8. */
+  private append(r: number): void {
+    const doc = this.doc;
+    const start = this.attrStart[r],
+      stop = this.attrEnd[r];
+    if (this.attrRefs[r] !== 0) {
+      appendString(decodeReferences(textOf(doc, start, stop), ""));
+      return;
+    }
+    ensureBytes(stop - start);
+    const out = bytes;
+    let at = byteSize;
+    for (let i = start; i < stop; i++) out[at++] = doc[i];
+    byteSize = at;
+  }
+
+  private role(name: number): number {
+    let roles = this.roles;
+    if (name >= roles.length) {
+      const grown = new Int8Array(Math.max(this.t.names.length, name + 1, roles.length * 2)).fill(-1);
+      grown.set(roles);
+      this.roles = roles = grown;
+    }
+    let r = roles[name];
+    if (r < 0) {
+      const local = this.t.names[name];
+      r = Object.hasOwn(ROLES, local) ? ROLES[local] : Role.Other;
+      roles[name] = r;
+    }
+    return r;
+  }
+
+  /** The field id of the value [start, end) (plain: it holds no reference): interned by its text, a name made only once. */
+  private fieldOf(start: number, stop: number, plain: boolean): number {
+    const doc = this.doc;
+    const length = stop - start;
+    // Siblings split on one field: the last one read is tried first.
+    const last = this.lastField;
+    if (plain && last >= 0 && this.fieldLength[last] === length && this.fieldAt[last] >= 0) {
+      const at = this.fieldAt[last];
+      let k = 0;
+      while (k < length && doc[at + k] === doc[start + k]) k++;
+      if (k === length) return last;
+    }
+    let hash = length;
+    for (let i = start; i < stop; i++) hash = (Math.imul(hash, 31) + doc[i]) | 0;
+    if (plain) {
+      const candidates = this.fieldsByHash.get(hash);
+      if (candidates !== undefined) {
+        for (const id of candidates) {
+          if (this.fieldLength[id] !== length) continue;
+          const at = this.fieldAt[id];
+          let k = 0;
+          while (k < length && doc[at + k] === doc[start + k]) k++;
+          if (k === length) return (this.lastField = id);
+        }
+      }
+    }
+    const name = plain ? textOf(doc, start, stop) : decodeReferences(textOf(doc, start, stop), "");
+    let id = this.fieldIds.get(name);
+    if (id === undefined) {
+      id = this.fields.push(name) - 1;
+      this.fieldAt.push(-1);
+      this.fieldLength.push(0);
+      this.fieldIds.set(name, id);
+      if (this.fieldTree.length <= id) this.fieldTree = grow(this.fieldTree, this.fieldTree.length * 2);
+    }
+    // Its text as written here, when it is the name itself, answers the next lookups without a string.
+    if (plain && this.fieldAt[id] < 0) {
+      this.fieldAt[id] = start;
+      this.fieldLength[id] = length;
+      const candidates = this.fieldsByHash.get(hash);
+      if (candidates === undefined) this.fieldsByHash.set(hash, [id]);
+      else candidates.push(id);
+    }
+    return (this.lastField = id);
+  }
+
+  /** The tree read, its columns copied into memory carved from the arena (4-byte columns first). */
+  private table(): TreeTable {
+    const size = this.size;
+    texts[size * TREE_TABLE_TEXT_SLOTS] = byteSize;
+    // Subtree ends, children before parents (a child's index is above its parent's).
+    for (let k = 0; k < size; k++) end[k] = k + 1;
+    for (let k = size - 1; k > 0; k--) if (end[k] > end[parent[k]]) end[parent[k]] = end[k];
+    const textCount = size * TREE_TABLE_TEXT_SLOTS + 1;
+    const need = 4 * (3 * size + textCount) + 2 * size + byteSize;
+    if (this.arena.byteLength - this.arenaUsed < need) {
+      this.arena = new ArrayBuffer(Math.max(ARENA_BYTES, need + 3));
+      this.arenaUsed = 0;
+    }
+    const memory = this.arena;
+    let at = this.arenaUsed;
+    const int32 = (from: Int32Array, n: number): Int32Array => {
+      const out = new Int32Array(memory, at, n);
+      out.set(from.subarray(0, n));
+      at += 4 * n;
+      return out;
+    };
+    const uint8 = (from: Uint8Array, n: number): Uint8Array => {
+      const out = new Uint8Array(memory, at, n);
+      out.set(from.subarray(0, n));
+      at += n;
+      return out;
+    };
+    const ends = int32(end, size),
+      children = int32(childCount, size),
+      fieldColumn = int32(field, size),
+      textColumn = int32(texts, textCount);
+    const table: TreeTable = {
+      size,
+      end: ends,
+      childCount: children,
+      predicate: uint8(predicate, size),
+      field: fieldColumn,
+      fields: this.fields,
+      usedFields: this.usedFields,
+      texts: textColumn,
+      present: uint8(present, size),
+      bytes: uint8(bytes, byteSize),
+    };
+    // The next tree's 4-byte columns start aligned.
+    this.arenaUsed = (at + 3) & ~3;
+    return table;
   }
 }
 
-/** Off: every tree is read as IR nodes (tests compare the two readings). */
+/** The node table the scan read for the tree whose root Node is `rootNode`, if it was held as one (see TreeCapture). */
+export function readTreeTable(rootNode: XmlElement): TreeTable | undefined {
+  return captures.get(rootNode.table)?.trees.get(rootNode.row);
+}
+
+/** Off: no tree is read as a node table (tests compare the two readings). */
 export const treeTableReading = { enabled: true };
+
+const captures = new WeakMap<NodeTable, TreeCapture>();
 
 /**
  * Deeper trees are left to the object reader: it recurses per level, and the XML_TOO_DEEP it
@@ -44,6 +371,7 @@ const Role = {
   OtherPredicate: 4,
   /** A child that makes the tree the object reader's (ScoreDistribution, embedded models). */
   Refused: 5,
+  // Attributes, from FIRST_ATTRIBUTE_ROLE on.
   Id: 6,
   Score: 7,
   RecordCount: 8,
@@ -53,6 +381,13 @@ const Role = {
   Value: 12,
 } as const;
 type Role = (typeof Role)[keyof typeof Role];
+const FIRST_ATTRIBUTE_ROLE = Role.Id;
+const ATTRIBUTE_ROLES = Role.Value - Role.Id + 1;
+/** Attribute slots (role - FIRST_ATTRIBUTE_ROLE): a Node's in text slot order, a SimplePredicate's. */
+const NODE_SLOT_ROLES = [Role.Id, Role.Score, Role.RecordCount, Role.DefaultChild].map((r) => r - FIRST_ATTRIBUTE_ROLE);
+const FIELD = Role.Field - FIRST_ATTRIBUTE_ROLE,
+  OPERATOR = Role.Operator - FIRST_ATTRIBUTE_ROLE,
+  VALUE = Role.Value - FIRST_ATTRIBUTE_ROLE;
 
 const ROLES: Readonly<Record<string, Role>> = {
   Node: Role.Node,
@@ -73,62 +408,6 @@ const ROLES: Readonly<Record<string, Role>> = {
   operator: Role.Operator,
   value: Role.Value,
 };
-
-/** Per document: the roles of its name ids, and its field names, interned across its trees. */
-interface ReaderState {
-  roles: Int8Array;
-  fields: string[];
-  /** Where each field name was first read in the document, its text as written there (-1: written with a reference). */
-  fieldAt: number[];
-  /** Byte length of each name as written at fieldAt. */
-  fieldLength: number[];
-  fieldIds: Map<string, number>;
-  /** Interned field names by a hash of their text, for lookups that make no string. */
-  fieldsByHash: Map<number, number[]>;
-  /** Per field: the last tree (a counter) that used it, for usedFields. */
-  fieldTree: Int32Array;
-  trees: number;
-  /** Memory the trees' columns are carved from (one allocation for many small tables), and how much of it is taken. */
-  arena: ArrayBuffer;
-  arenaUsed: number;
-}
-
-const states = new WeakMap<NodeTable, ReaderState>();
-
-function stateOf(t: NodeTable): ReaderState {
-  let s = states.get(t);
-  if (s === undefined) {
-    s = {
-      roles: new Int8Array(0),
-      fields: [],
-      fieldAt: [],
-      fieldLength: [],
-      fieldIds: new Map(),
-      fieldsByHash: new Map(),
-      fieldTree: new Int32Array(64),
-      trees: 0,
-      arena: new ArrayBuffer(0),
-      arenaUsed: 0,
-    };
-    states.set(t, s);
-  }
-  return s;
-}
-
-function roleOf(t: NodeTable, s: ReaderState, id: number): Role {
-  if (id >= s.roles.length) {
-    const grown = new Int8Array(Math.max(t.names.length, id + 1, s.roles.length * 2)).fill(-1);
-    grown.set(s.roles);
-    s.roles = grown;
-  }
-  let r = s.roles[id];
-  if (r < 0) {
-    const name = t.names[id];
-    r = Object.hasOwn(ROLES, name) ? ROLES[name] : Role.Other;
-    s.roles[id] = r;
-  }
-  return r as Role;
-}
 
 /** Scratch columns, reused across trees (and documents): a tree's table is a copy of its part. */
 let end = new Int32Array(1024),
@@ -167,67 +446,15 @@ function ensureBytes(more: number): void {
 
 const encoder = new TextEncoder();
 
-/** Appends attribute `a`'s value, references decoded, as UTF-8. */
-function appendValue(t: NodeTable, a: number): void {
-  const doc = t.bytes;
-  const start = t.attrStart[a],
-    stop = t.attrEnd[a];
-  if (t.attrReferences[a] !== 0) {
-    appendString(decodeReferences(textOf(doc, start, stop), ""));
-    return;
-  }
-  ensureBytes(stop - start);
-  const out = bytes;
-  let at = byteSize;
-  for (let i = start; i < stop; i++) out[at++] = doc[i];
-  byteSize = at;
-}
-
 function appendString(value: string): void {
   ensureBytes(value.length * 3);
   byteSize += encoder.encodeInto(value, bytes.subarray(byteSize)).written;
 }
 
-/** The field id of attribute value [start, end): interned by its text, a new name made only once. */
-function fieldId(doc: Buffer, start: number, stop: number, plain: boolean, s: ReaderState): number {
-  const length = stop - start;
-  let hash = length;
-  for (let i = start; i < stop; i++) hash = (Math.imul(hash, 31) + doc[i]) | 0;
-  if (plain) {
-    const candidates = s.fieldsByHash.get(hash);
-    if (candidates !== undefined) {
-      for (const id of candidates) {
-        const at = s.fieldAt[id];
-        let k = 0;
-        while (k < length && doc[at + k] === doc[start + k]) k++;
-        if (k === length) return id;
-      }
-    }
-  }
-  const name = plain ? textOf(doc, start, stop) : decodeReferences(textOf(doc, start, stop), "");
-  let id = s.fieldIds.get(name);
-  if (id === undefined) {
-    id = s.fields.push(name) - 1;
-    s.fieldAt.push(-1);
-    s.fieldLength.push(0);
-    s.fieldIds.set(name, id);
-    if (s.fieldTree.length <= id) s.fieldTree = grow(s.fieldTree, s.fieldTree.length * 2);
-  }
-  // Its text as written here, when it is the name itself, answers the next lookups without a string.
-  if (plain && s.fieldAt[id] < 0) {
-    s.fieldAt[id] = start;
-    s.fieldLength[id] = length;
-    const candidates = s.fieldsByHash.get(hash);
-    if (candidates === undefined) s.fieldsByHash.set(hash, [id]);
-    else candidates.push(id);
-  }
-  return id;
-}
-
 /** SimplePredicate operator names as bytes, by TREE_TABLE_PREDICATES code (none for True). */
 const OPERATOR_BYTES = TREE_TABLE_PREDICATES.map((name, code) => (code === 0 ? new Uint8Array(0) : Uint8Array.from(name, (ch) => ch.charCodeAt(0))));
 
-/** The SimplePredicate operator code (TREE_TABLE_PREDICATES) of attribute value [start, end), -1 for no operator. */
+/** The SimplePredicate operator code (TREE_TABLE_PREDICATES) of attribute value [start, end) as written, -1 for no operator. */
 function operatorCode(doc: Buffer, start: number, stop: number): number {
   for (let code = 1; code < OPERATOR_BYTES.length; code++) {
     const name = OPERATOR_BYTES[code];
@@ -240,222 +467,5 @@ function operatorCode(doc: Buffer, start: number, stop: number): number {
   return -1;
 }
 
-/** Open Nodes above the one being read: their rows and node indices. */
-let openRow = new Int32Array(64),
-  openNode = new Int32Array(64);
-
-/**
- * The tree, read in document order (pre-order, first child first: the table's order): each
- * Node's attributes and predicate, then its first Node child, else its next Node sibling or an
- * ancestor's. Any Node outside the table's rules stops the reading (undefined).
- */
-function read(t: NodeTable, rootRow: number, s: ReaderState): TreeTable | undefined {
-  const doc = t.bytes;
-  const { kind, name, first, next, attrName, attrStart, attrEnd } = t;
-  // Every name id is below names.length (the document is read): roles covers them, -1 until asked.
-  if (s.roles.length < t.names.length) roleOf(t, s, t.names.length - 1);
-  const roles = s.roles;
-  const tree = ++s.trees;
-  const usedFields: string[] = [];
-  let size = 0;
-  let depth = 0;
-  let lastField = -1;
-  byteSize = 0;
-  let row = rootRow;
-  for (;;) {
-    if (size === end.length) growNodes();
-    const k = size++;
-    const up = depth > 0 ? openNode[depth - 1] : -1;
-    parent[k] = up;
-    childCount[k] = 0;
-    if (up >= 0) childCount[up]++;
-    // Attributes: the first of each name, as XmlElement.attr finds them.
-    let id = -1,
-      score = -1,
-      recordCount = -1,
-      defaultChild = -1;
-    for (let a = t.a[row], last = a + t.b[row]; a < last; a++) {
-      let r = roles[attrName[a]];
-      if (r < 0) r = roleOf(t, s, attrName[a]);
-      switch (r) {
-        case Role.Id:
-          if (id < 0) id = a;
-          break;
-        case Role.Score:
-          if (score < 0) score = a;
-          break;
-        case Role.RecordCount:
-          if (recordCount < 0) recordCount = a;
-          break;
-        case Role.DefaultChild:
-          if (defaultChild < 0) defaultChild = a;
-          break;
-      }
-    }
-    // Children: the predicate is the first predicate element; Node children come after, in document order.
-    let predicateRow = 0,
-      predicateRole = 0,
-      firstNode = 0;
-    for (let c = first[row]; c !== 0; c = next[c]) {
-      if (kind[c] !== ELEMENT) continue;
-      let r = roles[name[c]];
-      if (r < 0) r = roleOf(t, s, name[c]);
-      if (r === Role.Node) {
-        if (firstNode === 0) firstNode = c;
-      } else if (r === Role.True || r === Role.SimplePredicate || r === Role.OtherPredicate) {
-        if (predicateRow === 0) {
-          predicateRow = c;
-          predicateRole = r;
-        }
-      } else if (r === Role.Refused) return undefined;
-    }
-    let fieldAttr = -1,
-      operatorAttr = -1,
-      valueAttr = -1;
-    if (predicateRole === Role.True) {
-      predicate[k] = 0;
-      field[k] = -1;
-    } else if (predicateRole === Role.SimplePredicate) {
-      for (let a = t.a[predicateRow], last = a + t.b[predicateRow]; a < last; a++) {
-        let r = roles[attrName[a]];
-        if (r < 0) r = roleOf(t, s, attrName[a]);
-        switch (r) {
-          case Role.Field:
-            if (fieldAttr < 0) fieldAttr = a;
-            break;
-          case Role.Operator:
-            if (operatorAttr < 0) operatorAttr = a;
-            break;
-          case Role.Value:
-            if (valueAttr < 0) valueAttr = a;
-            break;
-        }
-      }
-      if (fieldAttr < 0 || operatorAttr < 0) return undefined;
-      const op = operatorCode(doc, attrStart[operatorAttr], attrEnd[operatorAttr]);
-      if (op < 0) return undefined;
-      predicate[k] = op;
-      // Siblings split on one field: the last one read is tried first.
-      const fs = attrStart[fieldAttr],
-        fe = attrEnd[fieldAttr];
-      let f = -1;
-      if (lastField >= 0) {
-        const at = s.fieldAt[lastField];
-        if (at >= 0 && s.fieldLength[lastField] === fe - fs) {
-          let j = 0;
-          while (j < fe - fs && doc[at + j] === doc[fs + j]) j++;
-          if (j === fe - fs) f = lastField;
-        }
-      }
-      if (f < 0) f = fieldId(doc, fs, fe, t.attrReferences[fieldAttr] === 0, s);
-      lastField = f;
-      field[k] = f;
-      if (s.fieldTree[f] !== tree) {
-        s.fieldTree[f] = tree;
-        usedFields.push(s.fields[f]);
-      }
-    } else return undefined;
-    // Texts, in slot order (TREE_TABLE_TEXTS).
-    let bits = 0;
-    const base = k * TREE_TABLE_TEXT_SLOTS;
-    texts[base] = byteSize;
-    if (id >= 0) {
-      appendValue(t, id);
-      bits |= 1 << TREE_TABLE_TEXTS.id;
-    }
-    texts[base + 1] = byteSize;
-    if (score >= 0) {
-      appendValue(t, score);
-      bits |= 1 << TREE_TABLE_TEXTS.score;
-    }
-    texts[base + 2] = byteSize;
-    if (recordCount >= 0) {
-      const from = byteSize;
-      appendValue(t, recordCount);
-      if (utf8Number(bytes, from, byteSize) === undefined) return undefined;
-      bits |= 1 << TREE_TABLE_TEXTS.recordCount;
-    }
-    texts[base + 3] = byteSize;
-    if (defaultChild >= 0) {
-      appendValue(t, defaultChild);
-      bits |= 1 << TREE_TABLE_TEXTS.defaultChild;
-    }
-    texts[base + 4] = byteSize;
-    if (valueAttr >= 0) {
-      appendValue(t, valueAttr);
-      bits |= 1 << TREE_TABLE_TEXTS.value;
-    }
-    texts[base + 5] = byteSize;
-    present[k] = bits;
-    // Next: the first Node child, else the next Node sibling of this node or of an ancestor.
-    if (firstNode !== 0) {
-      if (depth + 1 >= MAX_TABLE_DEPTH) return undefined;
-      if (depth === openRow.length) {
-        openRow = grow(openRow, depth * 2);
-        openNode = grow(openNode, depth * 2);
-      }
-      openRow[depth] = row;
-      openNode[depth] = k;
-      depth++;
-      row = firstNode;
-      continue;
-    }
-    let sibling = 0;
-    for (;;) {
-      if (depth === 0) break;
-      for (let c = next[row]; c !== 0; c = next[c]) {
-        if (kind[c] === ELEMENT && (roles[name[c]] === Role.Node || (roles[name[c]] < 0 && roleOf(t, s, name[c]) === Role.Node))) {
-          sibling = c;
-          break;
-        }
-      }
-      if (sibling !== 0) break;
-      depth--;
-      row = openRow[depth];
-    }
-    if (sibling === 0) break;
-    row = sibling;
-  }
-  // Subtree ends, children before parents (a child's index is above its parent's).
-  for (let k = 0; k < size; k++) end[k] = k + 1;
-  for (let k = size - 1; k > 0; k--) if (end[k] > end[parent[k]]) end[parent[k]] = end[k];
-  // The columns, copied into memory carved from the document's arena: 4-byte columns first.
-  const textCount = size * TREE_TABLE_TEXT_SLOTS + 1;
-  const need = 4 * (3 * size + textCount) + 2 * size + byteSize;
-  if (s.arena.byteLength - s.arenaUsed < need) {
-    s.arena = new ArrayBuffer(Math.max(ARENA_BYTES, need + 3));
-    s.arenaUsed = 0;
-  }
-  const memory = s.arena;
-  let at = s.arenaUsed;
-  const int32 = (from: Int32Array, n: number): Int32Array => {
-    const out = new Int32Array(memory, at, n);
-    out.set(from.subarray(0, n));
-    at += 4 * n;
-    return out;
-  };
-  const uint8 = (from: Uint8Array, n: number): Uint8Array => {
-    const out = new Uint8Array(memory, at, n);
-    out.set(from.subarray(0, n));
-    at += n;
-    return out;
-  };
-  const table: TreeTable = {
-    size,
-    end: int32(end, size),
-    childCount: int32(childCount, size),
-    field: int32(field, size),
-    texts: int32(texts, textCount),
-    predicate: uint8(predicate, size),
-    present: uint8(present, size),
-    bytes: uint8(bytes, byteSize),
-    fields: s.fields,
-    usedFields,
-  };
-  // The next tree's 4-byte columns start aligned.
-  s.arenaUsed = (at + 3) & ~3;
-  return table;
-}
-
-/** Size of the arena chunks the tables are carved from (a 1200-tree forest's tables are ~25 MB). */
+/** Size of the arena chunks the tables are carved from (a 1200-tree forest's tables are ~45 MB). */
 const ARENA_BYTES = 1 << 22;
