@@ -343,7 +343,11 @@ export function parseXml(input: string | Uint8Array, limits: XmlLimits = DEFAULT
   }
   // The tree is built by the scan itself (one pass over the document) and used only once the scan has accepted the whole document.
   const builder = new TableBuilder(bytes, capture);
-  checkXmlBytes(bytes, limits, builder, typeof input === "string" ? input : undefined);
+  try {
+    checkXmlBytes(bytes, limits, builder, typeof input === "string" ? input : undefined);
+  } finally {
+    capture?.finish();
+  }
   return rootOf(builder.table);
 }
 
@@ -363,6 +367,8 @@ export interface XmlCapture {
   close(): void;
   /** The subtree's root (row `row`) closes: true when the capture holds the subtree; false: its rows are added after all. */
   end(row: number): boolean;
+  /** The scan is over (accepted or not). */
+  finish(): void;
 }
 
 function tooLarge(bytes: number, limits: XmlLimits): never {

@@ -150,6 +150,20 @@ export class TreeCapture implements XmlCapture {
     return true;
   }
 
+  finish(): void {
+    // Scratch grown for a large tree is not kept for the life of the process.
+    if (end.length > SCRATCH_NODES || bytes.length > SCRATCH_BYTES) {
+      end = new Int32Array(1024);
+      childCount = new Int32Array(1024);
+      predicate = new Uint8Array(1024);
+      field = new Int32Array(1024);
+      present = new Uint8Array(1024);
+      texts = new Int32Array(1024 * TREE_TABLE_TEXT_SLOTS + 1);
+      parent = new Int32Array(1024);
+      bytes = new Uint8Array(1 << 16);
+    }
+  }
+
   /** A new Node under node `up` (-1: the root): its index, its frame, and its attributes read next. */
   private openNode(up: number): void {
     if (++this.nodeDepth > MAX_TABLE_DEPTH) {
@@ -467,5 +481,9 @@ function operatorCode(doc: Buffer, start: number, stop: number): number {
   return -1;
 }
 
-/** Size of the arena chunks the tables are carved from (a 1200-tree forest's tables are ~45 MB). */
+/** Scratch kept between documents: up to this many nodes and text bytes. */
+const SCRATCH_NODES = 1 << 16,
+  SCRATCH_BYTES = 1 << 20;
+
+/** Size of the arena chunks the tables are carved from (a 1200-tree forest's tables are ~40 MB). */
 const ARENA_BYTES = 1 << 22;
