@@ -42,7 +42,8 @@ if (mode === "load") {
     })}\n`,
   );
 } else if (mode === "parse") {
-  const text = readFileSync(path!, "utf8");
+  // The file's bytes, as loadModel hands them to the reader (issue 14: never decoded whole).
+  const text = readFileSync(path!);
   gc();
   const before = process.memoryUsage();
   const t0 = performance.now();
@@ -55,7 +56,7 @@ if (mode === "load") {
   process.stdout.write(
     `${JSON.stringify({
       ms,
-      bytes: Buffer.byteLength(text),
+      bytes: text.length,
       segments,
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
       rssBeforeBytes: before.rss,

@@ -1,7 +1,8 @@
 /**
  * Times the phases of a cold PMML load in this process, for profiling (not a suite: the load
- * suite measures whole fresh processes). Phases: read, XML pre-scan, tree build, conversion to
- * IR + reference checks (parsePmml minus the XML), then loadModelSync's compile of the same text.
+ * suite measures whole fresh processes). Phases: read (the file's bytes, which the reader scans
+ * without decoding them whole), XML pre-scan, tree build, parsePmml (scan with the tree tables
+ * captured, conversion to IR, reference checks), then loadModelSync's compile of the same file.
  *
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --conditions=@porta/source --import tsx bench/profile-load.ts FILE [--parse-only] [--repeat N]
  *
@@ -33,7 +34,7 @@ const time = <T>(label: string, f: () => T): T => {
 };
 
 for (let r = 0; r < Number(values.repeat ?? 1); r++) {
-  const text = time("read", () => readFileSync(file, "utf8"));
+  const text = time("read", () => readFileSync(file));
   const counts = time("xml pre-scan", () => checkXmlDocument(text, DEFAULT_LIMITS));
   time("xml tree", () => readXmlTree(text, DEFAULT_LIMITS, counts));
   time("parsePmml (all)", () => parsePmml(text));

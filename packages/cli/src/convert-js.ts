@@ -112,7 +112,9 @@ export function callsRegex(pipeline: unknown): boolean {
     if (o.kind === "textIndex" || (o.kind === "apply" && (o.function === "matches" || o.function === "replace"))) return true;
     if (x instanceof Map) for (const [k, v] of x) stack.push(k, v);
     else if (x instanceof Set) for (const v of x) stack.push(v);
-    else for (const v of Object.values(o)) stack.push(v); // not push(...): a forest's arrays outgrow the argument limit
+    // A TreeModel's nodes hold predicates, never an expression: its root is not read (a tree read
+    // as a node table would make its nodes for nothing; issue 14).
+    else for (const k of Object.keys(o)) if (!(k === "root" && o.kind === "tree")) stack.push(o[k]); // not push(...): a forest's arrays outgrow the argument limit
   }
   return false;
 }

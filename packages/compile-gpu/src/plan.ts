@@ -16,6 +16,10 @@ import {
   lowerNeuralLayers,
   lowerNodeTable,
   parseNumber,
+  TREE_TABLE_TEXTS,
+  treeNodesInOrder,
+  treeTableNumber,
+  treeTableOf,
   type ClusteringModel,
   type ClusteringPlan,
   type DataField,
@@ -341,6 +345,8 @@ function forestJob(
   const table = lowerNodeTable(
     trees.map((t) => t.tree),
     (_field, text) => parseNumber(text),
+    // parseNumber's reading is the literal itself: split constants read from node tables need no string.
+    () => (value) => value,
   );
   if (!table) return `a TreeModel has a split other than a binary numeric one, or a strategy the node table does not walk (${trees[0]!.tree.path})`;
   for (const field of table.fields) {
@@ -354,7 +360,7 @@ function forestJob(
     }
   }
   if (stop !== undefined) return stop;
-  if (table.nodes.length >= 1 << 24) return `${table.nodes.length} tree nodes exceed the float32 node index`;
+  if (table.size >= 1 << 24) return `${table.size} tree nodes exceed the float32 node index`;
   for (const t of trees) jobOf.set(t.tree, index);
   return { kind: "forest", trees: trees.map((t) => t.tree), table, columns: table.fields.map((f) => columnOfField.get(f)!), depth: depthOf(table) };
 }
@@ -408,12 +414,24 @@ function directFinish(pipeline: Pipeline, jobs: readonly GpuJob[], jobOf: Readon
     if (s.predicate.kind !== "true" || m !== fj.trees[i] || m.kind !== "tree") return undefined;
     if (m.functionName !== "regression" || m.targets.length > 0 || m.mathContext === "float") return undefined;
   }
-  const scores = new Float32Array(fj.table.nodes.length);
-  for (const [k, node] of fj.table.nodes.entries()) {
-    if (fj.table.left[k]! >= 0) continue;
-    const v = node.score === undefined ? undefined : parseNumber(node.score);
-    if (v === undefined) return undefined; // a leaf without a numeric score: the interpreter's missing-prediction rules
-    scores[k] = v;
+  const scores = new Float32Array(fj.table.size);
+  for (const [t, tree] of fj.trees.entries()) {
+    // A tree a reader left as a node table gives its scores without making its nodes.
+    const nodes = treeTableOf(tree);
+    const objects = nodes === undefined ? treeNodesInOrder(tree.root) : undefined;
+    const from = fj.table.roots[t]!;
+    const to = t + 1 < fj.trees.length ? fj.table.roots[t + 1]! : fj.table.size;
+    for (let k = from; k < to; k++) {
+      if (fj.table.left[k]! >= 0) continue;
+      let v: number | undefined;
+      if (nodes !== undefined) v = treeTableNumber(nodes, k - from, TREE_TABLE_TEXTS.score);
+      else {
+        const score = objects![k - from]!.score;
+        v = score === undefined ? undefined : parseNumber(score);
+      }
+      if (v === undefined) return undefined; // a leaf without a numeric score: the interpreter's missing-prediction rules
+      scores[k] = v;
+    }
   }
   return { kind: "forest", job: forest, scores, divisor: top.multipleModelMethod === "average" ? top.segments.length : 1, target };
 }
@@ -427,6 +445,6 @@ export function describeJob(job: GpuJob): string {
     case "clustering":
       return `clustering: ${job.plan.clusters.length} centers × ${job.columns.length} fields`;
     case "forest":
-      return `forest: ${job.trees.length} trees, ${job.table.nodes.length} nodes, depth ${job.depth}`;
+      return `forest: ${job.trees.length} trees, ${job.table.size} nodes, depth ${job.depth}`;
   }
 }

@@ -21,6 +21,7 @@ import {
 } from "@porta/backend";
 import {
   clusteringResult,
+  forestNodes,
   neuralNetworkResult,
   parseNumber,
   PipelineScope,
@@ -33,6 +34,7 @@ import {
   type ModelScope,
   type PreparedPipeline,
   type TargetInfo,
+  type TreeNode,
   type Value,
 } from "@porta/ir";
 import type { KernelEngine } from "./engine.ts";
@@ -157,6 +159,8 @@ export class GpuSession implements Session {
   readonly stats = { engineRows: 0, interpretedRows: 0 };
   private readonly finalNames: string[];
   private readonly treeIndex = new Map<ModelNode, number>();
+  /** By forest job: the IR nodes in its table's order, made on first need (a reader may have left the trees as node tables). */
+  private readonly forestNodes = new Map<number, TreeNode[]>();
 
   constructor(
     readonly backend: string,
@@ -258,7 +262,12 @@ export class GpuSession implements Session {
     }
     if (job.kind === "forest" && model.kind === "tree" && got instanceof Float32Array) {
       const leaf = got[r * job.trees.length + this.treeIndex.get(model)!]!;
-      return treeNodeResult(model, job.table.nodes[leaf]!, target);
+      let nodes = this.forestNodes.get(index);
+      if (nodes === undefined) {
+        nodes = forestNodes(job.trees);
+        this.forestNodes.set(index, nodes);
+      }
+      return treeNodeResult(model, nodes[leaf]!, target);
     }
     if (job.kind === "neural" && model.kind === "neuralNetwork" && !(got instanceof Float32Array) && !Array.isArray(got)) {
       const values = new Float64Array(job.slots);

@@ -848,6 +848,15 @@ class ModelContext implements KernelContext, ExpressionHost {
     return derived?.opType === "ordinal" && (derived.values?.length ?? 0) > 0;
   }
 
+  numberLiteral(field: string): ((value: number) => number) | undefined {
+    // numericLiteral's reading, type by type: double, integer and boolean fields (and undeclared
+    // ones) read the text as a double (a boolean or non-integer reading falls back to it); float rounds it.
+    const declared = this.typeOf(field);
+    if (declared === undefined || declared === "double" || declared === "integer" || declared === "boolean") return asDouble;
+    if (declared === "float") return Math.fround;
+    return undefined;
+  }
+
   numericLiteral(field: string, text: string): number | undefined {
     const declared = this.typeOf(field);
     if (declared !== undefined) {
@@ -963,4 +972,9 @@ function treatsInvalidOnly(f: MiningField): boolean {
 /** A MiningField on a non-data field that leaves its value as it is. */
 function isPassThrough(f: MiningField): boolean {
   return f.missingValueReplacement === undefined && f.outliers === "asIs";
+}
+
+/** ModelContext.numberLiteral of a field read as a double: the number itself. */
+function asDouble(value: number): number {
+  return value;
 }

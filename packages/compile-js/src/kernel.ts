@@ -49,6 +49,12 @@ export interface KernelContext {
    * else as a double; undefined when it is no number.
    */
   numericLiteral(field: string, text: string): number | undefined;
+  /**
+   * numericLiteral as a function of the number a text reads as (parseNumber), when it is one for
+   * this field: numericLiteral(field, text) is f(parseNumber(text)) for every text parseNumber
+   * reads, and undefined for every other. Undefined when the field's type makes it depend on the text itself.
+   */
+  numberLiteral(field: string): ((value: number) => number) | undefined;
   /** Whether `field` is ordinal with declared values: the interpreter then orders comparisons by them (Scope.orderingOf). */
   ordered(field: string): boolean;
   /** Module-level declarations (functions, tables) the family needs. */

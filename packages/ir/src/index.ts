@@ -12,6 +12,7 @@ export * from "./predicate.ts";
 export * from "./model.ts";
 export * from "./pipeline.ts";
 export * from "./models/tree.ts";
+export * from "./models/tree-table.ts";
 export * from "./models/regression.ts";
 export * from "./models/mining.ts";
 export * from "./models/scorecard.ts";

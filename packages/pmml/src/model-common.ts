@@ -101,6 +101,10 @@ function missingFunctionName(el: XmlElement): never {
  * different usageTypes cannot be reconciled and are refused.
  */
 function parseMiningSchema(schema: XmlElement): MiningField[] {
+  // A forest's trees repeat one MiningSchema: one alike the last one read (the same MiningField
+  // attributes, as written) reads the same, a copy of each field (a 1200-tree forest has 61k).
+  const last = lastSchema.get(schema.table);
+  if (last !== undefined && schema.sameChildAttributes(last.schema, "MiningField")) return last.fields.map((f) => ({ ...f }));
   const byName = new Map<string, XmlElement[]>();
   for (const el of schema.children("MiningField")) {
     const name = requiredAttr(el, "name");
@@ -108,8 +112,15 @@ function parseMiningSchema(schema: XmlElement): MiningField[] {
     if (same) same.push(el);
     else byName.set(name, [el]);
   }
-  return [...byName.entries()].map(([name, els]) => (els.length === 1 ? parseMiningField(els[0]) : mergeRepeatedMiningField(name, els, schema)));
+  const repeated = [...byName.values()].some((els) => els.length > 1);
+  const fields = [...byName.entries()].map(([name, els]) => (els.length === 1 ? parseMiningField(els[0]) : mergeRepeatedMiningField(name, els, schema)));
+  // A merged field's notice names its schema: such a schema is read each time.
+  if (!repeated) lastSchema.set(schema.table, { schema, fields });
+  return fields;
 }
+
+/** Per document, the last MiningSchema read without notices, and its fields. */
+const lastSchema = new WeakMap<XmlElement["table"], { schema: XmlElement; fields: MiningField[] }>();
 
 function mergeRepeatedMiningField(name: string, els: XmlElement[], schema: XmlElement): MiningField {
   const fields = els.map(parseMiningField);

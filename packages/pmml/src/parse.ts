@@ -5,6 +5,7 @@ import { parseXml, type XmlElement } from "./xml.ts";
 import { parseDataDictionary, parseTransformations } from "./dictionary.ts";
 import { isModelElement, parseModel } from "./models/index.ts";
 import { checkFieldReferences } from "./references.ts";
+import { TreeCapture, treeTableReading } from "./models/tree-table.ts";
 
 export interface ParsePmmlOptions {
   /** Overrides of @porta/ir's DEFAULT_LIMITS; the reader uses documentBytes, xmlElements and documentDepth. */
@@ -14,17 +15,19 @@ export interface ParsePmmlOptions {
 /**
  * Parses a PMML 3.0–4.4.x document straight into the pipeline IR. Namespaces are ignored (PMML
  * files in the wild carry 3_1 namespaces on 3.2 documents and the like); the version is kept, and
- * one Porta does not know is read as the newest it knows, with a notice (see version.ts).
+ * one Porta does not know is read as the newest it knows, with a notice (see version.ts). The
+ * document is its text, or its bytes (a file's: read as UTF-8, never decoded whole; see xml-check.ts).
  */
-export function parsePmml(text: string, options: ParsePmmlOptions = {}): Pipeline {
+export function parsePmml(text: string | Uint8Array, options: ParsePmmlOptions = {}): Pipeline {
   const { result, notices } = collectNotices(() => readPmml(text, options));
   if (notices.length > 0) result.notices = [...(result.notices ?? []), ...notices];
   return result;
 }
 
-function readPmml(text: string, options: ParsePmmlOptions): Pipeline {
+function readPmml(text: string | Uint8Array, options: ParsePmmlOptions): Pipeline {
   const limits = resolveLimits(options.limits);
-  const root = loadPhase("xml", () => parseXml(text, limits));
+  // Plain TreeModels are read into node tables as the document is scanned (models/tree-table.ts).
+  const root = loadPhase("xml", () => parseXml(text, limits, treeTableReading.enabled ? new TreeCapture() : undefined));
   try {
     return loadPhase("ir", () => pipelineOf(root, text));
   } catch (e) {
@@ -46,7 +49,7 @@ function isStackOverflow(e: unknown): boolean {
   return e instanceof RangeError && /call stack/i.test(e.message);
 }
 
-function pipelineOf(root: XmlElement, text: string): Pipeline {
+function pipelineOf(root: XmlElement, text: string | Uint8Array): Pipeline {
   if (root.name !== "PMML") {
     throw new ParseError("PMML_NOT_PMML", `the root element is <${root.name}>, not <PMML>`, { path: root.path, value: root.name });
   }

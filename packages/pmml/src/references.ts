@@ -1,4 +1,4 @@
-import { SchemaError, type DerivedField, type Expr, type Pipeline, type Predicate, type TreeNode } from "@porta/ir";
+import { SchemaError, treeTableOf, type DerivedField, type Expr, type Pipeline, type Predicate, type TreeModel, type TreeNode } from "@porta/ir";
 import { fieldsOfParsedTree } from "./models/tree.ts";
 
 /**
@@ -25,7 +25,8 @@ function collectOutputNames(node: unknown, into: Set<string>, seen: Set<unknown>
   const rec = node as Record<string, unknown>;
   if (Array.isArray(rec.output)) for (const o of rec.output as { name: string }[]) into.add(o.name);
   if (Array.isArray(node)) for (const x of node) collectOutputNames(x, into, seen);
-  else for (const k in rec) if (!isTreeRoot(rec, k)) collectOutputNames(rec[k], into, seen);
+  // MiningFields and LocalTransformations hold no model (a forest has a MiningSchema per tree).
+  else for (const k in rec) if (k !== "miningSchema" && k !== "localTransformations" && !isTreeRoot(rec, k)) collectOutputNames(rec[k], into, seen);
 }
 
 function walk(node: unknown, visible: Set<string>, path: string): void {
@@ -63,19 +64,23 @@ function walk(node: unknown, visible: Set<string>, path: string): void {
       for (const i of rec.inputs as { field: string }[]) if (!scope.has(i.field)) fail(i.field, here);
     }
     for (const k in rec) {
+      // The tree is checked when its turn comes in the generic order (keys last-pushed first), so
+      // the first undeclared field reported is the one the generic walk would have reported. Its
+      // root is not read here: a tree read as a node table (tree-table.ts) makes its nodes when it is.
+      if (isTreeRoot(rec, k)) {
+        stack.push({ node: { [TREE_ROOT]: rec }, visible: scope, path: here });
+        continue;
+      }
       const v = rec[k];
       if (v === null || typeof v !== "object" || k === "miningSchema") continue;
-      // The tree is checked when its turn comes in the generic order (keys last-pushed first), so
-      // the first undeclared field reported is the one the generic walk would have reported.
-      if (isTreeRoot(rec, k)) stack.push({ node: { [TREE_ROOT]: v }, visible: scope, path: here });
-      else stack.push({ node: v, visible: scope, path: here });
+      stack.push({ node: v, visible: scope, path: here });
     }
-    const tree = (rec as { [TREE_ROOT]?: TreeNode })[TREE_ROOT];
+    const tree = (rec as { [TREE_ROOT]?: TreeModel })[TREE_ROOT];
     if (tree !== undefined) checkTreeNodes(tree, scope);
   }
 }
 
-/** Marks a TreeModel's root on the generic walk's stack: a symbol key, which `for…in` skips. */
+/** Marks a TreeModel (for its nodes) on the generic walk's stack: a symbol key, which `for…in` skips. */
 const TREE_ROOT = Symbol("treeRoot");
 
 /** Whether `rec[key]` is a TreeModel's root Node (the only place TreeNodes hang in the IR). */
@@ -104,10 +109,15 @@ function reportedPath(item: PredicateItem): string {
  * one of its fields is out of scope, to find the first offender. The walk keeps two parallel
  * stacks, a node and whether its children are already pushed, and makes no object per node.
  */
-function checkTreeNodes(root: TreeNode, scope: Set<string>): void {
-  const named = fieldsOfParsedTree(root);
-  if (named !== undefined && [...named].every((f) => scope.has(f))) return;
-  const nodes: TreeNode[] = [root];
+function checkTreeNodes(tree: TreeModel, scope: Set<string>): void {
+  const table = treeTableOf(tree);
+  if (table !== undefined) {
+    if (table.usedFields.every((f) => scope.has(f))) return;
+  } else {
+    const named = fieldsOfParsedTree(tree.root);
+    if (named !== undefined && [...named].every((f) => scope.has(f))) return;
+  }
+  const nodes: TreeNode[] = [tree.root];
   const expanded: boolean[] = [false];
   while (nodes.length > 0) {
     const node = nodes.pop()!;
@@ -265,9 +275,10 @@ function collectLocalScopes(model: unknown, global: Scope, into: Definition[]): 
       });
     }
     for (const k in rec) {
-      const v = rec[k];
       // Expressions hold no models; skipping them keeps the walk to the model tree.
-      if (v !== null && typeof v === "object" && k !== "localTransformations" && k !== "miningSchema" && !isTreeRoot(rec, k)) stack.push({ node: v, scope });
+      if (k === "localTransformations" || k === "miningSchema" || isTreeRoot(rec, k)) continue;
+      const v = rec[k];
+      if (v !== null && typeof v === "object") stack.push({ node: v, scope });
     }
   }
 }

@@ -25,7 +25,7 @@ export interface PmmlVersion {
  * and whether Porta can score a document is decided by the elements it holds, not by this label.
  * An unknown version or a non-DMG namespace is read as the newest known version, with a notice.
  */
-export function readPmmlVersion(root: XmlElement, text: string): PmmlVersion {
+export function readPmmlVersion(root: XmlElement, text: string | Uint8Array): PmmlVersion {
   const version = (root.attr("version") ?? "").trim();
   const notices: string[] = [];
   const minor = /^(\d+)\.(\d+)(?:\.\d+)*$/.exec(version);
@@ -47,8 +47,15 @@ export function readPmmlVersion(root: XmlElement, text: string): PmmlVersion {
  * The default (or PMML-prefixed) namespace declared on the root start tag. The XML view drops
  * namespace attributes, so it is read from the text: the first `<PMML` or `<prefix:PMML` tag.
  */
-function rootNamespace(text: string): string | undefined {
-  const tag = /<(?:([A-Za-z_][\w.-]*):)?PMML\b([^>]*)>/.exec(text.slice(0, 64 * 1024));
+function rootNamespace(document: string | Uint8Array): string | undefined {
+  // The first 64K code units of the text: of bytes, enough of them (at most 3 a unit) decoded.
+  const head =
+    typeof document === "string"
+      ? document.slice(0, 64 * 1024)
+      : Buffer.from(document.buffer, document.byteOffset, Math.min(document.byteLength, 4 * 64 * 1024))
+          .toString("utf8")
+          .slice(0, 64 * 1024);
+  const tag = /<(?:([A-Za-z_][\w.-]*):)?PMML\b([^>]*)>/.exec(head);
   if (!tag) return undefined;
   const name = tag[1] === undefined ? "xmlns" : `xmlns:${tag[1]}`;
   const decl = new RegExp(`(?:^|\\s)${name.replace(".", "\\.")}\\s*=\\s*("([^"]*)"|'([^']*)')`).exec(tag[2]);

@@ -1,22 +1,23 @@
 import { DEFAULT_LIMITS, ParseError, type Limits } from "@porta/ir";
-import { checkXmlDocument, decodeReferences, type XmlCounts, type XmlSink } from "./xml-check.ts";
+import { checkXmlBytes, decodeReferences, documentBytes, textOf, type XmlCounts, type XmlSink } from "./xml-check.ts";
 
 /** The limits the XML reader enforces (from @porta/ir's one Limits module). */
 export type XmlLimits = Pick<Limits, "documentBytes" | "xmlElements" | "documentDepth">;
 
-const ELEMENT = 0,
+/** NodeTable.kind of a row. */
+export const ELEMENT = 0,
   TEXT = 1,
   CDATA = 2;
 
 /**
- * The document tree as tables of offsets into the text: one row per node (an element, a text run
+ * The document tree as tables of byte offsets into the document: one row per node (an element, a text run
  * or a CDATA section) and one per attribute, in typed arrays that grow by doubling. No object or
  * string is made per element while the tree is built: names are ids into one list of shared
  * strings and attribute values stay offsets until read. A million-node forest made a million
  * node objects, attribute arrays and value strings before, and collecting them was half its load.
  * Row 0 is the document itself; 0 in `first`/`next` means none.
  */
-class NodeTable {
+export class NodeTable {
   size = 1;
   kind: Uint8Array;
   /** Element: its local name's id in `names`. */
@@ -30,6 +31,8 @@ class NodeTable {
   attrName: Int32Array;
   attrStart: Int32Array;
   attrEnd: Int32Array;
+  /** 0 when the value holds no reference (`&…;`): it is then its text as written. */
+  attrReferences: Uint8Array;
   readonly names: string[] = [];
   /** Attribute values read through sharedAttr, each kept once (see there). */
   readonly shared = new Map<string, string>();
@@ -43,7 +46,8 @@ class NodeTable {
 
   /** Sized by the pre-scan's counts when there are some (text runs still grow the tables). */
   constructor(
-    readonly text: string,
+    /** The document's UTF-8 bytes (xml-check.ts's documentBytes). */
+    readonly bytes: Buffer,
     counts: XmlCounts | undefined,
   ) {
     const nodes = (counts?.elements ?? 0) + 1024,
@@ -57,6 +61,7 @@ class NodeTable {
     this.attrName = new Int32Array(attrs);
     this.attrStart = new Int32Array(attrs);
     this.attrEnd = new Int32Array(attrs);
+    this.attrReferences = new Uint8Array(attrs);
   }
 
   /** Appends a node as the last child of the innermost open element (or of the document); returns its row. */
@@ -93,15 +98,17 @@ class NodeTable {
     return this.openRows[this.openRows.length - 1];
   }
 
-  addAttribute(name: number, start: number, end: number): void {
+  addAttribute(name: number, start: number, end: number, references: boolean): void {
     if (this.attrSize === this.attrName.length) {
       this.attrName = grown(this.attrName);
       this.attrStart = grown(this.attrStart);
       this.attrEnd = grown(this.attrEnd);
+      this.attrReferences = grown(this.attrReferences);
     }
     this.attrName[this.attrSize] = name;
     this.attrStart[this.attrSize] = start;
     this.attrEnd[this.attrSize] = end;
+    this.attrReferences[this.attrSize] = references ? 1 : 0;
     this.attrSize++;
   }
 
@@ -130,7 +137,7 @@ const SHARED_STEP_INDICES = 32;
  * and predicate, and a path made of its parent's and a shared step is one string object (V8
  * joins long strings without copying) instead of four, most of a large forest's heap before.
  */
-function pathStep(name: string, index: number | undefined): string {
+export function pathStep(name: string, index: number | undefined): string {
   const i = index ?? 0;
   let byIndex = steps.get(name);
   if (byIndex === undefined || i >= SHARED_STEP_INDICES) {
@@ -157,8 +164,9 @@ export class XmlElement {
    * made with its path as `step` and no parent.
    */
   constructor(
-    private readonly table: NodeTable,
-    private readonly row: number,
+    /** The document's tables and this element's row in them, for readers that walk the rows themselves (models/tree-table.ts). */
+    readonly table: NodeTable,
+    readonly row: number,
     step: string,
     private readonly parent?: XmlElement,
     private readonly index?: number,
@@ -183,7 +191,7 @@ export class XmlElement {
       const t = this.table;
       for (let k = t.a[this.row], end = k + t.b[this.row]; k < end; k++) {
         const name = t.names[t.attrName[k]];
-        out[name] = this.decode(name, t.text.slice(t.attrStart[k], t.attrEnd[k]));
+        out[name] = this.decode(name, textOf(t.bytes, t.attrStart[k], t.attrEnd[k]));
       }
       this.decoded = out;
     }
@@ -193,7 +201,7 @@ export class XmlElement {
   attr(name: string): string | undefined {
     const t = this.table;
     for (let k = t.a[this.row], end = k + t.b[this.row]; k < end; k++) {
-      if (t.names[t.attrName[k]] === name) return this.decode(name, t.text.slice(t.attrStart[k], t.attrEnd[k]));
+      if (t.names[t.attrName[k]] === name) return this.decode(name, textOf(t.bytes, t.attrStart[k], t.attrEnd[k]));
     }
     return undefined;
   }
@@ -263,13 +271,44 @@ export class XmlElement {
     return undefined;
   }
 
+  /**
+   * Whether this element's children named `name` and `other`'s are alike, pair by pair, in their
+   * attributes (names and values as written, in order): a reader that reads only those attributes
+   * reads the same from both (a forest's trees repeat one MiningSchema).
+   */
+  sameChildAttributes(other: XmlElement, name: string): boolean {
+    const t = this.table;
+    if (other.table !== t) return false;
+    const bytes = t.bytes;
+    let c = t.first[this.row],
+      d = t.first[other.row];
+    for (;;) {
+      while (c !== 0 && !(t.kind[c] === ELEMENT && t.names[t.name[c]] === name)) c = t.next[c];
+      while (d !== 0 && !(t.kind[d] === ELEMENT && t.names[t.name[d]] === name)) d = t.next[d];
+      if (c === 0 || d === 0) return c === d;
+      const n = t.b[c];
+      if (t.b[d] !== n) return false;
+      for (let j = 0; j < n; j++) {
+        const x = t.a[c] + j,
+          y = t.a[d] + j;
+        // Name ids: one per qualified name (past the name table's 256, one per occurrence: then unlike).
+        if (t.attrName[x] !== t.attrName[y] || t.attrReferences[x] !== t.attrReferences[y]) return false;
+        const length = t.attrEnd[x] - t.attrStart[x];
+        if (t.attrEnd[y] - t.attrStart[y] !== length) return false;
+        for (let k = 0; k < length; k++) if (bytes[t.attrStart[x] + k] !== bytes[t.attrStart[y] + k]) return false;
+      }
+      c = t.next[c];
+      d = t.next[d];
+    }
+  }
+
   /** Concatenated text content of this element (not of its children), references decoded, CDATA as is. */
   text(): string {
     const t = this.table;
     let s = "";
     for (let c = t.first[this.row]; c !== 0; c = t.next[c]) {
-      if (t.kind[c] === TEXT) s += decodeReferences(t.text.slice(t.a[c], t.b[c]), this.path);
-      else if (t.kind[c] === CDATA) s += t.text.slice(t.a[c], t.b[c]);
+      if (t.kind[c] === TEXT) s += decodeReferences(textOf(t.bytes, t.a[c], t.b[c]), this.path);
+      else if (t.kind[c] === CDATA) s += textOf(t.bytes, t.a[c], t.b[c]);
     }
     return s;
   }
@@ -287,21 +326,56 @@ export class XmlElement {
  * Parses XML safely: one linear pre-scan (xml-check.ts) refuses DTD markup anywhere, illegal
  * characters and references, malformed structure, and documents past the size, element-count
  * and depth limits, each with its own typed error; only then is the tree built (buildTree), which
- * never expands an entity, as a second line of defence.
+ * never expands an entity, as a second line of defence. The document is text or its bytes (a
+ * file's, read as UTF-8 without a decoded copy: see xml-check.ts).
  */
-export function parseXml(text: string, limits: XmlLimits = DEFAULT_LIMITS): XmlElement {
-  // Characters are a lower bound on UTF-8 bytes: the exact count is only needed near the limit.
-  if (text.length > limits.documentBytes || (text.length * 3 > limits.documentBytes && Buffer.byteLength(text, "utf8") > limits.documentBytes)) {
-    const bytes = Buffer.byteLength(text, "utf8");
-    throw new ParseError("DOCUMENT_TOO_LARGE", `the document has ${bytes} bytes, more than the limit of ${limits.documentBytes} (limit documentBytes)`, {
-      path: "/",
-      value: bytes,
-    });
+export function parseXml(input: string | Uint8Array, limits: XmlLimits = DEFAULT_LIMITS, capture?: XmlCapture): XmlElement {
+  let bytes: Buffer;
+  if (typeof input === "string") {
+    // Characters are a lower bound on UTF-8 bytes: the exact count is only needed near the limit.
+    if (input.length > limits.documentBytes || (input.length * 3 > limits.documentBytes && Buffer.byteLength(input, "utf8") > limits.documentBytes)) {
+      tooLarge(Buffer.byteLength(input, "utf8"), limits);
+    }
+    bytes = Buffer.from(input, "utf8");
+  } else {
+    bytes = documentBytes(input);
+    if (bytes.length > limits.documentBytes) tooLarge(bytes.length, limits);
   }
-  // The tree is built by the scan itself (one pass over the text) and used only once the scan has accepted the whole document.
-  const builder = new TableBuilder(text);
-  checkXmlDocument(text, limits, builder);
+  // The tree is built by the scan itself (one pass over the document) and used only once the scan has accepted the whole document.
+  const builder = new TableBuilder(bytes, capture);
+  try {
+    checkXmlBytes(bytes, limits, builder, typeof input === "string" ? input : undefined);
+  } finally {
+    capture?.finish();
+  }
   return rootOf(builder.table);
+}
+
+/**
+ * A reader that takes some subtrees' events instead of the tables (models/tree-table.ts reads
+ * TreeModels' Node trees so): those subtrees get no rows (their root does, with its attributes),
+ * unless the reader gives one back at its end.
+ */
+export interface XmlCapture {
+  /** The document's tables, before any event. */
+  start(table: NodeTable): void;
+  /** Whether the element just opened (name id `name`, inside row `parent`; 0: the document) is the root of a subtree the capture reads. */
+  begins(name: number, parent: number): boolean;
+  /** Events inside the subtree as XmlSink's, names as ids (the root's attributes too). */
+  open(name: number): void;
+  attribute(name: number, valueStart: number, valueEnd: number, references: boolean): void;
+  close(): void;
+  /** The subtree's root (row `row`) closes: true when the capture holds the subtree; false: its rows are added after all. */
+  end(row: number): boolean;
+  /** The scan is over (accepted or not). */
+  finish(): void;
+}
+
+function tooLarge(bytes: number, limits: XmlLimits): never {
+  throw new ParseError("DOCUMENT_TOO_LARGE", `the document has ${bytes} bytes, more than the limit of ${limits.documentBytes} (limit documentBytes)`, {
+    path: "/",
+    value: bytes,
+  });
 }
 
 /**
@@ -315,35 +389,74 @@ class TableBuilder implements XmlSink {
   private readonly names: NameTable;
   /** The innermost open element's row, whose attributes are being read. */
   private current = 0;
+  /** Open elements of the subtree the capture reads (its root included); 0: none. */
+  private captured = 0;
+  /** Where the captured root's start tag's last attribute (or its name) ends. */
+  private capturedTagAt = 0;
 
-  constructor(private readonly source: string) {
+  constructor(
+    private readonly source: Buffer,
+    private readonly capture?: XmlCapture,
+  ) {
     this.table = new NodeTable(source, { elements: source.length >> 4, attributes: source.length >> 3 });
     this.names = new NameTable(this.table.names);
+    capture?.start(this.table);
   }
 
   open(nameStart: number, nameEnd: number): void {
     const t = this.table;
-    this.current = t.add(ELEMENT, this.names.read(this.source, nameStart, nameEnd), t.attrSize, 0);
+    const name = this.names.read(this.source, nameStart, nameEnd);
+    if (this.captured > 0) {
+      this.captured++;
+      this.capture!.open(name);
+      return;
+    }
+    const parent = t.innermost;
+    this.current = t.add(ELEMENT, name, t.attrSize, 0);
     t.enter(this.current);
+    if (this.capture?.begins(name, parent)) {
+      this.captured = 1;
+      this.capturedTagAt = nameEnd;
+    }
   }
 
-  attribute(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
+  attribute(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number, references: boolean): void {
     if (this.names.isNamespaceDeclaration(this.source, nameStart, nameEnd)) return;
-    this.table.addAttribute(this.names.read(this.source, nameStart, nameEnd), valueStart, valueEnd);
+    const name = this.names.read(this.source, nameStart, nameEnd);
+    if (this.captured > 1) {
+      this.capture!.attribute(name, valueStart, valueEnd, references);
+      return;
+    }
+    this.table.addAttribute(name, valueStart, valueEnd, references);
     this.table.b[this.current]++;
+    if (this.captured === 1) {
+      // The captured root's attributes are rows too (its element is read through the tables).
+      this.capture!.attribute(name, valueStart, valueEnd, references);
+      this.capturedTagAt = valueEnd + 1;
+    }
   }
 
-  close(): void {
+  close(contentEnd: number): void {
+    if (this.captured > 1) {
+      this.captured--;
+      this.capture!.close();
+      return;
+    }
+    if (this.captured === 1) {
+      this.captured = 0;
+      // A subtree the capture does not hold gets its rows after all, from its part of the document.
+      if (!this.capture!.end(this.table.innermost)) addRows(this.table, this.names, this.source.indexOf(GT, this.capturedTagAt) + 1, contentEnd);
+    }
     this.table.leave();
     this.current = this.table.innermost;
   }
 
   text(start: number, end: number): void {
-    this.table.add(TEXT, 0, start, end);
+    if (this.captured === 0) this.table.add(TEXT, 0, start, end);
   }
 
   cdata(start: number, end: number): void {
-    this.table.add(CDATA, 0, start, end);
+    if (this.captured === 0) this.table.add(CDATA, 0, start, end);
   }
 }
 
@@ -351,8 +464,8 @@ class TableBuilder implements XmlSink {
  * The tree of a document that checkXmlDocument accepted. Exported for the test that proves the
  * second line of defence (a DTD that reached the reader still expands nothing); callers use parseXml.
  */
-export function readXmlTree(text: string, _limits: Pick<Limits, "documentDepth">, counts?: XmlCounts): XmlElement {
-  return rootOf(buildTree(text, counts));
+export function readXmlTree(input: string | Uint8Array, _limits: Pick<Limits, "documentDepth">, counts?: XmlCounts): XmlElement {
+  return rootOf(buildTree(typeof input === "string" ? Buffer.from(input, "utf8") : documentBytes(input), counts));
 }
 
 /** The one root element of a built tree. */
@@ -371,7 +484,8 @@ function rootOf(table: NodeTable): XmlElement {
   return new XmlElement(table, root, `/${table.names[table.name[root]]}`);
 }
 
-const GT = 62,
+const LT = 60,
+  GT = 62,
   SLASH = 47,
   BANG = 33,
   QUESTION = 63,
@@ -403,114 +517,157 @@ function localName(qname: string): string {
  * declarations are left out. Any other `<!…>` (a DTD, which the scan refuses) is skipped whole,
  * so even then nothing is ever expanded.
  */
-function buildTree(text: string, counts: XmlCounts | undefined): NodeTable {
-  const table = new NodeTable(text, counts);
-  const names = new NameTable(table.names);
-  const n = text.length;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+function buildTree(bytes: Buffer, counts: XmlCounts | undefined): NodeTable {
+  const table = new NodeTable(bytes, counts);
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  addRows(table, new NameTable(table.names), start, bytes.length);
+  return table;
+}
+
+/**
+ * Adds the rows of bytes [from, to) of the table's document under its innermost open element,
+ * as the scan's events would have (buildTree's reading): for a subtree a capture gave back, the
+ * scan has accepted the part already (its attributes' references are then looked for here).
+ */
+function addRows(table: NodeTable, names: NameTable, from: number, to: number): void {
+  const bytes = table.bytes;
+  const n = to;
+  let i = from;
   while (i < n) {
-    const lt = text.indexOf("<", i);
+    let lt = bytes.indexOf(LT, i);
+    if (lt >= n) lt = -1;
     const textEnd = lt < 0 ? n : lt;
-    if (textEnd > i && table.innermost !== 0 && !whitespaceOnly(text, i, textEnd)) table.add(TEXT, 0, i, textEnd);
+    if (textEnd > i && table.innermost !== 0 && !whitespaceOnly(bytes, i, textEnd)) table.add(TEXT, 0, i, textEnd);
     if (lt < 0) break;
-    const c1 = text.charCodeAt(lt + 1);
+    const c1 = bytes[lt + 1];
     if (c1 === QUESTION) {
-      i = text.indexOf("?>", lt + 2) + 2;
+      i = bytes.indexOf("?>", lt + 2) + 2;
     } else if (c1 === BANG) {
-      if (text.startsWith("--", lt + 2)) {
-        i = text.indexOf("-->", lt + 4) + 3;
-      } else if (text.startsWith("[CDATA[", lt + 2)) {
-        const close = text.indexOf("]]>", lt + 9);
+      if (startsWithAscii(bytes, lt + 2, "--")) {
+        i = bytes.indexOf("-->", lt + 4) + 3;
+      } else if (startsWithAscii(bytes, lt + 2, "[CDATA[")) {
+        const close = bytes.indexOf("]]>", lt + 9);
         table.add(CDATA, 0, lt + 9, close < 0 ? n : close);
         i = close < 0 ? n : close + 3;
       } else {
-        i = skipDeclaration(text, lt);
+        i = skipDeclaration(bytes, lt);
       }
     } else if (c1 === SLASH) {
       table.leave();
-      i = text.indexOf(">", lt + 2) + 1;
+      i = bytes.indexOf(GT, lt + 2) + 1;
     } else {
       i = startTag(table, lt, names);
     }
     if (i <= 0) break; // an unclosed construct in text the scan did not check (the defence test)
   }
-  return table;
 }
 
-function whitespaceOnly(text: string, start: number, end: number): boolean {
-  for (let k = start; k < end; k++) if (!isSpace(text.charCodeAt(k))) return false;
+function holdsReference(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (bytes[k] === 38) return true;
+  return false;
+}
+
+function startsWithAscii(bytes: Uint8Array, at: number, s: string): boolean {
+  if (at + s.length > bytes.length) return false;
+  for (let k = 0; k < s.length; k++) if (bytes[at + k] !== s.charCodeAt(k)) return false;
+  return true;
+}
+
+function whitespaceOnly(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (!isSpace(bytes[k])) return false;
   return true;
 }
 
 /** `<!…>` with an internal subset in brackets: skipped, never interpreted. */
-function skipDeclaration(text: string, at: number): number {
+function skipDeclaration(bytes: Uint8Array, at: number): number {
   let depth = 0;
-  for (let j = at + 2; j < text.length; j++) {
-    const c = text.charCodeAt(j);
+  for (let j = at + 2; j < bytes.length; j++) {
+    const c = bytes[j];
     if (c === LBRACKET) depth++;
     else if (c === RBRACKET) depth--;
     else if (c === GT && depth <= 0) return j + 1;
   }
-  return text.length;
+  return bytes.length;
 }
 
 /**
- * Element and attribute names seen so far: a name is read by comparing the text with the names
- * already known, so a million `<Value value=…>` make no name strings. Ids index the local names
- * (prefix dropped) in the table's list; past 256 distinct names a new name is no longer kept
- * (a hostile document's names cannot grow the lookup) and each occurrence gets an id of its own.
+ * Element and attribute names seen so far: a name is read by comparing the document's bytes with
+ * the names already known, so a million `<Value value=…>` make no name strings. Ids index the
+ * local names (prefix dropped) in the table's list; past 256 distinct names a new name is no
+ * longer kept (a hostile document's names cannot grow the lookup) and each occurrence gets an id of its own.
  */
 class NameTable {
-  /** Known qualified names by length and first character (a key a name's first two reads give), each with its id. */
-  private readonly buckets = new Map<number, { name: string; id: number }[]>();
+  /**
+   * Known qualified names by length and first byte (a key a name's first two reads give; names
+   * up to 63 bytes in an array, longer ones in a map): where each was first seen, and its id.
+   */
+  private readonly short: ({ at: number; id: number }[] | undefined)[] = new Array(64 * 256);
+  private readonly long = new Map<number, { at: number; id: number }[]>();
   private known = 0;
 
   constructor(private readonly names: string[]) {}
 
-  /** The id of the name spanning [start, end) of `text`. */
-  read(text: string, start: number, end: number): number {
-    const key = (end - start) * 65536 + text.charCodeAt(start);
-    const bucket = this.buckets.get(key);
-    if (bucket !== undefined) for (const entry of bucket) if (text.startsWith(entry.name, start)) return entry.id;
-    const name = text.slice(start, end);
-    const id = this.names.push(localName(name)) - 1;
+  /** The id of the name spanning [start, end) of `bytes`. */
+  read(bytes: Buffer, start: number, end: number): number {
+    const length = end - start;
+    const key = length * 256 + bytes[start];
+    const bucket = length < 64 ? this.short[key] : this.long.get(key);
+    if (bucket !== undefined) {
+      for (let e = 0; e < bucket.length; e++) {
+        const entry = bucket[e];
+        let k = 1;
+        while (k < length && bytes[entry.at + k] === bytes[start + k]) k++;
+        if (k >= length) return entry.id;
+      }
+    }
+    const id = this.names.push(localName(textOf(bytes, start, end))) - 1;
     if (this.known < 256) {
       this.known++;
-      if (bucket === undefined) this.buckets.set(key, [{ name, id }]);
-      else bucket.push({ name, id });
+      if (bucket !== undefined) bucket.push({ at: start, id });
+      else if (length < 64) this.short[key] = [{ at: start, id }];
+      else this.long.set(key, [{ at: start, id }]);
     }
     return id;
   }
 
-  /** Whether a name id is a namespace declaration (`xmlns`, `xmlns:p`), which the tree leaves out. */
-  isNamespaceDeclaration(text: string, start: number, end: number): boolean {
-    return text.startsWith("xmlns", start) && (end - start === 5 || text.charCodeAt(start + 5) === 58);
+  /** Whether a name is a namespace declaration (`xmlns`, `xmlns:p`), which the tree leaves out. */
+  isNamespaceDeclaration(bytes: Uint8Array, start: number, end: number): boolean {
+    return (
+      bytes[start] === 120 &&
+      bytes[start + 1] === 109 &&
+      bytes[start + 2] === 108 &&
+      bytes[start + 3] === 110 &&
+      bytes[start + 4] === 115 &&
+      start + 5 <= end &&
+      (end - start === 5 || bytes[start + 5] === 58)
+    );
   }
 }
 
 /** A start tag at `<`: its row is appended to the open element (and opened unless `/>`). */
 function startTag(table: NodeTable, lt: number, names: NameTable): number {
-  const text = table.text;
-  const n = text.length;
+  const bytes = table.bytes;
+  const n = bytes.length;
   let j = lt + 1;
-  while (j < n && isNameChar(text.charCodeAt(j))) j++;
-  const name = names.read(text, lt + 1, j);
+  while (j < n && isNameChar(bytes[j])) j++;
+  const name = names.read(bytes, lt + 1, j);
   const firstAttr = table.attrSize;
   for (;;) {
-    while (j < n && isSpace(text.charCodeAt(j))) j++;
-    const c = text.charCodeAt(j);
+    while (j < n && isSpace(bytes[j])) j++;
+    const c = bytes[j];
     if (c === GT || c === SLASH || j >= n) {
       const row = table.add(ELEMENT, name, firstAttr, table.attrSize - firstAttr);
       if (c === GT) table.enter(row);
       return c === SLASH ? j + 2 : j + 1;
     }
     const nameStart = j;
-    while (j < n && isNameChar(text.charCodeAt(j))) j++;
+    while (j < n && isNameChar(bytes[j])) j++;
     const nameEnd = j;
-    while (j < n && text.charCodeAt(j) !== DQUOTE && text.charCodeAt(j) !== 39) j++;
-    const valueEnd = text.indexOf(text[j], j + 1);
+    while (j < n && bytes[j] !== DQUOTE && bytes[j] !== 39) j++;
+    const valueEnd = j < n ? bytes.indexOf(bytes[j], j + 1) : -1;
     if (valueEnd < 0) return n;
-    if (!names.isNamespaceDeclaration(text, nameStart, nameEnd)) table.addAttribute(names.read(text, nameStart, nameEnd), j + 1, valueEnd);
+    if (!names.isNamespaceDeclaration(bytes, nameStart, nameEnd))
+      table.addAttribute(names.read(bytes, nameStart, nameEnd), j + 1, valueEnd, holdsReference(bytes, j + 1, valueEnd));
     j = valueEnd + 1;
   }
 }

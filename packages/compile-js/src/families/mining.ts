@@ -1,7 +1,11 @@
 import {
+  forestNodes,
   formatValue,
   isPlainMiningField,
   lowerNodeTable,
+  treeNodesInOrder,
+  treeTableOf,
+  treeTableScores,
   type MiningField,
   type MiningModel,
   type NodeTable,
@@ -28,9 +32,9 @@ export const NODE_TABLE_MIN_NODES = 4096;
 
 export type TreeLayout = "auto" | "branches" | "table";
 
-/** The table without its IR nodes (only the compiler needs those; the artifact stays small). */
+/** The table without its field names (the artifact stays small). */
 function walkable(table: NodeTable): WalkableTable {
-  const { nodes: _nodes, fields: _fields, ...rest } = table;
+  const { size: _size, fields: _fields, ...rest } = table;
   return rest;
 }
 
@@ -53,9 +57,10 @@ function nodeTableFor(segments: CompiledSegment[], ctx: KernelContext, layout: T
   const table = lowerNodeTable(
     segments.map((s) => s.tree),
     (field, text) => (canWalk(field) ? ctx.numericLiteral(field, text) : undefined),
+    (field) => (canWalk(field) ? ctx.numberLiteral(field) : undefined),
   );
   if (!table) return null;
-  if (layout === "auto" && table.nodes.length < NODE_TABLE_MIN_NODES) return null;
+  if (layout === "auto" && table.size < NODE_TABLE_MIN_NODES) return null;
   return {
     table,
     cols: _`[${join(
@@ -162,11 +167,12 @@ type CompiledSegment = { tree: TreeModel; weight: number; predicate: Code | null
  * as its own TreeModel types it (float under its mathContext="float").
  */
 function forestScores(table: NodeTable, trees: readonly TreeModel[]): Float64Array {
-  const scores = new Float64Array(table.nodes.length);
+  const scores = new Float64Array(table.size);
   trees.forEach((tree, t) => {
-    const from = table.roots[t];
-    const to = t + 1 < trees.length ? table.roots[t + 1] : table.nodes.length;
-    scores.set(treeTables(table.nodes.slice(from, to), tree, undefined as never).scores!, from);
+    // A tree still a node table (models/tree-table.ts) gives its scores without making its nodes.
+    const nodes = treeTableOf(tree);
+    const own = nodes ? treeTableScores(nodes, tree.mathContext === "float") : treeTables(treeNodesInOrder(tree.root), tree, undefined as never).scores!;
+    scores.set(own, table.roots[t]);
   });
   return scores;
 }
@@ -260,7 +266,7 @@ function voteEnsemble(model: MiningModel, segments: CompiledSegment[], ctx: Kern
   const weightOf = (s: CompiledSegment) => (method === "weightedMajorityVote" ? s.weight : 1);
   // Build every tree's tables first: they extend the shared category list.
   const soa = nodeTableFor(segments, ctx, layout);
-  const soaPredicted = soa ? treeTables(soa.table.nodes, segments[0].tree, target, categories).predicted! : undefined;
+  const soaPredicted = soa ? treeTables(forestNodes(segments.map((s) => s.tree)), segments[0].tree, target, categories).predicted! : undefined;
   const compiled = soa
     ? []
     : segments.map((s) => {
@@ -383,7 +389,7 @@ function averageEnsemble(
   if (weightedMethod && segments.some((s) => s.weight === 0)) throw new NotCompilable("weightedAverage with a zero Segment weight");
   const categories: Value[] = [...target.categories];
   const soa = nodeTableFor(segments, ctx, layout);
-  const soaProbs = soa ? treeTables(soa.table.nodes, segments[0].tree, target, categories).probabilities! : undefined;
+  const soaProbs = soa ? treeTables(forestNodes(segments.map((s) => s.tree)), segments[0].tree, target, categories).probabilities! : undefined;
   const compiled = soa
     ? []
     : segments.map((s) => {

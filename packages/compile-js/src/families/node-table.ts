@@ -2,8 +2,8 @@ import type { NodeTable } from "@porta/ir";
 import { _, join, type Code, type Name } from "../codegen.ts";
 import type { KernelContext } from "../kernel.ts";
 
-/** The table as the walkers read it: without its IR nodes (only the compiler needs those; the artifact stays small). */
-export type WalkableTable = Omit<NodeTable, "nodes" | "fields">;
+/** The table as the walkers read it: without its field names and size (the artifact stays small). */
+export type WalkableTable = Omit<NodeTable, "size" | "fields">;
 
 /**
  * Walks tree `t` for row `i` from node `start` and returns the final node (or -1: null prediction).
@@ -177,8 +177,14 @@ export function forestWalker(ctx: KernelContext, table: WalkableTable): Name {
   const lowered = ctx.pool.add(table, "table");
   const resume = ctx.pool.add(walkTreeRowFrom, "walkTreeRowFrom");
   const small = ctx.pool.add(walkTreeBatch, "walkTreeBatch");
-  const inner = forest.child.some((c) => c >= 0);
-  const kinds = new Set(forest.kind.filter((_k, j) => forest.child[j] >= 0));
+  // The split kinds of inner nodes (a plain loop: a forest has a million nodes).
+  let inner = false;
+  const kinds = new Set<number>();
+  for (let j = 0; j < forest.child.length; j++) {
+    if (forest.child[j] < 0) continue;
+    inner = true;
+    kinds.add(forest.kind[j]);
+  }
   let second: (k: Code) => Code;
   if (kinds.size <= 1 || !inner) {
     const op = SECOND_CHILD_KINDS[kinds.values().next().value ?? 0];

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { TreeModel, TreeNode } from "../models/tree.ts";
 import type { Predicate, SimpleOperator } from "../predicate.ts";
 import { parseNumber } from "../values.ts";
-import { lowerNodeTable, NODE_TABLE_MISSING_MODES, NODE_TABLE_OPS } from "./tree.ts";
+import { forestNodes, lowerNodeTable, NODE_TABLE_MISSING_MODES, NODE_TABLE_OPS } from "./tree.ts";
 
 const TRUE: Predicate = { kind: "true" };
 const cmp = (field: string, operator: SimpleOperator, value: string): Predicate => ({ kind: "simple", field, operator, value });
@@ -53,7 +53,8 @@ describe("lowerNodeTable (PMML 4.4 §TreeModel as a node table)", () => {
       noTrueChildStrategy: "returnLastPrediction",
     });
     const table = lowerNodeTable([t1, t2], numeric)!;
-    expect(table.nodes.map((n) => n.id)).toEqual(["r", "a", "c", "d", "b", "s", "e", "f"]);
+    expect(table.size).toBe(8);
+    expect(forestNodes([t1, t2]).map((n) => n.id)).toEqual(["r", "a", "c", "d", "b", "s", "e", "f"]);
     expect(table.fields).toEqual(["x", "y"]);
     expect([...table.feature]).toEqual([0, 1, -1, -1, -1, 1, -1, -1]);
     expect([...table.op.slice(0, 2)]).toEqual([NODE_TABLE_OPS.lessOrEqual, NODE_TABLE_OPS.lessThan]);

@@ -1,4 +1,13 @@
 import type { TreeModel, TreeNode } from "../models/tree.ts";
+import {
+  sameTreeTableText,
+  TREE_TABLE_PREDICATES,
+  TREE_TABLE_TEXTS,
+  treeTableNumber,
+  treeTableOf,
+  treeTableText,
+  type TreeTable,
+} from "../models/tree-table.ts";
 import type { Predicate } from "../predicate.ts";
 import { loadPhase } from "../phases.ts";
 
@@ -33,8 +42,8 @@ export interface NodeTable {
   roots: Int32Array;
   missingMode: Uint8Array;
   noTrueChildNull: Uint8Array;
-  /** Nodes in table order, for the leaf tables. */
-  nodes: TreeNode[];
+  /** Number of nodes (forestNodes(trees) are they, in table order, for the leaf tables). */
+  size: number;
 }
 
 /** `NodeTable.op`: the split operator of the first child (x ⊙ threshold sends a row left). */
@@ -62,6 +71,14 @@ interface Split {
 }
 
 type LiteralOf = (field: string, text: string) => number | undefined;
+
+/**
+ * For a field, a function of a number such that for every text that parseNumber reads as `v`,
+ * literalOf(field, text) is f(v), and for every text it does not read, literalOf answers
+ * undefined: then a split read from a node table needs no string (see lowerNodeTable).
+ * Undefined: ask literalOf with the text.
+ */
+type NumberLiteralOf = (field: string) => ((value: number) => number | undefined) | undefined;
 
 /**
  * `x ⊙ v`, or `x ⊙ v or isMissing(x)` (how KNIME and XGBoost-style exporters send missing
@@ -126,8 +143,26 @@ function countNodes(root: TreeNode): number {
  * One table for all trees, or null when some node does not qualify. `literalOf(field, text)`: the
  * split constant as the backend's column of `field` holds it, undefined where it cannot walk the field.
  */
-export function lowerNodeTable(trees: readonly TreeModel[], literalOf: LiteralOf): NodeTable | null {
-  return loadPhase("lower", () => lowerTrees(trees, literalOf));
+export function lowerNodeTable(trees: readonly TreeModel[], literalOf: LiteralOf, numberLiteralOf?: NumberLiteralOf): NodeTable | null {
+  return loadPhase("lower", () => lowerTrees(trees, literalOf, numberLiteralOf));
+}
+
+/** Nodes of a tree in table order (pre-order, first child first), iteratively. */
+export function treeNodesInOrder(root: TreeNode, into: TreeNode[] = []): TreeNode[] {
+  const stack: TreeNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    into.push(node);
+    for (let k = node.children.length - 1; k >= 0; k--) stack.push(node.children[k]);
+  }
+  return into;
+}
+
+/** The IR nodes of a lowered table, in its order: the trees' nodes, made from their node tables where they were not yet. */
+export function forestNodes(trees: readonly TreeModel[]): TreeNode[] {
+  const nodes: TreeNode[] = [];
+  for (const tree of trees) treeNodesInOrder(tree.root, nodes);
+  return nodes;
 }
 
 /**
@@ -137,10 +172,11 @@ export function lowerNodeTable(trees: readonly TreeModel[], literalOf: LiteralOf
  * order (a repeat of the question just asked answered from memory), and the lowering stops at
  * the first node that does not qualify, as it always has.
  */
-function lowerTrees(trees: readonly TreeModel[], askLiteral: LiteralOf): NodeTable | null {
+function lowerTrees(trees: readonly TreeModel[], askLiteral: LiteralOf, numberLiteralOf: NumberLiteralOf | undefined): NodeTable | null {
   const literalOf = lastLiteralKept(askLiteral);
+  const tableOf = trees.map((tree) => treeTableOf(tree));
   let total = 0;
-  for (const tree of trees) total += countNodes(tree.root);
+  trees.forEach((tree, t) => (total += tableOf[t]?.size ?? countNodes(tree.root)));
   const fields: string[] = [];
   const slots = new Map<string, number>();
   const slotOf = (field: string): number => {
@@ -151,7 +187,6 @@ function lowerTrees(trees: readonly TreeModel[], askLiteral: LiteralOf): NodeTab
     }
     return k;
   };
-  const nodes: TreeNode[] = [];
   const feature = new Int32Array(total).fill(-1),
     op = new Uint8Array(total),
     threshold = new Float64Array(total),
@@ -165,20 +200,31 @@ function lowerTrees(trees: readonly TreeModel[], askLiteral: LiteralOf): NodeTab
     noTrueChildNull = new Uint8Array(trees.length);
   const first: Split = { field: "", operator: "lessOrEqual", value: 0, missingTrue: false },
     second: Split = { field: "", operator: "lessOrEqual", value: 0, missingTrue: false };
+  const out: Columns = { feature, op, threshold, left, right, rightAlways, missingLeft, defaultChild };
+  const tableSplits: TableSplits = { literalOf, numberLiteralOf, slotOf, byField: new Map() };
   // Pending nodes with the row and side (0 first child, 1 second) their index is patched into.
   const stack: TreeNode[] = [],
     stackParent: number[] = [],
     stackSlot: number[] = [];
+  let size = 0;
   for (let t = 0; t < trees.length; t++) {
     const tree = trees[t];
     if (!Object.hasOwn(MODES, tree.missingValueStrategy)) return null;
     if (tree.functionName === "classification" && tree.missingValuePenalty !== 1) return null;
-    if (tree.root.predicate.kind !== "true") return null;
-    roots[t] = nodes.length;
+    const table = tableOf[t];
+    if (table !== undefined) {
+      if (TREE_TABLE_PREDICATES[table.predicate[0]] !== "true") return null;
+    } else if (tree.root.predicate.kind !== "true") return null;
+    roots[t] = size;
     missingMode[t] = MODES[tree.missingValueStrategy as keyof typeof MODES];
     noTrueChildNull[t] = tree.noTrueChildStrategy === "returnNullPrediction" ? 1 : 0;
     const byDefaultChild = tree.missingValueStrategy === "defaultChild";
     const lastPrediction = tree.noTrueChildStrategy === "returnLastPrediction";
+    if (table !== undefined) {
+      if (!lowerTable(table, size, byDefaultChild, lastPrediction, tableSplits, out)) return null;
+      size += table.size;
+      continue;
+    }
     stack.push(tree.root);
     stackParent.push(-1);
     stackSlot.push(-1);
@@ -186,7 +232,7 @@ function lowerTrees(trees: readonly TreeModel[], askLiteral: LiteralOf): NodeTab
       const node = stack.pop()!,
         parent = stackParent.pop()!,
         slot = stackSlot.pop()!;
-      const k = nodes.push(node) - 1;
+      const k = size++;
       if (parent >= 0) (slot === 0 ? left : right)[parent] = k;
       const children = node.children;
       if (children.length === 0) continue;
@@ -222,5 +268,94 @@ function lowerTrees(trees: readonly TreeModel[], askLiteral: LiteralOf): NodeTab
   for (let k = 0; k < total; k++) {
     if (defaultChild[k] <= -2) defaultChild[k] = defaultChild[k] === -2 ? left[k] : right[k];
   }
-  return { fields, feature, op, threshold, left, right, rightAlways, missingLeft, defaultChild, roots, missingMode, noTrueChildNull, nodes };
+  return { fields, feature, op, threshold, left, right, rightAlways, missingLeft, defaultChild, roots, missingMode, noTrueChildNull, size };
+}
+
+type Columns = Pick<NodeTable, "feature" | "op" | "threshold" | "left" | "right" | "rightAlways" | "missingLeft" | "defaultChild">;
+
+/** What lowering a node table needs besides its columns, shared by a forest's trees. */
+interface TableSplits {
+  literalOf: LiteralOf;
+  numberLiteralOf: NumberLiteralOf | undefined;
+  slotOf: (field: string) => number;
+  /** numberLiteralOf's answer per field (null: ask literalOf with the text). */
+  byField: Map<string, ((value: number) => number | undefined) | null>;
+}
+
+/** By TREE_TABLE_PREDICATES code: the NODE_TABLE_OPS code of a split operator (-1: none), and the code of its complement. */
+const TABLE_OPS = Int8Array.from(TREE_TABLE_PREDICATES, (p) => (Object.hasOwn(OPS, p) ? OPS[p as keyof typeof OPS] : -1));
+const TABLE_COMPLEMENTS = Int8Array.from(TREE_TABLE_PREDICATES, (p) =>
+  Object.hasOwn(COMPLEMENT, p) ? TREE_TABLE_PREDICATES.indexOf(COMPLEMENT[p as keyof typeof OPS]) : -1,
+);
+const VALUE = TREE_TABLE_TEXTS.value;
+
+/** The split constant of node k's SimplePredicate as `field`'s literal (undefined: none); `f` is numberLiteralOf's answer for it (null: none). */
+function tableLiteral(table: TreeTable, k: number, field: string, f: ((value: number) => number | undefined) | null, s: TableSplits): number | undefined {
+  if (f !== null) {
+    const v = treeTableNumber(table, k, VALUE);
+    return v === undefined ? undefined : f(v);
+  }
+  const text = treeTableText(table, k, VALUE);
+  return text === undefined ? undefined : s.literalOf(field, text);
+}
+
+/**
+ * The nodes of a node table into the forest's columns from index `base` on, in the order the
+ * object walk numbers them (pre-order, first child first: the table's own order); false when a
+ * node does not qualify (the same rules as the walk over IR nodes).
+ */
+function lowerTable(table: TreeTable, base: number, byDefaultChild: boolean, lastPrediction: boolean, s: TableSplits, out: Columns): boolean {
+  const { end, childCount, predicate, field, fields, present } = table;
+  // By the table's field index: the forest slot, and numberLiteralOf's answer, each made when first met.
+  const slot = new Int32Array(fields.length).fill(-1);
+  const literal: (((value: number) => number | undefined) | null | undefined)[] = new Array(fields.length);
+  const scoreBit = 1 << TREE_TABLE_TEXTS.score;
+  for (let k = 0; k < table.size; k++) {
+    const children = childCount[k];
+    if (children === 0) continue;
+    if (children !== 2) return false;
+    if (lastPrediction && (present[k] & scoreBit) === 0) return false;
+    const g = base + k;
+    const a = k + 1,
+      b = end[a];
+    const codeA = predicate[a];
+    const op = TABLE_OPS[codeA];
+    if (op < 0) return false;
+    const f = field[a];
+    const name = fields[f];
+    let fn = literal[f];
+    if (fn === undefined) {
+      fn = s.byField.get(name);
+      if (fn === undefined) {
+        fn = s.numberLiteralOf?.(name) ?? null;
+        s.byField.set(name, fn);
+      }
+      literal[f] = fn;
+    }
+    const value = tableLiteral(table, a, name, fn, s);
+    if (value === undefined) return false;
+    const codeB = predicate[b];
+    if (codeB === 0) {
+      out.rightAlways[g] = 1;
+    } else {
+      if (field[b] !== f || codeB !== TABLE_COMPLEMENTS[codeA]) return false;
+      // The same text is the same constant (the usual case: `x ≤ v`, `x > v` written alike), but NaN is no constant equal to itself.
+      if (value !== value) return false;
+      if (!sameTreeTableText(table, a, VALUE, b, VALUE) && tableLiteral(table, b, name, fn, s) !== value) return false;
+    }
+    if (slot[f] < 0) slot[f] = s.slotOf(name);
+    out.feature[g] = slot[f];
+    out.op[g] = op;
+    out.threshold[g] = value;
+    out.left[g] = base + a;
+    out.right[g] = base + b;
+    if (byDefaultChild) {
+      const id = TREE_TABLE_TEXTS.id,
+        dc = TREE_TABLE_TEXTS.defaultChild;
+      const d = sameTreeTableText(table, k, dc, a, id) ? 0 : sameTreeTableText(table, k, dc, b, id) ? 1 : -1;
+      if (d < 0) return false;
+      out.defaultChild[g] = -2 - d;
+    }
+  }
+  return true;
 }

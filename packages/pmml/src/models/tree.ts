@@ -1,16 +1,31 @@
-import type { ModelBase, Predicate, ScoreDistribution, TreeModel, TreeNode } from "@porta/ir";
-import { PathFromParent, type HasPath } from "../path-step.ts";
+import {
+  attachTreeTable,
+  parseNumber,
+  releaseTreeTable,
+  SchemaError,
+  TREE_TABLE_PREDICATES,
+  TREE_TABLE_TEXTS,
+  treeTableText,
+  type ModelBase,
+  type Predicate,
+  type ScoreDistribution,
+  type SimpleOperator,
+  type TreeModel,
+  type TreeNode,
+  type TreeTable,
+} from "@porta/ir";
+import { PathFromParent, SimplePredicateAt, TrueAt, type HasPath } from "../path-step.ts";
 import { enumAttr, numberAttr, requiredNumberAttr, requiredSharedAttr } from "../attributes.ts";
 import { unsupported } from "../dictionary.ts";
 import { predicateChild, type LastValue } from "../model-common.ts";
-import type { XmlElement } from "../xml.ts";
-import { SchemaError } from "@porta/ir";
+import { pathStep, type XmlElement } from "../xml.ts";
+import { readTreeTable } from "./tree-table.ts";
 
 /** TreeModel (PMML 4.4 §TreeModel). */
 export function parseTreeModel(el: XmlElement, base: ModelBase): TreeModel {
   const rootEl = el.child("Node");
   if (!rootEl) throw new SchemaError("PMML_MISSING_ELEMENT", "TreeModel needs a root Node", { path: el.path, value: "Node" });
-  return {
+  const model: Omit<TreeModel, "root"> = {
     ...base,
     kind: "tree",
     missingValueStrategy: enumAttr(
@@ -22,8 +37,80 @@ export function parseTreeModel(el: XmlElement, base: ModelBase): TreeModel {
     missingValuePenalty: numberAttr(el, "missingValuePenalty", 1),
     noTrueChildStrategy: enumAttr(el, "noTrueChildStrategy", ["returnNullPrediction", "returnLastPrediction"] as const, "returnNullPrediction"),
     splitCharacteristic: enumAttr(el, "splitCharacteristic", ["binarySplit", "multiSplit"] as const, "multiSplit"),
-    root: parsedTree(rootEl, { path: el.path }),
   };
+  const table = readTreeTable(rootEl);
+  if (table === undefined) return { ...model, root: parsedTree(rootEl, { path: el.path }) };
+  return withTableRoot(model as TreeModel, table, el.path);
+}
+
+/**
+ * `model` with its nodes as `table`: `root` is an accessor that makes the IR nodes on first
+ * access (then an ordinary property, and the table released: the nodes may be edited), for the
+ * consumers that walk nodes (interpreter, ONNX and PFA exporters, inspect); lowering and
+ * compile-js's forests read the table (treeTableOf) and never make them.
+ */
+function withTableRoot(model: TreeModel, table: TreeTable, treePath: string): TreeModel {
+  const settle = (root: TreeNode): TreeNode => {
+    Object.defineProperty(model, "root", { value: root, writable: true, enumerable: true, configurable: true });
+    releaseTreeTable(model);
+    return root;
+  };
+  Object.defineProperty(model, "root", {
+    get: () => settle(tableNodes(table, treePath)),
+    set: (root: TreeNode) => settle(root),
+    enumerable: true,
+    configurable: true,
+  });
+  attachTreeTable(model, table);
+  return model;
+}
+
+/**
+ * The IR nodes of a tree read as a table: the same nodes, paths and predicates parseNode makes
+ * from the document (node for node; the reader's rules keep to what parseNode reads), iteratively.
+ */
+function tableNodes(table: TreeTable, treePath: string): TreeNode {
+  const holder: HasPath = { path: treePath };
+  const nodes: ParsedNode[] = new Array(table.size);
+  const filled = new Int32Array(table.size);
+  const open: number[] = [];
+  const fields = new Set<string>();
+  const trueStep = pathStep("True", 1),
+    simpleStep = pathStep("SimplePredicate", 1);
+  for (let k = 0; k < table.size; k++) {
+    while (open.length > 0 && table.end[open[open.length - 1]] <= k) open.pop();
+    const up = open.length > 0 ? open[open.length - 1] : -1;
+    const node = new ParsedNode(up < 0 ? holder : nodes[up], up < 0 ? pathStep("Node", undefined) : pathStep("Node", filled[up] + 1));
+    node.id = treeTableText(table, k, TREE_TABLE_TEXTS.id);
+    node.score = treeTableText(table, k, TREE_TABLE_TEXTS.score);
+    const recordCount = treeTableText(table, k, TREE_TABLE_TEXTS.recordCount);
+    node.recordCount = recordCount === undefined ? undefined : parseNumber(recordCount);
+    const code = table.predicate[k];
+    if (code === 0) node.predicate = new TrueAt(node, trueStep);
+    else {
+      const field = table.fields[table.field[k]];
+      fields.add(field);
+      node.predicate = new SimplePredicateAt(
+        node,
+        simpleStep,
+        field,
+        TREE_TABLE_PREDICATES[code] as SimpleOperator,
+        treeTableText(table, k, TREE_TABLE_TEXTS.value),
+      );
+    }
+    node.scoreDistributions = NO_DISTRIBUTIONS;
+    node.children = table.childCount[k] === 0 ? NO_NODES : new Array<TreeNode>(table.childCount[k]);
+    if (up >= 0) nodes[up].children[filled[up]++] = node;
+    nodes[k] = node;
+    if (table.childCount[k] > 0) open.push(k);
+  }
+  for (let k = 0; k < table.size; k++) {
+    const defaultChild = treeTableText(table, k, TREE_TABLE_TEXTS.defaultChild);
+    const node = nodes[k];
+    node.defaultChild = defaultChild === undefined ? undefined : (node.children.find((c) => c.id === defaultChild)?.id ?? defaultChild);
+  }
+  treeFields.set(nodes[0], fields);
+  return nodes[0];
 }
 
 /**
