@@ -6,6 +6,7 @@ import { LIMIT_NAMES, resolveLimits, type Limits } from "@porta/ir/limits";
 import type { BackendChoice, Model } from "@porta/runtime";
 import { DATA_FORMATS, isDataFormat, type DataFormat } from "./formats.ts";
 import { EXIT } from "./exit-codes.ts";
+import type { ServeCommandOptions } from "./serve-command.ts";
 
 /** The runtime with every backend porta ships registered: what each command that loads a model needs. */
 async function engine() {
@@ -411,25 +412,8 @@ function collectLimit(text: string, previous: Partial<Limits>): Partial<Limits> 
   return { ...previous, [name]: value };
 }
 
-/** `porta serve`'s options as commander gives them. */
-interface ServeCliOptions {
-  models?: string;
-  registry?: string;
-  port: number;
-  host: string;
-  redis?: string;
-  cache: boolean;
-  bodyLimit: number;
-  backend: string;
-  log?: boolean;
-  console: boolean;
-  seed?: number;
-  stream?: string;
-  group?: string;
-  consumer?: string;
-  claimIdleMs: number;
-  batch: number;
-}
+/** `porta serve`'s options as commander gives them: the command's, with the backend not yet resolved. */
+type ServeCliOptions = Omit<ServeCommandOptions, "backend" | "console"> & { backend: string; console: boolean };
 
 /** commander parser of an option that must be a positive number. */
 function positiveNumber(option: string): (text: string) => number {

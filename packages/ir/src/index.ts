@@ -8,6 +8,7 @@ export * from "./expr.ts";
 export { getBuiltin, builtinNames, InvalidResult } from "./functions/index.ts";
 export type { BuiltinFunction } from "./functions/index.ts";
 export { PFA_FUNCTION_PREFIX, PFA_RAISES, pfaRuntimeError, type PfaRaise } from "./functions/pfa.ts";
+export { pfaRint, pfaStringOrder } from "./functions/pfa-kernels.ts";
 export * from "./predicate.ts";
 export * from "./model.ts";
 export * from "./pipeline.ts";

@@ -4,6 +4,17 @@ import type { Value } from "./values.ts";
 export type Predicate = SimplePredicate | SimpleSetPredicate | CompoundPredicate | { kind: "true"; path?: string } | { kind: "false"; path?: string };
 
 export type SimpleOperator = "equal" | "notEqual" | "lessThan" | "lessOrEqual" | "greaterThan" | "greaterOrEqual" | "isMissing" | "isNotMissing";
+/** SimplePredicate operators in the spec's order (readers check attributes against it; node tables code them by it). */
+export const SIMPLE_OPERATORS: readonly SimpleOperator[] = [
+  "equal",
+  "notEqual",
+  "lessThan",
+  "lessOrEqual",
+  "greaterThan",
+  "greaterOrEqual",
+  "isMissing",
+  "isNotMissing",
+];
 
 export interface SimplePredicate {
   kind: "simple";

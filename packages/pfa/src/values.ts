@@ -6,7 +6,7 @@
  * Uint8Array (bytes, fixed), arrays, and null-prototype objects (map, record). Unions are
  * untagged at runtime; the tag is recovered from the value when encoding.
  */
-import { EvaluationError, SchemaError } from "@porta/ir";
+import { EvaluationError, pfaStringOrder, SchemaError } from "@porta/ir";
 import type { AvroType, ExprType, RecordType } from "./types.ts";
 import { checkArrayLength, DEFAULT_MAX_ARRAY_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STRING_LENGTH } from "./limits.ts";
 
@@ -104,18 +104,8 @@ function cmpBytes(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
   return a.length - b.length < 0 ? -1 : a.length > b.length ? 1 : 0;
 }
-function cmpString(a: string, b: string): number {
-  if (a === b) return 0;
-  // code-point order (Python's), which differs from UTF-16 order only for astral characters
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i)!;
-    const y = b.codePointAt(i)!;
-    if (x !== y) return x < y ? -1 : 1;
-    if (x > 0xffff) i++;
-  }
-  return a.length < b.length ? -1 : 1;
-}
+/** Code-point order (Python's), which differs from UTF-16 order only for astral characters. */
+const cmpString = pfaStringOrder;
 
 /** Avro sort order for values of type `t` (spec: records field by field, enums by index). */
 export function comparator(t: ExprType): Comparator {

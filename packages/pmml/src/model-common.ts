@@ -7,11 +7,11 @@ import {
   type OutputField,
   type Predicate,
   type ResultFeature,
-  type SimpleOperator,
   type SimplePredicate,
   type Target,
   type UsageType,
   parseNumber,
+  SIMPLE_OPERATORS,
 } from "@porta/ir";
 import { arrayValues, booleanAttr, enumAttr, numberAttr, requiredAttr, requiredSharedAttr } from "./attributes.ts";
 import { OP_TYPES, dataTypeAttr, optionalExpressionChild, parseDerivedField, unsupported } from "./dictionary.ts";
@@ -223,16 +223,6 @@ function parseOutput(el: XmlElement | undefined): OutputField[] {
   });
 }
 
-const SIMPLE_OPERATORS: readonly SimpleOperator[] = [
-  "equal",
-  "notEqual",
-  "lessThan",
-  "lessOrEqual",
-  "greaterThan",
-  "greaterOrEqual",
-  "isMissing",
-  "isNotMissing",
-];
 const PREDICATE_ELEMENTS = new Set(["SimplePredicate", "CompoundPredicate", "SimpleSetPredicate", "True", "False"]);
 
 export function isPredicateElement(el: XmlElement): boolean {

@@ -53,3 +53,16 @@ export function pfaNumberOrder(a: number, b: number): number {
   const nb = b !== b;
   return na && nb ? 0 : na ? 1 : -1;
 }
+
+/** Strings in code-point order (PFA's, Python's); differs from UTF-16 order only for astral characters. */
+export function pfaStringOrder(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x < y ? -1 : 1;
+    if (x > 0xffff) i++;
+  }
+  return a.length < b.length ? -1 : 1;
+}

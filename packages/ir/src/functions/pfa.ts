@@ -1,7 +1,7 @@
 import { EvaluationError } from "../errors.ts";
 import type { Value } from "../values.ts";
 import { registerBuiltins, type BuiltinFunction } from "./index.ts";
-import { pfaIntPower, pfaNumberOrder, pfaRint, pyModulo } from "./pfa-kernels.ts";
+import { pfaIntPower, pfaNumberOrder, pfaRint, pfaStringOrder, pyModulo } from "./pfa-kernels.ts";
 
 export { pfaIntPower, pfaNumberOrder, pfaRint, pyModulo } from "./pfa-kernels.ts";
 
@@ -86,22 +86,9 @@ function checkInt(name: string, r: number, k = 0): number {
   return r;
 }
 
-/** Strings in code-point order (PFA's, Python's); differs from UTF-16 order only for astral characters. */
-function stringOrder(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i)!;
-    const y = b.codePointAt(i)!;
-    if (x !== y) return x < y ? -1 : 1;
-    if (x > 0xffff) i++;
-  }
-  return a.length < b.length ? -1 : 1;
-}
-
 /** PFA's comparator over scalars: numbers (missing = NaN), booleans (false < true), strings. */
 function order(a: Value, b: Value): number {
-  if (typeof a === "string" && typeof b === "string") return stringOrder(a, b);
+  if (typeof a === "string" && typeof b === "string") return pfaStringOrder(a, b);
   if (typeof a === "boolean" && typeof b === "boolean") return a === b ? 0 : a ? 1 : -1;
   return pfaNumberOrder(num(a), num(b));
 }

@@ -1,4 +1,4 @@
-import type { SimpleOperator } from "../predicate.ts";
+import { SIMPLE_OPERATORS, type SimpleOperator } from "../predicate.ts";
 import { parseNumber } from "../values.ts";
 import type { TreeModel } from "./tree.ts";
 
@@ -39,17 +39,7 @@ export interface TreeTable {
 }
 
 /** `TreeTable.predicate` codes: True, then SimplePredicate by operator. */
-export const TREE_TABLE_PREDICATES: readonly ("true" | SimpleOperator)[] = [
-  "true",
-  "equal",
-  "notEqual",
-  "lessThan",
-  "lessOrEqual",
-  "greaterThan",
-  "greaterOrEqual",
-  "isMissing",
-  "isNotMissing",
-];
+export const TREE_TABLE_PREDICATES: readonly ("true" | SimpleOperator)[] = ["true", ...SIMPLE_OPERATORS];
 
 /** Text slots of a node: its id, score, recordCount and defaultChild attributes and its SimplePredicate's value. */
 export const TREE_TABLE_TEXTS = { id: 0, score: 1, recordCount: 2, defaultChild: 3, value: 4 } as const;

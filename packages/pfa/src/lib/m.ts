@@ -2,7 +2,7 @@
  * `m.*`, `m.special.*`, `m.link.*`, `m.kernel.*`: basic and special math functions, link
  * functions and kernels (spec §7, "Basic and special math").
  */
-import { correctlyRoundedExp } from "@porta/ir";
+import { correctlyRoundedExp, pfaRint } from "@porta/ir";
 import { checkInt, doubleToLong, INT_MIN, longSub, newMap, pfaError, toBig, toNumber } from "../values.ts";
 import type { LibImpl, LibModule } from "./site.ts";
 import { erf, erfc, lnGamma } from "./special.ts";
@@ -12,15 +12,8 @@ const d1 =
   () =>
     f;
 
-/** Round half to even. */
-function rint(x: number): number {
-  if (!Number.isFinite(x)) return x;
-  const f = Math.floor(x);
-  const d = x - f;
-  if (d > 0.5) return f + 1;
-  if (d < 0.5) return f;
-  return f % 2 === 0 ? f : f + 1;
-}
+/** Round half to even (the IR's lowered PFA documents use the same function). */
+const rint = pfaRint;
 
 function link(f: (x: number) => number): LibImpl {
   return (site) => {
