@@ -3,6 +3,10 @@
  * console works behind a proxy that serves the service under a path prefix.
  */
 
+import type { SegmentView, TreeNodeView } from "../src/structure-view.ts";
+
+export type { SegmentView, TreeNodeView } from "../src/structure-view.ts";
+
 export interface Field {
   name: string;
   dataType?: string;
@@ -97,31 +101,6 @@ export interface ScoreAnswer {
   result?: Result;
   results?: (Result | null)[];
   errors?: RowError[];
-}
-
-export interface TreeNodeView {
-  id?: string;
-  score?: string;
-  recordCount?: number;
-  predicate: string;
-  distribution?: { value: string; recordCount: number; probability?: number; confidence?: number }[];
-  defaultChild?: string;
-  children: TreeNodeView[];
-  hidden?: number;
-}
-
-export interface SegmentView {
-  index: number;
-  id?: string;
-  weight: number;
-  predicate: string;
-  kind: string;
-  modelName?: string;
-  functionName?: string;
-  nodes?: number;
-  leaves?: number;
-  depth?: number;
-  segments?: number;
 }
 
 export interface Structure {

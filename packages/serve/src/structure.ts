@@ -1,6 +1,9 @@
 import { LoweredSession } from "@porta/backend";
 import { nestedModels, type ModelNode, type Predicate, type TreeNode } from "@porta/ir";
 import { PortaModel, type Model } from "@porta/runtime";
+import type { SegmentView, TreeNodeView } from "./structure-view.ts";
+
+export type { SegmentView, TreeNodeView } from "./structure-view.ts";
 
 /**
  * What a model is made of, for the web console's tree viewer (`GET /v1/models/:name/structure`):
@@ -19,36 +22,6 @@ export interface StructureLimits {
 export const STRUCTURE_LIMITS: StructureLimits = { maxNodes: 1000, maxSegments: 1000 };
 /** Longest predicate text (a SimpleSetPredicate of thousands of values is shortened). */
 const PREDICATE_CHARS = 240;
-
-export interface TreeNodeView {
-  id?: string;
-  score?: string;
-  recordCount?: number;
-  /** The node's predicate as text: `petal_length ≤ 2.45`, `color ∈ {red, blue}`, `true`. */
-  predicate: string;
-  /** ScoreDistribution entries: value, record count, and probability or confidence when written. */
-  distribution?: { value: string; recordCount: number; probability?: number; confidence?: number }[];
-  defaultChild?: string;
-  children: TreeNodeView[];
-  /** Nodes below this one left out of the answer (maxNodes). */
-  hidden?: number;
-}
-
-export interface SegmentView {
-  /** Position among the segments (0-based): `segment` query parameter addresses it. */
-  index: number;
-  id?: string;
-  weight: number;
-  predicate: string;
-  kind: string;
-  modelName?: string;
-  functionName?: string;
-  /** A tree's node count, leaves and depth; an ensemble's segment count. */
-  nodes?: number;
-  leaves?: number;
-  depth?: number;
-  segments?: number;
-}
 
 export interface ModelView {
   kind: string;
