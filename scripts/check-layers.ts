@@ -1,10 +1,12 @@
 /**
  * The layering rule: a package imports only packages of lower layers, its tests included.
  *
- *   ir ← pmml ← backend, cache ← pfa, compile-js, compile-gpu, interp, onnx ← runtime ← model-package ← registry ← serve ← cli (`porta`)
+ *   ir ← pmml ← backend, cache ← pfa ← compile-js, compile-gpu, interp, onnx ← runtime ← model-package ← registry ← serve ← cli (`porta`)
  *
  * Formats sit below backends (a backend's tests may parse PMML); pfa is a format and a backend
- * (the PFA engine registers as backend "pfa", so it imports backend); cache knows only ir and the
+ * (the PFA engine registers as backend "pfa", so it imports backend), and sits below the IR
+ * backends: a PFA program lowered into the IR calls PFA's function library and Avro value
+ * runtime (`@porta/pfa/runtime`), which compile-js links into its code; cache knows only ir and the
  * runtime uses it. Packages of one layer do not import each other, and the runtime, model-package
  * and registry import no backend (EXCLUDED: backends register themselves; the cli imports them). Every import is checked:
  * `@porta/NAME…` and `porta…` specifiers, static, dynamic and `export … from`, and relative paths
@@ -21,7 +23,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["ir"],
   ["pmml"],
   ["backend", "cache"],
-  ["pfa", "compile-js", "compile-gpu", "interp", "onnx"],
+  ["pfa"],
+  ["compile-js", "compile-gpu", "interp", "onnx"],
   ["runtime"],
   ["model-package"],
   ["registry"],

@@ -32,6 +32,7 @@ export * from "./models/gaussian-process.ts";
 export * from "./models/baseline.ts";
 export * from "./models/time-series.ts";
 export * from "./models/anomaly-detection.ts";
+export * from "./models/program.ts";
 // Lowered family plans: the row-independent rules every backend reads (ARCHITECTURE.md "Lowered plans").
 export * from "./lower/index.ts";
 export {

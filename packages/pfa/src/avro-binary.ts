@@ -2,7 +2,7 @@
  * Avro binary encoding (Avro 1.7 spec, "Binary Encoding") of runtime values: used by
  * `cast.avro` and by the set functions of `map.*`, whose keys are base64 Avro.
  */
-import type { AvroType } from "./types.ts";
+import type { AvroType } from "@porta/ir/avro";
 import { toBig, unionBranchIndex } from "./values.ts";
 
 class Out {

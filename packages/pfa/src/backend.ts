@@ -17,7 +17,7 @@ import {
 import { EvaluationError, type Limits } from "@porta/ir";
 import { compilePfa, type PfaEngine } from "./engine.ts";
 import { parsePfa } from "./document.ts";
-import type { AvroType } from "./types.ts";
+import type { AvroType } from "@porta/ir/avro";
 import { decodeInput, encodeOutput } from "./rows.ts";
 import { lowerPfa } from "./lower/index.ts";
 

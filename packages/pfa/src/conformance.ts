@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { EvaluationError } from "@porta/ir";
 import { validatePfa } from "./document.ts";
 import { compilePfa } from "./engine.ts";
-import type { AvroType } from "./types.ts";
+import type { AvroType } from "@porta/ir/avro";
 import { decodeAvroJson, encodeAvroJson, parseJsonLossless } from "./values.ts";
 
 export interface PfaConformanceCase {

@@ -5,7 +5,7 @@
 import { EvaluationError } from "@porta/ir";
 import { ENGINE_FACTS, type PfaEngine } from "./engine.ts";
 import type { PfaMethod } from "./document.ts";
-import { typeToJson, type AvroType } from "./types.ts";
+import { typeToJson, type AvroType } from "@porta/ir/avro";
 
 /** A cell or pool: its Avro type (JSON form) and whether it is shared between engines / rolled back on error. */
 export interface PfaStateDescription {

@@ -10,7 +10,7 @@ import type { Checker } from "./compiler/checker.ts";
 import type { PfaDocumentAst } from "./ast/nodes.ts";
 import type { PfaDocument, PfaMethod } from "./document.ts";
 import { Rng } from "./lib/rng.ts";
-import { accepts, TypeRegistry, typeName, type AvroType } from "./types.ts";
+import { accepts, TypeRegistry, typeName, type AvroType } from "@porta/ir/avro";
 import { decodeAvroJson, type DecodeLimits } from "./values.ts";
 import {
   armWallClock,

@@ -22,7 +22,7 @@ export { parsePfa, validatePfa } from "./document.ts";
 export type { PfaDocument, PfaMethod, PfaCellDef, PfaFcnDef } from "./document.ts";
 export { compilePfa };
 export type { PfaEngine, PfaEngineOptions };
-export type { AvroType } from "./types.ts";
+export type { AvroType } from "@porta/ir/avro";
 export type { DecodeLimits } from "./values.ts";
 export type { PfaParseOptions } from "./document.ts";
 export { DEFAULT_MAX_ARRAY_LENGTH, DEFAULT_MAX_STRING_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_DOCUMENT_BYTES } from "./limits.ts";

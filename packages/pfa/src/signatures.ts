@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { SchemaError } from "@porta/ir";
-import { accepts, isNumeric, broadestType, T, type AvroType, type ExprType, type FcnType, type PrimitiveKind } from "./types.ts";
+import { accepts, isNumeric, broadestType, T, type AvroType, type ExprType, type FcnType, type PrimitiveKind } from "@porta/ir/avro";
 
 export type Pattern =
   | { readonly p: "type"; readonly t: AvroType }

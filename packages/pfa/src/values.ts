@@ -7,7 +7,7 @@
  * untagged at runtime; the tag is recovered from the value when encoding.
  */
 import { EvaluationError, pfaStringOrder, SchemaError } from "@porta/ir";
-import type { AvroType, ExprType, RecordType } from "./types.ts";
+import type { AvroType, ExprType, RecordType } from "@porta/ir/avro";
 import { checkArrayLength, DEFAULT_MAX_ARRAY_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STRING_LENGTH } from "./limits.ts";
 
 export type PfaValue = unknown;

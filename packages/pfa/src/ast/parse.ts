@@ -7,7 +7,7 @@
  */
 import { SchemaError } from "@porta/ir";
 import { fcnDef, stripAnnotations, type PfaCellDef, type PfaDocument, type PfaFcnDef } from "../document.ts";
-import { T } from "../types.ts";
+import { T } from "@porta/ir/avro";
 import { base64ToBytes, decodeAvroJson } from "../values.ts";
 import type {
   Binding,

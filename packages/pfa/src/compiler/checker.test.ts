@@ -3,7 +3,7 @@ import type { CallNode, ExprNode, IfNode } from "../ast/nodes.ts";
 import { parseDocumentAst } from "../ast/parse.ts";
 import { parsePfa } from "../document.ts";
 import { Rng } from "../lib/rng.ts";
-import { TypeRegistry, typeName } from "../types.ts";
+import { TypeRegistry, typeName } from "@porta/ir/avro";
 import { Checker } from "./checker.ts";
 
 /** Checks a map document's action; returns the checker and the action's expressions. */

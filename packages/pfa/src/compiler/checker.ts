@@ -32,7 +32,7 @@ import { checkArrayLength } from "../limits.ts";
 import { LIBRARY } from "../lib/index.ts";
 import type { CallSite, EngineRuntime } from "../lib/site.ts";
 import { matchSignature, noMatchError, signatureTable, type ArgType, type LibFcnArg } from "../signatures.ts";
-import { accepts, broadestType, T, type TypeRegistry, typeName, type AvroType, type ExprType, type FcnType } from "../types.ts";
+import { accepts, broadestType, T, type TypeRegistry, typeName, type AvroType, type ExprType, type FcnType } from "@porta/ir/avro";
 import { decodeAvroJson, type DecodeLimits } from "../values.ts";
 
 export interface CellInfo {

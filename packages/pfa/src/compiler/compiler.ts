@@ -9,7 +9,7 @@
  */
 import type { Block, ExprNode, FcnDefNode, LetNode, NewNode } from "../ast/nodes.ts";
 import { readWallClock } from "../limits.ts";
-import type { AvroType, ExprType } from "../types.ts";
+import type { AvroType, ExprType } from "@porta/ir/avro";
 import { newMap } from "../values.ts";
 import { compileCall, compileEmit } from "./calls.ts";
 import { Checker } from "./checker.ts";

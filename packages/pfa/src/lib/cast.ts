@@ -4,7 +4,7 @@
  */
 import { avroBinary } from "../avro-binary.ts";
 import { checkLong, doubleToLong, encodeAvroJson, normLong, pfaError, stringifyJson, toBig, toNumber } from "../values.ts";
-import type { AvroType } from "../types.ts";
+import type { AvroType } from "@porta/ir/avro";
 import { sized, type CallSite, type LibImpl, type LibModule } from "./site.ts";
 
 /** Round half up, as the reference implementation does (`floor(x + 0.5)`: 0.5 → 1, -0.5 → 0). */

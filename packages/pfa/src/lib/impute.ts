@@ -1,5 +1,5 @@
 /** `impute.*`, `enum.*`, `fixed.*`: missing-value handling and named-type helpers (spec §7). */
-import type { AvroType } from "../types.ts";
+import type { AvroType } from "@porta/ir/avro";
 import { pfaError } from "../values.ts";
 import type { LibModule } from "./site.ts";
 

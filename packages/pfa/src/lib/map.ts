@@ -4,7 +4,7 @@
  */
 import { avroBinary } from "../avro-binary.ts";
 import { bytesToBase64, comparator, newMap, pfaError, valueEquals, type Comparator } from "../values.ts";
-import type { AvroType } from "../types.ts";
+import type { AvroType } from "@porta/ir/avro";
 import type { LibImpl, LibModule } from "./site.ts";
 
 type Fn = (...a: any[]) => any;

@@ -3,7 +3,7 @@
  * (chosen signature, bound generic types), and the engine runtime (random generator, ...).
  * An implementation is a factory returning the JS function that runs per call.
  */
-import type { AvroType, ExprType } from "../types.ts";
+import type { AvroType, ExprType } from "@porta/ir/avro";
 import type { Bindings } from "../signatures.ts";
 import type { Rng } from "./rng.ts";
 import { checkArrayLength, type SizeLimits } from "../limits.ts";

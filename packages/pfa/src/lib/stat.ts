@@ -7,7 +7,7 @@ import { SchemaError } from "@porta/ir";
 import { newMap, pfaError } from "../values.ts";
 import { statTestShared } from "./model.ts";
 import { fieldType, sized, withFields, type LibModule } from "./site.ts";
-import type { AvroType, ExprType } from "../types.ts";
+import type { AvroType, ExprType } from "@porta/ir/avro";
 
 type Rec = Record<string, any>;
 type DMap = Record<string, number>;

@@ -3,7 +3,7 @@
  * regression trees"). A node's `pass`/`fail`(/`missing`) branch is a union of the node's own
  * record type and the leaf (score) type: the walk goes on while the branch holds a node.
  */
-import { accepts, isNumeric, type AvroType, type RecordType } from "../types.ts";
+import { accepts, isNumeric, type AvroType, type RecordType } from "@porta/ir/avro";
 import { comparator, isInstance, pfaError, valueEquals } from "../values.ts";
 import { fieldType, type LibImpl, type LibModule } from "./site.ts";
 

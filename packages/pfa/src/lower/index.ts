@@ -14,7 +14,7 @@ import type { LoweredInput } from "@porta/backend";
 import { parseDocumentAst } from "../ast/parse.ts";
 import { ENGINE_FACTS, type PfaEngine } from "../engine.ts";
 import type { ExprNode } from "../ast/nodes.ts";
-import type { AvroType } from "../types.ts";
+import type { AvroType } from "@porta/ir/avro";
 import { arrayInputs, recordInputs, type LoweredInputs } from "./inputs.ts";
 import { clusteringModel, datumFields, lowerModelCall, type LowerContext, type ModelValue } from "./models.ts";
 import { lowerOutputs } from "./outputs.ts";

@@ -5,7 +5,7 @@
  * input field, so a row the engine rejects must fail in the pipeline too, never score as missing.
  */
 import type { DataField, DataType, MiningField, OpType } from "@porta/ir";
-import type { AvroType } from "../types.ts";
+import type { AvroType } from "@porta/ir/avro";
 import { notLowerable } from "./refusal.ts";
 
 /** Avro primitives the IR holds exactly: numbers as doubles (int and float values are doubles in JS), strings as categories. */

@@ -19,7 +19,7 @@ import type { Bindings } from "./bindings.ts";
 import { lowerNearestK } from "./neighbor.ts";
 import { lowerNeural } from "./neural.ts";
 import { voteWithoutTies } from "./mode.ts";
-import type { AvroType, RecordType } from "../types.ts";
+import type { AvroType, RecordType } from "@porta/ir/avro";
 import { elementName } from "./inputs.ts";
 import { loweredModelBase } from "./model-base.ts";
 import { notLowerable } from "./refusal.ts";

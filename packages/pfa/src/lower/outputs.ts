@@ -8,7 +8,7 @@
  */
 import type { DataType, DiscretizeBin, Expr, OutputField, ResultFeature } from "@porta/ir";
 import type { ExprNode } from "../ast/nodes.ts";
-import type { AvroType } from "../types.ts";
+import type { AvroType } from "@porta/ir/avro";
 import type { ModelValue } from "./models.ts";
 import { modeOutputs } from "./mode.ts";
 import { notLowerable } from "./refusal.ts";

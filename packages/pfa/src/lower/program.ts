@@ -21,7 +21,7 @@ import type { LoweredInput } from "@porta/backend";
 import type { Block, CallNode, ExprNode, FcnDefNode } from "../ast/nodes.ts";
 import type { Checker } from "../compiler/checker.ts";
 import type { EngineFacts, PfaEngine } from "../engine.ts";
-import { T, type AvroType, type ExprType } from "../types.ts";
+import { T, type AvroType, type ExprType } from "@porta/ir/avro";
 import { apply, constant, libraryCall, type Scalar } from "./expressions.ts";
 import { loweredModelBase } from "./model-base.ts";
 import { notLowerable } from "./refusal.ts";

@@ -7,7 +7,7 @@
  * input decoding does), so the predicate is never unknown.
  */
 import type { DataType, OpType, Predicate, SimpleOperator, TreeModel, TreeNode } from "@porta/ir";
-import type { AvroType, RecordType } from "../types.ts";
+import type { AvroType, RecordType } from "@porta/ir/avro";
 import { loweredModelBase } from "./model-base.ts";
 import { notLowerable } from "./refusal.ts";
 

@@ -24,7 +24,7 @@ import type { EngineRuntime } from "../lib/site.ts";
 import type { PfaDocument } from "../document.ts";
 import { Rng } from "../lib/rng.ts";
 import { DEFAULT_MAX_ARRAY_LENGTH, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STRING_LENGTH } from "../limits.ts";
-import { TypeRegistry, type AvroType } from "../types.ts";
+import { TypeRegistry, type AvroType } from "@porta/ir/avro";
 import { decodeAvroJson, newMap, pfaError } from "../values.ts";
 
 /** A walked (not compiled) PFA document: map engines only. */

@@ -3,7 +3,7 @@
  * fixed, union and named types, plus the two types that only expressions have: the type of a
  * function value and the bottom type of `{"error": ...}` (accepted everywhere).
  */
-import { SchemaError } from "@porta/ir";
+import { SchemaError } from "./errors.ts";
 
 export type PrimitiveKind = "null" | "boolean" | "int" | "long" | "float" | "double" | "bytes" | "string";
 
