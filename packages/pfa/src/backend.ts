@@ -5,7 +5,6 @@ import {
   scoredBatchFromResults,
   type Backend,
   type Batch,
-  type FieldInfo,
   type LoweredPlan,
   type ModelFacts,
   type RowsOutcome,
@@ -17,30 +16,9 @@ import {
 import { EvaluationError, type Limits } from "@porta/ir";
 import { compilePfa, type PfaEngine } from "./engine.ts";
 import { parsePfa } from "./document.ts";
-import type { AvroType } from "@porta/ir/avro";
+import { fieldsOf } from "./type-fields.ts";
 import { decodeInput, encodeOutput } from "./rows.ts";
 import { lowerPfa } from "./lower/index.ts";
-
-function typeLabel(t: AvroType): string {
-  switch (t.kind) {
-    case "record":
-    case "enum":
-    case "fixed":
-      return t.fullName;
-    case "array":
-      return `array<${typeLabel(t.items)}>`;
-    case "map":
-      return `map<${typeLabel(t.values)}>`;
-    case "union":
-      return t.types.map(typeLabel).join("|");
-    default:
-      return t.kind;
-  }
-}
-
-function fieldsOf(t: AvroType, single: string): FieldInfo[] {
-  return t.kind === "record" ? t.fields.map((f) => ({ name: f.name, dataType: typeLabel(f.type) })) : [{ name: single, dataType: typeLabel(t) }];
-}
 
 /**
  * A PFA engine as a session: rows are the input record (Avro JSON: tagged unions, base64

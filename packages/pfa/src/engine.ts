@@ -3,7 +3,8 @@
  * fold tally). map engines return one output per input, emit engines call `emit` any number of
  * times, fold engines return the running tally (spec §2.3).
  */
-import { DEFAULT_LIMITS, EvaluationError, isPortaError, SchemaError } from "@porta/ir";
+import { DEFAULT_LIMITS, SchemaError } from "@porta/ir";
+import { typedRuntimeError } from "./runtime-errors.ts";
 import { parseDocumentAst } from "./ast/parse.ts";
 import { Compiler, type CellInfo, type RuntimeState } from "./compiler/compiler.ts";
 import type { Checker } from "./compiler/checker.ts";
@@ -14,6 +15,7 @@ import { accepts, TypeRegistry, typeName, type AvroType } from "@porta/ir/avro";
 import { decodeAvroJson, type DecodeLimits } from "./values.ts";
 import {
   armWallClock,
+  DEFAULT_LOOP_LIMIT,
   DEFAULT_MAX_ARRAY_LENGTH,
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_STRING_LENGTH,
@@ -78,7 +80,6 @@ export interface PfaEngine {
   onEmit(callback: (value: unknown) => void): void;
 }
 
-const DEFAULT_LOOP_LIMIT = 10_000_000;
 
 /** What `describePfa` reports, gathered while compiling (kept off the engine's public surface). */
 export interface EngineFacts {
@@ -105,20 +106,6 @@ export function compilePfa(doc: PfaDocument, options: PfaEngineOptions = {}): Pf
     }
     throw e;
   }
-}
-
-/**
- * Non-Porta errors escaping compiled code become typed EvaluationErrors: a stack overflow (deep
- * recursion between user functions), a JS array or string beyond the engine's reach, or a bug.
- */
-function typedRuntimeError(e: unknown): unknown {
-  if (isPortaError(e)) return e;
-  if (e instanceof RangeError) {
-    if (/call stack/i.test(e.message)) return new EvaluationError("PFA_STACK_OVERFLOW", "call stack exhausted (recursion too deep)", { cause: e });
-    if (/string length/i.test(e.message)) return new EvaluationError("PFA_STRING_TOO_LONG", `string too long: ${e.message}`, { cause: e });
-    if (/array length|allocation/i.test(e.message)) return new EvaluationError("PFA_ARRAY_TOO_LONG", `array too long: ${e.message}`, { cause: e });
-  }
-  return new EvaluationError("PFA_INTERNAL_ERROR", `internal error: ${(e as Error)?.message ?? String(e)}`, { cause: e });
 }
 
 function compileEngine(doc: PfaDocument, options: PfaEngineOptions): PfaEngine {

@@ -17,6 +17,8 @@ import { DEFAULT_LIMITS, EvaluationError } from "@porta/ir";
 export const DEFAULT_MAX_ARRAY_LENGTH = 10_000_000;
 /** Default `maxStringLength`: characters (or bytes) in a string or bytes value built from a count. */
 export const DEFAULT_MAX_STRING_LENGTH = 100_000_000;
+/** Default `loopLimit`: loop iterations of one call (begin, action or end). */
+export const DEFAULT_LOOP_LIMIT = 10_000_000;
 /** Default nesting depth of JSON/YAML documents and decoded values. */
 export const DEFAULT_MAX_DEPTH = 1000;
 /** Default size of a PFA document in bytes (UTF-8). */
