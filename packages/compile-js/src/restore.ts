@@ -4,14 +4,16 @@
  * artifact cache hit (a repeat `porta score`) loads this module instead of ./backend.ts, which
  * brings in every family compiler and the interpreter (issue 13, start-up).
  */
-import type { ModelFacts, SessionArtifact } from "@porta/backend";
+import type { ModelFacts, Session, SessionArtifact } from "@porta/backend";
 import type { ScorerOptions } from "./scorer.ts";
 import { loadHelpers } from "./helpers.ts";
 import { deserializeCompiled } from "./serialize.ts";
 import { CompiledSession } from "./session.ts";
+import { isProgramArtifact, restoreProgramSession } from "./program/artifact.ts";
 
-/** Rebuilds a session from a stored artifact; throws if it cannot (the cache then compiles again). */
-export function restoreCompiledSession(artifact: SessionArtifact, facts: ModelFacts, options: ScorerOptions = {}): CompiledSession {
+/** Rebuilds a session from a stored artifact (a pipeline's or a program's); throws if it cannot (the cache then compiles again). */
+export function restoreCompiledSession(artifact: SessionArtifact, facts: ModelFacts, options: ScorerOptions = {}): Session {
+  if (isProgramArtifact(artifact)) return restoreProgramSession(artifact, facts);
   return new CompiledSession(deserializeCompiled(artifact), facts, options);
 }
 

@@ -92,8 +92,8 @@ export class ProgramInstance {
 
   constructor(
     readonly model: ProgramModel,
-    generated: GeneratedProgram,
-    options: ProgramOptions = {},
+    readonly generated: GeneratedProgram,
+    readonly options: ProgramOptions = {},
   ) {
     this.limits = {
       maxArrayLength: options.maxArrayLength ?? DEFAULT_MAX_ARRAY_LENGTH,

@@ -191,3 +191,14 @@ describe("compile-js on programs", () => {
     expect(() => compileProgram(program([call("no.such.function", [], T.int)], { output: T.int }))).toThrow(NotCompilable);
   });
 });
+
+describe("a program's artifact", () => {
+  it("restores to a session scoring as the compiled one, begin run again", async () => {
+    const { restoreCompiledSession } = await import("../restore.ts");
+    const session = programSession(GENERAL);
+    const artifact = session.artifact();
+    expect(artifact).toBeDefined();
+    const restored = restoreCompiledSession(JSON.parse(JSON.stringify(artifact)), session.facts) as typeof session;
+    expect(restored.scoreRow({ input: [4] })).toEqual({ sum: 7, count: 11, fact: 120, swapped: [2, 1], caught: null });
+  });
+});

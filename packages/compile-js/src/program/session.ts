@@ -15,9 +15,11 @@ import {
   type ScoredBatch,
   type ScoreResult,
   type Session,
+  type SessionArtifact,
 } from "@porta/backend";
 import { EvaluationError } from "@porta/ir/errors";
 import { decodeRow, encodeRow } from "@porta/pfa/runtime";
+import { programArtifact } from "./artifact.ts";
 import type { ProgramInstance } from "./instance.ts";
 
 export class ProgramSession implements Session {
@@ -55,5 +57,11 @@ export class ProgramSession implements Session {
 
   async run(batch: Batch): Promise<ScoredBatch> {
     return this.runSync(batch);
+  }
+
+  /** The generated module and what loading it needs, for the artifact cache (restore.ts). */
+  artifact(): SessionArtifact | undefined {
+    const { model, generated, options } = this.program;
+    return programArtifact(model, generated, options);
   }
 }
