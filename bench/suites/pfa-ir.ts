@@ -1,5 +1,5 @@
 /**
- * PFA lowered into the IR (issue 15): the fixture documents scored by compile-js from the lowered
+ * PFA lowered into the IR (issue 15): the fixture documents (and a general program, `program`) scored by compile-js from the lowered
  * pipeline, next to the PFA closure engine and the tree-walking interpreter, on the same 100k rows
  * (full size; 200 at smoke size). compile-js is timed as the batch suite times PMML: its kernel on
  * ready columns (`columnar`) and through the row API (`scoreBatch`, which encodes row objects and
@@ -13,7 +13,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { LoweredSession } from "@porta/backend";
-import type { CompiledSession } from "@porta/compile-js";
+import { ProgramSession, type CompiledSession } from "@porta/compile-js";
 import { compilePfa, decodeInput, parsePfa, walkPfa } from "@porta/pfa";
 import { modelFromText, type PortaModel } from "@porta/runtime";
 import { rng } from "../../fixtures/gen/random.ts";
@@ -22,6 +22,8 @@ import { encodeColumns, type Row } from "../pmml-scoring.ts";
 import { measurementOf } from "../timing.ts";
 
 const MODELS = ["forest", "tree", "kmeans", "logistic", "mlp"] as const;
+/** General programs (loops, cells, user functions) that compile-js generates from the program IR. */
+const PROGRAMS = ["program"] as const;
 const FIXTURES = new URL("../../fixtures/pfa/", import.meta.url);
 
 /** The closure engine's forest figure at the commit before issue 15 (bench/results/pfa.json, "forest: compiled"). */
@@ -124,6 +126,47 @@ export default defineSuite({
       ratios[`ir-rows/closure@${name}`] = timeRatio(closureRun, rowApi);
       if (name === "forest") ratios["ir/recorded-closure@forest"] = Number((rowsPerSec(n, columnar) / RECORDED_CLOSURE_FOREST_ROWS_PER_SEC).toPrecision(4));
     }
+    for (const name of PROGRAMS) {
+      const text = readFileSync(new URL(`${name}.pfa.json`, FIXTURES), "utf8");
+      const model = modelFromText(text, "pfa", ["js"]) as PortaModel;
+      const inner = (model.session as Partial<LoweredSession>).inner ?? model.session;
+      if (!(inner instanceof ProgramSession)) throw new Error(`pfa-ir: ${name} was not compiled as a program: ${model.notices.join("; ")}`);
+      const program = inner.program;
+      const closure = compilePfa(parsePfa(text));
+      const inputs = inputsFor(name, n);
+      const decoded = inputs.map((r) => decodeInput(closure, r));
+      const rows = inputs as Row[];
+      // outputs checked equal first, row after row from the same start (the documents keep state in cells)
+      const check = Math.min(n, 2000);
+      const viaIr = model.scoreBatch(rows.slice(0, check)).results;
+      for (let i = 0; i < check; i++) {
+        const want = JSON.stringify(closure.action(decoded[i]), (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v));
+        if (JSON.stringify(viaIr[i]) !== want) throw new Error(`pfa-ir: ${name}: row ${i}: compile-js ${JSON.stringify(viaIr[i])}, closure engine ${want}`);
+      }
+      ctx.log(`pfa-ir: ${name} (${n} rows per run)`);
+      const [generated, rowApi, closureRun] = alternating(full ? 5 : 1, [
+        () => {
+          for (let i = 0; i < n; i++) consume(program.action(decoded[i]));
+        },
+        () => {
+          sink += model.scoreBatch(rows).results.length;
+        },
+        () => {
+          for (let i = 0; i < n; i++) consume(closure.action(decoded[i]));
+        },
+      ]) as [Measurement, Measurement, Measurement];
+      const cases: [string, Measurement][] = [
+        ["compiled-from-IR program", generated],
+        ["compiled-from-IR program, row API", rowApi],
+        ["closure engine", closureRun],
+      ];
+      for (const [label, m] of cases) {
+        results.push({ case: `${name}: ${label}`, n, ...m, elementsPerSec: rowsPerSec(n, m) });
+        bars.push({ label: `${name} ${label}`, value: rowsPerSec(n, m) });
+      }
+      ratios[`ir/closure@${name}`] = timeRatio(closureRun, generated);
+      ratios[`ir-rows/closure@${name}`] = timeRatio(closureRun, rowApi);
+    }
     return {
       ratios,
       results,
@@ -133,6 +176,7 @@ export default defineSuite({
         `ir/recorded-closure@forest = compile-js columnar rows/s ÷ ${RECORDED_CLOSURE_FOREST_ROWS_PER_SEC} rows/s, the closure engine's forest figure recorded before issue 15 (bench/results/pfa.json, kept)`,
         "rows: 100k uniform in [0, 10) per feature (seeded); the PFA engines get them decoded beforehand, compile-js columnar gets ready Float64Array columns, the row API row objects",
         "outputs of compile-js and the closure engine checked equal (exactly) on the first 2000 rows first",
+        "program (fixtures/pfa/program.pfa.json: loops, cells, user functions) is a general program: compile-js runs it as generated code from the program IR (ProgramModel), timed on decoded rows (as the closure engine) and through the row API (Avro JSON decode/encode per row)",
         "the four ways of one model are timed alternating (a warm-up each, then 5 rounds of one run each; median): a shared machine's load falls on all alike",
       ],
     };

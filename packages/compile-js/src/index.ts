@@ -7,6 +7,15 @@ export { MISSING_CODE, OTHER_CODE } from "./columns.ts";
 export { serializeCompiled, deserializeCompiled } from "./serialize.ts";
 export { registerRuntimeHelper } from "./helpers.ts";
 export { CompiledSession, compileJsBackend } from "./backend.ts";
+export {
+  ProgramSession,
+  compileProgram,
+  generateProgram,
+  programSession,
+  ProgramInstance,
+  type ProgramOptions,
+  type GeneratedProgram,
+} from "./program/index.ts";
 export { encodeBatch } from "./columns.ts";
 
 import { registerBackend } from "@porta/backend";

@@ -80,7 +80,6 @@ export interface PfaEngine {
   onEmit(callback: (value: unknown) => void): void;
 }
 
-
 /** What `describePfa` reports, gathered while compiling (kept off the engine's public surface). */
 export interface EngineFacts {
   readonly doc: PfaDocument;

@@ -107,7 +107,13 @@ export function programArtifact(model: ProgramModel, generated: GeneratedProgram
   const w = new TypeWriter();
   const { functions: _f, begin: _b, action: _a, end: _e, ...iface } = model;
   const stored = {
-    interface: { ...iface, input: w.type(model.input), output: w.type(model.output), cells: model.cells.map((c) => ({ ...c, type: w.type(c.type) })), pools: model.pools.map((p) => ({ ...p, type: w.type(p.type) })) },
+    interface: {
+      ...iface,
+      input: w.type(model.input),
+      output: w.type(model.output),
+      cells: model.cells.map((c) => ({ ...c, type: w.type(c.type) })),
+      pools: model.pools.map((p) => ({ ...p, type: w.type(p.type) })),
+    },
     constants: generated.constants.map((c) => writeConstant(w, c)),
     options,
   };

@@ -11,20 +11,7 @@ import type { AvroType } from "@porta/ir/avro";
 import { _, join, type Code, type Name } from "../codegen.ts";
 import { NotCompilable } from "../unsupported.ts";
 import { genCall, genEmit } from "./calls.ts";
-import {
-  genCast,
-  genCond,
-  genDoUntil,
-  genError,
-  genFor,
-  genForeach,
-  genForkeyval,
-  genIf,
-  genIfNotNull,
-  genLog,
-  genTry,
-  genWhile,
-} from "./control.ts";
+import { genCast, genCond, genDoUntil, genError, genFor, genForeach, genForkeyval, genIf, genIfNotNull, genLog, genTry, genWhile } from "./control.ts";
 import { Emitter, type ProgramConstant } from "./emitter.ts";
 import { PROGRAM_HELPERS, type ProgramHelpers } from "./runtime.ts";
 import { genAttr, genCell, genPool } from "./state.ts";
@@ -202,4 +189,3 @@ export function generateProgram(model: ProgramModel): GeneratedProgram {
   parts.push(_`return { begin: ${begin}, action: ${action}, end: ${end} };`);
   return { source: g.module(parts).text, constants: g.constants };
 }
-

@@ -67,7 +67,9 @@ function longsAsBigInt(t: AvroType, json: unknown): unknown {
     case "map":
       return isObject(json) ? Object.fromEntries(Object.entries(json).map(([k, v]) => [k, longsAsBigInt(t.values, v)])) : json;
     case "record":
-      return isObject(json) ? Object.fromEntries(Object.entries(json).map(([k, v]) => [k, longsAsBigInt(t.fields.find((f) => f.name === k)?.type ?? t, v)])) : json;
+      return isObject(json)
+        ? Object.fromEntries(Object.entries(json).map(([k, v]) => [k, longsAsBigInt(t.fields.find((f) => f.name === k)?.type ?? t, v)]))
+        : json;
     case "union": {
       if (!isObject(json)) return json;
       const keys = Object.keys(json);
@@ -204,4 +206,3 @@ function instantiateSite(site: LibrarySite, rt: ProgramState): unknown {
   if (!impl) throw new NotCompilable(`the library function ${JSON.stringify(site.name)}`);
   return impl({ ...site, bindings: new Map(Object.entries(site.bindings)), rt });
 }
-

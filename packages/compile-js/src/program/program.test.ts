@@ -69,7 +69,9 @@ const FACT: ProgramModel["functions"][number] = {
       type: T.int,
       test: call("<=", [T.int, T.int], T.boolean, v("n"), int(1)),
       then: [int(1)],
-      else: [call("*", [T.int, T.int], T.int, v("n"), { op: "call", type: T.int, target: { kind: "user", name: "u.fact" }, args: [add(v("n"), int(-1))], ...at })],
+      else: [
+        call("*", [T.int, T.int], T.int, v("n"), { op: "call", type: T.int, target: { kind: "user", name: "u.fact" }, args: [add(v("n"), int(-1))], ...at }),
+      ],
       ...at,
     },
   ],
@@ -79,13 +81,29 @@ const FACT: ProgramModel["functions"][number] = {
 const GENERAL = program(
   [
     { op: "let", bindings: [{ id: "sum", type: T.int, expr: int(0) }], ...at },
-    { op: "foreach", id: "x", itemType: T.int, array: v("input", T.array(T.int)), body: [{ op: "set", bindings: [{ id: "sum", type: T.int, expr: add(v("sum"), v("x")) }], ...at }], ...at },
+    {
+      op: "foreach",
+      id: "x",
+      itemType: T.int,
+      array: v("input", T.array(T.int)),
+      body: [{ op: "set", bindings: [{ id: "sum", type: T.int, expr: add(v("sum"), v("x")) }], ...at }],
+      ...at,
+    },
     {
       op: "cell",
       type: T.int,
       name: "count",
       steps: [],
-      to: { kind: "fcn", fcn: { op: "fcndef", type: { kind: "fcn", params: [T.int], ret: T.int }, params: [{ id: "old", type: T.int }], body: [add(v("old"), int(1))], path: "" } },
+      to: {
+        kind: "fcn",
+        fcn: {
+          op: "fcndef",
+          type: { kind: "fcn", params: [T.int], ret: T.int },
+          params: [{ id: "old", type: T.int }],
+          body: [add(v("old"), int(1))],
+          path: "",
+        },
+      },
       ...at,
     },
     {
@@ -114,7 +132,10 @@ const GENERAL = program(
         ["count", { op: "cell", type: T.int, name: "count", steps: [], to: null, ...at }],
         ["fact", { op: "call", type: T.int, target: { kind: "user", name: "u.fact" }, args: [int(5)], ...at }],
         ["swapped", { op: "new", type: T.array(T.int), items: [v("a"), v("b")], ...at }],
-        ["caught", { op: "try", type: T.union([T.null, T.int]), body: [{ op: "error", message: "boom", code: undefined, ...at }, int(3)], filter: null, ...at }],
+        [
+          "caught",
+          { op: "try", type: T.union([T.null, T.int]), body: [{ op: "error", message: "boom", code: undefined, ...at }, int(3)], filter: null, ...at },
+        ],
       ],
       ...at,
     },
@@ -132,7 +153,13 @@ describe("compile-js on programs", () => {
 
   it("counts loop iterations against the loop budget (PFA_TIMEOUT, not caught by try)", () => {
     const forever = program([
-      { op: "try", type: T.null, body: [{ op: "while", test: { op: "const", type: T.boolean, json: true, ...at }, body: [int(0)], ...at }], filter: null, ...at },
+      {
+        op: "try",
+        type: T.null,
+        body: [{ op: "while", test: { op: "const", type: T.boolean, json: true, ...at }, body: [int(0)], ...at }],
+        filter: null,
+        ...at,
+      },
       int(0),
     ]);
     const p = compileProgram({ ...forever, output: T.int }, { loopLimit: 100 });
@@ -156,7 +183,19 @@ describe("compile-js on programs", () => {
           init: { op: "const", type: rec, json: { xs: [0, 0, 0] }, ...at },
           ...at,
         },
-        { op: "pool", type: T.int, name: "p", key: { op: "const", type: T.string, json: "k", ...at }, steps: [{ kind: "field", name: "xs", path: "" }, { kind: "index", expr: int(1), path: "" }], to: null, init: null, ...at },
+        {
+          op: "pool",
+          type: T.int,
+          name: "p",
+          key: { op: "const", type: T.string, json: "k", ...at },
+          steps: [
+            { kind: "field", name: "xs", path: "" },
+            { kind: "index", expr: int(1), path: "" },
+          ],
+          to: null,
+          init: null,
+          ...at,
+        },
       ],
       { output: T.int, pools: [{ name: "p", type: rec, init: {} }] },
     );
@@ -176,7 +215,12 @@ describe("compile-js on programs", () => {
       program(
         [
           { op: "let", bindings: [{ id: "x", type: T.int, expr: int(1) }], ...at },
-          { op: "new", type: T.array(T.int), items: [v("x"), { op: "do", type: T.int, body: [{ op: "set", bindings: [{ id: "x", type: T.int, expr: int(5) }], ...at }, v("x")], ...at }], ...at },
+          {
+            op: "new",
+            type: T.array(T.int),
+            items: [v("x"), { op: "do", type: T.int, body: [{ op: "set", bindings: [{ id: "x", type: T.int, expr: int(5) }], ...at }, v("x")], ...at }],
+            ...at,
+          },
         ],
         { output: T.array(T.int) },
       ),

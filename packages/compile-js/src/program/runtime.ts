@@ -4,16 +4,7 @@
  * each written once here as the closure engine does it (pfa/src/compiler/{control,paths,call-shapes}.ts).
  */
 import { EvaluationError } from "@porta/ir/errors";
-import {
-  LIMIT_CODES,
-  newMap,
-  pfaError,
-  readWallClock,
-  unionBranchIndex,
-  type EngineRuntime,
-  type StateBudget,
-  type WallClock,
-} from "@porta/pfa/runtime";
+import { LIMIT_CODES, newMap, pfaError, readWallClock, unionBranchIndex, type EngineRuntime, type StateBudget, type WallClock } from "@porta/pfa/runtime";
 
 /** The state one program instance runs with (one per session: begin, cells and pools are its own). */
 export interface ProgramState extends EngineRuntime {

@@ -27,7 +27,13 @@ export function genConst(g: ProgramGen, e: ConstExpr): Code {
 export function genNew(g: ProgramGen, e: NewExpr): Code {
   if (e.items) return _`[${join(g.ordered(e.items.map((x) => () => g.expr(x))), ", ")}]`;
   const fields = e.fields ?? [];
-  const values = g.ordered(fields.map(([, x]) => () => g.expr(x)));
+  const values = g.ordered(
+    fields.map(
+      ([, x]) =>
+        () =>
+          g.expr(x),
+    ),
+  );
   const out = g.temp(_`${g.h.newMap}()`, "o");
   fields.forEach(([k], i) => g.emit(_`${out}[${k}] = ${values[i]!};`));
   return out;
