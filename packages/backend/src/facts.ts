@@ -22,6 +22,7 @@ const ELEMENT_OF_KIND: Record<string, string> = {
   baseline: "BaselineModel",
   timeSeries: "TimeSeriesModel",
   anomalyDetection: "AnomalyDetectionModel",
+  program: "PFA program",
 };
 
 /** The PMML element of a model kind ("anomalyDetection" → "AnomalyDetectionModel"), for messages. */

@@ -19,6 +19,8 @@ import type { ModelFacts, RowsOutcome, Session, SessionArtifact } from "./backen
  *   must be JS numbers as the document's engine wants them (an IR backend would parse a text).
  * - `array`: the input is one array (`row[name]`) of exactly `fields.length` numbers, element k
  *   the DataField `fields[k]`; another length fails the row with `lengthError`.
+ * - `avro`: the pipeline's model is a program that decodes the document's own row (Avro JSON)
+ *   itself: rows and batches pass as they are, results come back unchanged.
  */
 export type LoweredInput =
   | {
@@ -43,7 +45,8 @@ export type LoweredInput =
       readonly fields: readonly string[];
       /** The error the document's own engine raises for an array of another length. */
       readonly lengthError: { readonly code: string; readonly message: string; readonly pfaCode?: number };
-    };
+    }
+  | { readonly kind: "avro" };
 
 /** A document lowered into the IR: the pipeline, its input shape, and what to call it. */
 export interface LoweredPlan {
@@ -213,6 +216,8 @@ export class LoweredSession implements Session {
     const score = this.inner.scoreRows?.bind(this.inner);
     if (!score) throw new Error(`backend ${this.backend} has no row path`);
     const input = this.plan.input;
+    // a program decodes the document's row itself
+    if (input.kind === "avro") return score(rows);
     const spread = rows.map((r): Readonly<Record<string, unknown>> | Error => (input.kind === "fields" ? fieldsRow(r, input) : arrayRow(r, input)));
     const ok = spread.filter((r): r is Readonly<Record<string, unknown>> => !(r instanceof Error));
     const scored = score(ok);
@@ -292,6 +297,7 @@ export class LoweredSession implements Session {
   private spreadBatch(batch: Batch): { batch: Batch; errors: (Error | undefined)[] } {
     const input = this.plan.input;
     const errors: (Error | undefined)[] = [];
+    if (input.kind === "avro") return { batch, errors };
     if (input.kind === "fields") {
       // number columns of whole numbers and non-finite fields are checked row by row too, and so
       // are other columns of typed fields

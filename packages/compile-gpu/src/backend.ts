@@ -19,7 +19,7 @@ import {
   type ScoringPlan,
   type Session,
 } from "@porta/backend";
-import { preparePipeline } from "@porta/ir";
+import { preparePipeline, PROGRAM_REFUSAL } from "@porta/ir";
 import { gpuJsAutoRefusal, gpuJsGlAvailable, probeAdapter, webGpuAutoRefusal } from "./adapter.ts";
 import { breakEven, type BreakEven } from "./break-even.ts";
 import type { KernelEngine } from "./engine.ts";
@@ -100,6 +100,7 @@ async function cpuSession(plan: ScoringPlan): Promise<Session | undefined> {
 /** The plan of a PMML pipeline for `name`, or the refusal (a PFA document reaches IR backends lowered). */
 function gpuPlan(plan: ScoringPlan): { plan: GpuPlan; facts: ModelFacts } | { reason: string } {
   if (plan.format !== "pmml") return { reason: "scores IR pipelines only" };
+  if (plan.pipeline.model.kind === "program") return { reason: PROGRAM_REFUSAL };
   try {
     return { plan: planPipeline(plan.pipeline), facts: pipelineFacts(plan.pipeline) };
   } catch (e) {

@@ -12,7 +12,7 @@ import {
   type ScoreResult,
   type Session,
 } from "@porta/backend";
-import { interpret, preparePipeline, type Limits, type Pipeline, type PreparedPipeline } from "@porta/ir";
+import { interpret, preparePipeline, PROGRAM_REFUSAL, type Limits, type Pipeline, type PreparedPipeline } from "@porta/ir";
 
 /** The reference interpreter over one prepared pipeline: rows one by one. */
 export class InterpreterSession implements Session {
@@ -57,6 +57,7 @@ export const interpreterBackend: Backend = {
   formats: ["pmml"],
   compile(plan) {
     if (plan.format !== "pmml") return refuse("reads PMML pipelines; PFA documents are scored by their own engine");
+    if (plan.pipeline.model.kind === "program") return refuse(PROGRAM_REFUSAL);
     return new InterpreterSession(plan.pipeline, plan.limits);
   },
 };

@@ -18,6 +18,7 @@ import type { GaussianProcessModel } from "./models/gaussian-process.ts";
 import type { BaselineModel } from "./models/baseline.ts";
 import type { TimeSeriesModel } from "./models/time-series.ts";
 import type { AnomalyDetectionModel } from "./models/anomaly-detection.ts";
+import type { ProgramModel } from "./models/program.ts";
 
 export type MiningFunction = "regression" | "classification" | "clustering" | "associationRules" | "sequences" | "timeSeries" | "mixed";
 
@@ -158,7 +159,8 @@ export type ModelNode =
   | GaussianProcessModel
   | BaselineModel
   | TimeSeriesModel
-  | AnomalyDetectionModel;
+  | AnomalyDetectionModel
+  | ProgramModel;
 
 export type ModelKind = ModelNode["kind"];
 

@@ -18,6 +18,7 @@ import {
   neuralNetworkResult,
   preparePipeline,
   PipelineScope,
+  PROGRAM_REFUSAL,
   regressionPlan,
   regressionResult,
   runModel,
@@ -205,6 +206,7 @@ export const onnxBackend: Backend = {
   formats: ["pmml"],
   async compile(plan) {
     if (plan.format !== "pmml") return refuse("PFA documents are not exported");
+    if (plan.pipeline.model.kind === "program") return refuse(PROGRAM_REFUSAL);
     const prepared = preparePipeline(plan.pipeline, plan.limits);
     let exported: ExportedPipeline;
     try {

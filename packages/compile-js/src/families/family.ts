@@ -53,6 +53,8 @@ export function compileFamily(model: ModelNode, ctx: KernelContext, target: Targ
     case "baseline":
     case "timeSeries":
       throw new NotCompilable(modelElementName(model.kind));
+    case "program":
+      throw new NotCompilable("PFA programs");
     default: {
       const never: never = model;
       throw new NotCompilable(modelElementName((never as { kind: string }).kind));

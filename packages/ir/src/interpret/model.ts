@@ -1,5 +1,7 @@
 import type { ModelNode, ModelResult } from "../model.ts";
 import type { Value } from "../values.ts";
+import { UnsupportedFeatureError } from "../errors.ts";
+import { PROGRAM_REFUSAL } from "../models/program.ts";
 import { ModelScope, type PipelineScope, type Scope } from "./scope.ts";
 import { applyTargets, targetInfo, type TargetInfo } from "./target.ts";
 import { computeOutputs } from "./output.ts";
@@ -67,6 +69,8 @@ export function evaluateFamily(model: ModelNode, scope: ModelScope, target: Targ
       return evaluateTimeSeries(model, scope, target);
     case "anomalyDetection":
       return evaluateAnomalyDetection(model, scope, target);
+    case "program":
+      throw new UnsupportedFeatureError("PFA program", `the IR interpreter does not score programs: ${PROGRAM_REFUSAL}`, { path: model.path });
     default: {
       const never: never = model;
       return never;

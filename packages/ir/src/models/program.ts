@@ -18,6 +18,7 @@
  * value, null as null.
  */
 import type { AvroType, ExprType, FcnType } from "../avro.ts";
+import type { ModelBase } from "../model.ts";
 
 /** Every node carries the JSON path of the PFA form it came from (`/action/0/if`), for errors. */
 interface At {
@@ -280,7 +281,10 @@ export type ProgramExpr =
 
 export type ProgramOp = ProgramExpr["op"];
 
-/** A user function (`u.name`): its parameters are variables of its body; user functions may call each other and recurse. */
+/** Why an IR backend other than compile-js refuses a pipeline whose model is a program. */
+export const PROGRAM_REFUSAL = "a PFA program is compiled by compile-js";
+
+/** A user function (`name` as called: `u.name`): its parameters are variables of its body; user functions may call each other and recurse. */
 export interface ProgramFunction {
   readonly name: string;
   readonly type: FcnType;
@@ -307,17 +311,22 @@ export interface ProgramPool {
  * A PFA engine as an IR model node. The action sees `input` (and in a fold engine `tally`); begin
  * sees neither, end a fold engine's `tally`. A map engine's result is the action's value; an emit
  * engine's are the values it emits; a fold engine's the new tally, which starts at `zero`.
+ *
+ * As every ModelNode it has the ModelBase fields, all empty (no MiningFields, DerivedFields,
+ * Targets or OutputFields: the program decodes the document's own row and its result is the
+ * output's value), `functionName` "mixed" and `path` "/"; so the engine's Avro types are
+ * `inputType` and `outputType` (ModelBase's `output` is the OutputFields).
  */
-export interface ProgramModel {
+export interface ProgramModel extends ModelBase {
   readonly kind: "program";
   readonly name: string;
   readonly method: "map" | "emit" | "fold";
-  readonly input: AvroType;
-  readonly output: AvroType;
+  readonly inputType: AvroType;
+  readonly outputType: AvroType;
   /** The variables the bodies start with: the action's `input`, a fold engine's `tally` (action and end). */
   readonly inputVar: VarId;
   readonly tallyVar?: VarId;
-  /** A fold engine's first tally (Avro JSON of `output`). */
+  /** A fold engine's first tally (Avro JSON of `outputType`). */
   readonly zero?: unknown;
   readonly cells: readonly ProgramCell[];
   readonly pools: readonly ProgramPool[];

@@ -8,7 +8,7 @@
  *
  * Errors are SchemaErrors with the document path of the offending node.
  */
-import { SchemaError } from "@porta/ir";
+import { SchemaError, type LibrarySite } from "@porta/ir";
 import type {
   AttrNode,
   Block,
@@ -40,12 +40,31 @@ export interface CellInfo {
   readonly pool: boolean;
 }
 
+/**
+ * A library call site as JSON data (no runtime): what the IR's program model records
+ * (`LibrarySite`), from which the library instantiates the implementation again.
+ */
+export type SiteFacts = LibrarySite;
+
+function siteFacts(site: CallSite): SiteFacts {
+  return {
+    name: site.name,
+    sigIndex: site.sigIndex,
+    argTypes: site.argTypes,
+    paramTypes: site.paramTypes,
+    retType: site.retType,
+    bindings: Object.fromEntries(site.bindings),
+  };
+}
+
 /** What a call node calls. */
 export type ResolvedCall =
   | { readonly kind: "user"; readonly name: string }
   | {
       readonly kind: "lib";
       readonly fn: (...args: any[]) => any;
+      /** the call site the implementation was instantiated from */
+      readonly site: SiteFacts;
       /** argument positions where a long (possibly a bigint) feeds a float/double parameter */
       readonly toDouble: readonly boolean[];
     };
@@ -56,7 +75,14 @@ export type StepKind = "field" | "index" | "key";
 /** What a function reference refers to, with its `fill`ed parameter positions. */
 export type FcnRefTarget =
   | { readonly kind: "user"; readonly name: string; readonly arity: number; readonly fillIdx: readonly number[] }
-  | { readonly kind: "lib"; readonly fn: (...args: any[]) => any; readonly arity: number; readonly fillIdx: readonly number[] };
+  | {
+      readonly kind: "lib";
+      readonly fn: (...args: any[]) => any;
+      /** the call site the implementation was instantiated from */
+      readonly site: SiteFacts;
+      readonly arity: number;
+      readonly fillIdx: readonly number[];
+    };
 
 /** A user function's signature. */
 export interface UserFcnType {
@@ -485,7 +511,7 @@ export class Checker {
             bindings: m.bindings,
             rt,
           };
-          this.fcnRefs.set(arg, { kind: "lib", fn: LIBRARY[name]!(site), arity: sig.params.length, fillIdx });
+          this.fcnRefs.set(arg, { kind: "lib", fn: LIBRARY[name]!(site), site: siteFacts(site), arity: sig.params.length, fillIdx });
           return { kind: "fcn", params, ret: m.ret };
         }
         return null;
@@ -526,7 +552,7 @@ export class Checker {
     const site: CallSite = { name, sigIndex: m.index, argTypes: m.argTypes, paramTypes: m.paramTypes, retType: m.ret, bindings: m.bindings, rt: this.inp.rt };
     // long values beyond 2^53 are bigint; a float/double parameter needs a number
     const toDouble = m.argTypes.map((t, i) => t.kind === "long" && (m.paramTypes[i]!.kind === "double" || m.paramTypes[i]!.kind === "float"));
-    this.calls.set(node, { kind: "lib", fn: impl(site), toDouble });
+    this.calls.set(node, { kind: "lib", fn: impl(site), site: siteFacts(site), toDouble });
     return m.ret;
   }
 

@@ -12,7 +12,7 @@
 import type { DataField, MiningField, ModelNode, Pipeline } from "@porta/ir";
 import type { LoweredInput } from "@porta/backend";
 import { parseDocumentAst } from "../ast/parse.ts";
-import { ENGINE_FACTS, type PfaEngine } from "../engine.ts";
+import { ENGINE_FACTS, type EngineFacts, type PfaEngine } from "../engine.ts";
 import type { ExprNode } from "../ast/nodes.ts";
 import type { AvroType } from "@porta/ir/avro";
 import { arrayInputs, recordInputs, type LoweredInputs } from "./inputs.ts";
@@ -21,23 +21,33 @@ import { lowerOutputs } from "./outputs.ts";
 import { Bindings } from "./bindings.ts";
 import { naiveBayesRefusal } from "./naive-bayes.ts";
 import { lowerProgram } from "./program.ts";
+import { programPipeline } from "./program-model/index.ts";
 import { NotLowerable, notLowerable, type LoweringRefusal } from "./refusal.ts";
 
 export type { LoweringRefusal } from "./refusal.ts";
 
+/** Which lowering applied: a recognised model call, the scalar core (DerivedFields), or the whole engine as a program. */
+export type LoweringKind = "model call" | "scalar core" | "program";
+
 /** A PFA engine lowered into the IR: the pipeline, and how the engine's input rows reach its fields. */
 export interface LoweredPfa {
   readonly lowered: true;
+  readonly via: LoweringKind;
   readonly pipeline: Pipeline;
   readonly input: LoweredInput;
   /** Output fields of type float or double, which the PFA session writes as Avro JSON ("nan", "inf", "-inf"). */
   readonly avroDoubles?: readonly string[];
 }
 
+export interface LowerPfaOptions {
+  /** Lower what no columnar lowering takes as a program (default true); false: only model calls and the scalar core. */
+  readonly programs?: boolean;
+}
+
 /** Lowers a compiled (so checked) engine into an IR pipeline, or says why not. */
-export function lowerPfa(engine: PfaEngine): LoweredPfa | LoweringRefusal {
+export function lowerPfa(engine: PfaEngine, options: LowerPfaOptions = {}): LoweredPfa | LoweringRefusal {
   try {
-    return lowerEngine(engine);
+    return lowerEngine(engine, options.programs ?? true);
   } catch (e) {
     if (e instanceof NotLowerable) return { lowered: false, reason: `${e.message} (at ${e.path || "/"})`, path: e.path };
     // the engine checked the document under its depth limits; a tree deeper than this recursion
@@ -74,9 +84,24 @@ function modelOfAction(ctx: LowerContext, exprs: readonly ExprNode[]): { value: 
   return { value, name: undefined, result };
 }
 
-function lowerEngine(engine: PfaEngine): LoweredPfa {
+/**
+ * The columnar lowerings first (a model call, then the scalar core: pipelines every IR backend
+ * reads), the whole engine as a program for everything else. When the program is refused too,
+ * its reason is the document's.
+ */
+function lowerEngine(engine: PfaEngine, programs: boolean): LoweredPfa {
   const facts = ENGINE_FACTS.get(engine);
   if (!facts) return notLowerable("not an engine made by compilePfa", "/");
+  try {
+    return lowerColumnar(engine, facts);
+  } catch (e) {
+    if (!(e instanceof NotLowerable) || !programs) throw e;
+    return { lowered: true, via: "program", pipeline: programPipeline(engine, facts), input: { kind: "avro" } };
+  }
+}
+
+/** A model call or the scalar core, or NotLowerable. */
+function lowerColumnar(engine: PfaEngine, facts: EngineFacts): LoweredPfa {
   const ast = parseDocumentAst(facts.doc);
   if (ast.method !== "map") return notLowerable(`a ${ast.method} engine (its output depends on earlier inputs)`, "/method");
   if (ast.begin || ast.end) return notLowerable("begin or end (they may change cells)", ast.begin ? "/begin" : "/end");
@@ -98,7 +123,7 @@ function lowerEngine(engine: PfaEngine): LoweredPfa {
     // not (exactly) a model call: the action as expressions (program.ts); when that is refused too,
     // its reason, unless the action was a model call the shapes refused for a reason of their own
     try {
-      return { lowered: true, ...lowerProgram(engine, facts) };
+      return { lowered: true, via: "scalar core", ...lowerProgram(engine, facts) };
     } catch (general) {
       throw e instanceof NotAModelCall ? general : e;
     }
@@ -154,7 +179,7 @@ function lowerModel(ctx: LowerContext, exprs: readonly ExprNode[], engine: PfaEn
     model,
     notices: [`lowered from the PFA document${ast.name ? ` "${ast.name}"` : ""}: ${describeModel(model)}`],
   };
-  return { lowered: true, pipeline, input };
+  return { lowered: true, via: "model call", pipeline, input };
 }
 
 /** The record input's fields of number types (`integers`: int only), whose values PFA's decoding wants as JSON numbers. */

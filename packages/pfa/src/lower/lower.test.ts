@@ -22,8 +22,9 @@ function lowered(text: string): LoweredPfa {
   return l;
 }
 
+/** Why the columnar lowerings (model calls, the scalar core) refuse a document (the program model takes the rest). */
 function refusal(text: string): string {
-  const l = lowerPfa(engineOf(text));
+  const l = lowerPfa(engineOf(text), { programs: false });
   if (l.lowered) throw new Error("lowered");
   return l.reason;
 }
@@ -116,6 +117,32 @@ describe("lowering PFA engines into the IR", () => {
   it("refuses what it cannot lower exactly, with the reason and the document path", () => {
     // shapes not recognised as model calls, and not lowered as expressions either (program.ts)
     expect(refusal(fixture("titus-kmeans.pfa.json"))).toMatch(/the input of type array .*\(at \/input\)/);
+    // what the scalar core leaves is refused with the construct and its path (the program model takes it)
+    const general = (action: unknown, extra: Record<string, unknown> = {}) =>
+      refusal(
+        JSON.stringify({
+          input: {
+            type: "record",
+            name: "G",
+            fields: [
+              { name: "a", type: "int" },
+              { name: "x", type: "double" },
+            ],
+          },
+          output: "double",
+          action,
+          ...extra,
+        }),
+      );
+    expect(general([{ let: { s: 0.0 } }, { while: { "<": ["s", 10] }, do: { set: { s: { "+": ["s", 1] } } } }, "s"])).toMatch(
+      /a while loop .*\(at \/action\/1\)/,
+    );
+    expect(general({ "u.f": ["input.x"] }, { fcns: { f: { params: [{ v: "double" }], ret: "double", do: { "u.f": ["v"] } } } })).toMatch(
+      /recursion \(u\.f → u\.f\)/,
+    );
+    expect(general({ cell: "c" }, { cells: { c: { type: "double", init: 1, shared: true } } })).toMatch(/cell c is shared/);
+    expect(general([{ cell: "c", to: 2 }, 1.5], { cells: { c: { type: "double", init: 1 } } })).toMatch(/a cell update .*\(at \/action\/0\)/);
+    expect(general({ "+": [{ "cast.long": ["input.a"] }, 0.5] })).toMatch(/long/);
     expect(refusal(fixture("prettypfa.pfa.json"))).toMatch(/input field tag of type union .*\(at \/input\/fields\/2\)/);
     expect(refusal(doc(linear, { method: "emit", output: "double", action: [{ emit: [linear] }] }))).toMatch(/emit engine/);
     expect(refusal(doc(linear, { begin: [{ cell: "m", to: { value: { coeff: [3], const: 0 }, type: "M" } }] }))).toMatch(/begin or end .*\(at \/begin\)/);
