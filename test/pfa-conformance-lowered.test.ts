@@ -4,7 +4,8 @@
  * (`--backend js`), and every trial of it must give Titus's result or error code through the
  * lowered pipeline, compared by the same rules. Documents that do not lower stay on the PFA engine
  * (their trials are the other test's); the figures are printed, and a floor keeps the lowering
- * from shrinking unnoticed. Budget: about 10 s on 2 cores.
+ * from shrinking unnoticed. Budget: about 25 s on 2 cores (nearly 7,000 documents lowered and
+ * compiled, most of them as programs).
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -15,6 +16,24 @@ import { modelFromText } from "@porta/runtime";
 const ROOT = resolve(import.meta.dirname, "..");
 const FILE = join(resolve(ROOT, process.env.PORTA_CONFORMANCE_DIR ?? "../shared/conformance"), "pfa", "pfa-tests.json");
 
+/** The names of the record types a document defines (an input or output may name one defined elsewhere). */
+function recordNames(doc: unknown): Set<string> {
+  const names = new Set<string>();
+  const visit = (j: unknown, namespace?: string): void => {
+    if (Array.isArray(j)) return j.forEach((x) => visit(x, namespace));
+    if (j === null || typeof j !== "object") return;
+    const o = j as Record<string, unknown>;
+    const ns = typeof o.namespace === "string" ? o.namespace : namespace;
+    if (o.type === "record" && typeof o.name === "string") {
+      names.add(o.name);
+      if (ns) names.add(`${ns}.${o.name}`);
+    }
+    for (const k in o) visit(o[k], ns);
+  };
+  visit(doc);
+  return names;
+}
+
 /** compile-js on the lowered document, or why not (the lowering's or compile-js's refusal). */
 const lowered: PfaTrialScorer = (text) => {
   let model: ReturnType<typeof modelFromText>;
@@ -24,7 +43,8 @@ const lowered: PfaTrialScorer = (text) => {
     return { unscored: (e as Error).message.replace(/^.*?js: /, "").replace(/ \(at [^)]*\)$/, "") };
   }
   const doc = JSON.parse(text) as { input: unknown; output: unknown };
-  const isRecord = (t: unknown) => typeof t === "object" && t !== null && (t as { type?: unknown }).type === "record";
+  const records = recordNames(doc);
+  const isRecord = (t: unknown) => (typeof t === "object" && t !== null && (t as { type?: unknown }).type === "record") || (typeof t === "string" && records.has(t));
   const recordIn = isRecord(doc.input);
   const recordOut = isRecord(doc.output);
   return (sample) => {
@@ -56,8 +76,9 @@ if (!existsSync(FILE)) {
       );
       expect(failing).toEqual([]);
       expect(report.passed).toBe(report.total);
-      // the scalar core of the suite (arithmetic, comparison, m.*, cast, impute) lowers
-      expect(report.cases.length).toBeGreaterThanOrEqual(90);
+      // every document lowers (model calls, the scalar core, or a program compile-js generates code
+      // for) but those with recursive named types, which the program model cannot hold as JSON
+      expect(report.cases.length).toBeGreaterThanOrEqual(6898);
     });
   });
 }

@@ -1,5 +1,5 @@
 import { pipelineFacts, refuse, type Backend } from "@porta/backend";
-import { preparePipeline, type ProgramModel } from "@porta/ir";
+import { preparePipeline } from "@porta/ir";
 import { compilePipeline } from "./compile.ts";
 import { CompiledSession } from "./session.ts";
 import { restoreCompiledSession } from "./restore.ts";
@@ -18,11 +18,11 @@ export const compileJsBackend: Backend = {
   scoresLowered: true,
   compile(plan) {
     if (plan.format !== "pmml") return refuse("scores IR pipelines only (a PFA document reaches it lowered by the pfa backend)");
-    const model: { readonly kind: string } = plan.pipeline.model;
+    const model = plan.pipeline.model;
     if (model.kind === "program") {
       // a PFA engine lowered as a program: generated code with the engine's own row shape and budgets
       try {
-        return programSession(model as ProgramModel, { timeoutMs: plan.limits.pfaWallMs, maxStateBytes: plan.limits.pfaStateBytes });
+        return programSession(model, { timeoutMs: plan.limits.pfaWallMs, maxStateBytes: plan.limits.pfaStateBytes });
       } catch (e) {
         if (e instanceof NotCompilable) return refuse(e.message);
         throw e;

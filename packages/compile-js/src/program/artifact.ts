@@ -109,8 +109,8 @@ export function programArtifact(model: ProgramModel, generated: GeneratedProgram
   const stored = {
     interface: {
       ...iface,
-      input: w.type(model.input),
-      output: w.type(model.output),
+      inputType: w.type(model.inputType),
+      outputType: w.type(model.outputType),
       cells: model.cells.map((c) => ({ ...c, type: w.type(c.type) })),
       pools: model.pools.map((p) => ({ ...p, type: w.type(p.type) })),
     },
@@ -136,8 +136,8 @@ export function restoreProgramSession(artifact: SessionArtifact, facts: ModelFac
   const i = stored.interface;
   const model: ProgramInterface = {
     ...(i as unknown as ProgramInterface),
-    input: r.avro(i.input),
-    output: r.avro(i.output),
+    inputType: r.avro(i.inputType),
+    outputType: r.avro(i.outputType),
     cells: (i.cells as Record<string, unknown>[]).map((c) => ({ name: c.name as string, init: c.init, type: r.avro(c.type) })),
     pools: (i.pools as Record<string, unknown>[]).map((p) => ({ name: p.name as string, init: p.init as Record<string, unknown>, type: r.avro(p.type) })),
   };

@@ -30,7 +30,7 @@ export function compileProgram(model: ProgramModel, options: ProgramOptions = {}
 
 /** What a program's session says about itself (the PFA engine's facts). */
 export function programFacts(model: ProgramModel): ModelFacts {
-  return { modelTypes: [`PFA ${model.method}`], inputFields: fieldsOf(model.input, "input"), outputFields: fieldsOf(model.output, "output") };
+  return { modelTypes: [`PFA ${model.method}`], inputFields: fieldsOf(model.inputType, "input"), outputFields: fieldsOf(model.outputType, "output") };
 }
 
 /** A session scoring rows with a program. */

@@ -44,9 +44,16 @@ function program(action: ProgramBlock, extra: Partial<ProgramModel> = {}): Progr
     kind: "program",
     name: "test",
     method: "map",
-    input: T.array(T.int),
-    output: OUT,
+    inputType: T.array(T.int),
+    outputType: OUT,
     inputVar: "input",
+    functionName: "mixed",
+    isScorable: true,
+    miningSchema: [],
+    localTransformations: [],
+    targets: [],
+    output: [],
+    path: "/",
     cells: [],
     pools: [],
     functions: [],
@@ -162,7 +169,7 @@ describe("compile-js on programs", () => {
       },
       int(0),
     ]);
-    const p = compileProgram({ ...forever, output: T.int }, { loopLimit: 100 });
+    const p = compileProgram({ ...forever, outputType: T.int }, { loopLimit: 100 });
     expect(() => p.action([])).toThrow(expect.objectContaining({ code: "PFA_TIMEOUT" }));
   });
 
@@ -197,7 +204,7 @@ describe("compile-js on programs", () => {
           ...at,
         },
       ],
-      { output: T.int, pools: [{ name: "p", type: rec, init: {} }] },
+      { outputType: T.int, pools: [{ name: "p", type: rec, init: {} }] },
     );
     const p = compileProgram(update);
     expect(p.action([])).toBe(7);
@@ -222,17 +229,17 @@ describe("compile-js on programs", () => {
             ...at,
           },
         ],
-        { output: T.array(T.int) },
+        { outputType: T.array(T.int) },
       ),
     );
     expect(p.action([])).toEqual([1, 5]);
   });
 
   it("never puts document text into the source unescaped, and refuses what it cannot generate", () => {
-    const hostile = program([{ op: "error", message: '"); process.exit(1); ("', code: 7, ...at }], { output: T.int });
+    const hostile = program([{ op: "error", message: '"); process.exit(1); ("', code: 7, ...at }], { outputType: T.int });
     expect(generateProgram(hostile).source).toContain(JSON.stringify('"); process.exit(1); ("'));
     expect(() => compileProgram(hostile).action([])).toThrow(EvaluationError);
-    expect(() => compileProgram(program([call("no.such.function", [], T.int)], { output: T.int }))).toThrow(NotCompilable);
+    expect(() => compileProgram(program([call("no.such.function", [], T.int)], { outputType: T.int }))).toThrow(NotCompilable);
   });
 });
 

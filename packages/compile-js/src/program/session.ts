@@ -37,9 +37,9 @@ export class ProgramSession implements Session {
     if (model.method !== "map") {
       throw new EvaluationError("PFA_METHOD", `score() needs a map engine; this one is "${model.method}"`, { value: model.method });
     }
-    const input = model.input.kind === "record" ? row : (row as { input?: unknown }).input;
-    const out = encodeRow(model.output, this.program.action(decodeRow(model.input, input, this.program.limits)));
-    return model.output.kind === "record" ? (out as ScoreResult) : { output: out };
+    const input = model.inputType.kind === "record" ? row : (row as { input?: unknown }).input;
+    const out = encodeRow(model.outputType, this.program.action(decodeRow(model.inputType, input, this.program.limits)));
+    return model.outputType.kind === "record" ? (out as ScoreResult) : { output: out };
   }
 
   scoreRows(rows: readonly Readonly<Record<string, unknown>>[]): RowsOutcome {
