@@ -88,10 +88,19 @@ describe("PFA fixtures scored by compile-js through the IR", () => {
     });
   }
 
-  it("a document no columnar lowering takes is lowered as a program; while compile-js refuses programs it stays on the PFA engine, and the refusal says so", () => {
-    const m = modelFromText(fixture("titus-kmeans.pfa.json"), "pfa", "js");
-    expect(m.backend).toBe("pfa");
-    expect(m.notices.join("; ")).toMatch(/js refused \(the pfa document lowered into the IR, but: compile-js does not compile PFA programs yet\)/);
+  it("a document no columnar lowering takes is lowered as a program, whose code compile-js generates: the PFA engine's result on every row", () => {
+    const text = fixture("titus-kmeans.pfa.json");
+    const inputs = ndjson(fixture("titus-kmeans-input.ndjson"));
+    agree(text, inputs);
+    const m = modelFromText(text, "pfa", "js");
+    expect(m.modelTypes).toEqual(["PFA map", "program"]);
+    const expected = ndjson(fixture("titus-kmeans-expected.ndjson"));
+    expect(m.scoreBatch(inputs.map(asRow)).results.filter((r, i) => !close(r, expected[i]))).toEqual([]);
+  });
+
+  it("a program with loops, user functions and cells written every row (fixtures/pfa/program.pfa.json) answers as the PFA engine, row after row", () => {
+    const rows = Array.from({ length: 40 }, (_, i) => ({ x0: i / 7, x1: 3 - i / 5, x2: (i * 37) % 11, x3: -i / 3 }));
+    agree(fixture("program.pfa.json"), rows);
   });
 
   it("--backend js on a lowerable document scores with compile-js; its model types say it came from PFA", () => {
@@ -703,19 +712,20 @@ describe("generated expression documents (general PFA lowered into the IR)", () 
     );
   });
 
-  it("what the scalar core leaves (loops, recursion, cells written or shared, longs, arrays) is lowered as a program; auto then picks the PFA engine while compile-js refuses programs", () => {
-    const refused = (action: unknown, extra: Record<string, unknown> = {}) => {
-      const m = modelFromText(JSON.stringify({ input: GENERAL_INPUT, output: "double", action, ...extra }), "pfa", "auto");
-      expect(m.backend).toBe("pfa");
-      return m.notices.join("; ");
-    };
-    const program = /js refused \(the pfa document lowered into the IR, but: compile-js does not compile PFA programs yet\)/;
-    expect(refused([{ let: { s: 0.0 } }, { while: { "<": ["s", 10] }, do: { set: { s: { "+": ["s", 1] } } } }, "s"])).toMatch(program);
-    expect(refused({ "u.f": ["input.x"] }, { fcns: { f: { params: [{ v: "double" }], ret: "double", do: { "u.f": ["v"] } } } })).toMatch(program);
-    expect(refused({ cell: "c" }, { cells: { c: { type: "double", init: 1, shared: true } } })).toMatch(program);
-    expect(refused([{ cell: "c", to: 2 }, 1.5], { cells: { c: { type: "double", init: 1 } } })).toMatch(program);
-    expect(refused({ "+": [{ "cast.long": ["input.a"] }, 0.5] })).toMatch(program);
-    expect(refused({ "a.sum": [{ new: ["input.x"], type: { type: "array", items: "double" } }] })).toMatch(program);
+  it("what the scalar core leaves (loops, recursion, cells written or shared, longs, arrays) is lowered as a program, and compile-js answers as the PFA engine", () => {
+    const rows = [
+      { a: 1, b: 2, x: 0.5, y: -1, p: true },
+      { a: -7, b: 0, x: 12.25, y: 3, p: false },
+      { a: 2147483647, b: 1, x: -3, y: 0, p: true },
+    ];
+    const program = (action: unknown, extra: Record<string, unknown> = {}) => agree(JSON.stringify({ input: GENERAL_INPUT, output: "double", action, ...extra }), rows);
+    program([{ let: { s: 0.0 } }, { while: { "<": ["s", 10] }, do: { set: { s: { "+": ["s", 1] } } } }, "s"]);
+    // unbounded recursion: both fail the row (the stack runs out)
+    program({ "u.f": ["input.x"] }, { fcns: { f: { params: [{ v: "double" }], ret: "double", do: { "u.f": ["v"] } } } });
+    program({ cell: "c" }, { cells: { c: { type: "double", init: 1, shared: true } } });
+    program([{ cell: "c", to: { "+": [{ cell: "c" }, "input.x"] } }, { cell: "c" }], { cells: { c: { type: "double", init: 1 } } });
+    program({ "+": [{ "cast.long": ["input.a"] }, 0.5] });
+    program({ "a.sum": [{ new: ["input.x", "input.y"], type: { type: "array", items: "double" } }] });
   });
 });
 

@@ -28,9 +28,9 @@ export function compileProgram(model: ProgramModel, options: ProgramOptions = {}
   return new ProgramInstance(model, generated, options);
 }
 
-/** What a program's session says about itself (the PFA engine's facts). */
+/** What a program's session says about itself: the PFA engine's fields; the model type "program" (the lowered session puts "PFA map" etc. before it). */
 export function programFacts(model: ProgramModel): ModelFacts {
-  return { modelTypes: [`PFA ${model.method}`], inputFields: fieldsOf(model.inputType, "input"), outputFields: fieldsOf(model.outputType, "output") };
+  return { modelTypes: ["program"], inputFields: fieldsOf(model.inputType, "input"), outputFields: fieldsOf(model.outputType, "output") };
 }
 
 /** A session scoring rows with a program. */
