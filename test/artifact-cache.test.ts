@@ -35,7 +35,8 @@ describe("compiled-artifact cache (runtime)", () => {
 
   it("a PFA document lowered into the IR is stored too: the second load restores compile-js's session in the document's row shape", () => {
     const { cache } = setup();
-    for (const name of ["forest", "kmeans"]) {
+    // titus-kmeans is a program: its artifact is the generated module with what loading it needs
+    for (const name of ["forest", "kmeans", "titus-kmeans"]) {
       const text = readFileSync(join(ROOT, "fixtures", "pfa", `${name}.pfa.json`), "utf8");
       const rows = readFileSync(join(ROOT, "fixtures", "pfa", `${name}-input.ndjson`), "utf8")
         .split("\n")
