@@ -44,7 +44,8 @@ const lowered: PfaTrialScorer = (text) => {
   }
   const doc = JSON.parse(text) as { input: unknown; output: unknown };
   const records = recordNames(doc);
-  const isRecord = (t: unknown) => (typeof t === "object" && t !== null && (t as { type?: unknown }).type === "record") || (typeof t === "string" && records.has(t));
+  const isRecord = (t: unknown) =>
+    (typeof t === "object" && t !== null && (t as { type?: unknown }).type === "record") || (typeof t === "string" && records.has(t));
   const recordIn = isRecord(doc.input);
   const recordOut = isRecord(doc.output);
   return (sample) => {

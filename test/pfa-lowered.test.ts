@@ -718,7 +718,8 @@ describe("generated expression documents (general PFA lowered into the IR)", () 
       { a: -7, b: 0, x: 12.25, y: 3, p: false },
       { a: 2147483647, b: 1, x: -3, y: 0, p: true },
     ];
-    const program = (action: unknown, extra: Record<string, unknown> = {}) => agree(JSON.stringify({ input: GENERAL_INPUT, output: "double", action, ...extra }), rows);
+    const program = (action: unknown, extra: Record<string, unknown> = {}) =>
+      agree(JSON.stringify({ input: GENERAL_INPUT, output: "double", action, ...extra }), rows);
     program([{ let: { s: 0.0 } }, { while: { "<": ["s", 10] }, do: { set: { s: { "+": ["s", 1] } } } }, "s"]);
     // unbounded recursion: both fail the row (the stack runs out)
     program({ "u.f": ["input.x"] }, { fcns: { f: { params: [{ v: "double" }], ret: "double", do: { "u.f": ["v"] } } } });

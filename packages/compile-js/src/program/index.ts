@@ -16,16 +16,15 @@ export { ProgramSession } from "./session.ts";
 
 /** A program generated and loaded (NotCompilable naming the construct it does not generate). */
 export function compileProgram(model: ProgramModel, options: ProgramOptions = {}): ProgramInstance {
-  let generated: ReturnType<typeof generateProgram>;
   try {
-    generated = generateProgram(model);
+    const generated = generateProgram(model);
+    checkLibrary(generated.constants);
+    return new ProgramInstance(model, generated, options);
   } catch (e) {
-    // a program nested deeper than the generator's recursion stays on the PFA engine
+    // a program nested deeper than the generator's (or V8's parser's) recursion stays on the PFA engine
     if (e instanceof RangeError && /call stack/i.test(e.message)) throw new NotCompilable("a program nested this deeply", { cause: e });
     throw e;
   }
-  checkLibrary(generated.constants);
-  return new ProgramInstance(model, generated, options);
 }
 
 /** What a program's session says about itself: the PFA engine's fields; the model type "program" (the lowered session puts "PFA map" etc. before it). */

@@ -253,3 +253,45 @@ describe("a program's artifact", () => {
     expect(restored.scoreRow({ input: [4] })).toEqual({ sum: 7, count: 11, fact: 120, swapped: [2, 1], caught: null });
   });
 });
+
+describe("programs beyond the generator", () => {
+  it("a program nested deeper than the generator can recurse is refused (NotCompilable), not a crash", () => {
+    let deep: ProgramExpr = int(1);
+    for (let i = 0; i < 100_000; i++) deep = { op: "do", type: T.int, body: [deep], ...at };
+    expect(() => compileProgram(program([deep], { outputType: T.int }))).toThrow(NotCompilable);
+  });
+});
+
+describe("emit and fold engines", () => {
+  it("a fold engine's action gets the tally and returns the next; end sees the last one", () => {
+    const fold = program([add(v("tally"), call("a.len", [T.array(T.int)], T.int, v("input", T.array(T.int))))], {
+      method: "fold",
+      outputType: T.int,
+      tallyVar: "tally",
+      zero: 100,
+      cells: [{ name: "seen", type: T.int, init: 0 }],
+      end: [{ op: "cell", type: T.int, name: "seen", steps: [], to: { kind: "value", expr: v("tally") }, ...at }],
+    });
+    const p = compileProgram(fold);
+    expect([p.action([1, 2]), p.action([3])]).toEqual([102, 103]);
+    p.end();
+    expect(p.state.cells.seen).toBe(103);
+    // rows are scored by map engines only, as the PFA engine's session does
+    expect(() => programSession(fold).scoreRow({ input: [] })).toThrow(expect.objectContaining({ code: "PFA_METHOD" }));
+  });
+
+  it("an emit engine hands each emitted value to its receiver, in order", () => {
+    const emit = program(
+      [
+        { op: "emit", value: int(1), ...at },
+        { op: "emit", value: call("a.len", [T.array(T.int)], T.int, v("input", T.array(T.int))), ...at },
+      ],
+      { method: "emit", outputType: T.int },
+    );
+    const p = compileProgram(emit);
+    const out: unknown[] = [];
+    p.onEmit((x) => out.push(x));
+    expect(p.action([5, 6, 7])).toBeNull();
+    expect(out).toEqual([1, 3]);
+  });
+});
