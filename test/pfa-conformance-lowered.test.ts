@@ -20,7 +20,10 @@ const FILE = join(resolve(ROOT, process.env.PORTA_CONFORMANCE_DIR ?? "../shared/
 function recordNames(doc: unknown): Set<string> {
   const names = new Set<string>();
   const visit = (j: unknown, namespace?: string): void => {
-    if (Array.isArray(j)) return j.forEach((x) => visit(x, namespace));
+    if (Array.isArray(j)) {
+      for (const x of j) visit(x, namespace);
+      return;
+    }
     if (j === null || typeof j !== "object") return;
     const o = j as Record<string, unknown>;
     const ns = typeof o.namespace === "string" ? o.namespace : namespace;
