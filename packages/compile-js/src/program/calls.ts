@@ -7,7 +7,7 @@
  * values taken when the reference is evaluated. Every user or inline function call ticks the
  * wall clock (recursion runs without loops to count).
  */
-import type { CallExpr, EmitExpr, FcnArg, ProgramExpr } from "@porta/ir";
+import type { CallExpr, EmitExpr, FcnArg, LibrarySite, ProgramExpr } from "@porta/ir";
 import { _, join, type Code, type Name } from "../codegen.ts";
 import { NotCompilable } from "../unsupported.ts";
 import type { ProgramGen } from "./generate.ts";
@@ -73,7 +73,41 @@ export function genCall(g: ProgramGen, e: CallExpr): Code {
       return t.toDouble[i] ? _`${g.h.toDouble}(${v})` : v;
     }),
   );
-  return _`${g.lib(t.site)}(${join(args, ", ")})`;
+  return inlineOperator(t.site, args) ?? _`${g.lib(t.site)}(${join(args, ", ")})`;
+}
+
+/**
+ * The library operators whose implementation at this site is one JS operator, inlined (the hot
+ * path of arithmetic loops): float/double `+ - *` and `/` (IEEE 754, as pfa/src/lib/core.ts's
+ * implementations), and int comparisons (no NaN to order). Long arithmetic (overflow, bigint),
+ * int arithmetic (overflow errors) and double comparisons (PFA orders NaN above every number)
+ * stay library calls.
+ */
+function inlineOperator(site: LibrarySite, args: readonly Code[]): Code | undefined {
+  if (args.length !== 2) return undefined;
+  const [a, b] = args as [Code, Code];
+  const real = site.retType.kind === "double" || site.retType.kind === "float";
+  const ints = site.bindings.A?.kind === "int" && site.argTypes.every((t) => t.kind === "int");
+  switch (site.name) {
+    case "+":
+      return real ? _`(${a} + ${b})` : undefined;
+    case "-":
+      return real ? _`(${a} - ${b})` : undefined;
+    case "*":
+      return real ? _`(${a} * ${b})` : undefined;
+    case "/":
+      return _`(${a} / ${b})`;
+    case "<":
+      return ints ? _`(${a} < ${b})` : undefined;
+    case "<=":
+      return ints ? _`(${a} <= ${b})` : undefined;
+    case ">":
+      return ints ? _`(${a} > ${b})` : undefined;
+    case ">=":
+      return ints ? _`(${a} >= ${b})` : undefined;
+    default:
+      return undefined;
+  }
 }
 
 function lazyLogic(g: ProgramGen, name: string, args: readonly (ProgramExpr | FcnArg)[]): Code {
