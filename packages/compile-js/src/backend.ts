@@ -11,7 +11,7 @@ export { CompiledSession } from "./session.ts";
 /** compile-js as a backend: PMML pipelines it can generate code for; refuses with the construct otherwise. */
 export const compileJsBackend: Backend = {
   name: "js",
-  description: "compile-js: the pipeline as generated vectorized JavaScript (a PFA program as generated JavaScript per row)",
+  description: "compile-js: the pipeline as generated vectorized JavaScript",
   sync: true,
   formats: ["pmml"],
   // PFA documents arrive lowered into the IR by the backend that reads them (pfa's `lower`)
