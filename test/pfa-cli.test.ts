@@ -110,12 +110,11 @@ describe("porta score and inspect on PFA model documents", () => {
     expect(stdout).toMatch(/model\.cluster\.closest/);
   });
 
-  it("inspect says which lowering made a PFA document's pipeline: a model call, or the whole engine as a program", async () => {
+  it("inspect says which lowering made a PFA document's pipeline (a model call, the scalar core, a program)", async () => {
     const forest = await run(process.execPath, [PORTA, "inspect", join(ROOT, "fixtures", "pfa", "forest.pfa.json")]);
     expect(forest.stdout).toMatch(/^backend: js \(lowered into the IR: model call\)$/m);
-    // compile-js does not compile programs yet: the PFA engine scores it, and js's refusal names the lowering
-    const kmeans = await run(process.execPath, [PORTA, "inspect", join(ROOT, "fixtures", "pfa", "titus-kmeans.pfa.json")]);
-    expect(kmeans.stdout).toMatch(/^ {2}js refused: the pfa document lowered into the IR \(program\), but: /m);
+    const add = await run(process.execPath, [PORTA, "inspect", join(ROOT, "fixtures", "pfa", "add.pfa.yaml")]);
+    expect(add.stdout).toMatch(/^backend: js \(lowered into the IR: scalar core\)$/m);
   });
 
   it("CSV input is typed by the PFA input record (double fields get numbers)", async () => {

@@ -91,7 +91,7 @@ describe("PFA fixtures scored by compile-js through the IR", () => {
   it("a document no columnar lowering takes is lowered as a program; while compile-js refuses programs it stays on the PFA engine, and the refusal says so", () => {
     const m = modelFromText(fixture("titus-kmeans.pfa.json"), "pfa", "js");
     expect(m.backend).toBe("pfa");
-    expect(m.notices.join("; ")).toMatch(/js refused \(the pfa document lowered into the IR \(program\), but: compile-js does not compile PFA programs yet\)/);
+    expect(m.notices.join("; ")).toMatch(/js refused \(the pfa document lowered into the IR, but: compile-js does not compile PFA programs yet\)/);
   });
 
   it("--backend js on a lowerable document scores with compile-js; its model types say it came from PFA", () => {
@@ -709,7 +709,7 @@ describe("generated expression documents (general PFA lowered into the IR)", () 
       expect(m.backend).toBe("pfa");
       return m.notices.join("; ");
     };
-    const program = /js refused \(the pfa document lowered into the IR \(program\), but: compile-js does not compile PFA programs yet\)/;
+    const program = /js refused \(the pfa document lowered into the IR, but: compile-js does not compile PFA programs yet\)/;
     expect(refused([{ let: { s: 0.0 } }, { while: { "<": ["s", 10] }, do: { set: { s: { "+": ["s", 1] } } } }, "s"])).toMatch(program);
     expect(refused({ "u.f": ["input.x"] }, { fcns: { f: { params: [{ v: "double" }], ret: "double", do: { "u.f": ["v"] } } } })).toMatch(program);
     expect(refused({ cell: "c" }, { cells: { c: { type: "double", init: 1, shared: true } } })).toMatch(program);

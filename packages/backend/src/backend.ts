@@ -420,8 +420,7 @@ function* resolution(
       yield* wait(driver === "sync" ? b.loadSync?.() : b.load?.());
       const out = yield* wait(b.compile({ format: "pmml", pipeline: lowered.pipeline, limits: built!.limits }));
       if (isRefusal(out)) {
-        const as = lowered.lowering ? ` (${lowered.lowering})` : "";
-        refusals.push({ backend: b.name, reason: `the ${hints.format} document lowered into the IR${as}, but: ${out.reason}` });
+        refusals.push({ backend: b.name, reason: `the ${hints.format} document lowered into the IR, but: ${out.reason}` });
         continue;
       }
       const session = new LoweredSession(out, lowered);
