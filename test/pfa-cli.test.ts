@@ -110,6 +110,13 @@ describe("porta score and inspect on PFA model documents", () => {
     expect(stdout).toMatch(/model\.cluster\.closest/);
   });
 
+  it("inspect says which lowering made a PFA document's pipeline (a model call, the scalar core, a program)", async () => {
+    const forest = await run(process.execPath, [PORTA, "inspect", join(ROOT, "fixtures", "pfa", "forest.pfa.json")]);
+    expect(forest.stdout).toMatch(/^backend: js \(lowered into the IR: model call\)$/m);
+    const add = await run(process.execPath, [PORTA, "inspect", join(ROOT, "fixtures", "pfa", "add.pfa.yaml")]);
+    expect(add.stdout).toMatch(/^backend: js \(lowered into the IR: scalar core\)$/m);
+  });
+
   it("CSV input is typed by the PFA input record (double fields get numbers)", async () => {
     const { stdout } = await run(process.execPath, [
       PORTA,

@@ -95,6 +95,30 @@ describe("lowered documents on the backend seam (issue 15)", () => {
     expect(out.errors.map((e) => (e as { code?: string } | undefined)?.code)).toEqual([undefined, "LEN", "PFA_INPUT"]);
   });
 
+  it("a program (input kind avro) reads the document's rows itself: rows and batches pass to the inner session as they are, results unchanged", () => {
+    const seen: ScoringPlan[] = [];
+    const ir = irBackend(seen);
+    const batches: unknown[] = [];
+    const lowered: LoweredPlan = { pipeline: PIPELINE, input: { kind: "avro" }, inputFields: [{ name: "a", dataType: "double" }], origin: "PFA map" };
+    const r = withBackends([ir, lowering(() => lowered, { n: 0 })], () => resolveBackendSync({ backends: ["fake-ir"], format: "pfa" }, PLAN));
+    const inner = (r.session as LoweredSession).inner;
+    inner.runSync = (batch) => {
+      batches.push(batch);
+      return { length: batch.length, columns: new Map(), errors: [] };
+    };
+    // no field is checked, spread or rewritten: a string where the other kinds want a number reaches the program
+    const out = r.session.scoreRows!([
+      { a: 1, b: 2 },
+      { a: "nan", b: 1, extra: [1] },
+    ]);
+    expect(out.results).toEqual([{ sum: 3 }, { sum: "nan1" }]);
+    expect(out.errors).toEqual([undefined, undefined]);
+    const batch = { length: 1, columns: new Map([["a", { kind: "value" as const, values: [{ x: 1 }] }]]) };
+    r.session.runSync!(batch);
+    expect(batches).toEqual([batch]);
+    expect(batches[0]).toBe(batch);
+  });
+
   it("a refused lowering is the IR backend's refusal, with the lowering's reason; auto then goes on to the format's own backend", () => {
     const seen: ScoringPlan[] = [];
     const calls = { n: 0 };

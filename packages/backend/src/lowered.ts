@@ -56,6 +56,8 @@ export interface LoweredPlan {
   readonly inputFields: ModelFacts["inputFields"];
   /** e.g. "PFA map": prefixed to the pipeline's model types. */
   readonly origin: string;
+  /** Which lowering made the pipeline, in words (the pfa backend's: "model call", "scalar core", "program"), for refusals and `porta inspect`. */
+  readonly lowering?: string;
   /**
    * Result fields the document types float or double, whose engine writes NaN (missing in the
    * pipeline), Infinity and -Infinity as Avro JSON does: "nan", "inf", "-inf".

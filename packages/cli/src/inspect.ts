@@ -10,6 +10,8 @@ export interface ModelSummary {
   /** Backends tried before the one that scores, each with its reason. */
   refusals: { backend: string; reason: string }[];
   notices: string[];
+  /** A document lowered into the IR and scored there: which lowering made its pipeline (PFA: model call, scalar core, program). */
+  lowering?: string;
   version?: string;
   application?: string;
   modelTypes: string[];
@@ -26,7 +28,8 @@ export interface ModelSummary {
 export function summarize(model: Model, documentBytes?: number): ModelSummary {
   const plan = model instanceof PortaModel ? model.plan : undefined;
   // a PFA document lowered into the IR shows the pipeline compile-js scores
-  const lowered = model instanceof PortaModel && model.session instanceof LoweredSession ? model.session.plan.pipeline : undefined;
+  const loweredPlan = model instanceof PortaModel && model.session instanceof LoweredSession ? model.session.plan : undefined;
+  const lowered = loweredPlan?.pipeline;
   const pipeline: Pipeline | undefined = plan?.format === "pmml" ? plan.pipeline : undefined;
   const engine = pfaEngineOfModel(model);
   const families: Record<string, unknown>[] = [];
@@ -37,6 +40,7 @@ export function summarize(model: Model, documentBytes?: number): ModelSummary {
     backend: model.backend,
     refusals: [...model.refusals],
     notices: model.notices.filter((n) => !n.startsWith(`scored by ${model.backend}:`)),
+    lowering: loweredPlan?.lowering,
     version: pipeline?.version,
     application: pipeline ? [pipeline.header.application, pipeline.header.applicationVersion].filter(Boolean).join(" ") : undefined,
     modelTypes: model.modelTypes,
@@ -102,7 +106,7 @@ export function formatSummary(s: ModelSummary): string {
   const lines: string[] = [];
   lines.push(`format: ${s.format}${s.version ? ` ${s.version}` : ""}${s.application ? ` (${s.application})` : ""}`);
   if (s.documentBytes !== undefined) lines.push(`document: ${s.documentBytes} bytes`);
-  lines.push(`backend: ${s.backend}`);
+  lines.push(`backend: ${s.backend}${s.lowering ? ` (lowered into the IR: ${s.lowering})` : ""}`);
   for (const r of s.refusals) lines.push(`  ${r.backend} refused: ${r.reason}`);
   for (const n of s.notices) lines.push(`notice: ${n}`);
   lines.push(`model types: ${s.modelTypes.join(", ")}`);

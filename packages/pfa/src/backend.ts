@@ -108,6 +108,7 @@ export const pfaBackend: Backend = {
       input: lowered.input,
       inputFields: fieldsOf(engine.inputType, "input"),
       origin: `PFA ${engine.method}`,
+      lowering: lowered.via,
       ...(lowered.avroDoubles && { avroDoubles: lowered.avroDoubles }),
       source: engine,
     };

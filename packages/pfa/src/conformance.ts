@@ -79,6 +79,16 @@ function splitTests(text: string): TestBlock[] {
   return blocks;
 }
 
+/** The engine documents of a trials file (its text), each with the id the report gives it (`function#n`). */
+export function pfaTrialEngines(text: string): { readonly id: string; readonly engineText: string }[] {
+  const count = new Map<string, number>();
+  return splitTests(text).map((b) => {
+    const n = count.get(b.fn) ?? 0;
+    count.set(b.fn, n + 1);
+    return { id: `${b.fn}#${n}`, engineText: b.engineLine };
+  });
+}
+
 /** The prefix a function is reported under: `a`, `map`, `m.special`, `prob.dist`, or `core`. */
 export function functionPrefix(fn: string): string {
   if (!/^[a-z]/.test(fn)) return "core";

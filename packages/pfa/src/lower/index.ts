@@ -2,8 +2,9 @@
  * Lowering a checked PFA engine into the IR: when the action is one recognised model call over
  * parameters held in cells (see models.ts) and an output built from it (outputs.ts), the engine
  * becomes the pipeline PMML's reader would give for the same model, and every IR backend
- * (compile-js) scores it. Anything else is a refusal with its reason and path, never an error:
- * the document stays on the PFA engine.
+ * (compile-js) scores it; a stateless scalar action becomes DerivedFields (program.ts); any other
+ * engine becomes a program (program-model/), which compile-js compiles. What none takes is a
+ * refusal with its reason and path, never an error: the document stays on the PFA engine.
  *
  * What keeps the semantics exact: only map engines without begin/end, and only cells nothing
  * writes (so the parameters are the decoded inits); inputs fail on missing or invalid values as

@@ -13,7 +13,7 @@
  *
  * Everything else — loops, cells written or shared, pools, emit and fold engines, begin/end,
  * arrays, maps, unions, long values, exceptions and try, recursion — is refused with the construct
- * and its path, and the document stays on the PFA engine.
+ * and its path, and the document is lowered as a program (program-model/) instead.
  */
 import type { DataField, DataType, DerivedField, Expr, MiningField, OutputField, Pipeline, RegressionModel } from "@porta/ir";
 import { PFA_RAISES } from "@porta/ir";
