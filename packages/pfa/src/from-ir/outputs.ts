@@ -3,6 +3,7 @@ import { type Block, type Code, type Json, asNullable, cannotConvert, lift, lite
 import { compileExpr } from "./expressions.ts";
 import type { ModelEnv } from "./fields.ts";
 import { category, type ModelCode } from "./models/result.ts";
+import { toSinglePrecision } from "./single-precision.ts";
 
 /** One model element converted: its result after Targets and its OutputFields by name. */
 export interface ModelRunCode {
@@ -70,7 +71,7 @@ export function computeOutputs(
   for (const field of model.output) {
     if (field.segmentId !== undefined) cannotConvert("OutputField@segmentId", "outputs of one segment are not converted", field.path);
     const raw = outputValue(field, code, target, env, block);
-    const value = block.bind(castOutput(field, raw), "out");
+    const value = block.bind(castOutput(field, raw, block), "out");
     out.set(field.name, value);
     env.define(field.name, value);
   }
@@ -149,11 +150,15 @@ function probability(field: OutputField, code: ModelCode, target: TargetInfo, bl
   };
 }
 
-/** The OutputField's dataType: a number stays a double (an integer is exact in it), text stays text; other casts are refused. */
-function castOutput(field: OutputField, value: Code): Code {
+/**
+ * The OutputField's dataType: a number stays a double (an integer is exact in it), a float is
+ * rounded to single precision (PMML's toDataType "float"), text stays text; other casts are refused.
+ */
+function castOutput(field: OutputField, value: Code, block: Block): Code {
   if (!field.dataType) return value;
   const numeric = field.dataType === "double" || field.dataType === "integer";
   if (numeric && value.type === "double") return value;
+  if (field.dataType === "float" && value.type === "double") return toSinglePrecision(value, block);
   if (field.dataType === "string" && value.type === "string") return value;
   if (field.dataType === "boolean" && value.type === "boolean") return value;
   return cannotConvert(
