@@ -4,6 +4,7 @@ import { compileExpr } from "./expressions.ts";
 import type { ModelEnv } from "./fields.ts";
 import { category, type ModelCode } from "./models/result.ts";
 import { toSinglePrecision } from "./single-precision.ts";
+import { categoryText, displayValueOf, withPriors } from "./target-values.ts";
 
 /** One model element converted: its result after Targets and its OutputFields by name. */
 export interface ModelRunCode {
@@ -15,16 +16,17 @@ export interface ModelRunCode {
 
 /**
  * PMML Targets (§Targets) on a regression result: clamp to min/max, rescale, castInteger, as
- * the interpreter's applyTargets. Defaults and priors (TargetValue) are refused.
+ * the interpreter's applyTargets; a classification's priors and display values (target-values.ts).
+ * A regression's default value (TargetValue) is refused.
  */
 export function applyTargets(model: ModelBase, code: ModelCode, target: TargetInfo, block: Block): ModelCode {
   const t = model.targets.find((x) => x.field === undefined || x.field === target.name);
-  if (!t) return code;
-  if (model.functionName !== "regression") {
-    // Priors stand in for a missing classification; display values change only predictedDisplayValue (not converted).
-    if (t.values.some((v) => v.priorProbability !== undefined))
-      cannotConvert("TargetValue@priorProbability", "prior probabilities are not converted", model.path);
-    return code;
+  if (model.functionName !== "regression" || !t) {
+    // Priors stand in for a missing classification; display values label the prediction.
+    const withPrior = t && model.functionName === "classification" ? withPriors(t, code, target, block, model.path) : code;
+    if (withPrior.displayValue) return withPrior;
+    const displayValue = displayValueOf(t, withPrior, target, block, model.path);
+    return displayValue ? { ...withPrior, displayValue } : withPrior;
   }
   if (t.values.length > 0) cannotConvert("TargetValue", "a regression target's default value is not converted", model.path);
   if (model.mathContext === "float") cannotConvert("Target (mathContext=float)", "single-precision targets are not converted", model.path);
@@ -71,7 +73,9 @@ export function computeOutputs(
   for (const field of model.output) {
     if (field.segmentId !== undefined) cannotConvert("OutputField@segmentId", "outputs of one segment are not converted", field.path);
     const raw = outputValue(field, code, target, env, block);
-    const value = block.bind(castOutput(field, raw, block), "out");
+    // A prediction drawn from the model's categories can be written as text category by category.
+    const categories = raw === code.value && code.valueIsCategory ? code.categories : undefined;
+    const value = block.bind(castOutput(field, raw, block, categories), "out");
     out.set(field.name, value);
     env.define(field.name, value);
   }
@@ -85,10 +89,9 @@ function outputValue(field: OutputField, code: ModelCode, target: TargetInfo, en
       return code.value;
     case "probability":
       return probability(field, code, target, block);
-    case "predictedDisplayValue": {
-      if (!code.displayValue) return cannotConvert(what, "the display value of this model is not converted", field.path);
-      return gated(code, code.displayValue, block);
-    }
+    case "predictedDisplayValue":
+      // Without a display value, "the raw predicted value is used" (JPMML), cast to the field's dataType.
+      return code.displayValue ? gated(code, code.displayValue, block) : code.value;
     case "affinity":
     case "entityAffinity":
     case "clusterAffinity": {
@@ -152,14 +155,16 @@ function probability(field: OutputField, code: ModelCode, target: TargetInfo, bl
 
 /**
  * The OutputField's dataType: a number stays a double (an integer is exact in it), a float is
- * rounded to single precision (PMML's toDataType "float"), text stays text; other casts are refused.
+ * rounded to single precision (PMML's toDataType "float"), text stays text, a numeric category
+ * becomes its text; other casts are refused.
  */
-function castOutput(field: OutputField, value: Code, block: Block): Code {
+function castOutput(field: OutputField, value: Code, block: Block, categories?: readonly Value[]): Code {
   if (!field.dataType) return value;
   const numeric = field.dataType === "double" || field.dataType === "integer";
   if (numeric && value.type === "double") return value;
   if (field.dataType === "float" && value.type === "double") return toSinglePrecision(value, block);
   if (field.dataType === "string" && value.type === "string") return value;
+  if (field.dataType === "string" && value.type === "double" && categories) return categoryText(value, categories, block);
   if (field.dataType === "boolean" && value.type === "boolean") return value;
   return cannotConvert(
     `OutputField[@name=${field.name}]@dataType=${field.dataType}`,

@@ -12,6 +12,8 @@ export interface ModelCode {
   categories?: Value[];
   /** union(null, array<double>) aligned with categories. */
   probabilities?: Json;
+  /** The value is always one of `categories` (or missing): a table lookup of the winner. */
+  valueIsCategory?: boolean;
   /** The winning entity's id (a tree's node, a cluster), where the family has one. */
   entityId?: Code;
   /** predictedDisplayValue where the family defines it (a cluster's name; missing for an unnamed one). */
