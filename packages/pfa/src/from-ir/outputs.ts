@@ -1,7 +1,7 @@
 import type { ModelBase, ModelNode, OutputField, TargetInfo, Value } from "@porta/ir";
 import { type Block, type Code, type Json, asNullable, cannotConvert, lift, literal, missing } from "./code.ts";
 import { compileExpr } from "./expressions.ts";
-import type { ModelEnv } from "./fields.ts";
+import { type ModelEnv, scalarOf } from "./fields.ts";
 import { category, type ModelCode } from "./models/result.ts";
 import { toSinglePrecision } from "./single-precision.ts";
 import { categoryText, displayValueOf, withPriors } from "./target-values.ts";
@@ -12,6 +12,8 @@ export interface ModelRunCode {
   target: TargetInfo;
   code: ModelCode;
   outputs: Map<string, Code>;
+  /** The model's scope, where an OutputField of its parent naming its segment (segmentId) is evaluated. */
+  env: ModelEnv;
 }
 
 /**
@@ -68,11 +70,11 @@ export function computeOutputs(
   env: ModelEnv,
   block: Block,
   inherited?: Map<string, Code>,
+  segmentRuns?: ReadonlyMap<string, ModelRunCode>,
 ): Map<string, Code> {
   const out = new Map<string, Code>(inherited ?? []);
   for (const field of model.output) {
-    if (field.segmentId !== undefined) cannotConvert("OutputField@segmentId", "outputs of one segment are not converted", field.path);
-    const raw = outputValue(field, code, target, env, block);
+    const raw = field.segmentId === undefined ? outputValue(field, code, target, env, block) : segmentOutput(field, field.segmentId, segmentRuns, block);
     // A prediction drawn from the model's categories can be written as text category by category.
     const categories = raw === code.value && code.valueIsCategory ? code.categories : undefined;
     const value = block.bind(castOutput(field, raw, block, categories), "out");
@@ -80,6 +82,27 @@ export function computeOutputs(
     env.define(field.name, value);
   }
   return out;
+}
+
+/**
+ * OutputField/@segmentId (PMML 4.4 §Output): the feature of that segment's result, whatever the
+ * MiningModel's own prediction; missing when the segment did not run (as the interpreter's
+ * segmentOutputValue). A transformedValue or decision names the segment's field in @value, or
+ * holds an expression evaluated in the segment's scope; other features are missing with the
+ * segment's prediction.
+ */
+function segmentOutput(field: OutputField, id: string, runs: ReadonlyMap<string, ModelRunCode> | undefined, block: Block): Code {
+  if (!runs) return cannotConvert("OutputField@segmentId", "only a MiningModel's OutputField names a segment", field.path);
+  const run = runs.get(id);
+  if (!run) return missing(field.dataType ? scalarOf(field.dataType, "OutputField", field.path) : "double");
+  if (field.feature === "transformedValue" || field.feature === "decision") {
+    if (field.value === undefined) {
+      if (!field.expr) return cannotConvert("OutputField@segmentId", "a transformedValue with neither @value nor an expression is not converted", field.path);
+      return compileExpr(field.expr, run.env, block);
+    }
+    return run.outputs.get(field.value) ?? (run.target.name === field.value ? run.code.value : missing("double"));
+  }
+  return gated(run.code, outputValue(field, run.code, run.target, run.env, block), block);
 }
 
 function outputValue(field: OutputField, code: ModelCode, target: TargetInfo, env: ModelEnv, block: Block): Code {
