@@ -14,7 +14,7 @@ const CORPUS = resolve(ROOT, process.env.PORTA_CONFORMANCE_DIR ?? "../shared/con
  * The fewest visible cases (pmml/ and pmml-wild/ together) that convert to PFA: a conversion
  * rule lost is a failed test, not a quietly shorter list.
  */
-const CONVERTED_AT_LEAST = 134;
+const CONVERTED_AT_LEAST = 135;
 
 /** A PFA output map's values as plain values (Avro JSON tags its union branches: {"double": 1.5}). */
 function untagged(map: Record<string, unknown>): Record<string, unknown> {
