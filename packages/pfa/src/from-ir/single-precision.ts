@@ -24,7 +24,8 @@ function froundFunction(): Json {
     do: [
       { let: { a: { "m.abs": "x" } } },
       {
-        if: { "||": [{ "!=": ["x", "x"] }, { "||": [{ "==": ["a", d(0)] }, { "==": ["a", { double: "inf" } as unknown as Json] }] }] },
+        // a − a is 0 for a finite a, NaN for NaN and ±∞ (whether an engine orders NaN or not, it is no 0).
+        if: { "||": [{ "==": ["a", d(0)] }, { "!=": [{ "-": ["a", "a"] }, d(0)] }] },
         then: "x",
         else: {
           do: [
@@ -37,7 +38,8 @@ function froundFunction(): Json {
               let: {
                 r: {
                   if: { ">=": ["a", d(2 ** 128 - 2 ** 103)] },
-                  then: { double: "inf" } as unknown as Json,
+                  // Infinity by overflow: no non-finite literal, which JSON cannot write.
+                  then: { "*": ["a", d(1e308)] },
                   else: { "*": [{ "m.rint": { "/": ["a", "ulp"] } }, "ulp"] },
                 },
               },

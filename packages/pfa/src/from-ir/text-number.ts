@@ -19,7 +19,15 @@ const NAMED: ReadonlyArray<[string[], number]> = [
   [["-INF", "-Infinity"], Number.NEGATIVE_INFINITY],
 ];
 
-const double = (x: number): Json => ({ double: Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf" }) as unknown as Json;
+/**
+ * A non-finite double by arithmetic (an overflowing product, ∞ − ∞), not a literal: JSON has
+ * no such number, and a tagged "nan" string is not every PFA reader's literal.
+ */
+function double(x: number): Json {
+  const inf: Json = { "*": [{ double: 1e308 }, { double: 10 }] };
+  if (Number.isNaN(x)) return { "-": [inf, inf] };
+  return x > 0 ? inf : { "u-": inf };
+}
 
 export function numberOf(value: Code, block: Block, what: string, path?: string): Code {
   switch (value.type) {
