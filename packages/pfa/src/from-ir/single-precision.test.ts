@@ -19,9 +19,33 @@ describe("single precision in PFA (PMML dataType float: IEEE 754 binary32, ties 
     const fround = froundEngine();
     const maxFloat = 2 ** 128 - 2 ** 104;
     const specials = [
-      0.1, -0.1, 1 / 3, 1, 2, 0.5, 1 + 2 ** -24, 1 + 3 * 2 ** -24, 1 + 2 ** -24 + 2 ** -50, 2 ** 24 + 1, 2 ** 24 + 3, 16777217.5,
-      2 ** -126, 2 ** -127 + 2 ** -150, 2 ** -149, 2 ** -150, 2 ** -150 + 2 ** -170, 3 * 2 ** -151, 1e-50, 5e-324,
-      maxFloat, maxFloat + 2 ** 102, 2 ** 128 - 2 ** 103, 1e39, Number.MAX_VALUE, 123456789.123, -987654.321e20,
+      0.1,
+      -0.1,
+      1 / 3,
+      1,
+      2,
+      0.5,
+      1 + 2 ** -24,
+      1 + 3 * 2 ** -24,
+      1 + 2 ** -24 + 2 ** -50,
+      2 ** 24 + 1,
+      2 ** 24 + 3,
+      16777217.5,
+      2 ** -126,
+      2 ** -127 + 2 ** -150,
+      2 ** -149,
+      2 ** -150,
+      2 ** -150 + 2 ** -170,
+      3 * 2 ** -151,
+      1e-50,
+      5e-324,
+      maxFloat,
+      maxFloat + 2 ** 102,
+      2 ** 128 - 2 ** 103,
+      1e39,
+      Number.MAX_VALUE,
+      123456789.123,
+      -987654.321e20,
     ];
     for (const x of [...specials, ...specials.map((v) => -v)]) expect(Object.is(fround(x), Math.fround(x)), String(x)).toBe(true);
     for (const x of [0, -0, Infinity, -Infinity, Number.NaN]) expect(Object.is(fround(x), Math.fround(x)), String(x)).toBe(true);

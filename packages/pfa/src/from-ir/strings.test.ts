@@ -60,7 +60,9 @@ describe("string built-ins → PFA (PMML 4.4 §Built-in functions: uppercase, lo
   });
 
   it("refuses a position that is not a constant, and a number as the input (its Java text has no PFA formatting)", () => {
-    const positional = model(`<Apply function="substring"><FieldRef field="s"/><Apply function="+"><Constant>1</Constant><Constant>1</Constant></Apply><Constant>1</Constant></Apply>`);
+    const positional = model(
+      `<Apply function="substring"><FieldRef field="s"/><Apply function="+"><Constant>1</Constant><Constant>1</Constant></Apply><Constant>1</Constant></Apply>`,
+    );
     expect(() => pmmlToPfa(parsePmml(positional))).toThrow(UnsupportedFeatureError);
     expect(() => pmmlToPfa(parsePmml(positional))).toThrow(/Apply\[@function=substring\]: a startPos or length that is no constant/);
     const numeric = model(`<Apply function="uppercase"><Constant dataType="double">1.5</Constant></Apply>`);

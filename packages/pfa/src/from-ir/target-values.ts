@@ -26,7 +26,11 @@ export function withPriors(t: Target, code: ModelCode, target: TargetInfo, block
     if (!code.value.nullable) return code;
     const g = block.fresh("g");
     const message = `Targets: ${e instanceof Error ? e.message : String(e)}`;
-    const value: Code = { expr: { ifnotnull: { [g]: code.value.expr }, then: g, else: failure(message, code.value.type).expr }, type: code.value.type, nullable: false };
+    const value: Code = {
+      expr: { ifnotnull: { [g]: code.value.expr }, then: g, else: failure(message, code.value.type).expr },
+      type: code.value.type,
+      nullable: false,
+    };
     return { ...code, value: block.bind(value, "pred") };
   }
   if (priors === null) return code;
@@ -95,7 +99,8 @@ export function displayValueOf(t: Target | undefined, code: ModelCode, target: T
   if (v.type === "string") otherwise = dv;
   else {
     const closed = code.valueIsCategory === true && (code.categories ?? []).every((c) => labels.has(key(c)));
-    if (!closed) return cannotConvert("OutputField[@feature=predictedDisplayValue]", "a numeric prediction without a label for each value is not converted", path);
+    if (!closed)
+      return cannotConvert("OutputField[@feature=predictedDisplayValue]", "a numeric prediction without a label for each value is not converted", path);
     // Every value the prediction takes is labelled: the last label stands for the last test.
     otherwise = { string: entries.pop()!.label };
   }
