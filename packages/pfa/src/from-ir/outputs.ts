@@ -27,7 +27,8 @@ export function applyTargets(model: ModelBase, code: ModelCode, target: TargetIn
     // Priors stand in for a missing classification; display values label the prediction.
     const withPrior = t && model.functionName === "classification" ? withPriors(t, code, target, block, model.path) : code;
     if (withPrior.displayValue) return withPrior;
-    const displayValue = displayValueOf(t, withPrior, target, block, model.path);
+    const displayValue = displayValueOf(t, withPrior, target, block);
+    if (typeof displayValue === "string") return { ...withPrior, displayValueRefusal: displayValue };
     return displayValue ? { ...withPrior, displayValue } : withPrior;
   }
   if (t.values.length > 0) cannotConvert("TargetValue", "a regression target's default value is not converted", model.path);
@@ -113,6 +114,7 @@ function outputValue(field: OutputField, code: ModelCode, target: TargetInfo, en
     case "probability":
       return probability(field, code, target, block);
     case "predictedDisplayValue":
+      if (code.displayValueRefusal) return cannotConvert(what, code.displayValueRefusal, field.path);
       // Without a display value, "the raw predicted value is used" (JPMML), cast to the field's dataType.
       return code.displayValue ? gated(code, code.displayValue, block) : code.value;
     case "affinity":

@@ -60,4 +60,12 @@ describe("a classification's TargetValues → PFA (PMML 4.4 §Targets)", () => {
     expect(() => pmmlToPfa(parsePmml(text))).toThrow(UnsupportedFeatureError);
     expect(() => pmmlToPfa(parsePmml(text))).toThrow(/TargetValue@priorProbability: priors over other categories/);
   });
+
+  it("a numeric prediction labelled for some values only refuses predictedDisplayValue, not the model without it", () => {
+    const partial = `<Value value="1" displayValue="one"/><Value value="0"/>`;
+    const text = logistic("double", "", partial);
+    expect(() => pmmlToPfa(parsePmml(text))).toThrow(/OutputField\[@feature=predictedDisplayValue\]: a numeric prediction without a label/);
+    const m = converted(text.replace(/<OutputField name="U_k"[^>]*\/>/, ""));
+    for (const row of rows) expect(m.score(row), JSON.stringify(row)).toEqual(m.reference(row));
+  });
 });

@@ -18,12 +18,13 @@ const key = (v: Value): string => String(v);
  * the priors name the model's categories, so that the probability array keeps its alignment.
  */
 export function withPriors(t: Target, code: ModelCode, target: TargetInfo, block: Block, path?: string): ModelCode {
+  // The interpreter reads the priors of a missing prediction only.
+  if (!code.value.nullable) return code;
   let priors: { value: string; probability: number }[] | null;
   try {
     priors = targetPriors(t, path);
   } catch (e) {
-    // TargetValues that define no prior distribution fail a missing prediction only (the interpreter reads them there).
-    if (!code.value.nullable) return code;
+    // TargetValues that define no prior distribution fail a missing prediction (the interpreter's error there).
     const g = block.fresh("g");
     const message = `Targets: ${e instanceof Error ? e.message : String(e)}`;
     const value: Code = {
@@ -76,9 +77,10 @@ export function withPriors(t: Target, code: ModelCode, target: TargetInfo, block
  * predictedDisplayValue's label of the prediction: a TargetValue's displayValue first, else the
  * DataField Value's displayValue (not for a continuous target), else none (the raw value is
  * shown). Undefined when no category has a label. A numeric prediction is labelled only where
- * every category it can take has one (its text form has no exact PFA formatting).
+ * every category it can take has one (its text form has no exact PFA formatting); otherwise the
+ * reason, which predictedDisplayValue refuses with (a model that does not ask for it converts).
  */
-export function displayValueOf(t: Target | undefined, code: ModelCode, target: TargetInfo, block: Block, path?: string): Code | undefined {
+export function displayValueOf(t: Target | undefined, code: ModelCode, target: TargetInfo, block: Block): Code | string | undefined {
   const labels = new Map<string, { value: Value; label: string }>();
   for (const tv of t?.values ?? []) {
     if (tv.value === undefined || tv.displayValue === undefined) continue;
@@ -99,8 +101,7 @@ export function displayValueOf(t: Target | undefined, code: ModelCode, target: T
   if (v.type === "string") otherwise = dv;
   else {
     const closed = code.valueIsCategory === true && (code.categories ?? []).every((c) => labels.has(key(c)));
-    if (!closed)
-      return cannotConvert("OutputField[@feature=predictedDisplayValue]", "a numeric prediction without a label for each value is not converted", path);
+    if (!closed) return "a numeric prediction without a label for each value is not converted";
     // Every value the prediction takes is labelled: the last label stands for the last test.
     otherwise = { string: entries.pop()!.label };
   }

@@ -18,6 +18,8 @@ export interface ModelCode {
   entityId?: Code;
   /** predictedDisplayValue where the family defines it (a cluster's name; missing for an unnamed one). */
   displayValue?: Code;
+  /** Why predictedDisplayValue cannot be converted, where its labels cannot be written exactly. */
+  displayValueRefusal?: string;
   /** Each entity's affinity by id (a cluster's distance), and what an id the model lacks answers. */
   affinities?: { byId: Map<string, Code>; absent: number; winner: Code };
 }
