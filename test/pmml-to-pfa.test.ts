@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { preparePipeline } from "@porta/ir";
 import { parsePmml } from "@porta/pmml";
-import { compilePfa, decodeInput, encodeOutput, parsePfa, pfaInputRecord, pmmlToPfa } from "@porta/pfa";
+import { compilePfa, decodeInput, encodeOutput, parsePfa, pfaDocumentText, pfaInputRecord, pmmlToPfa } from "@porta/pfa";
 import { type CaseReport, readManifest, runCaseWith } from "../packages/cli/src/conformance/pmml.ts";
 import { porta, tempFiles } from "./porta-cli.ts";
 
@@ -14,7 +14,7 @@ const CORPUS = resolve(ROOT, process.env.PORTA_CONFORMANCE_DIR ?? "../shared/con
  * The fewest visible cases (pmml/ and pmml-wild/ together) that convert to PFA: a conversion
  * rule lost is a failed test, not a quietly shorter list.
  */
-const CONVERTED_AT_LEAST = 128;
+const CONVERTED_AT_LEAST = 135;
 
 /** A PFA output map's values as plain values (Avro JSON tags its union branches: {"double": 1.5}). */
 function untagged(map: Record<string, unknown>): Record<string, unknown> {
@@ -27,6 +27,8 @@ interface Outcome {
   report: CaseReport;
   /** Why the converter refused the document; absent when it converted. */
   refusal?: string;
+  /** The converted document. */
+  document?: Record<string, unknown>;
 }
 
 /**
@@ -39,6 +41,7 @@ function convertAndScore(dir: string): Outcome[] {
   const { dir: caseDir, cases } = readManifest(dir);
   return cases.map((c) => {
     let refusal: string | undefined;
+    let document: Record<string, unknown> | undefined;
     const report = runCaseWith(caseDir, c, (text) => {
       const pipeline = parsePmml(text);
       preparePipeline(pipeline);
@@ -49,11 +52,12 @@ function convertAndScore(dir: string): Outcome[] {
         refusal = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
         throw e;
       }
+      document = converted.document;
       const engine = compilePfa(parsePfa(JSON.stringify(converted.document)));
       engine.begin();
       return (row) => untagged(encodeOutput(engine, engine.action(decodeInput(engine, pfaInputRecord(converted.inputs, row)))) as Record<string, unknown>);
     });
-    return { report, refusal };
+    return { report, refusal, document };
   });
 }
 
@@ -99,6 +103,17 @@ function describeCorpus(): void {
       }
     }
 
+    it("every converted document reads back from its YAML text (porta convert --yaml) as the same PFA (those under 150 kB of JSON)", () => {
+      let checked = 0;
+      for (const { report, document } of converted) {
+        // Large ensembles (up to 40 MB) take seconds to write and read as YAML; the smaller documents hold every construct they use.
+        if (JSON.stringify(document).length > 150_000) continue;
+        expect(parsePfa(pfaDocumentText(document!, "yaml")), report.id).toEqual(parsePfa(pfaDocumentText(document!, "json")));
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(converted.length * 0.75);
+    });
+
     it(`converts at least ${CONVERTED_AT_LEAST} visible cases`, () => {
       expect(converted.length).toBeGreaterThanOrEqual(CONVERTED_AT_LEAST);
     });
@@ -134,7 +149,7 @@ describe("porta convert --to pfa", () => {
   it("refuses what it cannot convert exactly with exit 67, naming the element", async () => {
     const { dir, file } = tempFiles("porta-pfa-refuse-");
     const pmml = file(
-      "substring.pmml",
+      "replace.pmml",
       `<PMML xmlns="http://www.dmg.org/PMML-4_4" version="4.4">
   <Header/>
   <DataDictionary>
@@ -143,7 +158,7 @@ describe("porta convert --to pfa", () => {
   </DataDictionary>
   <TransformationDictionary>
     <DerivedField name="head" optype="categorical" dataType="string">
-      <Apply function="substring"><FieldRef field="s"/><Constant dataType="integer">1</Constant><Constant dataType="integer">2</Constant></Apply>
+      <Apply function="replace"><FieldRef field="s"/><Constant>x+</Constant><Constant>y</Constant></Apply>
     </DerivedField>
   </TransformationDictionary>
   <RegressionModel functionName="regression">
@@ -154,7 +169,7 @@ describe("porta convert --to pfa", () => {
     );
     const result = await porta("convert", pmml, "--to", "pfa", "-o", join(dir, "out.pfa.json"));
     expect(result.code).toBe(67);
-    expect(result.stderr).toMatch(/Apply\[@function=substring\]/);
+    expect(result.stderr).toMatch(/Apply\[@function=replace\]/);
     expect(existsSync(join(dir, "out.pfa.json"))).toBe(false);
   });
 });

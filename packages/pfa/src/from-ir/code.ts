@@ -31,6 +31,8 @@ export function literal(value: number | string | boolean, type: Scalar): Code {
     // JSON has no NaN or infinities; PFA writes them as a tagged string.
     return { expr: { double: Number.isNaN(value) ? "nan" : value > 0 ? "inf" : "-inf" } as unknown as Json, type: "double", nullable: false };
   }
+  // JSON.stringify writes −0 as 0 (and YAML keeps it): −0 is written as the negation of 0, alike in both texts.
+  if (Object.is(value, -0)) return { expr: { "u-": { double: 0 } }, type: "double", nullable: false };
   if (type === "boolean") return { expr: value as boolean, type, nullable: false };
   return { expr: { [type]: value } as Json, type, nullable: false };
 }

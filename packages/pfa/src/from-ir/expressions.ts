@@ -1,5 +1,6 @@
 import type { ApplyExpr, DiscretizeExpr, Expr, MapValuesExpr, NormContinuousExpr, NormDiscreteExpr } from "@porta/ir";
 import { type Block, type Code, type Json, type Scalar, asNullable, cannotConvert, choose, failure, lift, literal, missing, PFA_COMPARISON } from "./code.ts";
+import { compileStringFunction, STRING_FUNCTIONS } from "./strings.ts";
 import { type Env, FunctionEnv, intervalTest, scalarOf, typedLiteral } from "./fields.ts";
 
 /**
@@ -121,6 +122,8 @@ function compileApply(expr: ApplyExpr, env: Env, block: Block): Code {
     result = lift(block, args, (xs) => ({ expr: { "!": xs[0].expr }, type: "boolean", nullable: false }));
   } else if (expr.function === "min" || expr.function === "max" || expr.function === "sum" || expr.function === "product") {
     result = aggregate(expr, args, block);
+  } else if (STRING_FUNCTIONS.has(expr.function)) {
+    result = compileStringFunction(expr, args, block);
   } else {
     return cannotConvert(what, "this built-in function has no PFA translation here", expr.path);
   }

@@ -58,10 +58,10 @@ describe("inputs and transformations → PFA (PMML 4.4 §MiningSchema, §Transfo
       `<DataField name="s" optype="categorical" dataType="string"/><DataField name="y" optype="continuous" dataType="double"/>`,
       `<RegressionModel functionName="regression"><MiningSchema><MiningField name="s"/><MiningField name="y" usageType="target"/></MiningSchema>
         <RegressionTable intercept="0"><CategoricalPredictor name="u" value="AB" coefficient="1"/></RegressionTable></RegressionModel>`,
-      `<DerivedField name="u" optype="categorical" dataType="string"><Apply function="uppercase"><FieldRef field="s"/></Apply></DerivedField>`,
+      `<DerivedField name="u" optype="categorical" dataType="string"><Apply function="replace"><FieldRef field="s"/><Constant>a+</Constant><Constant>A</Constant></Apply></DerivedField>`,
     );
     expect(() => pmmlToPfa(parsePmml(text))).toThrow(UnsupportedFeatureError);
-    expect(() => pmmlToPfa(parsePmml(text))).toThrow(/Apply\[@function=uppercase\]/);
+    expect(() => pmmlToPfa(parsePmml(text))).toThrow(/Apply\[@function=replace\]/);
   });
 
   it("names input fields by Avro rules and keeps the PMML name in the field's doc", () => {

@@ -3,6 +3,7 @@ import { isPlainMiningField } from "@porta/ir";
 import { type Block, type Code, type Json, type Scalar, asNullable, cannotConvert, choose, failure, literal, missing } from "./code.ts";
 import type { AvroNames } from "./names.ts";
 import { compileExpr } from "./expressions.ts";
+import { toSinglePrecision } from "./single-precision.ts";
 
 /** Where generated code finds a PMML field's value: the input record, a derived field, a model's scope. */
 export interface Env {
@@ -229,7 +230,8 @@ export function derivedValue(derived: DerivedField, env: Env, block: Block): Cod
       ? { ...derived.expr, dataType: derived.dataType }
       : derived.expr;
   const code = compileExpr(expr, env, block);
-  if (derived.dataType === "float") cannotConvert(`${what}@dataType=float`, "single-precision rounding of a derived value is not converted");
+  // A float DerivedField holds its value rounded to single precision (PMML's toDataType "float").
+  if (derived.dataType === "float" && code.type === "double") return toSinglePrecision(code, block);
   const type = scalarOf(derived.dataType, what);
   if (type !== code.type) cannotConvert(what, `a ${code.type} expression cast to ${derived.dataType} is not converted`);
   // An integer from a table (MapValues, Discretize) is checked integral where the table is read; an arithmetic one may not be.

@@ -83,7 +83,22 @@ export function pfaInputRecord(inputs: readonly InputField[], row: Readonly<Reco
 
 /** The converted document as text: JSON, or YAML (PFA's other serialisation; same structure). */
 export function pfaDocumentText(document: Record<string, unknown>, format: "json" | "yaml"): string {
-  if (format === "json") return `${JSON.stringify(document)}\n`;
+  if (format === "json") return `${jsonText(document)}\n`;
   // No anchors or aliases (PFA readers need not resolve them), no folding of long lines.
   return yaml.dump(document, { noRefs: true, lineWidth: -1 });
+}
+
+/**
+ * JSON text as JSON.stringify writes it, except that −0 stays −0 ("-0.0"): JSON.stringify
+ * writes 0, and a model parameter's sign of zero (an SVM's α, a threshold) would differ from
+ * the YAML text and from the PMML.
+ */
+function jsonText(value: unknown): string {
+  if (typeof value === "number") return Object.is(value, -0) ? "-0.0" : JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? "null" : jsonText(v))).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const fields = Object.entries(value).filter(([, v]) => v !== undefined);
+    return `{${fields.map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
 }

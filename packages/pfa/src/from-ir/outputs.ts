@@ -1,8 +1,10 @@
 import type { ModelBase, ModelNode, OutputField, TargetInfo, Value } from "@porta/ir";
 import { type Block, type Code, type Json, asNullable, cannotConvert, lift, literal, missing } from "./code.ts";
 import { compileExpr } from "./expressions.ts";
-import type { ModelEnv } from "./fields.ts";
+import { type ModelEnv, scalarOf } from "./fields.ts";
 import { category, type ModelCode } from "./models/result.ts";
+import { toSinglePrecision } from "./single-precision.ts";
+import { categoryText, displayValueOf, withPriors } from "./target-values.ts";
 
 /** One model element converted: its result after Targets and its OutputFields by name. */
 export interface ModelRunCode {
@@ -10,20 +12,24 @@ export interface ModelRunCode {
   target: TargetInfo;
   code: ModelCode;
   outputs: Map<string, Code>;
+  /** The model's scope, where an OutputField of its parent naming its segment (segmentId) is evaluated. */
+  env: ModelEnv;
 }
 
 /**
  * PMML Targets (§Targets) on a regression result: clamp to min/max, rescale, castInteger, as
- * the interpreter's applyTargets. Defaults and priors (TargetValue) are refused.
+ * the interpreter's applyTargets; a classification's priors and display values (target-values.ts).
+ * A regression's default value (TargetValue) is refused.
  */
 export function applyTargets(model: ModelBase, code: ModelCode, target: TargetInfo, block: Block): ModelCode {
   const t = model.targets.find((x) => x.field === undefined || x.field === target.name);
-  if (!t) return code;
-  if (model.functionName !== "regression") {
-    // Priors stand in for a missing classification; display values change only predictedDisplayValue (not converted).
-    if (t.values.some((v) => v.priorProbability !== undefined))
-      cannotConvert("TargetValue@priorProbability", "prior probabilities are not converted", model.path);
-    return code;
+  if (model.functionName !== "regression" || !t) {
+    // Priors stand in for a missing classification; display values label the prediction.
+    const withPrior = t && model.functionName === "classification" ? withPriors(t, code, target, block, model.path) : code;
+    if (withPrior.displayValue) return withPrior;
+    const displayValue = displayValueOf(t, withPrior, target, block);
+    if (typeof displayValue === "string") return { ...withPrior, displayValueRefusal: displayValue };
+    return displayValue ? { ...withPrior, displayValue } : withPrior;
   }
   if (t.values.length > 0) cannotConvert("TargetValue", "a regression target's default value is not converted", model.path);
   if (model.mathContext === "float") cannotConvert("Target (mathContext=float)", "single-precision targets are not converted", model.path);
@@ -65,16 +71,39 @@ export function computeOutputs(
   env: ModelEnv,
   block: Block,
   inherited?: Map<string, Code>,
+  segmentRuns?: ReadonlyMap<string, ModelRunCode>,
 ): Map<string, Code> {
   const out = new Map<string, Code>(inherited ?? []);
   for (const field of model.output) {
-    if (field.segmentId !== undefined) cannotConvert("OutputField@segmentId", "outputs of one segment are not converted", field.path);
-    const raw = outputValue(field, code, target, env, block);
-    const value = block.bind(castOutput(field, raw), "out");
+    const raw = field.segmentId === undefined ? outputValue(field, code, target, env, block) : segmentOutput(field, field.segmentId, segmentRuns, block);
+    // A prediction drawn from the model's categories can be written as text category by category.
+    const categories = raw === code.value && code.valueIsCategory ? code.categories : undefined;
+    const value = block.bind(castOutput(field, raw, block, categories), "out");
     out.set(field.name, value);
     env.define(field.name, value);
   }
   return out;
+}
+
+/**
+ * OutputField/@segmentId (PMML 4.4 §Output): the feature of that segment's result, whatever the
+ * MiningModel's own prediction; missing when the segment did not run (as the interpreter's
+ * segmentOutputValue). A transformedValue or decision names the segment's field in @value, or
+ * holds an expression evaluated in the segment's scope; other features are missing with the
+ * segment's prediction.
+ */
+function segmentOutput(field: OutputField, id: string, runs: ReadonlyMap<string, ModelRunCode> | undefined, block: Block): Code {
+  if (!runs) return cannotConvert("OutputField@segmentId", "only a MiningModel's OutputField names a segment", field.path);
+  const run = runs.get(id);
+  if (!run) return missing(field.dataType ? scalarOf(field.dataType, "OutputField", field.path) : "double");
+  if (field.feature === "transformedValue" || field.feature === "decision") {
+    if (field.value === undefined) {
+      if (!field.expr) return cannotConvert("OutputField@segmentId", "a transformedValue with neither @value nor an expression is not converted", field.path);
+      return compileExpr(field.expr, run.env, block);
+    }
+    return run.outputs.get(field.value) ?? (run.target.name === field.value ? run.code.value : missing("double"));
+  }
+  return gated(run.code, outputValue(field, run.code, run.target, run.env, block), block);
 }
 
 function outputValue(field: OutputField, code: ModelCode, target: TargetInfo, env: ModelEnv, block: Block): Code {
@@ -84,10 +113,10 @@ function outputValue(field: OutputField, code: ModelCode, target: TargetInfo, en
       return code.value;
     case "probability":
       return probability(field, code, target, block);
-    case "predictedDisplayValue": {
-      if (!code.displayValue) return cannotConvert(what, "the display value of this model is not converted", field.path);
-      return gated(code, code.displayValue, block);
-    }
+    case "predictedDisplayValue":
+      if (code.displayValueRefusal) return cannotConvert(what, code.displayValueRefusal, field.path);
+      // Without a display value, "the raw predicted value is used" (JPMML), cast to the field's dataType.
+      return code.displayValue ? gated(code, code.displayValue, block) : code.value;
     case "affinity":
     case "entityAffinity":
     case "clusterAffinity": {
@@ -149,12 +178,18 @@ function probability(field: OutputField, code: ModelCode, target: TargetInfo, bl
   };
 }
 
-/** The OutputField's dataType: a number stays a double (an integer is exact in it), text stays text; other casts are refused. */
-function castOutput(field: OutputField, value: Code): Code {
+/**
+ * The OutputField's dataType: a number stays a double (an integer is exact in it), a float is
+ * rounded to single precision (PMML's toDataType "float"), text stays text, a numeric category
+ * becomes its text; other casts are refused.
+ */
+function castOutput(field: OutputField, value: Code, block: Block, categories?: readonly Value[]): Code {
   if (!field.dataType) return value;
   const numeric = field.dataType === "double" || field.dataType === "integer";
   if (numeric && value.type === "double") return value;
+  if (field.dataType === "float" && value.type === "double") return toSinglePrecision(value, block);
   if (field.dataType === "string" && value.type === "string") return value;
+  if (field.dataType === "string" && value.type === "double" && categories) return categoryText(value, categories, block);
   if (field.dataType === "boolean" && value.type === "boolean") return value;
   return cannotConvert(
     `OutputField[@name=${field.name}]@dataType=${field.dataType}`,

@@ -1,9 +1,9 @@
 import { interpret, preparePipeline, type Value } from "@porta/ir";
 import { parsePmml } from "@porta/pmml";
 import { parsePfa } from "../document.ts";
-import { compilePfa } from "../engine.ts";
+import { compilePfa, type PfaEngine } from "../engine.ts";
 import { decodeInput, encodeOutput } from "../rows.ts";
-import { pfaInputRecord, pmmlToPfa } from "./index.ts";
+import { pfaDocumentText, pfaInputRecord, pmmlToPfa } from "./index.ts";
 
 /** A PMML document with a DataDictionary and one model element, written in a test. */
 export function pmml(dataFields: string, model: string, transformations = ""): string {
@@ -13,8 +13,9 @@ export function pmml(dataFields: string, model: string, transformations = ""): s
 }
 
 /**
- * The document converted to PFA and compiled by Porta's PFA engine: `score` takes a row of PMML
- * field values and answers the result map untagged; `reference` is the PMML interpreter's result.
+ * The document converted to PFA and compiled by Porta's PFA engine, from its JSON and from its
+ * YAML text: `score` takes a row of PMML field values and answers the result map untagged (the
+ * two texts must agree); `reference` is the PMML interpreter's result.
  */
 export function converted(text: string): {
   document: Record<string, unknown>;
@@ -24,12 +25,19 @@ export function converted(text: string): {
   const pipeline = parsePmml(text);
   const prepared = preparePipeline(pipeline);
   const { document, inputs } = pmmlToPfa(pipeline);
-  const engine = compilePfa(parsePfa(JSON.stringify(document)));
+  const engine = compilePfa(parsePfa(pfaDocumentText(document, "json")));
   engine.begin();
+  // The YAML text (porta convert --yaml) is the same document: it must score every row alike.
+  const fromYaml = compilePfa(parsePfa(pfaDocumentText(document, "yaml")));
+  fromYaml.begin();
+  const run = (e: PfaEngine, row: Record<string, unknown>): string => JSON.stringify(encodeOutput(e, e.action(decodeInput(e, pfaInputRecord(inputs, row)))));
   return {
     document,
     score: (row) => {
-      const out = encodeOutput(engine, engine.action(decodeInput(engine, pfaInputRecord(inputs, row)))) as Record<string, unknown>;
+      const json = run(engine, row);
+      const yaml = run(fromYaml, row);
+      if (yaml !== json) throw new Error(`the YAML document scores ${yaml}, the JSON one ${json}`);
+      const out = JSON.parse(json) as Record<string, unknown>;
       return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v !== null && typeof v === "object" ? Object.values(v)[0] : v]));
     },
     reference: (row) => interpret(prepared, row),

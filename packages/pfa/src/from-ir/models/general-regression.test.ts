@@ -24,4 +24,30 @@ describe("GeneralRegressionModel → PFA (PMML 4.4 §GeneralRegression)", () => 
     ])
       expect(m.score(row)).toEqual(m.reference(row));
   });
+
+  it("a string covariate is read as a number (JPMML's asNumber): PMML number text after trimming, else NaN", () => {
+    const m = converted(
+      pmml(
+        `<DataField name="s" optype="categorical" dataType="string"/><DataField name="y" optype="continuous" dataType="double"/>`,
+        `<GeneralRegressionModel modelType="generalLinear" functionName="regression">
+          <MiningSchema><MiningField name="s"/><MiningField name="y" usageType="target"/></MiningSchema>
+          <LocalTransformations><DerivedField name="g" optype="categorical" dataType="string"><FieldRef field="s"/></DerivedField></LocalTransformations>
+          <ParameterList><Parameter name="p0"/><Parameter name="p1"/></ParameterList>
+          <CovariateList><Predictor name="g"/></CovariateList>
+          <PPMatrix><PPCell value="1" predictorName="g" parameterName="p1"/></PPMatrix>
+          <ParamMatrix><PCell parameterName="p0" beta="0.5"/><PCell parameterName="p1" beta="2"/></ParamMatrix>
+        </GeneralRegressionModel>`,
+      ),
+    );
+    // Avro JSON writes non-finite doubles as text.
+    const y = (s: string | null): unknown => {
+      const v = m.score({ s }).y;
+      return v === "nan" ? Number.NaN : v === "inf" ? Number.POSITIVE_INFINITY : v === "-inf" ? Number.NEGATIVE_INFINITY : v;
+    };
+    expect(y(" 1.5e1\n")).toBe(0.5 + 2 * 15);
+    expect(y("-INF")).toBe(Number.NEGATIVE_INFINITY);
+    expect(y("inf")).toBeNaN();
+    const texts = ["2", "+.5", "1.", "\u00a0 3 \u3000", "1e400", "-0", "NaN", "Infinity", "+INF", "inf", "nan", "0x10", "1,5", "1e", "", "abc", null];
+    for (const s of texts) expect(y(s), JSON.stringify(s)).toEqual(m.reference({ s }).y);
+  });
 });

@@ -3,6 +3,7 @@ import { lowerGeneralRegression } from "@porta/ir";
 import { type Block, type Code, type Json, cannotConvert, literal } from "../code.ts";
 import type { Env } from "../fields.ts";
 import { typedLiteral } from "../fields.ts";
+import { numberOf } from "../text-number.ts";
 import { classificationResult } from "./regression.ts";
 import { category, type ModelCode } from "./result.ts";
 
@@ -126,11 +127,8 @@ function rowValue(row: GrmRow, env: Env, block: Block): Code {
     "fac",
   );
   if (row.covariates.length === 0) return afterFactors;
-  const covs = row.covariates.map((c) => {
-    const v = env.resolve(c.field);
-    if (v.type !== "double") cannotConvert(`PPCell[@predictorName=${c.field}]`, "a non-numeric covariate is not converted");
-    return { c, v };
-  });
+  // A covariate is read as a number (the interpreter's toNumber): text is parsed, what is no number is NaN.
+  const covs = row.covariates.map((c) => ({ c, v: block.bind(numberOf(env.resolve(c.field), block, `PPCell[@predictorName=${c.field}]`), "cov") }));
   const covNames: Record<string, Json> = {};
   const p = afterFactors.nullable ? "pf" : (afterFactors.expr as string);
   let withCovariates: Json = p;

@@ -35,8 +35,8 @@ export function convertModel(model: ModelNode, parent: Env, nested: boolean, cx:
   const family = convertFamily(model, target, env, cx);
   const passThrough = family.passThrough === true;
   const code = passThrough ? family.code : applyTargets(model, family.code, target, cx.block);
-  const outputs = computeOutputs(model, code, target, env, cx.block, family.segmentOutputs);
-  return { model, target, code, outputs };
+  const outputs = computeOutputs(model, code, target, env, cx.block, family.segmentOutputs, family.segmentRuns);
+  return { model, target, code, outputs, env };
 }
 
 /** A family's result; a MiningModel that passes a segment's result on also passes its outputs. */
@@ -44,6 +44,8 @@ export interface FamilyCode {
   code: ModelCode;
   passThrough?: boolean;
   segmentOutputs?: Map<string, import("../code.ts").Code>;
+  /** A MiningModel's segments that run, by Segment/@id (else their 1-based position), for OutputField/@segmentId. */
+  segmentRuns?: Map<string, ModelRunCode>;
 }
 
 function convertFamily(model: ModelNode, target: TargetInfo, env: ModelEnv, cx: Conversion): FamilyCode {

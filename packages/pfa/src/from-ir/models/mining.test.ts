@@ -41,4 +41,28 @@ describe("MiningModel → PFA (PMML 4.4 §MultipleModels)", () => {
     expect(m.score({ x: 1 })).toEqual({ y: "a", p_a: 0.5 });
     for (const x of [-1, 1]) expect(m.score({ x })).toEqual(m.reference({ x }));
   });
+
+  it("OutputField/@segmentId answers that segment's feature, its field by @value or an expression in its scope (PMML 4.4 §Output)", () => {
+    const m = converted(
+      pmml(
+        `<DataField name="x" optype="continuous" dataType="double"/><DataField name="y" optype="continuous" dataType="double"/>`,
+        `<MiningModel functionName="regression"><MiningSchema><MiningField name="x"/><MiningField name="y" usageType="target"/></MiningSchema>
+          <Output>
+            <OutputField name="first" feature="predictedValue" segmentId="s1"/>
+            <OutputField name="second" feature="transformedValue" segmentId="2" value="t2"/>
+            <OutputField name="doubled" feature="transformedValue" segmentId="2"><Apply function="*"><FieldRef field="t2"/><Constant>2</Constant></Apply></OutputField>
+            <OutputField name="absent" feature="predictedValue" segmentId="9"/>
+          </Output>
+          <Segmentation multipleModelMethod="modelChain">
+            <Segment id="s1"><True/>${stump("0.1", "0.7", "regression").replace("</MiningSchema>", '</MiningSchema><Output><OutputField name="t1" feature="predictedValue"/></Output>')}</Segment>
+            <Segment><True/><RegressionModel functionName="regression"><MiningSchema><MiningField name="t1"/></MiningSchema>
+              <Output><OutputField name="t2" feature="predictedValue"/></Output>
+              <RegressionTable intercept="1"><NumericPredictor name="t1" coefficient="10"/></RegressionTable></RegressionModel></Segment>
+          </Segmentation></MiningModel>`,
+      ),
+    );
+    // The last segment's OutputFields pass through modelChain (t2).
+    expect(m.score({ x: -1 })).toEqual({ y: 2, t2: 2, first: 0.1, second: 2, doubled: 4, absent: null });
+    for (const x of [-1, 1, null]) expect(m.score({ x }), `x=${x}`).toEqual(m.reference({ x }));
+  });
 });

@@ -16,39 +16,49 @@ export function convertMining(model: MiningModel, target: TargetInfo, env: Model
   if (model.mathContext === "float") cannotConvert("MiningModel@mathContext=float", "single-precision aggregation is not converted", model.path);
   if (model.missingPredictionTreatment === "skipSegment") cannotConvert("Segmentation@missingPredictionTreatment=skipSegment", "not converted", model.path);
   const method = model.multipleModelMethod;
+  // Under returnMissing a missing prediction stops the later segments, which an OutputField naming one would see.
+  if (model.missingPredictionTreatment === "returnMissing" && model.output.some((f) => f.segmentId !== undefined))
+    cannotConvert("OutputField@segmentId", "outputs of one segment under missingPredictionTreatment=returnMissing are not converted", model.path);
+  const segmentRuns = new Map<string, ModelRunCode>();
+  const run = (i: number): ModelRunCode => {
+    const r = convertModel(model.segments[i].model, env, true, cx);
+    // The interpreter's segmentId: Segment/@id, else the position from 1 (JPMML).
+    segmentRuns.set(model.segments[i].id ?? String(i + 1), r);
+    return r;
+  };
   if (method === "selectFirst") {
     const first = model.segments[0];
     if (first?.predicate.kind !== "true") cannotConvert(what, "a first segment whose predicate is not True is not converted", model.path);
-    const run = convertModel(first.model, env, true, cx);
-    return { code: run.code, passThrough: true, segmentOutputs: run.outputs };
+    const r = run(0);
+    return { code: r.code, passThrough: true, segmentOutputs: r.outputs, segmentRuns };
   }
   if (model.segments.some((s) => s.predicate.kind !== "true"))
     cannotConvert("Segment/Predicate", `${method} over segments with predicates other than True is not converted`, model.path);
   if (model.segments.length === 0) cannotConvert("Segmentation", "has no segments", model.path);
   if (method === "modelChain") {
     let last: ModelRunCode | undefined;
-    for (const s of model.segments) {
-      last = convertModel(s.model, env, true, cx);
+    for (let i = 0; i < model.segments.length; i++) {
+      last = run(i);
       // Each segment's OutputFields are fields of the later segments (§modelChain).
       for (const [name, code] of last.outputs) env.define(name, code);
     }
-    return { code: last!.code, passThrough: true, segmentOutputs: last!.outputs };
+    return { code: last!.code, passThrough: true, segmentOutputs: last!.outputs, segmentRuns };
   }
-  const runs = model.segments.map((s) => convertModel(s.model, env, true, cx));
+  const runs = model.segments.map((_, i) => run(i));
   const weights = model.segments.map((s) => s.weight);
   if (weights.some((w) => w < 0)) cannotConvert("Segment@weight", "a negative weight is not converted", model.path);
   switch (model.functionName) {
     case "regression":
-      return { code: { value: aggregateValues(model, runs, weights, cx.block) } };
+      return { code: { value: aggregateValues(model, runs, weights, cx.block) }, segmentRuns };
     case "classification":
-      if (method === "majorityVote" || method === "weightedMajorityVote") return { code: vote(model, runs, weights, target, cx.block) };
-      if (method === "average" || method === "weightedAverage") return { code: averageProbabilities(model, runs, weights, target, cx.block) };
+      if (method === "majorityVote" || method === "weightedMajorityVote") return { code: vote(model, runs, weights, target, cx.block), segmentRuns };
+      if (method === "average" || method === "weightedAverage") return { code: averageProbabilities(model, runs, weights, target, cx.block), segmentRuns };
       return cannotConvert(what, "not converted for classification", model.path);
     case "clustering": {
       if (method !== "majorityVote" && method !== "weightedMajorityVote") return cannotConvert(what, "not converted for clustering", model.path);
       // A clustering vote answers the winner (and its id), no probabilities.
       const { value } = vote(model, runs, weights, target, cx.block);
-      return { code: { value, entityId: value } };
+      return { code: { value, entityId: value }, segmentRuns };
     }
     default:
       return cannotConvert(what, `not converted for ${model.functionName}`, model.path);

@@ -53,7 +53,12 @@ export function classificationResult(probs: Json, categories: readonly Value[], 
     type: valueType,
     nullable: true,
   };
-  return { value: block.bind(value, "pred"), categories: categories.map((c) => (valueType === "string" ? String(c) : c)), probabilities: name };
+  return {
+    value: block.bind(value, "pred"),
+    categories: categories.map((c) => (valueType === "string" ? String(c) : c)),
+    probabilities: name,
+    valueIsCategory: true,
+  };
 }
 
 function tableValue(table: RegressionTable, env: Env, block: Block): Code {

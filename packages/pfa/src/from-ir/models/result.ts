@@ -12,10 +12,14 @@ export interface ModelCode {
   categories?: Value[];
   /** union(null, array<double>) aligned with categories. */
   probabilities?: Json;
+  /** The value is always one of `categories` (or missing): a table lookup of the winner. */
+  valueIsCategory?: boolean;
   /** The winning entity's id (a tree's node, a cluster), where the family has one. */
   entityId?: Code;
   /** predictedDisplayValue where the family defines it (a cluster's name; missing for an unnamed one). */
   displayValue?: Code;
+  /** Why predictedDisplayValue cannot be converted, where its labels cannot be written exactly. */
+  displayValueRefusal?: string;
   /** Each entity's affinity by id (a cluster's distance), and what an id the model lacks answers. */
   affinities?: { byId: Map<string, Code>; absent: number; winner: Code };
 }
