@@ -21,17 +21,21 @@ const PORTA = join(ROOT, "packages", "cli", "bin", "porta.cjs");
 const CHURN = join(ROOT, "fixtures", "packages", "churn-pmml");
 const ROW = { x1: 1, x2: 2 };
 
-/** `porta ARGS…` with PORTA_ADMIN_TOKEN = token (unset when undefined). */
-async function portaWith(token: string | undefined, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * `porta ARGS…` with PORTA_ADMIN_TOKEN = token (unset when undefined). A run past 60 s is killed
+ * and answers code "timed out" with what it printed, so a hung client names itself in the failure.
+ */
+async function portaWith(token: string | undefined, ...args: string[]): Promise<{ code: number | string; stdout: string; stderr: string }> {
   const env = { ...process.env };
   if (token === undefined) delete env.PORTA_ADMIN_TOKEN;
   else env.PORTA_ADMIN_TOKEN = token;
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [PORTA, ...args], { cwd: ROOT, env });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [PORTA, ...args], { cwd: ROOT, env, timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+    const err = e as { code: number | null; killed?: boolean; stdout: string; stderr: string };
+    const code = err.killed ? `timed out: porta ${args.join(" ")}` : (err.code ?? "no exit code");
+    return { code, stdout: err.stdout, stderr: err.stderr };
   }
 }
 
