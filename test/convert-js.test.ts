@@ -95,10 +95,55 @@ describe("porta convert --to js: a standalone ES module", () => {
     expect(out).not.toHaveProperty("failed");
   });
 
-  it("a PFA document is refused with exit 67, naming it", async () => {
-    const temp = tempFiles("porta-standalone-pfa-");
-    const result = await porta("convert", join(ROOT, "fixtures", "pfa", "add.pfa.yaml"), "--to", "js", "-o", join(temp.dir, "x.mjs"));
-    expect(result.code).toBe(67);
-    expect(result.stderr).toContain("PFA");
+  it("a PFA document (lowered into the IR: a model call, the scalar core) scores as porta score --backend js", async () => {
+    for (const [name, rowsFile] of [
+      ["forest.pfa.json", "forest-input.ndjson"],
+      ["add.pfa.yaml", "add-rows.ndjson"],
+    ] as const) {
+      const rows = ndjsonRows(join(ROOT, "fixtures", "pfa", rowsFile));
+      const model = join(ROOT, "fixtures", "pfa", name);
+      const temp = await convertToModule(model);
+      temp.file("rows.json", JSON.stringify(rows));
+      const got = await runBeside(
+        temp,
+        `import { readFileSync } from "node:fs";
+         import { score } from "./model.mjs";
+         console.log(JSON.stringify(JSON.parse(readFileSync("rows.json", "utf8")).map((r) => score(r))));`,
+      );
+      const expected = (await loadModel(model, { backend: ["js"] })).scoreBatch(rows).results;
+      expect(got, name).toEqual(JSON.parse(JSON.stringify(expected)));
+    }
+  });
+
+  it("a PFA program (user functions, cells) is one module importing only Node built-ins: its cells carry from row to row as in the engine; a wrong value is PFA's error", async () => {
+    const model = join(ROOT, "fixtures", "pfa", "program.pfa.json");
+    const rows = ndjsonRows(join(ROOT, "fixtures", "pfa", "forest-input.ndjson")).slice(0, 50);
+    const temp = await convertToModule(model);
+    const code = readFileSync(join(temp.dir, "model.mjs"), "utf8");
+    const specifiers = [...code.matchAll(/(?:from|import\(|require\()\s*"([^"]+)"/g)].map((m) => m[1]);
+    expect(specifiers.filter((s) => !s.startsWith("node:"))).toEqual([]);
+    expect(readFileSync(join(temp.dir, "model.d.mts"), "utf8")).toContain('"x0"?: number | string | null;');
+    temp.file("rows.json", JSON.stringify(rows));
+    const got = (await runBeside(
+      temp,
+      `import { readFileSync } from "node:fs";
+       import { score } from "./model.mjs";
+       const rows = JSON.parse(readFileSync("rows.json", "utf8")).map((r) => score(r));
+       const bad = (() => { try { score({ x0: "a", x1: 1, x2: 1, x3: 1 }); } catch (e) { return e.code; } })();
+       console.log(JSON.stringify({ rows, bad }));`,
+    )) as { rows: { n: number }[]; bad: string };
+    const engine = await loadModel(model, { backend: ["pfa"] });
+    const expected = rows.map((r) => engine.score(r));
+    expect(got.rows).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(got.rows.at(-1)!.n).toBe(rows.length);
+    expect(got.bad).toBe("PFA_BAD_VALUE");
   });
 });
+
+/** The rows of an NDJSON file. */
+function ndjsonRows(path: string): Record<string, unknown>[] {
+  return readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}

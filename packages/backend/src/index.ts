@@ -53,4 +53,4 @@ export {
 } from "./rows.ts";
 export { rowDepthError, rowDepthExceeds } from "./row-depth.ts";
 export { modelElementName, modelTypesOf, pipelineFacts } from "./facts.ts";
-export { LoweredSession, type LoweredInput, type LoweredPlan } from "./lowered.ts";
+export { LoweredSession, restoreLowered, type LoweredInput, type LoweredPlan } from "./lowered.ts";

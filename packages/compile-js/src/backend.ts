@@ -2,7 +2,9 @@ import { pipelineFacts, refuse, type Backend } from "@porta/backend";
 import { preparePipeline } from "@porta/ir";
 import { compilePipeline } from "./compile.ts";
 import { CompiledSession } from "./session.ts";
-import { restoreCompiledSession } from "./restore.ts";
+import { restorePipelineSession } from "./restore-pipeline.ts";
+import { isProgramArtifact } from "./program/meta.ts";
+import { restoreProgramSession } from "./program/artifact.ts";
 import { NotCompilable } from "./unsupported.ts";
 import { programSession } from "./program/index.ts";
 
@@ -37,5 +39,5 @@ export const compileJsBackend: Backend = {
       throw e;
     }
   },
-  restore: restoreCompiledSession,
+  restore: (artifact, facts) => (isProgramArtifact(artifact) ? restoreProgramSession(artifact, facts) : restorePipelineSession(artifact, facts)),
 };

@@ -1,7 +1,7 @@
 /** A KernelPool worker: restores the kernel from its artifact, then scores the blocks of each batch it is sent. */
 import { parentPort, workerData } from "node:worker_threads";
 import { runBlocks, signal, WORKER_FAILED, WORKER_IDLE, type KernelArtifact, type PoolJob } from "./kernel-pool.ts";
-import { loadArtifactHelpers } from "./restore.ts";
+import { loadPipelineHelpers as loadArtifactHelpers } from "./restore-pipeline.ts";
 import { deserializeCompiled } from "./serialize.ts";
 
 const data = workerData as { artifact: KernelArtifact; control: SharedArrayBuffer; slot: number };

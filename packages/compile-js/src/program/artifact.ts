@@ -10,10 +10,8 @@ import { T, TypeRegistry, typeToJson, type AvroType, type ExprType } from "@port
 import type { ProgramConstant } from "./emitter.ts";
 import type { GeneratedProgram } from "./generate.ts";
 import { ProgramInstance, type ProgramOptions } from "./instance.ts";
+import { PROGRAM_META } from "./meta.ts";
 import { ProgramSession } from "./session.ts";
-
-/** The key of a program in an artifact's meta (a pipeline's artifact has none). */
-const PROGRAM_META = "program";
 
 /** What a program instance reads of its model (the action bodies are in the source). */
 type ProgramInterface = Omit<ProgramModel, "functions" | "begin" | "action" | "end">;
@@ -122,11 +120,6 @@ export function programArtifact(model: ProgramModel, generated: GeneratedProgram
   } catch {
     return undefined;
   }
-}
-
-/** Whether an artifact is a program's. */
-export function isProgramArtifact(artifact: SessionArtifact): boolean {
-  return artifact.meta[PROGRAM_META] !== undefined;
 }
 
 /** The session of a stored program (begin runs again: a restored session starts as a compiled one). */

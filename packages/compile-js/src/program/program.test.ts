@@ -244,12 +244,13 @@ describe("compile-js on programs", () => {
 });
 
 describe("a program's artifact", () => {
-  it("restores to a session scoring as the compiled one, begin run again", async () => {
-    const { restoreCompiledSession } = await import("../restore.ts");
+  it("restores to a session scoring as the compiled one, begin run again (its runtime loaded first, as the cache does)", async () => {
+    const { loadRestorer } = await import("../restore.ts");
     const session = programSession(GENERAL);
     const artifact = session.artifact();
     expect(artifact).toBeDefined();
-    const restored = restoreCompiledSession(JSON.parse(JSON.stringify(artifact)), session.facts) as typeof session;
+    const stored = JSON.parse(JSON.stringify(artifact));
+    const restored = (await loadRestorer(stored))(stored, session.facts) as typeof session;
     expect(restored.scoreRow({ input: [4] })).toEqual({ sum: 7, count: 11, fact: 120, swapped: [2, 1], caught: null });
   });
 });
