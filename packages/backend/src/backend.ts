@@ -393,6 +393,10 @@ function* resolution(
       const stored = b.restore && hooks?.stored(b);
       if (stored) {
         yield* wait(driver === "sync" ? b.loadSync?.() : b.loadRestore ? b.loadRestore(stored.artifact) : b.load?.());
+        // The lowering backend loaded now, as the driver loads (its synchronous loader is
+        // require(esm), which a TypeScript source tree cannot serve): a tool asking the restored
+        // session for its document (the CLI's PFA row shape) relowers it then.
+        if (driver !== "sync") yield* wait(lowering.load?.());
         built ??= yield* wait((plan as () => Awaitable<ScoringPlan>)());
         const document = built;
         try {

@@ -13,16 +13,18 @@ import {
   type ScoringPlan,
   type Session,
 } from "@porta/backend";
-import { EvaluationError, type Limits } from "@porta/ir";
+import type { Limits } from "@porta/ir";
 import { compilePfa, type PfaEngine } from "./engine.ts";
 import { parsePfa } from "./document.ts";
 import { fieldsOf } from "./type-fields.ts";
 import { decodeInput, encodeOutput } from "./rows.ts";
 import { lowerPfa } from "./lower/index.ts";
+import { actionResult, resultFieldsOf } from "./session-rows.ts";
 
 /**
  * A PFA engine as a session: rows are the input record (Avro JSON: tagged unions, base64
- * bytes), results the output (a record's fields, or `{ output: value }` for other types).
+ * bytes), results the output (a record's fields, or `{ output: value }` for other types): a map
+ * engine's output, a fold engine's tally after the row, an emit engine's `{ emitted: [...] }`.
  */
 export class PfaSession implements Session {
   readonly backend = "pfa";
@@ -32,18 +34,14 @@ export class PfaSession implements Session {
     this.facts = {
       modelTypes: [`PFA ${engine.method}`],
       inputFields: fieldsOf(engine.inputType, "input"),
-      outputFields: fieldsOf(engine.outputType, "output"),
+      outputFields: resultFieldsOf(engine.method, engine.outputType),
     };
     engine.begin();
   }
 
   scoreRow(row: Readonly<Record<string, unknown>>): ScoreResult {
-    if (this.engine.method !== "map") {
-      throw new EvaluationError("PFA_METHOD", `score() needs a map engine; this one is "${this.engine.method}"`, { value: this.engine.method });
-    }
     const input = this.engine.inputType.kind === "record" ? row : (row as { input?: unknown }).input;
-    const out = encodeOutput(this.engine, this.engine.action(decodeInput(this.engine, input)));
-    return this.engine.outputType.kind === "record" ? (out as ScoreResult) : { output: out };
+    return actionResult(this.engine, decodeInput(this.engine, input), (v) => encodeOutput(this.engine, v));
   }
 
   scoreRows(rows: readonly Readonly<Record<string, unknown>>[]): RowsOutcome {

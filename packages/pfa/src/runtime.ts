@@ -35,3 +35,4 @@ export {
 } from "./limits.ts";
 export { typedRuntimeError } from "./runtime-errors.ts";
 export { fieldsOf } from "./type-fields.ts";
+export { actionResult, EMITTED_FIELD, resultFieldsOf, type ActionRunner } from "./session-rows.ts";

@@ -8,9 +8,10 @@ export const PORTA_VERSION: string = runtimePackage.version;
 /**
  * Bumped whenever the reader or a backend starts giving other answers or refusing other
  * documents between releases (here: the hostile-input checks, nested MiningField values, the
- * backend seam): part of the artifact key, so code compiled under older rules is never reused.
+ * backend seam, PFA programs compiled with emit and fold results): part of the artifact key, so
+ * code compiled under older rules is never reused.
  */
-const ARTIFACT_RULES = 3;
+const ARTIFACT_RULES = 4;
 
 /** What loading through the artifact cache did, for `porta score --verbose`. */
 export interface ArtifactLoad {

@@ -15,6 +15,13 @@ import { IRIS_ROW, ROOT, linearPmml } from "./serve.test-helper.ts";
 import { boundedTree, predicateText, treeStats } from "./structure.ts";
 
 let dir: string;
+/** A linked list's length: a recursive record type (no lowering holds one). */
+const RECURSIVE_PFA = {
+  input: { type: "record", name: "Cell", fields: [{ name: "next", type: ["null", "Cell"] }] },
+  output: "int",
+  action: [{ let: { n: 1 } }, { ifnotnull: { rest: "input.next" }, then: [{ set: { n: 2 } }] }, "n"],
+};
+
 let source: DirectorySource;
 let server: PortaServer;
 
@@ -23,8 +30,10 @@ beforeAll(async () => {
   cpSync(join(ROOT, "fixtures", "pmml", "iris-tree.pmml"), join(dir, "iris-tree.pmml"));
   cpSync(join(ROOT, "fixtures", "pmml", "forest.pmml"), join(dir, "forest.pmml"));
   cpSync(join(ROOT, "fixtures", "packages", "logistic-pfa"), join(dir, "upsell-logistic"), { recursive: true });
-  // its input is an array, which the IR lowering refuses: the PFA engine scores it
+  // its input is an array, which only the program lowering holds: compile-js scores it as a program
   cpSync(join(ROOT, "fixtures", "pfa", "titus-kmeans.pfa.json"), join(dir, "kmeans-engine.json"));
+  // a recursive named type, which no lowering holds: the PFA engine scores it
+  writeFileSync(join(dir, "list-engine.json"), JSON.stringify(RECURSIVE_PFA));
   writeFileSync(join(dir, "linear.pmml"), linearPmml());
   source = await DirectorySource.open(dir);
   server = await createServer({ source });
@@ -80,13 +89,18 @@ describe("GET /v1/models/:name/structure", () => {
     expect(await get("/v1/models/nope/structure")).toMatchObject({ status: 404, json: { code: "MODEL_NOT_FOUND", value: "nope" } });
   });
 
-  it("another family: the sizes of its parts; a PFA document lowered into the IR: its model; one the PFA engine scores: none, and why", async () => {
+  it("another family: the sizes of its parts; a PFA document lowered into the IR: its model, or its program; one the PFA engine scores: none, and why", async () => {
     expect((await get("/v1/models/linear/structure")).json.model).toMatchObject({ kind: "regression", facts: { tables: 1, inputs: 2 } });
     const pfa = await get("/v1/models/upsell-logistic/structure");
     // A PFA document the runtime lowers into the IR (this logistic regression) shows its model as PMML does.
     expect(pfa).toMatchObject({ status: 200, json: { format: "pfa", available: true, model: { kind: "regression", facts: { tables: 1 } } } });
-    // One the PFA engine scores keeps no IR: no structure, and why.
+    // One lowered as a program: its size (cells, pools, statements).
     expect(await get("/v1/models/kmeans-engine/structure")).toMatchObject({
+      status: 200,
+      json: { available: true, model: { kind: "program", facts: { method: "map", cells: 1, pools: 1 } } },
+    });
+    // One the PFA engine scores keeps no IR: no structure, and why.
+    expect(await get("/v1/models/list-engine/structure")).toMatchObject({
       status: 200,
       json: { available: false, reason: expect.stringMatching(/PFA engine/) },
     });

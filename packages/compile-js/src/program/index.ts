@@ -4,7 +4,7 @@
  */
 import type { ModelFacts } from "@porta/backend";
 import type { ProgramModel } from "@porta/ir";
-import { fieldsOf } from "@porta/pfa/runtime";
+import { fieldsOf, resultFieldsOf } from "@porta/pfa/runtime";
 import { NotCompilable } from "../unsupported.ts";
 import { generateProgram } from "./generate.ts";
 import { checkLibrary, ProgramInstance, type ProgramOptions } from "./instance.ts";
@@ -29,7 +29,7 @@ export function compileProgram(model: ProgramModel, options: ProgramOptions = {}
 
 /** What a program's session says about itself: the PFA engine's fields; the model type "program" (the lowered session puts "PFA map" etc. before it). */
 export function programFacts(model: ProgramModel): ModelFacts {
-  return { modelTypes: ["program"], inputFields: fieldsOf(model.inputType, "input"), outputFields: fieldsOf(model.outputType, "output") };
+  return { modelTypes: ["program"], inputFields: fieldsOf(model.inputType, "input"), outputFields: resultFieldsOf(model.method, model.outputType) };
 }
 
 /** A session scoring rows with a program. */

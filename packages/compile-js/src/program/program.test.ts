@@ -277,8 +277,10 @@ describe("emit and fold engines", () => {
     expect([p.action([1, 2]), p.action([3])]).toEqual([102, 103]);
     p.end();
     expect(p.state.cells.seen).toBe(103);
-    // rows are scored by map engines only, as the PFA engine's session does
-    expect(() => programSession(fold).scoreRow({ input: [] })).toThrow(expect.objectContaining({ code: "PFA_METHOD" }));
+    // a session's row result is the tally after that row, as the PFA engine's session's
+    const session = programSession(fold);
+    expect(session.facts.outputFields).toEqual([{ name: "output", dataType: "int" }]);
+    expect([session.scoreRow({ input: [1] }), session.scoreRow({ input: [] })]).toEqual([{ output: 101 }, { output: 101 }]);
   });
 
   it("an emit engine hands each emitted value to its receiver, in order", () => {
@@ -294,5 +296,9 @@ describe("emit and fold engines", () => {
     p.onEmit((x) => out.push(x));
     expect(p.action([5, 6, 7])).toBeNull();
     expect(out).toEqual([1, 3]);
+    // a session's row result: what that row emitted, in order
+    const session = programSession(emit);
+    expect(session.facts.outputFields).toEqual([{ name: "emitted", dataType: "array<int>" }]);
+    expect(session.scoreRows([{ input: [5] }, { input: [] }]).results).toEqual([{ emitted: [1, 1] }, { emitted: [1, 0] }]);
   });
 });

@@ -2,8 +2,8 @@
  * A program compiled by compile-js as a session, row for row as the PFA engine's session
  * (pfa/src/backend.ts PfaSession): begin runs when the session is made; a row is the input
  * record (or `{ input: value }` for another input type) in Avro JSON, decoded under the engine's
- * limits; the result is the output record's fields, or `{ output: value }`, in Avro JSON. Only a
- * map engine scores rows (emit and fold engines refuse each row with PFA_METHOD, as there).
+ * limits; the result is the output record's fields, or `{ output: value }`, in Avro JSON: a map
+ * engine's output, a fold engine's tally after the row, an emit engine's `{ emitted: [...] }`.
  */
 import {
   rowsFromBatch,
@@ -17,8 +17,7 @@ import {
   type Session,
   type SessionArtifact,
 } from "@porta/backend";
-import { EvaluationError } from "@porta/ir/errors";
-import { decodeRow, encodeRow } from "@porta/pfa/runtime";
+import { actionResult, decodeRow, encodeRow } from "@porta/pfa/runtime";
 import { programArtifact } from "./artifact.ts";
 import type { ProgramInstance } from "./instance.ts";
 
@@ -33,13 +32,16 @@ export class ProgramSession implements Session {
   }
 
   scoreRow(row: Readonly<Record<string, unknown>>): ScoreResult {
-    const { model } = this.program;
-    if (model.method !== "map") {
-      throw new EvaluationError("PFA_METHOD", `score() needs a map engine; this one is "${model.method}"`, { value: model.method });
-    }
+    const { program } = this;
+    const { model } = program;
     const input = model.inputType.kind === "record" ? row : (row as { input?: unknown }).input;
-    const out = encodeRow(model.outputType, this.program.action(decodeRow(model.inputType, input, this.program.limits)));
-    return model.outputType.kind === "record" ? (out as ScoreResult) : { output: out };
+    const runner = {
+      method: model.method,
+      outputType: model.outputType,
+      action: (x: unknown) => program.action(x),
+      onEmit: (cb: (v: unknown) => void) => program.onEmit(cb),
+    };
+    return actionResult(runner, decodeRow(model.inputType, input, program.limits), (v) => encodeRow(model.outputType, v));
   }
 
   scoreRows(rows: readonly Readonly<Record<string, unknown>>[]): RowsOutcome {
