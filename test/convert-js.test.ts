@@ -30,6 +30,20 @@ async function runBeside(temp: { dir: string; file: (name: string, content: stri
   return JSON.parse(stdout);
 }
 
+/** The model's module scores `rows` one by one as the model loaded with compile-js scores the batch. */
+async function expectModuleScoresAsJs(model: string, rows: Record<string, unknown>[]): Promise<void> {
+  const temp = await convertToModule(model);
+  temp.file("rows.json", JSON.stringify(rows));
+  const got = await runBeside(
+    temp,
+    `import { readFileSync } from "node:fs";
+     import { score } from "./model.mjs";
+     console.log(JSON.stringify(JSON.parse(readFileSync("rows.json", "utf8")).map((r) => score(r))));`,
+  );
+  const expected = (await loadModel(model, { backend: ["js"] })).scoreBatch(rows).results;
+  expect(got, model).toEqual(JSON.parse(JSON.stringify(expected)));
+}
+
 describe("porta convert --to js: a standalone ES module", () => {
   it("imports only Node built-ins and gives compile-js's answers, row by row and columnar", async () => {
     const model = join(ROOT, "fixtures", "pmml", "iris-tree.pmml");
@@ -57,17 +71,7 @@ describe("porta convert --to js: a standalone ES module", () => {
 
   it("a forest (node-table kernel helpers bundled) scores as compile-js does", async () => {
     const model = join(ROOT, "fixtures", "pmml", "forest.pmml");
-    const rows = csvRows(join(ROOT, "fixtures", "pmml", "forest-rows.csv"));
-    const temp = await convertToModule(model);
-    temp.file("rows.json", JSON.stringify(rows));
-    const got = await runBeside(
-      temp,
-      `import { readFileSync } from "node:fs";
-       import { score } from "./model.mjs";
-       console.log(JSON.stringify(JSON.parse(readFileSync("rows.json", "utf8")).map((r) => score(r))));`,
-    );
-    const expected = (await loadModel(model, { backend: ["js"] })).scoreBatch(rows).results;
-    expect(got).toEqual(JSON.parse(JSON.stringify(expected)));
+    await expectModuleScoresAsJs(model, csvRows(join(ROOT, "fixtures", "pmml", "forest-rows.csv")));
   });
 
   it("its .d.mts types a consumer: field names and value types, a wrong field is a type error", async () => {
@@ -100,18 +104,7 @@ describe("porta convert --to js: a standalone ES module", () => {
       ["forest.pfa.json", "forest-input.ndjson"],
       ["add.pfa.yaml", "add-rows.ndjson"],
     ] as const) {
-      const rows = ndjsonRows(join(ROOT, "fixtures", "pfa", rowsFile));
-      const model = join(ROOT, "fixtures", "pfa", name);
-      const temp = await convertToModule(model);
-      temp.file("rows.json", JSON.stringify(rows));
-      const got = await runBeside(
-        temp,
-        `import { readFileSync } from "node:fs";
-         import { score } from "./model.mjs";
-         console.log(JSON.stringify(JSON.parse(readFileSync("rows.json", "utf8")).map((r) => score(r))));`,
-      );
-      const expected = (await loadModel(model, { backend: ["js"] })).scoreBatch(rows).results;
-      expect(got, name).toEqual(JSON.parse(JSON.stringify(expected)));
+      await expectModuleScoresAsJs(join(ROOT, "fixtures", "pfa", name), ndjsonRows(join(ROOT, "fixtures", "pfa", rowsFile)));
     }
   });
 

@@ -1,36 +1,23 @@
-import {
-  refuse,
-  rowsFromBatch,
-  scoreRowsEach,
-  scoredBatchFromResults,
-  type Backend,
-  type Batch,
-  type LoweredPlan,
-  type ModelFacts,
-  type RowsOutcome,
-  type ScoredBatch,
-  type ScoreResult,
-  type ScoringPlan,
-  type Session,
-} from "@porta/backend";
+import { refuse, type Backend, type LoweredPlan, type ModelFacts, type ScoreResult, type ScoringPlan } from "@porta/backend";
 import type { Limits } from "@porta/ir";
 import { compilePfa, type PfaEngine } from "./engine.ts";
 import { parsePfa } from "./document.ts";
 import { fieldsOf } from "./type-fields.ts";
 import { decodeInput, encodeOutput } from "./rows.ts";
 import { lowerPfa } from "./lower/index.ts";
-import { actionResult, resultFieldsOf } from "./session-rows.ts";
+import { actionResult, resultFieldsOf, RowByRowSession } from "./session-rows.ts";
 
 /**
  * A PFA engine as a session: rows are the input record (Avro JSON: tagged unions, base64
  * bytes), results the output (a record's fields, or `{ output: value }` for other types): a map
  * engine's output, a fold engine's tally after the row, an emit engine's `{ emitted: [...] }`.
  */
-export class PfaSession implements Session {
+export class PfaSession extends RowByRowSession {
   readonly backend = "pfa";
   readonly facts: ModelFacts;
 
   constructor(readonly engine: PfaEngine) {
+    super();
     this.facts = {
       modelTypes: [`PFA ${engine.method}`],
       inputFields: fieldsOf(engine.inputType, "input"),
@@ -42,23 +29,6 @@ export class PfaSession implements Session {
   scoreRow(row: Readonly<Record<string, unknown>>): ScoreResult {
     const input = this.engine.inputType.kind === "record" ? row : (row as { input?: unknown }).input;
     return actionResult(this.engine, decodeInput(this.engine, input), (v) => encodeOutput(this.engine, v));
-  }
-
-  scoreRows(rows: readonly Readonly<Record<string, unknown>>[]): RowsOutcome {
-    return scoreRowsEach(rows, (row) => this.scoreRow(row));
-  }
-
-  runSync(batch: Batch): ScoredBatch {
-    const { results, errors } = this.scoreRows(rowsFromBatch(batch));
-    return scoredBatchFromResults(
-      this.facts.outputFields.map((f) => f.name),
-      results,
-      errors,
-    );
-  }
-
-  async run(batch: Batch): Promise<ScoredBatch> {
-    return this.runSync(batch);
   }
 }
 

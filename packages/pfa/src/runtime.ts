@@ -35,4 +35,5 @@ export {
 } from "./limits.ts";
 export { typedRuntimeError } from "./runtime-errors.ts";
 export { fieldsOf } from "./type-fields.ts";
-export { actionResult, EMITTED_FIELD, resultFieldsOf, type ActionRunner } from "./session-rows.ts";
+export { checkedIndex, presentKey } from "./compiler/paths.ts";
+export { actionResult, EMITTED_FIELD, resultFieldsOf, RowByRowSession, type ActionRunner } from "./session-rows.ts";

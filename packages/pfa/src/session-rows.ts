@@ -4,7 +4,18 @@
  * and an emit engine's `{ emitted: [...] }`, the values its action emitted for that row in order
  * (Titus's emit callback, collected per input). Shared by the PFA engine's session and compile-js's.
  */
-import type { FieldInfo, ScoreResult } from "@porta/backend";
+import {
+  rowsFromBatch,
+  scoreRowsEach,
+  scoredBatchFromResults,
+  type Batch,
+  type FieldInfo,
+  type ModelFacts,
+  type RowsOutcome,
+  type ScoredBatch,
+  type ScoreResult,
+  type Session,
+} from "@porta/backend";
 import type { AvroType } from "@porta/ir/avro";
 import { fieldsOf } from "./type-fields.ts";
 
@@ -40,4 +51,28 @@ export function actionResult(engine: ActionRunner, input: unknown, encode: (valu
   }
   const out = encode(engine.action(input));
   return engine.outputType.kind === "record" ? (out as ScoreResult) : { output: out };
+}
+
+/** A session that scores row by row (the PFA engine's, a compiled program's): a batch goes through its rows. */
+export abstract class RowByRowSession implements Session {
+  abstract readonly backend: string;
+  abstract readonly facts: ModelFacts;
+  abstract scoreRow(row: Readonly<Record<string, unknown>>): ScoreResult;
+
+  scoreRows(rows: readonly Readonly<Record<string, unknown>>[]): RowsOutcome {
+    return scoreRowsEach(rows, (row) => this.scoreRow(row));
+  }
+
+  runSync(batch: Batch): ScoredBatch {
+    const { results, errors } = this.scoreRows(rowsFromBatch(batch));
+    return scoredBatchFromResults(
+      this.facts.outputFields.map((f) => f.name),
+      results,
+      errors,
+    );
+  }
+
+  async run(batch: Batch): Promise<ScoredBatch> {
+    return this.runSync(batch);
+  }
 }

@@ -4,7 +4,18 @@
  * each written once here as the closure engine does it (pfa/src/compiler/{control,paths,call-shapes}.ts).
  */
 import { EvaluationError } from "@porta/ir/errors";
-import { LIMIT_CODES, newMap, pfaError, readWallClock, unionBranchIndex, type EngineRuntime, type StateBudget, type WallClock } from "@porta/pfa/runtime";
+import {
+  checkedIndex,
+  LIMIT_CODES,
+  newMap,
+  pfaError,
+  presentKey,
+  readWallClock,
+  unionBranchIndex,
+  type EngineRuntime,
+  type StateBudget,
+  type WallClock,
+} from "@porta/pfa/runtime";
 
 /** The state one program instance runs with (one per session: begin, cells and pools are its own). */
 export interface ProgramState extends EngineRuntime {
@@ -24,19 +35,6 @@ function checkTimeout(rt: ProgramState): void {
   if (rt.budget <= 0)
     throw new EvaluationError("PFA_TIMEOUT", `loop exceeded the iteration limit (${rt.loopLimit})`, { pfaCode: undefined, value: rt.loopLimit });
   readWallClock(rt.clock);
-}
-
-/** An array index, checked (PFA error 2000). */
-function index(a: readonly unknown[], i: unknown): number {
-  const n = Number(i);
-  if (n < 0 || n >= a.length) throw pfaError(2000, `array index ${n} out of range`, n);
-  return n;
-}
-
-/** A map key that must be present (PFA error 2001). */
-function mapKey(m: Record<string, unknown>, k: string): string {
-  if (!Object.hasOwn(m, k)) throw pfaError(2001, `map key ${JSON.stringify(k)} not found`, k);
-  return k;
 }
 
 /** A long argument of a float/double parameter, as a number. */
@@ -67,8 +65,8 @@ function userError(message: string, code: number | undefined): EvaluationError {
 export const PROGRAM_HELPERS = {
   checkTimeout,
   readWallClock,
-  index,
-  mapKey,
+  index: checkedIndex,
+  mapKey: presentKey,
   toDouble,
   copyMap,
   newMap,

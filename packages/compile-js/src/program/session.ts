@@ -5,29 +5,19 @@
  * limits; the result is the output record's fields, or `{ output: value }`, in Avro JSON: a map
  * engine's output, a fold engine's tally after the row, an emit engine's `{ emitted: [...] }`.
  */
-import {
-  rowsFromBatch,
-  scoreRowsEach,
-  scoredBatchFromResults,
-  type Batch,
-  type ModelFacts,
-  type RowsOutcome,
-  type ScoredBatch,
-  type ScoreResult,
-  type Session,
-  type SessionArtifact,
-} from "@porta/backend";
-import { actionResult, decodeRow, encodeRow } from "@porta/pfa/runtime";
+import type { ModelFacts, ScoreResult, SessionArtifact } from "@porta/backend";
+import { actionResult, decodeRow, encodeRow, RowByRowSession } from "@porta/pfa/runtime";
 import { programArtifact } from "./artifact.ts";
 import type { ProgramInstance } from "./instance.ts";
 
-export class ProgramSession implements Session {
+export class ProgramSession extends RowByRowSession {
   readonly backend = "js";
 
   constructor(
     readonly program: ProgramInstance,
     readonly facts: ModelFacts,
   ) {
+    super();
     program.begin();
   }
 
@@ -42,23 +32,6 @@ export class ProgramSession implements Session {
       onEmit: (cb: (v: unknown) => void) => program.onEmit(cb),
     };
     return actionResult(runner, decodeRow(model.inputType, input, program.limits), (v) => encodeRow(model.outputType, v));
-  }
-
-  scoreRows(rows: readonly Readonly<Record<string, unknown>>[]): RowsOutcome {
-    return scoreRowsEach(rows, (row) => this.scoreRow(row));
-  }
-
-  runSync(batch: Batch): ScoredBatch {
-    const { results, errors } = this.scoreRows(rowsFromBatch(batch));
-    return scoredBatchFromResults(
-      this.facts.outputFields.map((f) => f.name),
-      results,
-      errors,
-    );
-  }
-
-  async run(batch: Batch): Promise<ScoredBatch> {
-    return this.runSync(batch);
   }
 
   /** The generated module and what loading it needs, for the artifact cache (restore.ts). */

@@ -7,13 +7,15 @@ import type { Code, Frame } from "./frames.ts";
 
 export type Step = { kind: "field"; name: string } | { kind: "index"; code: Code } | { kind: "key"; code: Code };
 
-function index(a: unknown[], i: unknown): number {
+/** An array index, checked (PFA error 2000); the closure engine's and compiled programs' paths alike. */
+export function checkedIndex(a: readonly unknown[], i: unknown): number {
   const n = Number(i);
   if (n < 0 || n >= a.length) throw pfaError(2000, `array index ${n} out of range`, n);
   return n;
 }
 
-function mapKey(m: Record<string, unknown>, k: string): string {
+/** A map key that must be present (PFA error 2001). */
+export function presentKey(m: Record<string, unknown>, k: string): string {
   if (!Object.hasOwn(m, k)) throw pfaError(2001, `map key ${JSON.stringify(k)} not found`, k);
   return k;
 }
@@ -21,8 +23,8 @@ function mapKey(m: Record<string, unknown>, k: string): string {
 export function getPath(v: any, steps: readonly Step[], f: Frame): unknown {
   for (const s of steps) {
     if (s.kind === "field") v = v[s.name];
-    else if (s.kind === "index") v = v[index(v, s.code(f))];
-    else v = v[mapKey(v, s.code(f))];
+    else if (s.kind === "index") v = v[checkedIndex(v, s.code(f))];
+    else v = v[presentKey(v, s.code(f))];
   }
   return v;
 }
@@ -33,11 +35,11 @@ export function setPath(v: any, steps: readonly Step[], i: number, f: Frame, upd
   const s = steps[i]!;
   if (s.kind === "index") {
     const copy = (v as unknown[]).slice();
-    const j = index(copy, s.code(f));
+    const j = checkedIndex(copy, s.code(f));
     copy[j] = setPath(copy[j], steps, i + 1, f, upd);
     return copy;
   }
-  const k = s.kind === "field" ? s.name : mapKey(v, s.code(f));
+  const k = s.kind === "field" ? s.name : presentKey(v, s.code(f));
   const copy = Object.assign(newMap(), v);
   copy[k] = setPath(copy[k], steps, i + 1, f, upd);
   return copy;
