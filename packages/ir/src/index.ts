@@ -33,6 +33,7 @@ export * from "./models/baseline.ts";
 export * from "./models/time-series.ts";
 export * from "./models/anomaly-detection.ts";
 export * from "./models/program.ts";
+export * from "./models/program-json.ts";
 // Lowered family plans: the row-independent rules every backend reads (ARCHITECTURE.md "Lowered plans").
 export * from "./lower/index.ts";
 export {

@@ -15,12 +15,9 @@ import { IRIS_ROW, ROOT, linearPmml } from "./serve.test-helper.ts";
 import { boundedTree, predicateText, treeStats } from "./structure.ts";
 
 let dir: string;
-/** A linked list's length: a recursive record type (no lowering holds one). */
-const RECURSIVE_PFA = {
-  input: { type: "record", name: "Cell", fields: [{ name: "next", type: ["null", "Cell"] }] },
-  output: "int",
-  action: [{ let: { n: 1 } }, { ifnotnull: { rest: "input.next" }, then: [{ set: { n: 2 } }] }, "n"],
-};
+/** A record field whose default is a long beyond 2^53 (no JSON number holds it: no lowering takes the document). */
+const BIG_DEFAULT_PFA = `{"input": {"type": "record", "name": "Row", "fields": [{"name": "id", "type": "long", "default": 9223372036854775807},
+  {"name": "x", "type": "double"}]}, "output": "double", "action": {"*": ["input.x", 2]}}`;
 
 let source: DirectorySource;
 let server: PortaServer;
@@ -32,8 +29,8 @@ beforeAll(async () => {
   cpSync(join(ROOT, "fixtures", "packages", "logistic-pfa"), join(dir, "upsell-logistic"), { recursive: true });
   // its input is an array, which only the program lowering holds: compile-js scores it as a program
   cpSync(join(ROOT, "fixtures", "pfa", "titus-kmeans.pfa.json"), join(dir, "kmeans-engine.json"));
-  // a recursive named type, which no lowering holds: the PFA engine scores it
-  writeFileSync(join(dir, "list-engine.json"), JSON.stringify(RECURSIVE_PFA));
+  // one no lowering takes: the PFA engine scores it
+  writeFileSync(join(dir, "big-default.json"), BIG_DEFAULT_PFA);
   writeFileSync(join(dir, "linear.pmml"), linearPmml());
   source = await DirectorySource.open(dir);
   server = await createServer({ source });
@@ -100,7 +97,7 @@ describe("GET /v1/models/:name/structure", () => {
       json: { available: true, model: { kind: "program", facts: { method: "map", cells: 1, pools: 1 } } },
     });
     // One the PFA engine scores keeps no IR: no structure, and why.
-    expect(await get("/v1/models/list-engine/structure")).toMatchObject({
+    expect(await get("/v1/models/big-default/structure")).toMatchObject({
       status: 200,
       json: { available: false, reason: expect.stringMatching(/PFA engine/) },
     });

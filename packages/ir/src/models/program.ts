@@ -12,7 +12,8 @@
  * - each cast says which case each branch of the union goes to.
  *
  * Everything is JSON data (constants as Avro JSON with their type), so a program can be hashed,
- * stored and read back (the artifact cache keys on it). Run-time values follow PFA's
+ * stored and read back, but for recursive named types, which are cycles of type objects:
+ * ./program-json.ts writes and reads those by name. Run-time values follow PFA's
  * representation (`@porta/pfa/runtime`): records and maps as null-prototype objects, arrays as JS
  * arrays, long beyond 2^53 as bigint, bytes and fixed as Uint8Array, a union value as its branch's
  * value, null as null.

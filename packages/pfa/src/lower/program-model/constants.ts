@@ -1,8 +1,8 @@
 /**
- * What makes a program model pure JSON: constants in Avro JSON (a long beyond 2^53 as a decimal
+ * What makes a program model JSON data: constants in Avro JSON (a long beyond 2^53 as a decimal
  * string, bytes in base64, non-finite doubles as "nan"/"inf"/"-inf"), and Avro types as plain
- * trees. A recursive named type has no JSON tree (the type refers to itself), and a record field
- * default beyond 2^53 no JSON number: both are refused.
+ * trees, but for a recursive named type, which stays a cycle (its JSON form names it:
+ * @porta/ir's programToJson). A record field default beyond 2^53 has no JSON number: refused.
  */
 import type { AvroType, ExprType } from "@porta/ir/avro";
 import { encodeAvroJson } from "../../values.ts";
@@ -46,7 +46,6 @@ export function plainJson(v: unknown, path: string, what: string): unknown {
  */
 export class JsonTypes {
   private readonly copies = new Map<ExprType, ExprType>();
-  private readonly open = new Set<ExprType>();
 
   of<T extends ExprType>(t: T, path: string): T {
     return this.copy(t, path) as T;
@@ -55,16 +54,37 @@ export class JsonTypes {
   private copy(t: ExprType, path: string): ExprType {
     const done = this.copies.get(t);
     if (done) return done;
-    if (this.open.has(t)) return notLowerable(`a recursive type (${(t as { fullName?: string }).fullName ?? t.kind} refers to itself)`, path);
-    this.open.add(t);
-    const out = this.build(t, path);
-    this.open.delete(t);
+    const out = t.kind === "record" ? this.record(t, path) : this.build(t, path);
     this.copies.set(t, out);
     this.copies.set(out, out); // a copy is its own copy
     return out;
   }
 
-  private build(t: ExprType, path: string): ExprType {
+  /**
+   * A record's copy, registered before its fields are copied: a field of its own type (a recursive
+   * named type; only a named type can refer to itself) is the copy itself, as in the checked document.
+   */
+  private record(t: Extract<ExprType, { kind: "record" }>, path: string): ExprType {
+    const out: { -readonly [K in keyof typeof t]: (typeof t)[K] } = {
+      kind: "record",
+      name: t.name,
+      ...(t.namespace !== undefined && { namespace: t.namespace }),
+      fullName: t.fullName,
+      fields: [],
+      ...(t.doc !== undefined && { doc: t.doc }),
+    };
+    this.copies.set(t, out);
+    this.copies.set(out, out);
+    out.fields = t.fields.map((f) => ({
+      name: f.name,
+      type: this.copy(f.type, path) as AvroType,
+      ...(f.default !== undefined && { default: defaultJson(f.default, `${t.fullName}.${f.name}`, path) }),
+      ...(f.order !== undefined && { order: f.order }),
+    }));
+    return out;
+  }
+
+  private build(t: Exclude<ExprType, { kind: "record" }>, path: string): ExprType {
     switch (t.kind) {
       case "array":
         return { kind: "array", items: this.copy(t.items, path) as AvroType };
@@ -74,20 +94,6 @@ export class JsonTypes {
         return { kind: "union", types: t.types.map((b) => this.copy(b, path) as AvroType) };
       case "fcn":
         return { kind: "fcn", params: t.params.map((p) => this.copy(p, path) as AvroType), ret: this.copy(t.ret, path) as AvroType };
-      case "record":
-        return {
-          kind: "record",
-          name: t.name,
-          ...(t.namespace !== undefined && { namespace: t.namespace }),
-          fullName: t.fullName,
-          fields: t.fields.map((f) => ({
-            name: f.name,
-            type: this.copy(f.type, path) as AvroType,
-            ...(f.default !== undefined && { default: defaultJson(f.default, `${t.fullName}.${f.name}`, path) }),
-            ...(f.order !== undefined && { order: f.order }),
-          })),
-          ...(t.doc !== undefined && { doc: t.doc }),
-        };
       case "enum":
         return {
           kind: "enum",

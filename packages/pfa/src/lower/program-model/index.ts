@@ -1,13 +1,14 @@
 /**
  * A checked PFA engine lowered into the IR's program model (`ProgramModel`, @porta/ir
- * models/program.ts): every document the engine compiles whose types and constants JSON can hold.
+ * models/program.ts): every document the engine compiles whose constants JSON can hold.
  * The checker's facts (types, calls with their sites, function references, decoded constants,
  * path steps, cast cases) are made explicit, names resolved to unique variable ids; cells, pools
  * and a fold engine's zero are Avro JSON of their types. The pipeline carries the program as its
  * model and nothing else: the program reads the document's own row (`LoweredInput` "avro").
  *
  * Refused (NotLowerable, with the construct and its path) is only what the model cannot hold as
- * JSON: a recursive named type, a record field default beyond 2^53.
+ * JSON: a record field default beyond 2^53. A recursive named type stays the cycle the checker
+ * built (programToJson names it).
  */
 import type { Pipeline, ProgramCell, ProgramModel, ProgramPool } from "@porta/ir";
 import type { AvroType } from "@porta/ir/avro";

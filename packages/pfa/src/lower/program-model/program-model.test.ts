@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { CallExpr, ProgramBlock, ProgramExpr, ProgramModel } from "@porta/ir";
+import { programFromJson, programToJson } from "@porta/ir";
 import { parsePfa } from "../../document.ts";
 import { compilePfa, ENGINE_FACTS } from "../../engine.ts";
 import { lowerPfa } from "../index.ts";
@@ -252,15 +253,34 @@ describe("lowering PFA engines into the program model", () => {
     expect("zero" in emit).toBe(false);
   });
 
-  it("refuses a recursive named type (no JSON tree holds it), naming the construct and its path", () => {
+  it("a recursive named type stays the checker's cycle; its JSON form names it and reads back as the same cycle", () => {
     const text = JSON.stringify({
       input: { type: "record", name: "Node", fields: [{ name: "next", type: ["null", "Node"] }] },
       output: "boolean",
       action: { "==": ["input", "input"] },
     });
     const l = lowerPfa(compilePfa(parsePfa(text)));
-    expect(l).toMatchObject({ lowered: false, path: "/input" });
-    expect(!l.lowered && l.reason).toMatch(/a recursive type \(Node refers to itself\) \(at \/input\)/);
+    if (!l.lowered) throw new Error(l.reason);
+    const model = l.pipeline.model as ProgramModel;
+    const node = model.inputType as Extract<ProgramModel["inputType"], { kind: "record" }>;
+    const next = node.fields[0]!.type as Extract<ProgramModel["inputType"], { kind: "union" }>;
+    expect(next.types[1]).toBe(node);
+    const json = programToJson(model) as { inputType: unknown };
+    expect(json.inputType).toEqual({
+      kind: "record",
+      name: "Node",
+      fullName: "Node",
+      fields: [{ name: "next", type: { kind: "union", types: [{ kind: "null" }, { $type: "Node" }] } }],
+    });
+    const back = programFromJson(JSON.parse(JSON.stringify(json)));
+    const backNode = back.inputType as typeof node;
+    expect((backNode.fields[0]!.type as typeof next).types[1]).toBe(backNode);
+    expect(back).toEqual(model);
+  });
+
+  it('programFromJson resolves a name only inside a record type: a constant map with a "$type" key stays data', () => {
+    const json = { kind: "program", cells: [{ name: "c", type: { kind: "map", values: { kind: "string" } }, init: { $type: "Node" } }] };
+    expect(programFromJson(json)).toEqual(json);
   });
 
   it("lowerPfa: a model call first, then the scalar core, the program for the rest", () => {
