@@ -16,6 +16,9 @@ export class PfaSession extends RowByRowSession {
   readonly backend = "pfa";
   readonly facts: ModelFacts;
 
+  /** The engine's output encoder, made once (not per row). */
+  private readonly encode = (v: unknown): unknown => encodeOutput(this.engine, v);
+
   constructor(readonly engine: PfaEngine) {
     super();
     this.facts = {
@@ -28,7 +31,7 @@ export class PfaSession extends RowByRowSession {
 
   scoreRow(row: Readonly<Record<string, unknown>>): ScoreResult {
     const input = this.engine.inputType.kind === "record" ? row : (row as { input?: unknown }).input;
-    return actionResult(this.engine, decodeInput(this.engine, input), (v) => encodeOutput(this.engine, v));
+    return actionResult(this.engine, decodeInput(this.engine, input), this.encode);
   }
 }
 

@@ -158,6 +158,7 @@ describe("state budget for cells and pools (PFA_MEMORY)", () => {
       for (;;) n = run(row) as number;
     });
     expect(error.code).toBe("PFA_MEMORY");
+    expect(error.message).toMatch(/^writing cell "log" would hold about \d+ bytes/);
     expect(n).toBeGreaterThan(10);
     expect(n).toBeLessThan(30); // about 2 KB per entry of 1000 characters
     expect((e.cells.log as unknown[]).length).toBe(n); // the refused write did not happen

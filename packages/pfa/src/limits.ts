@@ -143,7 +143,7 @@ export class StateBudget {
   /** Accounts for cell `name` about to replace `old` with `value`; throws PFA_MEMORY before the write when over. */
   cell(name: string, value: unknown, old?: unknown): void {
     const size = this.sizeOfUpdate(old, value) + 2 * name.length;
-    this.charge(size - (this.cellBytes.get(name) ?? 0), `cell ${JSON.stringify(name)}`);
+    this.charge(size - (this.cellBytes.get(name) ?? 0), name);
     this.cellBytes.set(name, size);
   }
 
@@ -152,13 +152,15 @@ export class StateBudget {
     let items = this.poolBytes.get(name);
     if (!items) this.poolBytes.set(name, (items = new Map()));
     const size = this.sizeOfUpdate(old, value) + 2 * key.length + 16;
-    this.charge(size - (items.get(key) ?? 0), `pool ${JSON.stringify(name)} item ${JSON.stringify(key)}`);
+    this.charge(size - (items.get(key) ?? 0), name, key);
     items.set(key, size);
   }
 
-  private charge(delta: number, what: string): void {
+  /** Adds `delta` bytes for cell `name`, or item `key` of pool `name` (the message is written only when it fails: every write passes here). */
+  private charge(delta: number, name: string, key?: string): void {
     const next = this.total + delta;
     if (delta > 0 && next > this.maxBytes) {
+      const what = key === undefined ? `cell ${JSON.stringify(name)}` : `pool ${JSON.stringify(name)} item ${JSON.stringify(key)}`;
       throw new EvaluationError("PFA_MEMORY", `writing ${what} would hold about ${next} bytes in cells and pools, more than ${this.maxBytes}`, { value: next });
     }
     this.total = next;

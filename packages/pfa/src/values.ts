@@ -306,23 +306,22 @@ const NO_LIMITS: DecodeLimits = { maxArrayLength: DEFAULT_MAX_ARRAY_LENGTH, maxS
 
 function decode(t: AvroType, json: unknown, path: string, lim: DecodeLimits, depth: number): PfaValue {
   if (depth > lim.maxDepth) throw new EvaluationError("PFA_VALUE_TOO_DEEP", `value nests deeper than maxDepth (${lim.maxDepth})`, { path });
-  const bad = (why: string) => new SchemaError("PFA_BAD_VALUE", `value does not match type ${t.kind}: ${why}`, { path, value: json });
   switch (t.kind) {
     case "null":
-      if (json !== null) throw bad("expected null");
+      if (json !== null) throw badValue(t, json, path, "expected null");
       return null;
     case "boolean":
-      if (typeof json !== "boolean") throw bad("expected boolean");
+      if (typeof json !== "boolean") throw badValue(t, json, path, "expected boolean");
       return json;
     case "int":
-      if (typeof json !== "number" || !Number.isInteger(json) || json < INT_MIN || json > INT_MAX) throw bad("expected 32-bit integer");
+      if (typeof json !== "number" || !Number.isInteger(json) || json < INT_MIN || json > INT_MAX) throw badValue(t, json, path, "expected 32-bit integer");
       return json;
     case "long":
       if (typeof json === "bigint") {
-        if (json > LONG_MAX || json < LONG_MIN) throw bad("long out of range");
+        if (json > LONG_MAX || json < LONG_MIN) throw badValue(t, json, path, "long out of range");
         return normLong(json);
       }
-      if (typeof json !== "number" || !Number.isInteger(json)) throw bad("expected integer");
+      if (typeof json !== "number" || !Number.isInteger(json)) throw badValue(t, json, path, "expected integer");
       return json;
     case "float":
     case "double":
@@ -331,37 +330,37 @@ function decode(t: AvroType, json: unknown, path: string, lim: DecodeLimits, dep
       if (json === "inf") return Infinity;
       if (json === "-inf") return -Infinity;
       if (json === "nan") return NaN;
-      throw bad("expected number");
+      throw badValue(t, json, path, "expected number");
     case "string":
-      if (typeof json !== "string") throw bad("expected string");
+      if (typeof json !== "string") throw badValue(t, json, path, "expected string");
       return json;
     case "bytes":
-      if (typeof json !== "string" || !B64.test(json)) throw bad("expected base64 string");
+      if (typeof json !== "string" || !B64.test(json)) throw badValue(t, json, path, "expected base64 string");
       return base64ToBytes(json);
     case "fixed": {
-      if (typeof json !== "string" || !B64.test(json)) throw bad("expected base64 string");
+      if (typeof json !== "string" || !B64.test(json)) throw badValue(t, json, path, "expected base64 string");
       const b = base64ToBytes(json);
-      if (b.length !== t.size) throw bad(`expected ${t.size} bytes`);
+      if (b.length !== t.size) throw badValue(t, json, path, `expected ${t.size} bytes`);
       return b;
     }
     case "enum":
-      if (typeof json !== "string" || !t.symbols.includes(json)) throw bad("expected enum symbol");
+      if (typeof json !== "string" || !t.symbols.includes(json)) throw badValue(t, json, path, "expected enum symbol");
       return json;
     case "array":
-      if (!Array.isArray(json)) throw bad("expected array");
+      if (!Array.isArray(json)) throw badValue(t, json, path, "expected array");
       if (json.length > lim.maxArrayLength) checkArrayLength(lim, json.length, "array value", path);
       return json.map((x, i) => decode(t.items, x, `${path}/${i}`, lim, depth + 1));
     case "map": {
-      if (json === null || typeof json !== "object" || Array.isArray(json)) throw bad("expected object");
+      if (json === null || typeof json !== "object" || Array.isArray(json)) throw badValue(t, json, path, "expected object");
       const out = newMap();
       for (const [k, v] of Object.entries(json)) out[k] = decode(t.values, v, `${path}/${k}`, lim, depth + 1);
       return out;
     }
     case "record":
-      return decodeRecord(t, json, path, bad, lim, depth);
+      return decodeRecord(t, json, path, lim, depth);
     case "union": {
       if (json === null) {
-        if (!t.types.some((b) => b.kind === "null")) throw bad("null is not a branch");
+        if (!t.types.some((b) => b.kind === "null")) throw badValue(t, json, path, "null is not a branch");
         return null;
       }
       if (typeof json === "object" && !Array.isArray(json)) {
@@ -380,24 +379,41 @@ function decode(t: AvroType, json: unknown, path: string, lim: DecodeLimits, dep
           if (e instanceof EvaluationError) throw e; // a limit, not a mismatch
         }
       }
-      throw bad("no union branch matches");
+      throw badValue(t, json, path, "no union branch matches");
     }
   }
+}
+
+/** A value that does not match its type (no closure per decoded value: decode runs for every field of every row). */
+function badValue(t: AvroType, json: unknown, path: string, why: string): SchemaError {
+  return new SchemaError("PFA_BAD_VALUE", `value does not match type ${t.kind}: ${why}`, { path, value: json });
 }
 
 function isNamedBranch(t: AvroType): t is RecordType | Extract<AvroType, { kind: "enum" | "fixed" }> {
   return t.kind === "record" || t.kind === "enum" || t.kind === "fixed";
 }
 
-function decodeRecord(t: RecordType, json: unknown, path: string, bad: (w: string) => Error, lim: DecodeLimits, depth: number): PfaValue {
-  if (json === null || typeof json !== "object" || Array.isArray(json)) throw bad("expected object");
+function decodeRecord(t: RecordType, json: unknown, path: string, lim: DecodeLimits, depth: number): PfaValue {
+  if (json === null || typeof json !== "object" || Array.isArray(json)) throw badValue(t, json, path, "expected object");
   const o = json as Record<string, unknown>;
   const out = newMap();
   for (const f of t.fields) {
     // own fields only: a record field may be named toString or constructor
     if (Object.hasOwn(o, f.name)) out[f.name] = decode(f.type, o[f.name], `${path}/${f.name}`, lim, depth + 1);
     else if (f.default !== undefined) out[f.name] = decode(f.type, f.default, `${path}/${f.name}`, lim, depth + 1);
-    else throw bad(`missing field ${f.name}`);
+    else throw badValue(t, json, path, `missing field ${f.name}`);
+  }
+  return out;
+}
+
+/** A record's fields in Avro JSON, in field order: a loop, not entries (every output row of a record type goes through it). */
+function encodeRecord(t: RecordType, o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of t.fields) {
+    const x = encodeAvroJson(f.type, o[f.name]);
+    // a field named __proto__ stays a field (an assignment would set the prototype)
+    if (f.name === "__proto__") Object.defineProperty(out, f.name, { value: x, enumerable: true, writable: true, configurable: true });
+    else out[f.name] = x;
   }
   return out;
 }
@@ -428,10 +444,8 @@ export function encodeAvroJson(t: AvroType, v: PfaValue): unknown {
     // fromEntries defines own properties: a map key or field named __proto__ stays a key
     case "map":
       return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, encodeAvroJson(t.values, x)]));
-    case "record": {
-      const o = v as Record<string, unknown>;
-      return Object.fromEntries(t.fields.map((f) => [f.name, encodeAvroJson(f.type, o[f.name])]));
-    }
+    case "record":
+      return encodeRecord(t, v as Record<string, unknown>);
     case "union": {
       if (v === null) return null;
       const i = unionBranchIndex(t.types, v);

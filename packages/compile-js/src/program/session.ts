@@ -6,18 +6,29 @@
  * engine's output, a fold engine's tally after the row, an emit engine's `{ emitted: [...] }`.
  */
 import type { ModelFacts, ScoreResult, SessionArtifact } from "@porta/backend";
-import { actionResult, decodeRow, encodeRow, RowByRowSession } from "@porta/pfa/runtime";
+import { actionResult, decodeRow, encodeRow, RowByRowSession, type ActionRunner } from "@porta/pfa/runtime";
 import { programArtifact } from "./artifact.ts";
 import type { ProgramInstance } from "./instance.ts";
 
 export class ProgramSession extends RowByRowSession {
   readonly backend = "js";
+  /** The program as actionResult runs it, and its output encoder: made once, not per row. */
+  private readonly runner: ActionRunner;
+  private readonly encode: (value: unknown) => unknown;
 
   constructor(
     readonly program: ProgramInstance,
     readonly facts: ModelFacts,
   ) {
     super();
+    const { model } = program;
+    this.runner = {
+      method: model.method,
+      outputType: model.outputType,
+      action: (x) => program.action(x),
+      onEmit: (cb) => program.onEmit(cb),
+    };
+    this.encode = (v) => encodeRow(model.outputType, v);
     program.begin();
   }
 
@@ -25,13 +36,7 @@ export class ProgramSession extends RowByRowSession {
     const { program } = this;
     const { model } = program;
     const input = model.inputType.kind === "record" ? row : (row as { input?: unknown }).input;
-    const runner = {
-      method: model.method,
-      outputType: model.outputType,
-      action: (x: unknown) => program.action(x),
-      onEmit: (cb: (v: unknown) => void) => program.onEmit(cb),
-    };
-    return actionResult(runner, decodeRow(model.inputType, input, program.limits), (v) => encodeRow(model.outputType, v));
+    return actionResult(this.runner, decodeRow(model.inputType, input, program.limits), this.encode);
   }
 
   /** The generated module and what loading it needs, for the artifact cache (restore.ts). */
