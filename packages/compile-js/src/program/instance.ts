@@ -21,6 +21,7 @@ import {
   Rng,
   StateBudget,
   typedRuntimeError,
+  type ActionRunner,
   type DecodeLimits,
 } from "@porta/pfa/runtime";
 import { instantiateCached } from "../codegen.ts";
@@ -85,12 +86,21 @@ function isObject(j: unknown): j is Record<string, unknown> {
   return j !== null && typeof j === "object" && !Array.isArray(j);
 }
 
-export class ProgramInstance {
+/** A compiled program's run-time: also what a session's actionResult runs (an ActionRunner). */
+export class ProgramInstance implements ActionRunner {
   readonly state: ProgramState;
   readonly limits: DecodeLimits;
   private readonly entries: Entries;
   private readonly wallMs: number;
   private tally: unknown;
+
+  get method(): ProgramModel["method"] {
+    return this.model.method;
+  }
+
+  get outputType(): ProgramModel["outputType"] {
+    return this.model.outputType;
+  }
 
   constructor(
     readonly model: ProgramModel,

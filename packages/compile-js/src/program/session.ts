@@ -6,14 +6,13 @@
  * engine's output, a fold engine's tally after the row, an emit engine's `{ emitted: [...] }`.
  */
 import type { ModelFacts, ScoreResult, SessionArtifact } from "@porta/backend";
-import { actionResult, decodeRow, encodeRow, RowByRowSession, type ActionRunner } from "@porta/pfa/runtime";
+import { actionResult, decodeRow, encodeRow, RowByRowSession } from "@porta/pfa/runtime";
 import { programArtifact } from "./artifact.ts";
 import type { ProgramInstance } from "./instance.ts";
 
 export class ProgramSession extends RowByRowSession {
   readonly backend = "js";
-  /** The program as actionResult runs it, and its output encoder: made once, not per row. */
-  private readonly runner: ActionRunner;
+  /** The output encoder, made once (not per row). */
   private readonly encode: (value: unknown) => unknown;
 
   constructor(
@@ -21,14 +20,7 @@ export class ProgramSession extends RowByRowSession {
     readonly facts: ModelFacts,
   ) {
     super();
-    const { model } = program;
-    this.runner = {
-      method: model.method,
-      outputType: model.outputType,
-      action: (x) => program.action(x),
-      onEmit: (cb) => program.onEmit(cb),
-    };
-    this.encode = (v) => encodeRow(model.outputType, v);
+    this.encode = (v) => encodeRow(program.model.outputType, v);
     program.begin();
   }
 
@@ -36,7 +28,7 @@ export class ProgramSession extends RowByRowSession {
     const { program } = this;
     const { model } = program;
     const input = model.inputType.kind === "record" ? row : (row as { input?: unknown }).input;
-    return actionResult(this.runner, decodeRow(model.inputType, input, program.limits), this.encode);
+    return actionResult(program, decodeRow(model.inputType, input, program.limits), this.encode);
   }
 
   /** The generated module and what loading it needs, for the artifact cache (restore.ts). */

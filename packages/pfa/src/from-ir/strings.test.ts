@@ -6,8 +6,11 @@ import { converted, pmml } from "./score.test-helper.ts";
 
 const FIELDS = `<DataField name="s" optype="categorical" dataType="string"/><DataField name="y" optype="categorical" dataType="string"/>`;
 
-/** A TreeModel answering the derived field `t` as its prediction (a node per expected text is not needed: an OutputField reads it). */
-function model(expression: string): string {
+/**
+ * A TreeModel answering the derived field `t` = `expression` as an OutputField (a node per expected
+ * text is not needed), `functions` (DefineFunctions) beside it.
+ */
+function model(expression: string, functions = ""): string {
   return pmml(
     FIELDS,
     `<TreeModel functionName="classification">
@@ -15,7 +18,7 @@ function model(expression: string): string {
       <Output><OutputField name="t" feature="transformedValue" dataType="string"><FieldRef field="t"/></OutputField></Output>
       <Node score="a"><True/></Node>
     </TreeModel>`,
-    `<DerivedField name="t" optype="categorical" dataType="string">${expression}</DerivedField>`,
+    `${functions}<DerivedField name="t" optype="categorical" dataType="string">${expression}</DerivedField>`,
   );
 }
 
@@ -42,17 +45,11 @@ describe("string built-ins → PFA (PMML 4.4 §Built-in functions: uppercase, lo
 
   it("a DefineFunction's constant parameters are substring positions (SAS's normalisation functions)", () => {
     const m = converted(
-      pmml(
-        FIELDS,
-        `<TreeModel functionName="classification">
-          <MiningSchema><MiningField name="s"/><MiningField name="y" usageType="target"/></MiningSchema>
-          <Output><OutputField name="t" feature="transformedValue" dataType="string"><FieldRef field="t"/></OutputField></Output>
-          <Node score="a"><True/></Node>
-        </TreeModel>`,
+      model(
+        `<Apply function="norm"><Constant>4</Constant><FieldRef field="s"/></Apply>`,
         `<DefineFunction name="norm" optype="categorical" dataType="string"><ParameterField name="w"/><ParameterField name="x"/>
            <Apply function="trimBlanks"><Apply function="uppercase"><Apply function="substring"><FieldRef field="x"/><Constant>1</Constant><FieldRef field="w"/></Apply></Apply></Apply>
-         </DefineFunction>
-         <DerivedField name="t" optype="categorical" dataType="string"><Apply function="norm"><Constant>4</Constant><FieldRef field="s"/></Apply></DerivedField>`,
+         </DefineFunction>`,
       ),
     );
     for (const s of [" bachelor", "hs grad", "x", null]) expect(m.score({ s }), JSON.stringify(s)).toEqual(m.reference({ s }));
